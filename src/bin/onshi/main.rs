@@ -1,0 +1,3 @@
+//! The `onshi` command-line tool.
+
+fn main() {}
