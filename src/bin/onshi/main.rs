@@ -1,3 +1,30 @@
-//! The `onshi` command-line tool.
+//! The `onshi` command-line tool (build with `--features cli`).
+//!
+//! Each group of subcommands lives in its own file; this file only declares them and
+//! dispatches. Exit codes: 0 success, 1 the input is bad or the check failed, 2 usage.
 
-fn main() {}
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod ids_cmd;
+
+/// onshi — オンライン資格確認 for clinic software.
+#[derive(Parser)]
+#[command(name = "onshi", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the 検証番号 (check digit) of a 保険者番号, 公費負担者番号 or 受給者番号.
+    CheckDigit(ids_cmd::CheckDigitArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::CheckDigit(args) => ids_cmd::check_digit(args),
+    }
+}
