@@ -512,7 +512,9 @@ impl QualificationHistory {
             return Ok(Vec::new());
         }
         let cur = self.versions.last().ok_or(HistoryError::Empty)?;
-        if diff::compare_fields(&cur.qualification, returned) != diff.fields {
+        let fresh = diff::compare_fields(&cur.qualification, returned);
+        let digest = diff::digest(&fresh, &cur.qualification, returned);
+        if fresh != diff.fields || digest != *diff.digest.expose() {
             return Err(HistoryError::StaleDiff);
         }
         if diff.verdict == Verdict::VerifyIdentity && !choices.identity_verified {

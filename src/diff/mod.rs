@@ -50,6 +50,7 @@ mod field;
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
 pub use field::{Field, FieldGroup};
 
+use crate::Personal;
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
 use crate::model::Qualification;
 use crate::text::{self, Reason, TextMatch};
@@ -239,6 +240,10 @@ pub struct Diff {
     /// Every field either side holds, in [`Field::ALL`] order (empty when no record came
     /// back).
     pub fields: Vec<FieldDiff>,
+    /// A fingerprint (64-bit FNV-1a) of both values of every field that is not `same`, so
+    /// that `history::apply` can tell that the records it is given are the ones compared.
+    /// Wrapped in [`Personal`]: it is derived from personal values, so `Debug` hides it.
+    pub digest: Personal<u64>,
 }
 
 impl Diff {
@@ -303,6 +308,7 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
         Some(_) => compare_fields(registered, ret),
         None => Vec::new(),
     };
+    let digest = Personal::new(digest(&fields, registered, ret));
     let verdict = if not_confirmed.is_some() {
         Verdict::NotConfirmed
     } else {
@@ -319,7 +325,53 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
         notices,
         record_index: selected.map(|(i, _)| i),
         fields,
+        digest,
     }
+}
+
+/// FNV-1a over the values of the fields that are not `same` (stable across builds and
+/// platforms, unlike `std`'s hasher).
+pub(crate) fn digest(
+    fields: &[FieldDiff],
+    registered: &Qualification,
+    returned: &Qualification,
+) -> u64 {
+    struct Fnv(u64);
+    impl Fnv {
+        fn eat(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 ^= u64::from(*b);
+                self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            // A separator, so that ("ab","c") and ("a","bc") differ.
+            self.0 ^= 0xff;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        fn value(&mut self, v: Value<'_>) {
+            match v {
+                Value::Absent => self.eat(b"-"),
+                Value::Text(s, _) | Value::Code(s) => self.eat(s.as_bytes()),
+                Value::Date(d) => self.eat(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes()),
+                Value::Ratio(r) => self.eat(&r.percent().to_le_bytes()),
+                Value::Limit(l) => {
+                    self.eat(serde_json::to_string(l).unwrap_or_default().as_bytes())
+                }
+                Value::Diseases(d) => {
+                    self.eat(serde_json::to_string(d).unwrap_or_default().as_bytes())
+                }
+                Value::Tickets(t) => {
+                    self.eat(serde_json::to_string(t).unwrap_or_default().as_bytes())
+                }
+            }
+        }
+    }
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    for f in fields.iter().filter(|f| f.class != Class::Same) {
+        h.eat(f.field.id().as_bytes());
+        h.value(f.field.value(registered));
+        h.value(f.field.value(returned));
+    }
+    h.0
 }
 
 /// Compares two records as if the second were a valid answer
