@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod diff_cmd;
 mod ids_cmd;
 
 /// onshi — オンライン資格確認 for clinic software.
@@ -20,11 +21,14 @@ struct Cli {
 enum Command {
     /// Check the 検証番号 (check digit) of a 保険者番号, 公費負担者番号 or 受給者番号.
     CheckDigit(ids_cmd::CheckDigitArgs),
+    /// Compare the clinic's record with the terminal's answer, field by field (差分).
+    Diff(diff_cmd::DiffArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckDigit(args) => ids_cmd::check_digit(args),
+        Command::Diff(args) => diff_cmd::diff(args),
     }
 }
