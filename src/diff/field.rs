@@ -315,6 +315,7 @@ impl Field {
         })
     }
 
+    #[inline(always)]
     pub(crate) fn value(self, q: &Qualification) -> Value<'_> {
         let elderly = q.elderly_recipient.as_ref();
         match self {

@@ -403,10 +403,12 @@ pub(crate) fn compare_fields(
     };
     let mut judge = judge;
     let mut out = Vec::with_capacity(Field::ALL.len());
-    for &field in Field::ALL {
-        let (a, b) = (field.value(registered), field.value(returned));
+    let mut step = |field: Field, a: Value<'_>, b: Value<'_>| {
+        if matches!((a, b), (Value::Absent, Value::Absent)) {
+            return;
+        }
         let Some(cmp) = compare_values(a, b) else {
-            continue;
+            return;
         };
         if field == Field::Name {
             judge.name_differs = cmp.class == Class::Different;
@@ -422,7 +424,49 @@ pub(crate) fn compare_fields(
             action,
             message: Cow::Borrowed(advice.message()),
         });
+    };
+    // Unrolled over Field::ALL (same order) so that each field's access is inlined.
+    macro_rules! each {
+        ($($f:ident),* $(,)?) => {
+            $( step(Field::$f, Field::$f.value(registered), Field::$f.value(returned)); )*
+            debug_assert_eq!([$(Field::$f),*], Field::ALL);
+        };
     }
+    each!(
+        Name,
+        NameKana,
+        NameOfOther,
+        NameOfOtherKana,
+        Sex1,
+        Sex2,
+        Birthdate,
+        Address,
+        PostNumber,
+        InsuredName,
+        ReferenceNumber,
+        InsuredCardClassification,
+        InsurerNumber,
+        InsuredCardSymbol,
+        InsuredIdentificationNumber,
+        InsuredBranchNumber,
+        PersonalFamilyClassification,
+        InsuredPartialContributionRatio,
+        ElderlyRecipientContributionRatio,
+        PreschoolClassification,
+        MedicalTickets,
+        InsurerName,
+        QualificationDate,
+        DisqualificationDate,
+        ReasonOfLoss,
+        InsuredCertificateIssuanceDate,
+        InsuredCardValidDate,
+        InsuredCardExpirationDate,
+        ElderlyRecipientCertificateDate,
+        ElderlyRecipientValidStartDate,
+        ElderlyRecipientValidEndDate,
+        LimitCertificate,
+        SpecificDiseases,
+    );
     out
 }
 
