@@ -837,3 +837,25 @@ fn display_gives_the_value_for_staff_screens() {
         Some("30%（3割）")
     );
 }
+
+#[test]
+fn a_parsed_result_body_is_an_answer_and_the_diff_names_its_record() {
+    let body = onshi::xml::ConfirmationResult {
+        processing_result_status: Some(ProcessingResultStatus::Normal),
+        qualification_validity: Some(QualificationValidity::Valid),
+        results: vec![returned()],
+        ..Default::default()
+    };
+    let answer = Returned::from(&body);
+    let d = diff::compare(&registered(), &answer, &ctx());
+    assert_eq!(d.verdict, Verdict::Identical);
+    assert_eq!(d.record(&answer), Some(&body.results[0]));
+    let empty = onshi::xml::ConfirmationResult {
+        qualification_validity: Some(QualificationValidity::NotFound),
+        ..Default::default()
+    };
+    let answer = Returned::from(&empty);
+    let d = diff::compare(&registered(), &answer, &ctx());
+    assert_eq!(d.record(&answer), None);
+    assert_eq!(d.verdict, Verdict::NotConfirmed);
+}

@@ -130,6 +130,20 @@ pub struct Returned<'a> {
     pub records: &'a [Qualification],
 }
 
+impl<'a> From<&'a crate::xml::ConfirmationResult> for Returned<'a> {
+    /// The answer for one person of a parsed 資格確認結果 (its `MessageBody`) or of one
+    /// `BulkConfirmUnit`.
+    fn from(r: &'a crate::xml::ConfirmationResult) -> Self {
+        Returned {
+            status: r.processing_result_status.as_ref(),
+            result_code: r.processing_result_code.as_deref(),
+            result_message: r.processing_result_message.as_deref(),
+            validity: r.qualification_validity.as_ref(),
+            records: &r.results,
+        }
+    }
+}
+
 impl<'a> Returned<'a> {
     /// A bare returned record, read as a valid answer.
     pub fn record(q: &'a Qualification) -> Self {
@@ -255,6 +269,12 @@ impl Diff {
     /// Fields whose recommended action is `action`.
     pub fn with_action(&self, action: Action) -> impl Iterator<Item = &FieldDiff> {
         self.fields.iter().filter(move |f| f.action == action)
+    }
+
+    /// The record of `answer` this diff compared (pass it to `history::apply`); `None` when
+    /// no record came back.
+    pub fn record<'a>(&self, answer: &Returned<'a>) -> Option<&'a Qualification> {
+        answer.records.get(self.record_index?)
     }
 
     /// `true` when the verdict leaves nothing to apply beyond linking the result.

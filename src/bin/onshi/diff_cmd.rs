@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use onshi::codes::{ProcessingResultStatus, QualificationValidity};
 use onshi::diff::{self, Action, Class, Diff, DiffContext, Field, QueryKind, Returned, Verdict};
-use onshi::model::Qualification;
+use onshi::model::{MessageHeader, Qualification};
+use onshi::xml::ConfirmationResult;
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -64,16 +65,34 @@ impl Loaded {
     }
 }
 
-/// Reads a result XML file (first `ResultOfQualificationConfirmation` plus the body-level
-/// status). To be wired to the `xml` module: parse the bytes, take the body's
-/// `processing_result_status`, `processing_result_code`, `processing_result_message`,
-/// `qualification_validity` and `results`, and the header's `reference_classification` (as
-/// `QueryKind::from_reference_classification`).
+/// Reads a result XML file: its first answer (`MessageBody`, or the first `BulkConfirmUnit`)
+/// with the header's 照会区分.
+///
+/// To wire once the `xml` module parses: `match onshi::xml::parse(bytes)? {
+/// Message::QualificationResponse(r) => Ok(from_response(&r.header, &r.body)),
+/// Message::BulkQualificationResponse(b) => b.units.first().map(|u| from_response(&b.header, u))
+/// .ok_or(…), _ => Err("not a qualification result") }`.
 fn load_xml(_bytes: &[u8]) -> Result<Loaded, String> {
     Err(
         "result XML files are not supported by this build yet; give a qualification JSON record"
             .into(),
     )
+}
+
+/// One answer of a parsed result as a [`Loaded`].
+#[allow(dead_code)] // Called by `load_xml` once the xml parser lands; tested below.
+fn from_response(header: &MessageHeader, body: &ConfirmationResult) -> Loaded {
+    Loaded {
+        status: body.processing_result_status.clone(),
+        result_code: body.processing_result_code.clone(),
+        result_message: body.processing_result_message.clone(),
+        validity: body.qualification_validity.clone(),
+        records: body.results.clone(),
+        query_kind: header
+            .reference_classification
+            .as_ref()
+            .map(QueryKind::from_reference_classification),
+    }
 }
 
 fn load(path: &std::path::Path) -> Result<Loaded, String> {
@@ -289,4 +308,40 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         print!("{}", table_out(&d, registered_record, compared, &paint));
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_not_found_result_body_compares_as_not_confirmed() {
+        let header = MessageHeader {
+            reference_classification: Some(onshi::codes::ReferenceClassification::InsuranceCard),
+            ..MessageHeader::default()
+        };
+        let body = ConfirmationResult {
+            processing_result_status: Some(ProcessingResultStatus::Normal),
+            qualification_validity: Some(QualificationValidity::NotFound),
+            ..ConfirmationResult::default()
+        };
+        let loaded = from_response(&header, &body);
+        assert_eq!(loaded.query_kind, Some(QueryKind::InsuranceCard));
+        let date = NaiveDate::from_ymd_opt(2025, 4, 10).unwrap();
+        let ctx = DiffContext::new(date, QueryKind::InsuranceCard);
+        let d = diff::compare(&Qualification::default(), &loaded.returned(), &ctx);
+        assert_eq!(d.verdict, Verdict::NotConfirmed);
+        let json = json_out(&d);
+        assert!(json.contains("\"verdict\": \"not_confirmed\""), "{json}");
+        assert!(json.contains("該当資格なし"), "{json}");
+    }
+
+    #[test]
+    fn xml_input_is_recognized_and_reported_until_wired() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("res.xml");
+        std::fs::write(&p, "\u{feff}  <?xml version=\"1.0\"?><XmlMsg/>").unwrap();
+        let err = load(&p).err().unwrap();
+        assert!(err.contains("XML"), "{err}");
+    }
 }
