@@ -644,3 +644,18 @@ fn audit_events_never_hold_personal_values() {
         assert!(!debug.contains(secret), "{secret}");
     }
 }
+
+#[test]
+fn choices_travel_as_json_with_field_ids_as_keys() {
+    let choices = Choices::recommended()
+        .keep(Field::Address)
+        .reflect(Field::ElderlyRecipientContributionRatio)
+        .identity_verified();
+    let json = serde_json::to_string(&choices).unwrap();
+    assert_eq!(
+        json,
+        r#"{"fields":{"address":"keep","elderly_recipient.contribution_ratio":"reflect"},"identity_verified":true}"#
+    );
+    assert_eq!(serde_json::from_str::<Choices>(&json).unwrap(), choices);
+    assert_eq!(serde_json::from_str::<Choices>("{}").unwrap(), Choices::recommended());
+}
