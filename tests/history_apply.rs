@@ -657,5 +657,8 @@ fn choices_travel_as_json_with_field_ids_as_keys() {
         r#"{"fields":{"address":"keep","elderly_recipient.contribution_ratio":"reflect"},"identity_verified":true}"#
     );
     assert_eq!(serde_json::from_str::<Choices>(&json).unwrap(), choices);
-    assert_eq!(serde_json::from_str::<Choices>("{}").unwrap(), Choices::recommended());
+    assert_eq!(
+        serde_json::from_str::<Choices>("{}").unwrap(),
+        Choices::recommended()
+    );
 }
