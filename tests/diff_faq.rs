@@ -140,7 +140,8 @@ fn seed_row_07_address_case_width_and_space_only_is_equivalent() {
     let d = compare(&registered(), &ret);
     let addr = d.field(Field::Address).unwrap();
     assert_eq!(addr.class, Class::Equivalent);
-    assert!(!addr.reasons.is_empty());
+    assert!(addr.reasons.contains(&onshi::text::Reason::Width));
+    assert!(addr.reasons.contains(&onshi::text::Reason::Space));
     assert_eq!(addr.action, Action::Ignore);
     assert_eq!(d.verdict, Verdict::Identical);
 
@@ -153,7 +154,9 @@ fn seed_row_07_address_case_width_and_space_only_is_equivalent() {
         ..returned()
     };
     let d = compare(&upper, &lower);
-    assert_eq!(d.field(Field::Address).unwrap().class, Class::Equivalent);
+    let addr = d.field(Field::Address).unwrap();
+    assert_eq!(addr.class, Class::Equivalent);
+    assert_eq!(addr.reasons, vec![onshi::text::Reason::Case]);
     assert_eq!(d.verdict, Verdict::Identical);
 }
 
