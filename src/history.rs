@@ -407,12 +407,39 @@ const CARD_KEY: [Field; 5] = [
 ];
 
 impl QualificationHistory {
-    /// A history with one version starting on `start`.
+    /// A history with one version starting on `start`. A [`Source::Terminal`] version is
+    /// linked to its result (confirmed on `start`); use [`from_result`](Self::from_result) to
+    /// give the link's confirmation date.
     pub fn new(first: Qualification, start: NaiveDate, source: Source, stamp: &Stamp) -> Self {
         let link = match &source {
             Source::Terminal { result_id, .. } => Some(ResultLink::new(result_id.clone(), start)),
             Source::Manual { .. } => None,
         };
+        Self::with_link(first, start, source, link, stamp)
+    }
+
+    /// A history whose first version comes from a terminal result, linked to it: the
+    /// 新患登録 flow (`NewPatientDraft::qualification` of the `matching` module).
+    pub fn from_result(
+        first: Qualification,
+        start: NaiveDate,
+        result: &ResultLink,
+        stamp: &Stamp,
+    ) -> Self {
+        let source = Source::Terminal {
+            result_id: result.result_id.clone(),
+            at: stamp.at,
+        };
+        Self::with_link(first, start, source, Some(result.clone()), stamp)
+    }
+
+    fn with_link(
+        first: Qualification,
+        start: NaiveDate,
+        source: Source,
+        link: Option<ResultLink>,
+        stamp: &Stamp,
+    ) -> Self {
         let event = AuditEvent {
             actor: stamp.actor.clone(),
             at: stamp.at,

@@ -309,3 +309,23 @@ fn draft_and_candidates_never_show_personal_values_in_debug() {
         assert!(!found.contains(secret), "{secret}");
     }
 }
+
+#[test]
+fn seed_row_04_draft_becomes_the_first_version_linked_to_its_result() {
+    use onshi::history::{QualificationHistory, ResultLink, Source, Stamp};
+    let result = face("見本　八郎", "ﾐﾎﾝ ﾊﾁﾛｳ", day(1970, 8, 8));
+    let draft = NewPatientDraft::from_result(&result);
+    let stamp = Stamp::new(
+        "reception-1",
+        day(2025, 4, 10).and_hms_opt(9, 0, 0).unwrap(),
+    );
+    let link = ResultLink::new("OQSsiquc01res_face_0001.xml", day(2025, 4, 10));
+    let h = QualificationHistory::from_result(draft.qualification, day(2025, 4, 1), &link, &stamp);
+    let v = h.current().unwrap();
+    assert_eq!(v.link.as_ref(), Some(&link));
+    assert!(
+        matches!(&v.source, Source::Terminal { result_id, .. } if result_id == &link.result_id)
+    );
+    assert_eq!(v.qualification, result);
+    assert_eq!(h.audit.len(), 1);
+}
