@@ -236,8 +236,17 @@ pub struct FieldDiff {
 ///   "notices": [],
 ///   "record_index": 0,
 ///   "fields": [ { "field": "address", "label": "住所", "class": "different", "reasons": [],
-///                 "advice": "address_changed", "action": "reflect", "message": "…" } ] }
+///                 "advice": "address_changed", "action": "reflect", "message": "…" },
+///               { "field": "name", "label": "氏名", "class": "substituted", "reasons": [],
+///                 "positions": [0], "advice": "substitute_mark",
+///                 "action": "keep_registered", "message": "…" } ],
+///   "digest": 1469598103934665603 }
 /// ```
+///
+/// When the answer is not confirmed, `not_confirmed` is
+/// `{ "cause": "not_found", "label": "該当資格なし", "possible_causes": […], "next_steps": […],
+/// "result_code": …, "result_message": … }`; `notices` entries are
+/// `{ "notice": "valid_unregistered", "message": "…", "detail": … }`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diff {
     /// The overall verdict.
