@@ -192,6 +192,36 @@ pub(crate) fn is_ideograph(c: char) -> bool {
         | '\u{20000}'..='\u{3FFFF}')
 }
 
+/// CJK unified ideographs (not the compatibility blocks): no decomposition, class 0.
+fn is_unified_ideograph(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{20000}'..='\u{2F7FF}'
+        | '\u{30000}'..='\u{3FFFF}')
+}
+
+/// Canonical combining class, without a table lookup for the common cases.
+fn combining_class(c: char) -> u8 {
+    let cp = c as u32;
+    if cp < 0x300
+        || is_unified_ideograph(c)
+        || (0x3041..=0x3096).contains(&cp)
+        || (0x309B..=0x30FF).contains(&cp)
+    {
+        0
+    } else {
+        ccc(c)
+    }
+}
+
+/// Whether a starter may compose with the starter before it (Hangul jamo, some Indic vowel
+/// signs); never for ASCII, kana or ideographs, which spares a lookup per character.
+fn may_follow_in_composition(c: char) -> bool {
+    let cp = c as u32;
+    !(cp < 0x300 || is_unified_ideograph(c) || (0x3000..=0x30FF).contains(&cp))
+}
+
 /// Variation selectors: standardized (U+FE00–U+FE0F) and ideographic (IVS, U+E0100–U+E01EF).
 pub(crate) fn is_variation_selector(c: char) -> bool {
     matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
@@ -385,6 +415,38 @@ impl<'k> Folder<'k> {
             }
             return self.emit(c);
         }
+        if (c as u32) < 0x80 {
+            return self.emit(c); // ASCII left after the rules above: nothing to fold
+        }
+        if is_unified_ideograph(c) {
+            // No decomposition, combining class 0: only the variant table applies.
+            if self.p.kanji && self.on(KanjiVariant) {
+                if let Some(k) = kanji::lookup(c) {
+                    self.fired(KanjiVariant);
+                    return self.emit(k);
+                }
+            }
+            return self.emit(c);
+        }
+        if matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FE}')
+        {
+            // Kana: a canonical decomposition for the voiced ones, kana folding, nothing else
+            // (no compatibility mapping, not in the kanji table).
+            let canon = canonical(c);
+            if !canon.is_identity(c) {
+                for &d in canon.as_slice() {
+                    self.fold_char(d, depth + 1);
+                }
+                return;
+            }
+            if self.on(KanaForm) {
+                if let Some(k) = kana::fold(c, self.p.kana) {
+                    self.fired(KanaForm);
+                    return self.emit(k);
+                }
+            }
+            return self.emit(c);
+        }
         if kanji::is_compat_ideograph(c) {
             if let Some(d) = kanji::compat_decomposition(c) {
                 if self.p.kanji && self.on(KanjiVariant) {
@@ -409,7 +471,7 @@ impl<'k> Folder<'k> {
                 return self.emit(k);
             }
         }
-        if self.p.kanji && self.on(KanjiVariant) {
+        if self.p.kanji && self.on(KanjiVariant) && is_ideograph(c) {
             if let Some(k) = kanji::lookup(c) {
                 self.fired(KanjiVariant);
                 return self.emit(k);
@@ -500,11 +562,11 @@ impl<'k> Folder<'k> {
 
     fn push(&mut self, c: char) {
         self.emitted = true;
-        let cc = ccc(c);
+        let cc = combining_class(c);
         if cc == 0 {
             self.end_segment();
             self.prev = classify(c);
-            if self.mode == Mode::Compose && self.marks == 0 {
+            if self.mode == Mode::Compose && self.marks == 0 && may_follow_in_composition(c) {
                 if let Some(s) = self.seg_start {
                     if let Some(x) = self.key.text[s..]
                         .chars()
