@@ -78,6 +78,14 @@ pub struct PcscTransport {
     allow: AllowList,
 }
 
+impl std::fmt::Debug for PcscTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PcscTransport")
+            .field("reader", &self.reader)
+            .finish_non_exhaustive()
+    }
+}
+
 impl PcscTransport {
     /// Connects to the card in `reader`, or, with `None`, in the first reader that has a
     /// card.
@@ -139,7 +147,7 @@ impl PcscTransport {
             match self.card.status2_owned() {
                 Err(pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard) => return true,
                 Ok(s) if !s.status().contains(pcsc::Status::PRESENT) => return true,
-                Ok(_) | Err(pcsc::Error::ResetCard) => {}
+                Ok(_) => {}
                 Err(_) => return false,
             }
             if Instant::now() >= deadline {
@@ -236,6 +244,12 @@ pub enum CardEvent {
 #[derive(Clone)]
 pub struct CancelHandle(Context);
 
+impl std::fmt::Debug for CancelHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CancelHandle")
+    }
+}
+
 impl CancelHandle {
     /// Cancels the ongoing (or the next) blocking wait.
     pub fn cancel(&self) -> Result<(), CardError> {
@@ -260,6 +274,14 @@ pub struct CardMonitor {
     states: Vec<ReaderState>,
     pending: VecDeque<CardEvent>,
     started: bool,
+}
+
+impl std::fmt::Debug for CardMonitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardMonitor")
+            .field("readers", &self.states.len().saturating_sub(1))
+            .finish_non_exhaustive()
+    }
 }
 
 impl CardMonitor {

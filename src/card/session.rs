@@ -37,6 +37,7 @@ pub enum PinStatus {
 /// assert_eq!(info.birthdate_text().as_str(), "19850401");
 /// # Ok::<(), CardError>(())
 /// ```
+#[derive(Debug)]
 pub struct CardSession<T: ApduTransport> {
     transport: T,
     allow: AllowList,
@@ -486,6 +487,71 @@ mod tests {
             s.transport_mut().remove_after(n);
             let r = s.read_basic_info(&pin("1234"), false);
             assert_eq!(r, Err(CardError::CardRemoved), "after {n}");
+        }
+    }
+
+    /// Answers with a fixed list of status words (no data), counting resets.
+    #[derive(Debug)]
+    struct Scripted {
+        sws: Vec<u16>,
+        resets: usize,
+    }
+
+    impl ApduTransport for Scripted {
+        fn transmit(&mut self, _apdu: &[u8]) -> Result<Response, CardError> {
+            if self.sws.is_empty() {
+                return Err(CardError::CardRemoved);
+            }
+            Ok(Response::status(StatusWord(self.sws.remove(0))))
+        }
+        fn reset(&mut self) -> Result<(), CardError> {
+            self.resets += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn status_90_00_means_already_verified_and_the_card_is_reset_once() {
+        // SELECT AP, SELECT EF, status 90 00 → reset, SELECT AP, SELECT EF, status 63 C2.
+        let mut s = CardSession::new(Scripted {
+            sws: vec![0x9000, 0x9000, 0x9000, 0x9000, 0x9000, 0x63C2],
+            resets: 0,
+        });
+        assert_eq!(s.pin_status(), Ok(PinStatus::TriesLeft(2)));
+        assert_eq!(s.transport().resets, 1);
+        // Twice 90 00: not believed.
+        let mut s = CardSession::new(Scripted {
+            sws: vec![0x9000; 6],
+            resets: 0,
+        });
+        assert_eq!(
+            s.pin_status(),
+            Err(CardError::UnexpectedStatus { sw: StatusWord::OK })
+        );
+    }
+
+    #[test]
+    fn verify_answers_map_to_typed_errors() {
+        for (verify_sw, expected) in [
+            (0x63C1, CardError::WrongPin { tries_left: 1 }),
+            (0x63C0, CardError::PinLocked),
+            (0x6983, CardError::PinLocked),
+            (0x6982, CardError::SecurityStatusNotSatisfied),
+            (
+                0x6700,
+                CardError::UnexpectedStatus {
+                    sw: StatusWord(0x6700),
+                },
+            ),
+        ] {
+            let mut s = CardSession::new(Scripted {
+                sws: vec![0x9000, 0x9000, 0x63C3, verify_sw],
+                resets: 0,
+            });
+            assert_eq!(s.read_basic_info(&pin("1234"), false), Err(expected));
+            // Never retried, never reset after a failed VERIFY.
+            assert!(s.transport().sws.is_empty());
+            assert_eq!(s.transport().resets, 0);
         }
     }
 

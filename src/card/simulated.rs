@@ -17,6 +17,7 @@ use std::collections::VecDeque;
 /// assert_eq!(info.name().as_str(), "検証　花子");
 /// # Ok::<(), CardError>(())
 /// ```
+#[derive(Debug)]
 pub struct SimulatedCard {
     card: VirtualMyNumberCard,
     allow: AllowList,

@@ -156,6 +156,18 @@ impl VirtualCardConfig {
     }
 }
 
+impl std::fmt::Debug for VirtualCardConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualCardConfig")
+            .field("tries_left", &self.tries_left)
+            .field("locked_status", &self.locked_status)
+            .field("short_read", &self.short_read)
+            .field("has_text_ap", &self.has_text_ap)
+            .field("has_jpki_ap", &self.has_jpki_ap)
+            .finish_non_exhaustive()
+    }
+}
+
 fn len_bytes(n: usize) -> Vec<u8> {
     match n {
         0..=0x7F => vec![n as u8],
@@ -194,6 +206,16 @@ pub struct VirtualMyNumberCard {
     log: Vec<Vec<u8>>,
     touched_my_number: bool,
     resets: usize,
+}
+
+impl std::fmt::Debug for VirtualMyNumberCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualMyNumberCard")
+            .field("config", &self.config)
+            .field("verified", &self.verified)
+            .field("commands", &self.log.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl VirtualMyNumberCard {
@@ -566,6 +588,26 @@ mod tests {
             let r = card.process(apdu);
             assert_eq!(r.len(), 2, "{apdu:02X?}");
             assert_ne!(r, sw(0x9000));
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// vpcd hands the card whatever an application sent: any bytes get a status word.
+        #[test]
+        fn any_apdu_sequence_gets_an_answer(
+            apdus in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 0..20)
+        ) {
+            let mut card = VirtualMyNumberCard::new(VirtualCardConfig::default());
+            for a in &apdus {
+                prop_assert!(card.process(a).len() >= 2);
+            }
+            prop_assert_eq!(card.log().len(), apdus.len());
         }
     }
 }

@@ -54,6 +54,14 @@ pub struct VpcdCard {
     thread: Option<JoinHandle<()>>,
 }
 
+impl std::fmt::Debug for VpcdCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VpcdCard")
+            .field("inserted", &self.is_inserted())
+            .finish_non_exhaustive()
+    }
+}
+
 impl VpcdCard {
     /// Connects to vpcd (= inserts the card) and starts answering in a background thread.
     /// Fails with [`CardError::VirtualCardIo`] when nothing listens there (vpcd is not
