@@ -209,9 +209,14 @@ impl<T: ApduTransport> CardSession<T> {
             (sw, None) => return Err(status_error(sw)),
         }
         let result = self.read_ef0002();
-        // Best effort: drop the verified state. A failure here (card already gone) changes
-        // nothing for the caller.
-        let _ = self.reset();
+        // Drop the verified state (best effort: a failure changes nothing for the caller).
+        // A card that is gone has lost it already, and is not reset.
+        if !matches!(
+            result,
+            Err(CardError::CardRemoved | CardError::ReaderUnplugged | CardError::NoCard)
+        ) {
+            let _ = self.reset();
+        }
         BasicInfo::from_ef0002(&result?)
     }
 
@@ -553,6 +558,31 @@ mod tests {
             assert!(s.transport().sws.is_empty());
             assert_eq!(s.transport().resets, 0);
         }
+    }
+
+    #[test]
+    fn reset_after_verify_except_when_the_card_is_gone() {
+        // VERIFY ok, SELECT EF 0002 ok, then the card is gone: no reset is attempted (a
+        // reset of a vanished card stalls some reader drivers).
+        let mut s = CardSession::new(Scripted {
+            sws: vec![0x9000, 0x9000, 0x63C3, 0x9000, 0x9000],
+            resets: 0,
+        });
+        assert_eq!(
+            s.read_basic_info(&pin("1234"), false),
+            Err(CardError::CardRemoved)
+        );
+        assert_eq!(s.transport().resets, 0);
+        // VERIFY ok, then EF 0002 missing: the verified state is dropped.
+        let mut s = CardSession::new(Scripted {
+            sws: vec![0x9000, 0x9000, 0x63C3, 0x9000, 0x6A82],
+            resets: 0,
+        });
+        assert_eq!(
+            s.read_basic_info(&pin("1234"), false),
+            Err(CardError::FileNotFound)
+        );
+        assert_eq!(s.transport().resets, 1);
     }
 
     #[test]
