@@ -182,8 +182,9 @@ impl<T: ApduTransport> CardSession<T> {
     ///    was sent that could lock the card; ask the patient, then call again with `true`).
     /// 2. VERIFY with the PIN. Wrong → [`CardError::WrongPin`] with the tries left (or
     ///    [`CardError::PinLocked`] when that was the last one). Never retried.
-    /// 3. Selects EF 0002, reads its first 5 bytes (`FF 20 82 hh ll`), then the rest in
-    ///    chunks of [`READ_CHUNK`] bytes, and parses it.
+    /// 3. Selects EF 0002, reads its first 5 bytes (`FF 20 82 hh ll`; one more for a
+    ///    3-byte length), then the rest in chunks of at most [`READ_CHUNK`] bytes, up to
+    ///    [`MAX_EF0002_LEN`](super::MAX_EF0002_LEN) in all, and parses it.
     ///
     /// After a successful VERIFY the card is reset (the verified state is not left behind
     /// for other programs), whatever the outcome of the read.
@@ -223,6 +224,11 @@ impl<T: ApduTransport> CardSession<T> {
     fn read_ef0002(&mut self) -> Result<Vec<u8>, CardError> {
         self.select_file(ElementaryFile::BasicInfo)?;
         let mut buf = self.read_range(0, 5)?;
+        if buf.len() == 5 && tlv::header(&buf).is_err() {
+            // A 3-byte length (`83 xx xx xx`) needs one byte more than the usual header.
+            let more = self.read_range(5, 1)?;
+            buf.extend_from_slice(&more);
+        }
         let (head, body) = tlv::header(&buf).map_err(|_| CardError::MalformedData {
             offset: 0,
             what: "EF 0002 does not start with a TLV header",
@@ -449,6 +455,25 @@ mod tests {
                         .all(|c| c[4] <= READ_CHUNK)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn outer_length_in_any_form() {
+        let ef = VirtualCardConfig::default().ef0002();
+        let body = &ef[5..];
+        for head in [
+            vec![0xFF, 0x20, 0x81, body.len() as u8],
+            vec![0xFF, 0x20, 0x83, 0x00, 0x00, body.len() as u8],
+        ] {
+            let mut bytes = head.clone();
+            bytes.extend_from_slice(body);
+            let cfg = VirtualCardConfig {
+                ef0002_override: Some(bytes),
+                ..VirtualCardConfig::default()
+            };
+            let info = session(cfg).read_basic_info(&pin("1234"), false).unwrap();
+            assert_eq!(info.name().as_str(), "検証　花子", "{head:02X?}");
         }
     }
 
