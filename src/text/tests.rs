@@ -135,6 +135,24 @@ fn address_keeps_a_space_between_digits() {
 }
 
 #[test]
+fn space_padded_numbers_from_the_terminal_are_equivalent() {
+    // 6-digit insurer numbers travel space-padded to 8 ("  138057").
+    assert_eq!(compare("138057", "  138057", Number), eq(&[Space]));
+    assert_eq!(
+        compare("138057", "　　１３８０５７", Number),
+        eq(&[Width, Space])
+    );
+}
+
+#[test]
+fn a_folding_both_sides_share_is_not_a_reason() {
+    // Both sides are half-width: only the space differs.
+    assert_eq!(compare("ｼﾝﾘｮｳ ﾀﾛｳ", "ｼﾝﾘｮｳ　ﾀﾛｳ", Kana), eq(&[Space]));
+    // Both sides use 髙: only the width of the digits differs.
+    assert_eq!(compare("髙橋1", "髙橋１", Name), eq(&[Width]));
+}
+
+#[test]
 fn text_collapses_spaces_but_keeps_word_boundaries() {
     assert_eq!(compare("abc def", "  abc　　def ", Text), eq(&[Space]));
     assert_eq!(compare("abc def", "abcdef", Text), TextMatch::Different);
