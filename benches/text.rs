@@ -7,7 +7,7 @@
 //! ```
 
 use criterion::{Criterion, Throughput};
-use onshi::text::{FieldKind, compare, normalize};
+use onshi::text::{FieldKind, TextMatch, compare, normalize};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -160,6 +160,9 @@ fn compare_all(d: &Data) -> usize {
         .count()
 }
 
+/// A test on the outcome of `compare`.
+type Outcome = fn(&TextMatch) -> bool;
+
 fn print_ratios(d: &Data) {
     let rounds = 5;
     let f = best(rounds, || floor(d));
@@ -181,7 +184,36 @@ fn print_ratios(d: &Data) {
         per(c),
         c.as_secs_f64() / f.as_secs_f64()
     );
-    println!("  matched pairs: {} of {}", compare_all(d), d.pairs.len());
+    // The same, split by outcome: identical pairs cost about what == costs.
+    let classes: [(&str, Outcome); 4] = [
+        ("same", |m| matches!(m, TextMatch::Same)),
+        ("equivalent", |m| matches!(m, TextMatch::Equivalent(_))),
+        ("substituted", |m| {
+            matches!(m, TextMatch::Substituted { .. })
+        }),
+        ("different", |m| matches!(m, TextMatch::Different)),
+    ];
+    for (name, is) in classes {
+        let subset = Data {
+            pairs: d
+                .pairs
+                .iter()
+                .filter(|(a, b, k)| is(&compare(a, b, *k)))
+                .cloned()
+                .collect(),
+        };
+        if subset.pairs.is_empty() {
+            continue;
+        }
+        let f = best(rounds, || floor(&subset));
+        let c = best(rounds, || compare_all(&subset));
+        println!(
+            "  compare {name:<12}{:>10.1} ns/pair  {:>8.1}× floor  ({} pairs)",
+            c.as_nanos() as f64 / subset.pairs.len() as f64,
+            c.as_secs_f64() / f.as_secs_f64(),
+            subset.pairs.len()
+        );
+    }
 }
 
 fn benches(c: &mut Criterion, d: &Data) {

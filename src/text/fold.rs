@@ -50,6 +50,11 @@ impl Mask {
         Mask(self.0 & !Self::bit(r))
     }
 
+    /// Whether every reason of `other` is in `self`.
+    pub(crate) fn contains(self, other: Mask) -> bool {
+        self.0 & other.0 == other.0
+    }
+
     pub(crate) fn union(self, other: Mask) -> Mask {
         Mask(self.0 | other.0)
     }
@@ -353,6 +358,20 @@ impl<'k> Folder<'k> {
         if depth > MAX_DEPTH {
             return self.emit(c);
         }
+        // The common characters first: lower-case ASCII letters and digits never change, and
+        // a unified ideograph can only be a table variant.
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            return self.emit(c);
+        }
+        if is_unified_ideograph(c) {
+            if self.p.kanji && self.on(KanjiVariant) {
+                if let Some(k) = kanji::lookup(c) {
+                    self.fired(KanjiVariant);
+                    return self.emit(k);
+                }
+            }
+            return self.emit(c);
+        }
         // Variation selectors: an IVS after a kanji picks a glyph of the same character.
         if is_variation_selector(c) {
             let r = if self.prev == Prev::Ideograph && self.p.kanji {
@@ -417,16 +436,6 @@ impl<'k> Folder<'k> {
         }
         if (c as u32) < 0x80 {
             return self.emit(c); // ASCII left after the rules above: nothing to fold
-        }
-        if is_unified_ideograph(c) {
-            // No decomposition, combining class 0: only the variant table applies.
-            if self.p.kanji && self.on(KanjiVariant) {
-                if let Some(k) = kanji::lookup(c) {
-                    self.fired(KanjiVariant);
-                    return self.emit(k);
-                }
-            }
-            return self.emit(c);
         }
         if matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FE}')
         {
@@ -839,6 +848,9 @@ mod tests {
                 .union(Mask::EMPTY.with(Reason::Width)),
             m
         );
+        assert!(m.contains(Mask::EMPTY.with(Reason::Space)));
+        assert!(!m.contains(Mask::EMPTY.with(Reason::Case)));
+        assert!(m.contains(Mask::EMPTY));
     }
 
     #[test]
