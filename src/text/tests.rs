@@ -755,12 +755,30 @@ proptest! {
 
     #[test]
     fn folding_only_what_fired_gives_the_same_key(s in japanese_text(), kind in kind_strategy()) {
-        // `minimal` drops foldings that never fired without testing them; this checks that
-        // doing so cannot change a key.
+        // `minimal` drops foldings that never fired without testing them, and `compare`
+        // reuses a side's full key for any mask that keeps what fired for it; this checks
+        // that no such mask changes a key, in every mode.
         let full = fold::profile(kind).mask;
-        let k = fold::fold(&s, kind, full, fold::Mode::Plain);
-        let only = fold::fold(&s, kind, k.applied, fold::Mode::Plain);
-        prop_assert_eq!(only.text, k.text);
+        for mode in [fold::Mode::Plain, fold::Mode::Units, fold::Mode::Wild] {
+            let k = fold::fold(&s, kind, full, mode);
+            for bits in 0u32..(1 << Reason::ALL.len()) {
+                let subset: Vec<Reason> = Reason::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits >> i & 1 == 1)
+                    .map(|(_, r)| *r)
+                    .collect();
+                let mask = fold::Mask::of(&subset);
+                if full.contains(mask) && mask.contains(k.applied) {
+                    let other = fold::fold(&s, kind, mask, mode);
+                    prop_assert_eq!(&other.text, &k.text);
+                    prop_assert_eq!(&other.units, &k.units);
+                    prop_assert_eq!(&other.wilds, &k.wilds);
+                }
+            }
+            let only = fold::fold(&s, kind, k.applied, mode);
+            prop_assert_eq!(only.text, k.text);
+        }
     }
 
     #[test]
