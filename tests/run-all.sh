@@ -22,7 +22,7 @@ say() { printf '\n=== %s\n' "$*"; }
 # ---------------------------------------------------------------- installation
 APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools valgrind
   mono-mcs mono-runtime libmono-system-runtime-serialization4.0-cil
-  gcc-mingw-w64-x86-64 wine64 g++ pkg-config)
+  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -50,8 +50,9 @@ if ! pgrep -x pcscd >/dev/null; then
   say "starting pcscd"
   pcscd --foreground > "$LOG_DIR/pcscd.log" 2>&1 &
 fi
+# Wait for the reader's port without connecting (a connect would "insert" an empty card).
 for _ in $(seq 1 50); do
-  (exec 3<>/dev/tcp/127.0.0.1/35963) 2>/dev/null && break
+  ss -ltn 2>/dev/null | grep -q ':35963 ' && break
   sleep 0.2
 done
 
