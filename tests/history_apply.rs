@@ -662,3 +662,21 @@ fn choices_travel_as_json_with_field_ids_as_keys() {
         Choices::recommended()
     );
 }
+
+#[test]
+fn dates_at_the_end_of_the_calendar_give_an_error_not_a_panic() {
+    let mut h = QualificationHistory::new(
+        registered(),
+        NaiveDate::MAX,
+        Source::manual(at(2025, 1, 1)),
+        &staff(),
+    );
+    let ret = Qualification {
+        insurer_number: Some(insurer("0113001")),
+        ..returned()
+    };
+    let err = apply(&mut h, &ret, "res-max").unwrap_err();
+    assert_eq!(err, HistoryError::DateOutOfRange);
+    assert_eq!(h.versions.len(), 1);
+    assert_eq!(h.audit.len(), 1);
+}
