@@ -861,7 +861,7 @@ typedef uint32_t onshi_value_type;
  * The accessor does not fit the field (e.g. a date getter on a text field, or a field of
  * another list).
  */
-#define ONSHI_FIELD_TYPE_MISMATCH 608
+#define ONSHI_TYPE_MISMATCH 608
 
 /**
  * A text value cannot be read as the field's type (a date that does not exist, a ratio above
@@ -1208,7 +1208,7 @@ onshi_status onshi_qualification_last_error(const struct onshi_qualification *q,
  * `YYYY-MM-DD`, date-times `YYYY-MM-DDTHH:MM:SS`, numbers in decimal), UTF-8.
  *
  * Returns `ONSHI_NOT_PRESENT` when the field holds no value, `ONSHI_INVALID_ARGUMENT` for an
- * unknown field and `ONSHI_FIELD_TYPE_MISMATCH` for a field of a list item.
+ * unknown field and `ONSHI_TYPE_MISMATCH` for a field of a list item.
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
@@ -1248,7 +1248,7 @@ onshi_status onshi_qualification_clear(struct onshi_qualification *q, onshi_fiel
 /**
  * Reads a date field of the record.
  *
- * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_FIELD_TYPE_MISMATCH` for a field that is
+ * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field that is
  * not a date.
  * Out-parameters are written only on success.
  *
@@ -1272,7 +1272,7 @@ onshi_status onshi_qualification_set_date(struct onshi_qualification *q,
 /**
  * Reads a date-time field of the record.
  *
- * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_FIELD_TYPE_MISMATCH` for a field that is
+ * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field that is
  * not a date-time.
  * Out-parameters are written only on success.
  *
@@ -1297,7 +1297,7 @@ onshi_status onshi_qualification_set_datetime(struct onshi_qualification *q,
 /**
  * Reads an integer or ratio field of the record (a ratio as a percentage: 30 = 3割).
  *
- * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_FIELD_TYPE_MISMATCH` for a field that is
+ * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field that is
  * neither.
  * Out-parameters are written only on success.
  *
@@ -1360,7 +1360,7 @@ onshi_status onshi_qualification_item_remove(struct onshi_qualification *q,
 /**
  * `onshi_qualification_get_text` for a field of a list item.
  *
- * Returns `ONSHI_OUT_OF_RANGE` for an index past the end and `ONSHI_FIELD_TYPE_MISMATCH`
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end and `ONSHI_TYPE_MISMATCH`
  * for a field of another list.
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.

@@ -105,7 +105,7 @@ fn invalid(what: &str, text: &str) -> Failure {
 
 fn mismatch() -> Failure {
     Failure::new(
-        ONSHI_FIELD_TYPE_MISMATCH,
+        ONSHI_TYPE_MISMATCH,
         "the value's type does not fit the field",
     )
 }
@@ -684,7 +684,7 @@ pub(crate) fn find<R>(
     }
     let m = meta(id)?;
     Err(Failure::new(
-        ONSHI_FIELD_TYPE_MISMATCH,
+        ONSHI_TYPE_MISMATCH,
         format!("field {id} ({}) does not belong here", m.name),
     ))
 }
@@ -710,7 +710,7 @@ pub(crate) fn check_want(kind: Kind, want: Want) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::new(
-            ONSHI_FIELD_TYPE_MISMATCH,
+            ONSHI_TYPE_MISMATCH,
             format!("this accessor cannot be used for value type {}", kind.ty),
         ))
     }
@@ -949,11 +949,11 @@ mod tests {
     fn wrong_list_and_wrong_accessor_are_reported() {
         let mut q = Qualification::default();
         let e = get(&q, Target::Record, ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY).unwrap_err();
-        assert_eq!(e.status, ONSHI_FIELD_TYPE_MISMATCH);
+        assert_eq!(e.status, ONSHI_TYPE_MISMATCH);
         let e = get(&q, Target::Record, 9999).unwrap_err();
         assert_eq!(e.status, ONSHI_INVALID_ARGUMENT);
         let e = set(&mut q, Target::Record, ONSHI_FIELD_NAME, Want::Date, None).unwrap_err();
-        assert_eq!(e.status, ONSHI_FIELD_TYPE_MISMATCH);
+        assert_eq!(e.status, ONSHI_TYPE_MISMATCH);
         let e = get(
             &q,
             Target::Item(ONSHI_LIST_SPECIFIC_DISEASES, 0),

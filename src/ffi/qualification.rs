@@ -233,7 +233,7 @@ unsafe fn get_date_at(
             let out = Out::new(out)?;
             match read(q, t, field, Want::Date)? {
                 Value::Date(d) => out.set(onshi_date::from_naive(d)),
-                _ => return Err(Failure::of(ONSHI_FIELD_TYPE_MISMATCH)),
+                _ => return Err(Failure::of(ONSHI_TYPE_MISMATCH)),
             }
             Ok(())
         })
@@ -267,7 +267,7 @@ unsafe fn get_datetime_at(
             let out = Out::new(out)?;
             match read(q, t, field, Want::DateTime)? {
                 Value::DateTime(d) => out.set(onshi_datetime::from_naive(d)),
-                _ => return Err(Failure::of(ONSHI_FIELD_TYPE_MISMATCH)),
+                _ => return Err(Failure::of(ONSHI_TYPE_MISMATCH)),
             }
             Ok(())
         })
@@ -296,7 +296,7 @@ unsafe fn get_u32_at(q: *const Q, t: Target, field: onshi_field, out: *mut u32) 
             let out = Out::new(out)?;
             match read(q, t, field, Want::U32)? {
                 Value::U32(n) => out.set(n),
-                _ => return Err(Failure::of(ONSHI_FIELD_TYPE_MISMATCH)),
+                _ => return Err(Failure::of(ONSHI_TYPE_MISMATCH)),
             }
             Ok(())
         })
@@ -314,7 +314,7 @@ unsafe fn set_u32_at(q: *mut Q, t: Target, field: onshi_field, value: u32) -> on
 /// `YYYY-MM-DD`, date-times `YYYY-MM-DDTHH:MM:SS`, numbers in decimal), UTF-8.
 ///
 /// Returns `ONSHI_NOT_PRESENT` when the field holds no value, `ONSHI_INVALID_ARGUMENT` for an
-/// unknown field and `ONSHI_FIELD_TYPE_MISMATCH` for a field of a list item.
+/// unknown field and `ONSHI_TYPE_MISMATCH` for a field of a list item.
 /// Out-parameters are written only on success, except `*out_len`, which is also written with
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
@@ -367,7 +367,7 @@ pub unsafe extern "C" fn onshi_qualification_clear(
 
 /// Reads a date field of the record.
 ///
-/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_FIELD_TYPE_MISMATCH` for a field that is
+/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field that is
 /// not a date.
 /// Out-parameters are written only on success.
 ///
@@ -399,7 +399,7 @@ pub unsafe extern "C" fn onshi_qualification_set_date(
 
 /// Reads a date-time field of the record.
 ///
-/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_FIELD_TYPE_MISMATCH` for a field that is
+/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field that is
 /// not a date-time.
 /// Out-parameters are written only on success.
 ///
@@ -432,7 +432,7 @@ pub unsafe extern "C" fn onshi_qualification_set_datetime(
 
 /// Reads an integer or ratio field of the record (a ratio as a percentage: 30 = 3割).
 ///
-/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_FIELD_TYPE_MISMATCH` for a field that is
+/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field that is
 /// neither.
 /// Out-parameters are written only on success.
 ///
@@ -529,7 +529,7 @@ pub unsafe extern "C" fn onshi_qualification_item_remove(
 
 /// `onshi_qualification_get_text` for a field of a list item.
 ///
-/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end and `ONSHI_FIELD_TYPE_MISMATCH`
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end and `ONSHI_TYPE_MISMATCH`
 /// for a field of another list.
 /// Out-parameters are written only on success, except `*out_len`, which is also written with
 /// `ONSHI_BUFFER_TOO_SMALL`.

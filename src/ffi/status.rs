@@ -58,7 +58,7 @@ pub const ONSHI_INVALID_ARGUMENT: onshi_status = 606;
 pub const ONSHI_NOT_PRESENT: onshi_status = 607;
 /// The accessor does not fit the field (e.g. a date getter on a text field, or a field of
 /// another list).
-pub const ONSHI_FIELD_TYPE_MISMATCH: onshi_status = 608;
+pub const ONSHI_TYPE_MISMATCH: onshi_status = 608;
 /// A text value cannot be read as the field's type (a date that does not exist, a ratio above
 /// 100 …).
 pub const ONSHI_INVALID_VALUE: onshi_status = 609;
@@ -141,8 +141,8 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
     ),
     (ONSHI_NOT_PRESENT, "ONSHI_NOT_PRESENT", "no value"),
     (
-        ONSHI_FIELD_TYPE_MISMATCH,
-        "ONSHI_FIELD_TYPE_MISMATCH",
+        ONSHI_TYPE_MISMATCH,
+        "ONSHI_TYPE_MISMATCH",
         "the accessor does not fit the field",
     ),
     (

@@ -236,7 +236,7 @@ static void test_qualification_fields(void) {
     CHECK_STATUS(onshi_qualification_set_date(q, ONSHI_FIELD_BIRTHDATE, &feb30), ONSHI_INVALID_VALUE);
     CHECK_STATUS(onshi_qualification_set_text(q, ONSHI_FIELD_QUALIFICATION_DATE, S("2023-02-29")), ONSHI_INVALID_VALUE);
     CHECK_STATUS(onshi_qualification_set_text(q, ONSHI_FIELD_QUALIFICATION_DATE, S("2024-04-01")), ONSHI_OK);
-    CHECK_STATUS(onshi_qualification_set_date(q, ONSHI_FIELD_NAME, &d), ONSHI_FIELD_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_qualification_set_date(q, ONSHI_FIELD_NAME, &d), ONSHI_TYPE_MISMATCH);
     CHECK_STATUS(onshi_qualification_set_date(q, ONSHI_FIELD_BIRTHDATE, NULL), ONSHI_NULL_PARAMETER);
 
     /* Date-times. */
@@ -258,12 +258,12 @@ static void test_qualification_fields(void) {
     CHECK_STATUS(onshi_qualification_set_text(q, ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, S("030")), ONSHI_OK);
     CHECK(field_is(q, ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, "30"));
     CHECK_STATUS(onshi_qualification_set_u32(q, ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, 101), ONSHI_INVALID_VALUE);
-    CHECK_STATUS(onshi_qualification_get_u32(q, ONSHI_FIELD_NAME, &pct), ONSHI_FIELD_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_qualification_get_u32(q, ONSHI_FIELD_NAME, &pct), ONSHI_TYPE_MISMATCH);
     CHECK(last_error_contains(q, "accessor"));
 
     /* Absent values, clearing, unknown fields, list fields on the record. */
     pct = 77;
-    CHECK_STATUS(onshi_qualification_get_u32(q, ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG, &pct), ONSHI_FIELD_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_qualification_get_u32(q, ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG, &pct), ONSHI_TYPE_MISMATCH);
     char *absent = text_of_field(q, ONSHI_FIELD_ADDRESS, &s);
     CHECK(absent == NULL && s == ONSHI_NOT_PRESENT);
     CHECK_STATUS(onshi_qualification_clear(q, ONSHI_FIELD_NAME_KANA), ONSHI_OK);
@@ -273,7 +273,7 @@ static void test_qualification_fields(void) {
     size_t n;
     char buf[256];
     CHECK_STATUS(onshi_qualification_get_text(q, 9999, buf, sizeof buf, &n), ONSHI_INVALID_ARGUMENT);
-    CHECK_STATUS(onshi_qualification_get_text(q, ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY, buf, sizeof buf, &n), ONSHI_FIELD_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_qualification_get_text(q, ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY, buf, sizeof buf, &n), ONSHI_TYPE_MISMATCH);
     /* Empty text: fine for a text field, invalid for a date. */
     CHECK_STATUS(onshi_qualification_set_text(q, ONSHI_FIELD_INSURER_NAME, NULL, 0), ONSHI_OK);
     CHECK(field_is(q, ONSHI_FIELD_INSURER_NAME, ""));
@@ -339,8 +339,8 @@ static void test_lists(void) {
     CHECK_STATUS(onshi_qualification_item_get_date(q, ONSHI_LIST_SPECIFIC_DISEASES, 0, ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE, &got), ONSHI_OK);
     CHECK(got.year == 2024 && got.month == 4 && got.day == 1);
     /* A field of another list is a mismatch; a record field too. */
-    CHECK_STATUS(onshi_qualification_item_set_text(q, ONSHI_LIST_SPECIFIC_DISEASES, 0, ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER, S("1")), ONSHI_FIELD_TYPE_MISMATCH);
-    CHECK_STATUS(onshi_qualification_item_set_text(q, ONSHI_LIST_SPECIFIC_DISEASES, 0, ONSHI_FIELD_NAME, S("x")), ONSHI_FIELD_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_qualification_item_set_text(q, ONSHI_LIST_SPECIFIC_DISEASES, 0, ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER, S("1")), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_qualification_item_set_text(q, ONSHI_LIST_SPECIFIC_DISEASES, 0, ONSHI_FIELD_NAME, S("x")), ONSHI_TYPE_MISMATCH);
     CHECK_STATUS(onshi_qualification_item_remove(q, ONSHI_LIST_SPECIFIC_DISEASES, 0), ONSHI_OK);
     CHECK_STATUS(onshi_qualification_item_get_text(q, ONSHI_LIST_SPECIFIC_DISEASES, 0, ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "2") == 0);
