@@ -53,6 +53,8 @@ fn json_through_the_abi_matches_the_rust_api() {
     assert_eq!(set(&q, ONSHI_FIELD_NAME, "見本　花子"), ONSHI_OK);
     assert_eq!(set(&q, ONSHI_FIELD_INSURER_NUMBER, "138057"), ONSHI_OK);
     assert_eq!(set(&q, ONSHI_FIELD_BIRTHDATE, "1980-01-01"), ONSHI_OK);
+    assert_eq!(get(&q, ONSHI_FIELD_NAME).as_deref(), Ok("見本　花子"));
+    assert_eq!(get(&q, ONSHI_FIELD_ADDRESS), Err(ONSHI_NOT_PRESENT));
     let json = read(|b, c, n| unsafe { onshi_qualification_to_json(q.0, b, c, n) }).unwrap();
 
     let rust = Qualification {
