@@ -1,0 +1,292 @@
+//! The messages of the terminal interface, one struct per shape.
+//!
+//! Several file families share a shape: a 個別照会 request and the 一括照会 / 医療扶助 / 訪問 /
+//! オンライン upload requests are all a [`QualificationRequest`] (one or many
+//! `QualificationConfirmSearchInfo`); the family itself comes from the file name
+//! ([`super::FileName`]). Every struct keeps the elements it does not model in `extra`, so a
+//! parse → write round trip loses nothing.
+
+use crate::Personal;
+use crate::codes::*;
+use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber};
+use crate::model::{MessageHeader, Qualification, QualificationQuery, UnknownElement};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// Any message of the interface.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Message {
+    /// 資格確認要求: 個別照会 (`OQSsiquc01req`) or a bulk upload (`OQSmuquc01req`,
+    /// `OQSmutic01req`, `OQSmuhvq01req`, `OQSmuonq01req`).
+    QualificationRequest(QualificationRequest),
+    /// 資格確認結果 (`OQSsiquc01res`) and the face-reader push (`OQSsiquc01res_face_…`).
+    QualificationResponse(QualificationResponse),
+    /// 照会番号登録要求, single (`OQSsiimm01req`) or bulk upload (`OQSmuimm01req`).
+    ReferenceNumberRequest(ReferenceNumberRequest),
+    /// 照会番号登録結果, single (`OQSsiimm01res`) or bulk download (`OQSmuimm02res`).
+    ReferenceNumberResponse(ReferenceNumberResponse),
+    /// アップロード結果 of any bulk family (`OQSmu…01res`): the 受付番号.
+    BulkUploadResponse(BulkUploadResponse),
+    /// ダウンロード要求 of any bulk family (`OQSmu…02req`).
+    BulkDownloadRequest(BulkDownloadRequest),
+    /// ダウンロード結果 of a bulk qualification family (`OQSmuquc02res`, `OQSmutic02res`,
+    /// `OQSmuhvq02res`, `OQSmuonq02res`): one [`ConfirmationResult`] per person.
+    BulkQualificationResponse(BulkQualificationResponse),
+    /// 薬剤情報 (`YZKsiquc01req`) or 特定健診情報 (`TKKsiquc01req`) request.
+    DocumentRequest(DocumentRequest),
+    /// 薬剤情報 / 特定健診情報 XML answer (`YZKsiquc01res`, `TKKsiquc01res`).
+    DocumentResponse(DocumentResponse),
+}
+
+/// A 資格確認 request: header + one (個別照会) or many (一括) search blocks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualificationRequest {
+    /// `MessageHeader`.
+    pub header: MessageHeader,
+    /// `QualificationConfirmSearchInfo`, in document order.
+    pub queries: Vec<QualificationQuery>,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// The answer for one person: the body of a 資格確認結果, or one `BulkConfirmUnit`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmationResult {
+    /// Echo of the request's search block (absent in face results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_echo: Option<QualificationQuery>,
+    /// 処理結果状況.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_status: Option<ProcessingResultStatus>,
+    /// 処理結果コード (on error, and on success with supplementary information).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_code: Option<String>,
+    /// 処理結果メッセージ (to be shown to staff as is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_message: Option<String>,
+    /// 資格有効性.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualification_validity: Option<QualificationValidity>,
+    /// 処方箋発行形態 chosen at the reader (body level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prescription_issue_select: Option<PrescriptionIssueSelect>,
+    /// `ResultList/ResultOfQualificationConfirmation`, in document order (normally one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<Qualification>,
+    /// 照会番号 (bulk units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<Personal<String>>,
+    /// Unmodelled children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<UnknownElement>,
+}
+
+/// 資格確認結果 (and the face push, whose header says 照会区分 1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualificationResponse {
+    /// `MessageHeader`.
+    pub header: MessageHeader,
+    /// `MessageBody`.
+    pub body: ConfirmationResult,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// One `ReferenceNumberRegistrationInfo` (request, or echo + outcome in a response).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceNumberRegistration {
+    /// 照会番号 (≤ 50 characters; the clinic's patient key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<Personal<String>>,
+    /// 保険者番号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurer_number: Option<InsurerNumber>,
+    /// 記号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_card_symbol: Option<CardSymbol>,
+    /// 番号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_identification_number: Option<CardNumber>,
+    /// 枝番.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_branch_number: Option<BranchNumber>,
+    /// 処理結果状況 (bulk download result, per person).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_status: Option<ProcessingResultStatus>,
+    /// 処理結果コード.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_code: Option<String>,
+    /// 処理結果メッセージ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_message: Option<String>,
+    /// Unmodelled children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<UnknownElement>,
+}
+
+/// 照会番号登録要求 (one registration for `OQSsiimm01req`, many for `OQSmuimm01req`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceNumberRequest {
+    /// `MessageHeader`.
+    pub header: MessageHeader,
+    /// `ReferenceNumberRegistrationInfo`, in document order.
+    pub registrations: Vec<ReferenceNumberRegistration>,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// 照会番号登録結果.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceNumberResponse {
+    /// `MessageHeader`.
+    pub header: MessageHeader,
+    /// Echo (single) or per-person results (bulk).
+    pub registrations: Vec<ReferenceNumberRegistration>,
+    /// Body-level 処理結果状況 (single registration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_status: Option<ProcessingResultStatus>,
+    /// Body-level 処理結果コード.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_code: Option<String>,
+    /// Body-level 処理結果メッセージ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_message: Option<String>,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// アップロード結果 of a bulk request: the 受付番号 to download with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUploadResponse {
+    /// `MessageHeader` (may also carry the 受付番号).
+    pub header: MessageHeader,
+    /// 受付番号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reception_number: Option<String>,
+    /// 受付日時.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reception_date_time: Option<NaiveDateTime>,
+    /// 処理結果状況.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_status: Option<ProcessingResultStatus>,
+    /// 処理結果コード.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_code: Option<String>,
+    /// 処理結果メッセージ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_result_message: Option<String>,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// ダウンロード要求 of a bulk family: header (医療機関コード) + 受付番号.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkDownloadRequest {
+    /// `MessageHeader`.
+    pub header: MessageHeader,
+    /// 受付番号.
+    pub reception_number: String,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// ダウンロード結果 of a bulk qualification family. `header.segment_of_result` is `2`
+/// (処理中) while the terminal is still working: ask again later.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkQualificationResponse {
+    /// `MessageHeader` (受付番号, counts, 処理結果区分).
+    pub header: MessageHeader,
+    /// `BulkConfirmUnit`, in document order.
+    pub units: Vec<ConfirmationResult>,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// 薬剤情報 / 特定健診情報 request. The card numbers sit in the header under names of their
+/// own (`InsuranceCardSymbol`, `InsuredPersonIdentificationNumber`, `BranchNumber`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRequest {
+    /// `MessageHeader` (医療機関コード, 任意のファイル識別子).
+    pub header: MessageHeader,
+    /// 保険者番号 (header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurer_number: Option<InsurerNumber>,
+    /// 記号 (`InsuranceCardSymbol`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_card_symbol: Option<CardSymbol>,
+    /// 番号 (`InsuredPersonIdentificationNumber`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_identification_number: Option<CardNumber>,
+    /// 枝番 (`BranchNumber`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_branch_number: Option<BranchNumber>,
+    /// 開始年月 `yyyyMM` (薬剤 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_month: Option<String>,
+    /// 終了年月 `yyyyMM` (薬剤 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_month: Option<String>,
+    /// PDF or XML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_category: Option<FileCategory>,
+    /// `PrDiInfClassification` (meaning not public; OQSDrug sends `1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pr_di_inf_classification: Option<String>,
+    /// 診療区分.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medical_treatment_flag: Option<MedicalTreatmentFlag>,
+    /// Unmodelled `MessageBody` children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
+
+/// 薬剤情報 / 特定健診情報 XML answer. Success is `ResultCode` = `1`; otherwise
+/// `MessageContents` says why. The document body is kept whole (its schema is only partly
+/// public); typed views read the known parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentResponse {
+    /// `MessageHeader` (patient block `QuaInf` / `QualificationsInfo` is kept in `extra`).
+    pub header: MessageHeader,
+    /// `ResultCode` (`1` = OK).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
+    /// `MessageContents` (error text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_contents: Option<String>,
+    /// The `MessageBody` children, whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<UnknownElement>,
+    /// Unmodelled root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+}
