@@ -43,6 +43,37 @@
 
 
 /**
+ * The largest offset a READ BINARY can carry.
+ */
+#define ReadRange_MAX_OFFSET 32767
+
+/**
+ * The largest EF 0002 this library accepts (bytes). Real files are a few hundred bytes.
+ */
+#define MAX_EF0002_LEN 4096
+
+/**
+ * Bytes asked for per READ BINARY after the first 5 (short APDUs only; no extended length,
+ * which needs reader and driver support).
+ */
+#define READ_CHUNK 224
+
+/**
+ * How deep [`Tlv::children`] and [`walk`] descend into constructed elements.
+ */
+#define MAX_DEPTH 8
+
+/**
+ * vpcd's port for reader "Virtual PCD 00 00".
+ */
+#define SLOT0_PORT 35963
+
+/**
+ * vpcd's port for reader "Virtual PCD 00 01".
+ */
+#define SLOT1_PORT 35964
+
+/**
  * Flag of `onshi_insurer_number_flags`: a 6-digit 国保 number.
  */
 #define ONSHI_INSURER_NATIONAL_HEALTH_INSURANCE 1
@@ -81,6 +112,39 @@
  * Version of the JSON record schema used by `_to_json` / `_from_json`.
  */
 #define ONSHI_RECORD_SCHEMA_VERSION 1
+
+/**
+ * The longest file name accepted.
+ */
+#define MAX_FILE_NAME_LEN 200
+
+/**
+ * The card applications `onshi` may select (full 10-byte DF names).
+ */
+typedef struct Application Application;
+
+/**
+ * The elementary files `onshi` may select, each inside one application.
+ */
+typedef struct ElementaryFile ElementaryFile;
+
+/**
+ * The message family, from the file-name prefix.
+ */
+typedef struct Family Family;
+
+/**
+ * A status word (SW1 SW2) returned by the card, e.g. `90 00` or `63 C2`.
+ *
+ * ```
+ * use onshi::card::StatusWord;
+ * let sw = StatusWord::new(0x63, 0xC2);
+ * assert_eq!(sw.to_string(), "63 C2");
+ * assert_eq!(sw.pin_tries(), Some(2));
+ * assert!(StatusWord::OK.is_ok());
+ * ```
+ */
+typedef struct StatusWord StatusWord;
 
 /**
  * An error object: the status and message of the last call it was passed to.
@@ -193,6 +257,38 @@ typedef uint32_t onshi_list;
  * and written as text; the typed accessors need the matching type.
  */
 typedef uint32_t onshi_value_type;
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The ATR the virtual card sends (the contact ATR OpenSC's `jpki` driver matches). The
+ * library never relies on it.
+ */
+#define MY_NUMBER_CARD_ATR { 59, 224, 0, 255, 129, 49, 254, 69, 20, }
 
 /**
  * 照会区分 (OQSCD002).
@@ -816,6 +912,126 @@ typedef uint32_t onshi_value_type;
 #define ONSHI_ID_TOO_LONG 105
 
 /**
+ * A file name is not a plain file name (path separator, `..`, too long …).
+ */
+#define ONSHI_XML_FILE_NAME_UNSAFE 250
+
+/**
+ * A file name is not a terminal interface file name.
+ */
+#define ONSHI_XML_FILE_NAME_NOT_INTERFACE 251
+
+/**
+ * No PC/SC card reader is connected.
+ */
+#define ONSHI_CARD_NO_READER 500
+
+/**
+ * The PC/SC service (pcscd, Windows Smart Card) is not running.
+ */
+#define ONSHI_CARD_SERVICE_NOT_RUNNING 501
+
+/**
+ * The card reader was unplugged while in use.
+ */
+#define ONSHI_CARD_READER_UNPLUGGED 502
+
+/**
+ * No card is in the reader.
+ */
+#define ONSHI_CARD_NO_CARD 503
+
+/**
+ * The card was removed during the operation.
+ */
+#define ONSHI_CARD_REMOVED 504
+
+/**
+ * The card is not a My Number card.
+ */
+#define ONSHI_CARD_NOT_MY_NUMBER_CARD 505
+
+/**
+ * The PIN was wrong (the message says how many tries are left).
+ */
+#define ONSHI_CARD_WRONG_PIN 506
+
+/**
+ * The PIN is locked.
+ */
+#define ONSHI_CARD_PIN_LOCKED 507
+
+/**
+ * Only one PIN try is left and the call did not confirm using it.
+ */
+#define ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION 508
+
+/**
+ * The card refused a read: the PIN was not verified (69 82).
+ */
+#define ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED 509
+
+/**
+ * The card has no such file or application (6A 82).
+ */
+#define ONSHI_CARD_FILE_NOT_FOUND 510
+
+/**
+ * The card answered with an unexpected status word.
+ */
+#define ONSHI_CARD_UNEXPECTED_STATUS 511
+
+/**
+ * Data from the card is not in the expected format.
+ */
+#define ONSHI_CARD_MALFORMED_DATA 512
+
+/**
+ * Waiting for a card or reader event timed out.
+ */
+#define ONSHI_CARD_TIMEOUT 513
+
+/**
+ * The wait was cancelled.
+ */
+#define ONSHI_CARD_CANCELLED 514
+
+/**
+ * The card does not allow the command now (69 86).
+ */
+#define ONSHI_CARD_COMMAND_NOT_ALLOWED 515
+
+/**
+ * The PIN is not 4 digits.
+ */
+#define ONSHI_CARD_INVALID_PIN_FORMAT 516
+
+/**
+ * No reader has the given name.
+ */
+#define ONSHI_CARD_UNKNOWN_READER 517
+
+/**
+ * Another program holds the card.
+ */
+#define ONSHI_CARD_IN_USE 518
+
+/**
+ * The card does not answer.
+ */
+#define ONSHI_CARD_UNRESPONSIVE 519
+
+/**
+ * Another PC/SC error.
+ */
+#define ONSHI_CARD_PCSC 520
+
+/**
+ * The virtual card (tests) could not be reached.
+ */
+#define ONSHI_CARD_VIRTUAL_CARD_IO 521
+
+/**
  * A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
  */
 #define ONSHI_NULL_PARAMETER 600
@@ -883,6 +1099,8 @@ typedef uint32_t onshi_value_type;
  * A file-system operation failed.
  */
 #define ONSHI_IO 701
+
+
 
 #ifdef __cplusplus
 extern "C" {

@@ -38,6 +38,56 @@ pub const ONSHI_ID_PREFECTURE: onshi_status = 104;
 /// An identifier is longer than the interface allows.
 pub const ONSHI_ID_TOO_LONG: onshi_status = 105;
 
+/// A file name is not a plain file name (path separator, `..`, too long …).
+pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
+/// A file name is not a terminal interface file name.
+pub const ONSHI_XML_FILE_NAME_NOT_INTERFACE: onshi_status = 251;
+
+/// No PC/SC card reader is connected.
+pub const ONSHI_CARD_NO_READER: onshi_status = 500;
+/// The PC/SC service (pcscd, Windows Smart Card) is not running.
+pub const ONSHI_CARD_SERVICE_NOT_RUNNING: onshi_status = 501;
+/// The card reader was unplugged while in use.
+pub const ONSHI_CARD_READER_UNPLUGGED: onshi_status = 502;
+/// No card is in the reader.
+pub const ONSHI_CARD_NO_CARD: onshi_status = 503;
+/// The card was removed during the operation.
+pub const ONSHI_CARD_REMOVED: onshi_status = 504;
+/// The card is not a My Number card.
+pub const ONSHI_CARD_NOT_MY_NUMBER_CARD: onshi_status = 505;
+/// The PIN was wrong (the message says how many tries are left).
+pub const ONSHI_CARD_WRONG_PIN: onshi_status = 506;
+/// The PIN is locked.
+pub const ONSHI_CARD_PIN_LOCKED: onshi_status = 507;
+/// Only one PIN try is left and the call did not confirm using it.
+pub const ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION: onshi_status = 508;
+/// The card refused a read: the PIN was not verified (69 82).
+pub const ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED: onshi_status = 509;
+/// The card has no such file or application (6A 82).
+pub const ONSHI_CARD_FILE_NOT_FOUND: onshi_status = 510;
+/// The card answered with an unexpected status word.
+pub const ONSHI_CARD_UNEXPECTED_STATUS: onshi_status = 511;
+/// Data from the card is not in the expected format.
+pub const ONSHI_CARD_MALFORMED_DATA: onshi_status = 512;
+/// Waiting for a card or reader event timed out.
+pub const ONSHI_CARD_TIMEOUT: onshi_status = 513;
+/// The wait was cancelled.
+pub const ONSHI_CARD_CANCELLED: onshi_status = 514;
+/// The card does not allow the command now (69 86).
+pub const ONSHI_CARD_COMMAND_NOT_ALLOWED: onshi_status = 515;
+/// The PIN is not 4 digits.
+pub const ONSHI_CARD_INVALID_PIN_FORMAT: onshi_status = 516;
+/// No reader has the given name.
+pub const ONSHI_CARD_UNKNOWN_READER: onshi_status = 517;
+/// Another program holds the card.
+pub const ONSHI_CARD_IN_USE: onshi_status = 518;
+/// The card does not answer.
+pub const ONSHI_CARD_UNRESPONSIVE: onshi_status = 519;
+/// Another PC/SC error.
+pub const ONSHI_CARD_PCSC: onshi_status = 520;
+/// The virtual card (tests) could not be reached.
+pub const ONSHI_CARD_VIRTUAL_CARD_IO: onshi_status = 521;
+
 /// A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
 pub const ONSHI_NULL_PARAMETER: onshi_status = 600;
 /// An input string is not valid UTF-8.
@@ -103,6 +153,122 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_ID_TOO_LONG,
         "ONSHI_ID_TOO_LONG",
         "identifier is longer than allowed",
+    ),
+    (
+        ONSHI_XML_FILE_NAME_UNSAFE,
+        "ONSHI_XML_FILE_NAME_UNSAFE",
+        "a file name is not a plain file name (path separator, .., too long …)",
+    ),
+    (
+        ONSHI_XML_FILE_NAME_NOT_INTERFACE,
+        "ONSHI_XML_FILE_NAME_NOT_INTERFACE",
+        "a file name is not a terminal interface file name",
+    ),
+    (
+        ONSHI_CARD_NO_READER,
+        "ONSHI_CARD_NO_READER",
+        "no PC/SC card reader is connected",
+    ),
+    (
+        ONSHI_CARD_SERVICE_NOT_RUNNING,
+        "ONSHI_CARD_SERVICE_NOT_RUNNING",
+        "the PC/SC service (pcscd, Windows Smart Card) is not running",
+    ),
+    (
+        ONSHI_CARD_READER_UNPLUGGED,
+        "ONSHI_CARD_READER_UNPLUGGED",
+        "the card reader was unplugged while in use",
+    ),
+    (
+        ONSHI_CARD_NO_CARD,
+        "ONSHI_CARD_NO_CARD",
+        "no card is in the reader",
+    ),
+    (
+        ONSHI_CARD_REMOVED,
+        "ONSHI_CARD_REMOVED",
+        "the card was removed during the operation",
+    ),
+    (
+        ONSHI_CARD_NOT_MY_NUMBER_CARD,
+        "ONSHI_CARD_NOT_MY_NUMBER_CARD",
+        "the card is not a My Number card",
+    ),
+    (
+        ONSHI_CARD_WRONG_PIN,
+        "ONSHI_CARD_WRONG_PIN",
+        "the PIN was wrong (the message says how many tries are left)",
+    ),
+    (
+        ONSHI_CARD_PIN_LOCKED,
+        "ONSHI_CARD_PIN_LOCKED",
+        "the PIN is locked",
+    ),
+    (
+        ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
+        "ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION",
+        "only one PIN try is left and the call did not confirm using it",
+    ),
+    (
+        ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED,
+        "ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED",
+        "the card refused a read: the PIN was not verified (69 82)",
+    ),
+    (
+        ONSHI_CARD_FILE_NOT_FOUND,
+        "ONSHI_CARD_FILE_NOT_FOUND",
+        "the card has no such file or application (6A 82)",
+    ),
+    (
+        ONSHI_CARD_UNEXPECTED_STATUS,
+        "ONSHI_CARD_UNEXPECTED_STATUS",
+        "the card answered with an unexpected status word",
+    ),
+    (
+        ONSHI_CARD_MALFORMED_DATA,
+        "ONSHI_CARD_MALFORMED_DATA",
+        "data from the card is not in the expected format",
+    ),
+    (
+        ONSHI_CARD_TIMEOUT,
+        "ONSHI_CARD_TIMEOUT",
+        "waiting for a card or reader event timed out",
+    ),
+    (
+        ONSHI_CARD_CANCELLED,
+        "ONSHI_CARD_CANCELLED",
+        "the wait was cancelled",
+    ),
+    (
+        ONSHI_CARD_COMMAND_NOT_ALLOWED,
+        "ONSHI_CARD_COMMAND_NOT_ALLOWED",
+        "the card does not allow the command now (69 86)",
+    ),
+    (
+        ONSHI_CARD_INVALID_PIN_FORMAT,
+        "ONSHI_CARD_INVALID_PIN_FORMAT",
+        "the PIN is not 4 digits",
+    ),
+    (
+        ONSHI_CARD_UNKNOWN_READER,
+        "ONSHI_CARD_UNKNOWN_READER",
+        "no reader has the given name",
+    ),
+    (
+        ONSHI_CARD_IN_USE,
+        "ONSHI_CARD_IN_USE",
+        "another program holds the card",
+    ),
+    (
+        ONSHI_CARD_UNRESPONSIVE,
+        "ONSHI_CARD_UNRESPONSIVE",
+        "the card does not answer",
+    ),
+    (ONSHI_CARD_PCSC, "ONSHI_CARD_PCSC", "another PC/SC error"),
+    (
+        ONSHI_CARD_VIRTUAL_CARD_IO,
+        "ONSHI_CARD_VIRTUAL_CARD_IO",
+        "the virtual card (tests) could not be reached",
     ),
     (
         ONSHI_NULL_PARAMETER,
@@ -234,6 +400,59 @@ mod tests {
     }
 
     #[test]
+    fn card_and_file_name_codes_have_named_statuses() {
+        use crate::card::CardError as C;
+        use crate::xml::FileNameError;
+        let unit = [
+            (C::NoReader, ONSHI_CARD_NO_READER),
+            (C::ServiceNotRunning, ONSHI_CARD_SERVICE_NOT_RUNNING),
+            (C::ReaderUnplugged, ONSHI_CARD_READER_UNPLUGGED),
+            (C::NoCard, ONSHI_CARD_NO_CARD),
+            (C::CardRemoved, ONSHI_CARD_REMOVED),
+            (C::WrongPin { tries_left: 2 }, ONSHI_CARD_WRONG_PIN),
+            (C::PinLocked, ONSHI_CARD_PIN_LOCKED),
+            (
+                C::LastTryNeedsConfirmation,
+                ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
+            ),
+            (
+                C::SecurityStatusNotSatisfied,
+                ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED,
+            ),
+            (C::FileNotFound, ONSHI_CARD_FILE_NOT_FOUND),
+            (C::Timeout, ONSHI_CARD_TIMEOUT),
+            (C::Cancelled, ONSHI_CARD_CANCELLED),
+            (C::CommandNotAllowed, ONSHI_CARD_COMMAND_NOT_ALLOWED),
+            (C::InvalidPinFormat, ONSHI_CARD_INVALID_PIN_FORMAT),
+            (
+                C::UnknownReader { name: "r".into() },
+                ONSHI_CARD_UNKNOWN_READER,
+            ),
+            (C::CardInUse, ONSHI_CARD_IN_USE),
+            (C::CardUnresponsive, ONSHI_CARD_UNRESPONSIVE),
+        ];
+        for (e, s) in unit {
+            assert_eq!(crate::Error::from(e).code(), s);
+        }
+        for s in 500..=521 {
+            assert!(name(s).is_some(), "card code {s} has no named status");
+        }
+        let f = FileNameError::Unsafe {
+            name: "../x".into(),
+            reason: "r",
+        };
+        assert_eq!(
+            crate::Error::from(crate::xml::XmlError::from(f)).code(),
+            ONSHI_XML_FILE_NAME_UNSAFE
+        );
+        let f = FileNameError::NotInterface {
+            name: "x".into(),
+            reason: "r",
+        };
+        assert_eq!(f.code(), ONSHI_XML_FILE_NAME_NOT_INTERFACE);
+    }
+
+    #[test]
     fn json_and_io_codes_match_the_library() {
         let j = serde_json::from_str::<u32>("x").unwrap_err();
         assert_eq!(crate::Error::from(j).code(), ONSHI_JSON);
@@ -246,7 +465,7 @@ mod tests {
         for w in NAMED.windows(2) {
             assert!(w[0].0 < w[1].0, "{} / {}", w[0].1, w[1].1);
         }
-        assert_eq!(describe(250), "terminal XML file error");
+        assert_eq!(describe(299), "terminal XML file error");
         assert_eq!(describe(9999), "unknown status");
         assert_eq!(name(9999), None);
     }

@@ -88,8 +88,10 @@ static void test_text_protocol_and_status(void) {
     CHECK(strcmp(buf, "ONSHI_NULL_PARAMETER") == 0);
     CHECK_STATUS(onshi_status_name(ONSHI_ID_CHECK_DIGIT, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "ONSHI_ID_CHECK_DIGIT") == 0);
+    CHECK_STATUS(onshi_status_name(ONSHI_CARD_WRONG_PIN, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "ONSHI_CARD_WRONG_PIN") == 0 && ONSHI_CARD_WRONG_PIN == 506);
     CHECK_STATUS(onshi_status_name(4242, buf, sizeof buf, &n), ONSHI_NOT_PRESENT);
-    CHECK_STATUS(onshi_status_message(250, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_status_message(299, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strstr(buf, "XML") != NULL);
     /* NULL out_len, NULL buffer with a capacity. */
     CHECK_STATUS(onshi_status_name(ONSHI_OK, buf, sizeof buf, NULL), ONSHI_NULL_PARAMETER);

@@ -315,6 +315,54 @@ namespace Onshi
         IdPrefecture = 104,
         /// <summary>An identifier is longer than the interface allows.</summary>
         IdTooLong = 105,
+        /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
+        XmlFileNameUnsafe = 250,
+        /// <summary>A file name is not a terminal interface file name.</summary>
+        XmlFileNameNotInterface = 251,
+        /// <summary>No PC/SC card reader is connected.</summary>
+        CardNoReader = 500,
+        /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
+        CardServiceNotRunning = 501,
+        /// <summary>The card reader was unplugged while in use.</summary>
+        CardReaderUnplugged = 502,
+        /// <summary>No card is in the reader.</summary>
+        CardNoCard = 503,
+        /// <summary>The card was removed during the operation.</summary>
+        CardRemoved = 504,
+        /// <summary>The card is not a My Number card.</summary>
+        CardNotMyNumberCard = 505,
+        /// <summary>The PIN was wrong (the message says how many tries are left).</summary>
+        CardWrongPin = 506,
+        /// <summary>The PIN is locked.</summary>
+        CardPinLocked = 507,
+        /// <summary>Only one PIN try is left and the call did not confirm using it.</summary>
+        CardLastTryNeedsConfirmation = 508,
+        /// <summary>The card refused a read: the PIN was not verified (69 82).</summary>
+        CardSecurityStatusNotSatisfied = 509,
+        /// <summary>The card has no such file or application (6A 82).</summary>
+        CardFileNotFound = 510,
+        /// <summary>The card answered with an unexpected status word.</summary>
+        CardUnexpectedStatus = 511,
+        /// <summary>Data from the card is not in the expected format.</summary>
+        CardMalformedData = 512,
+        /// <summary>Waiting for a card or reader event timed out.</summary>
+        CardTimeout = 513,
+        /// <summary>The wait was cancelled.</summary>
+        CardCancelled = 514,
+        /// <summary>The card does not allow the command now (69 86).</summary>
+        CardCommandNotAllowed = 515,
+        /// <summary>The PIN is not 4 digits.</summary>
+        CardInvalidPinFormat = 516,
+        /// <summary>No reader has the given name.</summary>
+        CardUnknownReader = 517,
+        /// <summary>Another program holds the card.</summary>
+        CardInUse = 518,
+        /// <summary>The card does not answer.</summary>
+        CardUnresponsive = 519,
+        /// <summary>Another PC/SC error.</summary>
+        CardPcsc = 520,
+        /// <summary>The virtual card (tests) could not be reached.</summary>
+        CardVirtualCardIo = 521,
         /// <summary>A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).</summary>
         NullParameter = 600,
         /// <summary>An input string is not valid UTF-8.</summary>
