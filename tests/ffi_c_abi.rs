@@ -220,3 +220,46 @@ fn ids_through_the_abi_match_the_rust_api() {
         ONSHI_NULL_PARAMETER
     );
 }
+
+#[test]
+fn const_calls_may_run_concurrently_on_one_handle() {
+    // The header promises that functions taking a const handle may run at the same time;
+    // failures among them write the last error, which is behind a lock.
+    let q = Q(onshi_qualification_new());
+    assert_eq!(set(&q, ONSHI_FIELD_NAME, "見本　花子"), ONSHI_OK);
+    let addr = q.0 as usize;
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let q = addr as *const onshi_qualification;
+                for i in 0..2000 {
+                    let mut buf = [0u8; 64];
+                    let mut n = 0;
+                    let field = if (i + t) % 2 == 0 {
+                        ONSHI_FIELD_NAME
+                    } else {
+                        9999
+                    };
+                    let s = unsafe {
+                        onshi_qualification_get_text(q, field, buf.as_mut_ptr().cast(), 64, &mut n)
+                    };
+                    if field == ONSHI_FIELD_NAME {
+                        assert_eq!(s, ONSHI_OK);
+                        assert_eq!(&buf[..n], "見本　花子".as_bytes());
+                    } else {
+                        assert_eq!(s, ONSHI_INVALID_ARGUMENT);
+                    }
+                    let s = unsafe {
+                        onshi_qualification_last_error(q, buf.as_mut_ptr().cast(), 64, &mut n)
+                    };
+                    assert_eq!(s, ONSHI_OK);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let msg = read(|b, c, n| unsafe { onshi_qualification_last_error(q.0, b, c, n) }).unwrap();
+    assert_eq!(msg, "unknown field 9999");
+}
