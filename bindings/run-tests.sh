@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one entry point for the C ABI and its bindings (called by .ci/run and the project's test
 # script). Builds the library (cargo build --release --all-features), then checks:
-#   header + generated C# file up to date; C test plain, under valgrind, with ASan + UBSan;
-#   C++ test (header alone, double include, two translation units, valgrind); C# test (mcs +
+#   header + generated C# file up to date; ownership phrases in the header; C test plain,
+#   under valgrind, with ASan + UBSan; C++ test (header alone, double include, two translation units, valgrind); C# test (mcs +
 #   mono); the README examples; the Windows DLL (exports = header functions, C test under Wine).
 # Prints one line per check and a final "N passed, M failed"; exits non-zero on any failure.
 #
@@ -160,6 +160,7 @@ check build build
 check header-fresh header_fresh
 check csharp-generated-fresh csharp_fresh
 check header-compiles header_compiles
+check doc-phrases perl bindings/check-doc-phrases.pl include/onshi.h
 check c-test c_test
 check c-valgrind c_valgrind
 check c-asan-ubsan c_sanitizers
