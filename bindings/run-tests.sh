@@ -2,8 +2,9 @@
 # The one entry point for the C ABI and its bindings (called by .ci/run and the project's test
 # script). Builds the library (cargo build --release --all-features), then checks:
 #   header + generated C# file up to date; ownership phrases in the header; C test plain,
-#   under valgrind, with ASan + UBSan; C++ test (header alone, double include, two translation units, valgrind); C# test (mcs +
-#   mono); the README examples; the Windows DLL (exports = header functions, C test under Wine).
+#   under valgrind, with ASan + UBSan; C++ test (header alone, double include, two
+#   translation units, valgrind); C# test (mcs + mono); the README examples; the Windows DLL
+#   (exports = header functions, C test under Wine).
 # Prints one line per check and a final "N passed, M failed"; exits non-zero on any failure.
 #
 # Needs: cargo (+ target x86_64-pc-windows-gnu), cbindgen 0.29.4, gcc, g++, valgrind, perl,
