@@ -56,8 +56,8 @@ header_fresh() {
     local v
     v=$(cbindgen --version)
     [ "$v" = "cbindgen $CBINDGEN_VERSION" ] || { echo "need cbindgen $CBINDGEN_VERSION, found: $v"; exit 1; }
-    cbindgen --config cbindgen.toml --crate onshi --verify --output include/onshi.h ||
-        { echo "include/onshi.h is stale: cbindgen --config cbindgen.toml --crate onshi --output include/onshi.h"; exit 1; }
+    cbindgen --config cbindgen.toml --verify --output include/onshi.h src/ffi/mod.rs ||
+        { echo "include/onshi.h is stale: cbindgen --config cbindgen.toml --output include/onshi.h src/ffi/mod.rs"; exit 1; }
     # The version macros against Cargo.toml are checked by tests/ffi_header.rs (cargo test).
     grep -q "^#define ONSHI_VERSION_MAJOR $(cargo pkgid | sed 's/.*[#@]//' | cut -d. -f1)\$" include/onshi.h
 }

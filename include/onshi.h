@@ -43,37 +43,6 @@
 
 
 /**
- * The largest offset a READ BINARY can carry.
- */
-#define ReadRange_MAX_OFFSET 32767
-
-/**
- * The largest EF 0002 this library accepts (bytes). Real files are a few hundred bytes.
- */
-#define MAX_EF0002_LEN 4096
-
-/**
- * Bytes asked for per READ BINARY after the first 5 (short APDUs only; no extended length,
- * which needs reader and driver support).
- */
-#define READ_CHUNK 224
-
-/**
- * How deep [`Tlv::children`] and [`walk`] descend into constructed elements.
- */
-#define MAX_DEPTH 8
-
-/**
- * vpcd's port for reader "Virtual PCD 00 00".
- */
-#define SLOT0_PORT 35963
-
-/**
- * vpcd's port for reader "Virtual PCD 00 01".
- */
-#define SLOT1_PORT 35964
-
-/**
  * Flag of `onshi_insurer_number_flags`: a 6-digit 国保 number.
  */
 #define ONSHI_INSURER_NATIONAL_HEALTH_INSURANCE 1
@@ -112,39 +81,6 @@
  * Version of the JSON record schema used by `_to_json` / `_from_json`.
  */
 #define ONSHI_RECORD_SCHEMA_VERSION 1
-
-/**
- * The longest file name accepted.
- */
-#define MAX_FILE_NAME_LEN 200
-
-/**
- * The card applications `onshi` may select (full 10-byte DF names).
- */
-typedef struct Application Application;
-
-/**
- * The elementary files `onshi` may select, each inside one application.
- */
-typedef struct ElementaryFile ElementaryFile;
-
-/**
- * The message family, from the file-name prefix.
- */
-typedef struct Family Family;
-
-/**
- * A status word (SW1 SW2) returned by the card, e.g. `90 00` or `63 C2`.
- *
- * ```
- * use onshi::card::StatusWord;
- * let sw = StatusWord::new(0x63, 0xC2);
- * assert_eq!(sw.to_string(), "63 C2");
- * assert_eq!(sw.pin_tries(), Some(2));
- * assert!(StatusWord::OK.is_ok());
- * ```
- */
-typedef struct StatusWord StatusWord;
 
 /**
  * An error object: the status and message of the last call it was passed to.
@@ -257,38 +193,6 @@ typedef uint32_t onshi_list;
  * and written as text; the typed accessors need the matching type.
  */
 typedef uint32_t onshi_value_type;
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The ATR the virtual card sends (the contact ATR OpenSC's `jpki` driver matches). The
- * library never relies on it.
- */
-#define MY_NUMBER_CARD_ATR { 59, 224, 0, 255, 129, 49, 254, 69, 20, }
 
 /**
  * 照会区分 (OQSCD002).
@@ -1099,8 +1003,6 @@ typedef uint32_t onshi_value_type;
  * A file-system operation failed.
  */
 #define ONSHI_IO 701
-
-
 
 #ifdef __cplusplus
 extern "C" {

@@ -39,19 +39,18 @@ fn header_is_up_to_date() {
         .args([
             "--config",
             "cbindgen.toml",
-            "--crate",
-            "onshi",
             "--verify",
             "--quiet",
             "--output",
             "include/onshi.h",
+            "src/ffi/mod.rs",
         ])
         .output()
         .expect("run cbindgen");
     assert!(
         out.status.success(),
         "include/onshi.h is stale: regenerate it with\n  \
-         cbindgen --config cbindgen.toml --crate onshi --output include/onshi.h\n{}",
+         cbindgen --config cbindgen.toml --output include/onshi.h src/ffi/mod.rs\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -98,5 +97,27 @@ fn every_status_is_in_the_header() {
         ("ONSHI_JSON", ONSHI_JSON),
     ] {
         assert_eq!(define(name), value.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn header_declares_only_onshi_names() {
+    // cbindgen is pointed at src/ffi only; nothing of the rest of the crate may leak into the
+    // C namespace of a vendor's program.
+    for line in HEADER.lines() {
+        let name = if let Some(rest) = line.strip_prefix("#define ") {
+            rest.split_whitespace().next().unwrap_or("")
+        } else if let Some(rest) = line.strip_prefix("typedef struct ") {
+            rest.split_whitespace().next().unwrap_or("")
+        } else if let Some(rest) = line.strip_prefix("typedef ") {
+            rest.trim_end_matches(';').rsplit(' ').next().unwrap_or("")
+        } else {
+            continue;
+        };
+        let name = name.trim_end_matches(['{', ';']);
+        assert!(
+            name.starts_with("onshi_") || name.starts_with("ONSHI_"),
+            "header declares {name:?}: {line}"
+        );
     }
 }
