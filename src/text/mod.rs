@@ -48,10 +48,14 @@
 //! * **Reasons are the minimum needed.** A folding that both sides went through the same way is
 //!   not a reason: ｼﾝﾘｮｳ ﾀﾛｳ vs ｼﾝﾘｮｳ　ﾀﾛｳ is [`Space`](Reason::Space) only.
 
+#[cfg(test)]
+mod differential;
 mod fold;
 mod kana;
 mod kanji;
 mod marks;
+#[cfg(test)]
+mod reference;
 
 pub use kanji::{kanji_variant, kanji_variants};
 pub use marks::{has_substitute, is_substitute_mark, substitute_positions};

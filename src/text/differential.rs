@@ -1,0 +1,295 @@
+//! Differential tests: the fast path (`compare`, `normalize` and the folding engine in
+//! `fold.rs`) must give exactly what the reference implementation (`reference.rs`, the engine
+//! as it was before the fast path) gives, on random text drawn from the alphabets the records
+//! really use, and on every character of the ranges the fast path special-cases.
+
+use super::fold::{self, Mask, Mode, profile};
+use super::{FieldKind, Reason, compare, kanji_variants, normalize, reference};
+use proptest::prelude::*;
+
+/// One random "character" of a record, from the alphabets that matter here.
+fn piece() -> impl Strategy<Value = String> {
+    // Kanji from the variant table, both sides of each pair.
+    let variants: Vec<String> = kanji_variants()
+        .flat_map(|(v, c)| [v.to_string(), c.to_string()])
+        .collect();
+    prop_oneof![
+        // Half-width katakana, voiced marks, small forms and punctuation (U+FF61–U+FF9F).
+        4 => (0xFF61u32..=0xFF9F).prop_map(ch),
+        // Hiragana and katakana, with the combining and spacing voiced marks.
+        4 => (0x3041u32..=0x30FF).prop_map(ch),
+        // CJK symbols and punctuation: U+3000, 〜, 〓, ヶ's neighbours …
+        1 => (0x3000u32..=0x303F).prop_map(ch),
+        // The small katakana extension (Ainu) and kana supplement.
+        1 => prop::sample::select(vec![0x31F0u32, 0x31F5, 0x31FF, 0x1B000, 0x1B001]).prop_map(ch),
+        // Kanji: common, the variant table, compatibility ideographs, IVS, non-BMP.
+        3 => (0x4E00u32..=0x9FFF).prop_map(ch),
+        3 => prop::sample::select(variants),
+        1 => (0xF900u32..=0xFAFF).prop_map(ch),
+        1 => prop::sample::select(vec![
+            "葛\u{E0100}", "辻\u{E0101}", "𠮷", "\u{2F800}", "⼭", "\u{E0100}", "\u{FE0F}",
+        ])
+        .prop_map(String::from),
+        // Full-width ASCII and the rest of the U+FF00 block.
+        3 => (0xFF01u32..=0xFFEF).prop_map(ch),
+        // ASCII.
+        4 => (0x20u32..=0x7E).prop_map(ch),
+        // Spaces, dashes, marks, substitute marks and other troublemakers.
+        4 => prop::sample::select(vec![
+            " ", "　", "\t", "\u{00A0}", "\u{2003}", "\n", "-", "‐", "‑", "‒", "–", "—", "―", "−",
+            "﹘", "﹣", "─", "ー", "ｰ", "－", "●", "⚫", "⚫\u{FE0E}", "⚫\u{FE0F}", "〓", "①",
+            "㈱", "㍻", "\u{200B}", "\u{FEFF}", "\u{00AD}", "〜", "～", "‖", "∥", "é", "e\u{0301}",
+            "\u{0301}", "\u{0316}", "\u{3099}", "\u{309A}", "゛", "゜", "ﾞ", "ﾟ", "ヶ", "ヵ",
+            "丁目", "番地", "\u{FDFA}", "\u{D55C}", "ᄀ", "ᅡ", "Å", "ﬁ", "½", "²", "Ⅻ",
+        ])
+        .prop_map(String::from),
+        // Anything at all.
+        1 => any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn ch(cp: u32) -> String {
+    char::from_u32(cp).map(String::from).unwrap_or_default()
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..14).prop_map(|v| v.concat())
+}
+
+/// A returned spelling of `s`: each character kept, or written another way (width, script,
+/// size, dash, space, a substitute mark), so that most pairs are equivalent or substituted.
+fn respell(s: &str, choices: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        let pick = choices.get(i % choices.len().max(1)).copied().unwrap_or(0);
+        let cp = c as u32;
+        match pick % 12 {
+            1 if ('!'..='~').contains(&c) => out.extend(char::from_u32(cp + 0xFEE0)),
+            2 if ('\u{FF01}'..='\u{FF5E}').contains(&c) => out.extend(char::from_u32(cp - 0xFEE0)),
+            3 if ('\u{30A1}'..='\u{30F6}').contains(&c) => out.extend(char::from_u32(cp - 0x60)),
+            4 if ('\u{3041}'..='\u{3096}').contains(&c) => out.extend(char::from_u32(cp + 0x60)),
+            5 if c == ' ' => out.push('\u{3000}'),
+            6 if c == '\u{3000}' => out.push(' '),
+            7 => out.push('●'),
+            8 if c == '-' => out.push('ー'),
+            9 if c.is_ascii_alphabetic() => out.push(if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }),
+            10 => {
+                out.push(c);
+                out.push(' ');
+            }
+            11 => {
+                if let Some(k) = super::kanji_variant(c) {
+                    out.push(k);
+                } else {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn kind() -> impl Strategy<Value = FieldKind> {
+    prop::sample::select(FieldKind::ALL.to_vec())
+}
+
+/// Every subset of the foldings of `kind`.
+fn masks(kind: FieldKind) -> Vec<Mask> {
+    let full = profile(kind).mask;
+    (0u32..1 << Reason::ALL.len())
+        .map(|bits| {
+            let set: Vec<Reason> = Reason::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits >> i & 1 == 1)
+                .map(|(_, r)| *r)
+                .collect();
+            Mask::of(&set)
+        })
+        .filter(|m| full.contains(*m))
+        .collect()
+}
+
+const MODES: [Mode; 4] = [Mode::Plain, Mode::Compose, Mode::Units, Mode::Wild];
+
+/// The fast engine and the reference fold `s` alike: same text, units, wildcards and fired
+/// foldings.
+fn same_fold(s: &str, kind: FieldKind, mask: Mask, mode: Mode) -> Result<(), TestCaseError> {
+    let fast = fold::fold(s, kind, mask, mode);
+    let slow = reference::fold(s, kind, mask, mode);
+    prop_assert_eq!(
+        &fast.text,
+        &slow.text,
+        "{:?} {:?} {:?} {:?}",
+        s,
+        kind,
+        mask,
+        mode
+    );
+    prop_assert_eq!(
+        &fast.units,
+        &slow.units,
+        "{:?} {:?} {:?} {:?}",
+        s,
+        kind,
+        mask,
+        mode
+    );
+    prop_assert_eq!(
+        &fast.wilds,
+        &slow.wilds,
+        "{:?} {:?} {:?} {:?}",
+        s,
+        kind,
+        mask,
+        mode
+    );
+    prop_assert_eq!(
+        fast.applied,
+        slow.applied,
+        "{:?} {:?} {:?} {:?}",
+        s,
+        kind,
+        mask,
+        mode
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn fast_path_agrees_with_reference_on_random_pairs(
+        a in text(), b in text(), k in kind()
+    ) {
+        prop_assert_eq!(compare(&a, &b, k), reference::compare(&a, &b, k), "{:?} {:?} {:?}", a, b, k);
+        prop_assert_eq!(compare(&b, &a, k), reference::compare(&b, &a, k), "{:?} {:?} {:?}", b, a, k);
+        prop_assert_eq!(normalize(&a, k), reference::normalize(&a, k));
+    }
+
+    #[test]
+    fn fast_path_agrees_with_reference_on_respelled_pairs(
+        a in text(), choices in prop::collection::vec(any::<u8>(), 1..16), k in kind()
+    ) {
+        let b = respell(&a, &choices);
+        prop_assert_eq!(compare(&a, &b, k), reference::compare(&a, &b, k), "{:?} {:?} {:?}", a, b, k);
+        prop_assert_eq!(compare(&b, &a, k), reference::compare(&b, &a, k), "{:?} {:?} {:?}", b, a, k);
+        let n = normalize(&a, k);
+        prop_assert_eq!(&n, &reference::normalize(&a, k));
+        prop_assert_eq!(compare(&a, &n, k), reference::compare(&a, &n, k));
+        prop_assert_eq!(compare(&n, &b, k), reference::compare(&n, &b, k));
+    }
+
+    #[test]
+    fn fast_engine_agrees_with_reference_for_every_mask_and_mode(s in text(), k in kind()) {
+        for mask in masks(k) {
+            for mode in MODES {
+                same_fold(&s, k, mask, mode)?;
+            }
+        }
+    }
+}
+
+/// Every character of the ranges the fast path handles specially (and their neighbours),
+/// after each kind of context the engine looks at and before a voiced mark, under every mask
+/// and mode.
+#[test]
+fn fast_engine_agrees_with_reference_on_every_special_character() {
+    let ranges = [
+        0x00u32..=0x7F,
+        0x3000..=0x30FF,
+        0x31F0..=0x31FF,
+        0xFF00..=0xFFEF,
+    ];
+    let contexts = ["", "カ", "ｶ", "1", "1 ", "高", "a", "●", " "];
+    let suffixes = ["", "ﾞ", "\u{3099}", "ー", "2"];
+    // Kanji: both sides of the variant table, the edges of the ideograph blocks, compatibility
+    // ideographs.
+    let kanji = kanji_variants()
+        .flat_map(|(v, c)| [v as u32, c as u32])
+        .chain([
+            0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFA10, 0xFA11, 0x20000, 0x20BB7, 0x2F800,
+            0x2FA1F, 0x30000, 0x3FFFF,
+        ]);
+    for cp in ranges.into_iter().flatten().chain(kanji) {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        for kind in FieldKind::ALL {
+            let all = masks(kind);
+            for before in contexts {
+                for after in suffixes {
+                    let s = format!("{before}{c}{after}");
+                    // Every mask for the bare character, the full mask and each single
+                    // folding off in context (the masks `compare` tries).
+                    let full = profile(kind).mask;
+                    let few: Vec<Mask> = std::iter::once(full)
+                        .chain(Reason::ALL.iter().map(|&r| full.without(r)))
+                        .collect();
+                    let tried = if before.is_empty() && after.is_empty() {
+                        &all
+                    } else {
+                        &few
+                    };
+                    for &mask in tried {
+                        for mode in MODES {
+                            if let Err(e) = same_fold(&s, kind, mask, mode) {
+                                panic!("{e}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fast_path_agrees_with_reference_on_the_seed_and_bench_spellings() {
+    let pairs = [
+        ("ミホン　ハナコ", "ﾐﾎﾝ ﾊﾅｺ"),
+        ("タカハシ　イチロウ", "ﾀｶﾊｼ ｲﾁﾛｳ"),
+        ("ワタナベ　ケンタ", "ﾜﾀﾅﾍﾞ ｹﾝﾀ"),
+        ("ヤマザキ　ミサキ", "ﾔﾏｻﾞｷ ﾐｻｷ"),
+        ("しんりょう たろう", "ｼﾝﾘｮｳ ﾀﾛｳ"),
+        ("ｼﾞｮｰｼﾞ", "ジョ−ジ"),
+        ("髙橋　一郎", "高橋 一郎"),
+        ("髙橋　一郎", "●橋　一郎"),
+        ("髙﨑　ヱミ", "●崎 エミ"),
+        (
+            "東京都千代田区見本町1-2-3 サンプルハイツ101",
+            "東京都千代田区見本町1－2－3　サンプルハイツ１０１",
+        ),
+        (
+            "東京都千代田区霞が関1-2-3 ABCビル",
+            "東京都千代田区霞が関１－２－３　ａｂｃビル",
+        ),
+        ("1-2-3 101", "1-2-3101"),
+        ("ヴィクトル", "ウ゛ィクトル"),
+        ("が", "か\u{3099}"),
+        ("葛\u{E0100}飾", "●飾"),
+        ("a\u{0301}\u{0316}", "a\u{0316}\u{0301}"),
+    ];
+    for (a, b) in pairs {
+        for kind in FieldKind::ALL {
+            assert_eq!(
+                compare(a, b, kind),
+                reference::compare(a, b, kind),
+                "{a} {b} {kind:?}"
+            );
+            assert_eq!(
+                compare(b, a, kind),
+                reference::compare(b, a, kind),
+                "{b} {a} {kind:?}"
+            );
+            assert_eq!(normalize(a, kind), reference::normalize(a, kind));
+            assert_eq!(normalize(b, kind), reference::normalize(b, kind));
+        }
+    }
+}
