@@ -159,9 +159,34 @@ pub(crate) struct Key {
     pub(crate) applied: Mask,
 }
 
+impl Key {
+    /// An empty key (no allocation).
+    pub(crate) const EMPTY: Key = Key {
+        text: String::new(),
+        units: Vec::new(),
+        wilds: Vec::new(),
+        applied: Mask::EMPTY,
+    };
+
+    /// Lets go of buffers grown by an unusually long input, so that a reused key does not
+    /// keep its memory for ever.
+    pub(crate) fn trim(&mut self) {
+        const KEEP: usize = 4096;
+        if self.text.capacity() > KEEP {
+            self.text = String::new();
+        }
+        if self.units.capacity() > KEEP {
+            self.units = Vec::new();
+        }
+        if self.wilds.capacity() > KEEP {
+            self.wilds = Vec::new();
+        }
+    }
+}
+
 /// The class of the last starter written, for context rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Prev {
+pub(super) enum Prev {
     None,
     Kana,
     Digit,
@@ -169,7 +194,7 @@ enum Prev {
     Other,
 }
 
-fn classify(c: char) -> Prev {
+pub(super) fn classify(c: char) -> Prev {
     if is_digit(c) {
         Prev::Digit
     } else if kana::is_kana(c) {
@@ -198,7 +223,7 @@ pub(crate) fn is_ideograph(c: char) -> bool {
 }
 
 /// CJK unified ideographs (not the compatibility blocks): no decomposition, class 0.
-fn is_unified_ideograph(c: char) -> bool {
+pub(super) fn is_unified_ideograph(c: char) -> bool {
     matches!(c,
         '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
@@ -209,10 +234,14 @@ fn is_unified_ideograph(c: char) -> bool {
 /// Canonical combining class, without a table lookup for the common cases.
 fn combining_class(c: char) -> u8 {
     let cp = c as u32;
+    if cp == 0x3099 || cp == 0x309A {
+        return 8; // the kana voiced marks
+    }
     if cp < 0x300
         || is_unified_ideograph(c)
         || (0x3041..=0x3096).contains(&cp)
         || (0x309B..=0x30FF).contains(&cp)
+        || (0xFF00..=0xFFEF).contains(&cp)
     {
         0
     } else {
@@ -234,7 +263,7 @@ pub(crate) fn is_variation_selector(c: char) -> bool {
 
 /// Every space form: Unicode White_Space (tab, line breaks, NBSP, the typographic spaces,
 /// U+3000 IDEOGRAPHIC SPACE …).
-fn is_space(c: char) -> bool {
+pub(super) fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
@@ -262,6 +291,82 @@ fn is_extender(c: char) -> bool {
     is_variation_selector(c)
         || matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{309B}' | '\u{309C}')
         || ccc(c) != 0
+}
+
+/// Plain kana letters and signs: the characters the kana branch of [`Folder::fold_char`]
+/// handles. None of them is a space, a dash (ー U+30FC is left out), a variation selector, a
+/// format character, in the U+FF00 block or a spacing voiced mark, so the checks that come
+/// before that branch cannot apply to them and they can go there directly.
+pub(super) fn is_plain_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FB}' | '\u{30FD}'..='\u{30FE}')
+}
+
+/// Canonical decompositions of the voiced kana, U+3040–U+30FF: the base letter, with bit 15
+/// set for the semi-voiced mark U+309A (ぱ = は + U+309A) and clear for the voiced mark U+3099
+/// (が = か + U+3099); 0 for a character without a decomposition. Checked against Unicode in
+/// the tests.
+static KANA_DECOMPOSITION: [u16; 0xC0] = {
+    const SEMI: u16 = 0x8000;
+    let mut t = [0u16; 0xC0];
+    // Hiragana bases that take ゛ (か…と, は…ほ, ゝ); katakana are 0x60 above.
+    let voiced: [u16; 21] = [
+        0x304B, 0x304D, 0x304F, 0x3051, 0x3053, 0x3055, 0x3057, 0x3059, 0x305B, 0x305D, 0x305F,
+        0x3061, 0x3064, 0x3066, 0x3068, 0x306F, 0x3072, 0x3075, 0x3078, 0x307B, 0x309D,
+    ];
+    let mut i = 0;
+    while i < voiced.len() {
+        let b = voiced[i];
+        t[(b + 1 - 0x3040) as usize] = b;
+        t[(b + 0x60 + 1 - 0x3040) as usize] = b + 0x60;
+        i += 1;
+    }
+    // は ひ ふ へ ほ take ゜ too (ぱ = は + 2).
+    let mut b = 0x306F;
+    while b <= 0x307B {
+        t[(b + 2 - 0x3040) as usize] = b | SEMI;
+        t[(b + 0x60 + 2 - 0x3040) as usize] = (b + 0x60) | SEMI;
+        b += 3;
+    }
+    t[0x3094 - 0x3040] = 0x3046; // ゔ = う + ゛
+    t[0x30F4 - 0x3040] = 0x30A6; // ヴ = ウ + ゛
+    let mut k = 0;
+    while k < 4 {
+        t[0x30F7 - 0x3040 + k] = 0x30EF + k as u16; // ヷ ヸ ヹ ヺ = ワ ヰ ヱ ヲ + ゛
+        k += 1;
+    }
+    t
+};
+
+/// The canonical decomposition of a kana (base letter and mark), if it has one.
+pub(super) fn kana_decomposition(c: char) -> Option<(char, char)> {
+    let e = *KANA_DECOMPOSITION.get((c as u32).wrapping_sub(0x3040) as usize)?;
+    if e == 0 {
+        return None;
+    }
+    let base = char::from_u32(u32::from(e & 0x7FFF))?;
+    let mark = if e & 0x8000 != 0 {
+        '\u{309A}'
+    } else {
+        '\u{3099}'
+    };
+    Some((base, mark))
+}
+
+/// The compatibility decompositions (full-width forms) of the half-width katakana and CJK
+/// punctuation U+FF61–U+FF9D (｡ → 。, ｦ → ヲ, ｧ → ァ, ｰ → ー, ｶ → カ …). U+FF9E and U+FF9F, the
+/// voiced marks, are handled by their own rule. Checked against Unicode in the tests.
+static HALF_WIDTH_KANA: [char; 61] = [
+    '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', 'ー',
+    'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', 'タ',
+    'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', 'ミ',
+    'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ', 'ン',
+];
+
+/// The full-width form of a half-width katakana or punctuation mark (U+FF61–U+FF9D).
+pub(super) fn half_width_kana(c: char) -> Option<char> {
+    HALF_WIDTH_KANA
+        .get((c as u32).wrapping_sub(0xFF61) as usize)
+        .copied()
 }
 
 /// Up to 18 characters (the longest compatibility decomposition of one character).
@@ -360,7 +465,18 @@ impl<'k> Folder<'k> {
         }
         // The common characters first: lower-case ASCII letters and digits never change, and
         // a unified ideograph can only be a table variant.
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+        if c.is_ascii_lowercase() {
+            return self.emit_starter(c, Prev::Other);
+        }
+        if c.is_ascii_digit() {
+            return self.emit_starter(c, Prev::Digit);
+        }
+        // Kana next: the kana branch below, without the checks that cannot apply to them.
+        if is_plain_kana(c) {
+            return self.fold_kana(c, depth);
+        }
+        // The combining voiced marks go through every check below unchanged.
+        if c == '\u{3099}' || c == '\u{309A}' {
             return self.emit(c);
         }
         if is_unified_ideograph(c) {
@@ -370,7 +486,13 @@ impl<'k> Folder<'k> {
                     return self.emit(k);
                 }
             }
-            return self.emit(c);
+            return self.emit_starter(c, Prev::Ideograph);
+        }
+        // Full-width ASCII and half-width katakana / symbols / hangul (the U+FF00 block). It
+        // holds no variation selector, format character or space, so it can go before those
+        // checks.
+        if ('\u{FF01}'..='\u{FFEF}').contains(&c) {
+            return self.fold_width(c, depth);
         }
         // Variation selectors: an IVS after a kanji picks a glyph of the same character.
         if is_variation_selector(c) {
@@ -400,10 +522,6 @@ impl<'k> Folder<'k> {
             }
             return self.emit(c);
         }
-        // Full-width ASCII and half-width katakana / symbols / hangul (the U+FF00 block).
-        if ('\u{FF01}'..='\u{FFEF}').contains(&c) {
-            return self.fold_width(c, depth);
-        }
         if self.p.dash && is_dash(c) {
             if self.on(Dash) {
                 let r = if self.prev == Prev::Kana { 'ー' } else { '-' };
@@ -417,9 +535,9 @@ impl<'k> Folder<'k> {
         if c.is_ascii_uppercase() {
             if self.on(Case) {
                 self.fired(Case);
-                return self.emit(c.to_ascii_lowercase());
+                return self.emit_starter(c.to_ascii_lowercase(), Prev::Other);
             }
-            return self.emit(c);
+            return self.emit_starter(c, Prev::Other);
         }
         // Spacing voiced sound marks: ウ゛ is ヴ. Never compatibility-decomposed (that would
         // give a space and a combining mark).
@@ -439,22 +557,7 @@ impl<'k> Folder<'k> {
         }
         if matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FE}')
         {
-            // Kana: a canonical decomposition for the voiced ones, kana folding, nothing else
-            // (no compatibility mapping, not in the kanji table).
-            let canon = canonical(c);
-            if !canon.is_identity(c) {
-                for &d in canon.as_slice() {
-                    self.fold_char(d, depth + 1);
-                }
-                return;
-            }
-            if self.on(KanaForm) {
-                if let Some(k) = kana::fold(c, self.p.kana) {
-                    self.fired(KanaForm);
-                    return self.emit(k);
-                }
-            }
-            return self.emit(c);
+            return self.fold_kana(c, depth);
         }
         if kanji::is_compat_ideograph(c) {
             if let Some(d) = kanji::compat_decomposition(c) {
@@ -512,6 +615,22 @@ impl<'k> Folder<'k> {
         self.emit(c)
     }
 
+    /// Kana: a canonical decomposition for the voiced ones, kana folding, nothing else (no
+    /// compatibility mapping, not in the kanji table).
+    fn fold_kana(&mut self, c: char, depth: u8) {
+        if let Some((base, mark)) = kana_decomposition(c) {
+            self.fold_char(base, depth + 1);
+            return self.fold_char(mark, depth + 1);
+        }
+        if self.on(Reason::KanaForm) {
+            if let Some(k) = kana::fold_block(c, self.p.kana) {
+                self.fired(Reason::KanaForm);
+                return self.emit_starter(k, Prev::Kana);
+            }
+        }
+        self.emit_starter(c, Prev::Kana)
+    }
+
     fn fold_width(&mut self, c: char, depth: u8) {
         use Reason::*;
         if !self.on(Width) {
@@ -549,6 +668,10 @@ impl<'k> Folder<'k> {
                 self.emit(m)
             }
             _ => {
+                if let Some(full) = half_width_kana(c) {
+                    self.fired(Width);
+                    return self.fold_char(full, depth + 1);
+                }
                 let compat = compatible(c);
                 if compat.is_identity(c) {
                     return self.emit(c);
@@ -562,6 +685,7 @@ impl<'k> Folder<'k> {
     }
 
     /// Writes one folded character.
+    #[inline]
     fn emit(&mut self, c: char) {
         if self.pending_space {
             self.flush_space(is_digit(c));
@@ -569,11 +693,35 @@ impl<'k> Folder<'k> {
         self.push(c);
     }
 
+    /// [`emit`](Self::emit) for a character already known to be a starter of class `class`
+    /// (`classify(c) == class`, `combining_class(c) == 0`) that never composes with the
+    /// character before it (ASCII, kana, ideographs): the same effect without the lookups.
+    #[inline]
+    fn emit_starter(&mut self, c: char, class: Prev) {
+        debug_assert_eq!(classify(c), class);
+        debug_assert_eq!(combining_class(c), 0);
+        debug_assert!(!may_follow_in_composition(c));
+        if self.pending_space {
+            self.flush_space(class == Prev::Digit);
+        }
+        self.emitted = true;
+        if self.run_start.is_some() {
+            self.end_segment();
+        }
+        self.prev = class;
+        self.seg_start = Some(self.key.text.len());
+        self.marks = 0;
+        self.key.text.push(c);
+    }
+
+    #[inline]
     fn push(&mut self, c: char) {
         self.emitted = true;
         let cc = combining_class(c);
         if cc == 0 {
-            self.end_segment();
+            if self.run_start.is_some() {
+                self.end_segment();
+            }
             self.prev = classify(c);
             if self.mode == Mode::Compose && self.marks == 0 && may_follow_in_composition(c) {
                 if let Some(s) = self.seg_start {
@@ -700,38 +848,156 @@ impl<'k> Folder<'k> {
         self.emitted = true;
     }
 
-    fn finish(mut self) -> Mask {
+    /// Closes the last segment and records the foldings that fired in the key.
+    fn finish(&mut self) {
         self.end_segment();
-        self.applied
+        self.key.applied = self.applied;
+    }
+
+    /// Bytes at the start of the key that are final: nothing written later changes them.
+    /// Only the open run of combining marks may still be reordered (and, in
+    /// [`Mode::Compose`], the open segment recomposed).
+    fn committed(&self) -> usize {
+        let end = self.run_start.unwrap_or(self.key.text.len());
+        match (self.mode, self.seg_start) {
+            (Mode::Compose, Some(s)) => end.min(s),
+            _ => end,
+        }
+    }
+}
+
+/// A fold in progress: the input is folded one character at a time, so that two keys can be
+/// compared while they are written and the comparison can stop at the first difference.
+pub(crate) struct Stream<'s, 'k> {
+    chars: std::str::Chars<'s>,
+    f: Folder<'k>,
+    after_mark: bool,
+    done: bool,
+}
+
+impl<'s, 'k> Stream<'s, 'k> {
+    /// Starts folding `s` into `key` (cleared first, allocation reused).
+    pub(crate) fn new(
+        s: &'s str,
+        kind: FieldKind,
+        mask: Mask,
+        mode: Mode,
+        key: &'k mut Key,
+    ) -> Self {
+        key.text.clear();
+        key.units.clear();
+        key.wilds.clear();
+        key.applied = Mask::EMPTY;
+        key.text.reserve(s.len());
+        Stream {
+            chars: s.chars(),
+            f: Folder::new(profile(kind), mask, mode, key),
+            after_mark: false,
+            done: false,
+        }
+    }
+
+    /// Folds the next input character; at the end of the input, finishes the key. Returns
+    /// `false` once the key is finished.
+    pub(crate) fn step(&mut self) -> bool {
+        if self.done {
+            return false;
+        }
+        let Some(c) = self.chars.next() else {
+            self.f.finish();
+            self.done = true;
+            return false;
+        };
+        if self.after_mark && is_variation_selector(c) {
+            return true; // ⚫︎: the selector is part of the mark
+        }
+        self.after_mark = false;
+        if self.f.mode == Mode::Wild && is_substitute_mark(c) {
+            self.f.wild();
+            self.after_mark = true;
+            return true;
+        }
+        if self.f.mode == Mode::Units && !is_extender(c) {
+            self.f.begin_unit();
+        }
+        self.f.fold_char(c, 0);
+        true
+    }
+
+    /// Folds the rest of the input.
+    pub(crate) fn run(&mut self) {
+        while self.step() {}
+    }
+
+    /// The final bytes of the key written so far (all of it once finished).
+    fn settled(&self) -> &[u8] {
+        let n = self.f.committed();
+        self.f.key.text.as_bytes().get(..n).unwrap_or_default()
     }
 }
 
 /// Folds `s` into `key` (cleared first, allocation reused).
 pub(crate) fn fold_into(s: &str, kind: FieldKind, mask: Mask, mode: Mode, key: &mut Key) {
-    key.text.clear();
-    key.units.clear();
-    key.wilds.clear();
-    key.text.reserve(s.len());
-    let p = profile(kind);
-    let mut f = Folder::new(p, mask, mode, key);
-    let mut after_mark = false;
-    for c in s.chars() {
-        if after_mark && is_variation_selector(c) {
-            continue; // ⚫︎: the selector is part of the mark
-        }
-        after_mark = false;
-        if mode == Mode::Wild && is_substitute_mark(c) {
-            f.wild();
-            after_mark = true;
-            continue;
-        }
-        if mode == Mode::Units && !is_extender(c) {
-            f.begin_unit();
-        }
-        f.fold_char(c, 0);
+    Stream::new(s, kind, mask, mode, key).run();
+}
+
+/// Whether `x[from..to]` and `y[from..to]` are equal and both exist. A plain loop: the
+/// slices are a character or two, too short to be worth a call to `memcmp`.
+#[inline]
+fn same_bytes(x: &[u8], y: &[u8], from: usize, to: usize) -> bool {
+    match (x.get(from..to), y.get(from..to)) {
+        (Some(x), Some(y)) => x.iter().zip(y).all(|(p, q)| p == q),
+        _ => false,
     }
-    let applied = f.finish();
-    key.applied = applied;
+}
+
+/// Whether the key `a` is folding into equals `expected`, stopping at the first difference
+/// (the key is then left unfinished).
+pub(crate) fn stream_equals(a: &mut Stream<'_, '_>, expected: &str) -> bool {
+    let expected = expected.as_bytes();
+    let mut checked = 0;
+    loop {
+        let more = a.step();
+        let got = a.settled();
+        if got.len() > checked {
+            if !same_bytes(got, expected, checked, got.len()) {
+                return false;
+            }
+            checked = got.len();
+        }
+        if !more {
+            return got.len() == expected.len();
+        }
+    }
+}
+
+/// Whether two keys being folded are equal, folding each only as far as needed to tell: the
+/// side that has settled less is advanced, and the settled parts are compared as they grow.
+/// Both keys are finished when they are equal.
+pub(crate) fn streams_equal(a: &mut Stream<'_, '_>, b: &mut Stream<'_, '_>) -> bool {
+    let mut checked = 0;
+    let (mut a_more, mut b_more) = (true, true);
+    loop {
+        let (x, y) = (a.settled(), b.settled());
+        let common = x.len().min(y.len());
+        if common > checked {
+            if !same_bytes(x, y, checked, common) {
+                return false;
+            }
+            checked = common;
+        }
+        if !a_more && !b_more {
+            return x.len() == y.len();
+        }
+        if (!a_more && y.len() > x.len()) || (!b_more && x.len() > y.len()) {
+            return false;
+        }
+        if a_more && (x.len() <= y.len() || !b_more) {
+            a_more = a.step();
+        } else {
+            b_more = b.step();
+        }
+    }
 }
 
 /// Folds `s` into a new key.
@@ -851,6 +1117,57 @@ mod tests {
         assert!(m.contains(Mask::EMPTY.with(Reason::Space)));
         assert!(!m.contains(Mask::EMPTY.with(Reason::Case)));
         assert!(m.contains(Mask::EMPTY));
+    }
+
+    #[test]
+    fn kana_decompositions_agree_with_unicode() {
+        for cp in 0x3000..=0x3100 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let unicode = canonical(c);
+            let table = kana_decomposition(c).map(|(b, m)| vec![b, m]);
+            if unicode.is_identity(c) {
+                assert_eq!(table, None, "{c}");
+            } else {
+                assert_eq!(table.as_deref(), Some(unicode.as_slice()), "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn half_width_kana_agree_with_unicode() {
+        for cp in 0xFF00..=0xFFEF {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            match half_width_kana(c) {
+                Some(full) => assert_eq!(compatible(c).as_slice(), [full], "{c}"),
+                None => assert!(!(0xFF61..=0xFF9D).contains(&cp), "{c}"),
+            }
+        }
+    }
+
+    #[test]
+    fn plain_kana_skip_only_checks_that_cannot_apply() {
+        for cp in 0x3000..=0x3100 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            if is_plain_kana(c) {
+                assert!(kana::is_kana(c), "{c}");
+                assert!(!is_space(c) && !is_dash(c) && !is_ignorable(c), "{c}");
+                assert!(!is_variation_selector(c) && !is_unified_ideograph(c), "{c}");
+                assert_eq!(ccc(c), 0, "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn combining_class_agrees_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(combining_class(c), ccc(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -80,6 +80,64 @@ pub(crate) fn fold(c: char, level: KanaFolding) -> Option<char> {
     }
 }
 
+/// [`fold`] for the kana block U+3040–U+30FF, by table: the same answer (checked for every
+/// character and level in the tests) without the matches.
+#[inline]
+pub(crate) fn fold_block(c: char, level: KanaFolding) -> Option<char> {
+    match level {
+        KanaFolding::Full => {
+            let Some(&k) = FULL_BLOCK.get((c as u32).wrapping_sub(0x3040) as usize) else {
+                return fold(c, level);
+            };
+            if k == 0 {
+                None
+            } else {
+                char::from_u32(u32::from(k))
+            }
+        }
+        KanaFolding::PlaceNames | KanaFolding::Off => fold(c, level),
+    }
+}
+
+/// [`fold`] at [`KanaFolding::Full`] for U+3040–U+30FF (0: unchanged).
+static FULL_BLOCK: [u16; 0xC0] = {
+    let mut t = [0u16; 0xC0];
+    // Hiragana ぁ..ゖ → katakana, ゝ → ヽ.
+    let mut cp = 0x3041;
+    while cp <= 0x3096 {
+        t[cp - 0x3040] = (cp + 0x60) as u16;
+        cp += 1;
+    }
+    t[0x309D - 0x3040] = 0x30FD;
+    // Small → large, and ヰ ヱ → イ エ, for both scripts (hiragana through their katakana).
+    let large: [(usize, u16); 14] = [
+        (0x30A1, 0x30A2), // ァ → ア
+        (0x30A3, 0x30A4), // ィ → イ
+        (0x30A5, 0x30A6), // ゥ → ウ
+        (0x30A7, 0x30A8), // ェ → エ
+        (0x30A9, 0x30AA), // ォ → オ
+        (0x30C3, 0x30C4), // ッ → ツ
+        (0x30E3, 0x30E4), // ャ → ヤ
+        (0x30E5, 0x30E6), // ュ → ユ
+        (0x30E7, 0x30E8), // ョ → ヨ
+        (0x30EE, 0x30EF), // ヮ → ワ
+        (0x30F5, 0x30AB), // ヵ → カ
+        (0x30F6, 0x30B1), // ヶ → ケ
+        (0x30F0, 0x30A4), // ヰ → イ
+        (0x30F1, 0x30A8), // ヱ → エ
+    ];
+    let mut i = 0;
+    while i < large.len() {
+        let (small, big) = large[i];
+        t[small - 0x3040] = big;
+        if small - 0x60 >= 0x3041 && small - 0x60 <= 0x3096 {
+            t[small - 0x60 - 0x3040] = big;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// The large half-width katakana for a small half-width one (ｧ → ｱ, ｯ → ﾂ, ｮ → ﾖ).
 pub(crate) fn half_width_large(c: char) -> Option<char> {
     Some(match c {
@@ -154,6 +212,18 @@ mod tests {
             assert_eq!(via_full, large_full, "{c}");
         }
         assert_eq!(half_width_large('ｱ'), None);
+    }
+
+    #[test]
+    fn block_table_agrees_with_fold() {
+        for cp in 0x3000..=0x3200 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for level in [KanaFolding::Off, KanaFolding::PlaceNames, KanaFolding::Full] {
+                assert_eq!(fold_block(c, level), fold(c, level), "{c} {level:?}");
+            }
+        }
     }
 
     #[test]

@@ -60,7 +60,7 @@ mod reference;
 pub use kanji::{kanji_variant, kanji_variants};
 pub use marks::{has_substitute, is_substitute_mark, substitute_positions};
 
-use fold::{Key, Mask, Mode, fold_into, profile, wild_match};
+use fold::{Key, Mask, Mode, Stream, fold_into, profile, stream_equals, streams_equal, wild_match};
 use std::fmt;
 
 /// What kind of field is compared; decides which foldings apply (see the
@@ -230,21 +230,83 @@ pub fn compare(registered: &str, returned: &str, kind: FieldKind) -> TextMatch {
     if registered == returned {
         return TextMatch::Same;
     }
+    with_scratch(|keys| compare_with(registered, returned, kind, keys))
+}
+
+/// The keys [`compare`] folds into, kept from one call to the next so that comparing does not
+/// allocate.
+struct Scratch {
+    /// The full keys of `registered` and `returned`.
+    a: Key,
+    b: Key,
+    /// The keys under a reduced mask while the reasons are worked out.
+    ta: Key,
+    tb: Key,
+}
+
+impl Scratch {
+    const EMPTY: Scratch = Scratch {
+        a: Key::EMPTY,
+        b: Key::EMPTY,
+        ta: Key::EMPTY,
+        tb: Key::EMPTY,
+    };
+}
+
+/// Runs `f` with this thread's scratch keys (or fresh ones when they are taken, e.g. while the
+/// thread is being torn down).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+    }
+    let mut keys = SCRATCH
+        .try_with(|s| s.take())
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| Box::new(Scratch::EMPTY));
+    let r = f(&mut keys);
+    for k in [&mut keys.a, &mut keys.b, &mut keys.ta, &mut keys.tb] {
+        k.trim();
+    }
+    let _ = SCRATCH.try_with(|s| s.set(Some(keys)));
+    r
+}
+
+/// [`compare`] with the general engine.
+fn compare_with(
+    registered: &str,
+    returned: &str,
+    kind: FieldKind,
+    keys: &mut Scratch,
+) -> TextMatch {
+    let Scratch { a, b, ta, tb } = keys;
     let full = profile(kind).mask;
-    let mut a = Key::default();
-    let mut b = Key::default();
-    fold_into(registered, kind, full, Mode::Plain, &mut a);
-    fold_into(returned, kind, full, Mode::Plain, &mut b);
-    // Scratch keys for the reason tests. A side whose fired foldings are all still on keeps
-    // its full key (switching off a folding that never fired changes nothing), so only the
-    // side that used a folding is folded again.
-    let mut ta = Key::default();
-    let mut tb = Key::default();
-    if a.text == b.text {
+    // The keys are compared while they are folded: most different texts differ early.
+    let equal = streams_equal(
+        &mut Stream::new(registered, kind, full, Mode::Plain, a),
+        &mut Stream::new(returned, kind, full, Mode::Plain, b),
+    );
+    if equal {
+        let (a, b) = (&*a, &*b);
         let mut reasons = minimal(full, a.applied.union(b.applied), |m| {
-            let ka = refold(registered, kind, m, Mode::Plain, &a, &mut ta);
-            let kb = refold(returned, kind, m, Mode::Plain, &b, &mut tb);
-            ka.text == kb.text
+            // A side whose fired foldings are all still on keeps its full key (switching off
+            // a folding that never fired changes nothing), so only the side that used a
+            // folding is folded again, and only as far as the first difference.
+            match (m.contains(a.applied), m.contains(b.applied)) {
+                (true, true) => true, // both keep their full keys, which are equal
+                (false, true) => stream_equals(
+                    &mut Stream::new(registered, kind, m, Mode::Plain, ta),
+                    &b.text,
+                ),
+                (true, false) => stream_equals(
+                    &mut Stream::new(returned, kind, m, Mode::Plain, tb),
+                    &a.text,
+                ),
+                (false, false) => streams_equal(
+                    &mut Stream::new(registered, kind, m, Mode::Plain, ta),
+                    &mut Stream::new(returned, kind, m, Mode::Plain, tb),
+                ),
+            }
         });
         if reasons.is_empty() {
             // Canonically equivalent only (composed vs decomposed, mark order).
@@ -255,14 +317,15 @@ pub fn compare(registered: &str, returned: &str, kind: FieldKind) -> TextMatch {
     if !has_substitute(returned) {
         return TextMatch::Different;
     }
-    fold_into(registered, kind, full, Mode::Units, &mut a);
-    fold_into(returned, kind, full, Mode::Wild, &mut b);
-    if !wild_match(&a, &b) {
+    fold_into(registered, kind, full, Mode::Units, a);
+    fold_into(returned, kind, full, Mode::Wild, b);
+    if !wild_match(a, b) {
         return TextMatch::Different;
     }
+    let (a, b) = (&*a, &*b);
     let reasons = minimal(full, a.applied.union(b.applied), |m| {
-        let ka = refold(registered, kind, m, Mode::Units, &a, &mut ta);
-        let kb = refold(returned, kind, m, Mode::Wild, &b, &mut tb);
+        let ka = refold(registered, kind, m, Mode::Units, a, ta);
+        let kb = refold(returned, kind, m, Mode::Wild, b, tb);
         wild_match(ka, kb)
     });
     TextMatch::Substituted {
