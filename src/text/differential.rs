@@ -4,6 +4,7 @@
 //! really use, and on every character of the ranges the fast path special-cases.
 
 use super::fold::{self, Mask, Mode, profile};
+use super::lean::{self, Lean, MarkedKey, Next};
 use super::{FieldKind, Reason, compare, kanji_variants, normalize, reference};
 use proptest::prelude::*;
 
@@ -161,8 +162,101 @@ fn same_fold(s: &str, kind: FieldKind, mask: Mask, mode: Mode) -> Result<(), Tes
     Ok(())
 }
 
+/// The key and fired foldings of the lean path, or `None` when it gives up.
+fn lean_fold(s: &str, kind: FieldKind, mask: Mask) -> Option<(String, Mask)> {
+    let mut lean = Lean::new(s, kind, mask);
+    let mut text = String::new();
+    loop {
+        match lean.next() {
+            Next::Char(c) => text.push(c),
+            Next::End => return Some((text, lean.applied())),
+            Next::Complex => return None,
+        }
+    }
+}
+
+/// The lean path, when it does not give up, writes the reference key in `Mode::Plain` and
+/// fires the same foldings.
+fn same_lean(s: &str, kind: FieldKind, mask: Mask) -> Result<bool, TestCaseError> {
+    let Some((text, applied)) = lean_fold(s, kind, mask) else {
+        return Ok(false);
+    };
+    let slow = reference::fold(s, kind, mask, Mode::Plain);
+    prop_assert_eq!(&text, &slow.text, "{:?} {:?} {:?}", s, kind, mask);
+    prop_assert_eq!(applied, slow.applied, "{:?} {:?} {:?}", s, kind, mask);
+    Ok(true)
+}
+
+/// The lean path in `Mode::Units` and `Mode::Wild`, when it does not give up, writes the
+/// reference key with the same unit boundaries / wildcards (as character indexes) and fires
+/// the same foldings.
+fn same_lean_marked(s: &str, kind: FieldKind, mask: Mask) -> Result<bool, TestCaseError> {
+    let mut handled = false;
+    for mode in [Mode::Units, Mode::Wild] {
+        let mut key = MarkedKey::default();
+        let ok = if mode == Mode::Units {
+            lean::fold_units(s, kind, mask, &mut key)
+        } else {
+            lean::fold_wild(s, kind, mask, &mut key)
+        };
+        if !ok {
+            continue;
+        }
+        handled = true;
+        let slow = reference::fold(s, kind, mask, mode);
+        let text: String = key.chars.iter().collect();
+        prop_assert_eq!(
+            &text,
+            &slow.text,
+            "{:?} {:?} {:?} {:?}",
+            s,
+            kind,
+            mask,
+            mode
+        );
+        let to_chars = |bytes: &[usize]| -> Vec<usize> {
+            bytes
+                .iter()
+                .map(|&b| slow.text[..b].chars().count())
+                .collect()
+        };
+        let marks = if mode == Mode::Units {
+            &slow.units
+        } else {
+            &slow.wilds
+        };
+        prop_assert_eq!(
+            &key.marks,
+            &to_chars(marks),
+            "{:?} {:?} {:?} {:?}",
+            s,
+            kind,
+            mask,
+            mode
+        );
+        prop_assert_eq!(
+            key.applied,
+            slow.applied,
+            "{:?} {:?} {:?} {:?}",
+            s,
+            kind,
+            mask,
+            mode
+        );
+    }
+    Ok(handled)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn lean_path_agrees_with_reference_for_every_mask(s in text(), k in kind()) {
+        for mask in masks(k) {
+            same_lean(&s, k, mask)?;
+            same_lean_marked(&s, k, mask)?;
+        }
+    }
 
     #[test]
     fn fast_path_agrees_with_reference_on_random_pairs(
@@ -215,17 +309,19 @@ fn fast_engine_agrees_with_reference_on_every_special_character() {
         .flat_map(|(v, c)| [v as u32, c as u32])
         .chain([
             0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFA10, 0xFA11, 0x20000, 0x20BB7, 0x2F800,
-            0x2FA1F, 0x30000, 0x3FFFF,
+            0x2FA1F, 0x30000, 0x3FFFF, 0x25CF, 0x26AB,
         ]);
     for cp in ranges.into_iter().flatten().chain(kanji) {
         let Some(c) = char::from_u32(cp) else {
             continue;
         };
+        let mut lean_handled = false;
         for kind in FieldKind::ALL {
             let all = masks(kind);
             for before in contexts {
                 for after in suffixes {
                     let s = format!("{before}{c}{after}");
+                    assert_eq!(normalize(&s, kind), reference::normalize(&s, kind), "{s:?}");
                     // Every mask for the bare character, the full mask and each single
                     // folding off in context (the masks `compare` tries).
                     let full = profile(kind).mask;
@@ -243,10 +339,27 @@ fn fast_engine_agrees_with_reference_on_every_special_character() {
                                 panic!("{e}");
                             }
                         }
+                        match same_lean(&s, kind, mask) {
+                            Err(e) => panic!("{e}"),
+                            Ok(handled) => lean_handled |= handled && before.is_empty(),
+                        }
+                        if let Err(e) = same_lean_marked(&s, kind, mask) {
+                            panic!("{e}");
+                        }
                     }
                 }
             }
         }
+        // The lean path handles the characters it documents, and gives up on the others.
+        let documented = cp < 0x80
+            || matches!(
+                cp,
+                0x3000 | 0x3099 | 0x309A | 0x30FC | 0xFF01..=0xFF5E | 0xFF65..=0xFF9F
+                    | 0x25CF | 0x26AB | 0x3013
+            )
+            || fold::is_plain_kana(c)
+            || fold::is_unified_ideograph(c);
+        assert_eq!(lean_handled, documented, "{c:?}");
     }
 }
 

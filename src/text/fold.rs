@@ -251,7 +251,7 @@ fn combining_class(c: char) -> u8 {
 
 /// Whether a starter may compose with the starter before it (Hangul jamo, some Indic vowel
 /// signs); never for ASCII, kana or ideographs, which spares a lookup per character.
-fn may_follow_in_composition(c: char) -> bool {
+pub(super) fn may_follow_in_composition(c: char) -> bool {
     let cp = c as u32;
     !(cp < 0x300 || is_unified_ideograph(c) || (0x3000..=0x30FF).contains(&cp))
 }
@@ -350,6 +350,30 @@ pub(super) fn kana_decomposition(c: char) -> Option<(char, char)> {
         '\u{3099}'
     };
     Some((base, mark))
+}
+
+/// The composition of a kana base letter with U+3099 (`voiced`) or U+309A, the inverse of
+/// [`kana_decomposition`]: `compose(base, mark)` for every base letter, `None` for any other
+/// character (checked against Unicode for every code point in the tests).
+pub(super) fn kana_composition(base: char, mark: char) -> Option<char> {
+    // The composed letters follow their base at +1 (voiced) or +2 (semi-voiced), except
+    // ゔ ヴ ヷ ヸ ヹ ヺ: look them up in the decomposition table around the base.
+    let cp = base as u32;
+    if !(0x3040..0x3100).contains(&cp) {
+        return None;
+    }
+    let (semi, candidates): (bool, &[u32]) = match mark {
+        '\u{3099}' => (
+            false,
+            &[cp + 1, 0x3094, 0x30F4, 0x30F7, 0x30F8, 0x30F9, 0x30FA],
+        ),
+        '\u{309A}' => (true, &[cp + 2]),
+        _ => return None,
+    };
+    candidates.iter().find_map(|&x| {
+        let (b, m) = kana_decomposition(char::from_u32(x)?)?;
+        (b == base && (m == '\u{309A}') == semi).then(|| char::from_u32(x))?
+    })
 }
 
 /// The compatibility decompositions (full-width forms) of the half-width katakana and CJK
@@ -1133,6 +1157,16 @@ mod tests {
                 assert_eq!(table.as_deref(), Some(unicode.as_slice()), "{c}");
             }
         }
+    }
+
+    #[test]
+    fn kana_compositions_agree_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for m in ['\u{3099}', '\u{309A}'] {
+                assert_eq!(kana_composition(c, m), compose(c, m), "{c:?} {m:?}");
+            }
+        }
+        assert_eq!(kana_composition('カ', 'a'), None);
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod differential;
 mod fold;
 mod kana;
 mod kanji;
+mod lean;
 mod marks;
 #[cfg(test)]
 mod reference;
@@ -61,6 +62,7 @@ pub use kanji::{kanji_variant, kanji_variants};
 pub use marks::{has_substitute, is_substitute_mark, substitute_positions};
 
 use fold::{Key, Mask, Mode, Stream, fold_into, profile, stream_equals, streams_equal, wild_match};
+use lean::Lean;
 use std::fmt;
 
 /// What kind of field is compared; decides which foldings apply (see the
@@ -230,7 +232,10 @@ pub fn compare(registered: &str, returned: &str, kind: FieldKind) -> TextMatch {
     if registered == returned {
         return TextMatch::Same;
     }
-    with_scratch(|keys| compare_with(registered, returned, kind, keys))
+    with_scratch(|keys| {
+        compare_lean(registered, returned, kind, keys)
+            .unwrap_or_else(|| compare_with(registered, returned, kind, keys))
+    })
 }
 
 /// The keys [`compare`] folds into, kept from one call to the next so that comparing does not
@@ -242,6 +247,13 @@ struct Scratch {
     /// The keys under a reduced mask while the reasons are worked out.
     ta: Key,
     tb: Key,
+    /// The full key on the lean path.
+    lean: Vec<char>,
+    /// The full keys and reduced keys of a substitution on the lean path.
+    units: lean::MarkedKey,
+    wild: lean::MarkedKey,
+    units_test: lean::MarkedKey,
+    wild_test: lean::MarkedKey,
 }
 
 impl Scratch {
@@ -250,6 +262,11 @@ impl Scratch {
         b: Key::EMPTY,
         ta: Key::EMPTY,
         tb: Key::EMPTY,
+        lean: Vec::new(),
+        units: lean::MarkedKey::EMPTY,
+        wild: lean::MarkedKey::EMPTY,
+        units_test: lean::MarkedKey::EMPTY,
+        wild_test: lean::MarkedKey::EMPTY,
     };
 }
 
@@ -268,8 +285,110 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     for k in [&mut keys.a, &mut keys.b, &mut keys.ta, &mut keys.tb] {
         k.trim();
     }
+    if keys.lean.capacity() > 1024 {
+        keys.lean = Vec::new();
+    }
+    for k in [
+        &mut keys.units,
+        &mut keys.wild,
+        &mut keys.units_test,
+        &mut keys.wild_test,
+    ] {
+        k.trim();
+    }
     let _ = SCRATCH.try_with(|s| s.set(Some(keys)));
     r
+}
+
+/// [`compare`] on the [lean path](lean): `None` when a text holds a character it does not
+/// handle.
+fn compare_lean(
+    registered: &str,
+    returned: &str,
+    kind: FieldKind,
+    keys: &mut Scratch,
+) -> Option<TextMatch> {
+    let full = profile(kind).mask;
+    let key = &mut keys.lean;
+    key.clear();
+    let mut a = Lean::new(registered, kind, full);
+    let mut b = Lean::new(returned, kind, full);
+    match lean::equal(&mut a, &mut b, Some(key)) {
+        lean::Verdict::Equal => {}
+        lean::Verdict::Different if !has_substitute(returned) => return Some(TextMatch::Different),
+        lean::Verdict::Different => return substitution_lean(registered, returned, kind, keys),
+        lean::Verdict::Complex => return None,
+    }
+    let (fa, fb) = (a.applied(), b.applied());
+    let key = &*key;
+    let mut complex = false;
+    let mut reasons = minimal(full, fa.union(fb), |m| {
+        // As in `compare_with`: only a side that used a folding switched off is folded again.
+        let verdict = match (m.contains(fa), m.contains(fb)) {
+            (true, true) => lean::Verdict::Equal,
+            (false, true) => lean::equals_key(&mut Lean::new(registered, kind, m), key),
+            (true, false) => lean::equals_key(&mut Lean::new(returned, kind, m), key),
+            (false, false) => lean::equal(
+                &mut Lean::new(registered, kind, m),
+                &mut Lean::new(returned, kind, m),
+                None,
+            ),
+        };
+        complex |= verdict == lean::Verdict::Complex;
+        verdict == lean::Verdict::Equal
+    });
+    if complex {
+        return None; // cannot happen: both texts were read to the end above
+    }
+    if reasons.is_empty() {
+        reasons.push(Reason::Unicode);
+    }
+    Some(TextMatch::Equivalent(reasons))
+}
+
+/// The substitution half of [`compare`] on the lean path, for texts whose keys differ while
+/// `returned` holds a substitute mark.
+fn substitution_lean(
+    registered: &str,
+    returned: &str,
+    kind: FieldKind,
+    keys: &mut Scratch,
+) -> Option<TextMatch> {
+    let full = profile(kind).mask;
+    let (a, b) = (&mut keys.units, &mut keys.wild);
+    if !lean::fold_units(registered, kind, full, a) || !lean::fold_wild(returned, kind, full, b) {
+        return None;
+    }
+    if !lean::wild_match(a, b) {
+        return Some(TextMatch::Different);
+    }
+    let (a, b) = (&*a, &*b);
+    let (ta, tb) = (&mut keys.units_test, &mut keys.wild_test);
+    let mut complex = false;
+    let reasons = minimal(full, a.applied.union(b.applied), |m| {
+        // As `refold` in `compare_with`: a side keeps its full key when no folding it used
+        // is switched off.
+        let ka = if m.contains(a.applied) {
+            a
+        } else {
+            complex |= !lean::fold_units(registered, kind, m, ta);
+            &*ta
+        };
+        let kb = if m.contains(b.applied) {
+            b
+        } else {
+            complex |= !lean::fold_wild(returned, kind, m, tb);
+            &*tb
+        };
+        lean::wild_match(ka, kb)
+    });
+    if complex {
+        return None; // cannot happen: both texts were read to the end above
+    }
+    Some(TextMatch::Substituted {
+        positions: substitute_positions(returned),
+        reasons,
+    })
 }
 
 /// [`compare`] with the general engine.
@@ -279,7 +398,7 @@ fn compare_with(
     kind: FieldKind,
     keys: &mut Scratch,
 ) -> TextMatch {
-    let Scratch { a, b, ta, tb } = keys;
+    let Scratch { a, b, ta, tb, .. } = keys;
     let full = profile(kind).mask;
     // The keys are compared while they are folded: most different texts differ early.
     let equal = streams_equal(
@@ -393,6 +512,9 @@ fn minimal(full: Mask, applied: Mask, mut equal: impl FnMut(Mask) -> bool) -> Ve
 /// assert_eq!(normalize("  Ａｂｃ　　ｄｅｆ ", FieldKind::Text), "abc def");
 /// ```
 pub fn normalize(s: &str, kind: FieldKind) -> String {
+    if let Some(key) = lean::normalize(s, kind) {
+        return key;
+    }
     let mut key = Key::default();
     fold_into(s, kind, profile(kind).mask, Mode::Compose, &mut key);
     key.text

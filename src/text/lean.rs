@@ -1,0 +1,532 @@
+//! The lean path: the folding engine of [`fold`](super::fold) restricted to the characters
+//! records are written in, so that comparing them costs a few instructions a character
+//! instead of the general engine's decomposition lookups and bookkeeping. It covers the
+//! engine's `Mode::Plain` ([`Lean`], [`equal`]), `Mode::Compose` ([`normalize`]) and
+//! `Mode::Units` / `Mode::Wild` ([`fold_units`], [`fold_wild`], [`wild_match`]).
+//!
+//! It writes exactly the key the engine writes (as characters; unit boundaries and wildcards
+//! as character indexes) and records exactly the foldings that fire, for every input made only
+//! of:
+//!
+//! * ASCII (letters, digits, spaces, `-`, punctuation, control characters);
+//! * hiragana and katakana other than ー (the kana [`is_plain_kana`] accepts), the long-vowel
+//!   mark ー and the combining voiced marks U+3099 / U+309A;
+//! * CJK unified ideographs (the variant table applies to them);
+//! * full-width ASCII (U+FF01–U+FF5E), half-width katakana and voiced marks (U+FF66–U+FF9F,
+//!   and ･ U+FF65), and the ideographic space U+3000;
+//! * the substitute marks ● ⚫ 〓 (wildcards in `Mode::Wild`, where a variation selector
+//!   right after one belongs to it).
+//!
+//! Any other character (compatibility forms, combining marks other than the kana ones,
+//! variation selectors, format characters, other dashes and spaces, ｡ ｢ ｣ ､ …) makes the lean
+//! path give up ([`Next::Complex`], or `None` / `false`) and the caller starts again with the
+//! engine. The tests in `differential.rs` check the lean path against the reference engine on
+//! every character of these ranges in every context it looks at, and on random text.
+//!
+//! Why the restriction keeps it simple: for these characters every output is either a starter
+//! that never composes with what precedes it, or one of the kana voiced marks (combining class
+//! 8, all equal, so a run of them is never reordered). The key is therefore final as soon as
+//! it is written and can be compared a character at a time.
+
+use super::fold::{
+    Mask, Prev, Profile, SpaceRule, classify, half_width_kana, is_plain_kana, is_space,
+    is_unified_ideograph, is_variation_selector, kana_composition, kana_decomposition,
+    may_follow_in_composition, profile,
+};
+use super::kana::{self, KanaFolding};
+use super::kanji;
+use super::marks::is_substitute_mark;
+use super::{FieldKind, Reason};
+
+/// What the lean path produces next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Next {
+    /// The next character of the key.
+    Char(char),
+    /// The key is complete.
+    End,
+    /// The input holds a character the lean path does not handle.
+    Complex,
+}
+
+/// A key being folded on the lean path, read a character at a time.
+pub(super) struct Lean<'s> {
+    chars: std::str::Chars<'s>,
+    p: Profile,
+    mask: Mask,
+    prev: Prev,
+    pending_space: bool,
+    emitted: bool,
+    applied: Mask,
+    /// Characters written by the last input character and not read yet (at most three: a
+    /// kept space, a base letter and its voiced mark).
+    out: [char; 3],
+    head: u8,
+    len: u8,
+    /// Whether the last input character wrote a kept space first (for unit boundaries).
+    flushed: bool,
+}
+
+impl<'s> Lean<'s> {
+    pub(super) fn new(s: &'s str, kind: FieldKind, mask: Mask) -> Self {
+        Lean {
+            chars: s.chars(),
+            p: profile(kind),
+            mask,
+            prev: Prev::None,
+            pending_space: false,
+            emitted: false,
+            applied: Mask::EMPTY,
+            out: ['\0'; 3],
+            head: 0,
+            len: 0,
+            flushed: false,
+        }
+    }
+
+    /// The characters the last input character wrote.
+    fn written(&self) -> &[char] {
+        self.out.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    /// The foldings that fired so far (all of them once [`Next::End`] was read).
+    pub(super) fn applied(&self) -> Mask {
+        self.applied
+    }
+
+    /// The next character of the key.
+    #[inline]
+    pub(super) fn next(&mut self) -> Next {
+        if self.head < self.len {
+            let c = self.out[usize::from(self.head) % 3];
+            self.head += 1;
+            return Next::Char(c);
+        }
+        loop {
+            self.len = 0;
+            let Some(c) = self.chars.next() else {
+                return Next::End;
+            };
+            if !self.fold(c) {
+                return Next::Complex;
+            }
+            if self.len > 0 {
+                self.head = 1;
+                return Next::Char(self.out[0]);
+            }
+        }
+    }
+
+    fn on(&self, r: Reason) -> bool {
+        self.mask.has(r)
+    }
+
+    fn fired(&mut self, r: Reason) {
+        self.applied = self.applied.with(r);
+    }
+
+    #[inline]
+    fn put(&mut self, c: char) {
+        // At most three characters per input character (see `out`).
+        self.out[usize::from(self.len) % 3] = c;
+        self.len += 1;
+    }
+
+    /// Writes a starter of class `class` (the engine's `emit` and `push` for it).
+    #[inline]
+    fn starter(&mut self, c: char, class: Prev) {
+        if self.pending_space {
+            self.flush_space(class == Prev::Digit);
+        }
+        self.emitted = true;
+        self.prev = class;
+        self.put(c);
+    }
+
+    /// Writes a kana voiced mark U+3099 / U+309A (a non-starter: the context is unchanged).
+    fn mark(&mut self, c: char) {
+        if self.pending_space {
+            self.flush_space(false);
+        }
+        self.emitted = true;
+        self.put(c);
+    }
+
+    /// A pending run of spaces meets the next character (the engine's `flush_space`).
+    fn flush_space(&mut self, next_is_digit: bool) {
+        self.pending_space = false;
+        let keep = match self.p.space {
+            SpaceRule::Remove => false,
+            SpaceRule::KeepBetweenDigits => self.prev == Prev::Digit && next_is_digit,
+            SpaceRule::Collapse => self.emitted,
+        };
+        if keep {
+            self.emitted = true;
+            self.prev = Prev::Other;
+            self.flushed = true;
+            self.put(' ');
+        }
+    }
+
+    /// Folds one input character; `false` when it is not one the lean path handles.
+    #[inline]
+    fn fold(&mut self, c: char) -> bool {
+        match c {
+            'a'..='z' => self.starter(c, Prev::Other),
+            '0'..='9' => self.starter(c, Prev::Digit),
+            '\0'..='\x7F' => self.ascii(c),
+            '\u{3099}' | '\u{309A}' => self.mark(c),
+            '\u{3000}' => self.space(c),
+            '\u{30FC}' => self.long_vowel_or_dash(c),
+            // Substitute marks, outside `Mode::Wild`: characters like any other.
+            '\u{25CF}' | '\u{26AB}' | '\u{3013}' => self.starter(c, Prev::Other),
+            c if is_plain_kana(c) => self.kana(c),
+            c if is_unified_ideograph(c) => self.ideograph(c),
+            '\u{FF01}'..='\u{FF5E}' | '\u{FF65}'..='\u{FF9F}' => return self.width(c),
+            _ => return false,
+        }
+        true
+    }
+
+    /// ASCII other than lower-case letters and digits, in the engine's order: spaces, the
+    /// hyphen, upper case, anything else unchanged.
+    fn ascii(&mut self, c: char) {
+        if c.is_ascii_lowercase() {
+            self.starter(c, Prev::Other)
+        } else if c.is_ascii_digit() {
+            self.starter(c, Prev::Digit)
+        } else if is_space(c) {
+            self.space(c)
+        } else if c == '-' && self.p.dash {
+            self.dash(c)
+        } else if c.is_ascii_uppercase() {
+            if self.on(Reason::Case) {
+                self.fired(Reason::Case);
+                self.starter(c.to_ascii_lowercase(), Prev::Other)
+            } else {
+                self.starter(c, Prev::Other)
+            }
+        } else {
+            self.starter(c, Prev::Other)
+        }
+    }
+
+    fn space(&mut self, c: char) {
+        if self.on(Reason::Space) {
+            self.fired(Reason::Space);
+            if self.p.space != SpaceRule::Remove {
+                self.pending_space = true;
+            }
+        } else {
+            self.starter(c, Prev::Other)
+        }
+    }
+
+    /// `-` or ー in a kind of field that folds dashes: ー after kana, `-` elsewhere.
+    fn dash(&mut self, c: char) {
+        if self.on(Reason::Dash) {
+            let r = if self.prev == Prev::Kana { 'ー' } else { '-' };
+            if r != c {
+                self.fired(Reason::Dash);
+            }
+            self.starter(r, classify(r))
+        } else {
+            self.starter(c, classify(c))
+        }
+    }
+
+    /// ー: a dash where dashes fold, else a kana sign that no kana folding changes.
+    fn long_vowel_or_dash(&mut self, c: char) {
+        if self.p.dash {
+            self.dash(c)
+        } else {
+            self.starter(c, Prev::Kana)
+        }
+    }
+
+    /// A kana letter or sign: its decomposition (が = か + U+3099), then kana folding.
+    #[inline]
+    fn kana(&mut self, c: char) {
+        if let Some((base, mark)) = kana_decomposition(c) {
+            // The base letters have no decomposition themselves.
+            self.kana_letter(base);
+            return self.mark(mark);
+        }
+        self.kana_letter(c)
+    }
+
+    /// A kana without a decomposition: kana folding.
+    #[inline]
+    fn kana_letter(&mut self, c: char) {
+        if self.on(Reason::KanaForm) {
+            if let Some(k) = kana::fold_block(c, self.p.kana) {
+                self.fired(Reason::KanaForm);
+                return self.starter(k, Prev::Kana);
+            }
+        }
+        self.starter(c, Prev::Kana)
+    }
+
+    fn ideograph(&mut self, c: char) {
+        if self.p.kanji && self.on(Reason::KanjiVariant) {
+            if let Some(k) = kanji::lookup(c) {
+                self.fired(Reason::KanjiVariant);
+                return self.starter(k, classify(k));
+            }
+        }
+        self.starter(c, Prev::Ideograph)
+    }
+
+    /// The U+FF00 block: full-width ASCII and half-width katakana.
+    fn width(&mut self, c: char) -> bool {
+        if !self.on(Reason::Width) {
+            // As the engine: case and kana size still fold within the same width.
+            if self.on(Reason::Case) && ('Ａ'..='Ｚ').contains(&c) {
+                self.fired(Reason::Case);
+                let lower = char::from_u32(c as u32 + 0x20).unwrap_or(c);
+                self.starter(lower, classify(lower));
+                return true;
+            }
+            if self.on(Reason::KanaForm) && self.p.kana == KanaFolding::Full {
+                if let Some(large) = kana::half_width_large(c) {
+                    self.fired(Reason::KanaForm);
+                    self.starter(large, classify(large));
+                    return true;
+                }
+            }
+            self.starter(c, classify(c));
+            return true;
+        }
+        match c {
+            '\u{FF01}'..='\u{FF5E}' => {
+                self.fired(Reason::Width);
+                self.ascii(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+            }
+            '\u{FF9E}' | '\u{FF9F}' => {
+                self.fired(Reason::Width);
+                let voiced = c == '\u{FF9E}';
+                match (self.prev == Prev::Kana, voiced) {
+                    (true, true) => self.mark('\u{3099}'),
+                    (true, false) => self.mark('\u{309A}'),
+                    (false, true) => self.starter('\u{309B}', Prev::Kana),
+                    (false, false) => self.starter('\u{309C}', Prev::Kana),
+                }
+            }
+            _ => match half_width_kana(c) {
+                Some('ー') => {
+                    self.fired(Reason::Width);
+                    self.long_vowel_or_dash('ー');
+                }
+                Some(full) if is_plain_kana(full) => {
+                    self.fired(Reason::Width);
+                    self.kana(full);
+                }
+                _ => return false,
+            },
+        }
+        true
+    }
+}
+
+/// [`normalize`](super::normalize) on the lean path: the key of `s` under every folding of
+/// `kind`, recomposed as the engine's [`Mode::Compose`](super::fold::Mode::Compose) does it;
+/// `None` when `s` holds a character the lean path does not handle.
+pub(super) fn normalize(s: &str, kind: FieldKind) -> Option<String> {
+    let mut lean = Lean::new(s, kind, profile(kind).mask);
+    let mut out = String::with_capacity(s.len());
+    // The last starter written and where, while the marks after it may still compose with it.
+    let mut open: Option<(usize, char)> = None;
+    loop {
+        match lean.next() {
+            Next::Char(m @ ('\u{3099}' | '\u{309A}')) => {
+                // As the engine's `compose_segment`: the first mark that does not compose
+                // blocks every later one (they are all of class 8).
+                if let Some((at, starter)) = open {
+                    if let Some(x) = kana_composition(starter, m) {
+                        out.truncate(at);
+                        out.push(x);
+                        open = Some((at, x));
+                        continue;
+                    }
+                }
+                open = None;
+                out.push(m);
+            }
+            Next::Char(c) => {
+                // Every starter of the lean path is ASCII, kana or an ideograph, none of which
+                // composes with the character before it.
+                if may_follow_in_composition(c) {
+                    return None;
+                }
+                open = Some((out.len(), c));
+                out.push(c);
+            }
+            Next::End => return Some(out),
+            Next::Complex => return None,
+        }
+    }
+}
+
+/// A key folded on the lean path in [`Mode::Units`](super::fold::Mode::Units) or
+/// [`Mode::Wild`](super::fold::Mode::Wild): the engine's [`Key`](super::fold::Key), with
+/// character indexes in place of byte offsets.
+#[derive(Debug, Default)]
+pub(super) struct MarkedKey {
+    pub(super) chars: Vec<char>,
+    /// Where each unit starts (registered side) or where each wildcard stands (returned side).
+    pub(super) marks: Vec<usize>,
+    pub(super) applied: Mask,
+}
+
+impl MarkedKey {
+    pub(super) const EMPTY: MarkedKey = MarkedKey {
+        chars: Vec::new(),
+        marks: Vec::new(),
+        applied: Mask::EMPTY,
+    };
+
+    /// Lets go of buffers grown by an unusually long input.
+    pub(super) fn trim(&mut self) {
+        if self.chars.capacity() > 1024 {
+            self.chars = Vec::new();
+        }
+        if self.marks.capacity() > 1024 {
+            self.marks = Vec::new();
+        }
+    }
+}
+
+/// Folds the registered text with unit boundaries ([`Mode::Units`](super::fold::Mode::Units)):
+/// a unit starts at each input character that does not extend the one before it (in the lean
+/// alphabet: all but the voiced marks), and a kept space is a unit of its own. `false` when
+/// `s` holds a character the lean path does not handle.
+pub(super) fn fold_units(s: &str, kind: FieldKind, mask: Mask, key: &mut MarkedKey) -> bool {
+    key.chars.clear();
+    key.marks.clear();
+    let mut lean = Lean::new(s, kind, mask);
+    for c in s.chars() {
+        let extends = matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}');
+        if !extends {
+            key.marks.push(key.chars.len());
+        }
+        lean.len = 0;
+        lean.flushed = false;
+        if !lean.fold(c) {
+            return false;
+        }
+        if lean.flushed {
+            key.marks.push(key.chars.len());
+            key.marks.push(key.chars.len() + 1);
+        }
+        key.chars.extend_from_slice(lean.written());
+    }
+    key.applied = lean.applied;
+    true
+}
+
+/// Folds the returned text with its substitute marks as wildcards
+/// ([`Mode::Wild`](super::fold::Mode::Wild)); a variation selector after a mark belongs to
+/// it. `false` when `s` holds a character the lean path does not handle.
+pub(super) fn fold_wild(s: &str, kind: FieldKind, mask: Mask, key: &mut MarkedKey) -> bool {
+    key.chars.clear();
+    key.marks.clear();
+    let mut lean = Lean::new(s, kind, mask);
+    let mut after_mark = false;
+    for c in s.chars() {
+        if after_mark && is_variation_selector(c) {
+            continue;
+        }
+        after_mark = false;
+        lean.len = 0;
+        if is_substitute_mark(c) {
+            if lean.pending_space {
+                lean.flush_space(false);
+            }
+            key.chars.extend_from_slice(lean.written());
+            key.marks.push(key.chars.len());
+            lean.prev = Prev::Other;
+            lean.emitted = true;
+            after_mark = true;
+            continue;
+        }
+        if !lean.fold(c) {
+            return false;
+        }
+        key.chars.extend_from_slice(lean.written());
+    }
+    key.applied = lean.applied;
+    true
+}
+
+/// The engine's `wild_match` on lean keys: whether `registered` matches `returned` when each
+/// wildcard of `returned` stands for exactly one non-space unit of `registered`.
+pub(super) fn wild_match(registered: &MarkedKey, returned: &MarkedKey) -> bool {
+    let r = registered.chars.as_slice();
+    let t = returned.chars.as_slice();
+    let units = &registered.marks;
+    let mut pos = 0usize;
+    let mut tpos = 0usize;
+    for &w in &returned.marks {
+        let Some(seg) = t.get(tpos..w) else {
+            return false;
+        };
+        if !r.get(pos..).is_some_and(|rest| rest.starts_with(seg)) {
+            return false;
+        }
+        pos += seg.len();
+        tpos = w;
+        if units.binary_search(&pos).is_err() {
+            return false;
+        }
+        let next = units.partition_point(|&u| u <= pos);
+        let end = units.get(next).copied().unwrap_or(r.len());
+        if end <= pos || r.get(pos..end) == Some([' '].as_slice()) {
+            return false;
+        }
+        pos = end;
+    }
+    r.get(pos..) == t.get(tpos..)
+}
+
+/// How two keys compare on the lean path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    Equal,
+    Different,
+    /// An input holds a character the lean path does not handle.
+    Complex,
+}
+
+/// Compares two lean keys while they are folded, stopping at the first difference. When
+/// `record` is given, the key (of either side, while they agree) is written to it.
+pub(super) fn equal(
+    a: &mut Lean<'_>,
+    b: &mut Lean<'_>,
+    mut record: Option<&mut Vec<char>>,
+) -> Verdict {
+    loop {
+        match (a.next(), b.next()) {
+            (Next::Complex, _) | (_, Next::Complex) => return Verdict::Complex,
+            (Next::End, Next::End) => return Verdict::Equal,
+            (Next::Char(x), Next::Char(y)) if x == y => {
+                if let Some(r) = record.as_deref_mut() {
+                    r.push(x);
+                }
+            }
+            _ => return Verdict::Different,
+        }
+    }
+}
+
+/// Compares a lean key with a key already written.
+pub(super) fn equals_key(a: &mut Lean<'_>, key: &[char]) -> Verdict {
+    let mut expected = key.iter();
+    loop {
+        match (a.next(), expected.next()) {
+            (Next::Complex, _) => return Verdict::Complex,
+            (Next::End, None) => return Verdict::Equal,
+            (Next::Char(x), Some(&y)) if x == y => {}
+            _ => return Verdict::Different,
+        }
+    }
+}
