@@ -4,7 +4,7 @@
 //! really use, and on every character of the ranges the fast path special-cases.
 
 use super::fold::{self, Mask, Mode, profile};
-use super::lean::{self, Lean, MarkedKey, Next};
+use super::lean::{self, FirstFired, Lean, MarkedKey, Next};
 use super::{FieldKind, Reason, compare, kanji_variants, normalize, reference};
 use proptest::prelude::*;
 
@@ -247,8 +247,54 @@ fn same_lean_marked(s: &str, kind: FieldKind, mask: Mask) -> Result<bool, TestCa
     Ok(handled)
 }
 
+/// Folding again from where a switched-off folding first fired gives the reference key under
+/// the reduced mask: the characters before the resume point are the full key's, the rest is
+/// what the resumed fold reads.
+fn same_resumed(s: &str, kind: FieldKind) -> Result<(), TestCaseError> {
+    let full = profile(kind).mask;
+    let mut first = FirstFired::NONE;
+    let mut full_key = String::new();
+    let applied = {
+        let mut noted = Lean::noting(s, kind, full, &mut first);
+        loop {
+            match noted.next() {
+                Next::Char(c) => full_key.push(c),
+                Next::End => break noted.applied(),
+                Next::Complex => return Ok(()),
+            }
+        }
+    };
+    for mask in masks(kind) {
+        let mut again = Lean::resume(s, kind, mask, &first.resume_point(applied, mask));
+        let mut key: String = full_key.chars().take(again.read()).collect();
+        prop_assert_eq!(key.chars().count(), again.read());
+        loop {
+            match again.next() {
+                Next::Char(c) => key.push(c),
+                Next::End => break,
+                Next::Complex => prop_assert!(false, "{:?} gave up after resuming", s),
+            }
+        }
+        let slow = reference::fold(s, kind, mask, Mode::Plain);
+        prop_assert_eq!(&key, &slow.text, "{:?} {:?} {:?}", s, kind, mask);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn resuming_where_a_folding_first_fired_agrees_with_reference(s in text(), k in kind()) {
+        same_resumed(&s, k)?;
+    }
+
+    #[test]
+    fn resuming_agrees_with_reference_on_respelled_text(
+        a in text(), choices in prop::collection::vec(any::<u8>(), 1..16), k in kind()
+    ) {
+        same_resumed(&respell(&a, &choices), k)?;
+    }
 
     #[test]
     fn lean_path_agrees_with_reference_for_every_mask(s in text(), k in kind()) {
@@ -290,44 +336,31 @@ proptest! {
     }
 }
 
-/// Every character of the ranges the fast path handles specially (and their neighbours),
-/// after each kind of context the engine looks at and before a voiced mark, under every mask
-/// and mode.
-#[test]
-fn fast_engine_agrees_with_reference_on_every_special_character() {
-    let ranges = [
-        0x00u32..=0x7F,
-        0x3000..=0x30FF,
-        0x31F0..=0x31FF,
-        0xFF00..=0xFFEF,
-    ];
-    let contexts = ["", "カ", "ｶ", "1", "1 ", "高", "a", "●", " "];
-    let suffixes = ["", "ﾞ", "\u{3099}", "ー", "2"];
-    // Kanji: both sides of the variant table, the edges of the ideograph blocks, compatibility
-    // ideographs.
-    let kanji = kanji_variants()
-        .flat_map(|(v, c)| [v as u32, c as u32])
-        .chain([
-            0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFA10, 0xFA11, 0x20000, 0x20BB7, 0x2F800,
-            0x2FA1F, 0x30000, 0x3FFFF, 0x25CF, 0x26AB,
-        ]);
-    for cp in ranges.into_iter().flatten().chain(kanji) {
+/// Every character of `chars`, after each kind of context the engine looks at and before a
+/// voiced mark, a long-vowel mark or a digit: the engine and the lean path agree with the
+/// reference under every mask and mode for the bare character, and under the full mask and
+/// each single folding off in context; the lean path handles exactly the characters it
+/// documents.
+fn agree_on_every_character(
+    chars: impl Iterator<Item = u32>,
+    contexts: &[&str],
+    suffixes: &[&str],
+) {
+    for cp in chars {
         let Some(c) = char::from_u32(cp) else {
             continue;
         };
         let mut lean_handled = false;
         for kind in FieldKind::ALL {
             let all = masks(kind);
+            let full = profile(kind).mask;
+            let few: Vec<Mask> = std::iter::once(full)
+                .chain(Reason::ALL.iter().map(|&r| full.without(r)))
+                .collect();
             for before in contexts {
                 for after in suffixes {
                     let s = format!("{before}{c}{after}");
                     assert_eq!(normalize(&s, kind), reference::normalize(&s, kind), "{s:?}");
-                    // Every mask for the bare character, the full mask and each single
-                    // folding off in context (the masks `compare` tries).
-                    let full = profile(kind).mask;
-                    let few: Vec<Mask> = std::iter::once(full)
-                        .chain(Reason::ALL.iter().map(|&r| full.without(r)))
-                        .collect();
                     let tried = if before.is_empty() && after.is_empty() {
                         &all
                     } else {
@@ -350,7 +383,6 @@ fn fast_engine_agrees_with_reference_on_every_special_character() {
                 }
             }
         }
-        // The lean path handles the characters it documents, and gives up on the others.
         let documented = cp < 0x80
             || matches!(
                 cp,
@@ -361,6 +393,41 @@ fn fast_engine_agrees_with_reference_on_every_special_character() {
             || fold::is_unified_ideograph(c);
         assert_eq!(lean_handled, documented, "{c:?}");
     }
+}
+
+const CONTEXTS: [&str; 9] = ["", "カ", "ｶ", "1", "1 ", "高", "a", "●", " "];
+const SUFFIXES: [&str; 5] = ["", "ﾞ", "\u{3099}", "ー", "2"];
+
+#[test]
+fn agree_on_every_ascii_and_kana_block_character() {
+    agree_on_every_character((0x00..=0x7F).chain(0x3000..=0x30FF), &CONTEXTS, &SUFFIXES);
+}
+
+#[test]
+fn agree_on_every_half_and_full_width_character() {
+    agree_on_every_character(
+        (0xFF00..=0xFFEF).chain(0x31F0..=0x31FF),
+        &CONTEXTS,
+        &SUFFIXES,
+    );
+}
+
+#[test]
+fn agree_on_every_variant_kanji_and_block_edge() {
+    // Both sides of the variant table, the edges of the ideograph blocks, compatibility
+    // ideographs, the substitute marks outside U+3000-30FF. Kanji all behave alike, so fewer
+    // contexts.
+    let chars = kanji_variants()
+        .flat_map(|(v, c)| [v as u32, c as u32])
+        .chain([
+            0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFA10, 0xFA11, 0x20000, 0x20BB7, 0x2F800,
+            0x2FA1F, 0x30000, 0x3FFFF, 0x25CF, 0x26AB,
+        ]);
+    agree_on_every_character(
+        chars,
+        &["", "カ", "高", "1 ", "●"],
+        &["", "ー", "\u{E0100}"],
+    );
 }
 
 #[test]

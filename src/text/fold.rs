@@ -59,6 +59,12 @@ impl Mask {
         Mask(self.0 | other.0)
     }
 
+    /// The reasons of `self` that are not in `other`, as bits in `Reason` order (bit `r as
+    /// u8` for reason `r`).
+    pub(crate) fn bits_without(self, other: Mask) -> u8 {
+        self.0 & !other.0
+    }
+
     /// The reasons in the set, in `Reason` order (sorted, no duplicates).
     pub(crate) fn reasons(self) -> Vec<Reason> {
         Reason::ALL

@@ -49,8 +49,9 @@ pub(super) enum Next {
     Complex,
 }
 
-/// A key being folded on the lean path, read a character at a time.
-pub(super) struct Lean<'s> {
+/// A key being folded on the lean path, read a character at a time. `NOTE`: whether it notes
+/// where each folding first fires ([`Lean::noting`]); compiled out otherwise.
+pub(super) struct Lean<'s, const NOTE: bool = false> {
     chars: std::str::Chars<'s>,
     p: Profile,
     mask: Mask,
@@ -65,10 +66,89 @@ pub(super) struct Lean<'s> {
     len: u8,
     /// Whether the last input character wrote a kept space first (for unit boundaries).
     flushed: bool,
+    /// Bytes of the input from the character being folded on (kept when `NOTE`).
+    rest: usize,
+    /// Characters of the key read so far.
+    read: usize,
+    /// Where each folding first fired, when that is being noted (see [`FirstFired`]).
+    first: Option<&'s mut FirstFired>,
 }
 
-impl<'s> Lean<'s> {
-    pub(super) fn new(s: &'s str, kind: FieldKind, mask: Mask) -> Self {
+/// Where a fold stood before an input character: enough to fold the rest of the input again
+/// from there.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Snapshot {
+    /// Bytes of the input from the character on.
+    rest: usize,
+    /// Characters of the key written before it.
+    written: usize,
+    prev: Prev,
+    pending_space: bool,
+    emitted: bool,
+}
+
+impl Snapshot {
+    /// The start of the input.
+    const START: Snapshot = Snapshot {
+        rest: usize::MAX, // the whole input
+        written: 0,
+        prev: Prev::None,
+        pending_space: false,
+        emitted: false,
+    };
+}
+
+/// For each folding, where it first fired in a text (under the full mask of its kind).
+///
+/// Every rule of the lean path calls `fired` before it writes anything or changes any state
+/// for the character, so the state at that moment is the state before the character.
+///
+/// Folding with fewer foldings on changes nothing before the first character at which a
+/// folding that was switched off fires: every rule of the engine that tests whether a folding
+/// is on either fires it or writes what it would have written with the folding off (a dash
+/// that is already the right one). So a text can be folded again under a reduced mask from
+/// the snapshot taken before that character, and the key written before it is the full
+/// key's.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FirstFired([Option<Snapshot>; 7]);
+
+impl FirstFired {
+    pub(super) const NONE: FirstFired = FirstFired([None; 7]);
+
+    /// Where to start folding again when the foldings that fired are `applied` and the mask is
+    /// `mask`: before the first character at which a folding of `applied` missing from `mask`
+    /// fired.
+    pub(super) fn resume_point(&self, applied: Mask, mask: Mask) -> Snapshot {
+        let mut point: Option<Snapshot> = None;
+        let mut off = applied.bits_without(mask);
+        while off != 0 {
+            if let Some(Some(s)) = self.0.get(off.trailing_zeros() as usize) {
+                if point.is_none_or(|p| s.rest > p.rest) {
+                    point = Some(*s);
+                }
+            }
+            off &= off - 1;
+        }
+        point.unwrap_or(Snapshot::START)
+    }
+}
+
+impl<'s> Lean<'s, true> {
+    /// [`new`](Self::new), noting in `first` where each folding fires for the first time.
+    pub(super) fn noting(
+        s: &'s str,
+        kind: FieldKind,
+        mask: Mask,
+        first: &'s mut FirstFired,
+    ) -> Self {
+        let mut lean = Lean::start(s, kind, mask);
+        lean.first = Some(first);
+        lean
+    }
+}
+
+impl<'s, const NOTE: bool> Lean<'s, NOTE> {
+    fn start(s: &'s str, kind: FieldKind, mask: Mask) -> Self {
         Lean {
             chars: s.chars(),
             p: profile(kind),
@@ -81,7 +161,37 @@ impl<'s> Lean<'s> {
             head: 0,
             len: 0,
             flushed: false,
+            rest: 0,
+            read: 0,
+            first: None,
         }
+    }
+}
+
+impl<'s> Lean<'s> {
+    pub(super) fn new(s: &'s str, kind: FieldKind, mask: Mask) -> Self {
+        Lean::start(s, kind, mask)
+    }
+
+    /// Folds `s` under `mask` from a [`Snapshot`] taken while folding it (under a mask whose
+    /// extra foldings do not fire before it, see [`FirstFired`]): the characters of the key
+    /// before the snapshot are not produced again.
+    pub(super) fn resume(s: &'s str, kind: FieldKind, mask: Mask, from: &Snapshot) -> Self {
+        let mut lean = Lean::new(s, kind, mask);
+        let at = s.len().saturating_sub(from.rest);
+        lean.chars = s.get(at..).unwrap_or_default().chars();
+        lean.read = from.written;
+        lean.prev = from.prev;
+        lean.pending_space = from.pending_space;
+        lean.emitted = from.emitted;
+        lean
+    }
+}
+
+impl<'s, const NOTE: bool> Lean<'s, NOTE> {
+    /// Characters of the key read so far (including those before a [`resume`](Lean::resume)).
+    pub(super) fn read(&self) -> usize {
+        self.read
     }
 
     /// The characters the last input character wrote.
@@ -95,15 +205,19 @@ impl<'s> Lean<'s> {
     }
 
     /// The next character of the key.
-    #[inline]
+    #[inline(always)]
     pub(super) fn next(&mut self) -> Next {
         if self.head < self.len {
             let c = self.out[usize::from(self.head) % 3];
             self.head += 1;
+            self.read += 1;
             return Next::Char(c);
         }
         loop {
             self.len = 0;
+            if NOTE {
+                self.rest = self.chars.as_str().len();
+            }
             let Some(c) = self.chars.next() else {
                 return Next::End;
             };
@@ -112,20 +226,39 @@ impl<'s> Lean<'s> {
             }
             if self.len > 0 {
                 self.head = 1;
+                self.read += 1;
                 return Next::Char(self.out[0]);
             }
         }
     }
 
+    #[inline(always)]
     fn on(&self, r: Reason) -> bool {
         self.mask.has(r)
     }
 
+    #[inline(always)]
     fn fired(&mut self, r: Reason) {
+        if NOTE && !self.applied.has(r) {
+            let at = Snapshot {
+                rest: self.rest,
+                written: self.read,
+                prev: self.prev,
+                pending_space: self.pending_space,
+                emitted: self.emitted,
+            };
+            if let Some(slot) = self
+                .first
+                .as_deref_mut()
+                .and_then(|first| first.0.get_mut(r as usize))
+            {
+                *slot = Some(at);
+            }
+        }
         self.applied = self.applied.with(r);
     }
 
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, c: char) {
         // At most three characters per input character (see `out`).
         self.out[usize::from(self.len) % 3] = c;
@@ -133,7 +266,7 @@ impl<'s> Lean<'s> {
     }
 
     /// Writes a starter of class `class` (the engine's `emit` and `push` for it).
-    #[inline]
+    #[inline(always)]
     fn starter(&mut self, c: char, class: Prev) {
         if self.pending_space {
             self.flush_space(class == Prev::Digit);
@@ -144,6 +277,7 @@ impl<'s> Lean<'s> {
     }
 
     /// Writes a kana voiced mark U+3099 / U+309A (a non-starter: the context is unchanged).
+    #[inline(always)]
     fn mark(&mut self, c: char) {
         if self.pending_space {
             self.flush_space(false);
@@ -211,6 +345,7 @@ impl<'s> Lean<'s> {
         }
     }
 
+    #[inline(always)]
     fn space(&mut self, c: char) {
         if self.on(Reason::Space) {
             self.fired(Reason::Space);
@@ -245,7 +380,7 @@ impl<'s> Lean<'s> {
     }
 
     /// A kana letter or sign: its decomposition (が = か + U+3099), then kana folding.
-    #[inline]
+    #[inline(always)]
     fn kana(&mut self, c: char) {
         if let Some((base, mark)) = kana_decomposition(c) {
             // The base letters have no decomposition themselves.
@@ -256,7 +391,7 @@ impl<'s> Lean<'s> {
     }
 
     /// A kana without a decomposition: kana folding.
-    #[inline]
+    #[inline(always)]
     fn kana_letter(&mut self, c: char) {
         if self.on(Reason::KanaForm) {
             if let Some(k) = kana::fold_block(c, self.p.kana) {
@@ -267,6 +402,7 @@ impl<'s> Lean<'s> {
         self.starter(c, Prev::Kana)
     }
 
+    #[inline(always)]
     fn ideograph(&mut self, c: char) {
         if self.p.kanji && self.on(Reason::KanjiVariant) {
             if let Some(k) = kanji::lookup(c) {
@@ -497,30 +633,63 @@ pub(super) enum Verdict {
     Complex,
 }
 
-/// Compares two lean keys while they are folded, stopping at the first difference. When
-/// `record` is given, the key (of either side, while they agree) is written to it.
-pub(super) fn equal(
-    a: &mut Lean<'_>,
-    b: &mut Lean<'_>,
-    mut record: Option<&mut Vec<char>>,
-) -> Verdict {
+/// Compares two lean keys while they are folded, stopping at the first difference.
+pub(super) fn equal(a: &mut Lean<'_>, b: &mut Lean<'_>) -> Verdict {
     loop {
         match (a.next(), b.next()) {
             (Next::Complex, _) | (_, Next::Complex) => return Verdict::Complex,
             (Next::End, Next::End) => return Verdict::Equal,
-            (Next::Char(x), Next::Char(y)) if x == y => {
-                if let Some(r) = record.as_deref_mut() {
-                    r.push(x);
-                }
-            }
+            (Next::Char(x), Next::Char(y)) if x == y => {}
             _ => return Verdict::Different,
         }
     }
 }
 
-/// Compares a lean key with a key already written.
+/// [`equal`] for the first fold of two texts (made with [`Lean::noting`]): records the key in
+/// `key`.
+pub(super) fn equal_noting(
+    a: &mut Lean<'_, true>,
+    b: &mut Lean<'_, true>,
+    key: &mut Vec<char>,
+) -> Verdict {
+    loop {
+        match (a.next(), b.next()) {
+            (Next::Complex, _) | (_, Next::Complex) => return Verdict::Complex,
+            (Next::End, Next::End) => return Verdict::Equal,
+            (Next::Char(x), Next::Char(y)) if x == y => key.push(x),
+            _ => return Verdict::Different,
+        }
+    }
+}
+
+/// Whether two texts folded again from snapshots of their first fold (whose keys were equal,
+/// to `key`) are still equal. The side resumed earlier first reads up to where the other
+/// resumed, against `key`.
+pub(super) fn equal_resumed<'s>(a: &mut Lean<'s>, b: &mut Lean<'s>, key: &[char]) -> Verdict {
+    let (behind, ahead) = if a.read() <= b.read() {
+        (&mut *a, b.read())
+    } else {
+        (&mut *b, a.read())
+    };
+    let Some(known) = key.get(behind.read()..ahead) else {
+        return Verdict::Complex; // cannot happen: both resumed within the key
+    };
+    for &y in known {
+        match behind.next() {
+            Next::Char(x) if x == y => {}
+            Next::Complex => return Verdict::Complex,
+            _ => return Verdict::Different,
+        }
+    }
+    equal(a, b)
+}
+
+/// Compares a lean key with a key already written (from where the lean key was resumed).
 pub(super) fn equals_key(a: &mut Lean<'_>, key: &[char]) -> Verdict {
-    let mut expected = key.iter();
+    let Some(rest) = key.get(a.read()..) else {
+        return Verdict::Complex; // cannot happen: resumed within the key
+    };
+    let mut expected = rest.iter();
     loop {
         match (a.next(), expected.next()) {
             (Next::Complex, _) => return Verdict::Complex,

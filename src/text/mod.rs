@@ -311,27 +311,35 @@ fn compare_lean(
     let full = profile(kind).mask;
     let key = &mut keys.lean;
     key.clear();
-    let mut a = Lean::new(registered, kind, full);
-    let mut b = Lean::new(returned, kind, full);
-    match lean::equal(&mut a, &mut b, Some(key)) {
+    let (mut first_a, mut first_b) = (lean::FirstFired::NONE, lean::FirstFired::NONE);
+    let (verdict, fa, fb) = {
+        let mut a = Lean::noting(registered, kind, full, &mut first_a);
+        let mut b = Lean::noting(returned, kind, full, &mut first_b);
+        let verdict = lean::equal_noting(&mut a, &mut b, key);
+        (verdict, a.applied(), b.applied())
+    };
+    match verdict {
         lean::Verdict::Equal => {}
         lean::Verdict::Different if !has_substitute(returned) => return Some(TextMatch::Different),
         lean::Verdict::Different => return substitution_lean(registered, returned, kind, keys),
         lean::Verdict::Complex => return None,
     }
-    let (fa, fb) = (a.applied(), b.applied());
     let key = &*key;
     let mut complex = false;
     let mut reasons = minimal(full, fa.union(fb), |m| {
-        // As in `compare_with`: only a side that used a folding switched off is folded again.
+        // As in `compare_with`: only a side that used a folding switched off is folded again,
+        // and only from the first character at which such a folding fired.
+        let again = |s, first: &lean::FirstFired, applied| {
+            Lean::resume(s, kind, m, &first.resume_point(applied, m))
+        };
         let verdict = match (m.contains(fa), m.contains(fb)) {
             (true, true) => lean::Verdict::Equal,
-            (false, true) => lean::equals_key(&mut Lean::new(registered, kind, m), key),
-            (true, false) => lean::equals_key(&mut Lean::new(returned, kind, m), key),
-            (false, false) => lean::equal(
-                &mut Lean::new(registered, kind, m),
-                &mut Lean::new(returned, kind, m),
-                None,
+            (false, true) => lean::equals_key(&mut again(registered, &first_a, fa), key),
+            (true, false) => lean::equals_key(&mut again(returned, &first_b, fb), key),
+            (false, false) => lean::equal_resumed(
+                &mut again(registered, &first_a, fa),
+                &mut again(returned, &first_b, fb),
+                key,
             ),
         };
         complex |= verdict == lean::Verdict::Complex;
