@@ -43,6 +43,27 @@ pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
 pub const ONSHI_XML_FILE_NAME_NOT_INTERFACE: onshi_status = 251;
 
+/// `onshi_history_apply`: the diff is not confirmed; there is nothing to apply.
+pub const ONSHI_HISTORY_NOT_CONFIRMED: onshi_status = 350;
+/// `onshi_history_apply`: the diff asks for 本人確認 and the choices do not say it was done.
+pub const ONSHI_HISTORY_IDENTITY_NOT_VERIFIED: onshi_status = 351;
+/// `onshi_history_apply`: the diff was not made against the current version (compare again).
+pub const ONSHI_HISTORY_STALE_DIFF: onshi_status = 352;
+/// `onshi_history_apply`: a returned value holding ● was chosen for 反映.
+pub const ONSHI_HISTORY_SUBSTITUTE_REFUSED: onshi_status = 353;
+/// No version of the history has this id.
+pub const ONSHI_HISTORY_NO_SUCH_VERSION: onshi_status = 354;
+/// The version is not linked to a result.
+pub const ONSHI_HISTORY_NOT_LINKED: onshi_status = 355;
+/// The history has no version.
+pub const ONSHI_HISTORY_EMPTY: onshi_status = 356;
+/// An end date before the version's start, or past the start of the next version.
+pub const ONSHI_HISTORY_INVALID_END: onshi_status = 357;
+/// A date computation left the calendar's range.
+pub const ONSHI_HISTORY_DATE_OUT_OF_RANGE: onshi_status = 358;
+/// A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
+pub const ONSHI_HISTORY_INCONSISTENT: onshi_status = 359;
+
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
 /// The PC/SC service (pcscd, Windows Smart Card) is not running.
@@ -115,6 +136,9 @@ pub const ONSHI_INVALID_VALUE: onshi_status = 609;
 /// The field or list cannot be changed through this call.
 pub const ONSHI_READ_ONLY: onshi_status = 610;
 
+/// This build of the library lacks the feature (e.g. PC/SC support, feature `card`).
+pub const ONSHI_NOT_SUPPORTED: onshi_status = 611;
+
 /// A JSON record could not be read.
 pub const ONSHI_JSON: onshi_status = 700;
 /// A file-system operation failed.
@@ -163,6 +187,56 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_XML_FILE_NAME_NOT_INTERFACE,
         "ONSHI_XML_FILE_NAME_NOT_INTERFACE",
         "a file name is not a terminal interface file name",
+    ),
+    (
+        ONSHI_HISTORY_NOT_CONFIRMED,
+        "ONSHI_HISTORY_NOT_CONFIRMED",
+        "the result does not confirm a qualification; nothing to apply",
+    ),
+    (
+        ONSHI_HISTORY_IDENTITY_NOT_VERIFIED,
+        "ONSHI_HISTORY_IDENTITY_NOT_VERIFIED",
+        "identity must be verified before this result is applied",
+    ),
+    (
+        ONSHI_HISTORY_STALE_DIFF,
+        "ONSHI_HISTORY_STALE_DIFF",
+        "the diff does not match the current version; compare again",
+    ),
+    (
+        ONSHI_HISTORY_SUBSTITUTE_REFUSED,
+        "ONSHI_HISTORY_SUBSTITUTE_REFUSED",
+        "a value holding a substitute mark cannot replace the registered value",
+    ),
+    (
+        ONSHI_HISTORY_NO_SUCH_VERSION,
+        "ONSHI_HISTORY_NO_SUCH_VERSION",
+        "no version has this id",
+    ),
+    (
+        ONSHI_HISTORY_NOT_LINKED,
+        "ONSHI_HISTORY_NOT_LINKED",
+        "the version is not linked to a result",
+    ),
+    (
+        ONSHI_HISTORY_EMPTY,
+        "ONSHI_HISTORY_EMPTY",
+        "the history has no version",
+    ),
+    (
+        ONSHI_HISTORY_INVALID_END,
+        "ONSHI_HISTORY_INVALID_END",
+        "end date out of the version's period",
+    ),
+    (
+        ONSHI_HISTORY_DATE_OUT_OF_RANGE,
+        "ONSHI_HISTORY_DATE_OUT_OF_RANGE",
+        "date out of range",
+    ),
+    (
+        ONSHI_HISTORY_INCONSISTENT,
+        "ONSHI_HISTORY_INCONSISTENT",
+        "the history breaks its invariants",
     ),
     (
         ONSHI_CARD_NO_READER,
@@ -317,6 +391,11 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "the text cannot be read as the field's type",
     ),
     (ONSHI_READ_ONLY, "ONSHI_READ_ONLY", "cannot be changed"),
+    (
+        ONSHI_NOT_SUPPORTED,
+        "ONSHI_NOT_SUPPORTED",
+        "this build of the library lacks the feature",
+    ),
     (ONSHI_JSON, "ONSHI_JSON", "JSON record could not be read"),
     (ONSHI_IO, "ONSHI_IO", "file-system operation failed"),
 ];
@@ -396,6 +475,32 @@ mod tests {
         for (e, s) in all {
             assert_eq!(of_id_error(&e), s, "{e}");
             assert!(name(s).is_some());
+        }
+    }
+
+    #[test]
+    fn history_codes_have_named_statuses() {
+        use crate::history::HistoryError as H;
+        let all = [
+            (H::NotConfirmed, ONSHI_HISTORY_NOT_CONFIRMED),
+            (H::IdentityNotVerified, ONSHI_HISTORY_IDENTITY_NOT_VERIFIED),
+            (H::StaleDiff, ONSHI_HISTORY_STALE_DIFF),
+            (
+                H::SubstituteRefused {
+                    field: crate::diff::Field::Name,
+                },
+                ONSHI_HISTORY_SUBSTITUTE_REFUSED,
+            ),
+            (H::NoSuchVersion { id: 9 }, ONSHI_HISTORY_NO_SUCH_VERSION),
+            (H::NotLinked { id: 1 }, ONSHI_HISTORY_NOT_LINKED),
+            (H::Empty, ONSHI_HISTORY_EMPTY),
+            (H::InvalidEnd { id: 1 }, ONSHI_HISTORY_INVALID_END),
+            (H::DateOutOfRange, ONSHI_HISTORY_DATE_OUT_OF_RANGE),
+            (H::Inconsistent("x"), ONSHI_HISTORY_INCONSISTENT),
+        ];
+        for (e, s) in all {
+            assert_eq!(e.code(), s, "{e}");
+            assert!(name(s).is_some(), "{e}");
         }
     }
 
