@@ -133,7 +133,7 @@ wine_bin() {
     if command -v wine64 >/dev/null; then command -v wine64; else echo /usr/lib/wine/wine64; fi
 }
 windows_build() {
-    cargo build --release --lib --target "$WIN_TARGET"
+    cargo build --release --lib --features card --target "$WIN_TARGET"
     x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c include/onshi.h
 }
 windows_exports() {
