@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod ids_cmd;
+mod terminal_cmd;
 
 /// onshi — オンライン資格確認 for clinic software.
 #[derive(Parser)]
@@ -20,11 +21,26 @@ struct Cli {
 enum Command {
     /// Check the 検証番号 (check digit) of a 保険者番号, 公費負担者番号 or 受給者番号.
     CheckDigit(ids_cmd::CheckDigitArgs),
+    /// Run a stand-in for the 資格確認端末 (req/res/face) from a dataset of fictitious persons.
+    Emulate(terminal_cmd::EmulateArgs),
+    /// Print face-reader results (My Number card at the reader) as JSON lines, each once.
+    Watch(terminal_cmd::WatchArgs),
+    /// 資格確認（個別照会）through the terminal: write the request, wait, print the answer.
+    Query(terminal_cmd::QueryArgs),
+    /// Pre-check a day's appointments with a bulk 一括照会 (JSON or CSV list).
+    Bulk(terminal_cmd::BulkArgs),
+    /// Check the terminal folders and the link program; advice in Japanese.
+    Doctor(terminal_cmd::DoctorArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckDigit(args) => ids_cmd::check_digit(args),
+        Command::Emulate(args) => terminal_cmd::emulate(args),
+        Command::Watch(args) => terminal_cmd::watch(args),
+        Command::Query(args) => terminal_cmd::query(args),
+        Command::Bulk(args) => terminal_cmd::bulk(args),
+        Command::Doctor(args) => terminal_cmd::doctor(args),
     }
 }
