@@ -14,7 +14,7 @@
 //! without locks, and a crash can never leave a half-written shared journal behind. Ticket
 //! files are written atomically (temp file + rename).
 
-use super::atomic::write_atomic;
+use super::atomic::write_atomic_with;
 use super::client::Ticket;
 use std::fs;
 use std::io;
@@ -50,11 +50,14 @@ impl Journal {
     /// Records a ticket as pending.
     pub fn add_pending(&self, ticket: &Ticket) -> io::Result<()> {
         let json = serde_json::to_vec(ticket).map_err(io::Error::other)?;
-        write_atomic(
+        // Atomic for readers; not flushed: a process crash keeps it (the OS has it), and
+        // a power cut loses at most a ticket whose request is gone with the machine too.
+        write_atomic_with(
             &self.tmp,
             &self.pending,
             &format!("{}.json", ticket.request_file),
             &json,
+            false,
         )
         .map(|_| ())
     }
