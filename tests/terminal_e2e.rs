@@ -232,7 +232,7 @@ fn bulk_reference_numbers_and_whole_clinic_families() {
         .bulk(Family::BulkReferenceNumber, &up, &bulk_opts(), &mut |_| {})
         .unwrap();
     let Message::ReferenceNumberResponse(r) = out.message else {
-        panic!()
+        panic!("{:?}", out.message)
     };
     assert_eq!(r.registrations.len(), 3);
     assert!(

@@ -533,7 +533,7 @@ impl Client {
                 if bytes.is_empty() && !settled(partial, settle) {
                     return Ok(None);
                 }
-                let (text, _) = codec::decode_text(&bytes);
+                let text = codec::decode_text(&bytes);
                 self.processed(&err_path, &err_name);
                 let moved = l.res_path(&ticket.request_file);
                 if moved.exists() {
@@ -561,8 +561,8 @@ impl Client {
                     }
                     return Ok(None);
                 }
-                let msg = match codec::decode(&bytes) {
-                    Ok((m, _)) => m,
+                let msg = match codec::decode_file(&res_xml, &bytes) {
+                    Ok(m) => m,
                     Err(e) => {
                         if settled(partial, settle) {
                             return Err(TerminalError::BadAnswer {
@@ -960,7 +960,7 @@ impl FaceTaker {
                 Err("incomplete file".to_string())
             };
             let result = match parsed {
-                Ok((Message::QualificationResponse(r), _)) => Ok(r),
+                Ok(Message::QualificationResponse(r)) => Ok(r),
                 Ok(_) => Err("not a 資格確認結果".to_string()),
                 Err(e) => {
                     let first = *partial.entry(name.clone()).or_insert_with(Instant::now);

@@ -413,7 +413,7 @@ fn take(s: &Shared, name: &str) -> Option<Outcome> {
         return None;
     }
     let decoded = if complete {
-        codec::decode(&bytes).map_err(|e| e.0)
+        codec::decode_file(&fname, &bytes).map_err(|e| e.0)
     } else {
         Err("ファイルが途中で切れています".to_string())
     };
@@ -421,7 +421,7 @@ fn take(s: &Shared, name: &str) -> Option<Outcome> {
         Err(reason) => Outcome::Reject {
             reason: format!("要求ファイルを読み取れません（XMLの形式に誤りがあります）: {reason}"),
         },
-        Ok((msg, _)) => {
+        Ok(msg) => {
             let mut st = s.state.lock().unwrap_or_else(|e| e.into_inner());
             respond::respond(
                 &s.config.dataset,
@@ -438,13 +438,25 @@ fn take(s: &Shared, name: &str) -> Option<Outcome> {
 fn write_outcome(s: &Shared, request: &str, outcome: Outcome) {
     let l = &s.config.layout;
     let taken = s.taken_dir.join(request);
-    let ok = match outcome {
-        Outcome::Answer { file, message } => match render(s, &message, &file) {
-            Ok(bytes) => write_atomic_with(&s.tmp_dir, &l.res, &file, &bytes, false).is_ok(),
-            Err(_) => false,
-        },
+    // Counters move before the file appears, so a client that sees the file also sees the
+    // count; a failed write takes it back.
+    match outcome {
+        Outcome::Answer { file, message } => {
+            s.answered.fetch_add(1, Ordering::SeqCst);
+            let ok = render(s, &message, &file)
+                .ok()
+                .is_some_and(|b| write_atomic_with(&s.tmp_dir, &l.res, &file, &b, false).is_ok());
+            if !ok {
+                s.answered.fetch_sub(1, Ordering::SeqCst);
+            }
+            let _ = std::fs::remove_file(&taken);
+        }
         Outcome::Pdf { file, bytes } => {
-            write_atomic_with(&s.tmp_dir, &l.res, &file, &bytes, false).is_ok()
+            s.answered.fetch_add(1, Ordering::SeqCst);
+            if write_atomic_with(&s.tmp_dir, &l.res, &file, &bytes, false).is_err() {
+                s.answered.fetch_sub(1, Ordering::SeqCst);
+            }
+            let _ = std::fs::remove_file(&taken);
         }
         Outcome::Reject { reason } => {
             // The request goes to res/ first, then its `.err`: a client keyed on the
@@ -455,14 +467,10 @@ fn write_outcome(s: &Shared, request: &str, outcome: Outcome) {
                 .unwrap_or_else(|_| format!("{request}.err"));
             let text = format!("{reason}\r\n");
             let bytes = codec::encode_text(&text, s.config.encoding);
-            if write_atomic_with(&s.tmp_dir, &l.res, &err_name, &bytes, false).is_ok() {
-                s.rejected.fetch_add(1, Ordering::SeqCst);
+            s.rejected.fetch_add(1, Ordering::SeqCst);
+            if write_atomic_with(&s.tmp_dir, &l.res, &err_name, &bytes, false).is_err() {
+                s.rejected.fetch_sub(1, Ordering::SeqCst);
             }
-            return;
         }
-    };
-    let _ = std::fs::remove_file(&taken);
-    if ok {
-        s.answered.fetch_add(1, Ordering::SeqCst);
     }
 }

@@ -383,11 +383,8 @@ fn download(
     header.qualification_confirmation_date = up_header.qualification_confirmation_date;
     match upload {
         Message::ReferenceNumberRequest(ReferenceNumberRequest { registrations, .. }) => {
+            // No counts in the header here: §8.2 lists none for 照会番号一括登録.
             let regs: Vec<_> = registrations.iter().map(|r| register(ds, st, r)).collect();
-            count(
-                &mut header,
-                regs.iter().map(|r| r.processing_result_status.as_ref()),
-            );
             Outcome::Answer {
                 file,
                 message: Message::ReferenceNumberResponse(ReferenceNumberResponse {

@@ -55,14 +55,14 @@ impl Rng {
     }
 }
 
-/// Scrambles the order of the children of every element that holds only elements (the
-/// root's children too), and drops elements without text or children. Text, attributes and
+/// Scrambles the order of the children of every element below the root's children that
+/// holds only elements, and drops elements without text or children. Text, attributes and
 /// the declaration are kept. The same `seed` gives the same order. Input that is not
 /// well-formed is returned unchanged.
 ///
 /// ```
 /// use onshi::terminal::emulator::scramble;
-/// let xml = "<?xml version=\"1.0\"?><R><A>1</A><B>2</B><C></C><D/><E>3</E></R>";
+/// let xml = "<?xml version=\"1.0\"?><R><H><A>1</A><B>2</B><C></C><D/><E>3</E></H></R>";
 /// let out = scramble(xml, 7);
 /// assert!(out.contains("<A>1</A>") && out.contains("<E>3</E>"));
 /// assert!(!out.contains("<C>") && !out.contains("<D"));
@@ -120,7 +120,13 @@ fn scramble_inner(xml: &str, seed: u64) -> Option<String> {
         w.write_event(d).ok()?;
         w.get_mut().push(b'\n');
     }
-    shuffle_tree(&mut root, &mut rng);
+    // The root's own children (MessageHeader, MessageBody) keep their order, as in every
+    // real file seen; everything below is scrambled.
+    for c in &mut root.children {
+        if let Child::Elem(x) = c {
+            shuffle_tree(x, &mut rng);
+        }
+    }
     write_elem(&mut w, &root)?;
     w.get_mut().push(b'\n');
     String::from_utf8(w.into_inner()).ok()
