@@ -6,6 +6,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod demo;
+mod demo_steps;
 mod ids_cmd;
 mod terminal_cmd;
 
@@ -31,6 +33,8 @@ enum Command {
     Bulk(terminal_cmd::BulkArgs),
     /// Check the terminal folders and the link program; advice in Japanese.
     Doctor(terminal_cmd::DoctorArgs),
+    /// A tour of the library: the emulator and the client walk through every operation.
+    Demo(demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +46,6 @@ fn main() -> ExitCode {
         Command::Query(args) => terminal_cmd::query(args),
         Command::Bulk(args) => terminal_cmd::bulk(args),
         Command::Doctor(args) => terminal_cmd::doctor(args),
+        Command::Demo(args) => demo::demo(args),
     }
 }

@@ -56,9 +56,9 @@ impl Rng {
 }
 
 /// Scrambles the order of the children of every element below the root's children that
-/// holds only elements, and drops elements without text or children. Text, attributes and
-/// the declaration are kept. The same `seed` gives the same order. Input that is not
-/// well-formed is returned unchanged.
+/// holds only elements (repeated elements keep their relative order), and drops elements
+/// without text or children. Text, attributes and the declaration are kept. The same `seed`
+/// gives the same order. Input that is not well-formed is returned unchanged.
 ///
 /// ```
 /// use onshi::terminal::emulator::scramble;
@@ -134,8 +134,20 @@ fn scramble_inner(xml: &str, seed: u64) -> Option<String> {
 
 fn shuffle_tree(e: &mut Elem, rng: &mut Rng) {
     if e.element_only() {
-        e.children.retain(|c| matches!(c, Child::Elem(_)));
-        rng.shuffle(&mut e.children);
+        // Shuffle the kinds of children, not the members of a list: repeated elements
+        // (ResultOfQualificationConfirmation, BulkConfirmUnit …) keep their relative order.
+        let mut groups: Vec<(Vec<u8>, Vec<Child>)> = Vec::new();
+        for c in std::mem::take(&mut e.children) {
+            if let Child::Elem(x) = c {
+                let name = x.start.name().as_ref().to_vec();
+                match groups.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, g)) => g.push(Child::Elem(x)),
+                    None => groups.push((name, vec![Child::Elem(x)])),
+                }
+            }
+        }
+        rng.shuffle(&mut groups);
+        e.children = groups.into_iter().flat_map(|(_, g)| g).collect();
     }
     for c in &mut e.children {
         if let Child::Elem(x) = c {
@@ -176,6 +188,18 @@ mod tests {
             }
         }
         assert!(outs.iter().any(|o| o != &outs[0]), "order never changes");
+    }
+
+    #[test]
+    fn lists_keep_their_order() {
+        let xml = "<R><B><U>1</U><X>x</X><U>2</U><Y>y</Y><U>3</U></B></R>";
+        for seed in 0..8 {
+            let o = scramble(xml, seed);
+            let i1 = o.find("<U>1</U>").unwrap();
+            let i2 = o.find("<U>2</U>").unwrap();
+            let i3 = o.find("<U>3</U>").unwrap();
+            assert!(i1 < i2 && i2 < i3, "{o}");
+        }
     }
 
     #[test]
