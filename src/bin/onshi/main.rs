@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod card_cmd;
 mod demo;
 mod demo_steps;
 mod ids_cmd;
@@ -35,6 +36,8 @@ enum Command {
     Doctor(terminal_cmd::DoctorArgs),
     /// A tour of the library: the emulator and the client walk through every operation.
     Demo(demo::DemoArgs),
+    /// マイナンバーカード reader: list, watch, read the 基本4情報 (never the 個人番号).
+    Card(card_cmd::CardArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,5 +50,6 @@ fn main() -> ExitCode {
         Command::Bulk(args) => terminal_cmd::bulk(args),
         Command::Doctor(args) => terminal_cmd::doctor(args),
         Command::Demo(args) => demo::demo(args),
+        Command::Card(args) => card_cmd::run(args),
     }
 }
