@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod card_cmd;
 mod ids_cmd;
 
 /// onshi — オンライン資格確認 for clinic software.
@@ -20,11 +21,14 @@ struct Cli {
 enum Command {
     /// Check the 検証番号 (check digit) of a 保険者番号, 公費負担者番号 or 受給者番号.
     CheckDigit(ids_cmd::CheckDigitArgs),
+    /// マイナンバーカード reader: list, watch, read the 基本4情報 (never the 個人番号).
+    Card(card_cmd::CardArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckDigit(args) => ids_cmd::check_digit(args),
+        Command::Card(args) => card_cmd::run(args),
     }
 }
