@@ -55,7 +55,6 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
         let mut body = None;
         let mut has_header = false;
         loop {
-            let at = cur.position();
             match cur.next()? {
                 Tok::Start { name, el, start } => match name {
                     "MessageHeader" if !has_header => {
@@ -63,7 +62,8 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
                         read_header(&mut cur, &mut header, &mut items)?;
                     }
                     "MessageBody" if body.is_none() => {
-                        body = Some((start, cur.position()));
+                        let empty = src[start..cur.position()].ends_with("/>");
+                        body = Some((start, cur.position(), empty));
                         if has_header {
                             // The common order: the units are read lazily from here on.
                             break;
@@ -81,7 +81,7 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
                 Tok::Text(t) if is_blank(&t) => {}
                 Tok::Text(_) => {
                     return Err(XmlError::UnexpectedText {
-                        location: cur.location(at, None),
+                        location: cur.location(cur.last_start(), None),
                     });
                 }
                 Tok::Eof => break,
@@ -96,8 +96,8 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
         (header, root, body)
     };
     let (body, pos) = match body {
-        Some((start, content)) => (Some(start), content),
-        None => (None, 0),
+        Some((start, content, false)) => (Some(start), content),
+        _ => (None, 0),
     };
     Ok(BulkUnits {
         text,
@@ -145,7 +145,6 @@ impl BulkUnits<'_> {
         ];
         let mut cur = Cursor::resume(src, self.pos, stack, self.limits.max_depth);
         loop {
-            let at = cur.position();
             match cur.next()? {
                 Tok::Start { name, start, .. } if name == UNIT => {
                     let unit = read_unit(&mut cur)?;
@@ -157,7 +156,7 @@ impl BulkUnits<'_> {
                 Tok::Text(t) if is_blank(&t) => {}
                 Tok::Text(_) => {
                     return Err(XmlError::UnexpectedText {
-                        location: cur.location(at, None),
+                        location: cur.location(cur.last_start(), None),
                     });
                 }
                 Tok::End | Tok::Eof => return Ok(None),

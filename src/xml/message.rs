@@ -203,7 +203,6 @@ pub(crate) struct Parts {
 /// Reads the prolog up to the root start tag; errors unless it is `XmlMsg`.
 pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
     loop {
-        let at = cur.position();
         match cur.next()? {
             Tok::Start { name, start, .. } => {
                 if name != "XmlMsg" {
@@ -218,13 +217,13 @@ pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
             Tok::Text(_) => {
                 return Err(XmlError::Syntax {
                     message: "text before the root element".into(),
-                    location: cur.location(at, None),
+                    location: cur.location(cur.last_start(), None),
                 });
             }
             Tok::End | Tok::Eof => {
                 return Err(XmlError::Syntax {
                     message: "no root element".into(),
-                    location: cur.location(at, None),
+                    location: cur.location(cur.last_start(), None),
                 });
             }
         }
@@ -234,14 +233,13 @@ pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
 /// Reads the epilog after the root: white space and comments only.
 pub(crate) fn close_document(cur: &mut Cursor<'_>) -> Result<(), XmlError> {
     loop {
-        let at = cur.position();
         match cur.next()? {
             Tok::Eof => return Ok(()),
             Tok::Text(t) if is_blank(&t) => {}
             Tok::Text(_) => {
                 return Err(XmlError::Syntax {
                     message: "text after the root element".into(),
-                    location: cur.location(at, None),
+                    location: cur.location(cur.last_start(), None),
                 });
             }
             Tok::Start { start, .. } => {
@@ -253,7 +251,7 @@ pub(crate) fn close_document(cur: &mut Cursor<'_>) -> Result<(), XmlError> {
             Tok::End => {
                 return Err(XmlError::Syntax {
                     message: "end tag after the root element".into(),
-                    location: cur.location(at, None),
+                    location: cur.location(cur.last_start(), None),
                 });
             }
         }

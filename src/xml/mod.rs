@@ -6,6 +6,7 @@
 //! * [`write()`] — a [`Message`] to bytes, deterministic and in spec order;
 //! * [`bulk_units`] — the units of a large bulk result one by one;
 //! * [`decode_text`] — the text of a `.err` companion or any other text file;
+//! * [`validate`] — strict checks (check digits, codes, dates, lengths, required fields);
 //! * [`FileName`] — what a file is from its name, and req ↔ res pairing.
 //!
 //! # Reading
@@ -16,7 +17,7 @@
 //!   absent; unmodelled elements are kept (with attributes, text and children) in the
 //!   `extra` vectors and written back, so a round trip loses nothing;
 //! * insurer numbers may be space- or zero-padded (`"  138057"`, `"00138057"`); identifiers
-//!   are read leniently (check digits are checked by validation, not by parsing);
+//!   are read leniently (check digits are [`validate`]'s job);
 //! * an unknown code value is kept (`Unknown("08")`); a date that is not `yyyyMMdd` (or a
 //!   date-time that is not `yyyyMMddHHmmss`) is an [`XmlError::InvalidValue`] with its
 //!   location and the value redacted;
@@ -49,11 +50,13 @@ mod error;
 mod fields;
 mod filename;
 mod header;
+mod locate;
 mod message;
 mod messages;
 mod qualification;
 mod reader;
 mod result;
+mod validate;
 mod writer;
 
 pub use build::IndividualQuery;
@@ -63,9 +66,11 @@ pub use error::{Forbidden, Location, XmlError};
 pub use filename::{
     Direction, Extension, FaceFile, Family, FileName, FileNameError, MAX_FILE_NAME_LEN, Phase,
 };
+pub use locate::locate;
 pub use message::MessageKind;
 pub use messages::*;
 pub use reader::HARD_MAX_DEPTH;
+pub use validate::{Finding, Severity, validate};
 
 use serde::{Deserialize, Serialize};
 

@@ -66,6 +66,7 @@ pub(crate) struct Cursor<'a> {
     max_depth: usize,
     pending_end: bool,
     started: bool,
+    last: usize,
 }
 
 /// `true` for a character XML 1.0 allows in text.
@@ -155,7 +156,14 @@ impl<'a> Cursor<'a> {
             max_depth: max_depth.clamp(1, HARD_MAX_DEPTH),
             pending_end: false,
             started: offset > 0,
+            last: offset,
         }
+    }
+
+    /// Offset where the token last returned by [`Cursor::next`] starts (for a text token:
+    /// its first character that is not white space).
+    pub(crate) fn last_start(&self) -> usize {
+        self.last
     }
 
     /// Offset just after the last event read.
@@ -251,6 +259,7 @@ impl<'a> Cursor<'a> {
         }
         loop {
             let at = self.position();
+            self.last = at;
             let ev = self.reader.read_event().map_err(|e| self.qx_error(e))?;
             let first = !self.started;
             self.started = true;
@@ -310,6 +319,7 @@ impl<'a> Cursor<'a> {
                 Event::Text(t) => {
                     let s = t.decode().map_err(|e| self.syntax(at, e.to_string()))?;
                     self.check_text(&s, at)?;
+                    self.last = at + (s.len() - s.trim_start().len());
                     return Ok(Tok::Text(normalize_eol(s)));
                 }
                 Event::CData(t) => {
@@ -346,6 +356,7 @@ impl<'a> Cursor<'a> {
                     return Ok(Tok::Text(Cow::Owned(c.to_string())));
                 }
                 Event::Eof => {
+                    self.last = self.src.len();
                     if let Some(f) = self.stack.last() {
                         let name = f.name;
                         return Err(
@@ -366,19 +377,17 @@ impl<'a> Cursor<'a> {
         F: FnMut(&mut Self, &'a str, BytesStart<'a>, usize) -> Result<(), XmlError>,
     {
         loop {
-            let at = self.position();
             match self.next()? {
                 Tok::Start { name, el, start } => f(self, name, el, start)?,
                 Tok::End => return Ok(()),
                 Tok::Text(t) => {
                     if !is_blank(&t) {
-                        let skip = t.len() - t.trim_start().len();
                         return Err(XmlError::UnexpectedText {
-                            location: self.location(at + skip, None),
+                            location: self.location(self.last, None),
                         });
                     }
                 }
-                Tok::Eof => return Err(self.syntax(at, "unexpected end of file")),
+                Tok::Eof => return Err(self.syntax(self.last, "unexpected end of file")),
             }
         }
     }
@@ -388,7 +397,6 @@ impl<'a> Cursor<'a> {
     pub(crate) fn leaf_text(&mut self) -> Result<Option<Cow<'a, str>>, XmlError> {
         let mut text: Option<Cow<'a, str>> = None;
         loop {
-            let at = self.position();
             match self.next()? {
                 Tok::Text(t) => match &mut text {
                     None => text = Some(t),
@@ -401,7 +409,7 @@ impl<'a> Cursor<'a> {
                         location: self.location(start, None),
                     });
                 }
-                Tok::Eof => return Err(self.syntax(at, "unexpected end of file")),
+                Tok::Eof => return Err(self.syntax(self.last, "unexpected end of file")),
             }
         }
     }
@@ -422,14 +430,13 @@ impl<'a> Cursor<'a> {
         };
         let mut text = String::new();
         loop {
-            let at = self.position();
             match self.next()? {
                 Tok::Text(t) => text.push_str(&t),
                 Tok::Start { name, el, start } => {
                     out.children.push(self.unknown(name, &el, start)?);
                 }
                 Tok::End => break,
-                Tok::Eof => return Err(self.syntax(at, "unexpected end of file")),
+                Tok::Eof => return Err(self.syntax(self.last, "unexpected end of file")),
             }
         }
         if !text.is_empty() && (out.children.is_empty() || !is_blank(&text)) {
@@ -442,9 +449,8 @@ impl<'a> Cursor<'a> {
     pub(crate) fn skip(&mut self) -> Result<(), XmlError> {
         let depth = self.stack.len();
         while self.stack.len() >= depth {
-            let at = self.position();
             if let Tok::Eof = self.next()? {
-                return Err(self.syntax(at, "unexpected end of file"));
+                return Err(self.syntax(self.last, "unexpected end of file"));
             }
         }
         Ok(())
