@@ -148,3 +148,53 @@ fn an_answer_that_stays_broken_is_reported_after_the_settle_time() {
         "{e}"
     );
 }
+
+#[test]
+fn garbage_in_face_and_res_never_panics_and_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let mut cfg = emulator(d.path());
+    cfg.behaviour = Behaviour::Down;
+    let _emu = Emulator::start(cfg).unwrap();
+    let client = Client::open(
+        Layout::new(d.path()),
+        ClientOptions {
+            settle_timeout: Duration::from_millis(100),
+            ..options()
+        },
+    )
+    .unwrap();
+    let face = d.path().join("face");
+    let junk: [&[u8]; 5] = [
+        b"",
+        b"\xff\xfe\x00garbage",
+        b"<XmlMsg><MessageHeader></XmlMsg>",
+        b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><XmlMsg>&a;</XmlMsg>",
+        b"<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader></XmlMsg>",
+    ];
+    for (i, b) in junk.iter().enumerate() {
+        let name = format!("OQSsiquc01res_face_1310000009junk{i}_2025040109000{i}.xml");
+        std::fs::write(face.join(name), b).unwrap();
+    }
+    // Names that are not interface files, or unsafe, are ignored.
+    std::fs::write(face.join("notes.txt"), b"x").unwrap();
+    let mut events = Vec::new();
+    let end = std::time::Instant::now() + T;
+    while events.len() < junk.len() && std::time::Instant::now() < end {
+        if let Some(e) = client.next_face(Duration::from_millis(200)).unwrap() {
+            events.push(e);
+        }
+    }
+    assert_eq!(events.len(), junk.len());
+    assert!(events.iter().filter(|e| e.result.is_err()).count() >= 4);
+    assert!(face.join("notes.txt").exists());
+
+    let msg = Message::QualificationRequest(QualificationRequest::default());
+    for b in junk {
+        let t = client.submit(Family::Individual, &msg).unwrap();
+        std::fs::write(d.path().join("res").join(t.response_file()), b).unwrap();
+        match client.wait(&t, T) {
+            Err(onshi::terminal::TerminalError::BadAnswer { .. }) | Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

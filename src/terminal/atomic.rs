@@ -205,3 +205,24 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = looks_complete(&bytes);
+        }
+
+        #[test]
+        fn a_cut_document_is_never_complete(body in "[a-zA-Z0-9 ]{0,40}", cut in 1usize..20) {
+            let doc = format!("<?xml version=\"1.0\"?><XmlMsg><A>{body}</A></XmlMsg>");
+            let end = doc.len().saturating_sub(cut);
+            prop_assert!(looks_complete(doc.as_bytes()));
+            prop_assert!(!looks_complete(&doc.as_bytes()[..end]));
+        }
+    }
+}

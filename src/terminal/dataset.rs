@@ -539,3 +539,16 @@ mod tests {
         assert!(d.find(&q).is_empty());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn from_json_never_panics(s in "\\PC{0,200}") {
+            let _ = Dataset::from_json(&s);
+        }
+    }
+}

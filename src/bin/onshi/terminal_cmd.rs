@@ -230,37 +230,41 @@ pub fn watch(args: WatchArgs) -> ExitCode {
     }
 }
 
-/// The card and patient of a 個別照会 (the flags of `onshi request individual`).
+/// The card and patient of a 個別照会: the flags of `onshi request individual` (`--out` aside:
+/// the request goes into `<root>/req`).
 #[derive(Args, Clone)]
 pub struct IndividualFlags {
     /// 医療機関コード (10 digits).
     #[arg(long)]
     institution: String,
-    /// 保険者番号 (6 or 8 digits).
+    /// 保険者番号 (6 or 8 digits; written space-padded to 8).
     #[arg(long)]
     insurer: String,
-    /// 被保険者証記号.
+    /// 記号 (omit when the card has none).
     #[arg(long)]
     symbol: Option<String>,
-    /// 被保険者証番号.
+    /// 番号.
     #[arg(long)]
     number: String,
-    /// 枝番.
+    /// 枝番 (2 digits).
     #[arg(long)]
     branch: Option<String>,
-    /// 生年月日 (YYYYMMDD).
+    /// 生年月日, YYYYMMDD.
     #[arg(long)]
     birthdate: String,
-    /// 資格確認日 (YYYYMMDD; default today).
+    /// 資格確認日, YYYYMMDD (default: today in Japan).
     #[arg(long)]
     date: Option<String>,
-    /// 任意のファイル識別子 (default: the file's unique suffix).
+    /// Encoding of the request file.
+    #[arg(long, value_enum, default_value = "utf8")]
+    encoding: EncodingArg,
+    /// 任意のファイル識別子 (≤ 50 characters; default: the file name's suffix).
     #[arg(long)]
-    file_identifier: Option<String>,
-    /// The patient did not consent to 限度額適用認定証 information.
+    id: Option<String>,
+    /// The patient agrees to share 限度額適用認定証 information (sends 1; default 0).
     #[arg(long)]
-    no_limit_consent: bool,
-    /// Accept a 保険者番号 whose 検証番号 is wrong.
+    limit_consent: bool,
+    /// Do not check the check digit (検証番号) and prefecture digits.
     #[arg(long)]
     lenient: bool,
 }
@@ -287,7 +291,7 @@ impl IndividualFlags {
                 medical_institution_code: Some(
                     MedicalInstitutionCode::parse(&self.institution, mode).map_err(e)?,
                 ),
-                arbitrary_file_identifier: self.file_identifier.clone(),
+                arbitrary_file_identifier: self.id.clone(),
                 ..Default::default()
             },
             queries: vec![QualificationQuery {
@@ -308,10 +312,10 @@ impl IndividualFlags {
                     .transpose()
                     .map_err(e)?,
                 birthdate: Some(Personal::new(ymd(&self.birthdate)?)),
-                limit_consent_flag: Some(if self.no_limit_consent {
-                    LimitConsentFlag::NotAgreed
-                } else {
+                limit_consent_flag: Some(if self.limit_consent {
                     LimitConsentFlag::Agreed
+                } else {
+                    LimitConsentFlag::NotAgreed
                 }),
                 ..Default::default()
             }],
@@ -396,7 +400,11 @@ pub fn query(args: QueryArgs) -> ExitCode {
             }
         },
     };
-    let client = match Client::open(Layout::new(&args.root), ClientOptions::default()) {
+    let opts = ClientOptions {
+        encoding: args.flags.encoding.into(),
+        ..ClientOptions::default()
+    };
+    let client = match Client::open(Layout::new(&args.root), opts) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("onshi: {e}");
@@ -404,18 +412,27 @@ pub fn query(args: QueryArgs) -> ExitCode {
         }
     };
     let msg = Message::QualificationRequest(req);
-    let answer = client
-        .submit(Family::Individual, &msg)
-        .and_then(|t| client.wait(&t, Duration::from_secs(args.timeout)));
+    let answer = client.submit(Family::Individual, &msg).and_then(|t| {
+        client
+            .wait(&t, Duration::from_secs(args.timeout))
+            .map(|m| (t, m))
+    });
     match answer {
-        Ok(m) => {
+        Ok((t, m)) => {
+            // The shape of `onshi parse`, plus the comparison when asked for.
+            let mut doc = serde_json::json!({
+                "schema_version": 1,
+                "file": onshi::xml::FileName::parse(&t.response_file()).ok(),
+                "encoding": encoding_of(&m),
+                "message": &m,
+            });
             if let Message::QualificationResponse(r) = &m {
                 eprintln!("onshi: {}", summary(r));
                 if let Some(reg) = &registered {
-                    print_registered_diff(reg, r);
+                    doc["diff"] = registered_diff(reg, r);
                 }
             }
-            println!("{}", serde_json::to_string_pretty(&m).unwrap_or_default());
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -425,11 +442,26 @@ pub fn query(args: QueryArgs) -> ExitCode {
     }
 }
 
-fn print_registered_diff(
+/// The answer's encoding, from its 文字コード識別.
+fn encoding_of(m: &Message) -> Option<Encoding> {
+    use onshi::codes::CharacterCodeIdentifier as C;
+    let h = match m {
+        Message::QualificationResponse(r) => &r.header,
+        _ => return None,
+    };
+    match h.character_code_identifier {
+        Some(C::Utf8) => Some(Encoding::Utf8),
+        Some(C::ShiftJis) => Some(Encoding::ShiftJis),
+        _ => None,
+    }
+}
+
+fn registered_diff(
     _registered: &onshi::model::Qualification,
     _r: &onshi::xml::QualificationResponse,
-) {
+) -> serde_json::Value {
     eprintln!("onshi: --registered: the comparison (diff) is not available in this build yet");
+    serde_json::Value::Null
 }
 
 /// Arguments of `onshi bulk`.

@@ -209,3 +209,16 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "(<[a-c]>|</[a-c]>|<[a-c]/>|[x ]|&amp;|<\\?xml version=\"1.0\"\\?>){0,40}", seed in any::<u64>()) {
+            let _ = scramble(&s, seed);
+        }
+    }
+}
