@@ -622,3 +622,24 @@ fn persons_who_cannot_use_the_reader_are_refused() {
     assert!(emu.push_face(&p).is_err());
     assert!(emu.push_face("nobody").is_err());
 }
+
+#[test]
+fn a_wrong_root_is_reported_not_created() {
+    let d = tempfile::tempdir().unwrap();
+    let wrong = d.path().join("not-the-share");
+    let e = Client::open(Layout::new(&wrong), options()).unwrap_err();
+    assert!(
+        matches!(e, TerminalError::MissingFolder { folder: "req", .. }),
+        "{e}"
+    );
+    assert_eq!(e.code(), 411);
+    assert!(!wrong.exists(), "nothing was created");
+    let ok = Client::open(
+        Layout::new(&wrong),
+        onshi::terminal::ClientOptions {
+            create_folders: true,
+            ..options()
+        },
+    );
+    assert!(ok.is_ok() && wrong.join("face").is_dir());
+}

@@ -117,6 +117,10 @@ pub struct ClientOptions {
     /// power cut on this PC, costs a few milliseconds per request). The rename alone already
     /// guarantees that the terminal never sees a partial file.
     pub durable_writes: bool,
+    /// Create `req/`, `res/` and `face/` when missing. Off by default: on a real terminal a
+    /// missing folder means a wrong root or an unmounted share, which must be reported
+    /// ([`TerminalError::MissingFolder`]) rather than papered over.
+    pub create_folders: bool,
 }
 
 impl Default for ClientOptions {
@@ -130,6 +134,7 @@ impl Default for ClientOptions {
             settle_timeout: Duration::from_secs(5),
             recheck_interval: Duration::from_millis(500),
             durable_writes: false,
+            create_folders: false,
         }
     }
 }
@@ -289,9 +294,21 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Opens a client over `layout`: creates the work and state folders (and `req/`, `res/`,
-    /// `face/` if missing), opens the journal and starts watching `res/` and `face/`.
+    /// Opens a client over `layout`: checks that `req/`, `res/` and `face/` exist (or
+    /// creates them when [`ClientOptions::create_folders`] is set), creates the work and
+    /// state folders, opens the journal and starts watching `res/` and `face/`.
     pub fn open(layout: Layout, options: ClientOptions) -> Result<Client, TerminalError> {
+        if !options.create_folders {
+            // A wrong root must fail loudly, not quietly grow folders nobody reads.
+            for (label, dir) in layout.interface_dirs() {
+                if !dir.is_dir() {
+                    return Err(TerminalError::MissingFolder {
+                        folder: label,
+                        path: dir.display().to_string(),
+                    });
+                }
+            }
+        }
         layout
             .create_all()
             .map_err(|e| TerminalError::io("create folders", &layout.root, e))?;
@@ -677,10 +694,18 @@ impl Client {
                         }
                     }
                     if !any {
-                        me.shared.face.wait_change(
-                            seen,
-                            Duration::from_millis(50).min(me.shared.options.recheck_interval),
-                        );
+                        let partial = !me
+                            .shared
+                            .face_partial
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .is_empty();
+                        let step = if partial {
+                            Duration::from_millis(10)
+                        } else {
+                            me.shared.options.recheck_interval
+                        };
+                        me.shared.face.wait_change(seen, step);
                     }
                 }
             })

@@ -137,6 +137,16 @@ pub enum TerminalError {
         /// Why (with the person id, never personal values).
         reason: String,
     },
+    /// `req/`, `res/` or `face/` does not exist: wrong root, or the share is not connected.
+    #[error(
+        "the {folder} folder {path} does not exist (wrong root, or the terminal's shared folder is not connected)"
+    )]
+    MissingFolder {
+        /// `req`, `res` or `face`.
+        folder: &'static str,
+        /// Where it was looked for.
+        path: String,
+    },
 }
 
 impl TerminalError {
@@ -154,6 +164,7 @@ impl TerminalError {
             TerminalError::BulkFailed { .. } => 408,
             TerminalError::BulkDeadline { .. } => 409,
             TerminalError::Dataset { .. } => 410,
+            TerminalError::MissingFolder { .. } => 411,
         }
     }
 
