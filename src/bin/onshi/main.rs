@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 mod card_cmd;
 mod ids_cmd;
+mod xml_cmd;
 
 /// onshi — オンライン資格確認 for clinic software.
 #[derive(Parser)]
@@ -23,6 +24,12 @@ enum Command {
     CheckDigit(ids_cmd::CheckDigitArgs),
     /// マイナンバーカード reader: list, watch, read the 基本4情報 (never the 個人番号).
     Card(card_cmd::CardArgs),
+    /// Print a terminal file (req/res/face XML, .err, .pdf) as JSON.
+    Parse(xml_cmd::ParseArgs),
+    /// Check a terminal file strictly: check digits, codes, dates, lengths, required fields.
+    Validate(xml_cmd::ValidateArgs),
+    /// Write a request file for the terminal's req folder.
+    Request(xml_cmd::RequestArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +37,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::CheckDigit(args) => ids_cmd::check_digit(args),
         Command::Card(args) => card_cmd::run(args),
+        Command::Parse(args) => xml_cmd::parse(args),
+        Command::Validate(args) => xml_cmd::validate(args),
+        Command::Request(args) => xml_cmd::request(args),
     }
 }
