@@ -11,6 +11,7 @@ mod demo;
 mod demo_steps;
 mod ids_cmd;
 mod terminal_cmd;
+mod xml_cmd;
 
 /// onshi — オンライン資格確認 for clinic software.
 #[derive(Parser)]
@@ -38,6 +39,12 @@ enum Command {
     Demo(demo::DemoArgs),
     /// マイナンバーカード reader: list, watch, read the 基本4情報 (never the 個人番号).
     Card(card_cmd::CardArgs),
+    /// Print a terminal file (req/res/face XML, .err, .pdf) as JSON.
+    Parse(xml_cmd::ParseArgs),
+    /// Check a terminal file strictly: check digits, codes, dates, lengths, required fields.
+    Validate(xml_cmd::ValidateArgs),
+    /// Write a request file for the terminal's req folder.
+    Request(xml_cmd::RequestArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,5 +58,8 @@ fn main() -> ExitCode {
         Command::Doctor(args) => terminal_cmd::doctor(args),
         Command::Demo(args) => demo::demo(args),
         Command::Card(args) => card_cmd::run(args),
+        Command::Parse(args) => xml_cmd::parse(args),
+        Command::Validate(args) => xml_cmd::validate(args),
+        Command::Request(args) => xml_cmd::request(args),
     }
 }
