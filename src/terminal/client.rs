@@ -562,7 +562,14 @@ impl Client {
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(TerminalError::io("read", &err_path, e)),
+            // Locked by its writer (a sharing violation on Windows) or a share hiccup:
+            // retry until the settle time, then report.
+            Err(e) => {
+                if settled(partial, settle) {
+                    return Err(TerminalError::io("read", &err_path, e));
+                }
+                return Ok(None);
+            }
         }
         // 2. The XML answer.
         let xml_name = res_xml.to_string();
@@ -595,7 +602,14 @@ impl Client {
                 return Ok(Some(Reply::Message(msg)));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(TerminalError::io("read", &xml_path, e)),
+            // Locked by its writer (a sharing violation on Windows) or a share hiccup:
+            // retry until the settle time, then report.
+            Err(e) => {
+                if settled(partial, settle) {
+                    return Err(TerminalError::io("read", &xml_path, e));
+                }
+                return Ok(None);
+            }
         }
         // 3. A PDF or a zip.
         for (ext, complete) in [
