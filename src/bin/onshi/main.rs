@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod card_cmd;
 mod demo;
 mod demo_steps;
+mod diff_cmd;
 mod ids_cmd;
 mod terminal_cmd;
 mod xml_cmd;
@@ -45,6 +46,8 @@ enum Command {
     Validate(xml_cmd::ValidateArgs),
     /// Write a request file for the terminal's req folder.
     Request(xml_cmd::RequestArgs),
+    /// Compare the clinic's record with the terminal's answer, field by field (差分).
+    Diff(diff_cmd::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,5 +64,6 @@ fn main() -> ExitCode {
         Command::Parse(args) => xml_cmd::parse(args),
         Command::Validate(args) => xml_cmd::validate(args),
         Command::Request(args) => xml_cmd::request(args),
+        Command::Diff(args) => diff_cmd::diff(args),
     }
 }
