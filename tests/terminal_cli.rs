@@ -137,3 +137,29 @@ fn bulk_watch_and_emulate_commands() {
             .success()
     );
 }
+
+#[test]
+fn query_with_registered_prints_the_diff() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().to_str().unwrap();
+    let emu = Emulator::start(EmulatorConfig::new(d.path())).unwrap();
+    let mut q = emu.dataset().persons[0].qualifications[0].clone();
+    q.address = Some(onshi::Personal::new("東京都見本区北町１－２－３".into()));
+    let reg = d.path().join("registered.json");
+    std::fs::write(&reg, q.to_json()).unwrap();
+    let mut args = vec![
+        "query",
+        "--root",
+        root,
+        "--timeout",
+        "20",
+        "--registered",
+        reg.to_str().unwrap(),
+    ];
+    args.extend(CARD);
+    let out = onshi(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diff"]["verdict"], "update_recommended");
+    assert!(text(&out.stderr).contains("住所"), "{}", text(&out.stderr));
+}

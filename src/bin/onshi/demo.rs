@@ -37,6 +37,7 @@ pub(crate) struct Demo {
     pub emu: Emulator,
     pub client: Client,
     pub steps: Vec<(String, bool)>,
+    pub charts: Vec<crate::demo_steps::Chart>,
 }
 
 pub(crate) fn title(n: usize, ja: &str, en: &str) {
@@ -579,6 +580,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
         emu,
         client,
         steps: Vec::new(),
+        charts: Vec::new(),
     };
     let mut n = 0;
     let mut next = || {

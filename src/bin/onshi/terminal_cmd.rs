@@ -456,12 +456,45 @@ fn encoding_of(m: &Message) -> Option<Encoding> {
     }
 }
 
+/// Compares the answer with the clinic's registered record (`--registered`): the verdict and
+/// the fields to look at go to stderr, the whole diff into the JSON document.
 fn registered_diff(
-    _registered: &onshi::model::Qualification,
-    _r: &onshi::xml::QualificationResponse,
+    registered: &onshi::model::Qualification,
+    r: &onshi::xml::QualificationResponse,
 ) -> serde_json::Value {
-    eprintln!("onshi: --registered: the comparison (diff) is not available in this build yet");
-    serde_json::Value::Null
+    use onshi::diff::{self, Class, DiffContext, QueryKind, Returned};
+    let date = r
+        .header
+        .qualification_confirmation_date
+        .unwrap_or_else(|| now_jst().date());
+    let kind = r
+        .header
+        .reference_classification
+        .as_ref()
+        .map(QueryKind::from_reference_classification)
+        .unwrap_or(QueryKind::InsuranceCard);
+    let d = diff::compare(
+        registered,
+        &Returned::from(&r.body),
+        &DiffContext::new(date, kind),
+    );
+    eprintln!("onshi: 差分 / diff: {}", d.verdict.label());
+    for f in d.fields.iter().filter(|f| f.class != Class::Same) {
+        eprintln!(
+            "  {} {} → {}: {}",
+            f.label,
+            f.class.label(),
+            f.action.label(),
+            f.message
+        );
+    }
+    if let Some(nc) = &d.not_confirmed {
+        eprintln!("  {}", nc.label);
+        for s in &nc.next_steps {
+            eprintln!("  対応: {s}");
+        }
+    }
+    serde_json::to_value(&d).unwrap_or(serde_json::Value::Null)
 }
 
 /// Arguments of `onshi bulk`.
