@@ -142,7 +142,7 @@ impl Default for ClientOptions {
 /// What came back for a request.
 // Returned once per request, never stored in bulk: boxing would only add noise.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Reply {
     /// An XML answer.
@@ -167,7 +167,7 @@ pub struct FaceEvent {
 
 /// The answer to a 薬剤情報 / 特定健診情報 retrieval.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DocumentAnswer {
     /// The XML document (check `result_code` = `1`; else `message_contents` says why).
@@ -176,6 +176,27 @@ pub enum DocumentAnswer {
     Pdf(Vec<u8>),
     /// Not requested: the consent is missing or expired (「情報の提供は同意されていません」).
     NotConsented(ConsentRefusal),
+}
+
+// Documents are personal: `Debug` shows the size of a PDF or zip, never its bytes.
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reply::Message(m) => f.debug_tuple("Message").field(m).finish(),
+            Reply::Pdf(b) => write!(f, "Pdf({} bytes)", b.len()),
+            Reply::Zip(b) => write!(f, "Zip({} bytes)", b.len()),
+        }
+    }
+}
+
+impl std::fmt::Debug for DocumentAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocumentAnswer::Xml(d) => f.debug_tuple("Xml").field(d).finish(),
+            DocumentAnswer::Pdf(b) => write!(f, "Pdf({} bytes)", b.len()),
+            DocumentAnswer::NotConsented(r) => f.debug_tuple("NotConsented").field(r).finish(),
+        }
+    }
 }
 
 /// Options of the bulk two-phase flow.
@@ -1204,6 +1225,14 @@ mod tests {
         assert!(verify_pairing(&t, &Message::BulkQualificationResponse(m), "f").is_err());
         assert_eq!(t.response_file(), "OQSmuquc02res_1.xml");
         assert_eq!(t.err_file(), "OQSmuquc02req_1.err");
+    }
+
+    #[test]
+    fn documents_are_not_in_debug() {
+        let r = Reply::Pdf(b"%PDF secret".to_vec());
+        assert_eq!(format!("{r:?}"), "Pdf(11 bytes)");
+        let d = DocumentAnswer::Pdf(vec![1, 2, 3]);
+        assert_eq!(format!("{d:?}"), "Pdf(3 bytes)");
     }
 
     #[test]

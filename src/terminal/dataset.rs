@@ -176,8 +176,9 @@ pub struct CheckupItem {
     pub unit: String,
 }
 
-/// A fictitious insured person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A fictitious insured person. `Debug` shows the id, scenario and counts only (the
+/// dataset format is also used with real-looking test data).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// Unique id in the dataset (used to push a face result).
     pub id: String,
@@ -220,6 +221,19 @@ pub struct Person {
     /// Can be pushed as a face result.
     #[serde(default = "yes")]
     pub face: bool,
+}
+
+impl std::fmt::Debug for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Person")
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .field("validity", &self.validity)
+            .field("qualifications", &self.qualifications.len())
+            .field("drug_info", &self.drug_info.len())
+            .field("checkups", &self.checkups.len())
+            .finish_non_exhaustive()
+    }
 }
 
 fn valid() -> QualificationValidity {

@@ -520,8 +520,8 @@ pub struct BulkArgs {
     file: PathBuf,
 }
 
-/// One appointment of a bulk pre-check.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// One appointment of a bulk pre-check (no `Debug`: it holds card numbers and a birthdate).
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct Appointment {
     /// The clinic's id for the appointment or patient (echoed as 任意の識別子).
     pub id: String,
