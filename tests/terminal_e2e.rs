@@ -313,7 +313,7 @@ fn bulk_deadline_and_unknown_reception_number() {
         ..Default::default()
     });
     let opts = BulkOptions {
-        deadline: Duration::from_millis(400),
+        deadline: Duration::from_secs(2),
         ..bulk_opts()
     };
     let e = client
@@ -512,9 +512,18 @@ fn terminal_down_and_silent() {
     assert!(client.pending().unwrap().is_empty());
 
     emu.set_behaviour(Behaviour::Silent);
-    let e = client
-        .query(query_for(&p), today(), Duration::from_millis(300))
-        .unwrap_err();
+    let msg = Message::QualificationRequest(QualificationRequest {
+        queries: vec![query_for(&p)],
+        ..Default::default()
+    });
+    let taken = emu.stats().taken;
+    let t = client.submit(Family::Individual, &msg).unwrap();
+    // Wait until the silent terminal has taken it (however slow the machine), then time out.
+    let end = std::time::Instant::now() + T;
+    while emu.stats().taken == taken && std::time::Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let e = client.wait(&t, Duration::from_millis(200)).unwrap_err();
     let TerminalError::NotAnswering(n) = &e else {
         panic!("{e}")
     };

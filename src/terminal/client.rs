@@ -876,7 +876,18 @@ impl Client {
                 ..Default::default()
             });
             let t2 = self.submit(family, &dl)?;
-            let ans = self.wait(&t2, remaining(options.step_timeout))?;
+            let ans = match self.wait(&t2, remaining(options.step_timeout)) {
+                // The deadline ran out while this poll was waiting: that is the deadline,
+                // not a silent terminal (earlier polls were answered).
+                Err(TerminalError::NotAnswering(_)) if Instant::now() >= deadline && polls > 0 => {
+                    let _ = self.forget(&t2);
+                    return Err(TerminalError::BulkDeadline {
+                        reception_number,
+                        polls,
+                    });
+                }
+                other => other?,
+            };
             polls += 1;
             let h = header(&ans);
             match h.segment_of_result {
