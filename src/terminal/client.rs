@@ -386,6 +386,12 @@ impl Client {
         &self.shared.journal
     }
 
+    /// Health check of this client's folders ([`super::doctor()`]): is the link program
+    /// taking requests, is anything left over, is the share's clock right.
+    pub fn doctor(&self, options: &super::DoctorOptions) -> super::DoctorReport {
+        super::doctor(&self.shared.layout, options)
+    }
+
     /// Writes a request into `req/` atomically and returns its ticket. The phase comes from
     /// the message (a [`BulkDownloadRequest`] is `02`, anything else `01`); the message must
     /// fit the family (e.g. a [`QualificationRequest`] for [`Family::Individual`] or a bulk
