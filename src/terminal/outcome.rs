@@ -115,7 +115,7 @@ impl ConsentRefusal {
     }
 }
 
-/// The rescan-free backoff of bulk polling: the wait before poll number `attempt` (0-based),
+/// The backoff of bulk polling: the wait after the `attempt`-th (0-based) 処理中 answer,
 /// doubling from `initial` up to `max`.
 ///
 /// ```
