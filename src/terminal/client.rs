@@ -335,6 +335,8 @@ impl Client {
             .map_err(|e| TerminalError::io("create folders", &layout.root, e))?;
         let journal = Journal::open(&layout.state)
             .map_err(|e| TerminalError::io("open journal", &layout.state, e))?;
+        // Markers of face files that are gone (deleted or archived) for a month can go.
+        journal.prune_face(&layout.face, Duration::from_secs(30 * 24 * 3600));
         let shared = Arc::new(Shared {
             journal,
             namer: RequestNamer::new(),
