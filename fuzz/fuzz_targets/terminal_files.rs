@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let out = scramble(text, data.len() as u64);
     if complete && out != text {
-        assert!(looks_complete(out.as_bytes()), "scrambling broke a complete document");
+        assert!(
+            looks_complete(out.as_bytes()),
+            "scrambling broke a complete document"
+        );
     }
     let _ = Dataset::from_json(text);
 });
