@@ -227,28 +227,31 @@ fn decode_utf8(bytes: &[u8], start: usize) -> Result<&str, XmlError> {
 
 fn decode_sjis(bytes: &[u8], start: usize) -> Result<String, XmlError> {
     let src = &bytes[start..];
-    if let Some(t) = encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(src)
-    {
-        return Ok(t.into_owned());
-    }
-    // Find where: decode again, step by step.
+    // Decode into a string sized once (a two-byte character becomes at most three bytes),
+    // so a large file is not held two or three times; text that is mostly half-width kana
+    // (one byte → three) grows it.
+    let mut out = String::with_capacity(src.len() + src.len() / 2 + 16);
     let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
-    let cap = decoder
-        .max_utf8_buffer_length_without_replacement(src.len())
-        .unwrap_or(src.len().saturating_mul(3));
-    let mut out = String::with_capacity(cap);
-    let (result, read) = decoder.decode_to_string_without_replacement(src, &mut out, true);
-    let offset = match result {
-        encoding_rs::DecoderResult::Malformed(bad, after) => {
-            read.saturating_sub(usize::from(bad) + usize::from(after))
+    let mut read_total = 0;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&src[read_total..], &mut out, true);
+        read_total += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return Ok(out),
+            encoding_rs::DecoderResult::OutputFull => {
+                out.reserve(2 * (src.len() - read_total) + 16)
+            }
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                let offset = read_total.saturating_sub(usize::from(bad) + usize::from(after));
+                return Err(encoding_error(
+                    bytes,
+                    start + offset,
+                    "invalid Shift_JIS (CP932) bytes".into(),
+                ));
+            }
         }
-        _ => read,
-    };
-    Err(encoding_error(
-        bytes,
-        start + offset,
-        "invalid Shift_JIS (CP932) bytes".into(),
-    ))
+    }
 }
 
 /// Decodes any text file of the interface (the `.err` companion of a rejected request, logs):
