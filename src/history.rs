@@ -1,19 +1,745 @@
 //! The qualification history: apply, expire, unlink, audit.
 //!
-//! (Being built; see the issue tracker.)
+//! A patient's [`QualificationHistory`] is a list of [`Version`]s, each a [`Qualification`] with
+//! its validity period `[start, end]` in the clinic, where it came from ([`Source`]: entered by
+//! hand, or a terminal result with its time), the result it is linked to ([`ResultLink`]) and
+//! its [`VersionState`]. Versions never overlap and are never deleted.
+//!
+//! [`QualificationHistory::apply`] takes a [`Diff`] (made against the current version), the
+//! returned record, the staff's [`Choices`] (反映 or not, per field; by default the recommended
+//! actions) and a [`StartDatePolicy`]:
+//!
+//! * nothing to reflect: the result is linked, nothing changes (FAQ: link, do not change);
+//! * identity-only changes (address, kana …): the current version is updated in place;
+//! * a qualification change (保険者番号, 記号・番号・枝番, 本人家族, 負担割合, 医療扶助): the
+//!   current version is closed (end = new start − 1 day) and a new one opens. The new start is
+//!   the returned 資格取得年月日 (else 有効開始年月日) when the card itself changed and that date is
+//!   usable; when the card is unchanged (未就学 2割 → 就学 3割, 69 → 70: the national validity does
+//!   not switch) it is the confirmation date or the 1st of its month, as the caller chooses;
+//! * applying the same result twice changes nothing.
+//!
+//! Every change yields [`AuditEvent`]s (also kept in [`QualificationHistory::audit`]); who and
+//! when are the caller's arguments ([`Stamp`]) — the library never reads the clock. Everything
+//! is serde, so a history travels as JSON (the C ABI passes it that way).
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use onshi::diff::{self, DiffContext, QueryKind, Verdict};
+//! use onshi::history::*;
+//! use onshi::model::{Qualification, Ratio};
+//!
+//! let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+//! let stamp = Stamp::new("staff-1", day(4, 10).and_hms_opt(9, 0, 0).unwrap());
+//! let old = Qualification {
+//!     insured_partial_contribution_ratio: Ratio::from_percent(10),
+//!     ..Default::default()
+//! };
+//! let mut history = QualificationHistory::new(old.clone(), day(1, 1), Source::manual(stamp.at), &stamp);
+//!
+//! // The terminal says 2割 now (same card): a new qualification.
+//! let returned = Qualification { insured_partial_contribution_ratio: Ratio::from_percent(20), ..old };
+//! let ctx = DiffContext::new(day(4, 10), QueryKind::MyNumberCard);
+//! let d = diff::compare_records(&history.current().unwrap().qualification, &returned, &ctx);
+//! assert_eq!(d.verdict, Verdict::NewQualification);
+//! let link = ResultLink::new("OQSsiquc01res_0001.xml", day(4, 10));
+//! history.apply(&d, &returned, &link, &Choices::recommended(), StartDatePolicy::FirstOfMonth, &stamp).unwrap();
+//! assert_eq!(history.versions.len(), 2);
+//! assert_eq!(history.versions[0].end, Some(day(3, 31)));
+//! assert_eq!(history.versions[1].start, day(4, 1));
+//! ```
 
-/// Errors of this module.
-#[derive(Debug, thiserror::Error)]
+use crate::diff::{self, Action, Class, Diff, Field, FieldDiff, Verdict};
+use crate::model::Qualification;
+use crate::text;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Errors of this module (codes 350–399).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HistoryError {
-    /// Not available yet.
-    #[error("not available")]
-    Unavailable,
+    /// The diff is `not_confirmed`: there is nothing to apply.
+    #[error("the result does not confirm a qualification; nothing to apply")]
+    NotConfirmed,
+    /// The diff asks for 本人確認 and the choices do not say it was done.
+    #[error("identity must be verified before this result is applied")]
+    IdentityNotVerified,
+    /// The diff was not made against the current version with this returned record.
+    #[error("the diff does not match the current version and the returned record; compare again")]
+    StaleDiff,
+    /// A returned value holding a substitute mark (●) was chosen for 反映.
+    #[error("field {field}: a value holding a substitute mark cannot replace the registered value")]
+    SubstituteRefused {
+        /// The field.
+        field: Field,
+    },
+    /// No version has this id.
+    #[error("no version {id}")]
+    NoSuchVersion {
+        /// The id asked for.
+        id: VersionId,
+    },
+    /// The version is not linked to a result.
+    #[error("version {id} is not linked to a result")]
+    NotLinked {
+        /// The version.
+        id: VersionId,
+    },
+    /// The history has no version.
+    #[error("the history has no version")]
+    Empty,
+    /// An end date before the version's start, or past the start of the next version.
+    #[error("version {id}: end date out of its period")]
+    InvalidEnd {
+        /// The version.
+        id: VersionId,
+    },
+    /// A date computation left the calendar's range.
+    #[error("date out of range")]
+    DateOutOfRange,
+    /// The history breaks its invariants (overlapping or unordered versions, duplicate ids).
+    #[error("inconsistent history: {0}")]
+    Inconsistent(&'static str),
 }
 
 impl HistoryError {
     /// Stable numeric code (C ABI `onshi_status`).
     pub fn code(&self) -> u32 {
-        300
+        match self {
+            HistoryError::NotConfirmed => 350,
+            HistoryError::IdentityNotVerified => 351,
+            HistoryError::StaleDiff => 352,
+            HistoryError::SubstituteRefused { .. } => 353,
+            HistoryError::NoSuchVersion { .. } => 354,
+            HistoryError::NotLinked { .. } => 355,
+            HistoryError::Empty => 356,
+            HistoryError::InvalidEnd { .. } => 357,
+            HistoryError::DateOutOfRange => 358,
+            HistoryError::Inconsistent(_) => 359,
+        }
+    }
+}
+
+/// A version's id: unique within its history, never reused.
+pub type VersionId = u32;
+
+/// Who did something, and when (the caller's clock).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The staff member or process (the EMR's own id; not patient data).
+    pub actor: String,
+    /// When.
+    pub at: NaiveDateTime,
+}
+
+impl Stamp {
+    /// A stamp.
+    pub fn new(actor: impl Into<String>, at: NaiveDateTime) -> Self {
+        Stamp {
+            actor: actor.into(),
+            at,
+        }
+    }
+}
+
+/// Where a version's data came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// Entered by hand (from the paper card, 新患登録 …).
+    Manual {
+        /// When it was entered.
+        at: NaiveDateTime,
+    },
+    /// Taken from a terminal result.
+    Terminal {
+        /// The result's id (e.g. its file name).
+        result_id: String,
+        /// When the result was applied.
+        at: NaiveDateTime,
+    },
+}
+
+impl Source {
+    /// Entered by hand at `at`.
+    pub fn manual(at: NaiveDateTime) -> Self {
+        Source::Manual { at }
+    }
+}
+
+/// The link from a version to the terminal result that confirmed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultLink {
+    /// The result's id, chosen by the caller (the res file name, the face file's
+    /// `ArbitraryFileIdentifier` …). Applying a result whose id is already linked changes nothing.
+    pub result_id: String,
+    /// 資格確認日.
+    pub confirmation_date: NaiveDate,
+    /// When the result arrived, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<NaiveDateTime>,
+}
+
+impl ResultLink {
+    /// A link to result `result_id` confirmed on `confirmation_date`.
+    pub fn new(result_id: impl Into<String>, confirmation_date: NaiveDate) -> Self {
+        ResultLink {
+            result_id: result_id.into(),
+            confirmation_date,
+            received_at: None,
+        }
+    }
+}
+
+/// A version's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionState {
+    /// The latest version, in force.
+    Current,
+    /// Closed because a new qualification replaced it.
+    Superseded,
+    /// Closed by staff ([`QualificationHistory::expire`], e.g. after 資格喪失).
+    Expired,
+}
+
+/// One version of the patient's qualification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// Id, unique in the history.
+    pub id: VersionId,
+    /// First day it applies.
+    pub start: NaiveDate,
+    /// Last day it applies (`None`: open).
+    pub end: Option<NaiveDate>,
+    /// The data.
+    pub qualification: Qualification,
+    /// Where the data came from.
+    pub source: Source,
+    /// The result it is linked to (`None` after [`QualificationHistory::unlink`] or for manual
+    /// data never confirmed).
+    pub link: Option<ResultLink>,
+    /// State.
+    pub state: VersionState,
+}
+
+impl Version {
+    /// `true` when `date` is within `[start, end]`.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.start <= date && self.end.is_none_or(|e| date <= e)
+    }
+}
+
+/// What an audit event records. Values are never copied here: only field ids, dates and ids.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum AuditKind {
+    /// The history was created with its first version.
+    Created {
+        /// The first version's start.
+        start: NaiveDate,
+    },
+    /// The version was linked to a result.
+    Linked {
+        /// The result.
+        result_id: String,
+    },
+    /// Fields were updated in place (反映).
+    Updated {
+        /// The fields taken from the result.
+        fields: Vec<Field>,
+        /// The result.
+        result_id: String,
+    },
+    /// The version was closed because a new one replaced it.
+    Closed {
+        /// Its last day.
+        end: NaiveDate,
+    },
+    /// A new version was opened from a result.
+    Opened {
+        /// Its first day.
+        start: NaiveDate,
+        /// The fields taken from the result.
+        fields: Vec<Field>,
+        /// The result.
+        result_id: String,
+    },
+    /// The link to a result was removed (資格情報の解除); the data stays.
+    Unlinked {
+        /// The result that was linked.
+        result_id: String,
+    },
+    /// Staff closed the version.
+    Expired {
+        /// Its last day.
+        end: NaiveDate,
+    },
+}
+
+/// One audit event: who, when, which version, what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Who (the caller's actor).
+    pub actor: String,
+    /// When (the caller's time).
+    pub at: NaiveDateTime,
+    /// The version concerned.
+    pub version: VersionId,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: AuditKind,
+}
+
+/// A staff decision on one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// 反映: take the returned value.
+    Reflect,
+    /// Keep the registered value.
+    Keep,
+}
+
+/// The staff's decisions for one application. Fields not listed follow the recommended action
+/// ([`Choices::decision`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choices {
+    /// Per-field decisions that override the recommendation.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<Field, Decision>,
+    /// Staff verified the patient's identity (required to apply a `verify_identity` diff; then
+    /// the differing identity fields are reflected unless chosen otherwise).
+    #[serde(default)]
+    pub identity_verified: bool,
+    /// An explicit start for a new version, overriding the computed one (it is still moved
+    /// past the current version's start so that versions never overlap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+}
+
+impl Choices {
+    /// Follow every recommendation.
+    pub fn recommended() -> Self {
+        Choices::default()
+    }
+
+    /// Reflect `field` whatever the recommendation.
+    pub fn reflect(mut self, field: Field) -> Self {
+        self.fields.insert(field, Decision::Reflect);
+        self
+    }
+
+    /// Keep the registered value of `field`.
+    pub fn keep(mut self, field: Field) -> Self {
+        self.fields.insert(field, Decision::Keep);
+        self
+    }
+
+    /// Identity was verified.
+    pub fn identity_verified(mut self) -> Self {
+        self.identity_verified = true;
+        self
+    }
+
+    /// The decision for one field of a diff whose verdict is `verdict`: the explicit choice,
+    /// else reflect for `reflect` and `new_qualification`, reflect for `verify_identity` once
+    /// identity is verified, reflect the dates of a new card when a new qualification opens,
+    /// keep otherwise.
+    pub fn decision(&self, f: &FieldDiff, verdict: Verdict) -> Decision {
+        if let Some(d) = self.fields.get(&f.field) {
+            return *d;
+        }
+        match f.action {
+            Action::Reflect | Action::NewQualification => Decision::Reflect,
+            Action::VerifyIdentity if self.identity_verified => Decision::Reflect,
+            Action::Ignore
+                if verdict == Verdict::NewQualification
+                    && f.field.group() == diff::FieldGroup::Detail
+                    && matches!(f.class, Class::Different | Class::OnlyReturned) =>
+            {
+                Decision::Reflect
+            }
+            _ => Decision::Keep,
+        }
+    }
+}
+
+/// How to date a new version when the national side gives no usable date (the card did not
+/// change: 未就学 → 就学, 69 → 70).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartDatePolicy {
+    /// The confirmation date (資格確認した日).
+    #[default]
+    ConfirmationDate,
+    /// The 1st of the confirmation date's month (資格確認を行った月の1日).
+    FirstOfMonth,
+}
+
+impl StartDatePolicy {
+    /// The start date this policy gives for a confirmation on `date`.
+    pub fn start_for(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            StartDatePolicy::ConfirmationDate => date,
+            StartDatePolicy::FirstOfMonth => date.with_day(1).unwrap_or(date),
+        }
+    }
+}
+
+/// A patient's qualification history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualificationHistory {
+    /// Versions, oldest first; their periods never overlap.
+    pub versions: Vec<Version>,
+    /// Every audit event, oldest first.
+    #[serde(default)]
+    pub audit: Vec<AuditEvent>,
+}
+
+const CARD_KEY: [Field; 5] = [
+    Field::InsuredCardClassification,
+    Field::InsurerNumber,
+    Field::InsuredCardSymbol,
+    Field::InsuredIdentificationNumber,
+    Field::InsuredBranchNumber,
+];
+
+impl QualificationHistory {
+    /// A history with one version starting on `start`. A [`Source::Terminal`] version is
+    /// linked to its result (confirmed on `start`); use [`from_result`](Self::from_result) to
+    /// give the link's confirmation date.
+    pub fn new(first: Qualification, start: NaiveDate, source: Source, stamp: &Stamp) -> Self {
+        let link = match &source {
+            Source::Terminal { result_id, .. } => Some(ResultLink::new(result_id.clone(), start)),
+            Source::Manual { .. } => None,
+        };
+        Self::with_link(first, start, source, link, stamp)
+    }
+
+    /// A history whose first version comes from a terminal result, linked to it: the
+    /// 新患登録 flow (`NewPatientDraft::qualification` of the `matching` module).
+    pub fn from_result(
+        first: Qualification,
+        start: NaiveDate,
+        result: &ResultLink,
+        stamp: &Stamp,
+    ) -> Self {
+        let source = Source::Terminal {
+            result_id: result.result_id.clone(),
+            at: stamp.at,
+        };
+        Self::with_link(first, start, source, Some(result.clone()), stamp)
+    }
+
+    fn with_link(
+        first: Qualification,
+        start: NaiveDate,
+        source: Source,
+        link: Option<ResultLink>,
+        stamp: &Stamp,
+    ) -> Self {
+        let event = AuditEvent {
+            actor: stamp.actor.clone(),
+            at: stamp.at,
+            version: 1,
+            kind: AuditKind::Created { start },
+        };
+        QualificationHistory {
+            versions: vec![Version {
+                id: 1,
+                start,
+                end: None,
+                qualification: first,
+                source,
+                link,
+                state: VersionState::Current,
+            }],
+            audit: vec![event],
+        }
+    }
+
+    /// The latest version.
+    pub fn current(&self) -> Option<&Version> {
+        self.versions.last()
+    }
+
+    /// The version with this id.
+    pub fn version(&self, id: VersionId) -> Option<&Version> {
+        self.versions.iter().find(|v| v.id == id)
+    }
+
+    /// The version in force on `date`.
+    pub fn at(&self, date: NaiveDate) -> Option<&Version> {
+        self.versions.iter().find(|v| v.covers(date))
+    }
+
+    /// Checks the invariants: unique ids, each version's end not before its start, versions
+    /// ordered by start, every version but the last closed before the next one starts.
+    pub fn validate(&self) -> Result<(), HistoryError> {
+        let mut ids = std::collections::BTreeSet::new();
+        for v in &self.versions {
+            if !ids.insert(v.id) {
+                return Err(HistoryError::Inconsistent("duplicate version id"));
+            }
+            if v.end.is_some_and(|e| e < v.start) {
+                return Err(HistoryError::Inconsistent(
+                    "a version ends before it starts",
+                ));
+            }
+        }
+        for w in self.versions.windows(2) {
+            match w[0].end {
+                Some(e) if e < w[1].start => {}
+                _ => return Err(HistoryError::Inconsistent("versions overlap")),
+            }
+        }
+        Ok(())
+    }
+
+    fn event(&self, stamp: &Stamp, version: VersionId, kind: AuditKind) -> AuditEvent {
+        AuditEvent {
+            actor: stamp.actor.clone(),
+            at: stamp.at,
+            version,
+            kind,
+        }
+    }
+
+    fn record(&mut self, events: &[AuditEvent]) {
+        self.audit.extend_from_slice(events);
+    }
+
+    /// Applies a terminal result to the history (see the module documentation).
+    ///
+    /// `diff` must have been made by comparing the current version's qualification with
+    /// `returned` (else [`HistoryError::StaleDiff`]); `result` identifies the result and is
+    /// linked to the version that results. Returns the audit events of this application (empty
+    /// when the result was already applied).
+    pub fn apply(
+        &mut self,
+        diff: &Diff,
+        returned: &Qualification,
+        result: &ResultLink,
+        choices: &Choices,
+        policy: StartDatePolicy,
+        stamp: &Stamp,
+    ) -> Result<Vec<AuditEvent>, HistoryError> {
+        if diff.verdict == Verdict::NotConfirmed {
+            return Err(HistoryError::NotConfirmed);
+        }
+        self.validate()?;
+        let already = self.versions.iter().any(|v| {
+            v.link
+                .as_ref()
+                .is_some_and(|l| l.result_id == result.result_id)
+        });
+        if already {
+            return Ok(Vec::new());
+        }
+        let cur = self.versions.last().ok_or(HistoryError::Empty)?;
+        let fresh = diff::compare_fields(&cur.qualification, returned);
+        let digest = diff::digest(&fresh, &cur.qualification, returned);
+        if fresh != diff.fields || digest != *diff.digest.expose() {
+            return Err(HistoryError::StaleDiff);
+        }
+        if diff.verdict == Verdict::VerifyIdentity && !choices.identity_verified {
+            return Err(HistoryError::IdentityNotVerified);
+        }
+        let mut reflected: Vec<Field> = Vec::new();
+        let mut new_qualification = false;
+        for f in &diff.fields {
+            if choices.decision(f, diff.verdict) != Decision::Reflect {
+                continue;
+            }
+            let substitute = f
+                .field
+                .display(returned)
+                .is_some_and(|v| text::has_substitute(&v));
+            if substitute {
+                if choices.fields.get(&f.field) == Some(&Decision::Reflect) {
+                    return Err(HistoryError::SubstituteRefused { field: f.field });
+                }
+                continue;
+            }
+            if matches!(f.class, Class::Same) {
+                continue;
+            }
+            new_qualification |= f.action == Action::NewQualification;
+            reflected.push(f.field);
+        }
+        let mut content = cur.qualification.clone();
+        for f in &reflected {
+            f.copy(returned, &mut content);
+        }
+        let cur_id = cur.id;
+        let mut events = Vec::new();
+        if !new_qualification {
+            if !reflected.is_empty() {
+                events.push(self.event(
+                    stamp,
+                    cur_id,
+                    AuditKind::Updated {
+                        fields: reflected,
+                        result_id: result.result_id.clone(),
+                    },
+                ));
+            }
+            events.push(self.event(
+                stamp,
+                cur_id,
+                AuditKind::Linked {
+                    result_id: result.result_id.clone(),
+                },
+            ));
+            if let Some(v) = self.versions.last_mut() {
+                v.qualification = content;
+                v.link = Some(result.clone());
+            }
+            self.record(&events);
+            return Ok(events);
+        }
+        let start = self.new_start(&content, returned, diff, choices, policy)?;
+        let close = start.pred_opt().ok_or(HistoryError::DateOutOfRange)?;
+        let new_id = self
+            .versions
+            .iter()
+            .map(|v| v.id)
+            .max()
+            .unwrap_or(0)
+            .checked_add(1)
+            .ok_or(HistoryError::DateOutOfRange)?;
+        let end = match self.versions.last() {
+            Some(v) => v.end.map_or(close, |e| e.min(close)),
+            None => return Err(HistoryError::Empty),
+        };
+        events.push(self.event(stamp, cur_id, AuditKind::Closed { end }));
+        events.push(self.event(
+            stamp,
+            new_id,
+            AuditKind::Opened {
+                start,
+                fields: reflected,
+                result_id: result.result_id.clone(),
+            },
+        ));
+        events.push(self.event(
+            stamp,
+            new_id,
+            AuditKind::Linked {
+                result_id: result.result_id.clone(),
+            },
+        ));
+        if let Some(v) = self.versions.last_mut() {
+            v.end = Some(end);
+            v.state = VersionState::Superseded;
+        }
+        self.versions.push(Version {
+            id: new_id,
+            start,
+            end: None,
+            qualification: content,
+            source: Source::Terminal {
+                result_id: result.result_id.clone(),
+                at: stamp.at,
+            },
+            link: Some(result.clone()),
+            state: VersionState::Current,
+        });
+        self.record(&events);
+        Ok(events)
+    }
+
+    /// The start of a new version: the explicit choice; else, when the card changed, the
+    /// returned 資格取得年月日 or 有効開始年月日 if after the current start; else the policy
+    /// date. Always after the current version's start.
+    fn new_start(
+        &self,
+        content: &Qualification,
+        returned: &Qualification,
+        diff: &Diff,
+        choices: &Choices,
+        policy: StartDatePolicy,
+    ) -> Result<NaiveDate, HistoryError> {
+        let cur = self.versions.last().ok_or(HistoryError::Empty)?;
+        let earliest = cur.start.succ_opt().ok_or(HistoryError::DateOutOfRange)?;
+        let card_changed = CARD_KEY
+            .iter()
+            .any(|f| f.display(&cur.qualification) != f.display(content));
+        let national = if card_changed {
+            [
+                returned.qualification_date,
+                returned.insured_card_valid_date,
+            ]
+            .into_iter()
+            .flatten()
+            .find(|d| *d >= earliest)
+        } else {
+            None
+        };
+        let start = choices
+            .start_date
+            .or(national)
+            .unwrap_or_else(|| policy.start_for(diff.context.confirmation_date));
+        Ok(start.max(earliest))
+    }
+
+    /// Removes the link between a version and its result (資格情報の解除, e.g. linked to the
+    /// wrong patient). The data stays; an audit event is recorded.
+    pub fn unlink(&mut self, id: VersionId, stamp: &Stamp) -> Result<AuditEvent, HistoryError> {
+        let v = self
+            .versions
+            .iter_mut()
+            .find(|v| v.id == id)
+            .ok_or(HistoryError::NoSuchVersion { id })?;
+        let link = v.link.take().ok_or(HistoryError::NotLinked { id })?;
+        let event = self.event(
+            stamp,
+            id,
+            AuditKind::Unlinked {
+                result_id: link.result_id,
+            },
+        );
+        self.audit.push(event.clone());
+        Ok(event)
+    }
+
+    /// Closes a version on `last_day` (e.g. the day before 資格喪失). The end may not be before
+    /// the version's start, nor move past its current end unless it is the latest version.
+    pub fn expire(
+        &mut self,
+        id: VersionId,
+        last_day: NaiveDate,
+        stamp: &Stamp,
+    ) -> Result<AuditEvent, HistoryError> {
+        let pos = self
+            .versions
+            .iter()
+            .position(|v| v.id == id)
+            .ok_or(HistoryError::NoSuchVersion { id })?;
+        let is_last = pos + 1 == self.versions.len();
+        let v = &mut self.versions[pos];
+        let extends = v.end.is_some_and(|e| last_day > e);
+        if last_day < v.start || (extends && !is_last) {
+            return Err(HistoryError::InvalidEnd { id });
+        }
+        v.end = Some(last_day);
+        v.state = VersionState::Expired;
+        let event = self.event(stamp, id, AuditKind::Expired { end: last_day });
+        self.audit.push(event.clone());
+        Ok(event)
+    }
+
+    /// The history as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a history from JSON and checks its invariants.
+    pub fn from_json(json: &str) -> crate::Result<QualificationHistory> {
+        let h: QualificationHistory = serde_json::from_str(json)?;
+        h.validate()?;
+        Ok(h)
     }
 }

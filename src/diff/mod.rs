@@ -1,1 +1,789 @@
-//! (Being built; see the issue tracker.)
+//! Field-by-field comparison of the clinic's record with the terminal's answer.
+//!
+//! [`compare`] takes the registered qualification (what the clinic holds), the terminal's answer
+//! ([`Returned`]: 処理結果状況, 資格有効性 and the returned records) and a [`DiffContext`]
+//! (confirmation date and how the person was queried). It gives a [`Diff`]: for every field that
+//! either side holds, a [`Class`] (`same`, `equivalent`, `substituted`, `different`,
+//! `only_registered`, `only_returned`), the normalization [`Reason`]s, an [`Advice`] code with a
+//! Japanese message for staff and a recommended [`Action`]; and an overall [`Verdict`].
+//!
+//! The knowledge of clinics' FAQ is encoded here, once:
+//!
+//! * a returned value with ● never replaces a registered value ([`Advice::SubstituteMark`]);
+//! * differences of case, width, spaces, kana form or kanji variant are `equivalent`, not
+//!   changes ([`Advice::Equivalent`]);
+//! * a differing validity start date and a blank returned end date are known-benign
+//!   ([`Advice::ValidityStartDiffers`], [`Advice::ExpirationBlank`]);
+//! * a different name, birthdate or sex asks for 本人確認, never a silent update
+//!   ([`Advice::IdentityMismatch`]);
+//! * a changed 保険者番号, 記号, 番号, 枝番, 本人家族, 負担割合 or 医療扶助 information means a new
+//!   qualification ([`Advice::QualificationChanged`], [`Advice::RatioChanged`],
+//!   [`Advice::SchoolEntry`], [`Advice::ElderlyRecipientStarted`],
+//!   [`Advice::MedicalAssistanceChanged`]);
+//! * 資格有効性 2–5 and error results are `not_confirmed`, with causes and next steps
+//!   ([`NotConfirmed`]).
+//!
+//! 資格有効性 6 有効（未登録）(医療扶助) is treated as confirmed: the 医療扶助 qualification is
+//! valid and only this month's 医療券 is not registered yet, so the fields are compared as usual
+//! and a [`NoticeKind::ValidUnregistered`] notice says what to do.
+//!
+//! Comparing never changes either record and never reads the clock.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use onshi::diff::{self, Action, Class, DiffContext, Field, QueryKind, Returned, Verdict};
+//! use onshi::model::Qualification;
+//!
+//! let registered = Qualification { name: Some("髙橋　一郎".into()), ..Default::default() };
+//! let returned = Qualification { name: Some("●橋　一郎".into()), ..Default::default() };
+//! let ctx = DiffContext::new(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(), QueryKind::MyNumberCard);
+//! let d = diff::compare(&registered, &Returned::record(&returned), &ctx);
+//! let name = d.field(Field::Name).unwrap();
+//! assert_eq!(name.class, Class::Substituted);
+//! assert_eq!(name.action, Action::KeepRegistered);
+//! assert_eq!(d.verdict, Verdict::Identical);
+//! ```
+
+mod advice;
+mod field;
+
+pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
+pub use field::{Field, FieldGroup};
+
+use crate::Personal;
+use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
+use crate::model::Qualification;
+use crate::text::{self, Reason, TextMatch};
+use chrono::NaiveDate;
+use field::Value;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// How the person was queried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QueryKind {
+    /// The My Number card at the reader (face push, 照会区分 1).
+    MyNumberCard,
+    /// 個別照会 by the insurance card's 記号・番号 (照会区分 2).
+    InsuranceCard,
+    /// 照会 by a 公費 (医療扶助) number.
+    PublicExpense,
+    /// 一括照会 (pre-check of booked patients).
+    Bulk,
+    /// Two records compared without a terminal answer (manual entry, the CLI).
+    Records,
+}
+
+impl QueryKind {
+    /// From the response header's 照会区分.
+    pub fn from_reference_classification(c: &ReferenceClassification) -> QueryKind {
+        match c {
+            ReferenceClassification::MyNumberCard => QueryKind::MyNumberCard,
+            _ => QueryKind::InsuranceCard,
+        }
+    }
+}
+
+/// What a comparison needs besides the two records: the confirmation date (資格確認日; the
+/// library never reads the clock) and how the person was queried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DiffContext {
+    /// 資格確認日.
+    pub confirmation_date: NaiveDate,
+    /// How the person was queried.
+    pub query_kind: QueryKind,
+}
+
+impl DiffContext {
+    /// A context.
+    pub fn new(confirmation_date: NaiveDate, query_kind: QueryKind) -> Self {
+        DiffContext {
+            confirmation_date,
+            query_kind,
+        }
+    }
+}
+
+/// The terminal's answer for one person, borrowed: the body-level outcome and the returned
+/// records. Build it from a parsed result (`ConfirmationResult` of the `xml` module: one line
+/// per field) or from a bare record with [`Returned::record`].
+///
+/// ```
+/// use onshi::codes::QualificationValidity;
+/// use onshi::diff::Returned;
+/// let not_found = Returned { validity: Some(&QualificationValidity::NotFound), ..Returned::default() };
+/// assert!(not_found.records.is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Returned<'a> {
+    /// 処理結果状況 (`None`: not given, read as 正常終了).
+    pub status: Option<&'a ProcessingResultStatus>,
+    /// 処理結果コード.
+    pub result_code: Option<&'a str>,
+    /// 処理結果メッセージ.
+    pub result_message: Option<&'a str>,
+    /// 資格有効性 (`None`: not given, read as 有効 when a record is present).
+    pub validity: Option<&'a QualificationValidity>,
+    /// `ResultList/ResultOfQualificationConfirmation`, in document order.
+    pub records: &'a [Qualification],
+}
+
+impl<'a> From<&'a crate::xml::ConfirmationResult> for Returned<'a> {
+    /// The answer for one person of a parsed 資格確認結果 (its `MessageBody`) or of one
+    /// `BulkConfirmUnit`.
+    fn from(r: &'a crate::xml::ConfirmationResult) -> Self {
+        Returned {
+            status: r.processing_result_status.as_ref(),
+            result_code: r.processing_result_code.as_deref(),
+            result_message: r.processing_result_message.as_deref(),
+            validity: r.qualification_validity.as_ref(),
+            records: &r.results,
+        }
+    }
+}
+
+impl<'a> Returned<'a> {
+    /// A bare returned record, read as a valid answer.
+    pub fn record(q: &'a Qualification) -> Self {
+        Returned {
+            records: std::slice::from_ref(q),
+            ..Returned::default()
+        }
+    }
+
+    /// The record compared with `registered`: the only one; or, when several came back, the
+    /// one with the registered 保険者番号 and 番号, else the first.
+    pub fn select(&self, registered: &Qualification) -> Option<(usize, &'a Qualification)> {
+        if self.records.len() > 1 {
+            let hit = self.records.iter().position(|r| {
+                r.insurer_number == registered.insurer_number
+                    && r.insured_identification_number == registered.insured_identification_number
+            });
+            if let Some(i) = hit {
+                return Some((i, &self.records[i]));
+            }
+        }
+        self.records.first().map(|r| (0, r))
+    }
+
+    /// Why this answer does not confirm a qualification; `None` when it does.
+    pub fn not_confirmed(&self) -> Option<NotConfirmed> {
+        let nc = |cause| {
+            Some(NotConfirmed::new(
+                cause,
+                self.result_code,
+                self.result_message,
+            ))
+        };
+        match self.status {
+            None | Some(ProcessingResultStatus::Normal) => {}
+            Some(_) => return nc(Cause::ProcessingError),
+        }
+        match self.validity {
+            None
+            | Some(QualificationValidity::Valid)
+            | Some(QualificationValidity::ValidUnregistered) => {
+                if self.records.is_empty() {
+                    nc(Cause::NoRecord)
+                } else {
+                    None
+                }
+            }
+            Some(QualificationValidity::Invalid) => nc(Cause::Invalid),
+            Some(QualificationValidity::InvalidNewQualification) => {
+                nc(Cause::InvalidNewQualification)
+            }
+            Some(QualificationValidity::NotFound) => nc(Cause::NotFound),
+            Some(QualificationValidity::MultipleMatches) => nc(Cause::MultipleMatches),
+            Some(_) => nc(Cause::UnknownValidity),
+        }
+    }
+}
+
+/// The comparison of one field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    /// The field (its stable id).
+    pub field: Field,
+    /// [`Field::label`].
+    pub label: Cow<'static, str>,
+    /// How the values relate.
+    pub class: Class,
+    /// The normalizations that made the values equal (for `equivalent` and `substituted`).
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+    /// Character positions of the substitute marks in the returned value (`substituted`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<usize>,
+    /// Why the action is recommended.
+    pub advice: Advice,
+    /// The recommended action.
+    pub action: Action,
+    /// [`Advice::message`]: the guidance for staff.
+    pub message: Cow<'static, str>,
+}
+
+/// The result of [`compare`].
+///
+/// JSON shape (serde):
+///
+/// ```json
+/// { "verdict": "update_recommended",
+///   "context": { "confirmation_date": "2025-04-01", "query_kind": "my_number_card" },
+///   "not_confirmed": null,
+///   "notices": [],
+///   "record_index": 0,
+///   "fields": [ { "field": "address", "label": "住所", "class": "different", "reasons": [],
+///                 "advice": "address_changed", "action": "reflect", "message": "…" },
+///               { "field": "name", "label": "氏名", "class": "substituted", "reasons": [],
+///                 "positions": [0], "advice": "substitute_mark",
+///                 "action": "keep_registered", "message": "…" } ],
+///   "digest": 1469598103934665603 }
+/// ```
+///
+/// When the answer is not confirmed, `not_confirmed` is
+/// `{ "cause": "not_found", "label": "該当資格なし", "possible_causes": […], "next_steps": […],
+/// "result_code": …, "result_message": … }`; `notices` entries are
+/// `{ "notice": "valid_unregistered", "message": "…", "detail": … }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    /// The overall verdict.
+    pub verdict: Verdict,
+    /// The context the comparison was made in.
+    pub context: DiffContext,
+    /// Why the answer does not confirm a qualification (then `verdict` is `not_confirmed`).
+    pub not_confirmed: Option<NotConfirmed>,
+    /// What staff should know beyond single fields.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
+    /// Index of the compared record in the answer's result list (`None`: no record).
+    pub record_index: Option<usize>,
+    /// Every field either side holds, in [`Field::ALL`] order (empty when no record came
+    /// back).
+    pub fields: Vec<FieldDiff>,
+    /// A fingerprint (64-bit FNV-1a) of both values of every field that is not `same`, so
+    /// that `history::apply` can tell that the records it is given are the ones compared.
+    /// Wrapped in [`Personal`]: it is derived from personal values, so `Debug` hides it.
+    pub digest: Personal<u64>,
+}
+
+impl Diff {
+    /// The comparison of one field; `None` when neither side holds it.
+    pub fn field(&self, field: Field) -> Option<&FieldDiff> {
+        self.fields.iter().find(|f| f.field == field)
+    }
+
+    /// Fields whose recommended action is `action`.
+    pub fn with_action(&self, action: Action) -> impl Iterator<Item = &FieldDiff> {
+        self.fields.iter().filter(move |f| f.action == action)
+    }
+
+    /// The record of `answer` this diff compared (pass it to `history::apply`); `None` when
+    /// no record came back.
+    pub fn record<'a>(&self, answer: &Returned<'a>) -> Option<&'a Qualification> {
+        answer.records.get(self.record_index?)
+    }
+
+    /// `true` when the verdict leaves nothing to apply beyond linking the result.
+    pub fn is_identical(&self) -> bool {
+        self.verdict == Verdict::Identical
+    }
+
+    /// The diff as JSON (the shape above).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Compares the clinic's record with the terminal's answer. Never panics, never reads the
+/// clock or the disk.
+pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffContext) -> Diff {
+    let not_confirmed = returned.not_confirmed();
+    let selected = returned.select(registered);
+    let mut notices = Vec::new();
+    if not_confirmed.is_none() {
+        if returned.validity == Some(&QualificationValidity::ValidUnregistered) {
+            notices.push(Notice::new(NoticeKind::ValidUnregistered, None));
+        }
+        if returned.result_code.is_some() || returned.result_message.is_some() {
+            let detail = [returned.result_code, returned.result_message]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            notices.push(Notice::new(NoticeKind::Supplementary, Some(detail)));
+        }
+        if returned.records.len() > 1 {
+            notices.push(Notice::new(NoticeKind::SeveralRecords, None));
+        }
+    }
+    let empty = Qualification::default();
+    let ret = selected.map_or(&empty, |(_, r)| r);
+    if registered.is_public_assistance() || ret.is_public_assistance() {
+        notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
+    }
+    let bad_check_digit = |q: &Qualification| {
+        q.insurer_number
+            .as_ref()
+            .is_some_and(|n| !check_digit_holds(n.as_str()))
+    };
+    if bad_check_digit(registered) || bad_check_digit(ret) {
+        notices.push(Notice::new(NoticeKind::CheckDigitIgnored, None));
+    }
+
+    let fields = match selected {
+        Some(_) => compare_fields(registered, ret),
+        None => Vec::new(),
+    };
+    let digest = Personal::new(digest(&fields, registered, ret));
+    let verdict = if not_confirmed.is_some() {
+        Verdict::NotConfirmed
+    } else {
+        fields
+            .iter()
+            .map(|f| Verdict::for_action(f.action))
+            .max()
+            .unwrap_or(Verdict::Identical)
+    };
+    Diff {
+        verdict,
+        context: *ctx,
+        not_confirmed,
+        notices,
+        record_index: selected.map(|(i, _)| i),
+        fields,
+        digest,
+    }
+}
+
+/// FNV-1a over the values of the fields that are not `same` (stable across builds and
+/// platforms, unlike `std`'s hasher).
+pub(crate) fn digest(
+    fields: &[FieldDiff],
+    registered: &Qualification,
+    returned: &Qualification,
+) -> u64 {
+    struct Fnv(u64);
+    impl Fnv {
+        fn eat(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 ^= u64::from(*b);
+                self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            // A separator, so that ("ab","c") and ("a","bc") differ.
+            self.0 ^= 0xff;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        fn value(&mut self, v: Value<'_>) {
+            match v {
+                Value::Absent => self.eat(b"-"),
+                Value::Text(s, _) | Value::Code(s) => self.eat(s.as_bytes()),
+                Value::Date(d) => self.eat(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes()),
+                Value::Ratio(r) => self.eat(&r.percent().to_le_bytes()),
+                Value::Limit(l) => {
+                    self.eat(serde_json::to_string(l).unwrap_or_default().as_bytes())
+                }
+                Value::Diseases(d) => {
+                    self.eat(serde_json::to_string(d).unwrap_or_default().as_bytes())
+                }
+                Value::Tickets(t) => {
+                    self.eat(serde_json::to_string(t).unwrap_or_default().as_bytes())
+                }
+            }
+        }
+    }
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    for f in fields.iter().filter(|f| f.class != Class::Same) {
+        h.eat(f.field.id().as_bytes());
+        h.value(f.field.value(registered));
+        h.value(f.field.value(returned));
+    }
+    h.0
+}
+
+/// Compares two records as if the second were a valid answer
+/// (`compare(registered, &Returned::record(returned), ctx)`).
+pub fn compare_records(
+    registered: &Qualification,
+    returned: &Qualification,
+    ctx: &DiffContext,
+) -> Diff {
+    compare(registered, &Returned::record(returned), ctx)
+}
+
+fn check_digit_holds(n: &str) -> bool {
+    let Some(last) = n.chars().last().and_then(|c| c.to_digit(10)) else {
+        return true;
+    };
+    let body = &n[..n.len() - 1];
+    crate::ids::check_digit(body).is_none_or(|d| u32::from(d) == last)
+}
+
+/// The per-field comparison, in [`Field::ALL`] order; fields neither side holds are left out.
+pub(crate) fn compare_fields(
+    registered: &Qualification,
+    returned: &Qualification,
+) -> Vec<FieldDiff> {
+    let judge = Judge {
+        name_differs: false,
+        public_assistance: registered.is_public_assistance() || returned.is_public_assistance(),
+    };
+    let mut judge = judge;
+    let mut out = Vec::with_capacity(Field::ALL.len());
+    let mut step = |field: Field, a: Value<'_>, b: Value<'_>| {
+        if matches!((a, b), (Value::Absent, Value::Absent)) {
+            return;
+        }
+        let Some(cmp) = compare_values(a, b) else {
+            return;
+        };
+        if field == Field::Name {
+            judge.name_differs = cmp.class == Class::Different;
+        }
+        let (advice, action) = judge.judge(field, &cmp, returned);
+        out.push(FieldDiff {
+            field,
+            label: Cow::Borrowed(field.label()),
+            class: cmp.class,
+            reasons: cmp.reasons,
+            positions: cmp.positions,
+            advice,
+            action,
+            message: Cow::Borrowed(advice.message()),
+        });
+    };
+    // Unrolled over Field::ALL (same order) so that each field's access is inlined.
+    macro_rules! each {
+        ($($f:ident),* $(,)?) => {
+            $( step(Field::$f, Field::$f.value(registered), Field::$f.value(returned)); )*
+            debug_assert_eq!([$(Field::$f),*], Field::ALL);
+        };
+    }
+    each!(
+        Name,
+        NameKana,
+        NameOfOther,
+        NameOfOtherKana,
+        Sex1,
+        Sex2,
+        Birthdate,
+        Address,
+        PostNumber,
+        InsuredName,
+        ReferenceNumber,
+        InsuredCardClassification,
+        InsurerNumber,
+        InsuredCardSymbol,
+        InsuredIdentificationNumber,
+        InsuredBranchNumber,
+        PersonalFamilyClassification,
+        InsuredPartialContributionRatio,
+        ElderlyRecipientContributionRatio,
+        PreschoolClassification,
+        MedicalTickets,
+        InsurerName,
+        QualificationDate,
+        DisqualificationDate,
+        ReasonOfLoss,
+        InsuredCertificateIssuanceDate,
+        InsuredCardValidDate,
+        InsuredCardExpirationDate,
+        ElderlyRecipientCertificateDate,
+        ElderlyRecipientValidStartDate,
+        ElderlyRecipientValidEndDate,
+        LimitCertificate,
+        SpecificDiseases,
+    );
+    out
+}
+
+struct Compared {
+    class: Class,
+    reasons: Vec<Reason>,
+    positions: Vec<usize>,
+    returned_has_substitute: bool,
+}
+
+impl Compared {
+    fn class(class: Class) -> Self {
+        Compared {
+            class,
+            reasons: Vec::new(),
+            positions: Vec::new(),
+            returned_has_substitute: false,
+        }
+    }
+}
+
+fn same_if(eq: bool) -> Compared {
+    Compared::class(if eq { Class::Same } else { Class::Different })
+}
+
+fn compare_values(a: Value<'_>, b: Value<'_>) -> Option<Compared> {
+    Some(match (a, b) {
+        (Value::Absent, Value::Absent) => return None,
+        (Value::Absent, b) => {
+            let mut c = Compared::class(Class::OnlyReturned);
+            c.returned_has_substitute = matches!(b, Value::Text(s, _) if text::has_substitute(s));
+            c
+        }
+        (_, Value::Absent) => Compared::class(Class::OnlyRegistered),
+        (Value::Text(x, kind), Value::Text(y, _)) => {
+            if x == y {
+                return Some(Compared::class(Class::Same));
+            }
+            match text::compare(x, y, kind) {
+                TextMatch::Same => Compared::class(Class::Same),
+                TextMatch::Equivalent(reasons) => Compared {
+                    reasons,
+                    ..Compared::class(Class::Equivalent)
+                },
+                TextMatch::Substituted { positions, reasons } => Compared {
+                    class: Class::Substituted,
+                    reasons,
+                    positions,
+                    returned_has_substitute: true,
+                },
+                TextMatch::Different => Compared {
+                    returned_has_substitute: text::has_substitute(y),
+                    ..Compared::class(Class::Different)
+                },
+            }
+        }
+        (Value::Code(x), Value::Code(y)) => same_if(x == y),
+        (Value::Date(x), Value::Date(y)) => same_if(x == y),
+        (Value::Ratio(x), Value::Ratio(y)) => same_if(x == y),
+        (Value::Limit(x), Value::Limit(y)) => same_if(
+            x == y || {
+                let (mut x, mut y) = (x.clone(), y.clone());
+                x.extra.clear();
+                y.extra.clear();
+                x == y
+            },
+        ),
+        (Value::Diseases(x), Value::Diseases(y)) => same_if(
+            x == y || {
+                x.len() == y.len()
+                    && x.iter().zip(y).all(|(x, y)| {
+                        let (mut x, mut y) = (x.clone(), y.clone());
+                        x.extra.clear();
+                        y.extra.clear();
+                        x == y
+                    })
+            },
+        ),
+        (Value::Tickets(x), Value::Tickets(y)) => same_if(
+            x == y || {
+                x.len() == y.len()
+                    && x.iter().zip(y).all(|(x, y)| {
+                        let (mut x, mut y) = (x.clone(), y.clone());
+                        x.extra.clear();
+                        y.extra.clear();
+                        x == y
+                    })
+            },
+        ),
+        // A field always yields the same kind of value on both sides.
+        _ => Compared::class(Class::Different),
+    })
+}
+
+struct Judge {
+    name_differs: bool,
+    public_assistance: bool,
+}
+
+impl Judge {
+    fn judge(&self, field: Field, cmp: &Compared, returned: &Qualification) -> (Advice, Action) {
+        use Action as A;
+        use Advice as V;
+        match cmp.class {
+            Class::Same => (V::Same, A::Ignore),
+            Class::Equivalent => (V::Equivalent, A::Ignore),
+            Class::Substituted => (V::SubstituteMark, A::KeepRegistered),
+            Class::OnlyReturned if cmp.returned_has_substitute => {
+                (V::SubstituteNotStored, A::KeepRegistered)
+            }
+            Class::OnlyRegistered => match field {
+                Field::PreschoolClassification => (V::SchoolEntry, A::NewQualification),
+                Field::InsuredCardExpirationDate => (V::ExpirationBlank, A::Ignore),
+                _ => (V::NotReturned, A::Ignore),
+            },
+            Class::OnlyReturned => match field {
+                Field::ElderlyRecipientContributionRatio => {
+                    (V::ElderlyRecipientStarted, A::NewQualification)
+                }
+                _ => (V::NewInformation, A::Reflect),
+            },
+            Class::Different => self.judge_different(field, returned),
+        }
+    }
+
+    fn judge_different(&self, field: Field, returned: &Qualification) -> (Advice, Action) {
+        use Action as A;
+        use Advice as V;
+        match field {
+            Field::Name | Field::Birthdate | Field::Sex1 | Field::Sex2 => {
+                (V::IdentityMismatch, A::VerifyIdentity)
+            }
+            Field::NameKana if self.name_differs => (V::IdentityMismatch, A::VerifyIdentity),
+            Field::NameKana => (V::KanaDiffers, A::Reflect),
+            Field::ReferenceNumber => (V::ReferenceNumberMismatch, A::VerifyIdentity),
+            Field::Address | Field::PostNumber => (V::AddressChanged, A::Reflect),
+            Field::InsurerNumber | Field::InsuredIdentificationNumber if self.public_assistance => {
+                (V::MedicalAssistanceChanged, A::NewQualification)
+            }
+            Field::InsuredCardClassification
+            | Field::InsurerNumber
+            | Field::InsuredCardSymbol
+            | Field::InsuredIdentificationNumber
+            | Field::InsuredBranchNumber
+            | Field::PersonalFamilyClassification => (V::QualificationChanged, A::NewQualification),
+            Field::InsuredPartialContributionRatio | Field::ElderlyRecipientContributionRatio => {
+                (V::RatioChanged, A::NewQualification)
+            }
+            Field::PreschoolClassification => {
+                let to_school = returned.preschool_classification.as_ref().map(|c| c.wire())
+                    != Some(crate::codes::PreschoolClassification::Preschool.wire());
+                if to_school {
+                    (V::SchoolEntry, A::NewQualification)
+                } else {
+                    (V::RatioChanged, A::NewQualification)
+                }
+            }
+            Field::MedicalTickets => (V::MedicalAssistanceChanged, A::NewQualification),
+            Field::QualificationDate if self.public_assistance => {
+                (V::MedicalAssistanceChanged, A::NewQualification)
+            }
+            Field::InsuredCardValidDate => (V::ValidityStartDiffers, A::Ignore),
+            _ => (V::Changed, A::Reflect),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::Personal;
+    use crate::codes::*;
+    use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
+    use crate::model::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// A record with every compared field set.
+    pub(crate) fn full_record() -> Qualification {
+        Qualification {
+            insured_card_classification: Some(InsuredCardClassification::General),
+            insurer_number: Some(InsurerNumber::parse("06139990", Mode::Lenient).unwrap()),
+            insured_card_symbol: Some(CardSymbol::parse("12-3", Mode::Lenient).unwrap()),
+            insured_identification_number: Some(CardNumber::parse("456", Mode::Lenient).unwrap()),
+            insured_branch_number: Some(BranchNumber::parse("01", Mode::Lenient).unwrap()),
+            personal_family_classification: Some(PersonalFamilyClassification::Insured),
+            insured_name: Some("見本　太郎".into()),
+            name: Some("見本　太郎".into()),
+            name_of_other: Some("見本　たろう".into()),
+            name_kana: Some("ﾐﾎﾝ ﾀﾛｳ".into()),
+            name_of_other_kana: Some("ﾐﾎﾝ ﾀﾛｳ".into()),
+            sex1: Some(Sex::Male),
+            sex2: Some(Sex::Male),
+            birthdate: Some(Personal::new(d(1950, 5, 5))),
+            address: Some("東京都千代田区千代田1-1".into()),
+            post_number: Some("100-0001".into()),
+            qualification_date: Some(d(2020, 4, 1)),
+            disqualification_date: Some(d(2030, 3, 31)),
+            insured_certificate_issuance_date: Some(d(2020, 4, 1)),
+            insured_card_valid_date: Some(d(2020, 4, 1)),
+            insured_card_expiration_date: Some(d(2030, 3, 31)),
+            insured_partial_contribution_ratio: Some(Ratio::from_percent(10).unwrap()),
+            preschool_classification: Some(PreschoolClassification::Preschool),
+            reason_of_loss: Some(ReasonOfLoss::Other),
+            insurer_name: Some("見本健康保険組合".into()),
+            elderly_recipient: Some(ElderlyRecipient {
+                certificate_date: Some(d(2020, 4, 1)),
+                valid_start_date: Some(d(2020, 4, 1)),
+                valid_end_date: Some(d(2021, 3, 31)),
+                contribution_ratio: Some(Ratio::from_percent(20).unwrap()),
+                extra: vec![],
+            }),
+            limit_certificate: Some(LimitCertificate {
+                classification: Some(LimitCertificateClassification::Limit),
+                classification_flag: Some(LimitClassificationFlag::A03),
+                valid_start_date: Some(d(2020, 4, 1)),
+                ..Default::default()
+            }),
+            specific_diseases: vec![SpecificDisease {
+                category: Some(SpecificDiseaseCategory::Dialysis),
+                self_pay: Some(10000),
+                ..Default::default()
+            }],
+            medical_tickets: vec![MedicalTicket {
+                issue_number: Some("1".into()),
+                ..Default::default()
+            }],
+            reference_number: Some("P-0001".into()),
+            ..Default::default()
+        }
+    }
+
+    fn ctx() -> DiffContext {
+        DiffContext::new(d(2025, 4, 1), QueryKind::Records)
+    }
+
+    #[test]
+    fn a_full_record_is_identical_to_itself_with_every_field_listed() {
+        let q = full_record();
+        let diff = compare_records(&q, &q, &ctx());
+        assert_eq!(diff.verdict, Verdict::Identical);
+        assert_eq!(diff.fields.len(), Field::ALL.len());
+        assert!(diff.fields.iter().all(|f| f.class == Class::Same));
+    }
+
+    #[test]
+    fn fields_absent_on_both_sides_are_not_listed() {
+        let diff = compare_records(&Qualification::default(), &Qualification::default(), &ctx());
+        assert!(diff.fields.is_empty());
+        assert_eq!(diff.verdict, Verdict::Identical);
+    }
+
+    #[test]
+    fn unknown_elements_do_not_make_certificates_differ() {
+        let a = full_record();
+        let mut b = full_record();
+        b.limit_certificate
+            .as_mut()
+            .unwrap()
+            .extra
+            .push(UnknownElement {
+                name: "New".into(),
+                attributes: vec![],
+                text: Some("1".into()),
+                children: vec![],
+            });
+        let diff = compare_records(&a, &b, &ctx());
+        assert_eq!(
+            diff.field(Field::LimitCertificate).unwrap().class,
+            Class::Same
+        );
+    }
+
+    #[test]
+    fn check_digit_is_computed_without_panicking_on_odd_input() {
+        assert!(check_digit_holds("138057"));
+        assert!(!check_digit_holds("138058"));
+        assert!(check_digit_holds(""));
+        assert!(check_digit_holds("12a"));
+    }
+
+    #[test]
+    fn verdict_order_is_the_documented_precedence() {
+        assert!(Verdict::NotConfirmed > Verdict::VerifyIdentity);
+        assert!(Verdict::VerifyIdentity > Verdict::NewQualification);
+        assert!(Verdict::NewQualification > Verdict::UpdateRecommended);
+        assert!(Verdict::UpdateRecommended > Verdict::Identical);
+    }
+}

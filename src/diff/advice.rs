@@ -1,0 +1,416 @@
+//! The vocabulary of a diff: classes, actions, advice codes, verdicts, and the outcomes that are
+//! not about one field (not confirmed, notices). Every name is stable (serde `snake_case`) and
+//! every staff-facing text is Japanese.
+
+use serde::{Deserialize, Serialize};
+
+/// How the two values of one field relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Byte for byte the same.
+    Same,
+    /// The same once normalized (width, case, spaces, kana form, kanji variants); the reasons
+    /// say which normalization was needed.
+    Equivalent,
+    /// The returned value holds a substitute mark (● for a character the national system cannot
+    /// show) and matches the registered value with each mark standing for one character.
+    Substituted,
+    /// Really different.
+    Different,
+    /// Only the clinic's record has a value (the terminal omits empty elements).
+    OnlyRegistered,
+    /// Only the returned record has a value.
+    OnlyReturned,
+}
+
+impl Class {
+    /// Japanese label for staff screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::Same => "一致",
+            Class::Equivalent => "表記ゆれ",
+            Class::Substituted => "代替文字（●）",
+            Class::Different => "相違",
+            Class::OnlyRegistered => "登録のみ",
+            Class::OnlyReturned => "返却のみ",
+        }
+    }
+}
+
+/// What the library recommends doing with one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Nothing to do (same, equivalent, or a known-benign difference).
+    Ignore,
+    /// Keep the registered value; do not take the returned one (e.g. it holds ●).
+    KeepRegistered,
+    /// Take the returned value into the current qualification (反映, update in place).
+    Reflect,
+    /// The coverage changed: close the current qualification and open a new one.
+    NewQualification,
+    /// Verify the patient's identity before anything is applied.
+    VerifyIdentity,
+}
+
+impl Action {
+    /// Japanese label for staff screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Ignore => "対応不要",
+            Action::KeepRegistered => "登録値を維持",
+            Action::Reflect => "反映",
+            Action::NewQualification => "新しい資格として登録",
+            Action::VerifyIdentity => "本人確認",
+        }
+    }
+}
+
+/// The overall outcome of a comparison. The most serious wins:
+/// `not_confirmed` > `verify_identity` > `new_qualification` > `update_recommended` > `identical`
+/// (the derived `Ord` follows that order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing to apply: every field is same, equivalent, substituted or a known-benign
+    /// difference. Link the result and go on.
+    Identical,
+    /// Some field should be reflected into the current qualification.
+    UpdateRecommended,
+    /// The coverage changed: the old qualification expires and a new one starts.
+    NewQualification,
+    /// The name, birthdate, sex or 照会番号 differ: verify identity; never update silently.
+    VerifyIdentity,
+    /// The terminal did not confirm a qualification (資格有効性 not 有効, an error, no record).
+    NotConfirmed,
+}
+
+impl Verdict {
+    /// Japanese label for staff screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Identical => "変更なし（紐付けのみ）",
+            Verdict::UpdateRecommended => "反映を推奨",
+            Verdict::NewQualification => "新しい資格",
+            Verdict::VerifyIdentity => "本人確認が必要",
+            Verdict::NotConfirmed => "資格を確認できません",
+        }
+    }
+
+    /// The verdict a field's action calls for on its own.
+    pub fn for_action(action: Action) -> Verdict {
+        match action {
+            Action::Ignore | Action::KeepRegistered => Verdict::Identical,
+            Action::Reflect => Verdict::UpdateRecommended,
+            Action::NewQualification => Verdict::NewQualification,
+            Action::VerifyIdentity => Verdict::VerifyIdentity,
+        }
+    }
+}
+
+/// Why a field got its action: a stable code whose [`message`](Advice::message) is the
+/// guidance for staff, in Japanese. These encode the FAQ of clinics using オンライン資格確認.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Advice {
+    /// The values are the same.
+    Same,
+    /// Only the notation differs (width, case, spaces, kana form, kanji variant): nothing to
+    /// apply (e.g. upper/lower case in an address).
+    Equivalent,
+    /// The returned value holds ● for characters the national system cannot show (髙 …): keep
+    /// the registered value and link anyway.
+    SubstituteMark,
+    /// Nothing is registered and the returned value holds ●: do not store the ●; type the real
+    /// characters from the card or ask the patient.
+    SubstituteNotStored,
+    /// The terminal returned no value (it omits empty elements): keep the registered one.
+    NotReturned,
+    /// The clinic has no value and the terminal returned one: take it.
+    NewInformation,
+    /// The value differs: check and reflect.
+    Changed,
+    /// The address or postal code differs beyond notation: confirm with the patient, then
+    /// reflect.
+    AddressChanged,
+    /// The kana reading differs while the name agrees: confirm the reading, then reflect.
+    KanaDiffers,
+    /// A different name, birthdate or sex came back: a wrong earlier link or misuse of someone
+    /// else's card. Verify identity; never update silently.
+    IdentityMismatch,
+    /// The 照会番号 differs from the one registered for this patient: the result may belong to
+    /// another patient of the clinic.
+    ReferenceNumberMismatch,
+    /// 保険者番号, 記号・番号・枝番, 本人家族 or 被保険者証区分 changed: the old qualification
+    /// expires and a new one is registered.
+    QualificationChanged,
+    /// The copay ratio (後期高齢者 or 高齢受給者) changed: reflecting expires the old
+    /// qualification and creates a new one.
+    RatioChanged,
+    /// A 高齢受給者 ratio appeared (turning 70) with the card unchanged: the national validity
+    /// does not switch, so the new qualification starts on the confirmation day or the 1st of
+    /// its month.
+    ElderlyRecipientStarted,
+    /// 未就学 ended (2割 → 3割) with the card unchanged: the national validity does not switch, so
+    /// the new qualification starts on the confirmation day or the 1st of its month.
+    SchoolEntry,
+    /// 医療扶助 information changed: the old qualification expires and a new one is registered.
+    MedicalAssistanceChanged,
+    /// The validity start date differs: insurers give it different meanings (国保: the card's
+    /// renewal date; 健保: renewal, reissue or change of workplace). Do not change, just link.
+    ValidityStartDiffers,
+    /// The validity end date comes back blank as a rule: do not change, just link.
+    ExpirationBlank,
+}
+
+impl Advice {
+    /// The guidance for staff, in Japanese.
+    pub fn message(self) -> &'static str {
+        match self {
+            Advice::Same => "登録内容と一致しています。",
+            Advice::Equivalent => {
+                "表記の違い（全角・半角、大文字・小文字、空白、かな、異体字など）のみです。反映する必要はありません。"
+            }
+            Advice::SubstituteMark => {
+                "「●」はオンライン資格確認等システムで表示できない漢字（「髙」など）です。差分は反映せず、登録済みの値のまま紐付けてください。"
+            }
+            Advice::SubstituteNotStored => {
+                "返却値に表示できない文字（●）が含まれています。●のまま登録せず、保険証等で正しい文字を確認して入力してください。"
+            }
+            Advice::NotReturned => {
+                "オンライン資格確認では返却されなかった項目です。登録済みの値をそのまま使います。"
+            }
+            Advice::NewInformation => {
+                "登録されていない情報が返却されました。内容を確認して反映してください。"
+            }
+            Advice::Changed => "登録内容と異なります。内容を確認のうえ反映してください。",
+            Advice::AddressChanged => {
+                "住所（郵便番号）が登録内容と異なります。患者様に確認のうえ反映してください。"
+            }
+            Advice::KanaDiffers => {
+                "氏名カナが登録内容と異なります。読み方を患者様に確認のうえ反映してください。"
+            }
+            Advice::IdentityMismatch => {
+                "登録と異なる氏名・生年月日・性別が返却されました。元のデータの紐付け誤りか資格の不正利用の可能性があります。本人確認を実施のうえ、ポータルサイトに記載の問い合わせ先にお問い合わせください。確認できるまで反映しないでください。"
+            }
+            Advice::ReferenceNumberMismatch => {
+                "照会番号がこの患者様に登録された番号と異なります。別の患者様の資格情報の可能性があります。本人確認を実施してください。"
+            }
+            Advice::QualificationChanged => {
+                "保険者番号・記号・番号・枝番・本人家族の別などが変わりました。反映すると旧資格は有効期限が切れ、新しい資格が登録されます。"
+            }
+            Advice::RatioChanged => {
+                "負担割合が変わりました。反映すると旧資格は有効期限が切れ、新しい資格が自動で作成されます。"
+            }
+            Advice::ElderlyRecipientStarted => {
+                "高齢受給者（70歳以上）の負担割合が返却されました。保険証が変わらず負担割合のみ変わった場合、オンライン資格確認側の有効期限は自動で切り替わりません。資格確認した日または資格確認を行った月の1日を有効開始日として、新しい資格を登録します。"
+            }
+            Advice::SchoolEntry => {
+                "未就学（2割）から就学（3割）に変わりました。保険証が変わらず負担割合のみ変わった場合、オンライン資格確認側の有効期限は自動で切り替わりません。資格確認した日または資格確認を行った月の1日を有効開始日として、新しい資格を登録します。"
+            }
+            Advice::MedicalAssistanceChanged => {
+                "医療扶助の情報が変わりました。反映すると旧資格は有効期限が切れ、新しい資格が登録されます。"
+            }
+            Advice::ValidityStartDiffers => {
+                "有効開始年月日の意味は保険者により異なります（国保: 被保険者証の更新日、健保: 更新・再発行日や事業所変更日など）。保険者番号等に相違がなければ修正せずに紐付けてください。"
+            }
+            Advice::ExpirationBlank => {
+                "有効終了年月日は原則として空欄で返却されます。修正せずに紐付けてください。"
+            }
+        }
+    }
+}
+
+/// Why the terminal's answer does not confirm a qualification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Cause {
+    /// 資格有効性 2 無効: the qualification was lost.
+    Invalid,
+    /// 資格有効性 3 無効（新しい資格あり）: the queried card is old; a newer one exists.
+    InvalidNewQualification,
+    /// 資格有効性 4 該当資格なし.
+    NotFound,
+    /// 資格有効性 5 複数該当.
+    MultipleMatches,
+    /// 処理結果状況 2 エラー (the terminal's code and message are kept).
+    ProcessingError,
+    /// The answer says 有効 but carries no record.
+    NoRecord,
+    /// A 資格有効性 value this library does not know.
+    UnknownValidity,
+}
+
+impl Cause {
+    /// Short Japanese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Cause::Invalid => "資格無効",
+            Cause::InvalidNewQualification => "資格無効（新しい資格あり）",
+            Cause::NotFound => "該当資格なし",
+            Cause::MultipleMatches => "複数の資格が該当",
+            Cause::ProcessingError => "処理エラー",
+            Cause::NoRecord => "資格情報が返却されていません",
+            Cause::UnknownValidity => "不明な資格有効性",
+        }
+    }
+
+    /// Possible causes, in Japanese, for staff.
+    pub fn possible_causes(self) -> &'static [&'static str] {
+        match self {
+            Cause::Invalid => &[
+                "資格を喪失しています（退職、転居、75歳到達による後期高齢者医療への移行、生活保護の開始など）。",
+                "古い保険証の情報で照会しています。",
+            ],
+            Cause::InvalidNewQualification => &[
+                "照会した保険証の資格は無効で、新しい資格が登録されています（保険証の切り替え）。",
+            ],
+            Cause::NotFound => &[
+                "登録されている保険証情報（保険者番号・記号・番号・枝番・生年月日）に誤りがある（擦れた券面の読み違いなど）。",
+                "加入直後で、保険者による資格情報の登録がまだ済んでいない。",
+                "事業主や保険者からの届出・登録が行われていない。",
+                "オンライン資格確認等システム（中間サーバー）に患者様の情報が登録されていない。",
+            ],
+            Cause::MultipleMatches => {
+                &["入力した条件に複数の資格が該当しました（枝番が未入力の場合など）。"]
+            }
+            Cause::ProcessingError => &[
+                "資格確認端末または連携アプリケーションが照会を処理できませんでした。処理結果メッセージを確認してください。",
+            ],
+            Cause::NoRecord => &["有効と返却されましたが、資格情報が含まれていません。"],
+            Cause::UnknownValidity => &["このライブラリが知らない資格有効性の値が返却されました。"],
+        }
+    }
+
+    /// What staff should do next, in Japanese.
+    pub fn next_steps(self) -> &'static [&'static str] {
+        match self {
+            Cause::Invalid => &[
+                "患者様に新しい保険証（資格確認書）またはマイナンバーカードの提示をお願いしてください。",
+                "登録済みの資格の有効期限を、資格喪失年月日の前日で終了してください。",
+            ],
+            Cause::InvalidNewQualification => &[
+                "新しい保険証（資格確認書）の提示を受けるか、マイナンバーカードで資格確認してください。",
+            ],
+            Cause::NotFound => &[
+                "現在登録されている保険証情報に誤りがないか、患者様の次回来院時に保険証原本で確認してください。",
+                "情報に誤りがない場合は、オンライン資格確認サーバに患者様の情報が登録されていない可能性が高いため、資格確認から照会せず、毎回保険証原本で確認してください。",
+            ],
+            Cause::MultipleMatches => &[
+                "枝番を含めて保険証情報を入力し、再度照会してください。マイナンバーカードでの確認も有効です。",
+            ],
+            Cause::ProcessingError => &[
+                "処理結果メッセージをそのまま確認し、時間をおいて再度照会してください。解決しない場合はポータルサイトの問い合わせ先に連絡してください。",
+            ],
+            Cause::NoRecord => {
+                &["再度照会してください。解決しない場合は保険証原本で確認してください。"]
+            }
+            Cause::UnknownValidity => &["保険証原本で確認し、ライブラリの更新を確認してください。"],
+        }
+    }
+}
+
+/// The outcome when the terminal did not confirm a qualification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotConfirmed {
+    /// The cause.
+    pub cause: Cause,
+    /// [`Cause::label`].
+    pub label: String,
+    /// [`Cause::possible_causes`].
+    pub possible_causes: Vec<String>,
+    /// [`Cause::next_steps`].
+    pub next_steps: Vec<String>,
+    /// 処理結果コード, as returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
+    /// 処理結果メッセージ, as returned (to be shown verbatim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_message: Option<String>,
+}
+
+impl NotConfirmed {
+    /// Builds the outcome for a cause, with the terminal's code and message if any.
+    pub fn new(cause: Cause, result_code: Option<&str>, result_message: Option<&str>) -> Self {
+        NotConfirmed {
+            cause,
+            label: cause.label().to_string(),
+            possible_causes: cause
+                .possible_causes()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            next_steps: cause.next_steps().iter().map(|s| s.to_string()).collect(),
+            result_code: result_code.map(str::to_string),
+            result_message: result_message.map(str::to_string),
+        }
+    }
+}
+
+/// Something staff should know that is not a difference of one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoticeKind {
+    /// 資格有効性 6 有効（未登録）(医療扶助): the 医療扶助 qualification is valid but the
+    /// welfare office has not registered this month's 医療券・調剤券 yet.
+    ValidUnregistered,
+    /// 医療扶助（生活保護）only: no insurance card, so it cannot be confirmed by 記号・番号.
+    PublicAssistanceOnly,
+    /// The terminal added a 処理結果コード to a successful answer (e.g. the My Number card's
+    /// certificate expires soon): show its message.
+    Supplementary,
+    /// A 保険者番号 fails its 検証番号; the comparison ignored it.
+    CheckDigitIgnored,
+    /// Several records came back; the one matching the registered card was compared.
+    SeveralRecords,
+}
+
+impl NoticeKind {
+    /// The guidance for staff, in Japanese.
+    pub fn message(self) -> &'static str {
+        match self {
+            NoticeKind::ValidUnregistered => {
+                "医療扶助の資格は有効ですが、医療券・調剤券の情報が未登録です。福祉事務所の登録（毎月中旬ごろ）以降に再度確認してください。月の中旬を過ぎても未登録の場合は、福祉事務所へ医療券・調剤券の発行を依頼してください。"
+            }
+            NoticeKind::PublicAssistanceOnly => {
+                "医療扶助（生活保護）のみの方は被保険者証がないため、記号・番号では資格確認できません。マイナンバーカードで確認してください。"
+            }
+            NoticeKind::Supplementary => {
+                "資格確認端末から補足情報が返却されました。処理結果メッセージを確認してください。"
+            }
+            NoticeKind::CheckDigitIgnored => {
+                "保険者番号の検証番号が一致しませんが、オンライン資格確認の結果では検証番号のエラーは無視します。"
+            }
+            NoticeKind::SeveralRecords => {
+                "複数の資格情報が返却されました。登録済みの保険証と一致するものと比較しています。"
+            }
+        }
+    }
+}
+
+/// A notice with its message (and the terminal's own text when it gave one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// What it is about.
+    pub notice: NoticeKind,
+    /// [`NoticeKind::message`].
+    pub message: String,
+    /// The terminal's 処理結果コード and メッセージ, when the notice comes from them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Notice {
+    /// Builds a notice.
+    pub fn new(notice: NoticeKind, detail: Option<String>) -> Self {
+        Notice {
+            notice,
+            message: notice.message().to_string(),
+            detail,
+        }
+    }
+}

@@ -1,0 +1,1045 @@
+//! Fields by id: the table that maps each `onshi_field` to a field of a Rust record.
+//!
+//! This is the pattern every record of the C ABI follows: an `onshi_field` number per field
+//! (in a range per record type), a `FieldDef` per field saying its JSON name, its value type
+//! and how to read and write it, and lists addressed by `(onshi_list, index)`. Adding a record
+//! type means adding a range, a table and a list arm — no new accessor functions.
+//!
+//! The text form of every value is its form in the JSON record schema: codes as wire values,
+//! identifiers normalized, dates `YYYY-MM-DD`, date-times `YYYY-MM-DDTHH:MM:SS`, ratios and
+//! amounts as decimal integers.
+
+use super::codes::*;
+use super::panic::Failure;
+use super::status::*;
+use crate::Personal;
+use crate::codes::*;
+use crate::ids::{self, Mode};
+use crate::model::{Consent, MedicalTicket, Qualification, Ratio, SpecificDisease};
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// A field of a record: one of the `ONSHI_FIELD_*` values. Ranges: 1–99 the qualification
+/// record itself, 101–199 an item of `ONSHI_LIST_SPECIFIC_DISEASES`, 201–299 an item of
+/// `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400 and up are
+/// reserved for the records still to come.
+#[allow(non_camel_case_types)]
+pub type onshi_field = u32;
+
+/// The value type of a field: one of the `ONSHI_VALUE_TYPE_*` values. Every field can be read
+/// and written as text; the typed accessors need the matching type.
+#[allow(non_camel_case_types)]
+pub type onshi_value_type = u32;
+/// Free text (names, addresses, codes whose values are not public).
+pub const ONSHI_VALUE_TYPE_TEXT: onshi_value_type = 1;
+/// An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check
+/// digit), read text is normalized.
+pub const ONSHI_VALUE_TYPE_ID: onshi_value_type = 2;
+/// A code of a table (see `onshi_field_code_table`): text is the wire value; unknown values
+/// are kept.
+pub const ONSHI_VALUE_TYPE_CODE: onshi_value_type = 3;
+/// A date: text `YYYY-MM-DD`, or `onshi_date`.
+pub const ONSHI_VALUE_TYPE_DATE: onshi_value_type = 4;
+/// A date and time: text `YYYY-MM-DDTHH:MM:SS`, or `onshi_datetime`.
+pub const ONSHI_VALUE_TYPE_DATETIME: onshi_value_type = 5;
+/// A non-negative integer (yen): text in decimal, or `uint32_t`.
+pub const ONSHI_VALUE_TYPE_INTEGER: onshi_value_type = 6;
+/// A percentage 0–100 (`30` = 3割): text in decimal (the wire form `"030"` and full-width
+/// digits are accepted on write), or `uint32_t`.
+pub const ONSHI_VALUE_TYPE_RATIO: onshi_value_type = 7;
+
+/// A list of a record: one of the `ONSHI_LIST_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_list = u32;
+/// Not a list: the record itself (what `onshi_field_list` reports for a record's own field).
+pub const ONSHI_LIST_NONE: onshi_list = 0;
+/// 特定疾病療養受療証 (`specific_diseases`), fields `ONSHI_FIELD_SPECIFIC_DISEASE_*`.
+pub const ONSHI_LIST_SPECIFIC_DISEASES: onshi_list = 1;
+/// 医療扶助 医療券・調剤券 (`medical_tickets`), fields `ONSHI_FIELD_MEDICAL_TICKET_*`.
+pub const ONSHI_LIST_MEDICAL_TICKETS: onshi_list = 2;
+/// 閲覧同意 (`consents`): always 10 items in the interface's order (特定健診, 薬剤, 診療,
+/// 手術, 傷病名, 感染症, アレルギー, 薬剤アレルギー, 検査, 処方); fields `ONSHI_FIELD_CONSENT_*`.
+/// Items cannot be added or removed.
+pub const ONSHI_LIST_CONSENTS: onshi_list = 3;
+
+/// A value crossing the boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Text(String),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    U32(u32),
+}
+
+impl Value {
+    /// The text form (the JSON schema's).
+    pub(crate) fn to_text(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => d.format(DATE).to_string(),
+            Value::DateTime(t) => t.format(DATETIME).to_string(),
+            Value::U32(n) => n.to_string(),
+        }
+    }
+}
+
+const DATE: &str = "%Y-%m-%d";
+const DATETIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// A field's value type, with the code table for codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Kind {
+    pub(crate) ty: onshi_value_type,
+    pub(crate) table: onshi_code_table,
+}
+
+const fn kind(ty: onshi_value_type) -> Kind {
+    Kind { ty, table: 0 }
+}
+
+fn invalid(what: &str, text: &str) -> Failure {
+    Failure::new(
+        ONSHI_INVALID_VALUE,
+        format!("not a valid {what}: {}", crate::personal::redact(text)),
+    )
+}
+
+fn mismatch() -> Failure {
+    Failure::new(
+        ONSHI_TYPE_MISMATCH,
+        "the value's type does not fit the field",
+    )
+}
+
+/// Rust types that a field can hold.
+pub(crate) trait FieldValue: Sized {
+    const KIND: Kind;
+    fn to_value(&self) -> Value;
+    fn from_value(v: Value) -> Result<Self, Failure>;
+}
+
+impl FieldValue for String {
+    const KIND: Kind = kind(ONSHI_VALUE_TYPE_TEXT);
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+    fn from_value(v: Value) -> Result<Self, Failure> {
+        match v {
+            Value::Text(s) => Ok(s),
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+impl FieldValue for NaiveDate {
+    const KIND: Kind = kind(ONSHI_VALUE_TYPE_DATE);
+    fn to_value(&self) -> Value {
+        Value::Date(*self)
+    }
+    fn from_value(v: Value) -> Result<Self, Failure> {
+        match v {
+            Value::Date(d) => Ok(d),
+            Value::Text(s) => {
+                NaiveDate::parse_from_str(&s, DATE).map_err(|_| invalid("date (YYYY-MM-DD)", &s))
+            }
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+impl FieldValue for NaiveDateTime {
+    const KIND: Kind = kind(ONSHI_VALUE_TYPE_DATETIME);
+    fn to_value(&self) -> Value {
+        Value::DateTime(*self)
+    }
+    fn from_value(v: Value) -> Result<Self, Failure> {
+        match v {
+            Value::DateTime(t) => Ok(t),
+            Value::Text(s) => NaiveDateTime::parse_from_str(&s, DATETIME)
+                .map_err(|_| invalid("date-time (YYYY-MM-DDTHH:MM:SS)", &s)),
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+impl FieldValue for u32 {
+    const KIND: Kind = kind(ONSHI_VALUE_TYPE_INTEGER);
+    fn to_value(&self) -> Value {
+        Value::U32(*self)
+    }
+    fn from_value(v: Value) -> Result<Self, Failure> {
+        match v {
+            Value::U32(n) => Ok(n),
+            Value::Text(s) => s.trim().parse().map_err(|_| invalid("integer", &s)),
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+impl FieldValue for Ratio {
+    const KIND: Kind = kind(ONSHI_VALUE_TYPE_RATIO);
+    fn to_value(&self) -> Value {
+        Value::U32(u32::from(self.percent()))
+    }
+    fn from_value(v: Value) -> Result<Self, Failure> {
+        match v {
+            Value::U32(n) => u16::try_from(n)
+                .ok()
+                .and_then(Ratio::from_percent)
+                .ok_or_else(|| invalid("percentage (0-100)", &n.to_string())),
+            Value::Text(s) => Ratio::from_wire(&s).ok_or_else(|| invalid("percentage (0-100)", &s)),
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+impl<T: FieldValue> FieldValue for Personal<T> {
+    const KIND: Kind = T::KIND;
+    fn to_value(&self) -> Value {
+        self.expose().to_value()
+    }
+    fn from_value(v: Value) -> Result<Self, Failure> {
+        T::from_value(v).map(Personal::new)
+    }
+}
+
+macro_rules! id_value {
+    ($($t:ty),+) => {$(
+        impl FieldValue for $t {
+            const KIND: Kind = kind(ONSHI_VALUE_TYPE_ID);
+            fn to_value(&self) -> Value {
+                Value::Text(self.as_str().to_string())
+            }
+            fn from_value(v: Value) -> Result<Self, Failure> {
+                match v {
+                    Value::Text(s) => Ok(<$t>::parse(&s, Mode::Lenient)?),
+                    _ => Err(mismatch()),
+                }
+            }
+        }
+    )+};
+}
+id_value!(
+    ids::InsurerNumber,
+    ids::CardSymbol,
+    ids::CardNumber,
+    ids::BranchNumber
+);
+
+macro_rules! code_value {
+    ($($t:ty => $table:ident),+ $(,)?) => {$(
+        impl FieldValue for $t {
+            const KIND: Kind = Kind { ty: ONSHI_VALUE_TYPE_CODE, table: $table };
+            fn to_value(&self) -> Value {
+                Value::Text(self.wire().to_string())
+            }
+            fn from_value(v: Value) -> Result<Self, Failure> {
+                match v {
+                    Value::Text(s) => Ok(<$t as Code>::from_wire(&s)),
+                    _ => Err(mismatch()),
+                }
+            }
+        }
+    )+};
+}
+code_value!(
+    InsuredCardClassification => ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION,
+    PersonalFamilyClassification => ONSHI_CODE_TABLE_PERSONAL_FAMILY_CLASSIFICATION,
+    Sex => ONSHI_CODE_TABLE_SEX,
+    PreschoolClassification => ONSHI_CODE_TABLE_PRESCHOOL_CLASSIFICATION,
+    ReasonOfLoss => ONSHI_CODE_TABLE_REASON_OF_LOSS,
+    LimitConsentFlag => ONSHI_CODE_TABLE_LIMIT_CONSENT_FLAG,
+    LimitCertificateClassification => ONSHI_CODE_TABLE_LIMIT_CERTIFICATE_CLASSIFICATION,
+    LimitClassificationFlag => ONSHI_CODE_TABLE_LIMIT_CLASSIFICATION_FLAG,
+    ConsentFlag => ONSHI_CODE_TABLE_CONSENT_FLAG,
+    PrescriptionIssueSelect => ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT,
+    SpecificDiseaseCategory => ONSHI_CODE_TABLE_SPECIFIC_DISEASE_CATEGORY,
+);
+
+/// Reads a field of a record.
+pub(crate) type Getter<R> = fn(&R) -> Option<Value>;
+/// Writes a field of a record (`None` clears it).
+pub(crate) type Setter<R> = fn(&mut R, Option<Value>) -> Result<(), Failure>;
+
+/// One field of a record type `R`.
+pub(crate) struct FieldDef<R: 'static> {
+    pub(crate) id: onshi_field,
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) get: Getter<R>,
+    pub(crate) set: Option<Setter<R>>,
+}
+
+/// `field!(ID, "json_name", Record, field: Type)` for `Option<Type>` fields, and
+/// `field!(ID, "json_name", Record, outer.field: Type)` for fields of an optional sub-record
+/// (created on first write, dropped again when it becomes empty).
+macro_rules! field {
+    ($id:ident, $name:literal, $R:ty, $f:ident : $T:ty) => {
+        FieldDef::<$R> {
+            id: $id,
+            name: $name,
+            kind: <$T as FieldValue>::KIND,
+            get: |r: &$R| r.$f.as_ref().map(FieldValue::to_value),
+            set: Some(|r: &mut $R, v: Option<Value>| {
+                r.$f = v.map(<$T as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        }
+    };
+    ($id:ident, $name:literal, $R:ty, $outer:ident . $f:ident : $T:ty) => {
+        FieldDef::<$R> {
+            id: $id,
+            name: $name,
+            kind: <$T as FieldValue>::KIND,
+            get: |r: &$R| {
+                r.$outer
+                    .as_ref()
+                    .and_then(|o| o.$f.as_ref())
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut $R, v: Option<Value>| {
+                let v = v.map(<$T as FieldValue>::from_value).transpose()?;
+                if v.is_none() && r.$outer.is_none() {
+                    return Ok(());
+                }
+                let o = r.$outer.get_or_insert_with(Default::default);
+                o.$f = v;
+                if *o == Default::default() {
+                    r.$outer = None;
+                }
+                Ok(())
+            }),
+        }
+    };
+}
+
+/// `positional!(ID, "json_name", Record, vec_field, index)` for the numbered slots of a
+/// `Vec<Personal<String>>` (傷病名1–3, 備考1–3). Writing past the end pads with empty
+/// strings; clearing the last slot shortens the list.
+macro_rules! positional {
+    ($id:ident, $name:literal, $R:ty, $f:ident, $i:literal) => {
+        FieldDef::<$R> {
+            id: $id,
+            name: $name,
+            kind: kind(ONSHI_VALUE_TYPE_TEXT),
+            get: |r: &$R| r.$f.get($i).map(|s| Value::Text(s.expose().clone())),
+            set: Some(|r: &mut $R, v: Option<Value>| {
+                set_slot(&mut r.$f, $i, v.map(String::from_value).transpose()?);
+                Ok(())
+            }),
+        }
+    };
+}
+
+fn set_slot(v: &mut Vec<Personal<String>>, i: usize, value: Option<String>) {
+    match value {
+        Some(s) => {
+            while v.len() <= i {
+                v.push(Personal::new(String::new()));
+            }
+            v[i] = Personal::new(s);
+        }
+        None if i + 1 == v.len() => {
+            v.pop();
+            while v.last().is_some_and(|s| s.is_empty()) {
+                v.pop();
+            }
+        }
+        None if i < v.len() => v[i] = Personal::new(String::new()),
+        None => {}
+    }
+}
+
+/// 被保険者証区分 (code; `A1` = 医療扶助).
+pub const ONSHI_FIELD_INSURED_CARD_CLASSIFICATION: onshi_field = 1;
+/// 保険者番号 (id; 医療扶助: 公費負担者番号).
+pub const ONSHI_FIELD_INSURER_NUMBER: onshi_field = 2;
+/// 被保険者証記号 (id).
+pub const ONSHI_FIELD_INSURED_CARD_SYMBOL: onshi_field = 3;
+/// 被保険者証番号 (id; 医療扶助: 受給者番号).
+pub const ONSHI_FIELD_INSURED_IDENTIFICATION_NUMBER: onshi_field = 4;
+/// 枝番 (id).
+pub const ONSHI_FIELD_INSURED_BRANCH_NUMBER: onshi_field = 5;
+/// 本人・家族 (code).
+pub const ONSHI_FIELD_PERSONAL_FAMILY_CLASSIFICATION: onshi_field = 6;
+/// 被保険者氏名（世帯主氏名） (text).
+pub const ONSHI_FIELD_INSURED_NAME: onshi_field = 7;
+/// 氏名 (text; family and given name separated by U+3000).
+pub const ONSHI_FIELD_NAME: onshi_field = 8;
+/// 氏名（その他） (text).
+pub const ONSHI_FIELD_NAME_OF_OTHER: onshi_field = 9;
+/// 氏名カナ (text).
+pub const ONSHI_FIELD_NAME_KANA: onshi_field = 10;
+/// 氏名カナ（その他） (text).
+pub const ONSHI_FIELD_NAME_OF_OTHER_KANA: onshi_field = 11;
+/// 性別1 (code).
+pub const ONSHI_FIELD_SEX1: onshi_field = 12;
+/// 性別2 (code).
+pub const ONSHI_FIELD_SEX2: onshi_field = 13;
+/// 生年月日 (date).
+pub const ONSHI_FIELD_BIRTHDATE: onshi_field = 14;
+/// 住所 (text).
+pub const ONSHI_FIELD_ADDRESS: onshi_field = 15;
+/// 郵便番号 (text).
+pub const ONSHI_FIELD_POST_NUMBER: onshi_field = 16;
+/// 資格取得年月日 (date).
+pub const ONSHI_FIELD_QUALIFICATION_DATE: onshi_field = 17;
+/// 資格喪失年月日 (date).
+pub const ONSHI_FIELD_DISQUALIFICATION_DATE: onshi_field = 18;
+/// 交付年月日 (date).
+pub const ONSHI_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE: onshi_field = 19;
+/// 有効開始年月日 (date).
+pub const ONSHI_FIELD_INSURED_CARD_VALID_DATE: onshi_field = 20;
+/// 有効終了年月日 (date).
+pub const ONSHI_FIELD_INSURED_CARD_EXPIRATION_DATE: onshi_field = 21;
+/// 一部負担金割合 (ratio).
+pub const ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO: onshi_field = 22;
+/// 未就学区分 (code).
+pub const ONSHI_FIELD_PRESCHOOL_CLASSIFICATION: onshi_field = 23;
+/// 資格喪失事由 (code).
+pub const ONSHI_FIELD_REASON_OF_LOSS: onshi_field = 24;
+/// 保険者名称 (text).
+pub const ONSHI_FIELD_INSURER_NAME: onshi_field = 25;
+/// 高齢受給者証 交付年月日 (date).
+pub const ONSHI_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE: onshi_field = 26;
+/// 高齢受給者証 有効開始年月日 (date).
+pub const ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE: onshi_field = 27;
+/// 高齢受給者証 有効終了年月日 (date).
+pub const ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE: onshi_field = 28;
+/// 高齢受給者証 一部負担金割合 (ratio).
+pub const ONSHI_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO: onshi_field = 29;
+/// 限度額適用認定証 提供同意 (code).
+pub const ONSHI_FIELD_LIMIT_CONSENT_FLAG: onshi_field = 30;
+/// 限度額適用認定証 提供同意日時 (date-time).
+pub const ONSHI_FIELD_LIMIT_CONSENT_TIME: onshi_field = 31;
+/// 限度額適用認定証区分 (code).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION: onshi_field = 32;
+/// 限度額 適用区分 (code).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG: onshi_field = 33;
+/// 限度額適用認定証 交付年月日 (date).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CERTIFICATE_DATE: onshi_field = 34;
+/// 限度額適用認定証 有効開始年月日 (date).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_START_DATE: onshi_field = 35;
+/// 限度額適用認定証 有効終了年月日 (date).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_END_DATE: onshi_field = 36;
+/// 限度額適用認定証 長期入院該当年月日 (date).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_LONG_TERM_DATE: onshi_field = 37;
+/// 特定疾病療養受療証 提供同意 (code).
+pub const ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_FLAG: onshi_field = 38;
+/// 特定疾病療養受療証 提供同意日時 (date-time).
+pub const ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME: onshi_field = 39;
+/// 照会番号 (text).
+pub const ONSHI_FIELD_REFERENCE_NUMBER: onshi_field = 40;
+/// 任意の識別子 (text).
+pub const ONSHI_FIELD_ARBITRARY_IDENTIFIER: onshi_field = 41;
+/// 処方箋発行形態 (code).
+pub const ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT: onshi_field = 42;
+/// LimitApplicationCertificateChanged (text).
+pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED: onshi_field = 43;
+
+/// 特定疾病 疾病区分 (code).
+pub const ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY: onshi_field = 101;
+/// 特定疾病 交付年月日 (date).
+pub const ONSHI_FIELD_SPECIFIC_DISEASE_CERTIFICATE_DATE: onshi_field = 102;
+/// 特定疾病 有効開始年月日 (date).
+pub const ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE: onshi_field = 103;
+/// 特定疾病 有効終了年月日 (date).
+pub const ONSHI_FIELD_SPECIFIC_DISEASE_VALID_END_DATE: onshi_field = 104;
+/// 特定疾病 自己負担限度額 (integer, yen per month).
+pub const ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY: onshi_field = 105;
+
+/// 医療券・調剤券別 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE: onshi_field = 201;
+/// 有効開始日 (date).
+pub const ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE: onshi_field = 202;
+/// 有効終了日 (date).
+pub const ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE: onshi_field = 203;
+/// 交付番号 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER: onshi_field = 204;
+/// 診療年月 (text, `yyyyMM`).
+pub const ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH: onshi_field = 205;
+/// 指定医療機関コード (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE: onshi_field = 206;
+/// 指定医療機関確認フラグ (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG: onshi_field = 207;
+/// 指定医療機関名称 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME: onshi_field = 208;
+/// 処方箋発行医療機関コード (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_CODE: onshi_field =
+    209;
+/// 処方箋発行医療機関名称 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_NAME: onshi_field =
+    210;
+/// 傷病名1 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1: onshi_field = 211;
+/// 傷病名2 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2: onshi_field = 212;
+/// 傷病名3 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3: onshi_field = 213;
+/// 診療別 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE: onshi_field = 214;
+/// 本人支払額 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT: onshi_field = 215;
+/// 地区担当員名 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME: onshi_field = 216;
+/// 取扱担当者名 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME: onshi_field = 217;
+/// 単独・併用別 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE: onshi_field = 218;
+/// 社会保険状況 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE: onshi_field = 219;
+/// 社会保険状況の整合性 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG: onshi_field = 220;
+/// 感染症法37条の2 該当状況 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION: onshi_field = 221;
+/// 後期高齢 該当状況 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE: onshi_field = 222;
+/// 都道府県費 該当状況 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES: onshi_field = 223;
+/// 備考1 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1: onshi_field = 224;
+/// 備考2 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_2: onshi_field = 225;
+/// 備考3 (text).
+pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3: onshi_field = 226;
+
+/// Which consent the item is: its XML prefix (`"PharmacistsInfo"` …; text, read-only).
+pub const ONSHI_FIELD_CONSENT_KIND: onshi_field = 301;
+/// 同意フラグ (code).
+pub const ONSHI_FIELD_CONSENT_FLAG: onshi_field = 302;
+/// 同意日時 (date-time).
+pub const ONSHI_FIELD_CONSENT_TIME: onshi_field = 303;
+/// 閲覧有効期限 (date-time).
+pub const ONSHI_FIELD_CONSENT_AVAILABLE_TIME: onshi_field = 304;
+
+type Q = Qualification;
+
+pub(crate) static QUALIFICATION_FIELDS: &[FieldDef<Q>] = &[
+    field!(ONSHI_FIELD_INSURED_CARD_CLASSIFICATION, "insured_card_classification", Q, insured_card_classification: InsuredCardClassification),
+    field!(ONSHI_FIELD_INSURER_NUMBER, "insurer_number", Q, insurer_number: ids::InsurerNumber),
+    field!(ONSHI_FIELD_INSURED_CARD_SYMBOL, "insured_card_symbol", Q, insured_card_symbol: ids::CardSymbol),
+    field!(ONSHI_FIELD_INSURED_IDENTIFICATION_NUMBER, "insured_identification_number", Q, insured_identification_number: ids::CardNumber),
+    field!(ONSHI_FIELD_INSURED_BRANCH_NUMBER, "insured_branch_number", Q, insured_branch_number: ids::BranchNumber),
+    field!(ONSHI_FIELD_PERSONAL_FAMILY_CLASSIFICATION, "personal_family_classification", Q, personal_family_classification: PersonalFamilyClassification),
+    field!(ONSHI_FIELD_INSURED_NAME, "insured_name", Q, insured_name: Personal<String>),
+    field!(ONSHI_FIELD_NAME, "name", Q, name: Personal<String>),
+    field!(ONSHI_FIELD_NAME_OF_OTHER, "name_of_other", Q, name_of_other: Personal<String>),
+    field!(ONSHI_FIELD_NAME_KANA, "name_kana", Q, name_kana: Personal<String>),
+    field!(ONSHI_FIELD_NAME_OF_OTHER_KANA, "name_of_other_kana", Q, name_of_other_kana: Personal<String>),
+    field!(ONSHI_FIELD_SEX1, "sex1", Q, sex1: Sex),
+    field!(ONSHI_FIELD_SEX2, "sex2", Q, sex2: Sex),
+    field!(ONSHI_FIELD_BIRTHDATE, "birthdate", Q, birthdate: Personal<NaiveDate>),
+    field!(ONSHI_FIELD_ADDRESS, "address", Q, address: Personal<String>),
+    field!(ONSHI_FIELD_POST_NUMBER, "post_number", Q, post_number: Personal<String>),
+    field!(ONSHI_FIELD_QUALIFICATION_DATE, "qualification_date", Q, qualification_date: NaiveDate),
+    field!(ONSHI_FIELD_DISQUALIFICATION_DATE, "disqualification_date", Q, disqualification_date: NaiveDate),
+    field!(ONSHI_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE, "insured_certificate_issuance_date", Q, insured_certificate_issuance_date: NaiveDate),
+    field!(ONSHI_FIELD_INSURED_CARD_VALID_DATE, "insured_card_valid_date", Q, insured_card_valid_date: NaiveDate),
+    field!(ONSHI_FIELD_INSURED_CARD_EXPIRATION_DATE, "insured_card_expiration_date", Q, insured_card_expiration_date: NaiveDate),
+    field!(ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, "insured_partial_contribution_ratio", Q, insured_partial_contribution_ratio: Ratio),
+    field!(ONSHI_FIELD_PRESCHOOL_CLASSIFICATION, "preschool_classification", Q, preschool_classification: PreschoolClassification),
+    field!(ONSHI_FIELD_REASON_OF_LOSS, "reason_of_loss", Q, reason_of_loss: ReasonOfLoss),
+    field!(ONSHI_FIELD_INSURER_NAME, "insurer_name", Q, insurer_name: String),
+    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE, "elderly_recipient.certificate_date", Q, elderly_recipient.certificate_date: NaiveDate),
+    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE, "elderly_recipient.valid_start_date", Q, elderly_recipient.valid_start_date: NaiveDate),
+    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE, "elderly_recipient.valid_end_date", Q, elderly_recipient.valid_end_date: NaiveDate),
+    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO, "elderly_recipient.contribution_ratio", Q, elderly_recipient.contribution_ratio: Ratio),
+    field!(ONSHI_FIELD_LIMIT_CONSENT_FLAG, "limit_consent_flag", Q, limit_consent_flag: LimitConsentFlag),
+    field!(ONSHI_FIELD_LIMIT_CONSENT_TIME, "limit_consent_time", Q, limit_consent_time: NaiveDateTime),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION, "limit_certificate.classification", Q, limit_certificate.classification: LimitCertificateClassification),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG, "limit_certificate.classification_flag", Q, limit_certificate.classification_flag: LimitClassificationFlag),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CERTIFICATE_DATE, "limit_certificate.certificate_date", Q, limit_certificate.certificate_date: NaiveDate),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_START_DATE, "limit_certificate.valid_start_date", Q, limit_certificate.valid_start_date: NaiveDate),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_END_DATE, "limit_certificate.valid_end_date", Q, limit_certificate.valid_end_date: NaiveDate),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_LONG_TERM_DATE, "limit_certificate.long_term_date", Q, limit_certificate.long_term_date: NaiveDate),
+    field!(ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_FLAG, "specific_diseases_consent_flag", Q, specific_diseases_consent_flag: ConsentFlag),
+    field!(ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME, "specific_diseases_consent_time", Q, specific_diseases_consent_time: NaiveDateTime),
+    field!(ONSHI_FIELD_REFERENCE_NUMBER, "reference_number", Q, reference_number: Personal<String>),
+    field!(ONSHI_FIELD_ARBITRARY_IDENTIFIER, "arbitrary_identifier", Q, arbitrary_identifier: String),
+    field!(ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT, "prescription_issue_select", Q, prescription_issue_select: PrescriptionIssueSelect),
+    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED, "limit_certificate_changed", Q, limit_certificate_changed: String),
+];
+
+type SD = SpecificDisease;
+
+pub(crate) static SPECIFIC_DISEASE_FIELDS: &[FieldDef<SD>] = &[
+    field!(ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY, "specific_diseases[].category", SD, category: SpecificDiseaseCategory),
+    field!(ONSHI_FIELD_SPECIFIC_DISEASE_CERTIFICATE_DATE, "specific_diseases[].certificate_date", SD, certificate_date: NaiveDate),
+    field!(ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE, "specific_diseases[].valid_start_date", SD, valid_start_date: NaiveDate),
+    field!(ONSHI_FIELD_SPECIFIC_DISEASE_VALID_END_DATE, "specific_diseases[].valid_end_date", SD, valid_end_date: NaiveDate),
+    field!(ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY, "specific_diseases[].self_pay", SD, self_pay: u32),
+];
+
+type MT = MedicalTicket;
+
+pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MT>] = &[
+    field!(ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE, "medical_tickets[].ticket_type", MT, ticket_type: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE, "medical_tickets[].valid_date", MT, valid_date: NaiveDate),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE, "medical_tickets[].expiration_date", MT, expiration_date: NaiveDate),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER, "medical_tickets[].issue_number", MT, issue_number: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH, "medical_tickets[].medical_treatment_month", MT, medical_treatment_month: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE, "medical_tickets[].designated_medical_institution_code", MT, designated_medical_institution_code: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG, "medical_tickets[].designated_medical_institution_flag", MT, designated_medical_institution_flag: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME, "medical_tickets[].designated_medical_institution_name", MT, designated_medical_institution_name: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_CODE, "medical_tickets[].prescription_issuer_medical_institution_code", MT, prescription_issuer_medical_institution_code: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_NAME, "medical_tickets[].prescription_issuer_medical_institution_name", MT, prescription_issuer_medical_institution_name: String),
+    positional!(
+        ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1,
+        "medical_tickets[].injury_names[0]",
+        MT,
+        injury_names,
+        0
+    ),
+    positional!(
+        ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2,
+        "medical_tickets[].injury_names[1]",
+        MT,
+        injury_names,
+        1
+    ),
+    positional!(
+        ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3,
+        "medical_tickets[].injury_names[2]",
+        MT,
+        injury_names,
+        2
+    ),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE, "medical_tickets[].medical_treatment_type", MT, medical_treatment_type: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT, "medical_tickets[].self_pay_amount", MT, self_pay_amount: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME, "medical_tickets[].district_contact_name", MT, district_contact_name: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME, "medical_tickets[].handling_contact_name", MT, handling_contact_name: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE, "medical_tickets[].single_or_combined_use", MT, single_or_combined_use: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE, "medical_tickets[].status_of_social_insurance", MT, status_of_social_insurance: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG, "medical_tickets[].consistency_flag", MT, consistency_flag: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION, "medical_tickets[].status_of_infection", MT, status_of_infection: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE, "medical_tickets[].status_of_elderly_medical_care", MT, status_of_elderly_medical_care: String),
+    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES, "medical_tickets[].status_of_prefectural_expenses", MT, status_of_prefectural_expenses: String),
+    positional!(
+        ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1,
+        "medical_tickets[].remarks[0]",
+        MT,
+        remarks,
+        0
+    ),
+    positional!(
+        ONSHI_FIELD_MEDICAL_TICKET_REMARKS_2,
+        "medical_tickets[].remarks[1]",
+        MT,
+        remarks,
+        1
+    ),
+    positional!(
+        ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3,
+        "medical_tickets[].remarks[2]",
+        MT,
+        remarks,
+        2
+    ),
+];
+
+pub(crate) static CONSENT_FIELDS: &[FieldDef<Consent>] = &[
+    // The kind is the item's position, not a field of `Consent`: `item_get` answers it.
+    FieldDef {
+        id: ONSHI_FIELD_CONSENT_KIND,
+        name: "consents.<kind>",
+        kind: kind(ONSHI_VALUE_TYPE_TEXT),
+        get: |_| None,
+        set: None,
+    },
+    field!(ONSHI_FIELD_CONSENT_FLAG, "consents.<kind>.flag", Consent, flag: ConsentFlag),
+    field!(ONSHI_FIELD_CONSENT_TIME, "consents.<kind>.time", Consent, time: NaiveDateTime),
+    field!(ONSHI_FIELD_CONSENT_AVAILABLE_TIME, "consents.<kind>.available_time", Consent, available_time: NaiveDateTime),
+];
+
+/// What is known about a field id, whatever record it belongs to.
+pub(crate) struct Meta {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) list: onshi_list,
+}
+
+fn meta_in<R>(defs: &'static [FieldDef<R>], id: onshi_field, list: onshi_list) -> Option<Meta> {
+    defs.iter().find(|d| d.id == id).map(|d| Meta {
+        name: d.name,
+        kind: d.kind,
+        list,
+    })
+}
+
+/// Looks a field id up in every table.
+pub(crate) fn meta(id: onshi_field) -> Result<Meta, Failure> {
+    meta_in(QUALIFICATION_FIELDS, id, ONSHI_LIST_NONE)
+        .or_else(|| meta_in(SPECIFIC_DISEASE_FIELDS, id, ONSHI_LIST_SPECIFIC_DISEASES))
+        .or_else(|| meta_in(MEDICAL_TICKET_FIELDS, id, ONSHI_LIST_MEDICAL_TICKETS))
+        .or_else(|| meta_in(CONSENT_FIELDS, id, ONSHI_LIST_CONSENTS))
+        .ok_or_else(|| Failure::new(ONSHI_INVALID_ARGUMENT, format!("unknown field {id}")))
+}
+
+/// Finds `id` in the table of the record or list being addressed.
+pub(crate) fn find<R>(
+    defs: &'static [FieldDef<R>],
+    id: onshi_field,
+) -> Result<&'static FieldDef<R>, Failure> {
+    if let Some(d) = defs.iter().find(|d| d.id == id) {
+        return Ok(d);
+    }
+    let m = meta(id)?;
+    Err(Failure::new(
+        ONSHI_TYPE_MISMATCH,
+        format!("field {id} ({}) does not belong here", m.name),
+    ))
+}
+
+/// What a typed accessor can handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    Text,
+    Date,
+    DateTime,
+    U32,
+}
+
+/// Checks that a typed accessor fits the field.
+pub(crate) fn check_want(kind: Kind, want: Want) -> Result<(), Failure> {
+    let ok = match want {
+        Want::Text => true,
+        Want::Date => kind.ty == ONSHI_VALUE_TYPE_DATE,
+        Want::DateTime => kind.ty == ONSHI_VALUE_TYPE_DATETIME,
+        Want::U32 => matches!(kind.ty, ONSHI_VALUE_TYPE_INTEGER | ONSHI_VALUE_TYPE_RATIO),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            ONSHI_TYPE_MISMATCH,
+            format!("this accessor cannot be used for value type {}", kind.ty),
+        ))
+    }
+}
+
+/// Where a field is read or written: the record itself or an item of one of its lists.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Target {
+    Record,
+    Item(onshi_list, usize),
+}
+
+fn unknown_list(list: onshi_list) -> Failure {
+    Failure::new(ONSHI_INVALID_ARGUMENT, format!("unknown list {list}"))
+}
+
+fn out_of_range(index: usize, len: usize) -> Failure {
+    Failure::new(
+        ONSHI_OUT_OF_RANGE,
+        format!("index {index} is past the end of a list of {len}"),
+    )
+}
+
+fn item<T>(v: &[T], i: usize) -> Result<&T, Failure> {
+    v.get(i).ok_or_else(|| out_of_range(i, v.len()))
+}
+
+fn item_mut<T>(v: &mut [T], i: usize) -> Result<&mut T, Failure> {
+    let len = v.len();
+    v.get_mut(i).ok_or_else(|| out_of_range(i, len))
+}
+
+/// Reads a field: its kind and value (`None` when absent).
+pub(crate) fn get(
+    q: &Qualification,
+    t: Target,
+    id: onshi_field,
+) -> Result<(Kind, Option<Value>), Failure> {
+    fn read<R>(
+        defs: &'static [FieldDef<R>],
+        r: &R,
+        id: onshi_field,
+    ) -> Result<(Kind, Option<Value>), Failure> {
+        let d = find(defs, id)?;
+        Ok((d.kind, (d.get)(r)))
+    }
+    match t {
+        Target::Record => read(QUALIFICATION_FIELDS, q, id),
+        Target::Item(ONSHI_LIST_SPECIFIC_DISEASES, i) => {
+            let d = find(SPECIFIC_DISEASE_FIELDS, id)?;
+            Ok((d.kind, (d.get)(item(&q.specific_diseases, i)?)))
+        }
+        Target::Item(ONSHI_LIST_MEDICAL_TICKETS, i) => {
+            let d = find(MEDICAL_TICKET_FIELDS, id)?;
+            Ok((d.kind, (d.get)(item(&q.medical_tickets, i)?)))
+        }
+        Target::Item(ONSHI_LIST_CONSENTS, i) => {
+            let d = find(CONSENT_FIELDS, id)?;
+            let entries = q.consents.entries();
+            let (prefix, c) = item(&entries, i)?;
+            if id == ONSHI_FIELD_CONSENT_KIND {
+                return Ok((d.kind, Some(Value::Text(prefix.to_string()))));
+            }
+            Ok((d.kind, (d.get)(c)))
+        }
+        Target::Item(list, _) => Err(unknown_list(list)),
+    }
+}
+
+fn write<R>(d: &FieldDef<R>, r: &mut R, v: Option<Value>) -> Result<(), Failure> {
+    let set = d
+        .set
+        .ok_or_else(|| Failure::new(ONSHI_READ_ONLY, format!("field {} is read-only", d.name)))?;
+    set(r, v)
+}
+
+/// Writes a field (`None` clears it), after checking the accessor fits.
+pub(crate) fn set(
+    q: &mut Qualification,
+    t: Target,
+    id: onshi_field,
+    want: Want,
+    v: Option<Value>,
+) -> Result<(), Failure> {
+    match t {
+        Target::Record => {
+            let d = find(QUALIFICATION_FIELDS, id)?;
+            check_want(d.kind, want)?;
+            write(d, q, v)
+        }
+        Target::Item(ONSHI_LIST_SPECIFIC_DISEASES, i) => {
+            let d = find(SPECIFIC_DISEASE_FIELDS, id)?;
+            check_want(d.kind, want)?;
+            write(d, item_mut(&mut q.specific_diseases, i)?, v)
+        }
+        Target::Item(ONSHI_LIST_MEDICAL_TICKETS, i) => {
+            let d = find(MEDICAL_TICKET_FIELDS, id)?;
+            check_want(d.kind, want)?;
+            write(d, item_mut(&mut q.medical_tickets, i)?, v)
+        }
+        Target::Item(ONSHI_LIST_CONSENTS, i) => {
+            let d = find(CONSENT_FIELDS, id)?;
+            check_want(d.kind, want)?;
+            let (prefix, len) = {
+                let entries = q.consents.entries();
+                (item(&entries, i)?.0, entries.len())
+            };
+            let c = q
+                .consents
+                .by_prefix_mut(prefix)
+                .ok_or_else(|| out_of_range(i, len))?;
+            write(d, c, v)
+        }
+        Target::Item(list, _) => Err(unknown_list(list)),
+    }
+}
+
+/// The number of items of a list.
+pub(crate) fn count(q: &Qualification, list: onshi_list) -> Result<usize, Failure> {
+    match list {
+        ONSHI_LIST_SPECIFIC_DISEASES => Ok(q.specific_diseases.len()),
+        ONSHI_LIST_MEDICAL_TICKETS => Ok(q.medical_tickets.len()),
+        ONSHI_LIST_CONSENTS => Ok(q.consents.entries().len()),
+        _ => Err(unknown_list(list)),
+    }
+}
+
+fn fixed() -> Failure {
+    Failure::new(
+        ONSHI_READ_ONLY,
+        "the consents list has a fixed set of items",
+    )
+}
+
+/// Appends an empty item; returns its index.
+pub(crate) fn add(q: &mut Qualification, list: onshi_list) -> Result<usize, Failure> {
+    fn push<T: Default>(v: &mut Vec<T>) -> usize {
+        v.push(T::default());
+        v.len() - 1
+    }
+    match list {
+        ONSHI_LIST_SPECIFIC_DISEASES => Ok(push(&mut q.specific_diseases)),
+        ONSHI_LIST_MEDICAL_TICKETS => Ok(push(&mut q.medical_tickets)),
+        ONSHI_LIST_CONSENTS => Err(fixed()),
+        _ => Err(unknown_list(list)),
+    }
+}
+
+/// Removes an item; later items move down by one.
+pub(crate) fn remove(q: &mut Qualification, list: onshi_list, i: usize) -> Result<(), Failure> {
+    fn take<T>(v: &mut Vec<T>, i: usize) -> Result<(), Failure> {
+        item(v, i)?;
+        v.remove(i);
+        Ok(())
+    }
+    match list {
+        ONSHI_LIST_SPECIFIC_DISEASES => take(&mut q.specific_diseases, i),
+        ONSHI_LIST_MEDICAL_TICKETS => take(&mut q.medical_tickets, i),
+        ONSHI_LIST_CONSENTS => Err(fixed()),
+        _ => Err(unknown_list(list)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_in_their_ranges() {
+        let mut all = Vec::new();
+        for d in QUALIFICATION_FIELDS {
+            assert!((1..100).contains(&d.id), "{}", d.name);
+            all.push(d.id);
+        }
+        for d in SPECIFIC_DISEASE_FIELDS {
+            assert!((101..200).contains(&d.id), "{}", d.name);
+            all.push(d.id);
+        }
+        for d in MEDICAL_TICKET_FIELDS {
+            assert!((201..300).contains(&d.id), "{}", d.name);
+            all.push(d.id);
+        }
+        for d in CONSENT_FIELDS {
+            assert!((301..400).contains(&d.id), "{}", d.name);
+            all.push(d.id);
+        }
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), n, "duplicate field id");
+    }
+
+    #[test]
+    fn every_record_field_round_trips_as_text() {
+        // One valid text per value type; every field must store and return it.
+        for d in QUALIFICATION_FIELDS {
+            let text = match d.kind.ty {
+                ONSHI_VALUE_TYPE_DATE => "2024-04-01",
+                ONSHI_VALUE_TYPE_DATETIME => "2024-04-01T09:30:00",
+                ONSHI_VALUE_TYPE_RATIO => "30",
+                ONSHI_VALUE_TYPE_ID if d.id == ONSHI_FIELD_INSURED_BRANCH_NUMBER => "01",
+                ONSHI_VALUE_TYPE_ID => "138057",
+                ONSHI_VALUE_TYPE_CODE => "1",
+                _ => "見本　花子",
+            };
+            let mut q = Qualification::default();
+            set(
+                &mut q,
+                Target::Record,
+                d.id,
+                Want::Text,
+                Some(Value::Text(text.into())),
+            )
+            .unwrap();
+            let (_, v) = get(&q, Target::Record, d.id).unwrap();
+            assert_eq!(v.unwrap().to_text(), text, "{}", d.name);
+            // And through JSON, the documented schema.
+            let back = Qualification::from_json(&q.to_json()).unwrap();
+            assert_eq!(back, q, "{}", d.name);
+            set(&mut q, Target::Record, d.id, Want::Text, None).unwrap();
+            assert_eq!(q, Qualification::default(), "{} clears", d.name);
+        }
+    }
+
+    #[test]
+    fn positional_slots_pad_and_shrink() {
+        let mut v = Vec::new();
+        set_slot(&mut v, 2, Some("c".into()));
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[0].as_str(), "");
+        set_slot(&mut v, 2, None);
+        assert!(v.is_empty(), "trailing empty slots are dropped");
+    }
+
+    #[test]
+    fn wrong_list_and_wrong_accessor_are_reported() {
+        let mut q = Qualification::default();
+        let e = get(&q, Target::Record, ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY).unwrap_err();
+        assert_eq!(e.status, ONSHI_TYPE_MISMATCH);
+        let e = get(&q, Target::Record, 9999).unwrap_err();
+        assert_eq!(e.status, ONSHI_INVALID_ARGUMENT);
+        let e = set(&mut q, Target::Record, ONSHI_FIELD_NAME, Want::Date, None).unwrap_err();
+        assert_eq!(e.status, ONSHI_TYPE_MISMATCH);
+        let e = get(
+            &q,
+            Target::Item(ONSHI_LIST_SPECIFIC_DISEASES, 0),
+            ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY,
+        )
+        .unwrap_err();
+        assert_eq!(e.status, ONSHI_OUT_OF_RANGE);
+        let e = set(
+            &mut q,
+            Target::Item(ONSHI_LIST_CONSENTS, 0),
+            ONSHI_FIELD_CONSENT_KIND,
+            Want::Text,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.status, ONSHI_READ_ONLY);
+    }
+}
+
+/// A calendar date crossing the C ABI.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct onshi_date {
+    /// Year (e.g. 2024).
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+}
+
+/// A date and time (local time of the terminal, no time zone) crossing the C ABI.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct onshi_datetime {
+    /// Year (e.g. 2024).
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+    /// Hour, 0–23.
+    pub hour: u32,
+    /// Minute, 0–59.
+    pub minute: u32,
+    /// Second, 0–59.
+    pub second: u32,
+}
+
+impl onshi_date {
+    pub(crate) fn from_naive(d: NaiveDate) -> onshi_date {
+        use chrono::Datelike;
+        onshi_date {
+            year: d.year(),
+            month: d.month(),
+            day: d.day(),
+        }
+    }
+
+    pub(crate) fn to_naive(self) -> Result<NaiveDate, Failure> {
+        NaiveDate::from_ymd_opt(self.year, self.month, self.day)
+            .ok_or_else(|| Failure::new(ONSHI_INVALID_VALUE, "onshi_date is not a calendar date"))
+    }
+}
+
+impl onshi_datetime {
+    pub(crate) fn from_naive(t: NaiveDateTime) -> onshi_datetime {
+        use chrono::{Datelike, Timelike};
+        onshi_datetime {
+            year: t.year(),
+            month: t.month(),
+            day: t.day(),
+            hour: t.hour(),
+            minute: t.minute(),
+            second: t.second(),
+        }
+    }
+
+    pub(crate) fn to_naive(self) -> Result<NaiveDateTime, Failure> {
+        NaiveDate::from_ymd_opt(self.year, self.month, self.day)
+            .and_then(|d| d.and_hms_opt(self.hour, self.minute, self.second))
+            .ok_or_else(|| {
+                Failure::new(
+                    ONSHI_INVALID_VALUE,
+                    "onshi_datetime is not a valid date and time",
+                )
+            })
+    }
+}

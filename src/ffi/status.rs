@@ -1,0 +1,472 @@
+//! `onshi_status`: the one status-code contract of the C ABI.
+//!
+//! A status is a plain `uint32_t` with `#define`d values rather than a C enum: the library's
+//! own error codes ([`crate::Error::code`]) travel through it unchanged, and a Rust enum must
+//! never receive a number it does not list. `ONSHI_OK` is 0, so `if (status)` means failure.
+//! Numbers are never reused; retired ones stay reserved.
+//!
+//! | range | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 100–199 | identifiers and check digits |
+//! | 200–299 | terminal XML files |
+//! | 300–399 | diff and history |
+//! | 400–499 | terminal client and emulator |
+//! | 500–599 | card reader |
+//! | 600–699 | misuse of the C ABI (this module) |
+//! | 700–799 | JSON records and I/O |
+
+use crate::ids::IdError;
+
+/// The status every fallible function of the C ABI returns: `ONSHI_OK` (0) or an error code.
+#[allow(non_camel_case_types)]
+pub type onshi_status = u32;
+
+/// Success.
+pub const ONSHI_OK: onshi_status = 0;
+
+/// 保険者番号 or another identifier is empty (nothing but spaces).
+pub const ONSHI_ID_EMPTY: onshi_status = 100;
+/// An identifier holds a character that is not allowed.
+pub const ONSHI_ID_NOT_DIGIT: onshi_status = 101;
+/// An identifier has the wrong number of digits.
+pub const ONSHI_ID_LENGTH: onshi_status = 102;
+/// The check digit (検証番号) does not match.
+pub const ONSHI_ID_CHECK_DIGIT: onshi_status = 103;
+/// The prefecture digits are not 01–47.
+pub const ONSHI_ID_PREFECTURE: onshi_status = 104;
+/// An identifier is longer than the interface allows.
+pub const ONSHI_ID_TOO_LONG: onshi_status = 105;
+
+/// A file name is not a plain file name (path separator, `..`, too long …).
+pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
+/// A file name is not a terminal interface file name.
+pub const ONSHI_XML_FILE_NAME_NOT_INTERFACE: onshi_status = 251;
+
+/// No PC/SC card reader is connected.
+pub const ONSHI_CARD_NO_READER: onshi_status = 500;
+/// The PC/SC service (pcscd, Windows Smart Card) is not running.
+pub const ONSHI_CARD_SERVICE_NOT_RUNNING: onshi_status = 501;
+/// The card reader was unplugged while in use.
+pub const ONSHI_CARD_READER_UNPLUGGED: onshi_status = 502;
+/// No card is in the reader.
+pub const ONSHI_CARD_NO_CARD: onshi_status = 503;
+/// The card was removed during the operation.
+pub const ONSHI_CARD_REMOVED: onshi_status = 504;
+/// The card is not a My Number card.
+pub const ONSHI_CARD_NOT_MY_NUMBER_CARD: onshi_status = 505;
+/// The PIN was wrong (the message says how many tries are left).
+pub const ONSHI_CARD_WRONG_PIN: onshi_status = 506;
+/// The PIN is locked.
+pub const ONSHI_CARD_PIN_LOCKED: onshi_status = 507;
+/// Only one PIN try is left and the call did not confirm using it.
+pub const ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION: onshi_status = 508;
+/// The card refused a read: the PIN was not verified (69 82).
+pub const ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED: onshi_status = 509;
+/// The card has no such file or application (6A 82).
+pub const ONSHI_CARD_FILE_NOT_FOUND: onshi_status = 510;
+/// The card answered with an unexpected status word.
+pub const ONSHI_CARD_UNEXPECTED_STATUS: onshi_status = 511;
+/// Data from the card is not in the expected format.
+pub const ONSHI_CARD_MALFORMED_DATA: onshi_status = 512;
+/// Waiting for a card or reader event timed out.
+pub const ONSHI_CARD_TIMEOUT: onshi_status = 513;
+/// The wait was cancelled.
+pub const ONSHI_CARD_CANCELLED: onshi_status = 514;
+/// The card does not allow the command now (69 86).
+pub const ONSHI_CARD_COMMAND_NOT_ALLOWED: onshi_status = 515;
+/// The PIN is not 4 digits.
+pub const ONSHI_CARD_INVALID_PIN_FORMAT: onshi_status = 516;
+/// No reader has the given name.
+pub const ONSHI_CARD_UNKNOWN_READER: onshi_status = 517;
+/// Another program holds the card.
+pub const ONSHI_CARD_IN_USE: onshi_status = 518;
+/// The card does not answer.
+pub const ONSHI_CARD_UNRESPONSIVE: onshi_status = 519;
+/// Another PC/SC error.
+pub const ONSHI_CARD_PCSC: onshi_status = 520;
+/// The virtual card (tests) could not be reached.
+pub const ONSHI_CARD_VIRTUAL_CARD_IO: onshi_status = 521;
+
+/// A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
+pub const ONSHI_NULL_PARAMETER: onshi_status = 600;
+/// An input string is not valid UTF-8.
+pub const ONSHI_INVALID_UTF8: onshi_status = 601;
+/// The library failed internally (a Rust panic was caught at the boundary). The handle is
+/// still safe to free; report the message of `_last_error` to the onshi maintainers.
+pub const ONSHI_PANIC: onshi_status = 602;
+/// An index is past the end of a list, or a length is impossibly large.
+pub const ONSHI_OUT_OF_RANGE: onshi_status = 603;
+/// The output buffer is NULL or too small; `*out_len` holds the length needed (excluding the
+/// terminating NUL). Not an error: this is how the size query works.
+pub const ONSHI_BUFFER_TOO_SMALL: onshi_status = 604;
+/// A handle argument is not a live handle of the expected type.
+pub const ONSHI_INVALID_HANDLE: onshi_status = 605;
+/// An enumeration argument (field, list, code table, id kind, mode) has an unknown value.
+pub const ONSHI_INVALID_ARGUMENT: onshi_status = 606;
+/// The field or list item holds no value. Not an error: absent is a normal state of a record.
+pub const ONSHI_NOT_PRESENT: onshi_status = 607;
+/// The accessor does not fit the field (e.g. a date getter on a text field, or a field of
+/// another list).
+pub const ONSHI_TYPE_MISMATCH: onshi_status = 608;
+/// A text value cannot be read as the field's type (a date that does not exist, a ratio above
+/// 100 …).
+pub const ONSHI_INVALID_VALUE: onshi_status = 609;
+/// The field or list cannot be changed through this call.
+pub const ONSHI_READ_ONLY: onshi_status = 610;
+
+/// A JSON record could not be read.
+pub const ONSHI_JSON: onshi_status = 700;
+/// A file-system operation failed.
+pub const ONSHI_IO: onshi_status = 701;
+
+/// The status of an identifier error (the library's own code).
+pub(crate) fn of_id_error(e: &IdError) -> onshi_status {
+    e.code()
+}
+
+/// Every named status with its symbolic name and a short description, in number order.
+pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
+    (ONSHI_OK, "ONSHI_OK", "success"),
+    (ONSHI_ID_EMPTY, "ONSHI_ID_EMPTY", "identifier is empty"),
+    (
+        ONSHI_ID_NOT_DIGIT,
+        "ONSHI_ID_NOT_DIGIT",
+        "identifier holds a character that is not allowed",
+    ),
+    (
+        ONSHI_ID_LENGTH,
+        "ONSHI_ID_LENGTH",
+        "identifier has the wrong number of digits",
+    ),
+    (
+        ONSHI_ID_CHECK_DIGIT,
+        "ONSHI_ID_CHECK_DIGIT",
+        "check digit (検証番号) does not match",
+    ),
+    (
+        ONSHI_ID_PREFECTURE,
+        "ONSHI_ID_PREFECTURE",
+        "prefecture digits are not 01-47",
+    ),
+    (
+        ONSHI_ID_TOO_LONG,
+        "ONSHI_ID_TOO_LONG",
+        "identifier is longer than allowed",
+    ),
+    (
+        ONSHI_XML_FILE_NAME_UNSAFE,
+        "ONSHI_XML_FILE_NAME_UNSAFE",
+        "a file name is not a plain file name (path separator, .., too long …)",
+    ),
+    (
+        ONSHI_XML_FILE_NAME_NOT_INTERFACE,
+        "ONSHI_XML_FILE_NAME_NOT_INTERFACE",
+        "a file name is not a terminal interface file name",
+    ),
+    (
+        ONSHI_CARD_NO_READER,
+        "ONSHI_CARD_NO_READER",
+        "no PC/SC card reader is connected",
+    ),
+    (
+        ONSHI_CARD_SERVICE_NOT_RUNNING,
+        "ONSHI_CARD_SERVICE_NOT_RUNNING",
+        "the PC/SC service (pcscd, Windows Smart Card) is not running",
+    ),
+    (
+        ONSHI_CARD_READER_UNPLUGGED,
+        "ONSHI_CARD_READER_UNPLUGGED",
+        "the card reader was unplugged while in use",
+    ),
+    (
+        ONSHI_CARD_NO_CARD,
+        "ONSHI_CARD_NO_CARD",
+        "no card is in the reader",
+    ),
+    (
+        ONSHI_CARD_REMOVED,
+        "ONSHI_CARD_REMOVED",
+        "the card was removed during the operation",
+    ),
+    (
+        ONSHI_CARD_NOT_MY_NUMBER_CARD,
+        "ONSHI_CARD_NOT_MY_NUMBER_CARD",
+        "the card is not a My Number card",
+    ),
+    (
+        ONSHI_CARD_WRONG_PIN,
+        "ONSHI_CARD_WRONG_PIN",
+        "the PIN was wrong (the message says how many tries are left)",
+    ),
+    (
+        ONSHI_CARD_PIN_LOCKED,
+        "ONSHI_CARD_PIN_LOCKED",
+        "the PIN is locked",
+    ),
+    (
+        ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
+        "ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION",
+        "only one PIN try is left and the call did not confirm using it",
+    ),
+    (
+        ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED,
+        "ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED",
+        "the card refused a read: the PIN was not verified (69 82)",
+    ),
+    (
+        ONSHI_CARD_FILE_NOT_FOUND,
+        "ONSHI_CARD_FILE_NOT_FOUND",
+        "the card has no such file or application (6A 82)",
+    ),
+    (
+        ONSHI_CARD_UNEXPECTED_STATUS,
+        "ONSHI_CARD_UNEXPECTED_STATUS",
+        "the card answered with an unexpected status word",
+    ),
+    (
+        ONSHI_CARD_MALFORMED_DATA,
+        "ONSHI_CARD_MALFORMED_DATA",
+        "data from the card is not in the expected format",
+    ),
+    (
+        ONSHI_CARD_TIMEOUT,
+        "ONSHI_CARD_TIMEOUT",
+        "waiting for a card or reader event timed out",
+    ),
+    (
+        ONSHI_CARD_CANCELLED,
+        "ONSHI_CARD_CANCELLED",
+        "the wait was cancelled",
+    ),
+    (
+        ONSHI_CARD_COMMAND_NOT_ALLOWED,
+        "ONSHI_CARD_COMMAND_NOT_ALLOWED",
+        "the card does not allow the command now (69 86)",
+    ),
+    (
+        ONSHI_CARD_INVALID_PIN_FORMAT,
+        "ONSHI_CARD_INVALID_PIN_FORMAT",
+        "the PIN is not 4 digits",
+    ),
+    (
+        ONSHI_CARD_UNKNOWN_READER,
+        "ONSHI_CARD_UNKNOWN_READER",
+        "no reader has the given name",
+    ),
+    (
+        ONSHI_CARD_IN_USE,
+        "ONSHI_CARD_IN_USE",
+        "another program holds the card",
+    ),
+    (
+        ONSHI_CARD_UNRESPONSIVE,
+        "ONSHI_CARD_UNRESPONSIVE",
+        "the card does not answer",
+    ),
+    (ONSHI_CARD_PCSC, "ONSHI_CARD_PCSC", "another PC/SC error"),
+    (
+        ONSHI_CARD_VIRTUAL_CARD_IO,
+        "ONSHI_CARD_VIRTUAL_CARD_IO",
+        "the virtual card (tests) could not be reached",
+    ),
+    (
+        ONSHI_NULL_PARAMETER,
+        "ONSHI_NULL_PARAMETER",
+        "a required pointer argument was NULL",
+    ),
+    (
+        ONSHI_INVALID_UTF8,
+        "ONSHI_INVALID_UTF8",
+        "an input string is not valid UTF-8",
+    ),
+    (
+        ONSHI_PANIC,
+        "ONSHI_PANIC",
+        "internal error in the onshi library",
+    ),
+    (
+        ONSHI_OUT_OF_RANGE,
+        "ONSHI_OUT_OF_RANGE",
+        "index or length out of range",
+    ),
+    (
+        ONSHI_BUFFER_TOO_SMALL,
+        "ONSHI_BUFFER_TOO_SMALL",
+        "output buffer too small; *out_len holds the length needed",
+    ),
+    (
+        ONSHI_INVALID_HANDLE,
+        "ONSHI_INVALID_HANDLE",
+        "not a live handle of the expected type",
+    ),
+    (
+        ONSHI_INVALID_ARGUMENT,
+        "ONSHI_INVALID_ARGUMENT",
+        "an enumeration argument has an unknown value",
+    ),
+    (ONSHI_NOT_PRESENT, "ONSHI_NOT_PRESENT", "no value"),
+    (
+        ONSHI_TYPE_MISMATCH,
+        "ONSHI_TYPE_MISMATCH",
+        "the accessor does not fit the field",
+    ),
+    (
+        ONSHI_INVALID_VALUE,
+        "ONSHI_INVALID_VALUE",
+        "the text cannot be read as the field's type",
+    ),
+    (ONSHI_READ_ONLY, "ONSHI_READ_ONLY", "cannot be changed"),
+    (ONSHI_JSON, "ONSHI_JSON", "JSON record could not be read"),
+    (ONSHI_IO, "ONSHI_IO", "file-system operation failed"),
+];
+
+/// The symbolic name of a status (`"ONSHI_NULL_PARAMETER"`), or `None` if it has none.
+pub(crate) fn name(status: onshi_status) -> Option<&'static str> {
+    NAMED
+        .iter()
+        .find(|(s, _, _)| *s == status)
+        .map(|(_, n, _)| *n)
+}
+
+/// A short English description of a status; statuses without a name are described by their
+/// family.
+pub(crate) fn describe(status: onshi_status) -> &'static str {
+    if let Some((_, _, d)) = NAMED.iter().find(|(s, _, _)| *s == status) {
+        return d;
+    }
+    match status {
+        100..=199 => "identifier error",
+        200..=299 => "terminal XML file error",
+        300..=399 => "diff or history error",
+        400..=499 => "terminal client or emulator error",
+        500..=599 => "card reader error",
+        600..=699 => "C ABI misuse",
+        700..=799 => "record or I/O error",
+        _ => "unknown status",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{IdError, IdKind};
+
+    #[test]
+    fn every_id_error_code_has_a_named_status() {
+        let k = IdKind::InsurerNumber;
+        let all = [
+            (IdError::Empty { kind: k }, ONSHI_ID_EMPTY),
+            (
+                IdError::NotDigit {
+                    kind: k,
+                    position: 1,
+                },
+                ONSHI_ID_NOT_DIGIT,
+            ),
+            (
+                IdError::Length {
+                    kind: k,
+                    found: 1,
+                    expected: "6",
+                },
+                ONSHI_ID_LENGTH,
+            ),
+            (
+                IdError::CheckDigit {
+                    kind: k,
+                    found: 1,
+                    expected: 2,
+                },
+                ONSHI_ID_CHECK_DIGIT,
+            ),
+            (
+                IdError::Prefecture { kind: k, found: 99 },
+                ONSHI_ID_PREFECTURE,
+            ),
+            (
+                IdError::TooLong {
+                    kind: k,
+                    found: 30,
+                    max: 20,
+                },
+                ONSHI_ID_TOO_LONG,
+            ),
+        ];
+        for (e, s) in all {
+            assert_eq!(of_id_error(&e), s, "{e}");
+            assert!(name(s).is_some());
+        }
+    }
+
+    #[test]
+    fn card_and_file_name_codes_have_named_statuses() {
+        use crate::card::CardError as C;
+        use crate::xml::FileNameError;
+        let unit = [
+            (C::NoReader, ONSHI_CARD_NO_READER),
+            (C::ServiceNotRunning, ONSHI_CARD_SERVICE_NOT_RUNNING),
+            (C::ReaderUnplugged, ONSHI_CARD_READER_UNPLUGGED),
+            (C::NoCard, ONSHI_CARD_NO_CARD),
+            (C::CardRemoved, ONSHI_CARD_REMOVED),
+            (C::WrongPin { tries_left: 2 }, ONSHI_CARD_WRONG_PIN),
+            (C::PinLocked, ONSHI_CARD_PIN_LOCKED),
+            (
+                C::LastTryNeedsConfirmation,
+                ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
+            ),
+            (
+                C::SecurityStatusNotSatisfied,
+                ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED,
+            ),
+            (C::FileNotFound, ONSHI_CARD_FILE_NOT_FOUND),
+            (C::Timeout, ONSHI_CARD_TIMEOUT),
+            (C::Cancelled, ONSHI_CARD_CANCELLED),
+            (C::CommandNotAllowed, ONSHI_CARD_COMMAND_NOT_ALLOWED),
+            (C::InvalidPinFormat, ONSHI_CARD_INVALID_PIN_FORMAT),
+            (
+                C::UnknownReader { name: "r".into() },
+                ONSHI_CARD_UNKNOWN_READER,
+            ),
+            (C::CardInUse, ONSHI_CARD_IN_USE),
+            (C::CardUnresponsive, ONSHI_CARD_UNRESPONSIVE),
+        ];
+        for (e, s) in unit {
+            assert_eq!(crate::Error::from(e).code(), s);
+        }
+        for s in 500..=521 {
+            assert!(name(s).is_some(), "card code {s} has no named status");
+        }
+        let f = FileNameError::Unsafe {
+            name: "../x".into(),
+            reason: "r",
+        };
+        assert_eq!(
+            crate::Error::from(crate::xml::XmlError::from(f)).code(),
+            ONSHI_XML_FILE_NAME_UNSAFE
+        );
+        let f = FileNameError::NotInterface {
+            name: "x".into(),
+            reason: "r",
+        };
+        assert_eq!(f.code(), ONSHI_XML_FILE_NAME_NOT_INTERFACE);
+    }
+
+    #[test]
+    fn json_and_io_codes_match_the_library() {
+        let j = serde_json::from_str::<u32>("x").unwrap_err();
+        assert_eq!(crate::Error::from(j).code(), ONSHI_JSON);
+        let io = std::io::Error::other("x");
+        assert_eq!(crate::Error::from(io).code(), ONSHI_IO);
+    }
+
+    #[test]
+    fn names_are_unique_and_sorted() {
+        for w in NAMED.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} / {}", w[0].1, w[1].1);
+        }
+        assert_eq!(describe(299), "terminal XML file error");
+        assert_eq!(describe(9999), "unknown status");
+        assert_eq!(name(9999), None);
+    }
+}
