@@ -384,3 +384,20 @@ fn medical_assistance_face_result() {
         Some(QualificationValidity::ValidUnregistered)
     );
 }
+
+#[test]
+fn valid_fixtures_have_no_validation_errors() {
+    for d in ["utf8", "sjis"] {
+        for (name, bytes) in files(d) {
+            if !name.ends_with(".xml") {
+                continue;
+            }
+            let doc = xml::parse(&bytes).unwrap();
+            let errors: Vec<_> = xml::validate(&doc)
+                .into_iter()
+                .filter(|f| f.severity == xml::Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{d}/{name}: {errors:?}");
+        }
+    }
+}

@@ -123,7 +123,7 @@ const CASES: &[(&str, u32, usize, usize, &str)] = &[
     ("29-unsupported-encoding.xml", 202, 1, 31, ""),
     ("30-utf16.xml", 202, 1, 1, ""),
     ("31-no-message-shape.xml", 210, 2, 1, "/XmlMsg"),
-    ("32-invalid-element-name.xml", 200, 3, 3, "/XmlMsg"),
+    ("32-invalid-element-name.xml", 200, 3, 3, "/XmlMsg/1abc"),
     ("33-duplicate-attribute.xml", 200, 3, 3, "/XmlMsg/Vendor"),
     ("34-lt-in-attribute.xml", 200, 3, 3, "/XmlMsg/Vendor"),
     ("35-unquoted-attribute.xml", 200, 3, 3, "/XmlMsg/Vendor"),

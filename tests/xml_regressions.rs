@@ -46,3 +46,74 @@ fn request_suffix_may_not_pose_as_a_face_file() {
     let res = n.response_name();
     assert_eq!(FileName::parse(&res.to_string()).unwrap(), res);
 }
+
+/// fuzz target `xml_parse`: a message whose Shift_JIS bytes all happen to be valid UTF-8
+/// (`縲` + U+0080 encodes to E3 80 80) was written in a form onshi itself then refused as
+/// "declared Shift_JIS but the bytes are UTF-8". The writer now adds a comment whose
+/// Shift_JIS bytes are not UTF-8; the message reads back unchanged.
+#[test]
+fn shift_jis_output_that_looks_like_utf8_reads_back() {
+    let doc = xml::parse(
+        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode>\
+         <ArbitraryFileIdentifier>縲\u{80}</ArbitraryFileIdentifier></MessageHeader><MessageBody>\
+         <QualificationConfirmSearchInfo/></MessageBody></XmlMsg>"
+            .as_bytes(),
+    )
+    .unwrap();
+    let bytes = xml::write(&doc.message, xml::Encoding::ShiftJis).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let back = xml::parse(&bytes).unwrap();
+    assert_eq!(back.encoding, xml::Encoding::ShiftJis);
+    assert_eq!(back.message, doc.message);
+    // Without the need, no comment.
+    let plain = xml::write(&back.message, xml::Encoding::Utf8).unwrap();
+    assert!(!String::from_utf8(plain).unwrap().contains("<!--"));
+}
+
+/// fuzz target `xml_parse`: control characters inside the XML declaration hid its encoding
+/// and the file was decoded by guessing. A declaration that is not well formed is refused.
+#[test]
+fn malformed_declaration_is_refused() {
+    let bytes = b"<?xml version=\"1.0\" encoding=\x18UTF-8\" st\x08\0\0?>\n<XmlMsg/>";
+    let e = xml::parse(bytes).unwrap_err();
+    assert!(matches!(e, xml::XmlError::Syntax { .. }), "{e}");
+    assert!(e.to_string().contains("malformed XML declaration"));
+    for bad in [
+        &b"<?xml version=\"1.0\" encoding=\"UTF-8\" encoding=\"UTF-8\"?><XmlMsg/>"[..],
+        b"<?xml encoding=\"UTF-8\"?><XmlMsg/>",
+        b"<?xml version=\"1.0\" foo=\"bar\"?><XmlMsg/>",
+        b"<?xml version=1.0?><XmlMsg/>",
+        b"<?xml version=\"1.0\"",
+    ] {
+        assert!(xml::parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+    }
+    for good in [
+        &b"<?xml version='1.0' encoding='UTF-8' standalone='no'?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>"[..],
+        b"<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>",
+        b"<?xml  version = \"1.0\"\n encoding=\"shift_jis\" ?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>",
+    ] {
+        assert!(xml::parse(good).is_ok(), "{}", String::from_utf8_lossy(good));
+    }
+}
+
+/// The fuzz oracle of `fuzz/fuzz_targets/xml_parse.rs`, replayed on every saved crash input
+/// under `tests/fixtures/fuzz/`.
+#[test]
+fn saved_fuzz_inputs_pass_the_round_trip_oracle() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        n += 1;
+        let Ok(doc) = xml::parse(&data) else {
+            continue;
+        };
+        for enc in [xml::Encoding::Utf8, xml::Encoding::ShiftJis] {
+            match xml::write(&doc.message, enc) {
+                Ok(bytes) => assert_eq!(xml::parse(&bytes).unwrap().message, doc.message),
+                Err(e) => assert!(matches!(e, xml::XmlError::Unrepresentable { .. })),
+            }
+        }
+    }
+    assert!(n >= 1);
+}

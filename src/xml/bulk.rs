@@ -79,9 +79,9 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
                     break;
                 }
                 Tok::Text(t) if is_blank(&t) => {}
-                Tok::Text(_) => {
+                Tok::Text(t) => {
                     return Err(XmlError::UnexpectedText {
-                        location: cur.location(cur.last_start(), None),
+                        location: cur.text_location(&t),
                     });
                 }
                 Tok::Eof => break,
@@ -147,16 +147,17 @@ impl BulkUnits<'_> {
         loop {
             match cur.next()? {
                 Tok::Start { name, start, .. } if name == UNIT => {
-                    let unit = read_unit(&mut cur)?;
+                    let mut unit = ConfirmationResult::default();
+                    read_unit(&mut cur, &mut unit)?;
                     self.pos = cur.position();
                     let _ = start;
                     return Ok(Some(unit));
                 }
                 Tok::Start { .. } => cur.skip()?,
                 Tok::Text(t) if is_blank(&t) => {}
-                Tok::Text(_) => {
+                Tok::Text(t) => {
                     return Err(XmlError::UnexpectedText {
-                        location: cur.location(cur.last_start(), None),
+                        location: cur.text_location(&t),
                     });
                 }
                 Tok::End | Tok::Eof => return Ok(None),

@@ -10,7 +10,7 @@ use crate::ids::{
     BranchNumber, CardNumber, CardSymbol, IdError, InsurerNumber, MedicalInstitutionCode, Mode,
 };
 use crate::model::Ratio;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
@@ -82,14 +82,32 @@ pub(crate) fn parse_date_time(s: &str) -> Option<NaiveDateTime> {
     parse_date(&s[..8])?.and_hms_opt(num(&s[8..10]), num(&s[10..12]), num(&s[12..14]))
 }
 
-/// Writes `yyyyMMdd`.
+fn push_digits(out: &mut String, v: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut v = v;
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out.extend(buf[..width].iter().map(|&b| char::from(b)));
+}
+
+/// Writes `yyyyMMdd` (years 0–9999; the wire format has four digits).
 pub(crate) fn date_text(d: &NaiveDate) -> String {
-    d.format("%Y%m%d").to_string()
+    let mut s = String::with_capacity(8);
+    push_digits(&mut s, d.year().clamp(0, 9999) as u32, 4);
+    push_digits(&mut s, d.month(), 2);
+    push_digits(&mut s, d.day(), 2);
+    s
 }
 
 /// Writes `yyyyMMddHHmmss`.
 pub(crate) fn date_time_text(d: &NaiveDateTime) -> String {
-    d.format("%Y%m%d%H%M%S").to_string()
+    let mut s = date_text(&d.date());
+    push_digits(&mut s, d.hour(), 2);
+    push_digits(&mut s, d.minute(), 2);
+    push_digits(&mut s, d.second(), 2);
+    s
 }
 
 /// A date `yyyyMMdd`.

@@ -75,68 +75,83 @@ struct Declared<'a> {
     label_offset: usize,
 }
 
-/// Finds `<?xml … encoding="…" …?>` at the very start of `bytes` (ASCII in both encodings).
-fn sniff_declaration(bytes: &[u8]) -> Option<Declared<'_>> {
+/// Reads `<?xml version="…" encoding="…" standalone="…"?>` at the very start of `bytes`
+/// (ASCII in both encodings; either quote). `Ok(None)`: no declaration. `Err(offset)`: a
+/// declaration that is not well formed (unknown or repeated pseudo-attribute, missing quote,
+/// a character that does not belong), so the encoding cannot be trusted.
+fn sniff_declaration(bytes: &[u8]) -> Result<Option<Declared<'_>>, usize> {
     if !bytes.starts_with(b"<?xml") {
-        return None;
+        return Ok(None);
     }
     match bytes.get(5) {
         Some(b' ' | b'\t' | b'\r' | b'\n') => {}
-        _ => return None,
+        // `<?xml-stylesheet …?>` and the like are processing instructions, refused later.
+        _ => return Ok(None),
     }
     let head = &bytes[..bytes.len().min(1024)];
-    let end = head.windows(2).position(|w| w == b"?>")?;
+    let end = head.windows(2).position(|w| w == b"?>").ok_or(0usize)?;
     let decl = &head[..end];
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let mut seen: Vec<&[u8]> = Vec::new();
+    let mut label = None;
     let mut i = 5;
-    while i < decl.len() {
-        // name
-        while i < decl.len() && decl[i].is_ascii_whitespace() {
+    loop {
+        while i < decl.len() && ws(decl[i]) {
             i += 1;
         }
+        if i >= decl.len() {
+            break;
+        }
         let name_start = i;
-        while i < decl.len() && (decl[i].is_ascii_alphanumeric() || decl[i] == b'_') {
+        while i < decl.len() && decl[i].is_ascii_alphabetic() {
             i += 1;
         }
         let name = &decl[name_start..i];
-        while i < decl.len() && decl[i].is_ascii_whitespace() {
+        if !matches!(name, b"version" | b"encoding" | b"standalone") || seen.contains(&name) {
+            return Err(name_start);
+        }
+        seen.push(name);
+        while i < decl.len() && ws(decl[i]) {
             i += 1;
         }
-        if i >= decl.len() || decl[i] != b'=' {
-            return Some(Declared {
-                label: None,
-                label_offset: 0,
-            });
+        if decl.get(i) != Some(&b'=') {
+            return Err(i);
         }
         i += 1;
-        while i < decl.len() && decl[i].is_ascii_whitespace() {
+        while i < decl.len() && ws(decl[i]) {
             i += 1;
         }
-        let quote = *decl.get(i)?;
-        if quote != b'"' && quote != b'\'' {
-            return Some(Declared {
-                label: None,
-                label_offset: 0,
-            });
-        }
+        let quote = match decl.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return Err(i),
+        };
         i += 1;
         let value_start = i;
         while i < decl.len() && decl[i] != quote {
+            let c = decl[i];
+            if !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')) {
+                return Err(i);
+            }
             i += 1;
         }
-        let value = &decl[value_start..i];
-        i += 1;
+        if i >= decl.len() {
+            return Err(i);
+        }
         if name == b"encoding" {
-            let label = std::str::from_utf8(value).ok()?;
-            return Some(Declared {
-                label: Some(label),
-                label_offset: value_start,
-            });
+            label = Some((value_start, &decl[value_start..i]));
+        }
+        i += 1;
+        if i < decl.len() && !ws(decl[i]) {
+            return Err(i);
         }
     }
-    Some(Declared {
-        label: None,
-        label_offset: 0,
-    })
+    if !seen.contains(&&b"version"[..]) {
+        return Err(5);
+    }
+    Ok(Some(Declared {
+        label: label.and_then(|(_, v)| std::str::from_utf8(v).ok()),
+        label_offset: label.map_or(0, |(o, _)| o),
+    }))
 }
 
 fn encoding_error(bytes: &[u8], offset: usize, message: String) -> XmlError {
@@ -157,8 +172,11 @@ pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlEr
     }
     let bom = bytes.starts_with(UTF8_BOM);
     let body = if bom { &bytes[3..] } else { bytes };
-    let declared = sniff_declaration(body);
     let base = if bom { 3 } else { 0 };
+    let declared = sniff_declaration(body).map_err(|at| XmlError::Syntax {
+        message: "malformed XML declaration".into(),
+        location: Location::at_bytes(bytes, base + at),
+    })?;
     let declared_encoding = match &declared {
         Some(Declared {
             label: Some(label),
@@ -227,28 +245,31 @@ fn decode_utf8(bytes: &[u8], start: usize) -> Result<&str, XmlError> {
 
 fn decode_sjis(bytes: &[u8], start: usize) -> Result<String, XmlError> {
     let src = &bytes[start..];
-    if let Some(t) = encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(src)
-    {
-        return Ok(t.into_owned());
-    }
-    // Find where: decode again, step by step.
+    // Decode into a string sized once (a two-byte character becomes at most three bytes),
+    // so a large file is not held two or three times; text that is mostly half-width kana
+    // (one byte → three) grows it.
+    let mut out = String::with_capacity(src.len() + src.len() / 2 + 16);
     let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
-    let cap = decoder
-        .max_utf8_buffer_length_without_replacement(src.len())
-        .unwrap_or(src.len().saturating_mul(3));
-    let mut out = String::with_capacity(cap);
-    let (result, read) = decoder.decode_to_string_without_replacement(src, &mut out, true);
-    let offset = match result {
-        encoding_rs::DecoderResult::Malformed(bad, after) => {
-            read.saturating_sub(usize::from(bad) + usize::from(after))
+    let mut read_total = 0;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&src[read_total..], &mut out, true);
+        read_total += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return Ok(out),
+            encoding_rs::DecoderResult::OutputFull => {
+                out.reserve(2 * (src.len() - read_total) + 16)
+            }
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                let offset = read_total.saturating_sub(usize::from(bad) + usize::from(after));
+                return Err(encoding_error(
+                    bytes,
+                    start + offset,
+                    "invalid Shift_JIS (CP932) bytes".into(),
+                ));
+            }
         }
-        _ => read,
-    };
-    Err(encoding_error(
-        bytes,
-        start + offset,
-        "invalid Shift_JIS (CP932) bytes".into(),
-    ))
+    }
 }
 
 /// Decodes any text file of the interface (the `.err` companion of a rejected request, logs):

@@ -7,9 +7,9 @@
 use super::codec::Codec;
 use super::error::XmlError;
 use super::reader::Cursor;
+use super::reader::StartTag;
 use crate::model::UnknownElement;
 use crate::personal::redact;
-use quick_xml::events::BytesStart;
 
 /// What a field reader did with a child element.
 pub(crate) enum Got {
@@ -26,7 +26,7 @@ pub(crate) fn field<'a, C: Codec>(
     slot: &mut Option<C::T>,
     cur: &mut Cursor<'a>,
     name: &'a str,
-    el: &BytesStart<'a>,
+    el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {
     if slot.is_some() {
@@ -112,7 +112,7 @@ macro_rules! leaves {
                 t: &mut $ty,
                 cur: &mut $crate::xml::reader::Cursor<'a>,
                 name: &'a str,
-                el: &quick_xml::events::BytesStart<'a>,
+                el: &$crate::xml::reader::StartTag,
                 start: usize,
             ) -> Result<$crate::xml::fields::Got, $crate::xml::XmlError> {
                 match name {

@@ -151,13 +151,15 @@ impl Message {
 
 /// A `MessageBody` child, typed where its shape is known.
 pub(crate) enum BodyItem {
-    Query(QualificationQuery),
+    Query(Box<QualificationQuery>),
     ResultList(Vec<Qualification>, Vec<UnknownElement>),
     Result(Box<Qualification>),
-    Unit(ConfirmationResult),
-    Registration(ReferenceNumberRegistration),
+    /// A `BulkConfirmUnit`, kept in [`Parts::units`] at this index (so a large bulk
+    /// result is built in place, not moved twice).
+    Unit(usize),
+    Registration(Box<ReferenceNumberRegistration>),
     Leaf(&'static str, String),
-    Unknown(UnknownElement),
+    Unknown(Box<UnknownElement>),
 }
 
 /// Body children that hold one value, kept raw until the kind is known.
@@ -196,6 +198,7 @@ pub(crate) struct Parts {
     pub header: MessageHeader,
     pub header_items: Vec<HeaderItem>,
     pub body: Vec<BodyItem>,
+    pub units: Vec<ConfirmationResult>,
     pub extra_root: Vec<UnknownElement>,
     pub root_offset: usize,
 }
@@ -205,6 +208,7 @@ pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
     loop {
         match cur.next()? {
             Tok::Start { name, start, .. } => {
+                cur.check_name(name, start)?;
                 if name != "XmlMsg" {
                     return Err(XmlError::UnexpectedRoot {
                         found: name.chars().take(60).collect(),
@@ -214,10 +218,10 @@ pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
                 return Ok(start);
             }
             Tok::Text(t) if is_blank(&t) => {}
-            Tok::Text(_) => {
+            Tok::Text(t) => {
                 return Err(XmlError::Syntax {
                     message: "text before the root element".into(),
-                    location: cur.location(cur.last_start(), None),
+                    location: cur.text_location(&t),
                 });
             }
             Tok::End | Tok::Eof => {
@@ -236,10 +240,10 @@ pub(crate) fn close_document(cur: &mut Cursor<'_>) -> Result<(), XmlError> {
         match cur.next()? {
             Tok::Eof => return Ok(()),
             Tok::Text(t) if is_blank(&t) => {}
-            Tok::Text(_) => {
+            Tok::Text(t) => {
                 return Err(XmlError::Syntax {
                     message: "text after the root element".into(),
-                    location: cur.location(cur.last_start(), None),
+                    location: cur.text_location(&t),
                 });
             }
             Tok::Start { start, .. } => {
@@ -259,18 +263,31 @@ pub(crate) fn close_document(cur: &mut Cursor<'_>) -> Result<(), XmlError> {
 }
 
 /// Reads the `MessageBody` just started into items.
-fn read_body(cur: &mut Cursor<'_>, body: &mut Vec<BodyItem>) -> Result<(), XmlError> {
+fn read_body(
+    cur: &mut Cursor<'_>,
+    body: &mut Vec<BodyItem>,
+    units: &mut Vec<ConfirmationResult>,
+) -> Result<(), XmlError> {
     cur.children(|cur, name, el, start| {
         let item = match name {
-            QUERY => BodyItem::Query(read_query(cur)?),
+            QUERY => BodyItem::Query(Box::new(read_query(cur)?)),
             RESULT_LIST => {
                 let mut rs = Vec::new();
                 let unknown = read_result_list(cur, &mut rs)?;
                 BodyItem::ResultList(rs, unknown)
             }
-            RESULT => BodyItem::Result(Box::new(read_qualification(cur)?)),
-            UNIT => BodyItem::Unit(read_unit(cur)?),
-            REGISTRATION => BodyItem::Registration(read_registration(cur)?),
+            RESULT => {
+                let mut r = Box::<Qualification>::default();
+                read_qualification(cur, &mut r)?;
+                BodyItem::Result(r)
+            }
+            UNIT => {
+                units.push(ConfirmationResult::default());
+                let i = units.len() - 1;
+                read_unit(cur, &mut units[i])?;
+                BodyItem::Unit(i)
+            }
+            REGISTRATION => BodyItem::Registration(Box::new(read_registration(cur)?)),
             _ => match BODY_LEAVES.iter().find(|n| **n == name) {
                 Some(&n) => match cur.leaf_text()? {
                     Some(t) => {
@@ -281,7 +298,7 @@ fn read_body(cur: &mut Cursor<'_>, body: &mut Vec<BodyItem>) -> Result<(), XmlEr
                     }
                     None => return Ok(()),
                 },
-                None => BodyItem::Unknown(cur.unknown(name, &el, start)?),
+                None => BodyItem::Unknown(Box::new(cur.unknown(name, &el, start)?)),
             },
         };
         body.push(item);
@@ -306,14 +323,18 @@ pub(crate) fn read_parts(src: &str, max_depth: usize) -> Result<Parts, XmlError>
             }
             "MessageBody" if !has_body => {
                 has_body = true;
-                read_body(cur, &mut parts.body)?;
+                // A bulk result announces its unit count: reserve once instead of growing
+                // (bounded by what the file could hold, so a false count cannot inflate it).
+                if let Some(n) = parts.header.number_of_processing_result {
+                    parts.units.reserve((n as usize).min(src.len() / 1024));
+                }
+                read_body(cur, &mut parts.body, &mut parts.units)?;
             }
             _ => parts.extra_root.push(cur.unknown(name, &el, start)?),
         }
         Ok(())
     })?;
     close_document(&mut cur)?;
-    let _ = src;
     Ok(parts)
 }
 
@@ -431,9 +452,9 @@ fn body_is_bare(parts: &Parts) -> bool {
 }
 
 /// Turns a typed block the kind cannot hold into unmodelled elements.
-fn leftover(item: BodyItem, extra: &mut Vec<UnknownElement>) {
+fn leftover(item: BodyItem, units: &mut [ConfirmationResult], extra: &mut Vec<UnknownElement>) {
     match item {
-        BodyItem::Unknown(e) => extra.push(e),
+        BodyItem::Unknown(e) => extra.push(*e),
         BodyItem::Leaf(n, raw) => extra.push(raw_leaf(n, raw)),
         BodyItem::Query(q) => extra.extend(to_elements(|s| write_query(&q, s))),
         BodyItem::Result(r) => extra.extend(to_elements(|s| write_qualification(&r, s))),
@@ -445,7 +466,12 @@ fn leftover(item: BodyItem, extra: &mut Vec<UnknownElement>) {
             extras(s, &unknown)?;
             s.close()
         })),
-        BodyItem::Unit(u) => extra.extend(to_elements(|s| write_unit(&u, s))),
+        BodyItem::Unit(i) => {
+            if let Some(u) = units.get_mut(i) {
+                let u = std::mem::take(u);
+                extra.extend(to_elements(|s| write_unit(&u, s)));
+            }
+        }
         BodyItem::Registration(r) => extra.extend(to_elements(|s| write_registration(&r, s))),
     }
 }
@@ -507,6 +533,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
         mut header,
         header_items,
         body,
+        mut units,
         extra_root,
         ..
     } = parts;
@@ -517,8 +544,8 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
             let mut queries = Vec::new();
             for item in body {
                 match item {
-                    BodyItem::Query(q) => queries.push(q),
-                    other => leftover(other, &mut extra_body),
+                    BodyItem::Query(q) => queries.push(*q),
+                    other => leftover(other, &mut units, &mut extra_body),
                 }
             }
             Message::QualificationRequest(QualificationRequest {
@@ -534,7 +561,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
             for item in body {
                 match item {
                     BodyItem::Query(q) if r.query_echo.is_none() => {
-                        r.query_echo = (q != QualificationQuery::default()).then_some(q);
+                        r.query_echo = (*q != QualificationQuery::default()).then_some(*q);
                     }
                     BodyItem::ResultList(rs, unknown) => {
                         r.results.extend(rs);
@@ -548,7 +575,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                             r.extra.push(raw_leaf(n, raw));
                         }
                     }
-                    other => leftover(other, &mut r.extra),
+                    other => leftover(other, &mut units, &mut r.extra),
                 }
             }
             Message::QualificationResponse(QualificationResponse {
@@ -564,7 +591,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
             let response = kind == MessageKind::ReferenceNumberResponse;
             for item in body {
                 match item {
-                    BodyItem::Registration(r) => registrations.push(r),
+                    BodyItem::Registration(r) => registrations.push(*r),
                     BodyItem::Leaf(n, raw) => {
                         let taken = response
                             && match n {
@@ -584,7 +611,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                             extra_body.push(raw_leaf(n, raw));
                         }
                     }
-                    other => leftover(other, &mut extra_body),
+                    other => leftover(other, &mut units, &mut extra_body),
                 }
             }
             if response {
@@ -631,7 +658,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                             extra_body.push(raw_leaf(n, raw));
                         }
                     }
-                    other => leftover(other, &mut extra_body),
+                    other => leftover(other, &mut units, &mut extra_body),
                 }
             }
             Message::BulkUploadResponse(BulkUploadResponse {
@@ -649,7 +676,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                     BodyItem::Leaf("ReceptionNumber", raw) if reception.is_none() => {
                         reception = Some(raw);
                     }
-                    other => leftover(other, &mut extra_body),
+                    other => leftover(other, &mut units, &mut extra_body),
                 }
             }
             Message::BulkDownloadRequest(BulkDownloadRequest {
@@ -661,11 +688,10 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
         }
         MessageKind::BulkQualificationResponse => {
             header_extra(&mut header, header_items, |_, _| false);
-            let mut units = Vec::new();
+            // The units are already in document order in `units`; everything else is kept.
             for item in body {
-                match item {
-                    BodyItem::Unit(u) => units.push(u),
-                    other => leftover(other, &mut extra_body),
+                if !matches!(item, BodyItem::Unit(_)) {
+                    leftover(item, &mut units, &mut extra_body);
                 }
             }
             Message::BulkQualificationResponse(BulkQualificationResponse {
@@ -708,7 +734,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                             extra_body.push(raw_leaf(n, raw));
                         }
                     }
-                    other => leftover(other, &mut extra_body),
+                    other => leftover(other, &mut units, &mut extra_body),
                 }
             }
             Message::DocumentRequest(DocumentRequest {
@@ -737,7 +763,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                             extra_body.push(raw_leaf(n, raw));
                         }
                     }
-                    other => leftover(other, &mut extra_body),
+                    other => leftover(other, &mut units, &mut extra_body),
                 }
             }
             Message::DocumentResponse(DocumentResponse {

@@ -161,7 +161,19 @@ fn parse_inner(
 pub fn write(message: &Message, encoding: Encoding) -> Result<Vec<u8>, XmlError> {
     let mut sink = writer::XmlSink::new(encoding, 4096);
     message::write_message(message, &mut sink)?;
-    Ok(encoding::encode(sink.finish(), encoding))
+    let mut bytes = encoding::encode(sink.finish(), encoding);
+    if encoding == Encoding::ShiftJis
+        && bytes.iter().any(|&b| b >= 0x80)
+        && std::str::from_utf8(&bytes).is_ok()
+    {
+        // Rare: every Shift_JIS sequence happens to form valid UTF-8, so the file would
+        // read as mislabelled UTF-8 (see `decode_xml`). A comment after the declaration
+        // whose Shift_JIS bytes are not UTF-8 settles it; reading drops comments.
+        let marker = encoding::encode("<!-- 文字コード: Shift_JIS -->\n".into(), encoding);
+        let at = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+        bytes.splice(at..at, marker);
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

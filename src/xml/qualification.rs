@@ -7,6 +7,7 @@ use super::codec::*;
 use super::error::XmlError;
 use super::fields::{Got, field, leaves, wrapper};
 use super::reader::Cursor;
+use super::reader::StartTag;
 use super::writer::{Sink, extras};
 use crate::Personal;
 use crate::codes::*;
@@ -14,7 +15,6 @@ use crate::model::{
     ElderlyRecipient, LimitCertificate, MedicalTicket, Qualification, QualificationQuery,
     SpecificDisease, UnknownElement,
 };
-use quick_xml::events::BytesStart;
 
 leaves!(query_leaves, QualificationQuery {
     "InsurerNumber" => insurer_number: InsurerWire,
@@ -43,7 +43,7 @@ fn keep<'a>(
     extra: &mut Vec<UnknownElement>,
     cur: &mut Cursor<'a>,
     name: &'a str,
-    el: &BytesStart<'a>,
+    el: &StartTag,
     start: usize,
 ) -> Result<(), XmlError> {
     match got {
@@ -219,7 +219,7 @@ fn numbered<'a>(
     n: usize,
     cur: &mut Cursor<'a>,
     name: &'a str,
-    el: &BytesStart<'a>,
+    el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {
     if list.get(n).is_some_and(|v| !v.is_empty()) {
@@ -280,18 +280,20 @@ fn consent_parts(name: &str) -> Option<(&str, &str)> {
 }
 
 /// Reads the `ResultOfQualificationConfirmation` just started.
-pub(crate) fn read_qualification(cur: &mut Cursor<'_>) -> Result<Qualification, XmlError> {
-    let mut r = Qualification::default();
+pub(crate) fn read_qualification(
+    cur: &mut Cursor<'_>,
+    r: &mut Qualification,
+) -> Result<(), XmlError> {
     cur.children(|cur, name, el, start| {
-        let mut got = qual_leaves_a::read(&mut r, cur, name, &el, start)?;
+        let mut got = qual_leaves_a::read(r, cur, name, &el, start)?;
         if let Got::No = got {
-            got = qual_leaves_b::read(&mut r, cur, name, &el, start)?;
+            got = qual_leaves_b::read(r, cur, name, &el, start)?;
         }
         if let Got::No = got {
-            got = qual_leaves_c::read(&mut r, cur, name, &el, start)?;
+            got = qual_leaves_c::read(r, cur, name, &el, start)?;
         }
         if let Got::No = got {
-            got = qual_leaves_d::read(&mut r, cur, name, &el, start)?;
+            got = qual_leaves_d::read(r, cur, name, &el, start)?;
         }
         if let Got::No = got {
             got = match name {
@@ -345,8 +347,7 @@ pub(crate) fn read_qualification(cur: &mut Cursor<'_>) -> Result<Qualification, 
             };
         }
         keep(got, &mut r.extra, cur, name, &el, start)
-    })?;
-    Ok(r)
+    })
 }
 
 fn write_numbered<'m, S: Sink<'m>>(

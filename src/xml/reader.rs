@@ -38,14 +38,20 @@ pub(crate) struct Frame<'a> {
     pub start: usize,
 }
 
+/// Stands for the start tag just read. Its attributes stay in the cursor until the next
+/// token is read ([`Cursor::unknown`] takes them); keeping them out of [`Tok`] keeps the
+/// token small on the hot path.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StartTag;
+
 /// What the cursor yields.
 pub(crate) enum Tok<'a> {
     /// An element starts (also for `<empty/>`, which is followed by [`Tok::End`]).
     Start {
         /// The element name.
         name: &'a str,
-        /// The start tag (for attributes).
-        el: BytesStart<'a>,
+        /// The start tag (its attributes are in the cursor).
+        el: StartTag,
         /// Offset of its `<`.
         start: usize,
     },
@@ -67,12 +73,25 @@ pub(crate) struct Cursor<'a> {
     pending_end: bool,
     started: bool,
     last: usize,
+    last_tag: Option<BytesStart<'a>>,
 }
 
 /// `true` for a character XML 1.0 allows in text.
 pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
+
+/// ASCII bytes allowed anywhere in a name (the fast path of [`is_xml_name`]).
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.' || c == b':';
+        i += 1;
+    }
+    t
+};
 
 fn is_name_start(c: char) -> bool {
     matches!(c, ':' | 'A'..='Z' | '_' | 'a'..='z'
@@ -89,36 +108,54 @@ fn is_name_char(c: char) -> bool {
 
 /// `true` for a valid XML name (element or attribute).
 pub(crate) fn is_xml_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    if let Some(&first) = b.first()
+        && first.is_ascii_alphabetic()
+        && b.iter().all(|&c| NAME_BYTE[usize::from(c)])
+    {
+        return true;
+    }
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }
 
-/// Finds the first character XML does not allow; fast on bytes.
-fn first_bad_char(s: &str) -> Option<usize> {
+/// Checks text for characters XML does not allow: `Err(offset)` of the first; otherwise
+/// whether it holds a carriage return (to normalize). One pass over the bytes.
+fn scan_text(s: &str) -> Result<bool, usize> {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r' {
-            return Some(i);
+    let mut cr = false;
+    // Whole chunks without a control byte or 0xEF (the lead byte of U+FFFE/U+FFFF) are
+    // skipped with one branch; the test vectorizes.
+    let mut start = 0;
+    for chunk in b.chunks(32) {
+        let suspect = chunk
+            .iter()
+            .fold(false, |a, &x| a | (x < 0x20) | (x == 0xEF));
+        if suspect {
+            for (j, &x) in chunk.iter().enumerate() {
+                let i = start + j;
+                if x < 0x20 {
+                    match x {
+                        b'\t' | b'\n' => {}
+                        b'\r' => cr = true,
+                        _ => return Err(i),
+                    }
+                } else if x == 0xEF
+                    && i + 2 < b.len()
+                    && b[i + 1] == 0xBF
+                    && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)
+                {
+                    return Err(i);
+                }
+            }
         }
-        if x == 0xEF
-            && i + 2 < b.len()
-            && b[i + 1] == 0xBF
-            && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)
-        {
-            return Some(i);
-        }
-        i += 1;
+        start += chunk.len();
     }
-    None
+    Ok(cr)
 }
 
 /// XML end-of-line handling: `\r\n` and a lone `\r` become `\n`.
 fn normalize_eol(s: Cow<'_, str>) -> Cow<'_, str> {
-    if !s.as_bytes().contains(&b'\r') {
-        return s;
-    }
     Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
@@ -144,7 +181,8 @@ impl<'a> Cursor<'a> {
         let offset = offset.min(src.len());
         let mut reader = Reader::from_str(&src[offset..]);
         let cfg = reader.config_mut();
-        cfg.check_end_names = true;
+        // End names are checked here (also when resuming inside a document).
+        cfg.check_end_names = false;
         cfg.expand_empty_elements = false;
         cfg.trim_text(false);
         cfg.allow_unmatched_ends = offset > 0;
@@ -157,6 +195,7 @@ impl<'a> Cursor<'a> {
             pending_end: false,
             started: offset > 0,
             last: offset,
+            last_tag: None,
         }
     }
 
@@ -166,12 +205,22 @@ impl<'a> Cursor<'a> {
         self.last
     }
 
+    /// The location of the first character of text token `t` that is not white space.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn text_location(&self, t: &str) -> Location {
+        let skip = t.len() - t.trim_start().len();
+        self.location(self.last + skip, None)
+    }
+
     /// Offset just after the last event read.
     pub(crate) fn position(&self) -> usize {
         self.base + self.reader.buffer_position() as usize
     }
 
     /// The element path of the open elements, plus `child` (name, offset) if given.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn path(&self, child: Option<(&str, usize)>) -> String {
         let mut out = String::new();
         let frames: Vec<(&str, usize)> = self
@@ -195,10 +244,14 @@ impl<'a> Cursor<'a> {
     }
 
     /// A location at `offset` with the current path (plus `child`).
+    #[cold]
+    #[inline(never)]
     pub(crate) fn location(&self, offset: usize, child: Option<(&str, usize)>) -> Location {
         Location::at(self.src, offset, self.path(child))
     }
 
+    #[cold]
+    #[inline(never)]
     fn syntax(&self, offset: usize, message: impl Into<String>) -> XmlError {
         XmlError::Syntax {
             message: message.into(),
@@ -206,37 +259,60 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The text of `raw` if it lies inside the source (always so for events of the slice
+    /// reader): a borrow, with no UTF-8 check to repeat.
+    fn borrow(&self, raw: &[u8]) -> Option<&'a str> {
+        let base = self.src.as_ptr() as usize;
+        let p = raw.as_ptr() as usize;
+        let off = p.checked_sub(base)?;
+        self.src.get(off..off.checked_add(raw.len())?)
+    }
+
     fn name_of(&self, el: &BytesStart<'_>, start: usize) -> Result<&'a str, XmlError> {
-        let raw = el.name().into_inner();
-        let off = (raw.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
-        let name = off
-            .checked_add(raw.len())
-            .filter(|&end| end <= self.src.len())
-            .and_then(|end| self.src.get(off..end))
-            .filter(|s| s.as_bytes() == raw)
+        let name = self
+            .borrow(el.name().into_inner())
             .ok_or_else(|| self.syntax(start, "element name is not text"))?;
-        if !is_xml_name(name) {
-            return Err(self.syntax(
-                start,
-                format!(
-                    "invalid element name <{}>",
-                    name.chars().take(40).collect::<String>()
-                ),
-            ));
-        }
         Ok(name)
     }
 
-    fn check_text(&self, s: &str, offset: usize) -> Result<(), XmlError> {
-        match first_bad_char(s) {
-            None => Ok(()),
-            Some(i) => Err(self.syntax(
-                offset + i,
+    /// Checks an element name; modelled elements are matched against literal names, so only
+    /// the names of elements kept as unmodelled (and the root) need this.
+    pub(crate) fn check_name(&self, name: &str, start: usize) -> Result<(), XmlError> {
+        if is_xml_name(name) {
+            return Ok(());
+        }
+        Err(self.syntax(
+            start,
+            format!(
+                "invalid element name <{}>",
+                name.chars().take(40).collect::<String>()
+            ),
+        ))
+    }
+
+    /// The text of a text or CDATA event, checked, line ends normalized.
+    fn text_of(
+        &self,
+        raw: &[u8],
+        fallback: impl FnOnce() -> Option<Cow<'a, str>>,
+        at: usize,
+    ) -> Result<Cow<'a, str>, XmlError> {
+        let s = match self.borrow(raw) {
+            Some(s) => Cow::Borrowed(s),
+            None => fallback().ok_or_else(|| self.syntax(at, "text is not UTF-8"))?,
+        };
+        match scan_text(&s) {
+            Ok(false) => Ok(s),
+            Ok(true) => Ok(normalize_eol(s)),
+            Err(i) => Err(self.syntax(
+                at + i,
                 "a character that XML does not allow (control character)",
             )),
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn qx_error(&self, e: quick_xml::Error) -> XmlError {
         let at = self.base + self.reader.error_position() as usize;
         match e {
@@ -288,9 +364,10 @@ impl<'a> Cursor<'a> {
                 Event::Start(el) => {
                     let name = self.name_of(&el, at)?;
                     self.stack.push(Frame { name, start: at });
+                    self.last_tag = Some(el);
                     return Ok(Tok::Start {
                         name,
-                        el,
+                        el: StartTag,
                         start: at,
                     });
                 }
@@ -298,9 +375,10 @@ impl<'a> Cursor<'a> {
                     let name = self.name_of(&el, at)?;
                     self.stack.push(Frame { name, start: at });
                     self.pending_end = true;
+                    self.last_tag = Some(el);
                     return Ok(Tok::Start {
                         name,
-                        el,
+                        el: StartTag,
                         start: at,
                     });
                 }
@@ -317,15 +395,10 @@ impl<'a> Cursor<'a> {
                     return Ok(Tok::End);
                 }
                 Event::Text(t) => {
-                    let s = t.decode().map_err(|e| self.syntax(at, e.to_string()))?;
-                    self.check_text(&s, at)?;
-                    self.last = at + (s.len() - s.trim_start().len());
-                    return Ok(Tok::Text(normalize_eol(s)));
+                    return self.text_of(&t, || t.decode().ok(), at).map(Tok::Text);
                 }
                 Event::CData(t) => {
-                    let s = t.decode().map_err(|e| self.syntax(at, e.to_string()))?;
-                    self.check_text(&s, at)?;
-                    return Ok(Tok::Text(normalize_eol(s)));
+                    return self.text_of(&t, || t.decode().ok(), at).map(Tok::Text);
                 }
                 Event::GeneralRef(r) => {
                     let c = if r.is_char_ref() {
@@ -374,16 +447,17 @@ impl<'a> Cursor<'a> {
     /// other than white space is an error.
     pub(crate) fn children<F>(&mut self, mut f: F) -> Result<(), XmlError>
     where
-        F: FnMut(&mut Self, &'a str, BytesStart<'a>, usize) -> Result<(), XmlError>,
+        F: FnMut(&mut Self, &'a str, StartTag, usize) -> Result<(), XmlError>,
     {
         loop {
+            self.skip_blank();
             match self.next()? {
                 Tok::Start { name, el, start } => f(self, name, el, start)?,
                 Tok::End => return Ok(()),
                 Tok::Text(t) => {
                     if !is_blank(&t) {
                         return Err(XmlError::UnexpectedText {
-                            location: self.location(self.last, None),
+                            location: self.text_location(&t),
                         });
                     }
                 }
@@ -395,6 +469,11 @@ impl<'a> Cursor<'a> {
     /// Reads the text of the element just started, through its end; `None` when empty.
     /// A child element is an error.
     pub(crate) fn leaf_text(&mut self) -> Result<Option<Cow<'a, str>>, XmlError> {
+        if !self.pending_end
+            && let Some(fast) = self.plain_leaf()
+        {
+            return Ok(fast);
+        }
         let mut text: Option<Cow<'a, str>> = None;
         loop {
             match self.next()? {
@@ -414,17 +493,78 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Moves the reader past white space between elements (a text event the caller would
+    /// ignore anyway).
+    fn skip_blank(&mut self) {
+        if self.pending_end {
+            return;
+        }
+        let r = self.reader.get_mut();
+        let k = r
+            .iter()
+            .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(r.len());
+        if k > 0 {
+            *r = &r[k..];
+            self.base += k;
+        }
+    }
+
+    /// The common leaf `plain text</name>` read in one step: the text is borrowed and the
+    /// reader is moved past the end tag, skipping two events. Anything else (an entity, a
+    /// control or carriage-return character, a comment, CDATA, a child, white space in the
+    /// end tag) returns `None` and is read event by event.
+    fn plain_leaf(&mut self) -> Option<Option<Cow<'a, str>>> {
+        let name = self.stack.last()?.name;
+        let pos = self.position();
+        let rest = self.src.get(pos..)?;
+        // The reader must be exactly here (it always is after a start tag).
+        if self.reader.get_ref().as_ptr() != rest.as_ptr() {
+            return None;
+        }
+        let lt = rest.find('<')?;
+        let (text, after) = rest.split_at(lt);
+        let after = after.as_bytes();
+        let n = name.len();
+        if after.len() < n + 3
+            || after[1] != b'/'
+            || after[n + 2] != b'>'
+            || &after[2..n + 2] != name.as_bytes()
+        {
+            return None;
+        }
+        let plain = !text
+            .as_bytes()
+            .iter()
+            .fold(false, |a, &x| a | (x < 0x20) | (x == b'&') | (x == 0xEF));
+        if !plain {
+            return None;
+        }
+        let consumed = lt + n + 3;
+        let r = self.reader.get_mut();
+        *r = r.get(consumed..)?;
+        self.base += consumed;
+        self.stack.pop();
+        self.last = pos + lt;
+        Some((!text.is_empty()).then_some(Cow::Borrowed(text)))
+    }
+
     /// Reads the element just started (`name`, `el`) as an [`UnknownElement`], through its
     /// end. Text next to child elements is kept only when it is not all white space.
     pub(crate) fn unknown(
         &mut self,
         name: &'a str,
-        el: &BytesStart<'a>,
+        _el: &StartTag,
         start: usize,
     ) -> Result<UnknownElement, XmlError> {
+        self.check_name(name, start)?;
+        let attributes = match self.last_tag.take() {
+            Some(el) => self.attributes(&el, start)?,
+            None => Vec::new(),
+        };
         let mut out = UnknownElement {
             name: name.to_string(),
-            attributes: self.attributes(el, start)?,
+            attributes,
             text: None,
             children: Vec::new(),
         };
@@ -483,6 +623,8 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
+    #[cold]
+    #[inline(never)]
     fn qx_error_at(&self, e: quick_xml::Error, at: usize) -> XmlError {
         match e {
             quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(..)) => {

@@ -54,7 +54,9 @@ pub(crate) fn read_result_list(
     let mut unknown = Vec::new();
     cur.children(|cur, name, el, start| {
         if name == RESULT {
-            out.push(read_qualification(cur)?);
+            out.push(Qualification::default());
+            let i = out.len() - 1;
+            read_qualification(cur, &mut out[i])?;
         } else {
             unknown.push(cur.unknown(name, &el, start)?);
         }
@@ -65,12 +67,11 @@ pub(crate) fn read_result_list(
 
 /// Reads a `BulkConfirmUnit` just started. Results may sit in a `ResultList` or directly in
 /// the unit; both are accepted.
-pub(crate) fn read_unit(cur: &mut Cursor<'_>) -> Result<ConfirmationResult, XmlError> {
-    let mut u = ConfirmationResult::default();
+pub(crate) fn read_unit(cur: &mut Cursor<'_>, u: &mut ConfirmationResult) -> Result<(), XmlError> {
     cur.children(|cur, name, el, start| {
-        let mut got = result_leaves::read(&mut u, cur, name, &el, start)?;
+        let mut got = result_leaves::read(u, cur, name, &el, start)?;
         if let Got::No = got {
-            got = result_tail::read(&mut u, cur, name, &el, start)?;
+            got = result_tail::read(u, cur, name, &el, start)?;
         }
         if let Got::No = got {
             got = match name {
@@ -80,7 +81,9 @@ pub(crate) fn read_unit(cur: &mut Cursor<'_>) -> Result<ConfirmationResult, XmlE
                     Got::Taken
                 }
                 RESULT => {
-                    u.results.push(read_qualification(cur)?);
+                    u.results.push(Qualification::default());
+                    let i = u.results.len() - 1;
+                    read_qualification(cur, &mut u.results[i])?;
                     Got::Taken
                 }
                 RESULT_LIST => {
@@ -100,8 +103,7 @@ pub(crate) fn read_unit(cur: &mut Cursor<'_>) -> Result<ConfirmationResult, XmlE
             Got::No => u.extra.push(cur.unknown(name, &el, start)?),
         }
         Ok(())
-    })?;
-    Ok(u)
+    })
 }
 
 /// Writes the content of a result (a unit's children, or a single result's body).

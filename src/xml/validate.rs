@@ -272,13 +272,7 @@ impl Checks {
         if !request {
             return;
         }
-        let other_family = q.medical_treatment_month.is_some()
-            || q.consent_date_from.is_some()
-            || q.consent_date_to.is_some()
-            || q.examination_date_from.is_some()
-            || q.examination_date_to.is_some()
-            || q.medical_treatment_flag.is_some();
-        if other_family {
+        if other_family(q) {
             self.month(
                 path,
                 "MedicalTreatmentMonth",
@@ -566,6 +560,17 @@ impl Checks {
     }
 }
 
+/// `true` for a query of the 医療扶助 / 訪問診療等 / オンライン診療等 bulk families (by month
+/// or by consent/examination dates, not by card number).
+fn other_family(q: &QualificationQuery) -> bool {
+    q.medical_treatment_month.is_some()
+        || q.consent_date_from.is_some()
+        || q.consent_date_to.is_some()
+        || q.examination_date_from.is_some()
+        || q.examination_date_to.is_some()
+        || q.medical_treatment_flag.is_some()
+}
+
 /// Checks a document strictly. An empty list means nothing to report.
 ///
 /// ```
@@ -591,12 +596,16 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
     match &doc.message {
         Message::QualificationRequest(m) => {
             c.header(&m.header, true);
-            c.required(
-                "/XmlMsg/MessageHeader",
-                "QualificationConfirmationDate",
-                "資格確認日",
-                &m.header.qualification_confirmation_date,
-            );
+            // 資格確認日 is the date card queries ask about; the 医療扶助 / 訪問 / オンライン
+            // bulk queries select by month or consent/examination dates instead.
+            if m.queries.iter().any(|q| !other_family(q)) {
+                c.required(
+                    "/XmlMsg/MessageHeader",
+                    "QualificationConfirmationDate",
+                    "資格確認日",
+                    &m.header.qualification_confirmation_date,
+                );
+            }
             if m.queries.is_empty() {
                 c.error(body, "no QualificationConfirmSearchInfo");
             }

@@ -15,11 +15,11 @@ use crate::model::UnknownElement;
 
 /// Where writing goes.
 pub(crate) trait Sink<'m> {
-    /// Starts an element.
+    /// Starts an element of the interface (`name` is one of its literal names).
     fn open(&mut self, name: &'m str) -> Result<(), XmlError>;
     /// Ends the element last started.
     fn close(&mut self) -> Result<(), XmlError>;
-    /// An element holding only text.
+    /// An element of the interface holding only text.
     fn leaf(&mut self, name: &'m str, text: &str) -> Result<(), XmlError>;
     /// An unmodelled element, whole.
     fn unknown(&mut self, el: &'m UnknownElement) -> Result<(), XmlError>;
@@ -176,14 +176,18 @@ impl<'m> XmlSink<'m> {
         }
     }
 
-    fn start(&mut self, name: &'m str, inline: bool) -> Result<(), XmlError> {
+    /// Starts an element; `checked`: the name is one of the interface's (a literal), so it
+    /// needs no check.
+    fn start(&mut self, name: &'m str, inline: bool, checked: bool) -> Result<(), XmlError> {
         if self.stack.len() >= HARD_MAX_DEPTH {
             return Err(XmlError::Unwritable {
                 path: self.path(None),
                 reason: format!("elements nest deeper than {HARD_MAX_DEPTH} levels"),
             });
         }
-        self.check_name(name, Some(name))?;
+        if !checked {
+            self.check_name(name, Some(name))?;
+        }
         self.close_pending();
         if !inline && !self.stack.is_empty() {
             self.indent();
@@ -233,7 +237,7 @@ impl<'m> XmlSink<'m> {
     }
 
     fn write_unknown(&mut self, el: &'m UnknownElement, inline: bool) -> Result<(), XmlError> {
-        self.start(&el.name, inline)?;
+        self.start(&el.name, inline, false)?;
         for (k, v) in &el.attributes {
             self.check_name(k, None)?;
             self.out.push(' ');
@@ -272,7 +276,7 @@ impl<'m> XmlSink<'m> {
 
 impl<'m> Sink<'m> for XmlSink<'m> {
     fn open(&mut self, name: &'m str) -> Result<(), XmlError> {
-        self.start(name, false)
+        self.start(name, false, true)
     }
 
     fn close(&mut self) -> Result<(), XmlError> {
@@ -281,7 +285,7 @@ impl<'m> Sink<'m> for XmlSink<'m> {
     }
 
     fn leaf(&mut self, name: &'m str, text: &str) -> Result<(), XmlError> {
-        self.start(name, false)?;
+        self.start(name, false, true)?;
         if text.is_empty() {
             // Present but empty: `<Name></Name>`, as requests may send.
             self.close_pending();
