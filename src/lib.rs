@@ -36,3 +36,8 @@ pub mod xml;
 
 pub use error::{Error, Result};
 pub use personal::Personal;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
