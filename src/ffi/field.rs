@@ -231,7 +231,8 @@ id_value!(
     ids::InsurerNumber,
     ids::CardSymbol,
     ids::CardNumber,
-    ids::BranchNumber
+    ids::BranchNumber,
+    ids::MedicalInstitutionCode
 );
 
 macro_rules! code_value {
@@ -262,6 +263,12 @@ code_value!(
     ConsentFlag => ONSHI_CODE_TABLE_CONSENT_FLAG,
     PrescriptionIssueSelect => ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT,
     SpecificDiseaseCategory => ONSHI_CODE_TABLE_SPECIFIC_DISEASE_CATEGORY,
+    ReferenceClassification => ONSHI_CODE_TABLE_REFERENCE_CLASSIFICATION,
+    SegmentOfResult => ONSHI_CODE_TABLE_SEGMENT_OF_RESULT,
+    ProcessingResultStatus => ONSHI_CODE_TABLE_PROCESSING_RESULT_STATUS,
+    CharacterCodeIdentifier => ONSHI_CODE_TABLE_CHARACTER_CODE_IDENTIFIER,
+    QualificationValidity => ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY,
+    MedicalTreatmentFlag => ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG,
 );
 
 /// Reads a field of a record.

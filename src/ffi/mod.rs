@@ -46,6 +46,7 @@
 pub mod card;
 pub mod codes;
 pub mod diff;
+pub mod document;
 pub mod enums;
 pub mod error;
 pub mod field;
@@ -57,4 +58,5 @@ pub(crate) mod panic;
 pub mod qualification;
 pub(crate) mod record;
 pub mod status;
+pub mod terminal;
 pub mod version;

@@ -118,7 +118,8 @@ pub(crate) fn int(n: impl TryInto<u32>) -> Option<Value> {
 
 /// Looks a field id up in the tables of every record but the qualification.
 pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
-    super::diff::meta(id)
+    super::document::meta(id)
+        .or_else(|| super::diff::meta(id))
         .or_else(|| super::history::meta(id))
         .or_else(|| super::matching::meta(id))
         .or_else(|| super::card::meta(id))
@@ -275,6 +276,45 @@ where
             r.set(t, field, Want::Date, Some(Value::Date(d)))
         })
     }
+}
+
+/// Body of `_set_datetime` / `_item_set_datetime`.
+///
+/// # Safety
+/// `p` is NULL or a live handle of type `C`; `value` is NULL or readable.
+pub(crate) unsafe fn set_datetime<C: Castable>(
+    p: *mut C,
+    t: Target,
+    field: onshi_field,
+    value: *const onshi_datetime,
+) -> onshi_status
+where
+    C::Rust: Record,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(p, |r| {
+            let d = read_in(value)?.to_naive()?;
+            r.set(t, field, Want::DateTime, Some(Value::DateTime(d)))
+        })
+    }
+}
+
+/// Body of `_set_u32` / `_item_set_u32`.
+///
+/// # Safety
+/// `p` is NULL or a live handle of type `C`.
+pub(crate) unsafe fn set_u32<C: Castable>(
+    p: *mut C,
+    t: Target,
+    field: onshi_field,
+    value: u32,
+) -> onshi_status
+where
+    C::Rust: Record,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe { method_mut(p, |r| r.set(t, field, Want::U32, Some(Value::U32(value)))) }
 }
 
 /// Body of `_clear` / `_item_clear`.

@@ -38,6 +38,32 @@ pub const ONSHI_ID_PREFECTURE: onshi_status = 104;
 /// An identifier is longer than the interface allows.
 pub const ONSHI_ID_TOO_LONG: onshi_status = 105;
 
+/// The XML is not well-formed (the message says where).
+pub const ONSHI_XML_SYNTAX: onshi_status = 200;
+/// Bytes that are not valid in the file's encoding, or a declaration that contradicts them.
+pub const ONSHI_XML_ENCODING: onshi_status = 201;
+/// The declaration names an encoding the interface does not use (UTF-8 or Shift_JIS only).
+pub const ONSHI_XML_UNSUPPORTED_ENCODING: onshi_status = 202;
+/// A DOCTYPE, a custom entity or a processing instruction (refused for safety).
+pub const ONSHI_XML_FORBIDDEN: onshi_status = 203;
+/// The file is larger than the limit.
+pub const ONSHI_XML_TOO_LARGE: onshi_status = 204;
+/// Elements nest deeper than the limit.
+pub const ONSHI_XML_TOO_DEEP: onshi_status = 205;
+/// The root element is not `XmlMsg`.
+pub const ONSHI_XML_UNEXPECTED_ROOT: onshi_status = 206;
+/// Text where only elements belong.
+pub const ONSHI_XML_UNEXPECTED_TEXT: onshi_status = 207;
+/// An element inside a field that holds only text.
+pub const ONSHI_XML_UNEXPECTED_ELEMENT: onshi_status = 208;
+/// A field's value cannot be read (a date that is not `yyyyMMdd` …; the value is redacted).
+pub const ONSHI_XML_INVALID_VALUE: onshi_status = 209;
+/// The content is not any message of the interface.
+pub const ONSHI_XML_UNKNOWN_MESSAGE: onshi_status = 210;
+/// Writing: a character Shift_JIS (CP932) cannot carry.
+pub const ONSHI_XML_UNREPRESENTABLE: onshi_status = 211;
+/// Writing: a value or name XML cannot carry.
+pub const ONSHI_XML_UNWRITABLE: onshi_status = 212;
 /// A file name is not a plain file name (path separator, `..`, too long …).
 pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
@@ -63,6 +89,31 @@ pub const ONSHI_HISTORY_INVALID_END: onshi_status = 357;
 pub const ONSHI_HISTORY_DATE_OUT_OF_RANGE: onshi_status = 358;
 /// A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
 pub const ONSHI_HISTORY_INCONSISTENT: onshi_status = 359;
+
+/// A file-system operation of the terminal client or emulator failed (the message names it).
+pub const ONSHI_TERMINAL_IO: onshi_status = 400;
+/// No answer in time (the message ends with what staff should check, in Japanese).
+pub const ONSHI_TERMINAL_NOT_ANSWERING: onshi_status = 401;
+/// The terminal rejected the request (it wrote a `.err` file).
+pub const ONSHI_TERMINAL_REJECTED: onshi_status = 402;
+/// The answer file cannot be read.
+pub const ONSHI_TERMINAL_BAD_ANSWER: onshi_status = 403;
+/// The answer does not belong to the request.
+pub const ONSHI_TERMINAL_MISMATCH: onshi_status = 404;
+/// The answer is not of the expected kind.
+pub const ONSHI_TERMINAL_UNEXPECTED_ANSWER: onshi_status = 405;
+/// The request cannot be written (the message does not fit the family …).
+pub const ONSHI_TERMINAL_INVALID_REQUEST: onshi_status = 406;
+/// The request could not be encoded.
+pub const ONSHI_TERMINAL_ENCODE: onshi_status = 407;
+/// A bulk flow ended with 処理結果区分 9 (異常終了).
+pub const ONSHI_TERMINAL_BULK_FAILED: onshi_status = 408;
+/// A bulk flow was still 処理中 at its deadline (the message holds the 受付番号).
+pub const ONSHI_TERMINAL_BULK_DEADLINE: onshi_status = 409;
+/// An emulator dataset is invalid.
+pub const ONSHI_TERMINAL_DATASET: onshi_status = 410;
+/// `req/`, `res/` or `face/` does not exist (wrong root, or the share is not connected).
+pub const ONSHI_TERMINAL_MISSING_FOLDER: onshi_status = 411;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -179,6 +230,71 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "identifier is longer than allowed",
     ),
     (
+        ONSHI_XML_SYNTAX,
+        "ONSHI_XML_SYNTAX",
+        "the XML is not well-formed",
+    ),
+    (
+        ONSHI_XML_ENCODING,
+        "ONSHI_XML_ENCODING",
+        "bytes not valid in the file's encoding",
+    ),
+    (
+        ONSHI_XML_UNSUPPORTED_ENCODING,
+        "ONSHI_XML_UNSUPPORTED_ENCODING",
+        "an encoding other than UTF-8 or Shift_JIS",
+    ),
+    (
+        ONSHI_XML_FORBIDDEN,
+        "ONSHI_XML_FORBIDDEN",
+        "a DOCTYPE, custom entity or processing instruction",
+    ),
+    (
+        ONSHI_XML_TOO_LARGE,
+        "ONSHI_XML_TOO_LARGE",
+        "the file is larger than the limit",
+    ),
+    (
+        ONSHI_XML_TOO_DEEP,
+        "ONSHI_XML_TOO_DEEP",
+        "elements nest deeper than the limit",
+    ),
+    (
+        ONSHI_XML_UNEXPECTED_ROOT,
+        "ONSHI_XML_UNEXPECTED_ROOT",
+        "the root element is not XmlMsg",
+    ),
+    (
+        ONSHI_XML_UNEXPECTED_TEXT,
+        "ONSHI_XML_UNEXPECTED_TEXT",
+        "text where only elements belong",
+    ),
+    (
+        ONSHI_XML_UNEXPECTED_ELEMENT,
+        "ONSHI_XML_UNEXPECTED_ELEMENT",
+        "an element inside a text field",
+    ),
+    (
+        ONSHI_XML_INVALID_VALUE,
+        "ONSHI_XML_INVALID_VALUE",
+        "a field's value cannot be read",
+    ),
+    (
+        ONSHI_XML_UNKNOWN_MESSAGE,
+        "ONSHI_XML_UNKNOWN_MESSAGE",
+        "the content is not a message of the interface",
+    ),
+    (
+        ONSHI_XML_UNREPRESENTABLE,
+        "ONSHI_XML_UNREPRESENTABLE",
+        "a character Shift_JIS cannot carry",
+    ),
+    (
+        ONSHI_XML_UNWRITABLE,
+        "ONSHI_XML_UNWRITABLE",
+        "a value or name XML cannot carry",
+    ),
+    (
         ONSHI_XML_FILE_NAME_UNSAFE,
         "ONSHI_XML_FILE_NAME_UNSAFE",
         "a file name is not a plain file name (path separator, .., too long …)",
@@ -237,6 +353,66 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_HISTORY_INCONSISTENT,
         "ONSHI_HISTORY_INCONSISTENT",
         "the history breaks its invariants",
+    ),
+    (
+        ONSHI_TERMINAL_IO,
+        "ONSHI_TERMINAL_IO",
+        "a file-system operation of the terminal client failed",
+    ),
+    (
+        ONSHI_TERMINAL_NOT_ANSWERING,
+        "ONSHI_TERMINAL_NOT_ANSWERING",
+        "no answer from the terminal in time",
+    ),
+    (
+        ONSHI_TERMINAL_REJECTED,
+        "ONSHI_TERMINAL_REJECTED",
+        "the terminal rejected the request (.err)",
+    ),
+    (
+        ONSHI_TERMINAL_BAD_ANSWER,
+        "ONSHI_TERMINAL_BAD_ANSWER",
+        "the answer file cannot be read",
+    ),
+    (
+        ONSHI_TERMINAL_MISMATCH,
+        "ONSHI_TERMINAL_MISMATCH",
+        "the answer does not belong to the request",
+    ),
+    (
+        ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+        "ONSHI_TERMINAL_UNEXPECTED_ANSWER",
+        "the answer is not of the expected kind",
+    ),
+    (
+        ONSHI_TERMINAL_INVALID_REQUEST,
+        "ONSHI_TERMINAL_INVALID_REQUEST",
+        "the request cannot be written",
+    ),
+    (
+        ONSHI_TERMINAL_ENCODE,
+        "ONSHI_TERMINAL_ENCODE",
+        "the request could not be encoded",
+    ),
+    (
+        ONSHI_TERMINAL_BULK_FAILED,
+        "ONSHI_TERMINAL_BULK_FAILED",
+        "the bulk request failed (異常終了)",
+    ),
+    (
+        ONSHI_TERMINAL_BULK_DEADLINE,
+        "ONSHI_TERMINAL_BULK_DEADLINE",
+        "the bulk request was still in progress at the deadline",
+    ),
+    (
+        ONSHI_TERMINAL_DATASET,
+        "ONSHI_TERMINAL_DATASET",
+        "the emulator dataset is invalid",
+    ),
+    (
+        ONSHI_TERMINAL_MISSING_FOLDER,
+        "ONSHI_TERMINAL_MISSING_FOLDER",
+        "req/, res/ or face/ does not exist",
     ),
     (
         ONSHI_CARD_NO_READER,
@@ -475,6 +651,199 @@ mod tests {
         for (e, s) in all {
             assert_eq!(of_id_error(&e), s, "{e}");
             assert!(name(s).is_some());
+        }
+    }
+
+    #[test]
+    fn xml_codes_have_named_statuses() {
+        use crate::xml::{Forbidden, Location, XmlError as X};
+        let l = || Location {
+            line: 1,
+            column: 1,
+            offset: 0,
+            path: String::new(),
+        };
+        let s = || "x".to_string();
+        let all = [
+            (
+                X::Syntax {
+                    message: s(),
+                    location: l(),
+                },
+                ONSHI_XML_SYNTAX,
+            ),
+            (
+                X::Encoding {
+                    message: s(),
+                    location: l(),
+                },
+                ONSHI_XML_ENCODING,
+            ),
+            (
+                X::UnsupportedEncoding {
+                    name: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNSUPPORTED_ENCODING,
+            ),
+            (
+                X::Forbidden {
+                    what: Forbidden::Doctype,
+                    location: l(),
+                },
+                ONSHI_XML_FORBIDDEN,
+            ),
+            (
+                X::TooLarge {
+                    size: 2,
+                    max: 1,
+                    location: l(),
+                },
+                ONSHI_XML_TOO_LARGE,
+            ),
+            (
+                X::TooDeep {
+                    max: 1,
+                    location: l(),
+                },
+                ONSHI_XML_TOO_DEEP,
+            ),
+            (
+                X::UnexpectedRoot {
+                    found: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNEXPECTED_ROOT,
+            ),
+            (
+                X::UnexpectedText { location: l() },
+                ONSHI_XML_UNEXPECTED_TEXT,
+            ),
+            (
+                X::UnexpectedElement {
+                    name: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNEXPECTED_ELEMENT,
+            ),
+            (
+                X::InvalidValue {
+                    field: s(),
+                    value: s(),
+                    expected: s(),
+                    location: l(),
+                },
+                ONSHI_XML_INVALID_VALUE,
+            ),
+            (
+                X::UnknownMessage {
+                    reason: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNKNOWN_MESSAGE,
+            ),
+            (
+                X::Unrepresentable {
+                    path: s(),
+                    character: 'x',
+                },
+                ONSHI_XML_UNREPRESENTABLE,
+            ),
+            (
+                X::Unwritable {
+                    path: s(),
+                    reason: s(),
+                },
+                ONSHI_XML_UNWRITABLE,
+            ),
+        ];
+        for (e, st) in all {
+            assert_eq!(e.code(), st, "{e}");
+            assert!(name(st).is_some(), "{e}");
+        }
+    }
+
+    #[test]
+    fn terminal_codes_have_named_statuses() {
+        use crate::terminal::TerminalError as T;
+        let s = || "x".to_string();
+        let all = [
+            (
+                T::Io {
+                    op: "read",
+                    path: s(),
+                    source: std::io::Error::other("x"),
+                },
+                ONSHI_TERMINAL_IO,
+            ),
+            (
+                T::NotAnswering(Box::new(crate::terminal::NotAnswering {
+                    request_file: s(),
+                    waited: std::time::Duration::from_secs(1),
+                    request_still_in_req: true,
+                })),
+                ONSHI_TERMINAL_NOT_ANSWERING,
+            ),
+            (
+                T::Rejected {
+                    request_file: s(),
+                    content: crate::Personal::new(s()),
+                },
+                ONSHI_TERMINAL_REJECTED,
+            ),
+            (
+                T::BadAnswer {
+                    file: s(),
+                    reason: s(),
+                },
+                ONSHI_TERMINAL_BAD_ANSWER,
+            ),
+            (
+                T::Mismatch {
+                    file: s(),
+                    what: "x",
+                },
+                ONSHI_TERMINAL_MISMATCH,
+            ),
+            (
+                T::UnexpectedAnswer {
+                    file: s(),
+                    expected: "x",
+                },
+                ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+            ),
+            (
+                T::InvalidRequest { reason: s() },
+                ONSHI_TERMINAL_INVALID_REQUEST,
+            ),
+            (T::Encode { reason: s() }, ONSHI_TERMINAL_ENCODE),
+            (
+                T::BulkFailed {
+                    reception_number: s(),
+                    error_code: None,
+                    error_message: None,
+                },
+                ONSHI_TERMINAL_BULK_FAILED,
+            ),
+            (
+                T::BulkDeadline {
+                    reception_number: s(),
+                    polls: 1,
+                },
+                ONSHI_TERMINAL_BULK_DEADLINE,
+            ),
+            (T::Dataset { reason: s() }, ONSHI_TERMINAL_DATASET),
+            (
+                T::MissingFolder {
+                    folder: "req",
+                    path: s(),
+                },
+                ONSHI_TERMINAL_MISSING_FOLDER,
+            ),
+        ];
+        for (e, st) in all {
+            assert_eq!(e.code(), st, "{e}");
+            assert!(name(st).is_some(), "{e}");
         }
     }
 
