@@ -119,6 +119,17 @@ typedef struct onshi_card onshi_card;
 typedef struct onshi_choices onshi_choices;
 
 /**
+ * A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
+ *
+ * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
+ * `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_doctor`, `_doctor_text`.
+ *
+ * Threads: every method may be called from any thread, concurrently on one client (the
+ * client is internally synchronized), except `onshi_client_free`.
+ */
+typedef struct onshi_client onshi_client;
+
+/**
  * A diff (比較結果) of a registered record with a returned one.
  *
  * Methods: `onshi_diff_compare`, `onshi_diff_compare_document`, `_free`, `_clone`,
@@ -128,6 +139,28 @@ typedef struct onshi_choices onshi_choices;
  * Threads: every method takes `const onshi_diff *` and may run concurrently on one diff.
  */
 typedef struct onshi_diff onshi_diff;
+
+/**
+ * A file of the terminal interface: a request to write, or an answer read.
+ *
+ * Methods: `onshi_document_parse`, `_parse_file`, `_new`, `_new_individual_request`,
+ * `_free`, `_clone`, `_to_json`, `_from_json`, `_last_error`, `_write`, the field accessors
+ * (`_get_text`/`_set_text`/`_clear`, `_get_date`/`_set_date`, `_get_datetime`/
+ * `_set_datetime`, `_get_u32`/`_set_u32`), lists (`_count`, `_item_add`, `_item_remove`,
+ * `_item_get_text`, `_item_set_text`, `_item_clear`, `_item_get_date`, `_item_set_date`,
+ * `_item_get_u32`), `_result_at`, `_unit_result_at`; and `onshi_diff_compare_document`.
+ *
+ * Threads: functions taking `const onshi_document *` may run concurrently on one document.
+ */
+typedef struct onshi_document onshi_document;
+
+/**
+ * The terminal emulator: answers requests in `req/` from a dataset, pushes face results.
+ *
+ * Methods: `onshi_emulator_start`, `_free`, `_stop`, `_last_error`, `_push_face`,
+ * `_set_behaviour`, `_get_stats`.
+ */
+typedef struct onshi_emulator onshi_emulator;
 
 /**
  * An error object: the status and message of the last call it was passed to.
@@ -179,6 +212,16 @@ typedef struct onshi_matching onshi_matching;
  * record; a function taking a non-const pointer needs the record to itself.
  */
 typedef struct onshi_qualification onshi_qualification;
+
+/**
+ * A submitted request: everything needed to collect its answer, in this process or after a
+ * restart. Keep its JSON (`onshi_ticket_to_json`) with the visit; read it back with
+ * `onshi_ticket_from_json`.
+ *
+ * Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`; and
+ * `onshi_client_submit`, `onshi_client_wait`.
+ */
+typedef struct onshi_ticket onshi_ticket;
 
 /**
  * The project's virtual マイナンバーカード (fictitious data) inserted into a
@@ -239,6 +282,30 @@ typedef uint32_t onshi_query_kind;
 typedef uint32_t onshi_list;
 
 /**
+ * Limits applied when parsing (`NULL` for the defaults: 64 MiB, depth 32).
+ */
+typedef struct onshi_limits {
+  /**
+   * Largest input accepted, in bytes (0: the default, 64 MiB).
+   */
+  size_t max_bytes;
+  /**
+   * Deepest element nesting accepted (0: the default, 32; never more than 128).
+   */
+  size_t max_depth;
+} onshi_limits;
+
+/**
+ * The kind of message of a document: one of the `ONSHI_MESSAGE_TYPE_*` values.
+ */
+typedef uint32_t onshi_message_type;
+
+/**
+ * A file's character encoding: one of the `ONSHI_ENCODING_*` values.
+ */
+typedef uint32_t onshi_encoding;
+
+/**
  * A date and time (local time of the terminal, no time zone) crossing the C ABI.
  */
 typedef struct onshi_datetime {
@@ -267,6 +334,37 @@ typedef struct onshi_datetime {
    */
   uint32_t second;
 } onshi_datetime;
+
+/**
+ * A message family of the interface (from a file name): one of the `ONSHI_FAMILY_*` values.
+ */
+typedef uint32_t onshi_family;
+
+/**
+ * What a file name says about a file (`onshi_file_name_parse`).
+ */
+typedef struct onshi_file_name_info {
+  /**
+   * The message family (`ONSHI_FAMILY_*`).
+   */
+  onshi_family family;
+  /**
+   * 1 for `01` (upload / single), 2 for `02` (download).
+   */
+  uint32_t phase;
+  /**
+   * 1 for a request (`req`), 2 for a response (`res`).
+   */
+  uint32_t direction;
+  /**
+   * 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`.
+   */
+  uint32_t extension;
+  /**
+   * 1 for a face-reader push (`…res_face_…`), else 0.
+   */
+  uint32_t is_face;
+} onshi_file_name_info;
 
 /**
  * How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
@@ -298,6 +396,69 @@ typedef uint32_t onshi_mode;
  * and written as text; the typed accessors need the matching type.
  */
 typedef uint32_t onshi_value_type;
+
+/**
+ * Called for each face result (a patient used their card at the face-recognition reader):
+ * `userdata` as given to `onshi_client_on_face`; `doc` the 資格確認結果 (valid only during the
+ * call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
+ * read, then `status` says why (`ONSHI_OK` otherwise).
+ *
+ * It runs on a thread of the library, one result at a time: it must return promptly, must
+ * not call `onshi_client_free` or `onshi_client_stop_face` on the same client (they wait for
+ * it), and must not let an exception or a `longjmp` escape.
+ */
+typedef void (*onshi_face_callback)(void *userdata,
+                                    const struct onshi_document *doc,
+                                    uint32_t status);
+
+/**
+ * Options of the bulk two-phase flow (`onshi_client_bulk`); 0 in a field is its default.
+ */
+typedef struct onshi_bulk_options {
+  /**
+   * Give up when the whole flow takes longer (default 600 000 ms).
+   */
+  uint32_t deadline_ms;
+  /**
+   * Wait for each single answer at most this long (default 60 000 ms).
+   */
+  uint32_t step_timeout_ms;
+  /**
+   * First wait between two polls while the terminal says 処理中 (default 2 000 ms).
+   */
+  uint32_t initial_backoff_ms;
+  /**
+   * Longest wait between two polls (default 60 000 ms).
+   */
+  uint32_t max_backoff_ms;
+} onshi_bulk_options;
+
+/**
+ * How the emulated terminal behaves: one of the `ONSHI_BEHAVIOUR_*` values.
+ */
+typedef uint32_t onshi_behaviour;
+
+/**
+ * What the emulator did so far (`onshi_emulator_get_stats`).
+ */
+typedef struct onshi_emulator_stats {
+  /**
+   * Requests taken from `req/`.
+   */
+  uint64_t taken;
+  /**
+   * Answers written into `res/`.
+   */
+  uint64_t answered;
+  /**
+   * Requests rejected with `.err`.
+   */
+  uint64_t rejected;
+  /**
+   * Face results pushed.
+   */
+  uint64_t faces;
+} onshi_emulator_stats;
 
 /**
  * The overall outcome of a diff: one of the `ONSHI_VERDICT_*` values (the larger, the more serious).
@@ -662,6 +823,341 @@ typedef uint32_t onshi_audit_event;
  * Next steps of a not-confirmed `onshi_diff` (field `ONSHI_FIELD_DIFF_NEXT_STEP`).
  */
 #define ONSHI_LIST_DIFF_NEXT_STEPS 10
+
+/**
+ * 資格確認要求: 個別照会 or a bulk upload.
+ */
+#define ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST 1
+
+/**
+ * 資格確認結果 (and the face-reader push).
+ */
+#define ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE 2
+
+/**
+ * 照会番号登録要求.
+ */
+#define ONSHI_MESSAGE_TYPE_REFERENCE_NUMBER_REQUEST 3
+
+/**
+ * 照会番号登録結果.
+ */
+#define ONSHI_MESSAGE_TYPE_REFERENCE_NUMBER_RESPONSE 4
+
+/**
+ * アップロード結果 of a bulk request (受付番号).
+ */
+#define ONSHI_MESSAGE_TYPE_BULK_UPLOAD_RESPONSE 5
+
+/**
+ * ダウンロード要求 of a bulk request.
+ */
+#define ONSHI_MESSAGE_TYPE_BULK_DOWNLOAD_REQUEST 6
+
+/**
+ * ダウンロード結果 of a bulk qualification request (one unit per person).
+ */
+#define ONSHI_MESSAGE_TYPE_BULK_QUALIFICATION_RESPONSE 7
+
+/**
+ * 薬剤情報 / 特定健診情報 request.
+ */
+#define ONSHI_MESSAGE_TYPE_DOCUMENT_REQUEST 8
+
+/**
+ * 薬剤情報 / 特定健診情報 XML answer.
+ */
+#define ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE 9
+
+/**
+ * UTF-8 (文字コード識別 0).
+ */
+#define ONSHI_ENCODING_UTF8 1
+
+/**
+ * Shift_JIS / CP932 (文字コード識別 1).
+ */
+#define ONSHI_ENCODING_SHIFT_JIS 2
+
+/**
+ * 資格確認（個別照会） `OQSsiquc`.
+ */
+#define ONSHI_FAMILY_INDIVIDUAL 1
+
+/**
+ * 照会番号登録 `OQSsiimm`.
+ */
+#define ONSHI_FAMILY_REFERENCE_NUMBER 2
+
+/**
+ * 資格確認（一括照会） `OQSmuquc`.
+ */
+#define ONSHI_FAMILY_BULK_QUALIFICATION 3
+
+/**
+ * 照会番号一括登録 `OQSmuimm`.
+ */
+#define ONSHI_FAMILY_BULK_REFERENCE_NUMBER 4
+
+/**
+ * 医療扶助 一括照会 `OQSmutic`.
+ */
+#define ONSHI_FAMILY_BULK_MEDICAL_ASSISTANCE 5
+
+/**
+ * 訪問診療等 一括照会 `OQSmuhvq`.
+ */
+#define ONSHI_FAMILY_BULK_HOME_VISIT 6
+
+/**
+ * オンライン診療等 一括照会 `OQSmuonq`.
+ */
+#define ONSHI_FAMILY_BULK_ONLINE 7
+
+/**
+ * 薬剤情報 `YZKsiquc`.
+ */
+#define ONSHI_FAMILY_DRUG_INFO 8
+
+/**
+ * 特定健診情報 `TKKsiquc`.
+ */
+#define ONSHI_FAMILY_CHECKUP 9
+
+/**
+ * The kind of message (enum MessageType).
+ */
+#define ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE 401
+
+/**
+ * The file's encoding (enum FileEncoding; absent for a document built in memory).
+ */
+#define ONSHI_FIELD_DOCUMENT_ENCODING 402
+
+/**
+ * The file the document was read from, for face results (text, read-only).
+ */
+#define ONSHI_FIELD_DOCUMENT_FILE_NAME 403
+
+/**
+ * 処理実行日時 (date-time).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_PROCESS_EXECUTION_TIME 404
+
+/**
+ * 資格確認日 (date).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE 405
+
+/**
+ * 医療機関コード (id).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_MEDICAL_INSTITUTION_CODE 406
+
+/**
+ * 任意のファイル識別子 (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ARBITRARY_FILE_IDENTIFIER 407
+
+/**
+ * 照会区分 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_REFERENCE_CLASSIFICATION 408
+
+/**
+ * 処理結果区分 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_SEGMENT_OF_RESULT 409
+
+/**
+ * エラーコード (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_CODE 410
+
+/**
+ * エラーメッセージ (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_MESSAGE 411
+
+/**
+ * 文字コード識別 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_CHARACTER_CODE_IDENTIFIER 412
+
+/**
+ * 受付番号 in the header (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_RECEPTION_NUMBER 413
+
+/**
+ * 処理結果件数 (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_PROCESSING_RESULT 414
+
+/**
+ * 正常終了件数 (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_NORMAL_PROCESSING 415
+
+/**
+ * エラー件数 (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_ERROR 416
+
+/**
+ * 処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_STATUS 421
+
+/**
+ * 処理結果コード (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_CODE 422
+
+/**
+ * 処理結果メッセージ, to be shown to staff as is (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_MESSAGE 423
+
+/**
+ * 資格有効性 of a 資格確認結果 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_QUALIFICATION_VALIDITY 424
+
+/**
+ * 処方箋発行形態 chosen at the reader (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_PRESCRIPTION_ISSUE_SELECT 425
+
+/**
+ * 受付番号 of an アップロード結果 or ダウンロード要求 (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_RECEPTION_NUMBER 426
+
+/**
+ * 受付日時 of an アップロード結果 (date-time).
+ */
+#define ONSHI_FIELD_DOCUMENT_RECEPTION_DATE_TIME 427
+
+/**
+ * ResultCode of a 薬剤情報 / 特定健診情報 answer (`1` = OK) (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_RESULT_CODE 428
+
+/**
+ * MessageContents of a 薬剤情報 / 特定健診情報 answer (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_MESSAGE_CONTENTS 429
+
+/**
+ * 保険者番号 of a search block (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURER_NUMBER 451
+
+/**
+ * 被保険者証記号 (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_CARD_SYMBOL 452
+
+/**
+ * 被保険者証番号 (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER 453
+
+/**
+ * 枝番 (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_BRANCH_NUMBER 454
+
+/**
+ * 生年月日 (date).
+ */
+#define ONSHI_FIELD_QUERY_BIRTHDATE 455
+
+/**
+ * 限度額適用認定証 提供同意 (code).
+ */
+#define ONSHI_FIELD_QUERY_LIMIT_CONSENT_FLAG 456
+
+/**
+ * 任意の識別子 (text).
+ */
+#define ONSHI_FIELD_QUERY_ARBITRARY_IDENTIFIER 457
+
+/**
+ * 診療年月 `yyyyMM` (text).
+ */
+#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_MONTH 458
+
+/**
+ * 同意日 from (date).
+ */
+#define ONSHI_FIELD_QUERY_CONSENT_DATE_FROM 459
+
+/**
+ * 同意日 to (date).
+ */
+#define ONSHI_FIELD_QUERY_CONSENT_DATE_TO 460
+
+/**
+ * 診療日 from (date).
+ */
+#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_FROM 461
+
+/**
+ * 診療日 to (date).
+ */
+#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_TO 462
+
+/**
+ * 診療区分 (code).
+ */
+#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_FLAG 463
+
+/**
+ * 処理結果状況 of a bulk unit (code).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_STATUS 481
+
+/**
+ * 処理結果コード of a bulk unit (text).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE 482
+
+/**
+ * 処理結果メッセージ of a bulk unit (text).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE 483
+
+/**
+ * 資格有効性 of a bulk unit (code).
+ */
+#define ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY 484
+
+/**
+ * 照会番号 of a bulk unit (text).
+ */
+#define ONSHI_FIELD_UNIT_REFERENCE_NUMBER 485
+
+/**
+ * Number of records of the unit, for `onshi_document_unit_result_at` (integer, read-only).
+ */
+#define ONSHI_FIELD_UNIT_RESULT_COUNT 486
+
+/**
+ * The search blocks of a 資格確認要求 (fields `ONSHI_FIELD_QUERY_*`).
+ */
+#define ONSHI_LIST_DOCUMENT_QUERIES 4
+
+/**
+ * The records of a 資格確認結果 (no fields: `onshi_document_result_at` copies one).
+ */
+#define ONSHI_LIST_DOCUMENT_RESULTS 5
+
+/**
+ * The units of a bulk answer, one per person (fields `ONSHI_FIELD_UNIT_*`).
+ */
+#define ONSHI_LIST_DOCUMENT_UNITS 6
 
 /**
  * マイナンバーカード at the reader (face push, 照会区分 1).
@@ -2059,6 +2555,71 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_ID_TOO_LONG 105
 
 /**
+ * The XML is not well-formed (the message says where).
+ */
+#define ONSHI_XML_SYNTAX 200
+
+/**
+ * Bytes that are not valid in the file's encoding, or a declaration that contradicts them.
+ */
+#define ONSHI_XML_ENCODING 201
+
+/**
+ * The declaration names an encoding the interface does not use (UTF-8 or Shift_JIS only).
+ */
+#define ONSHI_XML_UNSUPPORTED_ENCODING 202
+
+/**
+ * A DOCTYPE, a custom entity or a processing instruction (refused for safety).
+ */
+#define ONSHI_XML_FORBIDDEN 203
+
+/**
+ * The file is larger than the limit.
+ */
+#define ONSHI_XML_TOO_LARGE 204
+
+/**
+ * Elements nest deeper than the limit.
+ */
+#define ONSHI_XML_TOO_DEEP 205
+
+/**
+ * The root element is not `XmlMsg`.
+ */
+#define ONSHI_XML_UNEXPECTED_ROOT 206
+
+/**
+ * Text where only elements belong.
+ */
+#define ONSHI_XML_UNEXPECTED_TEXT 207
+
+/**
+ * An element inside a field that holds only text.
+ */
+#define ONSHI_XML_UNEXPECTED_ELEMENT 208
+
+/**
+ * A field's value cannot be read (a date that is not `yyyyMMdd` …; the value is redacted).
+ */
+#define ONSHI_XML_INVALID_VALUE 209
+
+/**
+ * The content is not any message of the interface.
+ */
+#define ONSHI_XML_UNKNOWN_MESSAGE 210
+
+/**
+ * Writing: a character Shift_JIS (CP932) cannot carry.
+ */
+#define ONSHI_XML_UNREPRESENTABLE 211
+
+/**
+ * Writing: a value or name XML cannot carry.
+ */
+#define ONSHI_XML_UNWRITABLE 212
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -2117,6 +2678,66 @@ typedef uint32_t onshi_audit_event;
  * A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
  */
 #define ONSHI_HISTORY_INCONSISTENT 359
+
+/**
+ * A file-system operation of the terminal client or emulator failed (the message names it).
+ */
+#define ONSHI_TERMINAL_IO 400
+
+/**
+ * No answer in time (the message ends with what staff should check, in Japanese).
+ */
+#define ONSHI_TERMINAL_NOT_ANSWERING 401
+
+/**
+ * The terminal rejected the request (it wrote a `.err` file).
+ */
+#define ONSHI_TERMINAL_REJECTED 402
+
+/**
+ * The answer file cannot be read.
+ */
+#define ONSHI_TERMINAL_BAD_ANSWER 403
+
+/**
+ * The answer does not belong to the request.
+ */
+#define ONSHI_TERMINAL_MISMATCH 404
+
+/**
+ * The answer is not of the expected kind.
+ */
+#define ONSHI_TERMINAL_UNEXPECTED_ANSWER 405
+
+/**
+ * The request cannot be written (the message does not fit the family …).
+ */
+#define ONSHI_TERMINAL_INVALID_REQUEST 406
+
+/**
+ * The request could not be encoded.
+ */
+#define ONSHI_TERMINAL_ENCODE 407
+
+/**
+ * A bulk flow ended with 処理結果区分 9 (異常終了).
+ */
+#define ONSHI_TERMINAL_BULK_FAILED 408
+
+/**
+ * A bulk flow was still 処理中 at its deadline (the message holds the 受付番号).
+ */
+#define ONSHI_TERMINAL_BULK_DEADLINE 409
+
+/**
+ * An emulator dataset is invalid.
+ */
+#define ONSHI_TERMINAL_DATASET 410
+
+/**
+ * `req/`, `res/` or `face/` does not exist (wrong root, or the share is not connected).
+ */
+#define ONSHI_TERMINAL_MISSING_FOLDER 411
 
 /**
  * No PC/SC card reader is connected.
@@ -2301,6 +2922,21 @@ typedef uint32_t onshi_audit_event;
  * A file-system operation failed.
  */
 #define ONSHI_IO 701
+
+/**
+ * Takes requests and answers them.
+ */
+#define ONSHI_BEHAVIOUR_NORMAL 1
+
+/**
+ * The 連携アプリケーション is not running: requests stay in `req/`.
+ */
+#define ONSHI_BEHAVIOUR_DOWN 2
+
+/**
+ * Takes requests but never answers.
+ */
+#define ONSHI_BEHAVIOUR_SILENT 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -2885,6 +3521,505 @@ onshi_status onshi_diff_registered(const struct onshi_diff *d, struct onshi_qual
  * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
  */
 onshi_status onshi_diff_returned(const struct onshi_diff *d, struct onshi_qualification **out);
+
+/**
+ * Parses a file of the interface from its bytes (UTF-8 or Shift_JIS; the message type is
+ * read from the content).
+ *
+ * Returns an `ONSHI_XML_*` status (200–212) for a file that cannot be read; the message of
+ * `err` says what and where (line, column, element path; values redacted).
+ * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `bytes` is NULL or readable for `len` bytes;
+ * `limits` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_document_parse(struct onshi_error *err,
+                                  const uint8_t *bytes,
+                                  size_t len,
+                                  const struct onshi_limits *limits,
+                                  struct onshi_document **out);
+
+/**
+ * Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
+ * decides the message type where the content alone cannot (an empty 処理中 answer).
+ *
+ * Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
+ * larger than the limit, or another `ONSHI_XML_*` status.
+ * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `path` is NULL or readable for `path_len` bytes;
+ * `limits` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_document_parse_file(struct onshi_error *err,
+                                       const uint8_t *path,
+                                       size_t path_len,
+                                       const struct onshi_limits *limits,
+                                       struct onshi_document **out);
+
+/**
+ * Creates an empty message of a type, to be filled with the setters (a request with
+ * `onshi_document_item_add(ONSHI_LIST_DOCUMENT_QUERIES)` …).
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown type.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_document_new(onshi_message_type message_type, struct onshi_document **out);
+
+/**
+ * Builds a 個別照会 request (`OQSsiquc01req`) for the insurance card of `card` (a registered
+ * record: its 保険者番号, 記号, 番号, 枝番 and 生年月日) on `date` (資格確認日), from the clinic
+ * `institution` (医療機関コード, 10 digits, check digit verified). `file_identifier`
+ * `(NULL, 0)` for none; `limit_consent`: the patient's consent to 限度額 information.
+ *
+ * Returns an `ONSHI_ID_*` status for a bad 医療機関コード, `ONSHI_NOT_PRESENT` when `card`
+ * has no 保険者番号, 番号 or 生年月日.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length;
+ * `card` is NULL or a live `onshi_qualification`; `date` is NULL or readable; `out` is NULL
+ * or writable.
+ */
+onshi_status onshi_document_new_individual_request(struct onshi_error *err,
+                                                   const uint8_t *institution,
+                                                   size_t institution_len,
+                                                   const struct onshi_qualification *card,
+                                                   const struct onshi_date *date,
+                                                   const uint8_t *file_identifier,
+                                                   size_t file_identifier_len,
+                                                   bool limit_consent,
+                                                   struct onshi_document **out);
+
+/**
+ * Frees a document.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+void onshi_document_free(struct onshi_document *d);
+
+/**
+ * Copies a document.
+ *
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_clone(const struct onshi_document *d, struct onshi_document **out);
+
+/**
+ * Copies the document as JSON: `{"encoding": "utf8", "message": {"type":
+ * "qualification_response", "header": {…}, "body": {…}}}` (records in the documented
+ * record schema), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_to_json(const struct onshi_document *d,
+                                    char *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Reads a document from its JSON (as `onshi_document_to_json` writes it).
+ *
+ * Returns `ONSHI_JSON` when the text is not a document.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_document_from_json(struct onshi_error *err,
+                                      const uint8_t *json,
+                                      size_t json_len,
+                                      struct onshi_document **out);
+
+/**
+ * Copies the message of the most recent failed call on this document ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_last_error(const struct onshi_document *d,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Writes the document as a file of the interface, in `encoding`: the XML declaration, then
+ * the elements in the order of the specification (deterministic). Bytes out, size query then
+ * fill: `*out_len` receives the length; when `buf` is non-NULL and `cap >= *out_len` the
+ * bytes are copied (no terminating NUL), otherwise `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * Returns `ONSHI_XML_UNREPRESENTABLE` for a character Shift_JIS cannot carry (the message
+ * names the element), `ONSHI_INVALID_ARGUMENT` for an unknown encoding.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_write(const struct onshi_document *d,
+                                  onshi_encoding encoding,
+                                  uint8_t *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+/**
+ * Copies a field of the document as text (`ONSHI_FIELD_DOCUMENT_*`), UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent (also for a field the message type does not have).
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_get_text(const struct onshi_document *d,
+                                     onshi_field field,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Sets a field of the document from text (dates `YYYY-MM-DD`, codes as wire values).
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a body field the message type does not have,
+ * `ONSHI_READ_ONLY` for the message type, encoding and file name.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable for `value_len` bytes.
+ */
+onshi_status onshi_document_set_text(struct onshi_document *d,
+                                     onshi_field field,
+                                     const uint8_t *value,
+                                     size_t value_len);
+
+/**
+ * Clears a field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_clear(struct onshi_document *d, onshi_field field);
+
+/**
+ * Reads a date field of the document.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_get_date(const struct onshi_document *d,
+                                     onshi_field field,
+                                     struct onshi_date *out);
+
+/**
+ * Sets a date field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable.
+ */
+onshi_status onshi_document_set_date(struct onshi_document *d,
+                                     onshi_field field,
+                                     const struct onshi_date *value);
+
+/**
+ * Reads a date-time field of the document.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_get_datetime(const struct onshi_document *d,
+                                         onshi_field field,
+                                         struct onshi_datetime *out);
+
+/**
+ * Sets a date-time field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable.
+ */
+onshi_status onshi_document_set_datetime(struct onshi_document *d,
+                                         onshi_field field,
+                                         const struct onshi_datetime *value);
+
+/**
+ * Reads an integer or enumeration field of the document.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_get_u32(const struct onshi_document *d,
+                                    onshi_field field,
+                                    uint32_t *out);
+
+/**
+ * Sets an integer field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_set_u32(struct onshi_document *d, onshi_field field, uint32_t value);
+
+/**
+ * The number of items of a list of the document (0 for a list the message type does not
+ * have).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out_count` is NULL or writable.
+ */
+onshi_status onshi_document_count(const struct onshi_document *d,
+                                  onshi_list list,
+                                  size_t *out_count);
+
+/**
+ * Appends an empty search block (`ONSHI_LIST_DOCUMENT_QUERIES`) or unit and reports its
+ * index.
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` when the message type has no such list.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out_index` is NULL or writable.
+ */
+onshi_status onshi_document_item_add(struct onshi_document *d, onshi_list list, size_t *out_index);
+
+/**
+ * Removes an item of a list of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_item_remove(struct onshi_document *d, onshi_list list, size_t index);
+
+/**
+ * Copies a field of a list item as text, UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_item_get_text(const struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Sets a field of a list item from text.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable for `value_len` bytes.
+ */
+onshi_status onshi_document_item_set_text(struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          const uint8_t *value,
+                                          size_t value_len);
+
+/**
+ * Clears a field of a list item.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_item_clear(struct onshi_document *d,
+                                       onshi_list list,
+                                       size_t index,
+                                       onshi_field field);
+
+/**
+ * Reads a date field of a list item.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_item_get_date(const struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          struct onshi_date *out);
+
+/**
+ * Sets a date field of a list item.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable.
+ */
+onshi_status onshi_document_item_set_date(struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          const struct onshi_date *value);
+
+/**
+ * Reads an integer field of a list item.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_item_get_u32(const struct onshi_document *d,
+                                         onshi_list list,
+                                         size_t index,
+                                         onshi_field field,
+                                         uint32_t *out);
+
+/**
+ * Copies the record at `index` of `ONSHI_LIST_DOCUMENT_RESULTS` (a 資格確認結果's
+ * `ResultOfQualificationConfirmation`).
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end (every index, for a message that
+ * is not a 資格確認結果).
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_result_at(const struct onshi_document *d,
+                                      size_t index,
+                                      struct onshi_qualification **out);
+
+/**
+ * Copies record `index` of unit `unit` of a bulk answer (`ONSHI_LIST_DOCUMENT_UNITS`; the
+ * unit's `ONSHI_FIELD_UNIT_RESULT_COUNT` says how many).
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for a unit or index past the end.
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_unit_result_at(const struct onshi_document *d,
+                                           size_t unit,
+                                           size_t index,
+                                           struct onshi_qualification **out);
+
+/**
+ * Compares a registered record with the answer of a 資格確認結果 document (処理結果状況,
+ * 資格有効性 and its records: when several came back, the one with the registered 保険者番号
+ * and 番号). `confirmation_date` NULL: the document's 資格確認日. `query_kind` 0: from the
+ * document's 照会区分 (1 → `ONSHI_QUERY_KIND_MY_NUMBER_CARD`, else insurance card).
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果,
+ * `ONSHI_NOT_PRESENT` when no date is given and the document has none.
+ * `err`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `registered` is NULL or a live
+ * `onshi_qualification`; `doc` is NULL or a live `onshi_document`; `confirmation_date` is
+ * NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_compare_document(struct onshi_error *err,
+                                         const struct onshi_qualification *registered,
+                                         const struct onshi_document *doc,
+                                         const struct onshi_date *confirmation_date,
+                                         onshi_query_kind query_kind,
+                                         struct onshi_diff **out);
+
+/**
+ * Compares a registered record with unit `unit` of a bulk answer
+ * (`ONSHI_LIST_DOCUMENT_UNITS`). `confirmation_date` NULL: the document's 資格確認日;
+ * `query_kind` 0: `ONSHI_QUERY_KIND_BULK`.
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a bulk answer,
+ * `ONSHI_OUT_OF_RANGE` for a unit past the end.
+ * `err`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * As `onshi_diff_compare_document`.
+ */
+onshi_status onshi_diff_compare_unit(struct onshi_error *err,
+                                     const struct onshi_qualification *registered,
+                                     const struct onshi_document *doc,
+                                     size_t unit,
+                                     const struct onshi_date *confirmation_date,
+                                     onshi_query_kind query_kind,
+                                     struct onshi_diff **out);
+
+/**
+ * Reads what a file name says: family, phase, direction, extension, face push.
+ *
+ * Returns `ONSHI_XML_FILE_NAME_NOT_INTERFACE` for a name that is not an interface file name,
+ * `ONSHI_XML_FILE_NAME_UNSAFE` for one with a path separator, `..` or too long.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `name` is NULL or readable for `name_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_file_name_parse(struct onshi_error *err,
+                                   const uint8_t *name,
+                                   size_t name_len,
+                                   struct onshi_file_name_info *out);
+
+/**
+ * Copies the name of the answer that pairs with a request file name
+ * (`OQSsiquc01req_X.xml` → `OQSsiquc01res_X.xml`), ASCII.
+ *
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `name` is NULL or readable for `name_len` bytes;
+ * `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_file_name_response_name(struct onshi_error *err,
+                                           const uint8_t *name,
+                                           size_t name_len,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
 
 /**
  * Creates an error object holding `ONSHI_OK`.
@@ -4247,6 +5382,362 @@ onshi_status onshi_field_list(onshi_field field, onshi_list *out);
  * `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_field_name(onshi_field field, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Opens a client over the terminal's shared folder `root` (UTF-8 path; UNC paths work).
+ * `options_json` `(NULL, 0)` for the defaults, or a JSON object with any of
+ * `"medical_institution_code"` (written into requests that lack one), `"encoding"`
+ * (`"utf8"`/`"shift_jis"`, of requests), `"create_folders"` (create `req/res/face` when
+ * missing; off by default, since a missing folder means a wrong root), `"processed"` and
+ * `"face_processed"` (`"delete"`, `"archive"`, `"leave"`), `"settle_timeout_ms"`,
+ * `"recheck_interval_ms"`, `"durable_writes"`.
+ *
+ * Returns `ONSHI_TERMINAL_MISSING_FOLDER` when a folder does not exist, `ONSHI_JSON` for bad
+ * options.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_client_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_client_open(struct onshi_error *err,
+                               const uint8_t *root,
+                               size_t root_len,
+                               const uint8_t *options_json,
+                               size_t options_len,
+                               struct onshi_client **out);
+
+/**
+ * Frees a client: stops face delivery (waiting for a callback in progress) and the folder
+ * watchers. Pending tickets stay in the journal for the next client.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer, nor from a face callback.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`, not in use by another thread.
+ */
+void onshi_client_free(struct onshi_client *c);
+
+/**
+ * Copies the message of the most recent failed call on this client ("" if none failed),
+ * UTF-8. For `ONSHI_TERMINAL_NOT_ANSWERING` it ends with the reception screen's guidance in
+ * Japanese (what to check).
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_client_last_error(const struct onshi_client *c,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Writes a request into `req/` (atomically: the terminal never sees a partial file) and
+ * gives its ticket: wait for the answer with `onshi_client_wait`, now or after a restart
+ * (keep `onshi_ticket_to_json`). `family` 0: 個別照会 for a 資格確認要求, 照会番号登録 for a
+ * 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …).
+ *
+ * Returns `ONSHI_TERMINAL_INVALID_REQUEST` for a message that does not fit the family,
+ * `ONSHI_TERMINAL_IO` when `req/` cannot be written.
+ * The caller owns the returned handle and must free it with onshi_ticket_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_client_submit(const struct onshi_client *c,
+                                 const struct onshi_document *request,
+                                 onshi_family family,
+                                 struct onshi_ticket **out);
+
+/**
+ * Frees a ticket (the request stays pending in the client's journal).
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `t` is NULL or a live `onshi_ticket`.
+ */
+void onshi_ticket_free(struct onshi_ticket *t);
+
+/**
+ * Copies the ticket as JSON (`{"request_file", "family", "phase",
+ * "arbitrary_file_identifier", "submitted_at"}`), UTF-8: store it with the visit.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_ticket_to_json(const struct onshi_ticket *t,
+                                  char *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+/**
+ * Reads a ticket from its JSON.
+ *
+ * Returns `ONSHI_JSON` when the text is not a ticket.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_ticket_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_ticket_from_json(struct onshi_error *err,
+                                    const uint8_t *json,
+                                    size_t json_len,
+                                    struct onshi_ticket **out);
+
+/**
+ * Copies the message of the most recent failed call on this ticket ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Waits up to `timeout_ms` for the answer of a ticket.
+ *
+ * Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
+ * pending; the message says what staff should check), `ONSHI_TERMINAL_REJECTED` when the
+ * terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
+ * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `ticket` is NULL or a live `onshi_ticket`; `out` is
+ * NULL or writable.
+ */
+onshi_status onshi_client_wait(const struct onshi_client *c,
+                               const struct onshi_ticket *ticket,
+                               uint32_t timeout_ms,
+                               struct onshi_document **out);
+
+/**
+ * Submits a request and waits up to `timeout_ms` for its answer (`onshi_client_submit`
+ * then `onshi_client_wait`). `family` as for `onshi_client_submit`.
+ *
+ * Returns the statuses of both.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_client_query(const struct onshi_client *c,
+                                const struct onshi_document *request,
+                                onshi_family family,
+                                uint32_t timeout_ms,
+                                struct onshi_document **out);
+
+/**
+ * Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
+ * (exactly once across threads, processes and restarts). Its file name is the document's
+ * `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
+ * file that cannot be read (reported once; the message names it).
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `out` is NULL or writable.
+ */
+onshi_status onshi_client_next_face(const struct onshi_client *c,
+                                    uint32_t timeout_ms,
+                                    struct onshi_document **out);
+
+/**
+ * Starts delivering face results to `callback` on a library thread (see
+ * `onshi_face_callback`), replacing an earlier callback of this client. `userdata` is passed
+ * back unchanged (NULL is accepted); it must stay valid until `onshi_client_stop_face` or
+ * `onshi_client_free` returns.
+ *
+ * Returns `ONSHI_NULL_PARAMETER` for a NULL callback.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `callback` is NULL or a function that may be called
+ * from another thread with `userdata`.
+ */
+onshi_status onshi_client_on_face(const struct onshi_client *c,
+                                  onshi_face_callback callback,
+                                  void *userdata);
+
+/**
+ * Stops face delivery by callback, waiting for a callback in progress. Nothing happens
+ * when none was started.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; not called from the face callback.
+ */
+onshi_status onshi_client_stop_face(const struct onshi_client *c);
+
+/**
+ * Runs the bulk two-phase flow (一括照会 and the other bulk families): writes the upload
+ * `request` (a 資格確認要求 with many search blocks, or a 照会番号登録要求), reads the 受付番号,
+ * polls while the terminal answers 処理中, and gives the download result (a bulk answer:
+ * `ONSHI_LIST_DOCUMENT_UNITS`). `family` must be a bulk `ONSHI_FAMILY_*` value; `options`
+ * NULL for the defaults.
+ *
+ * Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
+ * at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
+ * family that is not bulk.
+ * `options`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`;
+ * `options` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_client_bulk(const struct onshi_client *c,
+                               onshi_family family,
+                               const struct onshi_document *request,
+                               const struct onshi_bulk_options *options,
+                               struct onshi_document **out);
+
+/**
+ * Checks the terminal connection (folders exist and are writable, requests are taken,
+ * answers and face files are collected, no leftover temporary files, pending tickets, the
+ * share's clock) and copies the report as JSON (`{"checks": [{"id", "severity", …}]}`),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_client_doctor(const struct onshi_client *c,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+/**
+ * The same check as `onshi_client_doctor`, as a text for staff in Japanese, UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_client_doctor_text(const struct onshi_client *c,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are
+ * created) in background threads. `dataset_json` `(NULL, 0)` for the bundled demo dataset
+ * (fictitious people P01…, 医療機関コード 1310000009), or a dataset in the same JSON shape.
+ * Answers are written `delay_ms` after a request is taken, in `encoding`.
+ *
+ * Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the
+ * folders cannot be created.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_emulator_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_emulator_start(struct onshi_error *err,
+                                  const uint8_t *root,
+                                  size_t root_len,
+                                  const uint8_t *dataset_json,
+                                  size_t dataset_len,
+                                  uint32_t delay_ms,
+                                  onshi_encoding encoding,
+                                  struct onshi_emulator **out);
+
+/**
+ * Stops the emulator (answers not yet written are dropped). Calling it again does nothing.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`.
+ */
+onshi_status onshi_emulator_stop(const struct onshi_emulator *e);
+
+/**
+ * Stops and frees the emulator.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`.
+ */
+void onshi_emulator_free(struct onshi_emulator *e);
+
+/**
+ * Copies the message of the most recent failed call on this emulator ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_emulator_last_error(const struct onshi_emulator *e,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Pushes the face-reader result of dataset person `person_id` (`"P01"` …) into `face/`, as
+ * if they had just used their マイナンバーカード at the reader.
+ *
+ * Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader).
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`; `person_id` is NULL or readable for `len` bytes.
+ */
+onshi_status onshi_emulator_push_face(const struct onshi_emulator *e,
+                                      const uint8_t *person_id,
+                                      size_t len);
+
+/**
+ * Changes how the emulator behaves (`ONSHI_BEHAVIOUR_*`): a terminal that is down, or
+ * silent, for testing the EMR's timeouts.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`.
+ */
+onshi_status onshi_emulator_set_behaviour(const struct onshi_emulator *e,
+                                          onshi_behaviour behaviour);
+
+/**
+ * What the emulator did so far.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`; `out` is NULL or writable.
+ */
+onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
+                                      struct onshi_emulator_stats *out);
 
 /**
  * Copies the version of the loaded library (`"0.1.0"`), ASCII. Compare it with

@@ -519,7 +519,10 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         "{m}"
     );
     let mut stats = onshi_emulator_stats::default();
-    assert_eq!(unsafe { onshi_emulator_stats(emu, &mut stats) }, ONSHI_OK);
+    assert_eq!(
+        unsafe { onshi_emulator_get_stats(emu, &mut stats) },
+        ONSHI_OK
+    );
     assert!(stats.answered >= 3 && stats.faces == 2, "{stats:?}");
     assert_eq!(unsafe { onshi_emulator_stop(emu) }, ONSHI_OK);
     assert_eq!(unsafe { onshi_emulator_stop(emu) }, ONSHI_OK);

@@ -283,7 +283,7 @@ fn exhaustive(k: MessageKind, e: Encoding, f: xml::Family) {
 
 /// The kind of message (enum MessageType).
 pub const ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE: onshi_field = 401;
-/// The file's encoding (enum Encoding; absent for a document built in memory).
+/// The file's encoding (enum FileEncoding; absent for a document built in memory).
 pub const ONSHI_FIELD_DOCUMENT_ENCODING: onshi_field = 402;
 /// The file the document was read from, for face results (text, read-only).
 pub const ONSHI_FIELD_DOCUMENT_FILE_NAME: onshi_field = 403;
@@ -852,7 +852,7 @@ impl From<xml::XmlError> for Failure {
 ///
 /// # Safety
 /// `limits` is NULL or readable.
-unsafe fn limits(limits: *const onshi_limits) -> Result<Limits, Failure> {
+unsafe fn parse_limits(limits: *const onshi_limits) -> Result<Limits, Failure> {
     let mut l = Limits::default();
     if !limits.is_null() {
         // SAFETY: forwarded from the caller.
@@ -884,14 +884,14 @@ pub unsafe extern "C" fn onshi_document_parse(
     err: *mut onshi_error,
     bytes: *const u8,
     len: usize,
-    limits_: *const onshi_limits,
+    limits: *const onshi_limits,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
-            let l = limits(limits_)?;
+            let l = parse_limits(limits)?;
             let doc = xml::parse_with(bytes_in(bytes, len)?, &l)?;
             out.set(into_raw::<onshi_document>(DocValue {
                 encoding: Some(doc.encoding),
@@ -920,14 +920,14 @@ pub unsafe extern "C" fn onshi_document_parse_file(
     err: *mut onshi_error,
     path: *const u8,
     path_len: usize,
-    limits_: *const onshi_limits,
+    limits: *const onshi_limits,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
-            let l = limits(limits_)?;
+            let l = parse_limits(limits)?;
             let path = std::path::Path::new(text_in(path, path_len)?);
             let io = |e: std::io::Error| Failure::new(ONSHI_IO, format!("{}: {e}", path.display()));
             let size = std::fs::metadata(path).map_err(io)?.len();

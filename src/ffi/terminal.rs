@@ -70,7 +70,7 @@ impl Json for Ticket {
 /// The terminal emulator: answers requests in `req/` from a dataset, pushes face results.
 ///
 /// Methods: `onshi_emulator_start`, `_free`, `_stop`, `_last_error`, `_push_face`,
-/// `_set_behaviour`, `_stats`.
+/// `_set_behaviour`, `_get_stats`.
 pub struct onshi_emulator {
     _private: [u8; 0],
 }
@@ -104,7 +104,7 @@ pub struct onshi_bulk_options {
     pub max_backoff_ms: u32,
 }
 
-/// What the emulator did so far (`onshi_emulator_stats`).
+/// What the emulator did so far (`onshi_emulator_get_stats`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct onshi_emulator_stats {
@@ -845,7 +845,7 @@ pub unsafe extern "C" fn onshi_emulator_set_behaviour(
 /// # Safety
 /// `e` is NULL or a live `onshi_emulator`; `out` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn onshi_emulator_stats(
+pub unsafe extern "C" fn onshi_emulator_get_stats(
     e: *const onshi_emulator,
     out: *mut onshi_emulator_stats,
 ) -> onshi_status {
