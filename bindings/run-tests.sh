@@ -77,28 +77,31 @@ header_compiles() {
 # ---- C ----
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -Iinclude)
 LINK=(-L"$REL" -lonshi -Wl,-rpath,"$REL")
+# The C and C++ tests run an emulator over a folder of their own below $OUT (the argument
+# names it, so that each run starts clean).
 c_test() {
     gcc "${CFLAGS[@]}" -O1 -g -o "$OUT/test_c" bindings/c/tests/test_onshi.c "${LINK[@]}"
-    "$OUT/test_c"
+    cd "$OUT" && ./test_c plain
 }
 c_valgrind() {
-    valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        "$OUT/test_c"
+    cd "$OUT" && valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        ./test_c valgrind
 }
 c_sanitizers() {
     gcc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
         -o "$OUT/test_c_asan" bindings/c/tests/test_onshi.c "${LINK[@]}"
     # Prove the sanitizers are really in (grep -c reads all input: no SIGPIPE under pipefail).
     ldd "$OUT/test_c_asan" | grep -c -E 'libasan|libubsan' | grep -qx 2 || { echo "ASan/UBSan are not linked in"; exit 1; }
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 "$OUT/test_c_asan"
+    cd "$OUT" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 ./test_c_asan asan
 }
 
 # ---- C++ ----
 cpp_test() {
     g++ -std=c++17 -Wall -Wextra -Werror -g -Iinclude -Ibindings/cpp -o "$OUT/test_cpp" \
         bindings/cpp/tests/test_onshi.cpp bindings/cpp/tests/second_tu.cpp "${LINK[@]}"
-    "$OUT/test_cpp"
-    valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$OUT/test_cpp"
+    cd "$OUT"
+    rm -rf onshi-cpp-root && ./test_cpp
+    rm -rf onshi-cpp-root && valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ./test_cpp
 }
 
 # ---- C# ----
@@ -152,7 +155,7 @@ windows_wine() {
     cp "$WIN/onshi.dll" "$dir/"
     export WINEPREFIX="$ROOT/target/wine-prefix" WINEDEBUG=-all
     local rc=0
-    (cd "$dir" && "$(wine_bin)" test_onshi.exe) || rc=$?
+    (cd "$dir" && "$(wine_bin)" test_onshi.exe wine) || rc=$?
     "$(dirname "$(wine_bin)")/wineserver64" -k 2>/dev/null || wineserver -k 2>/dev/null || true
     return "$rc"
 }

@@ -801,6 +801,187 @@ public:
     }
 };
 
+/// A file of the terminal interface: a request to write or an answer read.
+class Document : public detail::Owned<onshi_document, onshi_document_free, onshi_document_last_error> {
+public:
+    explicit Document(onshi_document *raw) : Owned(raw) {}
+
+    /// Parses a file from its bytes (UTF-8 or Shift_JIS); `limits` nullptr for the defaults.
+    static Document parse(std::string_view bytes, const onshi_limits *limits = nullptr) {
+        onshi_document *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_document_parse(e, detail::bytes(bytes), bytes.size(), limits, &raw); });
+        return Document(raw);
+    }
+    static Document parse_file(std::string_view path) {
+        onshi_document *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_document_parse_file(e, detail::bytes(path), path.size(), nullptr, &raw);
+        });
+        return Document(raw);
+    }
+    static Document create(onshi_message_type type) {
+        onshi_document *raw = nullptr;
+        detail::check(onshi_document_new(type, &raw));
+        return Document(raw);
+    }
+    /// A 個別照会 request for the card of a registered record on `date`.
+    static Document individual_request(std::string_view institution, const Qualification &card,
+                                       const onshi_date &date, std::string_view file_identifier = {},
+                                       bool limit_consent = true) {
+        onshi_document *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_document_new_individual_request(e, detail::bytes(institution), institution.size(), card.capi(),
+                                                         &date, detail::bytes(file_identifier),
+                                                         file_identifier.size(), limit_consent, &raw);
+        });
+        return Document(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_document_to_json(capi(), b, c, n); });
+    }
+    /// The file's bytes in `encoding`.
+    std::vector<uint8_t> write(onshi_encoding encoding) const {
+        std::size_t n = 0;
+        onshi_status s = onshi_document_write(capi(), encoding, nullptr, 0, &n);
+        if (s == ONSHI_OK) return {};
+        if (s != ONSHI_BUFFER_TOO_SMALL) check(s);
+        std::vector<uint8_t> out(n);
+        check(onshi_document_write(capi(), encoding, out.data(), out.size(), &n));
+        return out;
+    }
+    onshi_message_type type() const {
+        uint32_t v = 0;
+        check(onshi_document_get_u32(capi(), ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &v));
+        return v;
+    }
+    std::optional<std::string> text(onshi_field field) const {
+        return optional_text(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_document_get_text(capi(), field, b, c, n); });
+    }
+    void set_text(onshi_field field, std::string_view value) {
+        check(onshi_document_set_text(capi(), field, detail::bytes(value), value.size()));
+    }
+    void set_date(onshi_field field, const onshi_date &value) { check(onshi_document_set_date(capi(), field, &value)); }
+    std::size_t count(onshi_list list) const {
+        std::size_t n = 0;
+        check(onshi_document_count(capi(), list, &n));
+        return n;
+    }
+    std::size_t add_item(onshi_list list) {
+        std::size_t i = 0;
+        check(onshi_document_item_add(capi(), list, &i));
+        return i;
+    }
+    void set_item_text(onshi_list list, std::size_t index, onshi_field field, std::string_view value) {
+        check(onshi_document_item_set_text(capi(), list, index, field, detail::bytes(value), value.size()));
+    }
+    std::optional<std::string> item_text(onshi_list list, std::size_t index, onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_document_item_get_text(capi(), list, index, field, b, c, n);
+        });
+    }
+    /// A copy of record `index` of a 資格確認結果.
+    Qualification result_at(std::size_t index) const {
+        onshi_qualification *raw = nullptr;
+        check(onshi_document_result_at(capi(), index, &raw));
+        return Qualification(raw);
+    }
+};
+
+/// A submitted request; keep to_json() with the visit.
+class Ticket : public detail::Owned<onshi_ticket, onshi_ticket_free, onshi_ticket_last_error> {
+public:
+    explicit Ticket(onshi_ticket *raw) : Owned(raw) {}
+    static Ticket from_json(std::string_view json) {
+        onshi_ticket *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_ticket_from_json(e, detail::bytes(json), json.size(), &raw); });
+        return Ticket(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_ticket_to_json(capi(), b, c, n); });
+    }
+};
+
+/// A client of the terminal's shared folders.
+class Client : public detail::Owned<onshi_client, onshi_client_free, onshi_client_last_error> {
+public:
+    explicit Client(onshi_client *raw) : Owned(raw) {}
+    static Client open(std::string_view root, std::string_view options_json = {}) {
+        onshi_client *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_open(e, detail::bytes(root), root.size(), detail::bytes(options_json),
+                                     options_json.size(), &raw);
+        });
+        return Client(raw);
+    }
+    Ticket submit(const Document &request, onshi_family family = 0) const {
+        onshi_ticket *raw = nullptr;
+        check(onshi_client_submit(capi(), request.capi(), family, &raw));
+        return Ticket(raw);
+    }
+    Document wait(const Ticket &ticket, uint32_t timeout_ms) const {
+        onshi_document *raw = nullptr;
+        check(onshi_client_wait(capi(), ticket.capi(), timeout_ms, &raw));
+        return Document(raw);
+    }
+    Document query(const Document &request, uint32_t timeout_ms, onshi_family family = 0) const {
+        onshi_document *raw = nullptr;
+        check(onshi_client_query(capi(), request.capi(), family, timeout_ms, &raw));
+        return Document(raw);
+    }
+    /// The next face result within `timeout_ms`, or nullopt.
+    std::optional<Document> next_face(uint32_t timeout_ms) const {
+        onshi_document *raw = nullptr;
+        onshi_status s = onshi_client_next_face(capi(), timeout_ms, &raw);
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        check(s);
+        return Document(raw);
+    }
+    /// Face results to a C callback on a library thread (userdata first); see onshi_face_callback.
+    void on_face(onshi_face_callback callback, void *userdata) { check(onshi_client_on_face(capi(), callback, userdata)); }
+    void stop_face() { check(onshi_client_stop_face(capi())); }
+    std::string doctor() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_client_doctor(capi(), b, c, n); });
+    }
+};
+
+/// The terminal emulator, for tests.
+class Emulator : public detail::Owned<onshi_emulator, onshi_emulator_free, onshi_emulator_last_error> {
+public:
+    explicit Emulator(onshi_emulator *raw) : Owned(raw) {}
+    static Emulator start(std::string_view root, std::string_view dataset_json = {}, uint32_t delay_ms = 0,
+                          onshi_encoding encoding = ONSHI_ENCODING_UTF8) {
+        onshi_emulator *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_emulator_start(e, detail::bytes(root), root.size(), detail::bytes(dataset_json),
+                                        dataset_json.size(), delay_ms, encoding, &raw);
+        });
+        return Emulator(raw);
+    }
+    void push_face(std::string_view person_id) {
+        check(onshi_emulator_push_face(capi(), detail::bytes(person_id), person_id.size()));
+    }
+    void set_behaviour(onshi_behaviour b) { check(onshi_emulator_set_behaviour(capi(), b)); }
+    onshi_emulator_stats stats() const {
+        onshi_emulator_stats s{};
+        check(onshi_emulator_get_stats(capi(), &s));
+        return s;
+    }
+    void stop() { check(onshi_emulator_stop(capi())); }
+};
+
+/// Diffs against documents.
+inline Diff compare_document(const Qualification &registered, const Document &answer,
+                             const onshi_date *confirmation_date = nullptr, onshi_query_kind kind = 0) {
+    onshi_diff *raw = nullptr;
+    detail::call_with_error([&](onshi_error *e) {
+        return onshi_diff_compare_document(e, registered.capi(), answer.capi(), confirmation_date, kind, &raw);
+    });
+    return Diff(raw);
+}
+
 }  // namespace onshi
 
 #endif  // ONSHI_HPP

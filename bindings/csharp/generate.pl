@@ -42,6 +42,10 @@ my @groups = (
     [ 'ONSHI_MATCH_',      'MatchFlags',     'Evidence for a candidate (onshi_match_flags).' ],
     [ 'ONSHI_CONFLICT_',   'ConflictFlags',  'Evidence against a candidate (onshi_conflict_flags).' ],
     [ 'ONSHI_CARD_SEX_',   'CardSex',        'Sex on the My Number card, ISO 5218 (onshi_card_sex).' ],
+    [ 'ONSHI_MESSAGE_TYPE_', 'MessageType',  'The kind of message of a document (onshi_message_type).' ],
+    [ 'ONSHI_ENCODING_',   'FileEncoding',       'A file\'s character encoding (onshi_encoding).' ],
+    [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
+    [ 'ONSHI_BEHAVIOUR_',  'Behaviour',      'How the emulated terminal behaves (onshi_behaviour).' ],
     [ 'ONSHI_LIST_',       'ListKind',       'A list of a record (onshi_list).' ],
     [ 'ONSHI_VALUE_TYPE_', 'FieldValueType', 'The value type of a field (onshi_value_type).' ],
     [ 'ONSHI_CODE_TABLE_', 'CodeTable',      'A code table (onshi_code_table).' ],
@@ -89,7 +93,13 @@ my %handle = (
     onshi_diff => 'DiffHandle', onshi_history => 'HistoryHandle', onshi_choices => 'ChoicesHandle',
     onshi_matching => 'MatchingHandle', onshi_candidates => 'CandidatesHandle',
     onshi_card => 'CardHandle', onshi_basic_info => 'BasicInfoHandle',
-    onshi_virtual_card => 'VirtualCardHandle',
+    onshi_virtual_card => 'VirtualCardHandle', onshi_document => 'DocumentHandle',
+    onshi_ticket => 'TicketHandle', onshi_client => 'ClientHandle', onshi_emulator => 'EmulatorHandle',
+);
+my %struct = (
+    onshi_date => 'OnshiDate', onshi_datetime => 'OnshiDateTime', onshi_limits => 'OnshiLimits',
+    onshi_file_name_info => 'OnshiFileNameInfo', onshi_bulk_options => 'OnshiBulkOptions',
+    onshi_emulator_stats => 'OnshiEmulatorStats',
 );
 my $handles = join '|', sort keys %handle;
 # Every "typedef uint32_t onshi_x;" of the header is a uint32_t enumeration.
@@ -110,13 +120,15 @@ sub cs_param {
         return "$handle{$1} $n";
     }
     return "byte[] $n" if $t eq 'uint8_t *' && $const;
+    return "[Out] byte[] $n" if $t eq 'uint8_t *' && $n eq 'buf';
     return "out byte $n" if $t eq 'uint8_t *';
+    return "IntPtr $n" if $t eq 'void *';
+    return "OnshiFaceCallback $n" if $t eq 'onshi_face_callback';
     return "[Out] byte[] $n" if $t eq 'char *';
     return "[MarshalAs(UnmanagedType.I1)] out bool $n" if $t eq 'bool *';
     return "out UIntPtr $n" if $t eq 'size_t *';
     return "out uint $n" if $t =~ /^(\w+) \*$/ && $u32{$1};
-    return ($const ? 'ref ' : 'out ') . "OnshiDate $n" if $t eq 'onshi_date *';
-    return ($const ? 'ref ' : 'out ') . "OnshiDateTime $n" if $t eq 'onshi_datetime *';
+    return ($const ? 'ref ' : 'out ') . "$struct{$1} $n" if $t =~ /^(\w+) \*$/ && $struct{$1};
     return "UIntPtr $n" if $t eq 'size_t';
     return "ushort $n" if $t eq 'uint16_t';
     return "[MarshalAs(UnmanagedType.I1)] bool $n" if $t eq 'bool';
@@ -205,6 +217,9 @@ my @records = (
     [ 701, 719, 'Patient',           'Matching',   'Patients',        'Patient',    1 ],
     [ 721, 739, 'Candidate',         'Candidates', 'Candidates',      'Candidate',  0 ],
     [ 741, 759, 'BasicInfo',         undef,        undef,             'BasicInfo',  0 ],
+    [ 401, 449, 'Document',          undef,        undef,             'Document',   1 ],
+    [ 451, 479, 'DocumentQuery',     'Document',   'DocumentQueries', 'Query',      1 ],
+    [ 481, 499, 'DocumentUnit',      'Document',   'DocumentUnits',   'Unit',       1 ],
 );
 for my $r (@records) {
     my ($lo, $hi, $class, $owner, $list, $strip, $writable) = @$r;

@@ -6,8 +6,10 @@
  * Built by bindings/run-tests.sh with gcc (plain, under valgrind, with ASan + UBSan) and with
  * mingw-w64 for the Windows DLL under Wine. Prints "N passed, M failed"; exit 1 on failure.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "onshi.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -754,7 +756,208 @@ static void test_matching_and_card(void) {
     onshi_matching_free(m);
 }
 
-int main(void) {
+/* ---- documents and the terminal: emulator -> query -> diff -> apply, face, bulk ---- */
+
+static const char *P01 =
+    "{\"insured_card_classification\":\"01\",\"insurer_number\":\"01130012\","
+    "\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1001\","
+    "\"insured_branch_number\":\"00\",\"personal_family_classification\":\"1\","
+    "\"name\":\"見本　太郎\",\"name_kana\":\"ﾐﾎﾝ ﾀﾛｳ\",\"sex1\":\"1\",\"birthdate\":\"1980-04-01\","
+    "\"address\":\"東京都見本区旧町\",\"qualification_date\":\"2020-04-01\"}";
+
+static void test_documents(void) {
+    const char *res =
+        "<XmlMsg><MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate>"
+        "<ReferenceClassification>2</ReferenceClassification></MessageHeader><MessageBody><ResultList>"
+        "<ResultOfQualificationConfirmation><Name>見本　花子</Name><InsurerNumber>  138057</InsurerNumber>"
+        "</ResultOfQualificationConfirmation></ResultList><ProcessingResultStatus>1</ProcessingResultStatus>"
+        "<QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
+    onshi_error *err = onshi_error_new();
+    onshi_document *d = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S(res), NULL, &d), ONSHI_OK);
+    uint32_t v = 0;
+    CHECK_STATUS(onshi_document_get_u32(d, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &v), ONSHI_OK);
+    CHECK(v == ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    onshi_date day = {0, 0, 0};
+    CHECK_STATUS(onshi_document_get_date(d, ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE, &day), ONSHI_OK);
+    CHECK(day.year == 2025 && day.month == 4 && day.day == 1);
+    size_t n = 0;
+    CHECK_STATUS(onshi_document_count(d, ONSHI_LIST_DOCUMENT_RESULTS, &n), ONSHI_OK);
+    CHECK(n == 1);
+    onshi_qualification *q = NULL;
+    CHECK_STATUS(onshi_document_result_at(d, 0, &q), ONSHI_OK);
+    CHECK(field_is(q, ONSHI_FIELD_INSURER_NUMBER, "138057"));
+    onshi_qualification_free(q);
+    CHECK_STATUS(onshi_document_result_at(d, 1, &q), ONSHI_OUT_OF_RANGE);
+    /* Write in Shift_JIS: size query, then fill; read it back. */
+    size_t len = 0;
+    CHECK_STATUS(onshi_document_write(d, ONSHI_ENCODING_SHIFT_JIS, NULL, 0, &len), ONSHI_BUFFER_TOO_SMALL);
+    uint8_t *bytes = malloc(len);
+    size_t len2 = 0;
+    CHECK_STATUS(onshi_document_write(d, ONSHI_ENCODING_SHIFT_JIS, bytes, len - 1, &len2), ONSHI_BUFFER_TOO_SMALL);
+    CHECK_STATUS(onshi_document_write(d, ONSHI_ENCODING_SHIFT_JIS, bytes, len, &len2), ONSHI_OK);
+    CHECK(len2 == len && memcmp(bytes, "<?xml", 5) == 0);
+    onshi_document *back = NULL;
+    CHECK_STATUS(onshi_document_parse(err, bytes, len, NULL, &back), ONSHI_OK);
+    CHECK_STATUS(onshi_document_get_u32(back, ONSHI_FIELD_DOCUMENT_ENCODING, &v), ONSHI_OK);
+    CHECK(v == ONSHI_ENCODING_SHIFT_JIS);
+    onshi_document_free(back);
+    free(bytes);
+    CHECK_STATUS(onshi_document_write(d, 0, NULL, 0, &len), ONSHI_INVALID_ARGUMENT);
+    /* Bad files: typed statuses with a location; nothing written. */
+    onshi_document *none = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S("<XmlMsg><MessageHeader>"), NULL, &none), ONSHI_XML_SYNTAX);
+    CHECK_STATUS(onshi_document_parse(err, S("<!DOCTYPE a><XmlMsg/>"), NULL, &none), ONSHI_XML_FORBIDDEN);
+    CHECK_STATUS(onshi_document_parse(err, S("<Other/>"), NULL, &none), ONSHI_XML_UNEXPECTED_ROOT);
+    onshi_limits small = {8, 0};
+    CHECK_STATUS(onshi_document_parse(err, S(res), &small, &none), ONSHI_XML_TOO_LARGE);
+    CHECK_STATUS(onshi_document_parse(err, NULL, 5, NULL, &none), ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_document_parse_file(err, S("no/such/file.xml"), NULL, &none), ONSHI_IO);
+    CHECK(none == NULL);
+    CHECK_STATUS(onshi_document_new(99, &none), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_document_set_text(d, ONSHI_FIELD_DOCUMENT_RECEPTION_NUMBER, S("R1")), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_document_item_get_text(d, ONSHI_LIST_DOCUMENT_RESULTS, 0, ONSHI_FIELD_NAME, NULL, 0, &len),
+                 ONSHI_TYPE_MISMATCH);
+    onshi_file_name_info info;
+    CHECK_STATUS(onshi_file_name_parse(err, S("OQSsiquc01res_face_131000000912345678400000000000000000001_20250401103000.xml"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_INDIVIDUAL && info.is_face == 1);
+    CHECK_STATUS(onshi_file_name_parse(err, S("C:\\x\\OQSsiquc01req_1.xml"), &info), ONSHI_XML_FILE_NAME_UNSAFE);
+    onshi_document_free(d);
+    onshi_error_free(err);
+}
+
+static atomic_int face_calls;
+
+static void on_face(void *userdata, const onshi_document *doc, uint32_t status) {
+    atomic_int *calls = userdata;
+    char name[256];
+    size_t n = 0;
+    if (doc != NULL && status == ONSHI_OK &&
+        onshi_document_get_text(doc, ONSHI_FIELD_DOCUMENT_FILE_NAME, name, sizeof name, &n) == ONSHI_OK &&
+        strncmp(name, "OQSsiquc01res_face_", 19) == 0) {
+        atomic_fetch_add(calls, 1);
+    }
+}
+
+#ifdef _WIN32
+#include <windows.h>
+static void sleep_ms(unsigned ms) { Sleep(ms); }
+#else
+#include <time.h>
+static void sleep_ms(unsigned ms) {
+    struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+#endif
+
+static void test_terminal(const char *root) {
+    onshi_error *err = onshi_error_new();
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), NULL, 0, &c), ONSHI_TERMINAL_MISSING_FOLDER);
+    CHECK(c == NULL);
+    onshi_emulator *emu = NULL;
+    CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_UTF8, &emu), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000009\"}"), &c), ONSHI_OK);
+
+    onshi_qualification *reg = record_from_json(P01);
+    onshi_date day = {2025, 4, 10};
+    onshi_datetime now = {2025, 4, 10, 9, 0, 0};
+    onshi_document *req = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000009"), reg, &day, S("visit-1"), true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("131000000"), reg, &day, NULL, 0, true, &req), ONSHI_ID_LENGTH);
+    onshi_ticket *t = NULL;
+    CHECK_STATUS(onshi_client_submit(c, req, 0, &t), ONSHI_OK);
+    char buf[1024];
+    size_t n = 0;
+    CHECK_STATUS(onshi_ticket_to_json(t, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "OQSsiquc01req_") != NULL);
+    onshi_document *res = NULL;
+    CHECK_STATUS(onshi_client_wait(c, t, 20000, &res), ONSHI_OK);
+    onshi_diff *d = NULL;
+    CHECK_STATUS(onshi_diff_compare_document(err, reg, res, NULL, 0, &d), ONSHI_OK);
+    uint32_t verdict = 0;
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
+    CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    onshi_history *h = NULL;
+    onshi_date start = {2020, 4, 1};
+    CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("res-1"), ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_OK);
+    onshi_qualification *cur = NULL;
+    CHECK_STATUS(onshi_history_current(h, &cur), ONSHI_OK);
+    CHECK(field_is(cur, ONSHI_FIELD_ADDRESS, "東京都見本区見本町一丁目１番１号"));
+    onshi_qualification_free(cur);
+
+    /* Face results by poll, then by callback (userdata first). */
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
+    onshi_document *face = NULL;
+    CHECK_STATUS(onshi_client_next_face(c, 20000, &face), ONSHI_OK);
+    CHECK_STATUS(onshi_document_get_text(face, ONSHI_FIELD_DOCUMENT_FILE_NAME, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strncmp(buf, "OQSsiquc01res_face_", 19) == 0);
+    onshi_document_free(face);
+    CHECK_STATUS(onshi_client_next_face(c, 0, &face), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_client_on_face(c, NULL, NULL), ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_client_on_face(c, on_face, &face_calls), ONSHI_OK);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
+    for (int i = 0; i < 1000 && atomic_load(&face_calls) == 0; i++) sleep_ms(20);
+    CHECK_STATUS(onshi_client_stop_face(c), ONSHI_OK);
+    CHECK(atomic_load(&face_calls) == 1);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("nobody")), ONSHI_TERMINAL_DATASET);
+
+    /* Bulk with one search block. */
+    onshi_document *up = NULL;
+    CHECK_STATUS(onshi_document_new(ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST, &up), ONSHI_OK);
+    CHECK_STATUS(onshi_document_set_date(up, ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE, &day), ONSHI_OK);
+    size_t i = 0;
+    CHECK_STATUS(onshi_document_item_add(up, ONSHI_LIST_DOCUMENT_QUERIES, &i), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, i, ONSHI_FIELD_QUERY_INSURER_NUMBER, S("01130012")), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, i, ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER, S("1001")), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, i, ONSHI_FIELD_QUERY_BIRTHDATE, S("1980-04-01")), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, 5, ONSHI_FIELD_QUERY_BIRTHDATE, S("1980-04-01")), ONSHI_OUT_OF_RANGE);
+    onshi_bulk_options bo = {20000, 20000, 50, 200};
+    onshi_document *bulk = NULL;
+    CHECK_STATUS(onshi_client_bulk(c, ONSHI_FAMILY_BULK_QUALIFICATION, up, &bo, &bulk), ONSHI_OK);
+    size_t units = 0;
+    CHECK_STATUS(onshi_document_count(bulk, ONSHI_LIST_DOCUMENT_UNITS, &units), ONSHI_OK);
+    CHECK(units == 1);
+    onshi_qualification *u0 = NULL;
+    CHECK_STATUS(onshi_document_unit_result_at(bulk, 0, 0, &u0), ONSHI_OK);
+    CHECK(field_is(u0, ONSHI_FIELD_NAME, "見本　太郎"));
+    onshi_qualification_free(u0);
+    onshi_document_free(bulk);
+    onshi_document_free(up);
+
+    CHECK_STATUS(onshi_client_doctor(c, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    char *report = malloc(n + 1);
+    CHECK_STATUS(onshi_client_doctor(c, report, n + 1, &n), ONSHI_OK);
+    CHECK(strstr(report, "\"checks\"") != NULL);
+    free(report);
+
+    /* A silent terminal: a typed timeout; the message holds the guidance for staff. */
+    CHECK_STATUS(onshi_emulator_set_behaviour(emu, ONSHI_BEHAVIOUR_SILENT), ONSHI_OK);
+    onshi_document *never = NULL;
+    CHECK_STATUS(onshi_client_query(c, req, 0, 200, &never), ONSHI_TERMINAL_NOT_ANSWERING);
+    CHECK(never == NULL);
+    onshi_emulator_stats st;
+    CHECK_STATUS(onshi_emulator_get_stats(emu, &st), ONSHI_OK);
+    CHECK(st.faces == 2 && st.answered >= 3);
+    CHECK_STATUS(onshi_emulator_stop(emu), ONSHI_OK);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_INVALID_ARGUMENT);
+    /* Wrong handle types. */
+    CHECK_STATUS(onshi_client_submit((const onshi_client *)emu, req, 0, &t), ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_client_wait(c, (const onshi_ticket *)req, 10, &res), ONSHI_INVALID_HANDLE);
+
+    onshi_history_free(h);
+    onshi_diff_free(d);
+    onshi_document_free(res);
+    onshi_ticket_free(t);
+    onshi_document_free(req);
+    onshi_qualification_free(reg);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+    onshi_error_free(err);
+}
+
+int main(int argc, char **argv) {
     test_version();
     test_text_protocol_and_status();
     test_ids();
@@ -765,6 +968,10 @@ int main(void) {
     test_null_and_wrong_handles();
     test_diff_and_history();
     test_matching_and_card();
+    test_documents();
+    char root[256];
+    snprintf(root, sizeof root, "onshi-c-root-%s", argc > 1 ? argv[1] : "default");
+    test_terminal(root);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

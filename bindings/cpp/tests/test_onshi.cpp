@@ -206,11 +206,48 @@ static void test_diff_history_matching_card() {
     }
 }
 
+static void test_terminal_flow() {
+    const char *root = "onshi-cpp-root";
+    expect_error(ONSHI_TERMINAL_MISSING_FOLDER, [&] { onshi::Client::open("onshi-cpp-no-such-root"); });
+    auto emu = onshi::Emulator::start(root);
+    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000009"})");
+    auto reg = onshi::Qualification::from_json(
+        R"({"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1001",)"
+        R"("insured_branch_number":"00","name":"見本　太郎","birthdate":"1980-04-01","address":"旧住所"})");
+    auto req = onshi::Document::individual_request("1310000009", reg, onshi_date{2025, 4, 10}, "visit-cpp");
+    CHECK(req.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST);
+    auto bytes = req.write(ONSHI_ENCODING_SHIFT_JIS);
+    CHECK(!bytes.empty());
+    auto again = onshi::Document::parse(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
+    CHECK(again.item_text(ONSHI_LIST_DOCUMENT_QUERIES, 0, ONSHI_FIELD_QUERY_INSURER_NUMBER) ==
+          std::optional<std::string>("01130012"));
+    auto ticket = client.submit(req);
+    auto res = client.wait(onshi::Ticket::from_json(ticket.to_json()), 20000);
+    CHECK(res.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    auto diff = onshi::compare_document(reg, res);
+    CHECK(diff.verdict() == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    auto history = onshi::History::create(reg, onshi_date{2020, 4, 1}, "staff", onshi_datetime{2025, 4, 10, 9, 0, 0});
+    CHECK(history.apply(diff, nullptr, "res-cpp", ONSHI_START_DATE_FIRST_OF_MONTH, "staff",
+                        onshi_datetime{2025, 4, 10, 9, 0, 0}) == 2);
+    emu.push_face("P14");
+    auto face = client.next_face(20000);
+    CHECK(face.has_value() && face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME)->rfind("OQSsiquc01res_face_", 0) == 0);
+    CHECK(!client.next_face(0).has_value());
+    CHECK(client.doctor().find("\"checks\"") != std::string::npos);
+    emu.set_behaviour(ONSHI_BEHAVIOUR_SILENT);
+    std::string m = expect_error(ONSHI_TERMINAL_NOT_ANSWERING, [&] { client.query(req, 200); });
+    CHECK(!m.empty());
+    CHECK(emu.stats().faces == 1);
+    expect_error(ONSHI_XML_FORBIDDEN, [] { onshi::Document::parse("<!DOCTYPE a><XmlMsg/>"); });
+    expect_error(ONSHI_TYPE_MISMATCH, [&] { onshi::compare_document(reg, req); });
+}
+
 int main() {
     try {
         test_free_functions();
         test_record();
         test_diff_history_matching_card();
+        test_terminal_flow();
         CHECK(second_tu_uses_the_header() == 2);
     } catch (const std::exception &e) {
         failed++;

@@ -111,6 +111,94 @@ namespace Onshi
         DiffPossibleCause = 591,
         /// <summary>A next step for staff after a not-confirmed answer, in Japanese (text).</summary>
         DiffNextStep = 592,
+        /// <summary>The kind of message (enum MessageType).</summary>
+        DocumentMessageType = 401,
+        /// <summary>The file's encoding (enum FileEncoding; absent for a document built in memory).</summary>
+        DocumentEncoding = 402,
+        /// <summary>The file the document was read from, for face results (text, read-only).</summary>
+        DocumentFileName = 403,
+        /// <summary>処理実行日時 (date-time).</summary>
+        DocumentHeaderProcessExecutionTime = 404,
+        /// <summary>資格確認日 (date).</summary>
+        DocumentHeaderQualificationConfirmationDate = 405,
+        /// <summary>医療機関コード (id).</summary>
+        DocumentHeaderMedicalInstitutionCode = 406,
+        /// <summary>任意のファイル識別子 (text).</summary>
+        DocumentHeaderArbitraryFileIdentifier = 407,
+        /// <summary>照会区分 (code).</summary>
+        DocumentHeaderReferenceClassification = 408,
+        /// <summary>処理結果区分 (code).</summary>
+        DocumentHeaderSegmentOfResult = 409,
+        /// <summary>エラーコード (text).</summary>
+        DocumentHeaderErrorCode = 410,
+        /// <summary>エラーメッセージ (text).</summary>
+        DocumentHeaderErrorMessage = 411,
+        /// <summary>文字コード識別 (code).</summary>
+        DocumentHeaderCharacterCodeIdentifier = 412,
+        /// <summary>受付番号 in the header (text).</summary>
+        DocumentHeaderReceptionNumber = 413,
+        /// <summary>処理結果件数 (integer).</summary>
+        DocumentHeaderNumberOfProcessingResult = 414,
+        /// <summary>正常終了件数 (integer).</summary>
+        DocumentHeaderNumberOfNormalProcessing = 415,
+        /// <summary>エラー件数 (integer).</summary>
+        DocumentHeaderNumberOfError = 416,
+        /// <summary>処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).</summary>
+        DocumentProcessingResultStatus = 421,
+        /// <summary>処理結果コード (text).</summary>
+        DocumentProcessingResultCode = 422,
+        /// <summary>処理結果メッセージ, to be shown to staff as is (text).</summary>
+        DocumentProcessingResultMessage = 423,
+        /// <summary>資格有効性 of a 資格確認結果 (code).</summary>
+        DocumentQualificationValidity = 424,
+        /// <summary>処方箋発行形態 chosen at the reader (code).</summary>
+        DocumentPrescriptionIssueSelect = 425,
+        /// <summary>受付番号 of an アップロード結果 or ダウンロード要求 (text).</summary>
+        DocumentReceptionNumber = 426,
+        /// <summary>受付日時 of an アップロード結果 (date-time).</summary>
+        DocumentReceptionDateTime = 427,
+        /// <summary>ResultCode of a 薬剤情報 / 特定健診情報 answer (1 = OK) (text).</summary>
+        DocumentResultCode = 428,
+        /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text).</summary>
+        DocumentMessageContents = 429,
+        /// <summary>保険者番号 of a search block (id).</summary>
+        QueryInsurerNumber = 451,
+        /// <summary>被保険者証記号 (id).</summary>
+        QueryInsuredCardSymbol = 452,
+        /// <summary>被保険者証番号 (id).</summary>
+        QueryInsuredIdentificationNumber = 453,
+        /// <summary>枝番 (id).</summary>
+        QueryInsuredBranchNumber = 454,
+        /// <summary>生年月日 (date).</summary>
+        QueryBirthdate = 455,
+        /// <summary>限度額適用認定証 提供同意 (code).</summary>
+        QueryLimitConsentFlag = 456,
+        /// <summary>任意の識別子 (text).</summary>
+        QueryArbitraryIdentifier = 457,
+        /// <summary>診療年月 yyyyMM (text).</summary>
+        QueryMedicalTreatmentMonth = 458,
+        /// <summary>同意日 from (date).</summary>
+        QueryConsentDateFrom = 459,
+        /// <summary>同意日 to (date).</summary>
+        QueryConsentDateTo = 460,
+        /// <summary>診療日 from (date).</summary>
+        QueryExaminationDateFrom = 461,
+        /// <summary>診療日 to (date).</summary>
+        QueryExaminationDateTo = 462,
+        /// <summary>診療区分 (code).</summary>
+        QueryMedicalTreatmentFlag = 463,
+        /// <summary>処理結果状況 of a bulk unit (code).</summary>
+        UnitProcessingResultStatus = 481,
+        /// <summary>処理結果コード of a bulk unit (text).</summary>
+        UnitProcessingResultCode = 482,
+        /// <summary>処理結果メッセージ of a bulk unit (text).</summary>
+        UnitProcessingResultMessage = 483,
+        /// <summary>資格有効性 of a bulk unit (code).</summary>
+        UnitQualificationValidity = 484,
+        /// <summary>照会番号 of a bulk unit (text).</summary>
+        UnitReferenceNumber = 485,
+        /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only).</summary>
+        UnitResultCount = 486,
         /// <summary>被保険者証区分 (code; A1 = 医療扶助).</summary>
         InsuredCardClassification = 1,
         /// <summary>保険者番号 (id; 医療扶助: 公費負担者番号).</summary>
@@ -397,6 +485,12 @@ namespace Onshi
         DiffPossibleCauses = 9,
         /// <summary>Next steps of a not-confirmed onshi_diff (field ONSHI_FIELD_DIFF_NEXT_STEP).</summary>
         DiffNextSteps = 10,
+        /// <summary>The search blocks of a 資格確認要求 (fields ONSHI_FIELD_QUERY_*).</summary>
+        DocumentQueries = 4,
+        /// <summary>The records of a 資格確認結果 (no fields: onshi_document_result_at copies one).</summary>
+        DocumentResults = 5,
+        /// <summary>The units of a bulk answer, one per person (fields ONSHI_FIELD_UNIT_*).</summary>
+        DocumentUnits = 6,
         /// <summary>Not a list: the record itself (what onshi_field_list reports for a record's own field).</summary>
         None = 0,
         /// <summary>特定疾病療養受療証 (specific_diseases), fields ONSHI_FIELD_SPECIFIC_DISEASE_*.</summary>
@@ -413,6 +507,61 @@ namespace Onshi
         Patients = 13,
         /// <summary>The candidates of onshi_candidates, best first (fields ONSHI_FIELD_CANDIDATE_*).</summary>
         Candidates = 14,
+    }
+
+    /// <summary>The kind of message of a document (onshi_message_type).</summary>
+    public enum MessageType : uint
+    {
+        /// <summary>資格確認要求: 個別照会 or a bulk upload.</summary>
+        QualificationRequest = 1,
+        /// <summary>資格確認結果 (and the face-reader push).</summary>
+        QualificationResponse = 2,
+        /// <summary>照会番号登録要求.</summary>
+        ReferenceNumberRequest = 3,
+        /// <summary>照会番号登録結果.</summary>
+        ReferenceNumberResponse = 4,
+        /// <summary>アップロード結果 of a bulk request (受付番号).</summary>
+        BulkUploadResponse = 5,
+        /// <summary>ダウンロード要求 of a bulk request.</summary>
+        BulkDownloadRequest = 6,
+        /// <summary>ダウンロード結果 of a bulk qualification request (one unit per person).</summary>
+        BulkQualificationResponse = 7,
+        /// <summary>薬剤情報 / 特定健診情報 request.</summary>
+        DocumentRequest = 8,
+        /// <summary>薬剤情報 / 特定健診情報 XML answer.</summary>
+        DocumentResponse = 9,
+    }
+
+    /// <summary>A file's character encoding (onshi_encoding).</summary>
+    public enum FileEncoding : uint
+    {
+        /// <summary>UTF-8 (文字コード識別 0).</summary>
+        Utf8 = 1,
+        /// <summary>Shift_JIS / CP932 (文字コード識別 1).</summary>
+        ShiftJis = 2,
+    }
+
+    /// <summary>A message family of the interface (onshi_family).</summary>
+    public enum Family : uint
+    {
+        /// <summary>資格確認（個別照会） OQSsiquc.</summary>
+        Individual = 1,
+        /// <summary>照会番号登録 OQSsiimm.</summary>
+        ReferenceNumber = 2,
+        /// <summary>資格確認（一括照会） OQSmuquc.</summary>
+        BulkQualification = 3,
+        /// <summary>照会番号一括登録 OQSmuimm.</summary>
+        BulkReferenceNumber = 4,
+        /// <summary>医療扶助 一括照会 OQSmutic.</summary>
+        BulkMedicalAssistance = 5,
+        /// <summary>訪問診療等 一括照会 OQSmuhvq.</summary>
+        BulkHomeVisit = 6,
+        /// <summary>オンライン診療等 一括照会 OQSmuonq.</summary>
+        BulkOnline = 7,
+        /// <summary>薬剤情報 YZKsiquc.</summary>
+        DrugInfo = 8,
+        /// <summary>特定健診情報 TKKsiquc.</summary>
+        Checkup = 9,
     }
 
     /// <summary>How the person was queried (onshi_query_kind).</summary>
@@ -829,6 +978,32 @@ namespace Onshi
         IdPrefecture = 104,
         /// <summary>An identifier is longer than the interface allows.</summary>
         IdTooLong = 105,
+        /// <summary>The XML is not well-formed (the message says where).</summary>
+        XmlSyntax = 200,
+        /// <summary>Bytes that are not valid in the file's encoding, or a declaration that contradicts them.</summary>
+        XmlEncoding = 201,
+        /// <summary>The declaration names an encoding the interface does not use (UTF-8 or Shift_JIS only).</summary>
+        XmlUnsupportedEncoding = 202,
+        /// <summary>A DOCTYPE, a custom entity or a processing instruction (refused for safety).</summary>
+        XmlForbidden = 203,
+        /// <summary>The file is larger than the limit.</summary>
+        XmlTooLarge = 204,
+        /// <summary>Elements nest deeper than the limit.</summary>
+        XmlTooDeep = 205,
+        /// <summary>The root element is not XmlMsg.</summary>
+        XmlUnexpectedRoot = 206,
+        /// <summary>Text where only elements belong.</summary>
+        XmlUnexpectedText = 207,
+        /// <summary>An element inside a field that holds only text.</summary>
+        XmlUnexpectedElement = 208,
+        /// <summary>A field's value cannot be read (a date that is not yyyyMMdd …; the value is redacted).</summary>
+        XmlInvalidValue = 209,
+        /// <summary>The content is not any message of the interface.</summary>
+        XmlUnknownMessage = 210,
+        /// <summary>Writing: a character Shift_JIS (CP932) cannot carry.</summary>
+        XmlUnrepresentable = 211,
+        /// <summary>Writing: a value or name XML cannot carry.</summary>
+        XmlUnwritable = 212,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
@@ -853,6 +1028,30 @@ namespace Onshi
         HistoryDateOutOfRange = 358,
         /// <summary>A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.</summary>
         HistoryInconsistent = 359,
+        /// <summary>A file-system operation of the terminal client or emulator failed (the message names it).</summary>
+        TerminalIo = 400,
+        /// <summary>No answer in time (the message ends with what staff should check, in Japanese).</summary>
+        TerminalNotAnswering = 401,
+        /// <summary>The terminal rejected the request (it wrote a .err file).</summary>
+        TerminalRejected = 402,
+        /// <summary>The answer file cannot be read.</summary>
+        TerminalBadAnswer = 403,
+        /// <summary>The answer does not belong to the request.</summary>
+        TerminalMismatch = 404,
+        /// <summary>The answer is not of the expected kind.</summary>
+        TerminalUnexpectedAnswer = 405,
+        /// <summary>The request cannot be written (the message does not fit the family …).</summary>
+        TerminalInvalidRequest = 406,
+        /// <summary>The request could not be encoded.</summary>
+        TerminalEncode = 407,
+        /// <summary>A bulk flow ended with 処理結果区分 9 (異常終了).</summary>
+        TerminalBulkFailed = 408,
+        /// <summary>A bulk flow was still 処理中 at its deadline (the message holds the 受付番号).</summary>
+        TerminalBulkDeadline = 409,
+        /// <summary>An emulator dataset is invalid.</summary>
+        TerminalDataset = 410,
+        /// <summary>req/, res/ or face/ does not exist (wrong root, or the share is not connected).</summary>
+        TerminalMissingFolder = 411,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -925,6 +1124,17 @@ namespace Onshi
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
         Io = 701,
+    }
+
+    /// <summary>How the emulated terminal behaves (onshi_behaviour).</summary>
+    public enum Behaviour : uint
+    {
+        /// <summary>Takes requests and answers them.</summary>
+        Normal = 1,
+        /// <summary>The 連携アプリケーション is not running: requests stay in req/.</summary>
+        Down = 2,
+        /// <summary>Takes requests but never answers.</summary>
+        Silent = 3,
     }
 
     /// <summary>The raw P/Invoke declarations of onshi.h. Use the wrapper classes instead.</summary>
@@ -1054,6 +1264,108 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_diff_returned(DiffHandle d, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_parse(ErrorHandle err, byte[] bytes, UIntPtr len, ref OnshiLimits limits, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_parse_file(ErrorHandle err, byte[] path, UIntPtr path_len, ref OnshiLimits limits, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_new(uint message_type, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_new_individual_request(ErrorHandle err, byte[] institution, UIntPtr institution_len, QualificationHandle card, ref OnshiDate date, byte[] file_identifier, UIntPtr file_identifier_len, [MarshalAs(UnmanagedType.I1)] bool limit_consent, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_document_free(IntPtr d);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_clone(DocumentHandle d, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_to_json(DocumentHandle d, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_last_error(DocumentHandle d, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_write(DocumentHandle d, uint encoding, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_text(DocumentHandle d, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_text(DocumentHandle d, uint field, byte[] value, UIntPtr value_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_clear(DocumentHandle d, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_date(DocumentHandle d, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_date(DocumentHandle d, uint field, ref OnshiDate value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_datetime(DocumentHandle d, uint field, out OnshiDateTime @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_datetime(DocumentHandle d, uint field, ref OnshiDateTime value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_u32(DocumentHandle d, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_u32(DocumentHandle d, uint field, uint value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_count(DocumentHandle d, uint list, out UIntPtr out_count);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_add(DocumentHandle d, uint list, out UIntPtr out_index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_remove(DocumentHandle d, uint list, UIntPtr index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_get_text(DocumentHandle d, uint list, UIntPtr index, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_set_text(DocumentHandle d, uint list, UIntPtr index, uint field, byte[] value, UIntPtr value_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_clear(DocumentHandle d, uint list, UIntPtr index, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_get_date(DocumentHandle d, uint list, UIntPtr index, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_set_date(DocumentHandle d, uint list, UIntPtr index, uint field, ref OnshiDate value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_get_u32(DocumentHandle d, uint list, UIntPtr index, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_result_at(DocumentHandle d, UIntPtr index, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_unit_result_at(DocumentHandle d, UIntPtr unit, UIntPtr index, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_compare_document(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_compare_unit(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, UIntPtr unit, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_file_name_parse(ErrorHandle err, byte[] name, UIntPtr name_len, out OnshiFileNameInfo @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_file_name_response_name(ErrorHandle err, byte[] name, UIntPtr name_len, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ErrorHandle onshi_error_new();
@@ -1351,6 +1663,75 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_field_name(uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_open(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] options_json, UIntPtr options_len, out ClientHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_client_free(IntPtr c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_last_error(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_submit(ClientHandle c, DocumentHandle request, uint family, out TicketHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_ticket_free(IntPtr t);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_to_json(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out TicketHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_last_error(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_wait(ClientHandle c, TicketHandle ticket, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_query(ClientHandle c, DocumentHandle request, uint family, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_next_face(ClientHandle c, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_on_face(ClientHandle c, OnshiFaceCallback callback, IntPtr userdata);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_stop_face(ClientHandle c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_bulk(ClientHandle c, uint family, DocumentHandle request, ref OnshiBulkOptions options, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_doctor(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_doctor_text(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_start(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, uint delay_ms, uint encoding, out EmulatorHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_stop(EmulatorHandle e);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_emulator_free(IntPtr e);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_last_error(EmulatorHandle e, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_push_face(EmulatorHandle e, byte[] person_id, UIntPtr len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_set_behaviour(EmulatorHandle e, uint behaviour);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_get_stats(EmulatorHandle e, out OnshiEmulatorStats @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_version([Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
@@ -1745,6 +2126,150 @@ namespace Onshi
 
         /// <summary>性別 as the terminal interface's code (code; table ONSHI_CODE_TABLE_SEX: 男 1, 女 2, anything else 3 未設定). Null when absent.</summary>
         public string SexCode { get { return GetText(Onshi.Field.BasicInfoSexCode); } }
+
+    }
+
+    public sealed partial class Document
+    {
+        /// <summary>The kind of message (enum MessageType). Null when absent.</summary>
+        public Onshi.MessageType? MessageType { get { uint? v = GetUInt32(Onshi.Field.DocumentMessageType); return v.HasValue ? (Onshi.MessageType?)v.Value : null; } }
+
+        /// <summary>The file's encoding (enum FileEncoding; absent for a document built in memory). Null when absent.</summary>
+        public Onshi.FileEncoding? Encoding { get { uint? v = GetUInt32(Onshi.Field.DocumentEncoding); return v.HasValue ? (Onshi.FileEncoding?)v.Value : null; } }
+
+        /// <summary>The file the document was read from, for face results (text, read-only). Null when absent.</summary>
+        public string FileName { get { return GetText(Onshi.Field.DocumentFileName); } }
+
+        /// <summary>処理実行日時 (date-time). Null when absent; setting null clears it.</summary>
+        public DateTime? HeaderProcessExecutionTime { get { return GetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime); } set { SetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime, value); } }
+
+        /// <summary>資格確認日 (date). Null when absent; setting null clears it.</summary>
+        public DateTime? HeaderQualificationConfirmationDate { get { return GetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate); } set { SetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate, value); } }
+
+        /// <summary>医療機関コード (id). Null when absent; setting null clears it.</summary>
+        public string HeaderMedicalInstitutionCode { get { return GetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode); } set { SetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode, value); } }
+
+        /// <summary>任意のファイル識別子 (text). Null when absent; setting null clears it.</summary>
+        public string HeaderArbitraryFileIdentifier { get { return GetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier); } set { SetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier, value); } }
+
+        /// <summary>照会区分 (code). Null when absent; setting null clears it.</summary>
+        public string HeaderReferenceClassification { get { return GetText(Onshi.Field.DocumentHeaderReferenceClassification); } set { SetText(Onshi.Field.DocumentHeaderReferenceClassification, value); } }
+
+        /// <summary>処理結果区分 (code). Null when absent; setting null clears it.</summary>
+        public string HeaderSegmentOfResult { get { return GetText(Onshi.Field.DocumentHeaderSegmentOfResult); } set { SetText(Onshi.Field.DocumentHeaderSegmentOfResult, value); } }
+
+        /// <summary>エラーコード (text). Null when absent; setting null clears it.</summary>
+        public string HeaderErrorCode { get { return GetText(Onshi.Field.DocumentHeaderErrorCode); } set { SetText(Onshi.Field.DocumentHeaderErrorCode, value); } }
+
+        /// <summary>エラーメッセージ (text). Null when absent; setting null clears it.</summary>
+        public string HeaderErrorMessage { get { return GetText(Onshi.Field.DocumentHeaderErrorMessage); } set { SetText(Onshi.Field.DocumentHeaderErrorMessage, value); } }
+
+        /// <summary>文字コード識別 (code). Null when absent; setting null clears it.</summary>
+        public string HeaderCharacterCodeIdentifier { get { return GetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier); } set { SetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier, value); } }
+
+        /// <summary>受付番号 in the header (text). Null when absent; setting null clears it.</summary>
+        public string HeaderReceptionNumber { get { return GetText(Onshi.Field.DocumentHeaderReceptionNumber); } set { SetText(Onshi.Field.DocumentHeaderReceptionNumber, value); } }
+
+        /// <summary>処理結果件数 (integer). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfProcessingResult { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult, value); } }
+
+        /// <summary>正常終了件数 (integer). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfNormalProcessing { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing, value); } }
+
+        /// <summary>エラー件数 (integer). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfError { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfError); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfError, value); } }
+
+        /// <summary>処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultStatus { get { return GetText(Onshi.Field.DocumentProcessingResultStatus); } set { SetText(Onshi.Field.DocumentProcessingResultStatus, value); } }
+
+        /// <summary>処理結果コード (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultCode { get { return GetText(Onshi.Field.DocumentProcessingResultCode); } set { SetText(Onshi.Field.DocumentProcessingResultCode, value); } }
+
+        /// <summary>処理結果メッセージ, to be shown to staff as is (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultMessage { get { return GetText(Onshi.Field.DocumentProcessingResultMessage); } set { SetText(Onshi.Field.DocumentProcessingResultMessage, value); } }
+
+        /// <summary>資格有効性 of a 資格確認結果 (code). Null when absent; setting null clears it.</summary>
+        public string QualificationValidity { get { return GetText(Onshi.Field.DocumentQualificationValidity); } set { SetText(Onshi.Field.DocumentQualificationValidity, value); } }
+
+        /// <summary>処方箋発行形態 chosen at the reader (code). Null when absent; setting null clears it.</summary>
+        public string PrescriptionIssueSelect { get { return GetText(Onshi.Field.DocumentPrescriptionIssueSelect); } set { SetText(Onshi.Field.DocumentPrescriptionIssueSelect, value); } }
+
+        /// <summary>受付番号 of an アップロード結果 or ダウンロード要求 (text). Null when absent; setting null clears it.</summary>
+        public string ReceptionNumber { get { return GetText(Onshi.Field.DocumentReceptionNumber); } set { SetText(Onshi.Field.DocumentReceptionNumber, value); } }
+
+        /// <summary>受付日時 of an アップロード結果 (date-time). Null when absent; setting null clears it.</summary>
+        public DateTime? ReceptionDateTime { get { return GetDateTime(Onshi.Field.DocumentReceptionDateTime); } set { SetDateTime(Onshi.Field.DocumentReceptionDateTime, value); } }
+
+        /// <summary>ResultCode of a 薬剤情報 / 特定健診情報 answer (1 = OK) (text). Null when absent; setting null clears it.</summary>
+        public string ResultCode { get { return GetText(Onshi.Field.DocumentResultCode); } set { SetText(Onshi.Field.DocumentResultCode, value); } }
+
+        /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text). Null when absent; setting null clears it.</summary>
+        public string MessageContents { get { return GetText(Onshi.Field.DocumentMessageContents); } set { SetText(Onshi.Field.DocumentMessageContents, value); } }
+
+    }
+
+    public sealed partial class DocumentQuery
+    {
+        /// <summary>保険者番号 of a search block (id). Null when absent; setting null clears it.</summary>
+        public string InsurerNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsurerNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsurerNumber, value); } }
+
+        /// <summary>被保険者証記号 (id). Null when absent; setting null clears it.</summary>
+        public string InsuredCardSymbol { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredCardSymbol); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredCardSymbol, value); } }
+
+        /// <summary>被保険者証番号 (id). Null when absent; setting null clears it.</summary>
+        public string InsuredIdentificationNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredIdentificationNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredIdentificationNumber, value); } }
+
+        /// <summary>枝番 (id). Null when absent; setting null clears it.</summary>
+        public string InsuredBranchNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredBranchNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredBranchNumber, value); } }
+
+        /// <summary>生年月日 (date). Null when absent; setting null clears it.</summary>
+        public DateTime? Birthdate { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryBirthdate); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryBirthdate, value); } }
+
+        /// <summary>限度額適用認定証 提供同意 (code). Null when absent; setting null clears it.</summary>
+        public string LimitConsentFlag { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryLimitConsentFlag); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryLimitConsentFlag, value); } }
+
+        /// <summary>任意の識別子 (text). Null when absent; setting null clears it.</summary>
+        public string ArbitraryIdentifier { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryArbitraryIdentifier); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryArbitraryIdentifier, value); } }
+
+        /// <summary>診療年月 yyyyMM (text). Null when absent; setting null clears it.</summary>
+        public string MedicalTreatmentMonth { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentMonth); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentMonth, value); } }
+
+        /// <summary>同意日 from (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ConsentDateFrom { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateFrom); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateFrom, value); } }
+
+        /// <summary>同意日 to (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ConsentDateTo { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateTo); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateTo, value); } }
+
+        /// <summary>診療日 from (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ExaminationDateFrom { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateFrom); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateFrom, value); } }
+
+        /// <summary>診療日 to (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ExaminationDateTo { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateTo); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateTo, value); } }
+
+        /// <summary>診療区分 (code). Null when absent; setting null clears it.</summary>
+        public string MedicalTreatmentFlag { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentFlag); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentFlag, value); } }
+
+    }
+
+    public sealed partial class DocumentUnit
+    {
+        /// <summary>処理結果状況 of a bulk unit (code). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultStatus { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus, value); } }
+
+        /// <summary>処理結果コード of a bulk unit (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultCode { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode, value); } }
+
+        /// <summary>処理結果メッセージ of a bulk unit (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultMessage { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage, value); } }
+
+        /// <summary>資格有効性 of a bulk unit (code). Null when absent; setting null clears it.</summary>
+        public string QualificationValidity { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity, value); } }
+
+        /// <summary>照会番号 of a bulk unit (text). Null when absent; setting null clears it.</summary>
+        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber, value); } }
+
+        /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only). Null when absent.</summary>
+        public uint? ResultCount { get { return owner.GetItemUInt32(ListKind.DocumentUnits, index, Onshi.Field.UnitResultCount); } }
 
     }
 

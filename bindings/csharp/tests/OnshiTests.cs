@@ -395,6 +395,132 @@ internal static class OnshiTests
         }
     }
 
+    // The seed operation end to end: the emulator answers a 個別照会 built from the registered
+    // record, the answer is diffed and applied to the history; face results by poll and by
+    // callback; bulk; bad input.
+    private const string P01 = "{\"insured_card_classification\":\"01\",\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1001\",\"insured_branch_number\":\"00\",\"personal_family_classification\":\"1\",\"name\":\"見本　太郎\",\"name_kana\":\"ﾐﾎﾝ ﾀﾛｳ\",\"sex1\":\"1\",\"birthdate\":\"1980-04-01\",\"address\":\"東京都見本区旧町\",\"qualification_date\":\"2020-04-01\"}";
+
+    private static void TerminalFlow()
+    {
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Throws(Status.TerminalMissingFolder, () => Client.Open(root), "no folders yet");
+            using (var emu = Emulator.Start(root, null, 0, FileEncoding.ShiftJis))
+            using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000009\"}"))
+            using (var registered = Qualification.FromJson(P01))
+            using (var history = History.New(registered, new DateTime(2020, 4, 1), "staff-1", Now))
+            {
+                // 個別照会 → 資格確認結果.
+                using (var req = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), "visit-1", true))
+                {
+                    Check(req.MessageType == MessageType.QualificationRequest, "request type");
+                    Check(req.Queries.Count == 1 && req.Queries[0].InsurerNumber == "01130012", "query block");
+                    Check(req.HeaderArbitraryFileIdentifier == "visit-1", "file identifier");
+                    string xml = System.Text.Encoding.UTF8.GetString(req.Write(FileEncoding.Utf8));
+                    Check(xml.Contains("<InsurerNumber>01130012</InsurerNumber>"), "written request");
+                    using (Ticket ticket = client.Submit(req))
+                    using (Ticket again = Ticket.FromJson(ticket.ToJson()))
+                    using (Document res = client.Wait(again, 10000))
+                    {
+                        Check(res.MessageType == MessageType.QualificationResponse, "answer type");
+                        Check(res.QualificationValidity == "1", "valid");
+                        Check(res.Count(ListKind.DocumentResults) == 1, "one record");
+                        using (Qualification returned = res.ResultAt(0))
+                        {
+                            Check(returned.Name == "見本　太郎", "returned name");
+                        }
+                        using (Diff diff = Diff.CompareDocument(registered, res))
+                        {
+                            Check(diff.Verdict == Verdict.UpdateRecommended, "verdict " + diff.Verdict);
+                            Check(diff.QueryKind == QueryKind.InsuranceCard, "kind from the header");
+                            Check(diff.FieldOf(DiffField.Address).Advice == Advice.AddressChanged, "address changed");
+                            Check(history.Apply(diff, null, "res-1", StartDatePolicy.FirstOfMonth, "staff-1", Now) == 2, "applied");
+                        }
+                        Throws(Status.TypeMismatch, () => Diff.CompareDocument(registered, req), "a request is not an answer");
+                    }
+                }
+                using (var cur = history.Current())
+                {
+                    Check(cur.Address == "東京都見本区見本町一丁目１番１号", "reflected from the terminal");
+                }
+
+                // Face results: poll, then callback.
+                emu.PushFace("P14");
+                using (Document face = client.NextFace(10000))
+                {
+                    Check(face != null && face.FileName.StartsWith("OQSsiquc01res_face_"), "face by poll");
+                    using (var who = face.ResultAt(0))
+                    {
+                        Check(who.InsuredCardClassification == "A1", "医療扶助 face result");
+                    }
+                }
+                Check(client.NextFace(0) == null, "delivered once");
+                var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                client.OnFace((doc, error) =>
+                {
+                    using (doc)
+                    {
+                        seen.Enqueue(doc != null ? doc.FileName : "error " + error.Status);
+                    }
+                });
+                emu.PushFace("P14");
+                var start = DateTime.UtcNow;
+                while (seen.IsEmpty && (DateTime.UtcNow - start).TotalSeconds < 10) System.Threading.Thread.Sleep(20);
+                client.StopFace();
+                string first;
+                Check(seen.TryDequeue(out first) && first.StartsWith("OQSsiquc01res_face_"), "face by callback: " + first);
+                Throws(Status.TerminalDataset, () => emu.PushFace("nobody"), "unknown person");
+
+                // Bulk.
+                using (var up = Document.New(MessageType.QualificationRequest))
+                {
+                    up.HeaderQualificationConfirmationDate = new DateTime(2025, 4, 10);
+                    DocumentQuery q = up.AddQuery();
+                    q.InsurerNumber = "01130012";
+                    q.InsuredIdentificationNumber = "1001";
+                    q.Birthdate = new DateTime(1980, 4, 1);
+                    var options = new OnshiBulkOptions { DeadlineMs = 20000, StepTimeoutMs = 10000, InitialBackoffMs = 50, MaxBackoffMs = 200 };
+                    using (Document bulk = client.Bulk(Family.BulkQualification, up, options))
+                    {
+                        Check(bulk.MessageType == MessageType.BulkQualificationResponse && bulk.Units.Count == 1, "bulk units");
+                        Check(bulk.Units[0].ResultCount == 1, "unit result count");
+                        using (Diff d = Diff.CompareUnit(registered, bulk, 0))
+                        {
+                            Check(d.QueryKind == QueryKind.Bulk, "bulk diff");
+                        }
+                    }
+                    Throws(Status.TerminalInvalidRequest, () => client.Bulk(Family.Individual, up), "not a bulk family");
+                }
+                Check(client.Doctor().Contains("\"checks\""), "doctor json");
+
+                // A silent terminal: a typed timeout with guidance for staff.
+                emu.Behaviour = Behaviour.Silent;
+                using (var req2 = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), null, false))
+                {
+                    string m = Throws(Status.TerminalNotAnswering, () => client.Query(req2, 300), "silent terminal");
+                    Check(m.Contains("資格確認端末") || m.Contains("連携アプリケーション"), "guidance: " + m);
+                }
+                Check(emu.Stats.Faces == 2, "two faces pushed");
+                emu.Stop();
+                Throws(Status.InvalidArgument, () => emu.PushFace("P14"), "stopped");
+            }
+
+            // Documents from bytes: bad input comes back typed.
+            Throws(Status.XmlForbidden, () => Document.Parse(System.Text.Encoding.UTF8.GetBytes("<!DOCTYPE x><XmlMsg/>")), "DOCTYPE refused");
+            Throws(Status.XmlSyntax, () => Document.Parse(System.Text.Encoding.UTF8.GetBytes("<XmlMsg>")), "truncated");
+            Throws(Status.XmlTooLarge, () => Document.Parse(new byte[100], new OnshiLimits { MaxBytes = new UIntPtr(10) }), "limit");
+            Throws(Status.Io, () => Document.ParseFile(System.IO.Path.Combine(root, "missing.xml")), "missing file");
+            Check(Document.ResponseName("OQSsiquc01req_1.xml") == "OQSsiquc01res_1.xml", "response name");
+            Check(Document.ParseFileName("OQSmuquc02res_1.xml").Family == Family.BulkQualification, "file name family");
+            Throws(Status.XmlFileNameUnsafe, () => Document.ParseFileName("../x.xml"), "unsafe file name");
+        }
+        finally
+        {
+            try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+        }
+    }
+
     private static int Main()
     {
         try
@@ -405,6 +531,7 @@ internal static class OnshiTests
             Misuse();
             DiffAndHistory();
             MatchingAndCard();
+            TerminalFlow();
         }
         catch (Exception e)
         {
