@@ -2,7 +2,8 @@
 //! wrong type, empty and invalid UTF-8 strings, `(NULL, n)` strings, out-of-range indexes,
 //! unknown enumeration values, tiny buffers, and calls in any order — over the qualification
 //! record and the phase-2 handles (diff, history, choices, matching, candidates, the virtual
-//! card and its 基本4情報).
+//! card and its 基本4情報) and documents (arbitrary bytes parsed, fields read and set,
+//! written in both encodings and read back, diffed).
 //!
 //! Oracles, beyond "does not crash": no call ever reports `ONSHI_PANIC`; out-parameters are
 //! untouched when a call fails; a text field reads back what was written; a record survives
@@ -13,6 +14,7 @@ use libfuzzer_sys::fuzz_target;
 use onshi::ffi::card::*;
 use onshi::ffi::codes::*;
 use onshi::ffi::diff::*;
+use onshi::ffi::document::*;
 use onshi::ffi::error::*;
 use onshi::ffi::field::*;
 use onshi::ffi::history::*;
@@ -53,7 +55,10 @@ impl Input<'_> {
         v.to_vec()
     }
     fn field(&mut self) -> onshi_field {
-        const VALID: [std::ops::RangeInclusive<u32>; 12] = [
+        const VALID: [std::ops::RangeInclusive<u32>; 15] = [
+            401..=429,
+            451..=463,
+            481..=486,
             1..=43,
             101..=105,
             201..=226,
@@ -67,10 +72,10 @@ impl Input<'_> {
             681..=688,
             701..=747,
         ];
-        match self.byte() % 13 {
+        match self.byte() % 16 {
             0 => self.u32(),
             k => {
-                let r = &VALID[(k as usize - 1) % 12];
+                let r = &VALID[(k as usize - 1) % 15];
                 r.start() + self.byte() as u32 % (r.end() - r.start() + 1)
             }
         }
@@ -221,7 +226,7 @@ fuzz_target!(|data: &[u8]| {
         if inp.done() {
             break;
         }
-        let op = inp.byte() % 44;
+        let op = inp.byte() % 50;
         if op >= 28 {
             unsafe { p2.step(op, &mut inp, &qs, err) };
             continue;
@@ -598,10 +603,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = onshi_version_number();
 });
 
+/// A valid 資格確認結果, for inputs that twist a real file.
+const RES: &str = "<XmlMsg><MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate><ReferenceClassification>1</ReferenceClassification></MessageHeader><MessageBody><ResultList><ResultOfQualificationConfirmation><Name>見本　花子</Name><InsurerNumber>  138057</InsurerNumber><InsuredIdentificationNumber>100</InsuredIdentificationNumber><Birthdate>19800101</Birthdate></ResultOfQualificationConfirmation></ResultList><ProcessingResultStatus>1</ProcessingResultStatus><QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
+
 /// Handles of the phase-2 records; NULL until made.
 struct Phase2 {
     diffs: [*mut onshi_diff; 2],
     hist: [*mut onshi_history; 2],
+    doc: *mut onshi_document,
     choices: *mut onshi_choices,
     matching: *mut onshi_matching,
     cands: *mut onshi_candidates,
@@ -619,6 +628,7 @@ impl Phase2 {
         Phase2 {
             diffs: [null_mut(); 2],
             hist: [null_mut(); 2],
+            doc: null_mut(),
             choices: onshi_choices_new(),
             matching: onshi_matching_new(),
             cands: null_mut(),
@@ -640,6 +650,7 @@ impl Phase2 {
             onshi_candidates_free(self.cands);
             onshi_card_free(self.card);
             onshi_basic_info_free(self.info);
+            onshi_document_free(self.doc);
         }
     }
 
@@ -1113,6 +1124,208 @@ impl Phase2 {
                     b.check(s, n);
                     let mut b = Buf::new(inp);
                     let s = no_panic(onshi_card_last_error(self.card, b.ptr(), b.cap(), &mut n));
+                    b.check(s, n);
+                }
+                44 => {
+                    // Arbitrary bytes (or a valid answer with a twist) as a file.
+                    let mut bytes = inp.bytes();
+                    if inp.byte() % 3 == 0 {
+                        let mut base = RES.as_bytes().to_vec();
+                        let at = inp.byte() as usize % base.len();
+                        base.splice(at..at, bytes.drain(..));
+                        bytes = base;
+                    }
+                    let limits = onshi_limits {
+                        max_bytes: if inp.byte() % 5 == 0 { 16 } else { 0 },
+                        max_depth: inp.small(40) as usize,
+                    };
+                    let mut out = std::ptr::dangling_mut::<onshi_document>();
+                    let s = no_panic(onshi_document_parse(
+                        e,
+                        bytes.as_ptr(),
+                        bytes.len(),
+                        &limits,
+                        &mut out,
+                    ));
+                    if s == ONSHI_OK {
+                        onshi_document_free(self.doc);
+                        self.doc = out;
+                    } else {
+                        assert_eq!(out, std::ptr::dangling_mut());
+                    }
+                }
+                45 => {
+                    let d = if inp.byte() % 6 == 0 {
+                        self.choices.cast()
+                    } else {
+                        self.doc
+                    };
+                    let f = inp.field();
+                    let mut b = Buf::new(inp);
+                    let mut n = 0usize;
+                    let s = no_panic(onshi_document_get_text(d, f, b.ptr(), b.cap(), &mut n));
+                    b.check(s, n);
+                    let mut x = 0;
+                    no_panic(onshi_document_get_u32(d, f, &mut x));
+                    let mut day = onshi_date::default();
+                    no_panic(onshi_document_get_date(d, f, &mut day));
+                    let mut t = onshi_datetime::default();
+                    no_panic(onshi_document_get_datetime(d, f, &mut t));
+                    let (l, i, f) = (inp.list(), inp.index(), inp.field());
+                    let mut b = Buf::new(inp);
+                    let s = no_panic(onshi_document_item_get_text(
+                        d,
+                        l,
+                        i,
+                        f,
+                        b.ptr(),
+                        b.cap(),
+                        &mut n,
+                    ));
+                    b.check(s, n);
+                    let mut q = null_mut();
+                    if no_panic(onshi_document_result_at(d, i, &mut q)) == ONSHI_OK {
+                        onshi_qualification_free(q);
+                    }
+                    let mut q = null_mut();
+                    if no_panic(onshi_document_unit_result_at(d, inp.index(), i, &mut q))
+                        == ONSHI_OK
+                    {
+                        onshi_qualification_free(q);
+                    }
+                }
+                46 => {
+                    // Bytes out: the size query, then a fill of exactly that size.
+                    let enc = inp.small(3);
+                    let mut n = 0usize;
+                    let s = no_panic(onshi_document_write(self.doc, enc, null_mut(), 0, &mut n));
+                    if s == ONSHI_BUFFER_TOO_SMALL {
+                        let mut buf = vec![0u8; n];
+                        let want = n;
+                        let s = no_panic(onshi_document_write(
+                            self.doc,
+                            enc,
+                            buf.as_mut_ptr(),
+                            n,
+                            &mut n,
+                        ));
+                        assert_eq!((s, n), (ONSHI_OK, want));
+                        let mut back = null_mut();
+                        if no_panic(onshi_document_parse(e, buf.as_ptr(), n, null(), &mut back))
+                            == ONSHI_OK
+                        {
+                            onshi_document_free(back);
+                        }
+                    }
+                    if let Some(json) = json_of(|b, c, n| onshi_document_to_json(self.doc, b, c, n))
+                    {
+                        let mut back = null_mut();
+                        assert_eq!(
+                            no_panic(onshi_document_from_json(
+                                e,
+                                json.as_ptr(),
+                                json.len(),
+                                &mut back
+                            )),
+                            ONSHI_OK,
+                            "own document JSON reads back: {json}"
+                        );
+                        onshi_document_free(back);
+                    }
+                }
+                47 => {
+                    let mut out = null_mut();
+                    if no_panic(onshi_document_new(inp.small(11), &mut out)) == ONSHI_OK {
+                        onshi_document_free(self.doc);
+                        self.doc = out;
+                    }
+                    let (l, i, f) = (inp.list(), inp.index(), inp.field());
+                    let t = Text::new(inp);
+                    match inp.byte() % 5 {
+                        0 => no_panic(onshi_document_set_text(self.doc, f, t.ptr(), t.len())),
+                        1 => {
+                            let mut k = 0;
+                            no_panic(onshi_document_item_add(self.doc, l, &mut k))
+                        }
+                        2 => no_panic(onshi_document_item_set_text(
+                            self.doc,
+                            l,
+                            i,
+                            f,
+                            t.ptr(),
+                            t.len(),
+                        )),
+                        3 => no_panic(onshi_document_item_remove(self.doc, l, i)),
+                        _ => {
+                            let d = inp.date();
+                            no_panic(onshi_document_set_date(self.doc, f, &d))
+                        }
+                    };
+                }
+                48 => {
+                    let q = qs[inp.byte() as usize % 4];
+                    let day = inp.date();
+                    let p: *const onshi_date = if inp.byte() % 2 == 0 { null() } else { &day };
+                    let mut out = std::ptr::dangling_mut::<onshi_diff>();
+                    let s = no_panic(onshi_diff_compare_document(
+                        e,
+                        q,
+                        self.doc,
+                        p,
+                        inp.small(7),
+                        &mut out,
+                    ));
+                    if s == ONSHI_OK {
+                        let k = inp.byte() as usize % 2;
+                        onshi_diff_free(self.diffs[k]);
+                        self.diffs[k] = out;
+                    } else {
+                        assert_eq!(out, std::ptr::dangling_mut());
+                    }
+                    let mut out = null_mut();
+                    if no_panic(onshi_diff_compare_unit(
+                        e,
+                        q,
+                        self.doc,
+                        inp.index(),
+                        p,
+                        0,
+                        &mut out,
+                    )) == ONSHI_OK
+                    {
+                        onshi_diff_free(out);
+                    }
+                    let mut out = null_mut();
+                    let code = Text::new(inp);
+                    if no_panic(onshi_document_new_individual_request(
+                        e,
+                        code.ptr(),
+                        code.len(),
+                        q,
+                        &day,
+                        null(),
+                        0,
+                        true,
+                        &mut out,
+                    )) == ONSHI_OK
+                    {
+                        onshi_document_free(out);
+                    }
+                }
+                49 => {
+                    let t = Text::new(inp);
+                    let mut info = onshi_file_name_info::default();
+                    no_panic(onshi_file_name_parse(e, t.ptr(), t.len(), &mut info));
+                    let mut b = Buf::new(inp);
+                    let mut n = 0usize;
+                    let s = no_panic(onshi_file_name_response_name(
+                        e,
+                        t.ptr(),
+                        t.len(),
+                        b.ptr(),
+                        b.cap(),
+                        &mut n,
+                    ));
                     b.check(s, n);
                 }
                 _ => {
