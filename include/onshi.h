@@ -122,7 +122,7 @@ typedef struct onshi_choices onshi_choices;
  * A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
  *
  * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
- * `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_doctor`, `_doctor_text`.
+ * `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_document`, `_doctor`, `_doctor_text`.
  *
  * Threads: every method may be called from any thread, concurrently on one client (the
  * client is internally synchronized), except `onshi_client_free`.
@@ -432,6 +432,12 @@ typedef struct onshi_bulk_options {
    */
   uint32_t max_backoff_ms;
 } onshi_bulk_options;
+
+/**
+ * Which consent-gated document `onshi_client_document` retrieves: one of the
+ * `ONSHI_DOCUMENT_KIND_*` values.
+ */
+typedef uint32_t onshi_document_kind;
 
 /**
  * How the emulated terminal behaves: one of the `ONSHI_BEHAVIOUR_*` values.
@@ -2740,6 +2746,13 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_TERMINAL_MISSING_FOLDER 411
 
 /**
+ * 薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired
+ * (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese).
+ * Nothing was written to `req/`.
+ */
+#define ONSHI_TERMINAL_NOT_CONSENTED 412
+
+/**
  * No PC/SC card reader is connected.
  */
 #define ONSHI_CARD_NO_READER 500
@@ -2937,6 +2950,16 @@ typedef uint32_t onshi_audit_event;
  * Takes requests but never answers.
  */
 #define ONSHI_BEHAVIOUR_SILENT 3
+
+/**
+ * 薬剤情報 (`YZKsiquc`), gated by the `PharmacistsInfo` consent.
+ */
+#define ONSHI_DOCUMENT_KIND_DRUG_INFO 1
+
+/**
+ * 特定健診情報 (`TKKsiquc`), gated by the `SpecificHealthCheckupsInfo` consent.
+ */
+#define ONSHI_DOCUMENT_KIND_CHECKUP 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -5615,6 +5638,40 @@ onshi_status onshi_client_bulk(const struct onshi_client *c,
                                const struct onshi_document *request,
                                const struct onshi_bulk_options *options,
                                struct onshi_document **out);
+
+/**
+ * Retrieves 薬剤情報 or 特定健診情報 (`kind`: `ONSHI_DOCUMENT_KIND_*`) of `patient` — a
+ * qualification from the last 資格確認結果 — if its consent (`PharmacistsInfo` /
+ * `SpecificHealthCheckupsInfo`) is valid at `now` (local time of the terminal), waiting up
+ * to `timeout_ms` for the answer: the XML document (check its result code; the message
+ * contents say why when it is not `1`).
+ *
+ * The request carries the patient's 保険者番号, 記号, 番号 and 枝番, asks for XML and
+ * ordinary care; `request_json` `(NULL, 0)` keeps that, or a JSON object replaces members
+ * of the request (`"start_month"`, `"end_month"` as `yyyyMM`, `"pr_di_inf_classification"`,
+ * `"medical_treatment_flag"`, `"header"` …).
+ *
+ * Returns `ONSHI_TERMINAL_NOT_CONSENTED` when the consent is missing or expired: nothing is
+ * written to `req/`, and the client's last error is 「情報の提供は同意されていません」 followed
+ * by what staff can do (Japanese). Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
+ * PDF (not available through the C ABI yet; nothing is written), `ONSHI_JSON` for bad
+ * overrides, and the statuses of `onshi_client_query`.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `patient` is NULL or a live `onshi_qualification`;
+ * `request_json` is NULL or readable for `request_len` bytes; `now` is NULL or readable;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_client_document(const struct onshi_client *c,
+                                   onshi_document_kind kind,
+                                   const struct onshi_qualification *patient,
+                                   const uint8_t *request_json,
+                                   size_t request_len,
+                                   const struct onshi_datetime *now,
+                                   uint32_t timeout_ms,
+                                   struct onshi_document **out);
 
 /**
  * Checks the terminal connection (folders exist and are writable, requests are taken,

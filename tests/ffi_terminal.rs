@@ -550,3 +550,269 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     }
     drop(faces);
 }
+
+/// The terminal's local time now (JST), as the emulator dates consents.
+fn now_jst() -> onshi_datetime {
+    use chrono::{Datelike, Timelike};
+    let utc: chrono::DateTime<chrono::Utc> = std::time::SystemTime::now().into();
+    let t = (utc + chrono::Duration::hours(9)).naive_utc();
+    onshi_datetime {
+        year: t.year(),
+        month: t.month(),
+        day: t.day(),
+        hour: t.hour(),
+        minute: t.minute(),
+        second: t.second(),
+    }
+}
+
+/// Queries the card of `card_json` and gives the first result (with its consents).
+fn query_patient(
+    c: *const onshi_client,
+    err: *mut onshi_error,
+    card_json: &str,
+) -> *mut onshi_qualification {
+    let mut card = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_qualification_from_json(err, card_json.as_ptr(), card_json.len(), &mut card)
+        },
+        ONSHI_OK
+    );
+    let n = now_jst();
+    let day = onshi_date {
+        year: n.year,
+        month: n.month,
+        day: n.day,
+    };
+    let code = "1310000009";
+    let mut req = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_document_new_individual_request(
+                err,
+                code.as_ptr(),
+                code.len(),
+                card,
+                &day,
+                null(),
+                0,
+                true,
+                &mut req,
+            )
+        },
+        ONSHI_OK
+    );
+    let mut res = null_mut();
+    assert_eq!(
+        unsafe { onshi_client_query(c, req, 0, 10_000, &mut res) },
+        ONSHI_OK
+    );
+    let mut q = null_mut();
+    assert_eq!(
+        unsafe { onshi_document_result_at(res, 0, &mut q) },
+        ONSHI_OK
+    );
+    unsafe {
+        onshi_document_free(res);
+        onshi_document_free(req);
+        onshi_qualification_free(card);
+    }
+    q
+}
+
+#[test]
+fn consent_gated_drug_info_and_checkup() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let err = onshi_error_new();
+    let mut emu = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_emulator_start(
+                err,
+                root.as_ptr(),
+                root.len(),
+                null(),
+                0,
+                0,
+                ONSHI_ENCODING_SHIFT_JIS,
+                &mut emu,
+            )
+        },
+        ONSHI_OK
+    );
+    let opts = r#"{"medical_institution_code":"1310000009"}"#;
+    let mut c = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_client_open(
+                err,
+                root.as_ptr(),
+                root.len(),
+                opts.as_ptr(),
+                opts.len(),
+                &mut c,
+            )
+        },
+        ONSHI_OK
+    );
+    let now = now_jst();
+
+    // 薬剤・特定健診 同意あり: the 薬剤情報 and the 特定健診情報 as XML documents.
+    let yes = query_patient(
+        c,
+        err,
+        r#"{"insurer_number":"138057","insured_card_symbol":"見01","insured_identification_number":"3022","insured_branch_number":"00","birthdate":"1958-03-21"}"#,
+    );
+    let mut doc = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_client_document(
+                c,
+                ONSHI_DOCUMENT_KIND_DRUG_INFO,
+                yes,
+                null(),
+                0,
+                &now,
+                10_000,
+                &mut doc,
+            )
+        },
+        ONSHI_OK,
+        "{:?}",
+        read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) })
+    );
+    let mut ty = 0;
+    unsafe { onshi_document_get_u32(doc, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &mut ty) };
+    assert_eq!(ty, ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE);
+    let xml = String::from_utf8(write_doc(doc, ONSHI_ENCODING_UTF8).unwrap()).unwrap();
+    assert!(xml.contains("見本ロキソプロフェン錠６０ｍｇ"), "{xml}");
+    unsafe { onshi_document_free(doc) };
+    // Overrides: months as JSON.
+    let over = r#"{"start_month":"202410","end_month":"202504","pr_di_inf_classification":"1"}"#;
+    let mut doc = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_client_document(
+                c,
+                ONSHI_DOCUMENT_KIND_CHECKUP,
+                yes,
+                over.as_ptr(),
+                over.len(),
+                &now,
+                10_000,
+                &mut doc,
+            )
+        },
+        ONSHI_OK
+    );
+    let xml = String::from_utf8(write_doc(doc, ONSHI_ENCODING_UTF8).unwrap()).unwrap();
+    assert!(xml.contains("HbA1c"), "{xml}");
+    unsafe { onshi_document_free(doc) };
+    // PDF is refused before anything is written; bad input is typed.
+    let pdf = r#"{"file_category":"1"}"#;
+    let mut doc = null_mut();
+    let s = unsafe {
+        onshi_client_document(
+            c,
+            ONSHI_DOCUMENT_KIND_DRUG_INFO,
+            yes,
+            pdf.as_ptr(),
+            pdf.len(),
+            &now,
+            10_000,
+            &mut doc,
+        )
+    };
+    assert_eq!(s, ONSHI_NOT_SUPPORTED);
+    let bad = "[1]";
+    assert_eq!(
+        unsafe {
+            onshi_client_document(
+                c,
+                ONSHI_DOCUMENT_KIND_DRUG_INFO,
+                yes,
+                bad.as_ptr(),
+                bad.len(),
+                &now,
+                10_000,
+                &mut doc,
+            )
+        },
+        ONSHI_JSON
+    );
+    assert!(doc.is_null());
+    assert_eq!(
+        unsafe { onshi_client_document(c, 99, yes, null(), 0, &now, 10_000, &mut doc) },
+        ONSHI_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        unsafe {
+            onshi_client_document(
+                c,
+                ONSHI_DOCUMENT_KIND_DRUG_INFO,
+                yes,
+                null(),
+                0,
+                null(),
+                10_000,
+                &mut doc,
+            )
+        },
+        ONSHI_NULL_PARAMETER
+    );
+
+    // 薬剤 同意期限切れ, 薬剤 同意なし, and a record that never held a consent: the
+    // not-consented status, nothing in req/.
+    for card in [
+        r#"{"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1023","insured_branch_number":"00","birthdate":"1962-11-11"}"#,
+        r#"{"insurer_number":"06130017","insured_card_symbol":"567","insured_identification_number":"2024","insured_branch_number":"00","birthdate":"1970-07-07"}"#,
+        r#"{"insurer_number":"06130017","insured_identification_number":"2024"}"#,
+    ] {
+        let q = if card.contains("birthdate") {
+            query_patient(c, err, card)
+        } else {
+            // A record that never held a consent.
+            let mut q = null_mut();
+            unsafe { onshi_qualification_from_json(err, card.as_ptr(), card.len(), &mut q) };
+            q
+        };
+        let mut stats = onshi_emulator_stats::default();
+        unsafe { onshi_emulator_get_stats(emu, &mut stats) };
+        let mut doc = null_mut();
+        assert_eq!(
+            unsafe {
+                onshi_client_document(
+                    c,
+                    ONSHI_DOCUMENT_KIND_DRUG_INFO,
+                    q,
+                    null(),
+                    0,
+                    &now,
+                    10_000,
+                    &mut doc,
+                )
+            },
+            ONSHI_TERMINAL_NOT_CONSENTED
+        );
+        assert!(doc.is_null());
+        let msg = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+        assert!(msg.starts_with("情報の提供は同意されていません"), "{msg}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let mut after = onshi_emulator_stats::default();
+        unsafe { onshi_emulator_get_stats(emu, &mut after) };
+        assert_eq!(after.taken, stats.taken, "nothing reached the terminal");
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("req")).unwrap().count(),
+            0
+        );
+        unsafe { onshi_qualification_free(q) };
+    }
+    unsafe {
+        onshi_qualification_free(yes);
+        onshi_client_free(c);
+        onshi_emulator_free(emu);
+        onshi_error_free(err);
+    }
+}

@@ -46,6 +46,7 @@ my @groups = (
     [ 'ONSHI_ENCODING_',   'FileEncoding',       'A file\'s character encoding (onshi_encoding).' ],
     [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
     [ 'ONSHI_BEHAVIOUR_',  'Behaviour',      'How the emulated terminal behaves (onshi_behaviour).' ],
+    [ 'ONSHI_DOCUMENT_KIND_', 'DocumentKind', 'Which consent-gated document onshi_client_document retrieves (onshi_document_kind).' ],
     [ 'ONSHI_LIST_',       'ListKind',       'A list of a record (onshi_list).' ],
     [ 'ONSHI_VALUE_TYPE_', 'FieldValueType', 'The value type of a field (onshi_value_type).' ],
     [ 'ONSHI_CODE_TABLE_', 'CodeTable',      'A code table (onshi_code_table).' ],

@@ -114,6 +114,10 @@ pub const ONSHI_TERMINAL_BULK_DEADLINE: onshi_status = 409;
 pub const ONSHI_TERMINAL_DATASET: onshi_status = 410;
 /// `req/`, `res/` or `face/` does not exist (wrong root, or the share is not connected).
 pub const ONSHI_TERMINAL_MISSING_FOLDER: onshi_status = 411;
+/// 薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired
+/// (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese).
+/// Nothing was written to `req/`.
+pub const ONSHI_TERMINAL_NOT_CONSENTED: onshi_status = 412;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -413,6 +417,11 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_TERMINAL_MISSING_FOLDER,
         "ONSHI_TERMINAL_MISSING_FOLDER",
         "req/, res/ or face/ does not exist",
+    ),
+    (
+        ONSHI_TERMINAL_NOT_CONSENTED,
+        "ONSHI_TERMINAL_NOT_CONSENTED",
+        "the patient has not consented to the document (情報の提供は同意されていません)",
     ),
     (
         ONSHI_CARD_NO_READER,

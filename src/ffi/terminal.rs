@@ -9,16 +9,21 @@
 
 use super::document::{DocValue, ENCODING, FAMILY, onshi_document, onshi_encoding, onshi_family};
 use super::error::{onshi_error, with_error};
+use super::field::onshi_datetime;
 use super::handle::{Castable, Out, TextOut, free, handle_ref, into_raw, method, read_in, text_in};
 use super::panic::{Failure, catch, guard_or};
+use super::qualification::onshi_qualification;
 use super::record::{self, Json};
 use super::status::*;
+use crate::codes::{FileCategory, MedicalTreatmentFlag};
 use crate::ids::{MedicalInstitutionCode, Mode};
+use crate::model::Qualification;
 use crate::terminal::{
-    Behaviour, BulkOptions, Client, ClientOptions, Dataset, DoctorOptions, Emulator,
-    EmulatorConfig, FaceSubscription, Layout, ProcessedPolicy, TerminalError, Ticket,
+    Behaviour, BulkOptions, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
+    DocumentKind, Emulator, EmulatorConfig, FaceSubscription, Layout, ProcessedPolicy,
+    TerminalError, Ticket,
 };
-use crate::xml::{Encoding, Family, Message, MessageKind};
+use crate::xml::{DocumentRequest, Encoding, Family, Message, MessageKind};
 use serde::Deserialize;
 use std::ffi::{c_char, c_void};
 use std::sync::Mutex;
@@ -27,7 +32,7 @@ use std::time::Duration;
 /// A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
 ///
 /// Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
-/// `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_doctor`, `_doctor_text`.
+/// `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_document`, `_doctor`, `_doctor_text`.
 ///
 /// Threads: every method may be called from any thread, concurrently on one client (the
 /// client is internally synchronized), except `onshi_client_free`.
@@ -89,6 +94,26 @@ pub const ONSHI_BEHAVIOUR_NORMAL: onshi_behaviour = 1;
 pub const ONSHI_BEHAVIOUR_DOWN: onshi_behaviour = 2;
 /// Takes requests but never answers.
 pub const ONSHI_BEHAVIOUR_SILENT: onshi_behaviour = 3;
+
+/// Which consent-gated document `onshi_client_document` retrieves: one of the
+/// `ONSHI_DOCUMENT_KIND_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_document_kind = u32;
+/// 薬剤情報 (`YZKsiquc`), gated by the `PharmacistsInfo` consent.
+pub const ONSHI_DOCUMENT_KIND_DRUG_INFO: onshi_document_kind = 1;
+/// 特定健診情報 (`TKKsiquc`), gated by the `SpecificHealthCheckupsInfo` consent.
+pub const ONSHI_DOCUMENT_KIND_CHECKUP: onshi_document_kind = 2;
+
+fn document_kind(kind: onshi_document_kind) -> Result<DocumentKind, Failure> {
+    match kind {
+        ONSHI_DOCUMENT_KIND_DRUG_INFO => Ok(DocumentKind::DrugInfo),
+        ONSHI_DOCUMENT_KIND_CHECKUP => Ok(DocumentKind::Checkup),
+        k => Err(Failure::new(
+            ONSHI_INVALID_ARGUMENT,
+            format!("{k} is not an ONSHI_DOCUMENT_KIND_* value"),
+        )),
+    }
+}
 
 /// Options of the bulk two-phase flow (`onshi_client_bulk`); 0 in a field is its default.
 #[repr(C)]
@@ -617,6 +642,112 @@ pub unsafe extern "C" fn onshi_client_bulk(
             let outcome = c.client.bulk(family, &doc.message, &b, &mut |_| {})?;
             out.set(into_raw::<onshi_document>(DocValue::new(outcome.message)));
             Ok(())
+        })
+    }
+}
+
+/// The request of `onshi_client_document`: the patient's card numbers, XML, ordinary care,
+/// then the caller's JSON overrides (top-level members of a 薬剤情報 / 特定健診情報 request).
+fn document_request(q: &Qualification, json: &str) -> Result<DocumentRequest, Failure> {
+    let base = DocumentRequest {
+        insurer_number: q.insurer_number.clone(),
+        insured_card_symbol: q.insured_card_symbol.clone(),
+        insured_identification_number: q.insured_identification_number.clone(),
+        insured_branch_number: q.insured_branch_number.clone(),
+        file_category: Some(FileCategory::Xml),
+        medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+        ..Default::default()
+    };
+    if json.trim().is_empty() {
+        return Ok(base);
+    }
+    let serde_json::Value::Object(overrides) = serde_json::from_str(json)? else {
+        return Err(Failure::new(
+            ONSHI_JSON,
+            "the request overrides must be a JSON object",
+        ));
+    };
+    let mut v = serde_json::to_value(&base)?;
+    if let serde_json::Value::Object(m) = &mut v {
+        m.extend(overrides);
+    }
+    Ok(serde_json::from_value(v)?)
+}
+
+/// Retrieves 薬剤情報 or 特定健診情報 (`kind`: `ONSHI_DOCUMENT_KIND_*`) of `patient` — a
+/// qualification from the last 資格確認結果 — if its consent (`PharmacistsInfo` /
+/// `SpecificHealthCheckupsInfo`) is valid at `now` (local time of the terminal), waiting up
+/// to `timeout_ms` for the answer: the XML document (check its result code; the message
+/// contents say why when it is not `1`).
+///
+/// The request carries the patient's 保険者番号, 記号, 番号 and 枝番, asks for XML and
+/// ordinary care; `request_json` `(NULL, 0)` keeps that, or a JSON object replaces members
+/// of the request (`"start_month"`, `"end_month"` as `yyyyMM`, `"pr_di_inf_classification"`,
+/// `"medical_treatment_flag"`, `"header"` …).
+///
+/// Returns `ONSHI_TERMINAL_NOT_CONSENTED` when the consent is missing or expired: nothing is
+/// written to `req/`, and the client's last error is 「情報の提供は同意されていません」 followed
+/// by what staff can do (Japanese). Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
+/// PDF (not available through the C ABI yet; nothing is written), `ONSHI_JSON` for bad
+/// overrides, and the statuses of `onshi_client_query`.
+/// The caller owns the returned handle and must free it with onshi_document_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_client`; `patient` is NULL or a live `onshi_qualification`;
+/// `request_json` is NULL or readable for `request_len` bytes; `now` is NULL or readable;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_document(
+    c: *const onshi_client,
+    kind: onshi_document_kind,
+    patient: *const onshi_qualification,
+    request_json: *const u8,
+    request_len: usize,
+    now: *const onshi_datetime,
+    timeout_ms: u32,
+    out: *mut *mut onshi_document,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(c, |c| {
+            let out = Out::new(out)?;
+            let kind = document_kind(kind)?;
+            let q = &handle_ref(patient)?.value;
+            let request = document_request(q, text_in(request_json, request_len)?)?;
+            let now = read_in(now)?.to_naive()?;
+            if matches!(
+                request.file_category,
+                Some(FileCategory::Pdf | FileCategory::PdfWithTreatment)
+            ) {
+                return Err(Failure::new(
+                    ONSHI_NOT_SUPPORTED,
+                    "PDF documents are not available through the C ABI yet; request XML",
+                ));
+            }
+            let consent = match kind {
+                DocumentKind::DrugInfo => &q.consents.pharmacists,
+                DocumentKind::Checkup => &q.consents.specific_health_checkups,
+            };
+            match c
+                .client
+                .document(kind, consent, request, now, ms(timeout_ms))?
+            {
+                DocumentAnswer::Xml(d) => {
+                    out.set(into_raw::<onshi_document>(DocValue::new(
+                        Message::DocumentResponse(d),
+                    )));
+                    Ok(())
+                }
+                DocumentAnswer::NotConsented(r) => Err(Failure::new(
+                    ONSHI_TERMINAL_NOT_CONSENTED,
+                    format!("{}\n{}", r.message_ja(), r.advice_ja()),
+                )),
+                DocumentAnswer::Pdf(_) => Err(Failure::new(
+                    ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+                    format!("a PDF answered the XML request for {}", kind.label()),
+                )),
+            }
         })
     }
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int passed, failed;
 
@@ -957,6 +958,83 @@ static void test_terminal(const char *root) {
     onshi_error_free(err);
 }
 
+/* The terminal's local time now (JST), as the emulator dates consents. */
+static onshi_datetime now_jst(void) {
+    time_t t = time(NULL) + 9 * 3600;
+    struct tm *g = gmtime(&t);
+    onshi_datetime d = {g->tm_year + 1900, (uint32_t)g->tm_mon + 1, (uint32_t)g->tm_mday,
+                        (uint32_t)g->tm_hour, (uint32_t)g->tm_min, (uint32_t)g->tm_sec};
+    return d;
+}
+
+/* Queries a card; gives the first result with its consents (NULL on failure). */
+static onshi_qualification *query_patient(onshi_client *c, onshi_error *err, const char *card_json) {
+    onshi_qualification *card = record_from_json(card_json);
+    onshi_datetime now = now_jst();
+    onshi_date day = {now.year, now.month, now.day};
+    onshi_document *req = NULL, *res = NULL;
+    onshi_qualification *q = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000009"), card, &day, NULL, 0, true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, req, 0, 20000, &res), ONSHI_OK);
+    CHECK_STATUS(onshi_document_result_at(res, 0, &q), ONSHI_OK);
+    onshi_document_free(res);
+    onshi_document_free(req);
+    onshi_qualification_free(card);
+    return q;
+}
+
+/* Seed row 9: 薬剤情報 / 特定健診情報 only for patients who consented. */
+static void test_consent_gated_documents(const char *root) {
+    onshi_error *err = onshi_error_new();
+    onshi_emulator *emu = NULL;
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_UTF8, &emu), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000009\"}"), &c), ONSHI_OK);
+    onshi_datetime now = now_jst();
+
+    onshi_qualification *yes = query_patient(c, err,
+        "{\"insurer_number\":\"138057\",\"insured_card_symbol\":\"見01\",\"insured_identification_number\":\"3022\","
+        "\"insured_branch_number\":\"00\",\"birthdate\":\"1958-03-21\"}");
+    onshi_document *doc = NULL;
+    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_DRUG_INFO, yes, NULL, 0, &now, 20000, &doc), ONSHI_OK);
+    uint32_t ty = 0;
+    CHECK_STATUS(onshi_document_get_u32(doc, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &ty), ONSHI_OK);
+    CHECK(ty == ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE);
+    size_t n = 0;
+    CHECK_STATUS(onshi_document_write(doc, ONSHI_ENCODING_UTF8, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    uint8_t *xml = malloc(n + 1);
+    CHECK_STATUS(onshi_document_write(doc, ONSHI_ENCODING_UTF8, xml, n, &n), ONSHI_OK);
+    xml[n] = 0;
+    CHECK(strstr((const char *)xml, "見本ロキソプロフェン錠６０ｍｇ") != NULL);
+    free(xml);
+    onshi_document_free(doc);
+    doc = NULL;
+    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_CHECKUP, yes, S("{\"file_category\":\"1\"}"), &now, 20000, &doc), ONSHI_NOT_SUPPORTED);
+    CHECK_STATUS(onshi_client_document(c, 0, yes, NULL, 0, &now, 20000, &doc), ONSHI_INVALID_ARGUMENT);
+    CHECK(doc == NULL);
+
+    /* 同意期限切れ: the not-consented status, its Japanese message, nothing taken. */
+    onshi_qualification *old = query_patient(c, err,
+        "{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1023\","
+        "\"insured_branch_number\":\"00\",\"birthdate\":\"1962-11-11\"}");
+    onshi_emulator_stats before, after;
+    CHECK_STATUS(onshi_emulator_get_stats(emu, &before), ONSHI_OK);
+    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_DRUG_INFO, old, NULL, 0, &now, 20000, &doc), ONSHI_TERMINAL_NOT_CONSENTED);
+    CHECK(doc == NULL);
+    char buf[1024];
+    CHECK_STATUS(onshi_client_last_error(c, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strncmp(buf, "情報の提供は同意されていません", strlen("情報の提供は同意されていません")) == 0);
+    sleep_ms(100);
+    CHECK_STATUS(onshi_emulator_get_stats(emu, &after), ONSHI_OK);
+    CHECK(after.taken == before.taken);
+
+    onshi_qualification_free(old);
+    onshi_qualification_free(yes);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+    onshi_error_free(err);
+}
+
 int main(int argc, char **argv) {
     test_version();
     test_text_protocol_and_status();
@@ -972,6 +1050,8 @@ int main(int argc, char **argv) {
     char root[256];
     snprintf(root, sizeof root, "onshi-c-root-%s", argc > 1 ? argv[1] : "default");
     test_terminal(root);
+    snprintf(root, sizeof root, "onshi-c-docs-%s", argc > 1 ? argv[1] : "default");
+    test_consent_gated_documents(root);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

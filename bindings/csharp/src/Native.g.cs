@@ -1052,6 +1052,8 @@ namespace Onshi
         TerminalDataset = 410,
         /// <summary>req/, res/ or face/ does not exist (wrong root, or the share is not connected).</summary>
         TerminalMissingFolder = 411,
+        /// <summary>薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese). Nothing was written to req/.</summary>
+        TerminalNotConsented = 412,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -1135,6 +1137,15 @@ namespace Onshi
         Down = 2,
         /// <summary>Takes requests but never answers.</summary>
         Silent = 3,
+    }
+
+    /// <summary>Which consent-gated document onshi_client_document retrieves (onshi_document_kind).</summary>
+    public enum DocumentKind : uint
+    {
+        /// <summary>薬剤情報 (YZKsiquc), gated by the PharmacistsInfo consent.</summary>
+        DrugInfo = 1,
+        /// <summary>特定健診情報 (TKKsiquc), gated by the SpecificHealthCheckupsInfo consent.</summary>
+        Checkup = 2,
     }
 
     /// <summary>The raw P/Invoke declarations of onshi.h. Use the wrapper classes instead.</summary>
@@ -1705,6 +1716,9 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_bulk(ClientHandle c, uint family, DocumentHandle request, ref OnshiBulkOptions options, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_document(ClientHandle c, uint kind, QualificationHandle patient, byte[] request_json, UIntPtr request_len, ref OnshiDateTime now, uint timeout_ms, out DocumentHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_doctor(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);

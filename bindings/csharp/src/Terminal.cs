@@ -570,6 +570,25 @@ namespace Onshi
             return new Document(h);
         }
 
+        /// <summary>
+        /// 薬剤情報 / 特定健診情報 of <paramref name="patient"/> (a result of the last 資格確認)
+        /// when its consent is valid at <paramref name="now"/> (terminal local time): the XML
+        /// document. Otherwise throws OnshiException with Status.TerminalNotConsented (message
+        /// 「情報の提供は同意されていません」 and advice for staff) and nothing is written.
+        /// <paramref name="requestJson"/> null for the defaults (XML, ordinary care) or JSON
+        /// overrides of the request ("start_month", "end_month" …).
+        /// </summary>
+        public Document GetDocument(DocumentKind kind, Qualification patient, DateTime now, int timeoutMs, string requestJson = null)
+        {
+            byte[] j = Native.Bytes(requestJson);
+            OnshiDateTime t = Values.FromDateTime(now);
+            DocumentHandle h;
+            uint s = NativeMethods.onshi_client_document(H, (uint)kind, patient.H, j, Native.Len(j), ref t, (uint)Math.Max(0, timeoutMs), out h);
+            if (s != (uint)Status.Ok) h.Dispose();
+            Check(s);
+            return new Document(h);
+        }
+
         /// <summary>The next face result within <paramref name="timeoutMs"/>, or null.</summary>
         public Document NextFace(int timeoutMs)
         {

@@ -494,6 +494,29 @@ internal static class OnshiTests
                 }
                 Check(client.Doctor().Contains("\"checks\""), "doctor json");
 
+                // Seed row 9: 薬剤情報 only for patients who consented.
+                DateTime nowJst = DateTime.UtcNow.AddHours(9);
+                using (var card = Qualification.FromJson("{\"insurer_number\":\"138057\",\"insured_card_symbol\":\"見01\",\"insured_identification_number\":\"3022\",\"insured_branch_number\":\"00\",\"birthdate\":\"1958-03-21\"}"))
+                using (var q = Document.NewIndividualRequest("1310000009", card, nowJst.Date, null, true))
+                using (Document r = client.Query(q, 10000))
+                using (Qualification patient = r.ResultAt(0))
+                using (Document drug = client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000))
+                {
+                    Check(drug.MessageType == MessageType.DocumentResponse, "drug info type");
+                    Check(System.Text.Encoding.UTF8.GetString(drug.Write(FileEncoding.Utf8)).Contains("見本ロキソプロフェン錠６０ｍｇ"), "drug info");
+                }
+                using (var card = Qualification.FromJson("{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1023\",\"insured_branch_number\":\"00\",\"birthdate\":\"1962-11-11\"}"))
+                using (var q = Document.NewIndividualRequest("1310000009", card, nowJst.Date, null, true))
+                using (Document r = client.Query(q, 10000))
+                using (Qualification patient = r.ResultAt(0))
+                {
+                    ulong taken = emu.Stats.Taken;
+                    string m = Throws(Status.TerminalNotConsented, () => client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000), "expired consent");
+                    Check(m.StartsWith("情報の提供は同意されていません"), "not consented: " + m);
+                    System.Threading.Thread.Sleep(100);
+                    Check(emu.Stats.Taken == taken, "nothing written");
+                }
+
                 // A silent terminal: a typed timeout with guidance for staff.
                 emu.Behaviour = Behaviour.Silent;
                 using (var req2 = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), null, false))
