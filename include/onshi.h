@@ -83,6 +83,86 @@
 #define ONSHI_RECORD_SCHEMA_VERSION 1
 
 /**
+ * The 基本4情報 read from a card (氏名, 住所, 生年月日, 性別). Not authenticated: use it to
+ * pre-fill a form that staff check against the card face.
+ *
+ * Methods: `onshi_basic_info_free`, `_clone`, `_to_json`, `_last_error`, `_get_text`,
+ * `_get_date`, `_get_u32`; and `onshi_matching_find_card`.
+ */
+typedef struct onshi_basic_info onshi_basic_info;
+
+/**
+ * The candidates found for one person, best first.
+ *
+ * Methods: `onshi_candidates_free`, `_to_json`, `_last_error`, `_count`,
+ * `_item_get_text`, `_item_get_u32`.
+ */
+typedef struct onshi_candidates onshi_candidates;
+
+/**
+ * A connection to one card: a card in a PC/SC reader, or the in-process virtual card.
+ *
+ * Methods: `onshi_card_open_reader`, `onshi_card_open_virtual`, `_free`, `_last_error`,
+ * `_recognise`, `_tries_left`, `_read_basic_info`.
+ *
+ * Threads: a card must not be used by two threads at once.
+ */
+typedef struct onshi_card onshi_card;
+
+/**
+ * The staff's decisions for one `onshi_history_apply` (反映 or keep, per field; identity
+ * verified; an explicit start date). A new object follows every recommendation.
+ *
+ * Methods: `onshi_choices_new`, `_free`, `_from_json`, `_to_json`, `_last_error`, `_set`,
+ * `_clear`, `_set_identity_verified`, `_set_start_date`.
+ */
+typedef struct onshi_choices onshi_choices;
+
+/**
+ * A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
+ *
+ * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
+ * `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_document`, `_doctor`, `_doctor_text`.
+ *
+ * Threads: every method may be called from any thread, concurrently on one client (the
+ * client is internally synchronized), except `onshi_client_free`.
+ */
+typedef struct onshi_client onshi_client;
+
+/**
+ * A diff (比較結果) of a registered record with a returned one.
+ *
+ * Methods: `onshi_diff_compare`, `onshi_diff_compare_document`, `_free`, `_clone`,
+ * `_to_json`, `_from_json`, `_last_error`, `_get_text`, `_get_u32`, `_get_date`, `_count`,
+ * `_item_get_text`, `_item_get_u32`, `_registered`, `_returned`.
+ *
+ * Threads: every method takes `const onshi_diff *` and may run concurrently on one diff.
+ */
+typedef struct onshi_diff onshi_diff;
+
+/**
+ * A file of the terminal interface: a request to write, or an answer read.
+ *
+ * Methods: `onshi_document_parse`, `_parse_file`, `_new`, `_new_individual_request`,
+ * `_free`, `_clone`, `_to_json`, `_from_json`, `_last_error`, `_write`, the field accessors
+ * (`_get_text`/`_set_text`/`_clear`, `_get_date`/`_set_date`, `_get_datetime`/
+ * `_set_datetime`, `_get_u32`/`_set_u32`), lists (`_count`, `_item_add`, `_item_remove`,
+ * `_item_get_text`, `_item_set_text`, `_item_clear`, `_item_get_date`, `_item_set_date`,
+ * `_item_get_u32`), `_result_at`, `_unit_result_at`; and `onshi_diff_compare_document`.
+ *
+ * Threads: functions taking `const onshi_document *` may run concurrently on one document.
+ */
+typedef struct onshi_document onshi_document;
+
+/**
+ * The terminal emulator: answers requests in `req/` from a dataset, pushes face results.
+ *
+ * Methods: `onshi_emulator_start`, `_free`, `_stop`, `_last_error`, `_push_face`,
+ * `_set_behaviour`, `_get_stats`.
+ */
+typedef struct onshi_emulator onshi_emulator;
+
+/**
  * An error object: the status and message of the last call it was passed to.
  *
  * Methods: `onshi_error_new`, `onshi_error_free`, `onshi_error_status`,
@@ -91,6 +171,32 @@
  * must not be used by two threads at once.
  */
 typedef struct onshi_error onshi_error;
+
+/**
+ * A patient's qualification history (資格履歴).
+ *
+ * Methods: `onshi_history_new`, `_from_result`, `_from_json`, `_to_json`, `_free`,
+ * `_clone`, `_last_error`, `_get_u32`, `_count`, `_item_get_text`, `_item_get_u32`,
+ * `_item_get_date`, `_item_get_datetime`, `_version_qualification`, `_current`, `_at`,
+ * `_apply`, `_unlink`, `_expire`.
+ *
+ * Threads: functions taking `const onshi_history *` may run concurrently on one history; a
+ * function taking a non-const pointer needs it to itself.
+ */
+typedef struct onshi_history onshi_history;
+
+/**
+ * The patients a result is matched against (the EMR's own patient list, or the part of it
+ * worth searching).
+ *
+ * Methods: `onshi_matching_new`, `_from_json`, `_to_json`, `_free`, `_last_error`,
+ * `_count`, `_item_add`, `_item_remove`, `_item_get_text`, `_item_set_text`,
+ * `_item_clear`, `_item_get_date`, `_item_set_date`, `_item_get_u32`,
+ * `_add_qualification`, `_find`, `_find_card`.
+ *
+ * Threads: functions taking `const onshi_matching *` may run concurrently on one object.
+ */
+typedef struct onshi_matching onshi_matching;
 
 /**
  * A qualification record (資格).
@@ -108,30 +214,37 @@ typedef struct onshi_error onshi_error;
 typedef struct onshi_qualification onshi_qualification;
 
 /**
+ * A submitted request: everything needed to collect its answer, in this process or after a
+ * restart. Keep its JSON (`onshi_ticket_to_json`) with the visit; read it back with
+ * `onshi_ticket_from_json`.
+ *
+ * Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`; and
+ * `onshi_client_submit`, `onshi_client_wait`.
+ */
+typedef struct onshi_ticket onshi_ticket;
+
+/**
+ * The project's virtual マイナンバーカード (fictitious data) inserted into a
+ * `vsmartcard-vpcd` virtual reader of a running pcscd, for tests that go through the real
+ * PC/SC path. **Test machines only.** Freeing it removes the card.
+ *
+ * Methods: `onshi_virtual_card_insert`, `_free`, `_last_error`, `_tries_left`,
+ * `_is_inserted`, `_touched_my_number`.
+ */
+typedef struct onshi_virtual_card onshi_virtual_card;
+
+/**
  * The status every fallible function of the C ABI returns: `ONSHI_OK` (0) or an error code.
  */
 typedef uint32_t onshi_status;
 
 /**
- * Which code table: one of the `ONSHI_CODE_TABLE_*` values.
- */
-typedef uint32_t onshi_code_table;
-
-/**
- * Which identifier: one of the `ONSHI_ID_KIND_*` values.
- */
-typedef uint32_t onshi_id_kind;
-
-/**
- * How strictly an identifier is checked: `ONSHI_MODE_STRICT` or `ONSHI_MODE_LENIENT`.
- */
-typedef uint32_t onshi_mode;
-
-/**
  * A field of a record: one of the `ONSHI_FIELD_*` values. Ranges: 1–99 the qualification
  * record itself, 101–199 an item of `ONSHI_LIST_SPECIFIC_DISEASES`, 201–299 an item of
- * `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400 and up are
- * reserved for the records still to come.
+ * `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400–499
+ * `onshi_document`, 500–599 `onshi_diff`, 600–699 `onshi_history`, 700–739
+ * `onshi_matching` and `onshi_candidates`, 740–759 `onshi_basic_info`. A field's list is
+ * given by `onshi_field_list`.
  */
 typedef uint32_t onshi_field;
 
@@ -152,6 +265,45 @@ typedef struct onshi_date {
    */
   uint32_t day;
 } onshi_date;
+
+/**
+ * Which code table: one of the `ONSHI_CODE_TABLE_*` values.
+ */
+typedef uint32_t onshi_code_table;
+
+/**
+ * How the person was queried (diff context): one of the `ONSHI_QUERY_KIND_*` values.
+ */
+typedef uint32_t onshi_query_kind;
+
+/**
+ * A list of a record: one of the `ONSHI_LIST_*` values.
+ */
+typedef uint32_t onshi_list;
+
+/**
+ * Limits applied when parsing (`NULL` for the defaults: 64 MiB, depth 32).
+ */
+typedef struct onshi_limits {
+  /**
+   * Largest input accepted, in bytes (0: the default, 64 MiB).
+   */
+  size_t max_bytes;
+  /**
+   * Deepest element nesting accepted (0: the default, 32; never more than 128).
+   */
+  size_t max_depth;
+} onshi_limits;
+
+/**
+ * The kind of message of a document: one of the `ONSHI_MESSAGE_TYPE_*` values.
+ */
+typedef uint32_t onshi_message_type;
+
+/**
+ * A file's character encoding: one of the `ONSHI_ENCODING_*` values.
+ */
+typedef uint32_t onshi_encoding;
 
 /**
  * A date and time (local time of the terminal, no time zone) crossing the C ABI.
@@ -184,15 +336,241 @@ typedef struct onshi_datetime {
 } onshi_datetime;
 
 /**
- * A list of a record: one of the `ONSHI_LIST_*` values.
+ * A message family of the interface (from a file name): one of the `ONSHI_FAMILY_*` values.
  */
-typedef uint32_t onshi_list;
+typedef uint32_t onshi_family;
+
+/**
+ * What a file name says about a file (`onshi_file_name_parse`).
+ */
+typedef struct onshi_file_name_info {
+  /**
+   * The message family (`ONSHI_FAMILY_*`).
+   */
+  onshi_family family;
+  /**
+   * 1 for `01` (upload / single), 2 for `02` (download).
+   */
+  uint32_t phase;
+  /**
+   * 1 for a request (`req`), 2 for a response (`res`).
+   */
+  uint32_t direction;
+  /**
+   * 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`.
+   */
+  uint32_t extension;
+  /**
+   * 1 for a face-reader push (`…res_face_…`), else 0.
+   */
+  uint32_t is_face;
+} onshi_file_name_info;
+
+/**
+ * How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
+ */
+typedef uint32_t onshi_start_date_policy;
+
+/**
+ * A compared field of a diff: one of the `ONSHI_DIFF_FIELD_*` values (text form: the field's id in the record JSON).
+ */
+typedef uint32_t onshi_diff_field;
+
+/**
+ * A staff decision on one field of a diff: one of the `ONSHI_DECISION_*` values.
+ */
+typedef uint32_t onshi_decision;
+
+/**
+ * Which identifier: one of the `ONSHI_ID_KIND_*` values.
+ */
+typedef uint32_t onshi_id_kind;
+
+/**
+ * How strictly an identifier is checked: `ONSHI_MODE_STRICT` or `ONSHI_MODE_LENIENT`.
+ */
+typedef uint32_t onshi_mode;
 
 /**
  * The value type of a field: one of the `ONSHI_VALUE_TYPE_*` values. Every field can be read
  * and written as text; the typed accessors need the matching type.
  */
 typedef uint32_t onshi_value_type;
+
+/**
+ * Called for each face result (a patient used their card at the face-recognition reader):
+ * `userdata` as given to `onshi_client_on_face`; `doc` the 資格確認結果 (valid only during the
+ * call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
+ * read, then `status` says why (`ONSHI_OK` otherwise).
+ *
+ * It runs on a thread of the library, one result at a time: it must return promptly, must
+ * not call `onshi_client_free` or `onshi_client_stop_face` on the same client (they wait for
+ * it), and must not let an exception or a `longjmp` escape.
+ */
+typedef void (*onshi_face_callback)(void *userdata,
+                                    const struct onshi_document *doc,
+                                    uint32_t status);
+
+/**
+ * Options of the bulk two-phase flow (`onshi_client_bulk`); 0 in a field is its default.
+ */
+typedef struct onshi_bulk_options {
+  /**
+   * Give up when the whole flow takes longer (default 600 000 ms).
+   */
+  uint32_t deadline_ms;
+  /**
+   * Wait for each single answer at most this long (default 60 000 ms).
+   */
+  uint32_t step_timeout_ms;
+  /**
+   * First wait between two polls while the terminal says 処理中 (default 2 000 ms).
+   */
+  uint32_t initial_backoff_ms;
+  /**
+   * Longest wait between two polls (default 60 000 ms).
+   */
+  uint32_t max_backoff_ms;
+} onshi_bulk_options;
+
+/**
+ * Which consent-gated document `onshi_client_document` retrieves: one of the
+ * `ONSHI_DOCUMENT_KIND_*` values.
+ */
+typedef uint32_t onshi_document_kind;
+
+/**
+ * How the emulated terminal behaves: one of the `ONSHI_BEHAVIOUR_*` values.
+ */
+typedef uint32_t onshi_behaviour;
+
+/**
+ * What the emulator did so far (`onshi_emulator_get_stats`).
+ */
+typedef struct onshi_emulator_stats {
+  /**
+   * Requests taken from `req/`.
+   */
+  uint64_t taken;
+  /**
+   * Answers written into `res/`.
+   */
+  uint64_t answered;
+  /**
+   * Requests rejected with `.err`.
+   */
+  uint64_t rejected;
+  /**
+   * Face results pushed.
+   */
+  uint64_t faces;
+} onshi_emulator_stats;
+
+/**
+ * The overall outcome of a diff: one of the `ONSHI_VERDICT_*` values (the larger, the more serious).
+ */
+typedef uint32_t onshi_verdict;
+
+/**
+ * How the two values of one field relate: one of the `ONSHI_DIFF_CLASS_*` values.
+ */
+typedef uint32_t onshi_diff_class;
+
+/**
+ * What the library recommends for one field: one of the `ONSHI_ACTION_*` values.
+ */
+typedef uint32_t onshi_action;
+
+/**
+ * Why a field got its action: one of the `ONSHI_ADVICE_*` values; the item's message field holds the Japanese guidance.
+ */
+typedef uint32_t onshi_advice;
+
+/**
+ * Why an answer does not confirm a qualification: one of the `ONSHI_CAUSE_*` values.
+ */
+typedef uint32_t onshi_cause;
+
+/**
+ * Something staff should know beyond single fields: one of the `ONSHI_NOTICE_*` values.
+ */
+typedef uint32_t onshi_notice;
+
+/**
+ * Why two texts are equivalent, as a bit set of `ONSHI_REASON_*` flags.
+ */
+typedef uint32_t onshi_reason_flags;
+
+/**
+ * A history version's state: one of the `ONSHI_STATE_*` values.
+ */
+typedef uint32_t onshi_version_state;
+
+/**
+ * How sure a matching candidate is: one of the `ONSHI_STRENGTH_*` values.
+ */
+typedef uint32_t onshi_strength;
+
+/**
+ * Evidence that a patient is the person looked for, as a bit set of `ONSHI_MATCH_*` flags.
+ */
+typedef uint32_t onshi_match_flags;
+
+/**
+ * Evidence against a candidate, as a bit set of `ONSHI_CONFLICT_*` flags.
+ */
+typedef uint32_t onshi_conflict_flags;
+
+/**
+ * 性別 on the マイナンバーカード (ISO 5218): one of the `ONSHI_CARD_SEX_*` values.
+ */
+typedef uint32_t onshi_card_sex;
+
+/**
+ * Where a version's data came from: one of the `ONSHI_SOURCE_*` values.
+ */
+typedef uint32_t onshi_source;
+
+/**
+ * What an audit event records: one of the `ONSHI_AUDIT_*` values.
+ */
+typedef uint32_t onshi_audit_event;
+
+/**
+ * 氏名 (text; may hold U+3000 spaces).
+ */
+#define ONSHI_FIELD_BASIC_INFO_NAME 741
+
+/**
+ * 住所 (text).
+ */
+#define ONSHI_FIELD_BASIC_INFO_ADDRESS 742
+
+/**
+ * 生年月日 (date; absent when the card's text is not a valid `YYYYMMDD`).
+ */
+#define ONSHI_FIELD_BASIC_INFO_BIRTHDATE 743
+
+/**
+ * 生年月日 as the card wrote it (text).
+ */
+#define ONSHI_FIELD_BASIC_INFO_BIRTHDATE_TEXT 744
+
+/**
+ * 性別 (enum CardSex).
+ */
+#define ONSHI_FIELD_BASIC_INFO_SEX 745
+
+/**
+ * 性別 as a Japanese label (text).
+ */
+#define ONSHI_FIELD_BASIC_INFO_SEX_LABEL 746
+
+/**
+ * 性別 as the terminal interface's code (code; table `ONSHI_CODE_TABLE_SEX`: 男 `1`, 女 `2`,
+ * anything else `3` 未設定).
+ */
+#define ONSHI_FIELD_BASIC_INFO_SEX_CODE 747
 
 /**
  * 照会区分 (OQSCD002).
@@ -285,6 +663,1109 @@ typedef uint32_t onshi_value_type;
 #define ONSHI_CODE_TABLE_FILE_CATEGORY 18
 
 /**
+ * 判定 (enum Verdict; text: `"update_recommended"` …).
+ */
+#define ONSHI_FIELD_DIFF_VERDICT 501
+
+/**
+ * 判定 as a Japanese label for staff (text).
+ */
+#define ONSHI_FIELD_DIFF_VERDICT_LABEL 502
+
+/**
+ * 資格確認日 the comparison was made for (date).
+ */
+#define ONSHI_FIELD_DIFF_CONFIRMATION_DATE 503
+
+/**
+ * How the person was queried (enum QueryKind).
+ */
+#define ONSHI_FIELD_DIFF_QUERY_KIND 504
+
+/**
+ * Index of the compared record among the answer's results (integer; absent when none came
+ * back).
+ */
+#define ONSHI_FIELD_DIFF_RECORD_INDEX 505
+
+/**
+ * Why the answer does not confirm a qualification (enum Cause; absent when it does).
+ */
+#define ONSHI_FIELD_DIFF_CAUSE 506
+
+/**
+ * The cause as a Japanese label (text).
+ */
+#define ONSHI_FIELD_DIFF_CAUSE_LABEL 507
+
+/**
+ * 処理結果コード of a not-confirmed answer, as returned (text).
+ */
+#define ONSHI_FIELD_DIFF_RESULT_CODE 508
+
+/**
+ * 処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).
+ */
+#define ONSHI_FIELD_DIFF_RESULT_MESSAGE 509
+
+/**
+ * A compared field: which one (enum DiffField; text: its id in the record JSON).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_FIELD 551
+
+/**
+ * The field's Japanese label (text).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_LABEL 552
+
+/**
+ * How the two values relate (enum DiffClass).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_CLASS 553
+
+/**
+ * The class as a Japanese label (text).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_CLASS_LABEL 554
+
+/**
+ * The normalizations that made the values equal, comma-separated ids (text: `"width,space"`).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_REASONS 555
+
+/**
+ * The same as a bit set of `ONSHI_REASON_*` flags (integer).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_REASON_FLAGS 556
+
+/**
+ * The same as Japanese labels joined by `、` (text).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_REASON_LABELS 557
+
+/**
+ * Why the action is recommended (enum Advice).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_ADVICE 558
+
+/**
+ * The recommended action (enum DiffAction).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_ACTION 559
+
+/**
+ * The action as a Japanese label (text).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_ACTION_LABEL 560
+
+/**
+ * The guidance for staff, in Japanese (text).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_MESSAGE 561
+
+/**
+ * The registered value as shown on a staff screen (text; absent when not registered).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_REGISTERED 562
+
+/**
+ * The returned value as shown on a staff screen (text; absent when not returned).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_RETURNED 563
+
+/**
+ * The `ONSHI_FIELD_*` of `onshi_qualification` that holds this value (integer; absent for
+ * the certificate and 医療券 lists, which span several fields).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD 564
+
+/**
+ * Positions (characters) of the ● marks in the returned value, comma-separated (text).
+ */
+#define ONSHI_FIELD_DIFF_ITEM_POSITIONS 565
+
+/**
+ * A notice for staff (enum Notice).
+ */
+#define ONSHI_FIELD_DIFF_NOTICE_KIND 581
+
+/**
+ * The notice's guidance, in Japanese (text).
+ */
+#define ONSHI_FIELD_DIFF_NOTICE_MESSAGE 582
+
+/**
+ * The terminal's own text the notice comes from (text).
+ */
+#define ONSHI_FIELD_DIFF_NOTICE_DETAIL 583
+
+/**
+ * A possible cause of a not-confirmed answer, in Japanese (text).
+ */
+#define ONSHI_FIELD_DIFF_POSSIBLE_CAUSE 591
+
+/**
+ * A next step for staff after a not-confirmed answer, in Japanese (text).
+ */
+#define ONSHI_FIELD_DIFF_NEXT_STEP 592
+
+/**
+ * The compared fields of `onshi_diff` (fields `ONSHI_FIELD_DIFF_ITEM_*`), in display order;
+ * fields neither side holds are left out.
+ */
+#define ONSHI_LIST_DIFF_FIELDS 7
+
+/**
+ * Notices of `onshi_diff` (fields `ONSHI_FIELD_DIFF_NOTICE_*`).
+ */
+#define ONSHI_LIST_DIFF_NOTICES 8
+
+/**
+ * Possible causes of a not-confirmed `onshi_diff` (field `ONSHI_FIELD_DIFF_POSSIBLE_CAUSE`).
+ */
+#define ONSHI_LIST_DIFF_POSSIBLE_CAUSES 9
+
+/**
+ * Next steps of a not-confirmed `onshi_diff` (field `ONSHI_FIELD_DIFF_NEXT_STEP`).
+ */
+#define ONSHI_LIST_DIFF_NEXT_STEPS 10
+
+/**
+ * 資格確認要求: 個別照会 or a bulk upload.
+ */
+#define ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST 1
+
+/**
+ * 資格確認結果 (and the face-reader push).
+ */
+#define ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE 2
+
+/**
+ * 照会番号登録要求.
+ */
+#define ONSHI_MESSAGE_TYPE_REFERENCE_NUMBER_REQUEST 3
+
+/**
+ * 照会番号登録結果.
+ */
+#define ONSHI_MESSAGE_TYPE_REFERENCE_NUMBER_RESPONSE 4
+
+/**
+ * アップロード結果 of a bulk request (受付番号).
+ */
+#define ONSHI_MESSAGE_TYPE_BULK_UPLOAD_RESPONSE 5
+
+/**
+ * ダウンロード要求 of a bulk request.
+ */
+#define ONSHI_MESSAGE_TYPE_BULK_DOWNLOAD_REQUEST 6
+
+/**
+ * ダウンロード結果 of a bulk qualification request (one unit per person).
+ */
+#define ONSHI_MESSAGE_TYPE_BULK_QUALIFICATION_RESPONSE 7
+
+/**
+ * 薬剤情報 / 特定健診情報 request.
+ */
+#define ONSHI_MESSAGE_TYPE_DOCUMENT_REQUEST 8
+
+/**
+ * 薬剤情報 / 特定健診情報 XML answer.
+ */
+#define ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE 9
+
+/**
+ * UTF-8 (文字コード識別 0).
+ */
+#define ONSHI_ENCODING_UTF8 1
+
+/**
+ * Shift_JIS / CP932 (文字コード識別 1).
+ */
+#define ONSHI_ENCODING_SHIFT_JIS 2
+
+/**
+ * 資格確認（個別照会） `OQSsiquc`.
+ */
+#define ONSHI_FAMILY_INDIVIDUAL 1
+
+/**
+ * 照会番号登録 `OQSsiimm`.
+ */
+#define ONSHI_FAMILY_REFERENCE_NUMBER 2
+
+/**
+ * 資格確認（一括照会） `OQSmuquc`.
+ */
+#define ONSHI_FAMILY_BULK_QUALIFICATION 3
+
+/**
+ * 照会番号一括登録 `OQSmuimm`.
+ */
+#define ONSHI_FAMILY_BULK_REFERENCE_NUMBER 4
+
+/**
+ * 医療扶助 一括照会 `OQSmutic`.
+ */
+#define ONSHI_FAMILY_BULK_MEDICAL_ASSISTANCE 5
+
+/**
+ * 訪問診療等 一括照会 `OQSmuhvq`.
+ */
+#define ONSHI_FAMILY_BULK_HOME_VISIT 6
+
+/**
+ * オンライン診療等 一括照会 `OQSmuonq`.
+ */
+#define ONSHI_FAMILY_BULK_ONLINE 7
+
+/**
+ * 薬剤情報 `YZKsiquc`.
+ */
+#define ONSHI_FAMILY_DRUG_INFO 8
+
+/**
+ * 特定健診情報 `TKKsiquc`.
+ */
+#define ONSHI_FAMILY_CHECKUP 9
+
+/**
+ * The kind of message (enum MessageType).
+ */
+#define ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE 401
+
+/**
+ * The file's encoding (enum FileEncoding; absent for a document built in memory).
+ */
+#define ONSHI_FIELD_DOCUMENT_ENCODING 402
+
+/**
+ * The file the document was read from, for face results (text, read-only).
+ */
+#define ONSHI_FIELD_DOCUMENT_FILE_NAME 403
+
+/**
+ * 処理実行日時 (date-time).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_PROCESS_EXECUTION_TIME 404
+
+/**
+ * 資格確認日 (date).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE 405
+
+/**
+ * 医療機関コード (id).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_MEDICAL_INSTITUTION_CODE 406
+
+/**
+ * 任意のファイル識別子 (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ARBITRARY_FILE_IDENTIFIER 407
+
+/**
+ * 照会区分 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_REFERENCE_CLASSIFICATION 408
+
+/**
+ * 処理結果区分 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_SEGMENT_OF_RESULT 409
+
+/**
+ * エラーコード (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_CODE 410
+
+/**
+ * エラーメッセージ (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_MESSAGE 411
+
+/**
+ * 文字コード識別 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_CHARACTER_CODE_IDENTIFIER 412
+
+/**
+ * 受付番号 in the header (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_RECEPTION_NUMBER 413
+
+/**
+ * 処理結果件数 (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_PROCESSING_RESULT 414
+
+/**
+ * 正常終了件数 (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_NORMAL_PROCESSING 415
+
+/**
+ * エラー件数 (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_ERROR 416
+
+/**
+ * 処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_STATUS 421
+
+/**
+ * 処理結果コード (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_CODE 422
+
+/**
+ * 処理結果メッセージ, to be shown to staff as is (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_MESSAGE 423
+
+/**
+ * 資格有効性 of a 資格確認結果 (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_QUALIFICATION_VALIDITY 424
+
+/**
+ * 処方箋発行形態 chosen at the reader (code).
+ */
+#define ONSHI_FIELD_DOCUMENT_PRESCRIPTION_ISSUE_SELECT 425
+
+/**
+ * 受付番号 of an アップロード結果 or ダウンロード要求 (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_RECEPTION_NUMBER 426
+
+/**
+ * 受付日時 of an アップロード結果 (date-time).
+ */
+#define ONSHI_FIELD_DOCUMENT_RECEPTION_DATE_TIME 427
+
+/**
+ * ResultCode of a 薬剤情報 / 特定健診情報 answer (`1` = OK) (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_RESULT_CODE 428
+
+/**
+ * MessageContents of a 薬剤情報 / 特定健診情報 answer (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_MESSAGE_CONTENTS 429
+
+/**
+ * 保険者番号 of a search block (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURER_NUMBER 451
+
+/**
+ * 被保険者証記号 (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_CARD_SYMBOL 452
+
+/**
+ * 被保険者証番号 (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER 453
+
+/**
+ * 枝番 (id).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_BRANCH_NUMBER 454
+
+/**
+ * 生年月日 (date).
+ */
+#define ONSHI_FIELD_QUERY_BIRTHDATE 455
+
+/**
+ * 限度額適用認定証 提供同意 (code).
+ */
+#define ONSHI_FIELD_QUERY_LIMIT_CONSENT_FLAG 456
+
+/**
+ * 任意の識別子 (text).
+ */
+#define ONSHI_FIELD_QUERY_ARBITRARY_IDENTIFIER 457
+
+/**
+ * 診療年月 `yyyyMM` (text).
+ */
+#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_MONTH 458
+
+/**
+ * 同意日 from (date).
+ */
+#define ONSHI_FIELD_QUERY_CONSENT_DATE_FROM 459
+
+/**
+ * 同意日 to (date).
+ */
+#define ONSHI_FIELD_QUERY_CONSENT_DATE_TO 460
+
+/**
+ * 診療日 from (date).
+ */
+#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_FROM 461
+
+/**
+ * 診療日 to (date).
+ */
+#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_TO 462
+
+/**
+ * 診療区分 (code).
+ */
+#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_FLAG 463
+
+/**
+ * 処理結果状況 of a bulk unit (code).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_STATUS 481
+
+/**
+ * 処理結果コード of a bulk unit (text).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE 482
+
+/**
+ * 処理結果メッセージ of a bulk unit (text).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE 483
+
+/**
+ * 資格有効性 of a bulk unit (code).
+ */
+#define ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY 484
+
+/**
+ * 照会番号 of a bulk unit (text).
+ */
+#define ONSHI_FIELD_UNIT_REFERENCE_NUMBER 485
+
+/**
+ * Number of records of the unit, for `onshi_document_unit_result_at` (integer, read-only).
+ */
+#define ONSHI_FIELD_UNIT_RESULT_COUNT 486
+
+/**
+ * The search blocks of a 資格確認要求 (fields `ONSHI_FIELD_QUERY_*`).
+ */
+#define ONSHI_LIST_DOCUMENT_QUERIES 4
+
+/**
+ * The records of a 資格確認結果 (no fields: `onshi_document_result_at` copies one).
+ */
+#define ONSHI_LIST_DOCUMENT_RESULTS 5
+
+/**
+ * The units of a bulk answer, one per person (fields `ONSHI_FIELD_UNIT_*`).
+ */
+#define ONSHI_LIST_DOCUMENT_UNITS 6
+
+/**
+ * マイナンバーカード at the reader (face push, 照会区分 1).
+ */
+#define ONSHI_QUERY_KIND_MY_NUMBER_CARD 1
+
+/**
+ * 個別照会 by the insurance card's 記号・番号 (照会区分 2).
+ */
+#define ONSHI_QUERY_KIND_INSURANCE_CARD 2
+
+/**
+ * 照会 by a 公費 (医療扶助) number.
+ */
+#define ONSHI_QUERY_KIND_PUBLIC_EXPENSE 3
+
+/**
+ * 一括照会 (pre-check of booked patients).
+ */
+#define ONSHI_QUERY_KIND_BULK 4
+
+/**
+ * Two records compared without a terminal answer (manual entry).
+ */
+#define ONSHI_QUERY_KIND_RECORDS 5
+
+/**
+ * 変更なし（紐付けのみ）: nothing to apply; link the result.
+ */
+#define ONSHI_VERDICT_IDENTICAL 1
+
+/**
+ * 反映を推奨: some field should be reflected into the current qualification.
+ */
+#define ONSHI_VERDICT_UPDATE_RECOMMENDED 2
+
+/**
+ * 新しい資格: the coverage changed; the old qualification expires.
+ */
+#define ONSHI_VERDICT_NEW_QUALIFICATION 3
+
+/**
+ * 本人確認が必要: name, birthdate, sex or 照会番号 differ.
+ */
+#define ONSHI_VERDICT_VERIFY_IDENTITY 4
+
+/**
+ * 資格を確認できません: the terminal did not confirm a qualification.
+ */
+#define ONSHI_VERDICT_NOT_CONFIRMED 5
+
+/**
+ * 一致: byte for byte the same.
+ */
+#define ONSHI_DIFF_CLASS_SAME 1
+
+/**
+ * 表記ゆれ: the same once normalized (the reasons say how).
+ */
+#define ONSHI_DIFF_CLASS_EQUIVALENT 2
+
+/**
+ * 代替文字（●）: the returned value holds ● for characters it cannot show.
+ */
+#define ONSHI_DIFF_CLASS_SUBSTITUTED 3
+
+/**
+ * 相違: really different.
+ */
+#define ONSHI_DIFF_CLASS_DIFFERENT 4
+
+/**
+ * 登録のみ: only the clinic's record has a value.
+ */
+#define ONSHI_DIFF_CLASS_ONLY_REGISTERED 5
+
+/**
+ * 返却のみ: only the returned record has a value.
+ */
+#define ONSHI_DIFF_CLASS_ONLY_RETURNED 6
+
+/**
+ * 対応不要.
+ */
+#define ONSHI_ACTION_IGNORE 1
+
+/**
+ * 登録値を維持: do not take the returned value.
+ */
+#define ONSHI_ACTION_KEEP_REGISTERED 2
+
+/**
+ * 反映: take the returned value into the current qualification.
+ */
+#define ONSHI_ACTION_REFLECT 3
+
+/**
+ * 新しい資格として登録.
+ */
+#define ONSHI_ACTION_NEW_QUALIFICATION 4
+
+/**
+ * 本人確認 before anything is applied.
+ */
+#define ONSHI_ACTION_VERIFY_IDENTITY 5
+
+/**
+ * The values are the same.
+ */
+#define ONSHI_ADVICE_SAME 1
+
+/**
+ * Only the notation differs.
+ */
+#define ONSHI_ADVICE_EQUIVALENT 2
+
+/**
+ * The returned value holds ●: keep the registered value.
+ */
+#define ONSHI_ADVICE_SUBSTITUTE_MARK 3
+
+/**
+ * Nothing registered and the returned value holds ●: do not store it.
+ */
+#define ONSHI_ADVICE_SUBSTITUTE_NOT_STORED 4
+
+/**
+ * The terminal returned no value.
+ */
+#define ONSHI_ADVICE_NOT_RETURNED 5
+
+/**
+ * The clinic has no value and the terminal returned one.
+ */
+#define ONSHI_ADVICE_NEW_INFORMATION 6
+
+/**
+ * The value differs: check and reflect.
+ */
+#define ONSHI_ADVICE_CHANGED 7
+
+/**
+ * 住所 or 郵便番号 differs.
+ */
+#define ONSHI_ADVICE_ADDRESS_CHANGED 8
+
+/**
+ * 氏名カナ differs while the name agrees.
+ */
+#define ONSHI_ADVICE_KANA_DIFFERS 9
+
+/**
+ * A different name, birthdate or sex came back.
+ */
+#define ONSHI_ADVICE_IDENTITY_MISMATCH 10
+
+/**
+ * The 照会番号 differs.
+ */
+#define ONSHI_ADVICE_REFERENCE_NUMBER_MISMATCH 11
+
+/**
+ * 保険者番号, 記号・番号・枝番, 本人家族 or 被保険者証区分 changed.
+ */
+#define ONSHI_ADVICE_QUALIFICATION_CHANGED 12
+
+/**
+ * The copay ratio changed.
+ */
+#define ONSHI_ADVICE_RATIO_CHANGED 13
+
+/**
+ * A 高齢受給者 ratio appeared (turning 70).
+ */
+#define ONSHI_ADVICE_ELDERLY_RECIPIENT_STARTED 14
+
+/**
+ * 未就学 ended (2割 → 3割).
+ */
+#define ONSHI_ADVICE_SCHOOL_ENTRY 15
+
+/**
+ * 医療扶助 information changed.
+ */
+#define ONSHI_ADVICE_MEDICAL_ASSISTANCE_CHANGED 16
+
+/**
+ * The validity start date differs (known-benign).
+ */
+#define ONSHI_ADVICE_VALIDITY_START_DIFFERS 17
+
+/**
+ * The validity end date came back blank (known-benign).
+ */
+#define ONSHI_ADVICE_EXPIRATION_BLANK 18
+
+/**
+ * 資格有効性 2 無効.
+ */
+#define ONSHI_CAUSE_INVALID 1
+
+/**
+ * 資格有効性 3 無効（新しい資格あり）.
+ */
+#define ONSHI_CAUSE_INVALID_NEW_QUALIFICATION 2
+
+/**
+ * 資格有効性 4 該当資格なし.
+ */
+#define ONSHI_CAUSE_NOT_FOUND 3
+
+/**
+ * 資格有効性 5 複数該当.
+ */
+#define ONSHI_CAUSE_MULTIPLE_MATCHES 4
+
+/**
+ * 処理結果状況 2 エラー.
+ */
+#define ONSHI_CAUSE_PROCESSING_ERROR 5
+
+/**
+ * 有効 but no record came back.
+ */
+#define ONSHI_CAUSE_NO_RECORD 6
+
+/**
+ * A 資格有効性 value this library does not know.
+ */
+#define ONSHI_CAUSE_UNKNOWN_VALIDITY 7
+
+/**
+ * 資格有効性 6 有効（未登録）(医療扶助).
+ */
+#define ONSHI_NOTICE_VALID_UNREGISTERED 1
+
+/**
+ * 医療扶助 only: cannot be confirmed by 記号・番号.
+ */
+#define ONSHI_NOTICE_PUBLIC_ASSISTANCE_ONLY 2
+
+/**
+ * The terminal added a 処理結果コード to a successful answer.
+ */
+#define ONSHI_NOTICE_SUPPLEMENTARY 3
+
+/**
+ * A 保険者番号 fails its 検証番号; ignored.
+ */
+#define ONSHI_NOTICE_CHECK_DIGIT_IGNORED 4
+
+/**
+ * Several records came back; the matching one was compared.
+ */
+#define ONSHI_NOTICE_SEVERAL_RECORDS 5
+
+/**
+ * 氏名.
+ */
+#define ONSHI_DIFF_FIELD_NAME 1
+
+/**
+ * 氏名カナ.
+ */
+#define ONSHI_DIFF_FIELD_NAME_KANA 2
+
+/**
+ * 通称.
+ */
+#define ONSHI_DIFF_FIELD_NAME_OF_OTHER 3
+
+/**
+ * 通称カナ.
+ */
+#define ONSHI_DIFF_FIELD_NAME_OF_OTHER_KANA 4
+
+/**
+ * 性別1.
+ */
+#define ONSHI_DIFF_FIELD_SEX1 5
+
+/**
+ * 性別2.
+ */
+#define ONSHI_DIFF_FIELD_SEX2 6
+
+/**
+ * 生年月日.
+ */
+#define ONSHI_DIFF_FIELD_BIRTHDATE 7
+
+/**
+ * 住所.
+ */
+#define ONSHI_DIFF_FIELD_ADDRESS 8
+
+/**
+ * 郵便番号.
+ */
+#define ONSHI_DIFF_FIELD_POST_NUMBER 9
+
+/**
+ * 世帯主氏名.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_NAME 10
+
+/**
+ * 照会番号.
+ */
+#define ONSHI_DIFF_FIELD_REFERENCE_NUMBER 11
+
+/**
+ * 被保険者証区分.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_CARD_CLASSIFICATION 12
+
+/**
+ * 保険者番号.
+ */
+#define ONSHI_DIFF_FIELD_INSURER_NUMBER 13
+
+/**
+ * 記号.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_CARD_SYMBOL 14
+
+/**
+ * 番号.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_IDENTIFICATION_NUMBER 15
+
+/**
+ * 枝番.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_BRANCH_NUMBER 16
+
+/**
+ * 本人・家族.
+ */
+#define ONSHI_DIFF_FIELD_PERSONAL_FAMILY_CLASSIFICATION 17
+
+/**
+ * 負担割合（後期高齢者）.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO 18
+
+/**
+ * 負担割合（高齢受給者）.
+ */
+#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO 19
+
+/**
+ * 未就学区分.
+ */
+#define ONSHI_DIFF_FIELD_PRESCHOOL_CLASSIFICATION 20
+
+/**
+ * 医療扶助（医療券・調剤券）.
+ */
+#define ONSHI_DIFF_FIELD_MEDICAL_TICKETS 21
+
+/**
+ * 保険者名称.
+ */
+#define ONSHI_DIFF_FIELD_INSURER_NAME 22
+
+/**
+ * 資格取得年月日.
+ */
+#define ONSHI_DIFF_FIELD_QUALIFICATION_DATE 23
+
+/**
+ * 資格喪失年月日.
+ */
+#define ONSHI_DIFF_FIELD_DISQUALIFICATION_DATE 24
+
+/**
+ * 資格喪失事由.
+ */
+#define ONSHI_DIFF_FIELD_REASON_OF_LOSS 25
+
+/**
+ * 交付年月日.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE 26
+
+/**
+ * 有効開始年月日.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_CARD_VALID_DATE 27
+
+/**
+ * 有効終了年月日.
+ */
+#define ONSHI_DIFF_FIELD_INSURED_CARD_EXPIRATION_DATE 28
+
+/**
+ * 高齢受給者証 交付年月日.
+ */
+#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE 29
+
+/**
+ * 高齢受給者証 有効開始年月日.
+ */
+#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE 30
+
+/**
+ * 高齢受給者証 有効終了年月日.
+ */
+#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE 31
+
+/**
+ * 限度額適用認定証.
+ */
+#define ONSHI_DIFF_FIELD_LIMIT_CERTIFICATE 32
+
+/**
+ * 特定疾病療養受療証.
+ */
+#define ONSHI_DIFF_FIELD_SPECIFIC_DISEASES 33
+
+/**
+ * 全角/半角.
+ */
+#define ONSHI_REASON_WIDTH 1
+
+/**
+ * 大文字/小文字.
+ */
+#define ONSHI_REASON_CASE 2
+
+/**
+ * 空白.
+ */
+#define ONSHI_REASON_SPACE 4
+
+/**
+ * ハイフン.
+ */
+#define ONSHI_REASON_DASH 8
+
+/**
+ * かなの表記.
+ */
+#define ONSHI_REASON_KANA_FORM 16
+
+/**
+ * 異体字.
+ */
+#define ONSHI_REASON_KANJI_VARIANT 32
+
+/**
+ * 文字コード.
+ */
+#define ONSHI_REASON_UNICODE 64
+
+/**
+ * 反映: take the returned value.
+ */
+#define ONSHI_DECISION_REFLECT 1
+
+/**
+ * Keep the registered value.
+ */
+#define ONSHI_DECISION_KEEP 2
+
+/**
+ * 資格確認した日.
+ */
+#define ONSHI_START_DATE_CONFIRMATION_DATE 1
+
+/**
+ * 資格確認を行った月の1日.
+ */
+#define ONSHI_START_DATE_FIRST_OF_MONTH 2
+
+/**
+ * The latest version, in force.
+ */
+#define ONSHI_STATE_CURRENT 1
+
+/**
+ * Closed because a new qualification replaced it.
+ */
+#define ONSHI_STATE_SUPERSEDED 2
+
+/**
+ * Closed by staff.
+ */
+#define ONSHI_STATE_EXPIRED 3
+
+/**
+ * Worth showing, weak evidence.
+ */
+#define ONSHI_STRENGTH_POSSIBLE 1
+
+/**
+ * Birthdate and name or kana agree, or the insurance card does.
+ */
+#define ONSHI_STRENGTH_LIKELY 2
+
+/**
+ * 照会番号, or several strong signs and nothing against.
+ */
+#define ONSHI_STRENGTH_STRONG 3
+
+/**
+ * 照会番号が一致.
+ */
+#define ONSHI_MATCH_REFERENCE_NUMBER 1
+
+/**
+ * 保険証の番号が一致.
+ */
+#define ONSHI_MATCH_INSURANCE_CARD 2
+
+/**
+ * 生年月日が一致.
+ */
+#define ONSHI_MATCH_BIRTHDATE 4
+
+/**
+ * 氏名が一致.
+ */
+#define ONSHI_MATCH_NAME_SAME 8
+
+/**
+ * 氏名が一致（表記ゆれ・異体字）.
+ */
+#define ONSHI_MATCH_NAME_EQUIVALENT 16
+
+/**
+ * 氏名が一致（●を除く）.
+ */
+#define ONSHI_MATCH_NAME_SUBSTITUTED 32
+
+/**
+ * 氏名カナが一致.
+ */
+#define ONSHI_MATCH_KANA 64
+
+/**
+ * 性別が一致.
+ */
+#define ONSHI_MATCH_SEX 128
+
+/**
+ * 住所が一致.
+ */
+#define ONSHI_MATCH_ADDRESS 256
+
+/**
+ * 照会番号が異なる.
+ */
+#define ONSHI_CONFLICT_REFERENCE_NUMBER 1
+
+/**
+ * 生年月日が異なる.
+ */
+#define ONSHI_CONFLICT_BIRTHDATE 2
+
+/**
+ * 氏名が異なる.
+ */
+#define ONSHI_CONFLICT_NAME 4
+
+/**
+ * 氏名カナが異なる.
+ */
+#define ONSHI_CONFLICT_KANA 8
+
+/**
+ * 性別が異なる.
+ */
+#define ONSHI_CONFLICT_SEX 16
+
+/**
+ * `0` 不明.
+ */
+#define ONSHI_CARD_SEX_NOT_KNOWN 1
+
+/**
+ * `1` 男.
+ */
+#define ONSHI_CARD_SEX_MALE 2
+
+/**
+ * `2` 女.
+ */
+#define ONSHI_CARD_SEX_FEMALE 3
+
+/**
+ * `9` 適用不能.
+ */
+#define ONSHI_CARD_SEX_NOT_APPLICABLE 4
+
+/**
+ * Any other value.
+ */
+#define ONSHI_CARD_SEX_UNRECOGNIZED 5
+
+/**
  * Free text (names, addresses, codes whose values are not public).
  */
 #define ONSHI_VALUE_TYPE_TEXT 1
@@ -321,6 +1802,13 @@ typedef uint32_t onshi_value_type;
  * digits are accepted on write), or `uint32_t`.
  */
 #define ONSHI_VALUE_TYPE_RATIO 7
+
+/**
+ * One value of an enumeration of this header (`ONSHI_VERDICT_*`, `ONSHI_DIFF_CLASS_*` …):
+ * `uint32_t` is its number, text its stable snake_case id (`"update_recommended"`).
+ * Read-only.
+ */
+#define ONSHI_VALUE_TYPE_ENUM 8
 
 /**
  * Not a list: the record itself (what `onshi_field_list` reports for a record's own field).
@@ -735,6 +2223,162 @@ typedef uint32_t onshi_value_type;
 #define ONSHI_FIELD_CONSENT_AVAILABLE_TIME 304
 
 /**
+ * Entered by hand (paper card, 新患登録).
+ */
+#define ONSHI_SOURCE_MANUAL 1
+
+/**
+ * Taken from a terminal result.
+ */
+#define ONSHI_SOURCE_TERMINAL 2
+
+/**
+ * The history was created with its first version.
+ */
+#define ONSHI_AUDIT_CREATED 1
+
+/**
+ * The version was linked to a result.
+ */
+#define ONSHI_AUDIT_LINKED 2
+
+/**
+ * Fields were updated in place (反映).
+ */
+#define ONSHI_AUDIT_UPDATED 3
+
+/**
+ * The version was closed because a new one replaced it.
+ */
+#define ONSHI_AUDIT_CLOSED 4
+
+/**
+ * A new version was opened from a result.
+ */
+#define ONSHI_AUDIT_OPENED 5
+
+/**
+ * The link to a result was removed (資格情報の解除).
+ */
+#define ONSHI_AUDIT_UNLINKED 6
+
+/**
+ * Staff closed the version.
+ */
+#define ONSHI_AUDIT_EXPIRED 7
+
+/**
+ * Id of the latest version (integer; absent when the history is empty).
+ */
+#define ONSHI_FIELD_HISTORY_CURRENT_ID 601
+
+/**
+ * Number of versions (integer).
+ */
+#define ONSHI_FIELD_HISTORY_VERSION_COUNT 602
+
+/**
+ * A version's id, unique in its history (integer).
+ */
+#define ONSHI_FIELD_VERSION_ID 651
+
+/**
+ * First day the version applies (date).
+ */
+#define ONSHI_FIELD_VERSION_START 652
+
+/**
+ * Last day the version applies (date; absent while open).
+ */
+#define ONSHI_FIELD_VERSION_END 653
+
+/**
+ * The version's state (enum VersionState).
+ */
+#define ONSHI_FIELD_VERSION_STATE 654
+
+/**
+ * Where the data came from (enum Source).
+ */
+#define ONSHI_FIELD_VERSION_SOURCE 655
+
+/**
+ * The result the data came from (text; absent for manual data).
+ */
+#define ONSHI_FIELD_VERSION_SOURCE_RESULT_ID 656
+
+/**
+ * When the data was entered or applied (date-time).
+ */
+#define ONSHI_FIELD_VERSION_SOURCE_AT 657
+
+/**
+ * The result the version is linked to (text; absent when not linked).
+ */
+#define ONSHI_FIELD_VERSION_LINK_RESULT_ID 658
+
+/**
+ * 資格確認日 of the linked result (date).
+ */
+#define ONSHI_FIELD_VERSION_LINK_CONFIRMATION_DATE 659
+
+/**
+ * When the linked result arrived, if known (date-time).
+ */
+#define ONSHI_FIELD_VERSION_LINK_RECEIVED_AT 660
+
+/**
+ * Who did it: the caller's actor id (text).
+ */
+#define ONSHI_FIELD_AUDIT_ACTOR 681
+
+/**
+ * When: the caller's time (date-time).
+ */
+#define ONSHI_FIELD_AUDIT_AT 682
+
+/**
+ * The version concerned (integer).
+ */
+#define ONSHI_FIELD_AUDIT_VERSION 683
+
+/**
+ * What happened (enum AuditEvent).
+ */
+#define ONSHI_FIELD_AUDIT_EVENT 684
+
+/**
+ * The result concerned (text; absent for created, closed, expired).
+ */
+#define ONSHI_FIELD_AUDIT_RESULT_ID 685
+
+/**
+ * The new version's first day (date; opened and created only).
+ */
+#define ONSHI_FIELD_AUDIT_START 686
+
+/**
+ * The version's last day (date; closed and expired only).
+ */
+#define ONSHI_FIELD_AUDIT_END 687
+
+/**
+ * The fields taken from the result, comma-separated diff field ids (text; updated and
+ * opened only).
+ */
+#define ONSHI_FIELD_AUDIT_FIELDS 688
+
+/**
+ * The versions of `onshi_history`, oldest first (fields `ONSHI_FIELD_VERSION_*`).
+ */
+#define ONSHI_LIST_HISTORY_VERSIONS 11
+
+/**
+ * The audit events of `onshi_history`, oldest first (fields `ONSHI_FIELD_AUDIT_*`).
+ */
+#define ONSHI_LIST_HISTORY_AUDIT 12
+
+/**
  * Length, characters, prefecture and check digit.
  */
 #define ONSHI_MODE_STRICT 0
@@ -781,6 +2425,107 @@ typedef uint32_t onshi_value_type;
 #define ONSHI_ID_KIND_BRANCH_NUMBER 7
 
 /**
+ * The EMR's patient id (カルテ番号 …), returned as is by the candidates (text).
+ */
+#define ONSHI_FIELD_PATIENT_ID 701
+
+/**
+ * 氏名 (text).
+ */
+#define ONSHI_FIELD_PATIENT_NAME 702
+
+/**
+ * 氏名カナ (text).
+ */
+#define ONSHI_FIELD_PATIENT_KANA 703
+
+/**
+ * 生年月日 (date).
+ */
+#define ONSHI_FIELD_PATIENT_BIRTHDATE 704
+
+/**
+ * 性別 (code; table `ONSHI_CODE_TABLE_SEX`).
+ */
+#define ONSHI_FIELD_PATIENT_SEX 705
+
+/**
+ * 住所 (text).
+ */
+#define ONSHI_FIELD_PATIENT_ADDRESS 706
+
+/**
+ * 照会番号 registered for this patient (text).
+ */
+#define ONSHI_FIELD_PATIENT_REFERENCE_NUMBER 707
+
+/**
+ * Number of qualifications given with `onshi_matching_add_qualification` (integer,
+ * read-only).
+ */
+#define ONSHI_FIELD_PATIENT_QUALIFICATION_COUNT 708
+
+/**
+ * The candidate's patient id (text).
+ */
+#define ONSHI_FIELD_CANDIDATE_PATIENT_ID 721
+
+/**
+ * The candidate's index in `ONSHI_LIST_PATIENTS` (integer).
+ */
+#define ONSHI_FIELD_CANDIDATE_INDEX 722
+
+/**
+ * Score: the higher, the surer (integer).
+ */
+#define ONSHI_FIELD_CANDIDATE_SCORE 723
+
+/**
+ * How sure (enum Strength).
+ */
+#define ONSHI_FIELD_CANDIDATE_STRENGTH 724
+
+/**
+ * Evidence for, comma-separated ids (text: `"birthdate,name_same"`).
+ */
+#define ONSHI_FIELD_CANDIDATE_REASONS 725
+
+/**
+ * Evidence for, as a bit set of `ONSHI_MATCH_*` flags (integer).
+ */
+#define ONSHI_FIELD_CANDIDATE_REASON_FLAGS 726
+
+/**
+ * Evidence for, as Japanese labels joined by `、` (text).
+ */
+#define ONSHI_FIELD_CANDIDATE_REASON_LABELS 727
+
+/**
+ * Evidence against, comma-separated ids (text).
+ */
+#define ONSHI_FIELD_CANDIDATE_CONFLICTS 728
+
+/**
+ * Evidence against, as a bit set of `ONSHI_CONFLICT_*` flags (integer).
+ */
+#define ONSHI_FIELD_CANDIDATE_CONFLICT_FLAGS 729
+
+/**
+ * Evidence against, as Japanese labels joined by `、` (text).
+ */
+#define ONSHI_FIELD_CANDIDATE_CONFLICT_LABELS 730
+
+/**
+ * The patients of `onshi_matching` (fields `ONSHI_FIELD_PATIENT_*`).
+ */
+#define ONSHI_LIST_PATIENTS 13
+
+/**
+ * The candidates of `onshi_candidates`, best first (fields `ONSHI_FIELD_CANDIDATE_*`).
+ */
+#define ONSHI_LIST_CANDIDATES 14
+
+/**
  * Success.
  */
 #define ONSHI_OK 0
@@ -816,6 +2561,71 @@ typedef uint32_t onshi_value_type;
 #define ONSHI_ID_TOO_LONG 105
 
 /**
+ * The XML is not well-formed (the message says where).
+ */
+#define ONSHI_XML_SYNTAX 200
+
+/**
+ * Bytes that are not valid in the file's encoding, or a declaration that contradicts them.
+ */
+#define ONSHI_XML_ENCODING 201
+
+/**
+ * The declaration names an encoding the interface does not use (UTF-8 or Shift_JIS only).
+ */
+#define ONSHI_XML_UNSUPPORTED_ENCODING 202
+
+/**
+ * A DOCTYPE, a custom entity or a processing instruction (refused for safety).
+ */
+#define ONSHI_XML_FORBIDDEN 203
+
+/**
+ * The file is larger than the limit.
+ */
+#define ONSHI_XML_TOO_LARGE 204
+
+/**
+ * Elements nest deeper than the limit.
+ */
+#define ONSHI_XML_TOO_DEEP 205
+
+/**
+ * The root element is not `XmlMsg`.
+ */
+#define ONSHI_XML_UNEXPECTED_ROOT 206
+
+/**
+ * Text where only elements belong.
+ */
+#define ONSHI_XML_UNEXPECTED_TEXT 207
+
+/**
+ * An element inside a field that holds only text.
+ */
+#define ONSHI_XML_UNEXPECTED_ELEMENT 208
+
+/**
+ * A field's value cannot be read (a date that is not `yyyyMMdd` …; the value is redacted).
+ */
+#define ONSHI_XML_INVALID_VALUE 209
+
+/**
+ * The content is not any message of the interface.
+ */
+#define ONSHI_XML_UNKNOWN_MESSAGE 210
+
+/**
+ * Writing: a character Shift_JIS (CP932) cannot carry.
+ */
+#define ONSHI_XML_UNREPRESENTABLE 211
+
+/**
+ * Writing: a value or name XML cannot carry.
+ */
+#define ONSHI_XML_UNWRITABLE 212
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -824,6 +2634,123 @@ typedef uint32_t onshi_value_type;
  * A file name is not a terminal interface file name.
  */
 #define ONSHI_XML_FILE_NAME_NOT_INTERFACE 251
+
+/**
+ * `onshi_history_apply`: the diff is not confirmed; there is nothing to apply.
+ */
+#define ONSHI_HISTORY_NOT_CONFIRMED 350
+
+/**
+ * `onshi_history_apply`: the diff asks for 本人確認 and the choices do not say it was done.
+ */
+#define ONSHI_HISTORY_IDENTITY_NOT_VERIFIED 351
+
+/**
+ * `onshi_history_apply`: the diff was not made against the current version (compare again).
+ */
+#define ONSHI_HISTORY_STALE_DIFF 352
+
+/**
+ * `onshi_history_apply`: a returned value holding ● was chosen for 反映.
+ */
+#define ONSHI_HISTORY_SUBSTITUTE_REFUSED 353
+
+/**
+ * No version of the history has this id.
+ */
+#define ONSHI_HISTORY_NO_SUCH_VERSION 354
+
+/**
+ * The version is not linked to a result.
+ */
+#define ONSHI_HISTORY_NOT_LINKED 355
+
+/**
+ * The history has no version.
+ */
+#define ONSHI_HISTORY_EMPTY 356
+
+/**
+ * An end date before the version's start, or past the start of the next version.
+ */
+#define ONSHI_HISTORY_INVALID_END 357
+
+/**
+ * A date computation left the calendar's range.
+ */
+#define ONSHI_HISTORY_DATE_OUT_OF_RANGE 358
+
+/**
+ * A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
+ */
+#define ONSHI_HISTORY_INCONSISTENT 359
+
+/**
+ * A file-system operation of the terminal client or emulator failed (the message names it).
+ */
+#define ONSHI_TERMINAL_IO 400
+
+/**
+ * No answer in time (the message ends with what staff should check, in Japanese).
+ */
+#define ONSHI_TERMINAL_NOT_ANSWERING 401
+
+/**
+ * The terminal rejected the request (it wrote a `.err` file).
+ */
+#define ONSHI_TERMINAL_REJECTED 402
+
+/**
+ * The answer file cannot be read.
+ */
+#define ONSHI_TERMINAL_BAD_ANSWER 403
+
+/**
+ * The answer does not belong to the request.
+ */
+#define ONSHI_TERMINAL_MISMATCH 404
+
+/**
+ * The answer is not of the expected kind.
+ */
+#define ONSHI_TERMINAL_UNEXPECTED_ANSWER 405
+
+/**
+ * The request cannot be written (the message does not fit the family …).
+ */
+#define ONSHI_TERMINAL_INVALID_REQUEST 406
+
+/**
+ * The request could not be encoded.
+ */
+#define ONSHI_TERMINAL_ENCODE 407
+
+/**
+ * A bulk flow ended with 処理結果区分 9 (異常終了).
+ */
+#define ONSHI_TERMINAL_BULK_FAILED 408
+
+/**
+ * A bulk flow was still 処理中 at its deadline (the message holds the 受付番号).
+ */
+#define ONSHI_TERMINAL_BULK_DEADLINE 409
+
+/**
+ * An emulator dataset is invalid.
+ */
+#define ONSHI_TERMINAL_DATASET 410
+
+/**
+ * `req/`, `res/` or `face/` does not exist (wrong root, or the share is not connected).
+ */
+#define ONSHI_TERMINAL_MISSING_FOLDER 411
+
+/**
+ * 薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired
+ * (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese).
+ * Nothing was written to `req/`.
+ */
+#define ONSHI_TERMINAL_NOT_CONSENTED 412
 
 /**
  * No PC/SC card reader is connected.
@@ -995,6 +2922,11 @@ typedef uint32_t onshi_value_type;
 #define ONSHI_READ_ONLY 610
 
 /**
+ * This build of the library lacks the feature (e.g. PC/SC support, feature `card`).
+ */
+#define ONSHI_NOT_SUPPORTED 611
+
+/**
  * A JSON record could not be read.
  */
 #define ONSHI_JSON 700
@@ -1004,9 +2936,348 @@ typedef uint32_t onshi_value_type;
  */
 #define ONSHI_IO 701
 
+/**
+ * Takes requests and answers them.
+ */
+#define ONSHI_BEHAVIOUR_NORMAL 1
+
+/**
+ * The 連携アプリケーション is not running: requests stay in `req/`.
+ */
+#define ONSHI_BEHAVIOUR_DOWN 2
+
+/**
+ * Takes requests but never answers.
+ */
+#define ONSHI_BEHAVIOUR_SILENT 3
+
+/**
+ * 薬剤情報 (`YZKsiquc`), gated by the `PharmacistsInfo` consent.
+ */
+#define ONSHI_DOCUMENT_KIND_DRUG_INFO 1
+
+/**
+ * 特定健診情報 (`TKKsiquc`), gated by the `SpecificHealthCheckupsInfo` consent.
+ */
+#define ONSHI_DOCUMENT_KIND_CHECKUP 2
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Copies the names of the connected PC/SC readers, one per line (`\n`-separated, no
+ * trailing newline; "" when none is connected), UTF-8.
+ *
+ * Returns `ONSHI_CARD_SERVICE_NOT_RUNNING` when pcscd (or the Windows Smart Card service)
+ * is not running, `ONSHI_NOT_SUPPORTED` in a build without PC/SC.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_card_list_readers(struct onshi_error *err,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Connects to the card in the PC/SC reader `reader` (UTF-8 name as listed by
+ * `onshi_card_list_readers`), or with `(NULL, 0)` in the first reader that holds a card.
+ * The card is opened exclusively and reset when freed.
+ *
+ * Returns `ONSHI_CARD_NO_READER`, `ONSHI_CARD_UNKNOWN_READER`, `ONSHI_CARD_NO_CARD`,
+ * `ONSHI_CARD_IN_USE`, `ONSHI_CARD_SERVICE_NOT_RUNNING`, or `ONSHI_NOT_SUPPORTED` in a build
+ * without PC/SC; the message of `err` is in English and Japanese for staff.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_card_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `reader` is NULL or readable for `reader_len`
+ * bytes; `out` is NULL or writable.
+ */
+onshi_status onshi_card_open_reader(struct onshi_error *err,
+                                    const uint8_t *reader,
+                                    size_t reader_len,
+                                    struct onshi_card **out);
+
+/**
+ * Creates the project's virtual マイナンバーカード in process (no reader, no pcscd), for
+ * tests. `config_json` `(NULL, 0)` is the fixture (検証　花子, PIN `1234`, 3 tries); or a
+ * JSON object with any of `"name"`, `"address"`, `"birthdate"` (`"19850401"`), `"sex"`
+ * (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`.
+ *
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_card_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `config_json` is NULL or readable for
+ * `config_len` bytes; `out` is NULL or writable.
+ */
+onshi_status onshi_card_open_virtual(struct onshi_error *err,
+                                     const uint8_t *config_json,
+                                     size_t config_len,
+                                     struct onshi_card **out);
+
+/**
+ * Frees a card connection (a PC/SC card is reset and released).
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_card`.
+ */
+void onshi_card_free(struct onshi_card *c);
+
+/**
+ * Copies the message of the most recent failed call on this card ("" if none failed),
+ * UTF-8: the English error, then the guidance for staff in Japanese.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_card`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_card_last_error(const struct onshi_card *c,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *out_len);
+
+/**
+ * Checks that the card is a マイナンバーカード (by its JPKI token, never by the ATR).
+ *
+ * Returns `ONSHI_CARD_NOT_MY_NUMBER_CARD` (the message says what it is instead) or another
+ * `ONSHI_CARD_*` status.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_card`.
+ */
+onshi_status onshi_card_recognise(struct onshi_card *c);
+
+/**
+ * The PIN tries left before the 券面事項入力補助用暗証番号 locks (0: locked). Show it before
+ * asking for the PIN. Sends no PIN.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_card`; `out_tries` is NULL or writable.
+ */
+onshi_status onshi_card_tries_left(struct onshi_card *c,
+                                   uint32_t *out_tries);
+
+/**
+ * Reads the 基本4情報 with the patient's 4-digit PIN (ASCII or full-width digits, UTF-8).
+ * With one try left the read is refused (`ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION`) unless
+ * `confirm_last_try` is true; the library never retries a PIN on its own.
+ *
+ * The PIN is copied into memory that is wiped after use; wipe `pin` yourself when the call
+ * returns.
+ * Returns `ONSHI_CARD_INVALID_PIN_FORMAT`, `ONSHI_CARD_WRONG_PIN` (the message says how many
+ * tries are left), `ONSHI_CARD_PIN_LOCKED`, or another `ONSHI_CARD_*` status.
+ * The caller owns the returned handle and must free it with onshi_basic_info_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_card`; `pin` is NULL or readable for `pin_len` bytes; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_card_read_basic_info(struct onshi_card *c,
+                                        const uint8_t *pin,
+                                        size_t pin_len,
+                                        bool confirm_last_try,
+                                        struct onshi_basic_info **out);
+
+/**
+ * Frees 基本4情報.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`.
+ */
+void onshi_basic_info_free(struct onshi_basic_info *b);
+
+/**
+ * Copies 基本4情報.
+ *
+ * The caller owns the returned handle and must free it with onshi_basic_info_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `out` is NULL or writable.
+ */
+onshi_status onshi_basic_info_clone(const struct onshi_basic_info *b,
+                                    struct onshi_basic_info **out);
+
+/**
+ * Copies the 基本4情報 as JSON (`{"name", "address", "birthdate", "birthdate_text",
+ * "sex"}`), UTF-8. It is personal data: show it, never log it.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_basic_info_to_json(const struct onshi_basic_info *b,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Copies the message of the most recent failed call on this object ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_basic_info_last_error(const struct onshi_basic_info *b,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * Copies a field as text (`ONSHI_FIELD_BASIC_INFO_*`), UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_basic_info_get_text(const struct onshi_basic_info *b,
+                                       onshi_field field,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Reads a date field (`ONSHI_FIELD_BASIC_INFO_BIRTHDATE`).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `out` is NULL or writable.
+ */
+onshi_status onshi_basic_info_get_date(const struct onshi_basic_info *b,
+                                       onshi_field field,
+                                       struct onshi_date *out);
+
+/**
+ * Reads an enumeration field (`ONSHI_FIELD_BASIC_INFO_SEX`).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `out` is NULL or writable.
+ */
+onshi_status onshi_basic_info_get_u32(const struct onshi_basic_info *b,
+                                      onshi_field field,
+                                      uint32_t *out);
+
+/**
+ * Copies the 新患登録 draft pre-filled from the card, as JSON (the shape of
+ * `onshi_new_patient_draft_to_json`), for when `onshi_matching_find_card` finds nobody: no
+ * kana and no insurance (the notes say to confirm it with the terminal).
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `b` is NULL or a live `onshi_basic_info`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_basic_info_new_patient_draft_to_json(const struct onshi_basic_info *b,
+                                                        char *buf,
+                                                        size_t cap,
+                                                        size_t *out_len);
+
+/**
+ * Inserts the virtual card into the vpcd reader listening on `host:port` (UTF-8 host,
+ * usually `"127.0.0.1"`; port 35963 is reader "Virtual PCD 00 00"). `config_json` as for
+ * `onshi_card_open_virtual`. Then open it with `onshi_card_open_reader`.
+ *
+ * Returns `ONSHI_CARD_VIRTUAL_CARD_IO` when nothing listens there.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_virtual_card_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_virtual_card_insert(struct onshi_error *err,
+                                       const uint8_t *host,
+                                       size_t host_len,
+                                       uint16_t port,
+                                       const uint8_t *config_json,
+                                       size_t config_len,
+                                       struct onshi_virtual_card **out);
+
+/**
+ * Removes the virtual card from its reader and frees it.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `v` is NULL or a live `onshi_virtual_card`.
+ */
+void onshi_virtual_card_free(struct onshi_virtual_card *v);
+
+/**
+ * Copies the message of the most recent failed call on this virtual card ("" if none
+ * failed), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `v` is NULL or a live `onshi_virtual_card`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_virtual_card_last_error(const struct onshi_virtual_card *v,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+/**
+ * The virtual card's PIN tries left (0: locked), as the card itself counts them.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `v` is NULL or a live `onshi_virtual_card`; `out_tries` is NULL or writable.
+ */
+onshi_status onshi_virtual_card_tries_left(const struct onshi_virtual_card *v, uint32_t *out_tries);
+
+/**
+ * Tells whether the virtual card is still in its reader (vpcd keeps the connection).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `v` is NULL or a live `onshi_virtual_card`; `out` is NULL or writable.
+ */
+onshi_status onshi_virtual_card_is_inserted(const struct onshi_virtual_card *v, bool *out);
+
+/**
+ * Tells whether anything ever selected or read the 個人番号 (EF 0001) of the virtual card —
+ * for tests proving that nothing does.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `v` is NULL or a live `onshi_virtual_card`; `out` is NULL or writable.
+ */
+onshi_status onshi_virtual_card_touched_my_number(const struct onshi_virtual_card *v, bool *out);
 
 /**
  * Copies the Japanese label of a code value, UTF-8 (`"不明なコード"` for a value the library
@@ -1078,6 +3349,702 @@ onshi_status onshi_code_wire_at(onshi_code_table table,
 onshi_status onshi_code_table_name(onshi_code_table table, char *buf, size_t cap, size_t *out_len);
 
 /**
+ * Compares a registered record (what the clinic holds) with a returned one (read as a valid
+ * answer of the terminal) on `confirmation_date` (資格確認日; the library never reads the
+ * clock).
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+ * date that does not exist.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `registered` and `returned` are NULL or live
+ * `onshi_qualification`s; `confirmation_date` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_compare(struct onshi_error *err,
+                                const struct onshi_qualification *registered,
+                                const struct onshi_qualification *returned,
+                                const struct onshi_date *confirmation_date,
+                                onshi_query_kind query_kind,
+                                struct onshi_diff **out);
+
+/**
+ * Frees a diff.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`.
+ */
+void onshi_diff_free(struct onshi_diff *d);
+
+/**
+ * Copies a diff.
+ *
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_clone(const struct onshi_diff *d, struct onshi_diff **out);
+
+/**
+ * Copies the diff as JSON (the shape documented by the library: verdict, context,
+ * not_confirmed, notices, record_index, fields, digest), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_diff_to_json(const struct onshi_diff *d, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Reads a diff from its JSON (as `onshi_diff_to_json` writes it). Such a diff carries no
+ * records: `ONSHI_FIELD_DIFF_ITEM_REGISTERED`/`_RETURNED` are absent and
+ * `onshi_history_apply` refuses it (compare again to apply).
+ *
+ * Returns `ONSHI_JSON` when the text is not a diff.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_diff_from_json(struct onshi_error *err,
+                                  const uint8_t *json,
+                                  size_t json_len,
+                                  struct onshi_diff **out);
+
+/**
+ * Copies the message of the most recent failed call on this diff ("" if none failed), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_diff_last_error(const struct onshi_diff *d,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *out_len);
+
+/**
+ * Copies a field of the diff as text (`ONSHI_FIELD_DIFF_*`; enumerations as their ids),
+ * UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field of a list.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_diff_get_text(const struct onshi_diff *d,
+                                 onshi_field field,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+/**
+ * Reads an integer or enumeration field of the diff.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a text or date field.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_get_u32(const struct onshi_diff *d, onshi_field field, uint32_t *out);
+
+/**
+ * Reads a date field of the diff.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_get_date(const struct onshi_diff *d,
+                                 onshi_field field,
+                                 struct onshi_date *out);
+
+/**
+ * The number of items of a list of the diff (`ONSHI_LIST_DIFF_*`).
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for a list of another record.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out_count` is NULL or writable.
+ */
+onshi_status onshi_diff_count(const struct onshi_diff *d, onshi_list list, size_t *out_count);
+
+/**
+ * Copies a field of a list item of the diff as text, UTF-8.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_TYPE_MISMATCH` for a field
+ * of another list, `ONSHI_NOT_PRESENT` when absent.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_diff_item_get_text(const struct onshi_diff *d,
+                                      onshi_list list,
+                                      size_t index,
+                                      onshi_field field,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Reads an integer or enumeration field of a list item of the diff.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_item_get_u32(const struct onshi_diff *d,
+                                     onshi_list list,
+                                     size_t index,
+                                     onshi_field field,
+                                     uint32_t *out);
+
+/**
+ * Copies the registered record the diff was made with.
+ *
+ * Returns `ONSHI_NOT_PRESENT` for a diff read from JSON.
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_registered(const struct onshi_diff *d, struct onshi_qualification **out);
+
+/**
+ * Copies the returned record the diff compared (the one `onshi_history_apply` takes
+ * values from).
+ *
+ * Returns `ONSHI_NOT_PRESENT` when no record came back, or for a diff read from JSON.
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_returned(const struct onshi_diff *d, struct onshi_qualification **out);
+
+/**
+ * Parses a file of the interface from its bytes (UTF-8 or Shift_JIS; the message type is
+ * read from the content).
+ *
+ * Returns an `ONSHI_XML_*` status (200–212) for a file that cannot be read; the message of
+ * `err` says what and where (line, column, element path; values redacted).
+ * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `bytes` is NULL or readable for `len` bytes;
+ * `limits` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_document_parse(struct onshi_error *err,
+                                  const uint8_t *bytes,
+                                  size_t len,
+                                  const struct onshi_limits *limits,
+                                  struct onshi_document **out);
+
+/**
+ * Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
+ * decides the message type where the content alone cannot (an empty 処理中 answer).
+ *
+ * Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
+ * larger than the limit, or another `ONSHI_XML_*` status.
+ * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `path` is NULL or readable for `path_len` bytes;
+ * `limits` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_document_parse_file(struct onshi_error *err,
+                                       const uint8_t *path,
+                                       size_t path_len,
+                                       const struct onshi_limits *limits,
+                                       struct onshi_document **out);
+
+/**
+ * Creates an empty message of a type, to be filled with the setters (a request with
+ * `onshi_document_item_add(ONSHI_LIST_DOCUMENT_QUERIES)` …).
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown type.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_document_new(onshi_message_type message_type, struct onshi_document **out);
+
+/**
+ * Builds a 個別照会 request (`OQSsiquc01req`) for the insurance card of `card` (a registered
+ * record: its 保険者番号, 記号, 番号, 枝番 and 生年月日) on `date` (資格確認日), from the clinic
+ * `institution` (医療機関コード, 10 digits, check digit verified). `file_identifier`
+ * `(NULL, 0)` for none; `limit_consent`: the patient's consent to 限度額 information.
+ *
+ * Returns an `ONSHI_ID_*` status for a bad 医療機関コード, `ONSHI_NOT_PRESENT` when `card`
+ * has no 保険者番号, 番号 or 生年月日.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length;
+ * `card` is NULL or a live `onshi_qualification`; `date` is NULL or readable; `out` is NULL
+ * or writable.
+ */
+onshi_status onshi_document_new_individual_request(struct onshi_error *err,
+                                                   const uint8_t *institution,
+                                                   size_t institution_len,
+                                                   const struct onshi_qualification *card,
+                                                   const struct onshi_date *date,
+                                                   const uint8_t *file_identifier,
+                                                   size_t file_identifier_len,
+                                                   bool limit_consent,
+                                                   struct onshi_document **out);
+
+/**
+ * Frees a document.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+void onshi_document_free(struct onshi_document *d);
+
+/**
+ * Copies a document.
+ *
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_clone(const struct onshi_document *d, struct onshi_document **out);
+
+/**
+ * Copies the document as JSON: `{"encoding": "utf8", "message": {"type":
+ * "qualification_response", "header": {…}, "body": {…}}}` (records in the documented
+ * record schema), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_to_json(const struct onshi_document *d,
+                                    char *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Reads a document from its JSON (as `onshi_document_to_json` writes it).
+ *
+ * Returns `ONSHI_JSON` when the text is not a document.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_document_from_json(struct onshi_error *err,
+                                      const uint8_t *json,
+                                      size_t json_len,
+                                      struct onshi_document **out);
+
+/**
+ * Copies the message of the most recent failed call on this document ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_last_error(const struct onshi_document *d,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Writes the document as a file of the interface, in `encoding`: the XML declaration, then
+ * the elements in the order of the specification (deterministic). Bytes out, size query then
+ * fill: `*out_len` receives the length; when `buf` is non-NULL and `cap >= *out_len` the
+ * bytes are copied (no terminating NUL), otherwise `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * Returns `ONSHI_XML_UNREPRESENTABLE` for a character Shift_JIS cannot carry (the message
+ * names the element), `ONSHI_INVALID_ARGUMENT` for an unknown encoding.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_write(const struct onshi_document *d,
+                                  onshi_encoding encoding,
+                                  uint8_t *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+/**
+ * Copies a field of the document as text (`ONSHI_FIELD_DOCUMENT_*`), UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent (also for a field the message type does not have).
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_get_text(const struct onshi_document *d,
+                                     onshi_field field,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Sets a field of the document from text (dates `YYYY-MM-DD`, codes as wire values).
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a body field the message type does not have,
+ * `ONSHI_READ_ONLY` for the message type, encoding and file name.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable for `value_len` bytes.
+ */
+onshi_status onshi_document_set_text(struct onshi_document *d,
+                                     onshi_field field,
+                                     const uint8_t *value,
+                                     size_t value_len);
+
+/**
+ * Clears a field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_clear(struct onshi_document *d, onshi_field field);
+
+/**
+ * Reads a date field of the document.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_get_date(const struct onshi_document *d,
+                                     onshi_field field,
+                                     struct onshi_date *out);
+
+/**
+ * Sets a date field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable.
+ */
+onshi_status onshi_document_set_date(struct onshi_document *d,
+                                     onshi_field field,
+                                     const struct onshi_date *value);
+
+/**
+ * Reads a date-time field of the document.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_get_datetime(const struct onshi_document *d,
+                                         onshi_field field,
+                                         struct onshi_datetime *out);
+
+/**
+ * Sets a date-time field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable.
+ */
+onshi_status onshi_document_set_datetime(struct onshi_document *d,
+                                         onshi_field field,
+                                         const struct onshi_datetime *value);
+
+/**
+ * Reads an integer or enumeration field of the document.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_get_u32(const struct onshi_document *d,
+                                    onshi_field field,
+                                    uint32_t *out);
+
+/**
+ * Sets an integer field of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_set_u32(struct onshi_document *d, onshi_field field, uint32_t value);
+
+/**
+ * The number of items of a list of the document (0 for a list the message type does not
+ * have).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out_count` is NULL or writable.
+ */
+onshi_status onshi_document_count(const struct onshi_document *d,
+                                  onshi_list list,
+                                  size_t *out_count);
+
+/**
+ * Appends an empty search block (`ONSHI_LIST_DOCUMENT_QUERIES`) or unit and reports its
+ * index.
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` when the message type has no such list.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out_index` is NULL or writable.
+ */
+onshi_status onshi_document_item_add(struct onshi_document *d, onshi_list list, size_t *out_index);
+
+/**
+ * Removes an item of a list of the document.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_item_remove(struct onshi_document *d, onshi_list list, size_t index);
+
+/**
+ * Copies a field of a list item as text, UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_document_item_get_text(const struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Sets a field of a list item from text.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable for `value_len` bytes.
+ */
+onshi_status onshi_document_item_set_text(struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          const uint8_t *value,
+                                          size_t value_len);
+
+/**
+ * Clears a field of a list item.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`.
+ */
+onshi_status onshi_document_item_clear(struct onshi_document *d,
+                                       onshi_list list,
+                                       size_t index,
+                                       onshi_field field);
+
+/**
+ * Reads a date field of a list item.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_item_get_date(const struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          struct onshi_date *out);
+
+/**
+ * Sets a date field of a list item.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `value` is NULL or readable.
+ */
+onshi_status onshi_document_item_set_date(struct onshi_document *d,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          const struct onshi_date *value);
+
+/**
+ * Reads an integer field of a list item.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_item_get_u32(const struct onshi_document *d,
+                                         onshi_list list,
+                                         size_t index,
+                                         onshi_field field,
+                                         uint32_t *out);
+
+/**
+ * Copies the record at `index` of `ONSHI_LIST_DOCUMENT_RESULTS` (a 資格確認結果's
+ * `ResultOfQualificationConfirmation`).
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end (every index, for a message that
+ * is not a 資格確認結果).
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_result_at(const struct onshi_document *d,
+                                      size_t index,
+                                      struct onshi_qualification **out);
+
+/**
+ * Copies record `index` of unit `unit` of a bulk answer (`ONSHI_LIST_DOCUMENT_UNITS`; the
+ * unit's `ONSHI_FIELD_UNIT_RESULT_COUNT` says how many).
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for a unit or index past the end.
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_document`; `out` is NULL or writable.
+ */
+onshi_status onshi_document_unit_result_at(const struct onshi_document *d,
+                                           size_t unit,
+                                           size_t index,
+                                           struct onshi_qualification **out);
+
+/**
+ * Compares a registered record with the answer of a 資格確認結果 document (処理結果状況,
+ * 資格有効性 and its records: when several came back, the one with the registered 保険者番号
+ * and 番号). `confirmation_date` NULL: the document's 資格確認日. `query_kind` 0: from the
+ * document's 照会区分 (1 → `ONSHI_QUERY_KIND_MY_NUMBER_CARD`, else insurance card).
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果,
+ * `ONSHI_NOT_PRESENT` when no date is given and the document has none.
+ * `err`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `registered` is NULL or a live
+ * `onshi_qualification`; `doc` is NULL or a live `onshi_document`; `confirmation_date` is
+ * NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_compare_document(struct onshi_error *err,
+                                         const struct onshi_qualification *registered,
+                                         const struct onshi_document *doc,
+                                         const struct onshi_date *confirmation_date,
+                                         onshi_query_kind query_kind,
+                                         struct onshi_diff **out);
+
+/**
+ * Compares a registered record with unit `unit` of a bulk answer
+ * (`ONSHI_LIST_DOCUMENT_UNITS`). `confirmation_date` NULL: the document's 資格確認日;
+ * `query_kind` 0: `ONSHI_QUERY_KIND_BULK`.
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a bulk answer,
+ * `ONSHI_OUT_OF_RANGE` for a unit past the end.
+ * `err`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * As `onshi_diff_compare_document`.
+ */
+onshi_status onshi_diff_compare_unit(struct onshi_error *err,
+                                     const struct onshi_qualification *registered,
+                                     const struct onshi_document *doc,
+                                     size_t unit,
+                                     const struct onshi_date *confirmation_date,
+                                     onshi_query_kind query_kind,
+                                     struct onshi_diff **out);
+
+/**
+ * Reads what a file name says: family, phase, direction, extension, face push.
+ *
+ * Returns `ONSHI_XML_FILE_NAME_NOT_INTERFACE` for a name that is not an interface file name,
+ * `ONSHI_XML_FILE_NAME_UNSAFE` for one with a path separator, `..` or too long.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `name` is NULL or readable for `name_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_file_name_parse(struct onshi_error *err,
+                                   const uint8_t *name,
+                                   size_t name_len,
+                                   struct onshi_file_name_info *out);
+
+/**
+ * Copies the name of the answer that pairs with a request file name
+ * (`OQSsiquc01req_X.xml` → `OQSsiquc01res_X.xml`), ASCII.
+ *
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `name` is NULL or readable for `name_len` bytes;
+ * `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_file_name_response_name(struct onshi_error *err,
+                                           const uint8_t *name,
+                                           size_t name_len,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+/**
  * Creates an error object holding `ONSHI_OK`.
  *
  * The caller owns the returned handle and must free it with onshi_error_free.
@@ -1144,6 +4111,422 @@ onshi_status onshi_status_name(onshi_status status, char *buf, size_t cap, size_
  * `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_status_message(onshi_status status, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Starts a history with one version entered by hand (from the paper card, 新患登録),
+ * starting on `start`. `actor` (the EMR's staff or process id, UTF-8) and `at` go into the
+ * audit trail.
+ *
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_history_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_qualification`;
+ * `start` and `at` are NULL or readable; `actor` is NULL or readable for `actor_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_history_new(struct onshi_error *err,
+                               const struct onshi_qualification *first,
+                               const struct onshi_date *start,
+                               const uint8_t *actor,
+                               size_t actor_len,
+                               const struct onshi_datetime *at,
+                               struct onshi_history **out);
+
+/**
+ * Starts a history whose first version comes from a terminal result, linked to it (the
+ * 新患登録 flow: the record is usually a result of `onshi_document_result_at`).
+ * `result_id` is the caller's id of the result (the res file name …).
+ *
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_history_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_qualification`;
+ * the dates are NULL or readable; each text is NULL or readable for its length; `out` is
+ * NULL or writable.
+ */
+onshi_status onshi_history_from_result(struct onshi_error *err,
+                                       const struct onshi_qualification *first,
+                                       const struct onshi_date *start,
+                                       const uint8_t *result_id,
+                                       size_t result_id_len,
+                                       const struct onshi_date *confirmation_date,
+                                       const uint8_t *actor,
+                                       size_t actor_len,
+                                       const struct onshi_datetime *at,
+                                       struct onshi_history **out);
+
+/**
+ * Reads a history from JSON (as `onshi_history_to_json` writes it) and checks its
+ * invariants (ids unique, versions ordered and not overlapping).
+ *
+ * Returns `ONSHI_JSON` for text that is not a history, `ONSHI_HISTORY_INCONSISTENT` for one
+ * that breaks the invariants.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_history_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_history_from_json(struct onshi_error *err,
+                                     const uint8_t *json,
+                                     size_t json_len,
+                                     struct onshi_history **out);
+
+/**
+ * Copies the history as JSON (versions with their qualifications, links and states, and
+ * the audit trail), UTF-8. Store it with the patient and read it back with
+ * `onshi_history_from_json`.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_history_to_json(const struct onshi_history *h,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *out_len);
+
+/**
+ * Frees a history.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`.
+ */
+void onshi_history_free(struct onshi_history *h);
+
+/**
+ * Copies a history.
+ *
+ * The caller owns the returned handle and must free it with onshi_history_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_clone(const struct onshi_history *h, struct onshi_history **out);
+
+/**
+ * Copies the message of the most recent failed call on this history ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_history_last_error(const struct onshi_history *h,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Reads an integer field of the history (`ONSHI_FIELD_HISTORY_*`).
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_get_u32(const struct onshi_history *h, onshi_field field, uint32_t *out);
+
+/**
+ * The number of items of a list of the history (`ONSHI_LIST_HISTORY_*`).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out_count` is NULL or writable.
+ */
+onshi_status onshi_history_count(const struct onshi_history *h, onshi_list list, size_t *out_count);
+
+/**
+ * Copies a field of a version or audit event as text, UTF-8.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_NOT_PRESENT` when absent.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_history_item_get_text(const struct onshi_history *h,
+                                         onshi_list list,
+                                         size_t index,
+                                         onshi_field field,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * Reads an integer or enumeration field of a version or audit event.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_item_get_u32(const struct onshi_history *h,
+                                        onshi_list list,
+                                        size_t index,
+                                        onshi_field field,
+                                        uint32_t *out);
+
+/**
+ * Reads a date field of a version or audit event.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_item_get_date(const struct onshi_history *h,
+                                         onshi_list list,
+                                         size_t index,
+                                         onshi_field field,
+                                         struct onshi_date *out);
+
+/**
+ * Reads a date-time field of a version or audit event.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_item_get_datetime(const struct onshi_history *h,
+                                             onshi_list list,
+                                             size_t index,
+                                             onshi_field field,
+                                             struct onshi_datetime *out);
+
+/**
+ * Copies the qualification of the version at `index` of `ONSHI_LIST_HISTORY_VERSIONS`.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_version_qualification(const struct onshi_history *h,
+                                                 size_t index,
+                                                 struct onshi_qualification **out);
+
+/**
+ * Copies the qualification of the latest version (the one a diff is made against).
+ *
+ * Returns `ONSHI_NOT_PRESENT` when the history has no version.
+ * The caller owns the returned handle and must free it with onshi_qualification_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_current(const struct onshi_history *h, struct onshi_qualification **out);
+
+/**
+ * The index (in `ONSHI_LIST_HISTORY_VERSIONS`) of the version in force on `date`.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when no version covers the date.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `date` is NULL or readable; `out_index` is NULL or
+ * writable.
+ */
+onshi_status onshi_history_at(const struct onshi_history *h,
+                              const struct onshi_date *date,
+                              size_t *out_index);
+
+/**
+ * Applies a diff to the history: links the result, reflects the chosen fields in place, or
+ * closes the current version and opens a new one (see the library's history module). The
+ * diff must have been made against the current version (`onshi_history_current`) with
+ * `onshi_diff_compare` or `onshi_diff_compare_document`; its returned record is the one
+ * applied. `choices` NULL follows every recommendation. `result_id` identifies the result
+ * (the res file name …): applying the same result twice changes nothing. `policy` dates a
+ * new version when the card did not change (`ONSHI_START_DATE_*`).
+ *
+ * Returns `ONSHI_HISTORY_NOT_CONFIRMED` for a not-confirmed diff,
+ * `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the diff asks for 本人確認 and `choices` does not
+ * say it was done, `ONSHI_HISTORY_STALE_DIFF` when the diff was not made against the current
+ * version (or was read from JSON), `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding
+ * ● was chosen for 反映. On failure the history is unchanged.
+ * `choices`: NULL is accepted. `out_events`: NULL is accepted; it receives the number of
+ * audit events this call added (0 when the result was already applied).
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `d` is NULL or a live `onshi_diff`; `choices` is
+ * NULL or a live `onshi_choices`; each text is NULL or readable for its length; `at` is NULL
+ * or readable; `out_events` is NULL or writable.
+ */
+onshi_status onshi_history_apply(struct onshi_history *h,
+                                 const struct onshi_diff *d,
+                                 const struct onshi_choices *choices,
+                                 const uint8_t *result_id,
+                                 size_t result_id_len,
+                                 onshi_start_date_policy policy,
+                                 const uint8_t *actor,
+                                 size_t actor_len,
+                                 const struct onshi_datetime *at,
+                                 size_t *out_events);
+
+/**
+ * Removes the link between the version with id `version_id` (`ONSHI_FIELD_VERSION_ID`) and
+ * its result (資格情報の解除, e.g. linked to the wrong patient). The data stays; an audit
+ * event is recorded.
+ *
+ * Returns `ONSHI_HISTORY_NO_SUCH_VERSION` or `ONSHI_HISTORY_NOT_LINKED`.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `actor` is NULL or readable for `actor_len` bytes;
+ * `at` is NULL or readable.
+ */
+onshi_status onshi_history_unlink(struct onshi_history *h,
+                                  uint32_t version_id,
+                                  const uint8_t *actor,
+                                  size_t actor_len,
+                                  const struct onshi_datetime *at);
+
+/**
+ * Closes the version with id `version_id` on `last_day` (e.g. the day before 資格喪失).
+ *
+ * Returns `ONSHI_HISTORY_NO_SUCH_VERSION`, or `ONSHI_HISTORY_INVALID_END` for a day before
+ * the version's start (or past its end, for a version that is not the latest).
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `last_day` and `at` are NULL or readable; `actor`
+ * is NULL or readable for `actor_len` bytes.
+ */
+onshi_status onshi_history_expire(struct onshi_history *h,
+                                  uint32_t version_id,
+                                  const struct onshi_date *last_day,
+                                  const uint8_t *actor,
+                                  size_t actor_len,
+                                  const struct onshi_datetime *at);
+
+/**
+ * Creates choices that follow every recommendation.
+ *
+ * The caller owns the returned handle and must free it with onshi_choices_free.
+ * Returns NULL only if the library failed internally.
+ */
+struct onshi_choices *onshi_choices_new(void);
+
+/**
+ * Frees choices.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`.
+ */
+void onshi_choices_free(struct onshi_choices *c);
+
+/**
+ * Reads choices from JSON: `{"fields": {"address": "reflect", "name": "keep"},
+ * "identity_verified": true, "start_date": "2025-04-01"}` (every member optional; field ids
+ * as in `ONSHI_FIELD_DIFF_ITEM_FIELD`).
+ *
+ * Returns `ONSHI_JSON` when the text is not choices.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_choices_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_choices_from_json(struct onshi_error *err,
+                                     const uint8_t *json,
+                                     size_t json_len,
+                                     struct onshi_choices **out);
+
+/**
+ * Copies the choices as JSON (the shape `onshi_choices_from_json` reads), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_choices_to_json(const struct onshi_choices *c,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *out_len);
+
+/**
+ * Copies the message of the most recent failed call on these choices ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_choices_last_error(const struct onshi_choices *c,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Decides one field: `ONSHI_DECISION_REFLECT` (反映) or `ONSHI_DECISION_KEEP`, whatever
+ * the recommendation.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown field or decision.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`.
+ */
+onshi_status onshi_choices_set(struct onshi_choices *c,
+                               onshi_diff_field field,
+                               onshi_decision decision);
+
+/**
+ * Withdraws the decision on one field: it follows the recommendation again.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown field.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`.
+ */
+onshi_status onshi_choices_clear(struct onshi_choices *c, onshi_diff_field field);
+
+/**
+ * Records whether staff verified the patient's identity (needed to apply a diff whose
+ * verdict is `ONSHI_VERDICT_VERIFY_IDENTITY`).
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`.
+ */
+onshi_status onshi_choices_set_identity_verified(struct onshi_choices *c, bool verified);
+
+/**
+ * Sets an explicit start for a new version (overriding the computed one), or with NULL
+ * goes back to the computed one.
+ *
+ * `date`: NULL is accepted.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_choices`; `date` is NULL or readable.
+ */
+onshi_status onshi_choices_set_start_date(struct onshi_choices *c, const struct onshi_date *date);
 
 /**
  * Computes the check digit (検証番号) of a number's body (every digit but the last), ASCII
@@ -1232,6 +4615,331 @@ onshi_status onshi_insurer_number_flags(struct onshi_error *err,
                                         const uint8_t *input,
                                         size_t input_len,
                                         uint32_t *out_flags);
+
+/**
+ * Creates an empty patient list.
+ *
+ * The caller owns the returned handle and must free it with onshi_matching_free.
+ * Returns NULL only if the library failed internally.
+ */
+struct onshi_matching *onshi_matching_new(void);
+
+/**
+ * Reads the patient list from JSON: an array of `{"patient_id": "000123", "name": "…",
+ * "kana": "…", "birthdate": "1960-02-03", "sex": "1", "address": "…",
+ * "reference_number": "…", "qualifications": [records]}` (only `patient_id` is required).
+ *
+ * Returns `ONSHI_JSON` when the text is not such an array.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_matching_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_matching_from_json(struct onshi_error *err,
+                                      const uint8_t *json,
+                                      size_t json_len,
+                                      struct onshi_matching **out);
+
+/**
+ * Copies the patient list as JSON (the shape `onshi_matching_from_json` reads), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_matching_to_json(const struct onshi_matching *m,
+                                    char *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Frees a patient list.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`.
+ */
+void onshi_matching_free(struct onshi_matching *m);
+
+/**
+ * Copies the message of the most recent failed call on this patient list ("" if none
+ * failed), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_matching_last_error(const struct onshi_matching *m,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * The number of patients (`list` must be `ONSHI_LIST_PATIENTS`).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `out_count` is NULL or writable.
+ */
+onshi_status onshi_matching_count(const struct onshi_matching *m,
+                                  onshi_list list,
+                                  size_t *out_count);
+
+/**
+ * Appends an empty patient and reports its index.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `out_index` is NULL or writable.
+ */
+onshi_status onshi_matching_item_add(struct onshi_matching *m, onshi_list list, size_t *out_index);
+
+/**
+ * Removes a patient; the ones after it move down by one.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`.
+ */
+onshi_status onshi_matching_item_remove(struct onshi_matching *m, onshi_list list, size_t index);
+
+/**
+ * Copies a field of a patient as text (`ONSHI_FIELD_PATIENT_*`), UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_OUT_OF_RANGE` for an index past the end.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_matching_item_get_text(const struct onshi_matching *m,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Sets a field of a patient from text (dates `YYYY-MM-DD`, 性別 as its code `1`/`2`).
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `value` is NULL or readable for `value_len` bytes.
+ */
+onshi_status onshi_matching_item_set_text(struct onshi_matching *m,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          const uint8_t *value,
+                                          size_t value_len);
+
+/**
+ * Clears a field of a patient.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`.
+ */
+onshi_status onshi_matching_item_clear(struct onshi_matching *m,
+                                       onshi_list list,
+                                       size_t index,
+                                       onshi_field field);
+
+/**
+ * Reads a date field of a patient.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `out` is NULL or writable.
+ */
+onshi_status onshi_matching_item_get_date(const struct onshi_matching *m,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          struct onshi_date *out);
+
+/**
+ * Sets a date field of a patient.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `value` is NULL or readable.
+ */
+onshi_status onshi_matching_item_set_date(struct onshi_matching *m,
+                                          onshi_list list,
+                                          size_t index,
+                                          onshi_field field,
+                                          const struct onshi_date *value);
+
+/**
+ * Reads an integer field of a patient.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `out` is NULL or writable.
+ */
+onshi_status onshi_matching_item_get_u32(const struct onshi_matching *m,
+                                         onshi_list list,
+                                         size_t index,
+                                         onshi_field field,
+                                         uint32_t *out);
+
+/**
+ * Gives the patient at `index` a copy of a qualification it holds, so that a result can be
+ * matched by its insurance card numbers.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `q` is NULL or a live `onshi_qualification`.
+ */
+onshi_status onshi_matching_add_qualification(struct onshi_matching *m,
+                                              size_t index,
+                                              const struct onshi_qualification *q);
+
+/**
+ * Ranks the patients who may be the person of a returned record (face result, individual
+ * or bulk answer), best first. An empty list means "register a new patient"
+ * (`onshi_new_patient_draft_to_json`).
+ *
+ * The caller owns the returned handle and must free it with onshi_candidates_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `result` is NULL or a live `onshi_qualification`;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_matching_find(const struct onshi_matching *m,
+                                 const struct onshi_qualification *result,
+                                 struct onshi_candidates **out);
+
+/**
+ * Ranks the patients who may be the holder of a マイナンバーカード, from its 基本4情報
+ * (no kana and no insurance numbers on the card, so birthdate and name carry the match).
+ *
+ * The caller owns the returned handle and must free it with onshi_candidates_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `info` is NULL or a live `onshi_basic_info`; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_matching_find_card(const struct onshi_matching *m,
+                                      const struct onshi_basic_info *info,
+                                      struct onshi_candidates **out);
+
+/**
+ * Frees candidates.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_candidates`.
+ */
+void onshi_candidates_free(struct onshi_candidates *c);
+
+/**
+ * Copies the candidates as JSON (an array of `{"patient_id", "index", "score", "strength",
+ * "reasons", "conflicts"}`), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_candidates`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_candidates_to_json(const struct onshi_candidates *c,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Copies the message of the most recent failed call on these candidates ("" if none
+ * failed), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_candidates`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_candidates_last_error(const struct onshi_candidates *c,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * The number of candidates (`list` must be `ONSHI_LIST_CANDIDATES`).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_candidates`; `out_count` is NULL or writable.
+ */
+onshi_status onshi_candidates_count(const struct onshi_candidates *c,
+                                    onshi_list list,
+                                    size_t *out_count);
+
+/**
+ * Copies a field of a candidate as text (`ONSHI_FIELD_CANDIDATE_*`), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_candidates`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_candidates_item_get_text(const struct onshi_candidates *c,
+                                            onshi_list list,
+                                            size_t index,
+                                            onshi_field field,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * Reads an integer or enumeration field of a candidate.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_candidates`; `out` is NULL or writable.
+ */
+onshi_status onshi_candidates_item_get_u32(const struct onshi_candidates *c,
+                                           onshi_list list,
+                                           size_t index,
+                                           onshi_field field,
+                                           uint32_t *out);
+
+/**
+ * Copies the 新患登録 draft for a returned record as JSON, UTF-8: the identity fields, the
+ * coverage as returned (`qualification`, the first version of the new patient's history),
+ * `public_assistance`, `name_has_substitute` (a ● in the name: never store it as is),
+ * `substitute_fields` and `notes` (ids of what staff must check).
+ *
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `result` is NULL or a live `onshi_qualification`;
+ * `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_new_patient_draft_to_json(struct onshi_error *err,
+                                             const struct onshi_qualification *result,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
 
 /**
  * Creates an empty record.
@@ -1697,6 +5405,396 @@ onshi_status onshi_field_list(onshi_field field, onshi_list *out);
  * `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_field_name(onshi_field field, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Opens a client over the terminal's shared folder `root` (UTF-8 path; UNC paths work).
+ * `options_json` `(NULL, 0)` for the defaults, or a JSON object with any of
+ * `"medical_institution_code"` (written into requests that lack one), `"encoding"`
+ * (`"utf8"`/`"shift_jis"`, of requests), `"create_folders"` (create `req/res/face` when
+ * missing; off by default, since a missing folder means a wrong root), `"processed"` and
+ * `"face_processed"` (`"delete"`, `"archive"`, `"leave"`), `"settle_timeout_ms"`,
+ * `"recheck_interval_ms"`, `"durable_writes"`.
+ *
+ * Returns `ONSHI_TERMINAL_MISSING_FOLDER` when a folder does not exist, `ONSHI_JSON` for bad
+ * options.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_client_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_client_open(struct onshi_error *err,
+                               const uint8_t *root,
+                               size_t root_len,
+                               const uint8_t *options_json,
+                               size_t options_len,
+                               struct onshi_client **out);
+
+/**
+ * Frees a client: stops face delivery (waiting for a callback in progress) and the folder
+ * watchers. Pending tickets stay in the journal for the next client.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer, nor from a face callback.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`, not in use by another thread.
+ */
+void onshi_client_free(struct onshi_client *c);
+
+/**
+ * Copies the message of the most recent failed call on this client ("" if none failed),
+ * UTF-8. For `ONSHI_TERMINAL_NOT_ANSWERING` it ends with the reception screen's guidance in
+ * Japanese (what to check).
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_client_last_error(const struct onshi_client *c,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Writes a request into `req/` (atomically: the terminal never sees a partial file) and
+ * gives its ticket: wait for the answer with `onshi_client_wait`, now or after a restart
+ * (keep `onshi_ticket_to_json`). `family` 0: 個別照会 for a 資格確認要求, 照会番号登録 for a
+ * 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …).
+ *
+ * Returns `ONSHI_TERMINAL_INVALID_REQUEST` for a message that does not fit the family,
+ * `ONSHI_TERMINAL_IO` when `req/` cannot be written.
+ * The caller owns the returned handle and must free it with onshi_ticket_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_client_submit(const struct onshi_client *c,
+                                 const struct onshi_document *request,
+                                 onshi_family family,
+                                 struct onshi_ticket **out);
+
+/**
+ * Frees a ticket (the request stays pending in the client's journal).
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `t` is NULL or a live `onshi_ticket`.
+ */
+void onshi_ticket_free(struct onshi_ticket *t);
+
+/**
+ * Copies the ticket as JSON (`{"request_file", "family", "phase",
+ * "arbitrary_file_identifier", "submitted_at"}`), UTF-8: store it with the visit.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_ticket_to_json(const struct onshi_ticket *t,
+                                  char *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+/**
+ * Reads a ticket from its JSON.
+ *
+ * Returns `ONSHI_JSON` when the text is not a ticket.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_ticket_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_ticket_from_json(struct onshi_error *err,
+                                    const uint8_t *json,
+                                    size_t json_len,
+                                    struct onshi_ticket **out);
+
+/**
+ * Copies the message of the most recent failed call on this ticket ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * Waits up to `timeout_ms` for the answer of a ticket.
+ *
+ * Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
+ * pending; the message says what staff should check), `ONSHI_TERMINAL_REJECTED` when the
+ * terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
+ * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `ticket` is NULL or a live `onshi_ticket`; `out` is
+ * NULL or writable.
+ */
+onshi_status onshi_client_wait(const struct onshi_client *c,
+                               const struct onshi_ticket *ticket,
+                               uint32_t timeout_ms,
+                               struct onshi_document **out);
+
+/**
+ * Submits a request and waits up to `timeout_ms` for its answer (`onshi_client_submit`
+ * then `onshi_client_wait`). `family` as for `onshi_client_submit`.
+ *
+ * Returns the statuses of both.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_client_query(const struct onshi_client *c,
+                                const struct onshi_document *request,
+                                onshi_family family,
+                                uint32_t timeout_ms,
+                                struct onshi_document **out);
+
+/**
+ * Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
+ * (exactly once across threads, processes and restarts). Its file name is the document's
+ * `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
+ * file that cannot be read (reported once; the message names it).
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `out` is NULL or writable.
+ */
+onshi_status onshi_client_next_face(const struct onshi_client *c,
+                                    uint32_t timeout_ms,
+                                    struct onshi_document **out);
+
+/**
+ * Starts delivering face results to `callback` on a library thread (see
+ * `onshi_face_callback`), replacing an earlier callback of this client. `userdata` is passed
+ * back unchanged (NULL is accepted); it must stay valid until `onshi_client_stop_face` or
+ * `onshi_client_free` returns.
+ *
+ * Returns `ONSHI_NULL_PARAMETER` for a NULL callback.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `callback` is NULL or a function that may be called
+ * from another thread with `userdata`.
+ */
+onshi_status onshi_client_on_face(const struct onshi_client *c,
+                                  onshi_face_callback callback,
+                                  void *userdata);
+
+/**
+ * Stops face delivery by callback, waiting for a callback in progress. Nothing happens
+ * when none was started.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; not called from the face callback.
+ */
+onshi_status onshi_client_stop_face(const struct onshi_client *c);
+
+/**
+ * Runs the bulk two-phase flow (一括照会 and the other bulk families): writes the upload
+ * `request` (a 資格確認要求 with many search blocks, or a 照会番号登録要求), reads the 受付番号,
+ * polls while the terminal answers 処理中, and gives the download result (a bulk answer:
+ * `ONSHI_LIST_DOCUMENT_UNITS`). `family` must be a bulk `ONSHI_FAMILY_*` value; `options`
+ * NULL for the defaults.
+ *
+ * Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
+ * at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
+ * family that is not bulk.
+ * `options`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`;
+ * `options` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_client_bulk(const struct onshi_client *c,
+                               onshi_family family,
+                               const struct onshi_document *request,
+                               const struct onshi_bulk_options *options,
+                               struct onshi_document **out);
+
+/**
+ * Retrieves 薬剤情報 or 特定健診情報 (`kind`: `ONSHI_DOCUMENT_KIND_*`) of `patient` — a
+ * qualification from the last 資格確認結果 — if its consent (`PharmacistsInfo` /
+ * `SpecificHealthCheckupsInfo`) is valid at `now` (local time of the terminal), waiting up
+ * to `timeout_ms` for the answer: the XML document (check its result code; the message
+ * contents say why when it is not `1`).
+ *
+ * The request carries the patient's 保険者番号, 記号, 番号 and 枝番, asks for XML and
+ * ordinary care; `request_json` `(NULL, 0)` keeps that, or a JSON object replaces members
+ * of the request (`"start_month"`, `"end_month"` as `yyyyMM`, `"pr_di_inf_classification"`,
+ * `"medical_treatment_flag"`, `"header"` …).
+ *
+ * Returns `ONSHI_TERMINAL_NOT_CONSENTED` when the consent is missing or expired: nothing is
+ * written to `req/`, and the client's last error is 「情報の提供は同意されていません」 followed
+ * by what staff can do (Japanese). Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
+ * PDF (not available through the C ABI yet; nothing is written), `ONSHI_JSON` for bad
+ * overrides, and the statuses of `onshi_client_query`.
+ * The caller owns the returned handle and must free it with onshi_document_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `patient` is NULL or a live `onshi_qualification`;
+ * `request_json` is NULL or readable for `request_len` bytes; `now` is NULL or readable;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_client_document(const struct onshi_client *c,
+                                   onshi_document_kind kind,
+                                   const struct onshi_qualification *patient,
+                                   const uint8_t *request_json,
+                                   size_t request_len,
+                                   const struct onshi_datetime *now,
+                                   uint32_t timeout_ms,
+                                   struct onshi_document **out);
+
+/**
+ * Checks the terminal connection (folders exist and are writable, requests are taken,
+ * answers and face files are collected, no leftover temporary files, pending tickets, the
+ * share's clock) and copies the report as JSON (`{"checks": [{"id", "severity", …}]}`),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_client_doctor(const struct onshi_client *c,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+/**
+ * The same check as `onshi_client_doctor`, as a text for staff in Japanese, UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_client_doctor_text(const struct onshi_client *c,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are
+ * created) in background threads. `dataset_json` `(NULL, 0)` for the bundled demo dataset
+ * (fictitious people P01…, 医療機関コード 1310000009), or a dataset in the same JSON shape.
+ * Answers are written `delay_ms` after a request is taken, in `encoding`.
+ *
+ * Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the
+ * folders cannot be created.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_emulator_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_emulator_start(struct onshi_error *err,
+                                  const uint8_t *root,
+                                  size_t root_len,
+                                  const uint8_t *dataset_json,
+                                  size_t dataset_len,
+                                  uint32_t delay_ms,
+                                  onshi_encoding encoding,
+                                  struct onshi_emulator **out);
+
+/**
+ * Stops the emulator (answers not yet written are dropped). Calling it again does nothing.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`.
+ */
+onshi_status onshi_emulator_stop(const struct onshi_emulator *e);
+
+/**
+ * Stops and frees the emulator.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`.
+ */
+void onshi_emulator_free(struct onshi_emulator *e);
+
+/**
+ * Copies the message of the most recent failed call on this emulator ("" if none failed),
+ * UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_emulator_last_error(const struct onshi_emulator *e,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Pushes the face-reader result of dataset person `person_id` (`"P01"` …) into `face/`, as
+ * if they had just used their マイナンバーカード at the reader.
+ *
+ * Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader).
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`; `person_id` is NULL or readable for `len` bytes.
+ */
+onshi_status onshi_emulator_push_face(const struct onshi_emulator *e,
+                                      const uint8_t *person_id,
+                                      size_t len);
+
+/**
+ * Changes how the emulator behaves (`ONSHI_BEHAVIOUR_*`): a terminal that is down, or
+ * silent, for testing the EMR's timeouts.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`.
+ */
+onshi_status onshi_emulator_set_behaviour(const struct onshi_emulator *e,
+                                          onshi_behaviour behaviour);
+
+/**
+ * What the emulator did so far.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `e` is NULL or a live `onshi_emulator`; `out` is NULL or writable.
+ */
+onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
+                                      struct onshi_emulator_stats *out);
 
 /**
  * Copies the version of the loaded library (`"0.1.0"`), ASCII. Compare it with

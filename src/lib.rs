@@ -13,7 +13,7 @@
 //! * [`matching`] — candidate patients for a result, or a new-patient draft;
 //! * [`history`] — the qualification history: apply, expire, unlink, audit;
 //! * [`terminal`] — the req/res/face folder client and a faithful terminal emulator;
-//! * `card` (feature `card`) — the My Number card's 基本4情報 through a PC/SC reader;
+//! * [`card`] — the My Number card's 基本4情報 (the PC/SC reader itself needs feature `card`);
 //! * [`ffi`] — the C ABI (`include/onshi.h`).
 //!
 //! Parsing, diffing and applying are pure: they never touch the disk or the clock.
@@ -36,3 +36,8 @@ pub mod xml;
 
 pub use error::{Error, Result};
 pub use personal::Personal;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -117,3 +117,81 @@ fn a_bad_date_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The registered record of the person in the `OQSsiquc01res_202504010001.xml` fixture, as a
+/// clinic would hold it: full-width kana, a typed address.
+const REGISTERED_MIHON: &str = r#"{
+  "insured_card_classification": "01",
+  "insurer_number": "138057",
+  "insurer_name": "見本区",
+  "insured_card_symbol": "ABC",
+  "insured_identification_number": "100",
+  "insured_branch_number": "01",
+  "personal_family_classification": "1",
+  "name": "見本　花子",
+  "name_kana": "ミホン　ハナコ",
+  "sex1": "2",
+  "birthdate": "1980-01-01",
+  "address": "東京都千代田区見本町1-2-3",
+  "post_number": "100-0001",
+  "insured_card_valid_date": "2020-04-01"
+}"#;
+
+fn diff_json(registered: &str, returned: &std::path::Path) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("registered.json");
+    std::fs::write(&a, registered).unwrap();
+    let out = onshi()
+        .args(["diff", "--json", "--date", "20250401"])
+        .arg(&a)
+        .arg(returned)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn fixture(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+#[test]
+fn a_result_xml_file_is_compared_in_both_encodings() {
+    for enc in ["utf8", "sjis"] {
+        let v = diff_json(
+            REGISTERED_MIHON,
+            &fixture(&format!("{enc}/OQSsiquc01res_202504010001.xml")),
+        );
+        // Half-width kana and a full-width address are notation only: nothing to apply.
+        assert_eq!(v["verdict"], "identical", "{enc}: {v}");
+        let fields = v["fields"].as_array().unwrap();
+        let get = |id: &str| fields.iter().find(|f| f["field"] == id).unwrap().clone();
+        assert_eq!(get("name_kana")["class"], "equivalent", "{enc}");
+        assert_eq!(get("address")["class"], "equivalent", "{enc}");
+        assert_eq!(get("insurer_number")["class"], "same", "{enc}");
+    }
+}
+
+#[test]
+fn a_not_found_result_xml_gives_not_confirmed_with_guidance() {
+    // The fixture's answer turned into 該当資格なし: no ResultList, validity 4.
+    let xml = std::fs::read_to_string(fixture("utf8/OQSsiquc01res_202504010001.xml")).unwrap();
+    let start = xml.find("<ResultList>").unwrap();
+    let end = xml.find("</ResultList>").unwrap() + "</ResultList>".len();
+    let xml = format!("{}{}", &xml[..start], &xml[end..]).replace(
+        "<QualificationValidity>1</QualificationValidity>",
+        "<QualificationValidity>4</QualificationValidity>",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("OQSsiquc01res_1.xml");
+    std::fs::write(&p, xml).unwrap();
+    let v = diff_json(REGISTERED_MIHON, &p);
+    assert_eq!(v["verdict"], "not_confirmed", "{v}");
+    assert!(v.to_string().contains("該当資格なし"), "{v}");
+}

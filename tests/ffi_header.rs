@@ -110,7 +110,11 @@ fn header_declares_only_onshi_names() {
         } else if let Some(rest) = line.strip_prefix("typedef struct ") {
             rest.split_whitespace().next().unwrap_or("")
         } else if let Some(rest) = line.strip_prefix("typedef ") {
-            rest.trim_end_matches(';').rsplit(' ').next().unwrap_or("")
+            match rest.split_once("(*") {
+                // A function pointer: `typedef void (*onshi_x)(…`.
+                Some((_, name)) => name.split(')').next().unwrap_or(""),
+                None => rest.trim_end_matches(';').rsplit(' ').next().unwrap_or(""),
+            }
         } else {
             continue;
         };

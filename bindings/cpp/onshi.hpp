@@ -390,6 +390,598 @@ private:
     std::unique_ptr<onshi_qualification, detail::QualificationDeleter> ptr_;
 };
 
+namespace detail {
+
+template <class T, void (*Free)(T *)>
+struct Deleter {
+    void operator()(T *p) const noexcept { Free(p); }
+};
+
+/// A move-only owner of one handle type, with the checks every wrapper shares: a failing
+/// call throws onshi::Error with the handle's last error.
+template <class T, void (*Free)(T *), onshi_status (*LastError)(const T *, char *, std::size_t, std::size_t *)>
+class Owned {
+public:
+    Owned(Owned &&) noexcept = default;
+    Owned &operator=(Owned &&) noexcept = default;
+    Owned(const Owned &) = delete;
+    Owned &operator=(const Owned &) = delete;
+
+    /// Borrows the raw handle (still owned by this object).
+    const T *capi() const noexcept { return ptr_.get(); }
+    T *capi() noexcept { return ptr_.get(); }
+    /// Gives up ownership; the caller must free the handle with its _free function.
+    T *release() noexcept { return ptr_.release(); }
+
+    /// The message of the most recent failed call on this handle.
+    std::string last_error() const {
+        std::string m;
+        read_text([&](char *b, std::size_t c, std::size_t *n) { return LastError(ptr_.get(), b, c, n); }, m);
+        return m;
+    }
+
+protected:
+    explicit Owned(T *raw) : ptr_(raw) {
+        if (!ptr_) throw Error(ONSHI_NULL_PARAMETER, "NULL handle");
+    }
+    void check(onshi_status s) const {
+        if (s == ONSHI_OK) return;
+        std::string m = ptr_ ? last_error() : std::string();
+        if (m.empty()) m = status_message(s);
+        throw Error(s, m);
+    }
+    template <class V>
+    std::optional<V> optional(onshi_status s, const V &value) const {
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        check(s);
+        return value;
+    }
+    template <class Call>
+    std::optional<std::string> optional_text(Call &&call) const {
+        std::string out;
+        onshi_status s = read_text(call, out);
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        check(s);
+        return out;
+    }
+    template <class Call>
+    std::string text_of(Call &&call) const {
+        std::string out;
+        check(read_text(call, out));
+        return out;
+    }
+
+private:
+    std::unique_ptr<T, Deleter<T, Free>> ptr_;
+};
+
+}  // namespace detail
+
+class Choices;
+class BasicInfo;
+
+/// A diff of the clinic's record with the terminal's answer: verdict, compared fields
+/// (ONSHI_LIST_DIFF_FIELDS) with class, advice, action and Japanese message. Read-only.
+class Diff : public detail::Owned<onshi_diff, onshi_diff_free, onshi_diff_last_error> {
+public:
+    /// Takes ownership of a raw handle.
+    explicit Diff(onshi_diff *raw) : Owned(raw) {}
+
+    /// Compares a registered record with a returned one on `confirmation_date`.
+    static Diff compare(const Qualification &registered, const Qualification &returned,
+                        const onshi_date &confirmation_date, onshi_query_kind kind) {
+        onshi_diff *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_diff_compare(e, registered.capi(), returned.capi(), &confirmation_date, kind, &raw);
+        });
+        return Diff(raw);
+    }
+    /// Reads a diff from its JSON (it carries no records and cannot be applied).
+    static Diff from_json(std::string_view json) {
+        onshi_diff *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_diff_from_json(e, detail::bytes(json), json.size(), &raw); });
+        return Diff(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_diff_to_json(capi(), b, c, n); });
+    }
+    onshi_verdict verdict() const { return u32(ONSHI_FIELD_DIFF_VERDICT).value_or(0); }
+    std::optional<std::string> text(onshi_field field) const {
+        return optional_text(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_diff_get_text(capi(), field, b, c, n); });
+    }
+    std::optional<uint32_t> u32(onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_diff_get_u32(capi(), field, &v), v);
+    }
+    std::optional<onshi_date> date(onshi_field field) const {
+        onshi_date d{};
+        return optional(onshi_diff_get_date(capi(), field, &d), d);
+    }
+    std::size_t count(onshi_list list) const {
+        std::size_t n = 0;
+        check(onshi_diff_count(capi(), list, &n));
+        return n;
+    }
+    std::optional<std::string> item_text(onshi_list list, std::size_t index, onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_diff_item_get_text(capi(), list, index, field, b, c, n);
+        });
+    }
+    std::optional<uint32_t> item_u32(onshi_list list, std::size_t index, onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_diff_item_get_u32(capi(), list, index, field, &v), v);
+    }
+    /// The index in ONSHI_LIST_DIFF_FIELDS of a compared field, or nullopt.
+    std::optional<std::size_t> find(onshi_diff_field field) const {
+        for (std::size_t i = 0, n = count(ONSHI_LIST_DIFF_FIELDS); i < n; i++) {
+            if (item_u32(ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_FIELD) == field) return i;
+        }
+        return std::nullopt;
+    }
+    /// A copy of the returned record compared; nullopt when none came back.
+    std::optional<Qualification> returned() const {
+        onshi_qualification *raw = nullptr;
+        onshi_status s = onshi_diff_returned(capi(), &raw);
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        check(s);
+        return Qualification(raw);
+    }
+};
+
+/// The staff's decisions for one History::apply; new choices follow every recommendation.
+class Choices : public detail::Owned<onshi_choices, onshi_choices_free, onshi_choices_last_error> {
+public:
+    Choices() : Owned(onshi_choices_new()) {}
+    explicit Choices(onshi_choices *raw) : Owned(raw) {}
+    static Choices from_json(std::string_view json) {
+        onshi_choices *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_choices_from_json(e, detail::bytes(json), json.size(), &raw); });
+        return Choices(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_choices_to_json(capi(), b, c, n); });
+    }
+    Choices &set(onshi_diff_field field, onshi_decision decision) {
+        check(onshi_choices_set(capi(), field, decision));
+        return *this;
+    }
+    Choices &clear(onshi_diff_field field) {
+        check(onshi_choices_clear(capi(), field));
+        return *this;
+    }
+    Choices &identity_verified(bool verified) {
+        check(onshi_choices_set_identity_verified(capi(), verified));
+        return *this;
+    }
+    Choices &start_date(const std::optional<onshi_date> &date) {
+        check(onshi_choices_set_start_date(capi(), date ? &*date : nullptr));
+        return *this;
+    }
+};
+
+/// A patient's qualification history: versions (ONSHI_LIST_HISTORY_VERSIONS) and audit trail.
+class History : public detail::Owned<onshi_history, onshi_history_free, onshi_history_last_error> {
+public:
+    explicit History(onshi_history *raw) : Owned(raw) {}
+
+    /// A history whose first version was entered by hand.
+    static History create(const Qualification &first, const onshi_date &start, std::string_view actor,
+                          const onshi_datetime &at) {
+        onshi_history *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_history_new(e, first.capi(), &start, detail::bytes(actor), actor.size(), &at, &raw);
+        });
+        return History(raw);
+    }
+    /// A history whose first version comes from a terminal result (新患登録), linked to it.
+    static History from_result(const Qualification &first, const onshi_date &start, std::string_view result_id,
+                               const onshi_date &confirmation_date, std::string_view actor,
+                               const onshi_datetime &at) {
+        onshi_history *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_history_from_result(e, first.capi(), &start, detail::bytes(result_id), result_id.size(),
+                                             &confirmation_date, detail::bytes(actor), actor.size(), &at, &raw);
+        });
+        return History(raw);
+    }
+    static History from_json(std::string_view json) {
+        onshi_history *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_history_from_json(e, detail::bytes(json), json.size(), &raw); });
+        return History(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_history_to_json(capi(), b, c, n); });
+    }
+    std::size_t count(onshi_list list) const {
+        std::size_t n = 0;
+        check(onshi_history_count(capi(), list, &n));
+        return n;
+    }
+    std::optional<std::string> item_text(onshi_list list, std::size_t index, onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_history_item_get_text(capi(), list, index, field, b, c, n);
+        });
+    }
+    std::optional<uint32_t> item_u32(onshi_list list, std::size_t index, onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_history_item_get_u32(capi(), list, index, field, &v), v);
+    }
+    std::optional<onshi_date> item_date(onshi_list list, std::size_t index, onshi_field field) const {
+        onshi_date d{};
+        return optional(onshi_history_item_get_date(capi(), list, index, field, &d), d);
+    }
+    std::optional<onshi_datetime> item_datetime(onshi_list list, std::size_t index, onshi_field field) const {
+        onshi_datetime t{};
+        return optional(onshi_history_item_get_datetime(capi(), list, index, field, &t), t);
+    }
+    /// A copy of the latest version's qualification (what a diff is made against).
+    Qualification current() const {
+        onshi_qualification *raw = nullptr;
+        check(onshi_history_current(capi(), &raw));
+        return Qualification(raw);
+    }
+    Qualification version_qualification(std::size_t index) const {
+        onshi_qualification *raw = nullptr;
+        check(onshi_history_version_qualification(capi(), index, &raw));
+        return Qualification(raw);
+    }
+    /// The index of the version in force on `date`, or nullopt.
+    std::optional<std::size_t> at(const onshi_date &date) const {
+        std::size_t i = 0;
+        return optional(onshi_history_at(capi(), &date, &i), i);
+    }
+    /// Applies a diff made against current(); returns the number of audit events added.
+    std::size_t apply(const Diff &diff, const Choices *choices, std::string_view result_id,
+                      onshi_start_date_policy policy, std::string_view actor, const onshi_datetime &at) {
+        std::size_t events = 0;
+        check(onshi_history_apply(capi(), diff.capi(), choices ? choices->capi() : nullptr,
+                                  detail::bytes(result_id), result_id.size(), policy, detail::bytes(actor),
+                                  actor.size(), &at, &events));
+        return events;
+    }
+    void unlink(uint32_t version_id, std::string_view actor, const onshi_datetime &at) {
+        check(onshi_history_unlink(capi(), version_id, detail::bytes(actor), actor.size(), &at));
+    }
+    void expire(uint32_t version_id, const onshi_date &last_day, std::string_view actor, const onshi_datetime &at) {
+        check(onshi_history_expire(capi(), version_id, &last_day, detail::bytes(actor), actor.size(), &at));
+    }
+};
+
+/// Candidates found for one person, best first (ONSHI_LIST_CANDIDATES).
+class Candidates : public detail::Owned<onshi_candidates, onshi_candidates_free, onshi_candidates_last_error> {
+public:
+    explicit Candidates(onshi_candidates *raw) : Owned(raw) {}
+    std::size_t size() const {
+        std::size_t n = 0;
+        check(onshi_candidates_count(capi(), ONSHI_LIST_CANDIDATES, &n));
+        return n;
+    }
+    std::optional<std::string> text(std::size_t index, onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_candidates_item_get_text(capi(), ONSHI_LIST_CANDIDATES, index, field, b, c, n);
+        });
+    }
+    std::optional<uint32_t> u32(std::size_t index, onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_candidates_item_get_u32(capi(), ONSHI_LIST_CANDIDATES, index, field, &v), v);
+    }
+    std::string to_json() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_candidates_to_json(capi(), b, c, n); });
+    }
+};
+
+/// The 基本4情報 read from a マイナンバーカード.
+class BasicInfo : public detail::Owned<onshi_basic_info, onshi_basic_info_free, onshi_basic_info_last_error> {
+public:
+    explicit BasicInfo(onshi_basic_info *raw) : Owned(raw) {}
+    std::optional<std::string> text(onshi_field field) const {
+        return optional_text(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_basic_info_get_text(capi(), field, b, c, n); });
+    }
+    std::optional<onshi_date> date(onshi_field field) const {
+        onshi_date d{};
+        return optional(onshi_basic_info_get_date(capi(), field, &d), d);
+    }
+    std::optional<uint32_t> u32(onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_basic_info_get_u32(capi(), field, &v), v);
+    }
+    std::string to_json() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_basic_info_to_json(capi(), b, c, n); });
+    }
+};
+
+/// The patients a result is matched against (ONSHI_LIST_PATIENTS).
+class Matching : public detail::Owned<onshi_matching, onshi_matching_free, onshi_matching_last_error> {
+public:
+    Matching() : Owned(onshi_matching_new()) {}
+    explicit Matching(onshi_matching *raw) : Owned(raw) {}
+    static Matching from_json(std::string_view json) {
+        onshi_matching *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_matching_from_json(e, detail::bytes(json), json.size(), &raw); });
+        return Matching(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_matching_to_json(capi(), b, c, n); });
+    }
+    std::size_t size() const {
+        std::size_t n = 0;
+        check(onshi_matching_count(capi(), ONSHI_LIST_PATIENTS, &n));
+        return n;
+    }
+    /// Appends a patient with this id; returns its index.
+    std::size_t add(std::string_view patient_id) {
+        std::size_t i = 0;
+        check(onshi_matching_item_add(capi(), ONSHI_LIST_PATIENTS, &i));
+        set_text(i, ONSHI_FIELD_PATIENT_ID, patient_id);
+        return i;
+    }
+    void set_text(std::size_t index, onshi_field field, std::string_view value) {
+        check(onshi_matching_item_set_text(capi(), ONSHI_LIST_PATIENTS, index, field, detail::bytes(value),
+                                           value.size()));
+    }
+    std::optional<std::string> text(std::size_t index, onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_matching_item_get_text(capi(), ONSHI_LIST_PATIENTS, index, field, b, c, n);
+        });
+    }
+    void set_date(std::size_t index, onshi_field field, const onshi_date &value) {
+        check(onshi_matching_item_set_date(capi(), ONSHI_LIST_PATIENTS, index, field, &value));
+    }
+    void add_qualification(std::size_t index, const Qualification &q) {
+        check(onshi_matching_add_qualification(capi(), index, q.capi()));
+    }
+    Candidates find(const Qualification &result) const {
+        onshi_candidates *raw = nullptr;
+        check(onshi_matching_find(capi(), result.capi(), &raw));
+        return Candidates(raw);
+    }
+    Candidates find_card(const BasicInfo &info) const {
+        onshi_candidates *raw = nullptr;
+        check(onshi_matching_find_card(capi(), info.capi(), &raw));
+        return Candidates(raw);
+    }
+};
+
+/// A connection to one card: in a PC/SC reader, or the in-process virtual card.
+class Card : public detail::Owned<onshi_card, onshi_card_free, onshi_card_last_error> {
+public:
+    explicit Card(onshi_card *raw) : Owned(raw) {}
+    /// The names of the connected PC/SC readers.
+    static std::vector<std::string> list_readers() {
+        std::string all;
+        detail::call_with_error([&](onshi_error *e) {
+            return detail::read_text(
+                [&](char *b, std::size_t c, std::size_t *n) { return onshi_card_list_readers(e, b, c, n); }, all);
+        });
+        std::vector<std::string> names;
+        std::size_t start = 0;
+        while (!all.empty() && start <= all.size()) {
+            std::size_t end = all.find('\n', start);
+            if (end == std::string::npos) end = all.size();
+            names.push_back(all.substr(start, end - start));
+            start = end + 1;
+        }
+        return names;
+    }
+    /// The card in `reader` ("" for the first reader with a card).
+    static Card open_reader(std::string_view reader) {
+        onshi_card *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_card_open_reader(e, detail::bytes(reader), reader.size(), &raw);
+        });
+        return Card(raw);
+    }
+    /// The virtual card in process ("" for the fixture: 検証　花子, PIN 1234).
+    static Card open_virtual(std::string_view config_json = {}) {
+        onshi_card *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_card_open_virtual(e, detail::bytes(config_json), config_json.size(), &raw);
+        });
+        return Card(raw);
+    }
+    void recognise() { check(onshi_card_recognise(capi())); }
+    uint32_t tries_left() {
+        uint32_t n = 0;
+        check(onshi_card_tries_left(capi(), &n));
+        return n;
+    }
+    /// Reads the 基本4情報 with the patient's PIN; wipe your copy of the PIN afterwards.
+    BasicInfo read_basic_info(std::string_view pin, bool confirm_last_try = false) {
+        onshi_basic_info *raw = nullptr;
+        check(onshi_card_read_basic_info(capi(), detail::bytes(pin), pin.size(), confirm_last_try, &raw));
+        return BasicInfo(raw);
+    }
+};
+
+/// A file of the terminal interface: a request to write or an answer read.
+class Document : public detail::Owned<onshi_document, onshi_document_free, onshi_document_last_error> {
+public:
+    explicit Document(onshi_document *raw) : Owned(raw) {}
+
+    /// Parses a file from its bytes (UTF-8 or Shift_JIS); `limits` nullptr for the defaults.
+    static Document parse(std::string_view bytes, const onshi_limits *limits = nullptr) {
+        onshi_document *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_document_parse(e, detail::bytes(bytes), bytes.size(), limits, &raw); });
+        return Document(raw);
+    }
+    static Document parse_file(std::string_view path) {
+        onshi_document *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_document_parse_file(e, detail::bytes(path), path.size(), nullptr, &raw);
+        });
+        return Document(raw);
+    }
+    static Document create(onshi_message_type type) {
+        onshi_document *raw = nullptr;
+        detail::check(onshi_document_new(type, &raw));
+        return Document(raw);
+    }
+    /// A 個別照会 request for the card of a registered record on `date`.
+    static Document individual_request(std::string_view institution, const Qualification &card,
+                                       const onshi_date &date, std::string_view file_identifier = {},
+                                       bool limit_consent = true) {
+        onshi_document *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_document_new_individual_request(e, detail::bytes(institution), institution.size(), card.capi(),
+                                                         &date, detail::bytes(file_identifier),
+                                                         file_identifier.size(), limit_consent, &raw);
+        });
+        return Document(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_document_to_json(capi(), b, c, n); });
+    }
+    /// The file's bytes in `encoding`.
+    std::vector<uint8_t> write(onshi_encoding encoding) const {
+        std::size_t n = 0;
+        onshi_status s = onshi_document_write(capi(), encoding, nullptr, 0, &n);
+        if (s == ONSHI_OK) return {};
+        if (s != ONSHI_BUFFER_TOO_SMALL) check(s);
+        std::vector<uint8_t> out(n);
+        check(onshi_document_write(capi(), encoding, out.data(), out.size(), &n));
+        return out;
+    }
+    onshi_message_type type() const {
+        uint32_t v = 0;
+        check(onshi_document_get_u32(capi(), ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &v));
+        return v;
+    }
+    std::optional<std::string> text(onshi_field field) const {
+        return optional_text(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_document_get_text(capi(), field, b, c, n); });
+    }
+    void set_text(onshi_field field, std::string_view value) {
+        check(onshi_document_set_text(capi(), field, detail::bytes(value), value.size()));
+    }
+    void set_date(onshi_field field, const onshi_date &value) { check(onshi_document_set_date(capi(), field, &value)); }
+    std::size_t count(onshi_list list) const {
+        std::size_t n = 0;
+        check(onshi_document_count(capi(), list, &n));
+        return n;
+    }
+    std::size_t add_item(onshi_list list) {
+        std::size_t i = 0;
+        check(onshi_document_item_add(capi(), list, &i));
+        return i;
+    }
+    void set_item_text(onshi_list list, std::size_t index, onshi_field field, std::string_view value) {
+        check(onshi_document_item_set_text(capi(), list, index, field, detail::bytes(value), value.size()));
+    }
+    std::optional<std::string> item_text(onshi_list list, std::size_t index, onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_document_item_get_text(capi(), list, index, field, b, c, n);
+        });
+    }
+    /// A copy of record `index` of a 資格確認結果.
+    Qualification result_at(std::size_t index) const {
+        onshi_qualification *raw = nullptr;
+        check(onshi_document_result_at(capi(), index, &raw));
+        return Qualification(raw);
+    }
+};
+
+/// A submitted request; keep to_json() with the visit.
+class Ticket : public detail::Owned<onshi_ticket, onshi_ticket_free, onshi_ticket_last_error> {
+public:
+    explicit Ticket(onshi_ticket *raw) : Owned(raw) {}
+    static Ticket from_json(std::string_view json) {
+        onshi_ticket *raw = nullptr;
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_ticket_from_json(e, detail::bytes(json), json.size(), &raw); });
+        return Ticket(raw);
+    }
+    std::string to_json() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_ticket_to_json(capi(), b, c, n); });
+    }
+};
+
+/// A client of the terminal's shared folders.
+class Client : public detail::Owned<onshi_client, onshi_client_free, onshi_client_last_error> {
+public:
+    explicit Client(onshi_client *raw) : Owned(raw) {}
+    static Client open(std::string_view root, std::string_view options_json = {}) {
+        onshi_client *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_open(e, detail::bytes(root), root.size(), detail::bytes(options_json),
+                                     options_json.size(), &raw);
+        });
+        return Client(raw);
+    }
+    Ticket submit(const Document &request, onshi_family family = 0) const {
+        onshi_ticket *raw = nullptr;
+        check(onshi_client_submit(capi(), request.capi(), family, &raw));
+        return Ticket(raw);
+    }
+    Document wait(const Ticket &ticket, uint32_t timeout_ms) const {
+        onshi_document *raw = nullptr;
+        check(onshi_client_wait(capi(), ticket.capi(), timeout_ms, &raw));
+        return Document(raw);
+    }
+    Document query(const Document &request, uint32_t timeout_ms, onshi_family family = 0) const {
+        onshi_document *raw = nullptr;
+        check(onshi_client_query(capi(), request.capi(), family, timeout_ms, &raw));
+        return Document(raw);
+    }
+    /// The next face result within `timeout_ms`, or nullopt.
+    std::optional<Document> next_face(uint32_t timeout_ms) const {
+        onshi_document *raw = nullptr;
+        onshi_status s = onshi_client_next_face(capi(), timeout_ms, &raw);
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        check(s);
+        return Document(raw);
+    }
+    /// Face results to a C callback on a library thread (userdata first); see onshi_face_callback.
+    void on_face(onshi_face_callback callback, void *userdata) { check(onshi_client_on_face(capi(), callback, userdata)); }
+    void stop_face() { check(onshi_client_stop_face(capi())); }
+    std::string doctor() const {
+        return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_client_doctor(capi(), b, c, n); });
+    }
+};
+
+/// The terminal emulator, for tests.
+class Emulator : public detail::Owned<onshi_emulator, onshi_emulator_free, onshi_emulator_last_error> {
+public:
+    explicit Emulator(onshi_emulator *raw) : Owned(raw) {}
+    static Emulator start(std::string_view root, std::string_view dataset_json = {}, uint32_t delay_ms = 0,
+                          onshi_encoding encoding = ONSHI_ENCODING_UTF8) {
+        onshi_emulator *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_emulator_start(e, detail::bytes(root), root.size(), detail::bytes(dataset_json),
+                                        dataset_json.size(), delay_ms, encoding, &raw);
+        });
+        return Emulator(raw);
+    }
+    void push_face(std::string_view person_id) {
+        check(onshi_emulator_push_face(capi(), detail::bytes(person_id), person_id.size()));
+    }
+    void set_behaviour(onshi_behaviour b) { check(onshi_emulator_set_behaviour(capi(), b)); }
+    onshi_emulator_stats stats() const {
+        onshi_emulator_stats s{};
+        check(onshi_emulator_get_stats(capi(), &s));
+        return s;
+    }
+    void stop() { check(onshi_emulator_stop(capi())); }
+};
+
+/// Diffs against documents.
+inline Diff compare_document(const Qualification &registered, const Document &answer,
+                             const onshi_date *confirmation_date = nullptr, onshi_query_kind kind = 0) {
+    onshi_diff *raw = nullptr;
+    detail::call_with_error([&](onshi_error *e) {
+        return onshi_diff_compare_document(e, registered.capi(), answer.capi(), confirmation_date, kind, &raw);
+    });
+    return Diff(raw);
+}
+
 }  // namespace onshi
 
 #endif  // ONSHI_HPP

@@ -1,6 +1,9 @@
 #!/usr/bin/perl
 # Generates bindings/csharp/src/Native.g.cs from include/onshi.h: the P/Invoke declarations
-# (SafeHandle-typed), the constants as C# enums, and the typed properties of Qualification.
+# (SafeHandle-typed), the constants as C# enums, and the typed properties of every record
+# (Qualification, Diff, History, BasicInfo …) and of the items of their lists (DiffFieldItem,
+# HistoryVersion, Patient, Candidate …), read from the "(text)", "(date)", "(enum Verdict)" …
+# tag of each ONSHI_FIELD_* doc comment.
 #
 #   perl bindings/csharp/generate.pl include/onshi.h > bindings/csharp/src/Native.g.cs
 #
@@ -21,6 +24,29 @@ sub pascal { join '', map { ucfirst lc } split /_/, shift }
 # ---- constants: "/** doc */ #define ONSHI_NAME 123" ----
 my @groups = (
     [ 'ONSHI_FIELD_',      'Field',          'A field of a record (onshi_field).' ],
+    [ 'ONSHI_QUERY_KIND_', 'QueryKind',      'How the person was queried (onshi_query_kind).' ],
+    [ 'ONSHI_VERDICT_',    'Verdict',        'The overall outcome of a diff (onshi_verdict).' ],
+    [ 'ONSHI_DIFF_CLASS_', 'DiffClass',      'How the two values of one field relate (onshi_diff_class).' ],
+    [ 'ONSHI_DIFF_FIELD_', 'DiffField',      'A compared field of a diff (onshi_diff_field).' ],
+    [ 'ONSHI_ACTION_',     'DiffAction',     'The recommended action for one field (onshi_action).' ],
+    [ 'ONSHI_ADVICE_',     'Advice',         'Why a field got its action (onshi_advice).' ],
+    [ 'ONSHI_CAUSE_',      'Cause',          'Why an answer does not confirm a qualification (onshi_cause).' ],
+    [ 'ONSHI_NOTICE_',     'Notice',         'A notice of a diff (onshi_notice).' ],
+    [ 'ONSHI_REASON_',     'ReasonFlags',    'Why two texts are equivalent (onshi_reason_flags).' ],
+    [ 'ONSHI_DECISION_',   'Decision',       'A staff decision on one field (onshi_decision).' ],
+    [ 'ONSHI_START_DATE_', 'StartDatePolicy', 'How a new version is dated (onshi_start_date_policy).' ],
+    [ 'ONSHI_STATE_',      'VersionState',   'A history version\'s state (onshi_version_state).' ],
+    [ 'ONSHI_SOURCE_',     'Source',         'Where a version\'s data came from (onshi_source).' ],
+    [ 'ONSHI_AUDIT_',      'AuditEvent',     'What an audit event records (onshi_audit_event).' ],
+    [ 'ONSHI_STRENGTH_',   'Strength',       'How sure a matching candidate is (onshi_strength).' ],
+    [ 'ONSHI_MATCH_',      'MatchFlags',     'Evidence for a candidate (onshi_match_flags).' ],
+    [ 'ONSHI_CONFLICT_',   'ConflictFlags',  'Evidence against a candidate (onshi_conflict_flags).' ],
+    [ 'ONSHI_CARD_SEX_',   'CardSex',        'Sex on the My Number card, ISO 5218 (onshi_card_sex).' ],
+    [ 'ONSHI_MESSAGE_TYPE_', 'MessageType',  'The kind of message of a document (onshi_message_type).' ],
+    [ 'ONSHI_ENCODING_',   'FileEncoding',       'A file\'s character encoding (onshi_encoding).' ],
+    [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
+    [ 'ONSHI_BEHAVIOUR_',  'Behaviour',      'How the emulated terminal behaves (onshi_behaviour).' ],
+    [ 'ONSHI_DOCUMENT_KIND_', 'DocumentKind', 'Which consent-gated document onshi_client_document retrieves (onshi_document_kind).' ],
     [ 'ONSHI_LIST_',       'ListKind',       'A list of a record (onshi_list).' ],
     [ 'ONSHI_VALUE_TYPE_', 'FieldValueType', 'The value type of a field (onshi_value_type).' ],
     [ 'ONSHI_CODE_TABLE_', 'CodeTable',      'A code table (onshi_code_table).' ],
@@ -44,8 +70,10 @@ while ($h =~ m{/\*\*((?:(?!\*/).)*)\*/\s*#define (ONSHI_\w+) (\d+)\n}sg) {
         push @order, $type unless exists $members{$type};
         $doc_of_group{$type} //= $gdoc;
         push @{ $members{$type} }, [ $member, $value, $doc ];
-        if ($type eq 'Field' && $doc =~ /\((text|id|code|date|date-time|ratio|integer)[;)]/) {
-            $field_type{$member} = [ $1, $value ];
+        if ($type eq 'Field' && $doc =~ /\((text|id|code|date|date-time|ratio|integer|enum (\w+))[;,:)]/) {
+            my ($t, $enum) = ($1, $2);
+            $t = 'enum' if defined $enum;
+            $field_type{$member} = [ $t, $value, $enum, ($doc =~ /read-only/ ? 1 : 0) ];
         }
         last;
     }
@@ -61,8 +89,22 @@ while ($code =~ m{^([A-Za-z_][\w ]*?\s*\**)\s*(onshi_\w+)\(([^;]*?)\);}mg) {
     push @funcs, [ $ret, $name, $params ];
 }
 
-my %handle = (onshi_qualification => 'QualificationHandle', onshi_error => 'ErrorHandle');
-my %u32 = map { $_ => 1 } qw(uint32_t onshi_status onshi_field onshi_list onshi_value_type onshi_code_table onshi_id_kind onshi_mode);
+my %handle = (
+    onshi_qualification => 'QualificationHandle', onshi_error => 'ErrorHandle',
+    onshi_diff => 'DiffHandle', onshi_history => 'HistoryHandle', onshi_choices => 'ChoicesHandle',
+    onshi_matching => 'MatchingHandle', onshi_candidates => 'CandidatesHandle',
+    onshi_card => 'CardHandle', onshi_basic_info => 'BasicInfoHandle',
+    onshi_virtual_card => 'VirtualCardHandle', onshi_document => 'DocumentHandle',
+    onshi_ticket => 'TicketHandle', onshi_client => 'ClientHandle', onshi_emulator => 'EmulatorHandle',
+);
+my %struct = (
+    onshi_date => 'OnshiDate', onshi_datetime => 'OnshiDateTime', onshi_limits => 'OnshiLimits',
+    onshi_file_name_info => 'OnshiFileNameInfo', onshi_bulk_options => 'OnshiBulkOptions',
+    onshi_emulator_stats => 'OnshiEmulatorStats',
+);
+my $handles = join '|', sort keys %handle;
+# Every "typedef uint32_t onshi_x;" of the header is a uint32_t enumeration.
+my %u32 = map { $_ => 1 } ('uint32_t', $h =~ /^typedef uint32_t (onshi_\w+);/mg);
 
 sub cs_param {
     my ($fname, $p, $prev) = @_;
@@ -73,20 +115,24 @@ sub cs_param {
     $t =~ s/\s+$//;
     $n = '@' . $n if $n =~ /^(out|in|ref|string|object|base)$/;
     my $const = $t =~ s/^const //;
-    if ($t =~ /^(onshi_qualification|onshi_error) \*\*$/) { return "out $handle{$1} $n" }
-    if ($t =~ /^(onshi_qualification|onshi_error) \*$/) {
+    if ($t =~ /^($handles) \*\*$/) { return "out $handle{$1} $n" }
+    if ($t =~ /^($handles) \*$/) {
         return "IntPtr $n" if $fname =~ /_free$/;
         return "$handle{$1} $n";
     }
     return "byte[] $n" if $t eq 'uint8_t *' && $const;
+    return "[Out] byte[] $n" if $t eq 'uint8_t *' && $n eq 'buf';
     return "out byte $n" if $t eq 'uint8_t *';
+    return "IntPtr $n" if $t eq 'void *';
+    return "OnshiFaceCallback $n" if $t eq 'onshi_face_callback';
     return "[Out] byte[] $n" if $t eq 'char *';
     return "[MarshalAs(UnmanagedType.I1)] out bool $n" if $t eq 'bool *';
     return "out UIntPtr $n" if $t eq 'size_t *';
     return "out uint $n" if $t =~ /^(\w+) \*$/ && $u32{$1};
-    return ($const ? 'ref ' : 'out ') . "OnshiDate $n" if $t eq 'onshi_date *';
-    return ($const ? 'ref ' : 'out ') . "OnshiDateTime $n" if $t eq 'onshi_datetime *';
+    return ($const ? 'ref ' : 'out ') . "$struct{$1} $n" if $t =~ /^(\w+) \*$/ && $struct{$1};
     return "UIntPtr $n" if $t eq 'size_t';
+    return "ushort $n" if $t eq 'uint16_t';
+    return "[MarshalAs(UnmanagedType.I1)] bool $n" if $t eq 'bool';
     return "uint $n" if $u32{$t};
     die "unmapped parameter type '$t' in $fname\n";
 }
@@ -96,7 +142,7 @@ sub cs_ret {
     $t =~ s/\bstruct //g;
     return 'uint' if $u32{$t};
     return 'void' if $t eq 'void';
-    return $handle{$1} if $t =~ /^(onshi_qualification|onshi_error) \*$/;
+    return $handle{$1} if $t =~ /^($handles) \*$/;
     die "unmapped return type '$t' in $fname\n";
 }
 
@@ -136,7 +182,7 @@ for my $type (@order) {
 
 print <<'NATIVE';
     /// <summary>The raw P/Invoke declarations of onshi.h. Use the wrapper classes instead.</summary>
-    internal static class NativeMethods
+    internal static partial class NativeMethods
     {
         private const string Lib = "onshi";
 
@@ -156,14 +202,60 @@ my %cs_of = (
     'code' => [ 'string', 'GetText', 'SetText' ], 'date' => [ 'DateTime?', 'GetDate', 'SetDate' ],
     'date-time' => [ 'DateTime?', 'GetDateTime', 'SetDateTime' ],
     'ratio' => [ 'uint?', 'GetUInt32', 'SetUInt32' ], 'integer' => [ 'uint?', 'GetUInt32', 'SetUInt32' ],
+    'enum' => [ undef, 'GetUInt32', undef ],
 );
-print "    public sealed partial class Qualification\n    {\n";
-for my $m (@{ $members{Field} }) {
-    my ($member, $value, $doc) = @$m;
-    next if $value >= 100;
-    my $ft = $field_type{$member} or die "no value type in the doc of field $member\n";
-    my ($cs, $get, $set) = @{ $cs_of{ $ft->[0] } };
-    print "        /// <summary>", xml($doc), " Null when absent; setting null clears it.</summary>\n";
-    print "        public $cs $member { get { return $get(Field.$member); } set { $set(Field.$member, value); } }\n\n";
+
+# The records and list items with typed properties: field range, class, owner (for list
+# items), list, prefix stripped from member names, and whether the fields can be set.
+my @records = (
+    [ 1,   99,  'Qualification',     undef,        undef,             '',           1 ],
+    [ 501, 549, 'Diff',              undef,        undef,             'Diff',       0 ],
+    [ 551, 579, 'DiffFieldItem',     'Diff',       'DiffFields',      'DiffItem',   0 ],
+    [ 581, 589, 'DiffNoticeItem',    'Diff',       'DiffNotices',     'DiffNotice', 0 ],
+    [ 601, 649, 'History',           undef,        undef,             'History',    0 ],
+    [ 651, 679, 'HistoryVersion',    'History',    'HistoryVersions', 'Version',    0 ],
+    [ 681, 699, 'HistoryAuditEntry', 'History',    'HistoryAudit',    'Audit',      0 ],
+    [ 701, 719, 'Patient',           'Matching',   'Patients',        'Patient',    1 ],
+    [ 721, 739, 'Candidate',         'Candidates', 'Candidates',      'Candidate',  0 ],
+    [ 741, 759, 'BasicInfo',         undef,        undef,             'BasicInfo',  0 ],
+    [ 401, 449, 'Document',          undef,        undef,             'Document',   1 ],
+    [ 451, 479, 'DocumentQuery',     'Document',   'DocumentQueries', 'Query',      1 ],
+    [ 481, 499, 'DocumentUnit',      'Document',   'DocumentUnits',   'Unit',       1 ],
+);
+for my $r (@records) {
+    my ($lo, $hi, $class, $owner, $list, $strip, $writable) = @$r;
+    my @members = grep { $_->[1] >= $lo && $_->[1] <= $hi } @{ $members{Field} };
+    next unless @members;
+    print "    public sealed partial class $class\n    {\n";
+    for my $m (@members) {
+        my ($member, $value, $doc) = @$m;
+        my $ft = $field_type{$member} or die "no value type in the doc of field $member\n";
+        my ($kind, undef, $enum, $ro) = @$ft;
+        my ($cs, $get, $set) = @{ $cs_of{$kind} };
+        my $name = $member;
+        $name = substr($name, length $strip) if $strip ne '' && index($name, $strip) == 0 && length($name) > length($strip);
+        my $f = "Onshi.Field.$member";
+        my ($getter, $setter);
+        if (defined $owner) {
+            $get =~ s/^Get/GetItem/;
+            $getter = "owner.$get(ListKind.$list, index, $f)";
+            (my $s = $set // '') =~ s/^Set/SetItem/;
+            $setter = "owner.$s(ListKind.$list, index, $f, value)";
+        } else {
+            $getter = "$get($f)";
+            $setter = ($set // '') . "($f, value)";
+        }
+        if ($kind eq 'enum') {
+            $cs = "Onshi.$enum?";
+            $getter = "{ uint? v = $getter; return v.HasValue ? (Onshi.$enum?)v.Value : null; }";
+        } else {
+            $getter = "{ return $getter; }";
+        }
+        my $can_set = $writable && !$ro && defined $set;
+        my $tail = $can_set ? ' Null when absent; setting null clears it.' : ' Null when absent.';
+        print "        /// <summary>", xml($doc), "$tail</summary>\n";
+        print "        public $cs $name { get $getter", ($can_set ? " set { $setter; }" : ''), " }\n\n";
+    }
+    print "    }\n\n";
 }
-print "    }\n}\n";
+print "}\n";

@@ -16,8 +16,14 @@ struct Scripted<'a> {
 impl ApduTransport for Scripted<'_> {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Response, CardError> {
         // Everything the session sends must pass the allow-list.
-        assert!(Command::parse(apdu).is_some(), "not allow-listed: {apdu:02X?}");
-        assert!(self.allow.check(apdu).is_ok(), "not allowed now: {apdu:02X?}");
+        assert!(
+            Command::parse(apdu).is_some(),
+            "not allow-listed: {apdu:02X?}"
+        );
+        assert!(
+            self.allow.check(apdu).is_ok(),
+            "not allowed now: {apdu:02X?}"
+        );
         self.sent += 1;
         assert!(self.sent < 10_000, "the session does not stop");
         let (&kind, rest) = self.data.split_first().ok_or(CardError::CardRemoved)?;

@@ -247,6 +247,59 @@ impl BasicInfo {
     }
 }
 
+/// Matching and the 新患登録 form (seed row 4): what a card read leads to.
+impl BasicInfo {
+    /// The identity to look for among the clinic's patients with
+    /// [`crate::matching::candidates`], so that a known patient is found and not registered
+    /// twice. The card has no kana and no insurance numbers: the match rests on name (kanji
+    /// variants and width folded), birthdate, sex and address.
+    ///
+    /// ```
+    /// use onshi::card::{BasicInfo, virtual_card::VirtualCardConfig};
+    /// let c = VirtualCardConfig::default();
+    /// let info = BasicInfo::from_raw(c.name, c.address, c.birthdate, c.sex);
+    /// let q = info.identity_query();
+    /// assert!(q.kana.is_none());
+    /// assert_eq!(q.birthdate.unwrap().expose().to_string(), "1985-04-01");
+    /// ```
+    pub fn identity_query(&self) -> crate::matching::IdentityQuery {
+        crate::matching::IdentityQuery {
+            name: non_empty(&self.name),
+            address: non_empty(&self.address),
+            birthdate: self.birthdate.clone(),
+            sex: self.oqs_sex(),
+            ..Default::default()
+        }
+    }
+
+    /// A new-patient draft pre-filled from the card, for when
+    /// [`crate::matching::candidates`] finds nobody. Staff add the kana and confirm the
+    /// insurance with the terminal (a My Number card at the reader, or 保険証から照会); the
+    /// draft's notes say so.
+    pub fn new_patient_draft(&self) -> crate::matching::NewPatientDraft {
+        crate::matching::NewPatientDraft {
+            name: non_empty(&self.name),
+            address: non_empty(&self.address),
+            birthdate: self.birthdate.clone(),
+            sex: self.oqs_sex(),
+            name_has_substitute: crate::text::has_substitute(self.name.as_str()),
+            notes: vec![crate::matching::DraftNote::InsuranceNotIdentified],
+            ..Default::default()
+        }
+    }
+
+    fn oqs_sex(&self) -> Option<crate::codes::Sex> {
+        match self.sex {
+            Sex::Male | Sex::Female => Some(self.sex.to_oqs()),
+            _ => None,
+        }
+    }
+}
+
+fn non_empty(p: &Personal<String>) -> Option<Personal<String>> {
+    (!p.as_str().trim().is_empty()).then(|| p.clone())
+}
+
 fn parse_birthdate(text: &str) -> Option<NaiveDate> {
     if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -20,8 +20,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 /// A field of a record: one of the `ONSHI_FIELD_*` values. Ranges: 1–99 the qualification
 /// record itself, 101–199 an item of `ONSHI_LIST_SPECIFIC_DISEASES`, 201–299 an item of
-/// `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400 and up are
-/// reserved for the records still to come.
+/// `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400–499
+/// `onshi_document`, 500–599 `onshi_diff`, 600–699 `onshi_history`, 700–739
+/// `onshi_matching` and `onshi_candidates`, 740–759 `onshi_basic_info`. A field's list is
+/// given by `onshi_field_list`.
 #[allow(non_camel_case_types)]
 pub type onshi_field = u32;
 
@@ -46,6 +48,10 @@ pub const ONSHI_VALUE_TYPE_INTEGER: onshi_value_type = 6;
 /// A percentage 0–100 (`30` = 3割): text in decimal (the wire form `"030"` and full-width
 /// digits are accepted on write), or `uint32_t`.
 pub const ONSHI_VALUE_TYPE_RATIO: onshi_value_type = 7;
+/// One value of an enumeration of this header (`ONSHI_VERDICT_*`, `ONSHI_DIFF_CLASS_*` …):
+/// `uint32_t` is its number, text its stable snake_case id (`"update_recommended"`).
+/// Read-only.
+pub const ONSHI_VALUE_TYPE_ENUM: onshi_value_type = 8;
 
 /// A list of a record: one of the `ONSHI_LIST_*` values.
 #[allow(non_camel_case_types)]
@@ -68,6 +74,8 @@ pub(crate) enum Value {
     Date(NaiveDate),
     DateTime(NaiveDateTime),
     U32(u32),
+    /// An enumeration value: its `ONSHI_*` number and its stable id.
+    Enum(u32, &'static str),
 }
 
 impl Value {
@@ -78,6 +86,7 @@ impl Value {
             Value::Date(d) => d.format(DATE).to_string(),
             Value::DateTime(t) => t.format(DATETIME).to_string(),
             Value::U32(n) => n.to_string(),
+            Value::Enum(_, id) => id.to_string(),
         }
     }
 }
@@ -92,18 +101,18 @@ pub(crate) struct Kind {
     pub(crate) table: onshi_code_table,
 }
 
-const fn kind(ty: onshi_value_type) -> Kind {
+pub(crate) const fn kind(ty: onshi_value_type) -> Kind {
     Kind { ty, table: 0 }
 }
 
-fn invalid(what: &str, text: &str) -> Failure {
+pub(crate) fn invalid(what: &str, text: &str) -> Failure {
     Failure::new(
         ONSHI_INVALID_VALUE,
         format!("not a valid {what}: {}", crate::personal::redact(text)),
     )
 }
 
-fn mismatch() -> Failure {
+pub(crate) fn mismatch() -> Failure {
     Failure::new(
         ONSHI_TYPE_MISMATCH,
         "the value's type does not fit the field",
@@ -222,7 +231,8 @@ id_value!(
     ids::InsurerNumber,
     ids::CardSymbol,
     ids::CardNumber,
-    ids::BranchNumber
+    ids::BranchNumber,
+    ids::MedicalInstitutionCode
 );
 
 macro_rules! code_value {
@@ -253,6 +263,12 @@ code_value!(
     ConsentFlag => ONSHI_CODE_TABLE_CONSENT_FLAG,
     PrescriptionIssueSelect => ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT,
     SpecificDiseaseCategory => ONSHI_CODE_TABLE_SPECIFIC_DISEASE_CATEGORY,
+    ReferenceClassification => ONSHI_CODE_TABLE_REFERENCE_CLASSIFICATION,
+    SegmentOfResult => ONSHI_CODE_TABLE_SEGMENT_OF_RESULT,
+    ProcessingResultStatus => ONSHI_CODE_TABLE_PROCESSING_RESULT_STATUS,
+    CharacterCodeIdentifier => ONSHI_CODE_TABLE_CHARACTER_CODE_IDENTIFIER,
+    QualificationValidity => ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY,
+    MedicalTreatmentFlag => ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG,
 );
 
 /// Reads a field of a record.
@@ -311,6 +327,8 @@ macro_rules! field {
         }
     };
 }
+
+pub(crate) use field;
 
 /// `positional!(ID, "json_name", Record, vec_field, index)` for the numbered slots of a
 /// `Vec<Personal<String>>` (傷病名1–3, 備考1–3). Writing past the end pads with empty
@@ -657,7 +675,11 @@ pub(crate) struct Meta {
     pub(crate) list: onshi_list,
 }
 
-fn meta_in<R>(defs: &'static [FieldDef<R>], id: onshi_field, list: onshi_list) -> Option<Meta> {
+pub(crate) fn meta_in<R>(
+    defs: &'static [FieldDef<R>],
+    id: onshi_field,
+    list: onshi_list,
+) -> Option<Meta> {
     defs.iter().find(|d| d.id == id).map(|d| Meta {
         name: d.name,
         kind: d.kind,
@@ -671,6 +693,7 @@ pub(crate) fn meta(id: onshi_field) -> Result<Meta, Failure> {
         .or_else(|| meta_in(SPECIFIC_DISEASE_FIELDS, id, ONSHI_LIST_SPECIFIC_DISEASES))
         .or_else(|| meta_in(MEDICAL_TICKET_FIELDS, id, ONSHI_LIST_MEDICAL_TICKETS))
         .or_else(|| meta_in(CONSENT_FIELDS, id, ONSHI_LIST_CONSENTS))
+        .or_else(|| super::record::meta(id))
         .ok_or_else(|| Failure::new(ONSHI_INVALID_ARGUMENT, format!("unknown field {id}")))
 }
 
@@ -704,7 +727,10 @@ pub(crate) fn check_want(kind: Kind, want: Want) -> Result<(), Failure> {
         Want::Text => true,
         Want::Date => kind.ty == ONSHI_VALUE_TYPE_DATE,
         Want::DateTime => kind.ty == ONSHI_VALUE_TYPE_DATETIME,
-        Want::U32 => matches!(kind.ty, ONSHI_VALUE_TYPE_INTEGER | ONSHI_VALUE_TYPE_RATIO),
+        Want::U32 => matches!(
+            kind.ty,
+            ONSHI_VALUE_TYPE_INTEGER | ONSHI_VALUE_TYPE_RATIO | ONSHI_VALUE_TYPE_ENUM
+        ),
     };
     if ok {
         Ok(())
@@ -723,22 +749,22 @@ pub(crate) enum Target {
     Item(onshi_list, usize),
 }
 
-fn unknown_list(list: onshi_list) -> Failure {
+pub(crate) fn unknown_list(list: onshi_list) -> Failure {
     Failure::new(ONSHI_INVALID_ARGUMENT, format!("unknown list {list}"))
 }
 
-fn out_of_range(index: usize, len: usize) -> Failure {
+pub(crate) fn out_of_range(index: usize, len: usize) -> Failure {
     Failure::new(
         ONSHI_OUT_OF_RANGE,
         format!("index {index} is past the end of a list of {len}"),
     )
 }
 
-fn item<T>(v: &[T], i: usize) -> Result<&T, Failure> {
+pub(crate) fn item<T>(v: &[T], i: usize) -> Result<&T, Failure> {
     v.get(i).ok_or_else(|| out_of_range(i, v.len()))
 }
 
-fn item_mut<T>(v: &mut [T], i: usize) -> Result<&mut T, Failure> {
+pub(crate) fn item_mut<T>(v: &mut [T], i: usize) -> Result<&mut T, Failure> {
     let len = v.len();
     v.get_mut(i).ok_or_else(|| out_of_range(i, len))
 }
@@ -780,7 +806,7 @@ pub(crate) fn get(
     }
 }
 
-fn write<R>(d: &FieldDef<R>, r: &mut R, v: Option<Value>) -> Result<(), Failure> {
+pub(crate) fn write<R>(d: &FieldDef<R>, r: &mut R, v: Option<Value>) -> Result<(), Failure> {
     let set = d
         .set
         .ok_or_else(|| Failure::new(ONSHI_READ_ONLY, format!("field {} is read-only", d.name)))?;

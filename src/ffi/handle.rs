@@ -284,6 +284,48 @@ impl TextOut {
     }
 }
 
+/// A checked bytes out-parameter triple `(uint8_t *buf, size_t cap, size_t *out_len)`: the
+/// size query of text, for binary output (no terminating NUL).
+///
+/// `*out_len` receives the length in bytes. When `buf` is non-NULL and `cap >= *out_len` the
+/// bytes are copied and the call succeeds; otherwise nothing is copied and the call returns
+/// `ONSHI_BUFFER_TOO_SMALL`.
+pub(crate) struct BytesOut {
+    buf: *mut u8,
+    cap: usize,
+    len: Out<usize>,
+}
+
+impl BytesOut {
+    /// Checks the triple: `out_len` must be non-NULL; `buf` may be NULL only with `cap == 0`.
+    pub(crate) fn new(buf: *mut u8, cap: usize, out_len: *mut usize) -> Result<Self, Failure> {
+        let len = Out::new(out_len)?;
+        if buf.is_null() && cap != 0 {
+            return Err(Failure::new(
+                ONSHI_NULL_PARAMETER,
+                "buffer is NULL but its capacity is not 0",
+            ));
+        }
+        Ok(BytesOut { buf, cap, len })
+    }
+
+    /// Writes `bytes`, or reports the length needed.
+    pub(crate) fn write(self, bytes: &[u8]) -> Result<(), Failure> {
+        let n = bytes.len();
+        self.len.set(n);
+        if n == 0 {
+            return Ok(());
+        }
+        if self.buf.is_null() || self.cap < n {
+            return Err(Failure::of(ONSHI_BUFFER_TOO_SMALL));
+        }
+        // SAFETY: `buf` is non-NULL and the caller promised `cap >= n` writable bytes; the
+        // source is owned by the library, so the regions cannot overlap.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf, n) };
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,12 +43,20 @@
 // C functions with a text out-parameter triple and an item address have many arguments.
 #![allow(clippy::too_many_arguments)]
 
+pub mod card;
 pub mod codes;
+pub mod diff;
+pub mod document;
+pub mod enums;
 pub mod error;
 pub mod field;
 pub(crate) mod handle;
+pub mod history;
 pub mod ids;
+pub mod matching;
 pub(crate) mod panic;
 pub mod qualification;
+pub(crate) mod record;
 pub mod status;
+pub mod terminal;
 pub mod version;

@@ -66,6 +66,19 @@ impl From<crate::ids::IdError> for Failure {
     }
 }
 
+impl From<crate::history::HistoryError> for Failure {
+    fn from(e: crate::history::HistoryError) -> Failure {
+        Failure::new(e.code(), e.to_string())
+    }
+}
+
+impl From<crate::card::CardError> for Failure {
+    /// The English error, then the guidance for staff in Japanese.
+    fn from(e: crate::card::CardError) -> Failure {
+        Failure::new(e.code(), format!("{e}: {}", e.staff_message()))
+    }
+}
+
 impl From<serde_json::Error> for Failure {
     fn from(e: serde_json::Error) -> Failure {
         crate::Error::from(e).into()

@@ -38,10 +38,86 @@ pub const ONSHI_ID_PREFECTURE: onshi_status = 104;
 /// An identifier is longer than the interface allows.
 pub const ONSHI_ID_TOO_LONG: onshi_status = 105;
 
+/// The XML is not well-formed (the message says where).
+pub const ONSHI_XML_SYNTAX: onshi_status = 200;
+/// Bytes that are not valid in the file's encoding, or a declaration that contradicts them.
+pub const ONSHI_XML_ENCODING: onshi_status = 201;
+/// The declaration names an encoding the interface does not use (UTF-8 or Shift_JIS only).
+pub const ONSHI_XML_UNSUPPORTED_ENCODING: onshi_status = 202;
+/// A DOCTYPE, a custom entity or a processing instruction (refused for safety).
+pub const ONSHI_XML_FORBIDDEN: onshi_status = 203;
+/// The file is larger than the limit.
+pub const ONSHI_XML_TOO_LARGE: onshi_status = 204;
+/// Elements nest deeper than the limit.
+pub const ONSHI_XML_TOO_DEEP: onshi_status = 205;
+/// The root element is not `XmlMsg`.
+pub const ONSHI_XML_UNEXPECTED_ROOT: onshi_status = 206;
+/// Text where only elements belong.
+pub const ONSHI_XML_UNEXPECTED_TEXT: onshi_status = 207;
+/// An element inside a field that holds only text.
+pub const ONSHI_XML_UNEXPECTED_ELEMENT: onshi_status = 208;
+/// A field's value cannot be read (a date that is not `yyyyMMdd` …; the value is redacted).
+pub const ONSHI_XML_INVALID_VALUE: onshi_status = 209;
+/// The content is not any message of the interface.
+pub const ONSHI_XML_UNKNOWN_MESSAGE: onshi_status = 210;
+/// Writing: a character Shift_JIS (CP932) cannot carry.
+pub const ONSHI_XML_UNREPRESENTABLE: onshi_status = 211;
+/// Writing: a value or name XML cannot carry.
+pub const ONSHI_XML_UNWRITABLE: onshi_status = 212;
 /// A file name is not a plain file name (path separator, `..`, too long …).
 pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
 pub const ONSHI_XML_FILE_NAME_NOT_INTERFACE: onshi_status = 251;
+
+/// `onshi_history_apply`: the diff is not confirmed; there is nothing to apply.
+pub const ONSHI_HISTORY_NOT_CONFIRMED: onshi_status = 350;
+/// `onshi_history_apply`: the diff asks for 本人確認 and the choices do not say it was done.
+pub const ONSHI_HISTORY_IDENTITY_NOT_VERIFIED: onshi_status = 351;
+/// `onshi_history_apply`: the diff was not made against the current version (compare again).
+pub const ONSHI_HISTORY_STALE_DIFF: onshi_status = 352;
+/// `onshi_history_apply`: a returned value holding ● was chosen for 反映.
+pub const ONSHI_HISTORY_SUBSTITUTE_REFUSED: onshi_status = 353;
+/// No version of the history has this id.
+pub const ONSHI_HISTORY_NO_SUCH_VERSION: onshi_status = 354;
+/// The version is not linked to a result.
+pub const ONSHI_HISTORY_NOT_LINKED: onshi_status = 355;
+/// The history has no version.
+pub const ONSHI_HISTORY_EMPTY: onshi_status = 356;
+/// An end date before the version's start, or past the start of the next version.
+pub const ONSHI_HISTORY_INVALID_END: onshi_status = 357;
+/// A date computation left the calendar's range.
+pub const ONSHI_HISTORY_DATE_OUT_OF_RANGE: onshi_status = 358;
+/// A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
+pub const ONSHI_HISTORY_INCONSISTENT: onshi_status = 359;
+
+/// A file-system operation of the terminal client or emulator failed (the message names it).
+pub const ONSHI_TERMINAL_IO: onshi_status = 400;
+/// No answer in time (the message ends with what staff should check, in Japanese).
+pub const ONSHI_TERMINAL_NOT_ANSWERING: onshi_status = 401;
+/// The terminal rejected the request (it wrote a `.err` file).
+pub const ONSHI_TERMINAL_REJECTED: onshi_status = 402;
+/// The answer file cannot be read.
+pub const ONSHI_TERMINAL_BAD_ANSWER: onshi_status = 403;
+/// The answer does not belong to the request.
+pub const ONSHI_TERMINAL_MISMATCH: onshi_status = 404;
+/// The answer is not of the expected kind.
+pub const ONSHI_TERMINAL_UNEXPECTED_ANSWER: onshi_status = 405;
+/// The request cannot be written (the message does not fit the family …).
+pub const ONSHI_TERMINAL_INVALID_REQUEST: onshi_status = 406;
+/// The request could not be encoded.
+pub const ONSHI_TERMINAL_ENCODE: onshi_status = 407;
+/// A bulk flow ended with 処理結果区分 9 (異常終了).
+pub const ONSHI_TERMINAL_BULK_FAILED: onshi_status = 408;
+/// A bulk flow was still 処理中 at its deadline (the message holds the 受付番号).
+pub const ONSHI_TERMINAL_BULK_DEADLINE: onshi_status = 409;
+/// An emulator dataset is invalid.
+pub const ONSHI_TERMINAL_DATASET: onshi_status = 410;
+/// `req/`, `res/` or `face/` does not exist (wrong root, or the share is not connected).
+pub const ONSHI_TERMINAL_MISSING_FOLDER: onshi_status = 411;
+/// 薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired
+/// (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese).
+/// Nothing was written to `req/`.
+pub const ONSHI_TERMINAL_NOT_CONSENTED: onshi_status = 412;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -115,6 +191,9 @@ pub const ONSHI_INVALID_VALUE: onshi_status = 609;
 /// The field or list cannot be changed through this call.
 pub const ONSHI_READ_ONLY: onshi_status = 610;
 
+/// This build of the library lacks the feature (e.g. PC/SC support, feature `card`).
+pub const ONSHI_NOT_SUPPORTED: onshi_status = 611;
+
 /// A JSON record could not be read.
 pub const ONSHI_JSON: onshi_status = 700;
 /// A file-system operation failed.
@@ -155,6 +234,71 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "identifier is longer than allowed",
     ),
     (
+        ONSHI_XML_SYNTAX,
+        "ONSHI_XML_SYNTAX",
+        "the XML is not well-formed",
+    ),
+    (
+        ONSHI_XML_ENCODING,
+        "ONSHI_XML_ENCODING",
+        "bytes not valid in the file's encoding",
+    ),
+    (
+        ONSHI_XML_UNSUPPORTED_ENCODING,
+        "ONSHI_XML_UNSUPPORTED_ENCODING",
+        "an encoding other than UTF-8 or Shift_JIS",
+    ),
+    (
+        ONSHI_XML_FORBIDDEN,
+        "ONSHI_XML_FORBIDDEN",
+        "a DOCTYPE, custom entity or processing instruction",
+    ),
+    (
+        ONSHI_XML_TOO_LARGE,
+        "ONSHI_XML_TOO_LARGE",
+        "the file is larger than the limit",
+    ),
+    (
+        ONSHI_XML_TOO_DEEP,
+        "ONSHI_XML_TOO_DEEP",
+        "elements nest deeper than the limit",
+    ),
+    (
+        ONSHI_XML_UNEXPECTED_ROOT,
+        "ONSHI_XML_UNEXPECTED_ROOT",
+        "the root element is not XmlMsg",
+    ),
+    (
+        ONSHI_XML_UNEXPECTED_TEXT,
+        "ONSHI_XML_UNEXPECTED_TEXT",
+        "text where only elements belong",
+    ),
+    (
+        ONSHI_XML_UNEXPECTED_ELEMENT,
+        "ONSHI_XML_UNEXPECTED_ELEMENT",
+        "an element inside a text field",
+    ),
+    (
+        ONSHI_XML_INVALID_VALUE,
+        "ONSHI_XML_INVALID_VALUE",
+        "a field's value cannot be read",
+    ),
+    (
+        ONSHI_XML_UNKNOWN_MESSAGE,
+        "ONSHI_XML_UNKNOWN_MESSAGE",
+        "the content is not a message of the interface",
+    ),
+    (
+        ONSHI_XML_UNREPRESENTABLE,
+        "ONSHI_XML_UNREPRESENTABLE",
+        "a character Shift_JIS cannot carry",
+    ),
+    (
+        ONSHI_XML_UNWRITABLE,
+        "ONSHI_XML_UNWRITABLE",
+        "a value or name XML cannot carry",
+    ),
+    (
         ONSHI_XML_FILE_NAME_UNSAFE,
         "ONSHI_XML_FILE_NAME_UNSAFE",
         "a file name is not a plain file name (path separator, .., too long …)",
@@ -163,6 +307,121 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_XML_FILE_NAME_NOT_INTERFACE,
         "ONSHI_XML_FILE_NAME_NOT_INTERFACE",
         "a file name is not a terminal interface file name",
+    ),
+    (
+        ONSHI_HISTORY_NOT_CONFIRMED,
+        "ONSHI_HISTORY_NOT_CONFIRMED",
+        "the result does not confirm a qualification; nothing to apply",
+    ),
+    (
+        ONSHI_HISTORY_IDENTITY_NOT_VERIFIED,
+        "ONSHI_HISTORY_IDENTITY_NOT_VERIFIED",
+        "identity must be verified before this result is applied",
+    ),
+    (
+        ONSHI_HISTORY_STALE_DIFF,
+        "ONSHI_HISTORY_STALE_DIFF",
+        "the diff does not match the current version; compare again",
+    ),
+    (
+        ONSHI_HISTORY_SUBSTITUTE_REFUSED,
+        "ONSHI_HISTORY_SUBSTITUTE_REFUSED",
+        "a value holding a substitute mark cannot replace the registered value",
+    ),
+    (
+        ONSHI_HISTORY_NO_SUCH_VERSION,
+        "ONSHI_HISTORY_NO_SUCH_VERSION",
+        "no version has this id",
+    ),
+    (
+        ONSHI_HISTORY_NOT_LINKED,
+        "ONSHI_HISTORY_NOT_LINKED",
+        "the version is not linked to a result",
+    ),
+    (
+        ONSHI_HISTORY_EMPTY,
+        "ONSHI_HISTORY_EMPTY",
+        "the history has no version",
+    ),
+    (
+        ONSHI_HISTORY_INVALID_END,
+        "ONSHI_HISTORY_INVALID_END",
+        "end date out of the version's period",
+    ),
+    (
+        ONSHI_HISTORY_DATE_OUT_OF_RANGE,
+        "ONSHI_HISTORY_DATE_OUT_OF_RANGE",
+        "date out of range",
+    ),
+    (
+        ONSHI_HISTORY_INCONSISTENT,
+        "ONSHI_HISTORY_INCONSISTENT",
+        "the history breaks its invariants",
+    ),
+    (
+        ONSHI_TERMINAL_IO,
+        "ONSHI_TERMINAL_IO",
+        "a file-system operation of the terminal client failed",
+    ),
+    (
+        ONSHI_TERMINAL_NOT_ANSWERING,
+        "ONSHI_TERMINAL_NOT_ANSWERING",
+        "no answer from the terminal in time",
+    ),
+    (
+        ONSHI_TERMINAL_REJECTED,
+        "ONSHI_TERMINAL_REJECTED",
+        "the terminal rejected the request (.err)",
+    ),
+    (
+        ONSHI_TERMINAL_BAD_ANSWER,
+        "ONSHI_TERMINAL_BAD_ANSWER",
+        "the answer file cannot be read",
+    ),
+    (
+        ONSHI_TERMINAL_MISMATCH,
+        "ONSHI_TERMINAL_MISMATCH",
+        "the answer does not belong to the request",
+    ),
+    (
+        ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+        "ONSHI_TERMINAL_UNEXPECTED_ANSWER",
+        "the answer is not of the expected kind",
+    ),
+    (
+        ONSHI_TERMINAL_INVALID_REQUEST,
+        "ONSHI_TERMINAL_INVALID_REQUEST",
+        "the request cannot be written",
+    ),
+    (
+        ONSHI_TERMINAL_ENCODE,
+        "ONSHI_TERMINAL_ENCODE",
+        "the request could not be encoded",
+    ),
+    (
+        ONSHI_TERMINAL_BULK_FAILED,
+        "ONSHI_TERMINAL_BULK_FAILED",
+        "the bulk request failed (異常終了)",
+    ),
+    (
+        ONSHI_TERMINAL_BULK_DEADLINE,
+        "ONSHI_TERMINAL_BULK_DEADLINE",
+        "the bulk request was still in progress at the deadline",
+    ),
+    (
+        ONSHI_TERMINAL_DATASET,
+        "ONSHI_TERMINAL_DATASET",
+        "the emulator dataset is invalid",
+    ),
+    (
+        ONSHI_TERMINAL_MISSING_FOLDER,
+        "ONSHI_TERMINAL_MISSING_FOLDER",
+        "req/, res/ or face/ does not exist",
+    ),
+    (
+        ONSHI_TERMINAL_NOT_CONSENTED,
+        "ONSHI_TERMINAL_NOT_CONSENTED",
+        "the patient has not consented to the document (情報の提供は同意されていません)",
     ),
     (
         ONSHI_CARD_NO_READER,
@@ -317,6 +576,11 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "the text cannot be read as the field's type",
     ),
     (ONSHI_READ_ONLY, "ONSHI_READ_ONLY", "cannot be changed"),
+    (
+        ONSHI_NOT_SUPPORTED,
+        "ONSHI_NOT_SUPPORTED",
+        "this build of the library lacks the feature",
+    ),
     (ONSHI_JSON, "ONSHI_JSON", "JSON record could not be read"),
     (ONSHI_IO, "ONSHI_IO", "file-system operation failed"),
 ];
@@ -396,6 +660,225 @@ mod tests {
         for (e, s) in all {
             assert_eq!(of_id_error(&e), s, "{e}");
             assert!(name(s).is_some());
+        }
+    }
+
+    #[test]
+    fn xml_codes_have_named_statuses() {
+        use crate::xml::{Forbidden, Location, XmlError as X};
+        let l = || Location {
+            line: 1,
+            column: 1,
+            offset: 0,
+            path: String::new(),
+        };
+        let s = || "x".to_string();
+        let all = [
+            (
+                X::Syntax {
+                    message: s(),
+                    location: l(),
+                },
+                ONSHI_XML_SYNTAX,
+            ),
+            (
+                X::Encoding {
+                    message: s(),
+                    location: l(),
+                },
+                ONSHI_XML_ENCODING,
+            ),
+            (
+                X::UnsupportedEncoding {
+                    name: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNSUPPORTED_ENCODING,
+            ),
+            (
+                X::Forbidden {
+                    what: Forbidden::Doctype,
+                    location: l(),
+                },
+                ONSHI_XML_FORBIDDEN,
+            ),
+            (
+                X::TooLarge {
+                    size: 2,
+                    max: 1,
+                    location: l(),
+                },
+                ONSHI_XML_TOO_LARGE,
+            ),
+            (
+                X::TooDeep {
+                    max: 1,
+                    location: l(),
+                },
+                ONSHI_XML_TOO_DEEP,
+            ),
+            (
+                X::UnexpectedRoot {
+                    found: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNEXPECTED_ROOT,
+            ),
+            (
+                X::UnexpectedText { location: l() },
+                ONSHI_XML_UNEXPECTED_TEXT,
+            ),
+            (
+                X::UnexpectedElement {
+                    name: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNEXPECTED_ELEMENT,
+            ),
+            (
+                X::InvalidValue {
+                    field: s(),
+                    value: s(),
+                    expected: s(),
+                    location: l(),
+                },
+                ONSHI_XML_INVALID_VALUE,
+            ),
+            (
+                X::UnknownMessage {
+                    reason: s(),
+                    location: l(),
+                },
+                ONSHI_XML_UNKNOWN_MESSAGE,
+            ),
+            (
+                X::Unrepresentable {
+                    path: s(),
+                    character: 'x',
+                },
+                ONSHI_XML_UNREPRESENTABLE,
+            ),
+            (
+                X::Unwritable {
+                    path: s(),
+                    reason: s(),
+                },
+                ONSHI_XML_UNWRITABLE,
+            ),
+        ];
+        for (e, st) in all {
+            assert_eq!(e.code(), st, "{e}");
+            assert!(name(st).is_some(), "{e}");
+        }
+    }
+
+    #[test]
+    fn terminal_codes_have_named_statuses() {
+        use crate::terminal::TerminalError as T;
+        let s = || "x".to_string();
+        let all = [
+            (
+                T::Io {
+                    op: "read",
+                    path: s(),
+                    source: std::io::Error::other("x"),
+                },
+                ONSHI_TERMINAL_IO,
+            ),
+            (
+                T::NotAnswering(Box::new(crate::terminal::NotAnswering {
+                    request_file: s(),
+                    waited: std::time::Duration::from_secs(1),
+                    request_still_in_req: true,
+                })),
+                ONSHI_TERMINAL_NOT_ANSWERING,
+            ),
+            (
+                T::Rejected {
+                    request_file: s(),
+                    content: crate::Personal::new(s()),
+                },
+                ONSHI_TERMINAL_REJECTED,
+            ),
+            (
+                T::BadAnswer {
+                    file: s(),
+                    reason: s(),
+                },
+                ONSHI_TERMINAL_BAD_ANSWER,
+            ),
+            (
+                T::Mismatch {
+                    file: s(),
+                    what: "x",
+                },
+                ONSHI_TERMINAL_MISMATCH,
+            ),
+            (
+                T::UnexpectedAnswer {
+                    file: s(),
+                    expected: "x",
+                },
+                ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+            ),
+            (
+                T::InvalidRequest { reason: s() },
+                ONSHI_TERMINAL_INVALID_REQUEST,
+            ),
+            (T::Encode { reason: s() }, ONSHI_TERMINAL_ENCODE),
+            (
+                T::BulkFailed {
+                    reception_number: s(),
+                    error_code: None,
+                    error_message: None,
+                },
+                ONSHI_TERMINAL_BULK_FAILED,
+            ),
+            (
+                T::BulkDeadline {
+                    reception_number: s(),
+                    polls: 1,
+                },
+                ONSHI_TERMINAL_BULK_DEADLINE,
+            ),
+            (T::Dataset { reason: s() }, ONSHI_TERMINAL_DATASET),
+            (
+                T::MissingFolder {
+                    folder: "req",
+                    path: s(),
+                },
+                ONSHI_TERMINAL_MISSING_FOLDER,
+            ),
+        ];
+        for (e, st) in all {
+            assert_eq!(e.code(), st, "{e}");
+            assert!(name(st).is_some(), "{e}");
+        }
+    }
+
+    #[test]
+    fn history_codes_have_named_statuses() {
+        use crate::history::HistoryError as H;
+        let all = [
+            (H::NotConfirmed, ONSHI_HISTORY_NOT_CONFIRMED),
+            (H::IdentityNotVerified, ONSHI_HISTORY_IDENTITY_NOT_VERIFIED),
+            (H::StaleDiff, ONSHI_HISTORY_STALE_DIFF),
+            (
+                H::SubstituteRefused {
+                    field: crate::diff::Field::Name,
+                },
+                ONSHI_HISTORY_SUBSTITUTE_REFUSED,
+            ),
+            (H::NoSuchVersion { id: 9 }, ONSHI_HISTORY_NO_SUCH_VERSION),
+            (H::NotLinked { id: 1 }, ONSHI_HISTORY_NOT_LINKED),
+            (H::Empty, ONSHI_HISTORY_EMPTY),
+            (H::InvalidEnd { id: 1 }, ONSHI_HISTORY_INVALID_END),
+            (H::DateOutOfRange, ONSHI_HISTORY_DATE_OUT_OF_RANGE),
+            (H::Inconsistent("x"), ONSHI_HISTORY_INCONSISTENT),
+        ];
+        for (e, s) in all {
+            assert_eq!(e.code(), s, "{e}");
+            assert!(name(s).is_some(), "{e}");
         }
     }
 

@@ -276,7 +276,7 @@ impl FileName {
             "zip" => Extension::Zip,
             _ => return Err(not("extension is not xml, err, pdf or zip")),
         };
-        if stem.len() < 14 || !stem.is_char_boundary(8) || !stem.is_char_boundary(14) {
+        if stem.len() < 14 || !stem.as_bytes()[..14].is_ascii() {
             return Err(not("unknown prefix"));
         }
         let family = Family::from_prefix(&stem[..8]).ok_or_else(|| not("unknown prefix"))?;
@@ -296,6 +296,10 @@ impl FileName {
                 f.to_string(),
                 Some(parse_face(f).ok_or_else(|| not("malformed face file name"))?),
             ),
+            // Its answer would read as a face file: `face_` is reserved for those.
+            Some(_) if family == Family::Individual => {
+                return Err(not("a request suffix may not start with face_"));
+            }
             _ => (rest.to_string(), None),
         };
         if !suffix_ok(&suffix) {

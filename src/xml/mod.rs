@@ -1,32 +1,194 @@
 //! The terminal's XML files: reading and writing every message family.
 //!
-//! * [`FileName`] — what a file is from its name, and req ↔ res pairing;
-//! * [`Message`] and its structs — the content of every family.
+//! * [`parse`] / [`parse_with`] — bytes (UTF-8 or Shift_JIS) to a [`Document`]; the message
+//!   kind is inferred from the content's shape ([`parse_file`] also uses the file name when
+//!   the content alone cannot tell, e.g. a 処理中 answer with an empty body);
+//! * [`write()`] — a [`Message`] to bytes, deterministic and in spec order;
+//! * [`bulk_units`] — the units of a large bulk result one by one;
+//! * [`decode_text`] — the text of a `.err` companion or any other text file;
+//! * [`validate`] — strict checks (check digits, codes, dates, lengths, required fields);
+//! * [`FileName`] — what a file is from its name, and req ↔ res pairing.
 //!
-//! (Parsing and writing are being built; see the issue tracker.)
+//! # Reading
+//!
+//! Reading is tolerant where real terminals vary and strict where safety is at stake:
+//!
+//! * element order does not matter; empty and omitted optional elements both read as
+//!   absent; unmodelled elements are kept (with attributes, text and children) in the
+//!   `extra` vectors and written back, so a round trip loses nothing;
+//! * insurer numbers may be space- or zero-padded (`"  138057"`, `"00138057"`); identifiers
+//!   are read leniently (check digits are [`validate`]'s job);
+//! * an unknown code value is kept (`Unknown("08")`); a date that is not `yyyyMMdd` (or a
+//!   date-time that is not `yyyyMMddHHmmss`) is an [`XmlError::InvalidValue`] with its
+//!   location and the value redacted;
+//! * DOCTYPEs, entity declarations, custom entity references and processing instructions
+//!   are refused; input size and nesting depth are limited ([`Limits`]).
+//!
+//! Attributes of modelled elements are not kept (the interface uses none); comments are
+//! dropped.
+//!
+//! # Example
+//!
+//! ```
+//! use onshi::xml::{self, Encoding, Message};
+//! let res = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader>\
+//!   <MessageBody><ResultList><ResultOfQualificationConfirmation><Name>見本　花子</Name>\
+//!   <InsurerNumber>  138057</InsurerNumber></ResultOfQualificationConfirmation></ResultList>\
+//!   <QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
+//! let doc = xml::parse(res.as_bytes()).unwrap();
+//! let Message::QualificationResponse(r) = &doc.message else { panic!() };
+//! assert_eq!(r.body.results[0].insurer_number.as_ref().unwrap().as_str(), "138057");
+//! let sjis = xml::write(&doc.message, Encoding::ShiftJis).unwrap();
+//! assert_eq!(xml::parse(&sjis).unwrap().message, doc.message);
+//! ```
 
+mod build;
+mod bulk;
+mod codec;
+mod encoding;
+mod error;
+mod fields;
 mod filename;
+mod header;
+mod locate;
+mod message;
 mod messages;
+mod qualification;
+mod reader;
+mod result;
+mod validate;
+mod writer;
 
+pub use build::IndividualQuery;
+pub use bulk::{BulkUnits, bulk_units};
+pub use encoding::{Encoding, decode_text};
+pub use error::{Forbidden, Location, XmlError};
 pub use filename::{
     Direction, Extension, FaceFile, Family, FileName, FileNameError, MAX_FILE_NAME_LEN, Phase,
 };
+pub use locate::locate;
+pub use message::MessageKind;
 pub use messages::*;
+pub use reader::HARD_MAX_DEPTH;
+pub use validate::{Finding, Severity, validate};
 
-/// Errors of this module.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum XmlError {
-    /// The file name is not an interface file name, or is unsafe.
-    #[error(transparent)]
-    FileName(#[from] FileNameError),
+use serde::{Deserialize, Serialize};
+
+/// Limits applied to every input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input accepted, in bytes (default 64 MiB).
+    pub max_bytes: usize,
+    /// Deepest element nesting accepted (default 32; never more than [`HARD_MAX_DEPTH`]).
+    pub max_depth: usize,
 }
 
-impl XmlError {
-    /// Stable numeric code (C ABI `onshi_status`).
-    pub fn code(&self) -> u32 {
-        match self {
-            XmlError::FileName(e) => e.code(),
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 64 * 1024 * 1024,
+            max_depth: 32,
         }
+    }
+}
+
+/// A parsed file: its encoding and its message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// The file's character encoding.
+    pub encoding: Encoding,
+    /// The message.
+    pub message: Message,
+}
+
+fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), XmlError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(XmlError::TooLarge {
+            size: bytes.len(),
+            max: limits.max_bytes,
+            location: Location::start(),
+        });
+    }
+    Ok(())
+}
+
+/// Parses a terminal file (UTF-8 or Shift_JIS) with the default [`Limits`]. The message kind
+/// is inferred from the content.
+pub fn parse(bytes: &[u8]) -> Result<Document, XmlError> {
+    parse_with(bytes, &Limits::default())
+}
+
+/// Parses a terminal file with the given limits.
+pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<Document, XmlError> {
+    parse_inner(bytes, limits, None)
+}
+
+/// Parses a terminal file whose name is known: the name decides the kind when the content
+/// alone cannot (a 処理中 bulk answer with an empty body, an empty request). Content that
+/// clearly belongs to another kind is still read as what it is.
+///
+/// ```
+/// use onshi::xml::{self, FileName, Message};
+/// let name = FileName::parse("OQSmuimm02res_202504010001.xml").unwrap();
+/// let xml = b"<XmlMsg><MessageHeader><SegmentOfResult>2</SegmentOfResult>\
+///   <ReceptionNumber>R1</ReceptionNumber></MessageHeader><MessageBody/></XmlMsg>";
+/// let doc = xml::parse_file(&name, xml, &Default::default()).unwrap();
+/// assert!(matches!(doc.message, Message::ReferenceNumberResponse(_)));
+/// ```
+pub fn parse_file(name: &FileName, bytes: &[u8], limits: &Limits) -> Result<Document, XmlError> {
+    parse_inner(bytes, limits, MessageKind::for_file(name))
+}
+
+fn parse_inner(
+    bytes: &[u8],
+    limits: &Limits,
+    hint: Option<MessageKind>,
+) -> Result<Document, XmlError> {
+    check_size(bytes, limits)?;
+    let (text, encoding) = encoding::decode_xml(bytes)?;
+    let message = message::read_message(&text, limits.max_depth, hint)?;
+    Ok(Document { encoding, message })
+}
+
+/// Writes a message: the declaration
+/// `<?xml version="1.0" encoding="UTF-8" standalone="no"?>` (or `Shift_JIS`), then the
+/// elements in spec order, absent fields omitted. Deterministic: the same message always
+/// gives the same bytes.
+///
+/// A character Shift_JIS (CP932) cannot carry is an [`XmlError::Unrepresentable`] naming
+/// the element path and the character; a control character or an invalid element name in an
+/// unmodelled element is an [`XmlError::Unwritable`].
+pub fn write(message: &Message, encoding: Encoding) -> Result<Vec<u8>, XmlError> {
+    let mut sink = writer::XmlSink::new(encoding, 4096);
+    message::write_message(message, &mut sink)?;
+    let mut bytes = encoding::encode(sink.finish(), encoding);
+    if encoding == Encoding::ShiftJis
+        && bytes.iter().any(|&b| b >= 0x80)
+        && std::str::from_utf8(&bytes).is_ok()
+    {
+        // Rare: every Shift_JIS sequence happens to form valid UTF-8, so the file would
+        // read as mislabelled UTF-8 (see `decode_xml`). A comment after the declaration
+        // whose Shift_JIS bytes are not UTF-8 settles it; reading drops comments.
+        let marker = encoding::encode("<!-- 文字コード: Shift_JIS -->\n".into(), encoding);
+        let at = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+        bytes.splice(at..at, marker);
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_limit() {
+        let l = Limits {
+            max_bytes: 10,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            parse_with(b"<XmlMsg></XmlMsg>", &l),
+            Err(XmlError::TooLarge { size: 17, .. })
+        ));
     }
 }

@@ -6,11 +6,14 @@
  * Built by bindings/run-tests.sh with gcc (plain, under valgrind, with ASan + UBSan) and with
  * mingw-w64 for the Windows DLL under Wine. Prints "N passed, M failed"; exit 1 on failure.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "onshi.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int passed, failed;
 
@@ -478,7 +481,561 @@ static void test_null_and_wrong_handles(void) {
     onshi_qualification_free(q);
 }
 
-int main(void) {
+/* ---- phase 2: diff, history, choices, matching, card ---- */
+
+static const char *REGISTERED =
+    "{\"insurer_number\":\"06139990\",\"insured_identification_number\":\"456\","
+    "\"insured_branch_number\":\"01\",\"name\":\"見本　太郎\",\"name_kana\":\"ﾐﾎﾝ ﾀﾛｳ\","
+    "\"birthdate\":\"1950-05-05\",\"address\":\"東京都千代田区千代田1-1\","
+    "\"insured_partial_contribution_ratio\":10}";
+
+static onshi_qualification *record_from_json(const char *json) {
+    onshi_qualification *q = NULL;
+    onshi_status s = onshi_qualification_from_json(NULL, (const uint8_t *)json, strlen(json), &q);
+    CHECK_STATUS(s, ONSHI_OK);
+    return q;
+}
+
+/* The text of a diff item field, into buf (size 512). */
+static onshi_status diff_item(const onshi_diff *d, size_t i, onshi_field f, char *buf) {
+    size_t n = 0;
+    return onshi_diff_item_get_text(d, ONSHI_LIST_DIFF_FIELDS, i, f, buf, 512, &n);
+}
+
+static void test_diff_and_history(void) {
+    onshi_qualification *reg = record_from_json(REGISTERED);
+    onshi_qualification *ret = NULL;
+    CHECK_STATUS(onshi_qualification_clone(reg, &ret), ONSHI_OK);
+    CHECK_STATUS(onshi_qualification_set_text(ret, ONSHI_FIELD_ADDRESS, S("東京都千代田区千代田２－２")), ONSHI_OK);
+    onshi_date day = {2025, 4, 10};
+    onshi_datetime now = {2025, 4, 10, 9, 0, 0};
+    onshi_error *err = onshi_error_new();
+    onshi_diff *d = NULL;
+    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &d), ONSHI_OK);
+
+    uint32_t verdict = 0;
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
+    CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    char buf[512];
+    size_t n = 0;
+    CHECK_STATUS(onshi_diff_get_text(d, ONSHI_FIELD_DIFF_VERDICT_LABEL, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "反映を推奨") == 0);
+    CHECK_STATUS(onshi_diff_get_text(d, ONSHI_FIELD_DIFF_CAUSE, buf, sizeof buf, &n), ONSHI_NOT_PRESENT);
+    onshi_date ctx = {0, 0, 0};
+    CHECK_STATUS(onshi_diff_get_date(d, ONSHI_FIELD_DIFF_CONFIRMATION_DATE, &ctx), ONSHI_OK);
+    CHECK(ctx.year == 2025 && ctx.month == 4 && ctx.day == 10);
+
+    size_t count = 0, address = (size_t)-1;
+    CHECK_STATUS(onshi_diff_count(d, ONSHI_LIST_DIFF_FIELDS, &count), ONSHI_OK);
+    for (size_t i = 0; i < count; i++) {
+        uint32_t f = 0;
+        CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_FIELD, &f), ONSHI_OK);
+        if (f == ONSHI_DIFF_FIELD_ADDRESS) address = i;
+    }
+    CHECK(address < count);
+    CHECK_STATUS(diff_item(d, address, ONSHI_FIELD_DIFF_ITEM_FIELD, buf), ONSHI_OK);
+    CHECK(strcmp(buf, "address") == 0);
+    CHECK_STATUS(diff_item(d, address, ONSHI_FIELD_DIFF_ITEM_LABEL, buf), ONSHI_OK);
+    CHECK(strcmp(buf, "住所") == 0);
+    uint32_t v = 0;
+    CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, address, ONSHI_FIELD_DIFF_ITEM_CLASS, &v), ONSHI_OK);
+    CHECK(v == ONSHI_DIFF_CLASS_DIFFERENT);
+    CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, address, ONSHI_FIELD_DIFF_ITEM_ADVICE, &v), ONSHI_OK);
+    CHECK(v == ONSHI_ADVICE_ADDRESS_CHANGED);
+    CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, address, ONSHI_FIELD_DIFF_ITEM_ACTION, &v), ONSHI_OK);
+    CHECK(v == ONSHI_ACTION_REFLECT);
+    CHECK_STATUS(diff_item(d, address, ONSHI_FIELD_DIFF_ITEM_MESSAGE, buf), ONSHI_OK);
+    CHECK(strstr(buf, "住所") != NULL);
+    CHECK_STATUS(diff_item(d, address, ONSHI_FIELD_DIFF_ITEM_RETURNED, buf), ONSHI_OK);
+    CHECK(strcmp(buf, "東京都千代田区千代田２－２") == 0);
+    /* Bad input on the diff. */
+    CHECK_STATUS(diff_item(d, count, ONSHI_FIELD_DIFF_ITEM_LABEL, buf), ONSHI_OUT_OF_RANGE);
+    CHECK_STATUS(diff_item(d, address, ONSHI_FIELD_NAME, buf), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(diff_item(d, address, 99999, buf), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, address, ONSHI_FIELD_DIFF_ITEM_MESSAGE, &v), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_diff_count(d, 4242, &count), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &day, 77, &d), ONSHI_INVALID_ARGUMENT);
+    onshi_date bad_day = {2025, 2, 30};
+    onshi_diff *never = NULL;
+    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &bad_day, ONSHI_QUERY_KIND_RECORDS, &never), ONSHI_INVALID_VALUE);
+    CHECK(never == NULL);
+    CHECK_STATUS(onshi_diff_compare(err, reg, (const onshi_qualification *)err, &day, ONSHI_QUERY_KIND_RECORDS, &never), ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_diff_compare(err, NULL, ret, &day, ONSHI_QUERY_KIND_RECORDS, &never), ONSHI_NULL_PARAMETER);
+
+    /* Apply to the history. */
+    onshi_history *h = NULL;
+    onshi_date start = {2020, 4, 1};
+    CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
+    size_t events = 99;
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("OQSsiquc01res_0001.xml"), ONSHI_START_DATE_FIRST_OF_MONTH,
+                                     S("staff-1"), &now, &events), ONSHI_OK);
+    CHECK(events == 2);
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("OQSsiquc01res_0001.xml"), ONSHI_START_DATE_FIRST_OF_MONTH,
+                                     S("staff-1"), &now, &events), ONSHI_OK);
+    CHECK(events == 0);
+    onshi_qualification *cur = NULL;
+    CHECK_STATUS(onshi_history_current(h, &cur), ONSHI_OK);
+    CHECK(field_is(cur, ONSHI_FIELD_ADDRESS, "東京都千代田区千代田２－２"));
+    onshi_qualification_free(cur);
+    CHECK_STATUS(onshi_history_item_get_text(h, ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_LINK_RESULT_ID,
+                                             buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "OQSsiquc01res_0001.xml") == 0);
+    CHECK_STATUS(onshi_history_item_get_u32(h, ONSHI_LIST_HISTORY_AUDIT, 1, ONSHI_FIELD_AUDIT_EVENT, &v), ONSHI_OK);
+    CHECK(v == ONSHI_AUDIT_UPDATED);
+    onshi_datetime at = {0, 0, 0, 0, 0, 0};
+    CHECK_STATUS(onshi_history_item_get_datetime(h, ONSHI_LIST_HISTORY_AUDIT, 1, ONSHI_FIELD_AUDIT_AT, &at), ONSHI_OK);
+    CHECK(at.year == 2025 && at.hour == 9);
+    /* Stale now; the history keeps its last error. */
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("other"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_HISTORY_STALE_DIFF);
+    CHECK_STATUS(onshi_history_last_error(h, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "compare again") != NULL);
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("other"), 9, S("s"), &now, NULL), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_history_apply(h, NULL, NULL, S("other"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("other"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), NULL, NULL),
+                 ONSHI_NULL_PARAMETER);
+    const uint8_t bad_utf8[] = {0xe3, 0x81};
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, bad_utf8, 2, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_INVALID_UTF8);
+    CHECK_STATUS(onshi_history_unlink(h, 1, S("staff-1"), &now), ONSHI_OK);
+    CHECK_STATUS(onshi_history_unlink(h, 1, S("staff-1"), &now), ONSHI_HISTORY_NOT_LINKED);
+    CHECK_STATUS(onshi_history_unlink(h, 7, S("staff-1"), &now), ONSHI_HISTORY_NO_SUCH_VERSION);
+    onshi_date last = {2019, 1, 1};
+    CHECK_STATUS(onshi_history_expire(h, 1, &last, S("staff-1"), &now), ONSHI_HISTORY_INVALID_END);
+
+    /* JSON round trip. */
+    size_t len = 0;
+    CHECK_STATUS(onshi_history_to_json(h, NULL, 0, &len), ONSHI_BUFFER_TOO_SMALL);
+    char *json = malloc(len + 1);
+    CHECK_STATUS(onshi_history_to_json(h, json, len + 1, &len), ONSHI_OK);
+    onshi_history *h2 = NULL;
+    CHECK_STATUS(onshi_history_from_json(err, (const uint8_t *)json, len, &h2), ONSHI_OK);
+    size_t count2 = 0;
+    CHECK_STATUS(onshi_history_count(h2, ONSHI_LIST_HISTORY_AUDIT, &count2), ONSHI_OK);
+    CHECK(count2 == 4);
+    free(json);
+    onshi_history_free(h2);
+    CHECK_STATUS(onshi_history_from_json(err, S("{\"versions\": 5}"), &h2), ONSHI_JSON);
+
+    /* A ratio change opens a new version; identity needs choices. */
+    onshi_qualification *ret2 = NULL;
+    CHECK_STATUS(onshi_qualification_clone(reg, &ret2), ONSHI_OK);
+    CHECK_STATUS(onshi_qualification_set_u32(ret2, ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, 20), ONSHI_OK);
+    CHECK_STATUS(onshi_qualification_set_text(ret2, ONSHI_FIELD_NAME, S("別人　次郎")), ONSHI_OK);
+    onshi_history *h3 = NULL;
+    CHECK_STATUS(onshi_history_new(NULL, reg, &start, NULL, 0, &now, &h3), ONSHI_OK);
+    onshi_diff *d2 = NULL;
+    CHECK_STATUS(onshi_diff_compare(NULL, reg, ret2, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &d2), ONSHI_OK);
+    CHECK_STATUS(onshi_diff_get_u32(d2, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
+    CHECK(verdict == ONSHI_VERDICT_VERIFY_IDENTITY);
+    CHECK_STATUS(onshi_history_apply(h3, d2, NULL, S("r2"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_HISTORY_IDENTITY_NOT_VERIFIED);
+    onshi_choices *c = onshi_choices_new();
+    CHECK_STATUS(onshi_choices_set_identity_verified(c, true), ONSHI_OK);
+    CHECK_STATUS(onshi_choices_set(c, ONSHI_DIFF_FIELD_NAME, ONSHI_DECISION_KEEP), ONSHI_OK);
+    CHECK_STATUS(onshi_choices_set(c, 0, ONSHI_DECISION_KEEP), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_choices_set_start_date(c, NULL), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(h3, d2, c, S("r2"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, &events),
+                 ONSHI_OK);
+    size_t versions = 0;
+    CHECK_STATUS(onshi_history_count(h3, ONSHI_LIST_HISTORY_VERSIONS, &versions), ONSHI_OK);
+    CHECK(versions == 2);
+    onshi_date end = {0, 0, 0};
+    CHECK_STATUS(onshi_history_item_get_date(h3, ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_END, &end), ONSHI_OK);
+    CHECK(end.year == 2025 && end.month == 3 && end.day == 31);
+    CHECK_STATUS(onshi_history_item_get_date(h3, ONSHI_LIST_HISTORY_VERSIONS, 1, ONSHI_FIELD_VERSION_END, &end),
+                 ONSHI_NOT_PRESENT);
+    onshi_qualification *v2 = NULL;
+    CHECK_STATUS(onshi_history_version_qualification(h3, 1, &v2), ONSHI_OK);
+    CHECK(field_is(v2, ONSHI_FIELD_NAME, "見本　太郎"));
+    onshi_qualification_free(v2);
+    CHECK_STATUS(onshi_history_version_qualification(h3, 2, &v2), ONSHI_OUT_OF_RANGE);
+    size_t idx = 9;
+    onshi_date in_first = {2024, 1, 1};
+    CHECK_STATUS(onshi_history_at(h3, &in_first, &idx), ONSHI_OK);
+    CHECK(idx == 0);
+
+    /* Wrong handle types are rejected. */
+    CHECK_STATUS(onshi_history_apply((onshi_history *)d, d, NULL, S("x"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_history_apply(h3, (const onshi_diff *)h3, NULL, S("x"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_INVALID_HANDLE);
+    onshi_choices_free((onshi_choices *)h3); /* wrong type: ignored */
+
+    onshi_choices_free(c);
+    onshi_diff_free(d2);
+    onshi_history_free(h3);
+    onshi_qualification_free(ret2);
+    onshi_history_free(h);
+    onshi_diff_free(d);
+    onshi_error_free(err);
+    onshi_qualification_free(ret);
+    onshi_qualification_free(reg);
+}
+
+static void test_matching_and_card(void) {
+    onshi_matching *m = onshi_matching_new();
+    size_t i = 0;
+    CHECK_STATUS(onshi_matching_item_add(m, ONSHI_LIST_PATIENTS, &i), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_PATIENTS, i, ONSHI_FIELD_PATIENT_ID, S("000123")), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_PATIENTS, i, ONSHI_FIELD_PATIENT_NAME, S("見本　太郎")), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_PATIENTS, i, ONSHI_FIELD_PATIENT_BIRTHDATE, S("1950-05-05")), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_PATIENTS, i, ONSHI_FIELD_PATIENT_BIRTHDATE, S("1950-13-05")), ONSHI_INVALID_VALUE);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_PATIENTS, 5, ONSHI_FIELD_PATIENT_ID, S("x")), ONSHI_OUT_OF_RANGE);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_CANDIDATES, 0, ONSHI_FIELD_PATIENT_ID, S("x")), ONSHI_INVALID_ARGUMENT);
+    onshi_qualification *result = record_from_json(REGISTERED);
+    CHECK_STATUS(onshi_matching_add_qualification(m, 0, result), ONSHI_OK);
+    onshi_candidates *c = NULL;
+    CHECK_STATUS(onshi_matching_find(m, result, &c), ONSHI_OK);
+    size_t n = 0;
+    CHECK_STATUS(onshi_candidates_count(c, ONSHI_LIST_CANDIDATES, &n), ONSHI_OK);
+    CHECK(n == 1);
+    uint32_t flags = 0;
+    CHECK_STATUS(onshi_candidates_item_get_u32(c, ONSHI_LIST_CANDIDATES, 0, ONSHI_FIELD_CANDIDATE_REASON_FLAGS, &flags), ONSHI_OK);
+    CHECK((flags & ONSHI_MATCH_INSURANCE_CARD) && (flags & ONSHI_MATCH_BIRTHDATE));
+    char buf[1024];
+    size_t len = 0;
+    CHECK_STATUS(onshi_candidates_item_get_text(c, ONSHI_LIST_CANDIDATES, 0, ONSHI_FIELD_CANDIDATE_PATIENT_ID, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strcmp(buf, "000123") == 0);
+    CHECK_STATUS(onshi_candidates_item_get_text(c, ONSHI_LIST_CANDIDATES, 1, ONSHI_FIELD_CANDIDATE_PATIENT_ID, buf, sizeof buf, &len), ONSHI_OUT_OF_RANGE);
+    onshi_candidates_free(c);
+    CHECK_STATUS(onshi_new_patient_draft_to_json(NULL, result, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strstr(buf, "\"public_assistance\":false") != NULL);
+    onshi_matching *m2 = NULL;
+    CHECK_STATUS(onshi_matching_from_json(NULL, S("[{\"name\":\"no id\"}]"), &m2), ONSHI_JSON);
+    CHECK(m2 == NULL);
+
+    /* The virtual card. */
+    onshi_card *card = NULL;
+    onshi_error *err = onshi_error_new();
+    CHECK_STATUS(onshi_card_open_virtual(err, NULL, 0, &card), ONSHI_OK);
+    CHECK_STATUS(onshi_card_recognise(card), ONSHI_OK);
+    uint32_t tries = 0;
+    CHECK_STATUS(onshi_card_tries_left(card, &tries), ONSHI_OK);
+    CHECK(tries == 3);
+    onshi_basic_info *info = NULL;
+    char pin[8] = "0000";
+    CHECK_STATUS(onshi_card_read_basic_info(card, (const uint8_t *)pin, 4, false, &info), ONSHI_CARD_WRONG_PIN);
+    CHECK(info == NULL);
+    CHECK_STATUS(onshi_card_last_error(card, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strstr(buf, "残り 2 回") != NULL);
+    CHECK_STATUS(onshi_card_read_basic_info(card, (const uint8_t *)"12345", 5, false, &info), ONSHI_CARD_INVALID_PIN_FORMAT);
+    CHECK_STATUS(onshi_card_read_basic_info(card, NULL, 4, false, &info), ONSHI_NULL_PARAMETER);
+    memcpy(pin, "1234", 4);
+    CHECK_STATUS(onshi_card_read_basic_info(card, (const uint8_t *)pin, 4, false, &info), ONSHI_OK);
+    memset(pin, 0, sizeof pin); /* the caller wipes its own copy */
+    CHECK_STATUS(onshi_basic_info_get_text(info, ONSHI_FIELD_BASIC_INFO_NAME, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strcmp(buf, "検証　花子") == 0);
+    uint32_t sex = 0;
+    CHECK_STATUS(onshi_basic_info_get_u32(info, ONSHI_FIELD_BASIC_INFO_SEX, &sex), ONSHI_OK);
+    CHECK(sex == ONSHI_CARD_SEX_FEMALE);
+    onshi_date bd = {0, 0, 0};
+    CHECK_STATUS(onshi_basic_info_get_date(info, ONSHI_FIELD_BASIC_INFO_BIRTHDATE, &bd), ONSHI_OK);
+    CHECK(bd.year == 1985 && bd.month == 4 && bd.day == 1);
+    CHECK_STATUS(onshi_basic_info_get_date(info, ONSHI_FIELD_BASIC_INFO_NAME, &bd), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_basic_info_to_json(info, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strstr(buf, "\"birthdate\":\"1985-04-01\"") != NULL);
+    CHECK_STATUS(onshi_matching_find_card(m, info, &c), ONSHI_OK);
+    CHECK_STATUS(onshi_candidates_count(c, ONSHI_LIST_CANDIDATES, &n), ONSHI_OK);
+    CHECK(n == 0); /* 検証　花子 is not a patient */
+    onshi_candidates_free(c);
+    onshi_basic_info_free(info);
+    onshi_card_free(card);
+    CHECK_STATUS(onshi_card_open_virtual(err, S("{\"tries_left\":0}"), &card), ONSHI_OK);
+    CHECK_STATUS(onshi_card_tries_left(card, &tries), ONSHI_OK);
+    CHECK(tries == 0);
+    CHECK_STATUS(onshi_card_read_basic_info(card, S("1234"), true, &info), ONSHI_CARD_PIN_LOCKED);
+    onshi_card_free(card);
+    CHECK_STATUS(onshi_card_open_virtual(err, S("{\"pin\":1234}"), &card), ONSHI_JSON);
+    /* PC/SC: a list or a card status, never a crash. */
+    onshi_status s = onshi_card_list_readers(err, buf, sizeof buf, &len);
+    CHECK(s == ONSHI_OK || (s >= 500 && s < 600) || s == ONSHI_NOT_SUPPORTED);
+
+    onshi_error_free(err);
+    onshi_qualification_free(result);
+    onshi_matching_free(m);
+}
+
+/* ---- documents and the terminal: emulator -> query -> diff -> apply, face, bulk ---- */
+
+static const char *P01 =
+    "{\"insured_card_classification\":\"01\",\"insurer_number\":\"01130012\","
+    "\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1001\","
+    "\"insured_branch_number\":\"00\",\"personal_family_classification\":\"1\","
+    "\"name\":\"見本　太郎\",\"name_kana\":\"ﾐﾎﾝ ﾀﾛｳ\",\"sex1\":\"1\",\"birthdate\":\"1980-04-01\","
+    "\"address\":\"東京都見本区旧町\",\"qualification_date\":\"2020-04-01\"}";
+
+static void test_documents(void) {
+    const char *res =
+        "<XmlMsg><MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate>"
+        "<ReferenceClassification>2</ReferenceClassification></MessageHeader><MessageBody><ResultList>"
+        "<ResultOfQualificationConfirmation><Name>見本　花子</Name><InsurerNumber>  138057</InsurerNumber>"
+        "</ResultOfQualificationConfirmation></ResultList><ProcessingResultStatus>1</ProcessingResultStatus>"
+        "<QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
+    onshi_error *err = onshi_error_new();
+    onshi_document *d = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S(res), NULL, &d), ONSHI_OK);
+    uint32_t v = 0;
+    CHECK_STATUS(onshi_document_get_u32(d, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &v), ONSHI_OK);
+    CHECK(v == ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    onshi_date day = {0, 0, 0};
+    CHECK_STATUS(onshi_document_get_date(d, ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE, &day), ONSHI_OK);
+    CHECK(day.year == 2025 && day.month == 4 && day.day == 1);
+    size_t n = 0;
+    CHECK_STATUS(onshi_document_count(d, ONSHI_LIST_DOCUMENT_RESULTS, &n), ONSHI_OK);
+    CHECK(n == 1);
+    onshi_qualification *q = NULL;
+    CHECK_STATUS(onshi_document_result_at(d, 0, &q), ONSHI_OK);
+    CHECK(field_is(q, ONSHI_FIELD_INSURER_NUMBER, "138057"));
+    onshi_qualification_free(q);
+    CHECK_STATUS(onshi_document_result_at(d, 1, &q), ONSHI_OUT_OF_RANGE);
+    /* Write in Shift_JIS: size query, then fill; read it back. */
+    size_t len = 0;
+    CHECK_STATUS(onshi_document_write(d, ONSHI_ENCODING_SHIFT_JIS, NULL, 0, &len), ONSHI_BUFFER_TOO_SMALL);
+    uint8_t *bytes = malloc(len);
+    size_t len2 = 0;
+    CHECK_STATUS(onshi_document_write(d, ONSHI_ENCODING_SHIFT_JIS, bytes, len - 1, &len2), ONSHI_BUFFER_TOO_SMALL);
+    CHECK_STATUS(onshi_document_write(d, ONSHI_ENCODING_SHIFT_JIS, bytes, len, &len2), ONSHI_OK);
+    CHECK(len2 == len && memcmp(bytes, "<?xml", 5) == 0);
+    onshi_document *back = NULL;
+    CHECK_STATUS(onshi_document_parse(err, bytes, len, NULL, &back), ONSHI_OK);
+    CHECK_STATUS(onshi_document_get_u32(back, ONSHI_FIELD_DOCUMENT_ENCODING, &v), ONSHI_OK);
+    CHECK(v == ONSHI_ENCODING_SHIFT_JIS);
+    onshi_document_free(back);
+    free(bytes);
+    CHECK_STATUS(onshi_document_write(d, 0, NULL, 0, &len), ONSHI_INVALID_ARGUMENT);
+    /* Bad files: typed statuses with a location; nothing written. */
+    onshi_document *none = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S("<XmlMsg><MessageHeader>"), NULL, &none), ONSHI_XML_SYNTAX);
+    CHECK_STATUS(onshi_document_parse(err, S("<!DOCTYPE a><XmlMsg/>"), NULL, &none), ONSHI_XML_FORBIDDEN);
+    CHECK_STATUS(onshi_document_parse(err, S("<Other/>"), NULL, &none), ONSHI_XML_UNEXPECTED_ROOT);
+    onshi_limits small = {8, 0};
+    CHECK_STATUS(onshi_document_parse(err, S(res), &small, &none), ONSHI_XML_TOO_LARGE);
+    CHECK_STATUS(onshi_document_parse(err, NULL, 5, NULL, &none), ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_document_parse_file(err, S("no/such/file.xml"), NULL, &none), ONSHI_IO);
+    CHECK(none == NULL);
+    CHECK_STATUS(onshi_document_new(99, &none), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_document_set_text(d, ONSHI_FIELD_DOCUMENT_RECEPTION_NUMBER, S("R1")), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_document_item_get_text(d, ONSHI_LIST_DOCUMENT_RESULTS, 0, ONSHI_FIELD_NAME, NULL, 0, &len),
+                 ONSHI_TYPE_MISMATCH);
+    onshi_file_name_info info;
+    CHECK_STATUS(onshi_file_name_parse(err, S("OQSsiquc01res_face_131000000912345678400000000000000000001_20250401103000.xml"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_INDIVIDUAL && info.is_face == 1);
+    CHECK_STATUS(onshi_file_name_parse(err, S("C:\\x\\OQSsiquc01req_1.xml"), &info), ONSHI_XML_FILE_NAME_UNSAFE);
+    onshi_document_free(d);
+    onshi_error_free(err);
+}
+
+static atomic_int face_calls;
+
+static void on_face(void *userdata, const onshi_document *doc, uint32_t status) {
+    atomic_int *calls = userdata;
+    char name[256];
+    size_t n = 0;
+    if (doc != NULL && status == ONSHI_OK &&
+        onshi_document_get_text(doc, ONSHI_FIELD_DOCUMENT_FILE_NAME, name, sizeof name, &n) == ONSHI_OK &&
+        strncmp(name, "OQSsiquc01res_face_", 19) == 0) {
+        atomic_fetch_add(calls, 1);
+    }
+}
+
+#ifdef _WIN32
+#include <windows.h>
+static void sleep_ms(unsigned ms) { Sleep(ms); }
+#else
+#include <time.h>
+static void sleep_ms(unsigned ms) {
+    struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+#endif
+
+static void test_terminal(const char *root) {
+    onshi_error *err = onshi_error_new();
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), NULL, 0, &c), ONSHI_TERMINAL_MISSING_FOLDER);
+    CHECK(c == NULL);
+    onshi_emulator *emu = NULL;
+    CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_UTF8, &emu), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000009\"}"), &c), ONSHI_OK);
+
+    onshi_qualification *reg = record_from_json(P01);
+    onshi_date day = {2025, 4, 10};
+    onshi_datetime now = {2025, 4, 10, 9, 0, 0};
+    onshi_document *req = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000009"), reg, &day, S("visit-1"), true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("131000000"), reg, &day, NULL, 0, true, &req), ONSHI_ID_LENGTH);
+    onshi_ticket *t = NULL;
+    CHECK_STATUS(onshi_client_submit(c, req, 0, &t), ONSHI_OK);
+    char buf[1024];
+    size_t n = 0;
+    CHECK_STATUS(onshi_ticket_to_json(t, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "OQSsiquc01req_") != NULL);
+    onshi_document *res = NULL;
+    CHECK_STATUS(onshi_client_wait(c, t, 20000, &res), ONSHI_OK);
+    onshi_diff *d = NULL;
+    CHECK_STATUS(onshi_diff_compare_document(err, reg, res, NULL, 0, &d), ONSHI_OK);
+    uint32_t verdict = 0;
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
+    CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    onshi_history *h = NULL;
+    onshi_date start = {2020, 4, 1};
+    CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("res-1"), ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_OK);
+    onshi_qualification *cur = NULL;
+    CHECK_STATUS(onshi_history_current(h, &cur), ONSHI_OK);
+    CHECK(field_is(cur, ONSHI_FIELD_ADDRESS, "東京都見本区見本町一丁目１番１号"));
+    onshi_qualification_free(cur);
+
+    /* Face results by poll, then by callback (userdata first). */
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
+    onshi_document *face = NULL;
+    CHECK_STATUS(onshi_client_next_face(c, 20000, &face), ONSHI_OK);
+    CHECK_STATUS(onshi_document_get_text(face, ONSHI_FIELD_DOCUMENT_FILE_NAME, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strncmp(buf, "OQSsiquc01res_face_", 19) == 0);
+    onshi_document_free(face);
+    CHECK_STATUS(onshi_client_next_face(c, 0, &face), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_client_on_face(c, NULL, NULL), ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_client_on_face(c, on_face, &face_calls), ONSHI_OK);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
+    for (int i = 0; i < 1000 && atomic_load(&face_calls) == 0; i++) sleep_ms(20);
+    CHECK_STATUS(onshi_client_stop_face(c), ONSHI_OK);
+    CHECK(atomic_load(&face_calls) == 1);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("nobody")), ONSHI_TERMINAL_DATASET);
+
+    /* Bulk with one search block. */
+    onshi_document *up = NULL;
+    CHECK_STATUS(onshi_document_new(ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST, &up), ONSHI_OK);
+    CHECK_STATUS(onshi_document_set_date(up, ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE, &day), ONSHI_OK);
+    size_t i = 0;
+    CHECK_STATUS(onshi_document_item_add(up, ONSHI_LIST_DOCUMENT_QUERIES, &i), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, i, ONSHI_FIELD_QUERY_INSURER_NUMBER, S("01130012")), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, i, ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER, S("1001")), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, i, ONSHI_FIELD_QUERY_BIRTHDATE, S("1980-04-01")), ONSHI_OK);
+    CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, 5, ONSHI_FIELD_QUERY_BIRTHDATE, S("1980-04-01")), ONSHI_OUT_OF_RANGE);
+    onshi_bulk_options bo = {20000, 20000, 50, 200};
+    onshi_document *bulk = NULL;
+    CHECK_STATUS(onshi_client_bulk(c, ONSHI_FAMILY_BULK_QUALIFICATION, up, &bo, &bulk), ONSHI_OK);
+    size_t units = 0;
+    CHECK_STATUS(onshi_document_count(bulk, ONSHI_LIST_DOCUMENT_UNITS, &units), ONSHI_OK);
+    CHECK(units == 1);
+    onshi_qualification *u0 = NULL;
+    CHECK_STATUS(onshi_document_unit_result_at(bulk, 0, 0, &u0), ONSHI_OK);
+    CHECK(field_is(u0, ONSHI_FIELD_NAME, "見本　太郎"));
+    onshi_qualification_free(u0);
+    onshi_document_free(bulk);
+    onshi_document_free(up);
+
+    CHECK_STATUS(onshi_client_doctor(c, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    char *report = malloc(n + 1);
+    CHECK_STATUS(onshi_client_doctor(c, report, n + 1, &n), ONSHI_OK);
+    CHECK(strstr(report, "\"checks\"") != NULL);
+    free(report);
+
+    /* A silent terminal: a typed timeout; the message holds the guidance for staff. */
+    CHECK_STATUS(onshi_emulator_set_behaviour(emu, ONSHI_BEHAVIOUR_SILENT), ONSHI_OK);
+    onshi_document *never = NULL;
+    CHECK_STATUS(onshi_client_query(c, req, 0, 200, &never), ONSHI_TERMINAL_NOT_ANSWERING);
+    CHECK(never == NULL);
+    onshi_emulator_stats st;
+    CHECK_STATUS(onshi_emulator_get_stats(emu, &st), ONSHI_OK);
+    CHECK(st.faces == 2 && st.answered >= 3);
+    CHECK_STATUS(onshi_emulator_stop(emu), ONSHI_OK);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_INVALID_ARGUMENT);
+    /* Wrong handle types. */
+    CHECK_STATUS(onshi_client_submit((const onshi_client *)emu, req, 0, &t), ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_client_wait(c, (const onshi_ticket *)req, 10, &res), ONSHI_INVALID_HANDLE);
+
+    onshi_history_free(h);
+    onshi_diff_free(d);
+    onshi_document_free(res);
+    onshi_ticket_free(t);
+    onshi_document_free(req);
+    onshi_qualification_free(reg);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+    onshi_error_free(err);
+}
+
+/* The terminal's local time now (JST), as the emulator dates consents. */
+static onshi_datetime now_jst(void) {
+    time_t t = time(NULL) + 9 * 3600;
+    struct tm *g = gmtime(&t);
+    onshi_datetime d = {g->tm_year + 1900, (uint32_t)g->tm_mon + 1, (uint32_t)g->tm_mday,
+                        (uint32_t)g->tm_hour, (uint32_t)g->tm_min, (uint32_t)g->tm_sec};
+    return d;
+}
+
+/* Queries a card; gives the first result with its consents (NULL on failure). */
+static onshi_qualification *query_patient(onshi_client *c, onshi_error *err, const char *card_json) {
+    onshi_qualification *card = record_from_json(card_json);
+    onshi_datetime now = now_jst();
+    onshi_date day = {now.year, now.month, now.day};
+    onshi_document *req = NULL, *res = NULL;
+    onshi_qualification *q = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000009"), card, &day, NULL, 0, true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, req, 0, 20000, &res), ONSHI_OK);
+    CHECK_STATUS(onshi_document_result_at(res, 0, &q), ONSHI_OK);
+    onshi_document_free(res);
+    onshi_document_free(req);
+    onshi_qualification_free(card);
+    return q;
+}
+
+/* Seed row 9: 薬剤情報 / 特定健診情報 only for patients who consented. */
+static void test_consent_gated_documents(const char *root) {
+    onshi_error *err = onshi_error_new();
+    onshi_emulator *emu = NULL;
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_UTF8, &emu), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000009\"}"), &c), ONSHI_OK);
+    onshi_datetime now = now_jst();
+
+    onshi_qualification *yes = query_patient(c, err,
+        "{\"insurer_number\":\"138057\",\"insured_card_symbol\":\"見01\",\"insured_identification_number\":\"3022\","
+        "\"insured_branch_number\":\"00\",\"birthdate\":\"1958-03-21\"}");
+    onshi_document *doc = NULL;
+    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_DRUG_INFO, yes, NULL, 0, &now, 20000, &doc), ONSHI_OK);
+    uint32_t ty = 0;
+    CHECK_STATUS(onshi_document_get_u32(doc, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &ty), ONSHI_OK);
+    CHECK(ty == ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE);
+    size_t n = 0;
+    CHECK_STATUS(onshi_document_write(doc, ONSHI_ENCODING_UTF8, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    uint8_t *xml = malloc(n + 1);
+    CHECK_STATUS(onshi_document_write(doc, ONSHI_ENCODING_UTF8, xml, n, &n), ONSHI_OK);
+    xml[n] = 0;
+    CHECK(strstr((const char *)xml, "見本ロキソプロフェン錠６０ｍｇ") != NULL);
+    free(xml);
+    onshi_document_free(doc);
+    doc = NULL;
+    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_CHECKUP, yes, S("{\"file_category\":\"1\"}"), &now, 20000, &doc), ONSHI_NOT_SUPPORTED);
+    CHECK_STATUS(onshi_client_document(c, 0, yes, NULL, 0, &now, 20000, &doc), ONSHI_INVALID_ARGUMENT);
+    CHECK(doc == NULL);
+
+    /* 同意期限切れ: the not-consented status, its Japanese message, nothing taken. */
+    onshi_qualification *old = query_patient(c, err,
+        "{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1023\","
+        "\"insured_branch_number\":\"00\",\"birthdate\":\"1962-11-11\"}");
+    onshi_emulator_stats before, after;
+    CHECK_STATUS(onshi_emulator_get_stats(emu, &before), ONSHI_OK);
+    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_DRUG_INFO, old, NULL, 0, &now, 20000, &doc), ONSHI_TERMINAL_NOT_CONSENTED);
+    CHECK(doc == NULL);
+    char buf[1024];
+    CHECK_STATUS(onshi_client_last_error(c, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strncmp(buf, "情報の提供は同意されていません", strlen("情報の提供は同意されていません")) == 0);
+    sleep_ms(100);
+    CHECK_STATUS(onshi_emulator_get_stats(emu, &after), ONSHI_OK);
+    CHECK(after.taken == before.taken);
+
+    onshi_qualification_free(old);
+    onshi_qualification_free(yes);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+    onshi_error_free(err);
+}
+
+int main(int argc, char **argv) {
     test_version();
     test_text_protocol_and_status();
     test_ids();
@@ -487,6 +1044,14 @@ int main(void) {
     test_lists();
     test_json_clone_equal();
     test_null_and_wrong_handles();
+    test_diff_and_history();
+    test_matching_and_card();
+    test_documents();
+    char root[256];
+    snprintf(root, sizeof root, "onshi-c-root-%s", argc > 1 ? argv[1] : "default");
+    test_terminal(root);
+    snprintf(root, sizeof root, "onshi-c-docs-%s", argc > 1 ? argv[1] : "default");
+    test_consent_gated_documents(root);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -132,10 +132,122 @@ static void test_record() {
     CHECK(again.text(ONSHI_FIELD_NAME) == std::optional<std::string>("見本　花子"));
 }
 
+static void test_diff_history_matching_card() {
+    static_assert(!std::is_copy_constructible<onshi::Diff>::value, "move-only");
+    static_assert(std::is_nothrow_move_constructible<onshi::History>::value, "movable");
+    auto reg = onshi::Qualification::from_json(
+        R"({"insurer_number":"06139990","insured_identification_number":"456","name":"見本　太郎",)"
+        R"("birthdate":"1950-05-05","address":"東京都千代田区千代田1-1","insured_partial_contribution_ratio":10})");
+    auto ret = reg.clone();
+    ret.set_u32(ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, 20);
+    const onshi_date day{2025, 4, 10};
+    const onshi_datetime now{2025, 4, 10, 9, 0, 0};
+    auto diff = onshi::Diff::compare(reg, ret, day, ONSHI_QUERY_KIND_MY_NUMBER_CARD);
+    CHECK(diff.verdict() == ONSHI_VERDICT_NEW_QUALIFICATION);
+    CHECK(diff.text(ONSHI_FIELD_DIFF_VERDICT) == std::optional<std::string>("new_qualification"));
+    auto ratio = diff.find(ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO);
+    CHECK(ratio.has_value());
+    CHECK(diff.item_u32(ONSHI_LIST_DIFF_FIELDS, *ratio, ONSHI_FIELD_DIFF_ITEM_ADVICE) == ONSHI_ADVICE_RATIO_CHANGED);
+    CHECK(diff.item_text(ONSHI_LIST_DIFF_FIELDS, *ratio, ONSHI_FIELD_DIFF_ITEM_MESSAGE)->find("負担割合") != std::string::npos);
+    CHECK(!diff.find(ONSHI_DIFF_FIELD_SPECIFIC_DISEASES));
+    expect_error(ONSHI_OUT_OF_RANGE, [&] { diff.item_text(ONSHI_LIST_DIFF_FIELDS, 999, ONSHI_FIELD_DIFF_ITEM_LABEL); });
+    expect_error(ONSHI_INVALID_ARGUMENT, [&] { onshi::Diff::compare(reg, ret, day, 0); });
+    CHECK(diff.returned().has_value());
+
+    auto history = onshi::History::create(reg, onshi_date{2020, 4, 1}, "staff-1", now);
+    CHECK(history.apply(diff, nullptr, "res-1", ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now) == 3);
+    CHECK(history.count(ONSHI_LIST_HISTORY_VERSIONS) == 2);
+    CHECK(history.current().u32(ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO) == 20u);
+    auto start = history.item_date(ONSHI_LIST_HISTORY_VERSIONS, 1, ONSHI_FIELD_VERSION_START);
+    CHECK(start && start->year == 2025 && start->month == 4 && start->day == 1);
+    CHECK(history.item_u32(ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_STATE) == ONSHI_STATE_SUPERSEDED);
+    CHECK(history.at(onshi_date{2019, 1, 1}) == std::nullopt);
+    std::string m = expect_error(ONSHI_HISTORY_STALE_DIFF, [&] {
+        history.apply(diff, nullptr, "res-2", ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now);
+    });
+    CHECK(history.last_error() == m);
+    auto back = onshi::History::from_json(history.to_json());
+    CHECK(back.to_json() == history.to_json());
+    expect_error(ONSHI_JSON, [] { onshi::History::from_json("[]"); });
+
+    onshi::Choices choices;
+    choices.identity_verified(true).set(ONSHI_DIFF_FIELD_ADDRESS, ONSHI_DECISION_KEEP).start_date(onshi_date{2025, 4, 2});
+    CHECK(choices.to_json().find("\"start_date\":\"2025-04-02\"") != std::string::npos);
+    expect_error(ONSHI_INVALID_ARGUMENT, [&] { choices.set(ONSHI_DIFF_FIELD_NAME, 7); });
+
+    onshi::Matching patients;
+    std::size_t i = patients.add("000123");
+    patients.set_text(i, ONSHI_FIELD_PATIENT_NAME, "見本　太郎");
+    patients.set_date(i, ONSHI_FIELD_PATIENT_BIRTHDATE, onshi_date{1950, 5, 5});
+    expect_error(ONSHI_INVALID_VALUE, [&] { patients.set_text(i, ONSHI_FIELD_PATIENT_BIRTHDATE, "1950-02-30"); });
+    auto found = patients.find(ret);
+    CHECK(found.size() == 1);
+    CHECK(found.text(0, ONSHI_FIELD_CANDIDATE_PATIENT_ID) == std::optional<std::string>("000123"));
+    CHECK(found.u32(0, ONSHI_FIELD_CANDIDATE_STRENGTH) == ONSHI_STRENGTH_LIKELY ||
+          found.u32(0, ONSHI_FIELD_CANDIDATE_STRENGTH) == ONSHI_STRENGTH_STRONG);
+
+    auto card = onshi::Card::open_virtual();
+    card.recognise();
+    CHECK(card.tries_left() == 3);
+    m = expect_error(ONSHI_CARD_WRONG_PIN, [&] { card.read_basic_info("9999"); });
+    CHECK(m.find("残り 2 回") != std::string::npos);
+    std::string pin = "1234";
+    auto info = card.read_basic_info(pin);
+    pin.assign(pin.size(), '\0');
+    CHECK(info.text(ONSHI_FIELD_BASIC_INFO_NAME) == std::optional<std::string>("検証　花子"));
+    CHECK(info.u32(ONSHI_FIELD_BASIC_INFO_SEX) == ONSHI_CARD_SEX_FEMALE);
+    CHECK(patients.find_card(info).size() == 0);
+    expect_error(ONSHI_JSON, [] { onshi::Card::open_virtual("{"); });
+    try {
+        onshi::Card::list_readers();
+        passed++;
+    } catch (const onshi::Error &e) {
+        CHECK((e.status() >= 500 && e.status() < 600) || e.status() == ONSHI_NOT_SUPPORTED);
+    }
+}
+
+static void test_terminal_flow() {
+    const char *root = "onshi-cpp-root";
+    expect_error(ONSHI_TERMINAL_MISSING_FOLDER, [&] { onshi::Client::open("onshi-cpp-no-such-root"); });
+    auto emu = onshi::Emulator::start(root);
+    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000009"})");
+    auto reg = onshi::Qualification::from_json(
+        R"({"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1001",)"
+        R"("insured_branch_number":"00","name":"見本　太郎","birthdate":"1980-04-01","address":"旧住所"})");
+    auto req = onshi::Document::individual_request("1310000009", reg, onshi_date{2025, 4, 10}, "visit-cpp");
+    CHECK(req.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST);
+    auto bytes = req.write(ONSHI_ENCODING_SHIFT_JIS);
+    CHECK(!bytes.empty());
+    auto again = onshi::Document::parse(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
+    CHECK(again.item_text(ONSHI_LIST_DOCUMENT_QUERIES, 0, ONSHI_FIELD_QUERY_INSURER_NUMBER) ==
+          std::optional<std::string>("01130012"));
+    auto ticket = client.submit(req);
+    auto res = client.wait(onshi::Ticket::from_json(ticket.to_json()), 20000);
+    CHECK(res.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    auto diff = onshi::compare_document(reg, res);
+    CHECK(diff.verdict() == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    auto history = onshi::History::create(reg, onshi_date{2020, 4, 1}, "staff", onshi_datetime{2025, 4, 10, 9, 0, 0});
+    CHECK(history.apply(diff, nullptr, "res-cpp", ONSHI_START_DATE_FIRST_OF_MONTH, "staff",
+                        onshi_datetime{2025, 4, 10, 9, 0, 0}) == 2);
+    emu.push_face("P14");
+    auto face = client.next_face(20000);
+    CHECK(face.has_value() && face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME)->rfind("OQSsiquc01res_face_", 0) == 0);
+    CHECK(!client.next_face(0).has_value());
+    CHECK(client.doctor().find("\"checks\"") != std::string::npos);
+    emu.set_behaviour(ONSHI_BEHAVIOUR_SILENT);
+    std::string m = expect_error(ONSHI_TERMINAL_NOT_ANSWERING, [&] { client.query(req, 200); });
+    CHECK(!m.empty());
+    CHECK(emu.stats().faces == 1);
+    expect_error(ONSHI_XML_FORBIDDEN, [] { onshi::Document::parse("<!DOCTYPE a><XmlMsg/>"); });
+    expect_error(ONSHI_TYPE_MISMATCH, [&] { onshi::compare_document(reg, req); });
+}
+
 int main() {
     try {
         test_free_functions();
         test_record();
+        test_diff_history_matching_card();
+        test_terminal_flow();
         CHECK(second_tu_uses_the_header() == 2);
     } catch (const std::exception &e) {
         failed++;

@@ -36,82 +36,169 @@ namespace Onshi
         public const uint RecordSchemaVersion = 1;
     }
 
-    /// <summary>A code table (onshi_code_table).</summary>
-    public enum CodeTable : uint
-    {
-        /// <summary>照会区分 (OQSCD002).</summary>
-        ReferenceClassification = 1,
-        /// <summary>処理結果区分 (OQSCD003).</summary>
-        SegmentOfResult = 2,
-        /// <summary>処理結果状況 (OQSCD004).</summary>
-        ProcessingResultStatus = 3,
-        /// <summary>文字コード識別 (OQSCD005).</summary>
-        CharacterCodeIdentifier = 4,
-        /// <summary>資格有効性 (OQSCD006).</summary>
-        QualificationValidity = 5,
-        /// <summary>性別 (OQSCD007).</summary>
-        Sex = 6,
-        /// <summary>本人・家族の別 (OQSCD009).</summary>
-        PersonalFamilyClassification = 7,
-        /// <summary>被保険者証区分 (OQSCD010).</summary>
-        InsuredCardClassification = 8,
-        /// <summary>限度額適用認定証 提供同意 (OQSCD001).</summary>
-        LimitConsentFlag = 9,
-        /// <summary>限度額適用認定証区分 (OQSCD011).</summary>
-        LimitCertificateClassification = 10,
-        /// <summary>適用区分 (OQSCD012).</summary>
-        LimitClassificationFlag = 11,
-        /// <summary>特定疾病 区分 (OQSCD013).</summary>
-        SpecificDiseaseCategory = 12,
-        /// <summary>閲覧同意フラグ (OQSCD016).</summary>
-        ConsentFlag = 13,
-        /// <summary>資格喪失事由.</summary>
-        ReasonOfLoss = 14,
-        /// <summary>未就学区分.</summary>
-        PreschoolClassification = 15,
-        /// <summary>処方箋発行形態.</summary>
-        PrescriptionIssueSelect = 16,
-        /// <summary>診療区分.</summary>
-        MedicalTreatmentFlag = 17,
-        /// <summary>薬剤情報 / 特定健診 FileCategory.</summary>
-        FileCategory = 18,
-    }
-
-    /// <summary>The value type of a field (onshi_value_type).</summary>
-    public enum FieldValueType : uint
-    {
-        /// <summary>Free text (names, addresses, codes whose values are not public).</summary>
-        Text = 1,
-        /// <summary>An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check digit), read text is normalized.</summary>
-        Id = 2,
-        /// <summary>A code of a table (see onshi_field_code_table): text is the wire value; unknown values are kept.</summary>
-        Code = 3,
-        /// <summary>A date: text YYYY-MM-DD, or onshi_date.</summary>
-        Date = 4,
-        /// <summary>A date and time: text YYYY-MM-DDTHH:MM:SS, or onshi_datetime.</summary>
-        Datetime = 5,
-        /// <summary>A non-negative integer (yen): text in decimal, or uint32_t.</summary>
-        Integer = 6,
-        /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
-        Ratio = 7,
-    }
-
-    /// <summary>A list of a record (onshi_list).</summary>
-    public enum ListKind : uint
-    {
-        /// <summary>Not a list: the record itself (what onshi_field_list reports for a record's own field).</summary>
-        None = 0,
-        /// <summary>特定疾病療養受療証 (specific_diseases), fields ONSHI_FIELD_SPECIFIC_DISEASE_*.</summary>
-        SpecificDiseases = 1,
-        /// <summary>医療扶助 医療券・調剤券 (medical_tickets), fields ONSHI_FIELD_MEDICAL_TICKET_*.</summary>
-        MedicalTickets = 2,
-        /// <summary>閲覧同意 (consents): always 10 items in the interface's order (特定健診, 薬剤, 診療, 手術, 傷病名, 感染症, アレルギー, 薬剤アレルギー, 検査, 処方); fields ONSHI_FIELD_CONSENT_*. Items cannot be added or removed.</summary>
-        Consents = 3,
-    }
-
     /// <summary>A field of a record (onshi_field).</summary>
     public enum Field : uint
     {
+        /// <summary>氏名 (text; may hold U+3000 spaces).</summary>
+        BasicInfoName = 741,
+        /// <summary>住所 (text).</summary>
+        BasicInfoAddress = 742,
+        /// <summary>生年月日 (date; absent when the card's text is not a valid YYYYMMDD).</summary>
+        BasicInfoBirthdate = 743,
+        /// <summary>生年月日 as the card wrote it (text).</summary>
+        BasicInfoBirthdateText = 744,
+        /// <summary>性別 (enum CardSex).</summary>
+        BasicInfoSex = 745,
+        /// <summary>性別 as a Japanese label (text).</summary>
+        BasicInfoSexLabel = 746,
+        /// <summary>性別 as the terminal interface's code (code; table ONSHI_CODE_TABLE_SEX: 男 1, 女 2, anything else 3 未設定).</summary>
+        BasicInfoSexCode = 747,
+        /// <summary>判定 (enum Verdict; text: "update_recommended" …).</summary>
+        DiffVerdict = 501,
+        /// <summary>判定 as a Japanese label for staff (text).</summary>
+        DiffVerdictLabel = 502,
+        /// <summary>資格確認日 the comparison was made for (date).</summary>
+        DiffConfirmationDate = 503,
+        /// <summary>How the person was queried (enum QueryKind).</summary>
+        DiffQueryKind = 504,
+        /// <summary>Index of the compared record among the answer's results (integer; absent when none came back).</summary>
+        DiffRecordIndex = 505,
+        /// <summary>Why the answer does not confirm a qualification (enum Cause; absent when it does).</summary>
+        DiffCause = 506,
+        /// <summary>The cause as a Japanese label (text).</summary>
+        DiffCauseLabel = 507,
+        /// <summary>処理結果コード of a not-confirmed answer, as returned (text).</summary>
+        DiffResultCode = 508,
+        /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).</summary>
+        DiffResultMessage = 509,
+        /// <summary>A compared field: which one (enum DiffField; text: its id in the record JSON).</summary>
+        DiffItemField = 551,
+        /// <summary>The field's Japanese label (text).</summary>
+        DiffItemLabel = 552,
+        /// <summary>How the two values relate (enum DiffClass).</summary>
+        DiffItemClass = 553,
+        /// <summary>The class as a Japanese label (text).</summary>
+        DiffItemClassLabel = 554,
+        /// <summary>The normalizations that made the values equal, comma-separated ids (text: "width,space").</summary>
+        DiffItemReasons = 555,
+        /// <summary>The same as a bit set of ONSHI_REASON_* flags (integer).</summary>
+        DiffItemReasonFlags = 556,
+        /// <summary>The same as Japanese labels joined by 、 (text).</summary>
+        DiffItemReasonLabels = 557,
+        /// <summary>Why the action is recommended (enum Advice).</summary>
+        DiffItemAdvice = 558,
+        /// <summary>The recommended action (enum DiffAction).</summary>
+        DiffItemAction = 559,
+        /// <summary>The action as a Japanese label (text).</summary>
+        DiffItemActionLabel = 560,
+        /// <summary>The guidance for staff, in Japanese (text).</summary>
+        DiffItemMessage = 561,
+        /// <summary>The registered value as shown on a staff screen (text; absent when not registered).</summary>
+        DiffItemRegistered = 562,
+        /// <summary>The returned value as shown on a staff screen (text; absent when not returned).</summary>
+        DiffItemReturned = 563,
+        /// <summary>The ONSHI_FIELD_* of onshi_qualification that holds this value (integer; absent for the certificate and 医療券 lists, which span several fields).</summary>
+        DiffItemRecordField = 564,
+        /// <summary>Positions (characters) of the ● marks in the returned value, comma-separated (text).</summary>
+        DiffItemPositions = 565,
+        /// <summary>A notice for staff (enum Notice).</summary>
+        DiffNoticeKind = 581,
+        /// <summary>The notice's guidance, in Japanese (text).</summary>
+        DiffNoticeMessage = 582,
+        /// <summary>The terminal's own text the notice comes from (text).</summary>
+        DiffNoticeDetail = 583,
+        /// <summary>A possible cause of a not-confirmed answer, in Japanese (text).</summary>
+        DiffPossibleCause = 591,
+        /// <summary>A next step for staff after a not-confirmed answer, in Japanese (text).</summary>
+        DiffNextStep = 592,
+        /// <summary>The kind of message (enum MessageType).</summary>
+        DocumentMessageType = 401,
+        /// <summary>The file's encoding (enum FileEncoding; absent for a document built in memory).</summary>
+        DocumentEncoding = 402,
+        /// <summary>The file the document was read from, for face results (text, read-only).</summary>
+        DocumentFileName = 403,
+        /// <summary>処理実行日時 (date-time).</summary>
+        DocumentHeaderProcessExecutionTime = 404,
+        /// <summary>資格確認日 (date).</summary>
+        DocumentHeaderQualificationConfirmationDate = 405,
+        /// <summary>医療機関コード (id).</summary>
+        DocumentHeaderMedicalInstitutionCode = 406,
+        /// <summary>任意のファイル識別子 (text).</summary>
+        DocumentHeaderArbitraryFileIdentifier = 407,
+        /// <summary>照会区分 (code).</summary>
+        DocumentHeaderReferenceClassification = 408,
+        /// <summary>処理結果区分 (code).</summary>
+        DocumentHeaderSegmentOfResult = 409,
+        /// <summary>エラーコード (text).</summary>
+        DocumentHeaderErrorCode = 410,
+        /// <summary>エラーメッセージ (text).</summary>
+        DocumentHeaderErrorMessage = 411,
+        /// <summary>文字コード識別 (code).</summary>
+        DocumentHeaderCharacterCodeIdentifier = 412,
+        /// <summary>受付番号 in the header (text).</summary>
+        DocumentHeaderReceptionNumber = 413,
+        /// <summary>処理結果件数 (integer).</summary>
+        DocumentHeaderNumberOfProcessingResult = 414,
+        /// <summary>正常終了件数 (integer).</summary>
+        DocumentHeaderNumberOfNormalProcessing = 415,
+        /// <summary>エラー件数 (integer).</summary>
+        DocumentHeaderNumberOfError = 416,
+        /// <summary>処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).</summary>
+        DocumentProcessingResultStatus = 421,
+        /// <summary>処理結果コード (text).</summary>
+        DocumentProcessingResultCode = 422,
+        /// <summary>処理結果メッセージ, to be shown to staff as is (text).</summary>
+        DocumentProcessingResultMessage = 423,
+        /// <summary>資格有効性 of a 資格確認結果 (code).</summary>
+        DocumentQualificationValidity = 424,
+        /// <summary>処方箋発行形態 chosen at the reader (code).</summary>
+        DocumentPrescriptionIssueSelect = 425,
+        /// <summary>受付番号 of an アップロード結果 or ダウンロード要求 (text).</summary>
+        DocumentReceptionNumber = 426,
+        /// <summary>受付日時 of an アップロード結果 (date-time).</summary>
+        DocumentReceptionDateTime = 427,
+        /// <summary>ResultCode of a 薬剤情報 / 特定健診情報 answer (1 = OK) (text).</summary>
+        DocumentResultCode = 428,
+        /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text).</summary>
+        DocumentMessageContents = 429,
+        /// <summary>保険者番号 of a search block (id).</summary>
+        QueryInsurerNumber = 451,
+        /// <summary>被保険者証記号 (id).</summary>
+        QueryInsuredCardSymbol = 452,
+        /// <summary>被保険者証番号 (id).</summary>
+        QueryInsuredIdentificationNumber = 453,
+        /// <summary>枝番 (id).</summary>
+        QueryInsuredBranchNumber = 454,
+        /// <summary>生年月日 (date).</summary>
+        QueryBirthdate = 455,
+        /// <summary>限度額適用認定証 提供同意 (code).</summary>
+        QueryLimitConsentFlag = 456,
+        /// <summary>任意の識別子 (text).</summary>
+        QueryArbitraryIdentifier = 457,
+        /// <summary>診療年月 yyyyMM (text).</summary>
+        QueryMedicalTreatmentMonth = 458,
+        /// <summary>同意日 from (date).</summary>
+        QueryConsentDateFrom = 459,
+        /// <summary>同意日 to (date).</summary>
+        QueryConsentDateTo = 460,
+        /// <summary>診療日 from (date).</summary>
+        QueryExaminationDateFrom = 461,
+        /// <summary>診療日 to (date).</summary>
+        QueryExaminationDateTo = 462,
+        /// <summary>診療区分 (code).</summary>
+        QueryMedicalTreatmentFlag = 463,
+        /// <summary>処理結果状況 of a bulk unit (code).</summary>
+        UnitProcessingResultStatus = 481,
+        /// <summary>処理結果コード of a bulk unit (text).</summary>
+        UnitProcessingResultCode = 482,
+        /// <summary>処理結果メッセージ of a bulk unit (text).</summary>
+        UnitProcessingResultMessage = 483,
+        /// <summary>資格有効性 of a bulk unit (code).</summary>
+        UnitQualificationValidity = 484,
+        /// <summary>照会番号 of a bulk unit (text).</summary>
+        UnitReferenceNumber = 485,
+        /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only).</summary>
+        UnitResultCount = 486,
         /// <summary>被保険者証区分 (code; A1 = 医療扶助).</summary>
         InsuredCardClassification = 1,
         /// <summary>保険者番号 (id; 医療扶助: 公費負担者番号).</summary>
@@ -268,6 +355,582 @@ namespace Onshi
         ConsentTime = 303,
         /// <summary>閲覧有効期限 (date-time).</summary>
         ConsentAvailableTime = 304,
+        /// <summary>Id of the latest version (integer; absent when the history is empty).</summary>
+        HistoryCurrentId = 601,
+        /// <summary>Number of versions (integer).</summary>
+        HistoryVersionCount = 602,
+        /// <summary>A version's id, unique in its history (integer).</summary>
+        VersionId = 651,
+        /// <summary>First day the version applies (date).</summary>
+        VersionStart = 652,
+        /// <summary>Last day the version applies (date; absent while open).</summary>
+        VersionEnd = 653,
+        /// <summary>The version's state (enum VersionState).</summary>
+        VersionState = 654,
+        /// <summary>Where the data came from (enum Source).</summary>
+        VersionSource = 655,
+        /// <summary>The result the data came from (text; absent for manual data).</summary>
+        VersionSourceResultId = 656,
+        /// <summary>When the data was entered or applied (date-time).</summary>
+        VersionSourceAt = 657,
+        /// <summary>The result the version is linked to (text; absent when not linked).</summary>
+        VersionLinkResultId = 658,
+        /// <summary>資格確認日 of the linked result (date).</summary>
+        VersionLinkConfirmationDate = 659,
+        /// <summary>When the linked result arrived, if known (date-time).</summary>
+        VersionLinkReceivedAt = 660,
+        /// <summary>Who did it: the caller's actor id (text).</summary>
+        AuditActor = 681,
+        /// <summary>When: the caller's time (date-time).</summary>
+        AuditAt = 682,
+        /// <summary>The version concerned (integer).</summary>
+        AuditVersion = 683,
+        /// <summary>What happened (enum AuditEvent).</summary>
+        AuditEvent = 684,
+        /// <summary>The result concerned (text; absent for created, closed, expired).</summary>
+        AuditResultId = 685,
+        /// <summary>The new version's first day (date; opened and created only).</summary>
+        AuditStart = 686,
+        /// <summary>The version's last day (date; closed and expired only).</summary>
+        AuditEnd = 687,
+        /// <summary>The fields taken from the result, comma-separated diff field ids (text; updated and opened only).</summary>
+        AuditFields = 688,
+        /// <summary>The EMR's patient id (カルテ番号 …), returned as is by the candidates (text).</summary>
+        PatientId = 701,
+        /// <summary>氏名 (text).</summary>
+        PatientName = 702,
+        /// <summary>氏名カナ (text).</summary>
+        PatientKana = 703,
+        /// <summary>生年月日 (date).</summary>
+        PatientBirthdate = 704,
+        /// <summary>性別 (code; table ONSHI_CODE_TABLE_SEX).</summary>
+        PatientSex = 705,
+        /// <summary>住所 (text).</summary>
+        PatientAddress = 706,
+        /// <summary>照会番号 registered for this patient (text).</summary>
+        PatientReferenceNumber = 707,
+        /// <summary>Number of qualifications given with onshi_matching_add_qualification (integer, read-only).</summary>
+        PatientQualificationCount = 708,
+        /// <summary>The candidate's patient id (text).</summary>
+        CandidatePatientId = 721,
+        /// <summary>The candidate's index in ONSHI_LIST_PATIENTS (integer).</summary>
+        CandidateIndex = 722,
+        /// <summary>Score: the higher, the surer (integer).</summary>
+        CandidateScore = 723,
+        /// <summary>How sure (enum Strength).</summary>
+        CandidateStrength = 724,
+        /// <summary>Evidence for, comma-separated ids (text: "birthdate,name_same").</summary>
+        CandidateReasons = 725,
+        /// <summary>Evidence for, as a bit set of ONSHI_MATCH_* flags (integer).</summary>
+        CandidateReasonFlags = 726,
+        /// <summary>Evidence for, as Japanese labels joined by 、 (text).</summary>
+        CandidateReasonLabels = 727,
+        /// <summary>Evidence against, comma-separated ids (text).</summary>
+        CandidateConflicts = 728,
+        /// <summary>Evidence against, as a bit set of ONSHI_CONFLICT_* flags (integer).</summary>
+        CandidateConflictFlags = 729,
+        /// <summary>Evidence against, as Japanese labels joined by 、 (text).</summary>
+        CandidateConflictLabels = 730,
+    }
+
+    /// <summary>A code table (onshi_code_table).</summary>
+    public enum CodeTable : uint
+    {
+        /// <summary>照会区分 (OQSCD002).</summary>
+        ReferenceClassification = 1,
+        /// <summary>処理結果区分 (OQSCD003).</summary>
+        SegmentOfResult = 2,
+        /// <summary>処理結果状況 (OQSCD004).</summary>
+        ProcessingResultStatus = 3,
+        /// <summary>文字コード識別 (OQSCD005).</summary>
+        CharacterCodeIdentifier = 4,
+        /// <summary>資格有効性 (OQSCD006).</summary>
+        QualificationValidity = 5,
+        /// <summary>性別 (OQSCD007).</summary>
+        Sex = 6,
+        /// <summary>本人・家族の別 (OQSCD009).</summary>
+        PersonalFamilyClassification = 7,
+        /// <summary>被保険者証区分 (OQSCD010).</summary>
+        InsuredCardClassification = 8,
+        /// <summary>限度額適用認定証 提供同意 (OQSCD001).</summary>
+        LimitConsentFlag = 9,
+        /// <summary>限度額適用認定証区分 (OQSCD011).</summary>
+        LimitCertificateClassification = 10,
+        /// <summary>適用区分 (OQSCD012).</summary>
+        LimitClassificationFlag = 11,
+        /// <summary>特定疾病 区分 (OQSCD013).</summary>
+        SpecificDiseaseCategory = 12,
+        /// <summary>閲覧同意フラグ (OQSCD016).</summary>
+        ConsentFlag = 13,
+        /// <summary>資格喪失事由.</summary>
+        ReasonOfLoss = 14,
+        /// <summary>未就学区分.</summary>
+        PreschoolClassification = 15,
+        /// <summary>処方箋発行形態.</summary>
+        PrescriptionIssueSelect = 16,
+        /// <summary>診療区分.</summary>
+        MedicalTreatmentFlag = 17,
+        /// <summary>薬剤情報 / 特定健診 FileCategory.</summary>
+        FileCategory = 18,
+    }
+
+    /// <summary>A list of a record (onshi_list).</summary>
+    public enum ListKind : uint
+    {
+        /// <summary>The compared fields of onshi_diff (fields ONSHI_FIELD_DIFF_ITEM_*), in display order; fields neither side holds are left out.</summary>
+        DiffFields = 7,
+        /// <summary>Notices of onshi_diff (fields ONSHI_FIELD_DIFF_NOTICE_*).</summary>
+        DiffNotices = 8,
+        /// <summary>Possible causes of a not-confirmed onshi_diff (field ONSHI_FIELD_DIFF_POSSIBLE_CAUSE).</summary>
+        DiffPossibleCauses = 9,
+        /// <summary>Next steps of a not-confirmed onshi_diff (field ONSHI_FIELD_DIFF_NEXT_STEP).</summary>
+        DiffNextSteps = 10,
+        /// <summary>The search blocks of a 資格確認要求 (fields ONSHI_FIELD_QUERY_*).</summary>
+        DocumentQueries = 4,
+        /// <summary>The records of a 資格確認結果 (no fields: onshi_document_result_at copies one).</summary>
+        DocumentResults = 5,
+        /// <summary>The units of a bulk answer, one per person (fields ONSHI_FIELD_UNIT_*).</summary>
+        DocumentUnits = 6,
+        /// <summary>Not a list: the record itself (what onshi_field_list reports for a record's own field).</summary>
+        None = 0,
+        /// <summary>特定疾病療養受療証 (specific_diseases), fields ONSHI_FIELD_SPECIFIC_DISEASE_*.</summary>
+        SpecificDiseases = 1,
+        /// <summary>医療扶助 医療券・調剤券 (medical_tickets), fields ONSHI_FIELD_MEDICAL_TICKET_*.</summary>
+        MedicalTickets = 2,
+        /// <summary>閲覧同意 (consents): always 10 items in the interface's order (特定健診, 薬剤, 診療, 手術, 傷病名, 感染症, アレルギー, 薬剤アレルギー, 検査, 処方); fields ONSHI_FIELD_CONSENT_*. Items cannot be added or removed.</summary>
+        Consents = 3,
+        /// <summary>The versions of onshi_history, oldest first (fields ONSHI_FIELD_VERSION_*).</summary>
+        HistoryVersions = 11,
+        /// <summary>The audit events of onshi_history, oldest first (fields ONSHI_FIELD_AUDIT_*).</summary>
+        HistoryAudit = 12,
+        /// <summary>The patients of onshi_matching (fields ONSHI_FIELD_PATIENT_*).</summary>
+        Patients = 13,
+        /// <summary>The candidates of onshi_candidates, best first (fields ONSHI_FIELD_CANDIDATE_*).</summary>
+        Candidates = 14,
+    }
+
+    /// <summary>The kind of message of a document (onshi_message_type).</summary>
+    public enum MessageType : uint
+    {
+        /// <summary>資格確認要求: 個別照会 or a bulk upload.</summary>
+        QualificationRequest = 1,
+        /// <summary>資格確認結果 (and the face-reader push).</summary>
+        QualificationResponse = 2,
+        /// <summary>照会番号登録要求.</summary>
+        ReferenceNumberRequest = 3,
+        /// <summary>照会番号登録結果.</summary>
+        ReferenceNumberResponse = 4,
+        /// <summary>アップロード結果 of a bulk request (受付番号).</summary>
+        BulkUploadResponse = 5,
+        /// <summary>ダウンロード要求 of a bulk request.</summary>
+        BulkDownloadRequest = 6,
+        /// <summary>ダウンロード結果 of a bulk qualification request (one unit per person).</summary>
+        BulkQualificationResponse = 7,
+        /// <summary>薬剤情報 / 特定健診情報 request.</summary>
+        DocumentRequest = 8,
+        /// <summary>薬剤情報 / 特定健診情報 XML answer.</summary>
+        DocumentResponse = 9,
+    }
+
+    /// <summary>A file's character encoding (onshi_encoding).</summary>
+    public enum FileEncoding : uint
+    {
+        /// <summary>UTF-8 (文字コード識別 0).</summary>
+        Utf8 = 1,
+        /// <summary>Shift_JIS / CP932 (文字コード識別 1).</summary>
+        ShiftJis = 2,
+    }
+
+    /// <summary>A message family of the interface (onshi_family).</summary>
+    public enum Family : uint
+    {
+        /// <summary>資格確認（個別照会） OQSsiquc.</summary>
+        Individual = 1,
+        /// <summary>照会番号登録 OQSsiimm.</summary>
+        ReferenceNumber = 2,
+        /// <summary>資格確認（一括照会） OQSmuquc.</summary>
+        BulkQualification = 3,
+        /// <summary>照会番号一括登録 OQSmuimm.</summary>
+        BulkReferenceNumber = 4,
+        /// <summary>医療扶助 一括照会 OQSmutic.</summary>
+        BulkMedicalAssistance = 5,
+        /// <summary>訪問診療等 一括照会 OQSmuhvq.</summary>
+        BulkHomeVisit = 6,
+        /// <summary>オンライン診療等 一括照会 OQSmuonq.</summary>
+        BulkOnline = 7,
+        /// <summary>薬剤情報 YZKsiquc.</summary>
+        DrugInfo = 8,
+        /// <summary>特定健診情報 TKKsiquc.</summary>
+        Checkup = 9,
+    }
+
+    /// <summary>How the person was queried (onshi_query_kind).</summary>
+    public enum QueryKind : uint
+    {
+        /// <summary>マイナンバーカード at the reader (face push, 照会区分 1).</summary>
+        MyNumberCard = 1,
+        /// <summary>個別照会 by the insurance card's 記号・番号 (照会区分 2).</summary>
+        InsuranceCard = 2,
+        /// <summary>照会 by a 公費 (医療扶助) number.</summary>
+        PublicExpense = 3,
+        /// <summary>一括照会 (pre-check of booked patients).</summary>
+        Bulk = 4,
+        /// <summary>Two records compared without a terminal answer (manual entry).</summary>
+        Records = 5,
+    }
+
+    /// <summary>The overall outcome of a diff (onshi_verdict).</summary>
+    public enum Verdict : uint
+    {
+        /// <summary>変更なし（紐付けのみ）: nothing to apply; link the result.</summary>
+        Identical = 1,
+        /// <summary>反映を推奨: some field should be reflected into the current qualification.</summary>
+        UpdateRecommended = 2,
+        /// <summary>新しい資格: the coverage changed; the old qualification expires.</summary>
+        NewQualification = 3,
+        /// <summary>本人確認が必要: name, birthdate, sex or 照会番号 differ.</summary>
+        VerifyIdentity = 4,
+        /// <summary>資格を確認できません: the terminal did not confirm a qualification.</summary>
+        NotConfirmed = 5,
+    }
+
+    /// <summary>How the two values of one field relate (onshi_diff_class).</summary>
+    public enum DiffClass : uint
+    {
+        /// <summary>一致: byte for byte the same.</summary>
+        Same = 1,
+        /// <summary>表記ゆれ: the same once normalized (the reasons say how).</summary>
+        Equivalent = 2,
+        /// <summary>代替文字（●）: the returned value holds ● for characters it cannot show.</summary>
+        Substituted = 3,
+        /// <summary>相違: really different.</summary>
+        Different = 4,
+        /// <summary>登録のみ: only the clinic's record has a value.</summary>
+        OnlyRegistered = 5,
+        /// <summary>返却のみ: only the returned record has a value.</summary>
+        OnlyReturned = 6,
+    }
+
+    /// <summary>The recommended action for one field (onshi_action).</summary>
+    public enum DiffAction : uint
+    {
+        /// <summary>対応不要.</summary>
+        Ignore = 1,
+        /// <summary>登録値を維持: do not take the returned value.</summary>
+        KeepRegistered = 2,
+        /// <summary>反映: take the returned value into the current qualification.</summary>
+        Reflect = 3,
+        /// <summary>新しい資格として登録.</summary>
+        NewQualification = 4,
+        /// <summary>本人確認 before anything is applied.</summary>
+        VerifyIdentity = 5,
+    }
+
+    /// <summary>Why a field got its action (onshi_advice).</summary>
+    public enum Advice : uint
+    {
+        /// <summary>The values are the same.</summary>
+        Same = 1,
+        /// <summary>Only the notation differs.</summary>
+        Equivalent = 2,
+        /// <summary>The returned value holds ●: keep the registered value.</summary>
+        SubstituteMark = 3,
+        /// <summary>Nothing registered and the returned value holds ●: do not store it.</summary>
+        SubstituteNotStored = 4,
+        /// <summary>The terminal returned no value.</summary>
+        NotReturned = 5,
+        /// <summary>The clinic has no value and the terminal returned one.</summary>
+        NewInformation = 6,
+        /// <summary>The value differs: check and reflect.</summary>
+        Changed = 7,
+        /// <summary>住所 or 郵便番号 differs.</summary>
+        AddressChanged = 8,
+        /// <summary>氏名カナ differs while the name agrees.</summary>
+        KanaDiffers = 9,
+        /// <summary>A different name, birthdate or sex came back.</summary>
+        IdentityMismatch = 10,
+        /// <summary>The 照会番号 differs.</summary>
+        ReferenceNumberMismatch = 11,
+        /// <summary>保険者番号, 記号・番号・枝番, 本人家族 or 被保険者証区分 changed.</summary>
+        QualificationChanged = 12,
+        /// <summary>The copay ratio changed.</summary>
+        RatioChanged = 13,
+        /// <summary>A 高齢受給者 ratio appeared (turning 70).</summary>
+        ElderlyRecipientStarted = 14,
+        /// <summary>未就学 ended (2割 → 3割).</summary>
+        SchoolEntry = 15,
+        /// <summary>医療扶助 information changed.</summary>
+        MedicalAssistanceChanged = 16,
+        /// <summary>The validity start date differs (known-benign).</summary>
+        ValidityStartDiffers = 17,
+        /// <summary>The validity end date came back blank (known-benign).</summary>
+        ExpirationBlank = 18,
+    }
+
+    /// <summary>Why an answer does not confirm a qualification (onshi_cause).</summary>
+    public enum Cause : uint
+    {
+        /// <summary>資格有効性 2 無効.</summary>
+        Invalid = 1,
+        /// <summary>資格有効性 3 無効（新しい資格あり）.</summary>
+        InvalidNewQualification = 2,
+        /// <summary>資格有効性 4 該当資格なし.</summary>
+        NotFound = 3,
+        /// <summary>資格有効性 5 複数該当.</summary>
+        MultipleMatches = 4,
+        /// <summary>処理結果状況 2 エラー.</summary>
+        ProcessingError = 5,
+        /// <summary>有効 but no record came back.</summary>
+        NoRecord = 6,
+        /// <summary>A 資格有効性 value this library does not know.</summary>
+        UnknownValidity = 7,
+    }
+
+    /// <summary>A notice of a diff (onshi_notice).</summary>
+    public enum Notice : uint
+    {
+        /// <summary>資格有効性 6 有効（未登録）(医療扶助).</summary>
+        ValidUnregistered = 1,
+        /// <summary>医療扶助 only: cannot be confirmed by 記号・番号.</summary>
+        PublicAssistanceOnly = 2,
+        /// <summary>The terminal added a 処理結果コード to a successful answer.</summary>
+        Supplementary = 3,
+        /// <summary>A 保険者番号 fails its 検証番号; ignored.</summary>
+        CheckDigitIgnored = 4,
+        /// <summary>Several records came back; the matching one was compared.</summary>
+        SeveralRecords = 5,
+    }
+
+    /// <summary>A compared field of a diff (onshi_diff_field).</summary>
+    public enum DiffField : uint
+    {
+        /// <summary>氏名.</summary>
+        Name = 1,
+        /// <summary>氏名カナ.</summary>
+        NameKana = 2,
+        /// <summary>通称.</summary>
+        NameOfOther = 3,
+        /// <summary>通称カナ.</summary>
+        NameOfOtherKana = 4,
+        /// <summary>性別1.</summary>
+        Sex1 = 5,
+        /// <summary>性別2.</summary>
+        Sex2 = 6,
+        /// <summary>生年月日.</summary>
+        Birthdate = 7,
+        /// <summary>住所.</summary>
+        Address = 8,
+        /// <summary>郵便番号.</summary>
+        PostNumber = 9,
+        /// <summary>世帯主氏名.</summary>
+        InsuredName = 10,
+        /// <summary>照会番号.</summary>
+        ReferenceNumber = 11,
+        /// <summary>被保険者証区分.</summary>
+        InsuredCardClassification = 12,
+        /// <summary>保険者番号.</summary>
+        InsurerNumber = 13,
+        /// <summary>記号.</summary>
+        InsuredCardSymbol = 14,
+        /// <summary>番号.</summary>
+        InsuredIdentificationNumber = 15,
+        /// <summary>枝番.</summary>
+        InsuredBranchNumber = 16,
+        /// <summary>本人・家族.</summary>
+        PersonalFamilyClassification = 17,
+        /// <summary>負担割合（後期高齢者）.</summary>
+        InsuredPartialContributionRatio = 18,
+        /// <summary>負担割合（高齢受給者）.</summary>
+        ElderlyRecipientContributionRatio = 19,
+        /// <summary>未就学区分.</summary>
+        PreschoolClassification = 20,
+        /// <summary>医療扶助（医療券・調剤券）.</summary>
+        MedicalTickets = 21,
+        /// <summary>保険者名称.</summary>
+        InsurerName = 22,
+        /// <summary>資格取得年月日.</summary>
+        QualificationDate = 23,
+        /// <summary>資格喪失年月日.</summary>
+        DisqualificationDate = 24,
+        /// <summary>資格喪失事由.</summary>
+        ReasonOfLoss = 25,
+        /// <summary>交付年月日.</summary>
+        InsuredCertificateIssuanceDate = 26,
+        /// <summary>有効開始年月日.</summary>
+        InsuredCardValidDate = 27,
+        /// <summary>有効終了年月日.</summary>
+        InsuredCardExpirationDate = 28,
+        /// <summary>高齢受給者証 交付年月日.</summary>
+        ElderlyRecipientCertificateDate = 29,
+        /// <summary>高齢受給者証 有効開始年月日.</summary>
+        ElderlyRecipientValidStartDate = 30,
+        /// <summary>高齢受給者証 有効終了年月日.</summary>
+        ElderlyRecipientValidEndDate = 31,
+        /// <summary>限度額適用認定証.</summary>
+        LimitCertificate = 32,
+        /// <summary>特定疾病療養受療証.</summary>
+        SpecificDiseases = 33,
+    }
+
+    /// <summary>Why two texts are equivalent (onshi_reason_flags).</summary>
+    public enum ReasonFlags : uint
+    {
+        /// <summary>全角/半角.</summary>
+        Width = 1,
+        /// <summary>大文字/小文字.</summary>
+        Case = 2,
+        /// <summary>空白.</summary>
+        Space = 4,
+        /// <summary>ハイフン.</summary>
+        Dash = 8,
+        /// <summary>かなの表記.</summary>
+        KanaForm = 16,
+        /// <summary>異体字.</summary>
+        KanjiVariant = 32,
+        /// <summary>文字コード.</summary>
+        Unicode = 64,
+    }
+
+    /// <summary>A staff decision on one field (onshi_decision).</summary>
+    public enum Decision : uint
+    {
+        /// <summary>反映: take the returned value.</summary>
+        Reflect = 1,
+        /// <summary>Keep the registered value.</summary>
+        Keep = 2,
+    }
+
+    /// <summary>How a new version is dated (onshi_start_date_policy).</summary>
+    public enum StartDatePolicy : uint
+    {
+        /// <summary>資格確認した日.</summary>
+        ConfirmationDate = 1,
+        /// <summary>資格確認を行った月の1日.</summary>
+        FirstOfMonth = 2,
+    }
+
+    /// <summary>A history version's state (onshi_version_state).</summary>
+    public enum VersionState : uint
+    {
+        /// <summary>The latest version, in force.</summary>
+        Current = 1,
+        /// <summary>Closed because a new qualification replaced it.</summary>
+        Superseded = 2,
+        /// <summary>Closed by staff.</summary>
+        Expired = 3,
+    }
+
+    /// <summary>How sure a matching candidate is (onshi_strength).</summary>
+    public enum Strength : uint
+    {
+        /// <summary>Worth showing, weak evidence.</summary>
+        Possible = 1,
+        /// <summary>Birthdate and name or kana agree, or the insurance card does.</summary>
+        Likely = 2,
+        /// <summary>照会番号, or several strong signs and nothing against.</summary>
+        Strong = 3,
+    }
+
+    /// <summary>Evidence for a candidate (onshi_match_flags).</summary>
+    public enum MatchFlags : uint
+    {
+        /// <summary>照会番号が一致.</summary>
+        ReferenceNumber = 1,
+        /// <summary>保険証の番号が一致.</summary>
+        InsuranceCard = 2,
+        /// <summary>生年月日が一致.</summary>
+        Birthdate = 4,
+        /// <summary>氏名が一致.</summary>
+        NameSame = 8,
+        /// <summary>氏名が一致（表記ゆれ・異体字）.</summary>
+        NameEquivalent = 16,
+        /// <summary>氏名が一致（●を除く）.</summary>
+        NameSubstituted = 32,
+        /// <summary>氏名カナが一致.</summary>
+        Kana = 64,
+        /// <summary>性別が一致.</summary>
+        Sex = 128,
+        /// <summary>住所が一致.</summary>
+        Address = 256,
+    }
+
+    /// <summary>Evidence against a candidate (onshi_conflict_flags).</summary>
+    public enum ConflictFlags : uint
+    {
+        /// <summary>照会番号が異なる.</summary>
+        ReferenceNumber = 1,
+        /// <summary>生年月日が異なる.</summary>
+        Birthdate = 2,
+        /// <summary>氏名が異なる.</summary>
+        Name = 4,
+        /// <summary>氏名カナが異なる.</summary>
+        Kana = 8,
+        /// <summary>性別が異なる.</summary>
+        Sex = 16,
+    }
+
+    /// <summary>Sex on the My Number card, ISO 5218 (onshi_card_sex).</summary>
+    public enum CardSex : uint
+    {
+        /// <summary>0 不明.</summary>
+        NotKnown = 1,
+        /// <summary>1 男.</summary>
+        Male = 2,
+        /// <summary>2 女.</summary>
+        Female = 3,
+        /// <summary>9 適用不能.</summary>
+        NotApplicable = 4,
+        /// <summary>Any other value.</summary>
+        Unrecognized = 5,
+    }
+
+    /// <summary>The value type of a field (onshi_value_type).</summary>
+    public enum FieldValueType : uint
+    {
+        /// <summary>Free text (names, addresses, codes whose values are not public).</summary>
+        Text = 1,
+        /// <summary>An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check digit), read text is normalized.</summary>
+        Id = 2,
+        /// <summary>A code of a table (see onshi_field_code_table): text is the wire value; unknown values are kept.</summary>
+        Code = 3,
+        /// <summary>A date: text YYYY-MM-DD, or onshi_date.</summary>
+        Date = 4,
+        /// <summary>A date and time: text YYYY-MM-DDTHH:MM:SS, or onshi_datetime.</summary>
+        Datetime = 5,
+        /// <summary>A non-negative integer (yen): text in decimal, or uint32_t.</summary>
+        Integer = 6,
+        /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
+        Ratio = 7,
+        /// <summary>One value of an enumeration of this header (ONSHI_VERDICT_*, ONSHI_DIFF_CLASS_* …): uint32_t is its number, text its stable snake_case id ("update_recommended"). Read-only.</summary>
+        Enum = 8,
+    }
+
+    /// <summary>Where a version's data came from (onshi_source).</summary>
+    public enum Source : uint
+    {
+        /// <summary>Entered by hand (paper card, 新患登録).</summary>
+        Manual = 1,
+        /// <summary>Taken from a terminal result.</summary>
+        Terminal = 2,
+    }
+
+    /// <summary>What an audit event records (onshi_audit_event).</summary>
+    public enum AuditEvent : uint
+    {
+        /// <summary>The history was created with its first version.</summary>
+        Created = 1,
+        /// <summary>The version was linked to a result.</summary>
+        Linked = 2,
+        /// <summary>Fields were updated in place (反映).</summary>
+        Updated = 3,
+        /// <summary>The version was closed because a new one replaced it.</summary>
+        Closed = 4,
+        /// <summary>A new version was opened from a result.</summary>
+        Opened = 5,
+        /// <summary>The link to a result was removed (資格情報の解除).</summary>
+        Unlinked = 6,
+        /// <summary>Staff closed the version.</summary>
+        Expired = 7,
     }
 
     /// <summary>How strictly an identifier is checked (onshi_mode).</summary>
@@ -315,10 +978,82 @@ namespace Onshi
         IdPrefecture = 104,
         /// <summary>An identifier is longer than the interface allows.</summary>
         IdTooLong = 105,
+        /// <summary>The XML is not well-formed (the message says where).</summary>
+        XmlSyntax = 200,
+        /// <summary>Bytes that are not valid in the file's encoding, or a declaration that contradicts them.</summary>
+        XmlEncoding = 201,
+        /// <summary>The declaration names an encoding the interface does not use (UTF-8 or Shift_JIS only).</summary>
+        XmlUnsupportedEncoding = 202,
+        /// <summary>A DOCTYPE, a custom entity or a processing instruction (refused for safety).</summary>
+        XmlForbidden = 203,
+        /// <summary>The file is larger than the limit.</summary>
+        XmlTooLarge = 204,
+        /// <summary>Elements nest deeper than the limit.</summary>
+        XmlTooDeep = 205,
+        /// <summary>The root element is not XmlMsg.</summary>
+        XmlUnexpectedRoot = 206,
+        /// <summary>Text where only elements belong.</summary>
+        XmlUnexpectedText = 207,
+        /// <summary>An element inside a field that holds only text.</summary>
+        XmlUnexpectedElement = 208,
+        /// <summary>A field's value cannot be read (a date that is not yyyyMMdd …; the value is redacted).</summary>
+        XmlInvalidValue = 209,
+        /// <summary>The content is not any message of the interface.</summary>
+        XmlUnknownMessage = 210,
+        /// <summary>Writing: a character Shift_JIS (CP932) cannot carry.</summary>
+        XmlUnrepresentable = 211,
+        /// <summary>Writing: a value or name XML cannot carry.</summary>
+        XmlUnwritable = 212,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
         XmlFileNameNotInterface = 251,
+        /// <summary>onshi_history_apply: the diff is not confirmed; there is nothing to apply.</summary>
+        HistoryNotConfirmed = 350,
+        /// <summary>onshi_history_apply: the diff asks for 本人確認 and the choices do not say it was done.</summary>
+        HistoryIdentityNotVerified = 351,
+        /// <summary>onshi_history_apply: the diff was not made against the current version (compare again).</summary>
+        HistoryStaleDiff = 352,
+        /// <summary>onshi_history_apply: a returned value holding ● was chosen for 反映.</summary>
+        HistorySubstituteRefused = 353,
+        /// <summary>No version of the history has this id.</summary>
+        HistoryNoSuchVersion = 354,
+        /// <summary>The version is not linked to a result.</summary>
+        HistoryNotLinked = 355,
+        /// <summary>The history has no version.</summary>
+        HistoryEmpty = 356,
+        /// <summary>An end date before the version's start, or past the start of the next version.</summary>
+        HistoryInvalidEnd = 357,
+        /// <summary>A date computation left the calendar's range.</summary>
+        HistoryDateOutOfRange = 358,
+        /// <summary>A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.</summary>
+        HistoryInconsistent = 359,
+        /// <summary>A file-system operation of the terminal client or emulator failed (the message names it).</summary>
+        TerminalIo = 400,
+        /// <summary>No answer in time (the message ends with what staff should check, in Japanese).</summary>
+        TerminalNotAnswering = 401,
+        /// <summary>The terminal rejected the request (it wrote a .err file).</summary>
+        TerminalRejected = 402,
+        /// <summary>The answer file cannot be read.</summary>
+        TerminalBadAnswer = 403,
+        /// <summary>The answer does not belong to the request.</summary>
+        TerminalMismatch = 404,
+        /// <summary>The answer is not of the expected kind.</summary>
+        TerminalUnexpectedAnswer = 405,
+        /// <summary>The request cannot be written (the message does not fit the family …).</summary>
+        TerminalInvalidRequest = 406,
+        /// <summary>The request could not be encoded.</summary>
+        TerminalEncode = 407,
+        /// <summary>A bulk flow ended with 処理結果区分 9 (異常終了).</summary>
+        TerminalBulkFailed = 408,
+        /// <summary>A bulk flow was still 処理中 at its deadline (the message holds the 受付番号).</summary>
+        TerminalBulkDeadline = 409,
+        /// <summary>An emulator dataset is invalid.</summary>
+        TerminalDataset = 410,
+        /// <summary>req/, res/ or face/ does not exist (wrong root, or the share is not connected).</summary>
+        TerminalMissingFolder = 411,
+        /// <summary>薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese). Nothing was written to req/.</summary>
+        TerminalNotConsented = 412,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -385,16 +1120,104 @@ namespace Onshi
         InvalidValue = 609,
         /// <summary>The field or list cannot be changed through this call.</summary>
         ReadOnly = 610,
+        /// <summary>This build of the library lacks the feature (e.g. PC/SC support, feature card).</summary>
+        NotSupported = 611,
         /// <summary>A JSON record could not be read.</summary>
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
         Io = 701,
     }
 
+    /// <summary>How the emulated terminal behaves (onshi_behaviour).</summary>
+    public enum Behaviour : uint
+    {
+        /// <summary>Takes requests and answers them.</summary>
+        Normal = 1,
+        /// <summary>The 連携アプリケーション is not running: requests stay in req/.</summary>
+        Down = 2,
+        /// <summary>Takes requests but never answers.</summary>
+        Silent = 3,
+    }
+
+    /// <summary>Which consent-gated document onshi_client_document retrieves (onshi_document_kind).</summary>
+    public enum DocumentKind : uint
+    {
+        /// <summary>薬剤情報 (YZKsiquc), gated by the PharmacistsInfo consent.</summary>
+        DrugInfo = 1,
+        /// <summary>特定健診情報 (TKKsiquc), gated by the SpecificHealthCheckupsInfo consent.</summary>
+        Checkup = 2,
+    }
+
     /// <summary>The raw P/Invoke declarations of onshi.h. Use the wrapper classes instead.</summary>
-    internal static class NativeMethods
+    internal static partial class NativeMethods
     {
         private const string Lib = "onshi";
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_list_readers(ErrorHandle err, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_open_reader(ErrorHandle err, byte[] reader, UIntPtr reader_len, out CardHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_open_virtual(ErrorHandle err, byte[] config_json, UIntPtr config_len, out CardHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_card_free(IntPtr c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_last_error(CardHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_recognise(CardHandle c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_tries_left(CardHandle c, out uint out_tries);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_card_read_basic_info(CardHandle c, byte[] pin, UIntPtr pin_len, [MarshalAs(UnmanagedType.I1)] bool confirm_last_try, out BasicInfoHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_basic_info_free(IntPtr b);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_clone(BasicInfoHandle b, out BasicInfoHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_to_json(BasicInfoHandle b, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_last_error(BasicInfoHandle b, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_get_text(BasicInfoHandle b, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_get_date(BasicInfoHandle b, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_get_u32(BasicInfoHandle b, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_basic_info_new_patient_draft_to_json(BasicInfoHandle b, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_virtual_card_insert(ErrorHandle err, byte[] host, UIntPtr host_len, ushort port, byte[] config_json, UIntPtr config_len, out VirtualCardHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_virtual_card_free(IntPtr v);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_virtual_card_last_error(VirtualCardHandle v, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_virtual_card_tries_left(VirtualCardHandle v, out uint out_tries);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_virtual_card_is_inserted(VirtualCardHandle v, [MarshalAs(UnmanagedType.I1)] out bool @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_virtual_card_touched_my_number(VirtualCardHandle v, [MarshalAs(UnmanagedType.I1)] out bool @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_code_label(uint table, byte[] wire, UIntPtr wire_len, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
@@ -410,6 +1233,150 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_code_table_name(uint table, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_compare(ErrorHandle err, QualificationHandle registered, QualificationHandle returned, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_diff_free(IntPtr d);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_clone(DiffHandle d, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_to_json(DiffHandle d, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_last_error(DiffHandle d, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_get_text(DiffHandle d, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_get_u32(DiffHandle d, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_get_date(DiffHandle d, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_count(DiffHandle d, uint list, out UIntPtr out_count);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_item_get_text(DiffHandle d, uint list, UIntPtr index, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_item_get_u32(DiffHandle d, uint list, UIntPtr index, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_registered(DiffHandle d, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_returned(DiffHandle d, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_parse(ErrorHandle err, byte[] bytes, UIntPtr len, ref OnshiLimits limits, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_parse_file(ErrorHandle err, byte[] path, UIntPtr path_len, ref OnshiLimits limits, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_new(uint message_type, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_new_individual_request(ErrorHandle err, byte[] institution, UIntPtr institution_len, QualificationHandle card, ref OnshiDate date, byte[] file_identifier, UIntPtr file_identifier_len, [MarshalAs(UnmanagedType.I1)] bool limit_consent, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_document_free(IntPtr d);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_clone(DocumentHandle d, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_to_json(DocumentHandle d, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_last_error(DocumentHandle d, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_write(DocumentHandle d, uint encoding, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_text(DocumentHandle d, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_text(DocumentHandle d, uint field, byte[] value, UIntPtr value_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_clear(DocumentHandle d, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_date(DocumentHandle d, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_date(DocumentHandle d, uint field, ref OnshiDate value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_datetime(DocumentHandle d, uint field, out OnshiDateTime @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_datetime(DocumentHandle d, uint field, ref OnshiDateTime value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_get_u32(DocumentHandle d, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_set_u32(DocumentHandle d, uint field, uint value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_count(DocumentHandle d, uint list, out UIntPtr out_count);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_add(DocumentHandle d, uint list, out UIntPtr out_index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_remove(DocumentHandle d, uint list, UIntPtr index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_get_text(DocumentHandle d, uint list, UIntPtr index, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_set_text(DocumentHandle d, uint list, UIntPtr index, uint field, byte[] value, UIntPtr value_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_clear(DocumentHandle d, uint list, UIntPtr index, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_get_date(DocumentHandle d, uint list, UIntPtr index, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_set_date(DocumentHandle d, uint list, UIntPtr index, uint field, ref OnshiDate value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_item_get_u32(DocumentHandle d, uint list, UIntPtr index, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_result_at(DocumentHandle d, UIntPtr index, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_document_unit_result_at(DocumentHandle d, UIntPtr unit, UIntPtr index, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_compare_document(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_compare_unit(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, UIntPtr unit, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_file_name_parse(ErrorHandle err, byte[] name, UIntPtr name_len, out OnshiFileNameInfo @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_file_name_response_name(ErrorHandle err, byte[] name, UIntPtr name_len, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ErrorHandle onshi_error_new();
@@ -430,6 +1397,90 @@ namespace Onshi
         internal static extern uint onshi_status_message(uint status, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_new(ErrorHandle err, QualificationHandle first, ref OnshiDate start, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out HistoryHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_from_result(ErrorHandle err, QualificationHandle first, ref OnshiDate start, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out HistoryHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out HistoryHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_to_json(HistoryHandle h, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_history_free(IntPtr h);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_clone(HistoryHandle h, out HistoryHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_last_error(HistoryHandle h, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_get_u32(HistoryHandle h, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_count(HistoryHandle h, uint list, out UIntPtr out_count);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_item_get_text(HistoryHandle h, uint list, UIntPtr index, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_item_get_u32(HistoryHandle h, uint list, UIntPtr index, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_item_get_date(HistoryHandle h, uint list, UIntPtr index, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_item_get_datetime(HistoryHandle h, uint list, UIntPtr index, uint field, out OnshiDateTime @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_version_qualification(HistoryHandle h, UIntPtr index, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_current(HistoryHandle h, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_at(HistoryHandle h, ref OnshiDate date, out UIntPtr out_index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_apply(HistoryHandle h, DiffHandle d, ChoicesHandle choices, byte[] result_id, UIntPtr result_id_len, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_unlink(HistoryHandle h, uint version_id, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_expire(HistoryHandle h, uint version_id, ref OnshiDate last_day, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ChoicesHandle onshi_choices_new();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_choices_free(IntPtr c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out ChoicesHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_to_json(ChoicesHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_last_error(ChoicesHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_set(ChoicesHandle c, uint field, uint decision);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_clear(ChoicesHandle c, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_set_identity_verified(ChoicesHandle c, [MarshalAs(UnmanagedType.I1)] bool verified);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_choices_set_start_date(ChoicesHandle c, ref OnshiDate date);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_check_digit_compute(byte[] body, UIntPtr body_len, out byte out_digit);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -443,6 +1494,78 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_insurer_number_flags(ErrorHandle err, uint mode_, byte[] input, UIntPtr input_len, out uint out_flags);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MatchingHandle onshi_matching_new();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out MatchingHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_to_json(MatchingHandle m, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_matching_free(IntPtr m);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_last_error(MatchingHandle m, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_count(MatchingHandle m, uint list, out UIntPtr out_count);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_add(MatchingHandle m, uint list, out UIntPtr out_index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_remove(MatchingHandle m, uint list, UIntPtr index);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_get_text(MatchingHandle m, uint list, UIntPtr index, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_set_text(MatchingHandle m, uint list, UIntPtr index, uint field, byte[] value, UIntPtr value_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_clear(MatchingHandle m, uint list, UIntPtr index, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_get_date(MatchingHandle m, uint list, UIntPtr index, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_set_date(MatchingHandle m, uint list, UIntPtr index, uint field, ref OnshiDate value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_item_get_u32(MatchingHandle m, uint list, UIntPtr index, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_add_qualification(MatchingHandle m, UIntPtr index, QualificationHandle q);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_find(MatchingHandle m, QualificationHandle result, out CandidatesHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_find_card(MatchingHandle m, BasicInfoHandle info, out CandidatesHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_candidates_free(IntPtr c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_candidates_to_json(CandidatesHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_candidates_last_error(CandidatesHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_candidates_count(CandidatesHandle c, uint list, out UIntPtr out_count);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_candidates_item_get_text(CandidatesHandle c, uint list, UIntPtr index, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_candidates_item_get_u32(CandidatesHandle c, uint list, UIntPtr index, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_new_patient_draft_to_json(ErrorHandle err, QualificationHandle result, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern QualificationHandle onshi_qualification_new();
@@ -553,6 +1676,78 @@ namespace Onshi
         internal static extern uint onshi_field_name(uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_open(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] options_json, UIntPtr options_len, out ClientHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_client_free(IntPtr c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_last_error(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_submit(ClientHandle c, DocumentHandle request, uint family, out TicketHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_ticket_free(IntPtr t);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_to_json(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out TicketHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_last_error(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_wait(ClientHandle c, TicketHandle ticket, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_query(ClientHandle c, DocumentHandle request, uint family, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_next_face(ClientHandle c, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_on_face(ClientHandle c, OnshiFaceCallback callback, IntPtr userdata);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_stop_face(ClientHandle c);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_bulk(ClientHandle c, uint family, DocumentHandle request, ref OnshiBulkOptions options, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_document(ClientHandle c, uint kind, QualificationHandle patient, byte[] request_json, UIntPtr request_len, ref OnshiDateTime now, uint timeout_ms, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_doctor(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_doctor_text(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_start(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, uint delay_ms, uint encoding, out EmulatorHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_stop(EmulatorHandle e);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_emulator_free(IntPtr e);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_last_error(EmulatorHandle e, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_push_face(EmulatorHandle e, byte[] person_id, UIntPtr len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_set_behaviour(EmulatorHandle e, uint behaviour);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_get_stats(EmulatorHandle e, out OnshiEmulatorStats @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_version([Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -566,133 +1761,530 @@ namespace Onshi
     public sealed partial class Qualification
     {
         /// <summary>被保険者証区分 (code; A1 = 医療扶助). Null when absent; setting null clears it.</summary>
-        public string InsuredCardClassification { get { return GetText(Field.InsuredCardClassification); } set { SetText(Field.InsuredCardClassification, value); } }
+        public string InsuredCardClassification { get { return GetText(Onshi.Field.InsuredCardClassification); } set { SetText(Onshi.Field.InsuredCardClassification, value); } }
 
         /// <summary>保険者番号 (id; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
-        public string InsurerNumber { get { return GetText(Field.InsurerNumber); } set { SetText(Field.InsurerNumber, value); } }
+        public string InsurerNumber { get { return GetText(Onshi.Field.InsurerNumber); } set { SetText(Onshi.Field.InsurerNumber, value); } }
 
         /// <summary>被保険者証記号 (id). Null when absent; setting null clears it.</summary>
-        public string InsuredCardSymbol { get { return GetText(Field.InsuredCardSymbol); } set { SetText(Field.InsuredCardSymbol, value); } }
+        public string InsuredCardSymbol { get { return GetText(Onshi.Field.InsuredCardSymbol); } set { SetText(Onshi.Field.InsuredCardSymbol, value); } }
 
         /// <summary>被保険者証番号 (id; 医療扶助: 受給者番号). Null when absent; setting null clears it.</summary>
-        public string InsuredIdentificationNumber { get { return GetText(Field.InsuredIdentificationNumber); } set { SetText(Field.InsuredIdentificationNumber, value); } }
+        public string InsuredIdentificationNumber { get { return GetText(Onshi.Field.InsuredIdentificationNumber); } set { SetText(Onshi.Field.InsuredIdentificationNumber, value); } }
 
         /// <summary>枝番 (id). Null when absent; setting null clears it.</summary>
-        public string InsuredBranchNumber { get { return GetText(Field.InsuredBranchNumber); } set { SetText(Field.InsuredBranchNumber, value); } }
+        public string InsuredBranchNumber { get { return GetText(Onshi.Field.InsuredBranchNumber); } set { SetText(Onshi.Field.InsuredBranchNumber, value); } }
 
         /// <summary>本人・家族 (code). Null when absent; setting null clears it.</summary>
-        public string PersonalFamilyClassification { get { return GetText(Field.PersonalFamilyClassification); } set { SetText(Field.PersonalFamilyClassification, value); } }
+        public string PersonalFamilyClassification { get { return GetText(Onshi.Field.PersonalFamilyClassification); } set { SetText(Onshi.Field.PersonalFamilyClassification, value); } }
 
         /// <summary>被保険者氏名（世帯主氏名） (text). Null when absent; setting null clears it.</summary>
-        public string InsuredName { get { return GetText(Field.InsuredName); } set { SetText(Field.InsuredName, value); } }
+        public string InsuredName { get { return GetText(Onshi.Field.InsuredName); } set { SetText(Onshi.Field.InsuredName, value); } }
 
         /// <summary>氏名 (text; family and given name separated by U+3000). Null when absent; setting null clears it.</summary>
-        public string Name { get { return GetText(Field.Name); } set { SetText(Field.Name, value); } }
+        public string Name { get { return GetText(Onshi.Field.Name); } set { SetText(Onshi.Field.Name, value); } }
 
         /// <summary>氏名（その他） (text). Null when absent; setting null clears it.</summary>
-        public string NameOfOther { get { return GetText(Field.NameOfOther); } set { SetText(Field.NameOfOther, value); } }
+        public string NameOfOther { get { return GetText(Onshi.Field.NameOfOther); } set { SetText(Onshi.Field.NameOfOther, value); } }
 
         /// <summary>氏名カナ (text). Null when absent; setting null clears it.</summary>
-        public string NameKana { get { return GetText(Field.NameKana); } set { SetText(Field.NameKana, value); } }
+        public string NameKana { get { return GetText(Onshi.Field.NameKana); } set { SetText(Onshi.Field.NameKana, value); } }
 
         /// <summary>氏名カナ（その他） (text). Null when absent; setting null clears it.</summary>
-        public string NameOfOtherKana { get { return GetText(Field.NameOfOtherKana); } set { SetText(Field.NameOfOtherKana, value); } }
+        public string NameOfOtherKana { get { return GetText(Onshi.Field.NameOfOtherKana); } set { SetText(Onshi.Field.NameOfOtherKana, value); } }
 
         /// <summary>性別1 (code). Null when absent; setting null clears it.</summary>
-        public string Sex1 { get { return GetText(Field.Sex1); } set { SetText(Field.Sex1, value); } }
+        public string Sex1 { get { return GetText(Onshi.Field.Sex1); } set { SetText(Onshi.Field.Sex1, value); } }
 
         /// <summary>性別2 (code). Null when absent; setting null clears it.</summary>
-        public string Sex2 { get { return GetText(Field.Sex2); } set { SetText(Field.Sex2, value); } }
+        public string Sex2 { get { return GetText(Onshi.Field.Sex2); } set { SetText(Onshi.Field.Sex2, value); } }
 
         /// <summary>生年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? Birthdate { get { return GetDate(Field.Birthdate); } set { SetDate(Field.Birthdate, value); } }
+        public DateTime? Birthdate { get { return GetDate(Onshi.Field.Birthdate); } set { SetDate(Onshi.Field.Birthdate, value); } }
 
         /// <summary>住所 (text). Null when absent; setting null clears it.</summary>
-        public string Address { get { return GetText(Field.Address); } set { SetText(Field.Address, value); } }
+        public string Address { get { return GetText(Onshi.Field.Address); } set { SetText(Onshi.Field.Address, value); } }
 
         /// <summary>郵便番号 (text). Null when absent; setting null clears it.</summary>
-        public string PostNumber { get { return GetText(Field.PostNumber); } set { SetText(Field.PostNumber, value); } }
+        public string PostNumber { get { return GetText(Onshi.Field.PostNumber); } set { SetText(Onshi.Field.PostNumber, value); } }
 
         /// <summary>資格取得年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? QualificationDate { get { return GetDate(Field.QualificationDate); } set { SetDate(Field.QualificationDate, value); } }
+        public DateTime? QualificationDate { get { return GetDate(Onshi.Field.QualificationDate); } set { SetDate(Onshi.Field.QualificationDate, value); } }
 
         /// <summary>資格喪失年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? DisqualificationDate { get { return GetDate(Field.DisqualificationDate); } set { SetDate(Field.DisqualificationDate, value); } }
+        public DateTime? DisqualificationDate { get { return GetDate(Onshi.Field.DisqualificationDate); } set { SetDate(Onshi.Field.DisqualificationDate, value); } }
 
         /// <summary>交付年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? InsuredCertificateIssuanceDate { get { return GetDate(Field.InsuredCertificateIssuanceDate); } set { SetDate(Field.InsuredCertificateIssuanceDate, value); } }
+        public DateTime? InsuredCertificateIssuanceDate { get { return GetDate(Onshi.Field.InsuredCertificateIssuanceDate); } set { SetDate(Onshi.Field.InsuredCertificateIssuanceDate, value); } }
 
         /// <summary>有効開始年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? InsuredCardValidDate { get { return GetDate(Field.InsuredCardValidDate); } set { SetDate(Field.InsuredCardValidDate, value); } }
+        public DateTime? InsuredCardValidDate { get { return GetDate(Onshi.Field.InsuredCardValidDate); } set { SetDate(Onshi.Field.InsuredCardValidDate, value); } }
 
         /// <summary>有効終了年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? InsuredCardExpirationDate { get { return GetDate(Field.InsuredCardExpirationDate); } set { SetDate(Field.InsuredCardExpirationDate, value); } }
+        public DateTime? InsuredCardExpirationDate { get { return GetDate(Onshi.Field.InsuredCardExpirationDate); } set { SetDate(Onshi.Field.InsuredCardExpirationDate, value); } }
 
         /// <summary>一部負担金割合 (ratio). Null when absent; setting null clears it.</summary>
-        public uint? InsuredPartialContributionRatio { get { return GetUInt32(Field.InsuredPartialContributionRatio); } set { SetUInt32(Field.InsuredPartialContributionRatio, value); } }
+        public uint? InsuredPartialContributionRatio { get { return GetUInt32(Onshi.Field.InsuredPartialContributionRatio); } set { SetUInt32(Onshi.Field.InsuredPartialContributionRatio, value); } }
 
         /// <summary>未就学区分 (code). Null when absent; setting null clears it.</summary>
-        public string PreschoolClassification { get { return GetText(Field.PreschoolClassification); } set { SetText(Field.PreschoolClassification, value); } }
+        public string PreschoolClassification { get { return GetText(Onshi.Field.PreschoolClassification); } set { SetText(Onshi.Field.PreschoolClassification, value); } }
 
         /// <summary>資格喪失事由 (code). Null when absent; setting null clears it.</summary>
-        public string ReasonOfLoss { get { return GetText(Field.ReasonOfLoss); } set { SetText(Field.ReasonOfLoss, value); } }
+        public string ReasonOfLoss { get { return GetText(Onshi.Field.ReasonOfLoss); } set { SetText(Onshi.Field.ReasonOfLoss, value); } }
 
         /// <summary>保険者名称 (text). Null when absent; setting null clears it.</summary>
-        public string InsurerName { get { return GetText(Field.InsurerName); } set { SetText(Field.InsurerName, value); } }
+        public string InsurerName { get { return GetText(Onshi.Field.InsurerName); } set { SetText(Onshi.Field.InsurerName, value); } }
 
         /// <summary>高齢受給者証 交付年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? ElderlyRecipientCertificateDate { get { return GetDate(Field.ElderlyRecipientCertificateDate); } set { SetDate(Field.ElderlyRecipientCertificateDate, value); } }
+        public DateTime? ElderlyRecipientCertificateDate { get { return GetDate(Onshi.Field.ElderlyRecipientCertificateDate); } set { SetDate(Onshi.Field.ElderlyRecipientCertificateDate, value); } }
 
         /// <summary>高齢受給者証 有効開始年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? ElderlyRecipientValidStartDate { get { return GetDate(Field.ElderlyRecipientValidStartDate); } set { SetDate(Field.ElderlyRecipientValidStartDate, value); } }
+        public DateTime? ElderlyRecipientValidStartDate { get { return GetDate(Onshi.Field.ElderlyRecipientValidStartDate); } set { SetDate(Onshi.Field.ElderlyRecipientValidStartDate, value); } }
 
         /// <summary>高齢受給者証 有効終了年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? ElderlyRecipientValidEndDate { get { return GetDate(Field.ElderlyRecipientValidEndDate); } set { SetDate(Field.ElderlyRecipientValidEndDate, value); } }
+        public DateTime? ElderlyRecipientValidEndDate { get { return GetDate(Onshi.Field.ElderlyRecipientValidEndDate); } set { SetDate(Onshi.Field.ElderlyRecipientValidEndDate, value); } }
 
         /// <summary>高齢受給者証 一部負担金割合 (ratio). Null when absent; setting null clears it.</summary>
-        public uint? ElderlyRecipientContributionRatio { get { return GetUInt32(Field.ElderlyRecipientContributionRatio); } set { SetUInt32(Field.ElderlyRecipientContributionRatio, value); } }
+        public uint? ElderlyRecipientContributionRatio { get { return GetUInt32(Onshi.Field.ElderlyRecipientContributionRatio); } set { SetUInt32(Onshi.Field.ElderlyRecipientContributionRatio, value); } }
 
         /// <summary>限度額適用認定証 提供同意 (code). Null when absent; setting null clears it.</summary>
-        public string LimitConsentFlag { get { return GetText(Field.LimitConsentFlag); } set { SetText(Field.LimitConsentFlag, value); } }
+        public string LimitConsentFlag { get { return GetText(Onshi.Field.LimitConsentFlag); } set { SetText(Onshi.Field.LimitConsentFlag, value); } }
 
         /// <summary>限度額適用認定証 提供同意日時 (date-time). Null when absent; setting null clears it.</summary>
-        public DateTime? LimitConsentTime { get { return GetDateTime(Field.LimitConsentTime); } set { SetDateTime(Field.LimitConsentTime, value); } }
+        public DateTime? LimitConsentTime { get { return GetDateTime(Onshi.Field.LimitConsentTime); } set { SetDateTime(Onshi.Field.LimitConsentTime, value); } }
 
         /// <summary>限度額適用認定証区分 (code). Null when absent; setting null clears it.</summary>
-        public string LimitCertificateClassification { get { return GetText(Field.LimitCertificateClassification); } set { SetText(Field.LimitCertificateClassification, value); } }
+        public string LimitCertificateClassification { get { return GetText(Onshi.Field.LimitCertificateClassification); } set { SetText(Onshi.Field.LimitCertificateClassification, value); } }
 
         /// <summary>限度額 適用区分 (code). Null when absent; setting null clears it.</summary>
-        public string LimitCertificateClassificationFlag { get { return GetText(Field.LimitCertificateClassificationFlag); } set { SetText(Field.LimitCertificateClassificationFlag, value); } }
+        public string LimitCertificateClassificationFlag { get { return GetText(Onshi.Field.LimitCertificateClassificationFlag); } set { SetText(Onshi.Field.LimitCertificateClassificationFlag, value); } }
 
         /// <summary>限度額適用認定証 交付年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? LimitCertificateCertificateDate { get { return GetDate(Field.LimitCertificateCertificateDate); } set { SetDate(Field.LimitCertificateCertificateDate, value); } }
+        public DateTime? LimitCertificateCertificateDate { get { return GetDate(Onshi.Field.LimitCertificateCertificateDate); } set { SetDate(Onshi.Field.LimitCertificateCertificateDate, value); } }
 
         /// <summary>限度額適用認定証 有効開始年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? LimitCertificateValidStartDate { get { return GetDate(Field.LimitCertificateValidStartDate); } set { SetDate(Field.LimitCertificateValidStartDate, value); } }
+        public DateTime? LimitCertificateValidStartDate { get { return GetDate(Onshi.Field.LimitCertificateValidStartDate); } set { SetDate(Onshi.Field.LimitCertificateValidStartDate, value); } }
 
         /// <summary>限度額適用認定証 有効終了年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? LimitCertificateValidEndDate { get { return GetDate(Field.LimitCertificateValidEndDate); } set { SetDate(Field.LimitCertificateValidEndDate, value); } }
+        public DateTime? LimitCertificateValidEndDate { get { return GetDate(Onshi.Field.LimitCertificateValidEndDate); } set { SetDate(Onshi.Field.LimitCertificateValidEndDate, value); } }
 
         /// <summary>限度額適用認定証 長期入院該当年月日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? LimitCertificateLongTermDate { get { return GetDate(Field.LimitCertificateLongTermDate); } set { SetDate(Field.LimitCertificateLongTermDate, value); } }
+        public DateTime? LimitCertificateLongTermDate { get { return GetDate(Onshi.Field.LimitCertificateLongTermDate); } set { SetDate(Onshi.Field.LimitCertificateLongTermDate, value); } }
 
         /// <summary>特定疾病療養受療証 提供同意 (code). Null when absent; setting null clears it.</summary>
-        public string SpecificDiseasesConsentFlag { get { return GetText(Field.SpecificDiseasesConsentFlag); } set { SetText(Field.SpecificDiseasesConsentFlag, value); } }
+        public string SpecificDiseasesConsentFlag { get { return GetText(Onshi.Field.SpecificDiseasesConsentFlag); } set { SetText(Onshi.Field.SpecificDiseasesConsentFlag, value); } }
 
         /// <summary>特定疾病療養受療証 提供同意日時 (date-time). Null when absent; setting null clears it.</summary>
-        public DateTime? SpecificDiseasesConsentTime { get { return GetDateTime(Field.SpecificDiseasesConsentTime); } set { SetDateTime(Field.SpecificDiseasesConsentTime, value); } }
+        public DateTime? SpecificDiseasesConsentTime { get { return GetDateTime(Onshi.Field.SpecificDiseasesConsentTime); } set { SetDateTime(Onshi.Field.SpecificDiseasesConsentTime, value); } }
 
         /// <summary>照会番号 (text). Null when absent; setting null clears it.</summary>
-        public string ReferenceNumber { get { return GetText(Field.ReferenceNumber); } set { SetText(Field.ReferenceNumber, value); } }
+        public string ReferenceNumber { get { return GetText(Onshi.Field.ReferenceNumber); } set { SetText(Onshi.Field.ReferenceNumber, value); } }
 
         /// <summary>任意の識別子 (text). Null when absent; setting null clears it.</summary>
-        public string ArbitraryIdentifier { get { return GetText(Field.ArbitraryIdentifier); } set { SetText(Field.ArbitraryIdentifier, value); } }
+        public string ArbitraryIdentifier { get { return GetText(Onshi.Field.ArbitraryIdentifier); } set { SetText(Onshi.Field.ArbitraryIdentifier, value); } }
 
         /// <summary>処方箋発行形態 (code). Null when absent; setting null clears it.</summary>
-        public string PrescriptionIssueSelect { get { return GetText(Field.PrescriptionIssueSelect); } set { SetText(Field.PrescriptionIssueSelect, value); } }
+        public string PrescriptionIssueSelect { get { return GetText(Onshi.Field.PrescriptionIssueSelect); } set { SetText(Onshi.Field.PrescriptionIssueSelect, value); } }
 
         /// <summary>LimitApplicationCertificateChanged (text). Null when absent; setting null clears it.</summary>
-        public string LimitCertificateChanged { get { return GetText(Field.LimitCertificateChanged); } set { SetText(Field.LimitCertificateChanged, value); } }
+        public string LimitCertificateChanged { get { return GetText(Onshi.Field.LimitCertificateChanged); } set { SetText(Onshi.Field.LimitCertificateChanged, value); } }
 
     }
+
+    public sealed partial class Diff
+    {
+        /// <summary>判定 (enum Verdict; text: "update_recommended" …). Null when absent.</summary>
+        public Onshi.Verdict? Verdict { get { uint? v = GetUInt32(Onshi.Field.DiffVerdict); return v.HasValue ? (Onshi.Verdict?)v.Value : null; } }
+
+        /// <summary>判定 as a Japanese label for staff (text). Null when absent.</summary>
+        public string VerdictLabel { get { return GetText(Onshi.Field.DiffVerdictLabel); } }
+
+        /// <summary>資格確認日 the comparison was made for (date). Null when absent.</summary>
+        public DateTime? ConfirmationDate { get { return GetDate(Onshi.Field.DiffConfirmationDate); } }
+
+        /// <summary>How the person was queried (enum QueryKind). Null when absent.</summary>
+        public Onshi.QueryKind? QueryKind { get { uint? v = GetUInt32(Onshi.Field.DiffQueryKind); return v.HasValue ? (Onshi.QueryKind?)v.Value : null; } }
+
+        /// <summary>Index of the compared record among the answer's results (integer; absent when none came back). Null when absent.</summary>
+        public uint? RecordIndex { get { return GetUInt32(Onshi.Field.DiffRecordIndex); } }
+
+        /// <summary>Why the answer does not confirm a qualification (enum Cause; absent when it does). Null when absent.</summary>
+        public Onshi.Cause? Cause { get { uint? v = GetUInt32(Onshi.Field.DiffCause); return v.HasValue ? (Onshi.Cause?)v.Value : null; } }
+
+        /// <summary>The cause as a Japanese label (text). Null when absent.</summary>
+        public string CauseLabel { get { return GetText(Onshi.Field.DiffCauseLabel); } }
+
+        /// <summary>処理結果コード of a not-confirmed answer, as returned (text). Null when absent.</summary>
+        public string ResultCode { get { return GetText(Onshi.Field.DiffResultCode); } }
+
+        /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text). Null when absent.</summary>
+        public string ResultMessage { get { return GetText(Onshi.Field.DiffResultMessage); } }
+
+    }
+
+    public sealed partial class DiffFieldItem
+    {
+        /// <summary>A compared field: which one (enum DiffField; text: its id in the record JSON). Null when absent.</summary>
+        public Onshi.DiffField? Field { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemField); return v.HasValue ? (Onshi.DiffField?)v.Value : null; } }
+
+        /// <summary>The field's Japanese label (text). Null when absent.</summary>
+        public string Label { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemLabel); } }
+
+        /// <summary>How the two values relate (enum DiffClass). Null when absent.</summary>
+        public Onshi.DiffClass? Class { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemClass); return v.HasValue ? (Onshi.DiffClass?)v.Value : null; } }
+
+        /// <summary>The class as a Japanese label (text). Null when absent.</summary>
+        public string ClassLabel { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemClassLabel); } }
+
+        /// <summary>The normalizations that made the values equal, comma-separated ids (text: "width,space"). Null when absent.</summary>
+        public string Reasons { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemReasons); } }
+
+        /// <summary>The same as a bit set of ONSHI_REASON_* flags (integer). Null when absent.</summary>
+        public uint? ReasonFlags { get { return owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemReasonFlags); } }
+
+        /// <summary>The same as Japanese labels joined by 、 (text). Null when absent.</summary>
+        public string ReasonLabels { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemReasonLabels); } }
+
+        /// <summary>Why the action is recommended (enum Advice). Null when absent.</summary>
+        public Onshi.Advice? Advice { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemAdvice); return v.HasValue ? (Onshi.Advice?)v.Value : null; } }
+
+        /// <summary>The recommended action (enum DiffAction). Null when absent.</summary>
+        public Onshi.DiffAction? Action { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemAction); return v.HasValue ? (Onshi.DiffAction?)v.Value : null; } }
+
+        /// <summary>The action as a Japanese label (text). Null when absent.</summary>
+        public string ActionLabel { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemActionLabel); } }
+
+        /// <summary>The guidance for staff, in Japanese (text). Null when absent.</summary>
+        public string Message { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemMessage); } }
+
+        /// <summary>The registered value as shown on a staff screen (text; absent when not registered). Null when absent.</summary>
+        public string Registered { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemRegistered); } }
+
+        /// <summary>The returned value as shown on a staff screen (text; absent when not returned). Null when absent.</summary>
+        public string Returned { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemReturned); } }
+
+        /// <summary>The ONSHI_FIELD_* of onshi_qualification that holds this value (integer; absent for the certificate and 医療券 lists, which span several fields). Null when absent.</summary>
+        public uint? RecordField { get { return owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemRecordField); } }
+
+        /// <summary>Positions (characters) of the ● marks in the returned value, comma-separated (text). Null when absent.</summary>
+        public string Positions { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemPositions); } }
+
+    }
+
+    public sealed partial class DiffNoticeItem
+    {
+        /// <summary>A notice for staff (enum Notice). Null when absent.</summary>
+        public Onshi.Notice? Kind { get { uint? v = owner.GetItemUInt32(ListKind.DiffNotices, index, Onshi.Field.DiffNoticeKind); return v.HasValue ? (Onshi.Notice?)v.Value : null; } }
+
+        /// <summary>The notice's guidance, in Japanese (text). Null when absent.</summary>
+        public string Message { get { return owner.GetItemText(ListKind.DiffNotices, index, Onshi.Field.DiffNoticeMessage); } }
+
+        /// <summary>The terminal's own text the notice comes from (text). Null when absent.</summary>
+        public string Detail { get { return owner.GetItemText(ListKind.DiffNotices, index, Onshi.Field.DiffNoticeDetail); } }
+
+    }
+
+    public sealed partial class History
+    {
+        /// <summary>Id of the latest version (integer; absent when the history is empty). Null when absent.</summary>
+        public uint? CurrentId { get { return GetUInt32(Onshi.Field.HistoryCurrentId); } }
+
+        /// <summary>Number of versions (integer). Null when absent.</summary>
+        public uint? VersionCount { get { return GetUInt32(Onshi.Field.HistoryVersionCount); } }
+
+    }
+
+    public sealed partial class HistoryVersion
+    {
+        /// <summary>A version's id, unique in its history (integer). Null when absent.</summary>
+        public uint? Id { get { return owner.GetItemUInt32(ListKind.HistoryVersions, index, Onshi.Field.VersionId); } }
+
+        /// <summary>First day the version applies (date). Null when absent.</summary>
+        public DateTime? Start { get { return owner.GetItemDate(ListKind.HistoryVersions, index, Onshi.Field.VersionStart); } }
+
+        /// <summary>Last day the version applies (date; absent while open). Null when absent.</summary>
+        public DateTime? End { get { return owner.GetItemDate(ListKind.HistoryVersions, index, Onshi.Field.VersionEnd); } }
+
+        /// <summary>The version's state (enum VersionState). Null when absent.</summary>
+        public Onshi.VersionState? State { get { uint? v = owner.GetItemUInt32(ListKind.HistoryVersions, index, Onshi.Field.VersionState); return v.HasValue ? (Onshi.VersionState?)v.Value : null; } }
+
+        /// <summary>Where the data came from (enum Source). Null when absent.</summary>
+        public Onshi.Source? Source { get { uint? v = owner.GetItemUInt32(ListKind.HistoryVersions, index, Onshi.Field.VersionSource); return v.HasValue ? (Onshi.Source?)v.Value : null; } }
+
+        /// <summary>The result the data came from (text; absent for manual data). Null when absent.</summary>
+        public string SourceResultId { get { return owner.GetItemText(ListKind.HistoryVersions, index, Onshi.Field.VersionSourceResultId); } }
+
+        /// <summary>When the data was entered or applied (date-time). Null when absent.</summary>
+        public DateTime? SourceAt { get { return owner.GetItemDateTime(ListKind.HistoryVersions, index, Onshi.Field.VersionSourceAt); } }
+
+        /// <summary>The result the version is linked to (text; absent when not linked). Null when absent.</summary>
+        public string LinkResultId { get { return owner.GetItemText(ListKind.HistoryVersions, index, Onshi.Field.VersionLinkResultId); } }
+
+        /// <summary>資格確認日 of the linked result (date). Null when absent.</summary>
+        public DateTime? LinkConfirmationDate { get { return owner.GetItemDate(ListKind.HistoryVersions, index, Onshi.Field.VersionLinkConfirmationDate); } }
+
+        /// <summary>When the linked result arrived, if known (date-time). Null when absent.</summary>
+        public DateTime? LinkReceivedAt { get { return owner.GetItemDateTime(ListKind.HistoryVersions, index, Onshi.Field.VersionLinkReceivedAt); } }
+
+    }
+
+    public sealed partial class HistoryAuditEntry
+    {
+        /// <summary>Who did it: the caller's actor id (text). Null when absent.</summary>
+        public string Actor { get { return owner.GetItemText(ListKind.HistoryAudit, index, Onshi.Field.AuditActor); } }
+
+        /// <summary>When: the caller's time (date-time). Null when absent.</summary>
+        public DateTime? At { get { return owner.GetItemDateTime(ListKind.HistoryAudit, index, Onshi.Field.AuditAt); } }
+
+        /// <summary>The version concerned (integer). Null when absent.</summary>
+        public uint? Version { get { return owner.GetItemUInt32(ListKind.HistoryAudit, index, Onshi.Field.AuditVersion); } }
+
+        /// <summary>What happened (enum AuditEvent). Null when absent.</summary>
+        public Onshi.AuditEvent? Event { get { uint? v = owner.GetItemUInt32(ListKind.HistoryAudit, index, Onshi.Field.AuditEvent); return v.HasValue ? (Onshi.AuditEvent?)v.Value : null; } }
+
+        /// <summary>The result concerned (text; absent for created, closed, expired). Null when absent.</summary>
+        public string ResultId { get { return owner.GetItemText(ListKind.HistoryAudit, index, Onshi.Field.AuditResultId); } }
+
+        /// <summary>The new version's first day (date; opened and created only). Null when absent.</summary>
+        public DateTime? Start { get { return owner.GetItemDate(ListKind.HistoryAudit, index, Onshi.Field.AuditStart); } }
+
+        /// <summary>The version's last day (date; closed and expired only). Null when absent.</summary>
+        public DateTime? End { get { return owner.GetItemDate(ListKind.HistoryAudit, index, Onshi.Field.AuditEnd); } }
+
+        /// <summary>The fields taken from the result, comma-separated diff field ids (text; updated and opened only). Null when absent.</summary>
+        public string Fields { get { return owner.GetItemText(ListKind.HistoryAudit, index, Onshi.Field.AuditFields); } }
+
+    }
+
+    public sealed partial class Patient
+    {
+        /// <summary>The EMR's patient id (カルテ番号 …), returned as is by the candidates (text). Null when absent; setting null clears it.</summary>
+        public string Id { get { return owner.GetItemText(ListKind.Patients, index, Onshi.Field.PatientId); } set { owner.SetItemText(ListKind.Patients, index, Onshi.Field.PatientId, value); } }
+
+        /// <summary>氏名 (text). Null when absent; setting null clears it.</summary>
+        public string Name { get { return owner.GetItemText(ListKind.Patients, index, Onshi.Field.PatientName); } set { owner.SetItemText(ListKind.Patients, index, Onshi.Field.PatientName, value); } }
+
+        /// <summary>氏名カナ (text). Null when absent; setting null clears it.</summary>
+        public string Kana { get { return owner.GetItemText(ListKind.Patients, index, Onshi.Field.PatientKana); } set { owner.SetItemText(ListKind.Patients, index, Onshi.Field.PatientKana, value); } }
+
+        /// <summary>生年月日 (date). Null when absent; setting null clears it.</summary>
+        public DateTime? Birthdate { get { return owner.GetItemDate(ListKind.Patients, index, Onshi.Field.PatientBirthdate); } set { owner.SetItemDate(ListKind.Patients, index, Onshi.Field.PatientBirthdate, value); } }
+
+        /// <summary>性別 (code; table ONSHI_CODE_TABLE_SEX). Null when absent; setting null clears it.</summary>
+        public string Sex { get { return owner.GetItemText(ListKind.Patients, index, Onshi.Field.PatientSex); } set { owner.SetItemText(ListKind.Patients, index, Onshi.Field.PatientSex, value); } }
+
+        /// <summary>住所 (text). Null when absent; setting null clears it.</summary>
+        public string Address { get { return owner.GetItemText(ListKind.Patients, index, Onshi.Field.PatientAddress); } set { owner.SetItemText(ListKind.Patients, index, Onshi.Field.PatientAddress, value); } }
+
+        /// <summary>照会番号 registered for this patient (text). Null when absent; setting null clears it.</summary>
+        public string ReferenceNumber { get { return owner.GetItemText(ListKind.Patients, index, Onshi.Field.PatientReferenceNumber); } set { owner.SetItemText(ListKind.Patients, index, Onshi.Field.PatientReferenceNumber, value); } }
+
+        /// <summary>Number of qualifications given with onshi_matching_add_qualification (integer, read-only). Null when absent.</summary>
+        public uint? QualificationCount { get { return owner.GetItemUInt32(ListKind.Patients, index, Onshi.Field.PatientQualificationCount); } }
+
+    }
+
+    public sealed partial class Candidate
+    {
+        /// <summary>The candidate's patient id (text). Null when absent.</summary>
+        public string PatientId { get { return owner.GetItemText(ListKind.Candidates, index, Onshi.Field.CandidatePatientId); } }
+
+        /// <summary>The candidate's index in ONSHI_LIST_PATIENTS (integer). Null when absent.</summary>
+        public uint? Index { get { return owner.GetItemUInt32(ListKind.Candidates, index, Onshi.Field.CandidateIndex); } }
+
+        /// <summary>Score: the higher, the surer (integer). Null when absent.</summary>
+        public uint? Score { get { return owner.GetItemUInt32(ListKind.Candidates, index, Onshi.Field.CandidateScore); } }
+
+        /// <summary>How sure (enum Strength). Null when absent.</summary>
+        public Onshi.Strength? Strength { get { uint? v = owner.GetItemUInt32(ListKind.Candidates, index, Onshi.Field.CandidateStrength); return v.HasValue ? (Onshi.Strength?)v.Value : null; } }
+
+        /// <summary>Evidence for, comma-separated ids (text: "birthdate,name_same"). Null when absent.</summary>
+        public string Reasons { get { return owner.GetItemText(ListKind.Candidates, index, Onshi.Field.CandidateReasons); } }
+
+        /// <summary>Evidence for, as a bit set of ONSHI_MATCH_* flags (integer). Null when absent.</summary>
+        public uint? ReasonFlags { get { return owner.GetItemUInt32(ListKind.Candidates, index, Onshi.Field.CandidateReasonFlags); } }
+
+        /// <summary>Evidence for, as Japanese labels joined by 、 (text). Null when absent.</summary>
+        public string ReasonLabels { get { return owner.GetItemText(ListKind.Candidates, index, Onshi.Field.CandidateReasonLabels); } }
+
+        /// <summary>Evidence against, comma-separated ids (text). Null when absent.</summary>
+        public string Conflicts { get { return owner.GetItemText(ListKind.Candidates, index, Onshi.Field.CandidateConflicts); } }
+
+        /// <summary>Evidence against, as a bit set of ONSHI_CONFLICT_* flags (integer). Null when absent.</summary>
+        public uint? ConflictFlags { get { return owner.GetItemUInt32(ListKind.Candidates, index, Onshi.Field.CandidateConflictFlags); } }
+
+        /// <summary>Evidence against, as Japanese labels joined by 、 (text). Null when absent.</summary>
+        public string ConflictLabels { get { return owner.GetItemText(ListKind.Candidates, index, Onshi.Field.CandidateConflictLabels); } }
+
+    }
+
+    public sealed partial class BasicInfo
+    {
+        /// <summary>氏名 (text; may hold U+3000 spaces). Null when absent.</summary>
+        public string Name { get { return GetText(Onshi.Field.BasicInfoName); } }
+
+        /// <summary>住所 (text). Null when absent.</summary>
+        public string Address { get { return GetText(Onshi.Field.BasicInfoAddress); } }
+
+        /// <summary>生年月日 (date; absent when the card's text is not a valid YYYYMMDD). Null when absent.</summary>
+        public DateTime? Birthdate { get { return GetDate(Onshi.Field.BasicInfoBirthdate); } }
+
+        /// <summary>生年月日 as the card wrote it (text). Null when absent.</summary>
+        public string BirthdateText { get { return GetText(Onshi.Field.BasicInfoBirthdateText); } }
+
+        /// <summary>性別 (enum CardSex). Null when absent.</summary>
+        public Onshi.CardSex? Sex { get { uint? v = GetUInt32(Onshi.Field.BasicInfoSex); return v.HasValue ? (Onshi.CardSex?)v.Value : null; } }
+
+        /// <summary>性別 as a Japanese label (text). Null when absent.</summary>
+        public string SexLabel { get { return GetText(Onshi.Field.BasicInfoSexLabel); } }
+
+        /// <summary>性別 as the terminal interface's code (code; table ONSHI_CODE_TABLE_SEX: 男 1, 女 2, anything else 3 未設定). Null when absent.</summary>
+        public string SexCode { get { return GetText(Onshi.Field.BasicInfoSexCode); } }
+
+    }
+
+    public sealed partial class Document
+    {
+        /// <summary>The kind of message (enum MessageType). Null when absent.</summary>
+        public Onshi.MessageType? MessageType { get { uint? v = GetUInt32(Onshi.Field.DocumentMessageType); return v.HasValue ? (Onshi.MessageType?)v.Value : null; } }
+
+        /// <summary>The file's encoding (enum FileEncoding; absent for a document built in memory). Null when absent.</summary>
+        public Onshi.FileEncoding? Encoding { get { uint? v = GetUInt32(Onshi.Field.DocumentEncoding); return v.HasValue ? (Onshi.FileEncoding?)v.Value : null; } }
+
+        /// <summary>The file the document was read from, for face results (text, read-only). Null when absent.</summary>
+        public string FileName { get { return GetText(Onshi.Field.DocumentFileName); } }
+
+        /// <summary>処理実行日時 (date-time). Null when absent; setting null clears it.</summary>
+        public DateTime? HeaderProcessExecutionTime { get { return GetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime); } set { SetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime, value); } }
+
+        /// <summary>資格確認日 (date). Null when absent; setting null clears it.</summary>
+        public DateTime? HeaderQualificationConfirmationDate { get { return GetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate); } set { SetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate, value); } }
+
+        /// <summary>医療機関コード (id). Null when absent; setting null clears it.</summary>
+        public string HeaderMedicalInstitutionCode { get { return GetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode); } set { SetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode, value); } }
+
+        /// <summary>任意のファイル識別子 (text). Null when absent; setting null clears it.</summary>
+        public string HeaderArbitraryFileIdentifier { get { return GetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier); } set { SetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier, value); } }
+
+        /// <summary>照会区分 (code). Null when absent; setting null clears it.</summary>
+        public string HeaderReferenceClassification { get { return GetText(Onshi.Field.DocumentHeaderReferenceClassification); } set { SetText(Onshi.Field.DocumentHeaderReferenceClassification, value); } }
+
+        /// <summary>処理結果区分 (code). Null when absent; setting null clears it.</summary>
+        public string HeaderSegmentOfResult { get { return GetText(Onshi.Field.DocumentHeaderSegmentOfResult); } set { SetText(Onshi.Field.DocumentHeaderSegmentOfResult, value); } }
+
+        /// <summary>エラーコード (text). Null when absent; setting null clears it.</summary>
+        public string HeaderErrorCode { get { return GetText(Onshi.Field.DocumentHeaderErrorCode); } set { SetText(Onshi.Field.DocumentHeaderErrorCode, value); } }
+
+        /// <summary>エラーメッセージ (text). Null when absent; setting null clears it.</summary>
+        public string HeaderErrorMessage { get { return GetText(Onshi.Field.DocumentHeaderErrorMessage); } set { SetText(Onshi.Field.DocumentHeaderErrorMessage, value); } }
+
+        /// <summary>文字コード識別 (code). Null when absent; setting null clears it.</summary>
+        public string HeaderCharacterCodeIdentifier { get { return GetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier); } set { SetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier, value); } }
+
+        /// <summary>受付番号 in the header (text). Null when absent; setting null clears it.</summary>
+        public string HeaderReceptionNumber { get { return GetText(Onshi.Field.DocumentHeaderReceptionNumber); } set { SetText(Onshi.Field.DocumentHeaderReceptionNumber, value); } }
+
+        /// <summary>処理結果件数 (integer). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfProcessingResult { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult, value); } }
+
+        /// <summary>正常終了件数 (integer). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfNormalProcessing { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing, value); } }
+
+        /// <summary>エラー件数 (integer). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfError { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfError); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfError, value); } }
+
+        /// <summary>処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultStatus { get { return GetText(Onshi.Field.DocumentProcessingResultStatus); } set { SetText(Onshi.Field.DocumentProcessingResultStatus, value); } }
+
+        /// <summary>処理結果コード (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultCode { get { return GetText(Onshi.Field.DocumentProcessingResultCode); } set { SetText(Onshi.Field.DocumentProcessingResultCode, value); } }
+
+        /// <summary>処理結果メッセージ, to be shown to staff as is (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultMessage { get { return GetText(Onshi.Field.DocumentProcessingResultMessage); } set { SetText(Onshi.Field.DocumentProcessingResultMessage, value); } }
+
+        /// <summary>資格有効性 of a 資格確認結果 (code). Null when absent; setting null clears it.</summary>
+        public string QualificationValidity { get { return GetText(Onshi.Field.DocumentQualificationValidity); } set { SetText(Onshi.Field.DocumentQualificationValidity, value); } }
+
+        /// <summary>処方箋発行形態 chosen at the reader (code). Null when absent; setting null clears it.</summary>
+        public string PrescriptionIssueSelect { get { return GetText(Onshi.Field.DocumentPrescriptionIssueSelect); } set { SetText(Onshi.Field.DocumentPrescriptionIssueSelect, value); } }
+
+        /// <summary>受付番号 of an アップロード結果 or ダウンロード要求 (text). Null when absent; setting null clears it.</summary>
+        public string ReceptionNumber { get { return GetText(Onshi.Field.DocumentReceptionNumber); } set { SetText(Onshi.Field.DocumentReceptionNumber, value); } }
+
+        /// <summary>受付日時 of an アップロード結果 (date-time). Null when absent; setting null clears it.</summary>
+        public DateTime? ReceptionDateTime { get { return GetDateTime(Onshi.Field.DocumentReceptionDateTime); } set { SetDateTime(Onshi.Field.DocumentReceptionDateTime, value); } }
+
+        /// <summary>ResultCode of a 薬剤情報 / 特定健診情報 answer (1 = OK) (text). Null when absent; setting null clears it.</summary>
+        public string ResultCode { get { return GetText(Onshi.Field.DocumentResultCode); } set { SetText(Onshi.Field.DocumentResultCode, value); } }
+
+        /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text). Null when absent; setting null clears it.</summary>
+        public string MessageContents { get { return GetText(Onshi.Field.DocumentMessageContents); } set { SetText(Onshi.Field.DocumentMessageContents, value); } }
+
+    }
+
+    public sealed partial class DocumentQuery
+    {
+        /// <summary>保険者番号 of a search block (id). Null when absent; setting null clears it.</summary>
+        public string InsurerNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsurerNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsurerNumber, value); } }
+
+        /// <summary>被保険者証記号 (id). Null when absent; setting null clears it.</summary>
+        public string InsuredCardSymbol { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredCardSymbol); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredCardSymbol, value); } }
+
+        /// <summary>被保険者証番号 (id). Null when absent; setting null clears it.</summary>
+        public string InsuredIdentificationNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredIdentificationNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredIdentificationNumber, value); } }
+
+        /// <summary>枝番 (id). Null when absent; setting null clears it.</summary>
+        public string InsuredBranchNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredBranchNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredBranchNumber, value); } }
+
+        /// <summary>生年月日 (date). Null when absent; setting null clears it.</summary>
+        public DateTime? Birthdate { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryBirthdate); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryBirthdate, value); } }
+
+        /// <summary>限度額適用認定証 提供同意 (code). Null when absent; setting null clears it.</summary>
+        public string LimitConsentFlag { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryLimitConsentFlag); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryLimitConsentFlag, value); } }
+
+        /// <summary>任意の識別子 (text). Null when absent; setting null clears it.</summary>
+        public string ArbitraryIdentifier { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryArbitraryIdentifier); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryArbitraryIdentifier, value); } }
+
+        /// <summary>診療年月 yyyyMM (text). Null when absent; setting null clears it.</summary>
+        public string MedicalTreatmentMonth { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentMonth); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentMonth, value); } }
+
+        /// <summary>同意日 from (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ConsentDateFrom { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateFrom); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateFrom, value); } }
+
+        /// <summary>同意日 to (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ConsentDateTo { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateTo); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateTo, value); } }
+
+        /// <summary>診療日 from (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ExaminationDateFrom { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateFrom); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateFrom, value); } }
+
+        /// <summary>診療日 to (date). Null when absent; setting null clears it.</summary>
+        public DateTime? ExaminationDateTo { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateTo); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateTo, value); } }
+
+        /// <summary>診療区分 (code). Null when absent; setting null clears it.</summary>
+        public string MedicalTreatmentFlag { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentFlag); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentFlag, value); } }
+
+    }
+
+    public sealed partial class DocumentUnit
+    {
+        /// <summary>処理結果状況 of a bulk unit (code). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultStatus { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus, value); } }
+
+        /// <summary>処理結果コード of a bulk unit (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultCode { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode, value); } }
+
+        /// <summary>処理結果メッセージ of a bulk unit (text). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultMessage { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage, value); } }
+
+        /// <summary>資格有効性 of a bulk unit (code). Null when absent; setting null clears it.</summary>
+        public string QualificationValidity { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity, value); } }
+
+        /// <summary>照会番号 of a bulk unit (text). Null when absent; setting null clears it.</summary>
+        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber, value); } }
+
+        /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only). Null when absent.</summary>
+        public uint? ResultCount { get { return owner.GetItemUInt32(ListKind.DocumentUnits, index, Onshi.Field.UnitResultCount); } }
+
+    }
+
 }

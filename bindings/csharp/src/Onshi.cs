@@ -300,7 +300,7 @@ namespace Onshi
             if (handle.IsInvalid) throw new OutOfMemoryException("onshi_qualification_new");
         }
 
-        private Qualification(QualificationHandle h)
+        internal Qualification(QualificationHandle h)
         {
             handle = h;
         }
@@ -325,7 +325,7 @@ namespace Onshi
             handle.Dispose();
         }
 
-        private QualificationHandle H
+        internal QualificationHandle H
         {
             get
             {

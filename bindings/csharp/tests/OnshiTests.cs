@@ -205,6 +205,345 @@ internal static class OnshiTests
         }
     }
 
+    private const string Registered = "{\"insurer_number\":\"06139990\",\"insured_identification_number\":\"456\",\"insured_branch_number\":\"01\",\"name\":\"見本　太郎\",\"name_kana\":\"ﾐﾎﾝ ﾀﾛｳ\",\"birthdate\":\"1950-05-05\",\"address\":\"東京都千代田区千代田1-1\",\"insured_partial_contribution_ratio\":10}";
+
+    private static readonly DateTime Now = new DateTime(2025, 4, 10, 9, 0, 0);
+
+    private static void DiffAndHistory()
+    {
+        using (var reg = Qualification.FromJson(Registered))
+        using (var ret = reg.Clone())
+        {
+            ret.Address = "東京都千代田区千代田２－２";
+            ret.NameKana = "ﾐﾎﾝ　ﾀﾛｳ";
+            using (var diff = Diff.Compare(reg, ret, new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
+            using (var history = History.New(reg, new DateTime(2020, 4, 1), "staff-1", Now))
+            {
+                Check(diff.Verdict == Verdict.UpdateRecommended, "verdict " + diff.Verdict);
+                Check(diff.GetText(Field.DiffVerdict) == "update_recommended", "verdict id");
+                Check(diff.VerdictLabel == "反映を推奨", "verdict label");
+                Check(diff.ConfirmationDate == new DateTime(2025, 4, 10), "context date");
+                Check(diff.Cause == null && diff.PossibleCauses.Count == 0, "confirmed");
+                DiffFieldItem addr = diff.FieldOf(DiffField.Address);
+                Check(addr != null && addr.Class == DiffClass.Different, "address differs");
+                Check(addr.Action == DiffAction.Reflect && addr.Advice == Advice.AddressChanged, "address advice");
+                Check(addr.Message.Contains("住所"), "Japanese message");
+                Check(addr.Label == "住所" && addr.Id == "address", "label and id");
+                Check(addr.Returned == "東京都千代田区千代田２－２" && addr.Registered == "東京都千代田区千代田1-1", "both values");
+                Check(addr.RecordField == (uint)Field.Address, "record field");
+                DiffFieldItem kana = diff.FieldOf(DiffField.NameKana);
+                Check(kana.Class == DiffClass.Equivalent && (((ReasonFlags)kana.ReasonFlags.Value) & ReasonFlags.Space) != 0, "kana space: " + kana.Reasons);
+                Check(diff.FieldOf(DiffField.Name).Class == DiffClass.Same, "name same");
+                Check(diff.ToJson().Contains("\"verdict\":\"update_recommended\""), "diff json");
+                using (var back = Diff.FromJson(diff.ToJson()))
+                {
+                    Check(back.Verdict == Verdict.UpdateRecommended && back.Returned() == null, "diff from json");
+                    Throws(Status.HistoryStaleDiff, () => history.Apply(back, null, "x", StartDatePolicy.ConfirmationDate, "s", Now), "json diff cannot be applied");
+                }
+
+                int events = history.Apply(diff, null, "OQSsiquc01res_0001.xml", StartDatePolicy.FirstOfMonth, "staff-1", Now);
+                Check(events == 2, "updated + linked: " + events);
+                Check(history.Apply(diff, null, "OQSsiquc01res_0001.xml", StartDatePolicy.FirstOfMonth, "staff-1", Now) == 0, "idempotent");
+                using (var cur = history.Current())
+                {
+                    Check(cur.Address == "東京都千代田区千代田２－２", "reflected");
+                }
+                Check(history.VersionCount == 1 && history.CurrentId == 1, "one version");
+                HistoryVersion v = history.Versions[0];
+                Check(v.LinkResultId == "OQSsiquc01res_0001.xml" && v.State == VersionState.Current, "linked");
+                Check(v.Start == new DateTime(2020, 4, 1) && v.End == null, "period");
+                Check(history.Audit.Count == 3 && history.Audit[1].Event == AuditEvent.Updated, "audit");
+                Check(history.Audit[1].Fields == "address" && history.Audit[1].Actor == "staff-1", "audit fields");
+                Check(history.IndexAt(new DateTime(2019, 1, 1)) == -1 && history.IndexAt(new DateTime(2025, 1, 1)) == 0, "at");
+
+                string m = Throws(Status.HistoryStaleDiff, () => history.Apply(diff, null, "other", StartDatePolicy.FirstOfMonth, "staff-1", Now), "stale diff");
+                Check(m.Contains("compare again"), "stale message: " + m);
+                history.Unlink(1, "staff-1", Now);
+                Check(history.Versions[0].LinkResultId == null, "unlinked");
+                Throws(Status.HistoryNotLinked, () => history.Unlink(1, "staff-1", Now), "not linked");
+                Throws(Status.HistoryNoSuchVersion, () => history.Expire(9, new DateTime(2025, 1, 1), "s", Now), "no such version");
+                using (var h2 = History.FromJson(history.ToJson()))
+                {
+                    Check(h2.ToJson() == history.ToJson(), "history json round trip");
+                }
+                Throws(Status.Json, () => History.FromJson("{"), "bad history json");
+            }
+
+            // A new qualification (ratio changed), a verify-identity diff, choices.
+            using (var ret2 = reg.Clone())
+            using (var history = History.New(reg, new DateTime(2020, 4, 1), "staff-1", Now))
+            {
+                ret2.InsuredPartialContributionRatio = 20;
+                using (var diff = Diff.Compare(reg, ret2, new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
+                {
+                    Check(diff.Verdict == Verdict.NewQualification, "ratio: new qualification");
+                    history.Apply(diff, null, "r2", StartDatePolicy.FirstOfMonth, "staff-1", Now);
+                    Check(history.VersionCount == 2, "two versions");
+                    Check(history.Versions[0].End == new DateTime(2025, 3, 31) && history.Versions[1].Start == new DateTime(2025, 4, 1), "closed and opened");
+                    Check(history.Versions[0].State == VersionState.Superseded, "superseded");
+                    using (var q = history.Versions[1].Qualification)
+                    {
+                        Check(q.InsuredPartialContributionRatio == 20, "new ratio");
+                    }
+                }
+            }
+            using (var other = reg.Clone())
+            using (var history = History.New(reg, new DateTime(2020, 4, 1), "staff-1", Now))
+            using (var choices = new Choices())
+            {
+                other.Name = "別人　次郎";
+                using (var diff = Diff.Compare(reg, other, new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
+                {
+                    Check(diff.Verdict == Verdict.VerifyIdentity, "identity");
+                    Throws(Status.HistoryIdentityNotVerified, () => history.Apply(diff, null, "r3", StartDatePolicy.ConfirmationDate, "s", Now), "needs verification");
+                    choices.IdentityVerified = true;
+                    choices.Keep(DiffField.Name);
+                    Check(choices.ToJson() == "{\"fields\":{\"name\":\"keep\"},\"identity_verified\":true}", "choices json " + choices.ToJson());
+                    history.Apply(diff, choices, "r3", StartDatePolicy.ConfirmationDate, "s", Now);
+                    using (var cur = history.Current())
+                    {
+                        Check(cur.Name == "見本　太郎", "kept by choice");
+                    }
+                }
+                Throws(Status.InvalidArgument, () => choices.Keep((DiffField)999), "unknown diff field");
+                using (var c2 = Choices.FromJson("{\"fields\":{\"address\":\"reflect\"}}"))
+                {
+                    c2.StartDate = new DateTime(2025, 4, 1);
+                    c2.StartDate = null;
+                    Check(c2.ToJson() == "{\"fields\":{\"address\":\"reflect\"},\"identity_verified\":false}", "choices from json " + c2.ToJson());
+                }
+                Throws(Status.Json, () => Choices.FromJson("{\"fields\":{\"nope\":\"keep\"}}"), "unknown field id in json");
+            }
+
+            // Not confirmed: nothing to apply, guidance for staff.
+            using (var none = new Qualification())
+            using (var history = History.New(reg, new DateTime(2020, 4, 1), "s", Now))
+            using (var diff = Diff.Compare(reg, none, new DateTime(2025, 4, 10), QueryKind.InsuranceCard))
+            {
+                Check(diff.Verdict != Verdict.NotConfirmed, "an empty record still compares");
+            }
+        }
+    }
+
+    private static void MatchingAndCard()
+    {
+        using (var patients = new Matching())
+        using (var result = Qualification.FromJson(Registered))
+        {
+            Patient p = patients.Add("000123");
+            p.Name = "見本　太郎";
+            p.Kana = "ミホン　タロウ";
+            p.Birthdate = new DateTime(1950, 5, 5);
+            p.Sex = "1";
+            patients.Add("000999").Name = "別人";
+            Check(patients.Count == 2 && patients[0].Id == "000123", "patients");
+            Throws(Status.OutOfRange, () => patients.RemoveAt(7), "remove past the end");
+            using (var found = patients.Find(result))
+            {
+                Check(found.Count == 1, "one candidate");
+                Candidate c = found[0];
+                Check(c.PatientId == "000123" && c.Strength == Strength.Strong, "strong candidate " + c.Strength);
+                Check((((MatchFlags)c.ReasonFlags.Value) & MatchFlags.Birthdate) != 0, "birthdate reason");
+                Check(c.ReasonLabels.Contains("生年月日が一致"), "labels " + c.ReasonLabels);
+            }
+            using (var again = Matching.FromJson(patients.ToJson()))
+            using (var found = again.Find(result))
+            {
+                Check(found.Count == 1 && found[0].PatientId == "000123", "json patients");
+            }
+            Check(Matching.NewPatientDraftJson(result).Contains("\"name_has_substitute\":false"), "draft");
+            Throws(Status.Json, () => Matching.FromJson("{}"), "patients must be an array");
+            Throws(Status.OutOfRange, () => { var unused = patients[5]; }, "patient index");
+
+            using (var card = Card.OpenVirtual(null))
+            {
+                card.Recognise();
+                Check(card.TriesLeft == 3, "3 tries");
+                byte[] wrong = System.Text.Encoding.UTF8.GetBytes("0000");
+                string m = Throws(Status.CardWrongPin, () => card.ReadBasicInfo(wrong, false), "wrong PIN");
+                Check(m.Contains("残り 2 回"), "tries in message: " + m);
+                Throws(Status.InvalidUtf8, () => card.ReadBasicInfo(new byte[] { 0x31, 0xff }, false), "a PIN that is not UTF-8");
+                byte[] pin = System.Text.Encoding.UTF8.GetBytes("1234");
+                using (BasicInfo info = card.ReadBasicInfo(pin, false))
+                {
+                    Array.Clear(pin, 0, pin.Length);
+                    Check(info.Name == "検証　花子" && info.Sex == CardSex.Female && info.SexCode == "2", "basic info");
+                    Check(info.Birthdate == new DateTime(1985, 4, 1), "birthdate");
+                    Check(info.ToJson().Contains("検証　花子"), "json");
+                    Check(info.NewPatientDraftJson().Contains("insurance_not_identified"), "card draft");
+                    using (var m2 = Matching.FromJson("[{\"patient_id\":\"p1\",\"name\":\"検証　花子\",\"birthdate\":\"1985-04-01\"}]"))
+                    using (var found = m2.FindCard(info))
+                    {
+                        Check(found.Count == 1 && found[0].PatientId == "p1", "card finds the patient");
+                    }
+                }
+            }
+            using (var last = Card.OpenVirtual("{\"tries_left\":1}"))
+            {
+                Throws(Status.CardLastTryNeedsConfirmation, () => last.ReadBasicInfo(System.Text.Encoding.UTF8.GetBytes("1234"), false), "last try");
+            }
+            Throws(Status.CardInvalidPinFormat, () => Card.OpenVirtual("{\"pin\":\"12\"}"), "virtual pin format");
+            try
+            {
+                Card.ListReaders();
+                passed++;
+            }
+            catch (OnshiException e)
+            {
+                Check((uint)e.Status >= 500 && (uint)e.Status < 600, "PC/SC error is a card status: " + e.Status);
+            }
+        }
+    }
+
+    // The seed operation end to end: the emulator answers a 個別照会 built from the registered
+    // record, the answer is diffed and applied to the history; face results by poll and by
+    // callback; bulk; bad input.
+    private const string P01 = "{\"insured_card_classification\":\"01\",\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1001\",\"insured_branch_number\":\"00\",\"personal_family_classification\":\"1\",\"name\":\"見本　太郎\",\"name_kana\":\"ﾐﾎﾝ ﾀﾛｳ\",\"sex1\":\"1\",\"birthdate\":\"1980-04-01\",\"address\":\"東京都見本区旧町\",\"qualification_date\":\"2020-04-01\"}";
+
+    private static void TerminalFlow()
+    {
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Throws(Status.TerminalMissingFolder, () => Client.Open(root), "no folders yet");
+            using (var emu = Emulator.Start(root, null, 0, FileEncoding.ShiftJis))
+            using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000009\"}"))
+            using (var registered = Qualification.FromJson(P01))
+            using (var history = History.New(registered, new DateTime(2020, 4, 1), "staff-1", Now))
+            {
+                // 個別照会 → 資格確認結果.
+                using (var req = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), "visit-1", true))
+                {
+                    Check(req.MessageType == MessageType.QualificationRequest, "request type");
+                    Check(req.Queries.Count == 1 && req.Queries[0].InsurerNumber == "01130012", "query block");
+                    Check(req.HeaderArbitraryFileIdentifier == "visit-1", "file identifier");
+                    string xml = System.Text.Encoding.UTF8.GetString(req.Write(FileEncoding.Utf8));
+                    Check(xml.Contains("<InsurerNumber>01130012</InsurerNumber>"), "written request");
+                    using (Ticket ticket = client.Submit(req))
+                    using (Ticket again = Ticket.FromJson(ticket.ToJson()))
+                    using (Document res = client.Wait(again, 10000))
+                    {
+                        Check(res.MessageType == MessageType.QualificationResponse, "answer type");
+                        Check(res.QualificationValidity == "1", "valid");
+                        Check(res.Count(ListKind.DocumentResults) == 1, "one record");
+                        using (Qualification returned = res.ResultAt(0))
+                        {
+                            Check(returned.Name == "見本　太郎", "returned name");
+                        }
+                        using (Diff diff = Diff.CompareDocument(registered, res))
+                        {
+                            Check(diff.Verdict == Verdict.UpdateRecommended, "verdict " + diff.Verdict);
+                            Check(diff.QueryKind == QueryKind.InsuranceCard, "kind from the header");
+                            Check(diff.FieldOf(DiffField.Address).Advice == Advice.AddressChanged, "address changed");
+                            Check(history.Apply(diff, null, "res-1", StartDatePolicy.FirstOfMonth, "staff-1", Now) == 2, "applied");
+                        }
+                        Throws(Status.TypeMismatch, () => Diff.CompareDocument(registered, req), "a request is not an answer");
+                    }
+                }
+                using (var cur = history.Current())
+                {
+                    Check(cur.Address == "東京都見本区見本町一丁目１番１号", "reflected from the terminal");
+                }
+
+                // Face results: poll, then callback.
+                emu.PushFace("P14");
+                using (Document face = client.NextFace(10000))
+                {
+                    Check(face != null && face.FileName.StartsWith("OQSsiquc01res_face_"), "face by poll");
+                    using (var who = face.ResultAt(0))
+                    {
+                        Check(who.InsuredCardClassification == "A1", "医療扶助 face result");
+                    }
+                }
+                Check(client.NextFace(0) == null, "delivered once");
+                var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                client.OnFace((doc, error) =>
+                {
+                    using (doc)
+                    {
+                        seen.Enqueue(doc != null ? doc.FileName : "error " + error.Status);
+                    }
+                });
+                emu.PushFace("P14");
+                var start = DateTime.UtcNow;
+                while (seen.IsEmpty && (DateTime.UtcNow - start).TotalSeconds < 10) System.Threading.Thread.Sleep(20);
+                client.StopFace();
+                string first;
+                Check(seen.TryDequeue(out first) && first.StartsWith("OQSsiquc01res_face_"), "face by callback: " + first);
+                Throws(Status.TerminalDataset, () => emu.PushFace("nobody"), "unknown person");
+
+                // Bulk.
+                using (var up = Document.New(MessageType.QualificationRequest))
+                {
+                    up.HeaderQualificationConfirmationDate = new DateTime(2025, 4, 10);
+                    DocumentQuery q = up.AddQuery();
+                    q.InsurerNumber = "01130012";
+                    q.InsuredIdentificationNumber = "1001";
+                    q.Birthdate = new DateTime(1980, 4, 1);
+                    var options = new OnshiBulkOptions { DeadlineMs = 20000, StepTimeoutMs = 10000, InitialBackoffMs = 50, MaxBackoffMs = 200 };
+                    using (Document bulk = client.Bulk(Family.BulkQualification, up, options))
+                    {
+                        Check(bulk.MessageType == MessageType.BulkQualificationResponse && bulk.Units.Count == 1, "bulk units");
+                        Check(bulk.Units[0].ResultCount == 1, "unit result count");
+                        using (Diff d = Diff.CompareUnit(registered, bulk, 0))
+                        {
+                            Check(d.QueryKind == QueryKind.Bulk, "bulk diff");
+                        }
+                    }
+                    Throws(Status.TerminalInvalidRequest, () => client.Bulk(Family.Individual, up), "not a bulk family");
+                }
+                Check(client.Doctor().Contains("\"checks\""), "doctor json");
+
+                // Seed row 9: 薬剤情報 only for patients who consented.
+                DateTime nowJst = DateTime.UtcNow.AddHours(9);
+                using (var card = Qualification.FromJson("{\"insurer_number\":\"138057\",\"insured_card_symbol\":\"見01\",\"insured_identification_number\":\"3022\",\"insured_branch_number\":\"00\",\"birthdate\":\"1958-03-21\"}"))
+                using (var q = Document.NewIndividualRequest("1310000009", card, nowJst.Date, null, true))
+                using (Document r = client.Query(q, 10000))
+                using (Qualification patient = r.ResultAt(0))
+                using (Document drug = client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000))
+                {
+                    Check(drug.MessageType == MessageType.DocumentResponse, "drug info type");
+                    Check(System.Text.Encoding.UTF8.GetString(drug.Write(FileEncoding.Utf8)).Contains("見本ロキソプロフェン錠６０ｍｇ"), "drug info");
+                }
+                using (var card = Qualification.FromJson("{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1023\",\"insured_branch_number\":\"00\",\"birthdate\":\"1962-11-11\"}"))
+                using (var q = Document.NewIndividualRequest("1310000009", card, nowJst.Date, null, true))
+                using (Document r = client.Query(q, 10000))
+                using (Qualification patient = r.ResultAt(0))
+                {
+                    ulong taken = emu.Stats.Taken;
+                    string m = Throws(Status.TerminalNotConsented, () => client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000), "expired consent");
+                    Check(m.StartsWith("情報の提供は同意されていません"), "not consented: " + m);
+                    System.Threading.Thread.Sleep(100);
+                    Check(emu.Stats.Taken == taken, "nothing written");
+                }
+
+                // A silent terminal: a typed timeout with guidance for staff.
+                emu.Behaviour = Behaviour.Silent;
+                using (var req2 = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), null, false))
+                {
+                    string m = Throws(Status.TerminalNotAnswering, () => client.Query(req2, 300), "silent terminal");
+                    Check(m.Contains("資格確認端末") || m.Contains("連携アプリケーション"), "guidance: " + m);
+                }
+                Check(emu.Stats.Faces == 2, "two faces pushed");
+                emu.Stop();
+                Throws(Status.InvalidArgument, () => emu.PushFace("P14"), "stopped");
+            }
+
+            // Documents from bytes: bad input comes back typed.
+            Throws(Status.XmlForbidden, () => Document.Parse(System.Text.Encoding.UTF8.GetBytes("<!DOCTYPE x><XmlMsg/>")), "DOCTYPE refused");
+            Throws(Status.XmlSyntax, () => Document.Parse(System.Text.Encoding.UTF8.GetBytes("<XmlMsg>")), "truncated");
+            Throws(Status.XmlTooLarge, () => Document.Parse(new byte[100], new OnshiLimits { MaxBytes = new UIntPtr(10) }), "limit");
+            Throws(Status.Io, () => Document.ParseFile(System.IO.Path.Combine(root, "missing.xml")), "missing file");
+            Check(Document.ResponseName("OQSsiquc01req_1.xml") == "OQSsiquc01res_1.xml", "response name");
+            Check(Document.ParseFileName("OQSmuquc02res_1.xml").Family == Family.BulkQualification, "file name family");
+            Throws(Status.XmlFileNameUnsafe, () => Document.ParseFileName("../x.xml"), "unsafe file name");
+        }
+        finally
+        {
+            try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+        }
+    }
+
     private static int Main()
     {
         try
@@ -213,6 +552,9 @@ internal static class OnshiTests
             IdsAndCodes();
             Record();
             Misuse();
+            DiffAndHistory();
+            MatchingAndCard();
+            TerminalFlow();
         }
         catch (Exception e)
         {

@@ -65,22 +65,26 @@ impl Loaded {
     }
 }
 
-/// Reads a result XML file: its first answer (`MessageBody`, or the first `BulkConfirmUnit`)
-/// with the header's 照会区分.
-///
-/// To wire once the `xml` module parses: `match onshi::xml::parse(bytes)? {
-/// Message::QualificationResponse(r) => Ok(from_response(&r.header, &r.body)),
-/// Message::BulkQualificationResponse(b) => b.units.first().map(|u| from_response(&b.header, u))
-/// .ok_or(…), _ => Err("not a qualification result") }`.
-fn load_xml(_bytes: &[u8]) -> Result<Loaded, String> {
-    Err(
-        "result XML files are not supported by this build yet; give a qualification JSON record"
-            .into(),
-    )
+/// Reads a result XML file (UTF-8 or Shift_JIS): its first answer (`MessageBody`, or the
+/// first `BulkConfirmUnit`) with the header's 照会区分. A file of another kind is an error.
+fn load_xml(bytes: &[u8]) -> Result<Loaded, String> {
+    use onshi::xml::Message;
+    let doc = onshi::xml::parse(bytes).map_err(|e| e.to_string())?;
+    match doc.message {
+        Message::QualificationResponse(r) => Ok(from_response(&r.header, &r.body)),
+        Message::BulkQualificationResponse(b) => b
+            .units
+            .first()
+            .map(|u| from_response(&b.header, u))
+            .ok_or_else(|| "the bulk result holds no BulkConfirmUnit".to_string()),
+        other => Err(format!(
+            "not a qualification result ({}); give a 資格確認結果 or a qualification JSON record",
+            other.kind_label()
+        )),
+    }
 }
 
 /// One answer of a parsed result as a [`Loaded`].
-#[allow(dead_code)] // Called by `load_xml` once the xml parser lands; tested below.
 fn from_response(header: &MessageHeader, body: &ConfirmationResult) -> Loaded {
     Loaded {
         status: body.processing_result_status.clone(),
@@ -337,11 +341,15 @@ mod tests {
     }
 
     #[test]
-    fn xml_input_is_recognized_and_reported_until_wired() {
+    fn a_request_xml_is_refused_with_its_kind() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("res.xml");
-        std::fs::write(&p, "\u{feff}  <?xml version=\"1.0\"?><XmlMsg/>").unwrap();
+        let p = dir.path().join("req.xml");
+        std::fs::write(
+            &p,
+            "\u{feff}<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader><MessageBody><QualificationConfirmSearchInfo><InsuredIdentificationNumber>1</InsuredIdentificationNumber></QualificationConfirmSearchInfo></MessageBody></XmlMsg>",
+        )
+        .unwrap();
         let err = load(&p).err().unwrap();
-        assert!(err.contains("XML"), "{err}");
+        assert!(err.contains("not a qualification result"), "{err}");
     }
 }

@@ -7,8 +7,12 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod card_cmd;
+mod demo;
+mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
+mod terminal_cmd;
+mod xml_cmd;
 
 /// onshi — オンライン資格確認 for clinic software.
 #[derive(Parser)]
@@ -22,8 +26,26 @@ struct Cli {
 enum Command {
     /// Check the 検証番号 (check digit) of a 保険者番号, 公費負担者番号 or 受給者番号.
     CheckDigit(ids_cmd::CheckDigitArgs),
+    /// Run a stand-in for the 資格確認端末 (req/res/face) from a dataset of fictitious persons.
+    Emulate(terminal_cmd::EmulateArgs),
+    /// Print face-reader results (My Number card at the reader) as JSON lines, each once.
+    Watch(terminal_cmd::WatchArgs),
+    /// 資格確認（個別照会）through the terminal: write the request, wait, print the answer.
+    Query(terminal_cmd::QueryArgs),
+    /// Pre-check a day's appointments with a bulk 一括照会 (JSON or CSV list).
+    Bulk(terminal_cmd::BulkArgs),
+    /// Check the terminal folders and the link program; advice in Japanese.
+    Doctor(terminal_cmd::DoctorArgs),
+    /// A tour of the library: the emulator and the client walk through every operation.
+    Demo(demo::DemoArgs),
     /// マイナンバーカード reader: list, watch, read the 基本4情報 (never the 個人番号).
     Card(card_cmd::CardArgs),
+    /// Print a terminal file (req/res/face XML, .err, .pdf) as JSON.
+    Parse(xml_cmd::ParseArgs),
+    /// Check a terminal file strictly: check digits, codes, dates, lengths, required fields.
+    Validate(xml_cmd::ValidateArgs),
+    /// Write a request file for the terminal's req folder.
+    Request(xml_cmd::RequestArgs),
     /// Compare the clinic's record with the terminal's answer, field by field (差分).
     Diff(diff_cmd::DiffArgs),
 }
@@ -32,7 +54,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckDigit(args) => ids_cmd::check_digit(args),
+        Command::Emulate(args) => terminal_cmd::emulate(args),
+        Command::Watch(args) => terminal_cmd::watch(args),
+        Command::Query(args) => terminal_cmd::query(args),
+        Command::Bulk(args) => terminal_cmd::bulk(args),
+        Command::Doctor(args) => terminal_cmd::doctor(args),
+        Command::Demo(args) => demo::demo(args),
         Command::Card(args) => card_cmd::run(args),
+        Command::Parse(args) => xml_cmd::parse(args),
+        Command::Validate(args) => xml_cmd::validate(args),
+        Command::Request(args) => xml_cmd::request(args),
         Command::Diff(args) => diff_cmd::diff(args),
     }
 }

@@ -1,0 +1,812 @@
+//! `onshi emulate`, `onshi watch`, `onshi query`, `onshi bulk`, `onshi doctor`.
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use onshi::Personal;
+use onshi::codes::{Code, LimitConsentFlag, ProcessingResultStatus, QualificationValidity};
+use onshi::ids::{
+    BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
+};
+use onshi::model::{MessageHeader, QualificationQuery};
+use onshi::terminal::{
+    Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, Dataset, DoctorOptions, Emulator,
+    EmulatorConfig, Encoding, Layout, ProcessedPolicy, TerminalError, now_jst,
+};
+use onshi::xml::{Family, Message, QualificationRequest};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Text encoding on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8.
+    Utf8,
+    /// Shift_JIS (CP932).
+    Sjis,
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Encoding {
+        match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Sjis => Encoding::ShiftJis,
+        }
+    }
+}
+
+/// What to do with processed files.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PolicyArg {
+    /// Leave them (the journal remembers them).
+    Leave,
+    /// Move them to <root>/.onshi/archive.
+    Archive,
+    /// Delete them.
+    Delete,
+}
+
+impl From<PolicyArg> for ProcessedPolicy {
+    fn from(p: PolicyArg) -> ProcessedPolicy {
+        match p {
+            PolicyArg::Leave => ProcessedPolicy::Leave,
+            PolicyArg::Archive => ProcessedPolicy::Archive,
+            PolicyArg::Delete => ProcessedPolicy::Delete,
+        }
+    }
+}
+
+/// Arguments of `onshi emulate`.
+#[derive(Args)]
+pub struct EmulateArgs {
+    /// The shared folder holding req/, res/ and face/ (created if missing).
+    #[arg(long)]
+    root: PathBuf,
+    /// A JSON dataset of insured persons (default: the bundled demo dataset).
+    #[arg(long)]
+    dataset: Option<PathBuf>,
+    /// Delay before each answer, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    delay_ms: u64,
+    /// Encoding of answers.
+    #[arg(long, value_enum, default_value = "utf8")]
+    encoding: EncodingArg,
+    /// Bulk downloads answer 処理中 this many times first.
+    #[arg(long, default_value_t = 1)]
+    processing_polls: u32,
+    /// Keep the writer's element order (the real terminal scrambles it).
+    #[arg(long)]
+    ordered: bool,
+    /// Play a terminal whose link program is not running (requests stay in req/).
+    #[arg(long)]
+    down: bool,
+    /// Push the face-reader result of this person id into face/ and exit.
+    #[arg(long, value_name = "PERSON_ID")]
+    push_face: Option<String>,
+    /// List the dataset's persons (id and scenario) and exit.
+    #[arg(long)]
+    list: bool,
+}
+
+fn load_dataset(path: &Option<PathBuf>) -> Result<Dataset, String> {
+    match path {
+        None => Ok(Dataset::demo()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Dataset::from_json(&text).map_err(|e| format!("{}: {e}", p.display()))
+        }
+    }
+}
+
+/// Runs the emulator until interrupted.
+pub fn emulate(args: EmulateArgs) -> ExitCode {
+    let dataset = match load_dataset(&args.dataset) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if args.list {
+        for p in &dataset.persons {
+            println!("{}\t{}\t{}", p.id, p.validity.wire(), p.label);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut cfg = EmulatorConfig::new(&args.root);
+    cfg.dataset = dataset;
+    cfg.delay = Duration::from_millis(args.delay_ms);
+    cfg.encoding = args.encoding.into();
+    cfg.processing_polls = args.processing_polls;
+    if args.ordered {
+        cfg.shuffle_seed = None;
+    }
+    if args.down {
+        cfg.behaviour = Behaviour::Down;
+    }
+    let emu = match Emulator::start(cfg) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(id) = args.push_face {
+        return match emu.push_face(&id) {
+            Ok(name) => {
+                println!("{name}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("onshi: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    eprintln!(
+        "onshi: 資格確認端末エミュレーターを起動しました（{}、{} 人）。Ctrl-C で終了します。",
+        args.root.display(),
+        emu.dataset().persons.len()
+    );
+    eprintln!(
+        "onshi: emulating the terminal at {} — Ctrl-C to stop",
+        args.root.display()
+    );
+    let mut last = emu.stats();
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let s = emu.stats();
+        if s != last {
+            eprintln!(
+                "onshi: taken {} answered {} rejected {} faces {}",
+                s.taken, s.answered, s.rejected, s.faces
+            );
+            last = s;
+        }
+    }
+}
+
+/// Arguments of `onshi watch`.
+#[derive(Args)]
+pub struct WatchArgs {
+    /// The shared folder holding req/, res/ and face/.
+    #[arg(long)]
+    root: PathBuf,
+    /// What to do with a face file once printed.
+    #[arg(long, value_enum, default_value = "leave")]
+    policy: PolicyArg,
+    /// Print what is waiting and exit instead of watching.
+    #[arg(long)]
+    once: bool,
+}
+
+fn face_line(e: &onshi::terminal::FaceEvent) -> String {
+    let v = match &e.result {
+        Ok(r) => serde_json::json!({ "file": e.file_name, "result": r }),
+        Err(err) => serde_json::json!({ "file": e.file_name, "error": err }),
+    };
+    v.to_string()
+}
+
+/// Prints face results as JSON lines, each once (across restarts too).
+pub fn watch(args: WatchArgs) -> ExitCode {
+    let opts = ClientOptions {
+        face_processed: args.policy.into(),
+        ..ClientOptions::default()
+    };
+    let client = match Client::open(Layout::new(&args.root), opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if args.once {
+        return match client.poll_face() {
+            Ok(events) => {
+                for e in events {
+                    println!("{}", face_line(&e));
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("onshi: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    eprintln!(
+        "onshi: watching {} for face results — Ctrl-C to stop",
+        args.root.display()
+    );
+    let _sub = client.on_face(|e| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", face_line(&e));
+        let _ = out.flush();
+    });
+    loop {
+        std::thread::park();
+    }
+}
+
+/// The card and patient of a 個別照会: the flags of `onshi request individual` (`--out` aside:
+/// the request goes into `<root>/req`).
+#[derive(Args, Clone)]
+pub struct IndividualFlags {
+    /// 医療機関コード (10 digits).
+    #[arg(long)]
+    institution: String,
+    /// 保険者番号 (6 or 8 digits; written space-padded to 8).
+    #[arg(long)]
+    insurer: String,
+    /// 記号 (omit when the card has none).
+    #[arg(long)]
+    symbol: Option<String>,
+    /// 番号.
+    #[arg(long)]
+    number: String,
+    /// 枝番 (2 digits).
+    #[arg(long)]
+    branch: Option<String>,
+    /// 生年月日, YYYYMMDD.
+    #[arg(long)]
+    birthdate: String,
+    /// 資格確認日, YYYYMMDD (default: today in Japan).
+    #[arg(long)]
+    date: Option<String>,
+    /// Encoding of the request file.
+    #[arg(long, value_enum, default_value = "utf8")]
+    encoding: EncodingArg,
+    /// 任意のファイル識別子 (≤ 50 characters; default: the file name's suffix).
+    #[arg(long)]
+    id: Option<String>,
+    /// The patient agrees to share 限度額適用認定証 information (sends 1; default 0).
+    #[arg(long)]
+    limit_consent: bool,
+    /// Do not check the check digit (検証番号) and prefecture digits.
+    #[arg(long)]
+    lenient: bool,
+}
+
+fn ymd(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y%m%d")
+        .map_err(|_| format!("{s:?} is not a date YYYYMMDD"))
+}
+
+impl IndividualFlags {
+    fn request(&self) -> Result<QualificationRequest, String> {
+        let mode = if self.lenient {
+            Mode::Lenient
+        } else {
+            Mode::Strict
+        };
+        let e = |x: onshi::ids::IdError| x.to_string();
+        Ok(QualificationRequest {
+            header: MessageHeader {
+                qualification_confirmation_date: Some(match &self.date {
+                    Some(d) => ymd(d)?,
+                    None => now_jst().date(),
+                }),
+                medical_institution_code: Some(
+                    MedicalInstitutionCode::parse(&self.institution, mode).map_err(e)?,
+                ),
+                arbitrary_file_identifier: self.id.clone(),
+                ..Default::default()
+            },
+            queries: vec![QualificationQuery {
+                insurer_number: Some(InsurerNumber::parse(&self.insurer, mode).map_err(e)?),
+                insured_card_symbol: self
+                    .symbol
+                    .as_deref()
+                    .map(|s| CardSymbol::parse(s, mode))
+                    .transpose()
+                    .map_err(e)?,
+                insured_identification_number: Some(
+                    CardNumber::parse(&self.number, mode).map_err(e)?,
+                ),
+                insured_branch_number: self
+                    .branch
+                    .as_deref()
+                    .map(|s| BranchNumber::parse(s, mode))
+                    .transpose()
+                    .map_err(e)?,
+                birthdate: Some(Personal::new(ymd(&self.birthdate)?)),
+                limit_consent_flag: Some(if self.limit_consent {
+                    LimitConsentFlag::Agreed
+                } else {
+                    LimitConsentFlag::NotAgreed
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    }
+}
+
+/// Arguments of `onshi query`.
+#[derive(Args)]
+pub struct QueryArgs {
+    /// The shared folder holding req/, res/ and face/.
+    #[arg(long)]
+    root: PathBuf,
+    #[command(flatten)]
+    flags: IndividualFlags,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// The clinic's registered qualification (JSON record) to compare the answer with.
+    #[arg(long)]
+    registered: Option<PathBuf>,
+}
+
+fn not_answering(e: &TerminalError) {
+    if let TerminalError::NotAnswering(n) = e {
+        eprintln!("{}", n.to_text_ja());
+        eprintln!(
+            "onshi: no answer to {} within {} s — the terminal or its link program is not answering{}",
+            n.request_file,
+            n.waited.as_secs(),
+            if n.request_still_in_req {
+                " (the request is still in req/: the link program is not taking requests)"
+            } else {
+                ""
+            }
+        );
+    } else {
+        eprintln!("onshi: {e}");
+        if let TerminalError::Rejected { content, .. } = e {
+            eprintln!("{}", content.expose());
+        }
+    }
+}
+
+fn summary(r: &onshi::xml::QualificationResponse) -> String {
+    let b = &r.body;
+    if b.processing_result_status == Some(ProcessingResultStatus::Error) {
+        return format!(
+            "処理結果: エラー {} {}",
+            b.processing_result_code.as_deref().unwrap_or(""),
+            b.processing_result_message.as_deref().unwrap_or("")
+        );
+    }
+    match &b.qualification_validity {
+        Some(v) => format!("資格有効性: {} ({} 件の資格)", v.label(), b.results.len()),
+        None => "資格有効性: なし".into(),
+    }
+}
+
+/// Writes a 個別照会, waits and prints the answer (JSON on stdout).
+pub fn query(args: QueryArgs) -> ExitCode {
+    let req = match args.flags.request() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let registered = match &args.registered {
+        None => None,
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                onshi::model::Qualification::from_json(&t)
+                    .map_err(|e| format!("line {} column {}", e.line(), e.column()))
+            }) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                eprintln!("onshi: {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let opts = ClientOptions {
+        encoding: args.flags.encoding.into(),
+        ..ClientOptions::default()
+    };
+    let client = match Client::open(Layout::new(&args.root), opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let msg = Message::QualificationRequest(req);
+    let answer = client.submit(Family::Individual, &msg).and_then(|t| {
+        client
+            .wait(&t, Duration::from_secs(args.timeout))
+            .map(|m| (t, m))
+    });
+    match answer {
+        Ok((t, m)) => {
+            // The shape of `onshi parse`, plus the comparison when asked for.
+            let mut doc = serde_json::json!({
+                "schema_version": 1,
+                "file": onshi::xml::FileName::parse(&t.response_file()).ok(),
+                "encoding": encoding_of(&m),
+                "message": &m,
+            });
+            if let Message::QualificationResponse(r) = &m {
+                eprintln!("onshi: {}", summary(r));
+                if let Some(reg) = &registered {
+                    doc["diff"] = registered_diff(reg, r);
+                }
+            }
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            not_answering(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The answer's encoding, from its 文字コード識別.
+fn encoding_of(m: &Message) -> Option<Encoding> {
+    use onshi::codes::CharacterCodeIdentifier as C;
+    let h = match m {
+        Message::QualificationResponse(r) => &r.header,
+        _ => return None,
+    };
+    match h.character_code_identifier {
+        Some(C::Utf8) => Some(Encoding::Utf8),
+        Some(C::ShiftJis) => Some(Encoding::ShiftJis),
+        _ => None,
+    }
+}
+
+/// Compares the answer with the clinic's registered record (`--registered`): the verdict and
+/// the fields to look at go to stderr, the whole diff into the JSON document.
+fn registered_diff(
+    registered: &onshi::model::Qualification,
+    r: &onshi::xml::QualificationResponse,
+) -> serde_json::Value {
+    use onshi::diff::{self, Class, DiffContext, QueryKind, Returned};
+    let date = r
+        .header
+        .qualification_confirmation_date
+        .unwrap_or_else(|| now_jst().date());
+    let kind = r
+        .header
+        .reference_classification
+        .as_ref()
+        .map(QueryKind::from_reference_classification)
+        .unwrap_or(QueryKind::InsuranceCard);
+    let d = diff::compare(
+        registered,
+        &Returned::from(&r.body),
+        &DiffContext::new(date, kind),
+    );
+    eprintln!("onshi: 差分 / diff: {}", d.verdict.label());
+    for f in d.fields.iter().filter(|f| f.class != Class::Same) {
+        eprintln!(
+            "  {} {} → {}: {}",
+            f.label,
+            f.class.label(),
+            f.action.label(),
+            f.message
+        );
+    }
+    if let Some(nc) = &d.not_confirmed {
+        eprintln!("  {}", nc.label);
+        for s in &nc.next_steps {
+            eprintln!("  対応: {s}");
+        }
+    }
+    serde_json::to_value(&d).unwrap_or(serde_json::Value::Null)
+}
+
+/// Arguments of `onshi bulk`.
+#[derive(Args)]
+pub struct BulkArgs {
+    /// The shared folder holding req/, res/ and face/.
+    #[arg(long)]
+    root: PathBuf,
+    /// 資格確認日: the day of the appointments (YYYYMMDD).
+    #[arg(long)]
+    date: String,
+    /// 医療機関コード (10 digits).
+    #[arg(long)]
+    institution: String,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout: u64,
+    /// Print the whole result as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// The appointments: a JSON array or a CSV file with the header
+    /// `id,insurer,symbol,number,branch,birthdate` (no quoted fields).
+    file: PathBuf,
+}
+
+/// One appointment of a bulk pre-check (no `Debug`: it holds card numbers and a birthdate).
+#[derive(Clone, Default, serde::Deserialize)]
+pub struct Appointment {
+    /// The clinic's id for the appointment or patient (echoed as 任意の識別子).
+    pub id: String,
+    /// 保険者番号.
+    pub insurer: String,
+    /// 記号.
+    #[serde(default)]
+    pub symbol: Option<String>,
+    /// 番号.
+    pub number: String,
+    /// 枝番.
+    #[serde(default)]
+    pub branch: Option<String>,
+    /// 生年月日 (YYYYMMDD).
+    pub birthdate: String,
+}
+
+/// Reads appointments from JSON (an array of objects) or CSV (with a header line).
+pub fn read_appointments(text: &str) -> Result<Vec<Appointment>, String> {
+    let t = text.trim_start_matches('\u{feff}').trim();
+    if t.starts_with('[') {
+        return serde_json::from_str(t)
+            .map_err(|e| format!("JSON line {} column {}", e.line(), e.column()));
+    }
+    let mut lines = t.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .ok_or("empty file")?
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(id), Some(ins), Some(num), Some(birth)) =
+        (col("id"), col("insurer"), col("number"), col("birthdate"))
+    else {
+        return Err(
+            "CSV header must have id, insurer, number, birthdate (symbol, branch optional)".into(),
+        );
+    };
+    let (sym, br) = (col("symbol"), col("branch"));
+    let mut out = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let f: Vec<&str> = line.split(',').map(str::trim).collect();
+        let get = |c: usize| f.get(c).copied().unwrap_or("").to_string();
+        let opt = |c: Option<usize>| c.map(get).filter(|s| !s.is_empty());
+        if f.len() < header.len() {
+            return Err(format!(
+                "CSV line {} has {} fields, expected {}",
+                i + 2,
+                f.len(),
+                header.len()
+            ));
+        }
+        out.push(Appointment {
+            id: get(id),
+            insurer: get(ins),
+            symbol: opt(sym),
+            number: get(num),
+            branch: opt(br),
+            birthdate: get(birth),
+        });
+    }
+    Ok(out)
+}
+
+fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
+    let e = |x: onshi::ids::IdError| format!("{}: {x}", a.id);
+    Ok(QualificationQuery {
+        insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
+        insured_card_symbol: a
+            .symbol
+            .as_deref()
+            .map(|s| CardSymbol::parse(s, Mode::Lenient))
+            .transpose()
+            .map_err(e)?,
+        insured_identification_number: Some(
+            CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
+        ),
+        insured_branch_number: a
+            .branch
+            .as_deref()
+            .map(|s| BranchNumber::parse(s, Mode::Lenient))
+            .transpose()
+            .map_err(e)?,
+        birthdate: Some(Personal::new(
+            ymd(&a.birthdate).map_err(|x| format!("{}: {x}", a.id))?,
+        )),
+        limit_consent_flag: Some(LimitConsentFlag::Agreed),
+        arbitrary_identifier: Some(a.id.clone()),
+        ..Default::default()
+    })
+}
+
+/// A text progress bar for stderr.
+pub fn progress_bar(fraction: f64, width: usize) -> String {
+    let f = if fraction.is_finite() {
+        fraction.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let filled = (f * width as f64).round() as usize;
+    format!(
+        "[{}{}] {:>3}%",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        (f * 100.0).round() as u32
+    )
+}
+
+/// Pre-checks a day's appointments with a bulk 一括照会.
+pub fn bulk(args: BulkArgs) -> ExitCode {
+    let usage = |m: String| {
+        eprintln!("onshi: {m}");
+        ExitCode::from(2)
+    };
+    let date = match ymd(&args.date) {
+        Ok(d) => d,
+        Err(e) => return usage(e),
+    };
+    let institution = match MedicalInstitutionCode::parse(&args.institution, Mode::Lenient) {
+        Ok(c) => c,
+        Err(e) => return usage(e.to_string()),
+    };
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => return usage(format!("{}: {e}", args.file.display())),
+    };
+    let appts = match read_appointments(&text) {
+        Ok(a) if !a.is_empty() => a,
+        Ok(_) => return usage("no appointments in the file".into()),
+        Err(e) => return usage(format!("{}: {e}", args.file.display())),
+    };
+    let mut queries = Vec::new();
+    for a in &appts {
+        match appointment_query(a) {
+            Ok(q) => queries.push(q),
+            Err(e) => return usage(e),
+        }
+    }
+    let client = match Client::open(
+        Layout::new(&args.root),
+        ClientOptions {
+            medical_institution_code: Some(institution),
+            ..ClientOptions::default()
+        },
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let upload = Message::QualificationRequest(QualificationRequest {
+        header: MessageHeader {
+            qualification_confirmation_date: Some(date),
+            ..Default::default()
+        },
+        queries,
+        ..Default::default()
+    });
+    let opts = BulkOptions {
+        deadline: Duration::from_secs(args.timeout),
+        ..BulkOptions::default()
+    };
+    let total = appts.len();
+    let mut err = std::io::stderr();
+    let mut step = |p: BulkProgress| {
+        let (f, what) = match p {
+            BulkProgress::Submitted => (0.1, "一括照会を送信しました".to_string()),
+            BulkProgress::Accepted { reception_number } => {
+                (0.3, format!("受付番号 {reception_number}"))
+            }
+            BulkProgress::Processing { polls, .. } => (
+                (0.3 + 0.1 * polls as f64).min(0.9),
+                format!("処理中（{polls} 回目の確認）"),
+            ),
+            BulkProgress::Done { .. } => (1.0, format!("{total} 件の結果を受け取りました")),
+            _ => (0.5, String::new()),
+        };
+        let _ = write!(err, "\r{} {what:<30}", progress_bar(f, 30));
+        let _ = err.flush();
+    };
+    let result = client.bulk(Family::BulkQualification, &upload, &opts, &mut step);
+    eprintln!();
+    let out = match result {
+        Ok(o) => o,
+        Err(e) => {
+            not_answering(&e);
+            return ExitCode::from(1);
+        }
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out.message).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Message::BulkQualificationResponse(b) = &out.message {
+        for u in &b.units {
+            let id = u
+                .query_echo
+                .as_ref()
+                .and_then(|q| q.arbitrary_identifier.clone())
+                .unwrap_or_default();
+            let status = if u.processing_result_status == Some(ProcessingResultStatus::Error) {
+                format!(
+                    "エラー {}",
+                    u.processing_result_message.as_deref().unwrap_or("")
+                )
+            } else {
+                u.qualification_validity
+                    .as_ref()
+                    .map(|v| v.label().to_string())
+                    .unwrap_or_default()
+            };
+            let mark = if u.qualification_validity == Some(QualificationValidity::Valid) {
+                "OK  "
+            } else {
+                "確認"
+            };
+            println!("{mark} {id}\t{status}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Arguments of `onshi doctor`.
+#[derive(Args)]
+pub struct DoctorArgs {
+    /// The shared folder holding req/, res/ and face/.
+    #[arg(long)]
+    root: PathBuf,
+    /// A request older than this many seconds in req/ means the link program is down.
+    #[arg(long, default_value_t = 30)]
+    stale_after: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Health check of the terminal folders; exit 1 when something is broken.
+pub fn doctor(args: DoctorArgs) -> ExitCode {
+    let opts = DoctorOptions {
+        stale_after: Duration::from_secs(args.stale_after),
+        ..DoctorOptions::default()
+    };
+    let report = onshi::terminal::doctor(&Layout::new(&args.root), &opts);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print!("{}", report.to_text_ja());
+    }
+    if report.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_json_appointments() {
+        let csv = "\u{feff}id,insurer,symbol,number,branch,birthdate\nA1,01130012,12-34,1001,00,19800401\nA2,138057,,3003,,19751103\n";
+        let a = read_appointments(csv).unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].symbol, None);
+        assert_eq!(a[0].branch.as_deref(), Some("00"));
+        let j = r#"[{"id":"A1","insurer":"01130012","number":"1001","birthdate":"19800401"}]"#;
+        assert_eq!(read_appointments(j).unwrap()[0].id, "A1");
+        assert!(read_appointments("id,number\n1,2\n").is_err());
+        assert!(read_appointments("id,insurer,number,birthdate\nA,1\n").is_err());
+        assert!(appointment_query(&a[0]).is_ok());
+    }
+
+    #[test]
+    fn progress_bar_bounds() {
+        assert_eq!(progress_bar(0.5, 10), "[#####-----]  50%");
+        assert_eq!(progress_bar(2.0, 4), "[####] 100%");
+        assert_eq!(progress_bar(f64::NAN, 4), "[----]   0%");
+    }
+}

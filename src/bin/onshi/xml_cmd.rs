@@ -1,0 +1,532 @@
+//! `onshi parse`, `onshi validate`, `onshi request individual`.
+//!
+//! # `onshi parse FILE [--redact]` — JSON on stdout
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "file": { "family": "individual", "phase": "upload", "direction": "response",
+//!             "suffix": "202504010001", "extension": "xml", "face": null },
+//!   "encoding": "utf8",
+//!   "message": { "type": "qualification_response", "header": { … }, "body": { … } }
+//! }
+//! ```
+//!
+//! * `file` is the parsed file name (`null` when the name is not an interface name);
+//! * `encoding` is `"utf8"` or `"shift_jis"` (`null` for a PDF or ZIP);
+//! * `message` is the library's [`Message`] in its serde form: `type` is the kind
+//!   (`qualification_request`, `qualification_response`, `reference_number_request`,
+//!   `reference_number_response`, `bulk_upload_response`, `bulk_download_request`,
+//!   `bulk_qualification_response`, `document_request`, `document_response`), fields in
+//!   `snake_case`, dates `YYYY-MM-DD`, date-times `YYYY-MM-DDTHH:MM:SS`, codes as their wire
+//!   values, absent fields omitted, unmodelled elements under `extra…` as
+//!   `{name, attributes, text, children}`. A `.err` file gives
+//!   `{"type": "error_report", "text": …}`, a `.pdf` `{"type": "pdf", "bytes": N}`, a `.zip`
+//!   `{"type": "zip", "bytes": N}`.
+//!
+//! `--redact` replaces personal values by their length class (`‹8 chars›`): every field
+//! named `name`, `name_kana`, `name_of_other`, `name_of_other_kana`, `insured_name`,
+//! `address`, `post_number`, `birthdate`, `insured_card_symbol`,
+//! `insured_identification_number`, `insured_branch_number`, `reference_number`,
+//! `arbitrary_identifier`, `injury_names`, `remarks`, `district_contact_name`,
+//! `handling_contact_name`; and the text and attribute values of every unmodelled element
+//! (whose content is not known to be harmless; their element names stay).
+//!
+//! On bad input: exit 1 and `FILE:LINE:COL: message` on stderr.
+//!
+//! # `onshi validate FILE`
+//!
+//! Prints one line per finding, `FILE:LINE:COL: warning|error: message (element path)`,
+//! then a count; exit 1 when there is an error (or the file cannot be read).
+//!
+//! # `onshi request individual …`
+//!
+//! Writes a 個別照会 request `OQSsiquc01req_<yyyyMMddHHmmss><NN>.xml` (Japan time, `NN` a
+//! sequence that avoids existing files) into `--out` (default `.`), written to a temporary
+//! name first and renamed, and prints its path.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::{Args, Subcommand};
+use onshi::ids::{
+    BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
+};
+use onshi::personal::redact;
+use onshi::xml::{
+    self, Encoding, Extension, Family, FileName, IndividualQuery, Limits, Message, Phase,
+    QualificationRequest, Severity, XmlError,
+};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `onshi parse`.
+#[derive(Args)]
+pub struct ParseArgs {
+    /// The file (req/res/face XML, `.err`, `.pdf`).
+    file: PathBuf,
+    /// Mask personal data (names, kana, address, postal code, birthdate, card numbers,
+    /// reference number, unmodelled content).
+    #[arg(long)]
+    redact: bool,
+}
+
+/// Arguments of `onshi validate`.
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// The file to check.
+    file: PathBuf,
+}
+
+/// Arguments of `onshi request`.
+#[derive(Args)]
+pub struct RequestArgs {
+    #[command(subcommand)]
+    kind: RequestKind,
+}
+
+#[derive(Subcommand)]
+enum RequestKind {
+    /// 個別照会 (OQSsiquc01req): eligibility of one insurance card.
+    Individual(IndividualArgs),
+}
+
+#[derive(Args)]
+struct IndividualArgs {
+    /// 医療機関コード (10 digits).
+    #[arg(long)]
+    institution: String,
+    /// 保険者番号 (6 or 8 digits; written space-padded to 8).
+    #[arg(long)]
+    insurer: String,
+    /// 記号 (omit when the card has none).
+    #[arg(long)]
+    symbol: Option<String>,
+    /// 番号.
+    #[arg(long)]
+    number: String,
+    /// 枝番 (2 digits).
+    #[arg(long)]
+    branch: Option<String>,
+    /// 生年月日, YYYYMMDD.
+    #[arg(long)]
+    birthdate: String,
+    /// 資格確認日, YYYYMMDD (default: today in Japan).
+    #[arg(long)]
+    date: Option<String>,
+    /// Encoding of the file: utf8 or sjis.
+    #[arg(long, default_value = "utf8")]
+    encoding: String,
+    /// Folder to write into (the terminal's `req` folder).
+    #[arg(long, default_value = ".")]
+    out: PathBuf,
+    /// 任意のファイル識別子 (≤ 50 characters; default: the file name's suffix).
+    #[arg(long)]
+    id: Option<String>,
+    /// The patient agrees to share 限度額適用認定証 information (sends 1; default 0).
+    #[arg(long)]
+    limit_consent: bool,
+    /// Do not check the check digit (検証番号) and prefecture digits.
+    #[arg(long)]
+    lenient: bool,
+}
+
+/// Writes a line to stdout; a closed pipe (`onshi parse … | head`) is not an error.
+fn out(line: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{line}");
+}
+
+/// `FILE:LINE:COL: message` for an error about the input.
+fn report(file: &Path, e: &XmlError) {
+    let (line, col) = e.location().map_or((1, 1), |l| (l.line, l.column));
+    eprintln!("{}:{line}:{col}: {}", file.display(), e.message());
+}
+
+fn read(file: &Path) -> Result<Vec<u8>, ExitCode> {
+    let limits = Limits::default();
+    match std::fs::metadata(file) {
+        Ok(m) if m.len() > limits.max_bytes as u64 => {
+            eprintln!(
+                "{}:1:1: file is {} bytes, more than the limit of {}",
+                file.display(),
+                m.len(),
+                limits.max_bytes
+            );
+            return Err(ExitCode::from(1));
+        }
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("{}:1:1: cannot read: {e}", file.display());
+            return Err(ExitCode::from(1));
+        }
+    }
+    std::fs::read(file).map_err(|e| {
+        eprintln!("{}:1:1: cannot read: {e}", file.display());
+        ExitCode::from(1)
+    })
+}
+
+fn file_name(file: &Path) -> Option<FileName> {
+    FileName::parse(&file.file_name()?.to_string_lossy()).ok()
+}
+
+const PERSONAL: &[&str] = &[
+    "name",
+    "name_kana",
+    "name_of_other",
+    "name_of_other_kana",
+    "insured_name",
+    "address",
+    "post_number",
+    "birthdate",
+    "insured_card_symbol",
+    "insured_identification_number",
+    "insured_branch_number",
+    "reference_number",
+    "arbitrary_identifier",
+    "injury_names",
+    "remarks",
+    "district_contact_name",
+    "handling_contact_name",
+];
+
+/// Keys whose arrays hold unmodelled elements.
+const UNMODELLED: &[&str] = &["extra", "extra_body", "extra_root", "body", "children"];
+
+fn mask(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = redact(s),
+        Value::Array(a) => a.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+fn redact_unmodelled(el: &mut Value) {
+    let Value::Object(m) = el else { return };
+    if let Some(t) = m.get_mut("text") {
+        mask(t);
+    }
+    if let Some(Value::Array(attrs)) = m.get_mut("attributes") {
+        for pair in attrs {
+            if let Value::Array(kv) = pair
+                && let Some(v) = kv.get_mut(1)
+            {
+                mask(v);
+            }
+        }
+    }
+    if let Some(Value::Array(children)) = m.get_mut("children") {
+        children.iter_mut().for_each(redact_unmodelled);
+    }
+}
+
+/// Masks personal values of a parsed message, by field name (see the module docs).
+fn redact_json(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                if PERSONAL.contains(&k.as_str()) {
+                    mask(v);
+                } else if UNMODELLED.contains(&k.as_str())
+                    && let Value::Array(items) = v
+                {
+                    items.iter_mut().for_each(redact_unmodelled);
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// `onshi parse`.
+pub fn parse(args: ParseArgs) -> ExitCode {
+    let bytes = match read(&args.file) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let name = file_name(&args.file);
+    let ext = name.as_ref().map(|n| n.extension).or_else(|| {
+        match args
+            .file
+            .extension()?
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "err" => Some(Extension::Err),
+            "pdf" => Some(Extension::Pdf),
+            "zip" => Some(Extension::Zip),
+            _ => None,
+        }
+    });
+    let (encoding, message) = match ext {
+        Some(Extension::Pdf) => (Value::Null, json!({"type": "pdf", "bytes": bytes.len()})),
+        Some(Extension::Zip) => (Value::Null, json!({"type": "zip", "bytes": bytes.len()})),
+        Some(Extension::Err) => match xml::decode_text(&bytes) {
+            Ok((text, enc)) => (json!(enc), json!({"type": "error_report", "text": text})),
+            Err(e) => {
+                report(&args.file, &e);
+                return ExitCode::from(1);
+            }
+        },
+        _ => {
+            let limits = Limits::default();
+            let doc = match &name {
+                Some(n) => xml::parse_file(n, &bytes, &limits),
+                None => xml::parse_with(&bytes, &limits),
+            };
+            match doc {
+                Ok(doc) if args.redact => {
+                    let mut m = serde_json::to_value(&doc.message).unwrap_or(Value::Null);
+                    redact_json(&mut m);
+                    (json!(doc.encoding), m)
+                }
+                Ok(doc) => {
+                    // Serialized directly so the fields keep their spec order.
+                    return print_json(&Output {
+                        schema_version: 1,
+                        file: name.as_ref(),
+                        encoding: Some(doc.encoding),
+                        message: &doc.message,
+                    });
+                }
+                Err(e) => {
+                    report(&args.file, &e);
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
+    print_json(&Output {
+        schema_version: 1,
+        file: name.as_ref(),
+        encoding: serde_json::from_value(encoding).ok(),
+        message: &message,
+    })
+}
+
+/// The JSON printed by `onshi parse` (schema version 1).
+#[derive(serde::Serialize)]
+struct Output<'a, M: serde::Serialize> {
+    schema_version: u32,
+    file: Option<&'a FileName>,
+    encoding: Option<Encoding>,
+    message: &'a M,
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> ExitCode {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => {
+            out(&s);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `onshi validate`.
+pub fn validate(args: ValidateArgs) -> ExitCode {
+    let bytes = match read(&args.file) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let name = file_name(&args.file);
+    if let Some(n) = &name
+        && n.extension != Extension::Xml
+    {
+        out(&format!(
+            "{}: not an XML message ({:?}): nothing to validate",
+            args.file.display(),
+            n.extension
+        ));
+        return ExitCode::SUCCESS;
+    }
+    let limits = Limits::default();
+    let doc = match &name {
+        Some(n) => xml::parse_file(n, &bytes, &limits),
+        None => xml::parse_with(&bytes, &limits),
+    };
+    let doc = match doc {
+        Ok(d) => d,
+        Err(e) => {
+            let (line, col) = e.location().map_or((1, 1), |l| (l.line, l.column));
+            eprintln!(
+                "{}:{line}:{col}: error: {}",
+                args.file.display(),
+                e.message()
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let findings = xml::validate(&doc);
+    let mut errors = 0;
+    for f in &findings {
+        if f.severity == Severity::Error {
+            errors += 1;
+        }
+        let (line, col) = xml::locate(&bytes, &f.path).map_or((1, 1), |l| (l.line, l.column));
+        out(&format!(
+            "{}:{line}:{col}: {}: {} ({})",
+            args.file.display(),
+            f.severity,
+            f.message,
+            f.path
+        ));
+    }
+    out(&format!(
+        "{}: {} ({}): {errors} error(s), {} warning(s)",
+        args.file.display(),
+        doc.message.kind_label(),
+        match doc.encoding {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::ShiftJis => "Shift_JIS",
+        },
+        findings.len() - errors
+    ));
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The current time in Japan (JST, UTC+9); the CLI is the one place that reads the clock.
+fn now_jst() -> NaiveDateTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let secs = i64::try_from(secs).unwrap_or(0) + 9 * 3600;
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.naive_utc())
+        .unwrap_or_default()
+}
+
+fn date_arg(flag: &str, s: &str) -> Result<NaiveDate, String> {
+    let digits: String = s.chars().filter(|c| *c != '-' && *c != '/').collect();
+    NaiveDate::parse_from_str(&digits, "%Y%m%d")
+        .ok()
+        .filter(|_| digits.len() == 8)
+        .ok_or_else(|| format!("--{flag}: not a date YYYYMMDD"))
+}
+
+fn build(
+    a: &IndividualArgs,
+    now: NaiveDateTime,
+    suffix: &str,
+) -> Result<QualificationRequest, String> {
+    let mode = if a.lenient {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let institution = MedicalInstitutionCode::parse(&a.institution, mode)
+        .map_err(|e| format!("--institution: {e}"))?;
+    let insurer = InsurerNumber::parse(&a.insurer, mode).map_err(|e| format!("--insurer: {e}"))?;
+    let symbol = a
+        .symbol
+        .as_deref()
+        .map(|s| CardSymbol::parse(s, mode))
+        .transpose()
+        .map_err(|e| format!("--symbol: {e}"))?;
+    let number = CardNumber::parse(&a.number, mode).map_err(|e| format!("--number: {e}"))?;
+    let branch = a
+        .branch
+        .as_deref()
+        .map(|s| BranchNumber::parse(s, mode))
+        .transpose()
+        .map_err(|e| format!("--branch: {e}"))?;
+    let birthdate = date_arg("birthdate", &a.birthdate)?;
+    let date = match &a.date {
+        Some(d) => date_arg("date", d)?,
+        None => now.date(),
+    };
+    if birthdate > date {
+        return Err("--birthdate: after the 資格確認日".into());
+    }
+    let id = a.id.clone().unwrap_or_else(|| suffix.to_string());
+    if id.chars().count() > 50 {
+        return Err("--id: at most 50 characters".into());
+    }
+    if id.chars().any(char::is_control) {
+        return Err("--id: control characters are not allowed".into());
+    }
+    Ok(QualificationRequest::individual(IndividualQuery {
+        institution,
+        insurer,
+        symbol,
+        number,
+        branch,
+        birthdate,
+        date,
+        file_identifier: Some(id),
+        limit_consent: a.limit_consent,
+    }))
+}
+
+/// `onshi request …`.
+pub fn request(args: RequestArgs) -> ExitCode {
+    let RequestKind::Individual(a) = args.kind;
+    let Some(encoding) = (match a.encoding.to_ascii_lowercase().as_str() {
+        "sjis" => Some(Encoding::ShiftJis),
+        other => Encoding::from_label(other),
+    }) else {
+        eprintln!("onshi: --encoding: expected utf8 or sjis");
+        return ExitCode::from(2);
+    };
+    let now = now_jst();
+    let stamp = now.format("%Y%m%d%H%M%S").to_string();
+    // Pick the first free sequence number for this second.
+    let mut chosen = None;
+    for seq in 1..100 {
+        let suffix = format!("{stamp}{seq:02}");
+        let name = match FileName::request(Family::Individual, Phase::Upload, &suffix) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("onshi: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let path = a.out.join(name.to_string());
+        if !path.exists() {
+            chosen = Some((suffix, path));
+            break;
+        }
+    }
+    let Some((suffix, path)) = chosen else {
+        eprintln!(
+            "onshi: 99 requests already written this second in {}",
+            a.out.display()
+        );
+        return ExitCode::from(1);
+    };
+    let req = match build(&a, now, &suffix) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let bytes = match xml::write(&Message::QualificationRequest(req), encoding) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("onshi: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let tmp = a.out.join(format!(".{suffix}.tmp"));
+    let written = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("onshi: cannot write into {}: {e}", a.out.display());
+        return ExitCode::from(1);
+    }
+    out(&path.display().to_string());
+    ExitCode::SUCCESS
+}

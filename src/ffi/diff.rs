@@ -1,0 +1,824 @@
+//! `onshi_diff`: the comparison of the clinic's record with the terminal's answer — an
+//! adapter over [`crate::diff`].
+//!
+//! A diff is made by `onshi_diff_compare` (two records) or `onshi_diff_compare_document` (a
+//! registered record and a parsed 資格確認結果). It keeps copies of both records, so that
+//! `onshi_history_apply` needs nothing else and a staff screen can show both values of every
+//! field. Read-only: fields by id (`ONSHI_FIELD_DIFF_*`), the compared fields as the list
+//! `ONSHI_LIST_DIFF_FIELDS`, notices and the not-confirmed guidance as lists of their own.
+
+use super::enums::*;
+use super::error::{onshi_error, with_error};
+use super::field::*;
+use super::handle::{Castable, Out, free, into_raw, method, read_in};
+use super::panic::{Failure, guard_or};
+use super::qualification::onshi_qualification;
+use super::record::{self, *};
+use super::status::*;
+use crate::diff::{self, Diff, DiffContext, FieldDiff};
+use crate::model::Qualification;
+use std::ffi::c_char;
+
+/// A diff (比較結果) of a registered record with a returned one.
+///
+/// Methods: `onshi_diff_compare`, `onshi_diff_compare_document`, `_free`, `_clone`,
+/// `_to_json`, `_from_json`, `_last_error`, `_get_text`, `_get_u32`, `_get_date`, `_count`,
+/// `_item_get_text`, `_item_get_u32`, `_registered`, `_returned`.
+///
+/// Threads: every method takes `const onshi_diff *` and may run concurrently on one diff.
+pub struct onshi_diff {
+    _private: [u8; 0],
+}
+
+/// One compared field, with the texts a staff screen shows.
+#[derive(Clone)]
+pub(crate) struct Row {
+    pub(crate) f: FieldDiff,
+    registered: Option<String>,
+    returned: Option<String>,
+    record_field: Option<onshi_field>,
+}
+
+/// What an `onshi_diff` holds.
+#[derive(Clone)]
+pub(crate) struct DiffValue {
+    pub(crate) diff: Diff,
+    pub(crate) registered: Option<Qualification>,
+    pub(crate) returned: Option<Qualification>,
+    rows: Vec<Row>,
+}
+
+impl DiffValue {
+    pub(crate) fn new(
+        diff: Diff,
+        registered: Option<Qualification>,
+        returned: Option<Qualification>,
+    ) -> DiffValue {
+        let rows = diff
+            .fields
+            .iter()
+            .map(|f| Row {
+                f: f.clone(),
+                registered: registered.as_ref().and_then(|q| f.field.display(q)),
+                returned: returned.as_ref().and_then(|q| f.field.display(q)),
+                record_field: QUALIFICATION_FIELDS
+                    .iter()
+                    .find(|d| d.name == f.field.id())
+                    .map(|d| d.id),
+            })
+            .collect();
+        DiffValue {
+            diff,
+            registered,
+            returned,
+            rows,
+        }
+    }
+}
+
+impl Castable for onshi_diff {
+    type Rust = DiffValue;
+    const TAG: u64 = u64::from_le_bytes(*b"onshiDIF");
+}
+
+/// 判定 (enum Verdict; text: `"update_recommended"` …).
+pub const ONSHI_FIELD_DIFF_VERDICT: onshi_field = 501;
+/// 判定 as a Japanese label for staff (text).
+pub const ONSHI_FIELD_DIFF_VERDICT_LABEL: onshi_field = 502;
+/// 資格確認日 the comparison was made for (date).
+pub const ONSHI_FIELD_DIFF_CONFIRMATION_DATE: onshi_field = 503;
+/// How the person was queried (enum QueryKind).
+pub const ONSHI_FIELD_DIFF_QUERY_KIND: onshi_field = 504;
+/// Index of the compared record among the answer's results (integer; absent when none came
+/// back).
+pub const ONSHI_FIELD_DIFF_RECORD_INDEX: onshi_field = 505;
+/// Why the answer does not confirm a qualification (enum Cause; absent when it does).
+pub const ONSHI_FIELD_DIFF_CAUSE: onshi_field = 506;
+/// The cause as a Japanese label (text).
+pub const ONSHI_FIELD_DIFF_CAUSE_LABEL: onshi_field = 507;
+/// 処理結果コード of a not-confirmed answer, as returned (text).
+pub const ONSHI_FIELD_DIFF_RESULT_CODE: onshi_field = 508;
+/// 処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).
+pub const ONSHI_FIELD_DIFF_RESULT_MESSAGE: onshi_field = 509;
+
+/// A compared field: which one (enum DiffField; text: its id in the record JSON).
+pub const ONSHI_FIELD_DIFF_ITEM_FIELD: onshi_field = 551;
+/// The field's Japanese label (text).
+pub const ONSHI_FIELD_DIFF_ITEM_LABEL: onshi_field = 552;
+/// How the two values relate (enum DiffClass).
+pub const ONSHI_FIELD_DIFF_ITEM_CLASS: onshi_field = 553;
+/// The class as a Japanese label (text).
+pub const ONSHI_FIELD_DIFF_ITEM_CLASS_LABEL: onshi_field = 554;
+/// The normalizations that made the values equal, comma-separated ids (text: `"width,space"`).
+pub const ONSHI_FIELD_DIFF_ITEM_REASONS: onshi_field = 555;
+/// The same as a bit set of `ONSHI_REASON_*` flags (integer).
+pub const ONSHI_FIELD_DIFF_ITEM_REASON_FLAGS: onshi_field = 556;
+/// The same as Japanese labels joined by `、` (text).
+pub const ONSHI_FIELD_DIFF_ITEM_REASON_LABELS: onshi_field = 557;
+/// Why the action is recommended (enum Advice).
+pub const ONSHI_FIELD_DIFF_ITEM_ADVICE: onshi_field = 558;
+/// The recommended action (enum DiffAction).
+pub const ONSHI_FIELD_DIFF_ITEM_ACTION: onshi_field = 559;
+/// The action as a Japanese label (text).
+pub const ONSHI_FIELD_DIFF_ITEM_ACTION_LABEL: onshi_field = 560;
+/// The guidance for staff, in Japanese (text).
+pub const ONSHI_FIELD_DIFF_ITEM_MESSAGE: onshi_field = 561;
+/// The registered value as shown on a staff screen (text; absent when not registered).
+pub const ONSHI_FIELD_DIFF_ITEM_REGISTERED: onshi_field = 562;
+/// The returned value as shown on a staff screen (text; absent when not returned).
+pub const ONSHI_FIELD_DIFF_ITEM_RETURNED: onshi_field = 563;
+/// The `ONSHI_FIELD_*` of `onshi_qualification` that holds this value (integer; absent for
+/// the certificate and 医療券 lists, which span several fields).
+pub const ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD: onshi_field = 564;
+/// Positions (characters) of the ● marks in the returned value, comma-separated (text).
+pub const ONSHI_FIELD_DIFF_ITEM_POSITIONS: onshi_field = 565;
+
+/// A notice for staff (enum Notice).
+pub const ONSHI_FIELD_DIFF_NOTICE_KIND: onshi_field = 581;
+/// The notice's guidance, in Japanese (text).
+pub const ONSHI_FIELD_DIFF_NOTICE_MESSAGE: onshi_field = 582;
+/// The terminal's own text the notice comes from (text).
+pub const ONSHI_FIELD_DIFF_NOTICE_DETAIL: onshi_field = 583;
+
+/// A possible cause of a not-confirmed answer, in Japanese (text).
+pub const ONSHI_FIELD_DIFF_POSSIBLE_CAUSE: onshi_field = 591;
+/// A next step for staff after a not-confirmed answer, in Japanese (text).
+pub const ONSHI_FIELD_DIFF_NEXT_STEP: onshi_field = 592;
+
+/// The compared fields of `onshi_diff` (fields `ONSHI_FIELD_DIFF_ITEM_*`), in display order;
+/// fields neither side holds are left out.
+pub const ONSHI_LIST_DIFF_FIELDS: onshi_list = 7;
+/// Notices of `onshi_diff` (fields `ONSHI_FIELD_DIFF_NOTICE_*`).
+pub const ONSHI_LIST_DIFF_NOTICES: onshi_list = 8;
+/// Possible causes of a not-confirmed `onshi_diff` (field `ONSHI_FIELD_DIFF_POSSIBLE_CAUSE`).
+pub const ONSHI_LIST_DIFF_POSSIBLE_CAUSES: onshi_list = 9;
+/// Next steps of a not-confirmed `onshi_diff` (field `ONSHI_FIELD_DIFF_NEXT_STEP`).
+pub const ONSHI_LIST_DIFF_NEXT_STEPS: onshi_list = 10;
+
+macro_rules! ro {
+    ($id:ident, $name:literal, $kind:expr, $R:ty, |$r:ident| $body:expr) => {
+        FieldDef::<$R> {
+            id: $id,
+            name: $name,
+            kind: $kind,
+            get: |$r: &$R| $body,
+            set: None,
+        }
+    };
+}
+pub(crate) use ro;
+
+type D = DiffValue;
+
+static DIFF_FIELDS: &[FieldDef<D>] = &[
+    ro!(ONSHI_FIELD_DIFF_VERDICT, "verdict", ENUM, D, |d| VERDICT
+        .value(d.diff.verdict)),
+    ro!(
+        ONSHI_FIELD_DIFF_VERDICT_LABEL,
+        "verdict_label",
+        TEXT,
+        D,
+        |d| text(d.diff.verdict.label())
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_CONFIRMATION_DATE,
+        "context.confirmation_date",
+        DATE,
+        D,
+        |d| Some(Value::Date(d.diff.context.confirmation_date))
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_QUERY_KIND,
+        "context.query_kind",
+        ENUM,
+        D,
+        |d| { QUERY_KIND.value(d.diff.context.query_kind) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_RECORD_INDEX,
+        "record_index",
+        INTEGER,
+        D,
+        |d| { d.diff.record_index.and_then(int) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_CAUSE,
+        "not_confirmed.cause",
+        ENUM,
+        D,
+        |d| {
+            d.diff
+                .not_confirmed
+                .as_ref()
+                .and_then(|n| CAUSE.value(n.cause))
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_CAUSE_LABEL,
+        "not_confirmed.label",
+        TEXT,
+        D,
+        |d| { opt_text(d.diff.not_confirmed.as_ref().map(|n| &n.label)) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_RESULT_CODE,
+        "not_confirmed.result_code",
+        TEXT,
+        D,
+        |d| opt_text(
+            d.diff
+                .not_confirmed
+                .as_ref()
+                .and_then(|n| n.result_code.as_ref())
+        )
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_RESULT_MESSAGE,
+        "not_confirmed.result_message",
+        TEXT,
+        D,
+        |d| opt_text(
+            d.diff
+                .not_confirmed
+                .as_ref()
+                .and_then(|n| n.result_message.as_ref())
+        )
+    ),
+];
+
+fn reason_labels(reasons: &[crate::text::Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+static ROW_FIELDS: &[FieldDef<Row>] = &[
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_FIELD,
+        "fields[].field",
+        ENUM,
+        Row,
+        |r| { DIFF_FIELD.value(r.f.field) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_LABEL,
+        "fields[].label",
+        TEXT,
+        Row,
+        |r| text(&r.f.label)
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_CLASS,
+        "fields[].class",
+        ENUM,
+        Row,
+        |r| { DIFF_CLASS.value(r.f.class) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_CLASS_LABEL,
+        "fields[].class_label",
+        TEXT,
+        Row,
+        |r| text(r.f.class.label())
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_REASONS,
+        "fields[].reasons",
+        TEXT,
+        Row,
+        |r| { text(REASON.ids(&r.f.reasons)) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_REASON_FLAGS,
+        "fields[].reason_flags",
+        INTEGER,
+        Row,
+        |r| int(REASON.bits(&r.f.reasons))
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_REASON_LABELS,
+        "fields[].reason_labels",
+        TEXT,
+        Row,
+        |r| text(reason_labels(&r.f.reasons))
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_ADVICE,
+        "fields[].advice",
+        ENUM,
+        Row,
+        |r| { ADVICE.value(r.f.advice) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_ACTION,
+        "fields[].action",
+        ENUM,
+        Row,
+        |r| { ACTION.value(r.f.action) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_ACTION_LABEL,
+        "fields[].action_label",
+        TEXT,
+        Row,
+        |r| text(r.f.action.label())
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_MESSAGE,
+        "fields[].message",
+        TEXT,
+        Row,
+        |r| { text(&r.f.message) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_REGISTERED,
+        "fields[].registered",
+        TEXT,
+        Row,
+        |r| opt_text(r.registered.as_ref())
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_RETURNED,
+        "fields[].returned",
+        TEXT,
+        Row,
+        |r| { opt_text(r.returned.as_ref()) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD,
+        "fields[].record_field",
+        INTEGER,
+        Row,
+        |r| r.record_field.map(Value::U32)
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_ITEM_POSITIONS,
+        "fields[].positions",
+        TEXT,
+        Row,
+        |r| text(
+            r.f.positions
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    ),
+];
+
+static NOTICE_FIELDS: &[FieldDef<diff::Notice>] = &[
+    ro!(
+        ONSHI_FIELD_DIFF_NOTICE_KIND,
+        "notices[].notice",
+        ENUM,
+        diff::Notice,
+        |n| NOTICE.value(n.notice)
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_NOTICE_MESSAGE,
+        "notices[].message",
+        TEXT,
+        diff::Notice,
+        |n| text(&n.message)
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_NOTICE_DETAIL,
+        "notices[].detail",
+        TEXT,
+        diff::Notice,
+        |n| opt_text(n.detail.as_ref())
+    ),
+];
+
+static CAUSE_FIELDS: &[FieldDef<String>] = &[ro!(
+    ONSHI_FIELD_DIFF_POSSIBLE_CAUSE,
+    "not_confirmed.possible_causes[]",
+    TEXT,
+    String,
+    |s| text(s)
+)];
+
+static STEP_FIELDS: &[FieldDef<String>] = &[ro!(
+    ONSHI_FIELD_DIFF_NEXT_STEP,
+    "not_confirmed.next_steps[]",
+    TEXT,
+    String,
+    |s| text(s)
+)];
+
+/// The field tables of this module, for `onshi_field_*`.
+pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
+    meta_in(DIFF_FIELDS, id, ONSHI_LIST_NONE)
+        .or_else(|| meta_in(ROW_FIELDS, id, ONSHI_LIST_DIFF_FIELDS))
+        .or_else(|| meta_in(NOTICE_FIELDS, id, ONSHI_LIST_DIFF_NOTICES))
+        .or_else(|| meta_in(CAUSE_FIELDS, id, ONSHI_LIST_DIFF_POSSIBLE_CAUSES))
+        .or_else(|| meta_in(STEP_FIELDS, id, ONSHI_LIST_DIFF_NEXT_STEPS))
+}
+
+fn empty() -> &'static [String] {
+    &[]
+}
+
+impl Record for DiffValue {
+    fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure> {
+        let nc = self.diff.not_confirmed.as_ref();
+        match t {
+            Target::Record => read_field(DIFF_FIELDS, self, id),
+            Target::Item(ONSHI_LIST_DIFF_FIELDS, i) => {
+                let d = find(ROW_FIELDS, id)?;
+                Ok((d.kind, (d.get)(item(&self.rows, i)?)))
+            }
+            Target::Item(ONSHI_LIST_DIFF_NOTICES, i) => {
+                let d = find(NOTICE_FIELDS, id)?;
+                Ok((d.kind, (d.get)(item(&self.diff.notices, i)?)))
+            }
+            Target::Item(ONSHI_LIST_DIFF_POSSIBLE_CAUSES, i) => {
+                let d = find(CAUSE_FIELDS, id)?;
+                let v = nc.map_or(empty(), |n| &n.possible_causes);
+                Ok((d.kind, (d.get)(item(v, i)?)))
+            }
+            Target::Item(ONSHI_LIST_DIFF_NEXT_STEPS, i) => {
+                let d = find(STEP_FIELDS, id)?;
+                let v = nc.map_or(empty(), |n| &n.next_steps);
+                Ok((d.kind, (d.get)(item(v, i)?)))
+            }
+            Target::Item(list, _) => Err(unknown_list(list)),
+        }
+    }
+
+    fn count(&self, list: onshi_list) -> Result<usize, Failure> {
+        let nc = self.diff.not_confirmed.as_ref();
+        match list {
+            ONSHI_LIST_DIFF_FIELDS => Ok(self.rows.len()),
+            ONSHI_LIST_DIFF_NOTICES => Ok(self.diff.notices.len()),
+            ONSHI_LIST_DIFF_POSSIBLE_CAUSES => Ok(nc.map_or(0, |n| n.possible_causes.len())),
+            ONSHI_LIST_DIFF_NEXT_STEPS => Ok(nc.map_or(0, |n| n.next_steps.len())),
+            _ => Err(unknown_list(list)),
+        }
+    }
+}
+
+impl Json for DiffValue {
+    fn to_json(&self) -> String {
+        self.diff.to_json()
+    }
+}
+
+/// The diff context of a C call.
+///
+/// # Safety
+/// `date` is NULL or readable.
+pub(crate) unsafe fn context(
+    date: *const onshi_date,
+    kind: onshi_query_kind,
+) -> Result<DiffContext, Failure> {
+    // SAFETY: forwarded from the caller.
+    let date = unsafe { read_in(date) }?.to_naive()?;
+    Ok(DiffContext::new(date, QUERY_KIND.parse_num(kind)?))
+}
+
+/// Compares a registered record (what the clinic holds) with a returned one (read as a valid
+/// answer of the terminal) on `confirmation_date` (資格確認日; the library never reads the
+/// clock).
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+/// date that does not exist.
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `registered` and `returned` are NULL or live
+/// `onshi_qualification`s; `confirmation_date` is NULL or readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_compare(
+    err: *mut onshi_error,
+    registered: *const onshi_qualification,
+    returned: *const onshi_qualification,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let reg = &super::handle::handle_ref(registered)?.value;
+            let ret = &super::handle::handle_ref(returned)?.value;
+            let ctx = context(confirmation_date, query_kind)?;
+            let d = diff::compare_records(reg, ret, &ctx);
+            out.set(into_raw::<onshi_diff>(DiffValue::new(
+                d,
+                Some(reg.clone()),
+                Some(ret.clone()),
+            )));
+            Ok(())
+        })
+    }
+}
+
+/// Frees a diff.
+///
+/// NULL is accepted. Must not be called twice with the same pointer.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_free(d: *mut onshi_diff) {
+    // SAFETY: forwarded from the caller.
+    guard_or((), || unsafe { free(d) })
+}
+
+/// Copies a diff.
+///
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_clone(
+    d: *const onshi_diff,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::clone(d, out) }
+}
+
+/// Copies the diff as JSON (the shape documented by the library: verdict, context,
+/// not_confirmed, notices, record_index, fields, digest), UTF-8.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_to_json(
+    d: *const onshi_diff,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::to_json(d, buf, cap, out_len) }
+}
+
+/// Reads a diff from its JSON (as `onshi_diff_to_json` writes it). Such a diff carries no
+/// records: `ONSHI_FIELD_DIFF_ITEM_REGISTERED`/`_RETURNED` are absent and
+/// `onshi_history_apply` refuses it (compare again to apply).
+///
+/// Returns `ONSHI_JSON` when the text is not a diff.
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_from_json(
+    err: *mut onshi_error,
+    json: *const u8,
+    json_len: usize,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let text = super::handle::text_in(json, json_len)?;
+            let d: Diff = serde_json::from_str(text)?;
+            out.set(into_raw::<onshi_diff>(DiffValue::new(d, None, None)));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the message of the most recent failed call on this diff ("" if none failed), UTF-8.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_last_error(
+    d: *const onshi_diff,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::last_error(d, buf, cap, out_len) }
+}
+
+/// Copies a field of the diff as text (`ONSHI_FIELD_DIFF_*`; enumerations as their ids),
+/// UTF-8.
+///
+/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a field of a list.
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_get_text(
+    d: *const onshi_diff,
+    field: onshi_field,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_text(d, Target::Record, field, buf, cap, out_len) }
+}
+
+/// Reads an integer or enumeration field of the diff.
+///
+/// Returns `ONSHI_NOT_PRESENT` when absent, `ONSHI_TYPE_MISMATCH` for a text or date field.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_get_u32(
+    d: *const onshi_diff,
+    field: onshi_field,
+    out: *mut u32,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_u32(d, Target::Record, field, out) }
+}
+
+/// Reads a date field of the diff.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_get_date(
+    d: *const onshi_diff,
+    field: onshi_field,
+    out: *mut onshi_date,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_date(d, Target::Record, field, out) }
+}
+
+/// The number of items of a list of the diff (`ONSHI_LIST_DIFF_*`).
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for a list of another record.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out_count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_count(
+    d: *const onshi_diff,
+    list: onshi_list,
+    out_count: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::count(d, list, out_count) }
+}
+
+/// Copies a field of a list item of the diff as text, UTF-8.
+///
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_TYPE_MISMATCH` for a field
+/// of another list, `ONSHI_NOT_PRESENT` when absent.
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_item_get_text(
+    d: *const onshi_diff,
+    list: onshi_list,
+    index: usize,
+    field: onshi_field,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_text(d, Target::Item(list, index), field, buf, cap, out_len) }
+}
+
+/// Reads an integer or enumeration field of a list item of the diff.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_item_get_u32(
+    d: *const onshi_diff,
+    list: onshi_list,
+    index: usize,
+    field: onshi_field,
+    out: *mut u32,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_u32(d, Target::Item(list, index), field, out) }
+}
+
+unsafe fn copy_record(
+    d: *const onshi_diff,
+    which: fn(&DiffValue) -> Option<&Qualification>,
+    out: *mut *mut onshi_qualification,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(d, |d| {
+            let out = Out::new(out)?;
+            let q = which(d).ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+            out.set(into_raw::<onshi_qualification>(q.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the registered record the diff was made with.
+///
+/// Returns `ONSHI_NOT_PRESENT` for a diff read from JSON.
+/// The caller owns the returned handle and must free it with onshi_qualification_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_registered(
+    d: *const onshi_diff,
+    out: *mut *mut onshi_qualification,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_record(d, |d| d.registered.as_ref(), out) }
+}
+
+/// Copies the returned record the diff compared (the one `onshi_history_apply` takes
+/// values from).
+///
+/// Returns `ONSHI_NOT_PRESENT` when no record came back, or for a diff read from JSON.
+/// The caller owns the returned handle and must free it with onshi_qualification_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_returned(
+    d: *const onshi_diff,
+    out: *mut *mut onshi_qualification,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_record(d, |d| d.returned.as_ref(), out) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_in_range() {
+        for d in DIFF_FIELDS {
+            assert!((500..550).contains(&d.id), "{}", d.name);
+        }
+        for d in ROW_FIELDS {
+            assert!((550..580).contains(&d.id), "{}", d.name);
+        }
+        for d in NOTICE_FIELDS {
+            assert!((580..590).contains(&d.id), "{}", d.name);
+        }
+        assert_eq!(
+            meta(ONSHI_FIELD_DIFF_NEXT_STEP).unwrap().list,
+            ONSHI_LIST_DIFF_NEXT_STEPS
+        );
+    }
+
+    #[test]
+    fn every_diff_field_with_a_record_field_names_it() {
+        let q = crate::model::Qualification {
+            name: Some("見本　花子".into()),
+            address: Some("東京都".into()),
+            ..Default::default()
+        };
+        let ctx = DiffContext::new(
+            chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            diff::QueryKind::Records,
+        );
+        let v = DiffValue::new(
+            diff::compare_records(&q, &crate::model::Qualification::default(), &ctx),
+            Some(q.clone()),
+            None,
+        );
+        assert_eq!(v.rows.len(), 2);
+        assert_eq!(v.rows[0].record_field, Some(ONSHI_FIELD_NAME));
+        assert_eq!(v.rows[1].record_field, Some(ONSHI_FIELD_ADDRESS));
+        assert_eq!(v.rows[0].registered.as_deref(), Some("見本　花子"));
+        assert_eq!(v.rows[0].returned, None);
+    }
+}

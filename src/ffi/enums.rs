@@ -1,0 +1,1258 @@
+//! The enumerations of the C ABI that are not code tables: numbers for C, stable ids (the
+//! library's serde names) for text, and the mapping to the Rust enums.
+//!
+//! Every enumeration is a `uint32_t` typedef with `#define`d values starting at 1 (0 is never
+//! a value); flag sets use one bit per value. Numbers are never reused.
+
+use super::field::Value;
+use super::panic::Failure;
+use super::status::*;
+
+/// One enumeration: every variant with its number and its stable id.
+pub(crate) struct Enumeration<T: 'static> {
+    pub(crate) name: &'static str,
+    pub(crate) rows: &'static [(T, u32, &'static str)],
+}
+
+impl<T: Copy + PartialEq> Enumeration<T> {
+    /// The field value of a variant.
+    pub(crate) fn value(&self, v: T) -> Option<Value> {
+        self.rows
+            .iter()
+            .find(|r| r.0 == v)
+            .map(|r| Value::Enum(r.1, r.2))
+    }
+
+    /// The number of a variant (0 if the table lacks it, which a test rules out).
+    pub(crate) fn num(&self, v: T) -> u32 {
+        self.rows.iter().find(|r| r.0 == v).map_or(0, |r| r.1)
+    }
+
+    /// The stable id of a variant.
+    pub(crate) fn id(&self, v: T) -> &'static str {
+        self.rows.iter().find(|r| r.0 == v).map_or("", |r| r.2)
+    }
+
+    /// The variant of a number from C (`ONSHI_INVALID_ARGUMENT` for an unknown one).
+    pub(crate) fn parse_num(&self, n: u32) -> Result<T, Failure> {
+        self.rows
+            .iter()
+            .find(|r| r.1 == n)
+            .map(|r| r.0)
+            .ok_or_else(|| {
+                Failure::new(
+                    ONSHI_INVALID_ARGUMENT,
+                    format!("unknown {} value {n}", self.name),
+                )
+            })
+    }
+
+    /// The variant of a stable id.
+    #[cfg(test)]
+    pub(crate) fn parse_id(&self, id: &str) -> Option<T> {
+        self.rows.iter().find(|r| r.2 == id).map(|r| r.0)
+    }
+
+    /// A flag set: the bits of every variant in `vs`.
+    pub(crate) fn bits(&self, vs: &[T]) -> u32 {
+        vs.iter().fold(0, |acc, v| acc | self.num(*v))
+    }
+
+    /// The stable ids of `vs`, comma-separated.
+    pub(crate) fn ids(&self, vs: &[T]) -> String {
+        vs.iter().map(|v| self.id(*v)).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// How the person was queried (diff context): one of the `ONSHI_QUERY_KIND_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_query_kind = u32;
+/// マイナンバーカード at the reader (face push, 照会区分 1).
+pub const ONSHI_QUERY_KIND_MY_NUMBER_CARD: onshi_query_kind = 1;
+/// 個別照会 by the insurance card's 記号・番号 (照会区分 2).
+pub const ONSHI_QUERY_KIND_INSURANCE_CARD: onshi_query_kind = 2;
+/// 照会 by a 公費 (医療扶助) number.
+pub const ONSHI_QUERY_KIND_PUBLIC_EXPENSE: onshi_query_kind = 3;
+/// 一括照会 (pre-check of booked patients).
+pub const ONSHI_QUERY_KIND_BULK: onshi_query_kind = 4;
+/// Two records compared without a terminal answer (manual entry).
+pub const ONSHI_QUERY_KIND_RECORDS: onshi_query_kind = 5;
+
+pub(crate) static QUERY_KIND: Enumeration<crate::diff::QueryKind> = Enumeration {
+    name: "onshi_query_kind",
+    rows: &[
+        (
+            crate::diff::QueryKind::MyNumberCard,
+            ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            "my_number_card",
+        ),
+        (
+            crate::diff::QueryKind::InsuranceCard,
+            ONSHI_QUERY_KIND_INSURANCE_CARD,
+            "insurance_card",
+        ),
+        (
+            crate::diff::QueryKind::PublicExpense,
+            ONSHI_QUERY_KIND_PUBLIC_EXPENSE,
+            "public_expense",
+        ),
+        (crate::diff::QueryKind::Bulk, ONSHI_QUERY_KIND_BULK, "bulk"),
+        (
+            crate::diff::QueryKind::Records,
+            ONSHI_QUERY_KIND_RECORDS,
+            "records",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_query_kind(v: crate::diff::QueryKind) {
+    match v {
+        crate::diff::QueryKind::MyNumberCard
+        | crate::diff::QueryKind::InsuranceCard
+        | crate::diff::QueryKind::PublicExpense
+        | crate::diff::QueryKind::Bulk
+        | crate::diff::QueryKind::Records => {}
+    }
+}
+
+/// The overall outcome of a diff: one of the `ONSHI_VERDICT_*` values (the larger, the more serious).
+#[allow(non_camel_case_types)]
+pub type onshi_verdict = u32;
+/// 変更なし（紐付けのみ）: nothing to apply; link the result.
+pub const ONSHI_VERDICT_IDENTICAL: onshi_verdict = 1;
+/// 反映を推奨: some field should be reflected into the current qualification.
+pub const ONSHI_VERDICT_UPDATE_RECOMMENDED: onshi_verdict = 2;
+/// 新しい資格: the coverage changed; the old qualification expires.
+pub const ONSHI_VERDICT_NEW_QUALIFICATION: onshi_verdict = 3;
+/// 本人確認が必要: name, birthdate, sex or 照会番号 differ.
+pub const ONSHI_VERDICT_VERIFY_IDENTITY: onshi_verdict = 4;
+/// 資格を確認できません: the terminal did not confirm a qualification.
+pub const ONSHI_VERDICT_NOT_CONFIRMED: onshi_verdict = 5;
+
+pub(crate) static VERDICT: Enumeration<crate::diff::Verdict> = Enumeration {
+    name: "onshi_verdict",
+    rows: &[
+        (
+            crate::diff::Verdict::Identical,
+            ONSHI_VERDICT_IDENTICAL,
+            "identical",
+        ),
+        (
+            crate::diff::Verdict::UpdateRecommended,
+            ONSHI_VERDICT_UPDATE_RECOMMENDED,
+            "update_recommended",
+        ),
+        (
+            crate::diff::Verdict::NewQualification,
+            ONSHI_VERDICT_NEW_QUALIFICATION,
+            "new_qualification",
+        ),
+        (
+            crate::diff::Verdict::VerifyIdentity,
+            ONSHI_VERDICT_VERIFY_IDENTITY,
+            "verify_identity",
+        ),
+        (
+            crate::diff::Verdict::NotConfirmed,
+            ONSHI_VERDICT_NOT_CONFIRMED,
+            "not_confirmed",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_verdict(v: crate::diff::Verdict) {
+    match v {
+        crate::diff::Verdict::Identical
+        | crate::diff::Verdict::UpdateRecommended
+        | crate::diff::Verdict::NewQualification
+        | crate::diff::Verdict::VerifyIdentity
+        | crate::diff::Verdict::NotConfirmed => {}
+    }
+}
+
+/// How the two values of one field relate: one of the `ONSHI_DIFF_CLASS_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_diff_class = u32;
+/// 一致: byte for byte the same.
+pub const ONSHI_DIFF_CLASS_SAME: onshi_diff_class = 1;
+/// 表記ゆれ: the same once normalized (the reasons say how).
+pub const ONSHI_DIFF_CLASS_EQUIVALENT: onshi_diff_class = 2;
+/// 代替文字（●）: the returned value holds ● for characters it cannot show.
+pub const ONSHI_DIFF_CLASS_SUBSTITUTED: onshi_diff_class = 3;
+/// 相違: really different.
+pub const ONSHI_DIFF_CLASS_DIFFERENT: onshi_diff_class = 4;
+/// 登録のみ: only the clinic's record has a value.
+pub const ONSHI_DIFF_CLASS_ONLY_REGISTERED: onshi_diff_class = 5;
+/// 返却のみ: only the returned record has a value.
+pub const ONSHI_DIFF_CLASS_ONLY_RETURNED: onshi_diff_class = 6;
+
+pub(crate) static DIFF_CLASS: Enumeration<crate::diff::Class> = Enumeration {
+    name: "onshi_diff_class",
+    rows: &[
+        (crate::diff::Class::Same, ONSHI_DIFF_CLASS_SAME, "same"),
+        (
+            crate::diff::Class::Equivalent,
+            ONSHI_DIFF_CLASS_EQUIVALENT,
+            "equivalent",
+        ),
+        (
+            crate::diff::Class::Substituted,
+            ONSHI_DIFF_CLASS_SUBSTITUTED,
+            "substituted",
+        ),
+        (
+            crate::diff::Class::Different,
+            ONSHI_DIFF_CLASS_DIFFERENT,
+            "different",
+        ),
+        (
+            crate::diff::Class::OnlyRegistered,
+            ONSHI_DIFF_CLASS_ONLY_REGISTERED,
+            "only_registered",
+        ),
+        (
+            crate::diff::Class::OnlyReturned,
+            ONSHI_DIFF_CLASS_ONLY_RETURNED,
+            "only_returned",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_diff_class(v: crate::diff::Class) {
+    match v {
+        crate::diff::Class::Same
+        | crate::diff::Class::Equivalent
+        | crate::diff::Class::Substituted
+        | crate::diff::Class::Different
+        | crate::diff::Class::OnlyRegistered
+        | crate::diff::Class::OnlyReturned => {}
+    }
+}
+
+/// What the library recommends for one field: one of the `ONSHI_ACTION_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_action = u32;
+/// 対応不要.
+pub const ONSHI_ACTION_IGNORE: onshi_action = 1;
+/// 登録値を維持: do not take the returned value.
+pub const ONSHI_ACTION_KEEP_REGISTERED: onshi_action = 2;
+/// 反映: take the returned value into the current qualification.
+pub const ONSHI_ACTION_REFLECT: onshi_action = 3;
+/// 新しい資格として登録.
+pub const ONSHI_ACTION_NEW_QUALIFICATION: onshi_action = 4;
+/// 本人確認 before anything is applied.
+pub const ONSHI_ACTION_VERIFY_IDENTITY: onshi_action = 5;
+
+pub(crate) static ACTION: Enumeration<crate::diff::Action> = Enumeration {
+    name: "onshi_action",
+    rows: &[
+        (crate::diff::Action::Ignore, ONSHI_ACTION_IGNORE, "ignore"),
+        (
+            crate::diff::Action::KeepRegistered,
+            ONSHI_ACTION_KEEP_REGISTERED,
+            "keep_registered",
+        ),
+        (
+            crate::diff::Action::Reflect,
+            ONSHI_ACTION_REFLECT,
+            "reflect",
+        ),
+        (
+            crate::diff::Action::NewQualification,
+            ONSHI_ACTION_NEW_QUALIFICATION,
+            "new_qualification",
+        ),
+        (
+            crate::diff::Action::VerifyIdentity,
+            ONSHI_ACTION_VERIFY_IDENTITY,
+            "verify_identity",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_action(v: crate::diff::Action) {
+    match v {
+        crate::diff::Action::Ignore
+        | crate::diff::Action::KeepRegistered
+        | crate::diff::Action::Reflect
+        | crate::diff::Action::NewQualification
+        | crate::diff::Action::VerifyIdentity => {}
+    }
+}
+
+/// Why a field got its action: one of the `ONSHI_ADVICE_*` values; the item's message field holds the Japanese guidance.
+#[allow(non_camel_case_types)]
+pub type onshi_advice = u32;
+/// The values are the same.
+pub const ONSHI_ADVICE_SAME: onshi_advice = 1;
+/// Only the notation differs.
+pub const ONSHI_ADVICE_EQUIVALENT: onshi_advice = 2;
+/// The returned value holds ●: keep the registered value.
+pub const ONSHI_ADVICE_SUBSTITUTE_MARK: onshi_advice = 3;
+/// Nothing registered and the returned value holds ●: do not store it.
+pub const ONSHI_ADVICE_SUBSTITUTE_NOT_STORED: onshi_advice = 4;
+/// The terminal returned no value.
+pub const ONSHI_ADVICE_NOT_RETURNED: onshi_advice = 5;
+/// The clinic has no value and the terminal returned one.
+pub const ONSHI_ADVICE_NEW_INFORMATION: onshi_advice = 6;
+/// The value differs: check and reflect.
+pub const ONSHI_ADVICE_CHANGED: onshi_advice = 7;
+/// 住所 or 郵便番号 differs.
+pub const ONSHI_ADVICE_ADDRESS_CHANGED: onshi_advice = 8;
+/// 氏名カナ differs while the name agrees.
+pub const ONSHI_ADVICE_KANA_DIFFERS: onshi_advice = 9;
+/// A different name, birthdate or sex came back.
+pub const ONSHI_ADVICE_IDENTITY_MISMATCH: onshi_advice = 10;
+/// The 照会番号 differs.
+pub const ONSHI_ADVICE_REFERENCE_NUMBER_MISMATCH: onshi_advice = 11;
+/// 保険者番号, 記号・番号・枝番, 本人家族 or 被保険者証区分 changed.
+pub const ONSHI_ADVICE_QUALIFICATION_CHANGED: onshi_advice = 12;
+/// The copay ratio changed.
+pub const ONSHI_ADVICE_RATIO_CHANGED: onshi_advice = 13;
+/// A 高齢受給者 ratio appeared (turning 70).
+pub const ONSHI_ADVICE_ELDERLY_RECIPIENT_STARTED: onshi_advice = 14;
+/// 未就学 ended (2割 → 3割).
+pub const ONSHI_ADVICE_SCHOOL_ENTRY: onshi_advice = 15;
+/// 医療扶助 information changed.
+pub const ONSHI_ADVICE_MEDICAL_ASSISTANCE_CHANGED: onshi_advice = 16;
+/// The validity start date differs (known-benign).
+pub const ONSHI_ADVICE_VALIDITY_START_DIFFERS: onshi_advice = 17;
+/// The validity end date came back blank (known-benign).
+pub const ONSHI_ADVICE_EXPIRATION_BLANK: onshi_advice = 18;
+
+pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
+    name: "onshi_advice",
+    rows: &[
+        (crate::diff::Advice::Same, ONSHI_ADVICE_SAME, "same"),
+        (
+            crate::diff::Advice::Equivalent,
+            ONSHI_ADVICE_EQUIVALENT,
+            "equivalent",
+        ),
+        (
+            crate::diff::Advice::SubstituteMark,
+            ONSHI_ADVICE_SUBSTITUTE_MARK,
+            "substitute_mark",
+        ),
+        (
+            crate::diff::Advice::SubstituteNotStored,
+            ONSHI_ADVICE_SUBSTITUTE_NOT_STORED,
+            "substitute_not_stored",
+        ),
+        (
+            crate::diff::Advice::NotReturned,
+            ONSHI_ADVICE_NOT_RETURNED,
+            "not_returned",
+        ),
+        (
+            crate::diff::Advice::NewInformation,
+            ONSHI_ADVICE_NEW_INFORMATION,
+            "new_information",
+        ),
+        (
+            crate::diff::Advice::Changed,
+            ONSHI_ADVICE_CHANGED,
+            "changed",
+        ),
+        (
+            crate::diff::Advice::AddressChanged,
+            ONSHI_ADVICE_ADDRESS_CHANGED,
+            "address_changed",
+        ),
+        (
+            crate::diff::Advice::KanaDiffers,
+            ONSHI_ADVICE_KANA_DIFFERS,
+            "kana_differs",
+        ),
+        (
+            crate::diff::Advice::IdentityMismatch,
+            ONSHI_ADVICE_IDENTITY_MISMATCH,
+            "identity_mismatch",
+        ),
+        (
+            crate::diff::Advice::ReferenceNumberMismatch,
+            ONSHI_ADVICE_REFERENCE_NUMBER_MISMATCH,
+            "reference_number_mismatch",
+        ),
+        (
+            crate::diff::Advice::QualificationChanged,
+            ONSHI_ADVICE_QUALIFICATION_CHANGED,
+            "qualification_changed",
+        ),
+        (
+            crate::diff::Advice::RatioChanged,
+            ONSHI_ADVICE_RATIO_CHANGED,
+            "ratio_changed",
+        ),
+        (
+            crate::diff::Advice::ElderlyRecipientStarted,
+            ONSHI_ADVICE_ELDERLY_RECIPIENT_STARTED,
+            "elderly_recipient_started",
+        ),
+        (
+            crate::diff::Advice::SchoolEntry,
+            ONSHI_ADVICE_SCHOOL_ENTRY,
+            "school_entry",
+        ),
+        (
+            crate::diff::Advice::MedicalAssistanceChanged,
+            ONSHI_ADVICE_MEDICAL_ASSISTANCE_CHANGED,
+            "medical_assistance_changed",
+        ),
+        (
+            crate::diff::Advice::ValidityStartDiffers,
+            ONSHI_ADVICE_VALIDITY_START_DIFFERS,
+            "validity_start_differs",
+        ),
+        (
+            crate::diff::Advice::ExpirationBlank,
+            ONSHI_ADVICE_EXPIRATION_BLANK,
+            "expiration_blank",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_advice(v: crate::diff::Advice) {
+    match v {
+        crate::diff::Advice::Same
+        | crate::diff::Advice::Equivalent
+        | crate::diff::Advice::SubstituteMark
+        | crate::diff::Advice::SubstituteNotStored
+        | crate::diff::Advice::NotReturned
+        | crate::diff::Advice::NewInformation
+        | crate::diff::Advice::Changed
+        | crate::diff::Advice::AddressChanged
+        | crate::diff::Advice::KanaDiffers
+        | crate::diff::Advice::IdentityMismatch
+        | crate::diff::Advice::ReferenceNumberMismatch
+        | crate::diff::Advice::QualificationChanged
+        | crate::diff::Advice::RatioChanged
+        | crate::diff::Advice::ElderlyRecipientStarted
+        | crate::diff::Advice::SchoolEntry
+        | crate::diff::Advice::MedicalAssistanceChanged
+        | crate::diff::Advice::ValidityStartDiffers
+        | crate::diff::Advice::ExpirationBlank => {}
+    }
+}
+
+/// Why an answer does not confirm a qualification: one of the `ONSHI_CAUSE_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_cause = u32;
+/// 資格有効性 2 無効.
+pub const ONSHI_CAUSE_INVALID: onshi_cause = 1;
+/// 資格有効性 3 無効（新しい資格あり）.
+pub const ONSHI_CAUSE_INVALID_NEW_QUALIFICATION: onshi_cause = 2;
+/// 資格有効性 4 該当資格なし.
+pub const ONSHI_CAUSE_NOT_FOUND: onshi_cause = 3;
+/// 資格有効性 5 複数該当.
+pub const ONSHI_CAUSE_MULTIPLE_MATCHES: onshi_cause = 4;
+/// 処理結果状況 2 エラー.
+pub const ONSHI_CAUSE_PROCESSING_ERROR: onshi_cause = 5;
+/// 有効 but no record came back.
+pub const ONSHI_CAUSE_NO_RECORD: onshi_cause = 6;
+/// A 資格有効性 value this library does not know.
+pub const ONSHI_CAUSE_UNKNOWN_VALIDITY: onshi_cause = 7;
+
+pub(crate) static CAUSE: Enumeration<crate::diff::Cause> = Enumeration {
+    name: "onshi_cause",
+    rows: &[
+        (crate::diff::Cause::Invalid, ONSHI_CAUSE_INVALID, "invalid"),
+        (
+            crate::diff::Cause::InvalidNewQualification,
+            ONSHI_CAUSE_INVALID_NEW_QUALIFICATION,
+            "invalid_new_qualification",
+        ),
+        (
+            crate::diff::Cause::NotFound,
+            ONSHI_CAUSE_NOT_FOUND,
+            "not_found",
+        ),
+        (
+            crate::diff::Cause::MultipleMatches,
+            ONSHI_CAUSE_MULTIPLE_MATCHES,
+            "multiple_matches",
+        ),
+        (
+            crate::diff::Cause::ProcessingError,
+            ONSHI_CAUSE_PROCESSING_ERROR,
+            "processing_error",
+        ),
+        (
+            crate::diff::Cause::NoRecord,
+            ONSHI_CAUSE_NO_RECORD,
+            "no_record",
+        ),
+        (
+            crate::diff::Cause::UnknownValidity,
+            ONSHI_CAUSE_UNKNOWN_VALIDITY,
+            "unknown_validity",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_cause(v: crate::diff::Cause) {
+    match v {
+        crate::diff::Cause::Invalid
+        | crate::diff::Cause::InvalidNewQualification
+        | crate::diff::Cause::NotFound
+        | crate::diff::Cause::MultipleMatches
+        | crate::diff::Cause::ProcessingError
+        | crate::diff::Cause::NoRecord
+        | crate::diff::Cause::UnknownValidity => {}
+    }
+}
+
+/// Something staff should know beyond single fields: one of the `ONSHI_NOTICE_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_notice = u32;
+/// 資格有効性 6 有効（未登録）(医療扶助).
+pub const ONSHI_NOTICE_VALID_UNREGISTERED: onshi_notice = 1;
+/// 医療扶助 only: cannot be confirmed by 記号・番号.
+pub const ONSHI_NOTICE_PUBLIC_ASSISTANCE_ONLY: onshi_notice = 2;
+/// The terminal added a 処理結果コード to a successful answer.
+pub const ONSHI_NOTICE_SUPPLEMENTARY: onshi_notice = 3;
+/// A 保険者番号 fails its 検証番号; ignored.
+pub const ONSHI_NOTICE_CHECK_DIGIT_IGNORED: onshi_notice = 4;
+/// Several records came back; the matching one was compared.
+pub const ONSHI_NOTICE_SEVERAL_RECORDS: onshi_notice = 5;
+
+pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
+    name: "onshi_notice",
+    rows: &[
+        (
+            crate::diff::NoticeKind::ValidUnregistered,
+            ONSHI_NOTICE_VALID_UNREGISTERED,
+            "valid_unregistered",
+        ),
+        (
+            crate::diff::NoticeKind::PublicAssistanceOnly,
+            ONSHI_NOTICE_PUBLIC_ASSISTANCE_ONLY,
+            "public_assistance_only",
+        ),
+        (
+            crate::diff::NoticeKind::Supplementary,
+            ONSHI_NOTICE_SUPPLEMENTARY,
+            "supplementary",
+        ),
+        (
+            crate::diff::NoticeKind::CheckDigitIgnored,
+            ONSHI_NOTICE_CHECK_DIGIT_IGNORED,
+            "check_digit_ignored",
+        ),
+        (
+            crate::diff::NoticeKind::SeveralRecords,
+            ONSHI_NOTICE_SEVERAL_RECORDS,
+            "several_records",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_notice(v: crate::diff::NoticeKind) {
+    match v {
+        crate::diff::NoticeKind::ValidUnregistered
+        | crate::diff::NoticeKind::PublicAssistanceOnly
+        | crate::diff::NoticeKind::Supplementary
+        | crate::diff::NoticeKind::CheckDigitIgnored
+        | crate::diff::NoticeKind::SeveralRecords => {}
+    }
+}
+
+/// A compared field of a diff: one of the `ONSHI_DIFF_FIELD_*` values (text form: the field's id in the record JSON).
+#[allow(non_camel_case_types)]
+pub type onshi_diff_field = u32;
+/// 氏名.
+pub const ONSHI_DIFF_FIELD_NAME: onshi_diff_field = 1;
+/// 氏名カナ.
+pub const ONSHI_DIFF_FIELD_NAME_KANA: onshi_diff_field = 2;
+/// 通称.
+pub const ONSHI_DIFF_FIELD_NAME_OF_OTHER: onshi_diff_field = 3;
+/// 通称カナ.
+pub const ONSHI_DIFF_FIELD_NAME_OF_OTHER_KANA: onshi_diff_field = 4;
+/// 性別1.
+pub const ONSHI_DIFF_FIELD_SEX1: onshi_diff_field = 5;
+/// 性別2.
+pub const ONSHI_DIFF_FIELD_SEX2: onshi_diff_field = 6;
+/// 生年月日.
+pub const ONSHI_DIFF_FIELD_BIRTHDATE: onshi_diff_field = 7;
+/// 住所.
+pub const ONSHI_DIFF_FIELD_ADDRESS: onshi_diff_field = 8;
+/// 郵便番号.
+pub const ONSHI_DIFF_FIELD_POST_NUMBER: onshi_diff_field = 9;
+/// 世帯主氏名.
+pub const ONSHI_DIFF_FIELD_INSURED_NAME: onshi_diff_field = 10;
+/// 照会番号.
+pub const ONSHI_DIFF_FIELD_REFERENCE_NUMBER: onshi_diff_field = 11;
+/// 被保険者証区分.
+pub const ONSHI_DIFF_FIELD_INSURED_CARD_CLASSIFICATION: onshi_diff_field = 12;
+/// 保険者番号.
+pub const ONSHI_DIFF_FIELD_INSURER_NUMBER: onshi_diff_field = 13;
+/// 記号.
+pub const ONSHI_DIFF_FIELD_INSURED_CARD_SYMBOL: onshi_diff_field = 14;
+/// 番号.
+pub const ONSHI_DIFF_FIELD_INSURED_IDENTIFICATION_NUMBER: onshi_diff_field = 15;
+/// 枝番.
+pub const ONSHI_DIFF_FIELD_INSURED_BRANCH_NUMBER: onshi_diff_field = 16;
+/// 本人・家族.
+pub const ONSHI_DIFF_FIELD_PERSONAL_FAMILY_CLASSIFICATION: onshi_diff_field = 17;
+/// 負担割合（後期高齢者）.
+pub const ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO: onshi_diff_field = 18;
+/// 負担割合（高齢受給者）.
+pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO: onshi_diff_field = 19;
+/// 未就学区分.
+pub const ONSHI_DIFF_FIELD_PRESCHOOL_CLASSIFICATION: onshi_diff_field = 20;
+/// 医療扶助（医療券・調剤券）.
+pub const ONSHI_DIFF_FIELD_MEDICAL_TICKETS: onshi_diff_field = 21;
+/// 保険者名称.
+pub const ONSHI_DIFF_FIELD_INSURER_NAME: onshi_diff_field = 22;
+/// 資格取得年月日.
+pub const ONSHI_DIFF_FIELD_QUALIFICATION_DATE: onshi_diff_field = 23;
+/// 資格喪失年月日.
+pub const ONSHI_DIFF_FIELD_DISQUALIFICATION_DATE: onshi_diff_field = 24;
+/// 資格喪失事由.
+pub const ONSHI_DIFF_FIELD_REASON_OF_LOSS: onshi_diff_field = 25;
+/// 交付年月日.
+pub const ONSHI_DIFF_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE: onshi_diff_field = 26;
+/// 有効開始年月日.
+pub const ONSHI_DIFF_FIELD_INSURED_CARD_VALID_DATE: onshi_diff_field = 27;
+/// 有効終了年月日.
+pub const ONSHI_DIFF_FIELD_INSURED_CARD_EXPIRATION_DATE: onshi_diff_field = 28;
+/// 高齢受給者証 交付年月日.
+pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE: onshi_diff_field = 29;
+/// 高齢受給者証 有効開始年月日.
+pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE: onshi_diff_field = 30;
+/// 高齢受給者証 有効終了年月日.
+pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE: onshi_diff_field = 31;
+/// 限度額適用認定証.
+pub const ONSHI_DIFF_FIELD_LIMIT_CERTIFICATE: onshi_diff_field = 32;
+/// 特定疾病療養受療証.
+pub const ONSHI_DIFF_FIELD_SPECIFIC_DISEASES: onshi_diff_field = 33;
+
+pub(crate) static DIFF_FIELD: Enumeration<crate::diff::Field> = Enumeration {
+    name: "onshi_diff_field",
+    rows: &[
+        (crate::diff::Field::Name, ONSHI_DIFF_FIELD_NAME, "name"),
+        (
+            crate::diff::Field::NameKana,
+            ONSHI_DIFF_FIELD_NAME_KANA,
+            "name_kana",
+        ),
+        (
+            crate::diff::Field::NameOfOther,
+            ONSHI_DIFF_FIELD_NAME_OF_OTHER,
+            "name_of_other",
+        ),
+        (
+            crate::diff::Field::NameOfOtherKana,
+            ONSHI_DIFF_FIELD_NAME_OF_OTHER_KANA,
+            "name_of_other_kana",
+        ),
+        (crate::diff::Field::Sex1, ONSHI_DIFF_FIELD_SEX1, "sex1"),
+        (crate::diff::Field::Sex2, ONSHI_DIFF_FIELD_SEX2, "sex2"),
+        (
+            crate::diff::Field::Birthdate,
+            ONSHI_DIFF_FIELD_BIRTHDATE,
+            "birthdate",
+        ),
+        (
+            crate::diff::Field::Address,
+            ONSHI_DIFF_FIELD_ADDRESS,
+            "address",
+        ),
+        (
+            crate::diff::Field::PostNumber,
+            ONSHI_DIFF_FIELD_POST_NUMBER,
+            "post_number",
+        ),
+        (
+            crate::diff::Field::InsuredName,
+            ONSHI_DIFF_FIELD_INSURED_NAME,
+            "insured_name",
+        ),
+        (
+            crate::diff::Field::ReferenceNumber,
+            ONSHI_DIFF_FIELD_REFERENCE_NUMBER,
+            "reference_number",
+        ),
+        (
+            crate::diff::Field::InsuredCardClassification,
+            ONSHI_DIFF_FIELD_INSURED_CARD_CLASSIFICATION,
+            "insured_card_classification",
+        ),
+        (
+            crate::diff::Field::InsurerNumber,
+            ONSHI_DIFF_FIELD_INSURER_NUMBER,
+            "insurer_number",
+        ),
+        (
+            crate::diff::Field::InsuredCardSymbol,
+            ONSHI_DIFF_FIELD_INSURED_CARD_SYMBOL,
+            "insured_card_symbol",
+        ),
+        (
+            crate::diff::Field::InsuredIdentificationNumber,
+            ONSHI_DIFF_FIELD_INSURED_IDENTIFICATION_NUMBER,
+            "insured_identification_number",
+        ),
+        (
+            crate::diff::Field::InsuredBranchNumber,
+            ONSHI_DIFF_FIELD_INSURED_BRANCH_NUMBER,
+            "insured_branch_number",
+        ),
+        (
+            crate::diff::Field::PersonalFamilyClassification,
+            ONSHI_DIFF_FIELD_PERSONAL_FAMILY_CLASSIFICATION,
+            "personal_family_classification",
+        ),
+        (
+            crate::diff::Field::InsuredPartialContributionRatio,
+            ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO,
+            "insured_partial_contribution_ratio",
+        ),
+        (
+            crate::diff::Field::ElderlyRecipientContributionRatio,
+            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO,
+            "elderly_recipient.contribution_ratio",
+        ),
+        (
+            crate::diff::Field::PreschoolClassification,
+            ONSHI_DIFF_FIELD_PRESCHOOL_CLASSIFICATION,
+            "preschool_classification",
+        ),
+        (
+            crate::diff::Field::MedicalTickets,
+            ONSHI_DIFF_FIELD_MEDICAL_TICKETS,
+            "medical_tickets",
+        ),
+        (
+            crate::diff::Field::InsurerName,
+            ONSHI_DIFF_FIELD_INSURER_NAME,
+            "insurer_name",
+        ),
+        (
+            crate::diff::Field::QualificationDate,
+            ONSHI_DIFF_FIELD_QUALIFICATION_DATE,
+            "qualification_date",
+        ),
+        (
+            crate::diff::Field::DisqualificationDate,
+            ONSHI_DIFF_FIELD_DISQUALIFICATION_DATE,
+            "disqualification_date",
+        ),
+        (
+            crate::diff::Field::ReasonOfLoss,
+            ONSHI_DIFF_FIELD_REASON_OF_LOSS,
+            "reason_of_loss",
+        ),
+        (
+            crate::diff::Field::InsuredCertificateIssuanceDate,
+            ONSHI_DIFF_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE,
+            "insured_certificate_issuance_date",
+        ),
+        (
+            crate::diff::Field::InsuredCardValidDate,
+            ONSHI_DIFF_FIELD_INSURED_CARD_VALID_DATE,
+            "insured_card_valid_date",
+        ),
+        (
+            crate::diff::Field::InsuredCardExpirationDate,
+            ONSHI_DIFF_FIELD_INSURED_CARD_EXPIRATION_DATE,
+            "insured_card_expiration_date",
+        ),
+        (
+            crate::diff::Field::ElderlyRecipientCertificateDate,
+            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE,
+            "elderly_recipient.certificate_date",
+        ),
+        (
+            crate::diff::Field::ElderlyRecipientValidStartDate,
+            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE,
+            "elderly_recipient.valid_start_date",
+        ),
+        (
+            crate::diff::Field::ElderlyRecipientValidEndDate,
+            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE,
+            "elderly_recipient.valid_end_date",
+        ),
+        (
+            crate::diff::Field::LimitCertificate,
+            ONSHI_DIFF_FIELD_LIMIT_CERTIFICATE,
+            "limit_certificate",
+        ),
+        (
+            crate::diff::Field::SpecificDiseases,
+            ONSHI_DIFF_FIELD_SPECIFIC_DISEASES,
+            "specific_diseases",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_diff_field(v: crate::diff::Field) {
+    match v {
+        crate::diff::Field::Name
+        | crate::diff::Field::NameKana
+        | crate::diff::Field::NameOfOther
+        | crate::diff::Field::NameOfOtherKana
+        | crate::diff::Field::Sex1
+        | crate::diff::Field::Sex2
+        | crate::diff::Field::Birthdate
+        | crate::diff::Field::Address
+        | crate::diff::Field::PostNumber
+        | crate::diff::Field::InsuredName
+        | crate::diff::Field::ReferenceNumber
+        | crate::diff::Field::InsuredCardClassification
+        | crate::diff::Field::InsurerNumber
+        | crate::diff::Field::InsuredCardSymbol
+        | crate::diff::Field::InsuredIdentificationNumber
+        | crate::diff::Field::InsuredBranchNumber
+        | crate::diff::Field::PersonalFamilyClassification
+        | crate::diff::Field::InsuredPartialContributionRatio
+        | crate::diff::Field::ElderlyRecipientContributionRatio
+        | crate::diff::Field::PreschoolClassification
+        | crate::diff::Field::MedicalTickets
+        | crate::diff::Field::InsurerName
+        | crate::diff::Field::QualificationDate
+        | crate::diff::Field::DisqualificationDate
+        | crate::diff::Field::ReasonOfLoss
+        | crate::diff::Field::InsuredCertificateIssuanceDate
+        | crate::diff::Field::InsuredCardValidDate
+        | crate::diff::Field::InsuredCardExpirationDate
+        | crate::diff::Field::ElderlyRecipientCertificateDate
+        | crate::diff::Field::ElderlyRecipientValidStartDate
+        | crate::diff::Field::ElderlyRecipientValidEndDate
+        | crate::diff::Field::LimitCertificate
+        | crate::diff::Field::SpecificDiseases => {}
+    }
+}
+
+/// Why two texts are equivalent, as a bit set of `ONSHI_REASON_*` flags.
+#[allow(non_camel_case_types)]
+pub type onshi_reason_flags = u32;
+/// 全角/半角.
+pub const ONSHI_REASON_WIDTH: onshi_reason_flags = 1;
+/// 大文字/小文字.
+pub const ONSHI_REASON_CASE: onshi_reason_flags = 2;
+/// 空白.
+pub const ONSHI_REASON_SPACE: onshi_reason_flags = 4;
+/// ハイフン.
+pub const ONSHI_REASON_DASH: onshi_reason_flags = 8;
+/// かなの表記.
+pub const ONSHI_REASON_KANA_FORM: onshi_reason_flags = 16;
+/// 異体字.
+pub const ONSHI_REASON_KANJI_VARIANT: onshi_reason_flags = 32;
+/// 文字コード.
+pub const ONSHI_REASON_UNICODE: onshi_reason_flags = 64;
+
+pub(crate) static REASON: Enumeration<crate::text::Reason> = Enumeration {
+    name: "onshi_reason_flags",
+    rows: &[
+        (crate::text::Reason::Width, ONSHI_REASON_WIDTH, "width"),
+        (crate::text::Reason::Case, ONSHI_REASON_CASE, "case"),
+        (crate::text::Reason::Space, ONSHI_REASON_SPACE, "space"),
+        (crate::text::Reason::Dash, ONSHI_REASON_DASH, "dash"),
+        (
+            crate::text::Reason::KanaForm,
+            ONSHI_REASON_KANA_FORM,
+            "kana_form",
+        ),
+        (
+            crate::text::Reason::KanjiVariant,
+            ONSHI_REASON_KANJI_VARIANT,
+            "kanji_variant",
+        ),
+        (
+            crate::text::Reason::Unicode,
+            ONSHI_REASON_UNICODE,
+            "unicode",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_reason(v: crate::text::Reason) {
+    match v {
+        crate::text::Reason::Width
+        | crate::text::Reason::Case
+        | crate::text::Reason::Space
+        | crate::text::Reason::Dash
+        | crate::text::Reason::KanaForm
+        | crate::text::Reason::KanjiVariant
+        | crate::text::Reason::Unicode => {}
+    }
+}
+
+/// A staff decision on one field of a diff: one of the `ONSHI_DECISION_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_decision = u32;
+/// 反映: take the returned value.
+pub const ONSHI_DECISION_REFLECT: onshi_decision = 1;
+/// Keep the registered value.
+pub const ONSHI_DECISION_KEEP: onshi_decision = 2;
+
+pub(crate) static DECISION: Enumeration<crate::history::Decision> = Enumeration {
+    name: "onshi_decision",
+    rows: &[
+        (
+            crate::history::Decision::Reflect,
+            ONSHI_DECISION_REFLECT,
+            "reflect",
+        ),
+        (crate::history::Decision::Keep, ONSHI_DECISION_KEEP, "keep"),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_decision(v: crate::history::Decision) {
+    match v {
+        crate::history::Decision::Reflect | crate::history::Decision::Keep => {}
+    }
+}
+
+/// How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_start_date_policy = u32;
+/// 資格確認した日.
+pub const ONSHI_START_DATE_CONFIRMATION_DATE: onshi_start_date_policy = 1;
+/// 資格確認を行った月の1日.
+pub const ONSHI_START_DATE_FIRST_OF_MONTH: onshi_start_date_policy = 2;
+
+pub(crate) static START_DATE: Enumeration<crate::history::StartDatePolicy> = Enumeration {
+    name: "onshi_start_date_policy",
+    rows: &[
+        (
+            crate::history::StartDatePolicy::ConfirmationDate,
+            ONSHI_START_DATE_CONFIRMATION_DATE,
+            "confirmation_date",
+        ),
+        (
+            crate::history::StartDatePolicy::FirstOfMonth,
+            ONSHI_START_DATE_FIRST_OF_MONTH,
+            "first_of_month",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_start_date(v: crate::history::StartDatePolicy) {
+    match v {
+        crate::history::StartDatePolicy::ConfirmationDate
+        | crate::history::StartDatePolicy::FirstOfMonth => {}
+    }
+}
+
+/// A history version's state: one of the `ONSHI_STATE_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_version_state = u32;
+/// The latest version, in force.
+pub const ONSHI_STATE_CURRENT: onshi_version_state = 1;
+/// Closed because a new qualification replaced it.
+pub const ONSHI_STATE_SUPERSEDED: onshi_version_state = 2;
+/// Closed by staff.
+pub const ONSHI_STATE_EXPIRED: onshi_version_state = 3;
+
+pub(crate) static STATE: Enumeration<crate::history::VersionState> = Enumeration {
+    name: "onshi_version_state",
+    rows: &[
+        (
+            crate::history::VersionState::Current,
+            ONSHI_STATE_CURRENT,
+            "current",
+        ),
+        (
+            crate::history::VersionState::Superseded,
+            ONSHI_STATE_SUPERSEDED,
+            "superseded",
+        ),
+        (
+            crate::history::VersionState::Expired,
+            ONSHI_STATE_EXPIRED,
+            "expired",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_state(v: crate::history::VersionState) {
+    match v {
+        crate::history::VersionState::Current
+        | crate::history::VersionState::Superseded
+        | crate::history::VersionState::Expired => {}
+    }
+}
+
+/// How sure a matching candidate is: one of the `ONSHI_STRENGTH_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_strength = u32;
+/// Worth showing, weak evidence.
+pub const ONSHI_STRENGTH_POSSIBLE: onshi_strength = 1;
+/// Birthdate and name or kana agree, or the insurance card does.
+pub const ONSHI_STRENGTH_LIKELY: onshi_strength = 2;
+/// 照会番号, or several strong signs and nothing against.
+pub const ONSHI_STRENGTH_STRONG: onshi_strength = 3;
+
+pub(crate) static STRENGTH: Enumeration<crate::matching::Strength> = Enumeration {
+    name: "onshi_strength",
+    rows: &[
+        (
+            crate::matching::Strength::Possible,
+            ONSHI_STRENGTH_POSSIBLE,
+            "possible",
+        ),
+        (
+            crate::matching::Strength::Likely,
+            ONSHI_STRENGTH_LIKELY,
+            "likely",
+        ),
+        (
+            crate::matching::Strength::Strong,
+            ONSHI_STRENGTH_STRONG,
+            "strong",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_strength(v: crate::matching::Strength) {
+    match v {
+        crate::matching::Strength::Possible
+        | crate::matching::Strength::Likely
+        | crate::matching::Strength::Strong => {}
+    }
+}
+
+/// Evidence that a patient is the person looked for, as a bit set of `ONSHI_MATCH_*` flags.
+#[allow(non_camel_case_types)]
+pub type onshi_match_flags = u32;
+/// 照会番号が一致.
+pub const ONSHI_MATCH_REFERENCE_NUMBER: onshi_match_flags = 1;
+/// 保険証の番号が一致.
+pub const ONSHI_MATCH_INSURANCE_CARD: onshi_match_flags = 2;
+/// 生年月日が一致.
+pub const ONSHI_MATCH_BIRTHDATE: onshi_match_flags = 4;
+/// 氏名が一致.
+pub const ONSHI_MATCH_NAME_SAME: onshi_match_flags = 8;
+/// 氏名が一致（表記ゆれ・異体字）.
+pub const ONSHI_MATCH_NAME_EQUIVALENT: onshi_match_flags = 16;
+/// 氏名が一致（●を除く）.
+pub const ONSHI_MATCH_NAME_SUBSTITUTED: onshi_match_flags = 32;
+/// 氏名カナが一致.
+pub const ONSHI_MATCH_KANA: onshi_match_flags = 64;
+/// 性別が一致.
+pub const ONSHI_MATCH_SEX: onshi_match_flags = 128;
+/// 住所が一致.
+pub const ONSHI_MATCH_ADDRESS: onshi_match_flags = 256;
+
+pub(crate) static MATCH: Enumeration<crate::matching::MatchReason> = Enumeration {
+    name: "onshi_match_flags",
+    rows: &[
+        (
+            crate::matching::MatchReason::ReferenceNumber,
+            ONSHI_MATCH_REFERENCE_NUMBER,
+            "reference_number",
+        ),
+        (
+            crate::matching::MatchReason::InsuranceCard,
+            ONSHI_MATCH_INSURANCE_CARD,
+            "insurance_card",
+        ),
+        (
+            crate::matching::MatchReason::Birthdate,
+            ONSHI_MATCH_BIRTHDATE,
+            "birthdate",
+        ),
+        (
+            crate::matching::MatchReason::NameSame,
+            ONSHI_MATCH_NAME_SAME,
+            "name_same",
+        ),
+        (
+            crate::matching::MatchReason::NameEquivalent,
+            ONSHI_MATCH_NAME_EQUIVALENT,
+            "name_equivalent",
+        ),
+        (
+            crate::matching::MatchReason::NameSubstituted,
+            ONSHI_MATCH_NAME_SUBSTITUTED,
+            "name_substituted",
+        ),
+        (crate::matching::MatchReason::Kana, ONSHI_MATCH_KANA, "kana"),
+        (crate::matching::MatchReason::Sex, ONSHI_MATCH_SEX, "sex"),
+        (
+            crate::matching::MatchReason::Address,
+            ONSHI_MATCH_ADDRESS,
+            "address",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_match(v: crate::matching::MatchReason) {
+    match v {
+        crate::matching::MatchReason::ReferenceNumber
+        | crate::matching::MatchReason::InsuranceCard
+        | crate::matching::MatchReason::Birthdate
+        | crate::matching::MatchReason::NameSame
+        | crate::matching::MatchReason::NameEquivalent
+        | crate::matching::MatchReason::NameSubstituted
+        | crate::matching::MatchReason::Kana
+        | crate::matching::MatchReason::Sex
+        | crate::matching::MatchReason::Address => {}
+    }
+}
+
+/// Evidence against a candidate, as a bit set of `ONSHI_CONFLICT_*` flags.
+#[allow(non_camel_case_types)]
+pub type onshi_conflict_flags = u32;
+/// 照会番号が異なる.
+pub const ONSHI_CONFLICT_REFERENCE_NUMBER: onshi_conflict_flags = 1;
+/// 生年月日が異なる.
+pub const ONSHI_CONFLICT_BIRTHDATE: onshi_conflict_flags = 2;
+/// 氏名が異なる.
+pub const ONSHI_CONFLICT_NAME: onshi_conflict_flags = 4;
+/// 氏名カナが異なる.
+pub const ONSHI_CONFLICT_KANA: onshi_conflict_flags = 8;
+/// 性別が異なる.
+pub const ONSHI_CONFLICT_SEX: onshi_conflict_flags = 16;
+
+pub(crate) static CONFLICT: Enumeration<crate::matching::Conflict> = Enumeration {
+    name: "onshi_conflict_flags",
+    rows: &[
+        (
+            crate::matching::Conflict::ReferenceNumber,
+            ONSHI_CONFLICT_REFERENCE_NUMBER,
+            "reference_number",
+        ),
+        (
+            crate::matching::Conflict::Birthdate,
+            ONSHI_CONFLICT_BIRTHDATE,
+            "birthdate",
+        ),
+        (crate::matching::Conflict::Name, ONSHI_CONFLICT_NAME, "name"),
+        (crate::matching::Conflict::Kana, ONSHI_CONFLICT_KANA, "kana"),
+        (crate::matching::Conflict::Sex, ONSHI_CONFLICT_SEX, "sex"),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_conflict(v: crate::matching::Conflict) {
+    match v {
+        crate::matching::Conflict::ReferenceNumber
+        | crate::matching::Conflict::Birthdate
+        | crate::matching::Conflict::Name
+        | crate::matching::Conflict::Kana
+        | crate::matching::Conflict::Sex => {}
+    }
+}
+
+/// 性別 on the マイナンバーカード (ISO 5218): one of the `ONSHI_CARD_SEX_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_card_sex = u32;
+/// `0` 不明.
+pub const ONSHI_CARD_SEX_NOT_KNOWN: onshi_card_sex = 1;
+/// `1` 男.
+pub const ONSHI_CARD_SEX_MALE: onshi_card_sex = 2;
+/// `2` 女.
+pub const ONSHI_CARD_SEX_FEMALE: onshi_card_sex = 3;
+/// `9` 適用不能.
+pub const ONSHI_CARD_SEX_NOT_APPLICABLE: onshi_card_sex = 4;
+/// Any other value.
+pub const ONSHI_CARD_SEX_UNRECOGNIZED: onshi_card_sex = 5;
+
+pub(crate) static CARD_SEX: Enumeration<crate::card::Sex> = Enumeration {
+    name: "onshi_card_sex",
+    rows: &[
+        (
+            crate::card::Sex::NotKnown,
+            ONSHI_CARD_SEX_NOT_KNOWN,
+            "not_known",
+        ),
+        (crate::card::Sex::Male, ONSHI_CARD_SEX_MALE, "male"),
+        (crate::card::Sex::Female, ONSHI_CARD_SEX_FEMALE, "female"),
+        (
+            crate::card::Sex::NotApplicable,
+            ONSHI_CARD_SEX_NOT_APPLICABLE,
+            "not_applicable",
+        ),
+        (
+            crate::card::Sex::Unrecognized,
+            ONSHI_CARD_SEX_UNRECOGNIZED,
+            "unrecognized",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_card_sex(v: crate::card::Sex) {
+    match v {
+        crate::card::Sex::NotKnown
+        | crate::card::Sex::Male
+        | crate::card::Sex::Female
+        | crate::card::Sex::NotApplicable
+        | crate::card::Sex::Unrecognized => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check<T: Copy + PartialEq + serde::Serialize>(e: &Enumeration<T>, flags: bool) {
+        let mut nums = Vec::new();
+        for (v, n, id) in e.rows {
+            let serde = serde_json::to_value(v).unwrap();
+            assert_eq!(serde.as_str(), Some(*id), "{} id {id}", e.name);
+            assert!(*n != 0, "{}: 0 is never a value", e.name);
+            if flags {
+                assert_eq!(n.count_ones(), 1, "{}: one bit per flag", e.name);
+            }
+            nums.push(*n);
+            assert!(e.parse_num(*n).is_ok_and(|x| x == *v));
+            assert!(e.parse_id(id).is_some_and(|x| x == *v));
+        }
+        let len = nums.len();
+        nums.sort();
+        nums.dedup();
+        assert_eq!(nums.len(), len, "{}: numbers are unique", e.name);
+        assert_eq!(
+            e.parse_num(0xFFFF_FFFF).err().map(|f| f.status),
+            Some(ONSHI_INVALID_ARGUMENT)
+        );
+    }
+
+    #[test]
+    fn ids_are_the_serde_names_and_numbers_are_unique() {
+        check(&QUERY_KIND, false);
+        check(&VERDICT, false);
+        check(&DIFF_CLASS, false);
+        check(&ACTION, false);
+        check(&ADVICE, false);
+        check(&CAUSE, false);
+        check(&NOTICE, false);
+        check(&DIFF_FIELD, false);
+        check(&REASON, true);
+        check(&DECISION, false);
+        check(&START_DATE, false);
+        check(&STATE, false);
+        check(&STRENGTH, false);
+        check(&MATCH, true);
+        check(&CONFLICT, true);
+        check(&CARD_SEX, false);
+    }
+
+    #[test]
+    fn tables_cover_the_lists_the_library_publishes() {
+        assert_eq!(DIFF_FIELD.rows.len(), crate::diff::Field::ALL.len());
+        for (i, f) in crate::diff::Field::ALL.iter().enumerate() {
+            assert_eq!(DIFF_FIELD.rows[i].0, *f, "same order as Field::ALL");
+            assert_eq!(DIFF_FIELD.id(*f), f.id());
+        }
+        assert_eq!(REASON.rows.len(), crate::text::Reason::ALL.len());
+    }
+}

@@ -1,0 +1,1125 @@
+//! `onshi_history` and `onshi_choices`: a patient's qualification history (apply a diff,
+//! unlink, expire) and the staff's decisions for one application — adapters over
+//! [`crate::history`].
+//!
+//! Versions are the list `ONSHI_LIST_HISTORY_VERSIONS` (fields `ONSHI_FIELD_VERSION_*`,
+//! qualification by `onshi_history_version_qualification`), audit events the list
+//! `ONSHI_LIST_HISTORY_AUDIT`. Who and when are always the caller's arguments (an actor id
+//! and an `onshi_datetime`): the library never reads the clock.
+
+use super::diff::{DiffValue, onshi_diff, ro};
+use super::enums::*;
+use super::error::{onshi_error, with_error};
+use super::field::*;
+use super::handle::{
+    Castable, Out, free, handle_ref, into_raw, method, method_mut, read_in, text_in,
+};
+use super::panic::{Failure, guard_or};
+use super::qualification::onshi_qualification;
+use super::record::{self, *};
+use super::status::*;
+use crate::history::{
+    AuditEvent, AuditKind, Choices, Decision, QualificationHistory, ResultLink, Source, Stamp,
+    Version,
+};
+use crate::model::Qualification;
+use std::ffi::c_char;
+
+/// A patient's qualification history (資格履歴).
+///
+/// Methods: `onshi_history_new`, `_from_result`, `_from_json`, `_to_json`, `_free`,
+/// `_clone`, `_last_error`, `_get_u32`, `_count`, `_item_get_text`, `_item_get_u32`,
+/// `_item_get_date`, `_item_get_datetime`, `_version_qualification`, `_current`, `_at`,
+/// `_apply`, `_unlink`, `_expire`.
+///
+/// Threads: functions taking `const onshi_history *` may run concurrently on one history; a
+/// function taking a non-const pointer needs it to itself.
+pub struct onshi_history {
+    _private: [u8; 0],
+}
+
+impl Castable for onshi_history {
+    type Rust = QualificationHistory;
+    const TAG: u64 = u64::from_le_bytes(*b"onshiHIS");
+}
+
+/// The staff's decisions for one `onshi_history_apply` (反映 or keep, per field; identity
+/// verified; an explicit start date). A new object follows every recommendation.
+///
+/// Methods: `onshi_choices_new`, `_free`, `_from_json`, `_to_json`, `_last_error`, `_set`,
+/// `_clear`, `_set_identity_verified`, `_set_start_date`.
+pub struct onshi_choices {
+    _private: [u8; 0],
+}
+
+impl Castable for onshi_choices {
+    type Rust = Choices;
+    const TAG: u64 = u64::from_le_bytes(*b"onshiCHO");
+}
+
+/// Where a version's data came from: one of the `ONSHI_SOURCE_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_source = u32;
+/// Entered by hand (paper card, 新患登録).
+pub const ONSHI_SOURCE_MANUAL: onshi_source = 1;
+/// Taken from a terminal result.
+pub const ONSHI_SOURCE_TERMINAL: onshi_source = 2;
+
+/// What an audit event records: one of the `ONSHI_AUDIT_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_audit_event = u32;
+/// The history was created with its first version.
+pub const ONSHI_AUDIT_CREATED: onshi_audit_event = 1;
+/// The version was linked to a result.
+pub const ONSHI_AUDIT_LINKED: onshi_audit_event = 2;
+/// Fields were updated in place (反映).
+pub const ONSHI_AUDIT_UPDATED: onshi_audit_event = 3;
+/// The version was closed because a new one replaced it.
+pub const ONSHI_AUDIT_CLOSED: onshi_audit_event = 4;
+/// A new version was opened from a result.
+pub const ONSHI_AUDIT_OPENED: onshi_audit_event = 5;
+/// The link to a result was removed (資格情報の解除).
+pub const ONSHI_AUDIT_UNLINKED: onshi_audit_event = 6;
+/// Staff closed the version.
+pub const ONSHI_AUDIT_EXPIRED: onshi_audit_event = 7;
+
+/// Id of the latest version (integer; absent when the history is empty).
+pub const ONSHI_FIELD_HISTORY_CURRENT_ID: onshi_field = 601;
+/// Number of versions (integer).
+pub const ONSHI_FIELD_HISTORY_VERSION_COUNT: onshi_field = 602;
+
+/// A version's id, unique in its history (integer).
+pub const ONSHI_FIELD_VERSION_ID: onshi_field = 651;
+/// First day the version applies (date).
+pub const ONSHI_FIELD_VERSION_START: onshi_field = 652;
+/// Last day the version applies (date; absent while open).
+pub const ONSHI_FIELD_VERSION_END: onshi_field = 653;
+/// The version's state (enum VersionState).
+pub const ONSHI_FIELD_VERSION_STATE: onshi_field = 654;
+/// Where the data came from (enum Source).
+pub const ONSHI_FIELD_VERSION_SOURCE: onshi_field = 655;
+/// The result the data came from (text; absent for manual data).
+pub const ONSHI_FIELD_VERSION_SOURCE_RESULT_ID: onshi_field = 656;
+/// When the data was entered or applied (date-time).
+pub const ONSHI_FIELD_VERSION_SOURCE_AT: onshi_field = 657;
+/// The result the version is linked to (text; absent when not linked).
+pub const ONSHI_FIELD_VERSION_LINK_RESULT_ID: onshi_field = 658;
+/// 資格確認日 of the linked result (date).
+pub const ONSHI_FIELD_VERSION_LINK_CONFIRMATION_DATE: onshi_field = 659;
+/// When the linked result arrived, if known (date-time).
+pub const ONSHI_FIELD_VERSION_LINK_RECEIVED_AT: onshi_field = 660;
+
+/// Who did it: the caller's actor id (text).
+pub const ONSHI_FIELD_AUDIT_ACTOR: onshi_field = 681;
+/// When: the caller's time (date-time).
+pub const ONSHI_FIELD_AUDIT_AT: onshi_field = 682;
+/// The version concerned (integer).
+pub const ONSHI_FIELD_AUDIT_VERSION: onshi_field = 683;
+/// What happened (enum AuditEvent).
+pub const ONSHI_FIELD_AUDIT_EVENT: onshi_field = 684;
+/// The result concerned (text; absent for created, closed, expired).
+pub const ONSHI_FIELD_AUDIT_RESULT_ID: onshi_field = 685;
+/// The new version's first day (date; opened and created only).
+pub const ONSHI_FIELD_AUDIT_START: onshi_field = 686;
+/// The version's last day (date; closed and expired only).
+pub const ONSHI_FIELD_AUDIT_END: onshi_field = 687;
+/// The fields taken from the result, comma-separated diff field ids (text; updated and
+/// opened only).
+pub const ONSHI_FIELD_AUDIT_FIELDS: onshi_field = 688;
+
+/// The versions of `onshi_history`, oldest first (fields `ONSHI_FIELD_VERSION_*`).
+pub const ONSHI_LIST_HISTORY_VERSIONS: onshi_list = 11;
+/// The audit events of `onshi_history`, oldest first (fields `ONSHI_FIELD_AUDIT_*`).
+pub const ONSHI_LIST_HISTORY_AUDIT: onshi_list = 12;
+
+type H = QualificationHistory;
+
+static HISTORY_FIELDS: &[FieldDef<H>] = &[
+    ro!(
+        ONSHI_FIELD_HISTORY_CURRENT_ID,
+        "current.id",
+        INTEGER,
+        H,
+        |h| h.current().and_then(|v| int(v.id))
+    ),
+    ro!(
+        ONSHI_FIELD_HISTORY_VERSION_COUNT,
+        "versions.length",
+        INTEGER,
+        H,
+        |h| int(h.versions.len())
+    ),
+];
+
+fn source_at(s: &Source) -> chrono::NaiveDateTime {
+    match s {
+        Source::Manual { at } | Source::Terminal { at, .. } => *at,
+    }
+}
+
+static VERSION_FIELDS: &[FieldDef<Version>] = &[
+    ro!(
+        ONSHI_FIELD_VERSION_ID,
+        "versions[].id",
+        INTEGER,
+        Version,
+        |v| int(v.id)
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_START,
+        "versions[].start",
+        DATE,
+        Version,
+        |v| { Some(Value::Date(v.start)) }
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_END,
+        "versions[].end",
+        DATE,
+        Version,
+        |v| { opt_date(v.end) }
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_STATE,
+        "versions[].state",
+        ENUM,
+        Version,
+        |v| { STATE.value(v.state) }
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_SOURCE,
+        "versions[].source.kind",
+        ENUM,
+        Version,
+        |v| Some(match v.source {
+            Source::Manual { .. } => Value::Enum(ONSHI_SOURCE_MANUAL, "manual"),
+            Source::Terminal { .. } => Value::Enum(ONSHI_SOURCE_TERMINAL, "terminal"),
+        })
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_SOURCE_RESULT_ID,
+        "versions[].source.result_id",
+        TEXT,
+        Version,
+        |v| match &v.source {
+            Source::Terminal { result_id, .. } => text(result_id),
+            Source::Manual { .. } => None,
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_SOURCE_AT,
+        "versions[].source.at",
+        DATETIME,
+        Version,
+        |v| Some(Value::DateTime(source_at(&v.source)))
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_LINK_RESULT_ID,
+        "versions[].link.result_id",
+        TEXT,
+        Version,
+        |v| opt_text(v.link.as_ref().map(|l| &l.result_id))
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_LINK_CONFIRMATION_DATE,
+        "versions[].link.confirmation_date",
+        DATE,
+        Version,
+        |v| opt_date(v.link.as_ref().map(|l| l.confirmation_date))
+    ),
+    ro!(
+        ONSHI_FIELD_VERSION_LINK_RECEIVED_AT,
+        "versions[].link.received_at",
+        DATETIME,
+        Version,
+        |v| opt_datetime(v.link.as_ref().and_then(|l| l.received_at))
+    ),
+];
+
+fn audit_event(k: &AuditKind) -> Value {
+    match k {
+        AuditKind::Created { .. } => Value::Enum(ONSHI_AUDIT_CREATED, "created"),
+        AuditKind::Linked { .. } => Value::Enum(ONSHI_AUDIT_LINKED, "linked"),
+        AuditKind::Updated { .. } => Value::Enum(ONSHI_AUDIT_UPDATED, "updated"),
+        AuditKind::Closed { .. } => Value::Enum(ONSHI_AUDIT_CLOSED, "closed"),
+        AuditKind::Opened { .. } => Value::Enum(ONSHI_AUDIT_OPENED, "opened"),
+        AuditKind::Unlinked { .. } => Value::Enum(ONSHI_AUDIT_UNLINKED, "unlinked"),
+        AuditKind::Expired { .. } => Value::Enum(ONSHI_AUDIT_EXPIRED, "expired"),
+    }
+}
+
+static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
+    ro!(
+        ONSHI_FIELD_AUDIT_ACTOR,
+        "audit[].actor",
+        TEXT,
+        AuditEvent,
+        |e| { text(&e.actor) }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_AT,
+        "audit[].at",
+        DATETIME,
+        AuditEvent,
+        |e| { Some(Value::DateTime(e.at)) }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_VERSION,
+        "audit[].version",
+        INTEGER,
+        AuditEvent,
+        |e| int(e.version)
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_EVENT,
+        "audit[].event",
+        ENUM,
+        AuditEvent,
+        |e| { Some(audit_event(&e.kind)) }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_RESULT_ID,
+        "audit[].result_id",
+        TEXT,
+        AuditEvent,
+        |e| match &e.kind {
+            AuditKind::Linked { result_id }
+            | AuditKind::Updated { result_id, .. }
+            | AuditKind::Opened { result_id, .. }
+            | AuditKind::Unlinked { result_id } => text(result_id),
+            AuditKind::Created { .. } | AuditKind::Closed { .. } | AuditKind::Expired { .. } => {
+                None
+            }
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_START,
+        "audit[].start",
+        DATE,
+        AuditEvent,
+        |e| {
+            match &e.kind {
+                AuditKind::Created { start } | AuditKind::Opened { start, .. } => {
+                    Some(Value::Date(*start))
+                }
+                _ => None,
+            }
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_END,
+        "audit[].end",
+        DATE,
+        AuditEvent,
+        |e| {
+            match &e.kind {
+                AuditKind::Closed { end } | AuditKind::Expired { end } => Some(Value::Date(*end)),
+                _ => None,
+            }
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_FIELDS,
+        "audit[].fields",
+        TEXT,
+        AuditEvent,
+        |e| match &e.kind {
+            AuditKind::Updated { fields, .. } | AuditKind::Opened { fields, .. } => {
+                text(DIFF_FIELD.ids(fields))
+            }
+            _ => None,
+        }
+    ),
+];
+
+/// The field tables of this module, for `onshi_field_*`.
+pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
+    meta_in(HISTORY_FIELDS, id, ONSHI_LIST_NONE)
+        .or_else(|| meta_in(VERSION_FIELDS, id, ONSHI_LIST_HISTORY_VERSIONS))
+        .or_else(|| meta_in(AUDIT_FIELDS, id, ONSHI_LIST_HISTORY_AUDIT))
+}
+
+impl Record for QualificationHistory {
+    fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure> {
+        match t {
+            Target::Record => read_field(HISTORY_FIELDS, self, id),
+            Target::Item(ONSHI_LIST_HISTORY_VERSIONS, i) => {
+                let d = find(VERSION_FIELDS, id)?;
+                Ok((d.kind, (d.get)(item(&self.versions, i)?)))
+            }
+            Target::Item(ONSHI_LIST_HISTORY_AUDIT, i) => {
+                let d = find(AUDIT_FIELDS, id)?;
+                Ok((d.kind, (d.get)(item(&self.audit, i)?)))
+            }
+            Target::Item(list, _) => Err(unknown_list(list)),
+        }
+    }
+
+    fn count(&self, list: onshi_list) -> Result<usize, Failure> {
+        match list {
+            ONSHI_LIST_HISTORY_VERSIONS => Ok(self.versions.len()),
+            ONSHI_LIST_HISTORY_AUDIT => Ok(self.audit.len()),
+            _ => Err(unknown_list(list)),
+        }
+    }
+}
+
+impl Json for QualificationHistory {
+    fn to_json(&self) -> String {
+        QualificationHistory::to_json(self)
+    }
+}
+
+impl Json for Choices {
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Who and when, from C.
+///
+/// # Safety
+/// `actor` is NULL or readable for `actor_len` bytes; `at` is NULL or readable.
+unsafe fn stamp(
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+) -> Result<Stamp, Failure> {
+    // SAFETY: forwarded from the caller.
+    let actor = unsafe { text_in(actor, actor_len) }?;
+    // SAFETY: forwarded from the caller.
+    let at = unsafe { read_in(at) }?.to_naive()?;
+    Ok(Stamp::new(actor, at))
+}
+
+/// Starts a history with one version entered by hand (from the paper card, 新患登録),
+/// starting on `start`. `actor` (the EMR's staff or process id, UTF-8) and `at` go into the
+/// audit trail.
+///
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_history_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_qualification`;
+/// `start` and `at` are NULL or readable; `actor` is NULL or readable for `actor_len` bytes;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_new(
+    err: *mut onshi_error,
+    first: *const onshi_qualification,
+    start: *const onshi_date,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+    out: *mut *mut onshi_history,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let q = handle_ref(first)?.value.clone();
+            let start = read_in(start)?.to_naive()?;
+            let stamp = stamp(actor, actor_len, at)?;
+            let h = QualificationHistory::new(q, start, Source::manual(stamp.at), &stamp);
+            out.set(into_raw::<onshi_history>(h));
+            Ok(())
+        })
+    }
+}
+
+/// Starts a history whose first version comes from a terminal result, linked to it (the
+/// 新患登録 flow: the record is usually a result of `onshi_document_result_at`).
+/// `result_id` is the caller's id of the result (the res file name …).
+///
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_history_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_qualification`;
+/// the dates are NULL or readable; each text is NULL or readable for its length; `out` is
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_from_result(
+    err: *mut onshi_error,
+    first: *const onshi_qualification,
+    start: *const onshi_date,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+    out: *mut *mut onshi_history,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let q = handle_ref(first)?.value.clone();
+            let start = read_in(start)?.to_naive()?;
+            let link = ResultLink::new(
+                text_in(result_id, result_id_len)?,
+                read_in(confirmation_date)?.to_naive()?,
+            );
+            let stamp = stamp(actor, actor_len, at)?;
+            let h = QualificationHistory::from_result(q, start, &link, &stamp);
+            out.set(into_raw::<onshi_history>(h));
+            Ok(())
+        })
+    }
+}
+
+/// Reads a history from JSON (as `onshi_history_to_json` writes it) and checks its
+/// invariants (ids unique, versions ordered and not overlapping).
+///
+/// Returns `ONSHI_JSON` for text that is not a history, `ONSHI_HISTORY_INCONSISTENT` for one
+/// that breaks the invariants.
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_history_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_from_json(
+    err: *mut onshi_error,
+    json: *const u8,
+    json_len: usize,
+    out: *mut *mut onshi_history,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let h = QualificationHistory::from_json(text_in(json, json_len)?)?;
+            out.set(into_raw::<onshi_history>(h));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the history as JSON (versions with their qualifications, links and states, and
+/// the audit trail), UTF-8. Store it with the patient and read it back with
+/// `onshi_history_from_json`.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_to_json(
+    h: *const onshi_history,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::to_json(h, buf, cap, out_len) }
+}
+
+/// Frees a history.
+///
+/// NULL is accepted. Must not be called twice with the same pointer.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_free(h: *mut onshi_history) {
+    // SAFETY: forwarded from the caller.
+    guard_or((), || unsafe { free(h) })
+}
+
+/// Copies a history.
+///
+/// The caller owns the returned handle and must free it with onshi_history_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_clone(
+    h: *const onshi_history,
+    out: *mut *mut onshi_history,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::clone(h, out) }
+}
+
+/// Copies the message of the most recent failed call on this history ("" if none failed),
+/// UTF-8.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_last_error(
+    h: *const onshi_history,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::last_error(h, buf, cap, out_len) }
+}
+
+/// Reads an integer field of the history (`ONSHI_FIELD_HISTORY_*`).
+///
+/// Returns `ONSHI_NOT_PRESENT` when absent.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_get_u32(
+    h: *const onshi_history,
+    field: onshi_field,
+    out: *mut u32,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_u32(h, Target::Record, field, out) }
+}
+
+/// The number of items of a list of the history (`ONSHI_LIST_HISTORY_*`).
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out_count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_count(
+    h: *const onshi_history,
+    list: onshi_list,
+    out_count: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::count(h, list, out_count) }
+}
+
+/// Copies a field of a version or audit event as text, UTF-8.
+///
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_NOT_PRESENT` when absent.
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_item_get_text(
+    h: *const onshi_history,
+    list: onshi_list,
+    index: usize,
+    field: onshi_field,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_text(h, Target::Item(list, index), field, buf, cap, out_len) }
+}
+
+/// Reads an integer or enumeration field of a version or audit event.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_item_get_u32(
+    h: *const onshi_history,
+    list: onshi_list,
+    index: usize,
+    field: onshi_field,
+    out: *mut u32,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_u32(h, Target::Item(list, index), field, out) }
+}
+
+/// Reads a date field of a version or audit event.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_item_get_date(
+    h: *const onshi_history,
+    list: onshi_list,
+    index: usize,
+    field: onshi_field,
+    out: *mut onshi_date,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_date(h, Target::Item(list, index), field, out) }
+}
+
+/// Reads a date-time field of a version or audit event.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_item_get_datetime(
+    h: *const onshi_history,
+    list: onshi_list,
+    index: usize,
+    field: onshi_field,
+    out: *mut onshi_datetime,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::get_datetime(h, Target::Item(list, index), field, out) }
+}
+
+/// Copies the qualification of the version at `index` of `ONSHI_LIST_HISTORY_VERSIONS`.
+///
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+/// The caller owns the returned handle and must free it with onshi_qualification_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_version_qualification(
+    h: *const onshi_history,
+    index: usize,
+    out: *mut *mut onshi_qualification,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let v = item(&h.versions, index)?;
+            out.set(into_raw::<onshi_qualification>(v.qualification.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the qualification of the latest version (the one a diff is made against).
+///
+/// Returns `ONSHI_NOT_PRESENT` when the history has no version.
+/// The caller owns the returned handle and must free it with onshi_qualification_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_current(
+    h: *const onshi_history,
+    out: *mut *mut onshi_qualification,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let v = h.current().ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+            out.set(into_raw::<onshi_qualification>(v.qualification.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// The index (in `ONSHI_LIST_HISTORY_VERSIONS`) of the version in force on `date`.
+///
+/// Returns `ONSHI_NOT_PRESENT` when no version covers the date.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `date` is NULL or readable; `out_index` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_at(
+    h: *const onshi_history,
+    date: *const onshi_date,
+    out_index: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out_index)?;
+            let date = read_in(date)?.to_naive()?;
+            let i = h
+                .versions
+                .iter()
+                .position(|v| v.covers(date))
+                .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+            out.set(i);
+            Ok(())
+        })
+    }
+}
+
+/// Applies a diff to the history: links the result, reflects the chosen fields in place, or
+/// closes the current version and opens a new one (see the library's history module). The
+/// diff must have been made against the current version (`onshi_history_current`) with
+/// `onshi_diff_compare` or `onshi_diff_compare_document`; its returned record is the one
+/// applied. `choices` NULL follows every recommendation. `result_id` identifies the result
+/// (the res file name …): applying the same result twice changes nothing. `policy` dates a
+/// new version when the card did not change (`ONSHI_START_DATE_*`).
+///
+/// Returns `ONSHI_HISTORY_NOT_CONFIRMED` for a not-confirmed diff,
+/// `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the diff asks for 本人確認 and `choices` does not
+/// say it was done, `ONSHI_HISTORY_STALE_DIFF` when the diff was not made against the current
+/// version (or was read from JSON), `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding
+/// ● was chosen for 反映. On failure the history is unchanged.
+/// `choices`: NULL is accepted. `out_events`: NULL is accepted; it receives the number of
+/// audit events this call added (0 when the result was already applied).
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `d` is NULL or a live `onshi_diff`; `choices` is
+/// NULL or a live `onshi_choices`; each text is NULL or readable for its length; `at` is NULL
+/// or readable; `out_events` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_apply(
+    h: *mut onshi_history,
+    d: *const onshi_diff,
+    choices: *const onshi_choices,
+    result_id: *const u8,
+    result_id_len: usize,
+    policy: onshi_start_date_policy,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+    out_events: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(h, |h| {
+            let out = if out_events.is_null() {
+                None
+            } else {
+                Some(Out::new(out_events)?)
+            };
+            let d: &DiffValue = &handle_ref(d)?.value;
+            let recommended = Choices::recommended();
+            let choices = if choices.is_null() {
+                &recommended
+            } else {
+                &handle_ref(choices)?.value
+            };
+            let result_id = text_in(result_id, result_id_len)?;
+            let policy = START_DATE.parse_num(policy)?;
+            let stamp = stamp(actor, actor_len, at)?;
+            let link = ResultLink::new(result_id, d.diff.context.confirmation_date);
+            let none = Qualification::default();
+            let returned = match (&d.returned, d.registered.is_some()) {
+                (Some(q), _) => q,
+                // Not confirmed: nothing came back; the library refuses it.
+                (None, true) => &none,
+                (None, false) => {
+                    return Err(Failure::new(
+                        ONSHI_HISTORY_STALE_DIFF,
+                        "this diff was read from JSON and carries no records; compare again",
+                    ));
+                }
+            };
+            let events = h.apply(&d.diff, returned, &link, choices, policy, &stamp)?;
+            if let Some(out) = out {
+                out.set(events.len());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Removes the link between the version with id `version_id` (`ONSHI_FIELD_VERSION_ID`) and
+/// its result (資格情報の解除, e.g. linked to the wrong patient). The data stays; an audit
+/// event is recorded.
+///
+/// Returns `ONSHI_HISTORY_NO_SUCH_VERSION` or `ONSHI_HISTORY_NOT_LINKED`.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `actor` is NULL or readable for `actor_len` bytes;
+/// `at` is NULL or readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_unlink(
+    h: *mut onshi_history,
+    version_id: u32,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(h, |h| {
+            let stamp = stamp(actor, actor_len, at)?;
+            h.unlink(version_id, &stamp)?;
+            Ok(())
+        })
+    }
+}
+
+/// Closes the version with id `version_id` on `last_day` (e.g. the day before 資格喪失).
+///
+/// Returns `ONSHI_HISTORY_NO_SUCH_VERSION`, or `ONSHI_HISTORY_INVALID_END` for a day before
+/// the version's start (or past its end, for a version that is not the latest).
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `last_day` and `at` are NULL or readable; `actor`
+/// is NULL or readable for `actor_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_expire(
+    h: *mut onshi_history,
+    version_id: u32,
+    last_day: *const onshi_date,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(h, |h| {
+            let last = read_in(last_day)?.to_naive()?;
+            let stamp = stamp(actor, actor_len, at)?;
+            h.expire(version_id, last, &stamp)?;
+            Ok(())
+        })
+    }
+}
+
+// ---- choices ----
+
+/// Creates choices that follow every recommendation.
+///
+/// The caller owns the returned handle and must free it with onshi_choices_free.
+/// Returns NULL only if the library failed internally.
+#[unsafe(no_mangle)]
+pub extern "C" fn onshi_choices_new() -> *mut onshi_choices {
+    guard_or(std::ptr::null_mut(), || {
+        into_raw::<onshi_choices>(Choices::recommended())
+    })
+}
+
+/// Frees choices.
+///
+/// NULL is accepted. Must not be called twice with the same pointer.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_free(c: *mut onshi_choices) {
+    // SAFETY: forwarded from the caller.
+    guard_or((), || unsafe { free(c) })
+}
+
+/// Reads choices from JSON: `{"fields": {"address": "reflect", "name": "keep"},
+/// "identity_verified": true, "start_date": "2025-04-01"}` (every member optional; field ids
+/// as in `ONSHI_FIELD_DIFF_ITEM_FIELD`).
+///
+/// Returns `ONSHI_JSON` when the text is not choices.
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_choices_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_from_json(
+    err: *mut onshi_error,
+    json: *const u8,
+    json_len: usize,
+    out: *mut *mut onshi_choices,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let c: Choices = serde_json::from_str(text_in(json, json_len)?)?;
+            out.set(into_raw::<onshi_choices>(c));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the choices as JSON (the shape `onshi_choices_from_json` reads), UTF-8.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_to_json(
+    c: *const onshi_choices,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::to_json(c, buf, cap, out_len) }
+}
+
+/// Copies the message of the most recent failed call on these choices ("" if none failed),
+/// UTF-8.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`; `buf` is NULL or writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_last_error(
+    c: *const onshi_choices,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { record::last_error(c, buf, cap, out_len) }
+}
+
+/// Decides one field: `ONSHI_DECISION_REFLECT` (反映) or `ONSHI_DECISION_KEEP`, whatever
+/// the recommendation.
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown field or decision.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_set(
+    c: *mut onshi_choices,
+    field: onshi_diff_field,
+    decision: onshi_decision,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(c, |c| {
+            let f = DIFF_FIELD.parse_num(field)?;
+            let d: Decision = DECISION.parse_num(decision)?;
+            c.fields.insert(f, d);
+            Ok(())
+        })
+    }
+}
+
+/// Withdraws the decision on one field: it follows the recommendation again.
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown field.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_clear(
+    c: *mut onshi_choices,
+    field: onshi_diff_field,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(c, |c| {
+            c.fields.remove(&DIFF_FIELD.parse_num(field)?);
+            Ok(())
+        })
+    }
+}
+
+/// Records whether staff verified the patient's identity (needed to apply a diff whose
+/// verdict is `ONSHI_VERDICT_VERIFY_IDENTITY`).
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_set_identity_verified(
+    c: *mut onshi_choices,
+    verified: bool,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(c, |c| {
+            c.identity_verified = verified;
+            Ok(())
+        })
+    }
+}
+
+/// Sets an explicit start for a new version (overriding the computed one), or with NULL
+/// goes back to the computed one.
+///
+/// `date`: NULL is accepted.
+///
+/// # Safety
+/// `c` is NULL or a live `onshi_choices`; `date` is NULL or readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_choices_set_start_date(
+    c: *mut onshi_choices,
+    date: *const onshi_date,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(c, |c| {
+            c.start_date = if date.is_null() {
+                None
+            } else {
+                Some(read_in(date)?.to_naive()?)
+            };
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_in_their_ranges() {
+        for d in HISTORY_FIELDS {
+            assert!((600..650).contains(&d.id), "{}", d.name);
+        }
+        for d in VERSION_FIELDS {
+            assert!((650..680).contains(&d.id), "{}", d.name);
+        }
+        for d in AUDIT_FIELDS {
+            assert!((680..700).contains(&d.id), "{}", d.name);
+        }
+    }
+
+    #[test]
+    fn audit_event_ids_are_the_serde_tags() {
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        for (k, id) in [
+            (AuditKind::Created { start: d }, "created"),
+            (
+                AuditKind::Linked {
+                    result_id: "r".into(),
+                },
+                "linked",
+            ),
+            (
+                AuditKind::Updated {
+                    fields: vec![],
+                    result_id: "r".into(),
+                },
+                "updated",
+            ),
+            (AuditKind::Closed { end: d }, "closed"),
+            (
+                AuditKind::Opened {
+                    start: d,
+                    fields: vec![],
+                    result_id: "r".into(),
+                },
+                "opened",
+            ),
+            (
+                AuditKind::Unlinked {
+                    result_id: "r".into(),
+                },
+                "unlinked",
+            ),
+            (AuditKind::Expired { end: d }, "expired"),
+        ] {
+            let json = serde_json::to_value(&k).unwrap();
+            assert_eq!(json["event"], id);
+            assert!(matches!(audit_event(&k), Value::Enum(_, i) if i == id));
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! `onshi parse`, `onshi validate`, `onshi request individual` as a user runs them.
+//! The binary needs the `cli` feature: `cargo test --all-features` (or `--features cli`).
+#![cfg(feature = "cli")]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn onshi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_onshi"))
+        .args(args)
+        .output()
+        .expect("run onshi")
+}
+
+fn fixtures(d: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(d),
+    )
+    .unwrap()
+    .map(|e| e.unwrap().path())
+    .collect();
+    v.sort();
+    v
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn parse_prints_json_for_every_fixture() {
+    let mut n = 0;
+    for d in ["utf8", "sjis"] {
+        for f in fixtures(d) {
+            let o = onshi(&["parse", f.to_str().unwrap()]);
+            assert!(o.status.success(), "{}: {}", f.display(), stderr(&o));
+            let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(v["schema_version"], 1);
+            assert!(v["file"].is_object(), "{}", f.display());
+            let ty = v["message"]["type"].as_str().unwrap().to_string();
+            let ext = f.extension().unwrap().to_str().unwrap();
+            match ext {
+                "err" => assert_eq!(ty, "error_report"),
+                "pdf" => {
+                    assert_eq!(ty, "pdf");
+                    assert_eq!(v["encoding"], Value::Null);
+                }
+                _ => {
+                    let want = if d == "utf8" { "utf8" } else { "shift_jis" };
+                    assert_eq!(v["encoding"], want, "{}", f.display());
+                    assert!(ty.contains("request") || ty.contains("response"), "{ty}");
+                }
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 85, "{n}");
+}
+
+#[test]
+fn parse_shows_every_value_and_redact_hides_personal_ones() {
+    let f = fixtures("utf8")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("OQSsiquc01res_202504010001"))
+        .unwrap();
+    let plain = String::from_utf8(onshi(&["parse", f.to_str().unwrap()]).stdout).unwrap();
+    let o = onshi(&["parse", "--redact", f.to_str().unwrap()]);
+    assert!(o.status.success());
+    let redacted = String::from_utf8(o.stdout).unwrap();
+    for secret in [
+        "見本　花子",
+        "ﾐﾎﾝ ﾊﾅｺ",
+        "1980-01-01",
+        "東京都千代田区",
+        "100-0001",
+        "\"ABC\"",
+    ] {
+        assert!(
+            plain.contains(secret),
+            "{secret} missing from the plain output"
+        );
+        assert!(!redacted.contains(secret), "{secret} leaked:\n{redacted}");
+    }
+    // Not personal: kept.
+    for kept in ["見本区", "\"138057\"", "1312345678", "2020-04-01"] {
+        assert!(redacted.contains(kept), "{kept}");
+    }
+    // The patient block of a 薬剤情報 answer is unmodelled: its text is masked, names stay.
+    let f = fixtures("utf8")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("YZKsiquc01res_0125"))
+        .unwrap();
+    let r = String::from_utf8(onshi(&["parse", "--redact", f.to_str().unwrap()]).stdout).unwrap();
+    assert!(r.contains("\"QuaInf\"") && r.contains("\"KanaName\""));
+    assert!(!r.contains("見本　花子") && !r.contains("19800101"), "{r}");
+}
+
+#[test]
+fn malformed_files_exit_1_with_file_line_col() {
+    let mut n = 0;
+    for f in fixtures("malformed") {
+        let path = f.to_str().unwrap();
+        let o = onshi(&["parse", path]);
+        assert_eq!(o.status.code(), Some(1), "{path}");
+        let e = stderr(&o);
+        assert!(!e.contains("panicked"), "{path}: {e}");
+        let rest = e
+            .strip_prefix(&format!("{path}:"))
+            .unwrap_or_else(|| panic!("{e}"));
+        let mut parts = rest.splitn(3, ':');
+        let line: usize = parts.next().unwrap().parse().unwrap();
+        let col: usize = parts.next().unwrap().parse().unwrap();
+        assert!(line >= 1 && col >= 1);
+        assert!(parts.next().unwrap().len() > 3);
+        assert!(o.stdout.is_empty());
+        // validate reports the same error and fails too.
+        let v = onshi(&["validate", path]);
+        assert_eq!(v.status.code(), Some(1), "{path}");
+        assert!(stderr(&v).contains(": error: "), "{}", stderr(&v));
+        n += 1;
+    }
+    assert!(n >= 30);
+}
+
+#[test]
+fn the_error_line_names_the_location() {
+    let f = fixtures("malformed")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("16-bad-date"))
+        .unwrap();
+    let o = onshi(&["parse", f.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!("{}:12:9: invalid Birthdate", f.display())),
+        "{e}"
+    );
+    assert!(
+        e.contains("ResultOfQualificationConfirmation[2]/Birthdate"),
+        "{e}"
+    );
+}
+
+#[test]
+fn garbage_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        vec![0xff; 100],
+        b"<".to_vec(),
+        b"<XmlMsg".to_vec(),
+        b"<?xml".to_vec(),
+        b"\xef\xbb\xbf".to_vec(),
+        (0..=255u8).collect(),
+        b"<XmlMsg><MessageBody><BulkConfirmUnit><ResultList><ResultOfQualificationConfirmation><Name>"
+            .to_vec(),
+    ];
+    for (i, b) in inputs.iter().enumerate() {
+        for name in [
+            format!("x{i}.xml"),
+            format!("OQSsiquc01res_{i}.xml"),
+            format!("OQSsiquc01req_{i}.err"),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, b).unwrap();
+            for cmd in ["parse", "validate"] {
+                let o = onshi(&[cmd, p.to_str().unwrap()]);
+                assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+                assert!(o.status.code().is_some());
+            }
+        }
+    }
+    let o = onshi(&["parse", dir.path().join("missing.xml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn validate_reports_findings_with_locations() {
+    let f = fixtures("utf8")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("OQSsiquc01res_202504010005"))
+        .unwrap();
+    let o = onshi(&["validate", f.to_str().unwrap()]);
+    assert!(o.status.success(), "warnings only");
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains(&format!(
+            "{}:15:9: warning: unknown code \"08\"",
+            f.display()
+        )),
+        "{out}"
+    );
+    // A request with a wrong check digit is an error.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("OQSsiquc01req_1.xml");
+    std::fs::write(
+        &p,
+        "<XmlMsg>\n<MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate>\
+         <MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader>\n<MessageBody>\
+         <QualificationConfirmSearchInfo>\n<InsurerNumber>138058</InsurerNumber>\
+         <InsuredIdentificationNumber>1</InsuredIdentificationNumber><InsuredBranchNumber>01</InsuredBranchNumber>\
+         <Birthdate>19800101</Birthdate><LimitApplicationCertificateRelatedConsFlg>1</LimitApplicationCertificateRelatedConsFlg>\
+         </QualificationConfirmSearchInfo></MessageBody></XmlMsg>",
+    )
+    .unwrap();
+    let o = onshi(&["validate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains(":4:1: error: 保険者番号: check digit (検証番号) is 8, expected 7"),
+        "{out}"
+    );
+}
+
+#[test]
+fn request_individual_writes_a_named_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let base = [
+        "request",
+        "individual",
+        "--institution",
+        "1312345678",
+        "--insurer",
+        "138057",
+        "--symbol",
+        "ＡＢＣ",
+        "--number",
+        "100",
+        "--branch",
+        "1",
+        "--birthdate",
+        "19800101",
+        "--date",
+        "20250401",
+        "--out",
+        out,
+    ];
+    let mut paths = Vec::new();
+    for enc in ["utf8", "sjis"] {
+        let mut args = base.to_vec();
+        args.extend(["--encoding", enc]);
+        let o = onshi(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let path = String::from_utf8(o.stdout).unwrap().trim().to_string();
+        let name = Path::new(&path)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            name.starts_with("OQSsiquc01req_") && name.ends_with(".xml"),
+            "{name}"
+        );
+        let suffix = &name["OQSsiquc01req_".len()..name.len() - 4];
+        assert_eq!(suffix.len(), 16);
+        assert!(suffix.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let parsed = onshi(&["parse", &path]);
+        let v: Value = serde_json::from_slice(&parsed.stdout).unwrap();
+        let q = &v["message"]["queries"][0];
+        assert_eq!(q["insurer_number"], "138057");
+        assert_eq!(q["insured_card_symbol"], "ABC");
+        assert_eq!(q["insured_branch_number"], "01");
+        assert_eq!(q["limit_consent_flag"], "0");
+        assert_eq!(
+            v["message"]["header"]["qualification_confirmation_date"],
+            "2025-04-01"
+        );
+        assert_eq!(v["message"]["header"]["arbitrary_file_identifier"], suffix);
+        let raw = std::fs::read(&path).unwrap();
+        assert!(raw.windows(8).any(|w| w == b"  138057"), "space-padded");
+        assert_eq!(
+            v["encoding"],
+            if enc == "utf8" { "utf8" } else { "shift_jis" }
+        );
+        paths.push(path);
+    }
+    assert_ne!(
+        paths[0], paths[1],
+        "two files in the same second get distinct names"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temp file left"
+    );
+
+    // Strict by default: a wrong check digit is refused with the expected digit.
+    let mut bad = base.to_vec();
+    bad[5] = "138058";
+    let o = onshi(&bad);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("expected 7"), "{}", stderr(&o));
+    bad.push("--lenient");
+    assert!(onshi(&bad).status.success());
+    // An arbitrary file identifier longer than 50 characters is refused.
+    let long = "x".repeat(51);
+    let mut args = base.to_vec();
+    args.extend(["--id", &long]);
+    assert_eq!(onshi(&args).status.code(), Some(1));
+}
