@@ -7,10 +7,8 @@
 //!     cargo bench --bench terminal            # full run
 //!     cargo bench --bench terminal -- --quick # smaller counts
 
-use onshi::Personal;
-use onshi::codes::LimitConsentFlag;
 use onshi::ids::{MedicalInstitutionCode, Mode};
-use onshi::model::{MessageHeader, QualificationQuery};
+use onshi::model::MessageHeader;
 use onshi::terminal::{
     Client, ClientOptions, Dataset, Emulator, EmulatorConfig, Layout, WatchConfig,
 };
@@ -25,24 +23,12 @@ fn request(ds: &Dataset, i: usize) -> Message {
         .filter(|p| !p.is_public_assistance())
         .nth(i % 40)
         .unwrap();
-    let x = p.qualifications.first().cloned().unwrap_or_default();
-    let k = p.keys.first();
     Message::QualificationRequest(QualificationRequest {
         header: MessageHeader {
             qualification_confirmation_date: Some(onshi::terminal::now_jst().date()),
             ..Default::default()
         },
-        queries: vec![QualificationQuery {
-            insurer_number: x.insurer_number.or(k.map(|k| k.insurer_number.clone())),
-            insured_card_symbol: x.insured_card_symbol,
-            insured_identification_number: x
-                .insured_identification_number
-                .or(k.map(|k| k.insured_identification_number.clone())),
-            insured_branch_number: x.insured_branch_number,
-            birthdate: p.birthdate().map(Personal::new),
-            limit_consent_flag: Some(LimitConsentFlag::Agreed),
-            ..Default::default()
-        }],
+        queries: vec![p.query()],
         ..Default::default()
     })
 }

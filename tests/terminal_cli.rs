@@ -144,7 +144,7 @@ fn query_with_registered_prints_the_diff() {
     let root = d.path().to_str().unwrap();
     let emu = Emulator::start(EmulatorConfig::new(d.path())).unwrap();
     let mut q = emu.dataset().persons[0].qualifications[0].clone();
-    q.address = Some(onshi::Personal::new("東京都見本区北町１－２－３".into()));
+    q.person.address = Some(onshi::Personal::new("東京都見本区北町１－２－３".into()));
     let reg = d.path().join("registered.json");
     std::fs::write(&reg, q.to_json()).unwrap();
     let mut args = vec![

@@ -6,10 +6,11 @@ use arbitrary::Arbitrary;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use onshi::codes::*;
-use onshi::diff::{self, DiffContext, Field, QueryKind, Returned};
+use onshi::diff::{self, DiffContext, QueryKind, Returned};
 use onshi::history::*;
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
 use onshi::model::{ElderlyRecipient, MedicalTicket, Qualification, Ratio};
+use onshi::model::{Field, CardKey, PersonIdentity};
 
 #[derive(Arbitrary, Debug)]
 struct Rec {
@@ -46,44 +47,20 @@ fn code<C: Code>(n: Option<u8>) -> Option<C> {
 
 impl Rec {
     fn build(self) -> Qualification {
-        Qualification {
-            name: self.name.map(Into::into),
-            name_kana: self.kana.map(Into::into),
-            name_of_other: self.other.map(Into::into),
-            address: self.address.map(Into::into),
-            post_number: self.post.map(Into::into),
-            reference_number: self.reference.map(Into::into),
-            insurer_name: self.insurer_name,
-            sex1: code(self.sex1),
-            sex2: code(self.sex2),
-            insured_card_classification: self
-                .class
-                .map(|n| InsuredCardClassification::from_wire(&format!("{n:02}"))),
-            personal_family_classification: code(self.family),
-            preschool_classification: code(self.preschool),
-            birthdate: date(self.birth).map(Into::into),
-            insurer_number: self
+        Qualification { card: CardKey { insurer_number: self
                 .insurer
-                .and_then(|s| InsurerNumber::parse(&s, Mode::Lenient).ok()),
-            insured_card_symbol: self
+                .and_then(|s| InsurerNumber::parse(&s, Mode::Lenient).ok()), insured_card_symbol: self
                 .symbol
-                .and_then(|s| CardSymbol::parse(&s, Mode::Lenient).ok()),
-            insured_identification_number: self
+                .and_then(|s| CardSymbol::parse(&s, Mode::Lenient).ok()), insured_identification_number: self
                 .number
-                .and_then(|s| CardNumber::parse(&s, Mode::Lenient).ok()),
-            insured_branch_number: self
+                .and_then(|s| CardNumber::parse(&s, Mode::Lenient).ok()), insured_branch_number: self
                 .branch
-                .and_then(|s| BranchNumber::parse(&s, Mode::Lenient).ok()),
-            insured_partial_contribution_ratio: self.ratio.and_then(Ratio::from_percent),
-            elderly_recipient: self.elderly.map(|r| ElderlyRecipient {
+                .and_then(|s| BranchNumber::parse(&s, Mode::Lenient).ok()) }, person: PersonIdentity { name: self.name.map(Into::into), name_kana: self.kana.map(Into::into), name_of_other: self.other.map(Into::into), address: self.address.map(Into::into), post_number: self.post.map(Into::into), sex1: code(self.sex1), sex2: code(self.sex2), birthdate: date(self.birth).map(Into::into), ..Default::default() }, reference_number: self.reference.map(Into::into), insurer_name: self.insurer_name, insured_card_classification: self
+                .class
+                .map(|n| InsuredCardClassification::from_wire(&format!("{n:02}"))), personal_family_classification: code(self.family), preschool_classification: code(self.preschool), insured_partial_contribution_ratio: self.ratio.and_then(Ratio::from_percent), elderly_recipient: self.elderly.map(|r| ElderlyRecipient {
                 contribution_ratio: r.and_then(Ratio::from_percent),
                 ..Default::default()
-            }),
-            qualification_date: date(self.dates[0]),
-            insured_certificate_issuance_date: date(self.dates[1]),
-            insured_card_valid_date: date(self.dates[2]),
-            insured_card_expiration_date: date(self.dates[3]),
-            medical_tickets: self
+            }), qualification_date: date(self.dates[0]), insured_certificate_issuance_date: date(self.dates[1]), insured_card_valid_date: date(self.dates[2]), insured_card_expiration_date: date(self.dates[3]), medical_tickets: self
                 .tickets
                 .into_iter()
                 .take(4)
@@ -91,9 +68,7 @@ impl Rec {
                     issue_number,
                     ..Default::default()
                 })
-                .collect(),
-            ..Default::default()
-        }
+                .collect(), ..Default::default() }
     }
 }
 

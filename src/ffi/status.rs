@@ -74,7 +74,7 @@ pub const ONSHI_HISTORY_NOT_CONFIRMED: onshi_status = 350;
 /// `onshi_history_apply`: the diff asks for 本人確認 and the choices do not say it was done.
 pub const ONSHI_HISTORY_IDENTITY_NOT_VERIFIED: onshi_status = 351;
 /// `onshi_history_apply`: the diff was not made against the current version (compare again).
-pub const ONSHI_HISTORY_STALE_DIFF: onshi_status = 352;
+pub const ONSHI_HISTORY_STALE_REVIEW: onshi_status = 352;
 /// `onshi_history_apply`: a returned value holding ● was chosen for 反映.
 pub const ONSHI_HISTORY_SUBSTITUTE_REFUSED: onshi_status = 353;
 /// No version of the history has this id.
@@ -319,8 +319,8 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "identity must be verified before this result is applied",
     ),
     (
-        ONSHI_HISTORY_STALE_DIFF,
-        "ONSHI_HISTORY_STALE_DIFF",
+        ONSHI_HISTORY_STALE_REVIEW,
+        "ONSHI_HISTORY_STALE_REVIEW",
         "the diff does not match the current version; compare again",
     ),
     (
@@ -862,10 +862,10 @@ mod tests {
         let all = [
             (H::NotConfirmed, ONSHI_HISTORY_NOT_CONFIRMED),
             (H::IdentityNotVerified, ONSHI_HISTORY_IDENTITY_NOT_VERIFIED),
-            (H::StaleDiff, ONSHI_HISTORY_STALE_DIFF),
+            (H::StaleReview, ONSHI_HISTORY_STALE_REVIEW),
             (
                 H::SubstituteRefused {
-                    field: crate::diff::Field::Name,
+                    field: crate::model::Field::Name,
                 },
                 ONSHI_HISTORY_SUBSTITUTE_REFUSED,
             ),

@@ -17,7 +17,7 @@ use super::record::{self, Json};
 use super::status::*;
 use crate::codes::{FileCategory, MedicalTreatmentFlag};
 use crate::ids::{MedicalInstitutionCode, Mode};
-use crate::model::Qualification;
+use crate::model::{CardKey, DocumentQuery, Qualification};
 use crate::terminal::{
     Behaviour, BulkOptions, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
     DocumentKind, Emulator, EmulatorConfig, FaceSubscription, Layout, ProcessedPolicy,
@@ -650,12 +650,17 @@ pub unsafe extern "C" fn onshi_client_bulk(
 /// then the caller's JSON overrides (top-level members of a 薬剤情報 / 特定健診情報 request).
 fn document_request(q: &Qualification, json: &str) -> Result<DocumentRequest, Failure> {
     let base = DocumentRequest {
-        insurer_number: q.insurer_number.clone(),
-        insured_card_symbol: q.insured_card_symbol.clone(),
-        insured_identification_number: q.insured_identification_number.clone(),
-        insured_branch_number: q.insured_branch_number.clone(),
-        file_category: Some(FileCategory::Xml),
-        medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+        query: DocumentQuery {
+            file_category: Some(FileCategory::Xml),
+            medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+            ..Default::default()
+        },
+        card: CardKey {
+            insurer_number: q.card.insurer_number.clone(),
+            insured_card_symbol: q.card.insured_card_symbol.clone(),
+            insured_identification_number: q.card.insured_identification_number.clone(),
+            insured_branch_number: q.card.insured_branch_number.clone(),
+        },
         ..Default::default()
     };
     if json.trim().is_empty() {
@@ -717,7 +722,7 @@ pub unsafe extern "C" fn onshi_client_document(
             let request = document_request(q, text_in(request_json, request_len)?)?;
             let now = read_in(now)?.to_naive()?;
             if matches!(
-                request.file_category,
+                request.query.file_category,
                 Some(FileCategory::Pdf | FileCategory::PdfWithTreatment)
             ) {
                 return Err(Failure::new(

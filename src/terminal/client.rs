@@ -853,16 +853,17 @@ impl Client {
         };
         if up.header.segment_of_result == Some(SegmentOfResult::Abnormal) {
             return Err(TerminalError::BulkFailed {
-                reception_number: up.reception_number.clone().unwrap_or_default(),
+                reception_number: up.receipt.reception_number.clone().unwrap_or_default(),
                 error_code: up.header.error_code.clone(),
-                error_message: up
-                    .header
-                    .error_message
-                    .clone()
-                    .or(up.processing_result_message.clone()),
+                error_message: up.header.error_message.clone().or(up
+                    .receipt
+                    .outcome
+                    .message
+                    .clone()),
             });
         }
         let reception_number = up
+            .receipt
             .reception_number
             .clone()
             .or(up.header.reception_number.clone())
@@ -1180,9 +1181,11 @@ fn verify_pairing(ticket: &Ticket, msg: &Message, file: &str) -> Result<(), Term
         });
     }
     let rn = match msg {
-        Message::BulkUploadResponse(u) => {
-            u.reception_number.as_ref().or(h.reception_number.as_ref())
-        }
+        Message::BulkUploadResponse(u) => u
+            .header
+            .reception_number
+            .as_ref()
+            .or(h.reception_number.as_ref()),
         _ => h.reception_number.as_ref(),
     };
     if ticket.phase == Phase::Download

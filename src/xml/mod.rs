@@ -37,7 +37,7 @@
 //!   <QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
 //! let doc = xml::parse(res.as_bytes()).unwrap();
 //! let Message::QualificationResponse(r) = &doc.message else { panic!() };
-//! assert_eq!(r.body.results[0].insurer_number.as_ref().unwrap().as_str(), "138057");
+//! assert_eq!(r.body.results[0].card.insurer_number.as_ref().unwrap().as_str(), "138057");
 //! let sjis = xml::write(&doc.message, Encoding::ShiftJis).unwrap();
 //! assert_eq!(xml::parse(&sjis).unwrap().message, doc.message);
 //! ```
@@ -49,6 +49,7 @@ mod encoding;
 mod error;
 mod fields;
 mod filename;
+mod generated;
 mod header;
 mod locate;
 mod message;

@@ -19,15 +19,7 @@ use std::borrow::Cow;
 /// No document may nest deeper than this, whatever the limits say (recursion guard).
 pub const HARD_MAX_DEPTH: usize = 256;
 
-/// Elements that repeat by design: paths always show their index (`[1]`, `[2]` …).
-pub(crate) const REPEATABLE: &[&str] = &[
-    "ResultOfQualificationConfirmation",
-    "BulkConfirmUnit",
-    "QualificationConfirmSearchInfo",
-    "ReferenceNumberRegistrationInfo",
-    "SpecificDiseasesCertificateInfo",
-    "MedicalTicketInfo",
-];
+pub(crate) use super::generated::REPEATABLE;
 
 /// An open element.
 #[derive(Clone, Copy, Debug)]
@@ -197,6 +189,11 @@ impl<'a> Cursor<'a> {
             last: offset,
             last_tag: None,
         }
+    }
+
+    /// The name of the element being read (the innermost open one).
+    pub(crate) fn current_name(&self) -> &'a str {
+        self.stack.last().map_or("", |f| f.name)
     }
 
     /// Offset where the token last returned by [`Cursor::next`] starts (for a text token:

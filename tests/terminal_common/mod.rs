@@ -1,8 +1,6 @@
 //! Helpers shared by the terminal integration tests.
 #![allow(dead_code)]
 
-use onshi::Personal;
-use onshi::codes::LimitConsentFlag;
 use onshi::ids::{MedicalInstitutionCode, Mode};
 use onshi::model::QualificationQuery;
 use onshi::terminal::dataset::Person;
@@ -50,21 +48,5 @@ pub fn person<'a>(emu: &'a Emulator, label_prefix: &str) -> &'a Person {
 
 /// The query a clinic would send for this person's (first) card.
 pub fn query_for(p: &Person) -> QualificationQuery {
-    let x = p.qualifications.first().cloned().unwrap_or_default();
-    let k = p.keys.first();
-    QualificationQuery {
-        insurer_number: x.insurer_number.or(k.map(|k| k.insurer_number.clone())),
-        insured_card_symbol: x
-            .insured_card_symbol
-            .or(k.and_then(|k| k.insured_card_symbol.clone())),
-        insured_identification_number: x
-            .insured_identification_number
-            .or(k.map(|k| k.insured_identification_number.clone())),
-        insured_branch_number: x
-            .insured_branch_number
-            .or(k.and_then(|k| k.insured_branch_number.clone())),
-        birthdate: p.birthdate().map(Personal::new),
-        limit_consent_flag: Some(LimitConsentFlag::Agreed),
-        ..Default::default()
-    }
+    p.query()
 }

@@ -7,6 +7,7 @@ use onshi::codes::{Code, LimitConsentFlag, ProcessingResultStatus, Qualification
 use onshi::ids::{
     BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
 };
+use onshi::model::CardKey;
 use onshi::model::{MessageHeader, QualificationQuery};
 use onshi::terminal::{
     Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, Dataset, DoctorOptions, Emulator,
@@ -295,22 +296,24 @@ impl IndividualFlags {
                 ..Default::default()
             },
             queries: vec![QualificationQuery {
-                insurer_number: Some(InsurerNumber::parse(&self.insurer, mode).map_err(e)?),
-                insured_card_symbol: self
-                    .symbol
-                    .as_deref()
-                    .map(|s| CardSymbol::parse(s, mode))
-                    .transpose()
-                    .map_err(e)?,
-                insured_identification_number: Some(
-                    CardNumber::parse(&self.number, mode).map_err(e)?,
-                ),
-                insured_branch_number: self
-                    .branch
-                    .as_deref()
-                    .map(|s| BranchNumber::parse(s, mode))
-                    .transpose()
-                    .map_err(e)?,
+                card: CardKey {
+                    insurer_number: Some(InsurerNumber::parse(&self.insurer, mode).map_err(e)?),
+                    insured_card_symbol: self
+                        .symbol
+                        .as_deref()
+                        .map(|s| CardSymbol::parse(s, mode))
+                        .transpose()
+                        .map_err(e)?,
+                    insured_identification_number: Some(
+                        CardNumber::parse(&self.number, mode).map_err(e)?,
+                    ),
+                    insured_branch_number: self
+                        .branch
+                        .as_deref()
+                        .map(|s| BranchNumber::parse(s, mode))
+                        .transpose()
+                        .map_err(e)?,
+                },
                 birthdate: Some(Personal::new(ymd(&self.birthdate)?)),
                 limit_consent_flag: Some(if self.limit_consent {
                     LimitConsentFlag::Agreed
@@ -363,11 +366,11 @@ fn not_answering(e: &TerminalError) {
 
 fn summary(r: &onshi::xml::QualificationResponse) -> String {
     let b = &r.body;
-    if b.processing_result_status == Some(ProcessingResultStatus::Error) {
+    if b.outcome.status == Some(ProcessingResultStatus::Error) {
         return format!(
             "処理結果: エラー {} {}",
-            b.processing_result_code.as_deref().unwrap_or(""),
-            b.processing_result_message.as_deref().unwrap_or("")
+            b.outcome.code.as_deref().unwrap_or(""),
+            b.outcome.message.as_deref().unwrap_or("")
         );
     }
     match &b.qualification_validity {
@@ -590,22 +593,24 @@ pub fn read_appointments(text: &str) -> Result<Vec<Appointment>, String> {
 fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
     let e = |x: onshi::ids::IdError| format!("{}: {x}", a.id);
     Ok(QualificationQuery {
-        insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
-        insured_card_symbol: a
-            .symbol
-            .as_deref()
-            .map(|s| CardSymbol::parse(s, Mode::Lenient))
-            .transpose()
-            .map_err(e)?,
-        insured_identification_number: Some(
-            CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
-        ),
-        insured_branch_number: a
-            .branch
-            .as_deref()
-            .map(|s| BranchNumber::parse(s, Mode::Lenient))
-            .transpose()
-            .map_err(e)?,
+        card: CardKey {
+            insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
+            insured_card_symbol: a
+                .symbol
+                .as_deref()
+                .map(|s| CardSymbol::parse(s, Mode::Lenient))
+                .transpose()
+                .map_err(e)?,
+            insured_identification_number: Some(
+                CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
+            ),
+            insured_branch_number: a
+                .branch
+                .as_deref()
+                .map(|s| BranchNumber::parse(s, Mode::Lenient))
+                .transpose()
+                .map_err(e)?,
+        },
         birthdate: Some(Personal::new(
             ymd(&a.birthdate).map_err(|x| format!("{}: {x}", a.id))?,
         )),
@@ -727,11 +732,8 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
                 .as_ref()
                 .and_then(|q| q.arbitrary_identifier.clone())
                 .unwrap_or_default();
-            let status = if u.processing_result_status == Some(ProcessingResultStatus::Error) {
-                format!(
-                    "エラー {}",
-                    u.processing_result_message.as_deref().unwrap_or("")
-                )
+            let status = if u.outcome.status == Some(ProcessingResultStatus::Error) {
+                format!("エラー {}", u.outcome.message.as_deref().unwrap_or(""))
             } else {
                 u.qualification_validity
                     .as_ref()
