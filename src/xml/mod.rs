@@ -75,6 +75,31 @@ pub use validate::{Finding, Severity, validate};
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(test)]
+pub(crate) use fields::XmlRecord as XmlRecordForTests;
+
+/// Writes one record as element `element` (tests of the declaration).
+#[cfg(test)]
+pub(crate) fn write_record_for_tests<R: fields::XmlRecord>(r: &R, element: &str) -> String {
+    let mut s = writer::XmlSink::new(Encoding::Utf8, 1024);
+    fields::write_record(r, element, &mut s).expect("writable");
+    s.finish()
+}
+
+/// Reads the first element of `text` as a record (tests of the declaration).
+#[cfg(test)]
+pub(crate) fn read_record_for_tests<R: fields::XmlRecord>(text: &str) -> R {
+    let mut cur = reader::Cursor::new(text, 32);
+    loop {
+        match cur.next().expect("well-formed") {
+            reader::Tok::Start { .. } => break,
+            reader::Tok::Eof => panic!("no element"),
+            _ => {}
+        }
+    }
+    fields::read_record(&mut cur).expect("readable")
+}
+
 /// Limits applied to every input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {

@@ -23,6 +23,7 @@
 //!
 //! This module is compiled for tests only: nothing at run time reads it.
 
+mod completeness;
 mod gen_diff;
 mod gen_ffi;
 mod gen_json;
