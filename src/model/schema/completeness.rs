@@ -40,9 +40,22 @@ fn sample(r: &Rec, seed: u32) -> Map<String, Value> {
         let v = match f.kind {
             Kind::Leaf(c) => sample_leaf(c, s),
             Kind::Child(rec) => Value::Object(sample(rec, s)),
-            Kind::List { rec, .. } => json!([Value::Object(sample(rec, s)), Value::Object(sample(rec, s + 7))]),
-            Kind::Slots(slots) => json!(slots.iter().enumerate().map(|(k, _)| format!("{}番目", k + 1)).collect::<Vec<_>>()),
-            Kind::Embed { rec, json_flatten: true, .. } => {
+            Kind::List { rec, .. } => json!([
+                Value::Object(sample(rec, s)),
+                Value::Object(sample(rec, s + 7))
+            ]),
+            Kind::Slots(slots) => json!(
+                slots
+                    .iter()
+                    .enumerate()
+                    .map(|(k, _)| format!("{}番目", k + 1))
+                    .collect::<Vec<_>>()
+            ),
+            Kind::Embed {
+                rec,
+                json_flatten: true,
+                ..
+            } => {
                 out.extend(sample(rec, s));
                 continue;
             }
@@ -77,30 +90,55 @@ where
 {
     let json = Value::Object(sample(decl, 3));
     // JSON: every declared key reaches the struct and comes back.
-    let rec: R = serde_json::from_value(json.clone())
-        .unwrap_or_else(|e| panic!("{}: the declared JSON does not fit the struct: {e}", decl.name));
-    assert_eq!(serde_json::to_value(&rec).unwrap(), json, "{}: JSON round trip", decl.name);
+    let rec: R = serde_json::from_value(json.clone()).unwrap_or_else(|e| {
+        panic!(
+            "{}: the declared JSON does not fit the struct: {e}",
+            decl.name
+        )
+    });
+    assert_eq!(
+        serde_json::to_value(&rec).unwrap(),
+        json,
+        "{}: JSON round trip",
+        decl.name
+    );
     // XML: every declared element is written, and reading it back gives the record.
     let element = decl.element.unwrap_or("Record");
     let text = crate::xml::write_record_for_tests(&rec, element);
     for name in written_names(decl) {
-        assert!(text.contains(&format!("<{name}>")), "{}: <{name}> not written:\n{text}", decl.name);
+        assert!(
+            text.contains(&format!("<{name}>")),
+            "{}: <{name}> not written:\n{text}",
+            decl.name
+        );
     }
     let back: R = crate::xml::read_record_for_tests(&text);
     assert_eq!(back, rec, "{}: XML round trip", decl.name);
     // JSON schema: every key is a property (or comes from an embedded group).
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/schema/records.schema.json"))
-            .expect("the committed schema"),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/schema/records.schema.json"
+        ))
+        .expect("the committed schema"),
     )
     .unwrap();
     let def = &schema["$defs"][decl.name];
     for f in decl.fields {
         match f.kind {
-            Kind::Embed { rec, json_flatten: true, .. } => {
+            Kind::Embed {
+                rec,
+                json_flatten: true,
+                ..
+            } => {
                 let all_of = def["allOf"].as_array().expect("allOf for flattened groups");
                 let r = format!("#/$defs/{}", rec.name);
-                assert!(all_of.iter().any(|x| x["$ref"] == r), "{}: {} not in the schema", decl.name, f.rust);
+                assert!(
+                    all_of.iter().any(|x| x["$ref"] == r),
+                    "{}: {} not in the schema",
+                    decl.name,
+                    f.rust
+                );
             }
             _ => assert!(
                 def["properties"].get(f.json_name()).is_some(),
@@ -156,7 +194,11 @@ fn every_record_of_the_declaration_is_checked() {
         "DocumentOutcome",
     ];
     for r in all() {
-        assert!(checked.contains(&r.name), "{} is not checked by every_record_round_trips_with_every_field_set", r.name);
+        assert!(
+            checked.contains(&r.name),
+            "{} is not checked by every_record_round_trips_with_every_field_set",
+            r.name
+        );
     }
 }
 
@@ -172,7 +214,11 @@ fn declared_ids(r: &'static Rec) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     for flat in inline_fields(r) {
         match flat.f.kind {
-            Kind::Slots(slots) => out.extend(slots.iter().map(|s| (s.id, format!("{prefix}{}", s.c_name)))),
+            Kind::Slots(slots) => out.extend(
+                slots
+                    .iter()
+                    .map(|s| (s.id, format!("{prefix}{}", s.c_name))),
+            ),
             _ if flat.id != 0 => out.push((flat.id, format!("{prefix}{}", flat.c_name))),
             _ => {}
         }
@@ -186,32 +232,68 @@ fn table_ids<R>(defs: &[FieldDef<R>]) -> Vec<u32> {
 
 #[test]
 fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() {
-    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/onshi.h")).expect("the header");
-    let csharp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/csharp/src/Native.g.cs"))
-        .expect("the C# declarations");
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/onshi.h"))
+        .expect("the header");
+    let csharp = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/bindings/csharp/src/Native.g.cs"
+    ))
+    .expect("the C# declarations");
     let tables: [(&'static Rec, Vec<u32>); 7] = [
-        (&records::QUALIFICATION, table_ids(ffi_field::QUALIFICATION_FIELDS)),
-        (&records::DISEASE, table_ids(ffi_field::SPECIFIC_DISEASE_FIELDS)),
-        (&records::TICKET, table_ids(ffi_field::MEDICAL_TICKET_FIELDS)),
+        (
+            &records::QUALIFICATION,
+            table_ids(ffi_field::QUALIFICATION_FIELDS),
+        ),
+        (
+            &records::DISEASE,
+            table_ids(ffi_field::SPECIFIC_DISEASE_FIELDS),
+        ),
+        (
+            &records::TICKET,
+            table_ids(ffi_field::MEDICAL_TICKET_FIELDS),
+        ),
         (&records::CONSENT, table_ids(ffi_field::CONSENT_FIELDS)),
-        (&records::QUERY, table_ids(ffi_field::QUALIFICATION_QUERY_FIELDS)),
-        (&records::HEADER, table_ids(ffi_field::MESSAGE_HEADER_FIELDS)),
-        (&records::UNIT, table_ids(ffi_field::CONFIRMATION_RESULT_FIELDS)),
+        (
+            &records::QUERY,
+            table_ids(ffi_field::QUALIFICATION_QUERY_FIELDS),
+        ),
+        (
+            &records::HEADER,
+            table_ids(ffi_field::MESSAGE_HEADER_FIELDS),
+        ),
+        (
+            &records::UNIT,
+            table_ids(ffi_field::CONFIRMATION_RESULT_FIELDS),
+        ),
     ];
     for (rec, ids) in &tables {
         let declared = declared_ids(rec);
-        assert_eq!(declared.len(), ids.len(), "{}: rows in the C table", rec.name);
+        assert_eq!(
+            declared.len(),
+            ids.len(),
+            "{}: rows in the C table",
+            rec.name
+        );
         for (id, name) in declared {
-            assert!(ids.contains(&id), "{}: ONSHI_FIELD_{name} ({id}) has no accessor row", rec.name);
+            assert!(
+                ids.contains(&id),
+                "{}: ONSHI_FIELD_{name} ({id}) has no accessor row",
+                rec.name
+            );
             assert!(ffi_field::meta(id).is_ok(), "ONSHI_FIELD_{name}: meta");
             assert!(
                 header.contains(&format!("#define ONSHI_FIELD_{name} {id}\n")),
                 "ONSHI_FIELD_{name} {id} missing from include/onshi.h"
             );
-            let member: String = name.split('_').map(|p| {
-                let mut c = p.chars();
-                c.next().map(|f| f.to_string() + &c.as_str().to_lowercase()).unwrap_or_default()
-            }).collect();
+            let member: String = name
+                .split('_')
+                .map(|p| {
+                    let mut c = p.chars();
+                    c.next()
+                        .map(|f| f.to_string() + &c.as_str().to_lowercase())
+                        .unwrap_or_default()
+                })
+                .collect();
             assert!(
                 csharp.contains(&format!("        {member} = {id},")),
                 "Field.{member} = {id} missing from Native.g.cs"
@@ -220,7 +302,11 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
     }
     for r in all() {
         if r.ffi.is_some() {
-            assert!(tables.iter().any(|(t, _)| t.name == r.name), "{} has a C prefix but is not checked", r.name);
+            assert!(
+                tables.iter().any(|(t, _)| t.name == r.name),
+                "{} has a C prefix but is not checked",
+                r.name
+            );
         }
     }
 }
@@ -229,32 +315,56 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
 fn model_field_is_the_qualification_table_and_diff_sees_every_compared_field() {
     let declared = qualification_fields();
     assert_eq!(Field::ALL.len(), declared.len());
-    let full: Qualification = serde_json::from_value(Value::Object(sample(&records::QUALIFICATION, 5))).unwrap();
+    let full: Qualification =
+        serde_json::from_value(Value::Object(sample(&records::QUALIFICATION, 5))).unwrap();
     for (f, e) in Field::ALL.iter().zip(&declared) {
         assert_eq!(f.number(), e.flat.id);
         assert_eq!(f.id(), e.flat.json_path);
-        assert!(f.is_present(&full), "{}: is_present on a full record", f.id());
+        assert!(
+            f.is_present(&full),
+            "{}: is_present on a full record",
+            f.id()
+        );
         assert!(f.display(&full).is_some(), "{}: display", f.id());
         let mut to = Qualification::default();
         f.copy(&full, &mut to);
         assert_eq!(f.display(&to), f.display(&full), "{}: copy", f.id());
-        assert_eq!(f.is_compared(), e.flat.f.diff.is_some(), "{}: compared", f.id());
+        assert_eq!(
+            f.is_compared(),
+            e.flat.f.diff.is_some(),
+            "{}: compared",
+            f.id()
+        );
         if f.is_compared() {
-            assert!(Field::COMPARED.contains(f), "{} missing from COMPARED", f.id());
+            assert!(
+                Field::COMPARED.contains(f),
+                "{} missing from COMPARED",
+                f.id()
+            );
             assert!(f.group().is_some());
         }
     }
     // The diff lists every compared field of a full record against itself.
-    let d = crate::diff::compare_records(&full, &full, &crate::diff::DiffContext::new(
-        chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
-        crate::diff::QueryKind::Records,
-    ));
-    assert_eq!(d.fields.iter().map(|f| f.field).collect::<Vec<_>>(), Field::COMPARED.to_vec());
+    let d = crate::diff::compare_records(
+        &full,
+        &full,
+        &crate::diff::DiffContext::new(
+            chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            crate::diff::QueryKind::Records,
+        ),
+    );
+    assert_eq!(
+        d.fields.iter().map(|f| f.field).collect::<Vec<_>>(),
+        Field::COMPARED.to_vec()
+    );
 }
 
 fn qualification_strategy() -> impl Strategy<Value = Qualification> {
     // Each top-level field of a full record is kept or dropped, with varying values.
-    (any::<u32>(), proptest::collection::vec(any::<bool>(), records::QUALIFICATION.fields.len()))
+    (
+        any::<u32>(),
+        proptest::collection::vec(any::<bool>(), records::QUALIFICATION.fields.len()),
+    )
         .prop_map(|(seed, keep)| {
             let full = sample(&records::QUALIFICATION, seed % 1000);
             let mut m = Map::new();
@@ -263,7 +373,11 @@ fn qualification_strategy() -> impl Strategy<Value = Qualification> {
                     continue;
                 }
                 match f.kind {
-                    Kind::Embed { rec, json_flatten: true, .. } => {
+                    Kind::Embed {
+                        rec,
+                        json_flatten: true,
+                        ..
+                    } => {
                         for g in rec.fields {
                             if let Some(v) = full.get(g.json_name()) {
                                 m.insert(g.json_name().to_string(), v.clone());
