@@ -1906,6 +1906,13 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_REFERENCE_NUMBER 40
 
 /**
+ * 資格確認キー (text): `QualificationConfirmationKey`: an opaque key of 2026 face results for a patient
+ * without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an
+ * identity key.
+ */
+#define ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY 48
+
+/**
  * 任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier).
  */
 #define ONSHI_FIELD_ARBITRARY_IDENTIFIER 41

@@ -380,6 +380,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
         of(code::<PrescriptionIssueSelect>()),
         of(text()),
         extras(),
+        of(ptext()),
     );
     (ids, names, dates, certs, tail).prop_map(|(ids, names, dates, certs, tail)| {
         let (e, lcf, lct, l, sdf, sdt, sd, tickets) = certs;
@@ -453,6 +454,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
             arbitrary_identifier: tail.2,
             prescription_issue_select: tail.3,
             limit_certificate_changed: tail.4,
+            qualification_confirmation_key: tail.6,
             extra: tail.5,
         }
     })

@@ -353,6 +353,9 @@ impl Field {
             Field::SpecificDiseases => !q.specific_diseases.is_empty(),
             Field::MedicalTickets => !q.medical_tickets.is_empty(),
             Field::ReferenceNumber => q.reference_number.as_ref().is_some(),
+            Field::QualificationConfirmationKey => {
+                q.qualification_confirmation_key.as_ref().is_some()
+            }
             Field::ArbitraryIdentifier => q.arbitrary_identifier.as_ref().is_some(),
             Field::PrescriptionIssueSelect => q.prescription_issue_select.as_ref().is_some(),
             Field::LimitCertificateChanged => q.limit_certificate_changed.as_ref().is_some(),
@@ -535,6 +538,10 @@ impl Field {
                 (!q.medical_tickets.is_empty()).then(|| q.medical_tickets.as_slice().summary())
             }
             Field::ReferenceNumber => q.reference_number.as_ref().map(|s| s.as_str().to_string()),
+            Field::QualificationConfirmationKey => q
+                .qualification_confirmation_key
+                .as_ref()
+                .map(|s| s.as_str().to_string()),
             Field::ArbitraryIdentifier => q
                 .arbitrary_identifier
                 .as_ref()
@@ -692,6 +699,9 @@ impl Field {
             Field::SpecificDiseases => to.specific_diseases.clone_from(&from.specific_diseases),
             Field::MedicalTickets => to.medical_tickets.clone_from(&from.medical_tickets),
             Field::ReferenceNumber => to.reference_number.clone_from(&from.reference_number),
+            Field::QualificationConfirmationKey => to
+                .qualification_confirmation_key
+                .clone_from(&from.qualification_confirmation_key),
             Field::ArbitraryIdentifier => to
                 .arbitrary_identifier
                 .clone_from(&from.arbitrary_identifier),

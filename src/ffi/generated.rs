@@ -205,6 +205,11 @@ pub(crate) static FIELD: super::enums::Enumeration<Field> = super::enums::Enumer
             "reference_number",
         ),
         (
+            Field::QualificationConfirmationKey,
+            ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY,
+            "qualification_confirmation_key",
+        ),
+        (
             Field::ArbitraryIdentifier,
             ONSHI_FIELD_ARBITRARY_IDENTIFIER,
             "arbitrary_identifier",
@@ -800,6 +805,10 @@ pub const ONSHI_FIELD_SPECIFIC_DISEASES: onshi_field = 46;
 pub const ONSHI_FIELD_MEDICAL_TICKETS: onshi_field = 47;
 /// 照会番号 (text): 照会番号 registered by this clinic.
 pub const ONSHI_FIELD_REFERENCE_NUMBER: onshi_field = 40;
+/// 資格確認キー (text): `QualificationConfirmationKey`: an opaque key of 2026 face results for a patient
+/// without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an
+/// identity key.
+pub const ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY: onshi_field = 48;
 /// 任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier).
 pub const ONSHI_FIELD_ARBITRARY_IDENTIFIER: onshi_field = 41;
 /// 処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.
@@ -1390,6 +1399,22 @@ pub(crate) static QUALIFICATION_FIELDS: &[FieldDef<Qualification>] = &[
         get: |r: &Qualification| r.reference_number.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut Qualification, v: Option<Value>| {
             r.reference_number = v
+                .map(<Personal<String> as FieldValue>::from_value)
+                .transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<Qualification> {
+        id: ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY,
+        name: "qualification_confirmation_key",
+        kind: <Personal<String> as FieldValue>::KIND,
+        get: |r: &Qualification| {
+            r.qualification_confirmation_key
+                .as_ref()
+                .map(FieldValue::to_value)
+        },
+        set: Some(|r: &mut Qualification, v: Option<Value>| {
+            r.qualification_confirmation_key = v
                 .map(<Personal<String> as FieldValue>::from_value)
                 .transpose()?;
             Ok(())

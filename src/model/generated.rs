@@ -458,6 +458,11 @@ pub struct Qualification {
     /// 照会番号 registered by this clinic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<Personal<String>>,
+    /// `QualificationConfirmationKey`: an opaque key of 2026 face results for a patient without a
+    /// registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an
+    /// identity key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualification_confirmation_key: Option<Personal<String>>,
     /// 任意の識別子 (echo of the request's per-record identifier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arbitrary_identifier: Option<String>,
@@ -859,6 +864,9 @@ pub enum Field {
     /// 照会番号 (`reference_number`, `ONSHI_FIELD_REFERENCE_NUMBER` = 40).
     #[serde(rename = "reference_number")]
     ReferenceNumber,
+    /// 資格確認キー (`qualification_confirmation_key`, `ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY` = 48).
+    #[serde(rename = "qualification_confirmation_key")]
+    QualificationConfirmationKey,
     /// 任意の識別子 (`arbitrary_identifier`, `ONSHI_FIELD_ARBITRARY_IDENTIFIER` = 41).
     #[serde(rename = "arbitrary_identifier")]
     ArbitraryIdentifier,
@@ -917,6 +925,7 @@ impl Field {
         Field::SpecificDiseases,
         Field::MedicalTickets,
         Field::ReferenceNumber,
+        Field::QualificationConfirmationKey,
         Field::ArbitraryIdentifier,
         Field::PrescriptionIssueSelect,
         Field::LimitCertificateChanged,
@@ -1008,6 +1017,7 @@ impl Field {
             Field::SpecificDiseases => "specific_diseases",
             Field::MedicalTickets => "medical_tickets",
             Field::ReferenceNumber => "reference_number",
+            Field::QualificationConfirmationKey => "qualification_confirmation_key",
             Field::ArbitraryIdentifier => "arbitrary_identifier",
             Field::PrescriptionIssueSelect => "prescription_issue_select",
             Field::LimitCertificateChanged => "limit_certificate_changed",
@@ -1061,6 +1071,7 @@ impl Field {
             Field::SpecificDiseases => 46,
             Field::MedicalTickets => 47,
             Field::ReferenceNumber => 40,
+            Field::QualificationConfirmationKey => 48,
             Field::ArbitraryIdentifier => 41,
             Field::PrescriptionIssueSelect => 42,
             Field::LimitCertificateChanged => 43,
@@ -1114,6 +1125,7 @@ impl Field {
             Field::SpecificDiseases => "特定疾病療養受療証",
             Field::MedicalTickets => "医療扶助（医療券・調剤券）",
             Field::ReferenceNumber => "照会番号",
+            Field::QualificationConfirmationKey => "資格確認キー",
             Field::ArbitraryIdentifier => "任意の識別子",
             Field::PrescriptionIssueSelect => "処方箋発行形態",
             Field::LimitCertificateChanged => "限度額情報変更有無",
@@ -1167,6 +1179,7 @@ impl Field {
             Field::SpecificDiseases => Some(FieldGroup::Certificate),
             Field::MedicalTickets => Some(FieldGroup::Qualification),
             Field::ReferenceNumber => Some(FieldGroup::Identity),
+            Field::QualificationConfirmationKey => None,
             Field::ArbitraryIdentifier => None,
             Field::PrescriptionIssueSelect => None,
             Field::LimitCertificateChanged => None,
@@ -1220,6 +1233,7 @@ impl Field {
             Field::SpecificDiseases => None,
             Field::MedicalTickets => None,
             Field::ReferenceNumber => Some(FieldKind::Text),
+            Field::QualificationConfirmationKey => None,
             Field::ArbitraryIdentifier => None,
             Field::PrescriptionIssueSelect => None,
             Field::LimitCertificateChanged => None,
@@ -1273,6 +1287,7 @@ impl Field {
             Field::SpecificDiseases => false,
             Field::MedicalTickets => false,
             Field::ReferenceNumber => true,
+            Field::QualificationConfirmationKey => true,
             Field::ArbitraryIdentifier => false,
             Field::PrescriptionIssueSelect => false,
             Field::LimitCertificateChanged => false,
@@ -1334,6 +1349,7 @@ impl Field {
             Field::SpecificDiseases => Some("SpecificDiseasesCertificateList"),
             Field::MedicalTickets => Some("PublicExpenseResultList"),
             Field::ReferenceNumber => Some("ReferenceNumber"),
+            Field::QualificationConfirmationKey => Some("QualificationConfirmationKey"),
             Field::ArbitraryIdentifier => Some("ArbitraryIdentifier"),
             Field::PrescriptionIssueSelect => Some("PrescriptionIssueSelect"),
             Field::LimitCertificateChanged => Some("LimitApplicationCertificateChanged"),

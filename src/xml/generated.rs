@@ -1268,7 +1268,7 @@ impl XmlRecord for MedicalTicket {
 }
 
 impl XmlRecord for Qualification {
-    const FIELD_COUNT: usize = 67;
+    const FIELD_COUNT: usize = 68;
 
     fn read_child<'a>(
         &mut self,
@@ -1562,6 +1562,13 @@ impl XmlRecord for Qualification {
                 start,
             ),
             "ReferenceNumber" => field::<PText>(&mut self.reference_number, cur, name, el, start),
+            "QualificationConfirmationKey" => field::<PText>(
+                &mut self.qualification_confirmation_key,
+                cur,
+                name,
+                el,
+                start,
+            ),
             "ArbitraryIdentifier" => {
                 field::<Text>(&mut self.arbitrary_identifier, cur, name, el, start)
             }
@@ -1712,6 +1719,9 @@ impl XmlRecord for Qualification {
                 take::<DateTime>(&mut self.consents.prescription.available_time, raw)
             }
             "ReferenceNumber" => take::<PText>(&mut self.reference_number, raw),
+            "QualificationConfirmationKey" => {
+                take::<PText>(&mut self.qualification_confirmation_key, raw)
+            }
             "ArbitraryIdentifier" => take::<Text>(&mut self.arbitrary_identifier, raw),
             "PrescriptionIssueSelect" => {
                 take::<CodeOf<PrescriptionIssueSelect>>(&mut self.prescription_issue_select, raw)
@@ -2093,11 +2103,16 @@ impl XmlRecord for Qualification {
             s.leaf("ReferenceNumber", &<PText>::text(v))?;
         }
         if range.contains(&64)
+            && let Some(v) = &self.qualification_confirmation_key
+        {
+            s.leaf("QualificationConfirmationKey", &<PText>::text(v))?;
+        }
+        if range.contains(&65)
             && let Some(v) = &self.arbitrary_identifier
         {
             s.leaf("ArbitraryIdentifier", &<Text>::text(v))?;
         }
-        if range.contains(&65)
+        if range.contains(&66)
             && let Some(v) = &self.prescription_issue_select
         {
             s.leaf(
@@ -2105,7 +2120,7 @@ impl XmlRecord for Qualification {
                 &<CodeOf<PrescriptionIssueSelect>>::text(v),
             )?;
         }
-        if range.contains(&66)
+        if range.contains(&67)
             && let Some(v) = &self.limit_certificate_changed
         {
             s.leaf("LimitApplicationCertificateChanged", &<Text>::text(v))?;

@@ -293,6 +293,8 @@ namespace Onshi
         MedicalTickets = 47,
         /// <summary>照会番号 (text): 照会番号 registered by this clinic.</summary>
         ReferenceNumber = 40,
+        /// <summary>資格確認キー (text): QualificationConfirmationKey: an opaque key of 2026 face results for a patient without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an identity key.</summary>
+        QualificationConfirmationKey = 48,
         /// <summary>任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier).</summary>
         ArbitraryIdentifier = 41,
         /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.</summary>
@@ -1834,6 +1836,9 @@ namespace Onshi
 
         /// <summary>照会番号 (text): 照会番号 registered by this clinic. Null when absent; setting null clears it.</summary>
         public string ReferenceNumber { get { return GetText(Onshi.Field.ReferenceNumber); } set { SetText(Onshi.Field.ReferenceNumber, value); } }
+
+        /// <summary>資格確認キー (text): QualificationConfirmationKey: an opaque key of 2026 face results for a patient without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an identity key. Null when absent; setting null clears it.</summary>
+        public string QualificationConfirmationKey { get { return GetText(Onshi.Field.QualificationConfirmationKey); } set { SetText(Onshi.Field.QualificationConfirmationKey, value); } }
 
         /// <summary>任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier). Null when absent; setting null clears it.</summary>
         public string ArbitraryIdentifier { get { return GetText(Onshi.Field.ArbitraryIdentifier); } set { SetText(Onshi.Field.ArbitraryIdentifier, value); } }

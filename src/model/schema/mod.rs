@@ -23,6 +23,7 @@
 //!
 //! This module is compiled for tests only: nothing at run time reads it.
 
+#[cfg(test)]
 mod completeness;
 mod gen_diff;
 mod gen_ffi;

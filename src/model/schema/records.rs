@@ -846,6 +846,14 @@ pub(crate) static QUALIFICATION: LazyLock<Rec> = LazyLock::new(|| {
             .text("Text")
             .different("ReferenceNumberMismatch"),
             leaf(
+                48,
+                "qualification_confirmation_key",
+                PTEXT,
+                &["QualificationConfirmationKey"],
+                "資格確認キー",
+            )
+            .doc("`QualificationConfirmationKey`: an opaque key of 2026 face results for a patient without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an identity key."),
+            leaf(
                 41,
                 "arbitrary_identifier",
                 TEXT,
