@@ -14,7 +14,9 @@
 //! * [`history`] — the qualification history: apply, expire, unlink, audit;
 //! * [`terminal`] — the req/res/face folder client and a faithful terminal emulator;
 //! * [`card`] — the My Number card's 基本4情報 (the PC/SC reader itself needs feature `card`);
-//! * [`ffi`] — the C ABI (`include/onshi.h`).
+//! * [`ffi`] — the C ABI (`include/onshi.h`);
+//! * [`messages`] — the catalogue of every Japanese message for staff (code → message → what
+//!   to do), also exported as `docs/ja/messages.json` and `.csv`.
 //!
 //! Parsing, diffing and applying are pure: they never touch the disk or the clock.
 #![forbid(unsafe_op_in_unsafe_fn)]
@@ -28,6 +30,7 @@ pub mod ffi;
 pub mod history;
 pub mod ids;
 pub mod matching;
+pub mod messages;
 pub mod model;
 pub mod personal;
 pub mod terminal;
@@ -41,3 +44,8 @@ pub use personal::Personal;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust example of the Japanese guide (`docs/ja/seed-flow.md`), run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/ja/seed-flow.md")]
+pub struct JaSeedFlowDoctests;
