@@ -68,8 +68,8 @@ extract cpp >"$T/cpp/example.cpp"
 pc() { PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config "$@"; }
 
 pkgconfig_c() {
-    pc --modversion onshi | grep -qx "$VERSION"
-    pc --cflags onshi | grep -qF -- "-I$P/include/onshi"
+    [ "$(pc --modversion onshi)" = "$VERSION" ]
+    grep -qF -- "-I$P/include/onshi" <<<"$(pc --cflags onshi)"
     cd "$T/c"
     # shellcheck disable=SC2046
     gcc -std=c11 -Wall -Wextra -Werror $(pc --cflags onshi) -o example example.c $(pc --libs onshi) -Wl,-rpath,"$P/lib"
@@ -89,8 +89,8 @@ pkgconfig_c_static() {
     # shellcheck disable=SC2046
     gcc -std=c11 -Wall -Wextra -Werror $(pc --cflags onshi) -o example_static example.c \
         -L"$P/lib" -l:libonshi.a $(pc --static --libs onshi | sed 's/ -lonshi\b/ /')
-    ! ldd example_static | grep -q libonshi
-    rm -rf oqs && ./example_static | grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号'
+    ! grep -q libonshi <<<"$(ldd example_static)"
+    rm -rf oqs && grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' <<<"$(./example_static)"
 }
 
 cmake_project() {
@@ -122,8 +122,8 @@ cmake_cpp() {
     ./example | tee out.txt
     grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' out.txt
     grep -q 'ONSHI_ID_LENGTH' out.txt
-    ! ldd example_static | grep -q libonshi
-    rm -rf oqs-cpp && ./example_static | grep -q '住所（反映後）'
+    ! grep -q libonshi <<<"$(ldd example_static)"
+    rm -rf oqs-cpp && grep -q '住所（反映後）' <<<"$(./example_static)"
 }
 
 cmake_version_refused() {
@@ -145,7 +145,7 @@ moved_prefix() {
     cmake_project "$T/cmake-moved" "$MAJOR.$MINOR"
     cmake -S "$T/cmake-moved" -B "$T/cmake-moved/build" -DCMAKE_PREFIX_PATH="$T/moved" >/dev/null
     cmake --build "$T/cmake-moved/build" -j 2 --target example
-    cd "$T/cmake-moved/build" && ./example | grep -q '住所（反映後）'
+    cd "$T/cmake-moved/build" && grep -q '住所（反映後）' <<<"$(./example)"
     mv "$T/moved" "$P"
 }
 

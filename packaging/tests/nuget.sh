@@ -59,8 +59,8 @@ verify_package() {
     grep -q "<version>$VERSION</version>" "$d/Onshi.nuspec"
     grep -q '<member name="T:Onshi.Client">' "$d/lib/net462/Onshi.xml"
     # Stripped: no DWARF sections left in the shipped libraries.
-    ! x86_64-w64-mingw32-objdump -h "$d/runtimes/win-x64/native/onshi.dll" | grep -q '\.debug_'
-    ! objdump -h "$d/runtimes/linux-x64/native/libonshi.so" | grep -q '\.debug_'
+    ! grep -q '\.debug_' <<<"$(x86_64-w64-mingw32-objdump -h "$d/runtimes/win-x64/native/onshi.dll")"
+    ! grep -q '\.debug_' <<<"$(objdump -h "$d/runtimes/linux-x64/native/libonshi.so")"
     du -b "$d/runtimes"/*/native/* | sed 's/^/  /'
 }
 
@@ -205,6 +205,10 @@ CS
     (cd "$d" && env -u LD_LIBRARY_PATH mono Probe.exe)
 }
 
+# bindings/csharp/Onshi.csproj (for building from source with the .NET SDK) says the same version.
+csproj_version() { grep -q "<Version>$VERSION</Version>" "$ROOT/bindings/csharp/Onshi.csproj"; }
+
+step csproj-version csproj_version
 step pack pack
 step package-contents package_contents
 step missing-native-asset-detected missing_asset_detected
