@@ -5,33 +5,18 @@
 #   * a C consumer with pkg-config (the C example of bindings/README.md: the seed operation
 #     against the emulator), shared and static, and ABI.md's compatibility check;
 #   * a C++ consumer with CMake, find_package(onshi 0.1 CONFIG) and onshi::onshi (the C++
-#     example of bindings/README.md), and the version file refusing 0.2 and 1.0;
+#     example of the Japanese guide, docs/ja/seed-flow.md), and the version file refusing 0.2
+#     and 1.0;
 #   * the same CMake consumer after the prefix was moved (the CMake files are relocatable).
 # Needs: cargo, gcc, g++, cmake, pkg-config, patchelf, readelf.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# shellcheck source=packaging/tests/lib.sh
+. "$ROOT/packaging/tests/lib.sh"
 P="$T/prefix"
-passed=0
-failed=0
 VERSION=$(cd "$ROOT" && cargo pkgid | sed 's/.*[#@]//')
 IFS=. read -r MAJOR MINOR PATCH <<<"$VERSION"
 
-step() {
-    local name=$1
-    shift
-    # Not inside `if` or `||`: there bash would ignore the subshell's errexit.
-    (set -euo pipefail; "$@") >"$T/$name.log" 2>&1
-    if [ $? -eq 0 ]; then
-        passed=$((passed + 1))
-        echo "ok     $name"
-    else
-        failed=$((failed + 1))
-        echo "FAILED $name"
-        tail -25 "$T/$name.log" | sed 's/^/    | /'
-    fi
-}
 
 install_prefix() { bash "$ROOT/scripts/install.sh" --prefix "$P"; }
 
@@ -51,11 +36,12 @@ layout() {
     (cd "$P" && find . | sort)
 }
 
-# The examples of bindings/README.md, as a vendor would copy them, in a folder of their own.
-extract() { awk -v lang="$1" '$0 == "```" lang {on=1; next} /^```/ {on=0} on' "$ROOT/bindings/README.md"; }
+# The examples as a vendor would copy them, in a folder of their own: C from bindings/README.md,
+# C++ from the Japanese guide.
+extract() { awk -v lang="$1" '$0 == "```" lang {on=1; next} /^```/ {on=0} on' "$2"; }
 mkdir -p "$T/c" "$T/cpp"
-extract c >"$T/c/example.c"
-extract cpp >"$T/cpp/example.cpp"
+extract c "$ROOT/bindings/README.md" >"$T/c/example.c"
+extract cpp "$ROOT/docs/ja/seed-flow.md" >"$T/cpp/example.cpp"
 # ABI.md's start-up check, as a program: exit 0 when the loaded library fits the header.
 {
     echo '#include <onshi.h>'
@@ -123,7 +109,7 @@ cmake_cpp() {
     grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' out.txt
     grep -q 'ONSHI_ID_LENGTH' out.txt
     ! grep -q libonshi <<<"$(ldd example_static)"
-    rm -rf oqs-cpp && grep -q '住所（反映後）' <<<"$(./example_static)"
+    rm -rf oqs-ja-cpp && grep -q '住所（反映後）' <<<"$(./example_static)"
 }
 
 cmake_version_refused() {
@@ -156,5 +142,4 @@ step pkgconfig-c-static pkgconfig_c_static
 step cmake-cpp-consumer cmake_cpp
 step cmake-version-file cmake_version_refused
 step cmake-relocatable moved_prefix
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

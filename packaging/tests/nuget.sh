@@ -12,28 +12,12 @@
 # and the three native builds (bindings/run-tests.sh makes them).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# shellcheck source=packaging/tests/lib.sh
+. "$ROOT/packaging/tests/lib.sh"
 VERSION=$(cd "$ROOT" && cargo pkgid | sed 's/.*[#@]//')
 NUM=${VERSION%%[-+]*}
 PKG="$T/feed/Onshi.$VERSION.nupkg"
-passed=0
-failed=0
 
-step() {
-    local name=$1
-    shift
-    # Not inside `if` or `||`: there bash would ignore the subshell's errexit.
-    (set -euo pipefail; "$@") >"$T/$name.log" 2>&1
-    if [ $? -eq 0 ]; then
-        passed=$((passed + 1))
-        echo "ok     $name"
-    else
-        failed=$((failed + 1))
-        echo "FAILED $name"
-        tail -30 "$T/$name.log" | sed 's/^/    | /'
-    fi
-}
 
 pack() {
     bash "$ROOT/scripts/nuget-pack.sh" --out "$T/feed"
@@ -215,5 +199,4 @@ step missing-native-asset-detected missing_asset_detected
 step assembly-net462 assembly_metadata
 step consumer-from-folder-feed consumer
 step preloader-runs-first preloader_runs_first
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -14,29 +14,13 @@
 #   * the crate package leaves the test corpora out.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-T=$(mktemp -d)
-trap 'for p in "$T"/wine-*; do [ -d "$p" ] && WINEPREFIX=$p /usr/lib/wine/wineserver -k 2>/dev/null; done; rm -rf "$T"' EXIT
+# shellcheck source=packaging/tests/lib.sh
+. "$ROOT/packaging/tests/lib.sh"
 D="$T/dist"
 VERSION=$(cd "$ROOT" && cargo pkgid | sed 's/.*[#@]//')
 IFS=. read -r MAJOR MINOR _ <<<"$VERSION"
 export SOURCE_DATE_EPOCH=1767225600   # 2026-01-01T00:00:00Z
-passed=0
-failed=0
 
-step() {
-    local name=$1
-    shift
-    # Not inside `if` or `||`: there bash would ignore the subshell's errexit.
-    (set -euo pipefail; "$@") >"$T/$name.log" 2>&1
-    if [ $? -eq 0 ]; then
-        passed=$((passed + 1))
-        echo "ok     $name"
-    else
-        failed=$((failed + 1))
-        echo "FAILED $name"
-        tail -30 "$T/$name.log" | sed 's/^/    | /'
-    fi
-}
 
 release() {
     cd "$ROOT"
@@ -185,5 +169,4 @@ step win-x64-archive-works win64_archive
 step win-x86-archive-works win32_archive
 step sbom-per-target sbom
 step crate-package-excludes-corpora crate_package
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
