@@ -14,6 +14,8 @@
 //! * [`history`] — the qualification history: apply, expire, unlink, audit;
 //! * [`terminal`] — the req/res/face folder client and a faithful terminal emulator;
 //! * [`card`] — the My Number card's 基本4情報 (the PC/SC reader itself needs feature `card`);
+//! * [`messages`] — the catalogue of every Japanese message for staff (code → message → what
+//!   to do), also exported as `docs/ja/messages.json` and `.csv`;
 //! * `ffi` — the C ABI (`include/onshi.h`; hidden from these docs: C, C++ and C# callers read the
 //!   header and `bindings/README.md`).
 //!
@@ -72,6 +74,7 @@ pub mod ffi;
 pub mod history;
 pub mod ids;
 pub mod matching;
+pub mod messages;
 pub mod model;
 pub mod personal;
 pub mod terminal;
@@ -85,3 +88,8 @@ pub use personal::Personal;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust example of the Japanese guide (`docs/ja/seed-flow.md`), run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/ja/seed-flow.md")]
+pub struct JaSeedFlowDoctests;

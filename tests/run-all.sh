@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of onshi: Rust unit/integration/doc tests (PC/SC through pcscd + the
 # project's virtual My Number card), the C, C++ and C# bindings (valgrind, sanitizers, the
-# Windows DLL under Wine) and a fuzz smoke run of every fuzz target.
+# 64-bit and 32-bit Windows DLLs under Wine), the packaging (ABI check, licence check,
+# install layout with pkg-config/CMake consumers, NuGet package, release archives) and a
+# fuzz smoke run of every fuzz target.
 #
 #   bash tests/run-all.sh            # everything
 #   ONSHI_FUZZ_SECONDS=5 bash tests/run-all.sh    # shorter fuzz smoke
@@ -22,7 +24,14 @@ say() { printf '\n=== %s\n' "$*"; }
 # ---------------------------------------------------------------- installation
 APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools valgrind
   mono-mcs mono-runtime libmono-system-runtime-serialization4.0-cil
-  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2)
+  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2
+  gcc-mingw-w64-i686 wine32:i386 file
+  mono-devel mono-xbuild nuget cmake patchelf zip unzip)
+# wine32:i386 (the 32-bit Windows DLL under 32-bit Wine) needs Debian's i386 architecture.
+if [ -z "${ONSHI_SKIP_INSTALL:-}" ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO dpkg --add-architecture i386
+fi
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -41,6 +50,10 @@ if [ -z "${ONSHI_SKIP_INSTALL:-}" ]; then
   rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu \
     || rustup target add x86_64-pc-windows-gnu \
     || { echo "rustup target add x86_64-pc-windows-gnu failed (the Windows cross-build needs it)"; exit 1; }
+  rustup target list --installed 2>/dev/null | grep -q i686-pc-windows-gnu \
+    || rustup target add i686-pc-windows-gnu \
+    || { echo "rustup target add i686-pc-windows-gnu failed (the 32-bit Windows build needs it)"; exit 1; }
+  command -v cargo-deny >/dev/null || cargo install --locked cargo-deny@0.20.2
 fi
 
 # ---------------------------------------------------------------- services
@@ -71,6 +84,8 @@ run() {
 export ONSHI_PCSC_TESTS=1 ONSHI_REQUIRE_CBINDGEN=1
 run rust-tests cargo test --all-features
 run bindings bash bindings/run-tests.sh
+# After the bindings: they build the three native libraries the packages are made of.
+run packaging bash packaging/tests/run.sh
 
 fuzz_smoke() {
   (cd fuzz && cargo fuzz build --sanitizer none) || return 1
