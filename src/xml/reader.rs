@@ -15,6 +15,7 @@ use crate::model::UnknownElement;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// No document may nest deeper than this, whatever the limits say (recursion guard).
 pub const HARD_MAX_DEPTH: usize = 256;
@@ -74,6 +75,22 @@ pub(crate) struct Cursor<'a> {
     started: bool,
     last: usize,
     last_tag: Option<BytesStart<'a>>,
+    /// How many more unmodelled elements (and attributes) may be kept.
+    unknown_left: usize,
+}
+
+/// Unmodelled elements (and their attributes) a document may hold: a fixed allowance plus
+/// one per [`UNKNOWN_BYTES_PER_ELEMENT`] bytes of input. Each kept element costs far more
+/// memory than its few bytes of markup (`<a/>` is 4 bytes), so without this bound 7 MB of
+/// tiny unknown elements took more than a gigabyte.
+pub const UNKNOWN_ELEMENT_ALLOWANCE: usize = 10_000;
+
+/// See [`UNKNOWN_ELEMENT_ALLOWANCE`].
+pub const UNKNOWN_BYTES_PER_ELEMENT: usize = 64;
+
+/// The number of unmodelled elements and attributes a text of `len` bytes may hold.
+pub(crate) fn unknown_budget(len: usize) -> usize {
+    UNKNOWN_ELEMENT_ALLOWANCE + len / UNKNOWN_BYTES_PER_ELEMENT
 }
 
 /// `true` for a character XML 1.0 allows in text.
@@ -196,6 +213,7 @@ impl<'a> Cursor<'a> {
             started: offset > 0,
             last: offset,
             last_tag: None,
+            unknown_left: unknown_budget(src.len()),
         }
     }
 
@@ -558,10 +576,12 @@ impl<'a> Cursor<'a> {
         start: usize,
     ) -> Result<UnknownElement, XmlError> {
         self.check_name(name, start)?;
+        self.spend_unknown(1, start)?;
         let attributes = match self.last_tag.take() {
             Some(el) => self.attributes(&el, start)?,
             None => Vec::new(),
         };
+        self.spend_unknown(attributes.len(), start)?;
         let mut out = UnknownElement {
             name: name.to_string(),
             attributes,
@@ -585,6 +605,20 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
+    /// Counts `n` more unmodelled elements or attributes against the document's budget.
+    fn spend_unknown(&mut self, n: usize, start: usize) -> Result<(), XmlError> {
+        match self.unknown_left.checked_sub(n) {
+            Some(left) => {
+                self.unknown_left = left;
+                Ok(())
+            }
+            None => Err(XmlError::TooManyUnknown {
+                max: unknown_budget(self.src.len()),
+                location: self.location(start, None),
+            }),
+        }
+    }
+
     /// Skips the element just started, through its end.
     pub(crate) fn skip(&mut self) -> Result<(), XmlError> {
         let depth = self.stack.len();
@@ -603,12 +637,19 @@ impl<'a> Cursor<'a> {
         start: usize,
     ) -> Result<Vec<(String, String)>, XmlError> {
         let mut out = Vec::new();
-        for a in el.attributes() {
+        // quick-xml's own duplicate check compares each attribute with every earlier one
+        // (quadratic: 50,000 attributes took seconds); a hash set keeps it linear.
+        let mut seen: HashSet<&[u8]> = HashSet::new();
+        for a in el.attributes().with_checks(false) {
             let a = a.map_err(|e| self.syntax(start, format!("attribute: {e}")))?;
-            let key = std::str::from_utf8(a.key.into_inner())
-                .ok()
+            let raw_key: &[u8] = a.key.into_inner();
+            let key = self
+                .borrow(raw_key)
                 .filter(|k| is_xml_name(k))
                 .ok_or_else(|| self.syntax(start, "invalid attribute name"))?;
+            if !seen.insert(key.as_bytes()) {
+                return Err(self.syntax(start, format!("attribute `{key}` appears twice")));
+            }
             if a.value.contains(&b'<') {
                 return Err(self.syntax(start, "`<` in an attribute value"));
             }
