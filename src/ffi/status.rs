@@ -790,6 +790,7 @@ mod tests {
                     request_file: s(),
                     waited: std::time::Duration::from_secs(1),
                     request_still_in_req: true,
+                    ..Default::default()
                 })),
                 ONSHI_TERMINAL_NOT_ANSWERING,
             ),
