@@ -2626,6 +2626,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_XML_UNWRITABLE 212
 
 /**
+ * More unmodelled elements and attributes than a document of this size may hold (not a
+ * terminal file; keeping them would take far more memory than the input).
+ */
+#define ONSHI_XML_TOO_MANY_UNKNOWN 213
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -2751,6 +2757,41 @@ typedef uint32_t onshi_audit_event;
  * Nothing was written to `req/`.
  */
 #define ONSHI_TERMINAL_NOT_CONSENTED 412
+
+/**
+ * A blocking call was cancelled with its cancel token (a ticket waited for stays pending).
+ */
+#define ONSHI_TERMINAL_CANCELLED 413
+
+/**
+ * A file of the shared folders is larger than the limit; it was not read.
+ */
+#define ONSHI_TERMINAL_TOO_LARGE 414
+
+/**
+ * Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.
+ */
+#define ONSHI_TERMINAL_NOT_REGULAR_FILE 415
+
+/**
+ * A symbolic link under an interface file's name; not followed.
+ */
+#define ONSHI_TERMINAL_SYMLINK 416
+
+/**
+ * The ticket's answer was collected before and is gone from `res/` and the archive.
+ */
+#define ONSHI_TERMINAL_ALREADY_COLLECTED 417
+
+/**
+ * Another emulator already runs on this root.
+ */
+#define ONSHI_TERMINAL_ALREADY_RUNNING 418
+
+/**
+ * The emulator was stopped.
+ */
+#define ONSHI_TERMINAL_EMULATOR_STOPPED 419
 
 /**
  * No PC/SC card reader is connected.
