@@ -249,6 +249,24 @@ mod tests {
         assert!(matches!(e, FileError::Io { .. }), "{e}");
     }
 
+    #[test]
+    fn the_limit_holds_when_the_size_is_unknown() {
+        // A file whose size is not reported (a device, a file still growing) is read only
+        // up to the limit: the size hint says 0, the reader stops at max + 1 bytes.
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("big");
+        std::fs::write(&p, vec![b'x'; 100_000]).unwrap();
+        let mut f = File::open(&p).unwrap();
+        let e = read_capped(&mut f, 0, 10, &p).unwrap_err();
+        assert!(matches!(e, FileError::TooLarge { max: 10, .. }), "{e}");
+        // A sparse 2 GiB file is refused by its size, before any read.
+        let sparse = d.path().join("sparse.xml");
+        let f = File::create(&sparse).unwrap();
+        f.set_len(2 << 30).unwrap();
+        let e = read_file(&sparse, &Limits::default()).unwrap_err();
+        assert!(matches!(e, FileError::TooLarge { .. }), "{e}");
+    }
+
     #[cfg(unix)]
     #[test]
     fn fifo_symlink_and_device_are_refused_without_blocking() {

@@ -776,6 +776,54 @@ mod tests {
     }
 
     #[test]
+    fn many_attributes_are_checked_in_one_pass() {
+        // Every attribute used to be compared with every earlier one (a 0.55 MB face file
+        // with 50,000 attributes took seconds); a hash set finds duplicates in one pass.
+        let attrs = |n: usize| -> String { (0..n).map(|i| format!(" a{i}=\"v\"")).collect() };
+        let x = format!(
+            "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader><Vendor{}/></XmlMsg>",
+            attrs(5_000)
+        );
+        let doc = crate::xml::parse(x.as_bytes()).unwrap();
+        let crate::xml::Message::QualificationResponse(r) = &doc.message else {
+            panic!("{:?}", doc.message)
+        };
+        let v = r.extra_root.iter().find(|e| e.name == "Vendor").unwrap();
+        assert_eq!(v.attributes.len(), 5_000);
+        // A duplicate is still found, also far from its first occurrence.
+        let dup = format!("<XmlMsg><Vendor{} a7=\"w\"/></XmlMsg>", attrs(5_000));
+        let e = crate::xml::parse(dup.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("`a7` appears twice"), "{e}");
+        // The hostile 50,000: each attribute kept costs memory, so they count against the
+        // unmodelled-content budget and the file is refused (after one linear pass).
+        let x = format!("<XmlMsg><Vendor{}/></XmlMsg>", attrs(50_000));
+        let e = crate::xml::parse(x.as_bytes()).unwrap_err();
+        assert!(matches!(e, XmlError::TooManyUnknown { .. }), "{e}");
+    }
+
+    #[test]
+    fn unknown_capture_is_bounded() {
+        // 7 MB of tiny unmodelled elements, nested a few levels: refused with a location
+        // instead of taking gigabytes.
+        let unit = "<u><v/><v/><v/><v/><v/><v/><v/><v/></u>";
+        let body = unit.repeat(7_000_000 / unit.len());
+        let x = format!("<XmlMsg><Vendor>{body}</Vendor></XmlMsg>");
+        let e = crate::xml::parse(x.as_bytes()).unwrap_err();
+        match &e {
+            XmlError::TooManyUnknown { max, location } => {
+                assert_eq!(*max, unknown_budget(x.len()));
+                assert!(location.path.starts_with("/XmlMsg/Vendor"), "{location}");
+            }
+            other => panic!("{other}"),
+        }
+        assert_eq!(e.code(), 213);
+        // A real file's few unmodelled elements are far below the budget.
+        let few = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><NewThing a=\"1\">x</NewThing></MessageHeader></XmlMsg>";
+        assert!(crate::xml::parse(few.as_bytes()).is_ok());
+        assert!(unknown_budget(0) >= UNKNOWN_ELEMENT_ALLOWANCE);
+    }
+
+    #[test]
     fn text_pieces_and_entities() {
         let mut c = Cursor::new("<a>x &amp; &#x3042;\r\ny</a>", 8);
         assert!(matches!(c.next().unwrap(), Tok::Start { name: "a", .. }));
