@@ -255,9 +255,40 @@ fn emit(client: &Client, out: &mut impl Write, e: &FaceEvent) -> Result<(), Exit
     Ok(())
 }
 
+/// `true` when stdout goes nowhere: closed when the program started (the Rust runtime then
+/// points it at `/dev/null`) or redirected to `/dev/null`. Acknowledging results printed
+/// there would lose them.
+fn stdout_is_null() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let out = std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata().ok());
+        let null = std::fs::metadata("/dev/null").ok();
+        if let (Some(o), Some(n)) = (out, null) {
+            return o.rdev() == n.rdev() && o.ino() == n.ino() && o.dev() == n.dev();
+        }
+    }
+    false
+}
+
 /// Prints face results as JSON lines, each acknowledged after its line was flushed (at least
 /// once, across restarts too; never again once acknowledged).
 pub fn watch(args: WatchArgs) -> ExitCode {
+    if stdout_is_null() {
+        eprintln!(
+            "標準出力が閉じているか /dev/null のため、顔認証の結果を出力できません。何も受け取り済みにしていません。"
+        );
+        eprintln!(
+            "onshi: stdout is closed or /dev/null: face results would be acknowledged without being seen; nothing acknowledged"
+        );
+        return ExitCode::from(1);
+    }
     let opts = ClientOptions {
         face_processed: args.policy.into(),
         ..ClientOptions::default()
