@@ -3610,8 +3610,10 @@ onshi_status onshi_document_parse(struct onshi_error *err,
  * Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
  * decides the message type where the content alone cannot (an empty 処理中 answer).
  *
- * Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
- * larger than the limit, or another `ONSHI_XML_*` status.
+ * Returns `ONSHI_IO` when the file cannot be read or is not a regular file (a FIFO, a device,
+ * a folder, a symbolic link: refused without blocking), `ONSHI_XML_TOO_LARGE` for a file
+ * larger than the limit (never read past the limit, even when its size is unknown), or
+ * another `ONSHI_XML_*` status.
  * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
