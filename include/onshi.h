@@ -65,7 +65,7 @@
 /**
  * Minor version of the library this header belongs to.
  */
-#define ONSHI_VERSION_MINOR 1
+#define ONSHI_VERSION_MINOR 2
 
 /**
  * Patch version of the library this header belongs to.
@@ -75,7 +75,7 @@
 /**
  * `MAJOR * 1000000 + MINOR * 1000 + PATCH`, for `#if ONSHI_VERSION_NUMBER >= …`.
  */
-#define ONSHI_VERSION_NUMBER 1000
+#define ONSHI_VERSION_NUMBER 2000
 
 /**
  * Version of the JSON record schema used by `_to_json` / `_from_json`.
@@ -2486,6 +2486,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_XML_UNWRITABLE 212
 
 /**
+ * More unmodelled elements and attributes than a document of this size may hold (not a
+ * terminal file; keeping them would take far more memory than the input).
+ */
+#define ONSHI_XML_TOO_MANY_UNKNOWN 213
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -2611,6 +2617,41 @@ typedef uint32_t onshi_audit_event;
  * Nothing was written to `req/`.
  */
 #define ONSHI_TERMINAL_NOT_CONSENTED 412
+
+/**
+ * A blocking call was cancelled with its cancel token (a ticket waited for stays pending).
+ */
+#define ONSHI_TERMINAL_CANCELLED 413
+
+/**
+ * A file of the shared folders is larger than the limit; it was not read.
+ */
+#define ONSHI_TERMINAL_TOO_LARGE 414
+
+/**
+ * Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.
+ */
+#define ONSHI_TERMINAL_NOT_REGULAR_FILE 415
+
+/**
+ * A symbolic link under an interface file's name; not followed.
+ */
+#define ONSHI_TERMINAL_SYMLINK 416
+
+/**
+ * The ticket's answer was collected before and is gone from `res/` and the archive.
+ */
+#define ONSHI_TERMINAL_ALREADY_COLLECTED 417
+
+/**
+ * Another emulator already runs on this root.
+ */
+#define ONSHI_TERMINAL_ALREADY_RUNNING 418
+
+/**
+ * The emulator was stopped.
+ */
+#define ONSHI_TERMINAL_EMULATOR_STOPPED 419
 
 /**
  * No PC/SC card reader is connected.
@@ -3429,8 +3470,10 @@ onshi_status onshi_document_parse(struct onshi_error *err,
  * Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
  * decides the message type where the content alone cannot (an empty 処理中 answer).
  *
- * Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
- * larger than the limit, or another `ONSHI_XML_*` status.
+ * Returns `ONSHI_IO` when the file cannot be read or is not a regular file (a FIFO, a device,
+ * a folder, a symbolic link: refused without blocking), `ONSHI_XML_TOO_LARGE` for a file
+ * larger than the limit (never read past the limit, even when its size is unknown), or
+ * another `ONSHI_XML_*` status.
  * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
@@ -5707,7 +5750,7 @@ onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
                                       struct onshi_emulator_stats *out);
 
 /**
- * Copies the version of the loaded library (`"0.1.0"`), ASCII. Compare it with
+ * Copies the version of the loaded library (`"0.2.0"`), ASCII. Compare it with
  * `ONSHI_VERSION_STRING` to detect a header/library mismatch.
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with

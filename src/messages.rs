@@ -232,10 +232,10 @@ fn wire_name<T: Serialize>(v: T) -> String {
     }
 }
 
-fn lines(items: &[&str]) -> String {
+fn lines<S: AsRef<str>>(items: &[S]) -> String {
     items
         .iter()
-        .map(|s| format!("・{s}"))
+        .map(|s| format!("・{}", s.as_ref()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -336,6 +336,12 @@ pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
         Audience::Administrator,
         "資格確認端末のファイルの形式が想定と違います。",
         "ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_TOO_MANY_UNKNOWN,
+        Audience::Administrator,
+        "資格確認端末のファイルに、想定していない項目が多すぎるため読み込みを中止しました。",
+        "資格確認端末以外のプログラムが作ったファイルの可能性があります。ファイル名とエラー番号を添えてベンダーに連絡してください。",
     ),
     (
         st::ONSHI_XML_INVALID_VALUE,
@@ -510,6 +516,48 @@ pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
         Audience::Reception,
         crate::terminal::outcome::NOT_CONSENTED_JA,
         "患者様が顔認証付きカードリーダーで情報提供に同意した場合のみ閲覧できます（terminal.not_consented.* の案内）。",
+    ),
+    (
+        st::ONSHI_TERMINAL_CANCELLED,
+        Audience::Reception,
+        "資格確認の待機を取り消しました。",
+        "結果は後から届くことがあります。必要ならもう一度確認するか、結果確認（onshi tickets collect）で受け取ってください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_TOO_LARGE,
+        Audience::Administrator,
+        "共有フォルダに大きすぎるファイルがあるため読み込みませんでした。",
+        "資格確認端末以外のプログラムが置いたファイルの可能性があります。ファイルを確認し、不要なら移動してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_NOT_REGULAR_FILE,
+        Audience::Administrator,
+        "共有フォルダに通常のファイルではないもの（フォルダなど）が結果の名前で置かれているため読み込みませんでした。",
+        "共有フォルダの中身を確認し、資格確認端末のファイル以外は移動してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_SYMLINK,
+        Audience::Administrator,
+        "共有フォルダに結果の名前でショートカット（シンボリックリンク）が置かれているため読み込みませんでした。",
+        "安全のためリンクはたどりません。共有フォルダの中身を確認し、リンクを削除してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ALREADY_COLLECTED,
+        Audience::Reception,
+        "この照会の結果はすでに受け取られています。",
+        "受け取った結果を確認してください。改めて確認する場合はもう一度照会してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ALREADY_RUNNING,
+        Audience::Developer,
+        "この共有フォルダでは別のエミュレーターがすでに動いています。",
+        "先に動いているエミュレーターを止めるか、別のフォルダを指定してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_EMULATOR_STOPPED,
+        Audience::Developer,
+        "エミュレーターは停止しています。",
+        "エミュレーターを起動し直してから操作してください。",
     ),
     (
         st::ONSHI_NULL_PARAMETER,
@@ -1012,11 +1060,17 @@ fn draft_note_rows(out: &mut Vec<StaffMessage>) {
 // ------------------------------------------------------------------------------ terminal
 
 fn terminal_rows(out: &mut Vec<StaffMessage>) {
-    for (suffix, still_in_req) in [("not_taken", true), ("taken", false)] {
+    for (suffix, still_in_req, active) in [
+        ("not_taken", true, None),
+        ("slow", true, Some(true)),
+        ("taken", false, None),
+    ] {
         let n = NotAnswering {
             request_file: String::new(),
             waited: Duration::ZERO,
             request_still_in_req: still_in_req,
+            link_program_active: active,
+            requests_queued: None,
         };
         let checks = n.checks_ja();
         let (first, rest) = checks.split_first().expect("checks are never empty");
@@ -1026,7 +1080,7 @@ fn terminal_rows(out: &mut Vec<StaffMessage>) {
             status: Some(st::ONSHI_TERMINAL_NOT_ANSWERING),
             audience: Audience::Reception,
             message_ja: n.message_ja().to_string(),
-            detail_ja: (*first).to_string(),
+            detail_ja: first.clone(),
             action_ja: lines(rest),
             source: "onshi::terminal::NotAnswering::to_text_ja",
         });
@@ -1062,12 +1116,13 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
         orphan_after: Duration::from_secs(SECONDS),
         max_clock_skew: Duration::from_secs(SECONDS),
     };
-    let folders = |exists: bool, writable: bool| -> Vec<FolderFacts> {
+    let folders = |exists: bool, readable: bool, writable: bool| -> Vec<FolderFacts> {
         ["req", "res", "face"]
             .into_iter()
             .map(|label| FolderFacts {
                 label,
                 exists: exists || label != "req",
+                readable: readable || label != "req",
                 writable: writable || label != "req",
             })
             .collect()
@@ -1081,7 +1136,7 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
             .collect()
     };
     let healthy = Facts {
-        folders: folders(true, true),
+        folders: folders(true, true, true),
         clock_skew_secs: Some(0),
         ..Facts::default()
     };
@@ -1093,7 +1148,15 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
         (
             "folders.missing",
             Facts {
-                folders: folders(false, false),
+                folders: folders(false, false, false),
+                ..healthy.clone()
+            },
+            vec![("req", "{folders}")],
+        ),
+        (
+            "folders.unreadable",
+            Facts {
+                folders: folders(true, false, true),
                 ..healthy.clone()
             },
             vec![("req", "{folders}")],
@@ -1101,10 +1164,27 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
         (
             "folders.read_only",
             Facts {
-                folders: folders(true, false),
+                folders: folders(true, true, false),
                 ..healthy.clone()
             },
             vec![("req", "{folders}")],
+        ),
+        (
+            "late_answers.arrived",
+            Facts {
+                pending: files("OQSsiquc01req_2025040100000000#.xml"),
+                res: files("OQSsiquc01res_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
+        ),
+        (
+            "face.not_face_results",
+            Facts {
+                face_skipped: files("notes#.txt"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
         ),
         (
             "link_program.stale_requests",

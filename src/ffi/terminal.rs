@@ -490,10 +490,17 @@ fn face_doc(e: crate::terminal::FaceEvent) -> Result<DocValue, Failure> {
             message: Message::QualificationResponse(r),
         }),
         Err(why) => Err(Failure::new(
-            ONSHI_TERMINAL_BAD_ANSWER,
+            why.code(),
             format!("face file {} cannot be read: {why}", e.file_name),
         )),
     }
+}
+
+/// Until the C ABI exposes acknowledgement, a face event is acknowledged as soon as it was
+/// handed to the caller (delivered at most once, as before).
+fn face_doc_acked(c: &Client, e: crate::terminal::FaceEvent) -> Result<DocValue, Failure> {
+    c.ack_face(&e)?;
+    face_doc(e)
 }
 
 /// Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
@@ -521,7 +528,7 @@ pub unsafe extern "C" fn onshi_client_next_face(
                 .client
                 .next_face(ms(timeout_ms))?
                 .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
-            out.set(into_raw::<onshi_document>(face_doc(e)?));
+            out.set(into_raw::<onshi_document>(face_doc_acked(&c.client, e)?));
             Ok(())
         })
     }
@@ -556,9 +563,9 @@ pub unsafe extern "C" fn onshi_client_on_face(
             let ud = UserData(userdata);
             let mut slot = c.face.lock().unwrap_or_else(|p| p.into_inner());
             drop(slot.take());
-            *slot = Some(c.client.on_face(move |e| {
+            *slot = Some(c.client.on_face(move |e: Result<_, TerminalError>| {
                 let ud = &ud;
-                let doc = catch(|| face_doc(e));
+                let doc = catch(|| face_doc(e?));
                 match doc {
                     Ok(d) => {
                         let h = into_raw::<onshi_document>(d);

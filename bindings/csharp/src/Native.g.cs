@@ -27,11 +27,11 @@ namespace Onshi
         /// <summary>Major version of the library this header belongs to.</summary>
         public const uint Major = 0;
         /// <summary>Minor version of the library this header belongs to.</summary>
-        public const uint Minor = 1;
+        public const uint Minor = 2;
         /// <summary>Patch version of the library this header belongs to.</summary>
         public const uint Patch = 0;
         /// <summary>MAJOR * 1000000 + MINOR * 1000 + PATCH, for #if ONSHI_VERSION_NUMBER &gt;= ….</summary>
-        public const uint Number = 1000;
+        public const uint Number = 2000;
         /// <summary>Version of the JSON record schema used by _to_json / _from_json.</summary>
         public const uint RecordSchemaVersion = 1;
     }
@@ -943,6 +943,8 @@ namespace Onshi
         XmlUnrepresentable = 211,
         /// <summary>Writing: a value or name XML cannot carry.</summary>
         XmlUnwritable = 212,
+        /// <summary>More unmodelled elements and attributes than a document of this size may hold (not a terminal file; keeping them would take far more memory than the input).</summary>
+        XmlTooManyUnknown = 213,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
@@ -993,6 +995,20 @@ namespace Onshi
         TerminalMissingFolder = 411,
         /// <summary>薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese). Nothing was written to req/.</summary>
         TerminalNotConsented = 412,
+        /// <summary>A blocking call was cancelled with its cancel token (a ticket waited for stays pending).</summary>
+        TerminalCancelled = 413,
+        /// <summary>A file of the shared folders is larger than the limit; it was not read.</summary>
+        TerminalTooLarge = 414,
+        /// <summary>Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.</summary>
+        TerminalNotRegularFile = 415,
+        /// <summary>A symbolic link under an interface file's name; not followed.</summary>
+        TerminalSymlink = 416,
+        /// <summary>The ticket's answer was collected before and is gone from res/ and the archive.</summary>
+        TerminalAlreadyCollected = 417,
+        /// <summary>Another emulator already runs on this root.</summary>
+        TerminalAlreadyRunning = 418,
+        /// <summary>The emulator was stopped.</summary>
+        TerminalEmulatorStopped = 419,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>

@@ -180,6 +180,7 @@ impl Demo {
             step_timeout: T,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            ..BulkOptions::default()
         };
         let mut trail = Vec::new();
         let result = self
@@ -354,6 +355,7 @@ impl Demo {
                 })
         }) {
             Ok(e) => {
+                let _ = self.client.ack_face(&e);
                 if let Ok(r) = &e.result {
                     for q in &r.body.results {
                         say(
@@ -392,6 +394,7 @@ impl Demo {
             step_timeout: T,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            ..BulkOptions::default()
         };
         match self
             .client
