@@ -5,9 +5,10 @@ mod terminal_common;
 use onshi::codes::*;
 use onshi::model::{MessageHeader, QualificationQuery};
 use onshi::terminal::{
-    Behaviour, BulkOptions, BulkProgress, Client, DocumentAnswer, DocumentKind, Emulator, Encoding,
-    Layout, TerminalError, now_jst,
+    Behaviour, BulkOptions, BulkProgress, Client, DocumentAnswer, DocumentKind, Emulator, Layout,
+    TerminalError, now_jst,
 };
+use onshi::xml::Encoding;
 use onshi::xml::{DocumentRequest, Family, Message, QualificationRequest, ReferenceNumberRequest};
 use std::time::Duration;
 use terminal_common::*;

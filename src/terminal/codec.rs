@@ -4,7 +4,7 @@
 
 use crate::xml::{self, FileName, Message};
 
-pub use crate::xml::Encoding;
+use crate::xml::Encoding;
 
 /// Why a file could not be encoded or decoded (the XML engine's message; values redacted).
 #[derive(Debug, thiserror::Error)]

@@ -20,9 +20,9 @@
 //! atomically (temp file + rename).
 
 use super::atomic::temp_path;
-use super::client::Ticket;
 use super::fsio::{create_private_dir, private_options};
 use super::lock::try_lock;
+use super::ticket::Ticket;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::fs;

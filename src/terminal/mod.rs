@@ -33,14 +33,13 @@ pub mod journal;
 pub mod layout;
 mod lock;
 pub mod outcome;
+mod ticket;
 mod watch;
 
 pub use cancel::{Cancel, WaitLimit};
 pub use client::{
     Answer, BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, Reply,
-    Ticket,
 };
-pub use codec::Encoding;
 pub use dataset::{Dataset, Person, PersonSummary};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
 pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats};
@@ -51,6 +50,7 @@ pub use fsio::SymlinkPolicy;
 pub use journal::Collected;
 pub use layout::{Layout, ProcessedPolicy};
 pub use outcome::{ConsentRefusal, DocumentKind, NotAnswering};
+pub use ticket::Ticket;
 pub use watch::WatchConfig;
 
 use crate::Personal;

@@ -15,9 +15,9 @@ use onshi::model::CardKey;
 use onshi::model::{MessageHeader, QualificationQuery};
 use onshi::terminal::{
     Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, Dataset, DoctorOptions, Emulator,
-    EmulatorConfig, Encoding, FaceEvent, Layout, ProcessedPolicy, TerminalError, now_jst,
+    EmulatorConfig, FaceEvent, Layout, ProcessedPolicy, TerminalError, now_jst,
 };
-use onshi::xml::{Family, Message, QualificationRequest};
+use onshi::xml::{Encoding, Family, Message, QualificationRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -29,12 +29,13 @@ mod shuffle;
 pub use shuffle::scramble;
 
 use super::atomic::{looks_complete, move_file, write_atomic_with};
-use super::codec::{self, Encoding};
+use super::codec;
 use super::dataset::{Dataset, PersonSummary};
 use super::layout::{Layout, random_u32};
 use super::watch::{Change, DirWatch, Listing, WatchConfig, list_files};
 use super::{TerminalError, now_jst};
 use crate::ids::{MedicalInstitutionCode, Mode};
+use crate::xml::Encoding;
 use crate::xml::{Direction, Extension, FileName, Message, open_regular, read_capped};
 use respond::{Outcome, Settings, State};
 use std::cmp::Reverse;

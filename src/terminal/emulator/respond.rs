@@ -10,8 +10,8 @@ use crate::model::{
 use crate::model::{
     Consent, Consents, MessageHeader, Qualification, QualificationQuery, UnknownElement,
 };
-use crate::terminal::codec::Encoding;
 use crate::terminal::dataset::{ConsentIntent, Dataset, Person};
+use crate::xml::Encoding;
 use crate::xml::{
     BulkQualificationResponse, BulkUploadResponse, DocumentRequest, DocumentResponse, Family,
     FileName, Message, Phase, QualificationRequest, QualificationResponse, ReferenceNumberRequest,
