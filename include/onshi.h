@@ -92,6 +92,20 @@
 typedef struct onshi_basic_info onshi_basic_info;
 
 /**
+ * A cancel token: pass it to a blocking client call (`onshi_client_wait`, `_query`,
+ * `_next_face`, `_bulk`, `_document`); `onshi_cancel_token_cancel` from any thread makes
+ * the calls waiting with it return `ONSHI_CANCELLED` within about 100 ms (a bulk flow or a
+ * document retrieval at its next step). Nothing is lost by cancelling: a submitted request
+ * stays pending and can be waited on again.
+ *
+ * Methods: `onshi_cancel_token_new`, `_free`, `_cancel`, `_is_cancelled`, `_reset`.
+ *
+ * Threads: a token may be shared between threads. Freeing it does not cancel the calls
+ * using it; they keep it until they return.
+ */
+typedef struct onshi_cancel_token onshi_cancel_token;
+
+/**
  * The candidates found for one person, best first.
  *
  * Methods: `onshi_candidates_free`, `_to_json`, `_last_error`, `_count`,
@@ -105,7 +119,7 @@ typedef struct onshi_candidates onshi_candidates;
  * Methods: `onshi_card_open_reader`, `onshi_card_open_virtual`, `_free`, `_last_error`,
  * `_recognise`, `_tries_left`, `_read_basic_info`.
  *
- * Threads: a card must not be used by two threads at once.
+ * Threads: a card may be shared between threads; its calls run one at a time.
  */
 typedef struct onshi_card onshi_card;
 
@@ -124,8 +138,9 @@ typedef struct onshi_choices onshi_choices;
  * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
  * `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_document`, `_doctor`, `_doctor_text`.
  *
- * Threads: every method may be called from any thread, concurrently on one client (the
- * client is internally synchronized), except `onshi_client_free`.
+ * Threads: every method may be called from any thread, concurrently on one client; see the
+ * module documentation for `_free` while other threads wait, and for calls from inside the
+ * face callback.
  */
 typedef struct onshi_client onshi_client;
 
@@ -158,17 +173,24 @@ typedef struct onshi_document onshi_document;
  * The terminal emulator: answers requests in `req/` from a dataset, pushes face results.
  *
  * Methods: `onshi_emulator_start`, `_free`, `_stop`, `_last_error`, `_push_face`,
- * `_set_behaviour`, `_get_stats`.
+ * `_set_behaviour`, `_get_stats`, `_persons_json`.
+ *
+ * Threads: an emulator may be shared between threads.
  */
 typedef struct onshi_emulator onshi_emulator;
 
 /**
- * An error object: the status and message of the last call it was passed to.
+ * An error object: the status, the staff text and the detail of the last call it was passed
+ * to.
  *
  * Methods: `onshi_error_new`, `onshi_error_free`, `onshi_error_status`,
- * `onshi_error_message`. A call that takes an `onshi_error *` overwrites it every time: with
- * `ONSHI_OK` and an empty message on success, with the failure otherwise. One error object
- * must not be used by two threads at once.
+ * `onshi_error_staff_message`, `onshi_error_message`, `onshi_error_from_handle`. A call that
+ * takes an `onshi_error *` overwrites it every time: with `ONSHI_OK` and empty texts on
+ * success, with the failure otherwise.
+ *
+ * Threads: an error object may be shared between threads (each call replaces its content
+ * whole, so a reader sees one call's outcome or another's, never a mix); give each thread
+ * its own to know which call failed.
  */
 typedef struct onshi_error onshi_error;
 
@@ -218,8 +240,8 @@ typedef struct onshi_qualification onshi_qualification;
  * restart. Keep its JSON (`onshi_ticket_to_json`) with the visit; read it back with
  * `onshi_ticket_from_json`.
  *
- * Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`; and
- * `onshi_client_submit`, `onshi_client_wait`.
+ * Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`,
+ * `_request_file`, `_response_file`; and `onshi_client_submit`, `onshi_client_wait`.
  */
 typedef struct onshi_ticket onshi_ticket;
 
@@ -403,9 +425,10 @@ typedef uint32_t onshi_value_type;
  * call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
  * read, then `status` says why (`ONSHI_OK` otherwise).
  *
- * It runs on a thread of the library, one result at a time: it must return promptly, must
- * not call `onshi_client_free` or `onshi_client_stop_face` on the same client (they wait for
- * it), and must not let an exception or a `longjmp` escape.
+ * It runs on a thread of the library, one result at a time, and must return promptly: on
+ * the same client, the blocking calls and `onshi_client_on_face` return `ONSHI_IN_CALLBACK`
+ * from inside it; `onshi_client_stop_face` and `onshi_client_free` may be called (delivery
+ * ends when the callback returns). It must not let an exception or a `longjmp` escape.
  */
 typedef void (*onshi_face_callback)(void *userdata,
                                     const struct onshi_document *doc,
@@ -2927,6 +2950,30 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_NOT_SUPPORTED 611
 
 /**
+ * A text input holds a NUL character (U+0000): C would cut it there, and no field of the
+ * interface holds one.
+ */
+#define ONSHI_EMBEDDED_NUL 612
+
+/**
+ * The call is not allowed from inside the client's own face callback (it would wait for
+ * the thread that runs the callback, or hold up face delivery). Return from the callback
+ * first; `onshi_client_stop_face` and `onshi_client_free` are allowed there.
+ */
+#define ONSHI_IN_CALLBACK 613
+
+/**
+ * The call was cancelled: by its `onshi_cancel` token, or because another thread freed the
+ * handle it was waiting on. Nothing was lost: a pending ticket stays pending.
+ */
+#define ONSHI_CANCELLED 614
+
+/**
+ * The emulator was stopped (`onshi_emulator_stop`): start a new one.
+ */
+#define ONSHI_STOPPED 615
+
+/**
  * A JSON record could not be read.
  */
 #define ONSHI_JSON 700
@@ -4055,10 +4102,10 @@ struct onshi_error *onshi_error_new(void);
 /**
  * Frees an error object.
  *
- * NULL is accepted. Must not be called twice with the same pointer.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `err` is NULL or a live `onshi_error`.
+ * `err` is any value; only a live `onshi_error` is freed.
  */
 void onshi_error_free(struct onshi_error *err);
 
@@ -4066,27 +4113,57 @@ void onshi_error_free(struct onshi_error *err);
  * The status of the last call `err` was passed to (`ONSHI_OK` after a success).
  *
  * Returns `ONSHI_NULL_PARAMETER` when `err` is NULL and `ONSHI_INVALID_HANDLE` when it is not
- * an error object.
+ * a live error object.
  *
  * # Safety
- * `err` is NULL or a live `onshi_error`.
+ * `err` is any value; only a live `onshi_error` is read.
  */
 onshi_status onshi_error_status(const struct onshi_error *err);
 
 /**
- * Copies the message of the last call `err` was passed to ("" after a success), UTF-8.
+ * Copies the English detail of the last call `err` was passed to ("" after a success),
+ * UTF-8: for developers and logs (what failed and where; personal values redacted).
  *
  * Text out: size query then fill (see `onshi.h`'s introduction).
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `err` is NULL or a live `onshi_error`; `buf` is NULL or writable for `cap` bytes.
+ * `err` is any value; `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_error_message(const struct onshi_error *err,
                                  char *buf,
                                  size_t cap,
                                  size_t *out_len);
+
+/**
+ * Copies the Japanese text for reception staff of the last call `err` was passed to ("" after
+ * a success), UTF-8: what happened and what to do, without personal data. Show it on the
+ * screen; log `onshi_error_message`.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is any value; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_error_staff_message(const struct onshi_error *err,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Copies the last failure of `handle` — a live handle of any type (`onshi_client *`,
+ * `onshi_qualification *` …) — into `err`: its status, staff text and detail, as
+ * `onshi_<type>_last_error` keeps them. `err` holds `ONSHI_OK` when no call on the handle
+ * failed yet.
+ *
+ * Returns `ONSHI_INVALID_HANDLE` when `handle` is not a live handle (`err` is left alone).
+ *
+ * # Safety
+ * `err` and `handle` are any values; only live handles are read or written.
+ */
+onshi_status onshi_error_from_handle(struct onshi_error *err, const void *handle);
 
 /**
  * Copies the symbolic name of a status (`"ONSHI_NULL_PARAMETER"`), ASCII.
@@ -4101,8 +4178,8 @@ onshi_status onshi_error_message(const struct onshi_error *err,
 onshi_status onshi_status_name(onshi_status status, char *buf, size_t cap, size_t *out_len);
 
 /**
- * Copies a short English description of a status, UTF-8. Every number has one (unassigned
- * numbers are described by their family).
+ * Copies a short English description of a status, UTF-8, for developers. Every number has
+ * one (unassigned numbers are described by their family).
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
@@ -4111,6 +4188,19 @@ onshi_status onshi_status_name(onshi_status status, char *buf, size_t cap, size_
  * `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_status_message(onshi_status status, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Copies a Japanese description of a status for reception staff, UTF-8: what happened and
+ * what to do. Every number has one (unassigned numbers are described by their family). The
+ * error of a call (`onshi_error_staff_message`) is more precise when there is one.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_status_message_ja(onshi_status status, char *buf, size_t cap, size_t *out_len);
 
 /**
  * Starts a history with one version entered by hand (from the paper card, 新患登録),
@@ -5407,6 +5497,55 @@ onshi_status onshi_field_list(onshi_field field, onshi_list *out);
 onshi_status onshi_field_name(onshi_field field, char *buf, size_t cap, size_t *out_len);
 
 /**
+ * Creates a cancel token, not cancelled.
+ *
+ * The caller owns the returned handle and must free it with onshi_cancel_token_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_cancel_token_new(struct onshi_cancel_token **out);
+
+/**
+ * Frees a cancel token (calls still waiting with it keep it until they return).
+ *
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is freed.
+ */
+void onshi_cancel_token_free(struct onshi_cancel_token *t);
+
+/**
+ * Cancels: every call waiting with this token, now or later, returns `ONSHI_CANCELLED`
+ * until `onshi_cancel_token_reset`. Safe from any thread, also from a face callback.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is used.
+ */
+onshi_status onshi_cancel_token_cancel(const struct onshi_cancel_token *t);
+
+/**
+ * Tells whether the token was cancelled.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is read; `out` is NULL or writable.
+ */
+onshi_status onshi_cancel_token_is_cancelled(const struct onshi_cancel_token *t, bool *out);
+
+/**
+ * Makes the token usable again (not cancelled). Calls that already returned
+ * `ONSHI_CANCELLED` stay cancelled.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is used.
+ */
+onshi_status onshi_cancel_token_reset(const struct onshi_cancel_token *t);
+
+/**
  * Opens a client over the terminal's shared folder `root` (UTF-8 path; UNC paths work).
  * `options_json` `(NULL, 0)` for the defaults, or a JSON object with any of
  * `"medical_institution_code"` (written into requests that lack one), `"encoding"`
@@ -5433,26 +5572,29 @@ onshi_status onshi_client_open(struct onshi_error *err,
                                struct onshi_client **out);
 
 /**
- * Frees a client: stops face delivery (waiting for a callback in progress) and the folder
- * watchers. Pending tickets stay in the journal for the next client.
+ * Frees a client: cancels the blocking calls other threads are making on it (they return
+ * `ONSHI_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
+ * from that callback), waits until those calls have returned, and stops the folder watchers.
+ * Pending tickets stay in the journal for the next client.
  *
- * NULL is accepted. Must not be called twice with the same pointer, nor from a face callback.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`, not in use by another thread.
+ * `c` is any value; only a live `onshi_client` is freed.
  */
 void onshi_client_free(struct onshi_client *c);
 
 /**
- * Copies the message of the most recent failed call on this client ("" if none failed),
- * UTF-8. For `ONSHI_TERMINAL_NOT_ANSWERING` it ends with the reception screen's guidance in
- * Japanese (what to check).
+ * Copies the English detail of the most recent failed call on this client ("" if none
+ * failed), UTF-8. With several threads on one client, prefer the `onshi_error *` of each
+ * call (this is whichever failed last); `onshi_error_from_handle` gives all three parts.
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ * `c` is any value; only a live `onshi_client` is read; `buf` is NULL or writable for `cap`
+ * bytes.
  */
 onshi_status onshi_client_last_error(const struct onshi_client *c,
                                      char *buf,
@@ -5463,18 +5605,21 @@ onshi_status onshi_client_last_error(const struct onshi_client *c,
  * Writes a request into `req/` (atomically: the terminal never sees a partial file) and
  * gives its ticket: wait for the answer with `onshi_client_wait`, now or after a restart
  * (keep `onshi_ticket_to_json`). `family` 0: 個別照会 for a 資格確認要求, 照会番号登録 for a
- * 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …).
+ * 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …). Allowed in the
+ * face callback.
  *
  * Returns `ONSHI_TERMINAL_INVALID_REQUEST` for a message that does not fit the family,
  * `ONSHI_TERMINAL_IO` when `req/` cannot be written.
+ * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_ticket_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
- * is NULL or writable.
+ * `c`, `err` and `request` are any values (only live handles are used); `out` is NULL or
+ * writable.
  */
 onshi_status onshi_client_submit(const struct onshi_client *c,
+                                 struct onshi_error *err,
                                  const struct onshi_document *request,
                                  onshi_family family,
                                  struct onshi_ticket **out);
@@ -5482,10 +5627,10 @@ onshi_status onshi_client_submit(const struct onshi_client *c,
 /**
  * Frees a ticket (the request stays pending in the client's journal).
  *
- * NULL is accepted. Must not be called twice with the same pointer.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `t` is NULL or a live `onshi_ticket`.
+ * `t` is any value; only a live `onshi_ticket` is freed.
  */
 void onshi_ticket_free(struct onshi_ticket *t);
 
@@ -5497,12 +5642,46 @@ void onshi_ticket_free(struct onshi_ticket *t);
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
  */
 onshi_status onshi_ticket_to_json(const struct onshi_ticket *t,
                                   char *buf,
                                   size_t cap,
                                   size_t *out_len);
+
+/**
+ * Copies the name of the ticket's request file in `req/` (`OQSsiquc01req_….xml`), ASCII.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
+ */
+onshi_status onshi_ticket_request_file(const struct onshi_ticket *t,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Copies the name of the answer file the ticket waits for in `res/`
+ * (`OQSsiquc01res_….xml`), ASCII: the id of the result to keep with the history
+ * (`result_id` of `onshi_history_apply`). The answer document of `onshi_client_wait` carries
+ * the same name (`ONSHI_FIELD_DOCUMENT_FILE_NAME`).
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
+ */
+onshi_status onshi_ticket_response_file(const struct onshi_ticket *t,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
 
 /**
  * Reads a ticket from its JSON.
@@ -5529,7 +5708,8 @@ onshi_status onshi_ticket_from_json(struct onshi_error *err,
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
  */
 onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
                                      char *buf,
@@ -5537,40 +5717,52 @@ onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
                                      size_t *out_len);
 
 /**
- * Waits up to `timeout_ms` for the answer of a ticket.
+ * Waits up to `timeout_ms` for the answer of a ticket. The answer's file name is the
+ * document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
  *
  * Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
- * pending; the message says what staff should check), `ONSHI_TERMINAL_REJECTED` when the
+ * pending; the staff message says what to check), `ONSHI_TERMINAL_REJECTED` when the
  * terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
- * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used.
+ * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_CANCELLED` when
+ * `cancel` was cancelled or another thread freed the client (the ticket stays pending),
+ * `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `ticket` is NULL or a live `onshi_ticket`; `out` is
+ * `c`, `err`, `ticket` and `cancel` are any values (only live handles are used); `out` is
  * NULL or writable.
  */
 onshi_status onshi_client_wait(const struct onshi_client *c,
+                               struct onshi_error *err,
                                const struct onshi_ticket *ticket,
                                uint32_t timeout_ms,
+                               const struct onshi_cancel_token *cancel,
                                struct onshi_document **out);
 
 /**
  * Submits a request and waits up to `timeout_ms` for its answer (`onshi_client_submit`
- * then `onshi_client_wait`). `family` as for `onshi_client_submit`.
+ * then `onshi_client_wait`). `family` as for `onshi_client_submit`. The answer's file name is
+ * the document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
  *
- * Returns the statuses of both.
+ * Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_CANCELLED`
+ * the request stays pending in the journal (`onshi_client_submit` gives a ticket to wait on
+ * again).
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
- * is NULL or writable.
+ * `c`, `err`, `request` and `cancel` are any values (only live handles are used); `out` is
+ * NULL or writable.
  */
 onshi_status onshi_client_query(const struct onshi_client *c,
+                                struct onshi_error *err,
                                 const struct onshi_document *request,
                                 onshi_family family,
                                 uint32_t timeout_ms,
+                                const struct onshi_cancel_token *cancel,
                                 struct onshi_document **out);
 
 /**
@@ -5579,15 +5771,20 @@ onshi_status onshi_client_query(const struct onshi_client *c,
  * `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
  *
  * Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
- * file that cannot be read (reported once; the message names it).
+ * file that cannot be read (reported once; the message names it), `ONSHI_CANCELLED`,
+ * `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `out` is NULL or writable.
+ * `c`, `err` and `cancel` are any values (only live handles are used); `out` is NULL or
+ * writable.
  */
 onshi_status onshi_client_next_face(const struct onshi_client *c,
+                                    struct onshi_error *err,
                                     uint32_t timeout_ms,
+                                    const struct onshi_cancel_token *cancel,
                                     struct onshi_document **out);
 
 /**
@@ -5596,22 +5793,24 @@ onshi_status onshi_client_next_face(const struct onshi_client *c,
  * back unchanged (NULL is accepted); it must stay valid until `onshi_client_stop_face` or
  * `onshi_client_free` returns.
  *
- * Returns `ONSHI_NULL_PARAMETER` for a NULL callback.
+ * Returns `ONSHI_NULL_PARAMETER` for a NULL callback, `ONSHI_IN_CALLBACK` inside this
+ * client's face callback.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `callback` is NULL or a function that may be called
- * from another thread with `userdata`.
+ * `c` is any value (only a live `onshi_client` is used); `callback` is NULL or a function
+ * that may be called from another thread with `userdata`.
  */
 onshi_status onshi_client_on_face(const struct onshi_client *c,
                                   onshi_face_callback callback,
                                   void *userdata);
 
 /**
- * Stops face delivery by callback, waiting for a callback in progress. Nothing happens
- * when none was started.
+ * Stops face delivery by callback, waiting for a callback in progress. Nothing happens when
+ * none was started. From inside the callback it stops delivery when the callback returns
+ * (no further result is delivered to it).
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; not called from the face callback.
+ * `c` is any value; only a live `onshi_client` is used.
  */
 onshi_status onshi_client_stop_face(const struct onshi_client *c);
 
@@ -5625,18 +5824,22 @@ onshi_status onshi_client_stop_face(const struct onshi_client *c);
  * Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
  * at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
  * family that is not bulk.
- * `options`: NULL is accepted.
+ * `ONSHI_CANCELLED` when `cancel` was cancelled (or the client freed) before the flow
+ * started, `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * `err`: NULL is accepted. `options`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`;
- * `options` is NULL or readable; `out` is NULL or writable.
+ * `c`, `err`, `request` and `cancel` are any values (only live handles are used); `options`
+ * is NULL or readable; `out` is NULL or writable.
  */
 onshi_status onshi_client_bulk(const struct onshi_client *c,
+                               struct onshi_error *err,
                                onshi_family family,
                                const struct onshi_document *request,
                                const struct onshi_bulk_options *options,
+                               const struct onshi_cancel_token *cancel,
                                struct onshi_document **out);
 
 /**
@@ -5652,25 +5855,28 @@ onshi_status onshi_client_bulk(const struct onshi_client *c,
  * `"medical_treatment_flag"`, `"header"` …).
  *
  * Returns `ONSHI_TERMINAL_NOT_CONSENTED` when the consent is missing or expired: nothing is
- * written to `req/`, and the client's last error is 「情報の提供は同意されていません」 followed
- * by what staff can do (Japanese). Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
+ * written to `req/`, and the staff message of the error is 「情報の提供は同意されていません」
+ * followed by what staff can do. Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
  * PDF (not available through the C ABI yet; nothing is written), `ONSHI_JSON` for bad
  * overrides, and the statuses of `onshi_client_query`.
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `patient` is NULL or a live `onshi_qualification`;
+ * `c`, `err`, `patient` and `cancel` are any values (only live handles are used);
  * `request_json` is NULL or readable for `request_len` bytes; `now` is NULL or readable;
  * `out` is NULL or writable.
  */
 onshi_status onshi_client_document(const struct onshi_client *c,
+                                   struct onshi_error *err,
                                    onshi_document_kind kind,
                                    const struct onshi_qualification *patient,
                                    const uint8_t *request_json,
                                    size_t request_len,
                                    const struct onshi_datetime *now,
                                    uint32_t timeout_ms,
+                                   const struct onshi_cancel_token *cancel,
                                    struct onshi_document **out);
 
 /**
@@ -5797,6 +6003,26 @@ onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
                                       struct onshi_emulator_stats *out);
 
 /**
+ * Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "face",
+ * "validity", "cards": [{"insurer_number", "insured_card_symbol",
+ * "insured_identification_number", "insured_branch_number", "birthdate"}]}` — what a test
+ * needs to query each person by card (`"face"`: whether `onshi_emulator_push_face` works
+ * for them). The dataset is fictitious; its persons are not patients.
+ *
+ * Returns `ONSHI_STOPPED` after `onshi_emulator_stop`.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `e` is any value (only a live `onshi_emulator` is read); `buf` is NULL or writable for
+ * `cap` bytes.
+ */
+onshi_status onshi_emulator_persons_json(const struct onshi_emulator *e,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
  * Copies the version of the loaded library (`"0.1.0"`), ASCII. Compare it with
  * `ONSHI_VERSION_STRING` to detect a header/library mismatch.
  *
@@ -5817,6 +6043,13 @@ uint32_t onshi_version_number(void);
  * The JSON record schema version of the loaded library.
  */
 uint32_t onshi_record_schema_version(void);
+
+/**
+ * The number of handles of this library alive now, of every type: after everything a
+ * program created is freed it is back to what it was before. For leak checks in the
+ * caller's tests (the library's own background work holds no handle).
+ */
+uint64_t onshi_live_handle_count(void);
 
 #ifdef __cplusplus
 }  // extern "C"

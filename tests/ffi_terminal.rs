@@ -33,6 +33,15 @@ fn read(
     Ok(String::from_utf8(buf).expect("UTF-8 out"))
 }
 
+/// The Japanese staff text of a handle's last failure.
+fn staff_of<T>(h: *const T) -> String {
+    let e = onshi_error_new();
+    assert_eq!(unsafe { onshi_error_from_handle(e, h.cast()) }, ONSHI_OK);
+    let s = read(|b, c, n| unsafe { onshi_error_staff_message(e, b, c, n) }).unwrap();
+    unsafe { onshi_error_free(e) };
+    s
+}
+
 fn write_doc(d: *const onshi_document, enc: onshi_encoding) -> Result<Vec<u8>, onshi_status> {
     let mut n = 0usize;
     match unsafe { onshi_document_write(d, enc, null_mut(), 0, &mut n) } {
@@ -284,7 +293,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut ticket = null_mut();
     assert_eq!(
-        unsafe { onshi_client_submit(c, req, 0, &mut ticket) },
+        unsafe { onshi_client_submit(c, null_mut(), req, 0, &mut ticket) },
         ONSHI_OK
     );
     let tj = read(|b, cap, n| unsafe { onshi_ticket_to_json(ticket, b, cap, n) }).unwrap();
@@ -296,12 +305,24 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut res = null_mut();
     assert_eq!(
-        unsafe { onshi_client_wait(c, t2, 10_000, &mut res) },
+        unsafe { onshi_client_wait(c, null_mut(), t2, 10_000, null(), &mut res) },
         ONSHI_OK
     );
     let mut ty = 0;
     unsafe { onshi_document_get_u32(res, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &mut ty) };
     assert_eq!(ty, ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    // The answer's file name (the result id for the history) is on the ticket and on the
+    // answer document.
+    let req_file =
+        read(|b, cap, n| unsafe { onshi_ticket_request_file(ticket, b, cap, n) }).unwrap();
+    let res_file = read(|b, cap, n| unsafe { onshi_ticket_response_file(t2, b, cap, n) }).unwrap();
+    assert!(req_file.starts_with("OQSsiquc01req_"), "{req_file}");
+    assert_eq!(res_file, req_file.replace("req_", "res_"));
+    let doc_file = read(|b, cap, n| unsafe {
+        onshi_document_get_text(res, ONSHI_FIELD_DOCUMENT_FILE_NAME, b, cap, n)
+    })
+    .unwrap();
+    assert_eq!(doc_file, res_file);
     let mut d = null_mut();
     assert_eq!(
         unsafe { onshi_diff_compare_document(err, reg, res, null(), 0, &mut d) },
@@ -380,7 +401,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut face = null_mut();
     assert_eq!(
-        unsafe { onshi_client_next_face(c, 10_000, &mut face) },
+        unsafe { onshi_client_next_face(c, null_mut(), 10_000, null(), &mut face) },
         ONSHI_OK
     );
     let fname = read(|b, cap, n| unsafe {
@@ -389,7 +410,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     .unwrap();
     assert!(fname.starts_with("OQSsiquc01res_face_"), "{fname}");
     assert_eq!(
-        unsafe { onshi_client_next_face(c, 0, &mut face) },
+        unsafe { onshi_client_next_face(c, null_mut(), 0, null(), &mut face) },
         ONSHI_NOT_PRESENT
     );
     let faces = Box::new(Faces(Mutex::new(Vec::new())));
@@ -462,7 +483,17 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         max_backoff_ms: 200,
     };
     let mut bulk = null_mut();
-    let s = unsafe { onshi_client_bulk(c, ONSHI_FAMILY_BULK_QUALIFICATION, up, &opts, &mut bulk) };
+    let s = unsafe {
+        onshi_client_bulk(
+            c,
+            null_mut(),
+            ONSHI_FAMILY_BULK_QUALIFICATION,
+            up,
+            &opts,
+            null(),
+            &mut bulk,
+        )
+    };
     assert_eq!(
         s,
         ONSHI_OK,
@@ -485,7 +516,17 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut none_doc = null_mut();
     assert_eq!(
-        unsafe { onshi_client_bulk(c, ONSHI_FAMILY_INDIVIDUAL, up, null(), &mut none_doc) },
+        unsafe {
+            onshi_client_bulk(
+                c,
+                null_mut(),
+                ONSHI_FAMILY_INDIVIDUAL,
+                up,
+                null(),
+                null(),
+                &mut none_doc,
+            )
+        },
         ONSHI_TERMINAL_INVALID_REQUEST
     );
 
@@ -509,14 +550,23 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut none = null_mut();
     assert_eq!(
-        unsafe { onshi_client_query(c, req, 0, 300, &mut none) },
+        unsafe { onshi_client_query(c, null_mut(), req, 0, 300, null(), &mut none) },
         ONSHI_TERMINAL_NOT_ANSWERING
     );
     assert!(none.is_null());
-    let m = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+    let m = staff_of(c);
     assert!(
         m.contains("連携アプリケーション") || m.contains("資格確認端末"),
         "{m}"
+    );
+    let detail = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+    assert!(
+        detail.contains("no answer to"),
+        "the detail is English: {detail}"
+    );
+    assert!(
+        !detail.contains("連携アプリケーション"),
+        "and only English: {detail}"
     );
     let mut stats = onshi_emulator_stats::default();
     assert_eq!(
@@ -526,10 +576,14 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     assert!(stats.answered >= 3 && stats.faces == 2, "{stats:?}");
     assert_eq!(unsafe { onshi_emulator_stop(emu) }, ONSHI_OK);
     assert_eq!(unsafe { onshi_emulator_stop(emu) }, ONSHI_OK);
+    // A stopped emulator says so (it used to answer ONSHI_INVALID_ARGUMENT, as if the
+    // argument were wrong).
     assert_eq!(
         unsafe { onshi_emulator_push_face(emu, p14.as_ptr(), 3) },
-        ONSHI_INVALID_ARGUMENT
+        ONSHI_STOPPED
     );
+    let m = read(|b, cap, n| unsafe { onshi_emulator_last_error(emu, b, cap, n) }).unwrap();
+    assert!(m.contains("stopped"), "{m}");
 
     unsafe {
         onshi_diff_free(d3);
@@ -605,7 +659,7 @@ fn query_patient(
     );
     let mut res = null_mut();
     assert_eq!(
-        unsafe { onshi_client_query(c, req, 0, 10_000, &mut res) },
+        unsafe { onshi_client_query(c, null_mut(), req, 0, 10_000, null(), &mut res) },
         ONSHI_OK
     );
     let mut q = null_mut();
@@ -670,12 +724,14 @@ fn consent_gated_drug_info_and_checkup() {
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_DRUG_INFO,
                 yes,
                 null(),
                 0,
                 &now,
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -696,12 +752,14 @@ fn consent_gated_drug_info_and_checkup() {
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_CHECKUP,
                 yes,
                 over.as_ptr(),
                 over.len(),
                 &now,
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -716,12 +774,14 @@ fn consent_gated_drug_info_and_checkup() {
     let s = unsafe {
         onshi_client_document(
             c,
+            null_mut(),
             ONSHI_DOCUMENT_KIND_DRUG_INFO,
             yes,
             pdf.as_ptr(),
             pdf.len(),
             &now,
             10_000,
+            null(),
             &mut doc,
         )
     };
@@ -731,12 +791,14 @@ fn consent_gated_drug_info_and_checkup() {
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_DRUG_INFO,
                 yes,
                 bad.as_ptr(),
                 bad.len(),
                 &now,
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -744,19 +806,34 @@ fn consent_gated_drug_info_and_checkup() {
     );
     assert!(doc.is_null());
     assert_eq!(
-        unsafe { onshi_client_document(c, 99, yes, null(), 0, &now, 10_000, &mut doc) },
+        unsafe {
+            onshi_client_document(
+                c,
+                null_mut(),
+                99,
+                yes,
+                null(),
+                0,
+                &now,
+                10_000,
+                null(),
+                &mut doc,
+            )
+        },
         ONSHI_INVALID_ARGUMENT
     );
     assert_eq!(
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_DRUG_INFO,
                 yes,
                 null(),
                 0,
                 null(),
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -785,19 +862,21 @@ fn consent_gated_drug_info_and_checkup() {
             unsafe {
                 onshi_client_document(
                     c,
+                    null_mut(),
                     ONSHI_DOCUMENT_KIND_DRUG_INFO,
                     q,
                     null(),
                     0,
                     &now,
                     10_000,
+                    null(),
                     &mut doc,
                 )
             },
             ONSHI_TERMINAL_NOT_CONSENTED
         );
         assert!(doc.is_null());
-        let msg = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+        let msg = staff_of(c);
         assert!(msg.starts_with("情報の提供は同意されていません"), "{msg}");
         std::thread::sleep(std::time::Duration::from_millis(100));
         let mut after = onshi_emulator_stats::default();

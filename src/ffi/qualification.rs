@@ -105,7 +105,7 @@ pub unsafe extern "C" fn onshi_qualification_equal(
         method(a, |a| {
             let out = Out::new(out_equal)?;
             let b = handle_ref(b)?;
-            out.set(*a == b.value);
+            out.set(*a == *b.value);
             Ok(())
         })
     }

@@ -1,17 +1,31 @@
 //! `onshi_client` and `onshi_emulator`: the req/res/face folder client of the 資格確認端末,
 //! and the faithful terminal emulator for vendors' own tests — adapters over
-//! [`crate::terminal`].
+//! [`crate::terminal`]; and `onshi_cancel_token`, which cancels the client's waits.
 //!
 //! Requests and answers are `onshi_document`s. A ticket (what `onshi_client_submit` gives
 //! back) is a JSON text the EMR can keep with the visit and wait on later, even after a
 //! restart. Face results arrive by poll (`onshi_client_next_face`) or by callback
 //! (`onshi_client_on_face`).
+//!
+//! **Threads.** A client is shared by every thread of the EMR: its calls run concurrently
+//! (they do not wait for each other), each reports its own outcome in the `onshi_error *`
+//! it is given, and `onshi_client_free` while other threads wait on the client cancels their
+//! waits (`ONSHI_CANCELLED`), waits for them to return, and only then frees. A blocking call
+//! (`_wait`, `_query`, `_next_face`, `_bulk`, `_document`) takes an optional
+//! `onshi_cancel_token`.
+//!
+//! **Inside the face callback** (on the library's delivery thread) the blocking calls and
+//! `_on_face` on the same client return `ONSHI_IN_CALLBACK` at once instead of holding up
+//! delivery; `_stop_face` and `_free` work there: delivery stops when the callback returns, and
+//! a short-lived helper thread waits for the delivery thread to end.
 
 use super::document::{DocValue, ENCODING, FAMILY, onshi_document, onshi_encoding, onshi_family};
 use super::error::{onshi_error, with_error};
 use super::field::onshi_datetime;
-use super::handle::{Castable, Out, TextOut, free, handle_ref, into_raw, method, read_in, text_in};
-use super::panic::{Failure, catch, guard_or};
+use super::handle::{
+    Castable, Out, TextOut, call, free, handle_ref, into_raw, lock, method, read_in, text_in,
+};
+use super::panic::{Failure, catch, guard_or, quietly};
 use super::qualification::onshi_qualification;
 use super::record::{self, Json};
 use super::status::*;
@@ -20,22 +34,152 @@ use crate::ids::{MedicalInstitutionCode, Mode};
 use crate::model::Qualification;
 use crate::terminal::{
     Behaviour, BulkOptions, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
-    DocumentKind, Emulator, EmulatorConfig, FaceSubscription, Layout, ProcessedPolicy,
+    DocumentKind, Emulator, EmulatorConfig, FaceEvent, FaceSubscription, Layout, ProcessedPolicy,
     TerminalError, Ticket,
 };
 use crate::xml::{DocumentRequest, Encoding, Family, Message, MessageKind};
 use serde::Deserialize;
+use std::cell::Cell;
 use std::ffi::{c_char, c_void};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+// ---- cancellation ----
+
+/// A cancel token: pass it to a blocking client call (`onshi_client_wait`, `_query`,
+/// `_next_face`, `_bulk`, `_document`); `onshi_cancel_token_cancel` from any thread makes
+/// the calls waiting with it return `ONSHI_CANCELLED` within about 100 ms (a bulk flow or a
+/// document retrieval at its next step). Nothing is lost by cancelling: a submitted request
+/// stays pending and can be waited on again.
+///
+/// Methods: `onshi_cancel_token_new`, `_free`, `_cancel`, `_is_cancelled`, `_reset`.
+///
+/// Threads: a token may be shared between threads. Freeing it does not cancel the calls
+/// using it; they keep it until they return.
+pub struct onshi_cancel_token {
+    _private: [u8; 0],
+}
+
+/// What an `onshi_cancel_token` holds.
+#[derive(Debug, Default)]
+pub(crate) struct CancelValue {
+    cancelled: AtomicBool,
+}
+
+impl CancelValue {
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+impl Castable for onshi_cancel_token {
+    type Rust = CancelValue;
+    const TAG: u64 = u64::from_le_bytes(*b"onshiCNL");
+}
+
+/// Creates a cancel token, not cancelled.
+///
+/// The caller owns the returned handle and must free it with onshi_cancel_token_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_cancel_token_new(out: *mut *mut onshi_cancel_token) -> onshi_status {
+    super::panic::guard(|| {
+        Out::new(out)?.set(into_raw::<onshi_cancel_token>(CancelValue::default()));
+        Ok(())
+    })
+}
+
+/// Frees a cancel token (calls still waiting with it keep it until they return).
+///
+/// NULL is accepted. A second free of the same pointer is detected and ignored.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_cancel_token` is freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_cancel_token_free(t: *mut onshi_cancel_token) {
+    // SAFETY: forwarded from the caller.
+    guard_or((), || unsafe { free(t) })
+}
+
+/// Cancels: every call waiting with this token, now or later, returns `ONSHI_CANCELLED`
+/// until `onshi_cancel_token_reset`. Safe from any thread, also from a face callback.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_cancel_token` is used.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_cancel_token_cancel(t: *const onshi_cancel_token) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(t, |t| {
+            t.cancelled.store(true, Ordering::SeqCst);
+            Ok(())
+        })
+    }
+}
+
+/// Tells whether the token was cancelled.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_cancel_token` is read; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_cancel_token_is_cancelled(
+    t: *const onshi_cancel_token,
+    out: *mut bool,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(t, |t| {
+            Out::new(out)?.set(t.is_cancelled());
+            Ok(())
+        })
+    }
+}
+
+/// Makes the token usable again (not cancelled). Calls that already returned
+/// `ONSHI_CANCELLED` stay cancelled.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_cancel_token` is used.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_cancel_token_reset(t: *const onshi_cancel_token) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(t, |t| {
+            t.cancelled.store(false, Ordering::SeqCst);
+            Ok(())
+        })
+    }
+}
+
+/// The token of a call (NULL: none). The call keeps the token's value, not the handle, so
+/// freeing the token meanwhile neither waits for the call nor breaks it.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_cancel_token` is used.
+unsafe fn token(t: *const onshi_cancel_token) -> Result<Option<Arc<CancelValue>>, Failure> {
+    if t.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded from the caller.
+    Ok(Some(unsafe { handle_ref(t) }?.value.share()))
+}
+
+// ---- client ----
 
 /// A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
 ///
 /// Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
 /// `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_document`, `_doctor`, `_doctor_text`.
 ///
-/// Threads: every method may be called from any thread, concurrently on one client (the
-/// client is internally synchronized), except `onshi_client_free`.
+/// Threads: every method may be called from any thread, concurrently on one client; see the
+/// module documentation for `_free` while other threads wait, and for calls from inside the
+/// face callback.
 pub struct onshi_client {
     _private: [u8; 0],
 }
@@ -43,20 +187,179 @@ pub struct onshi_client {
 /// What an `onshi_client` holds.
 pub(crate) struct ClientValue {
     client: Client,
-    face: Mutex<Option<FaceSubscription>>,
+    /// Identifies this client to its face callback (see [`IN_FACE_CALLBACK`]).
+    serial: u64,
+    face: Mutex<Option<Delivery>>,
+    /// Set by `onshi_client_free`: blocking calls in progress return `ONSHI_CANCELLED`.
+    closing: AtomicBool,
+}
+
+/// Face delivery by callback.
+struct Delivery {
+    sub: FaceSubscription,
+    /// Set when delivery is stopped from inside the callback: no further call of it.
+    stopped: Arc<AtomicBool>,
+}
+
+static CLIENT_SERIAL: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The serial of the client whose face callback this thread is running (0: none).
+    static IN_FACE_CALLBACK: Cell<u64> = const { Cell::new(0) };
 }
 
 impl Castable for onshi_client {
     type Rust = ClientValue;
     const TAG: u64 = u64::from_le_bytes(*b"onshiCLI");
+
+    fn close(c: &ClientValue) {
+        c.closing.store(true, Ordering::SeqCst);
+        c.stop_face();
+    }
+}
+
+/// How often a blocking call looks at its cancel token (and at `onshi_client_free`).
+const CANCEL_SLICE: Duration = Duration::from_millis(100);
+
+impl ClientValue {
+    fn new(client: Client) -> ClientValue {
+        ClientValue {
+            client,
+            serial: CLIENT_SERIAL.fetch_add(1, Ordering::Relaxed),
+            face: Mutex::new(None),
+            closing: AtomicBool::new(false),
+        }
+    }
+
+    /// `true` on this client's face delivery thread, during the callback.
+    fn in_callback(&self) -> bool {
+        IN_FACE_CALLBACK.with(|c| c.get() == self.serial)
+    }
+
+    /// Refuses `what` from inside this client's face callback.
+    fn not_in_callback(&self, what: &str) -> Result<(), Failure> {
+        if self.in_callback() {
+            return Err(Failure::new(
+                ONSHI_IN_CALLBACK,
+                format!(
+                    "{what} cannot be called from inside this client's face callback: it would \
+                     hold up face delivery; return from the callback first (onshi_client_stop_face \
+                     and onshi_client_free are allowed there)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `Err(ONSHI_CANCELLED)` once the call's token is cancelled or the client is being freed.
+    fn go_on(&self, token: Option<&CancelValue>) -> Result<(), Failure> {
+        if self.closing.load(Ordering::SeqCst) {
+            return Err(Failure::new(
+                ONSHI_CANCELLED,
+                "cancelled: the client was freed by another thread during the call",
+            ));
+        }
+        if token.is_some_and(CancelValue::is_cancelled) {
+            return Err(Failure::new(
+                ONSHI_CANCELLED,
+                "cancelled by the call's onshi_cancel_token",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Stops face delivery by callback, if any. On the delivery thread itself (the callback
+    /// stops its own delivery) a helper thread waits for it to end after the callback returns.
+    fn stop_face(&self) {
+        let Some(d) = lock(&self.face).take() else {
+            return;
+        };
+        d.stopped.store(true, Ordering::SeqCst);
+        if self.in_callback() {
+            stop_later(d.sub);
+        } else {
+            d.sub.stop();
+        }
+    }
+
+    /// Waits up to `timeout` for a ticket's answer, looking at the cancel token between
+    /// slices of [`CANCEL_SLICE`].
+    fn wait(
+        &self,
+        t: &Ticket,
+        timeout: Duration,
+        token: Option<&CancelValue>,
+    ) -> Result<DocValue, Failure> {
+        let start = Instant::now();
+        loop {
+            self.go_on(token)?;
+            let left = timeout.saturating_sub(start.elapsed());
+            match self.client.wait(t, left.min(CANCEL_SLICE)) {
+                Err(TerminalError::NotAnswering(_)) if start.elapsed() < timeout => {}
+                Err(TerminalError::NotAnswering(mut n)) => {
+                    n.waited = start.elapsed();
+                    return Err(TerminalError::NotAnswering(n).into());
+                }
+                Err(e) => return Err(e.into()),
+                Ok(m) => {
+                    return Ok(DocValue {
+                        encoding: None,
+                        file_name: Some(t.response_file()),
+                        message: m,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Waits up to `timeout` for the next face result, looking at the cancel token between
+    /// slices.
+    fn next_face(
+        &self,
+        timeout: Duration,
+        token: Option<&CancelValue>,
+    ) -> Result<Option<FaceEvent>, Failure> {
+        let start = Instant::now();
+        loop {
+            self.go_on(token)?;
+            let left = timeout.saturating_sub(start.elapsed());
+            if let Some(e) = self.client.next_face(left.min(CANCEL_SLICE))? {
+                return Ok(Some(e));
+            }
+            if start.elapsed() >= timeout {
+                return Ok(None);
+            }
+        }
+    }
+}
+
+/// Stops a face subscription from its own delivery thread: a helper thread waits for the
+/// delivery thread to end (right after the callback returns), so no thread is left behind.
+fn stop_later(sub: FaceSubscription) {
+    let slot = Arc::new(Mutex::new(Some(sub)));
+    let helper = slot.clone();
+    let spawned = std::thread::Builder::new()
+        .name("onshi-face-stop".into())
+        .spawn(move || {
+            if let Some(s) = lock(&helper).take() {
+                s.stop();
+            }
+        });
+    if spawned.is_err() {
+        // No thread to wait with: let the delivery thread end on its own (its stop flag is
+        // set when the subscription is dropped, which would join this very thread).
+        if let Some(s) = lock(&slot).take() {
+            std::mem::forget(s);
+        }
+    }
 }
 
 /// A submitted request: everything needed to collect its answer, in this process or after a
 /// restart. Keep its JSON (`onshi_ticket_to_json`) with the visit; read it back with
 /// `onshi_ticket_from_json`.
 ///
-/// Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`; and
-/// `onshi_client_submit`, `onshi_client_wait`.
+/// Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`,
+/// `_request_file`, `_response_file`; and `onshi_client_submit`, `onshi_client_wait`.
 pub struct onshi_ticket {
     _private: [u8; 0],
 }
@@ -75,7 +378,9 @@ impl Json for Ticket {
 /// The terminal emulator: answers requests in `req/` from a dataset, pushes face results.
 ///
 /// Methods: `onshi_emulator_start`, `_free`, `_stop`, `_last_error`, `_push_face`,
-/// `_set_behaviour`, `_get_stats`.
+/// `_set_behaviour`, `_get_stats`, `_persons_json`.
+///
+/// Threads: an emulator may be shared between threads.
 pub struct onshi_emulator {
     _private: [u8; 0],
 }
@@ -148,24 +453,13 @@ pub struct onshi_emulator_stats {
 /// call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
 /// read, then `status` says why (`ONSHI_OK` otherwise).
 ///
-/// It runs on a thread of the library, one result at a time: it must return promptly, must
-/// not call `onshi_client_free` or `onshi_client_stop_face` on the same client (they wait for
-/// it), and must not let an exception or a `longjmp` escape.
+/// It runs on a thread of the library, one result at a time, and must return promptly: on
+/// the same client, the blocking calls and `onshi_client_on_face` return `ONSHI_IN_CALLBACK`
+/// from inside it; `onshi_client_stop_face` and `onshi_client_free` may be called (delivery
+/// ends when the callback returns). It must not let an exception or a `longjmp` escape.
 #[allow(non_camel_case_types)]
 pub type onshi_face_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, doc: *const onshi_document, status: u32)>;
-
-impl From<TerminalError> for Failure {
-    /// The English error; for no answer in time, also the staff guidance in Japanese.
-    fn from(e: TerminalError) -> Failure {
-        match &e {
-            TerminalError::NotAnswering(n) => {
-                Failure::new(e.code(), format!("{e}\n{}", n.to_text_ja()))
-            }
-            _ => Failure::new(e.code(), e.to_string()),
-        }
-    }
-}
 
 /// Client options as JSON.
 #[derive(Deserialize, Default)]
@@ -248,37 +542,37 @@ pub unsafe extern "C" fn onshi_client_open(
             let root = text_in(root, root_len)?;
             let options = client_options(text_in(options_json, options_len)?)?;
             let client = Client::open(Layout::new(root), options)?;
-            out.set(into_raw::<onshi_client>(ClientValue {
-                client,
-                face: Mutex::new(None),
-            }));
+            out.set(into_raw::<onshi_client>(ClientValue::new(client)));
             Ok(())
         })
     }
 }
 
-/// Frees a client: stops face delivery (waiting for a callback in progress) and the folder
-/// watchers. Pending tickets stay in the journal for the next client.
+/// Frees a client: cancels the blocking calls other threads are making on it (they return
+/// `ONSHI_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
+/// from that callback), waits until those calls have returned, and stops the folder watchers.
+/// Pending tickets stay in the journal for the next client.
 ///
-/// NULL is accepted. Must not be called twice with the same pointer, nor from a face callback.
+/// NULL is accepted. A second free of the same pointer is detected and ignored.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`, not in use by another thread.
+/// `c` is any value; only a live `onshi_client` is freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_free(c: *mut onshi_client) {
     // SAFETY: forwarded from the caller.
     guard_or((), || unsafe { free(c) })
 }
 
-/// Copies the message of the most recent failed call on this client ("" if none failed),
-/// UTF-8. For `ONSHI_TERMINAL_NOT_ANSWERING` it ends with the reception screen's guidance in
-/// Japanese (what to check).
+/// Copies the English detail of the most recent failed call on this client ("" if none
+/// failed), UTF-8. With several threads on one client, prefer the `onshi_error *` of each
+/// call (this is whichever failed last); `onshi_error_from_handle` gives all three parts.
 ///
 /// Out-parameters are written only on success, except `*out_len`, which is also written with
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+/// `c` is any value; only a live `onshi_client` is read; `buf` is NULL or writable for `cap`
+/// bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_last_error(
     c: *const onshi_client,
@@ -304,29 +598,46 @@ fn family_for(family: onshi_family, m: &Message) -> Result<Family, Failure> {
     }
 }
 
+/// A method of the client with a per-call error object: the outcome goes to `err` (NULL
+/// accepted) and to the client's last error.
+///
+/// # Safety
+/// `c` and `err` are any values; only live handles of their types are used.
+unsafe fn client_call(
+    c: *const onshi_client,
+    err: *mut onshi_error,
+    f: impl FnOnce(&ClientValue) -> Result<(), Failure>,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { with_error(err, || call(c, f)) }
+}
+
 /// Writes a request into `req/` (atomically: the terminal never sees a partial file) and
 /// gives its ticket: wait for the answer with `onshi_client_wait`, now or after a restart
 /// (keep `onshi_ticket_to_json`). `family` 0: 個別照会 for a 資格確認要求, 照会番号登録 for a
-/// 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …).
+/// 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …). Allowed in the
+/// face callback.
 ///
 /// Returns `ONSHI_TERMINAL_INVALID_REQUEST` for a message that does not fit the family,
 /// `ONSHI_TERMINAL_IO` when `req/` cannot be written.
+/// `err`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_ticket_free.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
-/// is NULL or writable.
+/// `c`, `err` and `request` are any values (only live handles are used); `out` is NULL or
+/// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_submit(
     c: *const onshi_client,
+    err: *mut onshi_error,
     request: *const onshi_document,
     family: onshi_family,
     out: *mut *mut onshi_ticket,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method(c, |c| {
+        client_call(c, err, |c| {
             let out = Out::new(out)?;
             let doc = &handle_ref(request)?.value;
             let family = family_for(family, &doc.message)?;
@@ -339,10 +650,10 @@ pub unsafe extern "C" fn onshi_client_submit(
 
 /// Frees a ticket (the request stays pending in the client's journal).
 ///
-/// NULL is accepted. Must not be called twice with the same pointer.
+/// NULL is accepted. A second free of the same pointer is detected and ignored.
 ///
 /// # Safety
-/// `t` is NULL or a live `onshi_ticket`.
+/// `t` is any value; only a live `onshi_ticket` is freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_ticket_free(t: *mut onshi_ticket) {
     // SAFETY: forwarded from the caller.
@@ -356,7 +667,8 @@ pub unsafe extern "C" fn onshi_ticket_free(t: *mut onshi_ticket) {
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+/// `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+/// bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_ticket_to_json(
     t: *const onshi_ticket,
@@ -366,6 +678,55 @@ pub unsafe extern "C" fn onshi_ticket_to_json(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe { record::to_json(t, buf, cap, out_len) }
+}
+
+/// Copies the name of the ticket's request file in `req/` (`OQSsiquc01req_….xml`), ASCII.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_ticket_request_file(
+    t: *const onshi_ticket,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(t, |t| {
+            TextOut::new(buf, cap, out_len)?.write(&t.request_file)
+        })
+    }
+}
+
+/// Copies the name of the answer file the ticket waits for in `res/`
+/// (`OQSsiquc01res_….xml`), ASCII: the id of the result to keep with the history
+/// (`result_id` of `onshi_history_apply`). The answer document of `onshi_client_wait` carries
+/// the same name (`ONSHI_FIELD_DOCUMENT_FILE_NAME`).
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_ticket_response_file(
+    t: *const onshi_ticket,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(t, |t| {
+            TextOut::new(buf, cap, out_len)?.write(&t.response_file())
+        })
+    }
 }
 
 /// Reads a ticket from its JSON.
@@ -403,7 +764,8 @@ pub unsafe extern "C" fn onshi_ticket_from_json(
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+/// `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+/// bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_ticket_last_error(
     t: *const onshi_ticket,
@@ -419,70 +781,87 @@ fn ms(n: u32) -> Duration {
     Duration::from_millis(u64::from(n))
 }
 
-/// Waits up to `timeout_ms` for the answer of a ticket.
+/// Waits up to `timeout_ms` for the answer of a ticket. The answer's file name is the
+/// document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
 ///
 /// Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
-/// pending; the message says what staff should check), `ONSHI_TERMINAL_REJECTED` when the
+/// pending; the staff message says what to check), `ONSHI_TERMINAL_REJECTED` when the
 /// terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
-/// `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used.
+/// `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_CANCELLED` when
+/// `cancel` was cancelled or another thread freed the client (the ticket stays pending),
+/// `ONSHI_IN_CALLBACK` inside this client's face callback.
+/// `err`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `ticket` is NULL or a live `onshi_ticket`; `out` is
+/// `c`, `err`, `ticket` and `cancel` are any values (only live handles are used); `out` is
 /// NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_wait(
     c: *const onshi_client,
+    err: *mut onshi_error,
     ticket: *const onshi_ticket,
     timeout_ms: u32,
+    cancel: *const onshi_cancel_token,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method(c, |c| {
+        client_call(c, err, |c| {
+            c.not_in_callback("onshi_client_wait")?;
             let out = Out::new(out)?;
+            let token = token(cancel)?;
             let t = &handle_ref(ticket)?.value;
-            let m = c.client.wait(t, ms(timeout_ms))?;
-            out.set(into_raw::<onshi_document>(DocValue::new(m)));
+            let d = c.wait(t, ms(timeout_ms), token.as_deref())?;
+            out.set(into_raw::<onshi_document>(d));
             Ok(())
         })
     }
 }
 
 /// Submits a request and waits up to `timeout_ms` for its answer (`onshi_client_submit`
-/// then `onshi_client_wait`). `family` as for `onshi_client_submit`.
+/// then `onshi_client_wait`). `family` as for `onshi_client_submit`. The answer's file name is
+/// the document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
 ///
-/// Returns the statuses of both.
+/// Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_CANCELLED`
+/// the request stays pending in the journal (`onshi_client_submit` gives a ticket to wait on
+/// again).
+/// `err`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
-/// is NULL or writable.
+/// `c`, `err`, `request` and `cancel` are any values (only live handles are used); `out` is
+/// NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_query(
     c: *const onshi_client,
+    err: *mut onshi_error,
     request: *const onshi_document,
     family: onshi_family,
     timeout_ms: u32,
+    cancel: *const onshi_cancel_token,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method(c, |c| {
+        client_call(c, err, |c| {
+            c.not_in_callback("onshi_client_query")?;
             let out = Out::new(out)?;
+            let token = token(cancel)?;
             let doc = &handle_ref(request)?.value;
             let family = family_for(family, &doc.message)?;
+            c.go_on(token.as_deref())?;
             let ticket = c.client.submit(family, &doc.message)?;
-            let m = c.client.wait(&ticket, ms(timeout_ms))?;
-            out.set(into_raw::<onshi_document>(DocValue::new(m)));
+            let d = c.wait(&ticket, ms(timeout_ms), token.as_deref())?;
+            out.set(into_raw::<onshi_document>(d));
             Ok(())
         })
     }
 }
 
-fn face_doc(e: crate::terminal::FaceEvent) -> Result<DocValue, Failure> {
+fn face_doc(e: FaceEvent) -> Result<DocValue, Failure> {
     match e.result {
         Ok(r) => Ok(DocValue {
             encoding: None,
@@ -501,25 +880,31 @@ fn face_doc(e: crate::terminal::FaceEvent) -> Result<DocValue, Failure> {
 /// `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
 ///
 /// Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
-/// file that cannot be read (reported once; the message names it).
+/// file that cannot be read (reported once; the message names it), `ONSHI_CANCELLED`,
+/// `ONSHI_IN_CALLBACK` inside this client's face callback.
+/// `err`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `out` is NULL or writable.
+/// `c`, `err` and `cancel` are any values (only live handles are used); `out` is NULL or
+/// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_next_face(
     c: *const onshi_client,
+    err: *mut onshi_error,
     timeout_ms: u32,
+    cancel: *const onshi_cancel_token,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method(c, |c| {
+        client_call(c, err, |c| {
+            c.not_in_callback("onshi_client_next_face")?;
             let out = Out::new(out)?;
+            let token = token(cancel)?;
             let e = c
-                .client
-                .next_face(ms(timeout_ms))?
+                .next_face(ms(timeout_ms), token.as_deref())?
                 .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
             out.set(into_raw::<onshi_document>(face_doc(e)?));
             Ok(())
@@ -533,16 +918,32 @@ struct UserData(*mut c_void);
 // `onshi_client_on_face` tells the caller.
 unsafe impl Send for UserData {}
 
+/// Marks this thread as running the face callback of a client until dropped.
+struct InCallback(u64);
+
+impl InCallback {
+    fn enter(serial: u64) -> InCallback {
+        InCallback(IN_FACE_CALLBACK.with(|c| c.replace(serial)))
+    }
+}
+
+impl Drop for InCallback {
+    fn drop(&mut self) {
+        IN_FACE_CALLBACK.with(|c| c.set(self.0));
+    }
+}
+
 /// Starts delivering face results to `callback` on a library thread (see
 /// `onshi_face_callback`), replacing an earlier callback of this client. `userdata` is passed
 /// back unchanged (NULL is accepted); it must stay valid until `onshi_client_stop_face` or
 /// `onshi_client_free` returns.
 ///
-/// Returns `ONSHI_NULL_PARAMETER` for a NULL callback.
+/// Returns `ONSHI_NULL_PARAMETER` for a NULL callback, `ONSHI_IN_CALLBACK` inside this
+/// client's face callback.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `callback` is NULL or a function that may be called
-/// from another thread with `userdata`.
+/// `c` is any value (only a live `onshi_client` is used); `callback` is NULL or a function
+/// that may be called from another thread with `userdata`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_on_face(
     c: *const onshi_client,
@@ -552,43 +953,64 @@ pub unsafe extern "C" fn onshi_client_on_face(
     // SAFETY: forwarded from the caller.
     unsafe {
         method(c, |c| {
-            let cb = callback.ok_or(Failure::of(ONSHI_NULL_PARAMETER))?;
+            c.not_in_callback("onshi_client_on_face")?;
+            let cb = callback.ok_or(Failure::new(
+                ONSHI_NULL_PARAMETER,
+                "the face callback is NULL",
+            ))?;
             let ud = UserData(userdata);
-            let mut slot = c.face.lock().unwrap_or_else(|p| p.into_inner());
-            drop(slot.take());
-            *slot = Some(c.client.on_face(move |e| {
+            let serial = c.serial;
+            let stopped = Arc::new(AtomicBool::new(false));
+            let stop_seen = stopped.clone();
+            // The old delivery is stopped without holding the slot: its callback may be
+            // calling onshi_client_stop_face right now.
+            c.stop_face();
+            let sub = c.client.on_face(move |e| {
+                if stop_seen.load(Ordering::SeqCst) {
+                    return;
+                }
                 let ud = &ud;
                 let doc = catch(|| face_doc(e));
-                match doc {
-                    Ok(d) => {
-                        let h = into_raw::<onshi_document>(d);
-                        // SAFETY: the caller's callback, with the caller's userdata; `h` is
-                        // a live document for the duration of the call.
-                        cb(ud.0, h, ONSHI_OK);
-                        free(h);
+                quietly(|| {
+                    let _inside = InCallback::enter(serial);
+                    match doc {
+                        Ok(d) => {
+                            let h = into_raw::<onshi_document>(d);
+                            // SAFETY: the caller's callback, with the caller's userdata; `h`
+                            // is a live document for the duration of the call.
+                            cb(ud.0, h, ONSHI_OK);
+                            // SAFETY: `h` was made above; a callback that freed it already
+                            // is detected by the registry.
+                            free(h);
+                        }
+                        // SAFETY: as above, with no document.
+                        Err(f) => cb(ud.0, std::ptr::null(), f.status),
                     }
-                    Err(f) => cb(ud.0, std::ptr::null(), f.status),
-                }
-            }));
+                });
+            });
+            let raced = lock(&c.face).replace(Delivery { sub, stopped });
+            if let Some(d) = raced {
+                // Another thread started a callback meanwhile: the last one wins.
+                d.stopped.store(true, Ordering::SeqCst);
+                d.sub.stop();
+            }
             Ok(())
         })
     }
 }
 
-/// Stops face delivery by callback, waiting for a callback in progress. Nothing happens
-/// when none was started.
+/// Stops face delivery by callback, waiting for a callback in progress. Nothing happens when
+/// none was started. From inside the callback it stops delivery when the callback returns
+/// (no further result is delivered to it).
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; not called from the face callback.
+/// `c` is any value; only a live `onshi_client` is used.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_stop_face(c: *const onshi_client) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         method(c, |c| {
-            let sub = c.face.lock().unwrap_or_else(|p| p.into_inner()).take();
-            if let Some(s) = sub {
-                s.stop();
-            }
+            c.stop_face();
             Ok(())
         })
     }
@@ -603,25 +1025,31 @@ pub unsafe extern "C" fn onshi_client_stop_face(c: *const onshi_client) -> onshi
 /// Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
 /// at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
 /// family that is not bulk.
-/// `options`: NULL is accepted.
+/// `ONSHI_CANCELLED` when `cancel` was cancelled (or the client freed) before the flow
+/// started, `ONSHI_IN_CALLBACK` inside this client's face callback.
+/// `err`: NULL is accepted. `options`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`;
-/// `options` is NULL or readable; `out` is NULL or writable.
+/// `c`, `err`, `request` and `cancel` are any values (only live handles are used); `options`
+/// is NULL or readable; `out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_bulk(
     c: *const onshi_client,
+    err: *mut onshi_error,
     family: onshi_family,
     request: *const onshi_document,
     options: *const onshi_bulk_options,
+    cancel: *const onshi_cancel_token,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method(c, |c| {
+        client_call(c, err, |c| {
+            c.not_in_callback("onshi_client_bulk")?;
             let out = Out::new(out)?;
+            let token = token(cancel)?;
             let doc = &handle_ref(request)?.value;
             let family = FAMILY.parse_num(family)?;
             let o = if options.is_null() {
@@ -639,6 +1067,7 @@ pub unsafe extern "C" fn onshi_client_bulk(
             set(o.step_timeout_ms, &mut b.step_timeout);
             set(o.initial_backoff_ms, &mut b.initial_backoff);
             set(o.max_backoff_ms, &mut b.max_backoff);
+            c.go_on(token.as_deref())?;
             let outcome = c.client.bulk(family, &doc.message, &b, &mut |_| {})?;
             out.set(into_raw::<onshi_document>(DocValue::new(outcome.message)));
             Ok(())
@@ -686,32 +1115,37 @@ fn document_request(q: &Qualification, json: &str) -> Result<DocumentRequest, Fa
 /// `"medical_treatment_flag"`, `"header"` …).
 ///
 /// Returns `ONSHI_TERMINAL_NOT_CONSENTED` when the consent is missing or expired: nothing is
-/// written to `req/`, and the client's last error is 「情報の提供は同意されていません」 followed
-/// by what staff can do (Japanese). Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
+/// written to `req/`, and the staff message of the error is 「情報の提供は同意されていません」
+/// followed by what staff can do. Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
 /// PDF (not available through the C ABI yet; nothing is written), `ONSHI_JSON` for bad
 /// overrides, and the statuses of `onshi_client_query`.
+/// `err`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `c` is NULL or a live `onshi_client`; `patient` is NULL or a live `onshi_qualification`;
+/// `c`, `err`, `patient` and `cancel` are any values (only live handles are used);
 /// `request_json` is NULL or readable for `request_len` bytes; `now` is NULL or readable;
 /// `out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_client_document(
     c: *const onshi_client,
+    err: *mut onshi_error,
     kind: onshi_document_kind,
     patient: *const onshi_qualification,
     request_json: *const u8,
     request_len: usize,
     now: *const onshi_datetime,
     timeout_ms: u32,
+    cancel: *const onshi_cancel_token,
     out: *mut *mut onshi_document,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method(c, |c| {
+        client_call(c, err, |c| {
+            c.not_in_callback("onshi_client_document")?;
             let out = Out::new(out)?;
+            let token = token(cancel)?;
             let kind = document_kind(kind)?;
             let q = &handle_ref(patient)?.value;
             let request = document_request(q, text_in(request_json, request_len)?)?;
@@ -725,6 +1159,7 @@ pub unsafe extern "C" fn onshi_client_document(
                     "PDF documents are not available through the C ABI yet; request XML",
                 ));
             }
+            c.go_on(token.as_deref())?;
             let consent = match kind {
                 DocumentKind::DrugInfo => &q.consents.pharmacists,
                 DocumentKind::Checkup => &q.consents.specific_health_checkups,
@@ -741,8 +1176,13 @@ pub unsafe extern "C" fn onshi_client_document(
                 }
                 DocumentAnswer::NotConsented(r) => Err(Failure::new(
                     ONSHI_TERMINAL_NOT_CONSENTED,
-                    format!("{}\n{}", r.message_ja(), r.advice_ja()),
-                )),
+                    format!(
+                        "{} was not requested: the patient's consent is {}",
+                        kind.label(),
+                        if r.expired { "expired" } else { "missing" }
+                    ),
+                )
+                .with_staff(format!("{}。{}", r.message_ja(), r.advice_ja()))),
                 DocumentAnswer::Pdf(_) => Err(Failure::new(
                     ONSHI_TERMINAL_UNEXPECTED_ANSWER,
                     format!("a PDF answered the XML request for {}", kind.label()),
@@ -851,11 +1291,11 @@ pub unsafe extern "C" fn onshi_emulator_start(
 fn running<'a>(
     e: &'a Mutex<Option<Emulator>>,
 ) -> Result<std::sync::MutexGuard<'a, Option<Emulator>>, Failure> {
-    let g = e.lock().unwrap_or_else(|p| p.into_inner());
+    let g = lock(e);
     if g.is_none() {
         return Err(Failure::new(
-            ONSHI_INVALID_ARGUMENT,
-            "the emulator was stopped",
+            ONSHI_STOPPED,
+            "the emulator was stopped (onshi_emulator_stop): start a new one",
         ));
     }
     Ok(g)
@@ -997,4 +1437,81 @@ pub unsafe extern "C" fn onshi_emulator_get_stats(
             Ok(())
         })
     }
+}
+
+/// Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "face",
+/// "validity", "cards": [{"insurer_number", "insured_card_symbol",
+/// "insured_identification_number", "insured_branch_number", "birthdate"}]}` — what a test
+/// needs to query each person by card (`"face"`: whether `onshi_emulator_push_face` works
+/// for them). The dataset is fictitious; its persons are not patients.
+///
+/// Returns `ONSHI_STOPPED` after `onshi_emulator_stop`.
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `e` is any value (only a live `onshi_emulator` is read); `buf` is NULL or writable for
+/// `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_emulator_persons_json(
+    e: *const onshi_emulator,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(e, |e| {
+            let out = TextOut::new(buf, cap, out_len)?;
+            let g = running(e)?;
+            let json = g.as_ref().map(|emu| persons_json(emu.dataset()));
+            out.write(&json.unwrap_or_default())
+        })
+    }
+}
+
+/// The persons of a dataset, as `onshi_emulator_persons_json` lists them.
+fn persons_json(d: &Dataset) -> String {
+    use serde_json::{Value, json};
+    let persons: Vec<Value> = d
+        .persons
+        .iter()
+        .map(|p| {
+            let birth = |q: Option<&Qualification>| {
+                q.and_then(|q| q.birthdate.as_ref().map(|b| b.expose().to_string()))
+                    .or(p.birthdate.map(|b| b.to_string()))
+            };
+            let mut cards: Vec<Value> = p
+                .qualifications
+                .iter()
+                .filter(|q| q.insurer_number.is_some() && q.insured_identification_number.is_some())
+                .map(|q| {
+                    json!({
+                        "insurer_number": q.insurer_number,
+                        "insured_card_symbol": q.insured_card_symbol,
+                        "insured_identification_number": q.insured_identification_number,
+                        "insured_branch_number": q.insured_branch_number,
+                        "birthdate": birth(Some(q)),
+                    })
+                })
+                .collect();
+            cards.extend(p.keys.iter().map(|k| {
+                json!({
+                    "insurer_number": k.insurer_number,
+                    "insured_card_symbol": k.insured_card_symbol,
+                    "insured_identification_number": k.insured_identification_number,
+                    "insured_branch_number": k.insured_branch_number,
+                    "birthdate": birth(p.qualifications.first()),
+                })
+            }));
+            json!({
+                "id": p.id,
+                "label": p.label,
+                "face": p.face,
+                "validity": p.validity,
+                "cards": cards,
+            })
+        })
+        .collect();
+    Value::Array(persons).to_string()
 }
