@@ -58,7 +58,7 @@ fn setup(watch: WatchConfig, recheck: Duration) -> (tempfile::TempDir, Emulator,
             watch,
             recheck_interval: recheck,
             medical_institution_code: Some(
-                MedicalInstitutionCode::parse("1310000009", Mode::Strict).unwrap(),
+                MedicalInstitutionCode::parse("1310000003", Mode::Strict).unwrap(),
             ),
             ..ClientOptions::default()
         },

@@ -11,18 +11,33 @@
  *   describe any number. Enumerations are uint32_t typedefs with #defined values; an
  *   unknown value is ONSHI_INVALID_ARGUMENT.
  * - Out-parameters are written only on success (text: see below).
- * - Detail: a handle keeps the message of its last failed call (onshi_<type>_last_error);
- *   functions without a handle that can fail on content take an optional onshi_error *
- *   first. Nothing is thread-local.
+ * - Errors in two parts: an onshi_error holds the status, a Japanese text for reception
+ *   staff (onshi_error_staff_message) and an English detail for developers
+ *   (onshi_error_message). Functions that can fail on content take an optional
+ *   onshi_error * (first; for the terminal client's methods, right after the client); a
+ *   handle also keeps its last failure (onshi_<type>_last_error, onshi_error_from_handle).
+ *   onshi_status_message / onshi_status_message_ja describe any status. Nothing is
+ *   thread-local.
  * - Text in: UTF-8, const uint8_t *ptr + size_t len, not NUL-terminated. (NULL, 0) is the
- *   empty string. Invalid UTF-8 is ONSHI_INVALID_UTF8. CP932/Shift_JIS callers convert first.
+ *   empty string. Invalid UTF-8 is ONSHI_INVALID_UTF8; a NUL inside is ONSHI_EMBEDDED_NUL.
+ *   CP932/Shift_JIS callers convert first.
  * - Text out: size query then fill, char *buf + size_t cap + size_t *out_len. *out_len gets
  *   the length in bytes (without NUL). If buf != NULL and cap > *out_len, the text and a NUL
- *   are copied and ONSHI_OK is returned; otherwise nothing is copied and
- *   ONSHI_BUFFER_TOO_SMALL is returned. Absent values are ONSHI_NOT_PRESENT.
+ *   are copied and ONSHI_OK is returned; otherwise (also for a NULL buf with any cap)
+ *   nothing is copied and ONSHI_BUFFER_TOO_SMALL is returned. Absent values are
+ *   ONSHI_NOT_PRESENT.
+ * - Handles are keys into the library's registry of live handles, not addresses: a NULL, a
+ *   freed handle (also freed twice), a handle of another type or any other value is
+ *   ONSHI_INVALID_HANDLE (free functions ignore it), and the library never reads the memory
+ *   it points to. Limit: a slot's generation counter wraps after 2^32 reuses (2^10 on 32-bit
+ *   targets), after which a very old stale handle could name a new one of the same type.
  * - Safety: every pointer is checked and every call runs in a panic guard; nothing passed in
- *   can crash the process. Handles must not be used after they are freed.
- * - Threads: functions taking a const handle may run concurrently on one handle.
+ *   can crash the process, and no panic message is printed to stderr.
+ * - Threads: every handle may be shared between threads; each call is atomic (reads see a
+ *   consistent snapshot, changes are serialized). Freeing a handle while other threads are
+ *   inside calls on it is defined: later calls get ONSHI_INVALID_HANDLE, the terminal
+ *   client's waits in progress return ONSHI_CANCELLED, and _free returns once the calls in
+ *   progress have. A blocking client call takes an optional onshi_cancel_token.
  */
 
 
@@ -2428,7 +2443,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_ID_KIND_RECIPIENT_NUMBER 3
 
 /**
- * 医療機関コード (10 digits).
+ * 医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).
  */
 #define ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE 4
 
@@ -4154,16 +4169,17 @@ onshi_status onshi_error_staff_message(const struct onshi_error *err,
 
 /**
  * Copies the last failure of `handle` — a live handle of any type (`onshi_client *`,
- * `onshi_qualification *` …) — into `err`: its status, staff text and detail, as
- * `onshi_<type>_last_error` keeps them. `err` holds `ONSHI_OK` when no call on the handle
- * failed yet.
+ * `onshi_qualification *` …) — into the error object `dst`: its status, staff text and
+ * detail, as `onshi_<type>_last_error` keeps them. `dst` holds `ONSHI_OK` when no call on the
+ * handle failed yet.
  *
- * Returns `ONSHI_INVALID_HANDLE` when `handle` is not a live handle (`err` is left alone).
+ * Returns `ONSHI_NULL_PARAMETER` for a NULL `dst` or `handle`, `ONSHI_INVALID_HANDLE` when
+ * either is not a live handle (`dst` is then left alone).
  *
  * # Safety
- * `err` and `handle` are any values; only live handles are read or written.
+ * `dst` and `handle` are any values; only live handles are read or written.
  */
-onshi_status onshi_error_from_handle(struct onshi_error *err, const void *handle);
+onshi_status onshi_error_from_handle(struct onshi_error *dst, const void *handle);
 
 /**
  * Copies the symbolic name of a status (`"ONSHI_NULL_PARAMETER"`), ASCII.
@@ -4620,19 +4636,24 @@ onshi_status onshi_choices_set_start_date(struct onshi_choices *c, const struct 
 
 /**
  * Computes the check digit (検証番号) of a number's body (every digit but the last), ASCII
- * digits only.
+ * digits only: the モジュラス10 rule (weights 2-1 from the right) of 保険者番号, 公費負担者番号,
+ * 受給者番号 and 医療機関コード (whose body is its first nine digits).
  *
- * Returns `ONSHI_INVALID_VALUE` when the body holds anything but ASCII digits.
+ * Returns `ONSHI_ID_EMPTY` for an empty body, `ONSHI_INVALID_VALUE` when the body holds
+ * anything but ASCII digits.
  * Out-parameters are written only on success.
  *
  * # Safety
  * `body` is NULL or readable for `body_len` bytes; `out_digit` is NULL or writable.
  */
-onshi_status onshi_check_digit_compute(const uint8_t *body, size_t body_len, uint8_t *out_digit);
+onshi_status onshi_check_digit_compute(const uint8_t *body,
+                                       size_t body_len,
+                                       uint8_t *out_digit);
 
 /**
- * Verifies the check digit (検証番号) of a 保険者番号, 公費負担者番号 or 受給者番号 (last
- * digit included). Full-width digits and surrounding spaces are accepted.
+ * Verifies the check digit (検証番号) of a 保険者番号, 公費負担者番号, 受給者番号 or
+ * 医療機関コード (last digit included). Full-width digits and surrounding spaces are
+ * accepted.
  *
  * Returns `ONSHI_OK` when it holds, `ONSHI_ID_CHECK_DIGIT` when not (the message of `err`
  * names the expected digit), or another `ONSHI_ID_*` status for a malformed number.
@@ -5913,7 +5934,7 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
 /**
  * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are
  * created) in background threads. `dataset_json` `(NULL, 0)` for the bundled demo dataset
- * (fictitious people P01…, 医療機関コード 1310000009), or a dataset in the same JSON shape.
+ * (fictitious people P01…, 医療機関コード 1310000003), or a dataset in the same JSON shape.
  * Answers are written `delay_ms` after a request is taken, in `encoding`.
  *
  * Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the

@@ -250,7 +250,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         },
         ONSHI_OK
     );
-    let opts = r#"{"medical_institution_code":"1310000009"}"#;
+    let opts = r#"{"medical_institution_code":"1310000003"}"#;
     assert_eq!(
         unsafe {
             onshi_client_open(
@@ -273,7 +273,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         month: 4,
         day: 10,
     };
-    let code = "1310000009";
+    let code = "1310000003";
     let mut req = null_mut();
     assert_eq!(
         unsafe {
@@ -639,7 +639,7 @@ fn query_patient(
         month: n.month,
         day: n.day,
     };
-    let code = "1310000009";
+    let code = "1310000003";
     let mut req = null_mut();
     assert_eq!(
         unsafe {
@@ -696,7 +696,7 @@ fn consent_gated_drug_info_and_checkup() {
         },
         ONSHI_OK
     );
-    let opts = r#"{"medical_institution_code":"1310000009"}"#;
+    let opts = r#"{"medical_institution_code":"1310000003"}"#;
     let mut c = null_mut();
     assert_eq!(
         unsafe {

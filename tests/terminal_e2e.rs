@@ -592,7 +592,7 @@ fn face_events_poll_callback_and_policies() {
             Some(ReferenceClassification::MyNumberCard)
         );
         assert!(r.body.query_echo.is_none());
-        assert_eq!(e.face.as_ref().unwrap().institution_code, "1310000009");
+        assert_eq!(e.face.as_ref().unwrap().institution_code, "1310000003");
     }
     assert!(client.poll_face().unwrap().is_empty(), "delivered once");
     assert!(

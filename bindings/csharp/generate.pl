@@ -96,6 +96,7 @@ my %handle = (
     onshi_card => 'CardHandle', onshi_basic_info => 'BasicInfoHandle',
     onshi_virtual_card => 'VirtualCardHandle', onshi_document => 'DocumentHandle',
     onshi_ticket => 'TicketHandle', onshi_client => 'ClientHandle', onshi_emulator => 'EmulatorHandle',
+    onshi_cancel_token => 'CancelTokenHandle',
 );
 my %struct = (
     onshi_date => 'OnshiDate', onshi_datetime => 'OnshiDateTime', onshi_limits => 'OnshiLimits',
@@ -142,6 +143,7 @@ sub cs_ret {
     $t =~ s/\bstruct //g;
     return 'uint' if $u32{$t};
     return 'void' if $t eq 'void';
+    return 'ulong' if $t eq 'uint64_t';
     return $handle{$1} if $t =~ /^($handles) \*$/;
     die "unmapped return type '$t' in $fname\n";
 }

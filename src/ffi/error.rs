@@ -155,25 +155,26 @@ pub unsafe extern "C" fn onshi_error_staff_message(
 }
 
 /// Copies the last failure of `handle` — a live handle of any type (`onshi_client *`,
-/// `onshi_qualification *` …) — into `err`: its status, staff text and detail, as
-/// `onshi_<type>_last_error` keeps them. `err` holds `ONSHI_OK` when no call on the handle
-/// failed yet.
+/// `onshi_qualification *` …) — into the error object `dst`: its status, staff text and
+/// detail, as `onshi_<type>_last_error` keeps them. `dst` holds `ONSHI_OK` when no call on the
+/// handle failed yet.
 ///
-/// Returns `ONSHI_INVALID_HANDLE` when `handle` is not a live handle (`err` is left alone).
+/// Returns `ONSHI_NULL_PARAMETER` for a NULL `dst` or `handle`, `ONSHI_INVALID_HANDLE` when
+/// either is not a live handle (`dst` is then left alone).
 ///
 /// # Safety
-/// `err` and `handle` are any values; only live handles are read or written.
+/// `dst` and `handle` are any values; only live handles are read or written.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_error_from_handle(
-    err: *mut onshi_error,
+    dst: *mut onshi_error,
     handle: *const c_void,
 ) -> onshi_status {
     guard(|| {
         // SAFETY: forwarded from the caller.
-        unsafe { check_live(err.cast_const()) }?;
+        unsafe { check_live(dst.cast_const()) }?;
         let f = last_failure_of_any(handle)?;
         // SAFETY: forwarded from the caller.
-        unsafe { replace(err, f) }
+        unsafe { replace(dst, f) }
     })
 }
 

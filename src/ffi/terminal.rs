@@ -1246,7 +1246,7 @@ pub unsafe extern "C" fn onshi_client_doctor_text(
 
 /// Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are
 /// created) in background threads. `dataset_json` `(NULL, 0)` for the bundled demo dataset
-/// (fictitious people P01…, 医療機関コード 1310000009), or a dataset in the same JSON shape.
+/// (fictitious people P01…, 医療機関コード 1310000003), or a dataset in the same JSON shape.
 /// Answers are written `delay_ms` after a request is taken, in `encoding`.
 ///
 /// Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the

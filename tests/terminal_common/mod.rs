@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const T: Duration = Duration::from_secs(20);
 
 pub fn code() -> MedicalInstitutionCode {
-    MedicalInstitutionCode::parse("1310000009", Mode::Strict).unwrap()
+    MedicalInstitutionCode::parse("1310000003", Mode::Strict).unwrap()
 }
 
 pub fn options() -> ClientOptions {

@@ -554,7 +554,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     let client = match Client::open(
         Layout::new(&root),
         ClientOptions {
-            medical_institution_code: MedicalInstitutionCode::parse("1310000009", Mode::Strict)
+            medical_institution_code: MedicalInstitutionCode::parse("1310000003", Mode::Strict)
                 .ok(),
             watch: WatchConfig {
                 use_events: true,

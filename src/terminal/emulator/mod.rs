@@ -260,7 +260,7 @@ impl Emulator {
             .dataset
             .medical_institution_code
             .clone()
-            .unwrap_or_else(|| "1310000009".into());
+            .unwrap_or_else(|| "1310000003".into());
         let token20 = format!(
             "{:08x}{:08x}{:04x}",
             random_u32(),
