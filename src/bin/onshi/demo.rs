@@ -547,7 +547,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     let emu = match Emulator::start(cfg) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            crate::report(&e);
             return ExitCode::from(1);
         }
     };
@@ -566,7 +566,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     ) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            crate::report(&e);
             return ExitCode::from(1);
         }
     };
