@@ -109,9 +109,9 @@ typedef struct onshi_basic_info onshi_basic_info;
 /**
  * A cancel token: pass it to a blocking client call (`onshi_client_wait`, `_query`,
  * `_next_face`, `_bulk`, `_document`); `onshi_cancel_token_cancel` from any thread makes
- * the calls waiting with it return `ONSHI_CANCELLED` within about 100 ms (a bulk flow or a
- * document retrieval at its next step). Nothing is lost by cancelling: a submitted request
- * stays pending and can be waited on again.
+ * the calls waiting with it return `ONSHI_TERMINAL_CANCELLED` at once (a bulk flow at its
+ * next step). Nothing is lost by cancelling: a submitted request stays pending and can be
+ * waited on again.
  *
  * Methods: `onshi_cancel_token_new`, `_free`, `_cancel`, `_is_cancelled`, `_reset`.
  *
@@ -435,19 +435,33 @@ typedef uint32_t onshi_mode;
 typedef uint32_t onshi_value_type;
 
 /**
+ * What the face callback returns: one of the `ONSHI_FACE_*` values.
+ */
+typedef uint32_t onshi_face_ack;
+
+/**
  * Called for each face result (a patient used their card at the face-recognition reader):
  * `userdata` as given to `onshi_client_on_face`; `doc` the 資格確認結果 (valid only during the
- * call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
- * read, then `status` says why (`ONSHI_OK` otherwise).
+ * call: copy it with `onshi_document_clone` to keep it; its file name is the idempotency
+ * key), or NULL when a face file could not be read or the folders fail (unreadable `face/`,
+ * journal not writable: reported again every minute while it lasts), then `status` says
+ * why (`ONSHI_OK` otherwise).
+ *
+ * It returns what to do with the result (`onshi_face_ack`): `ONSHI_FACE_ACK` (processed:
+ * never delivered again), `ONSHI_FACE_RELEASE` (deliver it again shortly; also for any
+ * unknown value) or `ONSHI_FACE_KEEP` (acknowledged later with `onshi_client_ack_face`).
+ * A result the EMR never acknowledged is delivered again after a restart. With `doc` NULL
+ * the return value does not matter.
  *
  * It runs on a thread of the library, one result at a time, and must return promptly: on
  * the same client, the blocking calls and `onshi_client_on_face` return `ONSHI_IN_CALLBACK`
- * from inside it; `onshi_client_stop_face` and `onshi_client_free` may be called (delivery
- * ends when the callback returns). It must not let an exception or a `longjmp` escape.
+ * from inside it; `onshi_client_ack_face`, `onshi_client_stop_face` and `onshi_client_free`
+ * may be called (delivery ends when the callback returns). It must not let an exception or a
+ * `longjmp` escape.
  */
-typedef void (*onshi_face_callback)(void *userdata,
-                                    const struct onshi_document *doc,
-                                    uint32_t status);
+typedef onshi_face_ack (*onshi_face_callback)(void *userdata,
+                                              const struct onshi_document *doc,
+                                              onshi_status status);
 
 /**
  * Options of the bulk two-phase flow (`onshi_client_bulk`); 0 in a field is its default.
@@ -2664,6 +2678,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_XML_UNWRITABLE 212
 
 /**
+ * More unmodelled elements and attributes than a document of this size may hold (not a
+ * terminal file; keeping them would take far more memory than the input).
+ */
+#define ONSHI_XML_TOO_MANY_UNKNOWN 213
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -2789,6 +2809,41 @@ typedef uint32_t onshi_audit_event;
  * Nothing was written to `req/`.
  */
 #define ONSHI_TERMINAL_NOT_CONSENTED 412
+
+/**
+ * A blocking call was cancelled with its cancel token (a ticket waited for stays pending).
+ */
+#define ONSHI_TERMINAL_CANCELLED 413
+
+/**
+ * A file of the shared folders is larger than the limit; it was not read.
+ */
+#define ONSHI_TERMINAL_TOO_LARGE 414
+
+/**
+ * Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.
+ */
+#define ONSHI_TERMINAL_NOT_REGULAR_FILE 415
+
+/**
+ * A symbolic link under an interface file's name; not followed.
+ */
+#define ONSHI_TERMINAL_SYMLINK 416
+
+/**
+ * The ticket's answer was collected before and is gone from `res/` and the archive.
+ */
+#define ONSHI_TERMINAL_ALREADY_COLLECTED 417
+
+/**
+ * Another emulator already runs on this root.
+ */
+#define ONSHI_TERMINAL_ALREADY_RUNNING 418
+
+/**
+ * The emulator was stopped.
+ */
+#define ONSHI_TERMINAL_EMULATOR_STOPPED 419
 
 /**
  * No PC/SC card reader is connected.
@@ -2978,17 +3033,6 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_IN_CALLBACK 613
 
 /**
- * The call was cancelled: by its `onshi_cancel` token, or because another thread freed the
- * handle it was waiting on. Nothing was lost: a pending ticket stays pending.
- */
-#define ONSHI_CANCELLED 614
-
-/**
- * The emulator was stopped (`onshi_emulator_stop`): start a new one.
- */
-#define ONSHI_STOPPED 615
-
-/**
  * A JSON record could not be read.
  */
 #define ONSHI_JSON 700
@@ -3022,6 +3066,23 @@ typedef uint32_t onshi_audit_event;
  * 特定健診情報 (`TKKsiquc`), gated by the `SpecificHealthCheckupsInfo` consent.
  */
 #define ONSHI_DOCUMENT_KIND_CHECKUP 2
+
+/**
+ * Processed: acknowledge it now (never delivered again), then apply the face policy.
+ */
+#define ONSHI_FACE_ACK 0
+
+/**
+ * Not processed: hand it out again (after a short pause). Any value other than these
+ * three counts as this one, so nothing is lost by a wrong return value.
+ */
+#define ONSHI_FACE_RELEASE 1
+
+/**
+ * Keep it claimed: the program acknowledges it later with `onshi_client_ack_face` (e.g.
+ * after an asynchronous save); if it never does, it is delivered again after a restart.
+ */
+#define ONSHI_FACE_KEEP 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -3631,8 +3692,10 @@ onshi_status onshi_document_parse(struct onshi_error *err,
  * Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
  * decides the message type where the content alone cannot (an empty 処理中 answer).
  *
- * Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
- * larger than the limit, or another `ONSHI_XML_*` status.
+ * Returns `ONSHI_IO` when the file cannot be read or is not a regular file (a FIFO, a device,
+ * a folder, a symbolic link: refused without blocking), `ONSHI_XML_TOO_LARGE` for a file
+ * larger than the limit (never read past the limit, even when its size is unknown), or
+ * another `ONSHI_XML_*` status.
  * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
@@ -5539,8 +5602,9 @@ onshi_status onshi_cancel_token_new(struct onshi_cancel_token **out);
 void onshi_cancel_token_free(struct onshi_cancel_token *t);
 
 /**
- * Cancels: every call waiting with this token, now or later, returns `ONSHI_CANCELLED`
- * until `onshi_cancel_token_reset`. Safe from any thread, also from a face callback.
+ * Cancels: every call waiting with this token, now or later, returns
+ * `ONSHI_TERMINAL_CANCELLED` until `onshi_cancel_token_reset`. Safe from any thread, also
+ * from a face callback.
  *
  * # Safety
  * `t` is any value; only a live `onshi_cancel_token` is used.
@@ -5559,7 +5623,7 @@ onshi_status onshi_cancel_token_is_cancelled(const struct onshi_cancel_token *t,
 
 /**
  * Makes the token usable again (not cancelled). Calls that already returned
- * `ONSHI_CANCELLED` stay cancelled.
+ * `ONSHI_TERMINAL_CANCELLED` stay cancelled.
  *
  * # Safety
  * `t` is any value; only a live `onshi_cancel_token` is used.
@@ -5787,13 +5851,19 @@ onshi_status onshi_client_query(const struct onshi_client *c,
                                 struct onshi_document **out);
 
 /**
- * Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
- * (exactly once across threads, processes and restarts). Its file name is the document's
- * `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
+ * Waits up to `timeout_ms` (0: just look) for the next face result not acknowledged
+ * before, and claims it: the document (its file name, the idempotency key, is
+ * `ONSHI_FIELD_DOCUMENT_FILE_NAME`). Acknowledge it with `onshi_client_ack_face` once the
+ * EMR has processed it; until then no other client takes it, and if the program ends first
+ * it is delivered again (to the next client on this folder). `onshi_client_release_face`
+ * gives it back at once.
  *
- * Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
- * file that cannot be read (reported once; the message names it), `ONSHI_CANCELLED`,
- * `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * Returns `ONSHI_NOT_PRESENT` when none came in time; for a face file that cannot be read,
+ * its status (`ONSHI_TERMINAL_BAD_ANSWER`, `_TOO_LARGE`, `_NOT_REGULAR_FILE`, `_SYMLINK`;
+ * the message names it) — reported once: it counts as acknowledged and stays in `face/`;
+ * `ONSHI_TERMINAL_IO` and the like for a fault of the folders (reported each call while it
+ * lasts); `ONSHI_TERMINAL_CANCELLED`; `ONSHI_IN_CALLBACK` inside this client's face
+ * callback.
  * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
@@ -5807,6 +5877,44 @@ onshi_status onshi_client_next_face(const struct onshi_client *c,
                                     uint32_t timeout_ms,
                                     const struct onshi_cancel_token *cancel,
                                     struct onshi_document **out);
+
+/**
+ * Acknowledges the face result with file name `file_name` (`ONSHI_FIELD_DOCUMENT_FILE_NAME`
+ * of the document `onshi_client_next_face` gave, or one kept from an earlier run): it is
+ * never delivered again, by any client on this folder, and the face policy applies to its
+ * file. Idempotent. Allowed in the face callback (for a result it kept with
+ * `ONSHI_FACE_KEEP`).
+ *
+ * Returns `ONSHI_TERMINAL_IO` when the acknowledgement cannot be written (it is then not
+ * acknowledged: try again), `ONSHI_TERMINAL_INVALID_REQUEST` for a name that is not a face
+ * file name.
+ * `err`: NULL is accepted.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `file_name` is NULL or
+ * readable for `len` bytes.
+ */
+onshi_status onshi_client_ack_face(const struct onshi_client *c,
+                                   struct onshi_error *err,
+                                   const uint8_t *file_name,
+                                   size_t len);
+
+/**
+ * Gives a face result `onshi_client_next_face` handed out back without acknowledging it
+ * (the EMR could not process it now): it is delivered again at once.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when this client did not hand out (or already acknowledged)
+ * a result of that name.
+ * `err`: NULL is accepted.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `file_name` is NULL or
+ * readable for `len` bytes.
+ */
+onshi_status onshi_client_release_face(const struct onshi_client *c,
+                                       struct onshi_error *err,
+                                       const uint8_t *file_name,
+                                       size_t len);
 
 /**
  * Starts delivering face results to `callback` on a library thread (see
@@ -5845,8 +5953,8 @@ onshi_status onshi_client_stop_face(const struct onshi_client *c);
  * Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
  * at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
  * family that is not bulk.
- * `ONSHI_CANCELLED` when `cancel` was cancelled (or the client freed) before the flow
- * started, `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * `ONSHI_TERMINAL_CANCELLED` when `cancel` was cancelled or the client freed (at the next
+ * step of the flow), `ONSHI_IN_CALLBACK` inside this client's face callback.
  * `err`: NULL is accepted. `options`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
@@ -5938,7 +6046,8 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
  * Answers are written `delay_ms` after a request is taken, in `encoding`.
  *
  * Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the
- * folders cannot be created.
+ * folders cannot be created, `ONSHI_TERMINAL_ALREADY_RUNNING` when another emulator runs on
+ * the root.
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_emulator_free.
  * Out-parameters are written only on success.
@@ -5957,20 +6066,22 @@ onshi_status onshi_emulator_start(struct onshi_error *err,
                                   struct onshi_emulator **out);
 
 /**
- * Stops the emulator (answers not yet written are dropped). Calling it again does nothing.
+ * Stops the emulator (answers not yet written are dropped; requests it took are answered by
+ * the next emulator on the root). Calling it again does nothing; afterwards its other calls
+ * return `ONSHI_TERMINAL_EMULATOR_STOPPED`.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`.
+ * `e` is any value; only a live `onshi_emulator` is used.
  */
 onshi_status onshi_emulator_stop(const struct onshi_emulator *e);
 
 /**
  * Stops and frees the emulator.
  *
- * NULL is accepted. Must not be called twice with the same pointer.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`.
+ * `e` is any value; only a live `onshi_emulator` is freed.
  */
 void onshi_emulator_free(struct onshi_emulator *e);
 
@@ -5982,7 +6093,8 @@ void onshi_emulator_free(struct onshi_emulator *e);
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`; `buf` is NULL or writable for `cap` bytes.
+ * `e` is any value (only a live `onshi_emulator` is read); `buf` is NULL or writable for
+ * `cap` bytes.
  */
 onshi_status onshi_emulator_last_error(const struct onshi_emulator *e,
                                        char *buf,
@@ -5993,10 +6105,12 @@ onshi_status onshi_emulator_last_error(const struct onshi_emulator *e,
  * Pushes the face-reader result of dataset person `person_id` (`"P01"` …) into `face/`, as
  * if they had just used their マイナンバーカード at the reader.
  *
- * Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader).
+ * Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader),
+ * `ONSHI_TERMINAL_EMULATOR_STOPPED` after `onshi_emulator_stop`.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`; `person_id` is NULL or readable for `len` bytes.
+ * `e` is any value (only a live `onshi_emulator` is used); `person_id` is NULL or readable
+ * for `len` bytes.
  */
 onshi_status onshi_emulator_push_face(const struct onshi_emulator *e,
                                       const uint8_t *person_id,
@@ -6006,31 +6120,32 @@ onshi_status onshi_emulator_push_face(const struct onshi_emulator *e,
  * Changes how the emulator behaves (`ONSHI_BEHAVIOUR_*`): a terminal that is down, or
  * silent, for testing the EMR's timeouts.
  *
+ * Returns `ONSHI_TERMINAL_EMULATOR_STOPPED` after `onshi_emulator_stop`.
+ *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`.
+ * `e` is any value; only a live `onshi_emulator` is used.
  */
 onshi_status onshi_emulator_set_behaviour(const struct onshi_emulator *e,
                                           onshi_behaviour behaviour);
 
 /**
- * What the emulator did so far.
+ * What the emulator did so far (also after `onshi_emulator_stop`).
  *
  * Out-parameters are written only on success.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`; `out` is NULL or writable.
+ * `e` is any value (only a live `onshi_emulator` is read); `out` is NULL or writable.
  */
 onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
                                       struct onshi_emulator_stats *out);
 
 /**
- * Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "face",
- * "validity", "cards": [{"insurer_number", "insured_card_symbol",
+ * Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "validity",
+ * "face", "public_assistance", "cards": [{"insurer_number", "insured_card_symbol",
  * "insured_identification_number", "insured_branch_number", "birthdate"}]}` — what a test
  * needs to query each person by card (`"face"`: whether `onshi_emulator_push_face` works
  * for them). The dataset is fictitious; its persons are not patients.
  *
- * Returns `ONSHI_STOPPED` after `onshi_emulator_stop`.
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *

@@ -210,7 +210,11 @@ fn file_names() {
 
 struct Faces(Mutex<Vec<String>>);
 
-unsafe extern "C" fn on_face(userdata: *mut c_void, doc: *const onshi_document, status: u32) {
+unsafe extern "C" fn on_face(
+    userdata: *mut c_void,
+    doc: *const onshi_document,
+    status: u32,
+) -> onshi_face_ack {
     let faces = unsafe { &*(userdata as *const Faces) };
     let name = if doc.is_null() {
         format!("error {status}")
@@ -221,6 +225,7 @@ unsafe extern "C" fn on_face(userdata: *mut c_void, doc: *const onshi_document, 
         .unwrap_or_default()
     };
     faces.0.lock().unwrap().push(name);
+    ONSHI_FACE_ACK
 }
 
 #[test]
@@ -413,6 +418,10 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         unsafe { onshi_client_next_face(c, null_mut(), 0, null(), &mut face) },
         ONSHI_NOT_PRESENT
     );
+    assert_eq!(
+        unsafe { onshi_client_ack_face(c, null_mut(), fname.as_ptr(), fname.len()) },
+        ONSHI_OK
+    );
     let faces = Box::new(Faces(Mutex::new(Vec::new())));
     let ud = &*faces as *const Faces as *mut c_void;
     assert_eq!(
@@ -580,7 +589,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     // argument were wrong).
     assert_eq!(
         unsafe { onshi_emulator_push_face(emu, p14.as_ptr(), 3) },
-        ONSHI_STOPPED
+        ONSHI_TERMINAL_EMULATOR_STOPPED
     );
     let m = read(|b, cap, n| unsafe { onshi_emulator_last_error(emu, b, cap, n) }).unwrap();
     assert!(m.contains("stopped"), "{m}");
@@ -893,5 +902,92 @@ fn consent_gated_drug_info_and_checkup() {
         onshi_client_free(c);
         onshi_emulator_free(emu);
         onshi_error_free(err);
+    }
+}
+
+/// A face result handed out and never acknowledged (the EMR crashed, or released it) is
+/// delivered again — to the next client on the folder after a restart — and one acknowledged
+/// never is; the file name is the idempotency key (issue 10, item 1, through the C ABI).
+#[test]
+fn face_results_come_again_until_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let mut emu = null_mut();
+    unsafe {
+        onshi_emulator_start(
+            null_mut(),
+            root.as_ptr(),
+            root.len(),
+            null(),
+            0,
+            0,
+            ONSHI_ENCODING_UTF8,
+            &mut emu,
+        )
+    };
+    let open = || {
+        let mut c = null_mut();
+        assert_eq!(
+            unsafe { onshi_client_open(null_mut(), root.as_ptr(), root.len(), null(), 0, &mut c) },
+            ONSHI_OK
+        );
+        c
+    };
+    let next = |c: *mut onshi_client, ms: u32| -> Option<String> {
+        let mut d = null_mut();
+        match unsafe { onshi_client_next_face(c, null_mut(), ms, null(), &mut d) } {
+            ONSHI_NOT_PRESENT => None,
+            ONSHI_OK => {
+                let n = read(|b, cap, n| unsafe {
+                    onshi_document_get_text(d, ONSHI_FIELD_DOCUMENT_FILE_NAME, b, cap, n)
+                })
+                .unwrap();
+                unsafe { onshi_document_free(d) };
+                Some(n)
+            }
+            s => panic!("next_face: {s}"),
+        }
+    };
+    assert_eq!(
+        unsafe { onshi_emulator_push_face(emu, "P14".as_ptr(), 3) },
+        ONSHI_OK
+    );
+
+    // Claimed, not acknowledged, and the program "crashes" (the client goes away).
+    let c1 = open();
+    let first = next(c1, 10_000).expect("the face result");
+    unsafe { onshi_client_free(c1) };
+    // The next client gets the same result again.
+    let c2 = open();
+    assert_eq!(next(c2, 10_000).as_deref(), Some(first.as_str()));
+    // Released: handed out again at once.
+    assert_eq!(
+        unsafe { onshi_client_release_face(c2, null_mut(), first.as_ptr(), first.len()) },
+        ONSHI_OK
+    );
+    assert_eq!(
+        unsafe { onshi_client_release_face(c2, null_mut(), first.as_ptr(), first.len()) },
+        ONSHI_NOT_PRESENT,
+        "released twice"
+    );
+    assert_eq!(next(c2, 10_000).as_deref(), Some(first.as_str()));
+    // Acknowledged (twice: idempotent): never again, for any client.
+    for _ in 0..2 {
+        assert_eq!(
+            unsafe { onshi_client_ack_face(c2, null_mut(), first.as_ptr(), first.len()) },
+            ONSHI_OK
+        );
+    }
+    unsafe { onshi_client_free(c2) };
+    let c3 = open();
+    assert_eq!(next(c3, 300), None);
+    let bad = "../etc/passwd";
+    assert_eq!(
+        unsafe { onshi_client_ack_face(c3, null_mut(), bad.as_ptr(), bad.len()) },
+        ONSHI_TERMINAL_INVALID_REQUEST
+    );
+    unsafe {
+        onshi_client_free(c3);
+        onshi_emulator_free(emu);
     }
 }

@@ -283,7 +283,7 @@ fn client_free_while_another_thread_waits_cancels_the_wait() {
         let (st, took) = waiter.join().unwrap();
         (st, took, freed_in)
     });
-    assert_eq!(status, ONSHI_CANCELLED);
+    assert_eq!(status, ONSHI_TERMINAL_CANCELLED);
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert!(freed_in < Duration::from_secs(5), "{freed_in:?}");
     let mut out = null_mut();
@@ -335,7 +335,7 @@ fn a_cancel_token_ends_wait_and_next_face() {
         [query.join().unwrap(), face.join().unwrap()]
     });
     for (st, took) in outcomes {
-        assert_eq!(st, ONSHI_CANCELLED);
+        assert_eq!(st, ONSHI_TERMINAL_CANCELLED);
         assert!(took < Duration::from_secs(5), "{took:?}");
     }
     // The request stays pending: a new wait on a fresh token is possible (and times out).
@@ -348,7 +348,7 @@ fn a_cancel_token_ends_wait_and_next_face() {
     let mut out = null_mut();
     assert_eq!(
         unsafe { onshi_client_next_face(t.client, null_mut(), 0, tok, &mut out) },
-        ONSHI_CANCELLED
+        ONSHI_TERMINAL_CANCELLED
     );
     unsafe { onshi_cancel_token_reset(tok) };
     assert_eq!(
@@ -367,10 +367,14 @@ struct Inside {
     free_it: bool,
 }
 
-unsafe extern "C" fn in_callback(userdata: *mut c_void, doc: *const onshi_document, _status: u32) {
+unsafe extern "C" fn in_callback(
+    userdata: *mut c_void,
+    doc: *const onshi_document,
+    _status: u32,
+) -> onshi_face_ack {
     let me = unsafe { &*(userdata as *const Inside) };
     if me.calls.fetch_add(1, Ordering::SeqCst) > 0 {
-        return;
+        return ONSHI_FACE_RELEASE;
     }
     let mut seen = Vec::new();
     let mut n = 0usize;
@@ -408,6 +412,7 @@ unsafe extern "C" fn in_callback(userdata: *mut c_void, doc: *const onshi_docume
         seen.push(("stop_face", unsafe { onshi_client_stop_face(me.client) }));
     }
     *me.statuses.lock().unwrap() = seen;
+    ONSHI_FACE_ACK
 }
 
 fn callback_case(free_it: bool) {

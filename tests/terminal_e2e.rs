@@ -150,6 +150,7 @@ fn bulk_opts() -> BulkOptions {
         step_timeout: T,
         initial_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
+        ..BulkOptions::default()
     }
 }
 
@@ -593,11 +594,24 @@ fn face_events_poll_callback_and_policies() {
         );
         assert!(r.body.query_echo.is_none());
         assert_eq!(e.face.as_ref().unwrap().institution_code, "1310000003");
+        assert_eq!(e.delivery, 1);
+        assert!(e.written_at.is_some());
     }
-    assert!(client.poll_face().unwrap().is_empty(), "delivered once");
+    // Handed out and not acknowledged: not handed out twice by this client.
+    assert!(client.poll_face().unwrap().is_empty());
+    assert_eq!(client.unacknowledged_faces().len(), 2);
+    for e in &got {
+        client.ack_face(e).unwrap();
+        client.ack_face(e).unwrap(); // idempotent
+    }
+    assert!(client.unacknowledged_faces().is_empty());
     assert!(
-        !d.path().join("face").join(&a).exists(),
-        "deleted by default"
+        client.poll_face().unwrap().is_empty(),
+        "acknowledged: never again"
+    );
+    assert!(
+        d.path().join("face").join(&a).exists(),
+        "left in face/ by default (other programs may read it)"
     );
 
     // Callback form, with a second client on the same root: each file goes to one of them.
@@ -605,8 +619,8 @@ fn face_events_poll_callback_and_policies() {
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let s1 = seen.clone();
     let s2 = seen.clone();
-    let sub1 = client.on_face(move |e| s1.lock().unwrap().push(e.file_name));
-    let sub2 = other.on_face(move |e| s2.lock().unwrap().push(e.file_name));
+    let sub1 = client.on_face(move |e| s1.lock().unwrap().push(e.unwrap().file_name));
+    let sub2 = other.on_face(move |e| s2.lock().unwrap().push(e.unwrap().file_name));
     let mut pushed = Vec::new();
     for id in ["P03", "P04", "P05", "P06", "P07"] {
         pushed.push(emu.push_face(id).unwrap());
@@ -622,6 +636,28 @@ fn face_events_poll_callback_and_policies() {
     s.sort();
     pushed.sort();
     assert_eq!(s, pushed, "each face file exactly once across both clients");
+
+    // The delete policy applies only after the acknowledgement.
+    let deleting = Client::open(
+        Layout::new(d.path()),
+        onshi::terminal::ClientOptions {
+            face_processed: onshi::terminal::ProcessedPolicy::Delete,
+            ..options()
+        },
+    )
+    .unwrap();
+    let c = emu.push_face("P08").unwrap();
+    let e = deleting.next_face(T).unwrap().unwrap();
+    assert_eq!(e.file_name, c);
+    assert!(
+        d.path().join("face").join(&c).exists(),
+        "not before the ack"
+    );
+    deleting.ack_face(&e).unwrap();
+    assert!(
+        !d.path().join("face").join(&c).exists(),
+        "deleted after the ack"
+    );
 }
 
 #[test]

@@ -964,7 +964,7 @@ public:
     CancelToken(const CancelToken &) = delete;
     CancelToken &operator=(const CancelToken &) = delete;
 
-    /// Calls waiting with this token return ONSHI_CANCELLED (thrown as onshi::Error).
+    /// Calls waiting with this token return ONSHI_TERMINAL_CANCELLED (thrown as onshi::Error).
     void cancel() const { detail::check(onshi_cancel_token_cancel(ptr_.get())); }
     bool cancelled() const {
         bool c = false;
@@ -1000,7 +1000,7 @@ public:
         return Ticket(raw);
     }
     /// Waits for a ticket's answer; throws ONSHI_TERMINAL_NOT_ANSWERING (staff_message() says
-    /// what to check) or ONSHI_CANCELLED.
+    /// what to check) or ONSHI_TERMINAL_CANCELLED.
     Document wait(const Ticket &ticket, uint32_t timeout_ms, const CancelToken *cancel = nullptr) const {
         onshi_document *raw = nullptr;
         detail::call_with_error([&](onshi_error *e) {
@@ -1016,7 +1016,9 @@ public:
         });
         return Document(raw);
     }
-    /// The next face result within `timeout_ms`, or nullopt.
+    /// The next face result within `timeout_ms`, or nullopt. Claimed, not consumed: call
+    /// ack_face once the EMR has processed it (else it comes again, after a restart at the
+    /// latest), or release_face to have it again now.
     std::optional<Document> next_face(uint32_t timeout_ms, const CancelToken *cancel = nullptr) const {
         onshi_document *raw = nullptr;
         onshi_status s = ONSHI_OK;
@@ -1036,7 +1038,23 @@ public:
         });
         return Document(raw);
     }
-    /// Face results to a C callback on a library thread (userdata first); see onshi_face_callback.
+    /// Acknowledges a face result by its file name (Document::text(ONSHI_FIELD_DOCUMENT_FILE_NAME)).
+    void ack_face(std::string_view file_name) const {
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_ack_face(capi(), e, detail::bytes(file_name), file_name.size());
+        });
+    }
+    /// Acknowledges a face result next_face gave.
+    void ack_face(const Document &face) const { ack_face(face.text(ONSHI_FIELD_DOCUMENT_FILE_NAME).value_or("")); }
+    /// Gives a face result next_face gave back: it is delivered again at once.
+    void release_face(const Document &face) const {
+        std::string name = face.text(ONSHI_FIELD_DOCUMENT_FILE_NAME).value_or("");
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_release_face(capi(), e, detail::bytes(name), name.size());
+        });
+    }
+    /// Face results to a C callback on a library thread (userdata first; its return value
+    /// acknowledges, releases or keeps the result); see onshi_face_callback.
     void on_face(onshi_face_callback callback, void *userdata) { check(onshi_client_on_face(capi(), callback, userdata)); }
     void stop_face() { check(onshi_client_stop_face(capi())); }
     std::string doctor() const {

@@ -47,6 +47,7 @@ my @groups = (
     [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
     [ 'ONSHI_BEHAVIOUR_',  'Behaviour',      'How the emulated terminal behaves (onshi_behaviour).' ],
     [ 'ONSHI_DOCUMENT_KIND_', 'DocumentKind', 'Which consent-gated document onshi_client_document retrieves (onshi_document_kind).' ],
+    [ 'ONSHI_FACE_',       'FaceAck',        'What a face handler wants done with the result it was given (onshi_face_ack).' ],
     [ 'ONSHI_LIST_',       'ListKind',       'A list of a record (onshi_list).' ],
     [ 'ONSHI_VALUE_TYPE_', 'FieldValueType', 'The value type of a field (onshi_value_type).' ],
     [ 'ONSHI_CODE_TABLE_', 'CodeTable',      'A code table (onshi_code_table).' ],

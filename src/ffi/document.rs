@@ -900,8 +900,10 @@ pub unsafe extern "C" fn onshi_document_parse(
 /// Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
 /// decides the message type where the content alone cannot (an empty 処理中 answer).
 ///
-/// Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
-/// larger than the limit, or another `ONSHI_XML_*` status.
+/// Returns `ONSHI_IO` when the file cannot be read or is not a regular file (a FIFO, a device,
+/// a folder, a symbolic link: refused without blocking), `ONSHI_XML_TOO_LARGE` for a file
+/// larger than the limit (never read past the limit, even when its size is unknown), or
+/// another `ONSHI_XML_*` status.
 /// `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
@@ -923,19 +925,11 @@ pub unsafe extern "C" fn onshi_document_parse_file(
             let out = Out::new(out)?;
             let l = parse_limits(limits)?;
             let path = std::path::Path::new(text_in(path, path_len)?);
-            let io = |e: std::io::Error| Failure::new(ONSHI_IO, format!("{}: {e}", path.display()));
-            let size = std::fs::metadata(path).map_err(io)?.len();
-            if size > l.max_bytes as u64 {
-                return Err(Failure::new(
-                    ONSHI_XML_TOO_LARGE,
-                    format!(
-                        "{}: file is {size} bytes, more than the limit of {}",
-                        path.display(),
-                        l.max_bytes
-                    ),
-                ));
-            }
-            let bytes = std::fs::read(path).map_err(io)?;
+            // Only a regular file, opened without blocking (a FIFO is refused, not waited
+            // on), a symlink not followed, never more than max_bytes read (also when the
+            // file reports no size).
+            let bytes =
+                xml::read_file(path, &l).map_err(|e| Failure::new(e.code(), e.to_string()))?;
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())

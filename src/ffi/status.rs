@@ -62,6 +62,9 @@ pub const ONSHI_XML_UNKNOWN_MESSAGE: onshi_status = 210;
 pub const ONSHI_XML_UNREPRESENTABLE: onshi_status = 211;
 /// Writing: a value or name XML cannot carry.
 pub const ONSHI_XML_UNWRITABLE: onshi_status = 212;
+/// More unmodelled elements and attributes than a document of this size may hold (not a
+/// terminal file; keeping them would take far more memory than the input).
+pub const ONSHI_XML_TOO_MANY_UNKNOWN: onshi_status = 213;
 /// A file name is not a plain file name (path separator, `..`, too long …).
 pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
@@ -116,6 +119,20 @@ pub const ONSHI_TERMINAL_MISSING_FOLDER: onshi_status = 411;
 /// (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese).
 /// Nothing was written to `req/`.
 pub const ONSHI_TERMINAL_NOT_CONSENTED: onshi_status = 412;
+/// A blocking call was cancelled with its cancel token (a ticket waited for stays pending).
+pub const ONSHI_TERMINAL_CANCELLED: onshi_status = 413;
+/// A file of the shared folders is larger than the limit; it was not read.
+pub const ONSHI_TERMINAL_TOO_LARGE: onshi_status = 414;
+/// Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.
+pub const ONSHI_TERMINAL_NOT_REGULAR_FILE: onshi_status = 415;
+/// A symbolic link under an interface file's name; not followed.
+pub const ONSHI_TERMINAL_SYMLINK: onshi_status = 416;
+/// The ticket's answer was collected before and is gone from `res/` and the archive.
+pub const ONSHI_TERMINAL_ALREADY_COLLECTED: onshi_status = 417;
+/// Another emulator already runs on this root.
+pub const ONSHI_TERMINAL_ALREADY_RUNNING: onshi_status = 418;
+/// The emulator was stopped.
+pub const ONSHI_TERMINAL_EMULATOR_STOPPED: onshi_status = 419;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -198,11 +215,6 @@ pub const ONSHI_EMBEDDED_NUL: onshi_status = 612;
 /// the thread that runs the callback, or hold up face delivery). Return from the callback
 /// first; `onshi_client_stop_face` and `onshi_client_free` are allowed there.
 pub const ONSHI_IN_CALLBACK: onshi_status = 613;
-/// The call was cancelled: by its `onshi_cancel` token, or because another thread freed the
-/// handle it was waiting on. Nothing was lost: a pending ticket stays pending.
-pub const ONSHI_CANCELLED: onshi_status = 614;
-/// The emulator was stopped (`onshi_emulator_stop`): start a new one.
-pub const ONSHI_STOPPED: onshi_status = 615;
 
 /// A JSON record could not be read.
 pub const ONSHI_JSON: onshi_status = 700;
@@ -302,6 +314,11 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_XML_UNWRITABLE,
         "ONSHI_XML_UNWRITABLE",
         "a value or name XML cannot carry",
+    ),
+    (
+        ONSHI_XML_TOO_MANY_UNKNOWN,
+        "ONSHI_XML_TOO_MANY_UNKNOWN",
+        "more unmodelled elements than a document of this size may hold",
     ),
     (
         ONSHI_XML_FILE_NAME_UNSAFE,
@@ -427,6 +444,41 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_TERMINAL_NOT_CONSENTED,
         "ONSHI_TERMINAL_NOT_CONSENTED",
         "the patient has not consented to the document (情報の提供は同意されていません)",
+    ),
+    (
+        ONSHI_TERMINAL_CANCELLED,
+        "ONSHI_TERMINAL_CANCELLED",
+        "cancelled with its cancel token",
+    ),
+    (
+        ONSHI_TERMINAL_TOO_LARGE,
+        "ONSHI_TERMINAL_TOO_LARGE",
+        "a file of the shared folders is larger than the limit",
+    ),
+    (
+        ONSHI_TERMINAL_NOT_REGULAR_FILE,
+        "ONSHI_TERMINAL_NOT_REGULAR_FILE",
+        "not a regular file (FIFO, device, folder); not read",
+    ),
+    (
+        ONSHI_TERMINAL_SYMLINK,
+        "ONSHI_TERMINAL_SYMLINK",
+        "a symbolic link; not followed",
+    ),
+    (
+        ONSHI_TERMINAL_ALREADY_COLLECTED,
+        "ONSHI_TERMINAL_ALREADY_COLLECTED",
+        "the ticket's answer was collected before",
+    ),
+    (
+        ONSHI_TERMINAL_ALREADY_RUNNING,
+        "ONSHI_TERMINAL_ALREADY_RUNNING",
+        "another emulator already runs on this root",
+    ),
+    (
+        ONSHI_TERMINAL_EMULATOR_STOPPED,
+        "ONSHI_TERMINAL_EMULATOR_STOPPED",
+        "the emulator was stopped",
     ),
     (
         ONSHI_CARD_NO_READER,
@@ -596,8 +648,6 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "ONSHI_IN_CALLBACK",
         "not allowed from inside the client's face callback",
     ),
-    (ONSHI_CANCELLED, "ONSHI_CANCELLED", "the call was cancelled"),
-    (ONSHI_STOPPED, "ONSHI_STOPPED", "the emulator was stopped"),
     (ONSHI_JSON, "ONSHI_JSON", "JSON record could not be read"),
     (ONSHI_IO, "ONSHI_IO", "file-system operation failed"),
 ];
@@ -697,6 +747,9 @@ fn ja(status: onshi_status) -> Option<&'static str> {
         ONSHI_XML_UNWRITABLE => {
             "要求ファイルを作成できない値が含まれています。入力内容を確認してください。"
         }
+        ONSHI_XML_TOO_MANY_UNKNOWN => {
+            "資格確認端末のファイルとして想定できない内容が多すぎるため読み込みませんでした。システム管理者に連絡してください。"
+        }
         ONSHI_XML_FILE_NAME_UNSAFE | ONSHI_XML_FILE_NAME_NOT_INTERFACE => {
             "資格確認端末のファイル名ではないため処理しませんでした。システム管理者に連絡してください。"
         }
@@ -750,6 +803,18 @@ fn ja(status: onshi_status) -> Option<&'static str> {
         ONSHI_TERMINAL_MISSING_FOLDER => {
             "資格確認端末の共有フォルダーが見つかりません。フォルダーの設定とネットワークの接続を確認してください。"
         }
+        ONSHI_TERMINAL_CANCELLED => {
+            "待機を取り消しました。照会は取り消されていないため、後で結果を確認できます。"
+        }
+        ONSHI_TERMINAL_TOO_LARGE => {
+            "共有フォルダのファイルが大きすぎるため読み込みませんでした。資格確認端末が書いたファイルか確認してください。"
+        }
+        ONSHI_TERMINAL_NOT_REGULAR_FILE | ONSHI_TERMINAL_SYMLINK => {
+            "共有フォルダに通常のファイルではないものがあるため読み込みませんでした。共有フォルダの中身を確認してください。"
+        }
+        ONSHI_TERMINAL_ALREADY_COLLECTED => "この照会の結果はすでに受け取り済みです。",
+        ONSHI_TERMINAL_ALREADY_RUNNING => "このフォルダではすでにエミュレーターが動いています。",
+        ONSHI_TERMINAL_EMULATOR_STOPPED => "エミュレーターは停止しています。",
         ONSHI_TERMINAL_NOT_CONSENTED => {
             "情報の提供は同意されていません。患者さんに同意を確認してください。"
         }
@@ -817,8 +882,6 @@ fn ja(status: onshi_status) -> Option<&'static str> {
             "この機能は現在の設定では使えません。電子カルテ・レセコンの販売元に連絡してください。"
         }
         ONSHI_EMBEDDED_NUL => "入力に使えない文字（NUL）が含まれています。入力し直してください。",
-        ONSHI_CANCELLED => "操作が取り消されました。",
-        ONSHI_STOPPED => "テスト用の端末エミュレーターは停止しています。",
         ONSHI_JSON => "登録データを読み取れませんでした。システム管理者に連絡してください。",
         ONSHI_IO => {
             "ファイルを読み書きできませんでした。ディスクの空きとフォルダーの権限を確認してください。"
@@ -981,6 +1044,13 @@ mod tests {
                 },
                 ONSHI_XML_UNWRITABLE,
             ),
+            (
+                X::TooManyUnknown {
+                    max: 1,
+                    location: l(),
+                },
+                ONSHI_XML_TOO_MANY_UNKNOWN,
+            ),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");
@@ -1006,6 +1076,7 @@ mod tests {
                     request_file: s(),
                     waited: std::time::Duration::from_secs(1),
                     request_still_in_req: true,
+                    ..Default::default()
                 })),
                 ONSHI_TERMINAL_NOT_ANSWERING,
             ),
@@ -1065,6 +1136,40 @@ mod tests {
                 },
                 ONSHI_TERMINAL_MISSING_FOLDER,
             ),
+            (T::Cancelled { what: s() }, ONSHI_TERMINAL_CANCELLED),
+            (T::TooLarge { file: s(), max: 1 }, ONSHI_TERMINAL_TOO_LARGE),
+            (
+                T::NotRegularFile {
+                    file: s(),
+                    kind: "fifo",
+                },
+                ONSHI_TERMINAL_NOT_REGULAR_FILE,
+            ),
+            (
+                T::Symlink {
+                    file: s(),
+                    outside_root: true,
+                },
+                ONSHI_TERMINAL_SYMLINK,
+            ),
+            (
+                T::AlreadyCollected(Box::new(crate::terminal::Collected {
+                    request_file: s(),
+                    answer_file: s(),
+                    collected_at: chrono::NaiveDateTime::MIN,
+                    rejected: false,
+                    archived_as: None,
+                })),
+                ONSHI_TERMINAL_ALREADY_COLLECTED,
+            ),
+            (
+                T::AlreadyRunning {
+                    root: s(),
+                    lock: s(),
+                },
+                ONSHI_TERMINAL_ALREADY_RUNNING,
+            ),
+            (T::EmulatorStopped, ONSHI_TERMINAL_EMULATOR_STOPPED),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");

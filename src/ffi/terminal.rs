@@ -7,17 +7,23 @@
 //! restart. Face results arrive by poll (`onshi_client_next_face`) or by callback
 //! (`onshi_client_on_face`).
 //!
+//! **Face results are acknowledged.** A face result handed out (by `onshi_client_next_face`
+//! or to the callback) is claimed, not consumed: it is acknowledged with
+//! `onshi_client_ack_face` (or by the callback's return value), and one never acknowledged —
+//! the program crashed, or released it — is delivered again, to this or the next client. Its
+//! file name is the idempotency key.
+//!
 //! **Threads.** A client is shared by every thread of the EMR: its calls run concurrently
 //! (they do not wait for each other), each reports its own outcome in the `onshi_error *`
 //! it is given, and `onshi_client_free` while other threads wait on the client cancels their
-//! waits (`ONSHI_CANCELLED`), waits for them to return, and only then frees. A blocking call
-//! (`_wait`, `_query`, `_next_face`, `_bulk`, `_document`) takes an optional
+//! waits (`ONSHI_TERMINAL_CANCELLED`), waits for them to return, and only then frees. A
+//! blocking call (`_wait`, `_query`, `_next_face`, `_bulk`, `_document`) takes an optional
 //! `onshi_cancel_token`.
 //!
 //! **Inside the face callback** (on the library's delivery thread) the blocking calls and
 //! `_on_face` on the same client return `ONSHI_IN_CALLBACK` at once instead of holding up
-//! delivery; `_stop_face` and `_free` work there: delivery stops when the callback returns, and
-//! a short-lived helper thread waits for the delivery thread to end.
+//! delivery; `_stop_face` and `_free` work there: delivery stops when the callback returns,
+//! and the delivery thread then ends on its own.
 
 use super::document::{DocValue, ENCODING, FAMILY, onshi_document, onshi_encoding, onshi_family};
 use super::error::{onshi_error, with_error};
@@ -25,7 +31,7 @@ use super::field::onshi_datetime;
 use super::handle::{
     Castable, Out, TextOut, call, free, handle_ref, into_raw, lock, method, read_in, text_in,
 };
-use super::panic::{Failure, catch, guard_or, quietly};
+use super::panic::{Failure, guard_or, quietly};
 use super::qualification::onshi_qualification;
 use super::record::{self, Json};
 use super::status::*;
@@ -33,25 +39,26 @@ use crate::codes::{FileCategory, MedicalTreatmentFlag};
 use crate::ids::{MedicalInstitutionCode, Mode};
 use crate::model::Qualification;
 use crate::terminal::{
-    Behaviour, BulkOptions, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
-    DocumentKind, Emulator, EmulatorConfig, FaceEvent, FaceSubscription, Layout, ProcessedPolicy,
-    TerminalError, Ticket,
+    Behaviour, BulkOptions, Cancel, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
+    DocumentKind, Emulator, EmulatorConfig, FaceAck, FaceEvent, FaceSubscription, Layout,
+    ProcessedPolicy, TerminalError, Ticket, WaitLimit,
 };
 use crate::xml::{DocumentRequest, Encoding, Family, Message, MessageKind};
 use serde::Deserialize;
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 // ---- cancellation ----
 
 /// A cancel token: pass it to a blocking client call (`onshi_client_wait`, `_query`,
 /// `_next_face`, `_bulk`, `_document`); `onshi_cancel_token_cancel` from any thread makes
-/// the calls waiting with it return `ONSHI_CANCELLED` within about 100 ms (a bulk flow or a
-/// document retrieval at its next step). Nothing is lost by cancelling: a submitted request
-/// stays pending and can be waited on again.
+/// the calls waiting with it return `ONSHI_TERMINAL_CANCELLED` at once (a bulk flow at its
+/// next step). Nothing is lost by cancelling: a submitted request stays pending and can be
+/// waited on again.
 ///
 /// Methods: `onshi_cancel_token_new`, `_free`, `_cancel`, `_is_cancelled`, `_reset`.
 ///
@@ -61,15 +68,24 @@ pub struct onshi_cancel_token {
     _private: [u8; 0],
 }
 
-/// What an `onshi_cancel_token` holds.
+/// What an `onshi_cancel_token` holds: its state, and the calls waiting with it now (each
+/// has a [`Cancel`] of its own, also cancelled when its client is freed).
 #[derive(Debug, Default)]
 pub(crate) struct CancelValue {
     cancelled: AtomicBool,
+    calls: Mutex<HashMap<u64, Cancel>>,
 }
 
 impl CancelValue {
     fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::SeqCst)
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        for c in lock(&self.calls).values() {
+            c.cancel();
+        }
     }
 }
 
@@ -105,8 +121,9 @@ pub unsafe extern "C" fn onshi_cancel_token_free(t: *mut onshi_cancel_token) {
     guard_or((), || unsafe { free(t) })
 }
 
-/// Cancels: every call waiting with this token, now or later, returns `ONSHI_CANCELLED`
-/// until `onshi_cancel_token_reset`. Safe from any thread, also from a face callback.
+/// Cancels: every call waiting with this token, now or later, returns
+/// `ONSHI_TERMINAL_CANCELLED` until `onshi_cancel_token_reset`. Safe from any thread, also
+/// from a face callback.
 ///
 /// # Safety
 /// `t` is any value; only a live `onshi_cancel_token` is used.
@@ -115,7 +132,7 @@ pub unsafe extern "C" fn onshi_cancel_token_cancel(t: *const onshi_cancel_token)
     // SAFETY: forwarded from the caller.
     unsafe {
         method(t, |t| {
-            t.cancelled.store(true, Ordering::SeqCst);
+            t.cancel();
             Ok(())
         })
     }
@@ -142,7 +159,7 @@ pub unsafe extern "C" fn onshi_cancel_token_is_cancelled(
 }
 
 /// Makes the token usable again (not cancelled). Calls that already returned
-/// `ONSHI_CANCELLED` stay cancelled.
+/// `ONSHI_TERMINAL_CANCELLED` stay cancelled.
 ///
 /// # Safety
 /// `t` is any value; only a live `onshi_cancel_token` is used.
@@ -170,6 +187,67 @@ unsafe fn token(t: *const onshi_cancel_token) -> Result<Option<Arc<CancelValue>>
     Ok(Some(unsafe { handle_ref(t) }?.value.share()))
 }
 
+static CALL_SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// The cancellation of one blocking call: a [`Cancel`] of its own, cancelled by the
+/// caller's token or by `onshi_client_free`; unlinked from both when dropped.
+struct CallCancel<'a> {
+    id: u64,
+    cancel: Cancel,
+    client: &'a ClientValue,
+    token: Option<Arc<CancelValue>>,
+}
+
+impl<'a> CallCancel<'a> {
+    fn new(client: &'a ClientValue, token: Option<Arc<CancelValue>>) -> CallCancel<'a> {
+        let id = CALL_SERIAL.fetch_add(1, Ordering::Relaxed);
+        let cancel = Cancel::new();
+        // Linked first, then the flags read: a cancel in between is seen one way or the other.
+        lock(&client.calls).insert(id, cancel.clone());
+        if let Some(t) = &token {
+            lock(&t.calls).insert(id, cancel.clone());
+        }
+        if client.closing.load(Ordering::SeqCst) || token.as_ref().is_some_and(|t| t.is_cancelled())
+        {
+            cancel.cancel();
+        }
+        CallCancel {
+            id,
+            cancel,
+            client,
+            token,
+        }
+    }
+
+    /// A wait of `timeout`, cancelled with this call.
+    fn limit(&self, timeout: Duration) -> WaitLimit {
+        WaitLimit::new(timeout).with_cancel(&self.cancel)
+    }
+
+    /// The failure of a call, saying who cancelled it.
+    fn failure(&self, e: TerminalError) -> Failure {
+        if !matches!(e, TerminalError::Cancelled { .. }) {
+            return e.into();
+        }
+        let who = if self.client.closing.load(Ordering::SeqCst) {
+            "cancelled: another thread freed the client during the call (the ticket stays pending)"
+        } else {
+            "cancelled by the call's onshi_cancel_token (the ticket stays pending)"
+        };
+        let staff = crate::Diagnostic::staff_message_ja(&e);
+        Failure::new(e.code(), who).with_staff(staff)
+    }
+}
+
+impl Drop for CallCancel<'_> {
+    fn drop(&mut self) {
+        lock(&self.client.calls).remove(&self.id);
+        if let Some(t) = &self.token {
+            lock(&t.calls).remove(&self.id);
+        }
+    }
+}
+
 // ---- client ----
 
 /// A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
@@ -190,8 +268,14 @@ pub(crate) struct ClientValue {
     /// Identifies this client to its face callback (see [`IN_FACE_CALLBACK`]).
     serial: u64,
     face: Mutex<Option<Delivery>>,
-    /// Set by `onshi_client_free`: blocking calls in progress return `ONSHI_CANCELLED`.
+    /// Set by `onshi_client_free`: blocking calls in progress return
+    /// `ONSHI_TERMINAL_CANCELLED`.
     closing: AtomicBool,
+    /// The blocking calls in progress, to cancel on `onshi_client_free`.
+    calls: Mutex<HashMap<u64, Cancel>>,
+    /// Face results `onshi_client_next_face` handed out and not acknowledged yet, by file
+    /// name (for `onshi_client_release_face`).
+    handed_out: Mutex<HashMap<String, FaceEvent>>,
 }
 
 /// Face delivery by callback.
@@ -214,12 +298,12 @@ impl Castable for onshi_client {
 
     fn close(c: &ClientValue) {
         c.closing.store(true, Ordering::SeqCst);
+        for call in lock(&c.calls).values() {
+            call.cancel();
+        }
         c.stop_face();
     }
 }
-
-/// How often a blocking call looks at its cancel token (and at `onshi_client_free`).
-const CANCEL_SLICE: Duration = Duration::from_millis(100);
 
 impl ClientValue {
     fn new(client: Client) -> ClientValue {
@@ -228,6 +312,8 @@ impl ClientValue {
             serial: CLIENT_SERIAL.fetch_add(1, Ordering::Relaxed),
             face: Mutex::new(None),
             closing: AtomicBool::new(false),
+            calls: Mutex::new(HashMap::new()),
+            handed_out: Mutex::new(HashMap::new()),
         }
     }
 
@@ -251,105 +337,33 @@ impl ClientValue {
         Ok(())
     }
 
-    /// `Err(ONSHI_CANCELLED)` once the call's token is cancelled or the client is being freed.
-    fn go_on(&self, token: Option<&CancelValue>) -> Result<(), Failure> {
-        if self.closing.load(Ordering::SeqCst) {
-            return Err(Failure::new(
-                ONSHI_CANCELLED,
-                "cancelled: the client was freed by another thread during the call",
-            ));
-        }
-        if token.is_some_and(CancelValue::is_cancelled) {
-            return Err(Failure::new(
-                ONSHI_CANCELLED,
-                "cancelled by the call's onshi_cancel_token",
-            ));
-        }
-        Ok(())
-    }
-
     /// Stops face delivery by callback, if any. On the delivery thread itself (the callback
-    /// stops its own delivery) a helper thread waits for it to end after the callback returns.
+    /// stops its own delivery) the thread ends on its own once the callback returns.
     fn stop_face(&self) {
         let Some(d) = lock(&self.face).take() else {
             return;
         };
         d.stopped.store(true, Ordering::SeqCst);
-        if self.in_callback() {
-            stop_later(d.sub);
-        } else {
-            d.sub.stop();
-        }
+        d.sub.stop();
     }
 
-    /// Waits up to `timeout` for a ticket's answer, looking at the cancel token between
-    /// slices of [`CANCEL_SLICE`].
-    fn wait(
-        &self,
-        t: &Ticket,
-        timeout: Duration,
-        token: Option<&CancelValue>,
-    ) -> Result<DocValue, Failure> {
-        let start = Instant::now();
-        loop {
-            self.go_on(token)?;
-            let left = timeout.saturating_sub(start.elapsed());
-            match self.client.wait(t, left.min(CANCEL_SLICE)) {
-                Err(TerminalError::NotAnswering(_)) if start.elapsed() < timeout => {}
-                Err(TerminalError::NotAnswering(mut n)) => {
-                    n.waited = start.elapsed();
-                    return Err(TerminalError::NotAnswering(n).into());
-                }
-                Err(e) => return Err(e.into()),
-                Ok(m) => {
-                    return Ok(DocValue {
-                        encoding: None,
-                        file_name: Some(t.response_file()),
-                        message: m,
-                    });
-                }
+    /// Waits for a ticket's answer: the document, with the answer file's name.
+    fn wait(&self, t: &Ticket, timeout: Duration, call: &CallCancel) -> Result<DocValue, Failure> {
+        let a = self
+            .client
+            .wait_answer(t, call.limit(timeout))
+            .map_err(|e| call.failure(e))?;
+        match a.value {
+            crate::terminal::Reply::Message(m) => Ok(DocValue {
+                encoding: None,
+                file_name: Some(a.file_name),
+                message: m,
+            }),
+            _ => Err(TerminalError::UnexpectedAnswer {
+                file: a.file_name,
+                expected: "XML",
             }
-        }
-    }
-
-    /// Waits up to `timeout` for the next face result, looking at the cancel token between
-    /// slices.
-    fn next_face(
-        &self,
-        timeout: Duration,
-        token: Option<&CancelValue>,
-    ) -> Result<Option<FaceEvent>, Failure> {
-        let start = Instant::now();
-        loop {
-            self.go_on(token)?;
-            let left = timeout.saturating_sub(start.elapsed());
-            if let Some(e) = self.client.next_face(left.min(CANCEL_SLICE))? {
-                return Ok(Some(e));
-            }
-            if start.elapsed() >= timeout {
-                return Ok(None);
-            }
-        }
-    }
-}
-
-/// Stops a face subscription from its own delivery thread: a helper thread waits for the
-/// delivery thread to end (right after the callback returns), so no thread is left behind.
-fn stop_later(sub: FaceSubscription) {
-    let slot = Arc::new(Mutex::new(Some(sub)));
-    let helper = slot.clone();
-    let spawned = std::thread::Builder::new()
-        .name("onshi-face-stop".into())
-        .spawn(move || {
-            if let Some(s) = lock(&helper).take() {
-                s.stop();
-            }
-        });
-    if spawned.is_err() {
-        // No thread to wait with: let the delivery thread end on its own (its stop flag is
-        // set when the subscription is dropped, which would join this very thread).
-        if let Some(s) = lock(&slot).take() {
-            std::mem::forget(s);
+            .into()),
         }
     }
 }
@@ -386,8 +400,12 @@ pub struct onshi_emulator {
 }
 
 impl Castable for onshi_emulator {
-    type Rust = Mutex<Option<Emulator>>;
+    type Rust = Emulator;
     const TAG: u64 = u64::from_le_bytes(*b"onshiEMU");
+
+    fn close(e: &Emulator) {
+        e.shutdown();
+    }
 }
 
 /// How the emulated terminal behaves: one of the `ONSHI_BEHAVIOUR_*` values.
@@ -450,16 +468,30 @@ pub struct onshi_emulator_stats {
 
 /// Called for each face result (a patient used their card at the face-recognition reader):
 /// `userdata` as given to `onshi_client_on_face`; `doc` the 資格確認結果 (valid only during the
-/// call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
-/// read, then `status` says why (`ONSHI_OK` otherwise).
+/// call: copy it with `onshi_document_clone` to keep it; its file name is the idempotency
+/// key), or NULL when a face file could not be read or the folders fail (unreadable `face/`,
+/// journal not writable: reported again every minute while it lasts), then `status` says
+/// why (`ONSHI_OK` otherwise).
+///
+/// It returns what to do with the result (`onshi_face_ack`): `ONSHI_FACE_ACK` (processed:
+/// never delivered again), `ONSHI_FACE_RELEASE` (deliver it again shortly; also for any
+/// unknown value) or `ONSHI_FACE_KEEP` (acknowledged later with `onshi_client_ack_face`).
+/// A result the EMR never acknowledged is delivered again after a restart. With `doc` NULL
+/// the return value does not matter.
 ///
 /// It runs on a thread of the library, one result at a time, and must return promptly: on
 /// the same client, the blocking calls and `onshi_client_on_face` return `ONSHI_IN_CALLBACK`
-/// from inside it; `onshi_client_stop_face` and `onshi_client_free` may be called (delivery
-/// ends when the callback returns). It must not let an exception or a `longjmp` escape.
+/// from inside it; `onshi_client_ack_face`, `onshi_client_stop_face` and `onshi_client_free`
+/// may be called (delivery ends when the callback returns). It must not let an exception or a
+/// `longjmp` escape.
 #[allow(non_camel_case_types)]
-pub type onshi_face_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, doc: *const onshi_document, status: u32)>;
+pub type onshi_face_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        doc: *const onshi_document,
+        status: onshi_status,
+    ) -> onshi_face_ack,
+>;
 
 /// Client options as JSON.
 #[derive(Deserialize, Default)]
@@ -811,9 +843,9 @@ pub unsafe extern "C" fn onshi_client_wait(
         client_call(c, err, |c| {
             c.not_in_callback("onshi_client_wait")?;
             let out = Out::new(out)?;
-            let token = token(cancel)?;
+            let call = CallCancel::new(c, token(cancel)?);
             let t = &handle_ref(ticket)?.value;
-            let d = c.wait(t, ms(timeout_ms), token.as_deref())?;
+            let d = c.wait(t, ms(timeout_ms), &call)?;
             out.set(into_raw::<onshi_document>(d));
             Ok(())
         })
@@ -849,39 +881,50 @@ pub unsafe extern "C" fn onshi_client_query(
         client_call(c, err, |c| {
             c.not_in_callback("onshi_client_query")?;
             let out = Out::new(out)?;
-            let token = token(cancel)?;
+            let call = CallCancel::new(c, token(cancel)?);
             let doc = &handle_ref(request)?.value;
             let family = family_for(family, &doc.message)?;
-            c.go_on(token.as_deref())?;
+            if call.cancel.is_cancelled() {
+                return Err(call.failure(TerminalError::Cancelled {
+                    what: "the query".into(),
+                }));
+            }
             let ticket = c.client.submit(family, &doc.message)?;
-            let d = c.wait(&ticket, ms(timeout_ms), token.as_deref())?;
+            let d = c.wait(&ticket, ms(timeout_ms), &call)?;
             out.set(into_raw::<onshi_document>(d));
             Ok(())
         })
     }
 }
 
-fn face_doc(e: FaceEvent) -> Result<DocValue, Failure> {
-    match e.result {
+fn face_doc(e: &FaceEvent) -> Result<DocValue, Failure> {
+    match &e.result {
         Ok(r) => Ok(DocValue {
             encoding: None,
-            file_name: Some(e.file_name),
-            message: Message::QualificationResponse(r),
+            file_name: Some(e.file_name.clone()),
+            message: Message::QualificationResponse(r.clone()),
         }),
         Err(why) => Err(Failure::new(
-            ONSHI_TERMINAL_BAD_ANSWER,
+            why.code(),
             format!("face file {} cannot be read: {why}", e.file_name),
-        )),
+        )
+        .with_staff(crate::Diagnostic::staff_message_ja(why))),
     }
 }
 
-/// Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
-/// (exactly once across threads, processes and restarts). Its file name is the document's
-/// `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
+/// Waits up to `timeout_ms` (0: just look) for the next face result not acknowledged
+/// before, and claims it: the document (its file name, the idempotency key, is
+/// `ONSHI_FIELD_DOCUMENT_FILE_NAME`). Acknowledge it with `onshi_client_ack_face` once the
+/// EMR has processed it; until then no other client takes it, and if the program ends first
+/// it is delivered again (to the next client on this folder). `onshi_client_release_face`
+/// gives it back at once.
 ///
-/// Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
-/// file that cannot be read (reported once; the message names it), `ONSHI_CANCELLED`,
-/// `ONSHI_IN_CALLBACK` inside this client's face callback.
+/// Returns `ONSHI_NOT_PRESENT` when none came in time; for a face file that cannot be read,
+/// its status (`ONSHI_TERMINAL_BAD_ANSWER`, `_TOO_LARGE`, `_NOT_REGULAR_FILE`, `_SYMLINK`;
+/// the message names it) — reported once: it counts as acknowledged and stays in `face/`;
+/// `ONSHI_TERMINAL_IO` and the like for a fault of the folders (reported each call while it
+/// lasts); `ONSHI_TERMINAL_CANCELLED`; `ONSHI_IN_CALLBACK` inside this client's face
+/// callback.
 /// `err`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
@@ -902,13 +945,110 @@ pub unsafe extern "C" fn onshi_client_next_face(
         client_call(c, err, |c| {
             c.not_in_callback("onshi_client_next_face")?;
             let out = Out::new(out)?;
-            let token = token(cancel)?;
+            let call = CallCancel::new(c, token(cancel)?);
             let e = c
-                .next_face(ms(timeout_ms), token.as_deref())?
+                .client
+                .next_face(call.limit(ms(timeout_ms)))
+                .map_err(|e| call.failure(e))?
                 .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
-            out.set(into_raw::<onshi_document>(face_doc(e)?));
+            match face_doc(&e) {
+                Ok(d) => {
+                    lock(&c.handed_out).insert(e.file_name.clone(), e);
+                    out.set(into_raw::<onshi_document>(d));
+                    Ok(())
+                }
+                Err(f) => {
+                    // Reported now, once: the broken file stays in face/ (no policy touches it).
+                    c.client.ack_face(&e)?;
+                    Err(f)
+                }
+            }
+        })
+    }
+}
+
+/// Acknowledges the face result with file name `file_name` (`ONSHI_FIELD_DOCUMENT_FILE_NAME`
+/// of the document `onshi_client_next_face` gave, or one kept from an earlier run): it is
+/// never delivered again, by any client on this folder, and the face policy applies to its
+/// file. Idempotent. Allowed in the face callback (for a result it kept with
+/// `ONSHI_FACE_KEEP`).
+///
+/// Returns `ONSHI_TERMINAL_IO` when the acknowledgement cannot be written (it is then not
+/// acknowledged: try again), `ONSHI_TERMINAL_INVALID_REQUEST` for a name that is not a face
+/// file name.
+/// `err`: NULL is accepted.
+///
+/// # Safety
+/// `c` and `err` are any values (only live handles are used); `file_name` is NULL or
+/// readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_ack_face(
+    c: *const onshi_client,
+    err: *mut onshi_error,
+    file_name: *const u8,
+    len: usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        client_call(c, err, |c| {
+            let name = text_in(file_name, len)?;
+            c.client.ack_face_file(name)?;
+            lock(&c.handed_out).remove(name);
             Ok(())
         })
+    }
+}
+
+/// Gives a face result `onshi_client_next_face` handed out back without acknowledging it
+/// (the EMR could not process it now): it is delivered again at once.
+///
+/// Returns `ONSHI_NOT_PRESENT` when this client did not hand out (or already acknowledged)
+/// a result of that name.
+/// `err`: NULL is accepted.
+///
+/// # Safety
+/// `c` and `err` are any values (only live handles are used); `file_name` is NULL or
+/// readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_release_face(
+    c: *const onshi_client,
+    err: *mut onshi_error,
+    file_name: *const u8,
+    len: usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        client_call(c, err, |c| {
+            let name = text_in(file_name, len)?;
+            let e = lock(&c.handed_out).remove(name).ok_or_else(|| {
+                Failure::new(
+                    ONSHI_NOT_PRESENT,
+                    format!("no face result {name} is handed out and unacknowledged here"),
+                )
+            })?;
+            c.client.release_face(&e);
+            Ok(())
+        })
+    }
+}
+
+/// What the face callback returns: one of the `ONSHI_FACE_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_face_ack = u32;
+/// Processed: acknowledge it now (never delivered again), then apply the face policy.
+pub const ONSHI_FACE_ACK: onshi_face_ack = 0;
+/// Not processed: hand it out again (after a short pause). Any value other than these
+/// three counts as this one, so nothing is lost by a wrong return value.
+pub const ONSHI_FACE_RELEASE: onshi_face_ack = 1;
+/// Keep it claimed: the program acknowledges it later with `onshi_client_ack_face` (e.g.
+/// after an asynchronous save); if it never does, it is delivered again after a restart.
+pub const ONSHI_FACE_KEEP: onshi_face_ack = 2;
+
+fn face_ack(v: onshi_face_ack) -> FaceAck {
+    match v {
+        ONSHI_FACE_ACK => FaceAck::Ack,
+        ONSHI_FACE_KEEP => FaceAck::Keep,
+        _ => FaceAck::Release,
     }
 }
 
@@ -965,29 +1105,42 @@ pub unsafe extern "C" fn onshi_client_on_face(
             // The old delivery is stopped without holding the slot: its callback may be
             // calling onshi_client_stop_face right now.
             c.stop_face();
-            let sub = c.client.on_face(move |e| {
-                if stop_seen.load(Ordering::SeqCst) {
-                    return;
-                }
-                let ud = &ud;
-                let doc = catch(|| face_doc(e));
-                quietly(|| {
-                    let _inside = InCallback::enter(serial);
-                    match doc {
-                        Ok(d) => {
-                            let h = into_raw::<onshi_document>(d);
-                            // SAFETY: the caller's callback, with the caller's userdata; `h`
-                            // is a live document for the duration of the call.
-                            cb(ud.0, h, ONSHI_OK);
-                            // SAFETY: `h` was made above; a callback that freed it already
-                            // is detected by the registry.
-                            free(h);
-                        }
-                        // SAFETY: as above, with no document.
-                        Err(f) => cb(ud.0, std::ptr::null(), f.status),
+            let sub = c
+                .client
+                .on_face(move |r: Result<FaceEvent, TerminalError>| {
+                    if stop_seen.load(Ordering::SeqCst) {
+                        // Stopped from inside the callback: given back, delivered again later.
+                        return FaceAck::Release;
                     }
+                    let ud = &ud;
+                    // A file that cannot be read, or a fault of the folders, is reported with a
+                    // NULL document (and such a file counts as acknowledged).
+                    let doc = match r {
+                        Ok(e) => face_doc(&e),
+                        Err(e) => Err(Failure::from(e)),
+                    };
+                    let mut ack = FaceAck::Release;
+                    quietly(|| {
+                        let _inside = InCallback::enter(serial);
+                        match doc {
+                            Ok(d) => {
+                                let h = into_raw::<onshi_document>(d);
+                                // SAFETY: the caller's callback, with the caller's userdata; `h`
+                                // is a live document for the duration of the call.
+                                ack = face_ack(cb(ud.0, h, ONSHI_OK));
+                                // SAFETY: `h` was made above; a callback that freed it already
+                                // is detected by the registry.
+                                free(h);
+                            }
+                            Err(f) => {
+                                // SAFETY: as above, with no document.
+                                cb(ud.0, std::ptr::null(), f.status);
+                                ack = FaceAck::Ack;
+                            }
+                        }
+                    });
+                    ack
                 });
-            });
             let raced = lock(&c.face).replace(Delivery { sub, stopped });
             if let Some(d) = raced {
                 // Another thread started a callback meanwhile: the last one wins.
@@ -1025,8 +1178,8 @@ pub unsafe extern "C" fn onshi_client_stop_face(c: *const onshi_client) -> onshi
 /// Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
 /// at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
 /// family that is not bulk.
-/// `ONSHI_CANCELLED` when `cancel` was cancelled (or the client freed) before the flow
-/// started, `ONSHI_IN_CALLBACK` inside this client's face callback.
+/// `ONSHI_TERMINAL_CANCELLED` when `cancel` was cancelled or the client freed (at the next
+/// step of the flow), `ONSHI_IN_CALLBACK` inside this client's face callback.
 /// `err`: NULL is accepted. `options`: NULL is accepted. `cancel`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
@@ -1049,7 +1202,7 @@ pub unsafe extern "C" fn onshi_client_bulk(
         client_call(c, err, |c| {
             c.not_in_callback("onshi_client_bulk")?;
             let out = Out::new(out)?;
-            let token = token(cancel)?;
+            let call = CallCancel::new(c, token(cancel)?);
             let doc = &handle_ref(request)?.value;
             let family = FAMILY.parse_num(family)?;
             let o = if options.is_null() {
@@ -1067,8 +1220,11 @@ pub unsafe extern "C" fn onshi_client_bulk(
             set(o.step_timeout_ms, &mut b.step_timeout);
             set(o.initial_backoff_ms, &mut b.initial_backoff);
             set(o.max_backoff_ms, &mut b.max_backoff);
-            c.go_on(token.as_deref())?;
-            let outcome = c.client.bulk(family, &doc.message, &b, &mut |_| {})?;
+            b.cancel = Some(call.cancel.clone());
+            let outcome = c
+                .client
+                .bulk(family, &doc.message, &b, &mut |_| {})
+                .map_err(|e| call.failure(e))?;
             out.set(into_raw::<onshi_document>(DocValue::new(outcome.message)));
             Ok(())
         })
@@ -1145,7 +1301,7 @@ pub unsafe extern "C" fn onshi_client_document(
         client_call(c, err, |c| {
             c.not_in_callback("onshi_client_document")?;
             let out = Out::new(out)?;
-            let token = token(cancel)?;
+            let call = CallCancel::new(c, token(cancel)?);
             let kind = document_kind(kind)?;
             let q = &handle_ref(patient)?.value;
             let request = document_request(q, text_in(request_json, request_len)?)?;
@@ -1159,14 +1315,14 @@ pub unsafe extern "C" fn onshi_client_document(
                     "PDF documents are not available through the C ABI yet; request XML",
                 ));
             }
-            c.go_on(token.as_deref())?;
             let consent = match kind {
                 DocumentKind::DrugInfo => &q.consents.pharmacists,
                 DocumentKind::Checkup => &q.consents.specific_health_checkups,
             };
             match c
                 .client
-                .document(kind, consent, request, now, ms(timeout_ms))?
+                .document(kind, consent, request, now, call.limit(ms(timeout_ms)))
+                .map_err(|e| call.failure(e))?
             {
                 DocumentAnswer::Xml(d) => {
                     out.set(into_raw::<onshi_document>(DocValue::new(
@@ -1250,7 +1406,8 @@ pub unsafe extern "C" fn onshi_client_doctor_text(
 /// Answers are written `delay_ms` after a request is taken, in `encoding`.
 ///
 /// Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the
-/// folders cannot be created.
+/// folders cannot be created, `ONSHI_TERMINAL_ALREADY_RUNNING` when another emulator runs on
+/// the root.
 /// `err`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_emulator_free.
 /// Out-parameters are written only on success.
@@ -1282,49 +1439,43 @@ pub unsafe extern "C" fn onshi_emulator_start(
             config.delay = ms(delay_ms);
             config.encoding = ENCODING.parse_num(encoding)?;
             let e = Emulator::start(config)?;
-            out.set(into_raw::<onshi_emulator>(Mutex::new(Some(e))));
+            out.set(into_raw::<onshi_emulator>(e));
             Ok(())
         })
     }
 }
 
-fn running<'a>(
-    e: &'a Mutex<Option<Emulator>>,
-) -> Result<std::sync::MutexGuard<'a, Option<Emulator>>, Failure> {
-    let g = lock(e);
-    if g.is_none() {
-        return Err(Failure::new(
-            ONSHI_STOPPED,
-            "the emulator was stopped (onshi_emulator_stop): start a new one",
-        ));
-    }
-    Ok(g)
-}
-
-/// Stops the emulator (answers not yet written are dropped). Calling it again does nothing.
+/// Stops the emulator (answers not yet written are dropped; requests it took are answered by
+/// the next emulator on the root). Calling it again does nothing; afterwards its other calls
+/// return `ONSHI_TERMINAL_EMULATOR_STOPPED`.
 ///
 /// # Safety
-/// `e` is NULL or a live `onshi_emulator`.
+/// `e` is any value; only a live `onshi_emulator` is used.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_emulator_stop(e: *const onshi_emulator) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         method(e, |e| {
-            let taken = e.lock().unwrap_or_else(|p| p.into_inner()).take();
-            if let Some(emu) = taken {
-                emu.stop();
-            }
+            e.shutdown();
             Ok(())
         })
     }
 }
 
+fn running(e: &Emulator) -> Result<(), Failure> {
+    if e.is_running() {
+        Ok(())
+    } else {
+        Err(TerminalError::EmulatorStopped.into())
+    }
+}
+
 /// Stops and frees the emulator.
 ///
-/// NULL is accepted. Must not be called twice with the same pointer.
+/// NULL is accepted. A second free of the same pointer is detected and ignored.
 ///
 /// # Safety
-/// `e` is NULL or a live `onshi_emulator`.
+/// `e` is any value; only a live `onshi_emulator` is freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_emulator_free(e: *mut onshi_emulator) {
     // SAFETY: forwarded from the caller.
@@ -1338,7 +1489,8 @@ pub unsafe extern "C" fn onshi_emulator_free(e: *mut onshi_emulator) {
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// `e` is NULL or a live `onshi_emulator`; `buf` is NULL or writable for `cap` bytes.
+/// `e` is any value (only a live `onshi_emulator` is read); `buf` is NULL or writable for
+/// `cap` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_emulator_last_error(
     e: *const onshi_emulator,
@@ -1353,10 +1505,12 @@ pub unsafe extern "C" fn onshi_emulator_last_error(
 /// Pushes the face-reader result of dataset person `person_id` (`"P01"` …) into `face/`, as
 /// if they had just used their マイナンバーカード at the reader.
 ///
-/// Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader).
+/// Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader),
+/// `ONSHI_TERMINAL_EMULATOR_STOPPED` after `onshi_emulator_stop`.
 ///
 /// # Safety
-/// `e` is NULL or a live `onshi_emulator`; `person_id` is NULL or readable for `len` bytes.
+/// `e` is any value (only a live `onshi_emulator` is used); `person_id` is NULL or readable
+/// for `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_emulator_push_face(
     e: *const onshi_emulator,
@@ -1367,10 +1521,7 @@ pub unsafe extern "C" fn onshi_emulator_push_face(
     unsafe {
         method(e, |e| {
             let id = text_in(person_id, len)?;
-            let g = running(e)?;
-            if let Some(emu) = g.as_ref() {
-                emu.push_face(id)?;
-            }
+            e.push_face(id)?;
             Ok(())
         })
     }
@@ -1379,8 +1530,10 @@ pub unsafe extern "C" fn onshi_emulator_push_face(
 /// Changes how the emulator behaves (`ONSHI_BEHAVIOUR_*`): a terminal that is down, or
 /// silent, for testing the EMR's timeouts.
 ///
+/// Returns `ONSHI_TERMINAL_EMULATOR_STOPPED` after `onshi_emulator_stop`.
+///
 /// # Safety
-/// `e` is NULL or a live `onshi_emulator`.
+/// `e` is any value; only a live `onshi_emulator` is used.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_emulator_set_behaviour(
     e: *const onshi_emulator,
@@ -1400,21 +1553,19 @@ pub unsafe extern "C" fn onshi_emulator_set_behaviour(
                     ));
                 }
             };
-            let g = running(e)?;
-            if let Some(emu) = g.as_ref() {
-                emu.set_behaviour(b);
-            }
+            running(e)?;
+            e.set_behaviour(b);
             Ok(())
         })
     }
 }
 
-/// What the emulator did so far.
+/// What the emulator did so far (also after `onshi_emulator_stop`).
 ///
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `e` is NULL or a live `onshi_emulator`; `out` is NULL or writable.
+/// `e` is any value (only a live `onshi_emulator` is read); `out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_emulator_get_stats(
     e: *const onshi_emulator,
@@ -1424,28 +1575,24 @@ pub unsafe extern "C" fn onshi_emulator_get_stats(
     unsafe {
         method(e, |e| {
             let out = Out::new(out)?;
-            let g = running(e)?;
-            if let Some(emu) = g.as_ref() {
-                let s = emu.stats();
-                out.set(onshi_emulator_stats {
-                    taken: s.taken,
-                    answered: s.answered,
-                    rejected: s.rejected,
-                    faces: s.faces,
-                });
-            }
+            let s = e.stats();
+            out.set(onshi_emulator_stats {
+                taken: s.taken,
+                answered: s.answered,
+                rejected: s.rejected,
+                faces: s.faces,
+            });
             Ok(())
         })
     }
 }
 
-/// Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "face",
-/// "validity", "cards": [{"insurer_number", "insured_card_symbol",
+/// Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "validity",
+/// "face", "public_assistance", "cards": [{"insurer_number", "insured_card_symbol",
 /// "insured_identification_number", "insured_branch_number", "birthdate"}]}` — what a test
 /// needs to query each person by card (`"face"`: whether `onshi_emulator_push_face` works
 /// for them). The dataset is fictitious; its persons are not patients.
 ///
-/// Returns `ONSHI_STOPPED` after `onshi_emulator_stop`.
 /// Out-parameters are written only on success, except `*out_len`, which is also written with
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
@@ -1462,55 +1609,59 @@ pub unsafe extern "C" fn onshi_emulator_persons_json(
     // SAFETY: forwarded from the caller.
     unsafe {
         method(e, |e| {
-            let out = TextOut::new(buf, cap, out_len)?;
-            let g = running(e)?;
-            let json = g.as_ref().map(|emu| persons_json(emu.dataset()));
-            out.write(&json.unwrap_or_default())
+            TextOut::new(buf, cap, out_len)?.write(&persons_json(e))
         })
     }
 }
 
-/// The persons of a dataset, as `onshi_emulator_persons_json` lists them.
-fn persons_json(d: &Dataset) -> String {
+/// The persons of an emulator, as `onshi_emulator_persons_json` lists them.
+fn persons_json(e: &Emulator) -> String {
     use serde_json::{Value, json};
-    let persons: Vec<Value> = d
-        .persons
-        .iter()
-        .map(|p| {
-            let birth = |q: Option<&Qualification>| {
-                q.and_then(|q| q.birthdate.as_ref().map(|b| b.expose().to_string()))
-                    .or(p.birthdate.map(|b| b.to_string()))
-            };
-            let mut cards: Vec<Value> = p
-                .qualifications
-                .iter()
-                .filter(|q| q.insurer_number.is_some() && q.insured_identification_number.is_some())
-                .map(|q| {
-                    json!({
-                        "insurer_number": q.insurer_number,
-                        "insured_card_symbol": q.insured_card_symbol,
-                        "insured_identification_number": q.insured_identification_number,
-                        "insured_branch_number": q.insured_branch_number,
-                        "birthdate": birth(Some(q)),
-                    })
+    let d = e.dataset();
+    let persons: Vec<Value> = e
+        .persons()
+        .into_iter()
+        .map(|summary| {
+            let mut v = serde_json::to_value(&summary).unwrap_or(Value::Null);
+            let cards: Vec<Value> = d
+                .person(&summary.id)
+                .map(|p| {
+                    let birth = |q: Option<&Qualification>| {
+                        q.and_then(|q| q.birthdate.as_ref().map(|b| b.expose().to_string()))
+                            .or(p.birthdate.map(|b| b.to_string()))
+                    };
+                    let mut cards: Vec<Value> = p
+                        .qualifications
+                        .iter()
+                        .filter(|q| {
+                            q.insurer_number.is_some() && q.insured_identification_number.is_some()
+                        })
+                        .map(|q| {
+                            json!({
+                                "insurer_number": q.insurer_number,
+                                "insured_card_symbol": q.insured_card_symbol,
+                                "insured_identification_number": q.insured_identification_number,
+                                "insured_branch_number": q.insured_branch_number,
+                                "birthdate": birth(Some(q)),
+                            })
+                        })
+                        .collect();
+                    cards.extend(p.keys.iter().map(|k| {
+                        json!({
+                            "insurer_number": k.insurer_number,
+                            "insured_card_symbol": k.insured_card_symbol,
+                            "insured_identification_number": k.insured_identification_number,
+                            "insured_branch_number": k.insured_branch_number,
+                            "birthdate": birth(p.qualifications.first()),
+                        })
+                    }));
+                    cards
                 })
-                .collect();
-            cards.extend(p.keys.iter().map(|k| {
-                json!({
-                    "insurer_number": k.insurer_number,
-                    "insured_card_symbol": k.insured_card_symbol,
-                    "insured_identification_number": k.insured_identification_number,
-                    "insured_branch_number": k.insured_branch_number,
-                    "birthdate": birth(p.qualifications.first()),
-                })
-            }));
-            json!({
-                "id": p.id,
-                "label": p.label,
-                "face": p.face,
-                "validity": p.validity,
-                "cards": cards,
-            })
+                .unwrap_or_default();
+            if let Value::Object(m) = &mut v {
+                m.insert("cards".into(), Value::Array(cards));
+            }
+            v
         })
         .collect();
     Value::Array(persons).to_string()

@@ -176,6 +176,23 @@ pub struct CheckupItem {
     pub unit: String,
 }
 
+/// A person of a dataset at a glance: what [`Dataset::summaries`] and
+/// [`Emulator::persons`](super::Emulator::persons) list. Holds no personal value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PersonSummary {
+    /// The id (to push a face result: [`Emulator::push_face`](super::Emulator::push_face)).
+    pub id: String,
+    /// The scenario (Japanese).
+    pub label: String,
+    /// 資格有効性 returned for the person.
+    pub validity: QualificationValidity,
+    /// A face result can be pushed for the person.
+    pub face: bool,
+    /// A 医療扶助 recipient (queried by bulk, not by insurance card).
+    pub public_assistance: bool,
+}
+
 /// A fictitious insured person. `Debug` shows the id, scenario and counts only (the
 /// dataset format is also used with real-looking test data).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,6 +314,21 @@ impl Dataset {
             }
         }
         Ok(())
+    }
+
+    /// One line per person: id, scenario, 資格有効性, whether a face result can be pushed
+    /// (what `onshi emulate --list-persons` prints; no name, number or birthdate).
+    pub fn summaries(&self) -> Vec<PersonSummary> {
+        self.persons
+            .iter()
+            .map(|p| PersonSummary {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                validity: p.validity.clone(),
+                face: p.face,
+                public_assistance: p.is_public_assistance(),
+            })
+            .collect()
     }
 
     /// A person by id.

@@ -3,6 +3,8 @@
 //! * [`parse`] / [`parse_with`] — bytes (UTF-8 or Shift_JIS) to a [`Document`]; the message
 //!   kind is inferred from the content's shape ([`parse_file`] also uses the file name when
 //!   the content alone cannot tell, e.g. a 処理中 answer with an empty body);
+//! * [`read_file`] / [`parse_path`] — from disk: a regular file only, opened without
+//!   blocking, no symbolic link followed, never more than [`Limits::max_bytes`] read;
 //! * [`write()`] — a [`Message`] to bytes, deterministic and in spec order;
 //! * [`bulk_units`] — the units of a large bulk result one by one;
 //! * [`decode_text`] — the text of a `.err` companion or any other text file;
@@ -48,6 +50,7 @@ mod codec;
 mod encoding;
 mod error;
 mod fields;
+mod file;
 mod filename;
 mod header;
 mod locate;
@@ -63,13 +66,15 @@ pub use build::IndividualQuery;
 pub use bulk::{BulkUnits, bulk_units};
 pub use encoding::{Encoding, decode_text};
 pub use error::{Forbidden, Location, XmlError};
+pub use file::{FileError, parse_path, read_file};
+pub(crate) use file::{open_regular, read_capped};
 pub use filename::{
     Direction, Extension, FaceFile, Family, FileName, FileNameError, MAX_FILE_NAME_LEN, Phase,
 };
 pub use locate::locate;
 pub use message::MessageKind;
 pub use messages::*;
-pub use reader::HARD_MAX_DEPTH;
+pub use reader::{HARD_MAX_DEPTH, UNKNOWN_BYTES_PER_ELEMENT, UNKNOWN_ELEMENT_ALLOWANCE};
 pub use validate::{Finding, Severity, validate};
 
 use serde::{Deserialize, Serialize};

@@ -236,9 +236,9 @@ static void test_client_free_while_waiting(void) {
     double took = now_s() - t0;
     pthread_join(t, NULL);
     pthread_join(u, NULL);
-    CHECK(w.status == ONSHI_CANCELLED);
-    CHECK(f.status == ONSHI_CANCELLED);
-    CHECK(onshi_error_status(w.err) == ONSHI_CANCELLED);
+    CHECK(w.status == ONSHI_TERMINAL_CANCELLED);
+    CHECK(f.status == ONSHI_TERMINAL_CANCELLED);
+    CHECK(onshi_error_status(w.err) == ONSHI_TERMINAL_CANCELLED);
     CHECK(took < 5.0 && w.took < 5.0 && f.took < 5.0);
     /* The freed client is refused afterwards. */
     onshi_document *out = NULL;
@@ -268,7 +268,7 @@ static void test_cancel_tokens(void) {
     onshi_cancel_token_free(tok); /* the waits keep the token; freeing it neither blocks nor breaks them */
     pthread_join(t, NULL);
     pthread_join(u, NULL);
-    CHECK(w.status == ONSHI_CANCELLED && f.status == ONSHI_CANCELLED);
+    CHECK(w.status == ONSHI_TERMINAL_CANCELLED && f.status == ONSHI_TERMINAL_CANCELLED);
     CHECK(w.took < 5.0 && f.took < 5.0);
     char buf[512];
     size_t n = 0;
@@ -280,7 +280,7 @@ static void test_cancel_tokens(void) {
     CHECK_STATUS(onshi_cancel_token_new(&tok), ONSHI_OK);
     CHECK_STATUS(onshi_cancel_token_cancel(tok), ONSHI_OK);
     onshi_document *out = NULL;
-    CHECK_STATUS(onshi_client_next_face(e.c, NULL, 30000, tok, &out), ONSHI_CANCELLED);
+    CHECK_STATUS(onshi_client_next_face(e.c, NULL, 30000, tok, &out), ONSHI_TERMINAL_CANCELLED);
     CHECK_STATUS(onshi_cancel_token_reset(tok), ONSHI_OK);
     CHECK_STATUS(onshi_client_next_face(e.c, NULL, 0, tok, &out), ONSHI_NOT_PRESENT);
     /* A handle of another type as token is refused. */
@@ -343,16 +343,17 @@ struct inside {
     atomic_int done;
 };
 
-static void noop_face(void *userdata, const onshi_document *doc, uint32_t status) {
+static onshi_face_ack noop_face(void *userdata, const onshi_document *doc, onshi_status status) {
     (void)userdata;
     (void)doc;
     (void)status;
+    return ONSHI_FACE_RELEASE;
 }
 
-static void in_callback(void *userdata, const onshi_document *doc, uint32_t status) {
+static onshi_face_ack in_callback(void *userdata, const onshi_document *doc, onshi_status status) {
     struct inside *in = userdata;
     (void)status;
-    if (atomic_fetch_add(&in->calls, 1) > 0) return;
+    if (atomic_fetch_add(&in->calls, 1) > 0) return ONSHI_FACE_RELEASE;
     char name[256];
     size_t n = 0;
     /* The document is live during the callback. */
@@ -374,6 +375,7 @@ static void in_callback(void *userdata, const onshi_document *doc, uint32_t stat
         in->stop_status = onshi_client_stop_face(in->c);
     }
     atomic_store(&in->done, 1);
+    return ONSHI_FACE_ACK;
 }
 
 static void run_inside(int free_client) {
@@ -403,6 +405,10 @@ static void run_inside(int free_client) {
         /* The client still works outside the callback, and a new callback can start. */
         onshi_document *face = NULL;
         CHECK_STATUS(onshi_client_next_face(e.c, NULL, 10000, NULL, &face), ONSHI_OK);
+        char name[256];
+        size_t n = 0;
+        CHECK_STATUS(onshi_document_get_text(face, ONSHI_FIELD_DOCUMENT_FILE_NAME, name, sizeof name, &n), ONSHI_OK);
+        CHECK_STATUS(onshi_client_ack_face(e.c, NULL, (const uint8_t *)name, n), ONSHI_OK);
         onshi_document_free(face);
         CHECK_STATUS(onshi_client_on_face(e.c, noop_face, NULL), ONSHI_OK);
     } else {

@@ -866,7 +866,7 @@ static void test_documents(void) {
 
 static atomic_int face_calls;
 
-static void on_face(void *userdata, const onshi_document *doc, uint32_t status) {
+static onshi_face_ack on_face(void *userdata, const onshi_document *doc, onshi_status status) {
     atomic_int *calls = userdata;
     char name[256];
     size_t n = 0;
@@ -875,6 +875,7 @@ static void on_face(void *userdata, const onshi_document *doc, uint32_t status) 
         strncmp(name, "OQSsiquc01res_face_", 19) == 0) {
         atomic_fetch_add(calls, 1);
     }
+    return ONSHI_FACE_ACK; /* processed: never delivered again */
 }
 
 #ifdef _WIN32
@@ -933,6 +934,12 @@ static void test_terminal(const char *root) {
     CHECK(strncmp(buf, "OQSsiquc01res_face_", 19) == 0);
     onshi_document_free(face);
     CHECK_STATUS(onshi_client_next_face(c, NULL, 0, NULL, &face), ONSHI_NOT_PRESENT);
+    /* Processed: acknowledged by its file name (released, it would come again). */
+    CHECK_STATUS(onshi_client_release_face(c, NULL, (const uint8_t *)buf, n), ONSHI_OK);
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 20000, NULL, &face), ONSHI_OK);
+    onshi_document_free(face);
+    CHECK_STATUS(onshi_client_ack_face(c, NULL, (const uint8_t *)buf, n), ONSHI_OK);
+    CHECK_STATUS(onshi_client_ack_face(c, NULL, S("../x")), ONSHI_TERMINAL_INVALID_REQUEST);
     CHECK_STATUS(onshi_client_on_face(c, NULL, NULL), ONSHI_NULL_PARAMETER);
     CHECK_STATUS(onshi_client_on_face(c, on_face, &face_calls), ONSHI_OK);
     CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
@@ -979,7 +986,7 @@ static void test_terminal(const char *root) {
     CHECK_STATUS(onshi_emulator_get_stats(emu, &st), ONSHI_OK);
     CHECK(st.faces == 2 && st.answered >= 3);
     CHECK_STATUS(onshi_emulator_stop(emu), ONSHI_OK);
-    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_STOPPED);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_TERMINAL_EMULATOR_STOPPED);
     /* Wrong handle types. */
     CHECK_STATUS(onshi_client_submit((const onshi_client *)emu, NULL, req, 0, &t), ONSHI_INVALID_HANDLE);
     CHECK_STATUS(onshi_client_wait(c, NULL, (const onshi_ticket *)req, 10, NULL, &res), ONSHI_INVALID_HANDLE);

@@ -251,6 +251,12 @@ static void test_terminal_flow() {
     auto face = client.next_face(20000);
     CHECK(face.has_value() && face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME)->rfind("OQSsiquc01res_face_", 0) == 0);
     CHECK(!client.next_face(0).has_value());
+    client.release_face(*face);  // not processed: comes again
+    auto face_again = client.next_face(20000);
+    CHECK(face_again.has_value() &&
+          face_again->text(ONSHI_FIELD_DOCUMENT_FILE_NAME) == face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME));
+    client.ack_face(*face_again);
+    CHECK(!client.next_face(0).has_value());
     CHECK(client.doctor().find("\"checks\"") != std::string::npos);
     emu.set_behaviour(ONSHI_BEHAVIOUR_SILENT);
     std::string m = expect_error(ONSHI_TERMINAL_NOT_ANSWERING, [&] { client.query(req, 200); });
@@ -319,7 +325,7 @@ static void test_misuse() {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         token.cancel();
         waiter.join();
-        CHECK(got == ONSHI_CANCELLED);
+        CHECK(got == ONSHI_TERMINAL_CANCELLED);
         CHECK(staff.find("取り消") != std::string::npos);
         CHECK(token.cancelled());
         // Destroying the Client while another thread waits on it cancels that wait.
@@ -332,7 +338,7 @@ static void test_misuse() {
         auto t0 = std::chrono::steady_clock::now();
         client.reset();
         waiter2.join();
-        CHECK(freed == ONSHI_CANCELLED);
+        CHECK(freed == ONSHI_TERMINAL_CANCELLED);
         CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
         // The not-answering error speaks to staff in Japanese and to developers in English.
         auto again = onshi::Client::open(root);

@@ -1004,6 +1004,8 @@ namespace Onshi
         XmlUnrepresentable = 211,
         /// <summary>Writing: a value or name XML cannot carry.</summary>
         XmlUnwritable = 212,
+        /// <summary>More unmodelled elements and attributes than a document of this size may hold (not a terminal file; keeping them would take far more memory than the input).</summary>
+        XmlTooManyUnknown = 213,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
@@ -1054,6 +1056,20 @@ namespace Onshi
         TerminalMissingFolder = 411,
         /// <summary>薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese). Nothing was written to req/.</summary>
         TerminalNotConsented = 412,
+        /// <summary>A blocking call was cancelled with its cancel token (a ticket waited for stays pending).</summary>
+        TerminalCancelled = 413,
+        /// <summary>A file of the shared folders is larger than the limit; it was not read.</summary>
+        TerminalTooLarge = 414,
+        /// <summary>Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.</summary>
+        TerminalNotRegularFile = 415,
+        /// <summary>A symbolic link under an interface file's name; not followed.</summary>
+        TerminalSymlink = 416,
+        /// <summary>The ticket's answer was collected before and is gone from res/ and the archive.</summary>
+        TerminalAlreadyCollected = 417,
+        /// <summary>Another emulator already runs on this root.</summary>
+        TerminalAlreadyRunning = 418,
+        /// <summary>The emulator was stopped.</summary>
+        TerminalEmulatorStopped = 419,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -1126,10 +1142,6 @@ namespace Onshi
         EmbeddedNul = 612,
         /// <summary>The call is not allowed from inside the client's own face callback (it would wait for the thread that runs the callback, or hold up face delivery). Return from the callback first; onshi_client_stop_face and onshi_client_free are allowed there.</summary>
         InCallback = 613,
-        /// <summary>The call was cancelled: by its onshi_cancel token, or because another thread freed the handle it was waiting on. Nothing was lost: a pending ticket stays pending.</summary>
-        Cancelled = 614,
-        /// <summary>The emulator was stopped (onshi_emulator_stop): start a new one.</summary>
-        Stopped = 615,
         /// <summary>A JSON record could not be read.</summary>
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
@@ -1154,6 +1166,17 @@ namespace Onshi
         DrugInfo = 1,
         /// <summary>特定健診情報 (TKKsiquc), gated by the SpecificHealthCheckupsInfo consent.</summary>
         Checkup = 2,
+    }
+
+    /// <summary>What a face handler wants done with the result it was given (onshi_face_ack).</summary>
+    public enum FaceAck : uint
+    {
+        /// <summary>Processed: acknowledge it now (never delivered again), then apply the face policy.</summary>
+        Ack = 0,
+        /// <summary>Not processed: hand it out again (after a short pause). Any value other than these three counts as this one, so nothing is lost by a wrong return value.</summary>
+        Release = 1,
+        /// <summary>Keep it claimed: the program acknowledges it later with onshi_client_ack_face (e.g. after an asynchronous save); if it never does, it is delivered again after a restart.</summary>
+        Keep = 2,
     }
 
     /// <summary>The raw P/Invoke declarations of onshi.h. Use the wrapper classes instead.</summary>
@@ -1745,6 +1768,12 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_next_face(ClientHandle c, ErrorHandle err, uint timeout_ms, CancelTokenHandle cancel, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_ack_face(ClientHandle c, ErrorHandle err, byte[] file_name, UIntPtr len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_release_face(ClientHandle c, ErrorHandle err, byte[] file_name, UIntPtr len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_on_face(ClientHandle c, OnshiFaceCallback callback, IntPtr userdata);

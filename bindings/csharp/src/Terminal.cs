@@ -67,7 +67,7 @@ namespace Onshi
 
     /// <summary>The face callback of the C ABI (onshi_face_callback): userdata first.</summary>
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    internal delegate void OnshiFaceCallback(IntPtr userdata, IntPtr doc, uint status);
+    internal delegate uint OnshiFaceCallback(IntPtr userdata, IntPtr doc, uint status);
 
     /// <summary>Owns an onshi_document.</summary>
     internal sealed class DocumentHandle : OwnedHandle
@@ -151,9 +151,9 @@ namespace Onshi
             if (status != (uint)Status.Ok)
             {
                 if (h != null) h.Dispose();
-                if (status == (uint)Status.Cancelled && token.IsCancellationRequested) throw new OperationCanceledException(token);
-                if (status == (uint)Status.Cancelled && disposing.IsCancellationRequested)
-                    throw new OnshiException(Status.Cancelled, "cancelled: the client was disposed during the call");
+                if (status == (uint)Status.TerminalCancelled && token.IsCancellationRequested) throw new OperationCanceledException(token);
+                if (status == (uint)Status.TerminalCancelled && disposing.IsCancellationRequested)
+                    throw new OnshiException(Status.TerminalCancelled, "cancelled: the client was disposed during the call");
                 Native.Check(status, err);
             }
             return h;
@@ -603,7 +603,7 @@ namespace Onshi
     /// a <see cref="CancellationToken"/> (cancelled: <see cref="OperationCanceledException"/>) and
     /// have Task-returning Async forms that run on a thread of their own. Disposing the client while
     /// other threads wait on it makes their calls throw <see cref="OnshiException"/> with
-    /// <see cref="Status.Cancelled"/>.
+    /// <see cref="Status.TerminalCancelled"/>.
     /// </summary>
     public sealed class Client : NativeObject
     {
@@ -733,7 +733,12 @@ namespace Onshi
             return Run(() => GetDocument(kind, patient, now, timeoutMs, requestJson, cancellationToken), cancellationToken);
         }
 
-        /// <summary>The next face result within <paramref name="timeoutMs"/>, or null.</summary>
+        /// <summary>
+        /// The next face result within <paramref name="timeoutMs"/>, or null. It is claimed, not
+        /// consumed: call <see cref="AckFace(Document)"/> once the EMR has processed it (else it
+        /// comes again, after a restart at the latest), or <see cref="ReleaseFace"/> to have it
+        /// again now.
+        /// </summary>
         public Document NextFace(int timeoutMs, CancellationToken cancellationToken = default(CancellationToken))
         {
             using (ErrorHandle err = Native.NewError())
@@ -756,26 +761,66 @@ namespace Onshi
             return Run(() => NextFace(timeoutMs, cancellationToken), cancellationToken);
         }
 
+        /// <summary>Acknowledges a face result by its file name (the idempotency key): never delivered again.</summary>
+        public void AckFace(string fileName)
+        {
+            byte[] f = Native.Bytes(fileName);
+            using (ErrorHandle err = Native.NewError())
+            {
+                Native.Check(NativeMethods.onshi_client_ack_face(H, err, f, Native.Len(f)), err);
+            }
+        }
+
+        /// <summary>Acknowledges a face result <see cref="NextFace"/> gave.</summary>
+        public void AckFace(Document face)
+        {
+            AckFace(face.FileName);
+        }
+
+        /// <summary>Gives a face result <see cref="NextFace"/> gave back: it is delivered again at once.</summary>
+        public void ReleaseFace(Document face)
+        {
+            byte[] f = Native.Bytes(face.FileName);
+            using (ErrorHandle err = Native.NewError())
+            {
+                Native.Check(NativeMethods.onshi_client_release_face(H, err, f, Native.Len(f)), err);
+            }
+        }
+
         /// <summary>
         /// Delivers face results to <paramref name="handler"/> on a library thread (the document
-        /// is a copy the handler owns; on an unreadable file it gets null and the exception).
-        /// The handler may call StopFace or Dispose this client (delivery ends when it returns);
-        /// the blocking calls of this client throw Status.InCallback inside it. Its exceptions
-        /// are swallowed: nothing may unwind into native code.
+        /// is a copy the handler owns; on an unreadable file or a folder fault it gets null and
+        /// the exception). A result is acknowledged when the handler returns and given back (to
+        /// come again) when it throws. The handler may call StopFace or Dispose this client
+        /// (delivery ends when it returns); the blocking calls of this client throw
+        /// Status.InCallback inside it.
         /// </summary>
         public void OnFace(Action<Document, OnshiException> handler)
+        {
+            if (handler == null) throw new ArgumentNullException("handler");
+            OnFace((doc, error) => { handler(doc, error); return FaceAck.Ack; });
+        }
+
+        /// <summary>
+        /// Like <see cref="OnFace(Action{Document, OnshiException})"/>; the handler says what to
+        /// do with each result: Ack, Release (again shortly) or Keep (acknowledged later with
+        /// <see cref="AckFace(string)"/>). A handler that throws releases it.
+        /// </summary>
+        public void OnFace(Func<Document, OnshiException, FaceAck> handler)
         {
             if (handler == null) throw new ArgumentNullException("handler");
             OnshiFaceCallback cb = (IntPtr userdata, IntPtr doc, uint status) =>
             {
                 try
                 {
-                    if (doc != IntPtr.Zero) handler(Document.CloneRaw(doc), null);
-                    else handler(null, new OnshiException((Status)status, Native.StatusMessage(status)));
+                    if (doc != IntPtr.Zero) return (uint)handler(Document.CloneRaw(doc), null);
+                    handler(null, new OnshiException((Status)status, Native.StatusMessage(status)));
+                    return (uint)FaceAck.Ack;
                 }
                 catch (Exception)
                 {
-                    // Nothing may unwind into native code.
+                    // Nothing may unwind into native code; the result comes again.
+                    return (uint)FaceAck.Release;
                 }
             };
             Check(NativeMethods.onshi_client_on_face(H, cb, IntPtr.Zero));
@@ -883,7 +928,7 @@ namespace Onshi
             }
         }
 
-        /// <summary>Stops answering (Dispose also stops); later calls throw Status.Stopped.</summary>
+        /// <summary>Stops answering (Dispose also stops); later calls throw Status.TerminalEmulatorStopped.</summary>
         public void Stop() { Check(NativeMethods.onshi_emulator_stop(H)); }
 
         /// <summary>The dataset's persons as JSON: id, label, whether PushFace works for them, and

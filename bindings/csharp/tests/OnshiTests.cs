@@ -471,8 +471,15 @@ internal static class OnshiTests
                     {
                         Check(who.InsuredCardClassification == "A1", "医療扶助 face result");
                     }
+                    Check(client.NextFace(0) == null, "claimed: not handed out twice");
+                    client.ReleaseFace(face);
+                    using (Document again = client.NextFace(10000))
+                    {
+                        Check(again != null && again.FileName == face.FileName, "released: comes again");
+                        client.AckFace(again);
+                    }
                 }
-                Check(client.NextFace(0) == null, "delivered once");
+                Check(client.NextFace(0) == null, "acknowledged: never again");
                 var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
                 client.OnFace((doc, error) =>
                 {
@@ -544,7 +551,7 @@ internal static class OnshiTests
                 }
                 Check(emu.Stats.Faces == 2, "two faces pushed");
                 emu.Stop();
-                Throws(Status.Stopped, () => emu.PushFace("P14"), "stopped");
+                Throws(Status.TerminalEmulatorStopped, () => emu.PushFace("P14"), "stopped");
             }
 
             // Documents from bytes: bad input comes back typed.
@@ -648,7 +655,7 @@ internal static class OnshiTests
                     catch (AggregateException e)
                     {
                         var oe = e.InnerException as OnshiException;
-                        Check(oe != null && oe.Status == Status.Cancelled, "Cancelled after Dispose: " + e.InnerException);
+                        Check(oe != null && oe.Status == Status.TerminalCancelled, "Cancelled after Dispose: " + e.InnerException);
                         Check(oe != null && oe.StaffMessage.Contains("取り消"), "staff text of a cancel");
                     }
                 }

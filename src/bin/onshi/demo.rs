@@ -191,6 +191,7 @@ impl Demo {
             step_timeout: T,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            ..BulkOptions::default()
         };
         let mut trail = Vec::new();
         let result = self
@@ -399,6 +400,7 @@ impl Demo {
             step_timeout: T,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            ..BulkOptions::default()
         };
         match self
             .client
