@@ -36,7 +36,7 @@
  * - Threads: every handle may be shared between threads; each call is atomic (reads see a
  *   consistent snapshot, changes are serialized). Freeing a handle while other threads are
  *   inside calls on it is defined: later calls get ONSHI_INVALID_HANDLE, the terminal
- *   client's waits in progress return ONSHI_CANCELLED, and _free returns once the calls in
+ *   client's waits in progress return ONSHI_TERMINAL_CANCELLED, and _free returns once the calls in
  *   progress have. A blocking client call takes an optional onshi_cancel_token.
  */
 
@@ -5658,7 +5658,7 @@ onshi_status onshi_client_open(struct onshi_error *err,
 
 /**
  * Frees a client: cancels the blocking calls other threads are making on it (they return
- * `ONSHI_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
+ * `ONSHI_TERMINAL_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
  * from that callback), waits until those calls have returned, and stops the folder watchers.
  * Pending tickets stay in the journal for the next client.
  *
@@ -5808,7 +5808,7 @@ onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
  * Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
  * pending; the staff message says what to check), `ONSHI_TERMINAL_REJECTED` when the
  * terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
- * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_CANCELLED` when
+ * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_TERMINAL_CANCELLED` when
  * `cancel` was cancelled or another thread freed the client (the ticket stays pending),
  * `ONSHI_IN_CALLBACK` inside this client's face callback.
  * `err`: NULL is accepted. `cancel`: NULL is accepted.
@@ -5831,7 +5831,7 @@ onshi_status onshi_client_wait(const struct onshi_client *c,
  * then `onshi_client_wait`). `family` as for `onshi_client_submit`. The answer's file name is
  * the document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
  *
- * Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_CANCELLED`
+ * Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_TERMINAL_CANCELLED`
  * the request stays pending in the journal (`onshi_client_submit` gives a ticket to wait on
  * again).
  * `err`: NULL is accepted. `cancel`: NULL is accepted.

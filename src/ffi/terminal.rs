@@ -581,7 +581,7 @@ pub unsafe extern "C" fn onshi_client_open(
 }
 
 /// Frees a client: cancels the blocking calls other threads are making on it (they return
-/// `ONSHI_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
+/// `ONSHI_TERMINAL_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
 /// from that callback), waits until those calls have returned, and stops the folder watchers.
 /// Pending tickets stay in the journal for the next client.
 ///
@@ -819,7 +819,7 @@ fn ms(n: u32) -> Duration {
 /// Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
 /// pending; the staff message says what to check), `ONSHI_TERMINAL_REJECTED` when the
 /// terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
-/// `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_CANCELLED` when
+/// `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_TERMINAL_CANCELLED` when
 /// `cancel` was cancelled or another thread freed the client (the ticket stays pending),
 /// `ONSHI_IN_CALLBACK` inside this client's face callback.
 /// `err`: NULL is accepted. `cancel`: NULL is accepted.
@@ -856,7 +856,7 @@ pub unsafe extern "C" fn onshi_client_wait(
 /// then `onshi_client_wait`). `family` as for `onshi_client_submit`. The answer's file name is
 /// the document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
 ///
-/// Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_CANCELLED`
+/// Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_TERMINAL_CANCELLED`
 /// the request stays pending in the journal (`onshi_client_submit` gives a ticket to wait on
 /// again).
 /// `err`: NULL is accepted. `cancel`: NULL is accepted.
