@@ -45,6 +45,8 @@ fn main() -> Result<(), TerminalError> {
     emu.push_face("P31")?;
     if let Some(e) = client.next_face(Duration::from_secs(10))? {
         println!("face result: {}", e.file_name);
+        // Processed: acknowledge it (until then it is delivered again after a restart).
+        client.ack_face(&e)?;
     }
 
     // The link program stops: the client says so, with advice for staff.

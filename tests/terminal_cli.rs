@@ -1,34 +1,10 @@
 //! `onshi query`, `bulk`, `watch`, `doctor` and `emulate` against an in-process emulator.
 #![cfg(feature = "cli")]
 
+mod terminal_common;
+
 use onshi::terminal::{Behaviour, Emulator, EmulatorConfig};
-use std::process::{Command, Output};
-
-fn onshi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onshi"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-const CARD: [&str; 12] = [
-    "--institution",
-    "1310000003",
-    "--insurer",
-    "01130012",
-    "--symbol",
-    "12-34",
-    "--number",
-    "1001",
-    "--branch",
-    "00",
-    "--birthdate",
-    "19800401",
-];
+use terminal_common::{CARD, onshi, text};
 
 #[test]
 fn query_exits_zero_with_an_answer_and_one_without() {

@@ -8,20 +8,9 @@ mod terminal_common;
 
 use onshi::terminal::{Behaviour, Emulator, EmulatorConfig};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use terminal_common::{Tmpfs, emulator};
-
-fn onshi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onshi"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use terminal_common::{CARD, Tmpfs, emulator, onshi, text};
 
 fn push(root: &Path, id: &str) -> String {
     onshi::terminal::emulator::push_face_into(&EmulatorConfig::new(root), id).unwrap()
@@ -243,23 +232,9 @@ fn tickets_list_collect_and_forget() {
     let mut cfg = emulator(d.path());
     cfg.behaviour = Behaviour::Down;
     let emu = Emulator::start(cfg).unwrap();
-    let card = [
-        "--institution",
-        "1310000003",
-        "--insurer",
-        "01130012",
-        "--symbol",
-        "12-34",
-        "--number",
-        "1001",
-        "--branch",
-        "00",
-        "--birthdate",
-        "19800401",
-    ];
     for _ in 0..2 {
         let mut args = vec!["query", "--root", root, "--timeout", "1"];
-        args.extend(card);
+        args.extend(CARD);
         let out = onshi(&args);
         assert_eq!(out.status.code(), Some(1));
         let err = text(&out.stderr);

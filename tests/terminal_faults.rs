@@ -359,6 +359,10 @@ fn an_unreadable_face_folder_is_an_error_not_silence() {
     let layout = Layout::new(d.path());
     layout.create_all().unwrap();
     let client = Client::open(layout.clone(), options()).unwrap();
+    // face/ is replaced by something that cannot be listed (as root, a mode cannot stop
+    // us: a file where the folder was does).
+    std::fs::remove_dir(&layout.face).unwrap();
+    std::fs::write(&layout.face, b"not a folder").unwrap();
     let faults = Arc::new(Mutex::new(Vec::new()));
     let f2 = faults.clone();
     let sub = client.on_face(move |e| {
@@ -366,10 +370,6 @@ fn an_unreadable_face_folder_is_an_error_not_silence() {
             f2.lock().unwrap().push(e.message_ja());
         }
     });
-    // face/ is replaced by something that cannot be listed (as root, a mode cannot stop
-    // us: a file where the folder was does).
-    std::fs::remove_dir(&layout.face).unwrap();
-    std::fs::write(&layout.face, b"not a folder").unwrap();
     let e = client.next_face(Duration::from_secs(2)).unwrap_err();
     assert!(matches!(e, TerminalError::Io { .. }), "{e}");
     assert!(e.message_ja().contains("face"), "{}", e.message_ja());

@@ -1335,7 +1335,8 @@ pub(crate) fn apply_policy(
             }
             let dest: PathBuf = archive.join(&dest_name);
             move_file(path, &dest)?;
-            fsio::make_private(&dest, false)?;
+            // Best effort (a share may not keep modes); the folder is private already.
+            let _ = fsio::make_private(&dest, false);
             Ok(Some(dest_name))
         }
     }

@@ -291,11 +291,17 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
         if !ro.is_empty() {
             m.push_str(&format!("フォルダに書き込めません: {}。", ro.join("、")));
         }
+        let mut advice = String::from("資格確認端末の共有フォルダの場所と、このPCからのアクセス権（ネットワーク共有の接続・資格情報）を確認してください。");
+        if missing.contains(&"face") {
+            // The link program writes face results only when told to, into the folder its
+            // configuration names (oqs-2026 §1.2 #7).
+            advice.push_str("face フォルダがない場合は、資格確認端末の C:\\ProgramData\\OQS\\OQSComApp\\config\\UserDefinitionForFace.property の FaceDataDir（出力先）と OutputFlg=true（出力する）を確認してください。");
+        }
         Check {
             id: "folders",
             severity: Severity::Error,
             message_ja: m,
-            advice_ja: Some("資格確認端末の共有フォルダの場所と、このPCからのアクセス権（ネットワーク共有の接続・資格情報）を確認してください。".into()),
+            advice_ja: Some(advice),
             files: Vec::new(),
         }
     });
@@ -542,6 +548,8 @@ mod tests {
         let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(by("folders").severity, Severity::Error);
         assert!(by("folders").message_ja.contains("face"));
+        let advice = by("folders").advice_ja.as_ref().unwrap();
+        assert!(advice.contains("FaceDataDir") && advice.contains("OutputFlg"));
         assert_eq!(
             by("answers").files.len(),
             2,

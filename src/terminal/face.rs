@@ -497,22 +497,35 @@ impl FaceDesk {
         }))
     }
 
-    /// Acknowledges `name`: the marker first (nothing is released if it cannot be written),
-    /// then the claim, then the face policy (only for a file that was read well).
+    /// Acknowledges `name`: the marker (the claim renamed, or a new one; nothing is released
+    /// if it cannot be written), then the face policy (only for a file that was read well).
     pub(crate) fn ack(&self, s: &Shared, name: &str) -> Result<(), TerminalError> {
         check_name(name)?;
-        s.journal
-            .ack_face(name)
-            .map_err(|e| TerminalError::io("acknowledge face result in", &s.layout.state, e))?;
+        let fail = |e| TerminalError::io("acknowledge face result in", &s.layout.state, e);
         let mut d = self.desk.lock().unwrap_or_else(|p| p.into_inner());
-        let ok = match d.index.remove(name) {
-            Some(k) => {
-                let t = d.tracked.remove(&k);
-                let ok = t.as_ref().is_some_and(|t| matches!(t.content, Some(Ok(_))));
-                if let Some(c) = t.and_then(|t| t.claim) {
-                    c.finish();
+        let key = d.index.get(name).cloned();
+        let claim = key
+            .as_ref()
+            .and_then(|k| d.tracked.get_mut(k))
+            .and_then(|t| t.claim.take());
+        match claim {
+            // Held here: the claim file becomes the marker.
+            Some(c) => {
+                if let Err((c, e)) = c.acknowledge(&s.journal) {
+                    if let Some(t) = key.as_ref().and_then(|k| d.tracked.get_mut(k)) {
+                        t.claim = Some(c);
+                    }
+                    return Err(fail(e));
                 }
-                ok
+            }
+            None => s.journal.ack_face(name).map_err(fail)?,
+        }
+        let ok = match key {
+            Some(k) => {
+                d.index.remove(name);
+                d.tracked
+                    .remove(&k)
+                    .is_some_and(|t| matches!(t.content, Some(Ok(_))))
             }
             None => false,
         };

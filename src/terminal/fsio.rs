@@ -146,10 +146,13 @@ pub(crate) fn from_file_error(path: &Path, e: FileError) -> TerminalError {
     }
 }
 
-/// Creates `dir` (and its parents) and makes it private (`0700`) on Unix.
+/// Creates `dir` (and its parents) and makes it private (`0700`) on Unix. Making it private
+/// is best effort: a folder of another user, or on a share whose modes are fixed, is used
+/// as it is.
 pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    make_private(dir, true)
+    let _ = make_private(dir, true);
+    Ok(())
 }
 
 /// `0700` for a folder, `0600` for a file (Unix; elsewhere the folder's ACL applies).

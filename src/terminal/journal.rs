@@ -62,11 +62,20 @@ pub struct FaceClaim {
 }
 
 impl FaceClaim {
-    /// Ends a claim after its face file was acknowledged: the claim file is removed while
-    /// still locked (so nobody can claim an acknowledged file), then unlocked.
-    pub fn finish(self) {
-        let _ = fs::remove_file(&self.path);
-        drop(self.file);
+    /// Acknowledges the claimed face file: the claim file, still locked, is renamed into
+    /// the acknowledgement marker (one rename, no new file), then unlocked. On failure the
+    /// claim is given back, still held, with the error.
+    pub fn acknowledge(self, journal: &Journal) -> Result<(), (FaceClaim, io::Error)> {
+        let Some(name) = self.path.file_name() else {
+            return Err((self, io::Error::other("claim without a file name")));
+        };
+        match fs::rename(&self.path, journal.face.join(name)) {
+            Ok(()) => {
+                drop(self.file);
+                Ok(())
+            }
+            Err(e) => Err((self, e)),
+        }
     }
 }
 
@@ -230,10 +239,10 @@ impl Journal {
         }))
     }
 
-    /// Acknowledges a face file: it will never be delivered again by any client on this
-    /// journal. Acknowledging twice is not an error. Fails (and the file stays
-    /// unacknowledged) when the marker cannot be written; release the claim with
-    /// [`FaceClaim::finish`] only after this succeeded.
+    /// Acknowledges a face file not claimed here (by its name): it will never be delivered
+    /// again by any client on this journal. Acknowledging twice is not an error. Fails (and
+    /// the file stays unacknowledged) when the marker cannot be written. A claimed file is
+    /// acknowledged with [`FaceClaim::acknowledge`].
     pub fn ack_face(&self, file_name: &str) -> io::Result<()> {
         private_options()
             .write(true)
@@ -377,8 +386,7 @@ mod tests {
             panic!()
         };
         assert_eq!(c.delivery, 2, "a redelivery is counted");
-        b.ack_face("f.xml").unwrap();
-        c.finish();
+        c.acknowledge(&b).unwrap();
         assert!(matches!(
             a.claim_face("f.xml").unwrap(),
             Claim::Acknowledged
@@ -386,6 +394,11 @@ mod tests {
         assert!(b.face_delivered("f.xml"));
         b.ack_face("f.xml").unwrap();
         assert!(!d.path().join("claims").join("f.xml").exists());
+        assert_eq!(
+            fs::read_to_string(d.path().join("face").join("f.xml")).unwrap(),
+            "2",
+            "the marker keeps the delivery count"
+        );
         let face_dir = d.path().join("facefiles");
         fs::create_dir_all(&face_dir).unwrap();
         assert_eq!(a.prune_face(&face_dir, Duration::ZERO), 1);

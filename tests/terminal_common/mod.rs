@@ -166,3 +166,33 @@ impl Drop for Tmpfs {
             .status();
     }
 }
+
+/// Runs the `onshi` command.
+#[cfg(feature = "cli")]
+pub fn onshi(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_onshi"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Bytes as text (lossy).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The card flags of a 個別照会 for the demo dataset's first person.
+pub const CARD: [&str; 12] = [
+    "--institution",
+    "1310000003",
+    "--insurer",
+    "01130012",
+    "--symbol",
+    "12-34",
+    "--number",
+    "1001",
+    "--branch",
+    "00",
+    "--birthdate",
+    "19800401",
+];

@@ -362,6 +362,7 @@ impl Demo {
                 })
         }) {
             Ok(e) => {
+                let _ = self.client.ack_face(&e);
                 if let Ok(r) = &e.result {
                     for q in &r.body.results {
                         say(

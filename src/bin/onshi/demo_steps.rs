@@ -235,11 +235,12 @@ pub(crate) fn identity_steps(d: &mut Demo, next: &mut dyn FnMut() -> usize) {
         Ok(Some(e)) => {
             say(
                 &format!(
-                    "顔認証付きカードリーダーの結果を受信（1回だけ配信）: {}",
+                    "顔認証付きカードリーダーの結果を受信（受け取り確認まで配信）: {}",
                     e.file_name
                 ),
-                "face result pushed into face/, delivered exactly once",
+                "face result pushed into face/, delivered until acknowledged",
             );
+            let _ = d.client.ack_face(&e);
             if let Ok(r) = &e.result
                 && let Some(q) = r.body.results.first()
             {
@@ -286,6 +287,7 @@ pub(crate) fn identity_steps(d: &mut Demo, next: &mut dyn FnMut() -> usize) {
         .emu
         .push_face(&d.person("● 氏名（髙").id)
         .and_then(|_| d.client.next_face(T2))
+        && d.client.ack_face(&e).is_ok()
         && let Ok(r) = &e.result
         && let Some(q) = r.body.results.first()
     {
