@@ -51,7 +51,7 @@ fn setup(watch: WatchConfig, recheck: Duration) -> (tempfile::TempDir, Emulator,
             watch,
             recheck_interval: recheck,
             medical_institution_code: Some(
-                MedicalInstitutionCode::parse("1310000009", Mode::Strict).unwrap(),
+                MedicalInstitutionCode::parse("1310000003", Mode::Strict).unwrap(),
             ),
             ..ClientOptions::default()
         },
@@ -168,7 +168,7 @@ fn flood_root(n: usize) -> tempfile::TempDir {
     let bytes = face_bytes();
     let old = std::time::SystemTime::now() - Duration::from_secs(10);
     for i in 0..n {
-        let name = format!("OQSsiquc01res_face_1310000009{i:020}_20250401090000.xml");
+        let name = format!("OQSsiquc01res_face_1310000003{i:020}_20250401090000.xml");
         let p = l.face_path(&name);
         std::fs::write(&p, &bytes).unwrap();
         let f = std::fs::File::options().write(true).open(&p).unwrap();

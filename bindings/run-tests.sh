@@ -2,10 +2,14 @@
 # The one entry point for the C ABI and its bindings (called by .ci/run and the project's test
 # script). Builds the library (cargo build --release --all-features), then checks:
 #   header + generated C# file up to date; ownership phrases in the header; C test plain,
-#   under valgrind, with ASan + UBSan; C++ test (header alone, double include, two
+#   under valgrind, with ASan + UBSan; the C misuse test (threads, use after free, free while
+#   waiting, cancel tokens, calls from the face callback) plain with an empty stderr, under
+#   valgrind, with ASan + UBSan and with TSan; C++ test (header alone, double include, two
 #   translation units, valgrind); C# test (mcs + mono); the README examples; the Windows DLLs,
 #   64-bit and 32-bit (exports = header functions, no runtime DLL to ship, C test under Wine;
 #   32-bit: under 32-bit Wine, and a panic caught inside a DLL of that target).
+# Valgrind runs with its DEFAULT leak kinds (definite and possible are errors) and the
+# suppression file vendors get (bindings/c/valgrind/onshi.supp), as a vendor would run it.
 # Prints one line per check and a final "N passed, M failed"; exits non-zero on any failure.
 #
 # Needs: cargo (+ targets x86_64-pc-windows-gnu, i686-pc-windows-gnu), cbindgen 0.29.4, gcc,
@@ -85,9 +89,9 @@ c_test() {
     gcc "${CFLAGS[@]}" -O1 -g -o "$OUT/test_c" bindings/c/tests/test_onshi.c "${LINK[@]}"
     cd "$OUT" && ./test_c plain
 }
+VALGRIND=(valgrind --error-exitcode=1 --leak-check=full --suppressions="$ROOT/bindings/c/valgrind/onshi.supp")
 c_valgrind() {
-    cd "$OUT" && valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        ./test_c valgrind
+    cd "$OUT" && "${VALGRIND[@]}" ./test_c valgrind
 }
 c_sanitizers() {
     gcc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
@@ -97,13 +101,40 @@ c_sanitizers() {
     cd "$OUT" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 ./test_c_asan asan
 }
 
+# ---- C: the careless caller (threads, freed handles, cancellation, callbacks) ----
+MISUSE_SRC=bindings/c/tests/test_misuse.c
+c_misuse() {
+    gcc "${CFLAGS[@]}" -O1 -g -pthread -o "$OUT/test_misuse" "$MISUSE_SRC" "${LINK[@]}"
+    cd "$OUT" && ./test_misuse plain 2>"$OUT/misuse.stderr"
+    # Nothing may reach the host's stderr: no panic message, no warning.
+    if [ -s "$OUT/misuse.stderr" ]; then echo "stderr was not empty:"; cat "$OUT/misuse.stderr"; exit 1; fi
+}
+c_misuse_valgrind() {
+    cd "$OUT" && "${VALGRIND[@]}" ./test_misuse valgrind
+}
+c_misuse_sanitizers() {
+    gcc "${CFLAGS[@]}" -g -pthread -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+        -o "$OUT/test_misuse_asan" "$MISUSE_SRC" "${LINK[@]}"
+    ldd "$OUT/test_misuse_asan" | grep -c -E 'libasan|libubsan' | grep -qx 2 || { echo "ASan/UBSan are not linked in"; exit 1; }
+    cd "$OUT" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 ./test_misuse_asan asan
+}
+# TSan instruments the C program only (an instrumented Rust library needs nightly's
+# -Zsanitizer=thread); bindings/c/tsan/onshi.supp makes it ignore what the library calls, so
+# it checks the C side: the program's own data, callback userdata, what it shares across
+# threads around the library's calls.
+c_misuse_tsan() {
+    gcc "${CFLAGS[@]}" -g -O1 -pthread -fsanitize=thread -o "$OUT/test_misuse_tsan" "$MISUSE_SRC" "${LINK[@]}"
+    ldd "$OUT/test_misuse_tsan" | grep -q libtsan || { echo "TSan is not linked in"; exit 1; }
+    cd "$OUT" && TSAN_OPTIONS="suppressions=$ROOT/bindings/c/tsan/onshi.supp halt_on_error=1 exitcode=66" ./test_misuse_tsan tsan
+}
+
 # ---- C++ ----
 cpp_test() {
-    g++ -std=c++17 -Wall -Wextra -Werror -g -Iinclude -Ibindings/cpp -o "$OUT/test_cpp" \
+    g++ -std=c++17 -Wall -Wextra -Werror -g -pthread -Iinclude -Ibindings/cpp -o "$OUT/test_cpp" \
         bindings/cpp/tests/test_onshi.cpp bindings/cpp/tests/second_tu.cpp "${LINK[@]}"
     cd "$OUT"
     rm -rf onshi-cpp-root && ./test_cpp
-    rm -rf onshi-cpp-root && valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ./test_cpp
+    rm -rf onshi-cpp-root && "${VALGRIND[@]}" -q ./test_cpp
 }
 
 # ---- C# ----
@@ -115,7 +146,8 @@ csharp_test() {
 }
 
 # ---- README examples: every ```c / ```cpp / ```csharp block is a whole program ----
-extract() { awk -v lang="$1" '$0 == "```" lang {on=1; next} /^```/ {on=0} on' bindings/README.md; }
+# extract LANG [FILE]: the code blocks of one language in a Markdown file (bindings/README.md).
+extract() { awk -v lang="$1" '$0 == "```" lang {on=1; next} /^```/ {on=0} on' "${2:-bindings/README.md}"; }
 examples() {
     mkdir -p "$OUT/ex"
     extract c >"$OUT/ex/example.c"
@@ -133,10 +165,28 @@ examples() {
     grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' c.out
     ./example_cpp | tee cpp.out
     grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' cpp.out
-    grep -q 'ONSHI_ID_LENGTH' cpp.out
+    grep -q 'ONSHI_ID_LENGTH: 保険者番号の桁数が正しくありません' cpp.out
+    grep -q '5 digits, expected 6 or 8' cpp.out
     LD_LIBRARY_PATH="$REL" mono Example.exe | tee cs.out
     grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' cs.out
     grep -q '該当資格なし' cs.out
+    grep -q 'IdLength: 保険者番号の桁数が正しくありません' cs.out
+    grep -q '  保険者番号: 5 digits, expected 6 or 8' cs.out
+    cd "$ROOT"
+    # The Japanese guide (docs/ja/seed-flow.md) shows the same flow for C# and C++: built and
+    # run too, so what Japanese readers copy works.
+    extract cpp docs/ja/seed-flow.md >"$OUT/ex/seed_flow_ja.cpp"
+    extract csharp docs/ja/seed-flow.md >"$OUT/ex/SeedFlowJa.cs"
+    g++ -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp -o "$OUT/ex/seed_flow_ja_cpp" "$OUT/ex/seed_flow_ja.cpp" "${LINK[@]}"
+    mcs -langversion:7.2 -r:"$OUT/cs/Onshi.dll" -out:"$OUT/ex/SeedFlowJa.exe" "$OUT/ex/SeedFlowJa.cs"
+    cd "$OUT/ex"
+    ./seed_flow_ja_cpp | tee ja_cpp.out
+    grep -q '判定: 反映を推奨' ja_cpp.out
+    grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' ja_cpp.out
+    grep -q 'ONSHI_ID_LENGTH: 保険者番号の桁数が正しくありません' ja_cpp.out
+    LD_LIBRARY_PATH="$REL" mono SeedFlowJa.exe | tee ja_cs.out
+    grep -q '判定: 反映を推奨' ja_cs.out
+    grep -q '住所（反映後）: 東京都見本区見本町一丁目１番１号' ja_cs.out
 }
 
 # ---- Windows (x64: x86_64-pc-windows-gnu; x86: i686-pc-windows-gnu, for 32-bit applications) ----
@@ -235,6 +285,10 @@ check doc-phrases perl bindings/check-doc-phrases.pl include/onshi.h
 check c-test c_test
 check c-valgrind c_valgrind
 check c-asan-ubsan c_sanitizers
+check c-misuse c_misuse
+check c-misuse-valgrind c_misuse_valgrind
+check c-misuse-asan-ubsan c_misuse_sanitizers
+check c-misuse-tsan c_misuse_tsan
 check cpp-test cpp_test
 check csharp-mono csharp_test
 check readme-examples examples

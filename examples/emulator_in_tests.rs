@@ -21,7 +21,7 @@ fn main() -> Result<(), TerminalError> {
     let client = Client::open(
         Layout::new(&root),
         ClientOptions {
-            medical_institution_code: MedicalInstitutionCode::parse("1310000009", Mode::Strict)
+            medical_institution_code: MedicalInstitutionCode::parse("1310000003", Mode::Strict)
                 .ok(),
             ..ClientOptions::default()
         },

@@ -11,18 +11,33 @@
  *   describe any number. Enumerations are uint32_t typedefs with #defined values; an
  *   unknown value is ONSHI_INVALID_ARGUMENT.
  * - Out-parameters are written only on success (text: see below).
- * - Detail: a handle keeps the message of its last failed call (onshi_<type>_last_error);
- *   functions without a handle that can fail on content take an optional onshi_error *
- *   first. Nothing is thread-local.
+ * - Errors in two parts: an onshi_error holds the status, a Japanese text for reception
+ *   staff (onshi_error_staff_message) and an English detail for developers
+ *   (onshi_error_message). Functions that can fail on content take an optional
+ *   onshi_error * (first; for the terminal client's methods, right after the client); a
+ *   handle also keeps its last failure (onshi_<type>_last_error, onshi_error_from_handle).
+ *   onshi_status_message / onshi_status_message_ja describe any status. Nothing is
+ *   thread-local.
  * - Text in: UTF-8, const uint8_t *ptr + size_t len, not NUL-terminated. (NULL, 0) is the
- *   empty string. Invalid UTF-8 is ONSHI_INVALID_UTF8. CP932/Shift_JIS callers convert first.
+ *   empty string. Invalid UTF-8 is ONSHI_INVALID_UTF8; a NUL inside is ONSHI_EMBEDDED_NUL.
+ *   CP932/Shift_JIS callers convert first.
  * - Text out: size query then fill, char *buf + size_t cap + size_t *out_len. *out_len gets
  *   the length in bytes (without NUL). If buf != NULL and cap > *out_len, the text and a NUL
- *   are copied and ONSHI_OK is returned; otherwise nothing is copied and
- *   ONSHI_BUFFER_TOO_SMALL is returned. Absent values are ONSHI_NOT_PRESENT.
+ *   are copied and ONSHI_OK is returned; otherwise (also for a NULL buf with any cap)
+ *   nothing is copied and ONSHI_BUFFER_TOO_SMALL is returned. Absent values are
+ *   ONSHI_NOT_PRESENT.
+ * - Handles are keys into the library's registry of live handles, not addresses: a NULL, a
+ *   freed handle (also freed twice), a handle of another type or any other value is
+ *   ONSHI_INVALID_HANDLE (free functions ignore it), and the library never reads the memory
+ *   it points to. Limit: a slot's generation counter wraps after 2^32 reuses (2^10 on 32-bit
+ *   targets), after which a very old stale handle could name a new one of the same type.
  * - Safety: every pointer is checked and every call runs in a panic guard; nothing passed in
- *   can crash the process. Handles must not be used after they are freed.
- * - Threads: functions taking a const handle may run concurrently on one handle.
+ *   can crash the process, and no panic message is printed to stderr.
+ * - Threads: every handle may be shared between threads; each call is atomic (reads see a
+ *   consistent snapshot, changes are serialized). Freeing a handle while other threads are
+ *   inside calls on it is defined: later calls get ONSHI_INVALID_HANDLE, the terminal
+ *   client's waits in progress return ONSHI_TERMINAL_CANCELLED, and _free returns once the calls in
+ *   progress have. A blocking client call takes an optional onshi_cancel_token.
  */
 
 
@@ -92,6 +107,20 @@
 typedef struct onshi_basic_info onshi_basic_info;
 
 /**
+ * A cancel token: pass it to a blocking client call (`onshi_client_wait`, `_query`,
+ * `_next_face`, `_bulk`, `_document`); `onshi_cancel_token_cancel` from any thread makes
+ * the calls waiting with it return `ONSHI_TERMINAL_CANCELLED` at once (a bulk flow at its
+ * next step). Nothing is lost by cancelling: a submitted request stays pending and can be
+ * waited on again.
+ *
+ * Methods: `onshi_cancel_token_new`, `_free`, `_cancel`, `_is_cancelled`, `_reset`.
+ *
+ * Threads: a token may be shared between threads. Freeing it does not cancel the calls
+ * using it; they keep it until they return.
+ */
+typedef struct onshi_cancel_token onshi_cancel_token;
+
+/**
  * The candidates found for one person, best first.
  *
  * Methods: `onshi_candidates_free`, `_to_json`, `_last_error`, `_count`,
@@ -105,7 +134,7 @@ typedef struct onshi_candidates onshi_candidates;
  * Methods: `onshi_card_open_reader`, `onshi_card_open_virtual`, `_free`, `_last_error`,
  * `_recognise`, `_tries_left`, `_read_basic_info`.
  *
- * Threads: a card must not be used by two threads at once.
+ * Threads: a card may be shared between threads; its calls run one at a time.
  */
 typedef struct onshi_card onshi_card;
 
@@ -124,8 +153,9 @@ typedef struct onshi_choices onshi_choices;
  * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
  * `_next_face`, `_on_face`, `_stop_face`, `_bulk`, `_document`, `_doctor`, `_doctor_text`.
  *
- * Threads: every method may be called from any thread, concurrently on one client (the
- * client is internally synchronized), except `onshi_client_free`.
+ * Threads: every method may be called from any thread, concurrently on one client; see the
+ * module documentation for `_free` while other threads wait, and for calls from inside the
+ * face callback.
  */
 typedef struct onshi_client onshi_client;
 
@@ -158,17 +188,24 @@ typedef struct onshi_document onshi_document;
  * The terminal emulator: answers requests in `req/` from a dataset, pushes face results.
  *
  * Methods: `onshi_emulator_start`, `_free`, `_stop`, `_last_error`, `_push_face`,
- * `_set_behaviour`, `_get_stats`.
+ * `_set_behaviour`, `_get_stats`, `_persons_json`.
+ *
+ * Threads: an emulator may be shared between threads.
  */
 typedef struct onshi_emulator onshi_emulator;
 
 /**
- * An error object: the status and message of the last call it was passed to.
+ * An error object: the status, the staff text and the detail of the last call it was passed
+ * to.
  *
  * Methods: `onshi_error_new`, `onshi_error_free`, `onshi_error_status`,
- * `onshi_error_message`. A call that takes an `onshi_error *` overwrites it every time: with
- * `ONSHI_OK` and an empty message on success, with the failure otherwise. One error object
- * must not be used by two threads at once.
+ * `onshi_error_staff_message`, `onshi_error_message`, `onshi_error_from_handle`. A call that
+ * takes an `onshi_error *` overwrites it every time: with `ONSHI_OK` and empty texts on
+ * success, with the failure otherwise.
+ *
+ * Threads: an error object may be shared between threads (each call replaces its content
+ * whole, so a reader sees one call's outcome or another's, never a mix); give each thread
+ * its own to know which call failed.
  */
 typedef struct onshi_error onshi_error;
 
@@ -218,8 +255,8 @@ typedef struct onshi_qualification onshi_qualification;
  * restart. Keep its JSON (`onshi_ticket_to_json`) with the visit; read it back with
  * `onshi_ticket_from_json`.
  *
- * Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`; and
- * `onshi_client_submit`, `onshi_client_wait`.
+ * Methods: `onshi_ticket_free`, `_to_json`, `_from_json`, `_last_error`,
+ * `_request_file`, `_response_file`; and `onshi_client_submit`, `onshi_client_wait`.
  */
 typedef struct onshi_ticket onshi_ticket;
 
@@ -393,18 +430,33 @@ typedef uint32_t onshi_mode;
 typedef uint32_t onshi_value_type;
 
 /**
+ * What the face callback returns: one of the `ONSHI_FACE_*` values.
+ */
+typedef uint32_t onshi_face_ack;
+
+/**
  * Called for each face result (a patient used their card at the face-recognition reader):
  * `userdata` as given to `onshi_client_on_face`; `doc` the 資格確認結果 (valid only during the
- * call: copy it with `onshi_document_clone` to keep it), or NULL when the file could not be
- * read, then `status` says why (`ONSHI_OK` otherwise).
+ * call: copy it with `onshi_document_clone` to keep it; its file name is the idempotency
+ * key), or NULL when a face file could not be read or the folders fail (unreadable `face/`,
+ * journal not writable: reported again every minute while it lasts), then `status` says
+ * why (`ONSHI_OK` otherwise).
  *
- * It runs on a thread of the library, one result at a time: it must return promptly, must
- * not call `onshi_client_free` or `onshi_client_stop_face` on the same client (they wait for
- * it), and must not let an exception or a `longjmp` escape.
+ * It returns what to do with the result (`onshi_face_ack`): `ONSHI_FACE_ACK` (processed:
+ * never delivered again), `ONSHI_FACE_RELEASE` (deliver it again shortly; also for any
+ * unknown value) or `ONSHI_FACE_KEEP` (acknowledged later with `onshi_client_ack_face`).
+ * A result the EMR never acknowledged is delivered again after a restart. With `doc` NULL
+ * the return value does not matter.
+ *
+ * It runs on a thread of the library, one result at a time, and must return promptly: on
+ * the same client, the blocking calls and `onshi_client_on_face` return `ONSHI_IN_CALLBACK`
+ * from inside it; `onshi_client_ack_face`, `onshi_client_stop_face` and `onshi_client_free`
+ * may be called (delivery ends when the callback returns). It must not let an exception or a
+ * `longjmp` escape.
  */
-typedef void (*onshi_face_callback)(void *userdata,
-                                    const struct onshi_document *doc,
-                                    uint32_t status);
+typedef onshi_face_ack (*onshi_face_callback)(void *userdata,
+                                              const struct onshi_document *doc,
+                                              onshi_status status);
 
 /**
  * Options of the bulk two-phase flow (`onshi_client_bulk`); 0 in a field is its default.
@@ -2265,7 +2317,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_ID_KIND_RECIPIENT_NUMBER 3
 
 /**
- * 医療機関コード (10 digits).
+ * 医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).
  */
 #define ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE 4
 
@@ -2828,6 +2880,19 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_NOT_SUPPORTED 611
 
 /**
+ * A text input holds a NUL character (U+0000): C would cut it there, and no field of the
+ * interface holds one.
+ */
+#define ONSHI_EMBEDDED_NUL 612
+
+/**
+ * The call is not allowed from inside the client's own face callback (it would wait for
+ * the thread that runs the callback, or hold up face delivery). Return from the callback
+ * first; `onshi_client_stop_face` and `onshi_client_free` are allowed there.
+ */
+#define ONSHI_IN_CALLBACK 613
+
+/**
  * A JSON record could not be read.
  */
 #define ONSHI_JSON 700
@@ -2861,6 +2926,23 @@ typedef uint32_t onshi_audit_event;
  * 特定健診情報 (`TKKsiquc`), gated by the `SpecificHealthCheckupsInfo` consent.
  */
 #define ONSHI_DOCUMENT_KIND_CHECKUP 2
+
+/**
+ * Processed: acknowledge it now (never delivered again), then apply the face policy.
+ */
+#define ONSHI_FACE_ACK 0
+
+/**
+ * Not processed: hand it out again (after a short pause). Any value other than these
+ * three counts as this one, so nothing is lost by a wrong return value.
+ */
+#define ONSHI_FACE_RELEASE 1
+
+/**
+ * Keep it claimed: the program acknowledges it later with `onshi_client_ack_face` (e.g.
+ * after an asynchronous save); if it never does, it is delivered again after a restart.
+ */
+#define ONSHI_FACE_KEEP 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -3958,10 +4040,10 @@ struct onshi_error *onshi_error_new(void);
 /**
  * Frees an error object.
  *
- * NULL is accepted. Must not be called twice with the same pointer.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `err` is NULL or a live `onshi_error`.
+ * `err` is any value; only a live `onshi_error` is freed.
  */
 void onshi_error_free(struct onshi_error *err);
 
@@ -3969,27 +4051,58 @@ void onshi_error_free(struct onshi_error *err);
  * The status of the last call `err` was passed to (`ONSHI_OK` after a success).
  *
  * Returns `ONSHI_NULL_PARAMETER` when `err` is NULL and `ONSHI_INVALID_HANDLE` when it is not
- * an error object.
+ * a live error object.
  *
  * # Safety
- * `err` is NULL or a live `onshi_error`.
+ * `err` is any value; only a live `onshi_error` is read.
  */
 onshi_status onshi_error_status(const struct onshi_error *err);
 
 /**
- * Copies the message of the last call `err` was passed to ("" after a success), UTF-8.
+ * Copies the English detail of the last call `err` was passed to ("" after a success),
+ * UTF-8: for developers and logs (what failed and where; personal values redacted).
  *
  * Text out: size query then fill (see `onshi.h`'s introduction).
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `err` is NULL or a live `onshi_error`; `buf` is NULL or writable for `cap` bytes.
+ * `err` is any value; `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_error_message(const struct onshi_error *err,
                                  char *buf,
                                  size_t cap,
                                  size_t *out_len);
+
+/**
+ * Copies the Japanese text for reception staff of the last call `err` was passed to ("" after
+ * a success), UTF-8: what happened and what to do, without personal data. Show it on the
+ * screen; log `onshi_error_message`.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is any value; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_error_staff_message(const struct onshi_error *err,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Copies the last failure of `handle` — a live handle of any type (`onshi_client *`,
+ * `onshi_qualification *` …) — into the error object `dst`: its status, staff text and
+ * detail, as `onshi_<type>_last_error` keeps them. `dst` holds `ONSHI_OK` when no call on the
+ * handle failed yet.
+ *
+ * Returns `ONSHI_NULL_PARAMETER` for a NULL `dst` or `handle`, `ONSHI_INVALID_HANDLE` when
+ * either is not a live handle (`dst` is then left alone).
+ *
+ * # Safety
+ * `dst` and `handle` are any values; only live handles are read or written.
+ */
+onshi_status onshi_error_from_handle(struct onshi_error *dst, const void *handle);
 
 /**
  * Copies the symbolic name of a status (`"ONSHI_NULL_PARAMETER"`), ASCII.
@@ -4004,8 +4117,8 @@ onshi_status onshi_error_message(const struct onshi_error *err,
 onshi_status onshi_status_name(onshi_status status, char *buf, size_t cap, size_t *out_len);
 
 /**
- * Copies a short English description of a status, UTF-8. Every number has one (unassigned
- * numbers are described by their family).
+ * Copies a short English description of a status, UTF-8, for developers. Every number has
+ * one (unassigned numbers are described by their family).
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
@@ -4014,6 +4127,19 @@ onshi_status onshi_status_name(onshi_status status, char *buf, size_t cap, size_
  * `buf` is NULL or writable for `cap` bytes.
  */
 onshi_status onshi_status_message(onshi_status status, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Copies a Japanese description of a status for reception staff, UTF-8: what happened and
+ * what to do. Every number has one (unassigned numbers are described by their family). The
+ * error of a call (`onshi_error_staff_message`) is more precise when there is one.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_status_message_ja(onshi_status status, char *buf, size_t cap, size_t *out_len);
 
 /**
  * Starts a history with one version entered by hand (from the paper card, 新患登録),
@@ -4483,19 +4609,24 @@ onshi_status onshi_choices_set_start_date(struct onshi_choices *c, const struct 
 
 /**
  * Computes the check digit (検証番号) of a number's body (every digit but the last), ASCII
- * digits only.
+ * digits only: the モジュラス10 rule (weights 2-1 from the right) of 保険者番号, 公費負担者番号,
+ * 受給者番号 and 医療機関コード (whose body is its first nine digits).
  *
- * Returns `ONSHI_INVALID_VALUE` when the body holds anything but ASCII digits.
+ * Returns `ONSHI_ID_EMPTY` for an empty body, `ONSHI_INVALID_VALUE` when the body holds
+ * anything but ASCII digits.
  * Out-parameters are written only on success.
  *
  * # Safety
  * `body` is NULL or readable for `body_len` bytes; `out_digit` is NULL or writable.
  */
-onshi_status onshi_check_digit_compute(const uint8_t *body, size_t body_len, uint8_t *out_digit);
+onshi_status onshi_check_digit_compute(const uint8_t *body,
+                                       size_t body_len,
+                                       uint8_t *out_digit);
 
 /**
- * Verifies the check digit (検証番号) of a 保険者番号, 公費負担者番号 or 受給者番号 (last
- * digit included). Full-width digits and surrounding spaces are accepted.
+ * Verifies the check digit (検証番号) of a 保険者番号, 公費負担者番号, 受給者番号 or
+ * 医療機関コード (last digit included). Full-width digits and surrounding spaces are
+ * accepted.
  *
  * Returns `ONSHI_OK` when it holds, `ONSHI_ID_CHECK_DIGIT` when not (the message of `err`
  * names the expected digit), or another `ONSHI_ID_*` status for a malformed number.
@@ -5360,6 +5491,56 @@ onshi_status onshi_field_list(onshi_field field, onshi_list *out);
 onshi_status onshi_field_name(onshi_field field, char *buf, size_t cap, size_t *out_len);
 
 /**
+ * Creates a cancel token, not cancelled.
+ *
+ * The caller owns the returned handle and must free it with onshi_cancel_token_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_cancel_token_new(struct onshi_cancel_token **out);
+
+/**
+ * Frees a cancel token (calls still waiting with it keep it until they return).
+ *
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is freed.
+ */
+void onshi_cancel_token_free(struct onshi_cancel_token *t);
+
+/**
+ * Cancels: every call waiting with this token, now or later, returns
+ * `ONSHI_TERMINAL_CANCELLED` until `onshi_cancel_token_reset`. Safe from any thread, also
+ * from a face callback.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is used.
+ */
+onshi_status onshi_cancel_token_cancel(const struct onshi_cancel_token *t);
+
+/**
+ * Tells whether the token was cancelled.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is read; `out` is NULL or writable.
+ */
+onshi_status onshi_cancel_token_is_cancelled(const struct onshi_cancel_token *t, bool *out);
+
+/**
+ * Makes the token usable again (not cancelled). Calls that already returned
+ * `ONSHI_TERMINAL_CANCELLED` stay cancelled.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_cancel_token` is used.
+ */
+onshi_status onshi_cancel_token_reset(const struct onshi_cancel_token *t);
+
+/**
  * Opens a client over the terminal's shared folder `root` (UTF-8 path; UNC paths work).
  * `options_json` `(NULL, 0)` for the defaults, or a JSON object with any of
  * `"medical_institution_code"` (written into requests that lack one), `"encoding"`
@@ -5386,26 +5567,29 @@ onshi_status onshi_client_open(struct onshi_error *err,
                                struct onshi_client **out);
 
 /**
- * Frees a client: stops face delivery (waiting for a callback in progress) and the folder
- * watchers. Pending tickets stay in the journal for the next client.
+ * Frees a client: cancels the blocking calls other threads are making on it (they return
+ * `ONSHI_TERMINAL_CANCELLED`), stops face delivery (waiting for a callback in progress, unless called
+ * from that callback), waits until those calls have returned, and stops the folder watchers.
+ * Pending tickets stay in the journal for the next client.
  *
- * NULL is accepted. Must not be called twice with the same pointer, nor from a face callback.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`, not in use by another thread.
+ * `c` is any value; only a live `onshi_client` is freed.
  */
 void onshi_client_free(struct onshi_client *c);
 
 /**
- * Copies the message of the most recent failed call on this client ("" if none failed),
- * UTF-8. For `ONSHI_TERMINAL_NOT_ANSWERING` it ends with the reception screen's guidance in
- * Japanese (what to check).
+ * Copies the English detail of the most recent failed call on this client ("" if none
+ * failed), UTF-8. With several threads on one client, prefer the `onshi_error *` of each
+ * call (this is whichever failed last); `onshi_error_from_handle` gives all three parts.
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `buf` is NULL or writable for `cap` bytes.
+ * `c` is any value; only a live `onshi_client` is read; `buf` is NULL or writable for `cap`
+ * bytes.
  */
 onshi_status onshi_client_last_error(const struct onshi_client *c,
                                      char *buf,
@@ -5416,18 +5600,21 @@ onshi_status onshi_client_last_error(const struct onshi_client *c,
  * Writes a request into `req/` (atomically: the terminal never sees a partial file) and
  * gives its ticket: wait for the answer with `onshi_client_wait`, now or after a restart
  * (keep `onshi_ticket_to_json`). `family` 0: 個別照会 for a 資格確認要求, 照会番号登録 for a
- * 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …).
+ * 照会番号登録要求; else an `ONSHI_FAMILY_*` value (bulk uploads, 薬剤情報 …). Allowed in the
+ * face callback.
  *
  * Returns `ONSHI_TERMINAL_INVALID_REQUEST` for a message that does not fit the family,
  * `ONSHI_TERMINAL_IO` when `req/` cannot be written.
+ * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_ticket_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
- * is NULL or writable.
+ * `c`, `err` and `request` are any values (only live handles are used); `out` is NULL or
+ * writable.
  */
 onshi_status onshi_client_submit(const struct onshi_client *c,
+                                 struct onshi_error *err,
                                  const struct onshi_document *request,
                                  onshi_family family,
                                  struct onshi_ticket **out);
@@ -5435,10 +5622,10 @@ onshi_status onshi_client_submit(const struct onshi_client *c,
 /**
  * Frees a ticket (the request stays pending in the client's journal).
  *
- * NULL is accepted. Must not be called twice with the same pointer.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `t` is NULL or a live `onshi_ticket`.
+ * `t` is any value; only a live `onshi_ticket` is freed.
  */
 void onshi_ticket_free(struct onshi_ticket *t);
 
@@ -5450,12 +5637,46 @@ void onshi_ticket_free(struct onshi_ticket *t);
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
  */
 onshi_status onshi_ticket_to_json(const struct onshi_ticket *t,
                                   char *buf,
                                   size_t cap,
                                   size_t *out_len);
+
+/**
+ * Copies the name of the ticket's request file in `req/` (`OQSsiquc01req_….xml`), ASCII.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
+ */
+onshi_status onshi_ticket_request_file(const struct onshi_ticket *t,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * Copies the name of the answer file the ticket waits for in `res/`
+ * (`OQSsiquc01res_….xml`), ASCII: the id of the result to keep with the history
+ * (`result_id` of `onshi_history_apply`). The answer document of `onshi_client_wait` carries
+ * the same name (`ONSHI_FIELD_DOCUMENT_FILE_NAME`).
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
+ */
+onshi_status onshi_ticket_response_file(const struct onshi_ticket *t,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
 
 /**
  * Reads a ticket from its JSON.
@@ -5482,7 +5703,8 @@ onshi_status onshi_ticket_from_json(struct onshi_error *err,
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `t` is NULL or a live `onshi_ticket`; `buf` is NULL or writable for `cap` bytes.
+ * `t` is any value; only a live `onshi_ticket` is read; `buf` is NULL or writable for `cap`
+ * bytes.
  */
 onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
                                      char *buf,
@@ -5490,58 +5712,119 @@ onshi_status onshi_ticket_last_error(const struct onshi_ticket *t,
                                      size_t *out_len);
 
 /**
- * Waits up to `timeout_ms` for the answer of a ticket.
+ * Waits up to `timeout_ms` for the answer of a ticket. The answer's file name is the
+ * document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
  *
  * Returns `ONSHI_TERMINAL_NOT_ANSWERING` when no answer came in time (the ticket stays
- * pending; the message says what staff should check), `ONSHI_TERMINAL_REJECTED` when the
+ * pending; the staff message says what to check), `ONSHI_TERMINAL_REJECTED` when the
  * terminal rejected the request (`.err`), `ONSHI_TERMINAL_BAD_ANSWER` or
- * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used.
+ * `ONSHI_TERMINAL_MISMATCH` for an answer that cannot be used, `ONSHI_TERMINAL_CANCELLED` when
+ * `cancel` was cancelled or another thread freed the client (the ticket stays pending),
+ * `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `ticket` is NULL or a live `onshi_ticket`; `out` is
+ * `c`, `err`, `ticket` and `cancel` are any values (only live handles are used); `out` is
  * NULL or writable.
  */
 onshi_status onshi_client_wait(const struct onshi_client *c,
+                               struct onshi_error *err,
                                const struct onshi_ticket *ticket,
                                uint32_t timeout_ms,
+                               const struct onshi_cancel_token *cancel,
                                struct onshi_document **out);
 
 /**
  * Submits a request and waits up to `timeout_ms` for its answer (`onshi_client_submit`
- * then `onshi_client_wait`). `family` as for `onshi_client_submit`.
+ * then `onshi_client_wait`). `family` as for `onshi_client_submit`. The answer's file name is
+ * the document's `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
  *
- * Returns the statuses of both.
+ * Returns the statuses of both. After `ONSHI_TERMINAL_NOT_ANSWERING` or `ONSHI_TERMINAL_CANCELLED`
+ * the request stays pending in the journal (`onshi_client_submit` gives a ticket to wait on
+ * again).
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`; `out`
- * is NULL or writable.
+ * `c`, `err`, `request` and `cancel` are any values (only live handles are used); `out` is
+ * NULL or writable.
  */
 onshi_status onshi_client_query(const struct onshi_client *c,
+                                struct onshi_error *err,
                                 const struct onshi_document *request,
                                 onshi_family family,
                                 uint32_t timeout_ms,
+                                const struct onshi_cancel_token *cancel,
                                 struct onshi_document **out);
 
 /**
- * Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
- * (exactly once across threads, processes and restarts). Its file name is the document's
- * `ONSHI_FIELD_DOCUMENT_FILE_NAME`.
+ * Waits up to `timeout_ms` (0: just look) for the next face result not acknowledged
+ * before, and claims it: the document (its file name, the idempotency key, is
+ * `ONSHI_FIELD_DOCUMENT_FILE_NAME`). Acknowledge it with `onshi_client_ack_face` once the
+ * EMR has processed it; until then no other client takes it, and if the program ends first
+ * it is delivered again (to the next client on this folder). `onshi_client_release_face`
+ * gives it back at once.
  *
- * Returns `ONSHI_NOT_PRESENT` when none came in time, `ONSHI_TERMINAL_BAD_ANSWER` for a face
- * file that cannot be read (reported once; the message names it).
+ * Returns `ONSHI_NOT_PRESENT` when none came in time; for a face file that cannot be read,
+ * its status (`ONSHI_TERMINAL_BAD_ANSWER`, `_TOO_LARGE`, `_NOT_REGULAR_FILE`, `_SYMLINK`;
+ * the message names it) — reported once: it counts as acknowledged and stays in `face/`;
+ * `ONSHI_TERMINAL_IO` and the like for a fault of the folders (reported each call while it
+ * lasts); `ONSHI_TERMINAL_CANCELLED`; `ONSHI_IN_CALLBACK` inside this client's face
+ * callback.
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `out` is NULL or writable.
+ * `c`, `err` and `cancel` are any values (only live handles are used); `out` is NULL or
+ * writable.
  */
 onshi_status onshi_client_next_face(const struct onshi_client *c,
+                                    struct onshi_error *err,
                                     uint32_t timeout_ms,
+                                    const struct onshi_cancel_token *cancel,
                                     struct onshi_document **out);
+
+/**
+ * Acknowledges the face result with file name `file_name` (`ONSHI_FIELD_DOCUMENT_FILE_NAME`
+ * of the document `onshi_client_next_face` gave, or one kept from an earlier run): it is
+ * never delivered again, by any client on this folder, and the face policy applies to its
+ * file. Idempotent. Allowed in the face callback (for a result it kept with
+ * `ONSHI_FACE_KEEP`).
+ *
+ * Returns `ONSHI_TERMINAL_IO` when the acknowledgement cannot be written (it is then not
+ * acknowledged: try again), `ONSHI_TERMINAL_INVALID_REQUEST` for a name that is not a face
+ * file name.
+ * `err`: NULL is accepted.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `file_name` is NULL or
+ * readable for `len` bytes.
+ */
+onshi_status onshi_client_ack_face(const struct onshi_client *c,
+                                   struct onshi_error *err,
+                                   const uint8_t *file_name,
+                                   size_t len);
+
+/**
+ * Gives a face result `onshi_client_next_face` handed out back without acknowledging it
+ * (the EMR could not process it now): it is delivered again at once.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when this client did not hand out (or already acknowledged)
+ * a result of that name.
+ * `err`: NULL is accepted.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `file_name` is NULL or
+ * readable for `len` bytes.
+ */
+onshi_status onshi_client_release_face(const struct onshi_client *c,
+                                       struct onshi_error *err,
+                                       const uint8_t *file_name,
+                                       size_t len);
 
 /**
  * Starts delivering face results to `callback` on a library thread (see
@@ -5549,22 +5832,24 @@ onshi_status onshi_client_next_face(const struct onshi_client *c,
  * back unchanged (NULL is accepted); it must stay valid until `onshi_client_stop_face` or
  * `onshi_client_free` returns.
  *
- * Returns `ONSHI_NULL_PARAMETER` for a NULL callback.
+ * Returns `ONSHI_NULL_PARAMETER` for a NULL callback, `ONSHI_IN_CALLBACK` inside this
+ * client's face callback.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `callback` is NULL or a function that may be called
- * from another thread with `userdata`.
+ * `c` is any value (only a live `onshi_client` is used); `callback` is NULL or a function
+ * that may be called from another thread with `userdata`.
  */
 onshi_status onshi_client_on_face(const struct onshi_client *c,
                                   onshi_face_callback callback,
                                   void *userdata);
 
 /**
- * Stops face delivery by callback, waiting for a callback in progress. Nothing happens
- * when none was started.
+ * Stops face delivery by callback, waiting for a callback in progress. Nothing happens when
+ * none was started. From inside the callback it stops delivery when the callback returns
+ * (no further result is delivered to it).
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; not called from the face callback.
+ * `c` is any value; only a live `onshi_client` is used.
  */
 onshi_status onshi_client_stop_face(const struct onshi_client *c);
 
@@ -5578,18 +5863,22 @@ onshi_status onshi_client_stop_face(const struct onshi_client *c);
  * Returns `ONSHI_TERMINAL_BULK_FAILED` (異常終了), `ONSHI_TERMINAL_BULK_DEADLINE` (still 処理中
  * at the deadline: the message holds the 受付番号), `ONSHI_TERMINAL_INVALID_REQUEST` for a
  * family that is not bulk.
- * `options`: NULL is accepted.
+ * `ONSHI_TERMINAL_CANCELLED` when `cancel` was cancelled or the client freed (at the next
+ * step of the flow), `ONSHI_IN_CALLBACK` inside this client's face callback.
+ * `err`: NULL is accepted. `options`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `request` is NULL or a live `onshi_document`;
- * `options` is NULL or readable; `out` is NULL or writable.
+ * `c`, `err`, `request` and `cancel` are any values (only live handles are used); `options`
+ * is NULL or readable; `out` is NULL or writable.
  */
 onshi_status onshi_client_bulk(const struct onshi_client *c,
+                               struct onshi_error *err,
                                onshi_family family,
                                const struct onshi_document *request,
                                const struct onshi_bulk_options *options,
+                               const struct onshi_cancel_token *cancel,
                                struct onshi_document **out);
 
 /**
@@ -5605,25 +5894,28 @@ onshi_status onshi_client_bulk(const struct onshi_client *c,
  * `"medical_treatment_flag"`, `"header"` …).
  *
  * Returns `ONSHI_TERMINAL_NOT_CONSENTED` when the consent is missing or expired: nothing is
- * written to `req/`, and the client's last error is 「情報の提供は同意されていません」 followed
- * by what staff can do (Japanese). Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
+ * written to `req/`, and the staff message of the error is 「情報の提供は同意されていません」
+ * followed by what staff can do. Returns `ONSHI_NOT_SUPPORTED` when the request asks for a
  * PDF (not available through the C ABI yet; nothing is written), `ONSHI_JSON` for bad
  * overrides, and the statuses of `onshi_client_query`.
+ * `err`: NULL is accepted. `cancel`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
  *
  * # Safety
- * `c` is NULL or a live `onshi_client`; `patient` is NULL or a live `onshi_qualification`;
+ * `c`, `err`, `patient` and `cancel` are any values (only live handles are used);
  * `request_json` is NULL or readable for `request_len` bytes; `now` is NULL or readable;
  * `out` is NULL or writable.
  */
 onshi_status onshi_client_document(const struct onshi_client *c,
+                                   struct onshi_error *err,
                                    onshi_document_kind kind,
                                    const struct onshi_qualification *patient,
                                    const uint8_t *request_json,
                                    size_t request_len,
                                    const struct onshi_datetime *now,
                                    uint32_t timeout_ms,
+                                   const struct onshi_cancel_token *cancel,
                                    struct onshi_document **out);
 
 /**
@@ -5660,11 +5952,12 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
 /**
  * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are
  * created) in background threads. `dataset_json` `(NULL, 0)` for the bundled demo dataset
- * (fictitious people P01…, 医療機関コード 1310000009), or a dataset in the same JSON shape.
+ * (fictitious people P01…, 医療機関コード 1310000003), or a dataset in the same JSON shape.
  * Answers are written `delay_ms` after a request is taken, in `encoding`.
  *
  * Returns `ONSHI_TERMINAL_DATASET` for an invalid dataset, `ONSHI_TERMINAL_IO` when the
- * folders cannot be created.
+ * folders cannot be created, `ONSHI_TERMINAL_ALREADY_RUNNING` when another emulator runs on
+ * the root.
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_emulator_free.
  * Out-parameters are written only on success.
@@ -5683,20 +5976,22 @@ onshi_status onshi_emulator_start(struct onshi_error *err,
                                   struct onshi_emulator **out);
 
 /**
- * Stops the emulator (answers not yet written are dropped). Calling it again does nothing.
+ * Stops the emulator (answers not yet written are dropped; requests it took are answered by
+ * the next emulator on the root). Calling it again does nothing; afterwards its other calls
+ * return `ONSHI_TERMINAL_EMULATOR_STOPPED`.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`.
+ * `e` is any value; only a live `onshi_emulator` is used.
  */
 onshi_status onshi_emulator_stop(const struct onshi_emulator *e);
 
 /**
  * Stops and frees the emulator.
  *
- * NULL is accepted. Must not be called twice with the same pointer.
+ * NULL is accepted. A second free of the same pointer is detected and ignored.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`.
+ * `e` is any value; only a live `onshi_emulator` is freed.
  */
 void onshi_emulator_free(struct onshi_emulator *e);
 
@@ -5708,7 +6003,8 @@ void onshi_emulator_free(struct onshi_emulator *e);
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`; `buf` is NULL or writable for `cap` bytes.
+ * `e` is any value (only a live `onshi_emulator` is read); `buf` is NULL or writable for
+ * `cap` bytes.
  */
 onshi_status onshi_emulator_last_error(const struct onshi_emulator *e,
                                        char *buf,
@@ -5719,10 +6015,12 @@ onshi_status onshi_emulator_last_error(const struct onshi_emulator *e,
  * Pushes the face-reader result of dataset person `person_id` (`"P01"` …) into `face/`, as
  * if they had just used their マイナンバーカード at the reader.
  *
- * Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader).
+ * Returns `ONSHI_TERMINAL_DATASET` for an unknown person (or one who cannot use the reader),
+ * `ONSHI_TERMINAL_EMULATOR_STOPPED` after `onshi_emulator_stop`.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`; `person_id` is NULL or readable for `len` bytes.
+ * `e` is any value (only a live `onshi_emulator` is used); `person_id` is NULL or readable
+ * for `len` bytes.
  */
 onshi_status onshi_emulator_push_face(const struct onshi_emulator *e,
                                       const uint8_t *person_id,
@@ -5732,22 +6030,43 @@ onshi_status onshi_emulator_push_face(const struct onshi_emulator *e,
  * Changes how the emulator behaves (`ONSHI_BEHAVIOUR_*`): a terminal that is down, or
  * silent, for testing the EMR's timeouts.
  *
+ * Returns `ONSHI_TERMINAL_EMULATOR_STOPPED` after `onshi_emulator_stop`.
+ *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`.
+ * `e` is any value; only a live `onshi_emulator` is used.
  */
 onshi_status onshi_emulator_set_behaviour(const struct onshi_emulator *e,
                                           onshi_behaviour behaviour);
 
 /**
- * What the emulator did so far.
+ * What the emulator did so far (also after `onshi_emulator_stop`).
  *
  * Out-parameters are written only on success.
  *
  * # Safety
- * `e` is NULL or a live `onshi_emulator`; `out` is NULL or writable.
+ * `e` is any value (only a live `onshi_emulator` is read); `out` is NULL or writable.
  */
 onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
                                       struct onshi_emulator_stats *out);
+
+/**
+ * Copies the emulator's persons as JSON, UTF-8: an array of `{"id", "label", "validity",
+ * "face", "public_assistance", "cards": [{"insurer_number", "insured_card_symbol",
+ * "insured_identification_number", "insured_branch_number", "birthdate"}]}` — what a test
+ * needs to query each person by card (`"face"`: whether `onshi_emulator_push_face` works
+ * for them). The dataset is fictitious; its persons are not patients.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `e` is any value (only a live `onshi_emulator` is read); `buf` is NULL or writable for
+ * `cap` bytes.
+ */
+onshi_status onshi_emulator_persons_json(const struct onshi_emulator *e,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
 
 /**
  * Copies the version of the loaded library (`"0.2.0"`), ASCII. Compare it with
@@ -5770,6 +6089,13 @@ uint32_t onshi_version_number(void);
  * The JSON record schema version of the loaded library.
  */
 uint32_t onshi_record_schema_version(void);
+
+/**
+ * The number of handles of this library alive now, of every type: after everything a
+ * program created is freed it is back to what it was before. For leak checks in the
+ * caller's tests (the library's own background work holds no handle).
+ */
+uint64_t onshi_live_handle_count(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -81,7 +81,7 @@ pub mod terminal;
 pub mod text;
 pub mod xml;
 
-pub use error::{Error, Result};
+pub use error::{Diagnostic, Error, Result};
 pub use personal::Personal;
 
 /// The README's Rust examples, compiled and run as doctests.

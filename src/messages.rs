@@ -632,6 +632,18 @@ pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
         "カードリーダー機能を含むライブラリを導入してください。",
     ),
     (
+        st::ONSHI_EMBEDDED_NUL,
+        Audience::Reception,
+        "入力に使えない文字（NUL）が含まれています。",
+        "入力し直してください。",
+    ),
+    (
+        st::ONSHI_IN_CALLBACK,
+        Audience::Developer,
+        "顔認証結果の通知処理の中からは、この操作を呼び出せません。",
+        "電子カルテ・レセコンの販売元に連絡してください。",
+    ),
+    (
         st::ONSHI_JSON,
         Audience::Developer,
         "システムエラーが発生しました（データの形式が正しくありません）。",
@@ -1214,7 +1226,7 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
             "face.undelivered",
             Facts {
                 face_undelivered: files(
-                    "OQSsiquc01res_face_13100000090000000000000000#_20250401093000.xml",
+                    "OQSsiquc01res_face_13100000030000000000000000#_20250401093000.xml",
                 ),
                 ..healthy.clone()
             },

@@ -801,7 +801,7 @@ fn validity_6_valid_unregistered_is_compared_with_a_notice() {
 fn seed_row_14_public_assistance_only_cannot_be_confirmed_by_card_number() {
     let reg = public_assistance();
     let reason = reg.confirmable_by_card_number().unwrap_err();
-    assert!(reason.contains("マイナンバーカード"));
+    assert!(reason.message_ja().contains("マイナンバーカード"));
     let d = diff::compare_records(
         &reg,
         &public_assistance(),

@@ -553,7 +553,16 @@ fn the_virtual_card_reads_with_its_pin_and_counts_tries() {
     assert_eq!(s, ONSHI_CARD_WRONG_PIN);
     assert!(info.is_null());
     let e = read(|b, c, n| unsafe { onshi_card_last_error(card, b, c, n) }).unwrap();
-    assert!(e.contains("残り 2 回"), "{e}");
+    assert!(e.contains("2 tries left"), "the English detail: {e}");
+    let err = onshi_error_new();
+    assert_eq!(
+        unsafe { onshi_error_from_handle(err, card.cast()) },
+        ONSHI_OK
+    );
+    let staff = read(|b, c, n| unsafe { onshi_error_staff_message(err, b, c, n) }).unwrap();
+    assert!(staff.contains("残り 2 回"), "the staff text: {staff}");
+    assert_eq!(unsafe { onshi_error_status(err) }, ONSHI_CARD_WRONG_PIN);
+    unsafe { onshi_error_free(err) };
     assert_eq!(
         unsafe { onshi_card_read_basic_info(card, "12a4".as_ptr(), 4, false, &mut info) },
         ONSHI_CARD_INVALID_PIN_FORMAT

@@ -33,6 +33,15 @@ fn read(
     Ok(String::from_utf8(buf).expect("UTF-8 out"))
 }
 
+/// The Japanese staff text of a handle's last failure.
+fn staff_of<T>(h: *const T) -> String {
+    let e = onshi_error_new();
+    assert_eq!(unsafe { onshi_error_from_handle(e, h.cast()) }, ONSHI_OK);
+    let s = read(|b, c, n| unsafe { onshi_error_staff_message(e, b, c, n) }).unwrap();
+    unsafe { onshi_error_free(e) };
+    s
+}
+
 fn write_doc(d: *const onshi_document, enc: onshi_encoding) -> Result<Vec<u8>, onshi_status> {
     let mut n = 0usize;
     match unsafe { onshi_document_write(d, enc, null_mut(), 0, &mut n) } {
@@ -201,7 +210,11 @@ fn file_names() {
 
 struct Faces(Mutex<Vec<String>>);
 
-unsafe extern "C" fn on_face(userdata: *mut c_void, doc: *const onshi_document, status: u32) {
+unsafe extern "C" fn on_face(
+    userdata: *mut c_void,
+    doc: *const onshi_document,
+    status: u32,
+) -> onshi_face_ack {
     let faces = unsafe { &*(userdata as *const Faces) };
     let name = if doc.is_null() {
         format!("error {status}")
@@ -212,6 +225,7 @@ unsafe extern "C" fn on_face(userdata: *mut c_void, doc: *const onshi_document, 
         .unwrap_or_default()
     };
     faces.0.lock().unwrap().push(name);
+    ONSHI_FACE_ACK
 }
 
 #[test]
@@ -241,7 +255,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         },
         ONSHI_OK
     );
-    let opts = r#"{"medical_institution_code":"1310000009"}"#;
+    let opts = r#"{"medical_institution_code":"1310000003"}"#;
     assert_eq!(
         unsafe {
             onshi_client_open(
@@ -264,7 +278,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         month: 4,
         day: 10,
     };
-    let code = "1310000009";
+    let code = "1310000003";
     let mut req = null_mut();
     assert_eq!(
         unsafe {
@@ -284,7 +298,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut ticket = null_mut();
     assert_eq!(
-        unsafe { onshi_client_submit(c, req, 0, &mut ticket) },
+        unsafe { onshi_client_submit(c, null_mut(), req, 0, &mut ticket) },
         ONSHI_OK
     );
     let tj = read(|b, cap, n| unsafe { onshi_ticket_to_json(ticket, b, cap, n) }).unwrap();
@@ -296,12 +310,24 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut res = null_mut();
     assert_eq!(
-        unsafe { onshi_client_wait(c, t2, 10_000, &mut res) },
+        unsafe { onshi_client_wait(c, null_mut(), t2, 10_000, null(), &mut res) },
         ONSHI_OK
     );
     let mut ty = 0;
     unsafe { onshi_document_get_u32(res, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &mut ty) };
     assert_eq!(ty, ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    // The answer's file name (the result id for the history) is on the ticket and on the
+    // answer document.
+    let req_file =
+        read(|b, cap, n| unsafe { onshi_ticket_request_file(ticket, b, cap, n) }).unwrap();
+    let res_file = read(|b, cap, n| unsafe { onshi_ticket_response_file(t2, b, cap, n) }).unwrap();
+    assert!(req_file.starts_with("OQSsiquc01req_"), "{req_file}");
+    assert_eq!(res_file, req_file.replace("req_", "res_"));
+    let doc_file = read(|b, cap, n| unsafe {
+        onshi_document_get_text(res, ONSHI_FIELD_DOCUMENT_FILE_NAME, b, cap, n)
+    })
+    .unwrap();
+    assert_eq!(doc_file, res_file);
     let mut d = null_mut();
     assert_eq!(
         unsafe { onshi_diff_compare_document(err, reg, res, null(), 0, &mut d) },
@@ -390,7 +416,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut face = null_mut();
     assert_eq!(
-        unsafe { onshi_client_next_face(c, 10_000, &mut face) },
+        unsafe { onshi_client_next_face(c, null_mut(), 10_000, null(), &mut face) },
         ONSHI_OK
     );
     let fname = read(|b, cap, n| unsafe {
@@ -399,8 +425,12 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     .unwrap();
     assert!(fname.starts_with("OQSsiquc01res_face_"), "{fname}");
     assert_eq!(
-        unsafe { onshi_client_next_face(c, 0, &mut face) },
+        unsafe { onshi_client_next_face(c, null_mut(), 0, null(), &mut face) },
         ONSHI_NOT_PRESENT
+    );
+    assert_eq!(
+        unsafe { onshi_client_ack_face(c, null_mut(), fname.as_ptr(), fname.len()) },
+        ONSHI_OK
     );
     let faces = Box::new(Faces(Mutex::new(Vec::new())));
     let ud = &*faces as *const Faces as *mut c_void;
@@ -472,7 +502,17 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         max_backoff_ms: 200,
     };
     let mut bulk = null_mut();
-    let s = unsafe { onshi_client_bulk(c, ONSHI_FAMILY_BULK_QUALIFICATION, up, &opts, &mut bulk) };
+    let s = unsafe {
+        onshi_client_bulk(
+            c,
+            null_mut(),
+            ONSHI_FAMILY_BULK_QUALIFICATION,
+            up,
+            &opts,
+            null(),
+            &mut bulk,
+        )
+    };
     assert_eq!(
         s,
         ONSHI_OK,
@@ -495,7 +535,17 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut none_doc = null_mut();
     assert_eq!(
-        unsafe { onshi_client_bulk(c, ONSHI_FAMILY_INDIVIDUAL, up, null(), &mut none_doc) },
+        unsafe {
+            onshi_client_bulk(
+                c,
+                null_mut(),
+                ONSHI_FAMILY_INDIVIDUAL,
+                up,
+                null(),
+                null(),
+                &mut none_doc,
+            )
+        },
         ONSHI_TERMINAL_INVALID_REQUEST
     );
 
@@ -519,14 +569,23 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     );
     let mut none = null_mut();
     assert_eq!(
-        unsafe { onshi_client_query(c, req, 0, 300, &mut none) },
+        unsafe { onshi_client_query(c, null_mut(), req, 0, 300, null(), &mut none) },
         ONSHI_TERMINAL_NOT_ANSWERING
     );
     assert!(none.is_null());
-    let m = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+    let m = staff_of(c);
     assert!(
         m.contains("連携アプリケーション") || m.contains("資格確認端末"),
         "{m}"
+    );
+    let detail = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+    assert!(
+        detail.contains("no answer to"),
+        "the detail is English: {detail}"
+    );
+    assert!(
+        !detail.contains("連携アプリケーション"),
+        "and only English: {detail}"
     );
     let mut stats = onshi_emulator_stats::default();
     assert_eq!(
@@ -536,10 +595,14 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     assert!(stats.answered >= 3 && stats.faces == 2, "{stats:?}");
     assert_eq!(unsafe { onshi_emulator_stop(emu) }, ONSHI_OK);
     assert_eq!(unsafe { onshi_emulator_stop(emu) }, ONSHI_OK);
+    // A stopped emulator says so (it used to answer ONSHI_INVALID_ARGUMENT, as if the
+    // argument were wrong).
     assert_eq!(
         unsafe { onshi_emulator_push_face(emu, p14.as_ptr(), 3) },
-        ONSHI_INVALID_ARGUMENT
+        ONSHI_TERMINAL_EMULATOR_STOPPED
     );
+    let m = read(|b, cap, n| unsafe { onshi_emulator_last_error(emu, b, cap, n) }).unwrap();
+    assert!(m.contains("stopped"), "{m}");
 
     unsafe {
         onshi_diff_free(d3);
@@ -595,7 +658,7 @@ fn query_patient(
         month: n.month,
         day: n.day,
     };
-    let code = "1310000009";
+    let code = "1310000003";
     let mut req = null_mut();
     assert_eq!(
         unsafe {
@@ -615,7 +678,7 @@ fn query_patient(
     );
     let mut res = null_mut();
     assert_eq!(
-        unsafe { onshi_client_query(c, req, 0, 10_000, &mut res) },
+        unsafe { onshi_client_query(c, null_mut(), req, 0, 10_000, null(), &mut res) },
         ONSHI_OK
     );
     let mut q = null_mut();
@@ -652,7 +715,7 @@ fn consent_gated_drug_info_and_checkup() {
         },
         ONSHI_OK
     );
-    let opts = r#"{"medical_institution_code":"1310000009"}"#;
+    let opts = r#"{"medical_institution_code":"1310000003"}"#;
     let mut c = null_mut();
     assert_eq!(
         unsafe {
@@ -680,12 +743,14 @@ fn consent_gated_drug_info_and_checkup() {
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_DRUG_INFO,
                 yes,
                 null(),
                 0,
                 &now,
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -706,12 +771,14 @@ fn consent_gated_drug_info_and_checkup() {
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_CHECKUP,
                 yes,
                 over.as_ptr(),
                 over.len(),
                 &now,
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -726,12 +793,14 @@ fn consent_gated_drug_info_and_checkup() {
     let s = unsafe {
         onshi_client_document(
             c,
+            null_mut(),
             ONSHI_DOCUMENT_KIND_DRUG_INFO,
             yes,
             pdf.as_ptr(),
             pdf.len(),
             &now,
             10_000,
+            null(),
             &mut doc,
         )
     };
@@ -741,12 +810,14 @@ fn consent_gated_drug_info_and_checkup() {
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_DRUG_INFO,
                 yes,
                 bad.as_ptr(),
                 bad.len(),
                 &now,
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -754,19 +825,34 @@ fn consent_gated_drug_info_and_checkup() {
     );
     assert!(doc.is_null());
     assert_eq!(
-        unsafe { onshi_client_document(c, 99, yes, null(), 0, &now, 10_000, &mut doc) },
+        unsafe {
+            onshi_client_document(
+                c,
+                null_mut(),
+                99,
+                yes,
+                null(),
+                0,
+                &now,
+                10_000,
+                null(),
+                &mut doc,
+            )
+        },
         ONSHI_INVALID_ARGUMENT
     );
     assert_eq!(
         unsafe {
             onshi_client_document(
                 c,
+                null_mut(),
                 ONSHI_DOCUMENT_KIND_DRUG_INFO,
                 yes,
                 null(),
                 0,
                 null(),
                 10_000,
+                null(),
                 &mut doc,
             )
         },
@@ -795,19 +881,21 @@ fn consent_gated_drug_info_and_checkup() {
             unsafe {
                 onshi_client_document(
                     c,
+                    null_mut(),
                     ONSHI_DOCUMENT_KIND_DRUG_INFO,
                     q,
                     null(),
                     0,
                     &now,
                     10_000,
+                    null(),
                     &mut doc,
                 )
             },
             ONSHI_TERMINAL_NOT_CONSENTED
         );
         assert!(doc.is_null());
-        let msg = read(|b, cap, n| unsafe { onshi_client_last_error(c, b, cap, n) }).unwrap();
+        let msg = staff_of(c);
         assert!(msg.starts_with("情報の提供は同意されていません"), "{msg}");
         std::thread::sleep(std::time::Duration::from_millis(100));
         let mut after = onshi_emulator_stats::default();
@@ -824,5 +912,92 @@ fn consent_gated_drug_info_and_checkup() {
         onshi_client_free(c);
         onshi_emulator_free(emu);
         onshi_error_free(err);
+    }
+}
+
+/// A face result handed out and never acknowledged (the EMR crashed, or released it) is
+/// delivered again — to the next client on the folder after a restart — and one acknowledged
+/// never is; the file name is the idempotency key (issue 10, item 1, through the C ABI).
+#[test]
+fn face_results_come_again_until_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let mut emu = null_mut();
+    unsafe {
+        onshi_emulator_start(
+            null_mut(),
+            root.as_ptr(),
+            root.len(),
+            null(),
+            0,
+            0,
+            ONSHI_ENCODING_UTF8,
+            &mut emu,
+        )
+    };
+    let open = || {
+        let mut c = null_mut();
+        assert_eq!(
+            unsafe { onshi_client_open(null_mut(), root.as_ptr(), root.len(), null(), 0, &mut c) },
+            ONSHI_OK
+        );
+        c
+    };
+    let next = |c: *mut onshi_client, ms: u32| -> Option<String> {
+        let mut d = null_mut();
+        match unsafe { onshi_client_next_face(c, null_mut(), ms, null(), &mut d) } {
+            ONSHI_NOT_PRESENT => None,
+            ONSHI_OK => {
+                let n = read(|b, cap, n| unsafe {
+                    onshi_document_get_text(d, ONSHI_FIELD_DOCUMENT_FILE_NAME, b, cap, n)
+                })
+                .unwrap();
+                unsafe { onshi_document_free(d) };
+                Some(n)
+            }
+            s => panic!("next_face: {s}"),
+        }
+    };
+    assert_eq!(
+        unsafe { onshi_emulator_push_face(emu, "P14".as_ptr(), 3) },
+        ONSHI_OK
+    );
+
+    // Claimed, not acknowledged, and the program "crashes" (the client goes away).
+    let c1 = open();
+    let first = next(c1, 10_000).expect("the face result");
+    unsafe { onshi_client_free(c1) };
+    // The next client gets the same result again.
+    let c2 = open();
+    assert_eq!(next(c2, 10_000).as_deref(), Some(first.as_str()));
+    // Released: handed out again at once.
+    assert_eq!(
+        unsafe { onshi_client_release_face(c2, null_mut(), first.as_ptr(), first.len()) },
+        ONSHI_OK
+    );
+    assert_eq!(
+        unsafe { onshi_client_release_face(c2, null_mut(), first.as_ptr(), first.len()) },
+        ONSHI_NOT_PRESENT,
+        "released twice"
+    );
+    assert_eq!(next(c2, 10_000).as_deref(), Some(first.as_str()));
+    // Acknowledged (twice: idempotent): never again, for any client.
+    for _ in 0..2 {
+        assert_eq!(
+            unsafe { onshi_client_ack_face(c2, null_mut(), first.as_ptr(), first.len()) },
+            ONSHI_OK
+        );
+    }
+    unsafe { onshi_client_free(c2) };
+    let c3 = open();
+    assert_eq!(next(c3, 300), None);
+    let bad = "../etc/passwd";
+    assert_eq!(
+        unsafe { onshi_client_ack_face(c3, null_mut(), bad.as_ptr(), bad.len()) },
+        ONSHI_TERMINAL_INVALID_REQUEST
+    );
+    unsafe {
+        onshi_client_free(c3);
+        onshi_emulator_free(emu);
     }
 }

@@ -82,7 +82,7 @@ fn bulk_watch_and_emulate_commands() {
         "--date",
         "20250402",
         "--institution",
-        "1310000009",
+        "1310000003",
         csv.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -99,7 +99,7 @@ fn bulk_watch_and_emulate_commands() {
     let out = onshi(&["emulate", "--root", root, "--push-face", "P01"]);
     assert!(out.status.success());
     let face = text(&out.stdout).trim().to_string();
-    assert!(face.starts_with("OQSsiquc01res_face_1310000009"));
+    assert!(face.starts_with("OQSsiquc01res_face_1310000003"));
     let out = onshi(&["watch", "--root", root, "--once"]);
     let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
     assert_eq!(lines.len(), 1);

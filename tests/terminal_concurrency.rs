@@ -172,7 +172,7 @@ fn garbage_in_face_and_res_never_panics_and_is_reported() {
         b"<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader></XmlMsg>",
     ];
     for (i, b) in junk.iter().enumerate() {
-        let name = format!("OQSsiquc01res_face_1310000009junk{i}_2025040109000{i}.xml");
+        let name = format!("OQSsiquc01res_face_1310000003junk{i}_2025040109000{i}.xml");
         std::fs::write(face.join(name), b).unwrap();
     }
     // Names that are not interface files, or unsafe, are ignored.

@@ -607,7 +607,7 @@ fn face_events_poll_callback_and_policies() {
             Some(ReferenceClassification::MyNumberCard)
         );
         assert!(r.body.query_echo.is_none());
-        assert_eq!(e.face.as_ref().unwrap().institution_code, "1310000009");
+        assert_eq!(e.face.as_ref().unwrap().institution_code, "1310000003");
         assert_eq!(e.delivery, 1);
         assert!(e.written_at.is_some());
     }

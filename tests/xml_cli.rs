@@ -85,7 +85,7 @@ fn parse_shows_every_value_and_redact_hides_personal_ones() {
         assert!(!redacted.contains(secret), "{secret} leaked:\n{redacted}");
     }
     // Not personal: kept.
-    for kept in ["見本区", "\"138057\"", "1312345678", "2020-04-01"] {
+    for kept in ["見本区", "\"138057\"", "1312345679", "2020-04-01"] {
         assert!(redacted.contains(kept), "{kept}");
     }
     // The patient block of a 薬剤情報 answer is unmodelled: its text is masked, names stay.
@@ -198,7 +198,7 @@ fn validate_reports_findings_with_locations() {
     std::fs::write(
         &p,
         "<XmlMsg>\n<MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate>\
-         <MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader>\n<MessageBody>\
+         <MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader>\n<MessageBody>\
          <QualificationConfirmSearchInfo>\n<InsurerNumber>138058</InsurerNumber>\
          <InsuredIdentificationNumber>1</InsuredIdentificationNumber><InsuredBranchNumber>01</InsuredBranchNumber>\
          <Birthdate>19800101</Birthdate><LimitApplicationCertificateRelatedConsFlg>1</LimitApplicationCertificateRelatedConsFlg>\
@@ -222,7 +222,7 @@ fn request_individual_writes_a_named_file() {
         "request",
         "individual",
         "--institution",
-        "1312345678",
+        "1312345679",
         "--insurer",
         "138057",
         "--symbol",

@@ -7,7 +7,7 @@ use onshi::xml::{self, Encoding};
 const FACE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <XmlMsg><MessageHeader><ProcessExecutionTime>20261207093000</ProcessExecutionTime>
 <QualificationConfirmationDate>20261207</QualificationConfirmationDate>
-<MedicalInstitutionCode>1310000009</MedicalInstitutionCode>
+<MedicalInstitutionCode>1310000003</MedicalInstitutionCode>
 <ArbitraryFileIdentifier>abc</ArbitraryFileIdentifier><ReferenceClassification>1</ReferenceClassification>
 <SegmentOfResult>1</SegmentOfResult><CharacterCodeIdentifier>0</CharacterCodeIdentifier></MessageHeader>
 <MessageBody><ResultList><ResultOfQualificationConfirmation>

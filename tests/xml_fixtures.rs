@@ -383,7 +383,7 @@ fn bulk_units_match_the_whole_parse() {
 #[test]
 fn medical_assistance_face_result() {
     let bytes = std::fs::read(
-        dir("sjis").join("OQSsiquc01res_face_1312345678400000000000000000001_20250401103000.xml"),
+        dir("sjis").join("OQSsiquc01res_face_1312345679400000000000000000001_20250401103000.xml"),
     )
     .unwrap();
     let doc = xml::parse(&bytes).unwrap();

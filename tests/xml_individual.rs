@@ -24,7 +24,7 @@ fn individual_request() {
             .as_ref()
             .unwrap()
             .as_str(),
-        "1312345678"
+        "1312345679"
     );
     assert_eq!(req.queries.len(), 1);
     let q = &req.queries[0];

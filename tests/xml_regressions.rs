@@ -54,7 +54,7 @@ fn request_suffix_may_not_pose_as_a_face_file() {
 #[test]
 fn shift_jis_output_that_looks_like_utf8_reads_back() {
     let doc = xml::parse(
-        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode>\
+        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode>\
          <ArbitraryFileIdentifier>縲\u{80}</ArbitraryFileIdentifier></MessageHeader><MessageBody>\
          <QualificationConfirmSearchInfo/></MessageBody></XmlMsg>"
             .as_bytes(),
@@ -88,9 +88,9 @@ fn malformed_declaration_is_refused() {
         assert!(xml::parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
     }
     for good in [
-        &b"<?xml version='1.0' encoding='UTF-8' standalone='no'?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>"[..],
-        b"<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>",
-        b"<?xml  version = \"1.0\"\n encoding=\"shift_jis\" ?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader></XmlMsg>",
+        &b"<?xml version='1.0' encoding='UTF-8' standalone='no'?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader></XmlMsg>"[..],
+        b"<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader></XmlMsg>",
+        b"<?xml  version = \"1.0\"\n encoding=\"shift_jis\" ?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader></XmlMsg>",
     ] {
         assert!(xml::parse(good).is_ok(), "{}", String::from_utf8_lossy(good));
     }

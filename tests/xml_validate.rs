@@ -12,7 +12,7 @@ fn has(f: &[Finding], sev: Severity, path: &str, text: &str) -> bool {
 }
 
 const HEADER: &str = "<MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate>\
-    <MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader>";
+    <MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader>";
 
 #[test]
 fn request_check_digits_and_required_fields_are_errors() {
@@ -92,7 +92,7 @@ fn header_needs_an_institution_code_and_a_short_file_identifier() {
 #[test]
 fn answers_get_warnings_not_errors_for_check_digits() {
     let f = findings(
-        "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><MedicalInstitutionCode>1312345678\
+        "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><MedicalInstitutionCode>1312345679\
          </MedicalInstitutionCode><CharacterCodeIdentifier>1</CharacterCodeIdentifier></MessageHeader>\
          <MessageBody><QualificationValidity>1</QualificationValidity><ResultList>\
          <ResultOfQualificationConfirmation><InsurerNumber>138058</InsurerNumber><Name>見本　●子</Name>\
@@ -145,7 +145,7 @@ fn answers_get_warnings_not_errors_for_check_digits() {
 #[test]
 fn bulk_counts_and_statuses() {
     let f = findings(
-        "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><MedicalInstitutionCode>1312345678\
+        "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><MedicalInstitutionCode>1312345679\
          </MedicalInstitutionCode><NumberOfProcessingResult>3</NumberOfProcessingResult>\
          <NumberOfNormalProcessing>1</NumberOfNormalProcessing><NumberOfError>1</NumberOfError></MessageHeader>\
          <MessageBody><BulkConfirmUnit><ProcessingResultStatus>2</ProcessingResultStatus></BulkConfirmUnit>\
@@ -184,7 +184,7 @@ fn bulk_counts_and_statuses() {
 #[test]
 fn other_families() {
     let f = findings(
-        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader>\
+        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader>\
          <MessageBody><ReferenceNumberRegistrationInfo><InsurerNumber>39131156</InsurerNumber>\
          <InsuredIdentificationNumber>1</InsuredIdentificationNumber></ReferenceNumberRegistrationInfo></MessageBody></XmlMsg>",
     );
@@ -202,7 +202,7 @@ fn other_families() {
     assert!(!f.iter().any(|f| f.path.ends_with("InsuredBranchNumber")));
 
     let f = findings(
-        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode>\
+        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode>\
          <InsurerNumber>138057</InsurerNumber></MessageHeader><MessageBody><StartDate>202513</StartDate>\
          <EndDate>202401</EndDate></MessageBody></XmlMsg>",
     );
@@ -229,7 +229,7 @@ fn other_families() {
     ));
 
     let f = findings(
-        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader>\
+        "<XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader>\
          <MessageBody><QualificationConfirmSearchInfo><MedicalTreatmentMonth>2025-4</MedicalTreatmentMonth>\
          <ConsentDateFrom>20250301</ConsentDateFrom><ConsentDateTo>20250201</ConsentDateTo>\
          </QualificationConfirmSearchInfo></MessageBody></XmlMsg>",

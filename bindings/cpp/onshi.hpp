@@ -2,8 +2,12 @@
 //
 // * Handles are move-only classes owning a std::unique_ptr with the C _free as deleter;
 //   capi() borrows the raw pointer, release() gives up ownership.
-// * A failing call throws onshi::Error, which carries the onshi_status and the library's
-//   message (the handle's last error, or the onshi_error of a free function).
+// * A failing call throws onshi::Error, which carries the onshi_status, the Japanese text for
+//   reception staff (staff_message()) and the English detail for developers (detail(), also
+//   what()). The terminal client's calls use an error object of their own per call, so two
+//   threads on one Client never see each other's errors.
+// * Every handle may be shared between threads (the library locks); a Client's blocking calls
+//   take an optional CancelToken.
 // * Absent values are std::nullopt, never an exception.
 // * Strings are UTF-8 std::string / std::string_view; CP932 callers convert first.
 //
@@ -26,17 +30,22 @@
 
 namespace onshi {
 
-/// A failed call: the status and the library's message.
+/// A failed call: the status, the Japanese text for staff and the English detail.
 class Error : public std::runtime_error {
 public:
-    Error(onshi_status status, const std::string &message)
-        : std::runtime_error(message), status_(status) {}
+    Error(onshi_status status, const std::string &detail, std::string staff = {})
+        : std::runtime_error(detail), status_(status), staff_(std::move(staff)) {}
 
     /// The onshi_status of the failed call (never ONSHI_OK).
     onshi_status status() const noexcept { return status_; }
+    /// What reception staff read, in Japanese: what happened and what to do.
+    const std::string &staff_message() const noexcept { return staff_; }
+    /// The English detail for developers and logs (the same as what()).
+    std::string detail() const { return what(); }
 
 private:
     onshi_status status_;
+    std::string staff_;
 };
 
 namespace detail {
@@ -73,9 +82,38 @@ inline std::string status_message(onshi_status status) {
     return text;
 }
 
+inline std::string status_message_ja(onshi_status status) {
+    std::string text;
+    read_text([&](char *b, std::size_t c, std::size_t *n) { return onshi_status_message_ja(status, b, c, n); },
+              text);
+    return text;
+}
+
 struct ErrorDeleter {
     void operator()(onshi_error *e) const noexcept { onshi_error_free(e); }
 };
+
+/// The exception for status `s`, with the parts an error object holds (when `err` is not NULL
+/// and holds that failure) or the status's own texts.
+inline Error error_of(onshi_status s, const onshi_error *err) {
+    std::string detail, staff;
+    if (err != nullptr && onshi_error_status(err) == s) {
+        read_text([&](char *b, std::size_t c, std::size_t *n) { return onshi_error_message(err, b, c, n); }, detail);
+        read_text([&](char *b, std::size_t c, std::size_t *n) { return onshi_error_staff_message(err, b, c, n); },
+                  staff);
+    }
+    if (detail.empty()) detail = status_message(s);
+    if (staff.empty()) staff = status_message_ja(s);
+    return Error(s, detail, staff);
+}
+
+/// The exception for status `s` of a call on `handle`, from the handle's last failure.
+inline Error error_of_handle(onshi_status s, const void *handle) {
+    std::unique_ptr<onshi_error, ErrorDeleter> err(onshi_error_new());
+    if (err && handle != nullptr && onshi_error_from_handle(err.get(), handle) == ONSHI_OK)
+        return error_of(s, err.get());
+    return error_of(s, nullptr);
+}
 
 struct QualificationDeleter {
     void operator()(onshi_qualification *q) const noexcept { onshi_qualification_free(q); }
@@ -88,15 +126,11 @@ void call_with_error(Call &&call) {
     if (!err) throw std::bad_alloc();
     onshi_status s = call(err.get());
     if (s == ONSHI_OK) return;
-    std::string message;
-    read_text([&](char *b, std::size_t c, std::size_t *n) { return onshi_error_message(err.get(), b, c, n); },
-              message);
-    if (message.empty()) message = status_message(s);
-    throw Error(s, message);
+    throw error_of(s, err.get());
 }
 
 inline void check(onshi_status s) {
-    if (s != ONSHI_OK) throw Error(s, status_message(s));
+    if (s != ONSHI_OK) throw error_of(s, nullptr);
 }
 
 }  // namespace detail
@@ -116,8 +150,14 @@ inline std::string status_name(onshi_status status) {
     return v;
 }
 
-/// A short English description of any status.
+/// A short English description of any status, for developers.
 inline std::string status_message(onshi_status status) { return detail::status_message(status); }
+
+/// A Japanese description of any status, for reception staff.
+inline std::string status_message_ja(onshi_status status) { return detail::status_message_ja(status); }
+
+/// How many handles of the library are alive (for leak checks in tests).
+inline uint64_t live_handle_count() noexcept { return onshi_live_handle_count(); }
 
 /// Throws onshi::Error (ONSHI_ID_CHECK_DIGIT and the expected digit) unless the check digit holds.
 inline void check_digit_verify(std::string_view number) {
@@ -362,9 +402,7 @@ public:
 private:
     void check(onshi_status s) const {
         if (s == ONSHI_OK) return;
-        std::string m = ptr_ ? last_error() : std::string();
-        if (m.empty()) m = detail::status_message(s);
-        throw Error(s, m);
+        throw detail::error_of_handle(s, ptr_.get());
     }
     template <class T>
     std::optional<T> optional(onshi_status s, const T &value) const {
@@ -426,9 +464,7 @@ protected:
     }
     void check(onshi_status s) const {
         if (s == ONSHI_OK) return;
-        std::string m = ptr_ ? last_error() : std::string();
-        if (m.empty()) m = status_message(s);
-        throw Error(s, m);
+        throw error_of_handle(s, ptr_.get());
     }
     template <class V>
     std::optional<V> optional(onshi_status s, const V &value) const {
@@ -918,6 +954,47 @@ public:
     std::string to_json() const {
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_ticket_to_json(capi(), b, c, n); });
     }
+    /// The request file's name in req/.
+    std::string request_file() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_ticket_request_file(capi(), b, c, n); });
+    }
+    /// The answer file's name in res/ (the result id for the history).
+    std::string response_file() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_ticket_response_file(capi(), b, c, n); });
+    }
+};
+
+/// Cancels a Client's blocking calls from another thread: pass it to wait / query /
+/// next_face / bulk, then cancel(). Move-only; freeing it does not cancel.
+class CancelToken {
+public:
+    CancelToken() {
+        onshi_cancel_token *raw = nullptr;
+        detail::check(onshi_cancel_token_new(&raw));
+        ptr_.reset(raw);
+    }
+    CancelToken(CancelToken &&) noexcept = default;
+    CancelToken &operator=(CancelToken &&) noexcept = default;
+    CancelToken(const CancelToken &) = delete;
+    CancelToken &operator=(const CancelToken &) = delete;
+
+    /// Calls waiting with this token return ONSHI_TERMINAL_CANCELLED (thrown as onshi::Error).
+    void cancel() const { detail::check(onshi_cancel_token_cancel(ptr_.get())); }
+    bool cancelled() const {
+        bool c = false;
+        detail::check(onshi_cancel_token_is_cancelled(ptr_.get(), &c));
+        return c;
+    }
+    void reset() const { detail::check(onshi_cancel_token_reset(ptr_.get())); }
+    const onshi_cancel_token *capi() const noexcept { return ptr_.get(); }
+
+private:
+    struct Free {
+        void operator()(onshi_cancel_token *t) const noexcept { onshi_cancel_token_free(t); }
+    };
+    std::unique_ptr<onshi_cancel_token, Free> ptr_;
 };
 
 /// A client of the terminal's shared folders.
@@ -934,33 +1011,74 @@ public:
     }
     Ticket submit(const Document &request, onshi_family family = 0) const {
         onshi_ticket *raw = nullptr;
-        check(onshi_client_submit(capi(), request.capi(), family, &raw));
+        detail::call_with_error(
+            [&](onshi_error *e) { return onshi_client_submit(capi(), e, request.capi(), family, &raw); });
         return Ticket(raw);
     }
-    Document wait(const Ticket &ticket, uint32_t timeout_ms) const {
+    /// Waits for a ticket's answer; throws ONSHI_TERMINAL_NOT_ANSWERING (staff_message() says
+    /// what to check) or ONSHI_TERMINAL_CANCELLED.
+    Document wait(const Ticket &ticket, uint32_t timeout_ms, const CancelToken *cancel = nullptr) const {
         onshi_document *raw = nullptr;
-        check(onshi_client_wait(capi(), ticket.capi(), timeout_ms, &raw));
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_wait(capi(), e, ticket.capi(), timeout_ms, token(cancel), &raw);
+        });
         return Document(raw);
     }
-    Document query(const Document &request, uint32_t timeout_ms, onshi_family family = 0) const {
+    Document query(const Document &request, uint32_t timeout_ms, onshi_family family = 0,
+                   const CancelToken *cancel = nullptr) const {
         onshi_document *raw = nullptr;
-        check(onshi_client_query(capi(), request.capi(), family, timeout_ms, &raw));
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_query(capi(), e, request.capi(), family, timeout_ms, token(cancel), &raw);
+        });
         return Document(raw);
     }
-    /// The next face result within `timeout_ms`, or nullopt.
-    std::optional<Document> next_face(uint32_t timeout_ms) const {
+    /// The next face result within `timeout_ms`, or nullopt. Claimed, not consumed: call
+    /// ack_face once the EMR has processed it (else it comes again, after a restart at the
+    /// latest), or release_face to have it again now.
+    std::optional<Document> next_face(uint32_t timeout_ms, const CancelToken *cancel = nullptr) const {
         onshi_document *raw = nullptr;
-        onshi_status s = onshi_client_next_face(capi(), timeout_ms, &raw);
+        onshi_status s = ONSHI_OK;
+        detail::call_with_error([&](onshi_error *e) {
+            s = onshi_client_next_face(capi(), e, timeout_ms, token(cancel), &raw);
+            return s == ONSHI_NOT_PRESENT ? ONSHI_OK : s;
+        });
         if (s == ONSHI_NOT_PRESENT) return std::nullopt;
-        check(s);
         return Document(raw);
     }
-    /// Face results to a C callback on a library thread (userdata first); see onshi_face_callback.
+    /// The bulk two-phase flow; `options` nullptr for the defaults.
+    Document bulk(onshi_family family, const Document &upload, const onshi_bulk_options *options = nullptr,
+                  const CancelToken *cancel = nullptr) const {
+        onshi_document *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_bulk(capi(), e, family, upload.capi(), options, token(cancel), &raw);
+        });
+        return Document(raw);
+    }
+    /// Acknowledges a face result by its file name (Document::text(ONSHI_FIELD_DOCUMENT_FILE_NAME)).
+    void ack_face(std::string_view file_name) const {
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_ack_face(capi(), e, detail::bytes(file_name), file_name.size());
+        });
+    }
+    /// Acknowledges a face result next_face gave.
+    void ack_face(const Document &face) const { ack_face(face.text(ONSHI_FIELD_DOCUMENT_FILE_NAME).value_or("")); }
+    /// Gives a face result next_face gave back: it is delivered again at once.
+    void release_face(const Document &face) const {
+        std::string name = face.text(ONSHI_FIELD_DOCUMENT_FILE_NAME).value_or("");
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_release_face(capi(), e, detail::bytes(name), name.size());
+        });
+    }
+    /// Face results to a C callback on a library thread (userdata first; its return value
+    /// acknowledges, releases or keeps the result); see onshi_face_callback.
     void on_face(onshi_face_callback callback, void *userdata) { check(onshi_client_on_face(capi(), callback, userdata)); }
     void stop_face() { check(onshi_client_stop_face(capi())); }
     std::string doctor() const {
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_client_doctor(capi(), b, c, n); });
     }
+
+private:
+    static const onshi_cancel_token *token(const CancelToken *c) noexcept { return c ? c->capi() : nullptr; }
 };
 
 /// The terminal emulator, for tests.
@@ -986,6 +1104,11 @@ public:
         return s;
     }
     void stop() { check(onshi_emulator_stop(capi())); }
+    /// The dataset's persons as JSON (id, label, whether push_face works, their cards).
+    std::string persons_json() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_emulator_persons_json(capi(), b, c, n); });
+    }
 };
 
 /// Diffs against documents.

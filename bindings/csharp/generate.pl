@@ -46,6 +46,7 @@ my @groups = (
     [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
     [ 'ONSHI_BEHAVIOUR_',  'Behaviour',      'How the emulated terminal behaves (onshi_behaviour).' ],
     [ 'ONSHI_DOCUMENT_KIND_', 'DocumentKind', 'Which consent-gated document onshi_client_document retrieves (onshi_document_kind).' ],
+    [ 'ONSHI_FACE_',       'FaceAck',        'What a face handler wants done with the result it was given (onshi_face_ack).' ],
     [ 'ONSHI_LIST_',       'ListKind',       'A list of a record (onshi_list).' ],
     [ 'ONSHI_VALUE_TYPE_', 'FieldValueType', 'The value type of a field (onshi_value_type).' ],
     [ 'ONSHI_CODE_TABLE_', 'CodeTable',      'A code table (onshi_code_table).' ],
@@ -95,6 +96,7 @@ my %handle = (
     onshi_card => 'CardHandle', onshi_basic_info => 'BasicInfoHandle',
     onshi_virtual_card => 'VirtualCardHandle', onshi_document => 'DocumentHandle',
     onshi_ticket => 'TicketHandle', onshi_client => 'ClientHandle', onshi_emulator => 'EmulatorHandle',
+    onshi_cancel_token => 'CancelTokenHandle',
 );
 my %struct = (
     onshi_date => 'OnshiDate', onshi_datetime => 'OnshiDateTime', onshi_limits => 'OnshiLimits',
@@ -141,6 +143,7 @@ sub cs_ret {
     $t =~ s/\bstruct //g;
     return 'uint' if $u32{$t};
     return 'void' if $t eq 'void';
+    return 'ulong' if $t eq 'uint64_t';
     return $handle{$1} if $t =~ /^($handles) \*$/;
     die "unmapped return type '$t' in $fname\n";
 }

@@ -7,7 +7,9 @@
 //!
 //! Oracles, beyond "does not crash": no call ever reports `ONSHI_PANIC`; out-parameters are
 //! untouched when a call fails; a text field reads back what was written; a record survives
-//! `_to_json` → `_from_json` unchanged; a handle of the wrong type is always rejected.
+//! `_to_json` → `_from_json` unchanged; a handle of the wrong type is always rejected; a freed
+//! handle (also freed twice, also after its registry slot was reused) is always
+//! `ONSHI_INVALID_HANDLE`; a NULL buffer with a capacity is a size query.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -146,26 +148,36 @@ impl Text {
     }
 }
 
-/// A text-out buffer: NULL, tiny, or roomy, pre-filled with a sentinel.
+/// A text-out buffer: NULL (with no or some capacity), tiny, or roomy, pre-filled with a
+/// sentinel.
 struct Buf {
     data: Vec<u8>,
     null: bool,
+    null_cap: usize,
 }
 
 impl Buf {
     fn new(inp: &mut Input) -> Buf {
-        match inp.byte() % 4 {
+        match inp.byte() % 5 {
             0 => Buf {
                 data: Vec::new(),
                 null: true,
+                null_cap: 0,
+            },
+            4 => Buf {
+                data: Vec::new(),
+                null: true,
+                null_cap: 1 + inp.byte() as usize % 64,
             },
             1 => Buf {
                 data: vec![0xAA; inp.byte() as usize % 8],
                 null: false,
+                null_cap: 0,
             },
             _ => Buf {
                 data: vec![0xAA; 4096],
                 null: false,
+                null_cap: 0,
             },
         }
     }
@@ -177,13 +189,17 @@ impl Buf {
         }
     }
     fn cap(&self) -> usize {
-        self.data.len()
+        if self.null {
+            self.null_cap
+        } else {
+            self.data.len()
+        }
     }
     /// Checks the text-out contract after a call that returned `s` with `*out_len == n`.
     fn check(&self, s: onshi_status, n: usize) {
         match s {
             ONSHI_OK => {
-                assert!(!self.null && n < self.cap());
+                assert!(!self.null && n < self.cap(), "a NULL buffer is only ever a size query");
                 assert_eq!(self.data[n], 0, "NUL after the text");
                 assert!(std::str::from_utf8(&self.data[..n]).is_ok(), "UTF-8 out");
             }
@@ -222,6 +238,8 @@ fuzz_target!(|data: &[u8]| {
         err.cast(),
     ];
     let mut p2 = Phase2::new();
+    // Records freed by op 17: every later call on them must be refused.
+    let mut stale: Vec<*mut onshi_qualification> = Vec::new();
     for _ in 0..96 {
         if inp.done() {
             break;
@@ -425,6 +443,9 @@ fuzz_target!(|data: &[u8]| {
                 17 => {
                     if slot < 3 {
                         onshi_qualification_free(q);
+                        if !q.is_null() {
+                            stale.push(q);
+                        }
                         qs[slot] = if inp.byte() % 2 == 0 {
                             null_mut()
                         } else {
@@ -576,6 +597,25 @@ fuzz_target!(|data: &[u8]| {
                     s
                 }
                 _ => {
+                    // A freed record: refused without being read, and freed again harmlessly,
+                    // even after its registry slot was reused by a new record.
+                    if !stale.is_empty() {
+                        let dead = stale[inp.byte() as usize % stale.len()];
+                        let mut n = 7usize;
+                        let mut b = Buf::new(&mut inp);
+                        let f = inp.field();
+                        assert_eq!(
+                            onshi_qualification_get_text(dead, f, b.ptr(), b.cap(), &mut n),
+                            ONSHI_INVALID_HANDLE,
+                            "a freed record was used"
+                        );
+                        assert_eq!(n, 7, "out-parameter written for a freed record");
+                        assert_eq!(
+                            onshi_qualification_set_text(dead, f, null(), 0),
+                            ONSHI_INVALID_HANDLE
+                        );
+                        onshi_qualification_free(dead);
+                    }
                     let mut b = Buf::new(&mut inp);
                     let mut n = 0usize;
                     let s = no_panic(onshi_error_message(e, b.ptr(), b.cap(), &mut n));

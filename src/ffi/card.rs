@@ -15,7 +15,7 @@ use super::diff::ro;
 use super::enums::*;
 use super::error::{onshi_error, with_error};
 use super::field::*;
-use super::handle::{Castable, Out, TextOut, free, into_raw, method, method_mut, text_in};
+use super::handle::{Castable, Out, TextOut, free, into_raw, lock, method, text_in};
 use super::panic::{Failure, guard_or};
 use super::record::{self, *};
 use super::status::*;
@@ -23,19 +23,31 @@ use crate::card::virtual_card::vpcd::VpcdCard;
 use crate::card::virtual_card::{VirtualCardConfig, VirtualMyNumberCard};
 use crate::card::{ApduTransport, BasicInfo, CardSession, Pin, PinStatus, SimulatedCard};
 use std::ffi::c_char;
+use std::sync::Mutex;
 
 /// A connection to one card: a card in a PC/SC reader, or the in-process virtual card.
 ///
 /// Methods: `onshi_card_open_reader`, `onshi_card_open_virtual`, `_free`, `_last_error`,
 /// `_recognise`, `_tries_left`, `_read_basic_info`.
 ///
-/// Threads: a card must not be used by two threads at once.
+/// Threads: a card may be shared between threads; its calls run one at a time.
 pub struct onshi_card {
     _private: [u8; 0],
 }
 
 /// What an `onshi_card` holds.
-pub(crate) struct CardValue(CardSession<Box<dyn ApduTransport + Send>>);
+pub(crate) struct CardValue(Mutex<CardSession<Box<dyn ApduTransport + Send>>>);
+
+impl CardValue {
+    fn new(t: Box<dyn ApduTransport + Send>) -> CardValue {
+        CardValue(Mutex::new(CardSession::new(t)))
+    }
+
+    /// The session, one call at a time (APDU exchanges must not interleave).
+    fn session(&self) -> std::sync::MutexGuard<'_, CardSession<Box<dyn ApduTransport + Send>>> {
+        lock(&self.0)
+    }
+}
 
 impl Castable for onshi_card {
     type Rust = CardValue;
@@ -278,7 +290,7 @@ pub unsafe extern "C" fn onshi_card_open_reader(
             let out = Out::new(out)?;
             let name = text_in(reader, reader_len)?;
             let t = connect((!name.is_empty()).then_some(name))?;
-            out.set(into_raw::<onshi_card>(CardValue(CardSession::new(t))));
+            out.set(into_raw::<onshi_card>(CardValue::new(t)));
             Ok(())
         })
     }
@@ -309,7 +321,7 @@ pub unsafe extern "C" fn onshi_card_open_virtual(
             let out = Out::new(out)?;
             let cfg = virtual_config(text_in(config_json, config_len)?)?;
             let t: Box<dyn ApduTransport + Send> = Box::new(SimulatedCard::new(cfg));
-            out.set(into_raw::<onshi_card>(CardValue(CardSession::new(t))));
+            out.set(into_raw::<onshi_card>(CardValue::new(t)));
             Ok(())
         })
     }
@@ -356,7 +368,7 @@ pub unsafe extern "C" fn onshi_card_last_error(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_card_recognise(c: *mut onshi_card) -> onshi_status {
     // SAFETY: forwarded from the caller.
-    unsafe { method_mut(c, |c| Ok(c.0.recognise()?)) }
+    unsafe { method(c.cast_const(), |c| Ok(c.session().recognise()?)) }
 }
 
 /// The PIN tries left before the 券面事項入力補助用暗証番号 locks (0: locked). Show it before
@@ -373,9 +385,9 @@ pub unsafe extern "C" fn onshi_card_tries_left(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method_mut(c, |c| {
+        method(c.cast_const(), |c| {
             let out = Out::new(out_tries)?;
-            out.set(match c.0.pin_status()? {
+            out.set(match c.session().pin_status()? {
                 PinStatus::Locked => 0,
                 PinStatus::TriesLeft(n) => u32::from(n),
             });
@@ -408,10 +420,10 @@ pub unsafe extern "C" fn onshi_card_read_basic_info(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        method_mut(c, |c| {
+        method(c.cast_const(), |c| {
             let out = Out::new(out)?;
             let pin = Pin::new(text_in(pin, pin_len)?)?;
-            let info = c.0.read_basic_info(&pin, confirm_last_try)?;
+            let info = c.session().read_basic_info(&pin, confirm_last_try)?;
             out.set(into_raw::<onshi_basic_info>(info));
             Ok(())
         })

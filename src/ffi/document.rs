@@ -714,12 +714,6 @@ impl Json for DocValue {
     }
 }
 
-impl From<xml::XmlError> for Failure {
-    fn from(e: xml::XmlError) -> Failure {
-        Failure::new(e.code(), e.to_string())
-    }
-}
-
 /// The parse limits of a C call.
 ///
 /// # Safety

@@ -25,7 +25,7 @@ pub const ONSHI_ID_KIND_INSURER_NUMBER: onshi_id_kind = 1;
 pub const ONSHI_ID_KIND_PUBLIC_EXPENSE_PAYER_NUMBER: onshi_id_kind = 2;
 /// 公費受給者番号 (7 digits).
 pub const ONSHI_ID_KIND_RECIPIENT_NUMBER: onshi_id_kind = 3;
-/// 医療機関コード (10 digits).
+/// 医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).
 pub const ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE: onshi_id_kind = 4;
 /// 被保険者証記号.
 pub const ONSHI_ID_KIND_CARD_SYMBOL: onshi_id_kind = 5;
@@ -77,9 +77,11 @@ fn normalize(kind: onshi_id_kind, input: &str, m: Mode) -> Result<String, Failur
 }
 
 /// Computes the check digit (検証番号) of a number's body (every digit but the last), ASCII
-/// digits only.
+/// digits only: the モジュラス10 rule (weights 2-1 from the right) of 保険者番号, 公費負担者番号,
+/// 受給者番号 and 医療機関コード (whose body is its first nine digits).
 ///
-/// Returns `ONSHI_INVALID_VALUE` when the body holds anything but ASCII digits.
+/// Returns `ONSHI_ID_EMPTY` for an empty body, `ONSHI_INVALID_VALUE` when the body holds
+/// anything but ASCII digits.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
@@ -94,6 +96,12 @@ pub unsafe extern "C" fn onshi_check_digit_compute(
         let out = Out::new(out_digit)?;
         // SAFETY: forwarded from the caller.
         let body = unsafe { text_in(body, body_len) }?;
+        if body.is_empty() {
+            return Err(Failure::new(
+                ONSHI_ID_EMPTY,
+                "the body is empty: there is nothing to compute a check digit of",
+            ));
+        }
         let d = ids::check_digit(body).ok_or(Failure::new(
             ONSHI_INVALID_VALUE,
             "the body holds a character that is not an ASCII digit",
@@ -103,8 +111,9 @@ pub unsafe extern "C" fn onshi_check_digit_compute(
     })
 }
 
-/// Verifies the check digit (検証番号) of a 保険者番号, 公費負担者番号 or 受給者番号 (last
-/// digit included). Full-width digits and surrounding spaces are accepted.
+/// Verifies the check digit (検証番号) of a 保険者番号, 公費負担者番号, 受給者番号 or
+/// 医療機関コード (last digit included). Full-width digits and surrounding spaces are
+/// accepted.
 ///
 /// Returns `ONSHI_OK` when it holds, `ONSHI_ID_CHECK_DIGIT` when not (the message of `err`
 /// names the expected digit), or another `ONSHI_ID_*` status for a malformed number.

@@ -105,7 +105,7 @@ pub unsafe extern "C" fn onshi_qualification_equal(
         method(a, |a| {
             let out = Out::new(out_equal)?;
             let b = handle_ref(b)?;
-            out.set(*a == b.value);
+            out.set(*a == *b.value);
             Ok(())
         })
     }
@@ -751,7 +751,7 @@ pub unsafe extern "C" fn onshi_qualification_card_number_reason(
             let out = TextOut::new(buf, cap, out_len)?;
             match q.confirmable_by_card_number() {
                 Ok(()) => Err(Failure::of(ONSHI_NOT_PRESENT)),
-                Err(reason) => out.write(reason),
+                Err(reason) => out.write(reason.message_ja()),
             }
         })
     }

@@ -14,7 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::ffi::c_char;
 
 /// A value that has fields by id and lists by `(onshi_list, index)`.
-pub(crate) trait Record {
+pub(crate) trait Record: Clone {
     /// Reads a field: its kind and value (`None` when absent). Fails for an unknown field, a
     /// field of another list, or an index past the end.
     fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure>;

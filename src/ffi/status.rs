@@ -16,8 +16,6 @@
 //! | 600–699 | misuse of the C ABI (this module) |
 //! | 700–799 | JSON records and I/O |
 
-use crate::ids::IdError;
-
 /// The status every fallible function of the C ABI returns: `ONSHI_OK` (0) or an error code.
 #[allow(non_camel_case_types)]
 pub type onshi_status = u32;
@@ -210,16 +208,18 @@ pub const ONSHI_READ_ONLY: onshi_status = 610;
 
 /// This build of the library lacks the feature (e.g. PC/SC support, feature `card`).
 pub const ONSHI_NOT_SUPPORTED: onshi_status = 611;
+/// A text input holds a NUL character (U+0000): C would cut it there, and no field of the
+/// interface holds one.
+pub const ONSHI_EMBEDDED_NUL: onshi_status = 612;
+/// The call is not allowed from inside the client's own face callback (it would wait for
+/// the thread that runs the callback, or hold up face delivery). Return from the callback
+/// first; `onshi_client_stop_face` and `onshi_client_free` are allowed there.
+pub const ONSHI_IN_CALLBACK: onshi_status = 613;
 
 /// A JSON record could not be read.
 pub const ONSHI_JSON: onshi_status = 700;
 /// A file-system operation failed.
 pub const ONSHI_IO: onshi_status = 701;
-
-/// The status of an identifier error (the library's own code).
-pub(crate) fn of_id_error(e: &IdError) -> onshi_status {
-    e.code()
-}
 
 /// Every named status with its symbolic name and a short description, in number order.
 pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
@@ -638,6 +638,16 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "ONSHI_NOT_SUPPORTED",
         "this build of the library lacks the feature",
     ),
+    (
+        ONSHI_EMBEDDED_NUL,
+        "ONSHI_EMBEDDED_NUL",
+        "a text input holds a NUL character",
+    ),
+    (
+        ONSHI_IN_CALLBACK,
+        "ONSHI_IN_CALLBACK",
+        "not allowed from inside the client's face callback",
+    ),
     (ONSHI_JSON, "ONSHI_JSON", "JSON record could not be read"),
     (ONSHI_IO, "ONSHI_IO", "file-system operation failed"),
 ];
@@ -666,6 +676,218 @@ pub(crate) fn describe(status: onshi_status) -> &'static str {
         700..=799 => "record or I/O error",
         _ => "unknown status",
     }
+}
+
+/// The Japanese text for reception staff of a status: what happened and what to do. Every
+/// number has one; unassigned numbers get their family's.
+pub(crate) fn status_message_ja(status: onshi_status) -> &'static str {
+    if let Some(t) = ja(status) {
+        return t;
+    }
+    match status {
+        100..=199 => "番号の形式が正しくありません。入力内容を確認してください。",
+        200..=299 => {
+            "資格確認端末のファイルを読み取れませんでした。システム管理者に連絡してください。"
+        }
+        300..=399 => "資格情報を反映できませんでした。もう一度確認してから操作してください。",
+        400..=499 => {
+            "資格確認端末との連携でエラーが起きました。しばらくしてからもう一度お試しください。"
+        }
+        500..=599 => "カードリーダーでエラーが起きました。もう一度お試しください。",
+        600..=699 => {
+            "システムの内部で誤った操作がありました。電子カルテ・レセコンの販売元に連絡してください。"
+        }
+        700..=799 => "データを読み書きできませんでした。システム管理者に連絡してください。",
+        _ => "エラーが起きました。電子カルテ・レセコンの販売元に連絡してください。",
+    }
+}
+
+const VENDOR: &str = "システムの内部エラーです。電子カルテ・レセコンの販売元に連絡してください。";
+
+fn ja(status: onshi_status) -> Option<&'static str> {
+    Some(match status {
+        ONSHI_OK => "",
+        ONSHI_ID_EMPTY => "番号が入力されていません。",
+        ONSHI_ID_NOT_DIGIT => "番号に数字以外の文字が含まれています。入力内容を確認してください。",
+        ONSHI_ID_LENGTH => {
+            "番号の桁数が正しくありません。被保険者証などを見て入力し直してください。"
+        }
+        ONSHI_ID_CHECK_DIGIT => {
+            "番号の検証番号（最後の1桁）が合いません。入力間違いがないか確認してください。"
+        }
+        ONSHI_ID_PREFECTURE => {
+            "番号の都道府県番号（01〜47）が正しくありません。入力内容を確認してください。"
+        }
+        ONSHI_ID_TOO_LONG => "番号が長すぎます。入力内容を確認してください。",
+        ONSHI_XML_SYNTAX
+        | ONSHI_XML_UNEXPECTED_ROOT
+        | ONSHI_XML_UNEXPECTED_TEXT
+        | ONSHI_XML_UNEXPECTED_ELEMENT
+        | ONSHI_XML_UNKNOWN_MESSAGE => {
+            "資格確認端末のファイルの形式が正しくないため読み取れませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_ENCODING | ONSHI_XML_UNSUPPORTED_ENCODING => {
+            "資格確認端末のファイルの文字コードが正しくないため読み取れませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_FORBIDDEN => {
+            "安全のため読み込めない内容を含むファイルです。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_TOO_LARGE => {
+            "ファイルが大きすぎるため読み込みませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_TOO_DEEP => {
+            "ファイルの構造が深すぎるため読み込みませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_INVALID_VALUE => {
+            "資格確認端末のファイルに読み取れない値（日付など）があります。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_UNREPRESENTABLE => {
+            "資格確認端末に送れない文字（Shift_JIS にない文字）が含まれています。別の表記で入力してください。"
+        }
+        ONSHI_XML_UNWRITABLE => {
+            "要求ファイルを作成できない値が含まれています。入力内容を確認してください。"
+        }
+        ONSHI_XML_TOO_MANY_UNKNOWN => {
+            "資格確認端末のファイルとして想定できない内容が多すぎるため読み込みませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_XML_FILE_NAME_UNSAFE | ONSHI_XML_FILE_NAME_NOT_INTERFACE => {
+            "資格確認端末のファイル名ではないため処理しませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_HISTORY_NOT_CONFIRMED => {
+            "資格が確認できなかった結果のため、反映するものはありません。"
+        }
+        ONSHI_HISTORY_IDENTITY_NOT_VERIFIED => {
+            "本人確認が必要です。本人確認を行ってから反映してください。"
+        }
+        ONSHI_HISTORY_STALE_REVIEW => {
+            "登録内容がその後変更されています。もう一度比較してから反映してください。"
+        }
+        ONSHI_HISTORY_SUBSTITUTE_REFUSED => {
+            "「●」を含む値は登録できません。登録済みの値のままにしてください。"
+        }
+        ONSHI_HISTORY_NO_SUCH_VERSION => {
+            "指定した資格の履歴が見つかりません。画面を開き直してください。"
+        }
+        ONSHI_HISTORY_NOT_LINKED => "この資格はまだ資格確認結果と紐付けられていません。",
+        ONSHI_HISTORY_EMPTY => "資格の履歴がありません。",
+        ONSHI_HISTORY_INVALID_END => "有効終了日が資格の期間に合いません。日付を確認してください。",
+        ONSHI_HISTORY_DATE_OUT_OF_RANGE => "日付が範囲外です。日付を確認してください。",
+        ONSHI_HISTORY_INCONSISTENT => {
+            "資格の履歴データに矛盾があります。システム管理者に連絡してください。"
+        }
+        ONSHI_TERMINAL_IO => {
+            "資格確認端末の共有フォルダーを読み書きできませんでした。ネットワークとフォルダーの接続を確認してください。"
+        }
+        ONSHI_TERMINAL_NOT_ANSWERING => {
+            "資格確認端末から応答がありません。端末と連携アプリケーションが起動しているか確認してください。"
+        }
+        ONSHI_TERMINAL_REJECTED => {
+            "資格確認端末が照会を受け付けませんでした。入力内容を確認してください。"
+        }
+        ONSHI_TERMINAL_BAD_ANSWER => {
+            "資格確認端末の回答を読み取れませんでした。もう一度照会してください。"
+        }
+        ONSHI_TERMINAL_MISMATCH | ONSHI_TERMINAL_UNEXPECTED_ANSWER => {
+            "資格確認端末から照会と合わない回答が届きました。もう一度照会してください。"
+        }
+        ONSHI_TERMINAL_INVALID_REQUEST | ONSHI_TERMINAL_ENCODE => {
+            "照会の内容に誤りがあるため送れませんでした。入力内容を確認してください。"
+        }
+        ONSHI_TERMINAL_BULK_FAILED => {
+            "一括照会が異常終了しました。時間をおいてもう一度照会してください。"
+        }
+        ONSHI_TERMINAL_BULK_DEADLINE => {
+            "一括照会の処理がまだ終わっていません。しばらくしてから結果を確認してください。"
+        }
+        ONSHI_TERMINAL_DATASET => "テスト用の端末エミュレーターのデータに誤りがあります。",
+        ONSHI_TERMINAL_MISSING_FOLDER => {
+            "資格確認端末の共有フォルダーが見つかりません。フォルダーの設定とネットワークの接続を確認してください。"
+        }
+        ONSHI_TERMINAL_CANCELLED => {
+            "待機を取り消しました。照会は取り消されていないため、後で結果を確認できます。"
+        }
+        ONSHI_TERMINAL_TOO_LARGE => {
+            "共有フォルダのファイルが大きすぎるため読み込みませんでした。資格確認端末が書いたファイルか確認してください。"
+        }
+        ONSHI_TERMINAL_NOT_REGULAR_FILE | ONSHI_TERMINAL_SYMLINK => {
+            "共有フォルダに通常のファイルではないものがあるため読み込みませんでした。共有フォルダの中身を確認してください。"
+        }
+        ONSHI_TERMINAL_ALREADY_COLLECTED => "この照会の結果はすでに受け取り済みです。",
+        ONSHI_TERMINAL_ALREADY_RUNNING => "このフォルダではすでにエミュレーターが動いています。",
+        ONSHI_TERMINAL_EMULATOR_STOPPED => "エミュレーターは停止しています。",
+        ONSHI_TERMINAL_NOT_CONSENTED => {
+            "情報の提供は同意されていません。患者さんに同意を確認してください。"
+        }
+        ONSHI_CARD_NO_READER => {
+            "カードリーダーが接続されていません。USB ケーブルを確認してください。"
+        }
+        ONSHI_CARD_SERVICE_NOT_RUNNING => {
+            "スマートカードサービスが動いていません。システム管理者に連絡してください。"
+        }
+        ONSHI_CARD_READER_UNPLUGGED => {
+            "カードリーダーが外れました。接続し直してから、もう一度お試しください。"
+        }
+        ONSHI_CARD_NO_CARD => "カードリーダーにカードが置かれていません。",
+        ONSHI_CARD_REMOVED => {
+            "読み取り中にカードが外されました。カードを置き直して、もう一度お試しください。"
+        }
+        ONSHI_CARD_NOT_MY_NUMBER_CARD => "マイナンバーカードではありません。",
+        ONSHI_CARD_WRONG_PIN => "暗証番号が違います。",
+        ONSHI_CARD_PIN_LOCKED => {
+            "暗証番号がロックされています。市区町村の窓口で暗証番号の再設定が必要です。"
+        }
+        ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION => {
+            "暗証番号の残り回数は 1 回です。患者さんに確認してから続けてください。"
+        }
+        ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED => {
+            "暗証番号の確認が済んでいないため読み取れませんでした。もう一度お試しください。"
+        }
+        ONSHI_CARD_FILE_NOT_FOUND => {
+            "カードに必要な情報が見つかりませんでした。カードの種類を確認してください。"
+        }
+        ONSHI_CARD_UNEXPECTED_STATUS => {
+            "カードが想定外の応答を返しました。もう一度お試しください。"
+        }
+        ONSHI_CARD_MALFORMED_DATA => {
+            "カードから読んだ情報の形式が想定と違います。券面を見て入力してください。"
+        }
+        ONSHI_CARD_TIMEOUT => "時間内にカードが置かれませんでした。",
+        ONSHI_CARD_CANCELLED => "操作が取り消されました。",
+        ONSHI_CARD_COMMAND_NOT_ALLOWED => "この操作は許可されていません。",
+        ONSHI_CARD_INVALID_PIN_FORMAT => "暗証番号は数字 4 桁です。",
+        ONSHI_CARD_UNKNOWN_READER => "指定したカードリーダーが見つかりません。",
+        ONSHI_CARD_IN_USE => {
+            "別のソフトウェアがカードを使用中です。終了してから、もう一度お試しください。"
+        }
+        ONSHI_CARD_UNRESPONSIVE => "カードが応答しません。カードの向きと置き方を確認してください。",
+        ONSHI_CARD_PCSC => "カードリーダーとの通信でエラーが起きました。もう一度お試しください。",
+        ONSHI_CARD_VIRTUAL_CARD_IO => "仮想カードとの通信でエラーが起きました。",
+        ONSHI_NULL_PARAMETER
+        | ONSHI_INVALID_UTF8
+        | ONSHI_OUT_OF_RANGE
+        | ONSHI_INVALID_HANDLE
+        | ONSHI_INVALID_ARGUMENT
+        | ONSHI_TYPE_MISMATCH
+        | ONSHI_READ_ONLY
+        | ONSHI_IN_CALLBACK => VENDOR,
+        ONSHI_PANIC => {
+            "システムの内部エラーです。操作をやり直し、繰り返すときは電子カルテ・レセコンの販売元に連絡してください。"
+        }
+        ONSHI_BUFFER_TOO_SMALL => "（内部処理：領域の大きさを確認しています）",
+        ONSHI_NOT_PRESENT => "値がありません。",
+        ONSHI_INVALID_VALUE => {
+            "値の形式が正しくありません（日付や割合など）。入力内容を確認してください。"
+        }
+        ONSHI_NOT_SUPPORTED => {
+            "この機能は現在の設定では使えません。電子カルテ・レセコンの販売元に連絡してください。"
+        }
+        ONSHI_EMBEDDED_NUL => "入力に使えない文字（NUL）が含まれています。入力し直してください。",
+        ONSHI_JSON => "登録データを読み取れませんでした。システム管理者に連絡してください。",
+        ONSHI_IO => {
+            "ファイルを読み書きできませんでした。ディスクの空きとフォルダーの権限を確認してください。"
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -715,7 +937,7 @@ mod tests {
             ),
         ];
         for (e, s) in all {
-            assert_eq!(of_id_error(&e), s, "{e}");
+            assert_eq!(e.code(), s, "{e}");
             assert!(name(s).is_some());
         }
     }
@@ -1040,6 +1262,17 @@ mod tests {
         assert_eq!(crate::Error::from(j).code(), ONSHI_JSON);
         let io = std::io::Error::other("x");
         assert_eq!(crate::Error::from(io).code(), ONSHI_IO);
+    }
+
+    #[test]
+    fn every_named_status_has_japanese_staff_text() {
+        for (s, n, _) in NAMED {
+            let t = ja(*s).unwrap_or_else(|| panic!("{n} has no Japanese text"));
+            assert!(*s == ONSHI_OK || !t.is_empty(), "{n}");
+            assert_eq!(status_message_ja(*s), t);
+        }
+        assert!(status_message_ja(299).contains("資格確認端末"));
+        assert!(!status_message_ja(9999).is_empty());
     }
 
     #[test]

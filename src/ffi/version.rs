@@ -49,6 +49,14 @@ pub extern "C" fn onshi_record_schema_version() -> u32 {
     crate::model::RECORD_SCHEMA_VERSION
 }
 
+/// The number of handles of this library alive now, of every type: after everything a
+/// program created is freed it is back to what it was before. For leak checks in the
+/// caller's tests (the library's own background work holds no handle).
+#[unsafe(no_mangle)]
+pub extern "C" fn onshi_live_handle_count() -> u64 {
+    guard_or(0, || super::handle::live_handles() as u64)
+}
+
 fn version_number() -> u32 {
     let p = |s: &str| s.parse::<u32>().unwrap_or(0);
     p(env!("CARGO_PKG_VERSION_MAJOR")) * 1_000_000

@@ -144,18 +144,14 @@ impl Qualification {
 
     /// Whether this coverage can be confirmed by its insurance card number (個別照会 by
     /// 記号・番号). A 医療扶助-only record cannot: 生活保護 has no insurance card, so it is
-    /// confirmed with the My Number card at the reader (seed row 14). The `Err` carries the
-    /// reason for staff, in Japanese.
-    pub fn confirmable_by_card_number(&self) -> Result<(), &'static str> {
+    /// confirmed with the My Number card at the reader (seed row 14). The `Err` says why
+    /// ([`NotConfirmableByCardNumber::message_ja`] for staff).
+    pub fn confirmable_by_card_number(&self) -> Result<(), NotConfirmableByCardNumber> {
         if self.is_public_assistance() {
-            return Err(
-                "医療扶助（生活保護）のみの方は被保険者証がないため、記号・番号では資格確認できません。マイナンバーカードで確認してください。",
-            );
+            return Err(NotConfirmableByCardNumber::PublicAssistanceOnly);
         }
         if self.card.insurer_number.is_none() || self.card.insured_identification_number.is_none() {
-            return Err(
-                "保険者番号または被保険者証番号が登録されていないため、資格確認できません。",
-            );
+            return Err(NotConfirmableByCardNumber::NumbersMissing);
         }
         Ok(())
     }
@@ -168,6 +164,33 @@ impl Qualification {
     /// Reads a record from JSON (the documented schema).
     pub fn from_json(json: &str) -> Result<Qualification, serde_json::Error> {
         serde_json::from_str(json)
+    }
+}
+
+/// Why a coverage cannot be confirmed by its insurance card number
+/// ([`Qualification::confirmable_by_card_number`]). `Display` is the English detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotConfirmableByCardNumber {
+    /// 医療扶助 (生活保護) only: there is no insurance card; confirm with the My Number card.
+    #[error("医療扶助-only coverage has no insurance card: confirm it with the My Number card")]
+    PublicAssistanceOnly,
+    /// The 保険者番号 or the 被保険者証番号 is not registered.
+    #[error("the insurer number or the card number is not registered")]
+    NumbersMissing,
+}
+
+impl NotConfirmableByCardNumber {
+    /// The reason for staff, in Japanese.
+    pub fn message_ja(self) -> &'static str {
+        match self {
+            NotConfirmableByCardNumber::PublicAssistanceOnly => {
+                "医療扶助（生活保護）のみの方は被保険者証がないため、記号・番号では資格確認できません。マイナンバーカードで確認してください。"
+            }
+            NotConfirmableByCardNumber::NumbersMissing => {
+                "保険者番号または被保険者証番号が登録されていないため、資格確認できません。"
+            }
+        }
     }
 }
 
@@ -222,11 +245,10 @@ mod tests {
             ..sample()
         };
         assert!(q.is_public_assistance());
-        assert!(
-            q.confirmable_by_card_number()
-                .unwrap_err()
-                .contains("医療扶助")
-        );
+        let why = q.confirmable_by_card_number().unwrap_err();
+        assert_eq!(why, NotConfirmableByCardNumber::PublicAssistanceOnly);
+        assert!(why.message_ja().contains("医療扶助"));
+        assert!(why.to_string().contains("My Number card"));
         assert!(sample().confirmable_by_card_number().is_ok());
     }
 

@@ -7,7 +7,7 @@
 //! ```json
 //! {
 //!   "version": 1,
-//!   "medical_institution_code": "1310000009",
+//!   "medical_institution_code": "1310000003",
 //!   "persons": [
 //!     {
 //!       "id": "P01",

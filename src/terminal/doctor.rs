@@ -543,7 +543,7 @@ mod tests {
         f.pending = vec![a("OQSsiquc01req_7.xml", 3600)];
         f.temp = vec![a("x.tmp", 3600)];
         f.clock_skew_secs = Some(-600);
-        f.face_undelivered = vec![a("OQSsiquc01res_face_1310000009aa_20250401090000.xml", 100)];
+        f.face_undelivered = vec![a("OQSsiquc01res_face_1310000003aa_20250401090000.xml", 100)];
         let r = assess(&f, &DoctorOptions::default());
         let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(by("folders").severity, Severity::Error);

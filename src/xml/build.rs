@@ -38,7 +38,7 @@ impl QualificationRequest {
     /// use onshi::xml::{self, IndividualQuery, Message, QualificationRequest, Encoding};
     /// use chrono::NaiveDate;
     /// let req = QualificationRequest::individual(IndividualQuery {
-    ///     institution: MedicalInstitutionCode::parse("1312345678", Mode::Strict).unwrap(),
+    ///     institution: MedicalInstitutionCode::parse("1312345679", Mode::Strict).unwrap(),
     ///     insurer: InsurerNumber::parse("138057", Mode::Strict).unwrap(),
     ///     symbol: Some(CardSymbol::parse("ABC", Mode::Strict).unwrap()),
     ///     number: CardNumber::parse("100", Mode::Strict).unwrap(),

@@ -10,7 +10,7 @@ use std::time::Duration;
 pub const T: Duration = Duration::from_secs(20);
 
 pub fn code() -> MedicalInstitutionCode {
-    MedicalInstitutionCode::parse("1310000009", Mode::Strict).unwrap()
+    MedicalInstitutionCode::parse("1310000003", Mode::Strict).unwrap()
 }
 
 pub fn options() -> ClientOptions {
@@ -61,7 +61,7 @@ pub fn face_bytes() -> Vec<u8> {
 
 /// A face file name written at `yyyyMMddHHmmss` with a distinguishing token.
 pub fn face_name(token: &str, time: &str) -> String {
-    format!("OQSsiquc01res_face_1310000009{token:0>20}_{time}.xml")
+    format!("OQSsiquc01res_face_1310000003{token:0>20}_{time}.xml")
 }
 
 /// Runs `f` on another thread and fails the test if it does not return within `secs`
@@ -166,7 +166,7 @@ pub fn text(b: &[u8]) -> String {
 /// The card flags of a 個別照会 for the demo dataset's first person.
 pub const CARD: [&str; 12] = [
     "--institution",
-    "1310000009",
+    "1310000003",
     "--insurer",
     "01130012",
     "--symbol",

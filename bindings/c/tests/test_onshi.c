@@ -96,10 +96,22 @@ static void test_text_protocol_and_status(void) {
     CHECK_STATUS(onshi_status_name(4242, buf, sizeof buf, &n), ONSHI_NOT_PRESENT);
     CHECK_STATUS(onshi_status_message(299, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strstr(buf, "XML") != NULL);
-    /* NULL out_len, NULL buffer with a capacity. */
+    /* NULL out_len is refused; a NULL buffer with a capacity is a size query, as documented. */
     CHECK_STATUS(onshi_status_name(ONSHI_OK, buf, sizeof buf, NULL), ONSHI_NULL_PARAMETER);
-    CHECK_STATUS(onshi_status_name(ONSHI_OK, NULL, 10, &n), ONSHI_NULL_PARAMETER);
+    n = 0;
+    CHECK_STATUS(onshi_status_name(ONSHI_OK, NULL, 10, &n), ONSHI_BUFFER_TOO_SMALL);
+    CHECK(n == strlen("ONSHI_OK"));
     CHECK_STATUS(onshi_version(NULL, 0, NULL), ONSHI_NULL_PARAMETER);
+    /* Statuses in both languages. */
+    char ja[512];
+    CHECK_STATUS(onshi_status_message_ja(ONSHI_ID_CHECK_DIGIT, ja, sizeof ja, &n), ONSHI_OK);
+    CHECK(strstr(ja, "検証番号") != NULL);
+    CHECK_STATUS(onshi_status_message_ja(ONSHI_TERMINAL_NOT_ANSWERING, ja, sizeof ja, &n), ONSHI_OK);
+    CHECK(strstr(ja, "資格確認端末") != NULL);
+    CHECK_STATUS(onshi_status_message_ja(4242, ja, sizeof ja, &n), ONSHI_OK);
+    CHECK(n > 0);
+    CHECK_STATUS(onshi_status_message(ONSHI_EMBEDDED_NUL, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "NUL") != NULL);
 }
 
 static void test_ids(void) {
@@ -135,6 +147,23 @@ static void test_ids(void) {
     CHECK_STATUS(onshi_check_digit_compute(S("13a05"), &digit), ONSHI_INVALID_VALUE);
     CHECK(digit == 99); /* out-parameter untouched on failure */
     CHECK_STATUS(onshi_check_digit_compute(S("13805"), NULL), ONSHI_NULL_PARAMETER);
+    /* An empty body has no check digit (it used to come back as 0). */
+    CHECK_STATUS(onshi_check_digit_compute(S(""), &digit), ONSHI_ID_EMPTY);
+    CHECK_STATUS(onshi_check_digit_compute(NULL, 0, &digit), ONSHI_ID_EMPTY);
+    CHECK(digit == 99);
+    /* A NUL inside text input is refused, not cut short. */
+    CHECK_STATUS(onshi_check_digit_verify(err, (const uint8_t *)"138057\0" "9", 8), ONSHI_EMBEDDED_NUL);
+    CHECK(onshi_error_status(err) == ONSHI_EMBEDDED_NUL);
+    /* 医療機関コード: the 検証番号 is verified in strict mode (the published example, then a typo). */
+    CHECK_STATUS(onshi_id_normalize(err, ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE, ONSHI_MODE_STRICT, S("0110113719"), buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_id_normalize(err, ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE, ONSHI_MODE_STRICT, S("0110113718"), buf, sizeof buf, &n), ONSHI_ID_CHECK_DIGIT);
+    char staff[512];
+    CHECK_STATUS(onshi_error_staff_message(err, staff, sizeof staff, &n), ONSHI_OK);
+    CHECK(strstr(staff, "医療機関コードの検証番号") != NULL);
+    CHECK_STATUS(onshi_error_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "expected 9") != NULL);
+    CHECK_STATUS(onshi_id_normalize(err, ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE, ONSHI_MODE_LENIENT, S("0110113718"), buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_check_digit_verify(err, S("0110113719")), ONSHI_OK);
 
     CHECK_STATUS(onshi_id_normalize(err, ONSHI_ID_KIND_INSURER_NUMBER, ONSHI_MODE_STRICT, S("  138057"), buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "138057") == 0);
@@ -733,7 +762,15 @@ static void test_matching_and_card(void) {
     CHECK_STATUS(onshi_card_read_basic_info(card, (const uint8_t *)pin, 4, false, &info), ONSHI_CARD_WRONG_PIN);
     CHECK(info == NULL);
     CHECK_STATUS(onshi_card_last_error(card, buf, sizeof buf, &len), ONSHI_OK);
-    CHECK(strstr(buf, "残り 2 回") != NULL);
+    CHECK(strstr(buf, "2 tries left") != NULL);
+    {
+        onshi_error *e = onshi_error_new();
+        CHECK_STATUS(onshi_error_from_handle(e, card), ONSHI_OK);
+        CHECK(onshi_error_status(e) == ONSHI_CARD_WRONG_PIN);
+        CHECK_STATUS(onshi_error_staff_message(e, buf, sizeof buf, &len), ONSHI_OK);
+        CHECK(strstr(buf, "残り 2 回") != NULL);
+        onshi_error_free(e);
+    }
     CHECK_STATUS(onshi_card_read_basic_info(card, (const uint8_t *)"12345", 5, false, &info), ONSHI_CARD_INVALID_PIN_FORMAT);
     CHECK_STATUS(onshi_card_read_basic_info(card, NULL, 4, false, &info), ONSHI_NULL_PARAMETER);
     memcpy(pin, "1234", 4);
@@ -834,7 +871,7 @@ static void test_documents(void) {
     CHECK_STATUS(onshi_document_item_get_text(d, ONSHI_LIST_DOCUMENT_RESULTS, 0, ONSHI_FIELD_NAME, NULL, 0, &len),
                  ONSHI_TYPE_MISMATCH);
     onshi_file_name_info info;
-    CHECK_STATUS(onshi_file_name_parse(err, S("OQSsiquc01res_face_131000000912345678400000000000000000001_20250401103000.xml"), &info), ONSHI_OK);
+    CHECK_STATUS(onshi_file_name_parse(err, S("OQSsiquc01res_face_131000000312345678400000000000000000001_20250401103000.xml"), &info), ONSHI_OK);
     CHECK(info.family == ONSHI_FAMILY_INDIVIDUAL && info.is_face == 1);
     CHECK_STATUS(onshi_file_name_parse(err, S("C:\\x\\OQSsiquc01req_1.xml"), &info), ONSHI_XML_FILE_NAME_UNSAFE);
     onshi_document_free(d);
@@ -843,7 +880,7 @@ static void test_documents(void) {
 
 static atomic_int face_calls;
 
-static void on_face(void *userdata, const onshi_document *doc, uint32_t status) {
+static onshi_face_ack on_face(void *userdata, const onshi_document *doc, onshi_status status) {
     atomic_int *calls = userdata;
     char name[256];
     size_t n = 0;
@@ -852,6 +889,7 @@ static void on_face(void *userdata, const onshi_document *doc, uint32_t status) 
         strncmp(name, "OQSsiquc01res_face_", 19) == 0) {
         atomic_fetch_add(calls, 1);
     }
+    return ONSHI_FACE_ACK; /* processed: never delivered again */
 }
 
 #ifdef _WIN32
@@ -872,22 +910,22 @@ static void test_terminal(const char *root) {
     CHECK(c == NULL);
     onshi_emulator *emu = NULL;
     CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_UTF8, &emu), ONSHI_OK);
-    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000009\"}"), &c), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000003\"}"), &c), ONSHI_OK);
 
     onshi_qualification *reg = record_from_json(P01);
     onshi_date day = {2025, 4, 10};
     onshi_datetime now = {2025, 4, 10, 9, 0, 0};
     onshi_document *req = NULL;
-    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000009"), reg, &day, S("visit-1"), true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000003"), reg, &day, S("visit-1"), true, &req), ONSHI_OK);
     CHECK_STATUS(onshi_document_new_individual_request(err, S("131000000"), reg, &day, NULL, 0, true, &req), ONSHI_ID_LENGTH);
     onshi_ticket *t = NULL;
-    CHECK_STATUS(onshi_client_submit(c, req, 0, &t), ONSHI_OK);
+    CHECK_STATUS(onshi_client_submit(c, NULL, req, 0, &t), ONSHI_OK);
     char buf[1024];
     size_t n = 0;
     CHECK_STATUS(onshi_ticket_to_json(t, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strstr(buf, "OQSsiquc01req_") != NULL);
     onshi_document *res = NULL;
-    CHECK_STATUS(onshi_client_wait(c, t, 20000, &res), ONSHI_OK);
+    CHECK_STATUS(onshi_client_wait(c, NULL, t, 20000, NULL, &res), ONSHI_OK);
     onshi_history *h = NULL;
     onshi_date start = {2020, 4, 1};
     CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
@@ -906,11 +944,17 @@ static void test_terminal(const char *root) {
     /* Face results by poll, then by callback (userdata first). */
     CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
     onshi_document *face = NULL;
-    CHECK_STATUS(onshi_client_next_face(c, 20000, &face), ONSHI_OK);
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 20000, NULL, &face), ONSHI_OK);
     CHECK_STATUS(onshi_document_get_text(face, ONSHI_FIELD_DOCUMENT_FILE_NAME, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strncmp(buf, "OQSsiquc01res_face_", 19) == 0);
     onshi_document_free(face);
-    CHECK_STATUS(onshi_client_next_face(c, 0, &face), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 0, NULL, &face), ONSHI_NOT_PRESENT);
+    /* Processed: acknowledged by its file name (released, it would come again). */
+    CHECK_STATUS(onshi_client_release_face(c, NULL, (const uint8_t *)buf, n), ONSHI_OK);
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 20000, NULL, &face), ONSHI_OK);
+    onshi_document_free(face);
+    CHECK_STATUS(onshi_client_ack_face(c, NULL, (const uint8_t *)buf, n), ONSHI_OK);
+    CHECK_STATUS(onshi_client_ack_face(c, NULL, S("../x")), ONSHI_TERMINAL_INVALID_REQUEST);
     CHECK_STATUS(onshi_client_on_face(c, NULL, NULL), ONSHI_NULL_PARAMETER);
     CHECK_STATUS(onshi_client_on_face(c, on_face, &face_calls), ONSHI_OK);
     CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_OK);
@@ -931,7 +975,7 @@ static void test_terminal(const char *root) {
     CHECK_STATUS(onshi_document_item_set_text(up, ONSHI_LIST_DOCUMENT_QUERIES, 5, ONSHI_FIELD_QUERY_BIRTHDATE, S("1980-04-01")), ONSHI_OUT_OF_RANGE);
     onshi_bulk_options bo = {20000, 20000, 50, 200};
     onshi_document *bulk = NULL;
-    CHECK_STATUS(onshi_client_bulk(c, ONSHI_FAMILY_BULK_QUALIFICATION, up, &bo, &bulk), ONSHI_OK);
+    CHECK_STATUS(onshi_client_bulk(c, NULL, ONSHI_FAMILY_BULK_QUALIFICATION, up, &bo, NULL, &bulk), ONSHI_OK);
     size_t units = 0;
     CHECK_STATUS(onshi_document_count(bulk, ONSHI_LIST_DOCUMENT_UNITS, &units), ONSHI_OK);
     CHECK(units == 1);
@@ -951,16 +995,16 @@ static void test_terminal(const char *root) {
     /* A silent terminal: a typed timeout; the message holds the guidance for staff. */
     CHECK_STATUS(onshi_emulator_set_behaviour(emu, ONSHI_BEHAVIOUR_SILENT), ONSHI_OK);
     onshi_document *never = NULL;
-    CHECK_STATUS(onshi_client_query(c, req, 0, 200, &never), ONSHI_TERMINAL_NOT_ANSWERING);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 200, NULL, &never), ONSHI_TERMINAL_NOT_ANSWERING);
     CHECK(never == NULL);
     onshi_emulator_stats st;
     CHECK_STATUS(onshi_emulator_get_stats(emu, &st), ONSHI_OK);
     CHECK(st.faces == 2 && st.answered >= 3);
     CHECK_STATUS(onshi_emulator_stop(emu), ONSHI_OK);
-    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P14")), ONSHI_TERMINAL_EMULATOR_STOPPED);
     /* Wrong handle types. */
-    CHECK_STATUS(onshi_client_submit((const onshi_client *)emu, req, 0, &t), ONSHI_INVALID_HANDLE);
-    CHECK_STATUS(onshi_client_wait(c, (const onshi_ticket *)req, 10, &res), ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_client_submit((const onshi_client *)emu, NULL, req, 0, &t), ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_client_wait(c, NULL, (const onshi_ticket *)req, 10, NULL, &res), ONSHI_INVALID_HANDLE);
 
     onshi_history_free(h);
     onshi_diff_free(d);
@@ -989,8 +1033,8 @@ static onshi_qualification *query_patient(onshi_client *c, onshi_error *err, con
     onshi_date day = {now.year, now.month, now.day};
     onshi_document *req = NULL, *res = NULL;
     onshi_qualification *q = NULL;
-    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000009"), card, &day, NULL, 0, true, &req), ONSHI_OK);
-    CHECK_STATUS(onshi_client_query(c, req, 0, 20000, &res), ONSHI_OK);
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000003"), card, &day, NULL, 0, true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_OK);
     CHECK_STATUS(onshi_document_result_at(res, 0, &q), ONSHI_OK);
     onshi_document_free(res);
     onshi_document_free(req);
@@ -1004,14 +1048,14 @@ static void test_consent_gated_documents(const char *root) {
     onshi_emulator *emu = NULL;
     onshi_client *c = NULL;
     CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_UTF8, &emu), ONSHI_OK);
-    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000009\"}"), &c), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000003\"}"), &c), ONSHI_OK);
     onshi_datetime now = now_jst();
 
     onshi_qualification *yes = query_patient(c, err,
         "{\"insurer_number\":\"138057\",\"insured_card_symbol\":\"見01\",\"insured_identification_number\":\"3022\","
         "\"insured_branch_number\":\"00\",\"birthdate\":\"1958-03-21\"}");
     onshi_document *doc = NULL;
-    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_DRUG_INFO, yes, NULL, 0, &now, 20000, &doc), ONSHI_OK);
+    CHECK_STATUS(onshi_client_document(c, NULL, ONSHI_DOCUMENT_KIND_DRUG_INFO, yes, NULL, 0, &now, 20000, NULL, &doc), ONSHI_OK);
     uint32_t ty = 0;
     CHECK_STATUS(onshi_document_get_u32(doc, ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE, &ty), ONSHI_OK);
     CHECK(ty == ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE);
@@ -1024,8 +1068,8 @@ static void test_consent_gated_documents(const char *root) {
     free(xml);
     onshi_document_free(doc);
     doc = NULL;
-    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_CHECKUP, yes, S("{\"file_category\":\"1\"}"), &now, 20000, &doc), ONSHI_NOT_SUPPORTED);
-    CHECK_STATUS(onshi_client_document(c, 0, yes, NULL, 0, &now, 20000, &doc), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_client_document(c, NULL, ONSHI_DOCUMENT_KIND_CHECKUP, yes, S("{\"file_category\":\"1\"}"), &now, 20000, NULL, &doc), ONSHI_NOT_SUPPORTED);
+    CHECK_STATUS(onshi_client_document(c, NULL, 0, yes, NULL, 0, &now, 20000, NULL, &doc), ONSHI_INVALID_ARGUMENT);
     CHECK(doc == NULL);
 
     /* 同意期限切れ: the not-consented status, its Japanese message, nothing taken. */
@@ -1034,11 +1078,17 @@ static void test_consent_gated_documents(const char *root) {
         "\"insured_branch_number\":\"00\",\"birthdate\":\"1962-11-11\"}");
     onshi_emulator_stats before, after;
     CHECK_STATUS(onshi_emulator_get_stats(emu, &before), ONSHI_OK);
-    CHECK_STATUS(onshi_client_document(c, ONSHI_DOCUMENT_KIND_DRUG_INFO, old, NULL, 0, &now, 20000, &doc), ONSHI_TERMINAL_NOT_CONSENTED);
+    CHECK_STATUS(onshi_client_document(c, NULL, ONSHI_DOCUMENT_KIND_DRUG_INFO, old, NULL, 0, &now, 20000, NULL, &doc), ONSHI_TERMINAL_NOT_CONSENTED);
     CHECK(doc == NULL);
     char buf[1024];
-    CHECK_STATUS(onshi_client_last_error(c, buf, sizeof buf, &n), ONSHI_OK);
+    onshi_error *call = onshi_error_new();
+    CHECK_STATUS(onshi_client_document(c, call, ONSHI_DOCUMENT_KIND_DRUG_INFO, old, NULL, 0, &now, 20000, NULL, &doc), ONSHI_TERMINAL_NOT_CONSENTED);
+    CHECK(onshi_error_status(call) == ONSHI_TERMINAL_NOT_CONSENTED);
+    CHECK_STATUS(onshi_error_staff_message(call, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strncmp(buf, "情報の提供は同意されていません", strlen("情報の提供は同意されていません")) == 0);
+    CHECK_STATUS(onshi_error_message(call, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "consent") != NULL);
+    onshi_error_free(call);
     sleep_ms(100);
     CHECK_STATUS(onshi_emulator_get_stats(emu, &after), ONSHI_OK);
     CHECK(after.taken == before.taken);

@@ -5,11 +5,15 @@
 #include "onshi.hpp"
 #include "onshi.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 int second_tu_uses_the_header();
 
@@ -25,15 +29,16 @@ static int passed, failed;
         }                                                                        \
     } while (0)
 
-// Runs `f`, expecting onshi::Error with `status`; returns its message.
+// Runs `f`, expecting onshi::Error with `status`; returns its English detail (what()), or
+// its Japanese staff text with `staff`.
 template <class F>
-static std::string expect_error(onshi_status status, F &&f) {
+static std::string expect_error(onshi_status status, F &&f, bool staff = false) {
     try {
         f();
     } catch (const onshi::Error &e) {
         CHECK(e.status() == status);
         if (e.status() != status) std::fprintf(stderr, "  got status %u: %s\n", e.status(), e.what());
-        return e.what();
+        return staff ? e.staff_message() : e.what();
     }
     CHECK(!"no exception");
     return {};
@@ -56,6 +61,19 @@ static void test_free_functions() {
     CHECK(onshi::normalize_id(ONSHI_ID_KIND_INSURER_NUMBER, "138058", ONSHI_MODE_LENIENT) == "138058");
     m = expect_error(ONSHI_ID_PREFECTURE, [] { onshi::normalize_id(ONSHI_ID_KIND_INSURER_NUMBER, "991236"); });
     CHECK(m.find("prefecture") != std::string::npos);
+    // Two audiences: the staff text in Japanese, the detail in English, apart.
+    try {
+        onshi::normalize_id(ONSHI_ID_KIND_MEDICAL_INSTITUTION_CODE, "0110113718");
+        CHECK(!"no exception");
+    } catch (const onshi::Error &e) {
+        CHECK(e.status() == ONSHI_ID_CHECK_DIGIT);
+        CHECK(e.staff_message().find("医療機関コードの検証番号") != std::string::npos);
+        CHECK(e.detail().find("expected 9") != std::string::npos);
+        CHECK(e.detail().find("検証番号（") == std::string::npos);
+    }
+    CHECK(onshi::status_message_ja(ONSHI_TERMINAL_MISSING_FOLDER).find("共有フォルダー") != std::string::npos);
+    expect_error(ONSHI_ID_EMPTY, [] { onshi::check_digit_compute(""); });
+    expect_error(ONSHI_EMBEDDED_NUL, [] { onshi::check_digit_verify(std::string_view("138057\0""9", 8)); });
     CHECK(onshi::insurer_number_to_wire("138057") == "  138057");
     CHECK(onshi::insurer_number_flags("39131156") == ONSHI_INSURER_LATE_ELDERLY);
     CHECK(onshi::code_label(ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY, "1") == "有効");
@@ -195,7 +213,7 @@ static void test_diff_history_matching_card() {
     auto card = onshi::Card::open_virtual();
     card.recognise();
     CHECK(card.tries_left() == 3);
-    m = expect_error(ONSHI_CARD_WRONG_PIN, [&] { card.read_basic_info("9999"); });
+    m = expect_error(ONSHI_CARD_WRONG_PIN, [&] { card.read_basic_info("9999"); }, true);
     CHECK(m.find("残り 2 回") != std::string::npos);
     std::string pin = "1234";
     auto info = card.read_basic_info(pin);
@@ -216,11 +234,11 @@ static void test_terminal_flow() {
     const char *root = "onshi-cpp-root";
     expect_error(ONSHI_TERMINAL_MISSING_FOLDER, [&] { onshi::Client::open("onshi-cpp-no-such-root"); });
     auto emu = onshi::Emulator::start(root);
-    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000009"})");
+    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000003"})");
     auto reg = onshi::Qualification::from_json(
         R"({"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1001",)"
         R"("insured_branch_number":"00","name":"見本　太郎","birthdate":"1980-04-01","address":"旧住所"})");
-    auto req = onshi::Document::individual_request("1310000009", reg, onshi_date{2025, 4, 10}, "visit-cpp");
+    auto req = onshi::Document::individual_request("1310000003", reg, onshi_date{2025, 4, 10}, "visit-cpp");
     CHECK(req.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_REQUEST);
     auto bytes = req.write(ONSHI_ENCODING_SHIFT_JIS);
     CHECK(!bytes.empty());
@@ -241,6 +259,12 @@ static void test_terminal_flow() {
     auto face = client.next_face(20000);
     CHECK(face.has_value() && face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME)->rfind("OQSsiquc01res_face_", 0) == 0);
     CHECK(!client.next_face(0).has_value());
+    client.release_face(*face);  // not processed: comes again
+    auto face_again = client.next_face(20000);
+    CHECK(face_again.has_value() &&
+          face_again->text(ONSHI_FIELD_DOCUMENT_FILE_NAME) == face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME));
+    client.ack_face(*face_again);
+    CHECK(!client.next_face(0).has_value());
     CHECK(client.doctor().find("\"checks\"") != std::string::npos);
     emu.set_behaviour(ONSHI_BEHAVIOUR_SILENT);
     std::string m = expect_error(ONSHI_TERMINAL_NOT_ANSWERING, [&] { client.query(req, 200); });
@@ -250,12 +274,101 @@ static void test_terminal_flow() {
     expect_error(ONSHI_TYPE_MISMATCH, [&] { onshi::compare_document(reg, req); });
 }
 
+// The careless caller in C++: threads on one record, a freed handle, a Client destroyed
+// while another thread waits on it, a CancelToken, and per-call errors.
+static void test_misuse() {
+    auto before = onshi::live_handle_count();
+    {
+        auto q = onshi::Qualification::from_json(R"({"name":"見本　太郎","insurer_number":"138057"})");
+        std::atomic<int> bad{0};
+        std::vector<std::thread> ts;
+        for (int t = 0; t < 4; t++) {
+            ts.emplace_back([&, t] {
+                for (int i = 0; i < 300; i++) {
+                    try {
+                        q.set_text(ONSHI_FIELD_NAME, (i + t) % 2 ? "見本　花子" : "見本　太郎");
+                        auto n = q.text(ONSHI_FIELD_NAME);
+                        if (!n || (*n != "見本　花子" && *n != "見本　太郎")) bad++;
+                    } catch (...) {
+                        bad++;
+                    }
+                }
+            });
+        }
+        for (auto &t : ts) t.join();
+        CHECK(bad == 0);
+        // A handle freed behind the wrapper's back is refused, not read.
+        onshi_qualification *raw = q.release();
+        onshi_qualification_free(raw);
+        CHECK(onshi_qualification_set_text(raw, ONSHI_FIELD_NAME, reinterpret_cast<const uint8_t *>("x"), 1) ==
+              ONSHI_INVALID_HANDLE);
+        onshi_qualification_free(raw);
+    }
+    {
+        const char *root = "onshi-cpp-misuse";
+        auto emu = onshi::Emulator::start(root);
+        CHECK(emu.persons_json().find("\"P01\"") != std::string::npos);
+        auto client = std::make_unique<onshi::Client>(onshi::Client::open(root));
+        auto reg = onshi::Qualification::from_json(
+            R"({"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1001",)"
+            R"("insured_branch_number":"00","birthdate":"1980-04-01"})");
+        auto req = onshi::Document::individual_request("1310000003", reg, onshi_date{2025, 4, 10}, "visit-cpp");
+        auto ticket = client->submit(req);
+        CHECK(ticket.response_file().rfind("OQSsiquc01res_", 0) == 0);
+        auto res = client->wait(ticket, 20000);
+        CHECK(res.text(ONSHI_FIELD_DOCUMENT_FILE_NAME) == std::optional<std::string>(ticket.response_file()));
+        emu.set_behaviour(ONSHI_BEHAVIOUR_SILENT);
+        // A CancelToken stops a wait from another thread.
+        onshi::CancelToken token;
+        std::atomic<onshi_status> got{ONSHI_OK};
+        std::string staff;
+        std::thread waiter([&] {
+            try {
+                client->query(req, 30000, 0, &token);
+            } catch (const onshi::Error &e) {
+                got = e.status();
+                staff = e.staff_message();
+            }
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        token.cancel();
+        waiter.join();
+        CHECK(got == ONSHI_TERMINAL_CANCELLED);
+        CHECK(staff.find("取り消") != std::string::npos);
+        CHECK(token.cancelled());
+        // Destroying the Client while another thread waits on it cancels that wait.
+        std::atomic<onshi_status> freed{ONSHI_OK};
+        std::thread waiter2([&, raw = client->capi()] {
+            onshi_document *out = nullptr;
+            freed = onshi_client_next_face(raw, nullptr, 30000, nullptr, &out);
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        auto t0 = std::chrono::steady_clock::now();
+        client.reset();
+        waiter2.join();
+        CHECK(freed == ONSHI_TERMINAL_CANCELLED);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+        // The not-answering error speaks to staff in Japanese and to developers in English.
+        auto again = onshi::Client::open(root);
+        try {
+            again.query(req, 200);
+            CHECK(!"no exception");
+        } catch (const onshi::Error &e) {
+            CHECK(e.status() == ONSHI_TERMINAL_NOT_ANSWERING);
+            CHECK(e.staff_message().find("資格確認端末") != std::string::npos);
+            CHECK(e.detail().find("no answer") != std::string::npos);
+        }
+    }
+    CHECK(onshi::live_handle_count() == before);
+}
+
 int main() {
     try {
         test_free_functions();
         test_record();
         test_diff_history_matching_card();
         test_terminal_flow();
+        test_misuse();
         CHECK(second_tu_uses_the_header() == 2);
     } catch (const std::exception &e) {
         failed++;

@@ -890,7 +890,7 @@ namespace Onshi
         PublicExpensePayerNumber = 2,
         /// <summary>公費受給者番号 (7 digits).</summary>
         RecipientNumber = 3,
-        /// <summary>医療機関コード (10 digits).</summary>
+        /// <summary>医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).</summary>
         MedicalInstitutionCode = 4,
         /// <summary>被保険者証記号.</summary>
         CardSymbol = 5,
@@ -1077,6 +1077,10 @@ namespace Onshi
         ReadOnly = 610,
         /// <summary>This build of the library lacks the feature (e.g. PC/SC support, feature card).</summary>
         NotSupported = 611,
+        /// <summary>A text input holds a NUL character (U+0000): C would cut it there, and no field of the interface holds one.</summary>
+        EmbeddedNul = 612,
+        /// <summary>The call is not allowed from inside the client's own face callback (it would wait for the thread that runs the callback, or hold up face delivery). Return from the callback first; onshi_client_stop_face and onshi_client_free are allowed there.</summary>
+        InCallback = 613,
         /// <summary>A JSON record could not be read.</summary>
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
@@ -1101,6 +1105,17 @@ namespace Onshi
         DrugInfo = 1,
         /// <summary>特定健診情報 (TKKsiquc), gated by the SpecificHealthCheckupsInfo consent.</summary>
         Checkup = 2,
+    }
+
+    /// <summary>What a face handler wants done with the result it was given (onshi_face_ack).</summary>
+    public enum FaceAck : uint
+    {
+        /// <summary>Processed: acknowledge it now (never delivered again), then apply the face policy.</summary>
+        Ack = 0,
+        /// <summary>Not processed: hand it out again (after a short pause). Any value other than these three counts as this one, so nothing is lost by a wrong return value.</summary>
+        Release = 1,
+        /// <summary>Keep it claimed: the program acknowledges it later with onshi_client_ack_face (e.g. after an asynchronous save); if it never does, it is delivered again after a restart.</summary>
+        Keep = 2,
     }
 
     /// <summary>The raw P/Invoke declarations of onshi.h. Use the wrapper classes instead.</summary>
@@ -1346,10 +1361,19 @@ namespace Onshi
         internal static extern uint onshi_error_message(ErrorHandle err, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_error_staff_message(ErrorHandle err, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_error_from_handle(ErrorHandle dst, IntPtr handle);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_status_name(uint status, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_status_message(uint status, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_status_message_ja(uint status, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_history_new(ErrorHandle err, QualificationHandle first, ref OnshiDate start, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out HistoryHandle @out);
@@ -1637,6 +1661,21 @@ namespace Onshi
         internal static extern uint onshi_field_name(uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_cancel_token_new(out CancelTokenHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_cancel_token_free(IntPtr t);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_cancel_token_cancel(CancelTokenHandle t);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_cancel_token_is_cancelled(CancelTokenHandle t, [MarshalAs(UnmanagedType.I1)] out bool @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_cancel_token_reset(CancelTokenHandle t);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_open(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] options_json, UIntPtr options_len, out ClientHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1646,7 +1685,7 @@ namespace Onshi
         internal static extern uint onshi_client_last_error(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_submit(ClientHandle c, DocumentHandle request, uint family, out TicketHandle @out);
+        internal static extern uint onshi_client_submit(ClientHandle c, ErrorHandle err, DocumentHandle request, uint family, out TicketHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void onshi_ticket_free(IntPtr t);
@@ -1655,19 +1694,31 @@ namespace Onshi
         internal static extern uint onshi_ticket_to_json(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_request_file(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_ticket_response_file(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_ticket_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out TicketHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_ticket_last_error(TicketHandle t, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_wait(ClientHandle c, TicketHandle ticket, uint timeout_ms, out DocumentHandle @out);
+        internal static extern uint onshi_client_wait(ClientHandle c, ErrorHandle err, TicketHandle ticket, uint timeout_ms, CancelTokenHandle cancel, out DocumentHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_query(ClientHandle c, DocumentHandle request, uint family, uint timeout_ms, out DocumentHandle @out);
+        internal static extern uint onshi_client_query(ClientHandle c, ErrorHandle err, DocumentHandle request, uint family, uint timeout_ms, CancelTokenHandle cancel, out DocumentHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_next_face(ClientHandle c, uint timeout_ms, out DocumentHandle @out);
+        internal static extern uint onshi_client_next_face(ClientHandle c, ErrorHandle err, uint timeout_ms, CancelTokenHandle cancel, out DocumentHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_ack_face(ClientHandle c, ErrorHandle err, byte[] file_name, UIntPtr len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_release_face(ClientHandle c, ErrorHandle err, byte[] file_name, UIntPtr len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_on_face(ClientHandle c, OnshiFaceCallback callback, IntPtr userdata);
@@ -1676,10 +1727,10 @@ namespace Onshi
         internal static extern uint onshi_client_stop_face(ClientHandle c);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_bulk(ClientHandle c, uint family, DocumentHandle request, ref OnshiBulkOptions options, out DocumentHandle @out);
+        internal static extern uint onshi_client_bulk(ClientHandle c, ErrorHandle err, uint family, DocumentHandle request, ref OnshiBulkOptions options, CancelTokenHandle cancel, out DocumentHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_document(ClientHandle c, uint kind, QualificationHandle patient, byte[] request_json, UIntPtr request_len, ref OnshiDateTime now, uint timeout_ms, out DocumentHandle @out);
+        internal static extern uint onshi_client_document(ClientHandle c, ErrorHandle err, uint kind, QualificationHandle patient, byte[] request_json, UIntPtr request_len, ref OnshiDateTime now, uint timeout_ms, CancelTokenHandle cancel, out DocumentHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_doctor(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
@@ -1709,6 +1760,9 @@ namespace Onshi
         internal static extern uint onshi_emulator_get_stats(EmulatorHandle e, out OnshiEmulatorStats @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_persons_json(EmulatorHandle e, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_version([Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1716,6 +1770,9 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_record_schema_version();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong onshi_live_handle_count();
 
     }
 

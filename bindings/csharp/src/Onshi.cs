@@ -1,7 +1,8 @@
 // The hand-written C# layer over the generated P/Invoke declarations (Native.g.cs):
-// SafeHandle-owned handles, IDisposable classes, exceptions carrying the status and the
-// library's message, and UTF-8 strings passed as byte arrays with explicit lengths (the
-// .NET Framework default marshalling of string is ANSI, which would corrupt Japanese text).
+// SafeHandle-owned handles, IDisposable classes, exceptions carrying the status, the Japanese
+// text for staff and the English detail for developers, and UTF-8 strings passed as byte arrays
+// with explicit lengths (the .NET Framework default marshalling of string is ANSI, which would
+// corrupt Japanese text). Every native object may be used from several threads.
 //
 // Written for C# 7 / netstandard2.0 and Mono's mcs: no local functions, no C# 8.
 using System;
@@ -43,17 +44,28 @@ namespace Onshi
         public uint Second;
     }
 
-    /// <summary>A failed call: the status (see <see cref="Onshi.Status"/>) and the library's message.</summary>
+    /// <summary>
+    /// A failed call, told to two audiences: <see cref="Status"/> (a stable code),
+    /// <see cref="StaffMessage"/> (Japanese, for the reception screen: what happened and what to
+    /// do) and <see cref="Detail"/> (English, for developers and logs; also <see cref="Exception.Message"/>).
+    /// </summary>
     public sealed class OnshiException : Exception
     {
-        /// <summary>Creates the exception.</summary>
-        public OnshiException(Status status, string message) : base(message)
+        /// <summary>Creates the exception; <paramref name="staffMessage"/> null for the status's own text.</summary>
+        public OnshiException(Status status, string detail, string staffMessage = null) : base(detail)
         {
             Status = status;
+            StaffMessage = staffMessage ?? Library.StatusMessageJa((uint)status);
         }
 
         /// <summary>The status of the failed call (never Ok).</summary>
         public Status Status { get; private set; }
+
+        /// <summary>What reception staff read, in Japanese: what happened and what to do. No personal data.</summary>
+        public string StaffMessage { get; private set; }
+
+        /// <summary>The English detail for developers and logs (the same as Message).</summary>
+        public string Detail { get { return Message; } }
     }
 
     /// <summary>Owns an onshi_qualification; frees it exactly once.</summary>
@@ -120,9 +132,55 @@ namespace Onshi
             return m ?? ("status " + status);
         }
 
+        internal static string StatusMessageJa(uint status)
+        {
+            string m;
+            ReadText((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_status_message_ja(status, b, c, out n), out m);
+            return m ?? "";
+        }
+
+        /// <summary>The exception for a failed call whose outcome is in <paramref name="err"/>.</summary>
+        internal static OnshiException ErrorOf(uint status, ErrorHandle err)
+        {
+            string detail = null, staff = null;
+            if (err != null && !err.IsInvalid && !err.IsClosed && NativeMethods.onshi_error_status(err) == status)
+            {
+                ReadText((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_error_message(err, b, c, out n), out detail);
+                ReadText((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_error_staff_message(err, b, c, out n), out staff);
+            }
+            return new OnshiException((Status)status,
+                string.IsNullOrEmpty(detail) ? StatusMessage(status) : detail,
+                string.IsNullOrEmpty(staff) ? null : staff);
+        }
+
+        /// <summary>The exception for a failed call on <paramref name="h"/>, from its last failure.</summary>
+        internal static OnshiException ErrorOfHandle(uint status, SafeHandle h)
+        {
+            if (h == null || h.IsInvalid || h.IsClosed) return ErrorOf(status, null);
+            bool added = false;
+            try
+            {
+                h.DangerousAddRef(ref added);
+                using (ErrorHandle err = NewError())
+                {
+                    if (NativeMethods.onshi_error_from_handle(err, h.DangerousGetHandle()) == (uint)Status.Ok)
+                        return ErrorOf(status, err);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile: the status alone.
+            }
+            finally
+            {
+                if (added) h.DangerousRelease();
+            }
+            return ErrorOf(status, null);
+        }
+
         internal static void Check(uint status)
         {
-            if (status != (uint)Status.Ok) throw new OnshiException((Status)status, StatusMessage(status));
+            if (status != (uint)Status.Ok) throw ErrorOf(status, null);
         }
 
         internal static string TextOrThrow(TextCall call)
@@ -140,13 +198,11 @@ namespace Onshi
             return e;
         }
 
-        /// <summary>Throws the error object's status and message unless the call succeeded.</summary>
+        /// <summary>Throws the error object's status and texts unless the call succeeded.</summary>
         internal static void Check(uint status, ErrorHandle err)
         {
             if (status == (uint)Status.Ok) return;
-            string m;
-            ReadText((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_error_message(err, b, c, out n), out m);
-            throw new OnshiException((Status)status, string.IsNullOrEmpty(m) ? StatusMessage(status) : m);
+            throw ErrorOf(status, err);
         }
     }
 
@@ -173,10 +229,22 @@ namespace Onshi
             return name;
         }
 
-        /// <summary>A short English description of any status.</summary>
+        /// <summary>A short English description of any status, for developers.</summary>
         public static string StatusMessage(uint status)
         {
             return Native.StatusMessage(status);
+        }
+
+        /// <summary>A Japanese description of any status, for reception staff.</summary>
+        public static string StatusMessageJa(uint status)
+        {
+            return Native.StatusMessageJa(status);
+        }
+
+        /// <summary>How many native handles are alive (for leak checks in tests).</summary>
+        public static ulong LiveHandleCount
+        {
+            get { return NativeMethods.onshi_live_handle_count(); }
         }
     }
 
@@ -334,7 +402,7 @@ namespace Onshi
             }
         }
 
-        /// <summary>The message of the most recent failed call on this record.</summary>
+        /// <summary>The English detail of the most recent failed call on this record.</summary>
         public string LastError
         {
             get { return Native.TextOrThrow((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_qualification_last_error(H, b, c, out n)); }
@@ -343,8 +411,7 @@ namespace Onshi
         private void Check(uint status)
         {
             if (status == (uint)Status.Ok) return;
-            string m = LastError;
-            throw new OnshiException((Status)status, string.IsNullOrEmpty(m) ? Native.StatusMessage(status) : m);
+            throw Native.ErrorOfHandle(status, handle);
         }
 
         private string OptionalText(TextCall call)

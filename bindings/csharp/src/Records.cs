@@ -128,18 +128,23 @@ namespace Onshi
 
         internal abstract uint LastErrorCall(byte[] buf, UIntPtr cap, out UIntPtr len);
 
-        /// <summary>Frees the native object now.</summary>
+        /// <summary>Frees the native object now (calls other threads are making on it end first).</summary>
         public void Dispose()
         {
+            BeforeDispose();
             Raw.Dispose();
         }
+
+        /// <summary>Ends what keeps the native handle in use before it is freed (a client's waits:
+        /// a SafeHandle is only released once the calls using it return).</summary>
+        internal virtual void BeforeDispose() { }
 
         internal void Alive()
         {
             if (Raw.IsClosed || Raw.IsInvalid) throw new ObjectDisposedException(GetType().Name);
         }
 
-        /// <summary>The message of the most recent failed call on this object.</summary>
+        /// <summary>The English detail of the most recent failed call on this object.</summary>
         public string LastError
         {
             get { Alive(); return Native.TextOrThrow(LastErrorCall); }
@@ -148,8 +153,7 @@ namespace Onshi
         internal void Check(uint status)
         {
             if (status == (uint)Status.Ok) return;
-            string m = Raw.IsClosed ? null : LastError;
-            throw new OnshiException((Status)status, string.IsNullOrEmpty(m) ? Native.StatusMessage(status) : m);
+            throw Native.ErrorOfHandle(status, Raw);
         }
 
         internal string Text(TextCall call)

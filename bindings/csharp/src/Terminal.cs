@@ -1,10 +1,13 @@
 // The C# layer over documents (parse, build, write), tickets, the terminal client (with face
-// results by poll and by callback) and the emulator.
+// results by poll and by callback, CancellationToken and Task-returning async methods) and the
+// emulator.
 //
 // Written for C# 7 / netstandard2.0 and Mono's mcs: no local functions, no C# 8.
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Onshi
 {
@@ -64,7 +67,7 @@ namespace Onshi
 
     /// <summary>The face callback of the C ABI (onshi_face_callback): userdata first.</summary>
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    internal delegate void OnshiFaceCallback(IntPtr userdata, IntPtr doc, uint status);
+    internal delegate uint OnshiFaceCallback(IntPtr userdata, IntPtr doc, uint status);
 
     /// <summary>Owns an onshi_document.</summary>
     internal sealed class DocumentHandle : OwnedHandle
@@ -94,6 +97,76 @@ namespace Onshi
         protected override bool ReleaseHandle() { NativeMethods.onshi_emulator_free(handle); return true; }
     }
 
+    /// <summary>Owns an onshi_cancel_token.</summary>
+    internal sealed class CancelTokenHandle : OwnedHandle
+    {
+        private CancelTokenHandle() { }
+        protected override bool ReleaseHandle() { NativeMethods.onshi_cancel_token_free(handle); return true; }
+    }
+
+    /// <summary>
+    /// The native cancel token of one blocking call, cancelled when the caller's
+    /// <see cref="CancellationToken"/> is.
+    /// </summary>
+    internal sealed class CallCancel : IDisposable
+    {
+        internal readonly CancelTokenHandle Handle;
+        private readonly CancellationToken token;
+        private readonly CancellationToken disposing;
+        private readonly CancellationTokenRegistration registration;
+        private readonly CancellationTokenRegistration onDispose;
+
+        /// <summary>A call cancelled by the caller's <paramref name="token"/>, or by
+        /// <paramref name="disposing"/> (its object was disposed).</summary>
+        internal CallCancel(CancellationToken token, CancellationToken disposing)
+        {
+            this.token = token;
+            this.disposing = disposing;
+            token.ThrowIfCancellationRequested();
+            CancelTokenHandle h;
+            uint s = NativeMethods.onshi_cancel_token_new(out h);
+            if (s != (uint)Status.Ok) h.Dispose();
+            Native.Check(s);
+            Handle = h;
+            if (token.CanBeCanceled) registration = token.Register(Cancel);
+            onDispose = disposing.Register(Cancel);
+        }
+
+        private void Cancel()
+        {
+            try
+            {
+                NativeMethods.onshi_cancel_token_cancel(Handle);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The call is over.
+            }
+        }
+
+        /// <summary>Disposes <paramref name="h"/> and throws unless the call succeeded: an
+        /// OperationCanceledException when the caller's token cancelled it.</summary>
+        internal T Take<T>(uint status, T h, ErrorHandle err) where T : SafeHandle
+        {
+            if (status != (uint)Status.Ok)
+            {
+                if (h != null) h.Dispose();
+                if (status == (uint)Status.TerminalCancelled && token.IsCancellationRequested) throw new OperationCanceledException(token);
+                if (status == (uint)Status.TerminalCancelled && disposing.IsCancellationRequested)
+                    throw new OnshiException(Status.TerminalCancelled, "cancelled: the client was disposed during the call");
+                Native.Check(status, err);
+            }
+            return h;
+        }
+
+        public void Dispose()
+        {
+            registration.Dispose();
+            onDispose.Dispose();
+            Handle.Dispose();
+        }
+    }
+
     /// <summary>Overloads of the generated declarations for optional (NULL) pointer arguments.</summary>
     internal static partial class NativeMethods
     {
@@ -116,7 +189,7 @@ namespace Onshi
         internal static extern uint onshi_diff_compare_unit_nodate(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, UIntPtr unit, IntPtr date, uint kind, out DiffHandle @out);
 
         [DllImport("onshi", EntryPoint = "onshi_client_bulk", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_client_bulk_default(ClientHandle c, uint family, DocumentHandle request, IntPtr options, out DocumentHandle @out);
+        internal static extern uint onshi_client_bulk_default(ClientHandle c, ErrorHandle err, uint family, DocumentHandle request, IntPtr options, CancelTokenHandle cancel, out DocumentHandle @out);
     }
 
     /// <summary>
@@ -533,6 +606,18 @@ namespace Onshi
             return Text((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_ticket_to_json(H, b, c, out n));
         }
 
+        /// <summary>The request file's name in req/.</summary>
+        public string RequestFile
+        {
+            get { return Text((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_ticket_request_file(H, b, c, out n)); }
+        }
+
+        /// <summary>The answer file's name in res/: the result id to keep with the history.</summary>
+        public string ResponseFile
+        {
+            get { return Text((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_ticket_response_file(H, b, c, out n)); }
+        }
+
         /// <summary>Reads a ticket from its JSON.</summary>
         public static Ticket FromJson(string json)
         {
@@ -546,20 +631,53 @@ namespace Onshi
         }
     }
 
-    /// <summary>A client of the 資格確認端末's shared folders (req/, res/, face/).</summary>
+    /// <summary>
+    /// A client of the 資格確認端末's shared folders (req/, res/, face/). Share one client between
+    /// threads: its calls run concurrently, and each throws its own error. The blocking calls take
+    /// a <see cref="CancellationToken"/> (cancelled: <see cref="OperationCanceledException"/>) and
+    /// have Task-returning Async forms that run on a thread of their own. Disposing the client while
+    /// other threads wait on it makes their calls throw <see cref="OnshiException"/> with
+    /// <see cref="Status.TerminalCancelled"/>.
+    /// </summary>
     public sealed class Client : NativeObject
     {
         private readonly ClientHandle handle;
         // Keeps the callback alive while native code may call it.
         private OnshiFaceCallback faceCallback;
+        // Cancelled by Dispose: the blocking calls in progress end, so the handle can be freed.
+        private readonly CancellationTokenSource disposing = new CancellationTokenSource();
 
         private Client(ClientHandle h) { handle = h; }
+
+        internal override void BeforeDispose()
+        {
+            try
+            {
+                disposing.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed twice.
+            }
+        }
+
+        private CallCancel Cancel(CancellationToken cancellationToken)
+        {
+            return new CallCancel(cancellationToken, disposing.Token);
+        }
 
         internal override SafeHandle Raw { get { return handle; } }
 
         internal ClientHandle H { get { Alive(); return handle; } }
 
         internal override uint LastErrorCall(byte[] b, UIntPtr c, out UIntPtr n) { return NativeMethods.onshi_client_last_error(handle, b, c, out n); }
+
+        private static uint Ms(int timeoutMs) { return (uint)Math.Max(0, timeoutMs); }
+
+        private static Task<T> Run<T>(Func<T> call, CancellationToken cancellationToken)
+        {
+            return Task.Factory.StartNew(call, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
 
         /// <summary>Opens a client over <paramref name="root"/> (optionsJson: {"medical_institution_code": …} or null).</summary>
         public static Client Open(string root, string optionsJson = null)
@@ -577,81 +695,166 @@ namespace Onshi
         /// <summary>Writes a request into req/ and gives its ticket (family 0: from the message).</summary>
         public Ticket Submit(Document request, Family family = 0)
         {
-            TicketHandle h;
-            uint s = NativeMethods.onshi_client_submit(H, request.H, (uint)family, out h);
-            if (s != (uint)Status.Ok) h.Dispose();
-            Check(s);
-            return new Ticket(h);
+            using (ErrorHandle err = Native.NewError())
+            {
+                TicketHandle h;
+                uint s = NativeMethods.onshi_client_submit(H, err, request.H, (uint)family, out h);
+                return new Ticket(Values.Take(s, h, err));
+            }
         }
 
-        /// <summary>Waits for the answer of a ticket (TerminalNotAnswering after the timeout).</summary>
-        public Document Wait(Ticket ticket, int timeoutMs)
+        /// <summary>Waits for the answer of a ticket (TerminalNotAnswering after the timeout: its
+        /// StaffMessage says what to check). Its file name is <c>GetText(Field.DocumentFileName)</c>.</summary>
+        public Document Wait(Ticket ticket, int timeoutMs, CancellationToken cancellationToken = default(CancellationToken))
         {
-            DocumentHandle h;
-            uint s = NativeMethods.onshi_client_wait(H, ticket.H, (uint)Math.Max(0, timeoutMs), out h);
-            if (s != (uint)Status.Ok) h.Dispose();
-            Check(s);
-            return new Document(h);
+            using (ErrorHandle err = Native.NewError())
+            using (CallCancel cancel = Cancel(cancellationToken))
+            {
+                DocumentHandle h;
+                uint s = NativeMethods.onshi_client_wait(H, err, ticket.H, Ms(timeoutMs), cancel.Handle, out h);
+                return new Document(cancel.Take(s, h, err));
+            }
+        }
+
+        /// <summary><see cref="Wait"/> on a thread of its own.</summary>
+        public Task<Document> WaitAsync(Ticket ticket, int timeoutMs, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return Run(() => Wait(ticket, timeoutMs, cancellationToken), cancellationToken);
         }
 
         /// <summary>Submits a request and waits for its answer.</summary>
-        public Document Query(Document request, int timeoutMs, Family family = 0)
+        public Document Query(Document request, int timeoutMs, Family family = 0, CancellationToken cancellationToken = default(CancellationToken))
         {
-            DocumentHandle h;
-            uint s = NativeMethods.onshi_client_query(H, request.H, (uint)family, (uint)Math.Max(0, timeoutMs), out h);
-            if (s != (uint)Status.Ok) h.Dispose();
-            Check(s);
-            return new Document(h);
+            using (ErrorHandle err = Native.NewError())
+            using (CallCancel cancel = Cancel(cancellationToken))
+            {
+                DocumentHandle h;
+                uint s = NativeMethods.onshi_client_query(H, err, request.H, (uint)family, Ms(timeoutMs), cancel.Handle, out h);
+                return new Document(cancel.Take(s, h, err));
+            }
+        }
+
+        /// <summary><see cref="Query"/> on a thread of its own.</summary>
+        public Task<Document> QueryAsync(Document request, int timeoutMs, Family family = 0, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return Run(() => Query(request, timeoutMs, family, cancellationToken), cancellationToken);
         }
 
         /// <summary>
         /// 薬剤情報 / 特定健診情報 of <paramref name="patient"/> (a result of the last 資格確認)
         /// when its consent is valid at <paramref name="now"/> (terminal local time): the XML
-        /// document. Otherwise throws OnshiException with Status.TerminalNotConsented (message
-        /// 「情報の提供は同意されていません」 and advice for staff) and nothing is written.
-        /// <paramref name="requestJson"/> null for the defaults (XML, ordinary care) or JSON
-        /// overrides of the request ("start_month", "end_month" …).
+        /// document. Otherwise throws OnshiException with Status.TerminalNotConsented (its
+        /// StaffMessage is 「情報の提供は同意されていません」 and what staff can do) and nothing is
+        /// written. <paramref name="requestJson"/> null for the defaults (XML, ordinary care) or
+        /// JSON overrides of the request ("start_month", "end_month" …).
         /// </summary>
-        public Document GetDocument(DocumentKind kind, Qualification patient, DateTime now, int timeoutMs, string requestJson = null)
+        public Document GetDocument(DocumentKind kind, Qualification patient, DateTime now, int timeoutMs, string requestJson = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             byte[] j = Native.Bytes(requestJson);
             OnshiDateTime t = Values.FromDateTime(now);
-            DocumentHandle h;
-            uint s = NativeMethods.onshi_client_document(H, (uint)kind, patient.H, j, Native.Len(j), ref t, (uint)Math.Max(0, timeoutMs), out h);
-            if (s != (uint)Status.Ok) h.Dispose();
-            Check(s);
-            return new Document(h);
+            using (ErrorHandle err = Native.NewError())
+            using (CallCancel cancel = Cancel(cancellationToken))
+            {
+                DocumentHandle h;
+                uint s = NativeMethods.onshi_client_document(H, err, (uint)kind, patient.H, j, Native.Len(j), ref t, Ms(timeoutMs), cancel.Handle, out h);
+                return new Document(cancel.Take(s, h, err));
+            }
         }
 
-        /// <summary>The next face result within <paramref name="timeoutMs"/>, or null.</summary>
-        public Document NextFace(int timeoutMs)
+        /// <summary><see cref="GetDocument"/> on a thread of its own.</summary>
+        public Task<Document> GetDocumentAsync(DocumentKind kind, Qualification patient, DateTime now, int timeoutMs, string requestJson = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            DocumentHandle h;
-            uint s = NativeMethods.onshi_client_next_face(H, (uint)Math.Max(0, timeoutMs), out h);
-            if (s != (uint)Status.Ok) h.Dispose();
-            if (s == (uint)Status.NotPresent) return null;
-            Check(s);
-            return new Document(h);
+            return Run(() => GetDocument(kind, patient, now, timeoutMs, requestJson, cancellationToken), cancellationToken);
+        }
+
+        /// <summary>
+        /// The next face result within <paramref name="timeoutMs"/>, or null. It is claimed, not
+        /// consumed: call <see cref="AckFace(Document)"/> once the EMR has processed it (else it
+        /// comes again, after a restart at the latest), or <see cref="ReleaseFace"/> to have it
+        /// again now.
+        /// </summary>
+        public Document NextFace(int timeoutMs, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            using (ErrorHandle err = Native.NewError())
+            using (CallCancel cancel = Cancel(cancellationToken))
+            {
+                DocumentHandle h;
+                uint s = NativeMethods.onshi_client_next_face(H, err, Ms(timeoutMs), cancel.Handle, out h);
+                if (s == (uint)Status.NotPresent)
+                {
+                    h.Dispose();
+                    return null;
+                }
+                return new Document(cancel.Take(s, h, err));
+            }
+        }
+
+        /// <summary><see cref="NextFace"/> on a thread of its own (null when none came in time).</summary>
+        public Task<Document> NextFaceAsync(int timeoutMs, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return Run(() => NextFace(timeoutMs, cancellationToken), cancellationToken);
+        }
+
+        /// <summary>Acknowledges a face result by its file name (the idempotency key): never delivered again.</summary>
+        public void AckFace(string fileName)
+        {
+            byte[] f = Native.Bytes(fileName);
+            using (ErrorHandle err = Native.NewError())
+            {
+                Native.Check(NativeMethods.onshi_client_ack_face(H, err, f, Native.Len(f)), err);
+            }
+        }
+
+        /// <summary>Acknowledges a face result <see cref="NextFace"/> gave.</summary>
+        public void AckFace(Document face)
+        {
+            AckFace(face.FileName);
+        }
+
+        /// <summary>Gives a face result <see cref="NextFace"/> gave back: it is delivered again at once.</summary>
+        public void ReleaseFace(Document face)
+        {
+            byte[] f = Native.Bytes(face.FileName);
+            using (ErrorHandle err = Native.NewError())
+            {
+                Native.Check(NativeMethods.onshi_client_release_face(H, err, f, Native.Len(f)), err);
+            }
         }
 
         /// <summary>
         /// Delivers face results to <paramref name="handler"/> on a library thread (the document
-        /// is a copy the handler owns; on an unreadable file it gets null and the exception).
-        /// The handler must not dispose this client or call StopFace; its exceptions are swallowed.
+        /// is a copy the handler owns; on an unreadable file or a folder fault it gets null and
+        /// the exception). A result is acknowledged when the handler returns and given back (to
+        /// come again) when it throws. The handler may call StopFace or Dispose this client
+        /// (delivery ends when it returns); the blocking calls of this client throw
+        /// Status.InCallback inside it.
         /// </summary>
         public void OnFace(Action<Document, OnshiException> handler)
+        {
+            if (handler == null) throw new ArgumentNullException("handler");
+            OnFace((doc, error) => { handler(doc, error); return FaceAck.Ack; });
+        }
+
+        /// <summary>
+        /// Like <see cref="OnFace(Action{Document, OnshiException})"/>; the handler says what to
+        /// do with each result: Ack, Release (again shortly) or Keep (acknowledged later with
+        /// <see cref="AckFace(string)"/>). A handler that throws releases it.
+        /// </summary>
+        public void OnFace(Func<Document, OnshiException, FaceAck> handler)
         {
             if (handler == null) throw new ArgumentNullException("handler");
             OnshiFaceCallback cb = (IntPtr userdata, IntPtr doc, uint status) =>
             {
                 try
                 {
-                    if (doc != IntPtr.Zero) handler(Document.CloneRaw(doc), null);
-                    else handler(null, new OnshiException((Status)status, Native.StatusMessage(status)));
+                    if (doc != IntPtr.Zero) return (uint)handler(Document.CloneRaw(doc), null);
+                    handler(null, new OnshiException((Status)status, Native.StatusMessage(status)));
+                    return (uint)FaceAck.Ack;
                 }
                 catch (Exception)
                 {
-                    // Nothing may unwind into native code.
+                    // Nothing may unwind into native code; the result comes again.
+                    return (uint)FaceAck.Release;
                 }
             };
             Check(NativeMethods.onshi_client_on_face(H, cb, IntPtr.Zero));
@@ -661,7 +864,8 @@ namespace Onshi
         /// <summary>Whether face results are being delivered to a handler.</summary>
         public bool DeliveringFaces { get { return faceCallback != null; } }
 
-        /// <summary>Stops face delivery by callback (waits for a callback in progress).</summary>
+        /// <summary>Stops face delivery by callback (waits for a callback in progress, unless
+        /// called from it).</summary>
         public void StopFace()
         {
             Check(NativeMethods.onshi_client_stop_face(H));
@@ -669,22 +873,30 @@ namespace Onshi
         }
 
         /// <summary>Runs the bulk two-phase flow and gives the download result.</summary>
-        public Document Bulk(Family family, Document upload, OnshiBulkOptions? options = null)
+        public Document Bulk(Family family, Document upload, OnshiBulkOptions? options = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            DocumentHandle h;
-            uint s;
-            if (options.HasValue)
+            using (ErrorHandle err = Native.NewError())
+            using (CallCancel cancel = Cancel(cancellationToken))
             {
-                OnshiBulkOptions o = options.Value;
-                s = NativeMethods.onshi_client_bulk(H, (uint)family, upload.H, ref o, out h);
+                DocumentHandle h;
+                uint s;
+                if (options.HasValue)
+                {
+                    OnshiBulkOptions o = options.Value;
+                    s = NativeMethods.onshi_client_bulk(H, err, (uint)family, upload.H, ref o, cancel.Handle, out h);
+                }
+                else
+                {
+                    s = NativeMethods.onshi_client_bulk_default(H, err, (uint)family, upload.H, IntPtr.Zero, cancel.Handle, out h);
+                }
+                return new Document(cancel.Take(s, h, err));
             }
-            else
-            {
-                s = NativeMethods.onshi_client_bulk_default(H, (uint)family, upload.H, IntPtr.Zero, out h);
-            }
-            if (s != (uint)Status.Ok) h.Dispose();
-            Check(s);
-            return new Document(h);
+        }
+
+        /// <summary><see cref="Bulk"/> on a thread of its own.</summary>
+        public Task<Document> BulkAsync(Family family, Document upload, OnshiBulkOptions? options = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return Run(() => Bulk(family, upload, options, cancellationToken), cancellationToken);
         }
 
         /// <summary>The connection check as JSON.</summary>
@@ -750,7 +962,14 @@ namespace Onshi
             }
         }
 
-        /// <summary>Stops answering (Dispose also stops).</summary>
+        /// <summary>Stops answering (Dispose also stops); later calls throw Status.TerminalEmulatorStopped.</summary>
         public void Stop() { Check(NativeMethods.onshi_emulator_stop(H)); }
+
+        /// <summary>The dataset's persons as JSON: id, label, whether PushFace works for them, and
+        /// the cards to query them by.</summary>
+        public string PersonsJson
+        {
+            get { return Text((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_emulator_persons_json(H, b, c, out n)); }
+        }
     }
 }

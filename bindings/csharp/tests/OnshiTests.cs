@@ -3,6 +3,8 @@
 // exit code is the number of failures (0 = success).
 using System;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using Onshi;
 
 internal static class OnshiTests
@@ -18,6 +20,12 @@ internal static class OnshiTests
 
     private static string Throws(Status status, Action action, string what)
     {
+        OnshiException e = ThrowsException(status, action, what);
+        return e == null ? "" : e.Message;
+    }
+
+    private static OnshiException ThrowsException(Status status, Action action, string what)
+    {
         try
         {
             action();
@@ -25,10 +33,10 @@ internal static class OnshiTests
         catch (OnshiException e)
         {
             Check(e.Status == status, what + ": status " + e.Status + " (want " + status + "): " + e.Message);
-            return e.Message;
+            return e;
         }
         Check(false, what + ": no exception");
-        return "";
+        return null;
     }
 
     private static void Version()
@@ -37,6 +45,7 @@ internal static class OnshiTests
         Check(Library.StatusName((uint)Status.NullParameter) == "ONSHI_NULL_PARAMETER", "status name");
         Check(Library.StatusName(4242) == null, "unassigned status has no name");
         Check(Library.StatusMessage(299).Contains("XML"), "family message");
+        Check(Library.StatusMessageJa((uint)Status.IdCheckDigit).Contains("検証番号"), "status in Japanese");
     }
 
     private static void IdsAndCodes()
@@ -45,6 +54,13 @@ internal static class OnshiTests
         string m = Throws(Status.IdCheckDigit, () => Ids.VerifyCheckDigit("33120016"), "bad check digit");
         Check(m.Contains("expected 5"), "message names the expected digit: " + m);
         Check(Ids.ComputeCheckDigit("13805") == 7, "compute");
+        Throws(Status.IdEmpty, () => Ids.ComputeCheckDigit(""), "no check digit of nothing");
+        Throws(Status.EmbeddedNul, () => Ids.VerifyCheckDigit("138057\u00009"), "a NUL inside text");
+        // Two audiences: Japanese for staff, English for developers, as separate properties.
+        OnshiException mic = ThrowsException(Status.IdCheckDigit, () => Ids.Normalize(IdKind.MedicalInstitutionCode, "0110113718"), "医療機関コード check digit");
+        Check(mic != null && mic.StaffMessage.Contains("医療機関コードの検証番号"), "staff text: " + (mic == null ? "" : mic.StaffMessage));
+        Check(mic != null && mic.Detail.Contains("expected 9") && !mic.Detail.Contains("確認してください"), "detail: " + (mic == null ? "" : mic.Detail));
+        Check(Ids.Normalize(IdKind.MedicalInstitutionCode, "0110113719") == "0110113719", "valid 医療機関コード");
         Check(Ids.Normalize(IdKind.InsurerNumber, "  １３８０５７") == "138057", "normalize full-width");
         Check(Ids.Normalize(IdKind.InsurerNumber, "138058", Mode.Lenient) == "138058", "lenient");
         Throws(Status.IdEmpty, () => Ids.Normalize(IdKind.InsurerNumber, ""), "empty");
@@ -190,7 +206,7 @@ internal static class OnshiTests
             Check(NativeMethods.onshi_qualification_set_text(h, field, null, UIntPtr.Zero) == (uint)Status.Ok, "(NULL, 0) is empty");
             Check(ok.Name == "", "empty name");
             UIntPtr n;
-            Check(NativeMethods.onshi_qualification_get_text(h, field, null, new UIntPtr(5), out n) == (uint)Status.NullParameter, "NULL buffer with a capacity");
+            Check(NativeMethods.onshi_qualification_get_text(h, field, null, new UIntPtr(5), out n) == (uint)Status.BufferTooSmall, "NULL buffer with a capacity is a size query");
             using (ErrorHandle err = NativeMethods.onshi_error_new())
             {
                 bool wrong = err.DangerousGetHandle() != IntPtr.Zero;
@@ -361,8 +377,9 @@ internal static class OnshiTests
                 card.Recognise();
                 Check(card.TriesLeft == 3, "3 tries");
                 byte[] wrong = System.Text.Encoding.UTF8.GetBytes("0000");
-                string m = Throws(Status.CardWrongPin, () => card.ReadBasicInfo(wrong, false), "wrong PIN");
-                Check(m.Contains("残り 2 回"), "tries in message: " + m);
+                OnshiException pe = ThrowsException(Status.CardWrongPin, () => card.ReadBasicInfo(wrong, false), "wrong PIN");
+                Check(pe != null && pe.StaffMessage.Contains("残り 2 回"), "tries in the staff text");
+                Check(pe != null && pe.Detail.Contains("2 tries left"), "tries in the detail");
                 Throws(Status.InvalidUtf8, () => card.ReadBasicInfo(new byte[] { 0x31, 0xff }, false), "a PIN that is not UTF-8");
                 byte[] pin = System.Text.Encoding.UTF8.GetBytes("1234");
                 using (BasicInfo info = card.ReadBasicInfo(pin, false))
@@ -408,12 +425,12 @@ internal static class OnshiTests
         {
             Throws(Status.TerminalMissingFolder, () => Client.Open(root), "no folders yet");
             using (var emu = Emulator.Start(root, null, 0, FileEncoding.ShiftJis))
-            using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000009\"}"))
+            using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000003\"}"))
             using (var registered = Qualification.FromJson(P01))
             using (var history = History.New(registered, new DateTime(2020, 4, 1), "staff-1", Now))
             {
                 // 個別照会 → 資格確認結果.
-                using (var req = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), "visit-1", true))
+                using (var req = Document.NewIndividualRequest("1310000003", registered, new DateTime(2025, 4, 10), "visit-1", true))
                 {
                     Check(req.MessageType == MessageType.QualificationRequest, "request type");
                     Check(req.Queries.Count == 1 && req.Queries[0].InsurerNumber == "01130012", "query block");
@@ -459,8 +476,15 @@ internal static class OnshiTests
                     {
                         Check(who.InsuredCardClassification == "A1", "医療扶助 face result");
                     }
+                    Check(client.NextFace(0) == null, "claimed: not handed out twice");
+                    client.ReleaseFace(face);
+                    using (Document again = client.NextFace(10000))
+                    {
+                        Check(again != null && again.FileName == face.FileName, "released: comes again");
+                        client.AckFace(again);
+                    }
                 }
-                Check(client.NextFace(0) == null, "delivered once");
+                Check(client.NextFace(0) == null, "acknowledged: never again");
                 var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
                 client.OnFace((doc, error) =>
                 {
@@ -502,7 +526,7 @@ internal static class OnshiTests
                 // Seed row 9: 薬剤情報 only for patients who consented.
                 DateTime nowJst = DateTime.UtcNow.AddHours(9);
                 using (var card = Qualification.FromJson("{\"insurer_number\":\"138057\",\"insured_card_symbol\":\"見01\",\"insured_identification_number\":\"3022\",\"insured_branch_number\":\"00\",\"birthdate\":\"1958-03-21\"}"))
-                using (var q = Document.NewIndividualRequest("1310000009", card, nowJst.Date, null, true))
+                using (var q = Document.NewIndividualRequest("1310000003", card, nowJst.Date, null, true))
                 using (Document r = client.Query(q, 10000))
                 using (Qualification patient = r.ResultAt(0))
                 using (Document drug = client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000))
@@ -511,27 +535,28 @@ internal static class OnshiTests
                     Check(System.Text.Encoding.UTF8.GetString(drug.Write(FileEncoding.Utf8)).Contains("見本ロキソプロフェン錠６０ｍｇ"), "drug info");
                 }
                 using (var card = Qualification.FromJson("{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1023\",\"insured_branch_number\":\"00\",\"birthdate\":\"1962-11-11\"}"))
-                using (var q = Document.NewIndividualRequest("1310000009", card, nowJst.Date, null, true))
+                using (var q = Document.NewIndividualRequest("1310000003", card, nowJst.Date, null, true))
                 using (Document r = client.Query(q, 10000))
                 using (Qualification patient = r.ResultAt(0))
                 {
                     ulong taken = emu.Stats.Taken;
-                    string m = Throws(Status.TerminalNotConsented, () => client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000), "expired consent");
-                    Check(m.StartsWith("情報の提供は同意されていません"), "not consented: " + m);
+                    OnshiException e = ThrowsException(Status.TerminalNotConsented, () => client.GetDocument(DocumentKind.DrugInfo, patient, nowJst, 10000), "expired consent");
+                    Check(e != null && e.StaffMessage.StartsWith("情報の提供は同意されていません"), "not consented: " + (e == null ? "" : e.StaffMessage));
                     System.Threading.Thread.Sleep(100);
                     Check(emu.Stats.Taken == taken, "nothing written");
                 }
 
                 // A silent terminal: a typed timeout with guidance for staff.
                 emu.Behaviour = Behaviour.Silent;
-                using (var req2 = Document.NewIndividualRequest("1310000009", registered, new DateTime(2025, 4, 10), null, false))
+                using (var req2 = Document.NewIndividualRequest("1310000003", registered, new DateTime(2025, 4, 10), null, false))
                 {
-                    string m = Throws(Status.TerminalNotAnswering, () => client.Query(req2, 300), "silent terminal");
-                    Check(m.Contains("資格確認端末") || m.Contains("連携アプリケーション"), "guidance: " + m);
+                    OnshiException e = ThrowsException(Status.TerminalNotAnswering, () => client.Query(req2, 300), "silent terminal");
+                    Check(e != null && (e.StaffMessage.Contains("資格確認端末") || e.StaffMessage.Contains("連携アプリケーション")), "guidance for staff");
+                    Check(e != null && e.Detail.Contains("no answer"), "detail for developers");
                 }
                 Check(emu.Stats.Faces == 2, "two faces pushed");
                 emu.Stop();
-                Throws(Status.InvalidArgument, () => emu.PushFace("P14"), "stopped");
+                Throws(Status.TerminalEmulatorStopped, () => emu.PushFace("P14"), "stopped");
             }
 
             // Documents from bytes: bad input comes back typed.
@@ -549,6 +574,127 @@ internal static class OnshiTests
         }
     }
 
+    // The careless caller from C#: threads on one record, a client disposed while others wait,
+    // CancellationToken and Task-returning calls, the handler disposing its own client.
+    private static void Threads()
+    {
+        ulong before = Library.LiveHandleCount;
+        using (var q = Qualification.FromJson(Registered))
+        {
+            int bad = 0;
+            var ts = new Thread[4];
+            for (int t = 0; t < ts.Length; t++)
+            {
+                int me = t;
+                ts[t] = new Thread(() =>
+                {
+                    for (int i = 0; i < 300; i++)
+                    {
+                        try
+                        {
+                            q.Name = (i + me) % 2 == 0 ? "見本　花子" : "見本　太郎";
+                            string n = q.Name;
+                            if (n != "見本　花子" && n != "見本　太郎") Interlocked.Increment(ref bad);
+                        }
+                        catch (Exception)
+                        {
+                            Interlocked.Increment(ref bad);
+                        }
+                    }
+                });
+                ts[t].Start();
+            }
+            foreach (var t in ts) t.Join();
+            Check(bad == 0, "four threads on one record");
+        }
+
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs-threads-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var emu = Emulator.Start(root))
+            {
+                Check(emu.PersonsJson.Contains("\"P14\""), "the emulator lists its persons");
+                var client = Client.Open(root);
+                using (var card = Qualification.FromJson("{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"12-34\",\"insured_identification_number\":\"1001\",\"insured_branch_number\":\"00\",\"birthdate\":\"1980-04-01\"}"))
+                using (var req = Document.NewIndividualRequest("1310000003", card, new DateTime(2025, 4, 10), null, false))
+                {
+                    using (Ticket t = client.Submit(req))
+                    using (Document res = client.WaitAsync(t, 10000).Result)
+                    {
+                        Check(res.FileName == t.ResponseFile && t.ResponseFile.StartsWith("OQSsiquc01res_"), "answer file name " + res.FileName);
+                        Check(t.RequestFile.StartsWith("OQSsiquc01req_"), "request file name");
+                    }
+                    emu.Behaviour = Behaviour.Silent;
+
+                    // A CancellationToken cancels a Task-returning query: the task ends Canceled.
+                    using (var cts = new CancellationTokenSource())
+                    {
+                        Task<Document> task = client.QueryAsync(req, 30000, 0, cts.Token);
+                        Thread.Sleep(200);
+                        var t0 = DateTime.UtcNow;
+                        cts.Cancel();
+                        try
+                        {
+                            task.Wait();
+                            Check(false, "cancelled task completed");
+                        }
+                        catch (AggregateException e)
+                        {
+                            Check(e.InnerException is OperationCanceledException, "OperationCanceledException: " + e.InnerException);
+                        }
+                        Check(task.IsCanceled, "task is Canceled");
+                        Check((DateTime.UtcNow - t0).TotalSeconds < 5, "cancelled promptly");
+                        // Already cancelled: no native call at all.
+                        Check(client.NextFaceAsync(30000, cts.Token).ContinueWith(x => x.IsCanceled).Result, "pre-cancelled task");
+                    }
+
+                    // Disposing the client while another thread waits on it cancels that wait.
+                    Task<Document> waiting = client.NextFaceAsync(30000);
+                    Thread.Sleep(200);
+                    client.Dispose();
+                    try
+                    {
+                        waiting.Wait();
+                        Check(false, "wait survived Dispose");
+                    }
+                    catch (AggregateException e)
+                    {
+                        var oe = e.InnerException as OnshiException;
+                        Check(oe != null && oe.Status == Status.TerminalCancelled, "Cancelled after Dispose: " + e.InnerException);
+                        Check(oe != null && oe.StaffMessage.Contains("取り消"), "staff text of a cancel");
+                    }
+                }
+
+                // The handler may dispose its own client; the blocking calls are refused inside it.
+                emu.Behaviour = Behaviour.Normal;
+                var c2 = Client.Open(root);
+                var done = new ManualResetEventSlim(false);
+                Status inside = Status.Ok;
+                c2.OnFace((doc, error) =>
+                {
+                    using (doc)
+                    {
+                        try { c2.NextFace(100); }
+                        catch (OnshiException e) { inside = e.Status; }
+                        c2.Dispose();
+                        done.Set();
+                    }
+                });
+                emu.PushFace("P14");
+                Check(done.Wait(10000), "the handler ran");
+                Check(inside == Status.InCallback, "blocking call inside the handler: " + inside);
+                Thread.Sleep(200);
+            }
+        }
+        finally
+        {
+            try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Check(Library.LiveHandleCount == before, "every handle freed: " + Library.LiveHandleCount + " vs " + before);
+    }
+
     private static int Main()
     {
         try
@@ -557,6 +703,7 @@ internal static class OnshiTests
             IdsAndCodes();
             Record();
             Misuse();
+            Threads();
             DiffAndHistory();
             MatchingAndCard();
             TerminalFlow();

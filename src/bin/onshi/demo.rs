@@ -543,14 +543,14 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     let emu = match Emulator::start(cfg) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            crate::report(&e);
             return ExitCode::from(1);
         }
     };
     let client = match Client::open(
         Layout::new(&root),
         ClientOptions {
-            medical_institution_code: MedicalInstitutionCode::parse("1310000009", Mode::Strict)
+            medical_institution_code: MedicalInstitutionCode::parse("1310000003", Mode::Strict)
                 .ok(),
             watch: WatchConfig {
                 use_events: true,
@@ -562,7 +562,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     ) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            crate::report(&e);
             return ExitCode::from(1);
         }
     };

@@ -350,7 +350,7 @@ mod tests {
         let p = dir.path().join("req.xml");
         std::fs::write(
             &p,
-            "\u{feff}<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345678</MedicalInstitutionCode></MessageHeader><MessageBody><QualificationConfirmSearchInfo><InsuredIdentificationNumber>1</InsuredIdentificationNumber></QualificationConfirmSearchInfo></MessageBody></XmlMsg>",
+            "\u{feff}<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader><MessageBody><QualificationConfirmSearchInfo><InsuredIdentificationNumber>1</InsuredIdentificationNumber></QualificationConfirmSearchInfo></MessageBody></XmlMsg>",
         )
         .unwrap();
         let err = load(&p).err().unwrap();

@@ -11,7 +11,8 @@ pub struct CheckDigitArgs {
     number: String,
 }
 
-/// Exit 0 when the check digit is right; 1 with the expected digit when not.
+/// Exit 0 when the check digit is right; 1 with the expected digit when not (the reason on
+/// stderr, for staff in Japanese, then the detail in English).
 pub fn check_digit(args: CheckDigitArgs) -> ExitCode {
     match ids::verify(&args.number) {
         Ok(()) => {
@@ -19,12 +20,12 @@ pub fn check_digit(args: CheckDigitArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e @ IdError::CheckDigit { expected, .. }) => {
-            eprintln!("onshi: {e}");
+            crate::report(&e);
             println!("expected check digit: {expected}");
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("onshi: {e}");
+            crate::report(&e);
             ExitCode::from(1)
         }
     }

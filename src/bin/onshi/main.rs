@@ -52,6 +52,13 @@ enum Command {
     Diff(diff_cmd::DiffArgs),
 }
 
+/// Prints an error on stderr for both of its readers: the Japanese text for staff first, then
+/// the English detail and the code for whoever looks into it.
+pub(crate) fn report(e: &dyn onshi::Diagnostic) {
+    eprintln!("onshi: {}", e.staff_message_ja());
+    eprintln!("  detail: {} (code {})", e.detail(), e.code());
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

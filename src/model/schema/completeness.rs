@@ -23,7 +23,7 @@ fn sample_leaf(c: Codec, seed: u32) -> Value {
         (Json::Text, Cmp::IdText) => json!(format!("{}", 100 + seed)),
         (Json::Text, _) => json!(format!("見本 テキスト{seed}　＆<>\"")),
         (Json::Pattern(_), _) if c.ty == "BranchNumber" => json!(format!("{:02}", seed % 100)),
-        (Json::Pattern(_), _) if c.ty == "MedicalInstitutionCode" => json!("1310000009"),
+        (Json::Pattern(_), _) if c.ty == "MedicalInstitutionCode" => json!("1310000003"),
         (Json::Pattern(_), _) => json!(["138057", "06139990", "01130012"][seed as usize % 3]),
         (Json::Date, _) => json!(format!("20{:02}-04-{:02}", 10 + seed % 20, 1 + seed % 28)),
         (Json::DateTime, _) => json!(format!("2024-04-01T09:{:02}:00", seed % 60)),

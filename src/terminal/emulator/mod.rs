@@ -274,7 +274,8 @@ impl Emulator {
         }
     }
 
-    fn is_running(&self) -> bool {
+    /// `false` once the emulator was stopped ([`shutdown`](Self::shutdown)).
+    pub fn is_running(&self) -> bool {
         self.running
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -400,7 +401,7 @@ fn write_face(
         .dataset
         .medical_institution_code
         .clone()
-        .unwrap_or_else(|| "1310000009".into());
+        .unwrap_or_else(|| "1310000003".into());
     let token20 = format!(
         "{:08x}{:08x}{:04x}",
         random_u32(),

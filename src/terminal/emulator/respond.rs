@@ -747,7 +747,7 @@ mod tests {
     fn header() -> MessageHeader {
         MessageHeader {
             medical_institution_code: Some(
-                MedicalInstitutionCode::parse("1310000009", Mode::Strict).unwrap(),
+                MedicalInstitutionCode::parse("1310000003", Mode::Strict).unwrap(),
             ),
             arbitrary_file_identifier: Some("afi-1".into()),
             qualification_confirmation_date: Some(now().date()),
