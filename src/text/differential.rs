@@ -53,13 +53,13 @@ fn ch(cp: u32) -> String {
     char::from_u32(cp).map(String::from).unwrap_or_default()
 }
 
-fn text() -> impl Strategy<Value = String> {
+pub(super) fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..14).prop_map(|v| v.concat())
 }
 
 /// A returned spelling of `s`: each character kept, or written another way (width, script,
 /// size, dash, space, a substitute mark), so that most pairs are equivalent or substituted.
-fn respell(s: &str, choices: &[u8]) -> String {
+pub(super) fn respell(s: &str, choices: &[u8]) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         let pick = choices.get(i % choices.len().max(1)).copied().unwrap_or(0);

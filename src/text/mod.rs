@@ -51,6 +51,8 @@
 #[cfg(test)]
 mod differential;
 mod fold;
+#[cfg(test)]
+mod golden;
 mod kana;
 mod kanji;
 mod lean;
