@@ -3,8 +3,9 @@
 //! as it was before the fast path) gives, on random text drawn from the alphabets the records
 //! really use, and on every character of the ranges the fast path special-cases.
 
-use super::fold::{self, Mask, Mode, profile};
+use super::fold::{self, Mode};
 use super::lean::{self, FirstFired, Lean, MarkedKey, Next};
+use super::table::{self, Mask, profile};
 use super::{FieldKind, Reason, compare, kanji_variants, normalize, reference};
 use proptest::prelude::*;
 
@@ -389,8 +390,8 @@ fn agree_on_every_character(
                 0x3000 | 0x3099 | 0x309A | 0x30FC | 0xFF01..=0xFF5E | 0xFF65..=0xFF9F
                     | 0x25CF | 0x26AB | 0x3013
             )
-            || fold::is_plain_kana(c)
-            || fold::is_unified_ideograph(c);
+            || table::is_plain_kana(c)
+            || table::is_unified_ideograph(c);
         assert_eq!(lean_handled, documented, "{c:?}");
     }
 }

@@ -31,7 +31,8 @@
 //! the commit must say which and why. Never regenerate to make this test pass after a
 //! refactoring or an optimisation: those must not change a single answer.
 
-use super::fold::{Key, Mode, fold_into, profile};
+use super::fold::{Key, Mode, fold_into};
+use super::table::profile;
 use super::{FieldKind, Reason, TextMatch, lean};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

@@ -6,10 +6,11 @@
 
 #![allow(dead_code)]
 
-use super::fold::{Key, Mask, Mode, Profile, SpaceRule, profile};
+use super::fold::{Key, Mode};
 use super::kana::{self, KanaFolding};
 use super::kanji;
 use super::marks::{has_substitute, is_substitute_mark, substitute_positions};
+use super::table::{Mask, Profile, SpaceRule, profile};
 use super::{FieldKind, Reason, TextMatch};
 use unicode_normalization::char::{
     canonical_combining_class as ccc, compose, decompose_canonical, decompose_compatible,
