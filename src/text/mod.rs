@@ -57,8 +57,6 @@ mod kana;
 mod kanji;
 mod lean;
 mod marks;
-#[cfg(test)]
-mod reference;
 mod table;
 
 pub use kanji::{kanji_variant, kanji_variants};
