@@ -505,7 +505,8 @@ impl Sink for Folder<'_> {
     }
 
     #[inline]
-    fn other(&mut self, c: char) {
+    fn other(&mut self, c: char, class: Prev) {
+        debug_assert_eq!(classify(c), class);
         self.emit(c)
     }
 }

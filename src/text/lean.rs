@@ -39,8 +39,8 @@
 
 use super::marks::{is_substitute_mark, wild_match as match_wild};
 use super::table::{
-    self, Mask, Prev, Profile, Sink, classify, is_extender, is_variation_selector,
-    kana_composition, may_follow_in_composition, profile,
+    self, Mask, Prev, Profile, Sink, common_extender, is_variation_selector, kana_composition,
+    may_follow_in_composition, profile,
 };
 use super::{FieldKind, Reason};
 
@@ -329,8 +329,8 @@ impl<const NOTE: bool> Sink for Lean<'_, NOTE> {
     }
 
     #[inline(always)]
-    fn other(&mut self, c: char) {
-        self.starter(c, classify(c))
+    fn other(&mut self, c: char, class: Prev) {
+        self.starter(c, class)
     }
 }
 
@@ -423,7 +423,7 @@ pub(super) fn fold_units(s: &str, kind: FieldKind, mask: Mask, key: &mut MarkedK
     key.marks.clear();
     let mut lean = Lean::new(s, kind, mask);
     for c in s.chars() {
-        if !is_extender(c) {
+        if !common_extender(c) {
             key.marks.push(key.chars.len());
         }
         lean.len = 0;

@@ -275,6 +275,14 @@ pub(super) fn is_extender(c: char) -> bool {
         || combining_class(c) != 0
 }
 
+/// [`is_extender`] for a character of the common alphabet ([`fold_common`]), where only the
+/// kana voiced marks extend: the same answer there (checked for every character in the tests)
+/// without the checks the other characters need.
+#[inline(always)]
+pub(super) fn common_extender(c: char) -> bool {
+    matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}')
+}
+
 /// Plain kana letters and signs: the characters [`kana()`] folds. None of them is a space, a
 /// dash (ー U+30FC is left out), a variation selector, a format character, in the U+FF00
 /// block or a spacing voiced mark, so no other rule applies to them.
@@ -402,10 +410,10 @@ pub(super) trait Sink {
     fn mark(&mut self, c: char);
 
     /// Writes any other character the rules of this module produce (a full-width or
-    /// half-width form left as it is, a dash kept, a substitute mark): a starter of class
-    /// `classify(c)` that composes with nothing before it, though not one the engine's fast
-    /// path for [`starter`](Sink::starter) accepts.
-    fn other(&mut self, c: char);
+    /// half-width form left as it is, a space or dash kept, a substitute mark): a starter of
+    /// class `class` (`classify(c) == class`) that composes with nothing before it, though not
+    /// one the engine's fast path for [`starter`](Sink::starter) accepts.
+    fn other(&mut self, c: char, class: Prev);
 }
 
 /// Folds `c` when it is a character of the common alphabet (see the [module docs](self)) and
@@ -420,7 +428,7 @@ pub(super) fn fold_common<S: Sink>(s: &mut S, c: char) -> bool {
         '\u{3000}' => space(s, c),
         '\u{30FC}' => long_vowel_or_dash(s, c),
         // Substitute marks, outside a returned text being matched: characters like any other.
-        '\u{25CF}' | '\u{26AB}' | '\u{3013}' => s.other(c),
+        '\u{25CF}' | '\u{26AB}' | '\u{3013}' => s.other(c, Prev::Other),
         c if is_plain_kana(c) => kana(s, c),
         c if is_unified_ideograph(c) => ideograph(s, c),
         '\u{FF01}'..='\u{FF5E}' | '\u{FF65}'..='\u{FF9F}' => return width(s, c),
@@ -461,7 +469,7 @@ pub(super) fn space<S: Sink>(s: &mut S, c: char) {
             s.hold_space();
         }
     } else {
-        s.other(c)
+        s.other(c, Prev::Other) // no space is a digit, kana or ideograph
     }
 }
 
@@ -474,7 +482,7 @@ pub(super) fn dash<S: Sink>(s: &mut S, c: char) {
         }
         s.starter(r, classify(r))
     } else {
-        s.other(c)
+        s.other(c, classify(c))
     }
 }
 
@@ -565,18 +573,19 @@ fn width<S: Sink>(s: &mut S, c: char) -> bool {
 /// A character of the U+FF00 block while [`Reason::Width`] is off (as reasons are worked out):
 /// case and kana size still fold within the full-width or half-width spelling, so that ＡＢ =
 /// ａｂ is [`Reason::Case`] only and ｼｮｳｺ = ｼﾖｳｺ is [`Reason::KanaForm`] only.
+#[inline]
 pub(super) fn width_off<S: Sink>(s: &mut S, c: char) {
     if s.on(Reason::Case) && ('Ａ'..='Ｚ').contains(&c) {
         s.fired(Reason::Case);
-        return s.other(char::from_u32(c as u32 + 0x20).unwrap_or(c));
+        return s.other(char::from_u32(c as u32 + 0x20).unwrap_or(c), Prev::Other);
     }
     if s.on(Reason::KanaForm) && s.profile().kana == KanaFolding::Full {
         if let Some(large) = kana::half_width_large(c) {
             s.fired(Reason::KanaForm);
-            return s.other(large);
+            return s.other(large, Prev::Kana);
         }
     }
-    s.other(c)
+    s.other(c, classify(c))
 }
 
 #[cfg(test)]
@@ -667,6 +676,63 @@ mod tests {
                 assert!(!is_variation_selector(c) && !is_unified_ideograph(c), "{c}");
                 assert_eq!(ccc(c), 0, "{c}");
             }
+        }
+    }
+
+    /// A sink that writes nothing, to ask [`fold_common`] which characters it takes.
+    struct Probe(Profile, Mask);
+
+    impl Sink for Probe {
+        fn profile(&self) -> &Profile {
+            &self.0
+        }
+        fn on(&self, r: Reason) -> bool {
+            self.1.has(r)
+        }
+        fn fired(&mut self, _: Reason) {}
+        fn prev(&self) -> Prev {
+            Prev::Kana
+        }
+        fn hold_space(&mut self) {}
+        fn starter(&mut self, _: char, _: Prev) {}
+        fn mark(&mut self, _: char) {}
+        fn other(&mut self, _: char, _: Prev) {}
+    }
+
+    /// Whether [`fold_common`] takes `c`, with every folding of `kind` on or all off.
+    fn common(c: char, kind: FieldKind, all_on: bool) -> bool {
+        let p = profile(kind);
+        let mask = if all_on { p.mask } else { Mask::EMPTY };
+        fold_common(&mut Probe(p, mask), c)
+    }
+
+    #[test]
+    fn common_alphabet_is_the_documented_one_for_every_kind_and_mask() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let documented = (c as u32) < 0x80
+                || matches!(c,
+                    '\u{3000}' | '\u{3099}' | '\u{309A}' | '\u{30FC}' | '\u{25CF}' | '\u{26AB}'
+                    | '\u{3013}' | '\u{FF01}'..='\u{FF5E}' | '\u{FF65}'..='\u{FF9F}')
+                || is_plain_kana(c)
+                || is_unified_ideograph(c);
+            for kind in FieldKind::ALL {
+                for all_on in [true, false] {
+                    assert_eq!(common(c, kind, all_on), documented, "{c:?} {kind:?}");
+                }
+            }
+            if documented {
+                assert_eq!(common_extender(c), is_extender(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn extenders_are_marks_selectors_and_voiced_marks() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let by_definition = is_variation_selector(c)
+                || matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{309B}' | '\u{309C}')
+                || ccc(c) != 0;
+            assert_eq!(is_extender(c), by_definition, "{c:?}");
         }
     }
 
