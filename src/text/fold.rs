@@ -11,132 +11,16 @@
 
 use super::kana::{self, KanaFolding};
 use super::kanji;
-use super::marks::is_substitute_mark;
+use super::marks::{is_substitute_mark, wild_match};
+use super::table::{
+    self, Mask, Prev, Profile, Sink, classify, combining_class, half_width_kana, is_dash, is_digit,
+    is_extender, is_ideograph, is_ignorable, is_space, is_variation_selector,
+    may_follow_in_composition, profile,
+};
 use super::{FieldKind, Reason};
 use unicode_normalization::char::{
     canonical_combining_class as ccc, compose, decompose_canonical, decompose_compatible,
 };
-
-/// A set of [`Reason`]s (foldings switched on, or foldings that fired).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Mask(u8);
-
-impl Mask {
-    pub(crate) const EMPTY: Mask = Mask(0);
-
-    const fn bit(r: Reason) -> u8 {
-        1 << (r as u8)
-    }
-
-    pub(crate) const fn of(reasons: &[Reason]) -> Mask {
-        let mut m = 0;
-        let mut i = 0;
-        while i < reasons.len() {
-            m |= Self::bit(reasons[i]);
-            i += 1;
-        }
-        Mask(m)
-    }
-
-    pub(crate) fn has(self, r: Reason) -> bool {
-        self.0 & Self::bit(r) != 0
-    }
-
-    pub(crate) fn with(self, r: Reason) -> Mask {
-        Mask(self.0 | Self::bit(r))
-    }
-
-    pub(crate) fn without(self, r: Reason) -> Mask {
-        Mask(self.0 & !Self::bit(r))
-    }
-
-    /// Whether every reason of `other` is in `self`.
-    pub(crate) fn contains(self, other: Mask) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    pub(crate) fn union(self, other: Mask) -> Mask {
-        Mask(self.0 | other.0)
-    }
-
-    /// The reasons of `self` that are not in `other`, as bits in `Reason` order (bit `r as
-    /// u8` for reason `r`).
-    pub(crate) fn bits_without(self, other: Mask) -> u8 {
-        self.0 & !other.0
-    }
-
-    /// The reasons in the set, in `Reason` order (sorted, no duplicates).
-    pub(crate) fn reasons(self) -> Vec<Reason> {
-        Reason::ALL
-            .iter()
-            .copied()
-            .filter(|&r| self.has(r))
-            .collect()
-    }
-}
-
-/// What happens to spaces when [`Reason::Space`] is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SpaceRule {
-    /// Every space goes (names, kana): 見本　花子 = 見本 花子 = 見本花子.
-    Remove,
-    /// Spaces go, except one space between two digits (addresses, numbers): 1-2-3 101 stays
-    /// apart from 1-2-3101.
-    KeepBetweenDigits,
-    /// Edges trimmed, runs collapsed to one U+0020 (free text).
-    Collapse,
-}
-
-/// Per-field configuration of the engine.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Profile {
-    pub(crate) mask: Mask,
-    pub(crate) space: SpaceRule,
-    pub(crate) dash: bool,
-    pub(crate) kana: KanaFolding,
-    pub(crate) kanji: bool,
-}
-
-pub(crate) fn profile(kind: FieldKind) -> Profile {
-    use Reason::*;
-    match kind {
-        FieldKind::Name => Profile {
-            mask: Mask::of(&[Width, Case, Space, Dash, KanaForm, KanjiVariant, Unicode]),
-            space: SpaceRule::Remove,
-            dash: true,
-            kana: KanaFolding::Full,
-            kanji: true,
-        },
-        FieldKind::Kana => Profile {
-            mask: Mask::of(&[Width, Case, Space, Dash, KanaForm, Unicode]),
-            space: SpaceRule::Remove,
-            dash: true,
-            kana: KanaFolding::Full,
-            kanji: false,
-        },
-        FieldKind::Address => Profile {
-            mask: Mask::of(&[Width, Case, Space, Dash, KanaForm, KanjiVariant, Unicode]),
-            space: SpaceRule::KeepBetweenDigits,
-            dash: true,
-            kana: KanaFolding::PlaceNames,
-            kanji: true,
-        },
-        FieldKind::Number => Profile {
-            mask: Mask::of(&[Width, Case, Space, Dash, Unicode]),
-            space: SpaceRule::KeepBetweenDigits,
-            dash: true,
-            kana: KanaFolding::Off,
-            kanji: false,
-        },
-        FieldKind::Text => Profile {
-            mask: Mask::of(&[Width, Case, Space, KanjiVariant, Unicode]),
-            space: SpaceRule::Collapse,
-            dash: false,
-            kana: KanaFolding::Off,
-            kanji: true,
-        },
-    }
-}
 
 /// What the key is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,215 +72,14 @@ impl Key {
             self.wilds = Vec::new();
         }
     }
-}
 
-/// The class of the last starter written, for context rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Prev {
-    None,
-    Kana,
-    Digit,
-    Ideograph,
-    Other,
-}
-
-pub(super) fn classify(c: char) -> Prev {
-    if is_digit(c) {
-        Prev::Digit
-    } else if kana::is_kana(c) {
-        Prev::Kana
-    } else if is_ideograph(c) {
-        Prev::Ideograph
-    } else {
-        Prev::Other
+    /// Whether this registered key ([`Mode::Units`]) matches the `returned` key
+    /// ([`Mode::Wild`]) when each wildcard of `returned` stands for exactly one non-space unit
+    /// of this one ([`wild_match`]).
+    pub(crate) fn matches_wild(&self, returned: &Key) -> bool {
+        let (r, t) = (self.text.as_bytes(), returned.text.as_bytes());
+        wild_match(r, &self.units, t, &returned.wilds, &b' ')
     }
-}
-
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c)
-}
-
-pub(crate) fn is_ideograph(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'
-        | '\u{3005}'..='\u{3007}'
-        | '\u{3021}'..='\u{3029}'
-        | '\u{3038}'..='\u{303B}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3FFFF}')
-}
-
-/// CJK unified ideographs (not the compatibility blocks): no decomposition, class 0.
-pub(super) fn is_unified_ideograph(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{20000}'..='\u{2F7FF}'
-        | '\u{30000}'..='\u{3FFFF}')
-}
-
-/// Canonical combining class, without a table lookup for the common cases.
-fn combining_class(c: char) -> u8 {
-    let cp = c as u32;
-    if cp == 0x3099 || cp == 0x309A {
-        return 8; // the kana voiced marks
-    }
-    if cp < 0x300
-        || is_unified_ideograph(c)
-        || (0x3041..=0x3096).contains(&cp)
-        || (0x309B..=0x30FF).contains(&cp)
-        || (0xFF00..=0xFFEF).contains(&cp)
-    {
-        0
-    } else {
-        ccc(c)
-    }
-}
-
-/// Whether a starter may compose with the starter before it (Hangul jamo, some Indic vowel
-/// signs); never for ASCII, kana or ideographs, which spares a lookup per character.
-pub(super) fn may_follow_in_composition(c: char) -> bool {
-    let cp = c as u32;
-    !(cp < 0x300 || is_unified_ideograph(c) || (0x3000..=0x30FF).contains(&cp))
-}
-
-/// Variation selectors: standardized (U+FE00–U+FE0F) and ideographic (IVS, U+E0100–U+E01EF).
-pub(crate) fn is_variation_selector(c: char) -> bool {
-    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
-}
-
-/// Every space form: Unicode White_Space (tab, line breaks, NBSP, the typographic spaces,
-/// U+3000 IDEOGRAPHIC SPACE …).
-pub(super) fn is_space(c: char) -> bool {
-    c.is_whitespace()
-}
-
-/// Invisible format characters that carry no text: ZWSP, ZWNJ, ZWJ, WORD JOINER, BOM, SHY.
-fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
-}
-
-/// Hyphen, dash and long-vowel forms that are one thing in names, kana, addresses and numbers:
-/// - ‐ ‑ ‒ – — ― − ﹘ ﹣ ─ ー (after width folding ｰ is ー and － is -).
-fn is_dash(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}'
-            ..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{2500}' | '\u{30FC}'
-    )
-}
-
-/// Characters that never start a unit of the registered text: they belong to the character
-/// before them (a combining mark, a variation selector, a voiced sound mark).
-fn is_extender(c: char) -> bool {
-    is_variation_selector(c)
-        || matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{309B}' | '\u{309C}')
-        || ccc(c) != 0
-}
-
-/// Plain kana letters and signs: the characters the kana branch of [`Folder::fold_char`]
-/// handles. None of them is a space, a dash (ー U+30FC is left out), a variation selector, a
-/// format character, in the U+FF00 block or a spacing voiced mark, so the checks that come
-/// before that branch cannot apply to them and they can go there directly.
-pub(super) fn is_plain_kana(c: char) -> bool {
-    matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FB}' | '\u{30FD}'..='\u{30FE}')
-}
-
-/// Canonical decompositions of the voiced kana, U+3040–U+30FF: the base letter, with bit 15
-/// set for the semi-voiced mark U+309A (ぱ = は + U+309A) and clear for the voiced mark U+3099
-/// (が = か + U+3099); 0 for a character without a decomposition. Checked against Unicode in
-/// the tests.
-static KANA_DECOMPOSITION: [u16; 0xC0] = {
-    const SEMI: u16 = 0x8000;
-    let mut t = [0u16; 0xC0];
-    // Hiragana bases that take ゛ (か…と, は…ほ, ゝ); katakana are 0x60 above.
-    let voiced: [u16; 21] = [
-        0x304B, 0x304D, 0x304F, 0x3051, 0x3053, 0x3055, 0x3057, 0x3059, 0x305B, 0x305D, 0x305F,
-        0x3061, 0x3064, 0x3066, 0x3068, 0x306F, 0x3072, 0x3075, 0x3078, 0x307B, 0x309D,
-    ];
-    let mut i = 0;
-    while i < voiced.len() {
-        let b = voiced[i];
-        t[(b + 1 - 0x3040) as usize] = b;
-        t[(b + 0x60 + 1 - 0x3040) as usize] = b + 0x60;
-        i += 1;
-    }
-    // は ひ ふ へ ほ take ゜ too (ぱ = は + 2).
-    let mut b = 0x306F;
-    while b <= 0x307B {
-        t[(b + 2 - 0x3040) as usize] = b | SEMI;
-        t[(b + 0x60 + 2 - 0x3040) as usize] = (b + 0x60) | SEMI;
-        b += 3;
-    }
-    t[0x3094 - 0x3040] = 0x3046; // ゔ = う + ゛
-    t[0x30F4 - 0x3040] = 0x30A6; // ヴ = ウ + ゛
-    let mut k = 0;
-    while k < 4 {
-        t[0x30F7 - 0x3040 + k] = 0x30EF + k as u16; // ヷ ヸ ヹ ヺ = ワ ヰ ヱ ヲ + ゛
-        k += 1;
-    }
-    t
-};
-
-/// The canonical decomposition of a kana (base letter and mark), if it has one.
-pub(super) fn kana_decomposition(c: char) -> Option<(char, char)> {
-    let e = *KANA_DECOMPOSITION.get((c as u32).wrapping_sub(0x3040) as usize)?;
-    if e == 0 {
-        return None;
-    }
-    let base = char::from_u32(u32::from(e & 0x7FFF))?;
-    let mark = if e & 0x8000 != 0 {
-        '\u{309A}'
-    } else {
-        '\u{3099}'
-    };
-    Some((base, mark))
-}
-
-/// The composition of a kana base letter with U+3099 (`voiced`) or U+309A, the inverse of
-/// [`kana_decomposition`]: `compose(base, mark)` for every base letter, `None` for any other
-/// character (checked against Unicode for every code point in the tests).
-pub(super) fn kana_composition(base: char, mark: char) -> Option<char> {
-    // The composed letters follow their base at +1 (voiced) or +2 (semi-voiced), except
-    // ゔ ヴ ヷ ヸ ヹ ヺ: look them up in the decomposition table around the base.
-    let cp = base as u32;
-    if !(0x3040..0x3100).contains(&cp) {
-        return None;
-    }
-    let (semi, candidates): (bool, &[u32]) = match mark {
-        '\u{3099}' => (
-            false,
-            &[cp + 1, 0x3094, 0x30F4, 0x30F7, 0x30F8, 0x30F9, 0x30FA],
-        ),
-        '\u{309A}' => (true, &[cp + 2]),
-        _ => return None,
-    };
-    candidates.iter().find_map(|&x| {
-        let (b, m) = kana_decomposition(char::from_u32(x)?)?;
-        (b == base && (m == '\u{309A}') == semi).then(|| char::from_u32(x))?
-    })
-}
-
-/// The compatibility decompositions (full-width forms) of the half-width katakana and CJK
-/// punctuation U+FF61–U+FF9D (｡ → 。, ｦ → ヲ, ｧ → ァ, ｰ → ー, ｶ → カ …). U+FF9E and U+FF9F, the
-/// voiced marks, are handled by their own rule. Checked against Unicode in the tests.
-static HALF_WIDTH_KANA: [char; 61] = [
-    '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', 'ー',
-    'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', 'タ',
-    'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', 'ミ',
-    'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ', 'ン',
-];
-
-/// The full-width form of a half-width katakana or punctuation mark (U+FF61–U+FF9D).
-pub(super) fn half_width_kana(c: char) -> Option<char> {
-    HALF_WIDTH_KANA
-        .get((c as u32).wrapping_sub(0xFF61) as usize)
-        .copied()
 }
 
 /// Up to 18 characters (the longest compatibility decomposition of one character).
@@ -479,48 +162,17 @@ impl<'k> Folder<'k> {
         }
     }
 
-    fn on(&self, r: Reason) -> bool {
-        self.mask.has(r)
-    }
-
-    fn fired(&mut self, r: Reason) {
-        self.applied = self.applied.with(r);
-    }
-
-    /// Folds one input character (or one character of a decomposition, `depth` > 0).
+    /// Folds one input character (or one character of a decomposition, `depth` > 0): the
+    /// common alphabet by the shared rules of [`table`], the rest here.
     fn fold_char(&mut self, c: char, depth: u8) {
         use Reason::*;
         if depth > MAX_DEPTH {
             return self.emit(c);
         }
-        // The common characters first: lower-case ASCII letters and digits never change, and
-        // a unified ideograph can only be a table variant.
-        if c.is_ascii_lowercase() {
-            return self.emit_starter(c, Prev::Other);
+        if table::fold_common(self, c) {
+            return;
         }
-        if c.is_ascii_digit() {
-            return self.emit_starter(c, Prev::Digit);
-        }
-        // Kana next: the kana branch below, without the checks that cannot apply to them.
-        if is_plain_kana(c) {
-            return self.fold_kana(c, depth);
-        }
-        // The combining voiced marks go through every check below unchanged.
-        if c == '\u{3099}' || c == '\u{309A}' {
-            return self.emit(c);
-        }
-        if is_unified_ideograph(c) {
-            if self.p.kanji && self.on(KanjiVariant) {
-                if let Some(k) = kanji::lookup(c) {
-                    self.fired(KanjiVariant);
-                    return self.emit(k);
-                }
-            }
-            return self.emit_starter(c, Prev::Ideograph);
-        }
-        // Full-width ASCII and half-width katakana / symbols / hangul (the U+FF00 block). It
-        // holds no variation selector, format character or space, so it can go before those
-        // checks.
+        // The rest of the U+FF00 block (｟ ｠ ｡ ｢ ｣ ､, half-width hangul and symbols).
         if ('\u{FF01}'..='\u{FFEF}').contains(&c) {
             return self.fold_width(c, depth);
         }
@@ -543,31 +195,10 @@ impl<'k> Folder<'k> {
             return self.emit(c);
         }
         if is_space(c) {
-            if self.on(Space) {
-                self.fired(Space);
-                if self.p.space != SpaceRule::Remove {
-                    self.pending_space = true;
-                }
-                return;
-            }
-            return self.emit(c);
+            return table::space(self, c);
         }
         if self.p.dash && is_dash(c) {
-            if self.on(Dash) {
-                let r = if self.prev == Prev::Kana { 'ー' } else { '-' };
-                if r != c {
-                    self.fired(Dash);
-                }
-                return self.emit(r);
-            }
-            return self.emit(c);
-        }
-        if c.is_ascii_uppercase() {
-            if self.on(Case) {
-                self.fired(Case);
-                return self.emit_starter(c.to_ascii_lowercase(), Prev::Other);
-            }
-            return self.emit_starter(c, Prev::Other);
+            return table::dash(self, c);
         }
         // Spacing voiced sound marks: ウ゛ is ヴ. Never compatibility-decomposed (that would
         // give a space and a combining mark).
@@ -582,13 +213,6 @@ impl<'k> Folder<'k> {
             }
             return self.emit(c);
         }
-        if (c as u32) < 0x80 {
-            return self.emit(c); // ASCII left after the rules above: nothing to fold
-        }
-        if matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FE}')
-        {
-            return self.fold_kana(c, depth);
-        }
         if kanji::is_compat_ideograph(c) {
             if let Some(d) = kanji::compat_decomposition(c) {
                 if self.p.kanji && self.on(KanjiVariant) {
@@ -598,8 +222,8 @@ impl<'k> Folder<'k> {
                 return self.emit(c);
             }
         }
-        // Canonical decomposition: が = か + U+3099, é = e + U+0301. No reason: canonically
-        // equivalent texts are the same text.
+        // Canonical decomposition: é = e + U+0301. No reason: canonically equivalent texts are
+        // the same text.
         let canon = canonical(c);
         if !canon.is_identity(c) {
             for &d in canon.as_slice() {
@@ -645,72 +269,23 @@ impl<'k> Folder<'k> {
         self.emit(c)
     }
 
-    /// Kana: a canonical decomposition for the voiced ones, kana folding, nothing else (no
-    /// compatibility mapping, not in the kanji table).
-    fn fold_kana(&mut self, c: char, depth: u8) {
-        if let Some((base, mark)) = kana_decomposition(c) {
-            self.fold_char(base, depth + 1);
-            return self.fold_char(mark, depth + 1);
-        }
-        if self.on(Reason::KanaForm) {
-            if let Some(k) = kana::fold_block(c, self.p.kana) {
-                self.fired(Reason::KanaForm);
-                return self.emit_starter(k, Prev::Kana);
-            }
-        }
-        self.emit_starter(c, Prev::Kana)
-    }
-
+    /// The characters of the U+FF00 block outside the common alphabet: their compatibility
+    /// form (｡ → 。, ｟ → ⦅, ﾡ → ㄱ) when [`Reason::Width`] is on.
     fn fold_width(&mut self, c: char, depth: u8) {
-        use Reason::*;
-        if !self.on(Width) {
-            // Width off (while reasons are worked out): case and kana forms still apply
-            // within the full-width or half-width spelling, so that ＡＢ = ａｂ is Case only and
-            // ｼｮｳｺ = ｼﾖｳｺ is KanaForm only.
-            if self.on(Case) && ('Ａ'..='Ｚ').contains(&c) {
-                self.fired(Case);
-                return self.emit(char::from_u32(c as u32 + 0x20).unwrap_or(c));
-            }
-            if self.on(KanaForm) && self.p.kana == KanaFolding::Full {
-                if let Some(large) = kana::half_width_large(c) {
-                    self.fired(KanaForm);
-                    return self.emit(large);
-                }
-            }
+        if !self.on(Reason::Width) {
+            return table::width_off(self, c);
+        }
+        if let Some(full) = half_width_kana(c) {
+            self.fired(Reason::Width);
+            return self.fold_char(full, depth + 1);
+        }
+        let compat = compatible(c);
+        if compat.is_identity(c) {
             return self.emit(c);
         }
-        match c {
-            '\u{FF01}'..='\u{FF5E}' => {
-                self.fired(Width);
-                let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
-                self.fold_char(ascii, depth + 1)
-            }
-            // ﾞ ﾟ: a combining mark after kana (ｶﾞ = ガ), the spacing mark elsewhere.
-            '\u{FF9E}' | '\u{FF9F}' => {
-                self.fired(Width);
-                let voiced = c == '\u{FF9E}';
-                let m = match (self.prev == Prev::Kana, voiced) {
-                    (true, true) => '\u{3099}',
-                    (true, false) => '\u{309A}',
-                    (false, true) => '\u{309B}',
-                    (false, false) => '\u{309C}',
-                };
-                self.emit(m)
-            }
-            _ => {
-                if let Some(full) = half_width_kana(c) {
-                    self.fired(Width);
-                    return self.fold_char(full, depth + 1);
-                }
-                let compat = compatible(c);
-                if compat.is_identity(c) {
-                    return self.emit(c);
-                }
-                self.fired(Width);
-                for &d in compat.as_slice() {
-                    self.fold_char(d, depth + 1);
-                }
-            }
+        self.fired(Reason::Width);
+        for &d in compat.as_slice() {
+            self.fold_char(d, depth + 1);
         }
     }
 
@@ -786,12 +361,7 @@ impl<'k> Folder<'k> {
     /// A pending run of spaces meets the next character.
     fn flush_space(&mut self, next_is_digit: bool) {
         self.pending_space = false;
-        let keep = match self.p.space {
-            SpaceRule::Remove => false,
-            SpaceRule::KeepBetweenDigits => self.prev == Prev::Digit && next_is_digit,
-            SpaceRule::Collapse => self.emitted,
-        };
-        if keep {
+        if self.p.space.keeps(self.prev, next_is_digit, self.emitted) {
             if self.mode == Mode::Units {
                 self.end_segment();
                 self.key.units.push(self.key.text.len());
@@ -893,6 +463,51 @@ impl<'k> Folder<'k> {
             (Mode::Compose, Some(s)) => end.min(s),
             _ => end,
         }
+    }
+}
+
+/// The engine as the [`Sink`] of the shared rules: a starter known to be one goes the fast
+/// way, anything else through [`emit`](Folder::emit) and its bookkeeping.
+impl Sink for Folder<'_> {
+    #[inline]
+    fn profile(&self) -> &Profile {
+        &self.p
+    }
+
+    #[inline]
+    fn on(&self, r: Reason) -> bool {
+        self.mask.has(r)
+    }
+
+    #[inline]
+    fn fired(&mut self, r: Reason) {
+        self.applied = self.applied.with(r);
+    }
+
+    #[inline]
+    fn prev(&self) -> Prev {
+        self.prev
+    }
+
+    #[inline]
+    fn hold_space(&mut self) {
+        self.pending_space = true;
+    }
+
+    #[inline]
+    fn starter(&mut self, c: char, class: Prev) {
+        self.emit_starter(c, class)
+    }
+
+    #[inline]
+    fn mark(&mut self, c: char) {
+        self.emit(c)
+    }
+
+    #[inline]
+    fn other(&mut self, c: char, class: Prev) {
+        debug_assert_eq!(classify(c), class);
+        self.emit(c)
     }
 }
 
@@ -1038,36 +653,6 @@ pub(crate) fn fold(s: &str, kind: FieldKind, mask: Mask, mode: Mode) -> Key {
     key
 }
 
-/// Whether the registered key matches the returned key when each wildcard of `returned`
-/// stands for exactly one non-space unit of `registered`.
-pub(crate) fn wild_match(registered: &Key, returned: &Key) -> bool {
-    let r = registered.text.as_bytes();
-    let t = returned.text.as_bytes();
-    let units = &registered.units;
-    let mut pos = 0usize;
-    let mut tpos = 0usize;
-    for &w in &returned.wilds {
-        let Some(seg) = t.get(tpos..w) else {
-            return false;
-        };
-        if !r.get(pos..).is_some_and(|rest| rest.starts_with(seg)) {
-            return false;
-        }
-        pos += seg.len();
-        tpos = w;
-        if units.binary_search(&pos).is_err() {
-            return false;
-        }
-        let next = units.partition_point(|&u| u <= pos);
-        let end = units.get(next).copied().unwrap_or(r.len());
-        if end <= pos || r.get(pos..end) == Some(b" ".as_slice()) {
-            return false;
-        }
-        pos = end;
-    }
-    r.get(pos..) == t.get(tpos..)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1127,87 +712,6 @@ mod tests {
         );
         assert_eq!(k.text, "橋");
         assert_eq!(k.wilds, vec![0, 3]);
-    }
-
-    #[test]
-    fn mask_reasons_are_sorted() {
-        let m = Mask::EMPTY
-            .with(Reason::Unicode)
-            .with(Reason::Width)
-            .with(Reason::Space);
-        assert_eq!(
-            m.reasons(),
-            vec![Reason::Width, Reason::Space, Reason::Unicode]
-        );
-        assert_eq!(
-            m.without(Reason::Width)
-                .union(Mask::EMPTY.with(Reason::Width)),
-            m
-        );
-        assert!(m.contains(Mask::EMPTY.with(Reason::Space)));
-        assert!(!m.contains(Mask::EMPTY.with(Reason::Case)));
-        assert!(m.contains(Mask::EMPTY));
-    }
-
-    #[test]
-    fn kana_decompositions_agree_with_unicode() {
-        for cp in 0x3000..=0x3100 {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            let unicode = canonical(c);
-            let table = kana_decomposition(c).map(|(b, m)| vec![b, m]);
-            if unicode.is_identity(c) {
-                assert_eq!(table, None, "{c}");
-            } else {
-                assert_eq!(table.as_deref(), Some(unicode.as_slice()), "{c}");
-            }
-        }
-    }
-
-    #[test]
-    fn kana_compositions_agree_with_unicode() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            for m in ['\u{3099}', '\u{309A}'] {
-                assert_eq!(kana_composition(c, m), compose(c, m), "{c:?} {m:?}");
-            }
-        }
-        assert_eq!(kana_composition('カ', 'a'), None);
-    }
-
-    #[test]
-    fn half_width_kana_agree_with_unicode() {
-        for cp in 0xFF00..=0xFFEF {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            match half_width_kana(c) {
-                Some(full) => assert_eq!(compatible(c).as_slice(), [full], "{c}"),
-                None => assert!(!(0xFF61..=0xFF9D).contains(&cp), "{c}"),
-            }
-        }
-    }
-
-    #[test]
-    fn plain_kana_skip_only_checks_that_cannot_apply() {
-        for cp in 0x3000..=0x3100 {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            if is_plain_kana(c) {
-                assert!(kana::is_kana(c), "{c}");
-                assert!(!is_space(c) && !is_dash(c) && !is_ignorable(c), "{c}");
-                assert!(!is_variation_selector(c) && !is_unified_ideograph(c), "{c}");
-                assert_eq!(ccc(c), 0, "{c}");
-            }
-        }
-    }
-
-    #[test]
-    fn combining_class_agrees_with_unicode() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(combining_class(c), ccc(c), "{c:?}");
-        }
     }
 
     #[test]

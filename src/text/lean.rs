@@ -2,14 +2,22 @@
 //! records are written in, so that comparing them costs a few instructions a character
 //! instead of the general engine's decomposition lookups and bookkeeping. It covers the
 //! engine's `Mode::Plain` ([`Lean`], [`equal`]), `Mode::Compose` ([`normalize`]) and
-//! `Mode::Units` / `Mode::Wild` ([`fold_units`], [`fold_wild`], [`wild_match`]).
+//! `Mode::Units` / `Mode::Wild` ([`fold_units`], [`fold_wild`],
+//! [`MarkedKey::matches_wild`]).
+//!
+//! The rules for these characters are not written here: both engines take them from the
+//! [character table](super::table) ([`fold_common`](table::fold_common)), the lean path as a
+//! [`Sink`] that writes characters into a small buffer. What is the lean path's own is the
+//! streaming: reading the key a character at a time, noting where each folding first fired,
+//! folding again from there.
 //!
 //! It writes exactly the key the engine writes (as characters; unit boundaries and wildcards
 //! as character indexes) and records exactly the foldings that fire, for every input made only
 //! of:
 //!
 //! * ASCII (letters, digits, spaces, `-`, punctuation, control characters);
-//! * hiragana and katakana other than ー (the kana [`is_plain_kana`] accepts), the long-vowel
+//! * hiragana and katakana other than ー (the kana [`is_plain_kana`](table::is_plain_kana)
+//!   accepts), the long-vowel
 //!   mark ー and the combining voiced marks U+3099 / U+309A;
 //! * CJK unified ideographs (the variant table applies to them);
 //! * full-width ASCII (U+FF01–U+FF5E), half-width katakana and voiced marks (U+FF66–U+FF9F,
@@ -20,22 +28,20 @@
 //! Any other character (compatibility forms, combining marks other than the kana ones,
 //! variation selectors, format characters, other dashes and spaces, ｡ ｢ ｣ ､ …) makes the lean
 //! path give up ([`Next::Complex`], or `None` / `false`) and the caller starts again with the
-//! engine. The tests in `differential.rs` check the lean path against the reference engine on
-//! every character of these ranges in every context it looks at, and on random text.
+//! engine. The tests in `differential.rs` check the lean path against the engine on every
+//! character of these ranges in every context it looks at, and on random text; `golden.rs`
+//! checks both against the answers recorded from the original engine.
 //!
 //! Why the restriction keeps it simple: for these characters every output is either a starter
 //! that never composes with what precedes it, or one of the kana voiced marks (combining class
 //! 8, all equal, so a run of them is never reordered). The key is therefore final as soon as
 //! it is written and can be compared a character at a time.
 
-use super::fold::{
-    Mask, Prev, Profile, SpaceRule, classify, half_width_kana, is_plain_kana, is_space,
-    is_unified_ideograph, is_variation_selector, kana_composition, kana_decomposition,
+use super::marks::{is_substitute_mark, wild_match as match_wild};
+use super::table::{
+    self, Mask, Prev, Profile, Sink, common_extender, is_variation_selector, kana_composition,
     may_follow_in_composition, profile,
 };
-use super::kana::{self, KanaFolding};
-use super::kanji;
-use super::marks::is_substitute_mark;
 use super::{FieldKind, Reason};
 
 /// What the lean path produces next.
@@ -233,6 +239,39 @@ impl<'s, const NOTE: bool> Lean<'s, NOTE> {
     }
 
     #[inline(always)]
+    fn put(&mut self, c: char) {
+        // At most three characters per input character (see `out`).
+        self.out[usize::from(self.len) % 3] = c;
+        self.len += 1;
+    }
+
+    /// A pending run of spaces meets the next character (the engine's `flush_space`).
+    fn flush_space(&mut self, next_is_digit: bool) {
+        self.pending_space = false;
+        if self.p.space.keeps(self.prev, next_is_digit, self.emitted) {
+            self.emitted = true;
+            self.prev = Prev::Other;
+            self.flushed = true;
+            self.put(' ');
+        }
+    }
+
+    /// Folds one input character; `false` when it is not one the lean path handles.
+    #[inline]
+    fn fold(&mut self, c: char) -> bool {
+        table::fold_common(self, c)
+    }
+}
+
+/// The lean path as the [`Sink`] of the shared rules: every character it is given is a starter
+/// that composes with nothing before it, or a kana voiced mark.
+impl<const NOTE: bool> Sink for Lean<'_, NOTE> {
+    #[inline(always)]
+    fn profile(&self) -> &Profile {
+        &self.p
+    }
+
+    #[inline(always)]
     fn on(&self, r: Reason) -> bool {
         self.mask.has(r)
     }
@@ -259,10 +298,13 @@ impl<'s, const NOTE: bool> Lean<'s, NOTE> {
     }
 
     #[inline(always)]
-    fn put(&mut self, c: char) {
-        // At most three characters per input character (see `out`).
-        self.out[usize::from(self.len) % 3] = c;
-        self.len += 1;
+    fn prev(&self) -> Prev {
+        self.prev
+    }
+
+    #[inline(always)]
+    fn hold_space(&mut self) {
+        self.pending_space = true;
     }
 
     /// Writes a starter of class `class` (the engine's `emit` and `push` for it).
@@ -286,181 +328,9 @@ impl<'s, const NOTE: bool> Lean<'s, NOTE> {
         self.put(c);
     }
 
-    /// A pending run of spaces meets the next character (the engine's `flush_space`).
-    fn flush_space(&mut self, next_is_digit: bool) {
-        self.pending_space = false;
-        let keep = match self.p.space {
-            SpaceRule::Remove => false,
-            SpaceRule::KeepBetweenDigits => self.prev == Prev::Digit && next_is_digit,
-            SpaceRule::Collapse => self.emitted,
-        };
-        if keep {
-            self.emitted = true;
-            self.prev = Prev::Other;
-            self.flushed = true;
-            self.put(' ');
-        }
-    }
-
-    /// Folds one input character; `false` when it is not one the lean path handles.
-    #[inline]
-    fn fold(&mut self, c: char) -> bool {
-        match c {
-            'a'..='z' => self.starter(c, Prev::Other),
-            '0'..='9' => self.starter(c, Prev::Digit),
-            '\0'..='\x7F' => self.ascii(c),
-            '\u{3099}' | '\u{309A}' => self.mark(c),
-            '\u{3000}' => self.space(c),
-            '\u{30FC}' => self.long_vowel_or_dash(c),
-            // Substitute marks, outside `Mode::Wild`: characters like any other.
-            '\u{25CF}' | '\u{26AB}' | '\u{3013}' => self.starter(c, Prev::Other),
-            c if is_plain_kana(c) => self.kana(c),
-            c if is_unified_ideograph(c) => self.ideograph(c),
-            '\u{FF01}'..='\u{FF5E}' | '\u{FF65}'..='\u{FF9F}' => return self.width(c),
-            _ => return false,
-        }
-        true
-    }
-
-    /// ASCII other than lower-case letters and digits, in the engine's order: spaces, the
-    /// hyphen, upper case, anything else unchanged.
-    fn ascii(&mut self, c: char) {
-        if c.is_ascii_lowercase() {
-            self.starter(c, Prev::Other)
-        } else if c.is_ascii_digit() {
-            self.starter(c, Prev::Digit)
-        } else if is_space(c) {
-            self.space(c)
-        } else if c == '-' && self.p.dash {
-            self.dash(c)
-        } else if c.is_ascii_uppercase() {
-            if self.on(Reason::Case) {
-                self.fired(Reason::Case);
-                self.starter(c.to_ascii_lowercase(), Prev::Other)
-            } else {
-                self.starter(c, Prev::Other)
-            }
-        } else {
-            self.starter(c, Prev::Other)
-        }
-    }
-
     #[inline(always)]
-    fn space(&mut self, c: char) {
-        if self.on(Reason::Space) {
-            self.fired(Reason::Space);
-            if self.p.space != SpaceRule::Remove {
-                self.pending_space = true;
-            }
-        } else {
-            self.starter(c, Prev::Other)
-        }
-    }
-
-    /// `-` or ー in a kind of field that folds dashes: ー after kana, `-` elsewhere.
-    fn dash(&mut self, c: char) {
-        if self.on(Reason::Dash) {
-            let r = if self.prev == Prev::Kana { 'ー' } else { '-' };
-            if r != c {
-                self.fired(Reason::Dash);
-            }
-            self.starter(r, classify(r))
-        } else {
-            self.starter(c, classify(c))
-        }
-    }
-
-    /// ー: a dash where dashes fold, else a kana sign that no kana folding changes.
-    fn long_vowel_or_dash(&mut self, c: char) {
-        if self.p.dash {
-            self.dash(c)
-        } else {
-            self.starter(c, Prev::Kana)
-        }
-    }
-
-    /// A kana letter or sign: its decomposition (が = か + U+3099), then kana folding.
-    #[inline(always)]
-    fn kana(&mut self, c: char) {
-        if let Some((base, mark)) = kana_decomposition(c) {
-            // The base letters have no decomposition themselves.
-            self.kana_letter(base);
-            return self.mark(mark);
-        }
-        self.kana_letter(c)
-    }
-
-    /// A kana without a decomposition: kana folding.
-    #[inline(always)]
-    fn kana_letter(&mut self, c: char) {
-        if self.on(Reason::KanaForm) {
-            if let Some(k) = kana::fold_block(c, self.p.kana) {
-                self.fired(Reason::KanaForm);
-                return self.starter(k, Prev::Kana);
-            }
-        }
-        self.starter(c, Prev::Kana)
-    }
-
-    #[inline(always)]
-    fn ideograph(&mut self, c: char) {
-        if self.p.kanji && self.on(Reason::KanjiVariant) {
-            if let Some(k) = kanji::lookup(c) {
-                self.fired(Reason::KanjiVariant);
-                return self.starter(k, classify(k));
-            }
-        }
-        self.starter(c, Prev::Ideograph)
-    }
-
-    /// The U+FF00 block: full-width ASCII and half-width katakana.
-    fn width(&mut self, c: char) -> bool {
-        if !self.on(Reason::Width) {
-            // As the engine: case and kana size still fold within the same width.
-            if self.on(Reason::Case) && ('Ａ'..='Ｚ').contains(&c) {
-                self.fired(Reason::Case);
-                let lower = char::from_u32(c as u32 + 0x20).unwrap_or(c);
-                self.starter(lower, classify(lower));
-                return true;
-            }
-            if self.on(Reason::KanaForm) && self.p.kana == KanaFolding::Full {
-                if let Some(large) = kana::half_width_large(c) {
-                    self.fired(Reason::KanaForm);
-                    self.starter(large, classify(large));
-                    return true;
-                }
-            }
-            self.starter(c, classify(c));
-            return true;
-        }
-        match c {
-            '\u{FF01}'..='\u{FF5E}' => {
-                self.fired(Reason::Width);
-                self.ascii(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
-            }
-            '\u{FF9E}' | '\u{FF9F}' => {
-                self.fired(Reason::Width);
-                let voiced = c == '\u{FF9E}';
-                match (self.prev == Prev::Kana, voiced) {
-                    (true, true) => self.mark('\u{3099}'),
-                    (true, false) => self.mark('\u{309A}'),
-                    (false, true) => self.starter('\u{309B}', Prev::Kana),
-                    (false, false) => self.starter('\u{309C}', Prev::Kana),
-                }
-            }
-            _ => match half_width_kana(c) {
-                Some('ー') => {
-                    self.fired(Reason::Width);
-                    self.long_vowel_or_dash('ー');
-                }
-                Some(full) if is_plain_kana(full) => {
-                    self.fired(Reason::Width);
-                    self.kana(full);
-                }
-                _ => return false,
-            },
-        }
-        true
+    fn other(&mut self, c: char, class: Prev) {
+        self.starter(c, class)
     }
 }
 
@@ -530,6 +400,18 @@ impl MarkedKey {
             self.marks = Vec::new();
         }
     }
+
+    /// Whether this registered key matches the `returned` key when each wildcard of
+    /// `returned` stands for exactly one non-space unit of this one ([`match_wild`]).
+    pub(super) fn matches_wild(&self, returned: &MarkedKey) -> bool {
+        match_wild(
+            &self.chars,
+            &self.marks,
+            &returned.chars,
+            &returned.marks,
+            &' ',
+        )
+    }
 }
 
 /// Folds the registered text with unit boundaries ([`Mode::Units`](super::fold::Mode::Units)):
@@ -541,8 +423,7 @@ pub(super) fn fold_units(s: &str, kind: FieldKind, mask: Mask, key: &mut MarkedK
     key.marks.clear();
     let mut lean = Lean::new(s, kind, mask);
     for c in s.chars() {
-        let extends = matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}');
-        if !extends {
+        if !common_extender(c) {
             key.marks.push(key.chars.len());
         }
         lean.len = 0;
@@ -592,36 +473,6 @@ pub(super) fn fold_wild(s: &str, kind: FieldKind, mask: Mask, key: &mut MarkedKe
     }
     key.applied = lean.applied;
     true
-}
-
-/// The engine's `wild_match` on lean keys: whether `registered` matches `returned` when each
-/// wildcard of `returned` stands for exactly one non-space unit of `registered`.
-pub(super) fn wild_match(registered: &MarkedKey, returned: &MarkedKey) -> bool {
-    let r = registered.chars.as_slice();
-    let t = returned.chars.as_slice();
-    let units = &registered.marks;
-    let mut pos = 0usize;
-    let mut tpos = 0usize;
-    for &w in &returned.marks {
-        let Some(seg) = t.get(tpos..w) else {
-            return false;
-        };
-        if !r.get(pos..).is_some_and(|rest| rest.starts_with(seg)) {
-            return false;
-        }
-        pos += seg.len();
-        tpos = w;
-        if units.binary_search(&pos).is_err() {
-            return false;
-        }
-        let next = units.partition_point(|&u| u <= pos);
-        let end = units.get(next).copied().unwrap_or(r.len());
-        if end <= pos || r.get(pos..end) == Some([' '].as_slice()) {
-            return false;
-        }
-        pos = end;
-    }
-    r.get(pos..) == t.get(tpos..)
 }
 
 /// How two keys compare on the lean path.

@@ -56,6 +56,46 @@ pub fn substitute_positions(s: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Whether a registered key matches a returned key in which each wildcard stands for exactly
+/// one unit of the registered text that is not a kept space.
+///
+/// The keys are folded texts as units of any kind (bytes with byte offsets for the general
+/// engine, characters with character indexes for the lean path): `units` are where each unit
+/// of `registered` starts (one input character and what extends it, see `Mode::Units`),
+/// `wilds` where each wildcard stands in `returned` (see `Mode::Wild`), `space` the unit of a
+/// kept space.
+pub(super) fn wild_match<T: PartialEq>(
+    registered: &[T],
+    units: &[usize],
+    returned: &[T],
+    wilds: &[usize],
+    space: &T,
+) -> bool {
+    let (r, t) = (registered, returned);
+    let mut pos = 0usize;
+    let mut tpos = 0usize;
+    for &w in wilds {
+        let Some(seg) = t.get(tpos..w) else {
+            return false;
+        };
+        if !r.get(pos..).is_some_and(|rest| rest.starts_with(seg)) {
+            return false;
+        }
+        pos += seg.len();
+        tpos = w;
+        if units.binary_search(&pos).is_err() {
+            return false;
+        }
+        let next = units.partition_point(|&u| u <= pos);
+        let end = units.get(next).copied().unwrap_or(r.len());
+        if end <= pos || r.get(pos..end) == Some(std::slice::from_ref(space)) {
+            return false;
+        }
+        pos = end;
+    }
+    r.get(pos..) == t.get(tpos..)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,19 +51,21 @@
 #[cfg(test)]
 mod differential;
 mod fold;
+#[cfg(test)]
+mod golden;
 mod kana;
 mod kanji;
 mod lean;
 mod marks;
-#[cfg(test)]
-mod reference;
+mod table;
 
 pub use kanji::{kanji_variant, kanji_variants};
 pub use marks::{has_substitute, is_substitute_mark, substitute_positions};
 
-use fold::{Key, Mask, Mode, Stream, fold_into, profile, stream_equals, streams_equal, wild_match};
+use fold::{Key, Mode, Stream, fold_into, stream_equals, streams_equal};
 use lean::Lean;
 use std::fmt;
+use table::{Mask, profile};
 
 /// What kind of field is compared; decides which foldings apply (see the
 /// [module table](self#foldings-per-field)).
@@ -367,7 +369,7 @@ fn substitution_lean(
     if !lean::fold_units(registered, kind, full, a) || !lean::fold_wild(returned, kind, full, b) {
         return None;
     }
-    if !lean::wild_match(a, b) {
+    if !a.matches_wild(b) {
         return Some(TextMatch::Different);
     }
     let (a, b) = (&*a, &*b);
@@ -388,7 +390,7 @@ fn substitution_lean(
             complex |= !lean::fold_wild(returned, kind, m, tb);
             &*tb
         };
-        lean::wild_match(ka, kb)
+        ka.matches_wild(kb)
     });
     if complex {
         return None; // cannot happen: both texts were read to the end above
@@ -446,14 +448,14 @@ fn compare_with(
     }
     fold_into(registered, kind, full, Mode::Units, a);
     fold_into(returned, kind, full, Mode::Wild, b);
-    if !wild_match(a, b) {
+    if !a.matches_wild(b) {
         return TextMatch::Different;
     }
     let (a, b) = (&*a, &*b);
     let reasons = minimal(full, a.applied.union(b.applied), |m| {
         let ka = refold(registered, kind, m, Mode::Units, a, ta);
         let kb = refold(returned, kind, m, Mode::Wild, b, tb);
-        wild_match(ka, kb)
+        ka.matches_wild(kb)
     });
     TextMatch::Substituted {
         positions: substitute_positions(returned),
