@@ -103,6 +103,9 @@ pub const ONSHI_MESSAGE_TYPE_BULK_QUALIFICATION_RESPONSE: onshi_message_type = 7
 pub const ONSHI_MESSAGE_TYPE_DOCUMENT_REQUEST: onshi_message_type = 8;
 /// 薬剤情報 / 特定健診情報 XML answer.
 pub const ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE: onshi_message_type = 9;
+/// A file of a family whose body is not modelled (閲覧同意取り消し, アクセスURL, 環境設定情報,
+/// PMH, 電子処方箋): header typed, body kept whole (read it with `onshi_document_to_json`).
+pub const ONSHI_MESSAGE_TYPE_UNMODELLED: onshi_message_type = 10;
 
 /// A file's character encoding: one of the `ONSHI_ENCODING_*` values.
 #[allow(non_camel_case_types)]
@@ -133,6 +136,22 @@ pub const ONSHI_FAMILY_BULK_ONLINE: onshi_family = 7;
 pub const ONSHI_FAMILY_DRUG_INFO: onshi_family = 8;
 /// 特定健診情報 `TKKsiquc`.
 pub const ONSHI_FAMILY_CHECKUP: onshi_family = 9;
+/// 資格確認（訪問診療等） `OQSsihvq`.
+pub const ONSHI_FAMILY_HOME_VISIT_QUERY: onshi_family = 10;
+/// 資格確認（オンライン診療等） `OQSsionq`.
+pub const ONSHI_FAMILY_ONLINE_QUERY: onshi_family = 11;
+/// 閲覧同意取り消し（訪問診療等） `OQSsihvd` (body not modelled).
+pub const ONSHI_FAMILY_CONSENT_REVOCATION: onshi_family = 12;
+/// 医療機関アクセスURL取得 `OQSsiurl` (body not modelled; PDF or PNG answers).
+pub const ONSHI_FAMILY_ACCESS_URL: onshi_family = 13;
+/// 医療機関環境設定情報照会 `OQSsiinq` (body not modelled).
+pub const ONSHI_FAMILY_SETTINGS_INQUIRY: onshi_family = 14;
+/// 医療機関環境設定情報更新 `OQSsiupd` (body not modelled).
+pub const ONSHI_FAMILY_SETTINGS_UPDATE: onshi_family = 15;
+/// PMH 医療費助成 `PMHsimsm`, face key `publicmedicalhub` (body not modelled).
+pub const ONSHI_FAMILY_PUBLIC_MEDICAL_HUB: onshi_family = 16;
+/// 電子処方箋 `EPS…`, face key `prescription` (known, outside onshi's scope).
+pub const ONSHI_FAMILY_ELECTRONIC_PRESCRIPTION: onshi_family = 17;
 
 /// What a file name says about a file (`onshi_file_name_parse`).
 #[repr(C)]
@@ -144,7 +163,7 @@ pub struct onshi_file_name_info {
     pub phase: u32,
     /// 1 for a request (`req`), 2 for a response (`res`).
     pub direction: u32,
-    /// 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`.
+    /// 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`, 5 `.png`.
     pub extension: u32,
     /// 1 for a face-reader push (`…res_face_…`), else 0.
     pub is_face: u32,
@@ -198,6 +217,11 @@ pub(crate) static MESSAGE_TYPE: Enumeration<MessageKind> = Enumeration {
             ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE,
             "document_response",
         ),
+        (
+            MessageKind::Unmodelled,
+            ONSHI_MESSAGE_TYPE_UNMODELLED,
+            "unmodelled",
+        ),
     ],
 };
 
@@ -249,6 +273,46 @@ pub(crate) static FAMILY: Enumeration<xml::Family> = Enumeration {
         ),
         (xml::Family::DrugInfo, ONSHI_FAMILY_DRUG_INFO, "drug_info"),
         (xml::Family::Checkup, ONSHI_FAMILY_CHECKUP, "checkup"),
+        (
+            xml::Family::HomeVisitQuery,
+            ONSHI_FAMILY_HOME_VISIT_QUERY,
+            "home_visit_query",
+        ),
+        (
+            xml::Family::OnlineQuery,
+            ONSHI_FAMILY_ONLINE_QUERY,
+            "online_query",
+        ),
+        (
+            xml::Family::ConsentRevocation,
+            ONSHI_FAMILY_CONSENT_REVOCATION,
+            "consent_revocation",
+        ),
+        (
+            xml::Family::AccessUrl,
+            ONSHI_FAMILY_ACCESS_URL,
+            "access_url",
+        ),
+        (
+            xml::Family::SettingsInquiry,
+            ONSHI_FAMILY_SETTINGS_INQUIRY,
+            "settings_inquiry",
+        ),
+        (
+            xml::Family::SettingsUpdate,
+            ONSHI_FAMILY_SETTINGS_UPDATE,
+            "settings_update",
+        ),
+        (
+            xml::Family::PublicMedicalHub,
+            ONSHI_FAMILY_PUBLIC_MEDICAL_HUB,
+            "public_medical_hub",
+        ),
+        (
+            xml::Family::ElectronicPrescription,
+            ONSHI_FAMILY_ELECTRONIC_PRESCRIPTION,
+            "electronic_prescription",
+        ),
     ],
 };
 
@@ -263,7 +327,8 @@ fn exhaustive(k: MessageKind, e: Encoding, f: xml::Family) {
         | MessageKind::BulkDownloadRequest
         | MessageKind::BulkQualificationResponse
         | MessageKind::DocumentRequest
-        | MessageKind::DocumentResponse => {}
+        | MessageKind::DocumentResponse
+        | MessageKind::Unmodelled => {}
     }
     match e {
         Encoding::Utf8 | Encoding::ShiftJis => {}
@@ -277,7 +342,15 @@ fn exhaustive(k: MessageKind, e: Encoding, f: xml::Family) {
         | xml::Family::BulkHomeVisit
         | xml::Family::BulkOnline
         | xml::Family::DrugInfo
-        | xml::Family::Checkup => {}
+        | xml::Family::Checkup
+        | xml::Family::HomeVisitQuery
+        | xml::Family::OnlineQuery
+        | xml::Family::ConsentRevocation
+        | xml::Family::AccessUrl
+        | xml::Family::SettingsInquiry
+        | xml::Family::SettingsUpdate
+        | xml::Family::PublicMedicalHub
+        | xml::Family::ElectronicPrescription => {}
     }
 }
 
@@ -835,6 +908,7 @@ fn empty(kind: MessageKind) -> Message {
         }
         MessageKind::DocumentRequest => Message::DocumentRequest(Default::default()),
         MessageKind::DocumentResponse => Message::DocumentResponse(Default::default()),
+        MessageKind::Unmodelled => Message::Unmodelled(Default::default()),
     }
 }
 
@@ -1605,6 +1679,7 @@ pub unsafe extern "C" fn onshi_file_name_parse(
                     xml::Extension::Err => 2,
                     xml::Extension::Pdf => 3,
                     xml::Extension::Zip => 4,
+                    xml::Extension::Png => 5,
                 },
                 is_face: u32::from(n.is_face()),
             });

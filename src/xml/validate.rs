@@ -724,6 +724,13 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                 Some(_) => {}
             }
         }
+        Message::Unmodelled(m) => {
+            c.header(&m.header, false);
+            c.warn(
+                "/XmlMsg/MessageBody",
+                "the body of this file family is not modelled: kept whole, not checked",
+            );
+        }
     }
     c.out
 }
