@@ -338,6 +338,12 @@ pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
         "ファイル名とエラー番号を添えてベンダーに連絡してください。",
     ),
     (
+        st::ONSHI_XML_ENCRYPTED,
+        Audience::Administrator,
+        "資格確認端末のファイル暗号化設定（encrypt.conf / encrypt_face.conf）が有効です。レセコンベンダーの復号モジュールが必要です。",
+        "レセコンベンダーの復号モジュールを設定するか（onshi の --decrypt-command、復号フック）、端末の暗号化設定を確認してください。ファイルは壊れていません。",
+    ),
+    (
         st::ONSHI_XML_TOO_MANY_UNKNOWN,
         Audience::Administrator,
         "資格確認端末のファイルに、想定していない項目が多すぎるため読み込みを中止しました。",
@@ -558,6 +564,36 @@ pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
         Audience::Developer,
         "エミュレーターは停止しています。",
         "エミュレーターを起動し直してから操作してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ENCRYPTED,
+        Audience::Administrator,
+        "資格確認端末のファイル暗号化設定（encrypt.conf / encrypt_face.conf）が有効です。レセコンベンダーの復号モジュールが必要です。",
+        "レセコンベンダーの復号モジュールを設定するか（onshi の --decrypt-command、復号フック）、端末の暗号化設定（該当するプレフィックスの行）を確認してください。ファイルはそのまま残してあります。",
+    ),
+    (
+        st::ONSHI_TERMINAL_HOOK_FAILED,
+        Audience::Administrator,
+        "暗号化されたファイルの復号（または要求の暗号化）に失敗しました。",
+        "レセコンベンダーの復号モジュールの設定（プログラムの場所、鍵）と動作を確認してください。ファイルはそのまま残してあります。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ZIP_REFUSED,
+        Audience::Administrator,
+        "一括照会の結果（ZIP）に、結果ファイル以外のものや安全でない名前が含まれているため読み込みませんでした。",
+        "資格確認端末が書いたファイルか確認してください。ファイルは res フォルダに残してあります。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ZIP_TOO_LARGE,
+        Audience::Administrator,
+        "一括照会の結果（ZIP）が大きすぎる、または圧縮率が異常なため読み込みませんでした。",
+        "資格確認端末が書いたファイルか確認してください。ファイルは res フォルダに残してあります。",
+    ),
+    (
+        st::ONSHI_TERMINAL_UNKNOWN_SEGMENT,
+        Audience::Reception,
+        "一括照会の結果に不明な処理結果区分が返りました。正常に終わったか確認できないため、結果は使いません。",
+        "時間をおいて再度一括照会してください。続く場合は資格確認端末のベンダーに連絡してください。",
     ),
     (
         st::ONSHI_NULL_PARAMETER,
@@ -1127,6 +1163,7 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
         stale_after: Duration::from_secs(SECONDS),
         orphan_after: Duration::from_secs(SECONDS),
         max_clock_skew: Duration::from_secs(SECONDS),
+        decrypt_hook: false,
     };
     let folders = |exists: bool, readable: bool, writable: bool| -> Vec<FolderFacts> {
         ["req", "res", "face"]
@@ -1189,6 +1226,14 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
                 ..healthy.clone()
             },
             vec![(&count, "{count}")],
+        ),
+        (
+            "encryption.encrypted",
+            Facts {
+                encrypted: files("OQSsiquc01res_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![("OQSsiquc 7 件", "{prefixes}")],
         ),
         (
             "face.not_face_results",

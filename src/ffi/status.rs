@@ -65,6 +65,10 @@ pub const ONSHI_XML_UNWRITABLE: onshi_status = 212;
 /// More unmodelled elements and attributes than a document of this size may hold (not a
 /// terminal file; keeping them would take far more memory than the input).
 pub const ONSHI_XML_TOO_MANY_UNKNOWN: onshi_status = 213;
+/// The content is not XML at all (after an optional BOM and white space its first byte is not
+/// `<`): a file the terminal encrypted (`encrypt.conf` / `encrypt_face.conf`). Not a parse
+/// error: it needs the vendor's decryption module.
+pub const ONSHI_XML_ENCRYPTED: onshi_status = 214;
 /// A file name is not a plain file name (path separator, `..`, too long …).
 pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
@@ -133,6 +137,20 @@ pub const ONSHI_TERMINAL_ALREADY_COLLECTED: onshi_status = 417;
 pub const ONSHI_TERMINAL_ALREADY_RUNNING: onshi_status = 418;
 /// The emulator was stopped.
 pub const ONSHI_TERMINAL_EMULATOR_STOPPED: onshi_status = 419;
+/// A file of `res/` or `face/` is not XML: the terminal encrypts its prefix (`encrypt.conf`
+/// / `encrypt_face.conf`) and no decryption hook is set (`onshi_client_set_cipher`).
+pub const ONSHI_TERMINAL_ENCRYPTED: onshi_status = 420;
+/// The decryption or encryption hook failed (returned an error, did not answer in time, or
+/// returned something that is not XML).
+pub const ONSHI_TERMINAL_HOOK_FAILED: onshi_status = 421;
+/// A zipped bulk result was refused: extra entries, an unsafe or unexpected entry name, a
+/// symbolic link, an encrypted entry, an unsupported method, a damaged archive.
+pub const ONSHI_TERMINAL_ZIP_REFUSED: onshi_status = 422;
+/// A zipped bulk result inflates beyond the size limit or far more than XML does (a zip
+/// bomb).
+pub const ONSHI_TERMINAL_ZIP_TOO_LARGE: onshi_status = 423;
+/// A bulk download answered a 処理結果区分 that is neither 1, 2 nor 9 (or none): a failure.
+pub const ONSHI_TERMINAL_UNKNOWN_SEGMENT: onshi_status = 424;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -321,6 +339,11 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "more unmodelled elements than a document of this size may hold",
     ),
     (
+        ONSHI_XML_ENCRYPTED,
+        "ONSHI_XML_ENCRYPTED",
+        "the content is not XML: encrypted by the terminal",
+    ),
+    (
         ONSHI_XML_FILE_NAME_UNSAFE,
         "ONSHI_XML_FILE_NAME_UNSAFE",
         "a file name is not a plain file name (path separator, .., too long …)",
@@ -479,6 +502,31 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_TERMINAL_EMULATOR_STOPPED,
         "ONSHI_TERMINAL_EMULATOR_STOPPED",
         "the emulator was stopped",
+    ),
+    (
+        ONSHI_TERMINAL_ENCRYPTED,
+        "ONSHI_TERMINAL_ENCRYPTED",
+        "a file of the terminal is encrypted and no decryption hook is set",
+    ),
+    (
+        ONSHI_TERMINAL_HOOK_FAILED,
+        "ONSHI_TERMINAL_HOOK_FAILED",
+        "the decryption or encryption hook failed",
+    ),
+    (
+        ONSHI_TERMINAL_ZIP_REFUSED,
+        "ONSHI_TERMINAL_ZIP_REFUSED",
+        "a zipped bulk result holds something other than its one result file",
+    ),
+    (
+        ONSHI_TERMINAL_ZIP_TOO_LARGE,
+        "ONSHI_TERMINAL_ZIP_TOO_LARGE",
+        "a zipped bulk result inflates too much",
+    ),
+    (
+        ONSHI_TERMINAL_UNKNOWN_SEGMENT,
+        "ONSHI_TERMINAL_UNKNOWN_SEGMENT",
+        "a bulk download answered an unknown SegmentOfResult",
     ),
     (
         ONSHI_CARD_NO_READER,
@@ -815,6 +863,21 @@ fn ja(status: onshi_status) -> Option<&'static str> {
         ONSHI_TERMINAL_ALREADY_COLLECTED => "この照会の結果はすでに受け取り済みです。",
         ONSHI_TERMINAL_ALREADY_RUNNING => "このフォルダではすでにエミュレーターが動いています。",
         ONSHI_TERMINAL_EMULATOR_STOPPED => "エミュレーターは停止しています。",
+        ONSHI_XML_ENCRYPTED | ONSHI_TERMINAL_ENCRYPTED => {
+            "資格確認端末のファイル暗号化設定（encrypt.conf / encrypt_face.conf）が有効です。レセコンベンダーの復号モジュールが必要です。"
+        }
+        ONSHI_TERMINAL_HOOK_FAILED => {
+            "暗号化ファイルの復号（または要求の暗号化）に失敗しました。レセコンベンダーの復号モジュールの設定を確認してください。"
+        }
+        ONSHI_TERMINAL_ZIP_REFUSED => {
+            "一括照会の結果（ZIP）に想定外の内容があるため読み込みませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_TERMINAL_ZIP_TOO_LARGE => {
+            "一括照会の結果（ZIP）が大きすぎるため読み込みませんでした。システム管理者に連絡してください。"
+        }
+        ONSHI_TERMINAL_UNKNOWN_SEGMENT => {
+            "一括照会の結果に不明な処理結果区分が返りました。時間をおいて再度照会してください。"
+        }
         ONSHI_TERMINAL_NOT_CONSENTED => {
             "情報の提供は同意されていません。患者さんに同意を確認してください。"
         }
@@ -1051,6 +1114,7 @@ mod tests {
                 },
                 ONSHI_XML_TOO_MANY_UNKNOWN,
             ),
+            (X::Encrypted { location: l() }, ONSHI_XML_ENCRYPTED),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");
@@ -1170,6 +1234,43 @@ mod tests {
                 ONSHI_TERMINAL_ALREADY_RUNNING,
             ),
             (T::EmulatorStopped, ONSHI_TERMINAL_EMULATOR_STOPPED),
+            (
+                T::Encrypted {
+                    file: s(),
+                    prefix: s(),
+                },
+                ONSHI_TERMINAL_ENCRYPTED,
+            ),
+            (
+                T::Hook {
+                    file: s(),
+                    stage: crate::terminal::CipherStage::Decrypt,
+                    reason: s(),
+                },
+                ONSHI_TERMINAL_HOOK_FAILED,
+            ),
+            (
+                T::Zip {
+                    file: s(),
+                    refusal: crate::terminal::ZipRefusal::Empty,
+                },
+                ONSHI_TERMINAL_ZIP_REFUSED,
+            ),
+            (
+                T::Zip {
+                    file: s(),
+                    refusal: crate::terminal::ZipRefusal::TooLarge { max: 1 },
+                },
+                ONSHI_TERMINAL_ZIP_TOO_LARGE,
+            ),
+            (
+                T::UnknownSegment {
+                    reception_number: s(),
+                    segment: Some("3".into()),
+                    file: s(),
+                },
+                ONSHI_TERMINAL_UNKNOWN_SEGMENT,
+            ),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");

@@ -448,6 +448,9 @@ impl Client {
             .cipher
             .write()
             .unwrap_or_else(|p| p.into_inner()) = cipher;
+        // Face files read before (perhaps found encrypted) are read again.
+        self.shared.faces.forget_contents();
+        self.shared.face_wake.bump();
     }
 
     /// The files of `face/` found not to be face results since the last call, each reported
@@ -1520,8 +1523,16 @@ pub(crate) fn check_fits(family: Family, message: &Message) -> Result<Phase, Ter
     let ok = match message {
         Message::QualificationRequest(_) => matches!(
             family,
-            Individual | BulkQualification | BulkMedicalAssistance | BulkHomeVisit | BulkOnline
+            Individual
+                | HomeVisitQuery
+                | OnlineQuery
+                | BulkQualification
+                | BulkMedicalAssistance
+                | BulkHomeVisit
+                | BulkOnline
         ),
+        // A family whose body is not modelled: the caller builds the body.
+        Message::Unmodelled(_) => !family.is_modelled() && family.in_scope(),
         Message::ReferenceNumberRequest(_) => {
             matches!(family, ReferenceNumber | BulkReferenceNumber)
         }

@@ -582,6 +582,18 @@ impl FaceDesk {
         }))
     }
 
+    /// Forgets what was read of the files not handed out (they are read again: the cipher
+    /// changed).
+    pub(crate) fn forget_contents(&self) {
+        let mut d = self.desk.lock().unwrap_or_else(|p| p.into_inner());
+        for t in d.tracked.values_mut() {
+            if t.claim.is_none() {
+                t.content = None;
+                t.stat = None;
+            }
+        }
+    }
+
     /// The files of `face/` found not to be face results since the last call (each reported
     /// once while it stays).
     pub(crate) fn take_skipped(&self) -> Vec<SkippedFile> {

@@ -46,7 +46,7 @@ pub use client::{
 };
 pub use dataset::{Dataset, Person, PersonSummary};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
-pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats};
+pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats, FaceNames};
 pub use face::{
     FaceAck, FaceEvent, FaceFileError, FaceFileErrorKind, FaceSubscription, POLL_BATCH,
     SkippedFile,

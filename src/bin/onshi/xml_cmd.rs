@@ -5,14 +5,20 @@
 //! ```json
 //! {
 //!   "schema_version": 1,
-//!   "file": { "family": "individual", "phase": "upload", "direction": "response",
-//!             "suffix": "202504010001", "extension": "xml", "face": null },
+//!   "file": { "name": "OQSsiquc01res_202504010001.xml", "family": "individual",
+//!             "family_label": "資格確認（個別照会）", "prefix": "OQSsiquc", "phase": "upload",
+//!             "direction": "response", "suffix": "202504010001", "extension": "xml",
+//!             "is_face": false, "face": null, "kind": "qualification_response",
+//!             "modelled": true, "in_scope": true },
 //!   "encoding": "utf8",
 //!   "message": { "type": "qualification_response", "header": { … }, "body": { … } }
 //! }
 //! ```
 //!
-//! * `file` is the parsed file name (`null` when the name is not an interface name);
+//! * `file` is what the file name says (`null` when the name is not an interface name):
+//!   every prefix of 2026 is a family, also those whose body is not modelled
+//!   (`"modelled": false`: the body is kept whole as `{"type": "unmodelled", …}`) and the
+//!   out-of-scope 電子処方箋 (`"in_scope": false`);
 //! * `encoding` is `"utf8"` or `"shift_jis"` (`null` for a PDF or ZIP);
 //! * `message` is the library's [`Message`] in its serde form: `type` is the kind
 //!   (`qualification_request`, `qualification_response`, `reference_number_request`,
@@ -22,7 +28,12 @@
 //!   values, absent fields omitted, unmodelled elements under `extra…` as
 //!   `{name, attributes, text, children}`. A `.err` file gives
 //!   `{"type": "error_report", "text": …}`, a `.pdf` `{"type": "pdf", "bytes": N}`, a `.zip`
-//!   `{"type": "zip", "bytes": N}`.
+//!   `{"type": "zip", "bytes": N}` (a zipped bulk result: the XML inside it, checked, as
+//!   `message`, and `"zip": {"entry", "bytes"}`), a `.png` `{"type": "png", "bytes": N}`.
+//!
+//! A file that is not XML (the terminal encrypts it: `encrypt.conf`) is decrypted with
+//! `--decrypt-command PROGRAM [--decrypt-arg ARG]…` when given; without it, exit 1 with
+//! `FILE:1:1: not XML …` and the staff text naming the setting and the prefix.
 //!
 //! `--redact` replaces personal values by their length class (`‹8 chars›`): every field
 //! named `name`, `name_kana`, `name_of_other`, `name_of_other_kana`, `insured_name`,
@@ -69,6 +80,8 @@ pub struct ParseArgs {
     /// reference number, unmodelled content).
     #[arg(long)]
     redact: bool,
+    #[command(flatten)]
+    hooks: crate::terminal_cmd::HookArgs,
 }
 
 /// Arguments of `onshi validate`.
@@ -138,10 +151,46 @@ fn out(line: &str) {
     let _ = writeln!(o, "{line}");
 }
 
-/// `FILE:LINE:COL: message` for an error about the input.
+/// `FILE:LINE:COL: message` for an error about the input (and, for an encrypted file, the
+/// staff text naming the setting and the prefix).
 fn report(file: &Path, e: &XmlError) {
     let (line, col) = e.location().map_or((1, 1), |l| (l.line, l.column));
     eprintln!("{}:{line}:{col}: {}", file.display(), e.message());
+    if matches!(e, XmlError::Encrypted { .. }) {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = FileName::parse(&name)
+            .map(|n| n.written_prefix().to_string())
+            .unwrap_or_default();
+        eprintln!(
+            "{}（{prefix} {name}）",
+            onshi::terminal::cipher::ENCRYPTED_JA
+        );
+    }
+}
+
+/// The bytes to parse: decrypted by `--decrypt-command` when they are not XML.
+fn decrypted(file: &Path, bytes: Vec<u8>, hooks: &crate::terminal_cmd::HookArgs) -> Result<Vec<u8>, ExitCode> {
+    if xml::sniff(&bytes) != xml::Sniff::NotXml {
+        return Ok(bytes);
+    }
+    let Some(c) = hooks.cipher() else {
+        return Ok(bytes);
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match c.decrypt(&name, &bytes) {
+        Ok(b) => Ok(b),
+        Err(e) => {
+            eprintln!("{}:1:1: the decryption command failed: {e}", file.display());
+            eprintln!("暗号化されたファイルを復号できませんでした。レセコンベンダーの復号モジュールの設定を確認してください。");
+            Err(ExitCode::from(1))
+        }
+    }
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ExitCode> {
@@ -245,12 +294,50 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             "err" => Some(Extension::Err),
             "pdf" => Some(Extension::Pdf),
             "zip" => Some(Extension::Zip),
+            "png" => Some(Extension::Png),
             _ => None,
         }
     });
     let (encoding, message) = match ext {
         Some(Extension::Pdf) => (Value::Null, json!({"type": "pdf", "bytes": bytes.len()})),
-        Some(Extension::Zip) => (Value::Null, json!({"type": "zip", "bytes": bytes.len()})),
+        Some(Extension::Png) => (Value::Null, json!({"type": "png", "bytes": bytes.len()})),
+        Some(Extension::Zip) => match name.as_ref().filter(|n| n.family.is_bulk()) {
+            // A zipped bulk result: the one XML inside, checked as the client checks it.
+            Some(n) => {
+                match onshi::terminal::unzip_result(&bytes, n.family, Limits::default().max_bytes as u64) {
+                    Ok((entry, xml_bytes)) => {
+                        let xml_bytes = match decrypted(Path::new(&entry), xml_bytes, &args.hooks) {
+                            Ok(b) => b,
+                            Err(code) => return code,
+                        };
+                        let inner = FileName::parse(&entry).ok();
+                        let doc = match &inner {
+                            Some(i) => xml::parse_file(i, &xml_bytes, &Limits::default()),
+                            None => xml::parse_with(&xml_bytes, &Limits::default()),
+                        };
+                        match doc {
+                            Ok(doc) => {
+                                let mut m = serde_json::to_value(&doc.message).unwrap_or(Value::Null);
+                                if args.redact {
+                                    redact_json(&mut m);
+                                }
+                                m["zip"] = json!({"entry": entry, "bytes": bytes.len()});
+                                (json!(doc.encoding), m)
+                            }
+                            Err(e) => {
+                                report(&args.file, &e);
+                                return ExitCode::from(1);
+                            }
+                        }
+                    }
+                    Err(refusal) => {
+                        eprintln!("{}:1:1: zipped result refused: {refusal}", args.file.display());
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+            None => (Value::Null, json!({"type": "zip", "bytes": bytes.len()})),
+        },
         Some(Extension::Err) => match xml::decode_text(&bytes) {
             // An `.err` may quote the request (names, numbers, birthdates).
             Ok((text, enc)) if args.redact => (
@@ -264,6 +351,10 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             }
         },
         _ => {
+            let bytes = match decrypted(&args.file, bytes, &args.hooks) {
+                Ok(b) => b,
+                Err(code) => return code,
+            };
             let limits = Limits::default();
             let doc = match &name {
                 Some(n) => xml::parse_file(n, &bytes, &limits),
@@ -279,7 +370,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                     // Serialized directly so the fields keep their spec order.
                     return print_json(&Output {
                         schema_version: 1,
-                        file: name.as_ref(),
+                        file: name.as_ref().map(FileName::info),
                         encoding: Some(doc.encoding),
                         message: &doc.message,
                     });
@@ -293,7 +384,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
     };
     print_json(&Output {
         schema_version: 1,
-        file: name.as_ref(),
+        file: name.as_ref().map(FileName::info),
         encoding: serde_json::from_value(encoding).ok(),
         message: &message,
     })
@@ -303,7 +394,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
 #[derive(serde::Serialize)]
 struct Output<'a, M: serde::Serialize> {
     schema_version: u32,
-    file: Option<&'a FileName>,
+    file: Option<xml::FileInfo>,
     encoding: Option<Encoding>,
     message: &'a M,
 }

@@ -93,7 +93,12 @@ pub(crate) fn respond(
         ..Default::default()
     };
     match (name.family, name.phase, msg) {
-        (Family::Individual, Phase::Upload, Message::QualificationRequest(r)) => {
+        // 訪問/オンライン single queries have the 個別照会 shape (oqs-2026 §2).
+        (
+            Family::Individual | Family::HomeVisitQuery | Family::OnlineQuery,
+            Phase::Upload,
+            Message::QualificationRequest(r),
+        ) => {
             let [q] = r.queries.as_slice() else {
                 return reject(
                     "個別照会の要求には照会条件（QualificationConfirmSearchInfo）が1件だけ必要です。",
@@ -203,6 +208,13 @@ pub(crate) fn respond(
         (Family::DrugInfo | Family::Checkup, Phase::Upload, Message::DocumentRequest(r)) => {
             document(ds, name.family, &r, base, now, file)
         }
+        (f, _, _) if !f.is_modelled() => Outcome::Reject {
+            reason: format!(
+                "このエミュレーターは {}（{}）の要求に応答しません（内容が公開されていない種類です）。",
+                f.label(),
+                f.prefix()
+            ),
+        },
         _ => reject("要求ファイルの種類（ファイル名）と内容が一致しません。"),
     }
 }
