@@ -148,6 +148,12 @@ typedef struct onshi_card onshi_card;
 typedef struct onshi_choices onshi_choices;
 
 /**
+ * Where a cipher callback writes its result (`onshi_cipher_output_write`); valid only during
+ * the call of the callback.
+ */
+typedef struct onshi_cipher_output onshi_cipher_output;
+
+/**
  * A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
  *
  * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
@@ -394,7 +400,7 @@ typedef struct onshi_file_name_info {
    */
   uint32_t direction;
   /**
-   * 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`.
+   * 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`, 5 `.png`.
    */
   uint32_t extension;
   /**
@@ -485,6 +491,34 @@ typedef struct onshi_bulk_options {
  * `ONSHI_DOCUMENT_KIND_*` values.
  */
 typedef uint32_t onshi_document_kind;
+
+/**
+ * Which way a cipher callback works: one of the `ONSHI_CIPHER_*` values.
+ */
+typedef uint32_t onshi_cipher_stage;
+
+/**
+ * The vendor's decryption / encryption module as a callback (oqs-2026 §1.1: the terminal may
+ * encrypt its files per prefix; onshi never implements a scheme). Called with `userdata` as
+ * given to `onshi_client_set_cipher`, the stage (`ONSHI_CIPHER_DECRYPT` for a file of
+ * `res/`/`face/` that is not XML, `ONSHI_CIPHER_ENCRYPT` for a request), the file name
+ * (UTF-8) and its bytes. It writes the result with `onshi_cipher_output_write` (for
+ * `ONSHI_CIPHER_ENCRYPT`, the bytes to write: the input itself for a prefix it leaves
+ * plain) and returns `ONSHI_OK`; any other status is a failure
+ * (`ONSHI_TERMINAL_HOOK_FAILED`, the file stays where it is).
+ *
+ * It runs on a thread of the library, possibly on several at once, and is given the
+ * client's hook timeout (`"hook_timeout_ms"`, default 30 s) to return; one that does not is
+ * reported and left running. It must not let an exception or a `longjmp` escape. The
+ * pointers are valid only during the call.
+ */
+typedef onshi_status (*onshi_cipher_callback)(void *userdata,
+                                              onshi_cipher_stage stage,
+                                              const uint8_t *file_name,
+                                              size_t file_name_len,
+                                              const uint8_t *input,
+                                              size_t input_len,
+                                              struct onshi_cipher_output *output);
 
 /**
  * How the emulated terminal behaves: one of the `ONSHI_BEHAVIOUR_*` values.
@@ -918,6 +952,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE 9
 
 /**
+ * A file of a family whose body is not modelled (閲覧同意取り消し, アクセスURL, 環境設定情報,
+ * PMH, 電子処方箋): header typed, body kept whole (read it with `onshi_document_to_json`).
+ */
+#define ONSHI_MESSAGE_TYPE_UNMODELLED 10
+
+/**
  * UTF-8 (文字コード識別 0).
  */
 #define ONSHI_ENCODING_UTF8 1
@@ -971,6 +1011,46 @@ typedef uint32_t onshi_audit_event;
  * 特定健診情報 `TKKsiquc`.
  */
 #define ONSHI_FAMILY_CHECKUP 9
+
+/**
+ * 資格確認（訪問診療等） `OQSsihvq`.
+ */
+#define ONSHI_FAMILY_HOME_VISIT_QUERY 10
+
+/**
+ * 資格確認（オンライン診療等） `OQSsionq`.
+ */
+#define ONSHI_FAMILY_ONLINE_QUERY 11
+
+/**
+ * 閲覧同意取り消し（訪問診療等） `OQSsihvd` (body not modelled).
+ */
+#define ONSHI_FAMILY_CONSENT_REVOCATION 12
+
+/**
+ * 医療機関アクセスURL取得 `OQSsiurl` (body not modelled; PDF or PNG answers).
+ */
+#define ONSHI_FAMILY_ACCESS_URL 13
+
+/**
+ * 医療機関環境設定情報照会 `OQSsiinq` (body not modelled).
+ */
+#define ONSHI_FAMILY_SETTINGS_INQUIRY 14
+
+/**
+ * 医療機関環境設定情報更新 `OQSsiupd` (body not modelled).
+ */
+#define ONSHI_FAMILY_SETTINGS_UPDATE 15
+
+/**
+ * PMH 医療費助成 `PMHsimsm`, face key `publicmedicalhub` (body not modelled).
+ */
+#define ONSHI_FAMILY_PUBLIC_MEDICAL_HUB 16
+
+/**
+ * 電子処方箋 `EPS…`, face key `prescription` (known, outside onshi's scope).
+ */
+#define ONSHI_FAMILY_ELECTRONIC_PRESCRIPTION 17
 
 /**
  * The kind of message (enum MessageType).
@@ -2544,6 +2624,13 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_XML_TOO_MANY_UNKNOWN 213
 
 /**
+ * The content is not XML at all (after an optional BOM and white space its first byte is not
+ * `<`): a file the terminal encrypted (`encrypt.conf` / `encrypt_face.conf`). Not a parse
+ * error: it needs the vendor's decryption module.
+ */
+#define ONSHI_XML_ENCRYPTED 214
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -2704,6 +2791,35 @@ typedef uint32_t onshi_audit_event;
  * The emulator was stopped.
  */
 #define ONSHI_TERMINAL_EMULATOR_STOPPED 419
+
+/**
+ * A file of `res/` or `face/` is not XML: the terminal encrypts its prefix (`encrypt.conf`
+ * / `encrypt_face.conf`) and no decryption hook is set (`onshi_client_set_cipher`).
+ */
+#define ONSHI_TERMINAL_ENCRYPTED 420
+
+/**
+ * The decryption or encryption hook failed (returned an error, did not answer in time, or
+ * returned something that is not XML).
+ */
+#define ONSHI_TERMINAL_HOOK_FAILED 421
+
+/**
+ * A zipped bulk result was refused: extra entries, an unsafe or unexpected entry name, a
+ * symbolic link, an encrypted entry, an unsupported method, a damaged archive.
+ */
+#define ONSHI_TERMINAL_ZIP_REFUSED 422
+
+/**
+ * A zipped bulk result inflates beyond the size limit or far more than XML does (a zip
+ * bomb).
+ */
+#define ONSHI_TERMINAL_ZIP_TOO_LARGE 423
+
+/**
+ * A bulk download answered a 処理結果区分 that is neither 1, 2 nor 9 (or none): a failure.
+ */
+#define ONSHI_TERMINAL_UNKNOWN_SEGMENT 424
 
 /**
  * No PC/SC card reader is connected.
@@ -2943,6 +3059,16 @@ typedef uint32_t onshi_audit_event;
  * after an asynchronous save); if it never does, it is delivered again after a restart.
  */
 #define ONSHI_FACE_KEEP 2
+
+/**
+ * Decrypt a file the terminal wrote (`res/`, `face/`), which is not XML.
+ */
+#define ONSHI_CIPHER_DECRYPT 1
+
+/**
+ * Encrypt a request before it is written into `req/`.
+ */
+#define ONSHI_CIPHER_ENCRYPT 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -5547,7 +5673,12 @@ onshi_status onshi_cancel_token_reset(const struct onshi_cancel_token *t);
  * (`"utf8"`/`"shift_jis"`, of requests), `"create_folders"` (create `req/res/face` when
  * missing; off by default, since a missing folder means a wrong root), `"processed"` and
  * `"face_processed"` (`"delete"`, `"archive"`, `"leave"`), `"settle_timeout_ms"`,
- * `"recheck_interval_ms"`, `"durable_writes"`.
+ * `"recheck_interval_ms"`, `"durable_writes"`, `"err_depth"` (how deep below `res/` an
+ * `.err` is looked for; default 2), and the vendor's external decryption / encryption
+ * programs for a terminal that encrypts its files (`encrypt.conf`): `"decrypt_command"`
+ * and `"encrypt_command"` (`["program", "arg", …]`: the file on its stdin, the result on
+ * its stdout; `ONSHI_FILE_NAME` names the file), `"hook_timeout_ms"` (default 20 000).
+ * `onshi_client_set_cipher` sets a callback instead.
  *
  * Returns `ONSHI_TERMINAL_MISSING_FOLDER` when a folder does not exist, `ONSHI_JSON` for bad
  * options.
@@ -5950,6 +6081,53 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
                                       size_t *out_len);
 
 /**
+ * Appends `len` bytes to a cipher callback's result. Call it from inside the callback only.
+ *
+ * Returns `ONSHI_INVALID_HANDLE` for an output that is not the callback's (or used after the
+ * callback returned).
+ *
+ * # Safety
+ * `output` is any value (only the live output of a running callback is used); `bytes` is
+ * NULL (with `len` 0) or readable for `len` bytes.
+ */
+onshi_status onshi_cipher_output_write(struct onshi_cipher_output *output,
+                                       const uint8_t *bytes,
+                                       size_t len);
+
+/**
+ * Sets the client's cipher callback: the vendor's module that decrypts files the terminal
+ * encrypted and encrypts requests (see `onshi_cipher_callback`); NULL removes it (and any
+ * `"decrypt_command"` of the options). Without one, a file that is not XML is
+ * `ONSHI_TERMINAL_ENCRYPTED` (the staff text names `encrypt.conf` and the prefix). Face
+ * results found encrypted before are read again. `userdata` must stay valid until the
+ * callback is replaced or the client freed.
+ *
+ * # Safety
+ * `c` is any value (only a live `onshi_client` is used); `callback` is NULL or a function
+ * that may be called from several threads with `userdata`.
+ */
+onshi_status onshi_client_set_cipher(const struct onshi_client *c,
+                                     onshi_cipher_callback callback,
+                                     void *userdata);
+
+/**
+ * Copies the files of `face/` that are not face results, found since the last call, as a
+ * JSON array of `{"name", "family", "message_ja"}` (`family` `null` for a name that is not
+ * an interface name): each is reported once while it stays — nothing in `face/` is dropped
+ * silently. Filled by the face calls (`onshi_client_next_face`, the face callback). A size
+ * query (`buf` NULL, or `cap` too small) keeps them for the next call.
+ *
+ * Returns `ONSHI_BUFFER_TOO_SMALL` with `*out_len` set when `buf` cannot hold the text.
+ *
+ * # Safety
+ * `c` is any value; `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
+ */
+onshi_status onshi_client_skipped_faces(const struct onshi_client *c,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
+
+/**
  * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are
  * created) in background threads. `dataset_json` `(NULL, 0)` for the bundled demo dataset
  * (fictitious people P01…, 医療機関コード 1310000003), or a dataset in the same JSON shape.
@@ -5974,6 +6152,35 @@ onshi_status onshi_emulator_start(struct onshi_error *err,
                                   uint32_t delay_ms,
                                   onshi_encoding encoding,
                                   struct onshi_emulator **out);
+
+/**
+ * Starts the terminal emulator like `onshi_emulator_start`, with options as JSON
+ * (`(NULL, 0)` for the defaults): `"delay_ms"`, `"encoding"` (`"utf8"`/`"shift_jis"`),
+ * `"processing_polls"` (処理中 answers before a bulk result), `"zip_bulk"` (bulk results
+ * zipped), `"err_subfolder"` (rejected requests and their `.err` in this subfolder of
+ * `res/`), `"bulk_segment"` (the raw 処理結果区分 of finished bulk results, e.g. `"3"`),
+ * `"face_names"` (`"terminal"`, `"auto"`, `"time_only"`), and the "encrypted" mode for
+ * tests: `"encrypt_command"` (`["program", "arg", …]`: every answer and face file on its
+ * stdin, what to write on its stdout), `"decrypt_command"` (for requests that are not XML),
+ * `"hook_timeout_ms"`.
+ *
+ * Returns what `onshi_emulator_start` returns, and `ONSHI_JSON` for bad options.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_emulator_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_emulator_start_with_options(struct onshi_error *err,
+                                               const uint8_t *root,
+                                               size_t root_len,
+                                               const uint8_t *dataset_json,
+                                               size_t dataset_len,
+                                               const uint8_t *options_json,
+                                               size_t options_len,
+                                               struct onshi_emulator **out);
 
 /**
  * Stops the emulator (answers not yet written are dropped; requests it took are answered by

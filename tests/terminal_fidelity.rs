@@ -98,7 +98,10 @@ fn an_encrypting_terminal_is_named_then_read_with_the_hook() {
             "{ja}"
         );
         assert_eq!(client.pending().unwrap().len(), 1, "still pending");
-        assert!(d.path().join("res").join(t.response_file()).exists(), "file left");
+        assert!(
+            d.path().join("res").join(t.response_file()).exists(),
+            "file left"
+        );
         // The doctor names it per prefix.
         let r = client.doctor(&Default::default());
         let c = r.checks.iter().find(|c| c.id == "encryption").unwrap();
@@ -225,7 +228,10 @@ fn broken_hooks_are_typed_errors_never_crashes_or_hangs() {
         assert!(reason.contains(want), "{want}: {reason}");
         assert_eq!(e.code(), 421);
         assert!(e.message_ja().contains("復号"), "{}", e.message_ja());
-        assert!(started.elapsed() < Duration::from_secs(15), "{want}: took too long");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{want}: took too long"
+        );
     }
 }
 
@@ -355,11 +361,20 @@ fn a_hostile_zip_is_refused_and_left_in_res() {
     std::fs::write(d.path().join("res").join(&zip_name), &bomb).unwrap();
     let e = client.wait(&t, T).unwrap_err();
     assert!(
-        matches!(&e, TerminalError::Zip { refusal: ZipRefusal::Ratio { .. }, .. }),
+        matches!(
+            &e,
+            TerminalError::Zip {
+                refusal: ZipRefusal::Ratio { .. },
+                ..
+            }
+        ),
         "{e}"
     );
     assert_eq!(e.code(), 423);
-    assert!(d.path().join("res").join(&zip_name).exists(), "kept for inspection");
+    assert!(
+        d.path().join("res").join(&zip_name).exists(),
+        "kept for inspection"
+    );
 }
 
 #[test]
@@ -474,7 +489,11 @@ fn ten_thousand_skipped_face_files_are_each_reported_once() {
     for i in 0..10_000 {
         std::fs::write(l.face.join(format!("note{i:05}.txt")), b"x").unwrap();
     }
-    std::fs::write(l.face.join("publicmedicalhub_20260929160112.xml"), b"<XmlMsg/>").unwrap();
+    std::fs::write(
+        l.face.join("publicmedicalhub_20260929160112.xml"),
+        b"<XmlMsg/>",
+    )
+    .unwrap();
     std::fs::write(l.face.join(face_name("1", "20260929160112")), face_bytes()).unwrap();
     let client = Client::open(l.clone(), options()).unwrap();
     let started = Instant::now();
@@ -555,7 +574,11 @@ fn new_families_reach_the_client() {
     let TerminalError::Rejected { content, .. } = &e else {
         panic!("{e}")
     };
-    assert!(content.expose().contains("閲覧同意取り消し"), "{}", content.expose());
+    assert!(
+        content.expose().contains("閲覧同意取り消し"),
+        "{}",
+        content.expose()
+    );
     // The 電子処方箋 family is known but not sent.
     assert!(client.submit(Family::ElectronicPrescription, &req).is_err());
     drop(emu);

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <new>
 #include <optional>
@@ -1076,9 +1077,49 @@ public:
     std::string doctor() const {
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_client_doctor(capi(), b, c, n); });
     }
+    /// The vendor's decryption / encryption module for a terminal that encrypts its files
+    /// (encrypt.conf): called with the stage (ONSHI_CIPHER_DECRYPT / _ENCRYPT), the file name
+    /// and its bytes; returns the result (for ENCRYPT the bytes to write: the input itself for
+    /// a prefix it leaves plain). Runs on library threads, possibly several at once; an
+    /// exception becomes ONSHI_TERMINAL_HOOK_FAILED for that file. An empty function removes
+    /// it (a file that is not XML is then ONSHI_TERMINAL_ENCRYPTED).
+    using Cipher = std::function<std::vector<uint8_t>(onshi_cipher_stage, std::string_view,
+                                                      const std::vector<uint8_t> &)>;
+    void set_cipher(Cipher cipher) {
+        if (!cipher) {
+            check(onshi_client_set_cipher(capi(), nullptr, nullptr));
+            cipher_.reset();
+            return;
+        }
+        auto held = std::make_shared<Cipher>(std::move(cipher));
+        check(onshi_client_set_cipher(capi(), &Client::cipher_trampoline, held.get()));
+        cipher_ = std::move(held);
+    }
+    /// The files of face/ that are not face results, found since the last call, as a JSON
+    /// array of {"name", "family", "message_ja"} (each reported once while it stays).
+    std::string skipped_faces() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_client_skipped_faces(capi(), b, c, n); });
+    }
 
 private:
     static const onshi_cancel_token *token(const CancelToken *c) noexcept { return c ? c->capi() : nullptr; }
+    static onshi_status cipher_trampoline(void *userdata, onshi_cipher_stage stage, const uint8_t *name,
+                                          std::size_t name_len, const uint8_t *input, std::size_t input_len,
+                                          onshi_cipher_output *output) noexcept {
+        try {
+            const Cipher &c = *static_cast<const Cipher *>(userdata);
+            std::vector<uint8_t> in(input, input + input_len);
+            std::vector<uint8_t> out =
+                c(stage, std::string_view(reinterpret_cast<const char *>(name), name_len), in);
+            return onshi_cipher_output_write(output, out.data(), out.size());
+        } catch (...) {
+            // Nothing may unwind into the library.
+            return ONSHI_TERMINAL_HOOK_FAILED;
+        }
+    }
+    // Kept alive (and at a stable address) while the library may call it.
+    std::shared_ptr<Cipher> cipher_;
 };
 
 /// The terminal emulator, for tests.
@@ -1091,6 +1132,18 @@ public:
         detail::call_with_error([&](onshi_error *e) {
             return onshi_emulator_start(e, detail::bytes(root), root.size(), detail::bytes(dataset_json),
                                         dataset_json.size(), delay_ms, encoding, &raw);
+        });
+        return Emulator(raw);
+    }
+    /// Starts with options as JSON (onshi_emulator_start_with_options: "zip_bulk",
+    /// "err_subfolder", "bulk_segment", "face_names", "encrypt_command" …).
+    static Emulator start_with_options(std::string_view root, std::string_view dataset_json,
+                                       std::string_view options_json) {
+        onshi_emulator *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_emulator_start_with_options(e, detail::bytes(root), root.size(),
+                                                     detail::bytes(dataset_json), dataset_json.size(),
+                                                     detail::bytes(options_json), options_json.size(), &raw);
         });
         return Emulator(raw);
     }

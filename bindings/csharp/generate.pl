@@ -126,6 +126,9 @@ sub cs_param {
     return "out byte $n" if $t eq 'uint8_t *';
     return "IntPtr $n" if $t eq 'void *';
     return "OnshiFaceCallback $n" if $t eq 'onshi_face_callback';
+    return "OnshiCipherCallback $n" if $t eq 'onshi_cipher_callback';
+    # Only handed to the cipher callback, valid during its call: a raw pointer.
+    return "IntPtr $n" if $t eq 'onshi_cipher_output *';
     return "[Out] byte[] $n" if $t eq 'char *';
     return "[MarshalAs(UnmanagedType.I1)] out bool $n" if $t eq 'bool *';
     return "out UIntPtr $n" if $t eq 'size_t *';

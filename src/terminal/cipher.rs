@@ -283,7 +283,9 @@ impl ExternalCommand {
             )));
         }
         if output.len() as u64 > MAX_OUTPUT {
-            return Err(CipherError(format!("{shown} wrote more than {MAX_OUTPUT} bytes")));
+            return Err(CipherError(format!(
+                "{shown} wrote more than {MAX_OUTPUT} bytes"
+            )));
         }
         Ok(output)
     }
@@ -342,10 +344,29 @@ mod tests {
     fn a_hook_that_works_and_hooks_that_do_not() {
         let secret: Vec<u8> = b"<XmlMsg/>".iter().map(|x| x ^ 0x5A).collect();
         let t = Duration::from_secs(2);
-        let ok = run(&arc(Xor), CipherStage::Decrypt, "f.xml", &secret, t, 1 << 20).unwrap();
+        let ok = run(
+            &arc(Xor),
+            CipherStage::Decrypt,
+            "f.xml",
+            &secret,
+            t,
+            1 << 20,
+        )
+        .unwrap();
         assert_eq!(ok, b"<XmlMsg/>");
-        let reason = |b: u8, t: Duration| match run(&arc(Bad(b)), CipherStage::Decrypt, "f", b"x", t, 1 << 20) {
-            Err(TerminalError::Hook { reason, stage, file }) => {
+        let reason = |b: u8, t: Duration| match run(
+            &arc(Bad(b)),
+            CipherStage::Decrypt,
+            "f",
+            b"x",
+            t,
+            1 << 20,
+        ) {
+            Err(TerminalError::Hook {
+                reason,
+                stage,
+                file,
+            }) => {
                 assert_eq!(stage, CipherStage::Decrypt);
                 assert_eq!(file, "f");
                 reason
@@ -355,7 +376,10 @@ mod tests {
         assert!(reason(0, t).contains("panicked"));
         let start = Instant::now();
         assert!(reason(1, Duration::from_millis(100)).contains("did not answer"));
-        assert!(start.elapsed() < Duration::from_secs(2), "not held up by the hang");
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "not held up by the hang"
+        );
         assert!(reason(2, t).contains("not XML"));
         assert_eq!(reason(3, t), "no key");
         // Too large.
@@ -373,8 +397,14 @@ mod tests {
         let mut x = ExternalCommand::decrypt_with(cmd("base64", &["-d"]));
         assert_eq!(x.decrypt("f", b"PFhtbE1zZy8+\n").unwrap(), b"<XmlMsg/>");
         // The environment names the file.
-        x.decrypt = Some(cmd("sh", &["-c", "printf %s \"$ONSHI_FILE_NAME:$ONSHI_CIPHER_STAGE\""]));
-        assert_eq!(x.decrypt("OQSsiquc01res_1.xml", b"").unwrap(), b"OQSsiquc01res_1.xml:decrypt");
+        x.decrypt = Some(cmd(
+            "sh",
+            &["-c", "printf %s \"$ONSHI_FILE_NAME:$ONSHI_CIPHER_STAGE\""],
+        ));
+        assert_eq!(
+            x.decrypt("OQSsiquc01res_1.xml", b"").unwrap(),
+            b"OQSsiquc01res_1.xml:decrypt"
+        );
         // Non-zero exit: its stderr's tail.
         x.decrypt = Some(cmd("sh", &["-c", "echo 'key not found' >&2; exit 3"]));
         let e = x.decrypt("f", b"abc").unwrap_err();

@@ -844,15 +844,13 @@ impl Client {
         let err_name = ticket.err_file();
         if w.err_path.is_none()
             && o.err_depth > 0
-            && w.err_searched.is_none_or(|t| t.elapsed() >= o.recheck_interval)
+            && w.err_searched
+                .is_none_or(|t| t.elapsed() >= o.recheck_interval)
         {
             w.err_searched = Some(Instant::now());
             w.err_path = find_below(&l.res, &err_name, o.err_depth);
         }
-        let err_path = w
-            .err_path
-            .clone()
-            .unwrap_or_else(|| l.res_path(&err_name));
+        let err_path = w.err_path.clone().unwrap_or_else(|| l.res_path(&err_name));
         let fresh = self.look(&err_path, &mut w.err, &mut later)?;
         if w.err.stat.is_none() && w.err_path.is_some() {
             w.err_path = None; // Gone from the subfolder: look again.
@@ -1018,12 +1016,11 @@ impl Client {
             file: file.to_string(),
             reason: e.to_string(),
         })?;
-        let msg = codec::decode_file(&name, &xml, o.max_bytes).map_err(|e| {
-            TerminalError::BadAnswer {
+        let msg =
+            codec::decode_file(&name, &xml, o.max_bytes).map_err(|e| TerminalError::BadAnswer {
                 file: file.to_string(),
                 reason: e.0,
-            }
-        })?;
+            })?;
         verify_pairing(ticket, &msg, file)?;
         Ok(Reply::Message(msg))
     }
@@ -1452,7 +1449,9 @@ fn find_below(dir: &Path, name: &str, depth: u32) -> Option<PathBuf> {
                 continue;
             };
             for e in rd.flatten() {
-                if !e.file_type().is_ok_and(|t| t.is_dir()) || e.file_name().to_string_lossy().starts_with('.') {
+                if !e.file_type().is_ok_and(|t| t.is_dir())
+                    || e.file_name().to_string_lossy().starts_with('.')
+                {
                     continue;
                 }
                 visited += 1;

@@ -234,8 +234,8 @@ pub fn gather(layout: &Layout) -> Facts {
     facts.face_skipped = skipped;
     for (dir, files) in [(&layout.res, &facts.res), (&layout.face, &face)] {
         for f in files {
-            let xml_named = FileName::parse(&f.name)
-                .is_ok_and(|n| n.extension == crate::xml::Extension::Xml);
+            let xml_named =
+                FileName::parse(&f.name).is_ok_and(|n| n.extension == crate::xml::Extension::Xml);
             if xml_named && head_is_not_xml(&dir.join(&f.name)) {
                 facts.encrypted.push(f.clone());
             }
@@ -640,7 +640,11 @@ mod tests {
         let c = r.checks.iter().find(|c| c.id == "encryption").unwrap();
         assert_eq!(c.severity, Severity::Error);
         assert!(c.message_ja.contains("encrypt.conf"), "{}", c.message_ja);
-        assert!(c.message_ja.contains("OQSsiquc 2 件") && c.message_ja.contains("OQSmuquc 1 件"), "{}", c.message_ja);
+        assert!(
+            c.message_ja.contains("OQSsiquc 2 件") && c.message_ja.contains("OQSmuquc 1 件"),
+            "{}",
+            c.message_ja
+        );
         let hooked = DoctorOptions {
             decrypt_hook: true,
             ..DoctorOptions::default()
@@ -657,11 +661,21 @@ mod tests {
         l.create_all().unwrap();
         std::fs::write(l.res.join("OQSsiquc01res_1.xml"), b"\x8f\x10ciphertext").unwrap();
         std::fs::write(l.res.join("OQSsiquc01res_2.xml"), b"<XmlMsg/>").unwrap();
-        std::fs::write(l.face.join("OQSsiquc01res_face_auto_20260929160112.xml"), b"U2FsdGVk").unwrap();
+        std::fs::write(
+            l.face.join("OQSsiquc01res_face_auto_20260929160112.xml"),
+            b"U2FsdGVk",
+        )
+        .unwrap();
         let f = gather(&l);
         let mut names: Vec<&str> = f.encrypted.iter().map(|a| a.name.as_str()).collect();
         names.sort();
-        assert_eq!(names, ["OQSsiquc01res_1.xml", "OQSsiquc01res_face_auto_20260929160112.xml"]);
+        assert_eq!(
+            names,
+            [
+                "OQSsiquc01res_1.xml",
+                "OQSsiquc01res_face_auto_20260929160112.xml"
+            ]
+        );
     }
 
     #[test]

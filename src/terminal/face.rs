@@ -567,7 +567,12 @@ impl FaceDesk {
                     "not XML: the terminal encrypts face files (encrypt_face.conf) and no decryption hook is set",
                 ))));
             }
-            Err(e) => return Ok(Some(Err(FaceFileError::new(K::DecryptFailed, e.to_string())))),
+            Err(e) => {
+                return Ok(Some(Err(FaceFileError::new(
+                    K::DecryptFailed,
+                    e.to_string(),
+                ))));
+            }
         };
         if !super::atomic::looks_complete(&bytes) {
             return Ok(Some(Err(FaceFileError::new(

@@ -40,7 +40,6 @@ pub mod zipped;
 
 pub use cancel::{Cancel, WaitLimit};
 pub use cipher::{CipherError, CipherStage, CommandLine, ExternalCommand, FileCipher};
-pub use zipped::{ZipRefusal, unzip_result, zip_result};
 pub use client::{
     Answer, BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, Reply,
 };
@@ -48,8 +47,7 @@ pub use dataset::{Dataset, Person, PersonSummary};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
 pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats, FaceNames};
 pub use face::{
-    FaceAck, FaceEvent, FaceFileError, FaceFileErrorKind, FaceSubscription, POLL_BATCH,
-    SkippedFile,
+    FaceAck, FaceEvent, FaceFileError, FaceFileErrorKind, FaceSubscription, POLL_BATCH, SkippedFile,
 };
 pub use fsio::SymlinkPolicy;
 pub use journal::Collected;
@@ -57,6 +55,7 @@ pub use layout::{Layout, ProcessedPolicy};
 pub use outcome::{ConsentRefusal, DocumentKind, NotAnswering};
 pub use ticket::Ticket;
 pub use watch::WatchConfig;
+pub use zipped::{ZipRefusal, unzip_result, zip_result};
 
 use crate::Personal;
 use chrono::NaiveDateTime;
@@ -220,7 +219,9 @@ pub enum TerminalError {
     /// The file is not XML: the terminal encrypts this prefix (`encrypt.conf` /
     /// `encrypt_face.conf`) and no decryption hook is set ([`FileCipher`]). Not a parse
     /// error; the file is left where it is (a ticket waiting for it stays pending).
-    #[error("{file} is not XML: the terminal encrypts {prefix} files (encrypt.conf / encrypt_face.conf) and no decryption hook is set")]
+    #[error(
+        "{file} is not XML: the terminal encrypts {prefix} files (encrypt.conf / encrypt_face.conf) and no decryption hook is set"
+    )]
     Encrypted {
         /// The file.
         file: String,
@@ -379,10 +380,12 @@ impl TerminalError {
                 "このフォルダではすでにエミュレーターが動いています。".into()
             }
             TerminalError::EmulatorStopped => "エミュレーターは停止しています。".into(),
-            TerminalError::Encrypted { file, prefix } => format!(
-                "{}（{prefix} のファイル {file}）",
-                cipher::ENCRYPTED_JA.trim_end_matches('。')
-            ) + "。",
+            TerminalError::Encrypted { file, prefix } => {
+                format!(
+                    "{}（{prefix} のファイル {file}）",
+                    cipher::ENCRYPTED_JA.trim_end_matches('。')
+                ) + "。"
+            }
             TerminalError::Hook { file, stage, .. } => match stage {
                 CipherStage::Decrypt => format!(
                     "暗号化されたファイル {file} を復号できませんでした。レセコンベンダーの復号モジュールの設定と動作を確認してください。"

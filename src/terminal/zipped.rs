@@ -128,8 +128,8 @@ pub fn unzip_result(
         1 => {}
         n => return Err(ZipRefusal::ExtraEntries { entries: n }),
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ZipRefusal::Corrupt(e.to_string()))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ZipRefusal::Corrupt(e.to_string()))?;
     match archive.len() {
         0 => return Err(ZipRefusal::Empty),
         1 => {}
@@ -217,7 +217,11 @@ pub fn unzip_result(
     let mut probe = [0u8; 1];
     match entry.read(&mut probe) {
         Ok(0) => {}
-        Ok(_) => return Err(refuse(cap.saturating_add(1)).unwrap_or(ZipRefusal::TooLarge { max: max_bytes })),
+        Ok(_) => {
+            return Err(
+                refuse(cap.saturating_add(1)).unwrap_or(ZipRefusal::TooLarge { max: max_bytes })
+            );
+        }
         Err(e) => return Err(ZipRefusal::Corrupt(e.to_string())),
     }
     Ok((name, out))
@@ -252,7 +256,8 @@ mod tests {
     }
 
     fn deflated() -> zip::write::SimpleFileOptions {
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
     }
 
     #[test]
@@ -271,39 +276,72 @@ mod tests {
     #[test]
     fn everything_else_is_refused() {
         let two = zip_of(
-            &[("OQSmutic02res_1.xml", b"<a/>"), ("OQSmutic02res_2.xml", b"<a/>")],
+            &[
+                ("OQSmutic02res_1.xml", b"<a/>"),
+                ("OQSmutic02res_2.xml", b"<a/>"),
+            ],
             deflated(),
         );
         assert_eq!(
             unzip_result(&two, F, 1 << 20),
             Err(ZipRefusal::ExtraEntries { entries: 2 })
         );
-        for bad in ["../OQSmutic02res_1.xml", "/etc/OQSmutic02res_1.xml", "a\\OQSmutic02res_1.xml", "C:OQSmutic02res_1.xml", "sub/OQSmutic02res_1.xml"] {
+        for bad in [
+            "../OQSmutic02res_1.xml",
+            "/etc/OQSmutic02res_1.xml",
+            "a\\OQSmutic02res_1.xml",
+            "C:OQSmutic02res_1.xml",
+            "sub/OQSmutic02res_1.xml",
+        ] {
             let z = zip_of(&[(bad, b"<a/>")], deflated());
             assert!(
-                matches!(unzip_result(&z, F, 1 << 20), Err(ZipRefusal::UnsafeName { .. })),
+                matches!(
+                    unzip_result(&z, F, 1 << 20),
+                    Err(ZipRefusal::UnsafeName { .. })
+                ),
                 "{bad}"
             );
         }
-        for wrong in ["OQSmuonq02res_1.xml", "OQSmutic01res_1.xml", "OQSmutic02req_1.xml", "readme.txt"] {
+        for wrong in [
+            "OQSmuonq02res_1.xml",
+            "OQSmutic01res_1.xml",
+            "OQSmutic02req_1.xml",
+            "readme.txt",
+        ] {
             let z = zip_of(&[(wrong, b"<a/>")], deflated());
             assert!(
-                matches!(unzip_result(&z, F, 1 << 20), Err(ZipRefusal::WrongName { .. })),
+                matches!(
+                    unzip_result(&z, F, 1 << 20),
+                    Err(ZipRefusal::WrongName { .. })
+                ),
                 "{wrong}"
             );
         }
-        assert!(matches!(unzip_result(b"PK\x03\x04garbage", F, 1 << 20), Err(ZipRefusal::Corrupt(_))));
-        assert!(matches!(unzip_result(b"", F, 1 << 20), Err(ZipRefusal::Corrupt(_))));
-        let empty = zip::ZipWriter::new(Cursor::new(Vec::new())).finish().unwrap().into_inner();
+        assert!(matches!(
+            unzip_result(b"PK\x03\x04garbage", F, 1 << 20),
+            Err(ZipRefusal::Corrupt(_))
+        ));
+        assert!(matches!(
+            unzip_result(b"", F, 1 << 20),
+            Err(ZipRefusal::Corrupt(_))
+        ));
+        let empty = zip::ZipWriter::new(Cursor::new(Vec::new()))
+            .finish()
+            .unwrap()
+            .into_inner();
         assert_eq!(unzip_result(&empty, F, 1 << 20), Err(ZipRefusal::Empty));
     }
 
     #[test]
     fn a_symlink_entry_is_refused() {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        w.add_symlink("OQSmutic02res_1.xml", "/etc/passwd", deflated()).unwrap();
+        w.add_symlink("OQSmutic02res_1.xml", "/etc/passwd", deflated())
+            .unwrap();
         let z = w.finish().unwrap().into_inner();
-        assert!(matches!(unzip_result(&z, F, 1 << 20), Err(ZipRefusal::Symlink { .. })));
+        assert!(matches!(
+            unzip_result(&z, F, 1 << 20),
+            Err(ZipRefusal::Symlink { .. })
+        ));
     }
 
     #[test]
@@ -322,7 +360,10 @@ mod tests {
         let mut lying = z.clone();
         patch_sizes(&mut lying, 10);
         let r = unzip_result(&lying, F, 1 << 30);
-        assert!(r.as_ref().is_err_and(ZipRefusal::is_size) || matches!(r, Err(ZipRefusal::Corrupt(_))), "{r:?}");
+        assert!(
+            r.as_ref().is_err_and(ZipRefusal::is_size) || matches!(r, Err(ZipRefusal::Corrupt(_))),
+            "{r:?}"
+        );
     }
 
     /// Sets the uncompressed size in the local and central headers.
@@ -349,6 +390,12 @@ mod tests {
             }
         }
         let r = unzip_result(&z, F, 1 << 20);
-        assert!(matches!(r, Err(ZipRefusal::Encrypted { .. }) | Err(ZipRefusal::Corrupt(_))), "{r:?}");
+        assert!(
+            matches!(
+                r,
+                Err(ZipRefusal::Encrypted { .. }) | Err(ZipRefusal::Corrupt(_))
+            ),
+            "{r:?}"
+        );
     }
 }

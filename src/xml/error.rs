@@ -255,7 +255,9 @@ pub enum XmlError {
     /// first byte is not `<` ([`sniff`](super::sniff)). A file of the terminal in that state
     /// is encrypted by its link program (`encrypt.conf` / `encrypt_face.conf`): it needs
     /// the vendor's decryption module before it can be read. Not a parse error.
-    #[error("{location}: not XML (the first byte after an optional BOM and white space is not `<`): encrypted by the terminal (encrypt.conf / encrypt_face.conf)?")]
+    #[error(
+        "{location}: not XML (the first byte after an optional BOM and white space is not `<`): encrypted by the terminal (encrypt.conf / encrypt_face.conf)?"
+    )]
     Encrypted {
         /// The start of the file.
         location: Location,

@@ -197,8 +197,7 @@ impl Family {
         Family::ALL.into_iter().find_map(|f| {
             let k = f.face_key()?;
             let head = stem.get(..k.len() + 1)?;
-            (head[..k.len()].eq_ignore_ascii_case(k) && head.ends_with('_'))
-                .then_some((f, k.len()))
+            (head[..k.len()].eq_ignore_ascii_case(k) && head.ends_with('_')).then_some((f, k.len()))
         })
     }
 }
@@ -655,7 +654,11 @@ mod tests {
             ("OQSsiupd01req_1.xml", Family::SettingsUpdate, false),
             ("PMHsimsm01res_1.xml", Family::PublicMedicalHub, false),
             ("EPSsiabc01res_1.xml", Family::ElectronicPrescription, false),
-            ("publicmedicalhub_20260929160112.xml", Family::PublicMedicalHub, false),
+            (
+                "publicmedicalhub_20260929160112.xml",
+                Family::PublicMedicalHub,
+                false,
+            ),
             ("Prescription_x1.xml", Family::ElectronicPrescription, false),
         ] {
             let n = FileName::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -79,8 +79,8 @@ pub use filename::{
 pub use locate::locate;
 pub use message::MessageKind;
 pub use messages::*;
-pub use sniff::{Sniff, sniff};
 pub use reader::{HARD_MAX_DEPTH, UNKNOWN_BYTES_PER_ELEMENT, UNKNOWN_ELEMENT_ALLOWANCE};
+pub use sniff::{Sniff, sniff};
 pub use validate::{Finding, Severity, validate};
 
 use serde::{Deserialize, Serialize};

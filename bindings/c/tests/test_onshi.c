@@ -1100,6 +1100,127 @@ static void test_consent_gated_documents(const char *root) {
     onshi_error_free(err);
 }
 
+#ifndef _WIN32
+/* Test-only stand-in for a vendor's module: the emulator "encrypts" with the base64 program,
+ * this decodes it (never a real scheme). */
+static int b64v(int ch) {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+') return 62;
+    if (ch == '/') return 63;
+    return -1;
+}
+
+static onshi_status decode_b64(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                               const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)name;
+    (void)name_len;
+    atomic_fetch_add((atomic_int *)userdata, 1);
+    if (stage == ONSHI_CIPHER_ENCRYPT) return onshi_cipher_output_write(out, in, len); /* requests plain */
+    uint8_t *buf = malloc(len + 1);
+    size_t k = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < len; i++) {
+        int v = b64v(in[i]);
+        if (v < 0) continue;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf[k++] = (uint8_t)((acc >> bits) & 0xff);
+        }
+    }
+    onshi_status s = onshi_cipher_output_write(out, buf, k);
+    free(buf);
+    return s;
+}
+
+static onshi_status refuse(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                           const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)userdata, (void)stage, (void)name, (void)name_len, (void)in, (void)len, (void)out;
+    return ONSHI_INVALID_ARGUMENT;
+}
+#endif
+
+/* A terminal of 2026: encrypted files (callback), files in face/ that are not face results,
+ * the newer families, content that is not XML. */
+static void test_terminal_2026(const char *root) {
+    onshi_error *err = onshi_error_new();
+    char buf[4096];
+    size_t n = 0;
+    onshi_file_name_info info;
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("OQSsihvd01res_1.xml"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_CONSENT_REVOCATION);
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("OQSsiurl01res_1.png"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_ACCESS_URL && info.extension == 5);
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("publicmedicalhub_1.xml"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_PUBLIC_MEDICAL_HUB);
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("OQSsiquc01res_face_auto_20260929160112.xml"), &info), ONSHI_OK);
+    CHECK(info.is_face == 1);
+    onshi_document *doc = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S("\x8f\x01 ciphertext"), NULL, &doc), ONSHI_XML_ENCRYPTED);
+    CHECK(doc == NULL);
+    CHECK_STATUS(onshi_error_staff_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "encrypt.conf") != NULL);
+#ifndef _WIN32
+    onshi_emulator *emu = NULL;
+    CHECK_STATUS(onshi_emulator_start_with_options(err, (const uint8_t *)root, strlen(root), NULL, 0,
+                                                   S("{\"encrypt_command\":[\"base64\"]}"), &emu),
+                 ONSHI_OK);
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root),
+                                   S("{\"medical_institution_code\":\"1310000003\",\"settle_timeout_ms\":500}"), &c),
+                 ONSHI_OK);
+    onshi_qualification *reg = record_from_json(P01);
+    onshi_date day = {2025, 4, 10};
+    onshi_document *req = NULL, *res = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000003"), reg, &day, NULL, 0, true, &req), ONSHI_OK);
+    /* No module: the staff text names the setting and the prefix. */
+    CHECK_STATUS(onshi_client_query(c, err, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_ENCRYPTED);
+    CHECK_STATUS(onshi_error_staff_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "encrypt.conf") != NULL && strstr(buf, "OQSsiquc") != NULL);
+    /* A module that fails: typed. */
+    CHECK_STATUS(onshi_client_set_cipher(c, refuse, NULL), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    /* The module that works. */
+    atomic_int calls = 0;
+    CHECK_STATUS(onshi_client_set_cipher(c, decode_b64, &calls), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_OK);
+    CHECK(atomic_load(&calls) >= 2); /* the request (left plain) and the answer */
+    onshi_qualification *q = NULL;
+    CHECK_STATUS(onshi_document_result_at(res, 0, &q), ONSHI_OK);
+    CHECK(field_is(q, ONSHI_FIELD_NAME, "見本　太郎"));
+    onshi_qualification_free(q);
+    onshi_document_free(res);
+    CHECK_STATUS(onshi_client_set_cipher(c, NULL, NULL), ONSHI_OK);
+    /* A file in face/ that is not a face result: reported once. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/face/notes.txt", root);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("memo", f);
+        fclose(f);
+    }
+    onshi_document *face = NULL;
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 0, NULL, &face), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_client_skipped_faces(c, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    CHECK_STATUS(onshi_client_skipped_faces(c, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "notes.txt") != NULL);
+    CHECK_STATUS(onshi_client_skipped_faces(c, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "[]") == 0);
+    onshi_document_free(req);
+    onshi_qualification_free(reg);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+#else
+    (void)root;
+#endif
+    onshi_error_free(err);
+}
+
 int main(int argc, char **argv) {
     test_version();
     test_text_protocol_and_status();
@@ -1117,6 +1238,8 @@ int main(int argc, char **argv) {
     test_terminal(root);
     snprintf(root, sizeof root, "onshi-c-docs-%s", argc > 1 ? argv[1] : "default");
     test_consent_gated_documents(root);
+    snprintf(root, sizeof root, "onshi-c-2026-%s", argc > 1 ? argv[1] : "default");
+    test_terminal_2026(root);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -274,6 +274,63 @@ static void test_terminal_flow() {
     expect_error(ONSHI_TYPE_MISMATCH, [&] { onshi::compare_document(reg, req); });
 }
 
+// A terminal of 2026 in C++: encrypted answers read through a std::function cipher (the
+// emulator "encrypts" with XOR 0x5A through a cipher command of the test's own, never a real
+// scheme), a throwing cipher, files in face/ that are not face results, content that is not XML.
+static void test_terminal_2026() {
+    expect_error(ONSHI_XML_ENCRYPTED, [] { onshi::Document::parse("\x8f\x01 not xml"); });
+#ifndef _WIN32
+    const char *root = "onshi-cpp-2026";
+    auto emu = onshi::Emulator::start_with_options(root, "", R"({"encrypt_command":["base64"]})");
+    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000003","settle_timeout_ms":500})");
+    auto reg = onshi::Qualification::from_json(
+        R"({"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1001",)"
+        R"("insured_branch_number":"00","name":"見本　太郎","birthdate":"1980-04-01"})");
+    auto req = onshi::Document::individual_request("1310000003", reg, onshi_date{2025, 4, 10}, "v-2026");
+    std::string staff = expect_error(ONSHI_TERMINAL_ENCRYPTED, [&] { client.query(req, 20000); }, true);
+    CHECK(staff.find("encrypt.conf") != std::string::npos && staff.find("OQSsiquc") != std::string::npos);
+    client.set_cipher([](onshi_cipher_stage, std::string_view, const std::vector<uint8_t> &) -> std::vector<uint8_t> {
+        throw std::runtime_error("vendor module missing");
+    });
+    expect_error(ONSHI_TERMINAL_HOOK_FAILED, [&] { client.query(req, 20000); });
+    std::atomic<int> calls{0};
+    client.set_cipher([&calls](onshi_cipher_stage stage, std::string_view, const std::vector<uint8_t> &in) {
+        calls++;
+        if (stage == ONSHI_CIPHER_ENCRYPT) return in;  // requests stay plain
+        static const std::string abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::vector<uint8_t> out;
+        uint32_t acc = 0;
+        int bits = 0;
+        for (uint8_t ch : in) {
+            auto v = abc.find(static_cast<char>(ch));
+            if (v == std::string::npos) continue;
+            acc = (acc << 6) | static_cast<uint32_t>(v);
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out.push_back(static_cast<uint8_t>((acc >> bits) & 0xff));
+            }
+        }
+        return out;
+    });
+    auto res = client.query(req, 20000);
+    CHECK(res.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    CHECK(calls >= 2);
+    client.set_cipher(nullptr);
+    {
+        std::FILE *f = std::fopen("onshi-cpp-2026/face/memo.txt", "w");
+        CHECK(f != nullptr);
+        if (f) {
+            std::fputs("x", f);
+            std::fclose(f);
+        }
+    }
+    CHECK(!client.next_face(0).has_value());
+    CHECK(client.skipped_faces().find("memo.txt") != std::string::npos);
+    CHECK(client.skipped_faces() == "[]");
+#endif
+}
+
 // The careless caller in C++: threads on one record, a freed handle, a Client destroyed
 // while another thread waits on it, a CancelToken, and per-call errors.
 static void test_misuse() {
@@ -368,6 +425,7 @@ int main() {
         test_record();
         test_diff_history_matching_card();
         test_terminal_flow();
+        test_terminal_2026();
         test_misuse();
         CHECK(second_tu_uses_the_header() == 2);
     } catch (const std::exception &e) {

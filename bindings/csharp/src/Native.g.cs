@@ -538,6 +538,8 @@ namespace Onshi
         DocumentRequest = 8,
         /// <summary>薬剤情報 / 特定健診情報 XML answer.</summary>
         DocumentResponse = 9,
+        /// <summary>A file of a family whose body is not modelled (閲覧同意取り消し, アクセスURL, 環境設定情報, PMH, 電子処方箋): header typed, body kept whole (read it with onshi_document_to_json).</summary>
+        Unmodelled = 10,
     }
 
     /// <summary>A file's character encoding (onshi_encoding).</summary>
@@ -570,6 +572,22 @@ namespace Onshi
         DrugInfo = 8,
         /// <summary>特定健診情報 TKKsiquc.</summary>
         Checkup = 9,
+        /// <summary>資格確認（訪問診療等） OQSsihvq.</summary>
+        HomeVisitQuery = 10,
+        /// <summary>資格確認（オンライン診療等） OQSsionq.</summary>
+        OnlineQuery = 11,
+        /// <summary>閲覧同意取り消し（訪問診療等） OQSsihvd (body not modelled).</summary>
+        ConsentRevocation = 12,
+        /// <summary>医療機関アクセスURL取得 OQSsiurl (body not modelled; PDF or PNG answers).</summary>
+        AccessUrl = 13,
+        /// <summary>医療機関環境設定情報照会 OQSsiinq (body not modelled).</summary>
+        SettingsInquiry = 14,
+        /// <summary>医療機関環境設定情報更新 OQSsiupd (body not modelled).</summary>
+        SettingsUpdate = 15,
+        /// <summary>PMH 医療費助成 PMHsimsm, face key publicmedicalhub (body not modelled).</summary>
+        PublicMedicalHub = 16,
+        /// <summary>電子処方箋 EPS…, face key prescription (known, outside onshi's scope).</summary>
+        ElectronicPrescription = 17,
     }
 
     /// <summary>How the person was queried (onshi_query_kind).</summary>
@@ -945,6 +963,8 @@ namespace Onshi
         XmlUnwritable = 212,
         /// <summary>More unmodelled elements and attributes than a document of this size may hold (not a terminal file; keeping them would take far more memory than the input).</summary>
         XmlTooManyUnknown = 213,
+        /// <summary>The content is not XML at all (after an optional BOM and white space its first byte is not &lt;): a file the terminal encrypted (encrypt.conf / encrypt_face.conf). Not a parse error: it needs the vendor's decryption module.</summary>
+        XmlEncrypted = 214,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
@@ -1009,6 +1029,16 @@ namespace Onshi
         TerminalAlreadyRunning = 418,
         /// <summary>The emulator was stopped.</summary>
         TerminalEmulatorStopped = 419,
+        /// <summary>A file of res/ or face/ is not XML: the terminal encrypts its prefix (encrypt.conf / encrypt_face.conf) and no decryption hook is set (onshi_client_set_cipher).</summary>
+        TerminalEncrypted = 420,
+        /// <summary>The decryption or encryption hook failed (returned an error, did not answer in time, or returned something that is not XML).</summary>
+        TerminalHookFailed = 421,
+        /// <summary>A zipped bulk result was refused: extra entries, an unsafe or unexpected entry name, a symbolic link, an encrypted entry, an unsupported method, a damaged archive.</summary>
+        TerminalZipRefused = 422,
+        /// <summary>A zipped bulk result inflates beyond the size limit or far more than XML does (a zip bomb).</summary>
+        TerminalZipTooLarge = 423,
+        /// <summary>A bulk download answered a 処理結果区分 that is neither 1, 2 nor 9 (or none): a failure.</summary>
+        TerminalUnknownSegment = 424,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -1085,6 +1115,10 @@ namespace Onshi
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
         Io = 701,
+        /// <summary>Decrypt a file the terminal wrote (res/, face/), which is not XML.</summary>
+        CipherDecrypt = 1,
+        /// <summary>Encrypt a request before it is written into req/.</summary>
+        CipherEncrypt = 2,
     }
 
     /// <summary>How the emulated terminal behaves (onshi_behaviour).</summary>
@@ -1739,7 +1773,19 @@ namespace Onshi
         internal static extern uint onshi_client_doctor_text(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_cipher_output_write(IntPtr output, byte[] bytes, UIntPtr len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_set_cipher(ClientHandle c, OnshiCipherCallback callback, IntPtr userdata);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_skipped_faces(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_emulator_start(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, uint delay_ms, uint encoding, out EmulatorHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_start_with_options(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, byte[] options_json, UIntPtr options_len, out EmulatorHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_emulator_stop(EmulatorHandle e);

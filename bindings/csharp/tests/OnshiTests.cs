@@ -695,6 +695,53 @@ internal static class OnshiTests
         Check(Library.LiveHandleCount == before, "every handle freed: " + Library.LiveHandleCount + " vs " + before);
     }
 
+    // A terminal of 2026: files the terminal encrypted (the emulator "encrypts" with the base64
+    // program, the test decodes: never a real scheme), a cipher that throws, files in face/
+    // that are not face results, content that is not XML.
+    private static void Terminal2026()
+    {
+        Throws(Status.XmlEncrypted, () => Document.Parse(new byte[] { 0x8f, 0x01, 0x20, 0x41 }), "not XML");
+        if (Environment.OSVersion.Platform != PlatformID.Unix) return;
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs26-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var emu = Emulator.StartWithOptions(root, null, "{\"encrypt_command\":[\"base64\"]}"))
+            using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000003\",\"settle_timeout_ms\":500}"))
+            using (var registered = Qualification.FromJson(P01))
+            using (var req = Document.NewIndividualRequest("1310000003", registered, new DateTime(2025, 4, 10), "v-2026", true))
+            {
+                var e = ThrowsException(Status.TerminalEncrypted, () => client.Query(req, 20000).Dispose(), "encrypted, no module");
+                Check(e != null && e.StaffMessage.Contains("encrypt.conf") && e.StaffMessage.Contains("OQSsiquc"), "staff text names the setting and prefix");
+                client.SetCipher((stage, name, bytes) => { throw new InvalidOperationException("vendor module missing"); });
+                Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a throwing cipher");
+                int calls = 0;
+                client.SetCipher((stage, name, bytes) =>
+                {
+                    System.Threading.Interlocked.Increment(ref calls);
+                    if (stage == CipherStage.Encrypt) return bytes;
+                    return Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(bytes).Replace("\n", ""));
+                });
+                using (Document res = client.Query(req, 20000))
+                {
+                    Check(res.MessageType == MessageType.QualificationResponse, "decrypted answer");
+                }
+                Check(calls >= 2, "cipher called for the request and the answer");
+                client.SetCipher(null);
+                System.IO.File.WriteAllText(System.IO.Path.Combine(root, "face", "memo.txt"), "x");
+                using (Document none = client.NextFace(0))
+                {
+                    Check(none == null, "no face result");
+                }
+                Check(client.SkippedFaces().Contains("memo.txt"), "skipped file reported");
+                Check(client.SkippedFaces() == "[]", "once");
+            }
+        }
+        finally
+        {
+            try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+        }
+    }
+
     private static int Main()
     {
         try
@@ -707,6 +754,7 @@ internal static class OnshiTests
             DiffAndHistory();
             MatchingAndCard();
             TerminalFlow();
+            Terminal2026();
         }
         catch (Exception e)
         {

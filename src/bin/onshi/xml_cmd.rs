@@ -172,7 +172,11 @@ fn report(file: &Path, e: &XmlError) {
 }
 
 /// The bytes to parse: decrypted by `--decrypt-command` when they are not XML.
-fn decrypted(file: &Path, bytes: Vec<u8>, hooks: &crate::terminal_cmd::HookArgs) -> Result<Vec<u8>, ExitCode> {
+fn decrypted(
+    file: &Path,
+    bytes: Vec<u8>,
+    hooks: &crate::terminal_cmd::HookArgs,
+) -> Result<Vec<u8>, ExitCode> {
     if xml::sniff(&bytes) != xml::Sniff::NotXml {
         return Ok(bytes);
     }
@@ -187,7 +191,9 @@ fn decrypted(file: &Path, bytes: Vec<u8>, hooks: &crate::terminal_cmd::HookArgs)
         Ok(b) => Ok(b),
         Err(e) => {
             eprintln!("{}:1:1: the decryption command failed: {e}", file.display());
-            eprintln!("暗号化されたファイルを復号できませんでした。レセコンベンダーの復号モジュールの設定を確認してください。");
+            eprintln!(
+                "暗号化されたファイルを復号できませんでした。レセコンベンダーの復号モジュールの設定を確認してください。"
+            );
             Err(ExitCode::from(1))
         }
     }
@@ -304,7 +310,11 @@ pub fn parse(args: ParseArgs) -> ExitCode {
         Some(Extension::Zip) => match name.as_ref().filter(|n| n.family.is_bulk()) {
             // A zipped bulk result: the one XML inside, checked as the client checks it.
             Some(n) => {
-                match onshi::terminal::unzip_result(&bytes, n.family, Limits::default().max_bytes as u64) {
+                match onshi::terminal::unzip_result(
+                    &bytes,
+                    n.family,
+                    Limits::default().max_bytes as u64,
+                ) {
                     Ok((entry, xml_bytes)) => {
                         let xml_bytes = match decrypted(Path::new(&entry), xml_bytes, &args.hooks) {
                             Ok(b) => b,
@@ -317,7 +327,8 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                         };
                         match doc {
                             Ok(doc) => {
-                                let mut m = serde_json::to_value(&doc.message).unwrap_or(Value::Null);
+                                let mut m =
+                                    serde_json::to_value(&doc.message).unwrap_or(Value::Null);
                                 if args.redact {
                                     redact_json(&mut m);
                                 }
@@ -331,7 +342,10 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                         }
                     }
                     Err(refusal) => {
-                        eprintln!("{}:1:1: zipped result refused: {refusal}", args.file.display());
+                        eprintln!(
+                            "{}:1:1: zipped result refused: {refusal}",
+                            args.file.display()
+                        );
                         return ExitCode::from(1);
                     }
                 }

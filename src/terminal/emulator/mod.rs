@@ -703,7 +703,8 @@ fn outcome(s: &Shared, fname: &FileName, bytes: &[u8], complete: bool) -> Outcom
 
 /// `true` for a finished bulk download result (`…02res_`, 処理結果区分 not 処理中).
 fn is_bulk_result(file: &str, m: &Message) -> bool {
-    FileName::parse(file).is_ok_and(|n| n.family.is_bulk() && n.phase == crate::xml::Phase::Download)
+    FileName::parse(file)
+        .is_ok_and(|n| n.family.is_bulk() && n.phase == crate::xml::Phase::Download)
         && crate::terminal::client::header(m).segment_of_result
             != Some(crate::codes::SegmentOfResult::Processing)
 }
