@@ -22,7 +22,8 @@
 //! Each family is one function of [`FAMILIES`] listing its rows. A new variant of an existing
 //! family is one more row (the test names what is missing); a new family is one more function
 //! in that list. Values that change at run time appear as placeholders: `{count}`,
-//! `{seconds}`, `{folders}`, `{errors}`, `{tries_left}`, `{name}`, `{sw}`.
+//! `{seconds}`, `{folders}`, `{errors}`, `{tries_left}`, `{name}`, `{sw}`, `{prefixes}` (file
+//! prefixes with their counts, `OQSsiquc 3 件、OQSmuquc 1 件`).
 //!
 //! ```
 //! let all = onshi::messages::catalogue();
