@@ -196,8 +196,10 @@ impl Family {
     fn from_face_key(stem: &str) -> Option<(Family, usize)> {
         Family::ALL.into_iter().find_map(|f| {
             let k = f.face_key()?;
-            let head = stem.get(..k.len() + 1)?;
-            (head[..k.len()].eq_ignore_ascii_case(k) && head.ends_with('_')).then_some((f, k.len()))
+            // Compared as bytes: the name may hold any character at that place.
+            let head = stem.as_bytes().get(..k.len() + 1)?;
+            (head[..k.len()].eq_ignore_ascii_case(k.as_bytes()) && head[k.len()] == b'_')
+                .then_some((f, k.len()))
         })
     }
 }
@@ -744,6 +746,8 @@ mod tests {
             "OQSsiquc01req_.xml",
             "OQSsiquc01req_a b.xml",
             "OQSsiquc01req_１.xml",
+            "publicmedicalhu１_1.xml",
+            "prescriptio１_1.xml",
             "短い.xml",
             "",
         ] {
