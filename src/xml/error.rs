@@ -256,21 +256,22 @@ pub enum XmlError {
 impl XmlError {
     /// Stable numeric code (C ABI `onshi_status`), in 200–299.
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            XmlError::Syntax { .. } => 200,
-            XmlError::Encoding { .. } => 201,
-            XmlError::UnsupportedEncoding { .. } => 202,
-            XmlError::Forbidden { .. } => 203,
-            XmlError::TooLarge { .. } => 204,
-            XmlError::TooDeep { .. } => 205,
-            XmlError::UnexpectedRoot { .. } => 206,
-            XmlError::UnexpectedText { .. } => 207,
-            XmlError::UnexpectedElement { .. } => 208,
-            XmlError::InvalidValue { .. } => 209,
-            XmlError::UnknownMessage { .. } => 210,
-            XmlError::Unrepresentable { .. } => 211,
-            XmlError::Unwritable { .. } => 212,
-            XmlError::TooManyUnknown { .. } => 213,
+            XmlError::Syntax { .. } => st::ONSHI_XML_SYNTAX,
+            XmlError::Encoding { .. } => st::ONSHI_XML_ENCODING,
+            XmlError::UnsupportedEncoding { .. } => st::ONSHI_XML_UNSUPPORTED_ENCODING,
+            XmlError::Forbidden { .. } => st::ONSHI_XML_FORBIDDEN,
+            XmlError::TooLarge { .. } => st::ONSHI_XML_TOO_LARGE,
+            XmlError::TooDeep { .. } => st::ONSHI_XML_TOO_DEEP,
+            XmlError::UnexpectedRoot { .. } => st::ONSHI_XML_UNEXPECTED_ROOT,
+            XmlError::UnexpectedText { .. } => st::ONSHI_XML_UNEXPECTED_TEXT,
+            XmlError::UnexpectedElement { .. } => st::ONSHI_XML_UNEXPECTED_ELEMENT,
+            XmlError::InvalidValue { .. } => st::ONSHI_XML_INVALID_VALUE,
+            XmlError::UnknownMessage { .. } => st::ONSHI_XML_UNKNOWN_MESSAGE,
+            XmlError::Unrepresentable { .. } => st::ONSHI_XML_UNREPRESENTABLE,
+            XmlError::Unwritable { .. } => st::ONSHI_XML_UNWRITABLE,
+            XmlError::TooManyUnknown { .. } => st::ONSHI_XML_TOO_MANY_UNKNOWN,
             XmlError::FileName(e) => e.code(),
         }
     }

@@ -60,9 +60,12 @@ impl FileError {
     /// opened or is not a regular file, 204 for one over the size limit, the XML error's
     /// code otherwise.
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            FileError::Io { .. } | FileError::NotRegular { .. } | FileError::Symlink { .. } => 701,
-            FileError::TooLarge { .. } => 204,
+            FileError::Io { .. } | FileError::NotRegular { .. } | FileError::Symlink { .. } => {
+                st::ONSHI_IO
+            }
+            FileError::TooLarge { .. } => st::ONSHI_XML_TOO_LARGE,
             FileError::Xml { error, .. } => error.code(),
         }
     }
