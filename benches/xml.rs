@@ -382,8 +382,24 @@ fn report(inputs: &[Input]) {
     println!();
 }
 
+/// Writes every input to the folder named by `ONSHI_BENCH_DUMP` (as `<input>.<enc>.xml`), so
+/// other tools (`onshi parse`, a Python script, a profiler) can read the same bytes.
+fn dump(inputs: &[Input]) {
+    let Some(dir) = std::env::var_os("ONSHI_BENCH_DUMP") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in inputs {
+        for (enc, bytes) in [("utf8", &i.utf8), ("sjis", &i.sjis)] {
+            std::fs::write(dir.join(format!("{}.{enc}.xml", i.name)), bytes).unwrap();
+        }
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let inputs = inputs();
+    dump(&inputs);
     report(&inputs);
     if std::env::var_os("ONSHI_BENCH_REPORT_ONLY").is_some() {
         return;
