@@ -146,9 +146,12 @@ fn parse_inner(
     hint: Option<MessageKind>,
 ) -> Result<Document, XmlError> {
     check_size(bytes, limits)?;
-    let (text, encoding) = encoding::decode_xml(bytes)?;
-    let message = message::read_message(&text, limits.max_depth, hint)?;
-    Ok(Document { encoding, message })
+    let src = encoding::source(bytes)?;
+    let message = message::read_message(src, limits.max_depth, hint)?;
+    Ok(Document {
+        encoding: src.encoding(),
+        message,
+    })
 }
 
 /// Writes a message: the declaration
