@@ -4,9 +4,10 @@
 //! in UTF-8 and Shift_JIS. The floor of a parse is quick-xml's raw event loop
 //! (`Reader::read_event_into`, counting events) over the same bytes: no decoding, no typing,
 //! no allocation per value. Before the criterion runs, a report prints for each input the
-//! typed-parse throughput as a share of the floor's (goal ≥ 50 %), Shift_JIS time over
-//! UTF-8 time (goal ≤ 1.5), and the peak heap of parsing the 10,000-unit file against its
-//! size (goal ≤ 3×), measured with a counting global allocator.
+//! typed-parse throughput as a share of the floor's (goal ≥ 60 % for the 10,000-unit file,
+//! both encodings), Shift_JIS time over UTF-8 time (goal ≤ 1.5), and the peak heap of
+//! parsing the 10,000-unit file, the file's own buffer included, against its size (goal ≤ 2×
+//! for both encodings), measured with a counting global allocator.
 //!
 //! `cargo bench --bench xml -- --quick` runs everything in a couple of minutes.
 
@@ -369,13 +370,14 @@ fn report(inputs: &[Input]) {
                 }
                 n
             });
+            let file = bytes.len() as f64;
             println!(
-                "peak heap, bulk_10000 {enc}: file {:.1} MB; parse {:.1} MB ({:.2}× file); bulk_units {:.1} MB ({:.2}× file)",
-                bytes.len() as f64 / 1e6,
+                "peak heap, bulk_10000 {enc}: file {:.1} MB; parse +{:.1} MB (with the file {:.2}× file); bulk_units +{:.2} MB (with the file {:.2}× file)",
+                file / 1e6,
                 whole as f64 / 1e6,
-                whole as f64 / bytes.len() as f64,
+                (file + whole as f64) / file,
                 streamed as f64 / 1e6,
-                streamed as f64 / bytes.len() as f64,
+                (file + streamed as f64) / file,
             );
         }
     }
