@@ -9,7 +9,9 @@
 //! parsing the 10,000-unit file, the file's own buffer included, against its size (goal ≤ 2×
 //! for both encodings), measured with a counting global allocator.
 //!
-//! `cargo bench --bench xml -- --quick` runs everything in a couple of minutes.
+//! `cargo bench --bench xml -- --quick` runs everything in a couple of minutes;
+//! `ONSHI_BENCH_DUMP=DIR cargo bench --bench xml` only writes the inputs into `DIR`
+//! (`benches/parse_vs_python.sh` uses it).
 
 mod common;
 
@@ -202,10 +204,11 @@ fn report(inputs: &[Input]) {
 }
 
 /// Writes every input to the folder named by `ONSHI_BENCH_DUMP` (as `<input>.<enc>.xml`), so
-/// other tools (`onshi parse`, a Python script, a profiler) can read the same bytes.
-fn dump(inputs: &[Input]) {
+/// other tools (`onshi parse`, a Python script, a profiler) can read the same bytes; `false`
+/// when the variable is not set.
+fn dump(inputs: &[Input]) -> bool {
     let Some(dir) = std::env::var_os("ONSHI_BENCH_DUMP") else {
-        return;
+        return false;
     };
     let dir = std::path::PathBuf::from(dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -214,11 +217,15 @@ fn dump(inputs: &[Input]) {
             std::fs::write(dir.join(format!("{}.{enc}.xml", i.name)), bytes).unwrap();
         }
     }
+    true
 }
 
 fn benches(c: &mut Criterion) {
     let inputs = inputs();
-    dump(&inputs);
+    if dump(&inputs) {
+        // Only the files were asked for.
+        return;
+    }
     report(&inputs);
     if std::env::var_os("ONSHI_BENCH_REPORT_ONLY").is_some() {
         return;

@@ -346,13 +346,16 @@ fn a_reader_that_goes_away_ends_parse_with_an_error_not_a_panic() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let f = big_bulk(dir.path(), 3_000, onshi::xml::Encoding::Utf8);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_onshi"))
+            .args(["parse", f.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
     // `onshi parse big.xml | head -c 1000`: the reader takes a little and closes the pipe.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_onshi"))
-        .args(["parse", f.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn();
     let mut first = [0u8; 1000];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     let o = child.wait_with_output().unwrap();
@@ -363,12 +366,7 @@ fn a_reader_that_goes_away_ends_parse_with_an_error_not_a_panic() {
     assert!(!e.contains("panicked"), "{e}");
 
     // Both pipes gone before the first byte (stderr too): still a plain exit 1.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_onshi"))
-        .args(["parse", f.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn();
     drop(child.stdout.take());
     drop(child.stderr.take());
     assert_eq!(child.wait().unwrap().code(), Some(1));
@@ -391,31 +389,16 @@ fn a_full_disk_ends_parse_with_an_error() {
     assert!(!e.contains("panicked"), "{e}");
 }
 
+/// The key lists of `onshi parse --redact` (the command's own module, compiled in here).
+#[allow(dead_code)]
+#[path = "../src/bin/onshi/parse_json.rs"]
+mod parse_json;
+
 /// The redaction `onshi parse --redact` promises, applied to a parsed JSON tree: the oracle
 /// for the streaming redaction of the command.
 mod oracle {
+    use super::parse_json::{PERSONAL, UNMODELLED};
     use serde_json::Value;
-
-    pub const PERSONAL: &[&str] = &[
-        "name",
-        "name_kana",
-        "name_of_other",
-        "name_of_other_kana",
-        "insured_name",
-        "address",
-        "post_number",
-        "birthdate",
-        "insured_card_symbol",
-        "insured_identification_number",
-        "insured_branch_number",
-        "reference_number",
-        "arbitrary_identifier",
-        "injury_names",
-        "remarks",
-        "district_contact_name",
-        "handling_contact_name",
-    ];
-    const UNMODELLED: &[&str] = &["extra", "extra_body", "extra_root", "body", "children"];
 
     fn mask(v: &mut Value) {
         match v {
