@@ -1,7 +1,7 @@
 //! [`XmlError`]: what went wrong reading or writing a terminal file, and where.
 //!
 //! Every error about the input carries a [`Location`]: line and column (1-based; the column
-//! counts characters), the byte offset in the decoded text, and the element path
+//! counts characters), the byte offset in the input, and the element path
 //! (`/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[2]/Birthdate`).
 //! Values are never shown whole: a bad value is described by
 //! [`redact`](crate::personal::redact) (its length class only), so an error message or a log
@@ -17,7 +17,7 @@ pub struct Location {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// Byte offset: in the input for encoding errors, in the decoded (UTF-8) text otherwise.
+    /// Byte offset in the input (for a Shift_JIS file too: it is never decoded whole).
     pub offset: usize,
     /// Element path, e.g. `/XmlMsg/MessageHeader/MedicalInstitutionCode`; empty when the
     /// problem is outside any element.
@@ -41,6 +41,18 @@ impl Location {
             offset,
             path,
         }
+    }
+
+    /// A location at byte `offset` of a Shift_JIS file: lines split at `\n` (never part of a
+    /// two-byte character), the column counted in decoded characters.
+    pub(crate) fn at_sjis(bytes: &[u8], offset: usize, path: String) -> Location {
+        let mut l = Location::at_bytes(bytes, offset);
+        let line_start = l.offset + 1 - l.column;
+        let (text, _) =
+            encoding_rs::SHIFT_JIS.decode_without_bom_handling(&bytes[line_start..l.offset]);
+        l.column = text.chars().count() + 1;
+        l.path = path;
+        l
     }
 
     /// A location in bytes that are not (yet) text: counts lines by `\n` bytes and columns by

@@ -11,6 +11,7 @@ mod demo;
 mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
+mod parse_json;
 mod terminal_cmd;
 mod xml_cmd;
 
