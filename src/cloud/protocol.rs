@@ -591,7 +591,8 @@ mod tests {
             decode_agent_frame(&big, &l),
             Err(ProtocolError::TooLarge { size: 65, max: 64 })
         ));
-        let e = decode_agent_frame(r#"{"t":"face","key":"X","secret":"見本"#.as_bytes(), &l).unwrap_err();
+        let e = decode_agent_frame(r#"{"t":"face","key":"X","secret":"見本"#.as_bytes(), &l)
+            .unwrap_err();
         assert!(matches!(e, ProtocolError::Malformed { .. }), "{e:?}");
         assert!(!e.to_string().contains("見本"));
         let e = decode_agent_frame(br#"{"t":"nope"}"#, &l).unwrap_err();
@@ -623,7 +624,9 @@ mod tests {
         }
         assert_eq!(
             decode_agent_frame(encode(&f).as_bytes(), &l),
-            Err(ProtocolError::Invalid("face key differs from its file name"))
+            Err(ProtocolError::Invalid(
+                "face key differs from its file name"
+            ))
         );
     }
 

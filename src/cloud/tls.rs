@@ -58,9 +58,7 @@ pub fn client_config(
             return Err(TlsError::NoCertificate(p.display().to_string()));
         }
         for c in certs {
-            roots
-                .add(c)
-                .map_err(|e| TlsError::Rustls(e.to_string()))?;
+            roots.add(c).map_err(|e| TlsError::Rustls(e.to_string()))?;
         }
     }
     // ring, not aws-lc-rs: aws-lc-rs needs cmake and nasm to cross-build the Windows agent

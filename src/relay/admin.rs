@@ -178,10 +178,7 @@ struct LoginForm {
     token: String,
 }
 
-async fn login(
-    State(inner): State<Arc<Inner>>,
-    axum::Form(f): axum::Form<LoginForm>,
-) -> Response {
+async fn login(State(inner): State<Arc<Inner>>, axum::Form(f): axum::Form<LoginForm>) -> Response {
     let ok = inner
         .admin_hash
         .as_ref()
@@ -267,7 +264,11 @@ async fn page(State(inner): State<Arc<Inner>>, headers: HeaderMap) -> Response {
                 format!(
                     "{}<br><small>{} · v{} · 最終受信 {}</small>",
                     esc(&a.id),
-                    if a.connected { "接続中" } else { "未接続" },
+                    if a.connected {
+                        "接続中"
+                    } else {
+                        "未接続"
+                    },
                     esc(a.version.as_deref().unwrap_or("?")),
                     when(a.last_seen_ms, now)
                 )

@@ -63,13 +63,21 @@ fn internal(e: impl std::fmt::Display) -> Response {
 
 async fn enrol(State(inner): State<Arc<Inner>>, body: axum::body::Bytes) -> Response {
     let Ok(req) = serde_json::from_slice::<EnrolRequest>(&body) else {
-        return error_response(StatusCode::BAD_REQUEST, "bad_request", "expected {\"code\": …}");
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "expected {\"code\": …}",
+        );
     };
     // Codes are guessed offline only: 16 characters of 32 symbols. Still, limit attempts.
     if !inner.agent_limiter.take("enrol", 1.0) {
         return error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "slow down");
     }
-    match inner.store.enrol(&req.code, inner.config.credential_ttl).await {
+    match inner
+        .store
+        .enrol(&req.code, inner.config.credential_ttl)
+        .await
+    {
         Ok(Some(c)) => {
             tracing::info!(agent = %c.agent_id, clinic = %c.clinic_id, "agent enrolled");
             Json(CredentialResponse {
@@ -361,7 +369,10 @@ async fn ws_session(inner: Arc<Inner>, auth: AgentAuth, mut socket: WebSocket) {
         return;
     }
     let grace = inner.config.agent_grace.as_millis() as i64;
-    let _ = inner.store.touch_agent(&auth.agent_id, now_ms() + grace).await;
+    let _ = inner
+        .store
+        .touch_agent(&auth.agent_id, now_ms() + grace)
+        .await;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let close = Arc::new(Notify::new());
     let session = Session {
@@ -553,7 +564,10 @@ async fn exchange(
         );
     };
     *ps.last.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
-    let _ = inner.store.touch_agent(&auth.agent_id, now_ms() + grace).await;
+    let _ = inner
+        .store
+        .touch_agent(&auth.agent_id, now_ms() + grace)
+        .await;
     for f in frames {
         match handle_frame(&inner, &auth, f).await {
             Handled::Reply(r) => out.extend(r),

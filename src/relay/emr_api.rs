@@ -141,11 +141,7 @@ async fn submit(
             return error_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_command",
-                format!(
-                    "not a command at line {}, column {}",
-                    e.line(),
-                    e.column()
-                ),
+                format!("not a command at line {}, column {}", e.line(), e.column()),
             );
         }
     };
@@ -168,11 +164,20 @@ async fn submit(
     {
         Ok((id, new)) => {
             if new {
-                inner.bus.publish(Notice::Command { clinic: clinic.clone() }).await;
+                inner
+                    .bus
+                    .publish(Notice::Command {
+                        clinic: clinic.clone(),
+                    })
+                    .await;
             }
             match inner.store.command(&clinic, &id).await {
                 Ok(Some(c)) => (
-                    if new { StatusCode::ACCEPTED } else { StatusCode::OK },
+                    if new {
+                        StatusCode::ACCEPTED
+                    } else {
+                        StatusCode::OK
+                    },
                     Json(view(c)),
                 )
                     .into_response(),
@@ -207,7 +212,9 @@ async fn command(
     loop {
         let c = match inner.store.command(&clinic, &id).await {
             Ok(Some(c)) => c,
-            Ok(None) => return error_response(StatusCode::NOT_FOUND, "not_found", "no such command"),
+            Ok(None) => {
+                return error_response(StatusCode::NOT_FOUND, "not_found", "no such command");
+            }
             Err(e) => return storage(e),
         };
         let open = c.state == "queued" || c.state == "sent";
@@ -318,7 +325,10 @@ async fn stream(
                 st.after = e.seq;
                 let seq = e.seq;
                 let data = protocol::encode(&event_view(e));
-                let ev = Event::default().id(seq.to_string()).event("face").data(data);
+                let ev = Event::default()
+                    .id(seq.to_string())
+                    .event("face")
+                    .data(data);
                 return Some((Ok::<Event, std::convert::Infallible>(ev), st));
             }
             match st.inner.store.events_after(&st.clinic, st.after, 256).await {
@@ -377,7 +387,11 @@ async fn add_webhook(
     let req: WebhookRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(_) => {
-            return error_response(StatusCode::UNPROCESSABLE_ENTITY, "bad_webhook", "expected {\"url\": …}");
+            return error_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_webhook",
+                "expected {\"url\": …}",
+            );
         }
     };
     if !valid_webhook_url(&req.url) {

@@ -206,7 +206,10 @@ mod tests {
     fn agent_down_is_row_19_and_differs_from_terminal_problems() {
         let s = clinic_status("c1", "n", &[row(999, None)], 1000);
         assert_eq!(s.state, LinkState::AgentDown);
-        assert!(s.message_ja.starts_with("資格情報の取得に時間がかかっています"));
+        assert!(
+            s.message_ja
+                .starts_with("資格情報の取得に時間がかかっています")
+        );
         assert!(s.guidance_ja[0].contains("連携プログラム"));
         let s = clinic_status(
             "c1",
@@ -215,7 +218,11 @@ mod tests {
             1000,
         );
         assert_eq!(s.state, LinkState::LinkProgramDown);
-        assert!(s.guidance_ja.iter().any(|g| g.contains("連携アプリケーション")));
+        assert!(
+            s.guidance_ja
+                .iter()
+                .any(|g| g.contains("連携アプリケーション"))
+        );
         let s = clinic_status(
             "c1",
             "n",
@@ -223,7 +230,12 @@ mod tests {
             1000,
         );
         assert_eq!(s.state, LinkState::FolderMisconfigured);
-        let s = clinic_status("c1", "n", &[row(2000, Some(health(TerminalState::Ok)))], 1000);
+        let s = clinic_status(
+            "c1",
+            "n",
+            &[row(2000, Some(health(TerminalState::Ok)))],
+            1000,
+        );
         assert_eq!(s.state, LinkState::Ok);
         assert_eq!(clinic_status("c1", "n", &[], 1).state, LinkState::NoAgent);
     }
@@ -232,7 +244,10 @@ mod tests {
     fn revoked_and_expired_credentials_are_told_apart() {
         let mut r = row(2000, None);
         r.revoked_ms = Some(5);
-        assert_eq!(clinic_status("c", "n", &[r], 1000).state, LinkState::AgentRevoked);
+        assert_eq!(
+            clinic_status("c", "n", &[r], 1000).state,
+            LinkState::AgentRevoked
+        );
         let r = row(20_000, None);
         assert_eq!(
             clinic_status("c", "n", &[r], 10_000).state,

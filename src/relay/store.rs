@@ -359,13 +359,15 @@ impl Store {
     /// Creates a clinic; returns its EMR API key (shown once).
     pub async fn create_clinic(&self, id: &str, name: &str) -> Result<String, StoreError> {
         let key = random_token("oe_");
-        sqlx::query("INSERT INTO clinics (id, name, emr_key_hash, created_ms) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(name)
-            .bind(hash_secret(&key))
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO clinics (id, name, emr_key_hash, created_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(hash_secret(&key))
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
         Ok(key)
     }
 
@@ -483,7 +485,10 @@ impl Store {
         if row.try_get::<Option<i64>, _>("revoked_ms")?.is_some() {
             return Ok(Err(AuthFailure::Revoked));
         }
-        let is_next = row.try_get::<Option<String>, _>("next_cred_hash")?.as_deref() == Some(&h);
+        let is_next = row
+            .try_get::<Option<String>, _>("next_cred_hash")?
+            .as_deref()
+            == Some(&h);
         let expires_ms: i64 = if is_next {
             let e: Option<i64> = row.try_get("next_expires_ms")?;
             let e = e.unwrap_or(0);
@@ -733,13 +738,12 @@ impl Store {
         if r.rows_affected() == 1 {
             return Ok((id, true));
         }
-        let row = sqlx::query(
-            "SELECT id FROM commands WHERE clinic_id = $1 AND idempotency_key = $2",
-        )
-        .bind(clinic_id)
-        .bind(idempotency_key)
-        .fetch_one(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT id FROM commands WHERE clinic_id = $1 AND idempotency_key = $2")
+                .bind(clinic_id)
+                .bind(idempotency_key)
+                .fetch_one(&self.pool)
+                .await?;
         Ok((row.try_get("id")?, false))
     }
 

@@ -65,7 +65,11 @@ pub(crate) fn tls_config_for_relay() -> Result<rustls::ClientConfig, crate::clou
 pub(crate) async fn deliver_loop(inner: Arc<Inner>) {
     let mut rx = inner.bus.subscribe();
     loop {
-        let due = match inner.store.claim_deliveries(32, Duration::from_secs(60)).await {
+        let due = match inner
+            .store
+            .claim_deliveries(32, Duration::from_secs(60))
+            .await
+        {
             Ok(d) => d,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read webhook deliveries");
@@ -135,7 +139,10 @@ mod tests {
         assert!(verify("whsec_x", &s, b"{\"a\":1}", 1_700_000_010, 300));
         assert!(!verify("whsec_x", &s, b"{\"a\":2}", 1_700_000_010, 300));
         assert!(!verify("whsec_y", &s, b"{\"a\":1}", 1_700_000_010, 300));
-        assert!(!verify("whsec_x", &s, b"{\"a\":1}", 1_700_010_000, 300), "replay");
+        assert!(
+            !verify("whsec_x", &s, b"{\"a\":1}", 1_700_010_000, 300),
+            "replay"
+        );
         assert!(!verify("whsec_x", "garbage", b"", 0, 300));
     }
 }
