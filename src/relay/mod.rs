@@ -249,18 +249,32 @@ impl Relay {
             .0)
     }
 
-    /// Serves the router on `listener` until `shutdown` completes, then stops the background
-    /// tasks and closes agent connections.
+    /// Serves the router on `listener` until `shutdown` completes; then closes agent
+    /// connections, stops the background tasks, and gives open requests (event streams,
+    /// held long polls) two seconds before it returns.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), RelayError> {
         let app = self.router();
-        let r = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(RelayError::Serve);
+        let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let me = self.clone();
+        let graceful = axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            me.shutdown();
+            let _ = tx.send(true);
+        });
+        let r = tokio::select! {
+            r = std::future::IntoFuture::into_future(graceful) => r.map_err(RelayError::Serve),
+            _ = async {
+                if rx.wait_for(|v| *v).await.is_ok() {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => Ok(()),
+        };
         self.shutdown();
         r
     }
