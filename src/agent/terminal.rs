@@ -86,8 +86,42 @@ impl Terminal {
         Ok(Terminal { client, config })
     }
 
-    /// Calls `sink` for each new face result (from a background thread), once each.
+    /// Calls `sink` for each new face result (from a background thread), at least once each.
+    ///
+    /// The client claims a face file in its journal before delivery; with the archive policy
+    /// a claimed file still in `face/` means the agent died between the claim and the end of
+    /// `sink` (the outbox write). Those are delivered again first: the outbox and the relay
+    /// drop repeats by key, so nothing is lost and nothing doubles.
     pub fn on_face(&self, mut sink: impl FnMut(FacePayload) + Send + 'static) -> FaceFeed {
+        let layout = self.client.layout().clone();
+        let mut names: Vec<String> = std::fs::read_dir(&layout.face)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        for name in names {
+            if !self.client.journal().face_delivered(&name) {
+                continue;
+            }
+            let path = layout.face_path(&name);
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let (message, error) = match crate::xml::parse(&bytes) {
+                Ok(d) => (Some(d.message), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            sink(FacePayload {
+                file_name: name.clone(),
+                message,
+                error,
+            });
+            let _ = std::fs::create_dir_all(&layout.archive);
+            let _ = std::fs::rename(&path, layout.archive.join(&name));
+        }
         FaceFeed(self.client.on_face(move |e| {
             let payload = FacePayload {
                 file_name: e.file_name.clone(),

@@ -420,3 +420,79 @@ pub fn query_for(p: &onshi::terminal::Person) -> onshi::model::QualificationQuer
 pub fn today() -> chrono::NaiveDate {
     onshi::terminal::now_jst().date()
 }
+
+/// A TCP forwarder on loopback whose traffic can be cut (connections dropped, new ones
+/// refused) and restored: a network cut between agent and relay.
+pub struct Cutter {
+    pub addr: SocketAddr,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    epoch: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Cutter {
+    pub async fn start(target: SocketAddr) -> Cutter {
+        use std::sync::atomic::Ordering;
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (tx, rx) = tokio::sync::watch::channel(0u64);
+        let epoch = std::sync::Arc::new(tx);
+        let up2 = up.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = l.accept().await else {
+                    return;
+                };
+                if !up2.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let mut rx = rx.clone();
+                tokio::spawn(async move {
+                    let Ok(mut out) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    let start = *rx.borrow_and_update();
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut out) => {}
+                        _ = async { while rx.changed().await.is_ok() { if *rx.borrow() != start { break; } } } => {}
+                    }
+                });
+            }
+        });
+        Cutter { addr, up, epoch }
+    }
+
+    pub fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.epoch.send_modify(|e| *e += 1);
+    }
+
+    pub fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Rewrites the relay URL in an enrolled agent's credential (to go through a [`Cutter`]).
+pub fn point_credential_at(state_dir: &Path, base: &str) {
+    let mut c = onshi::agent::credential::load(state_dir).unwrap().unwrap();
+    c.relay_url = base.into();
+    onshi::agent::credential::save(state_dir, &c).unwrap();
+}
+
+/// Pushes a face for each of `n` persons (cycling through the dataset); returns the names.
+pub fn push_faces(emu: &Emulator, n: usize) -> Vec<String> {
+    let ids: Vec<String> = emu.dataset().persons.iter().map(|p| p.id.clone()).collect();
+    (0..n)
+        .map(|i| emu.push_face(&ids[i % ids.len()]).expect("push face"))
+        .collect()
+}
+
+/// Asserts the EMR sees exactly `expected` keys, each once.
+pub fn assert_exactly_once(events: &[serde_json::Value], expected: &[String]) {
+    let got = keys(events);
+    let unique: std::collections::BTreeSet<&String> = got.iter().collect();
+    assert_eq!(unique.len(), got.len(), "duplicates at the EMR");
+    let want: std::collections::BTreeSet<&String> = expected.iter().collect();
+    assert_eq!(unique, want, "lost or unexpected events");
+}
