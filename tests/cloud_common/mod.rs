@@ -496,3 +496,30 @@ pub fn assert_exactly_once(events: &[serde_json::Value], expected: &[String]) {
     let want: std::collections::BTreeSet<&String> = expected.iter().collect();
     assert_eq!(unique, want, "lost or unexpected events");
 }
+
+/// A child process killed when dropped.
+pub struct Child(pub std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Reads the first stdout line of a child (a JSON object) and returns it.
+pub fn first_json_line(child: &mut std::process::Child) -> serde_json::Value {
+    use std::io::BufRead;
+    let out = child.stdout.take().expect("piped stdout");
+    let mut r = std::io::BufReader::new(out);
+    let mut line = String::new();
+    r.read_line(&mut line).expect("a line");
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while r.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+            sink.clear();
+        }
+    });
+    serde_json::from_str(line.trim()).unwrap_or_else(|_| panic!("not JSON: {line:?}"))
+}
