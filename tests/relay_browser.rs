@@ -143,15 +143,8 @@ impl Driver {
             }
             if Instant::now() >= deadline {
                 let src = self.cmd("GET", "/source", Value::Null).await;
-                let raw = self
-                    .cmd(
-                        "POST",
-                        "/element",
-                        json!({ "using": "css selector", "value": css }),
-                    )
-                    .await;
                 panic!(
-                    "{css}[{attr}] never became {want}: {:?} / {raw}",
+                    "{css}[{attr}] never became {want}: {:?} / {src}",
                     self.attr(css, attr).await
                 );
             }

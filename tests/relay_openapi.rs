@@ -47,7 +47,7 @@ fn declared() -> BTreeSet<(String, String)> {
                 continue;
             };
             let Some(end) = rest.find('"') else { continue };
-            let path = rest[..end].replace('{', "{").to_string();
+            let path = rest[..end].to_string();
             // The methods of this route: up to the end of the call.
             let body = &rest[end..];
             let stop = ["\n        .", "\n            ."]
@@ -122,7 +122,7 @@ async fn every_documented_operation_is_served() {
             .unwrap_or_default();
         assert_ne!(status, 405, "{method} {path}");
         assert!(
-            !(status == 404 && !ctype.contains("json")),
+            status != 404 || ctype.contains("json"),
             "{method} {path} is not routed"
         );
     }

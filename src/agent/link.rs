@@ -212,7 +212,6 @@ pub(crate) async fn connect_ws(
                     Some(connector),
                 )
                 .await
-                .map(|(s, r)| (s, r))
             }
         }
     };

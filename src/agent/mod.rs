@@ -601,6 +601,8 @@ async fn connection_loop(shared: Arc<Shared>) {
     }
 }
 
+// One per command, moved once: boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 enum Work {
     Progress(String, Progress),
     Done(String, CommandOutcome),

@@ -190,6 +190,8 @@ pub struct CommandError {
 }
 
 /// The answer to a [`Command`].
+// Frames are built, sent and dropped one at a time: boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -342,6 +344,7 @@ pub enum AgentFrame {
 }
 
 /// What the relay sends.
+#[allow(clippy::large_enum_variant)] // one frame at a time, see CommandOutcome
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 #[non_exhaustive]

@@ -155,6 +155,7 @@ async fn still_valid(inner: &Inner, auth: &AgentAuth) -> Result<(), ErrorCode> {
 }
 
 /// What handling a frame produced.
+#[allow(clippy::large_enum_variant)] // one per frame, moved once
 pub(crate) enum Handled {
     /// Frames to send back.
     Reply(Vec<RelayFrame>),

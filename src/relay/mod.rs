@@ -199,10 +199,11 @@ impl Relay {
             http,
             polls: agent_api::PollSessions::default(),
         });
-        let mut tasks = Vec::new();
-        tasks.push(tokio::spawn(route_commands(inner.clone())).abort_handle());
-        tasks.push(tokio::spawn(webhook::deliver_loop(inner.clone())).abort_handle());
-        tasks.push(tokio::spawn(agent_api::sweep_polls(inner.clone())).abort_handle());
+        let tasks = vec![
+            tokio::spawn(route_commands(inner.clone())).abort_handle(),
+            tokio::spawn(webhook::deliver_loop(inner.clone())).abort_handle(),
+            tokio::spawn(agent_api::sweep_polls(inner.clone())).abort_handle(),
+        ];
         Ok(Relay {
             inner,
             tasks: Arc::new(tasks),
