@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of onshi: Rust unit/integration/doc tests (PC/SC through pcscd + the
-# project's virtual My Number card), the C, C++ and C# bindings (valgrind, sanitizers, the
-# Windows DLL under Wine) and a fuzz smoke run of every fuzz target.
+# project's virtual My Number card; agent + relay on SQLite and a throwaway PostgreSQL; the
+# status pages in headless Chromium), the C, C++ and C# bindings (valgrind, sanitizers, the
+# Windows DLL under Wine), the relay's OpenAPI contract with schemathesis, the Windows agent
+# cross-build, and a fuzz smoke run of every fuzz target.
 #
 #   bash tests/run-all.sh            # everything
 #   ONSHI_FUZZ_SECONDS=5 bash tests/run-all.sh    # shorter fuzz smoke
@@ -22,7 +24,8 @@ say() { printf '\n=== %s\n' "$*"; }
 # ---------------------------------------------------------------- installation
 APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools valgrind
   mono-mcs mono-runtime libmono-system-runtime-serialization4.0-cil
-  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2)
+  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2
+  postgresql chromium chromium-driver fonts-ipafont-gothic)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -56,6 +59,19 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
+# PostgreSQL for the relay's scale-out tests: a throwaway server as the postgres user on a
+# free loopback port (tests/start-postgres.sh), stopped when this script ends.
+PG_DIR="$ROOT/target/test-postgres"
+if eval "$(bash tests/start-postgres.sh "$PG_DIR")"; then
+  export ONSHI_PG_URL ONSHI_REQUIRE_PG=1
+  trap 'runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$ONSHI_PG_DATA" -m fast stop >/dev/null 2>&1 || true' EXIT
+  echo "PostgreSQL for tests: $ONSHI_PG_URL"
+else
+  echo "PostgreSQL could not be started (log: $PG_DIR)"; exit 1
+fi
+# Headless Chromium + chromedriver for the status-page tests.
+command -v chromedriver >/dev/null && export ONSHI_BROWSER_TESTS=1
+
 # ---------------------------------------------------------------- suites
 passed=0; failed=0; failures=()
 run() {
@@ -71,6 +87,8 @@ run() {
 export ONSHI_PCSC_TESTS=1 ONSHI_REQUIRE_CBINDGEN=1
 run rust-tests cargo test --all-features
 run bindings bash bindings/run-tests.sh
+run relay-openapi-schemathesis bash tests/relay-schemathesis.sh
+run windows-agent bash tests/windows-agent.sh
 
 fuzz_smoke() {
   (cd fuzz && cargo fuzz build --sanitizer none) || return 1

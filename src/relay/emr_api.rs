@@ -206,7 +206,16 @@ async fn command(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let wait = Duration::from_secs(q.wait.unwrap_or(0).min(30));
+    let wait = match q.wait.unwrap_or(0) {
+        w if w > 30 => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "wait: at most 30 seconds",
+            );
+        }
+        w => Duration::from_secs(w).min(inner.config.max_wait),
+    };
     let deadline = tokio::time::Instant::now() + wait;
     let mut rx = inner.bus.subscribe();
     loop {

@@ -84,6 +84,8 @@ pub struct RelayConfig {
     pub emr_rate: Rate,
     /// Webhook request timeout.
     pub webhook_timeout: Duration,
+    /// Longest hold of `GET /v1/commands/{id}?wait=` (the API allows up to 30 s).
+    pub max_wait: Duration,
     /// Fault injection for tests.
     #[doc(hidden)]
     pub faults: Faults,
@@ -111,6 +113,7 @@ impl RelayConfig {
                 burst: 200.0,
             },
             webhook_timeout: Duration::from_secs(10),
+            max_wait: Duration::from_secs(30),
             faults: Faults::default(),
         }
     }

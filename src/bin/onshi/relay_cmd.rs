@@ -51,6 +51,9 @@ struct ServeArgs {
     /// An agent counts as down this many seconds after its last frame.
     #[arg(long, default_value_t = 45)]
     agent_grace_secs: u64,
+    /// Longest hold of `GET /v1/commands/{id}?wait=`, in seconds (at most 30).
+    #[arg(long, default_value_t = 30)]
+    max_wait_secs: u64,
     /// Requests per second per EMR key.
     #[arg(long, default_value_t = 20.0)]
     emr_rate: f64,
@@ -161,6 +164,7 @@ async fn serve(a: ServeArgs) -> ExitCode {
     config.admin_token = a.admin_token;
     config.credential_ttl = Duration::from_secs(a.credential_ttl_secs);
     config.agent_grace = Duration::from_secs(a.agent_grace_secs.max(1));
+    config.max_wait = Duration::from_secs(a.max_wait_secs.min(30));
     config.emr_rate.per_second = a.emr_rate;
     config.emr_rate.burst = (a.emr_rate * 10.0).max(1.0);
     let relay = match Relay::new(config).await {
