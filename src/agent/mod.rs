@@ -657,32 +657,45 @@ async fn session(
     let mut done: VecDeque<(String, CommandOutcome)> = VecDeque::new();
     let mut heartbeat = tokio::time::interval(shared.config.heartbeat);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // Keys to send, from the last listing of the outbox folder (listed again when a face
+    // arrives, and every second for entries in flight too long).
+    let mut queue: VecDeque<String> = VecDeque::new();
+    let mut dirty = true;
     loop {
-        // Fill the window from the outbox.
-        if in_flight.len() < shared.config.window {
-            for key in shared.outbox.keys() {
-                if in_flight.len() >= shared.config.window {
-                    break;
-                }
-                if in_flight
-                    .get(&key)
-                    .is_some_and(|t| t.elapsed() < Duration::from_secs(30))
-                {
-                    continue;
-                }
-                let Some(bytes) = shared.outbox.get(&key) else {
-                    continue;
-                };
-                let Ok(frame) = protocol::decode_agent_frame(&bytes, &shared.config.limits) else {
-                    tracing::error!(key = %key, "unreadable outbox entry; left in place");
-                    in_flight.insert(key, Instant::now() + Duration::from_secs(3600));
-                    continue;
-                };
-                if link.out.send(frame).await.is_err() {
-                    return "connection closed".into();
-                }
-                in_flight.insert(key, Instant::now());
+        if dirty {
+            dirty = false;
+            queue = shared
+                .outbox
+                .keys()
+                .into_iter()
+                .filter(|k| {
+                    in_flight
+                        .get(k)
+                        .is_none_or(|t| t.elapsed() >= Duration::from_secs(30))
+                })
+                .collect();
+        }
+        // Fill the window.
+        while in_flight.len() < shared.config.window {
+            let Some(key) = queue.pop_front() else { break };
+            if in_flight
+                .get(&key)
+                .is_some_and(|t| t.elapsed() < Duration::from_secs(30))
+            {
+                continue;
             }
+            let Some(bytes) = shared.outbox.get(&key) else {
+                continue;
+            };
+            let Ok(frame) = protocol::decode_agent_frame(&bytes, &shared.config.limits) else {
+                tracing::error!(key = %key, "unreadable outbox entry; left in place");
+                in_flight.insert(key, Instant::now() + Duration::from_secs(3600));
+                continue;
+            };
+            if link.out.send(frame).await.is_err() {
+                return "connection closed".into();
+            }
+            in_flight.insert(key, Instant::now());
         }
         tokio::select! {
             f = link.inc.recv() => {
@@ -764,12 +777,15 @@ async fn session(
                     }
                 }
             }
-            _ = shared.wake.notified() => {}
+            _ = shared.wake.notified() => { dirty = true; }
             _ = tick.tick() => {
                 if !link.alive() {
                     return "connection lost".into();
                 }
                 ticks += 1;
+                if queue.is_empty() {
+                    dirty = true;
+                }
                 // Resend results the relay has not acknowledged (it may have missed them).
                 for (id, o) in unacked.clone().into_iter().filter(|_| ticks % 5 == 0) {
                     let _ = link.out.send(AgentFrame::Result { command_id: id, outcome: o }).await;
