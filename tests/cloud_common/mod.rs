@@ -482,7 +482,14 @@ pub fn point_credential_at(state_dir: &Path, base: &str) {
 
 /// Pushes a face for each of `n` persons (cycling through the dataset); returns the names.
 pub fn push_faces(emu: &Emulator, n: usize) -> Vec<String> {
-    let ids: Vec<String> = emu.dataset().persons.iter().map(|p| p.id.clone()).collect();
+    // The first persons of the dataset all hold a card for the face reader.
+    let ids: Vec<String> = emu
+        .dataset()
+        .persons
+        .iter()
+        .take(8)
+        .map(|p| p.id.clone())
+        .collect();
     (0..n)
         .map(|i| emu.push_face(&ids[i % ids.len()]).expect("push face"))
         .collect()
