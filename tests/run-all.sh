@@ -61,7 +61,8 @@ done
 
 # PostgreSQL for the relay's scale-out tests: a throwaway server as the postgres user on a
 # free loopback port (tests/start-postgres.sh), stopped when this script ends.
-PG_DIR="$ROOT/target/test-postgres"
+# (under /tmp: the postgres user must reach it, whatever the permissions of the clone)
+PG_DIR=$(mktemp -d /tmp/onshi-pg.XXXXXX)
 if eval "$(bash tests/start-postgres.sh "$PG_DIR")"; then
   export ONSHI_PG_URL ONSHI_REQUIRE_PG=1
   trap 'runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$ONSHI_PG_DATA" -m fast stop >/dev/null 2>&1 || true' EXIT
