@@ -25,7 +25,9 @@ for _ in $(seq 1 100); do grep -q listening "$WORK/relay.out" 2>/dev/null && bre
 ADDR=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["listening"])' "$WORK/relay.out")
 echo "relay on $ADDR"
 # The endless SSE stream and the WebSocket upgrade are exercised by the Rust tests.
-"$VENV/bin/schemathesis" run openapi/relay.yaml --url "http://$ADDR" \
+# Run from the scratch folder: schemathesis keeps a cache in its working directory.
+cd "$WORK"
+"$VENV/bin/schemathesis" run "$ROOT/openapi/relay.yaml" --url "http://$ADDR" \
   -H "Authorization: Bearer $KEY" \
   --exclude-path /v1/events/stream --exclude-path /agent/v1/connect \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
