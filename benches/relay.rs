@@ -99,11 +99,12 @@ fn floor(n: usize, gap: Option<Duration>) -> (Vec<f64>, f64) {
 async fn sse_keys(
     base: String,
     key: String,
+    after: i64,
     n: usize,
     tx: tokio::sync::mpsc::UnboundedSender<(String, Instant)>,
 ) {
     let mut resp = reqwest::Client::new()
-        .get(format!("{base}/v1/events/stream"))
+        .get(format!("{base}/v1/events/stream?after={after}"))
         .bearer_auth(key)
         .send()
         .await
@@ -194,20 +195,22 @@ fn main() {
             let (mut fl, fl_rate) =
                 tokio::task::spawn_blocking(move || floor(fl_n, pace)).await.unwrap();
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            let reader = tokio::spawn(sse_keys(base.clone(), key.clone(), n, tx));
-            // Skip what earlier phases left on the stream.
-            let skip = relay.store().events_after("bench", 0, 1_000_000).await.unwrap().len();
+            // The stream starts after what earlier phases left.
+            let after = relay
+                .store()
+                .events_after("bench", 0, 1_000_000)
+                .await
+                .unwrap()
+                .last()
+                .map(|e| e.seq)
+                .unwrap_or(0);
+            let reader = tokio::spawn(sse_keys(base.clone(), key.clone(), after, n, tx));
             let e2 = emu.clone();
             let start = Instant::now();
             let pushed = tokio::task::spawn_blocking(move || push(&e2, n, pace)).await.unwrap();
             let mut lat = Vec::with_capacity(n);
-            let mut seen = 0usize;
             while lat.len() < n {
                 let Some((k, t)) = rx.recv().await else { break };
-                seen += 1;
-                if seen <= skip {
-                    continue;
-                }
                 if let Some(p) = pushed.get(&k) {
                     lat.push(t.duration_since(*p).as_secs_f64() * 1000.0);
                 }
