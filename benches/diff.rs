@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 use criterion::{Criterion, Throughput};
 use onshi::Personal;
 use onshi::codes::*;
-use onshi::diff::{self, DiffContext, Field, QueryKind};
+use onshi::diff::{self, DiffContext, QueryKind};
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
 use onshi::model::Qualification;
+use onshi::model::{CardKey, Field, PersonIdentity};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -76,26 +77,34 @@ fn pairs() -> Vec<(Qualification, Qualification)> {
                 1 + (g.next() % 28) as u32,
             );
             let reg = Qualification {
+                card: CardKey {
+                    insurer_number: Some(insurer(
+                        g.pick(&["0613999", "0113001", "3913115", "13805"]),
+                    )),
+                    insured_card_symbol: Some(
+                        CardSymbol::parse(g.pick(&["見本12", "12-3", "ABC"]), Mode::Lenient)
+                            .unwrap(),
+                    ),
+                    insured_identification_number: Some(
+                        CardNumber::parse(&format!("{}", 1000 + i), Mode::Lenient).unwrap(),
+                    ),
+                    insured_branch_number: Some(BranchNumber::parse("01", Mode::Lenient).unwrap()),
+                },
+                person: PersonIdentity {
+                    name: Some(format!("{fam}　{giv}").into()),
+                    name_kana: Some(format!("{fam_kana}　{giv_kana}").into()),
+                    sex1: Some(if g.next() % 2 == 0 {
+                        Sex::Male
+                    } else {
+                        Sex::Female
+                    }),
+                    birthdate: birth.map(Personal::new),
+                    address: Some(address.clone().into()),
+                    post_number: Some("100-0001".into()),
+                    ..Default::default()
+                },
                 insured_card_classification: Some(InsuredCardClassification::General),
-                insurer_number: Some(insurer(g.pick(&["0613999", "0113001", "3913115", "13805"]))),
-                insured_card_symbol: Some(
-                    CardSymbol::parse(g.pick(&["見本12", "12-3", "ABC"]), Mode::Lenient).unwrap(),
-                ),
-                insured_identification_number: Some(
-                    CardNumber::parse(&format!("{}", 1000 + i), Mode::Lenient).unwrap(),
-                ),
-                insured_branch_number: Some(BranchNumber::parse("01", Mode::Lenient).unwrap()),
                 personal_family_classification: Some(PersonalFamilyClassification::Insured),
-                name: Some(format!("{fam}　{giv}").into()),
-                name_kana: Some(format!("{fam_kana}　{giv_kana}").into()),
-                sex1: Some(if g.next() % 2 == 0 {
-                    Sex::Male
-                } else {
-                    Sex::Female
-                }),
-                birthdate: birth.map(Personal::new),
-                address: Some(address.clone().into()),
-                post_number: Some("100-0001".into()),
                 insurer_name: Some("見本健康保険組合".into()),
                 qualification_date: NaiveDate::from_ymd_opt(2015, 4, 1),
                 insured_card_valid_date: NaiveDate::from_ymd_opt(2015, 4, 1),
@@ -103,7 +112,10 @@ fn pairs() -> Vec<(Qualification, Qualification)> {
             };
             // The terminal writes kana half-width.
             let mut ret = Qualification {
-                name_kana: Some(format!("{fam_hw} {giv_hw}").into()),
+                person: PersonIdentity {
+                    name_kana: Some(format!("{fam_hw} {giv_hw}").into()),
+                    ..reg.clone().person
+                },
                 ..reg.clone()
             };
             match g.next() % 10 {
@@ -111,7 +123,7 @@ fn pairs() -> Vec<(Qualification, Qualification)> {
                 0..=3 => {}
                 // Width and space forms in the address.
                 4 => {
-                    ret.address = Some(
+                    ret.person.address = Some(
                         address
                             .replace('-', "－")
                             .replace(' ', "　")
@@ -122,22 +134,22 @@ fn pairs() -> Vec<(Qualification, Qualification)> {
                 // Kanji variant in the name.
                 5 => {
                     let (old, new) = VARIANT[g.next() as usize % VARIANT.len()];
-                    ret.name = Some(format!("{new}　{giv}").into());
-                    if let Some(n) = reg.name.as_ref() {
+                    ret.person.name = Some(format!("{new}　{giv}").into());
+                    if let Some(n) = reg.person.name.as_ref() {
                         if !n.contains(old) {
-                            ret.name = reg.name.clone();
+                            ret.person.name = reg.person.name.clone();
                         }
                     }
                 }
                 // ● for a character the national system cannot show.
                 6 => {
-                    ret.name =
+                    ret.person.name =
                         Some(format!("●{}　{giv}", fam.chars().skip(1).collect::<String>()).into())
                 }
                 // A real address change.
-                7 => ret.address = Some("大阪府見本市中央1-1".into()),
+                7 => ret.person.address = Some("大阪府見本市中央1-1".into()),
                 // A new insurer (new qualification).
-                8 => ret.insurer_number = Some(insurer("0113002")),
+                8 => ret.card.insurer_number = Some(insurer("0113002")),
                 // Validity start differs (known-benign).
                 _ => ret.insured_card_valid_date = NaiveDate::from_ymd_opt(2024, 10, 1),
             }
@@ -164,22 +176,22 @@ fn floor_eq(pairs: &[(Qualification, Qualification)]) -> usize {
     let mut differing = 0usize;
     for (a, b) in pairs {
         let eqs = [
-            a.name == b.name,
-            a.name_kana == b.name_kana,
-            a.name_of_other == b.name_of_other,
-            a.name_of_other_kana == b.name_of_other_kana,
-            a.sex1 == b.sex1,
-            a.sex2 == b.sex2,
-            a.birthdate == b.birthdate,
-            a.address == b.address,
-            a.post_number == b.post_number,
+            a.person.name == b.person.name,
+            a.person.name_kana == b.person.name_kana,
+            a.person.name_of_other == b.person.name_of_other,
+            a.person.name_of_other_kana == b.person.name_of_other_kana,
+            a.person.sex1 == b.person.sex1,
+            a.person.sex2 == b.person.sex2,
+            a.person.birthdate == b.person.birthdate,
+            a.person.address == b.person.address,
+            a.person.post_number == b.person.post_number,
             a.insured_name == b.insured_name,
             a.reference_number == b.reference_number,
             a.insured_card_classification == b.insured_card_classification,
-            a.insurer_number == b.insurer_number,
-            a.insured_card_symbol == b.insured_card_symbol,
-            a.insured_identification_number == b.insured_identification_number,
-            a.insured_branch_number == b.insured_branch_number,
+            a.card.insurer_number == b.card.insurer_number,
+            a.card.insured_card_symbol == b.card.insured_card_symbol,
+            a.card.insured_identification_number == b.card.insured_identification_number,
+            a.card.insured_branch_number == b.card.insured_branch_number,
             a.personal_family_classification == b.personal_family_classification,
             a.insured_partial_contribution_ratio == b.insured_partial_contribution_ratio,
             a.elderly_recipient == b.elderly_recipient,

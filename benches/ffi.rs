@@ -47,8 +47,8 @@ fn field_access(c: &mut Criterion) {
     g.bench_function("rust", |b| {
         let mut q = Qualification::default();
         b.iter(|| {
-            q.name = Some(black_box(name).into());
-            black_box(q.name.as_ref().map(|n| n.len()))
+            q.person.name = Some(black_box(name).into());
+            black_box(q.person.name.as_ref().map(|n| n.len()))
         })
     });
     g.bench_function("c_abi", |b| {

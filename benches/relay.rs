@@ -79,7 +79,11 @@ fn floor(n: usize, gap: Option<Duration>) -> (Vec<f64>, f64) {
     let client = Client::open(Layout::new(d.path()), opts).unwrap();
     let got: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
     let g2 = got.clone();
-    let _sub = client.on_face(move |e| g2.lock().unwrap().push((e.file_name, Instant::now())));
+    let _sub = client.on_face(move |e| {
+        if let Ok(e) = e {
+            g2.lock().unwrap().push((e.file_name, Instant::now()));
+        }
+    });
     let start = Instant::now();
     let pushed = push(&emu, n, gap);
     while got.lock().unwrap().len() < n {

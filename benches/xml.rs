@@ -18,7 +18,8 @@ use onshi::ids::{
     BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
 };
 use onshi::model::*;
-use onshi::xml::{self, ConfirmationResult, Encoding, Limits, Message};
+use onshi::model::{CardKey, ConfirmationResult, PersonIdentity, ProcessingOutcome};
+use onshi::xml::{self, Encoding, Limits, Message};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -96,25 +97,30 @@ fn qualification(i: usize) -> Qualification {
         available_time: Some(t("20250402093000")),
     };
     Qualification {
+        card: CardKey {
+            insurer_number: Some(InsurerNumber::parse("138057", Mode::Strict).unwrap()),
+            insured_card_symbol: Some(CardSymbol::parse("見本12", Mode::Strict).unwrap()),
+            insured_identification_number: Some(
+                CardNumber::parse(&format!("{}", 100000 + i), Mode::Strict).unwrap(),
+            ),
+            insured_branch_number: Some(BranchNumber::parse("01", Mode::Strict).unwrap()),
+        },
+        person: PersonIdentity {
+            name: Some(format!("見本　花子{}", i % 10).into()),
+            name_kana: Some("ﾐﾎﾝ ﾊﾅｺ".into()),
+            sex1: Some(Sex::Female),
+            birthdate: Some(Personal::new(d(
+                1980,
+                1 + (i % 12) as u32,
+                1 + (i % 28) as u32,
+            ))),
+            address: Some("東京都千代田区見本町１－２－３".into()),
+            post_number: Some("100-0001".into()),
+            ..Default::default()
+        },
         insured_card_classification: Some(InsuredCardClassification::General),
-        insurer_number: Some(InsurerNumber::parse("138057", Mode::Strict).unwrap()),
-        insured_card_symbol: Some(CardSymbol::parse("見本12", Mode::Strict).unwrap()),
-        insured_identification_number: Some(
-            CardNumber::parse(&format!("{}", 100000 + i), Mode::Strict).unwrap(),
-        ),
-        insured_branch_number: Some(BranchNumber::parse("01", Mode::Strict).unwrap()),
         personal_family_classification: Some(PersonalFamilyClassification::Insured),
         insured_name: Some("見本　太郎".into()),
-        name: Some(format!("見本　花子{}", i % 10).into()),
-        name_kana: Some("ﾐﾎﾝ ﾊﾅｺ".into()),
-        sex1: Some(Sex::Female),
-        birthdate: Some(Personal::new(d(
-            1980,
-            1 + (i % 12) as u32,
-            1 + (i % 28) as u32,
-        ))),
-        address: Some("東京都千代田区見本町１－２－３".into()),
-        post_number: Some("100-0001".into()),
         qualification_date: Some(d(2020, 4, 1)),
         insured_certificate_issuance_date: Some(d(2024, 4, 1)),
         insured_card_valid_date: Some(d(2024, 4, 1)),
@@ -135,17 +141,22 @@ fn qualification(i: usize) -> Qualification {
 fn unit(i: usize) -> ConfirmationResult {
     let r = qualification(i);
     ConfirmationResult {
+        outcome: ProcessingOutcome {
+            status: Some(ProcessingResultStatus::Normal),
+            ..Default::default()
+        },
         query_echo: Some(QualificationQuery {
-            insurer_number: r.insurer_number.clone(),
-            insured_card_symbol: r.insured_card_symbol.clone(),
-            insured_identification_number: r.insured_identification_number.clone(),
-            insured_branch_number: r.insured_branch_number.clone(),
-            birthdate: r.birthdate.clone(),
+            card: CardKey {
+                insurer_number: r.card.insurer_number.clone(),
+                insured_card_symbol: r.card.insured_card_symbol.clone(),
+                insured_identification_number: r.card.insured_identification_number.clone(),
+                insured_branch_number: r.card.insured_branch_number.clone(),
+            },
+            birthdate: r.person.birthdate.clone(),
             limit_consent_flag: Some(LimitConsentFlag::Agreed),
             arbitrary_identifier: Some(format!("PT-{i:06}")),
             ..QualificationQuery::default()
         }),
-        processing_result_status: Some(ProcessingResultStatus::Normal),
         qualification_validity: Some(QualificationValidity::Valid),
         results: vec![r],
         ..ConfirmationResult::default()

@@ -3,12 +3,14 @@
 # script). Builds the library (cargo build --release --all-features), then checks:
 #   header + generated C# file up to date; ownership phrases in the header; C test plain,
 #   under valgrind, with ASan + UBSan; C++ test (header alone, double include, two
-#   translation units, valgrind); C# test (mcs + mono); the README examples; the Windows DLL
-#   (exports = header functions, C test under Wine).
+#   translation units, valgrind); C# test (mcs + mono); the README examples; the Windows DLLs,
+#   64-bit and 32-bit (exports = header functions, no runtime DLL to ship, C test under Wine;
+#   32-bit: under 32-bit Wine, and a panic caught inside a DLL of that target).
 # Prints one line per check and a final "N passed, M failed"; exits non-zero on any failure.
 #
-# Needs: cargo (+ target x86_64-pc-windows-gnu), cbindgen 0.29.4, gcc, g++, valgrind, perl,
-# mono-mcs, mono-runtime, gcc-mingw-w64-x86-64, wine64 (Debian: /usr/lib/wine/wine64).
+# Needs: cargo (+ targets x86_64-pc-windows-gnu, i686-pc-windows-gnu), cbindgen 0.29.4, gcc,
+# g++, valgrind, perl, mono-mcs, mono-runtime, gcc-mingw-w64-x86-64, gcc-mingw-w64-i686,
+# wine64 (Debian: /usr/lib/wine/wine64), wine32:i386 (/usr/lib/wine/wine), file.
 # ONSHI_SKIP_WINDOWS=1 skips the Windows checks (counted as failed unless also set in CI).
 set -euo pipefail
 
@@ -137,21 +139,56 @@ examples() {
     grep -q '該当資格なし' cs.out
 }
 
-# ---- Windows ----
+# ---- Windows (x64: x86_64-pc-windows-gnu; x86: i686-pc-windows-gnu, for 32-bit applications) ----
+WIN32_TARGET=i686-pc-windows-gnu
+WIN32="$ROOT/target/$WIN32_TARGET/release"
 wine_bin() {
     if command -v wine64 >/dev/null; then command -v wine64; else echo /usr/lib/wine/wine64; fi
 }
+# The 32-bit loader of Debian's wine32:i386 (there is no /usr/bin/wine without the `wine` package).
+wine32_bin() {
+    if [ -x /usr/lib/wine/wine ]; then echo /usr/lib/wine/wine; else command -v wine; fi
+}
+# --all-features, like the Linux build: the release archives (scripts/release.sh) build the
+# CLI beside the library with the same features, so neither rebuilds the other.
 windows_build() {
-    cargo build --release --lib --features card --target "$WIN_TARGET"
+    cargo build --release --lib --all-features --target "$WIN_TARGET"
     x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c include/onshi.h
 }
-windows_exports() {
-    x86_64-w64-mingw32-objdump -p "$WIN/onshi.dll" |
-        awk '/\[Ordinal\/Name Pointer\] Table/ {on=1; next} on && NF == 0 {on=0} on {print $NF}' |
-        sort >"$OUT/dll-exports.txt"
+windows_x86_build() {
+    cargo build --release --lib --all-features --target "$WIN32_TARGET"
+    i686-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c include/onshi.h
+}
+# dll_exports OBJDUMP DLL: the DLL's export names, one a line, sorted.
+dll_exports() {
+    "$1" -p "$2" | awk '/\[Ordinal\/Name Pointer\] Table/ {on=1; next} on && NF == 0 {on=0} on {print $NF}' | sort
+}
+# dll_check OBJDUMP DLL TAG: exports = the header's functions (undecorated: cdecl, no
+# leading underscore, no @n), and no import that would have to be shipped beside the DLL.
+dll_check() {
+    local objdump=$1 dll=$2 tag=$3
+    dll_exports "$objdump" "$dll" >"$OUT/dll-exports-$tag.txt"
     perl -0ne 's{/\*.*?\*/}{}gs; print "$1\n" while /\b(onshi_\w+)\(/g' include/onshi.h | sort -u >"$OUT/header-functions.txt"
-    echo "$(wc -l <"$OUT/dll-exports.txt") exports, $(wc -l <"$OUT/header-functions.txt") header functions"
-    diff -u "$OUT/header-functions.txt" "$OUT/dll-exports.txt"
+    echo "$(wc -l <"$OUT/dll-exports-$tag.txt") exports, $(wc -l <"$OUT/header-functions.txt") header functions"
+    diff -u "$OUT/header-functions.txt" "$OUT/dll-exports-$tag.txt"
+    "$objdump" -p "$dll" | awk '/DLL Name:/ {print $3}' | sort -u | tee "$OUT/dll-imports-$tag.txt"
+    if grep -iE 'libgcc|libwinpthread|libstdc|vcruntime|msvcp' "$OUT/dll-imports-$tag.txt"; then
+        echo "the DLL needs a runtime DLL that is not part of Windows"; exit 1
+    fi
+}
+windows_exports() { dll_check x86_64-w64-mingw32-objdump "$WIN/onshi.dll" x64; }
+windows_x86_exports() {
+    file -b "$WIN32/onshi.dll" | grep -q 'PE32 executable (DLL).*Intel 80386' || { file "$WIN32/onshi.dll"; exit 1; }
+    dll_check i686-w64-mingw32-objdump "$WIN32/onshi.dll" x86
+}
+# run_wine WINE PREFIX DIR EXE ARGS…: runs a test program, then stops that prefix's wineserver.
+run_wine() {
+    local wine=$1 prefix=$2 dir=$3
+    shift 3
+    local rc=0
+    (cd "$dir" && WINEPREFIX="$prefix" WINEDEBUG=-all "$wine" "$@") || rc=$?
+    WINEPREFIX="$prefix" "$(dirname "$wine")/wineserver" -k 2>/dev/null || true
+    return "$rc"
 }
 windows_wine() {
     local dir="$OUT/win"
@@ -159,11 +196,35 @@ windows_wine() {
     x86_64-w64-mingw32-gcc -shared -O2 -o "$dir/bcryptprimitives.dll" bindings/c/windows/bcryptprimitives_stub.c -ladvapi32
     x86_64-w64-mingw32-gcc "${CFLAGS[@]}" -o "$dir/test_onshi.exe" bindings/c/tests/test_onshi.c "$WIN/libonshi.dll.a"
     cp "$WIN/onshi.dll" "$dir/"
-    export WINEPREFIX="$ROOT/target/wine-prefix" WINEDEBUG=-all
-    local rc=0
-    (cd "$dir" && "$(wine_bin)" test_onshi.exe wine) || rc=$?
-    "$(dirname "$(wine_bin)")/wineserver64" -k 2>/dev/null || wineserver -k 2>/dev/null || true
-    return "$rc"
+    run_wine "$(wine_bin)" "$ROOT/target/wine-prefix" "$dir" test_onshi.exe wine
+}
+# The same C test against the 32-bit DLL under 32-bit Wine (WINEARCH=win32: a 32-bit Windows).
+# The stub's ProcessPrng is __stdcall, which mingw exports as ProcessPrng@8 on x86; Rust's std
+# imports the undecorated name, so the stub is linked with --kill-at.
+windows_x86_wine() {
+    local dir="$OUT/win32"
+    mkdir -p "$dir"
+    i686-w64-mingw32-gcc -shared -O2 -Wl,--kill-at -o "$dir/bcryptprimitives.dll" \
+        bindings/c/windows/bcryptprimitives_stub.c -ladvapi32
+    i686-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll" | grep -qE '\] ProcessPrng$' ||
+        { echo "the stub does not export the undecorated ProcessPrng"; exit 1; }
+    i686-w64-mingw32-gcc "${CFLAGS[@]}" -o "$dir/test_onshi.exe" bindings/c/tests/test_onshi.c "$WIN32/libonshi.dll.a"
+    file -b "$dir/test_onshi.exe" | grep -q 'PE32 executable.*Intel 80386'
+    cp "$WIN32/onshi.dll" "$dir/"
+    WINEARCH=win32 run_wine "$(wine32_bin)" "$ROOT/target/wine-prefix32" "$dir" test_onshi.exe wine32
+}
+# i686-pc-windows-gnu unwinds with DWARF tables; the C ABI's panic guard needs catch_unwind to
+# work inside a DLL called from C. A probe DLL built by the same rustc, target and panic
+# strategy panics 1, 10 and 100 frames deep and must catch every one (panic=abort would exit).
+windows_x86_unwind() {
+    local dir="$OUT/win32-unwind"
+    mkdir -p "$dir"
+    rustc --edition 2024 --crate-type cdylib -C panic=unwind -O --target "$WIN32_TARGET" \
+        -o "$dir/unwind_probe.dll" bindings/c/windows/unwind_probe.rs
+    i686-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -o "$dir/unwind_probe.exe" \
+        bindings/c/windows/unwind_probe.c "$dir/unwind_probe.dll"
+    cp "$OUT/win32/bcryptprimitives.dll" "$dir/"
+    WINEARCH=win32 run_wine "$(wine32_bin)" "$ROOT/target/wine-prefix32" "$dir" unwind_probe.exe
 }
 
 check build build
@@ -183,6 +244,10 @@ else
     check windows-build windows_build
     check windows-exports windows_exports
     check windows-wine-c-test windows_wine
+    check windows-x86-build windows_x86_build
+    check windows-x86-exports windows_x86_exports
+    check windows-x86-wine-c-test windows_x86_wine
+    check windows-x86-unwind windows_x86_unwind
 fi
 
 echo "bindings tests took $(($(date +%s) - START)) s (logs: target/bindings-tests/logs)"

@@ -6,6 +6,7 @@
 
 use onshi::codes::LimitConsentFlag;
 use onshi::ids::{MedicalInstitutionCode, Mode};
+use onshi::model::CardKey;
 use onshi::model::QualificationQuery;
 use onshi::terminal::{
     Behaviour, Client, ClientOptions, Emulator, EmulatorConfig, Layout, TerminalError, now_jst,
@@ -30,11 +31,13 @@ fn main() -> Result<(), TerminalError> {
     let p = emu.dataset().person("P01").cloned().expect("P01");
     let q = &p.qualifications[0];
     let query = QualificationQuery {
-        insurer_number: q.insurer_number.clone(),
-        insured_card_symbol: q.insured_card_symbol.clone(),
-        insured_identification_number: q.insured_identification_number.clone(),
-        insured_branch_number: q.insured_branch_number.clone(),
-        birthdate: q.birthdate.clone(),
+        card: CardKey {
+            insurer_number: q.card.insurer_number.clone(),
+            insured_card_symbol: q.card.insured_card_symbol.clone(),
+            insured_identification_number: q.card.insured_identification_number.clone(),
+            insured_branch_number: q.card.insured_branch_number.clone(),
+        },
+        birthdate: q.person.birthdate.clone(),
         limit_consent_flag: Some(LimitConsentFlag::Agreed),
         ..Default::default()
     };
@@ -45,6 +48,8 @@ fn main() -> Result<(), TerminalError> {
     emu.push_face("P31")?;
     if let Some(e) = client.next_face(Duration::from_secs(10))? {
         println!("face result: {}", e.file_name);
+        // Processed: acknowledge it (until then it is delivered again after a restart).
+        client.ack_face(&e)?;
     }
 
     // The link program stops: the client says so, with advice for staff.

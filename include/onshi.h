@@ -65,7 +65,7 @@
 /**
  * Minor version of the library this header belongs to.
  */
-#define ONSHI_VERSION_MINOR 1
+#define ONSHI_VERSION_MINOR 2
 
 /**
  * Patch version of the library this header belongs to.
@@ -75,7 +75,7 @@
 /**
  * `MAJOR * 1000000 + MINOR * 1000 + PATCH`, for `#if ONSHI_VERSION_NUMBER >= …`.
  */
-#define ONSHI_VERSION_NUMBER 1000
+#define ONSHI_VERSION_NUMBER 2000
 
 /**
  * Version of the JSON record schema used by `_to_json` / `_from_json`.
@@ -370,11 +370,6 @@ typedef struct onshi_file_name_info {
  * How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
  */
 typedef uint32_t onshi_start_date_policy;
-
-/**
- * A compared field of a diff: one of the `ONSHI_DIFF_FIELD_*` values (text form: the field's id in the record JSON).
- */
-typedef uint32_t onshi_diff_field;
 
 /**
  * A staff decision on one field of a diff: one of the `ONSHI_DECISION_*` values.
@@ -709,7 +704,8 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_DIFF_RESULT_MESSAGE 509
 
 /**
- * A compared field: which one (enum DiffField; text: its id in the record JSON).
+ * A compared field: which one (enum Field; text: its id in the record JSON). The number is
+ * the record's own `ONSHI_FIELD_*`, so `onshi_qualification_get_text` reads the value.
  */
 #define ONSHI_FIELD_DIFF_ITEM_FIELD 551
 
@@ -772,12 +768,6 @@ typedef uint32_t onshi_audit_event;
  * The returned value as shown on a staff screen (text; absent when not returned).
  */
 #define ONSHI_FIELD_DIFF_ITEM_RETURNED 563
-
-/**
- * The `ONSHI_FIELD_*` of `onshi_qualification` that holds this value (integer; absent for
- * the certificate and 医療券 lists, which span several fields).
- */
-#define ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD 564
 
 /**
  * Positions (characters) of the ● marks in the returned value, comma-separated (text).
@@ -946,71 +936,6 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_DOCUMENT_FILE_NAME 403
 
 /**
- * 処理実行日時 (date-time).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_PROCESS_EXECUTION_TIME 404
-
-/**
- * 資格確認日 (date).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE 405
-
-/**
- * 医療機関コード (id).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_MEDICAL_INSTITUTION_CODE 406
-
-/**
- * 任意のファイル識別子 (text).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_ARBITRARY_FILE_IDENTIFIER 407
-
-/**
- * 照会区分 (code).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_REFERENCE_CLASSIFICATION 408
-
-/**
- * 処理結果区分 (code).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_SEGMENT_OF_RESULT 409
-
-/**
- * エラーコード (text).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_CODE 410
-
-/**
- * エラーメッセージ (text).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_MESSAGE 411
-
-/**
- * 文字コード識別 (code).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_CHARACTER_CODE_IDENTIFIER 412
-
-/**
- * 受付番号 in the header (text).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_RECEPTION_NUMBER 413
-
-/**
- * 処理結果件数 (integer).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_PROCESSING_RESULT 414
-
-/**
- * 正常終了件数 (integer).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_NORMAL_PROCESSING 415
-
-/**
- * エラー件数 (integer).
- */
-#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_ERROR 416
-
-/**
  * 処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).
  */
 #define ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_STATUS 421
@@ -1054,96 +979,6 @@ typedef uint32_t onshi_audit_event;
  * MessageContents of a 薬剤情報 / 特定健診情報 answer (text).
  */
 #define ONSHI_FIELD_DOCUMENT_MESSAGE_CONTENTS 429
-
-/**
- * 保険者番号 of a search block (id).
- */
-#define ONSHI_FIELD_QUERY_INSURER_NUMBER 451
-
-/**
- * 被保険者証記号 (id).
- */
-#define ONSHI_FIELD_QUERY_INSURED_CARD_SYMBOL 452
-
-/**
- * 被保険者証番号 (id).
- */
-#define ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER 453
-
-/**
- * 枝番 (id).
- */
-#define ONSHI_FIELD_QUERY_INSURED_BRANCH_NUMBER 454
-
-/**
- * 生年月日 (date).
- */
-#define ONSHI_FIELD_QUERY_BIRTHDATE 455
-
-/**
- * 限度額適用認定証 提供同意 (code).
- */
-#define ONSHI_FIELD_QUERY_LIMIT_CONSENT_FLAG 456
-
-/**
- * 任意の識別子 (text).
- */
-#define ONSHI_FIELD_QUERY_ARBITRARY_IDENTIFIER 457
-
-/**
- * 診療年月 `yyyyMM` (text).
- */
-#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_MONTH 458
-
-/**
- * 同意日 from (date).
- */
-#define ONSHI_FIELD_QUERY_CONSENT_DATE_FROM 459
-
-/**
- * 同意日 to (date).
- */
-#define ONSHI_FIELD_QUERY_CONSENT_DATE_TO 460
-
-/**
- * 診療日 from (date).
- */
-#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_FROM 461
-
-/**
- * 診療日 to (date).
- */
-#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_TO 462
-
-/**
- * 診療区分 (code).
- */
-#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_FLAG 463
-
-/**
- * 処理結果状況 of a bulk unit (code).
- */
-#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_STATUS 481
-
-/**
- * 処理結果コード of a bulk unit (text).
- */
-#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE 482
-
-/**
- * 処理結果メッセージ of a bulk unit (text).
- */
-#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE 483
-
-/**
- * 資格有効性 of a bulk unit (code).
- */
-#define ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY 484
-
-/**
- * 照会番号 of a bulk unit (text).
- */
-#define ONSHI_FIELD_UNIT_REFERENCE_NUMBER 485
 
 /**
  * Number of records of the unit, for `onshi_document_unit_result_at` (integer, read-only).
@@ -1421,171 +1256,6 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_NOTICE_SEVERAL_RECORDS 5
 
 /**
- * 氏名.
- */
-#define ONSHI_DIFF_FIELD_NAME 1
-
-/**
- * 氏名カナ.
- */
-#define ONSHI_DIFF_FIELD_NAME_KANA 2
-
-/**
- * 通称.
- */
-#define ONSHI_DIFF_FIELD_NAME_OF_OTHER 3
-
-/**
- * 通称カナ.
- */
-#define ONSHI_DIFF_FIELD_NAME_OF_OTHER_KANA 4
-
-/**
- * 性別1.
- */
-#define ONSHI_DIFF_FIELD_SEX1 5
-
-/**
- * 性別2.
- */
-#define ONSHI_DIFF_FIELD_SEX2 6
-
-/**
- * 生年月日.
- */
-#define ONSHI_DIFF_FIELD_BIRTHDATE 7
-
-/**
- * 住所.
- */
-#define ONSHI_DIFF_FIELD_ADDRESS 8
-
-/**
- * 郵便番号.
- */
-#define ONSHI_DIFF_FIELD_POST_NUMBER 9
-
-/**
- * 世帯主氏名.
- */
-#define ONSHI_DIFF_FIELD_INSURED_NAME 10
-
-/**
- * 照会番号.
- */
-#define ONSHI_DIFF_FIELD_REFERENCE_NUMBER 11
-
-/**
- * 被保険者証区分.
- */
-#define ONSHI_DIFF_FIELD_INSURED_CARD_CLASSIFICATION 12
-
-/**
- * 保険者番号.
- */
-#define ONSHI_DIFF_FIELD_INSURER_NUMBER 13
-
-/**
- * 記号.
- */
-#define ONSHI_DIFF_FIELD_INSURED_CARD_SYMBOL 14
-
-/**
- * 番号.
- */
-#define ONSHI_DIFF_FIELD_INSURED_IDENTIFICATION_NUMBER 15
-
-/**
- * 枝番.
- */
-#define ONSHI_DIFF_FIELD_INSURED_BRANCH_NUMBER 16
-
-/**
- * 本人・家族.
- */
-#define ONSHI_DIFF_FIELD_PERSONAL_FAMILY_CLASSIFICATION 17
-
-/**
- * 負担割合（後期高齢者）.
- */
-#define ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO 18
-
-/**
- * 負担割合（高齢受給者）.
- */
-#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO 19
-
-/**
- * 未就学区分.
- */
-#define ONSHI_DIFF_FIELD_PRESCHOOL_CLASSIFICATION 20
-
-/**
- * 医療扶助（医療券・調剤券）.
- */
-#define ONSHI_DIFF_FIELD_MEDICAL_TICKETS 21
-
-/**
- * 保険者名称.
- */
-#define ONSHI_DIFF_FIELD_INSURER_NAME 22
-
-/**
- * 資格取得年月日.
- */
-#define ONSHI_DIFF_FIELD_QUALIFICATION_DATE 23
-
-/**
- * 資格喪失年月日.
- */
-#define ONSHI_DIFF_FIELD_DISQUALIFICATION_DATE 24
-
-/**
- * 資格喪失事由.
- */
-#define ONSHI_DIFF_FIELD_REASON_OF_LOSS 25
-
-/**
- * 交付年月日.
- */
-#define ONSHI_DIFF_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE 26
-
-/**
- * 有効開始年月日.
- */
-#define ONSHI_DIFF_FIELD_INSURED_CARD_VALID_DATE 27
-
-/**
- * 有効終了年月日.
- */
-#define ONSHI_DIFF_FIELD_INSURED_CARD_EXPIRATION_DATE 28
-
-/**
- * 高齢受給者証 交付年月日.
- */
-#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE 29
-
-/**
- * 高齢受給者証 有効開始年月日.
- */
-#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE 30
-
-/**
- * 高齢受給者証 有効終了年月日.
- */
-#define ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE 31
-
-/**
- * 限度額適用認定証.
- */
-#define ONSHI_DIFF_FIELD_LIMIT_CERTIFICATE 32
-
-/**
- * 特定疾病療養受療証.
- */
-#define ONSHI_DIFF_FIELD_SPECIFIC_DISEASES 33
-
-/**
  * 全角/半角.
  */
 #define ONSHI_REASON_WIDTH 1
@@ -1804,6 +1474,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_VALUE_TYPE_RATIO 7
 
 /**
+ * A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the
+ * record schema: text only.
+ */
+#define ONSHI_VALUE_TYPE_JSON 9
+
+/**
  * One value of an enumeration of this header (`ONSHI_VERDICT_*`, `ONSHI_DIFF_CLASS_*` …):
  * `uint32_t` is its number, text its stable snake_case id (`"update_recommended"`).
  * Read-only.
@@ -1833,394 +1509,578 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_LIST_CONSENTS 3
 
 /**
- * 被保険者証区分 (code; `A1` = 医療扶助).
- */
-#define ONSHI_FIELD_INSURED_CARD_CLASSIFICATION 1
-
-/**
- * 保険者番号 (id; 医療扶助: 公費負担者番号).
- */
-#define ONSHI_FIELD_INSURER_NUMBER 2
-
-/**
- * 被保険者証記号 (id).
- */
-#define ONSHI_FIELD_INSURED_CARD_SYMBOL 3
-
-/**
- * 被保険者証番号 (id; 医療扶助: 受給者番号).
- */
-#define ONSHI_FIELD_INSURED_IDENTIFICATION_NUMBER 4
-
-/**
- * 枝番 (id).
- */
-#define ONSHI_FIELD_INSURED_BRANCH_NUMBER 5
-
-/**
- * 本人・家族 (code).
- */
-#define ONSHI_FIELD_PERSONAL_FAMILY_CLASSIFICATION 6
-
-/**
- * 被保険者氏名（世帯主氏名） (text).
- */
-#define ONSHI_FIELD_INSURED_NAME 7
-
-/**
- * 氏名 (text; family and given name separated by U+3000).
- */
-#define ONSHI_FIELD_NAME 8
-
-/**
- * 氏名（その他） (text).
- */
-#define ONSHI_FIELD_NAME_OF_OTHER 9
-
-/**
- * 氏名カナ (text).
- */
-#define ONSHI_FIELD_NAME_KANA 10
-
-/**
- * 氏名カナ（その他） (text).
- */
-#define ONSHI_FIELD_NAME_OF_OTHER_KANA 11
-
-/**
- * 性別1 (code).
- */
-#define ONSHI_FIELD_SEX1 12
-
-/**
- * 性別2 (code).
- */
-#define ONSHI_FIELD_SEX2 13
-
-/**
- * 生年月日 (date).
- */
-#define ONSHI_FIELD_BIRTHDATE 14
-
-/**
- * 住所 (text).
- */
-#define ONSHI_FIELD_ADDRESS 15
-
-/**
- * 郵便番号 (text).
- */
-#define ONSHI_FIELD_POST_NUMBER 16
-
-/**
- * 資格取得年月日 (date).
- */
-#define ONSHI_FIELD_QUALIFICATION_DATE 17
-
-/**
- * 資格喪失年月日 (date).
- */
-#define ONSHI_FIELD_DISQUALIFICATION_DATE 18
-
-/**
- * 交付年月日 (date).
- */
-#define ONSHI_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE 19
-
-/**
- * 有効開始年月日 (date).
- */
-#define ONSHI_FIELD_INSURED_CARD_VALID_DATE 20
-
-/**
- * 有効終了年月日 (date).
- */
-#define ONSHI_FIELD_INSURED_CARD_EXPIRATION_DATE 21
-
-/**
- * 一部負担金割合 (ratio).
- */
-#define ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO 22
-
-/**
- * 未就学区分 (code).
- */
-#define ONSHI_FIELD_PRESCHOOL_CLASSIFICATION 23
-
-/**
- * 資格喪失事由 (code).
- */
-#define ONSHI_FIELD_REASON_OF_LOSS 24
-
-/**
- * 保険者名称 (text).
- */
-#define ONSHI_FIELD_INSURER_NAME 25
-
-/**
- * 高齢受給者証 交付年月日 (date).
- */
-#define ONSHI_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE 26
-
-/**
- * 高齢受給者証 有効開始年月日 (date).
- */
-#define ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE 27
-
-/**
- * 高齢受給者証 有効終了年月日 (date).
- */
-#define ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE 28
-
-/**
- * 高齢受給者証 一部負担金割合 (ratio).
- */
-#define ONSHI_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO 29
-
-/**
- * 限度額適用認定証 提供同意 (code).
- */
-#define ONSHI_FIELD_LIMIT_CONSENT_FLAG 30
-
-/**
- * 限度額適用認定証 提供同意日時 (date-time).
- */
-#define ONSHI_FIELD_LIMIT_CONSENT_TIME 31
-
-/**
- * 限度額適用認定証区分 (code).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION 32
-
-/**
- * 限度額 適用区分 (code).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG 33
-
-/**
- * 限度額適用認定証 交付年月日 (date).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_CERTIFICATE_DATE 34
-
-/**
- * 限度額適用認定証 有効開始年月日 (date).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_START_DATE 35
-
-/**
- * 限度額適用認定証 有効終了年月日 (date).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_END_DATE 36
-
-/**
- * 限度額適用認定証 長期入院該当年月日 (date).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_LONG_TERM_DATE 37
-
-/**
- * 特定疾病療養受療証 提供同意 (code).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_FLAG 38
-
-/**
- * 特定疾病療養受療証 提供同意日時 (date-time).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME 39
-
-/**
- * 照会番号 (text).
- */
-#define ONSHI_FIELD_REFERENCE_NUMBER 40
-
-/**
- * 任意の識別子 (text).
- */
-#define ONSHI_FIELD_ARBITRARY_IDENTIFIER 41
-
-/**
- * 処方箋発行形態 (code).
- */
-#define ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT 42
-
-/**
- * LimitApplicationCertificateChanged (text).
- */
-#define ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED 43
-
-/**
- * 特定疾病 疾病区分 (code).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY 101
-
-/**
- * 特定疾病 交付年月日 (date).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASE_CERTIFICATE_DATE 102
-
-/**
- * 特定疾病 有効開始年月日 (date).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE 103
-
-/**
- * 特定疾病 有効終了年月日 (date).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASE_VALID_END_DATE 104
-
-/**
- * 特定疾病 自己負担限度額 (integer, yen per month).
- */
-#define ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY 105
-
-/**
- * 医療券・調剤券別 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE 201
-
-/**
- * 有効開始日 (date).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE 202
-
-/**
- * 有効終了日 (date).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE 203
-
-/**
- * 交付番号 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER 204
-
-/**
- * 診療年月 (text, `yyyyMM`).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH 205
-
-/**
- * 指定医療機関コード (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE 206
-
-/**
- * 指定医療機関確認フラグ (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG 207
-
-/**
- * 指定医療機関名称 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME 208
-
-/**
- * 処方箋発行医療機関コード (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_CODE 209
-
-/**
- * 処方箋発行医療機関名称 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_NAME 210
-
-/**
- * 傷病名1 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1 211
-
-/**
- * 傷病名2 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2 212
-
-/**
- * 傷病名3 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3 213
-
-/**
- * 診療別 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE 214
-
-/**
- * 本人支払額 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT 215
-
-/**
- * 地区担当員名 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME 216
-
-/**
- * 取扱担当者名 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME 217
-
-/**
- * 単独・併用別 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE 218
-
-/**
- * 社会保険状況 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE 219
-
-/**
- * 社会保険状況の整合性 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG 220
-
-/**
- * 感染症法37条の2 該当状況 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION 221
-
-/**
- * 後期高齢 該当状況 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE 222
-
-/**
- * 都道府県費 該当状況 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES 223
-
-/**
- * 備考1 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1 224
-
-/**
- * 備考2 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_2 225
-
-/**
- * 備考3 (text).
- */
-#define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3 226
-
-/**
- * Which consent the item is: its XML prefix (`"PharmacistsInfo"` …; text, read-only).
+ * Which consent an item of `ONSHI_LIST_CONSENTS` is: its XML prefix (`"PharmacistsInfo"` …;
+ * text, read-only). The consents' own fields are `ONSHI_FIELD_CONSENT_FLAG`, `_TIME` and
+ * `_AVAILABLE_TIME`.
  */
 #define ONSHI_FIELD_CONSENT_KIND 301
 
 /**
- * 同意フラグ (code).
+ * 同意フラグ (code): 同意フラグ.
  */
 #define ONSHI_FIELD_CONSENT_FLAG 302
 
 /**
- * 同意日時 (date-time).
+ * 同意日時 (date-time): When consent was given.
  */
 #define ONSHI_FIELD_CONSENT_TIME 303
 
 /**
- * 閲覧有効期限 (date-time).
+ * 閲覧有効期限 (date-time): Until when the information may be retrieved.
  */
 #define ONSHI_FIELD_CONSENT_AVAILABLE_TIME 304
+
+/**
+ * 特定疾病 疾病区分 (code): 疾病区分.
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY 101
+
+/**
+ * 特定疾病 交付年月日 (date): 交付年月日.
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASE_CERTIFICATE_DATE 102
+
+/**
+ * 特定疾病 有効開始年月日 (date): 有効開始年月日.
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE 103
+
+/**
+ * 特定疾病 有効終了年月日 (date): 有効終了年月日.
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASE_VALID_END_DATE 104
+
+/**
+ * 特定疾病 自己負担限度額 (integer): 自己負担限度額 (yen per month).
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY 105
+
+/**
+ * 医療券・調剤券別 (text): 医療券・調剤券別 (`TicketType`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE 201
+
+/**
+ * 有効開始日 (date): 有効開始日 (`MedicalTicketValidDate`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE 202
+
+/**
+ * 有効終了日 (date): 有効終了日 (`MedicalTicketExpirationDate`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE 203
+
+/**
+ * 交付番号 (text): 交付番号 (`IssueNumber`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER 204
+
+/**
+ * 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH 205
+
+/**
+ * 指定医療機関コード (text): 指定医療機関コード.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE 206
+
+/**
+ * 指定医療機関確認フラグ (text): 指定医療機関確認フラグ.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG 207
+
+/**
+ * 指定医療機関名称 (text): 指定医療機関名称.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME 208
+
+/**
+ * 処方箋発行医療機関コード (text): 処方箋発行医療機関コード.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_CODE 209
+
+/**
+ * 処方箋発行医療機関名称 (text): 処方箋発行医療機関名称.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_NAME 210
+
+/**
+ * 傷病名1 (text): 傷病名 1–3 (`InjuryName1..3`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1 211
+
+/**
+ * 傷病名2 (text): 傷病名 1–3 (`InjuryName1..3`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2 212
+
+/**
+ * 傷病名3 (text): 傷病名 1–3 (`InjuryName1..3`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3 213
+
+/**
+ * 診療別 (text): 診療別.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE 214
+
+/**
+ * 本人支払額 (text): 本人支払額.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT 215
+
+/**
+ * 地区担当員名 (text): 地区担当員名.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME 216
+
+/**
+ * 取扱担当者名 (text): 取扱担当者名.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME 217
+
+/**
+ * 単独・併用別 (text): 単独・併用別.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE 218
+
+/**
+ * 社会保険状況 (text): 社会保険状況.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE 219
+
+/**
+ * 社会保険状況の整合性 (text): 社会保険状況の整合性.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG 220
+
+/**
+ * 感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION 221
+
+/**
+ * 後期高齢 該当状況 (text): 後期高齢 該当状況.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE 222
+
+/**
+ * 都道府県費 該当状況 (text): 都道府県費 該当状況.
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES 223
+
+/**
+ * 備考1 (text): 備考 1–3 (`Remarks1..3`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1 224
+
+/**
+ * 備考2 (text): 備考 1–3 (`Remarks1..3`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_2 225
+
+/**
+ * 備考3 (text): 備考 1–3 (`Remarks1..3`).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3 226
+
+/**
+ * 被保険者証区分 (code): 被保険者証区分 (`A1` = 医療扶助).
+ */
+#define ONSHI_FIELD_INSURED_CARD_CLASSIFICATION 1
+
+/**
+ * 保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).
+ */
+#define ONSHI_FIELD_INSURER_NUMBER 2
+
+/**
+ * 記号 (id): 被保険者証記号 (absent when the card has none).
+ */
+#define ONSHI_FIELD_INSURED_CARD_SYMBOL 3
+
+/**
+ * 番号 (id): 被保険者証番号 (医療扶助: 受給者番号).
+ */
+#define ONSHI_FIELD_INSURED_IDENTIFICATION_NUMBER 4
+
+/**
+ * 枝番 (id): 枝番 (2 digits).
+ */
+#define ONSHI_FIELD_INSURED_BRANCH_NUMBER 5
+
+/**
+ * 本人・家族 (code): 本人・家族.
+ */
+#define ONSHI_FIELD_PERSONAL_FAMILY_CLASSIFICATION 6
+
+/**
+ * 世帯主氏名 (text): 被保険者氏名（世帯主氏名）.
+ */
+#define ONSHI_FIELD_INSURED_NAME 7
+
+/**
+ * 氏名 (text): 氏名 (券面; family and given name separated by U+3000).
+ */
+#define ONSHI_FIELD_NAME 8
+
+/**
+ * 通称 (text): 氏名（その他）: 通称等.
+ */
+#define ONSHI_FIELD_NAME_OF_OTHER 9
+
+/**
+ * 氏名カナ (text): 氏名カナ (half-width katakana on the wire).
+ */
+#define ONSHI_FIELD_NAME_KANA 10
+
+/**
+ * 通称カナ (text): 氏名カナ（その他）.
+ */
+#define ONSHI_FIELD_NAME_OF_OTHER_KANA 11
+
+/**
+ * 性別 (code): 性別1 (券面表面).
+ */
+#define ONSHI_FIELD_SEX1 12
+
+/**
+ * 性別2 (code): 性別2 (set under the gender-notation exception rules).
+ */
+#define ONSHI_FIELD_SEX2 13
+
+/**
+ * 生年月日 (date): 生年月日.
+ */
+#define ONSHI_FIELD_BIRTHDATE 14
+
+/**
+ * 住所 (text): 住所.
+ */
+#define ONSHI_FIELD_ADDRESS 15
+
+/**
+ * 郵便番号 (text): 郵便番号 (as sent, usually `NNN-NNNN`).
+ */
+#define ONSHI_FIELD_POST_NUMBER 16
+
+/**
+ * 資格取得年月日 (date): 資格取得年月日 (医療扶助: 開始/再開日).
+ */
+#define ONSHI_FIELD_QUALIFICATION_DATE 17
+
+/**
+ * 資格喪失年月日 (date): 資格喪失年月日 (医療扶助: 停止/廃止日).
+ */
+#define ONSHI_FIELD_DISQUALIFICATION_DATE 18
+
+/**
+ * 交付年月日 (date): 交付年月日.
+ */
+#define ONSHI_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE 19
+
+/**
+ * 有効開始年月日 (date): 有効開始年月日.
+ */
+#define ONSHI_FIELD_INSURED_CARD_VALID_DATE 20
+
+/**
+ * 有効終了年月日 (date): 有効終了年月日 (usually absent).
+ */
+#define ONSHI_FIELD_INSURED_CARD_EXPIRATION_DATE 21
+
+/**
+ * 負担割合（後期高齢者） (ratio): 一部負担金割合 (後期高齢者).
+ */
+#define ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO 22
+
+/**
+ * 未就学区分 (code): 未就学区分.
+ */
+#define ONSHI_FIELD_PRESCHOOL_CLASSIFICATION 23
+
+/**
+ * 資格喪失事由 (code): 資格喪失事由.
+ */
+#define ONSHI_FIELD_REASON_OF_LOSS 24
+
+/**
+ * 保険者名称 (text): 保険者名称 (医療扶助: 福祉事務所名).
+ */
+#define ONSHI_FIELD_INSURER_NAME 25
+
+/**
+ * 高齢受給者証 交付年月日 (date): 交付年月日.
+ */
+#define ONSHI_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE 26
+
+/**
+ * 高齢受給者証 有効開始年月日 (date): 有効開始年月日.
+ */
+#define ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE 27
+
+/**
+ * 高齢受給者証 有効終了年月日 (date): 有効終了年月日.
+ */
+#define ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE 28
+
+/**
+ * 負担割合（高齢受給者） (ratio): 一部負担金割合 (`020` = 2割).
+ */
+#define ONSHI_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO 29
+
+/**
+ * 高齢受給者証 (json): 高齢受給者証.
+ */
+#define ONSHI_FIELD_ELDERLY_RECIPIENT 44
+
+/**
+ * 限度額適用認定証 提供同意 (code): 限度額適用認定証 関連情報の提供同意.
+ */
+#define ONSHI_FIELD_LIMIT_CONSENT_FLAG 30
+
+/**
+ * 限度額適用認定証 提供同意日時 (date-time): その同意日時.
+ */
+#define ONSHI_FIELD_LIMIT_CONSENT_TIME 31
+
+/**
+ * 限度額適用認定証区分 (code): 認定証区分.
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION 32
+
+/**
+ * 限度額 適用区分 (code): 適用区分 (A01–A06, B01–B10).
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG 33
+
+/**
+ * 限度額適用認定証 交付年月日 (date): 交付年月日.
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_CERTIFICATE_DATE 34
+
+/**
+ * 限度額適用認定証 有効開始年月日 (date): 有効開始年月日.
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_START_DATE 35
+
+/**
+ * 限度額適用認定証 有効終了年月日 (date): 有効終了年月日.
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_END_DATE 36
+
+/**
+ * 限度額適用認定証 長期入院該当年月日 (date): 長期入院該当年月日.
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_LONG_TERM_DATE 37
+
+/**
+ * 限度額適用認定証 (json): 限度額適用認定証.
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE 45
+
+/**
+ * 特定疾病療養受療証 提供同意 (code): 特定疾病療養受療証 関連情報の提供同意 (`0` 同意なし, `1` 同意あり, `2` 期限切れ).
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_FLAG 38
+
+/**
+ * 特定疾病療養受療証 提供同意日時 (date-time): その同意日時.
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME 39
+
+/**
+ * 特定疾病療養受療証 (json): 特定疾病療養受療証 (repeating).
+ */
+#define ONSHI_FIELD_SPECIFIC_DISEASES 46
+
+/**
+ * 医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating).
+ */
+#define ONSHI_FIELD_MEDICAL_TICKETS 47
+
+/**
+ * 照会番号 (text): 照会番号 registered by this clinic.
+ */
+#define ONSHI_FIELD_REFERENCE_NUMBER 40
+
+/**
+ * 資格確認キー (text): `QualificationConfirmationKey`: an opaque key of 2026 face results for a patient
+ * without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an
+ * identity key.
+ */
+#define ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY 48
+
+/**
+ * 任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier).
+ */
+#define ONSHI_FIELD_ARBITRARY_IDENTIFIER 41
+
+/**
+ * 処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.
+ */
+#define ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT 42
+
+/**
+ * 限度額情報変更有無 (text): `LimitApplicationCertificateChanged` (meaning not public; kept as text).
+ */
+#define ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED 43
+
+/**
+ * 保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).
+ */
+#define ONSHI_FIELD_QUERY_INSURER_NUMBER 451
+
+/**
+ * 被保険者証記号 (id): 被保険者証記号 (absent when the card has none).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_CARD_SYMBOL 452
+
+/**
+ * 被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER 453
+
+/**
+ * 枝番 (id): 枝番 (2 digits).
+ */
+#define ONSHI_FIELD_QUERY_INSURED_BRANCH_NUMBER 454
+
+/**
+ * 生年月日 (date): 生年月日.
+ */
+#define ONSHI_FIELD_QUERY_BIRTHDATE 455
+
+/**
+ * 限度額適用認定証 提供同意 (code): 限度額適用認定証 関連情報の提供同意.
+ */
+#define ONSHI_FIELD_QUERY_LIMIT_CONSENT_FLAG 456
+
+/**
+ * 任意の識別子 (text): 任意の識別子 (the clinic's own per-record id, echoed back).
+ */
+#define ONSHI_FIELD_QUERY_ARBITRARY_IDENTIFIER 457
+
+/**
+ * 診療年月 (text): 診療年月 (`yyyyMM`, 医療扶助 bulk).
+ */
+#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_MONTH 458
+
+/**
+ * 同意日 開始 (date): 同意日 from (訪問/オンライン bulk).
+ */
+#define ONSHI_FIELD_QUERY_CONSENT_DATE_FROM 459
+
+/**
+ * 同意日 終了 (date): 同意日 to.
+ */
+#define ONSHI_FIELD_QUERY_CONSENT_DATE_TO 460
+
+/**
+ * 受診日 開始 (date): 受診日 from (オンライン bulk).
+ */
+#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_FROM 461
+
+/**
+ * 受診日 終了 (date): 受診日 to.
+ */
+#define ONSHI_FIELD_QUERY_EXAMINATION_DATE_TO 462
+
+/**
+ * 診療区分 (code): 診療区分 (訪問 `2` / オンライン `3`).
+ */
+#define ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_FLAG 463
+
+/**
+ * 処理実行日時 (date-time): 処理実行日時 (responses).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_PROCESS_EXECUTION_TIME 404
+
+/**
+ * 資格確認日 (date): 資格確認日.
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE 405
+
+/**
+ * 医療機関コード (id): 医療機関コード.
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_MEDICAL_INSTITUTION_CODE 406
+
+/**
+ * 任意のファイル識別子 (text): 任意のファイル識別子 (echoed; a server token in face results).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ARBITRARY_FILE_IDENTIFIER 407
+
+/**
+ * 照会区分 (code): 照会区分 (responses).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_REFERENCE_CLASSIFICATION 408
+
+/**
+ * 受付番号 (text): 受付番号 (bulk).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_RECEPTION_NUMBER 413
+
+/**
+ * 処理結果区分 (code): 処理結果区分 (responses).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_SEGMENT_OF_RESULT 409
+
+/**
+ * エラーコード (text): エラーコード (when `segment_of_result` is not 1).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_CODE 410
+
+/**
+ * エラーメッセージ (text): エラーメッセージ.
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_ERROR_MESSAGE 411
+
+/**
+ * 処理件数 (integer): 処理件数 (bulk 02 result).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_PROCESSING_RESULT 414
+
+/**
+ * 正常件数 (integer): 正常件数.
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_NORMAL_PROCESSING 415
+
+/**
+ * エラー件数 (integer): エラー件数.
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_ERROR 416
+
+/**
+ * 文字コード識別 (code): 文字コード識別 (responses).
+ */
+#define ONSHI_FIELD_DOCUMENT_HEADER_CHARACTER_CODE_IDENTIFIER 412
+
+/**
+ * 処理結果状況 (code): 処理結果状況 (`None`: not given, read as 正常終了).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_STATUS 481
+
+/**
+ * 処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE 482
+
+/**
+ * 処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).
+ */
+#define ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE 483
+
+/**
+ * 資格有効性 (code): 資格有効性.
+ */
+#define ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY 484
+
+/**
+ * 照会番号 (text): 照会番号 (bulk units).
+ */
+#define ONSHI_FIELD_UNIT_REFERENCE_NUMBER 485
 
 /**
  * Entered by hand (paper card, 新患登録).
@@ -2626,6 +2486,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_XML_UNWRITABLE 212
 
 /**
+ * More unmodelled elements and attributes than a document of this size may hold (not a
+ * terminal file; keeping them would take far more memory than the input).
+ */
+#define ONSHI_XML_TOO_MANY_UNKNOWN 213
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -2648,7 +2514,7 @@ typedef uint32_t onshi_audit_event;
 /**
  * `onshi_history_apply`: the diff was not made against the current version (compare again).
  */
-#define ONSHI_HISTORY_STALE_DIFF 352
+#define ONSHI_HISTORY_STALE_REVIEW 352
 
 /**
  * `onshi_history_apply`: a returned value holding ● was chosen for 反映.
@@ -2751,6 +2617,41 @@ typedef uint32_t onshi_audit_event;
  * Nothing was written to `req/`.
  */
 #define ONSHI_TERMINAL_NOT_CONSENTED 412
+
+/**
+ * A blocking call was cancelled with its cancel token (a ticket waited for stays pending).
+ */
+#define ONSHI_TERMINAL_CANCELLED 413
+
+/**
+ * A file of the shared folders is larger than the limit; it was not read.
+ */
+#define ONSHI_TERMINAL_TOO_LARGE 414
+
+/**
+ * Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.
+ */
+#define ONSHI_TERMINAL_NOT_REGULAR_FILE 415
+
+/**
+ * A symbolic link under an interface file's name; not followed.
+ */
+#define ONSHI_TERMINAL_SYMLINK 416
+
+/**
+ * The ticket's answer was collected before and is gone from `res/` and the archive.
+ */
+#define ONSHI_TERMINAL_ALREADY_COLLECTED 417
+
+/**
+ * Another emulator already runs on this root.
+ */
+#define ONSHI_TERMINAL_ALREADY_RUNNING 418
+
+/**
+ * The emulator was stopped.
+ */
+#define ONSHI_TERMINAL_EMULATOR_STOPPED 419
 
 /**
  * No PC/SC card reader is connected.
@@ -3392,8 +3293,9 @@ void onshi_diff_free(struct onshi_diff *d);
 onshi_status onshi_diff_clone(const struct onshi_diff *d, struct onshi_diff **out);
 
 /**
- * Copies the diff as JSON (the shape documented by the library: verdict, context,
- * not_confirmed, notices, record_index, fields, digest), UTF-8.
+ * Copies the diff as JSON (the library's review: `diff` with verdict, context,
+ * not_confirmed, notices, record_index and fields; `registered`, `returned`, `link`,
+ * `base_version`, `base_revision`), UTF-8.
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
@@ -3404,9 +3306,9 @@ onshi_status onshi_diff_clone(const struct onshi_diff *d, struct onshi_diff **ou
 onshi_status onshi_diff_to_json(const struct onshi_diff *d, char *buf, size_t cap, size_t *out_len);
 
 /**
- * Reads a diff from its JSON (as `onshi_diff_to_json` writes it). Such a diff carries no
- * records: `ONSHI_FIELD_DIFF_ITEM_REGISTERED`/`_RETURNED` are absent and
- * `onshi_history_apply` refuses it (compare again to apply).
+ * Reads a diff from its JSON (as `onshi_diff_to_json` writes it), records included: a
+ * review kept between screens can still be applied while its history is at the same
+ * revision.
  *
  * Returns `ONSHI_JSON` when the text is not a diff.
  * `err`: NULL is accepted.
@@ -3523,7 +3425,6 @@ onshi_status onshi_diff_item_get_u32(const struct onshi_diff *d,
 /**
  * Copies the registered record the diff was made with.
  *
- * Returns `ONSHI_NOT_PRESENT` for a diff read from JSON.
  * The caller owns the returned handle and must free it with onshi_qualification_free.
  * Out-parameters are written only on success.
  *
@@ -3536,7 +3437,7 @@ onshi_status onshi_diff_registered(const struct onshi_diff *d, struct onshi_qual
  * Copies the returned record the diff compared (the one `onshi_history_apply` takes
  * values from).
  *
- * Returns `ONSHI_NOT_PRESENT` when no record came back, or for a diff read from JSON.
+ * Returns `ONSHI_NOT_PRESENT` when no record came back.
  * The caller owns the returned handle and must free it with onshi_qualification_free.
  * Out-parameters are written only on success.
  *
@@ -3569,8 +3470,10 @@ onshi_status onshi_document_parse(struct onshi_error *err,
  * Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
  * decides the message type where the content alone cannot (an empty 処理中 answer).
  *
- * Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
- * larger than the limit, or another `ONSHI_XML_*` status.
+ * Returns `ONSHI_IO` when the file cannot be read or is not a regular file (a FIFO, a device,
+ * a folder, a symbolic link: refused without blocking), `ONSHI_XML_TOO_LARGE` for a file
+ * larger than the limit (never read past the limit, even when its size is unknown), or
+ * another `ONSHI_XML_*` status.
  * `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
  * The caller owns the returned handle and must free it with onshi_document_free.
  * Out-parameters are written only on success.
@@ -4352,33 +4255,85 @@ onshi_status onshi_history_at(const struct onshi_history *h,
                               size_t *out_index);
 
 /**
- * Applies a diff to the history: links the result, reflects the chosen fields in place, or
- * closes the current version and opens a new one (see the library's history module). The
- * diff must have been made against the current version (`onshi_history_current`) with
- * `onshi_diff_compare` or `onshi_diff_compare_document`; its returned record is the one
- * applied. `choices` NULL follows every recommendation. `result_id` identifies the result
- * (the res file name …): applying the same result twice changes nothing. `policy` dates a
- * new version when the card did not change (`ONSHI_START_DATE_*`).
+ * Reviews the answer of a 資格確認結果 document (`unit` = `SIZE_MAX`) or of unit `unit` of a
+ * bulk answer against the history's current version: the diff staff see, keeping the returned
+ * record it selected (when several came back, the one with the registered 保険者番号 and
+ * 番号) and the history revision it was made on, for `onshi_history_apply`.
+ * `result_id` (the res or face file name …) identifies the result: NULL uses the document's
+ * file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
+ * from the document.
  *
- * Returns `ONSHI_HISTORY_NOT_CONFIRMED` for a not-confirmed diff,
- * `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the diff asks for 本人確認 and `choices` does not
- * say it was done, `ONSHI_HISTORY_STALE_DIFF` when the diff was not made against the current
- * version (or was read from JSON), `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding
- * ● was chosen for 反映. On failure the history is unchanged.
+ * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果 (or not a bulk
+ * answer when a unit is given), `ONSHI_OUT_OF_RANGE` for a unit past the end,
+ * `ONSHI_NOT_PRESENT` when no date is given and the document has none, or no result id is
+ * given and the document has no file name, `ONSHI_HISTORY_EMPTY` for a history without a
+ * version.
+ * `result_id`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `doc` is NULL or a live `onshi_document`;
+ * `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+ * readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review(const struct onshi_history *h,
+                                  const struct onshi_document *doc,
+                                  size_t unit,
+                                  const uint8_t *result_id,
+                                  size_t result_id_len,
+                                  const struct onshi_date *confirmation_date,
+                                  onshi_query_kind query_kind,
+                                  struct onshi_diff **out);
+
+/**
+ * Reviews a returned record (read as a valid answer of the terminal) against the history's
+ * current version, as `onshi_history_review` does for a document. `result_id` identifies
+ * the result; `confirmation_date` is the 資格確認日.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+ * date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `returned` is NULL or a live `onshi_qualification`;
+ * `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+ * readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review_record(const struct onshi_history *h,
+                                         const struct onshi_qualification *returned,
+                                         const uint8_t *result_id,
+                                         size_t result_id_len,
+                                         const struct onshi_date *confirmation_date,
+                                         onshi_query_kind query_kind,
+                                         struct onshi_diff **out);
+
+/**
+ * Applies a reviewed answer (`onshi_history_review`): links the result, updates the current
+ * version in place, or closes it and opens a new one (see the library's history module). The
+ * values come from the returned record the review judged; nothing is compared again.
+ * `choices` NULL follows every recommendation. `policy` dates a new version when the card
+ * did not change (`ONSHI_START_DATE_*`). Applying the same result twice changes nothing.
+ *
+ * Returns `ONSHI_HISTORY_NOT_CONFIRMED` for a not-confirmed answer,
+ * `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the review asks for 本人確認 and `choices` does
+ * not say it was done, `ONSHI_HISTORY_STALE_REVIEW` when the history changed since the
+ * review was made (or the review was not made by a history: `onshi_diff_compare`),
+ * `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding ● was chosen for 反映. On failure
+ * the history is unchanged.
  * `choices`: NULL is accepted. `out_events`: NULL is accepted; it receives the number of
  * audit events this call added (0 when the result was already applied).
  * Out-parameters are written only on success.
  *
  * # Safety
- * `h` is NULL or a live `onshi_history`; `d` is NULL or a live `onshi_diff`; `choices` is
- * NULL or a live `onshi_choices`; each text is NULL or readable for its length; `at` is NULL
- * or readable; `out_events` is NULL or writable.
+ * `h` is NULL or a live `onshi_history`; `review` is NULL or a live `onshi_diff`; `choices`
+ * is NULL or a live `onshi_choices`; `actor` is NULL or readable for `actor_len` bytes; `at`
+ * is NULL or readable; `out_events` is NULL or writable.
  */
 onshi_status onshi_history_apply(struct onshi_history *h,
-                                 const struct onshi_diff *d,
+                                 const struct onshi_diff *review,
                                  const struct onshi_choices *choices,
-                                 const uint8_t *result_id,
-                                 size_t result_id_len,
                                  onshi_start_date_policy policy,
                                  const uint8_t *actor,
                                  size_t actor_len,
@@ -4494,9 +4449,7 @@ onshi_status onshi_choices_last_error(const struct onshi_choices *c,
  * # Safety
  * `c` is NULL or a live `onshi_choices`.
  */
-onshi_status onshi_choices_set(struct onshi_choices *c,
-                               onshi_diff_field field,
-                               onshi_decision decision);
+onshi_status onshi_choices_set(struct onshi_choices *c, onshi_field field, onshi_decision decision);
 
 /**
  * Withdraws the decision on one field: it follows the recommendation again.
@@ -4506,7 +4459,7 @@ onshi_status onshi_choices_set(struct onshi_choices *c,
  * # Safety
  * `c` is NULL or a live `onshi_choices`.
  */
-onshi_status onshi_choices_clear(struct onshi_choices *c, onshi_diff_field field);
+onshi_status onshi_choices_clear(struct onshi_choices *c, onshi_field field);
 
 /**
  * Records whether staff verified the patient's identity (needed to apply a diff whose
@@ -5797,7 +5750,7 @@ onshi_status onshi_emulator_get_stats(const struct onshi_emulator *e,
                                       struct onshi_emulator_stats *out);
 
 /**
- * Copies the version of the loaded library (`"0.1.0"`), ASCII. Compare it with
+ * Copies the version of the loaded library (`"0.2.0"`), ASCII. Compare it with
  * `ONSHI_VERSION_STRING` to detect a header/library mismatch.
  *
  * Out-parameters are written only on success, except `*out_len`, which is also written with

@@ -5,9 +5,11 @@
 //! hand, or a terminal result with its time), the result it is linked to ([`ResultLink`]) and
 //! its [`VersionState`]. Versions never overlap and are never deleted.
 //!
-//! [`QualificationHistory::apply`] takes a [`Diff`] (made against the current version), the
-//! returned record, the staff's [`Choices`] (反映 or not, per field; by default the recommended
-//! actions) and a [`StartDatePolicy`]:
+//! [`QualificationHistory::review`] compares a terminal answer with the current version and
+//! keeps what it judged in a [`Review`] (the [`Diff`] staff see, the returned record it
+//! selected, the revision it was based on). [`QualificationHistory::apply`] takes that review,
+//! the staff's [`Choices`] (反映 or not, per field; by default the recommended actions) and
+//! [`ApplyOptions`] (a [`StartDatePolicy`] and who applies it):
 //!
 //! * nothing to reflect: the result is linked, nothing changes (FAQ: link, do not change);
 //! * identity-only changes (address, kana …): the current version is updated in place;
@@ -24,7 +26,7 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use onshi::diff::{self, DiffContext, QueryKind, Verdict};
+//! use onshi::diff::{QueryKind, Returned, Verdict};
 //! use onshi::history::*;
 //! use onshi::model::{Qualification, Ratio};
 //!
@@ -38,18 +40,20 @@
 //!
 //! // The terminal says 2割 now (same card): a new qualification.
 //! let returned = Qualification { insured_partial_contribution_ratio: Ratio::from_percent(20), ..old };
-//! let ctx = DiffContext::new(day(4, 10), QueryKind::MyNumberCard);
-//! let d = diff::compare_records(&history.current().unwrap().qualification, &returned, &ctx);
-//! assert_eq!(d.verdict, Verdict::NewQualification);
-//! let link = ResultLink::new("OQSsiquc01res_0001.xml", day(4, 10));
-//! history.apply(&d, &returned, &link, &Choices::recommended(), StartDatePolicy::FirstOfMonth, &stamp).unwrap();
+//! let ctx = ReviewContext::new("OQSsiquc01res_0001.xml", day(4, 10), QueryKind::MyNumberCard);
+//! let review = history.review(Returned::record(&returned), &ctx).unwrap();
+//! assert_eq!(review.verdict(), Verdict::NewQualification);
+//! let how = ApplyOptions::new(StartDatePolicy::FirstOfMonth, stamp);
+//! history.apply(&review, &Choices::recommended(), &how).unwrap();
 //! assert_eq!(history.versions.len(), 2);
 //! assert_eq!(history.versions[0].end, Some(day(3, 31)));
 //! assert_eq!(history.versions[1].start, day(4, 1));
 //! ```
 
-use crate::diff::{self, Action, Class, Diff, Field, FieldDiff, Verdict};
-use crate::model::Qualification;
+use crate::diff::{
+    self, Action, Class, Diff, DiffContext, FieldDiff, QueryKind, Returned, Verdict,
+};
+use crate::model::{Field, FieldGroup, Qualification};
 use crate::text;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -65,9 +69,10 @@ pub enum HistoryError {
     /// The diff asks for 本人確認 and the choices do not say it was done.
     #[error("identity must be verified before this result is applied")]
     IdentityNotVerified,
-    /// The diff was not made against the current version with this returned record.
-    #[error("the diff does not match the current version and the returned record; compare again")]
-    StaleDiff,
+    /// The history changed after the review was made (another result was applied, a version
+    /// was expired or unlinked), or the review was not made by this history: review again.
+    #[error("the history changed since this review was made; review the answer again")]
+    StaleReview,
     /// A returned value holding a substitute mark (●) was chosen for 反映.
     #[error("field {field}: a value holding a substitute mark cannot replace the registered value")]
     SubstituteRefused {
@@ -109,7 +114,7 @@ impl HistoryError {
         match self {
             HistoryError::NotConfirmed => 350,
             HistoryError::IdentityNotVerified => 351,
-            HistoryError::StaleDiff => 352,
+            HistoryError::StaleReview => 352,
             HistoryError::SubstituteRefused { .. } => 353,
             HistoryError::NoSuchVersion { .. } => 354,
             HistoryError::NotLinked { .. } => 355,
@@ -356,7 +361,7 @@ impl Choices {
             Action::VerifyIdentity if self.identity_verified => Decision::Reflect,
             Action::Ignore
                 if verdict == Verdict::NewQualification
-                    && f.field.group() == diff::FieldGroup::Detail
+                    && f.field.group() == Some(FieldGroup::Detail)
                     && matches!(f.class, Class::Different | Class::OnlyReturned) =>
             {
                 Decision::Reflect
@@ -396,6 +401,132 @@ pub struct QualificationHistory {
     /// Every audit event, oldest first.
     #[serde(default)]
     pub audit: Vec<AuditEvent>,
+    /// Counts every change (apply, unlink, expire): a [`Review`] applies only to the revision
+    /// it was made on.
+    #[serde(default)]
+    pub revision: u64,
+}
+
+/// What a review needs besides the answer: which result it is and when it was confirmed
+/// (資格確認日, given once; the library never reads the clock), and how the person was queried.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewContext {
+    /// The result's id, chosen by the caller: the answer's file name (`Reply::file` of the
+    /// terminal client, `FaceEvent::file_name`) is the natural one. Applying a result whose id
+    /// is already linked changes nothing.
+    pub result_id: String,
+    /// 資格確認日.
+    pub confirmation_date: NaiveDate,
+    /// How the person was queried.
+    pub query_kind: QueryKind,
+    /// When the result arrived, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<NaiveDateTime>,
+}
+
+impl ReviewContext {
+    /// A context for result `result_id` confirmed on `confirmation_date`.
+    pub fn new(
+        result_id: impl Into<String>,
+        confirmation_date: NaiveDate,
+        query_kind: QueryKind,
+    ) -> Self {
+        ReviewContext {
+            result_id: result_id.into(),
+            confirmation_date,
+            query_kind,
+            received_at: None,
+        }
+    }
+
+    /// The diff context (date and query kind).
+    pub fn diff_context(&self) -> DiffContext {
+        DiffContext::new(self.confirmation_date, self.query_kind)
+    }
+
+    fn link(&self) -> ResultLink {
+        ResultLink {
+            result_id: self.result_id.clone(),
+            confirmation_date: self.confirmation_date,
+            received_at: self.received_at,
+        }
+    }
+}
+
+/// A terminal answer reviewed against a history's current version: the [`Diff`] staff see,
+/// and what it judged — the registered data, the returned record it selected (the one with the
+/// registered 保険者番号 and 番号 when several came back) and the history revision it was
+/// based on. [`QualificationHistory::apply`] takes it with the staff's choices; nothing is
+/// compared again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// The comparison: verdict, per-field classes, advice and actions, notices.
+    pub diff: Diff,
+    /// The registered qualification it was compared with (the current version's data).
+    pub registered: Qualification,
+    /// The returned record it judged (`None` when the answer held none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<Qualification>,
+    /// The result, linked to the version that results.
+    pub link: ResultLink,
+    /// The version it was based on (`None` for a review of two records outside a history,
+    /// which cannot be applied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<VersionId>,
+    /// The history revision it was based on.
+    #[serde(default)]
+    pub base_revision: u64,
+}
+
+impl Review {
+    /// A review of a returned answer against a registered record outside any history (a
+    /// staff screen, the CLI's `diff`). It shows everything a history review shows but cannot
+    /// be applied.
+    pub fn of_records(
+        registered: &Qualification,
+        answer: Returned<'_>,
+        ctx: &ReviewContext,
+    ) -> Review {
+        let diff = diff::compare(registered, &answer, &ctx.diff_context());
+        let returned = diff.record(&answer).cloned();
+        Review {
+            diff,
+            registered: registered.clone(),
+            returned,
+            link: ctx.link(),
+            base_version: None,
+            base_revision: 0,
+        }
+    }
+
+    /// The verdict.
+    pub fn verdict(&self) -> Verdict {
+        self.diff.verdict
+    }
+
+    /// The review as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// How to apply a review: the start-date policy for a new version and who applies it, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyOptions {
+    /// How a new version is dated when the national side gives no usable date.
+    pub start_date_policy: StartDatePolicy,
+    /// Who applies it, and when (the caller's clock).
+    pub stamp: Stamp,
+}
+
+impl ApplyOptions {
+    /// Options with `policy`, applied by `stamp`.
+    pub fn new(start_date_policy: StartDatePolicy, stamp: Stamp) -> Self {
+        ApplyOptions {
+            start_date_policy,
+            stamp,
+        }
+    }
 }
 
 const CARD_KEY: [Field; 5] = [
@@ -457,6 +588,7 @@ impl QualificationHistory {
                 state: VersionState::Current,
             }],
             audit: vec![event],
+            revision: 0,
         }
     }
 
@@ -511,21 +643,37 @@ impl QualificationHistory {
         self.audit.extend_from_slice(events);
     }
 
-    /// Applies a terminal result to the history (see the module documentation).
+    /// Reviews a terminal answer against the current version: compares it (see the `diff`
+    /// module) and keeps what was judged, for [`apply`](Self::apply).
     ///
-    /// `diff` must have been made by comparing the current version's qualification with
-    /// `returned` (else [`HistoryError::StaleDiff`]); `result` identifies the result and is
-    /// linked to the version that results. Returns the audit events of this application (empty
+    /// Fails with [`HistoryError::Empty`] when the history has no version.
+    pub fn review(
+        &self,
+        answer: Returned<'_>,
+        ctx: &ReviewContext,
+    ) -> Result<Review, HistoryError> {
+        let cur = self.current().ok_or(HistoryError::Empty)?;
+        let mut review = Review::of_records(&cur.qualification, answer, ctx);
+        review.base_version = Some(cur.id);
+        review.base_revision = self.revision;
+        Ok(review)
+    }
+
+    /// Applies a reviewed answer with the staff's choices (see the module documentation).
+    ///
+    /// The review must have been made by this history at its current revision (else
+    /// [`HistoryError::StaleReview`]). Returns the audit events of this application (empty
     /// when the result was already applied).
     pub fn apply(
         &mut self,
-        diff: &Diff,
-        returned: &Qualification,
-        result: &ResultLink,
+        review: &Review,
         choices: &Choices,
-        policy: StartDatePolicy,
-        stamp: &Stamp,
+        how: &ApplyOptions,
     ) -> Result<Vec<AuditEvent>, HistoryError> {
+        let diff = &review.diff;
+        let result = &review.link;
+        let stamp = &how.stamp;
+        let policy = how.start_date_policy;
         if diff.verdict == Verdict::NotConfirmed {
             return Err(HistoryError::NotConfirmed);
         }
@@ -539,11 +687,10 @@ impl QualificationHistory {
             return Ok(Vec::new());
         }
         let cur = self.versions.last().ok_or(HistoryError::Empty)?;
-        let fresh = diff::compare_fields(&cur.qualification, returned);
-        let digest = diff::digest(&fresh, &cur.qualification, returned);
-        if fresh != diff.fields || digest != *diff.digest.expose() {
-            return Err(HistoryError::StaleDiff);
+        if review.base_version != Some(cur.id) || review.base_revision != self.revision {
+            return Err(HistoryError::StaleReview);
         }
+        let returned = review.returned.as_ref().ok_or(HistoryError::NotConfirmed)?;
         if diff.verdict == Verdict::VerifyIdentity && !choices.identity_verified {
             return Err(HistoryError::IdentityNotVerified);
         }
@@ -598,6 +745,7 @@ impl QualificationHistory {
                 v.link = Some(result.clone());
             }
             self.record(&events);
+            self.revision += 1;
             return Ok(events);
         }
         let start = self.new_start(&content, returned, diff, choices, policy)?;
@@ -648,6 +796,7 @@ impl QualificationHistory {
             state: VersionState::Current,
         });
         self.record(&events);
+        self.revision += 1;
         Ok(events)
     }
 
@@ -702,6 +851,7 @@ impl QualificationHistory {
             },
         );
         self.audit.push(event.clone());
+        self.revision += 1;
         Ok(event)
     }
 
@@ -728,6 +878,7 @@ impl QualificationHistory {
         v.state = VersionState::Expired;
         let event = self.event(stamp, id, AuditKind::Expired { end: last_day });
         self.audit.push(event.clone());
+        self.revision += 1;
         Ok(event)
     }
 

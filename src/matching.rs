@@ -11,11 +11,12 @@
 //! ```
 //! use chrono::NaiveDate;
 //! use onshi::matching::{candidates, IdentityQuery, MatchReason, PatientRecord};
-//! use onshi::model::Qualification;
+//! use onshi::model::{PersonIdentity, Qualification};
 //! use onshi::Personal;
 //!
 //! let birthdate = Personal::new(NaiveDate::from_ymd_opt(1960, 2, 3).unwrap());
-//! let face = Qualification {
+//! let mut face = Qualification::default();
+//! face.person = PersonIdentity {
 //!     name: Some("●橋　一郎".into()),
 //!     name_kana: Some("ﾀｶﾊｼ ｲﾁﾛｳ".into()),
 //!     birthdate: Some(birthdate.clone()),
@@ -23,9 +24,12 @@
 //! };
 //! let patients = vec![PatientRecord {
 //!     patient_id: "000123".into(),
-//!     name: Some("髙橋　一郎".into()),
-//!     kana: Some("タカハシ　イチロウ".into()),
-//!     birthdate: Some(birthdate),
+//!     person: PersonIdentity {
+//!         name: Some("髙橋　一郎".into()),
+//!         name_kana: Some("タカハシ　イチロウ".into()),
+//!         birthdate: Some(birthdate),
+//!         ..Default::default()
+//!     },
 //!     ..Default::default()
 //! }];
 //! let found = candidates(&IdentityQuery::from(&face), &patients);
@@ -35,9 +39,7 @@
 
 use crate::Personal;
 use crate::codes::Sex;
-use crate::diff::Field;
-use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber};
-use crate::model::Qualification;
+use crate::model::{CardKey, Field, PersonIdentity, Qualification};
 use crate::text::{self, FieldKind, TextMatch};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -46,52 +48,24 @@ use serde::{Deserialize, Serialize};
 /// from the My Number card's 基本4情報 ([`IdentityQuery::from_card`], which has no kana).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityQuery {
-    /// 氏名.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Personal<String>>,
-    /// 氏名カナ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kana: Option<Personal<String>>,
-    /// 生年月日.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<Personal<NaiveDate>>,
-    /// 性別.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sex: Option<Sex>,
-    /// 住所.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Personal<String>>,
+    /// 氏名, カナ, 性別, 生年月日, 住所.
+    #[serde(flatten)]
+    pub person: PersonIdentity,
     /// 照会番号 (the clinic's own key, in face results once registered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<Personal<String>>,
-    /// 保険者番号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insurer_number: Option<InsurerNumber>,
-    /// 記号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_card_symbol: Option<CardSymbol>,
-    /// 番号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_identification_number: Option<CardNumber>,
-    /// 枝番.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_branch_number: Option<BranchNumber>,
+    /// 保険者番号・記号・番号・枝番.
+    #[serde(flatten)]
+    pub card: CardKey,
 }
 
 impl IdentityQuery {
     /// From a returned record (face result, individual or bulk answer).
     pub fn from_result(q: &Qualification) -> Self {
         IdentityQuery {
-            name: q.name.clone(),
-            kana: q.name_kana.clone(),
-            birthdate: q.birthdate.clone(),
-            sex: q.sex2.clone().or_else(|| q.sex1.clone()),
-            address: q.address.clone(),
+            person: q.person.clone(),
             reference_number: q.reference_number.clone(),
-            insurer_number: q.insurer_number.clone(),
-            insured_card_symbol: q.insured_card_symbol.clone(),
-            insured_identification_number: q.insured_identification_number.clone(),
-            insured_branch_number: q.insured_branch_number.clone(),
+            card: q.card.clone(),
         }
     }
 
@@ -104,10 +78,13 @@ impl IdentityQuery {
         sex: Sex,
     ) -> Self {
         IdentityQuery {
-            name: Some(Personal::new(name.into())),
-            address: Some(Personal::new(address.into())),
-            birthdate: Some(Personal::new(birthdate)),
-            sex: Some(sex),
+            person: PersonIdentity {
+                name: Some(Personal::new(name.into())),
+                address: Some(Personal::new(address.into())),
+                birthdate: Some(Personal::new(birthdate)),
+                sex1: Some(sex),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -125,21 +102,9 @@ impl From<&Qualification> for IdentityQuery {
 pub struct PatientRecord {
     /// The EMR's patient id (カルテ番号 …), returned as is in [`Candidate::patient_id`].
     pub patient_id: String,
-    /// 氏名.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Personal<String>>,
-    /// 氏名カナ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kana: Option<Personal<String>>,
-    /// 生年月日.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<Personal<NaiveDate>>,
-    /// 性別.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sex: Option<Sex>,
-    /// 住所.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Personal<String>>,
+    /// 氏名, カナ, 性別, 生年月日, 住所 as the EMR holds them.
+    #[serde(flatten)]
+    pub person: PersonIdentity,
     /// 照会番号 registered for this patient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<Personal<String>>,
@@ -312,7 +277,7 @@ fn agree<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
     both(a, b).is_none_or(|(x, y)| x == y)
 }
 
-fn insurance_matches(query: &IdentityQuery, q: &Qualification) -> bool {
+fn insurance_matches(query: &CardKey, q: &CardKey) -> bool {
     key(&query.insurer_number, &q.insurer_number)
         && key(
             &query.insured_identification_number,
@@ -332,10 +297,14 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
         Some(_) => conflicts.push(Conflict::ReferenceNumber),
         None => {}
     }
-    if p.qualifications.iter().any(|q| insurance_matches(query, q)) {
+    if p.qualifications
+        .iter()
+        .any(|q| insurance_matches(&query.card, &q.card))
+    {
         reasons.push(MatchReason::InsuranceCard);
     }
-    match both(&p.birthdate, &query.birthdate) {
+    let (pp, qp) = (&p.person, &query.person);
+    match both(&pp.birthdate, &qp.birthdate) {
         Some((a, b)) if a == b => reasons.push(MatchReason::Birthdate),
         Some(_) => conflicts.push(Conflict::Birthdate),
         None => {}
@@ -344,7 +313,7 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
     if reasons.is_empty() {
         return None;
     }
-    if let Some((a, b)) = both(&p.name, &query.name) {
+    if let Some((a, b)) = both(&pp.name, &qp.name) {
         match text_match(a, b, FieldKind::Name) {
             TextMatch::Same => reasons.push(MatchReason::NameSame),
             TextMatch::Equivalent(_) => reasons.push(MatchReason::NameEquivalent),
@@ -352,7 +321,7 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
             TextMatch::Different => conflicts.push(Conflict::Name),
         }
     }
-    if let Some((a, b)) = both(&p.kana, &query.kana) {
+    if let Some((a, b)) = both(&pp.name_kana, &qp.name_kana) {
         match text_match(a, b, FieldKind::Kana) {
             TextMatch::Different => conflicts.push(Conflict::Kana),
             TextMatch::Substituted { .. } if !b.chars().all(text::is_substitute_mark) => {
@@ -362,12 +331,12 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
             _ => reasons.push(MatchReason::Kana),
         }
     }
-    match both(&p.sex, &query.sex) {
+    match both(&pp.sex(), &qp.sex()) {
         Some((a, b)) if a == b => reasons.push(MatchReason::Sex),
         Some((a, b)) if *a != Sex::Unset && *b != Sex::Unset => conflicts.push(Conflict::Sex),
         _ => {}
     }
-    if let Some((a, b)) = both(&p.address, &query.address) {
+    if let Some((a, b)) = both(&pp.address, &qp.address) {
         if !matches!(text_match(a, b, FieldKind::Address), TextMatch::Different) {
             reasons.push(MatchReason::Address);
         }
@@ -450,30 +419,10 @@ impl DraftNote {
 /// review it, complete it and register the patient.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPatientDraft {
-    /// 氏名 (as returned; may hold ● — see `name_has_substitute`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Personal<String>>,
-    /// 氏名カナ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kana: Option<Personal<String>>,
-    /// 通称.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_of_other: Option<Personal<String>>,
-    /// 通称カナ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_of_other_kana: Option<Personal<String>>,
-    /// 性別 (性別2 when set under the gender-notation rules, else 性別1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sex: Option<Sex>,
-    /// 生年月日.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<Personal<NaiveDate>>,
-    /// 住所.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Personal<String>>,
-    /// 郵便番号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub post_number: Option<Personal<String>>,
+    /// 氏名, カナ, 通称, 性別, 生年月日, 住所, 郵便番号 as returned (the name may hold ● — see
+    /// `name_has_substitute`).
+    #[serde(flatten)]
+    pub person: PersonIdentity,
     /// The coverage as returned (保険 or 医療扶助 with its 公費負担者番号, 受給者番号 and
     /// 医療券): the first version of the patient's qualification history.
     pub qualification: Qualification,
@@ -495,7 +444,8 @@ impl NewPatientDraft {
     /// ```
     /// use onshi::matching::NewPatientDraft;
     /// use onshi::model::Qualification;
-    /// let face = Qualification { name: Some("●田　花子".into()), ..Default::default() };
+    /// let mut face = Qualification::default();
+    /// face.person.name = Some("●田　花子".into());
     /// let draft = NewPatientDraft::from_result(&face);
     /// assert!(draft.name_has_substitute);
     /// ```
@@ -518,10 +468,11 @@ impl NewPatientDraft {
         if !substitute_fields.is_empty() {
             notes.push(DraftNote::SubstituteInName);
         }
-        if q.insurer_number.is_none() || q.insured_identification_number.is_none() {
+        if q.card.insurer_number.is_none() || q.card.insured_identification_number.is_none() {
             notes.push(DraftNote::InsuranceNotIdentified);
         }
-        if q.insurer_number
+        if q.card
+            .insurer_number
             .as_ref()
             .is_some_and(|n| matches!(n.validate(), Err(crate::ids::IdError::CheckDigit { .. })))
         {
@@ -531,14 +482,7 @@ impl NewPatientDraft {
             notes.push(DraftNote::PublicAssistanceOnly);
         }
         NewPatientDraft {
-            name: q.name.clone(),
-            kana: q.name_kana.clone(),
-            name_of_other: q.name_of_other.clone(),
-            name_of_other_kana: q.name_of_other_kana.clone(),
-            sex: q.sex2.clone().or_else(|| q.sex1.clone()),
-            birthdate: q.birthdate.clone(),
-            address: q.address.clone(),
-            post_number: q.post_number.clone(),
+            person: q.person.clone(),
             qualification: q.clone(),
             public_assistance,
             name_has_substitute,

@@ -8,6 +8,7 @@ use onshi::card::virtual_card::VirtualCardConfig;
 use onshi::card::{CardSession, Pin, SimulatedCard};
 use onshi::codes::Sex;
 use onshi::matching::{DraftNote, PatientRecord, candidates};
+use onshi::model::PersonIdentity;
 
 fn read_card(config: VirtualCardConfig) -> onshi::card::BasicInfo {
     let pin = Pin::new("1234").unwrap();
@@ -18,12 +19,15 @@ fn read_card(config: VirtualCardConfig) -> onshi::card::BasicInfo {
 
 fn patient(id: &str, name: &str, birth: (i32, u32, u32)) -> PatientRecord {
     PatientRecord {
+        person: PersonIdentity {
+            name: Some(Personal::new(name.into())),
+            birthdate: Some(Personal::new(
+                NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap(),
+            )),
+            sex1: Some(Sex::Female),
+            ..Default::default()
+        },
         patient_id: id.into(),
-        name: Some(Personal::new(name.into())),
-        birthdate: Some(Personal::new(
-            NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap(),
-        )),
-        sex: Some(Sex::Female),
         ..Default::default()
     }
 }
@@ -53,7 +57,7 @@ fn seed_row_04_card_read_of_a_kanji_variant_name_finds_the_patient() {
     };
     let info = read_card(config);
     let mut p = patient("P-010", "高橋　一郎", (1960, 2, 3));
-    p.sex = Some(Sex::Male);
+    p.person.sex1 = Some(Sex::Male);
     let found = candidates(&info.identity_query(), &[p]);
     assert_eq!(found.len(), 1, "variant 髙/高 must still match");
 }
@@ -67,13 +71,19 @@ fn seed_row_04_unknown_card_holder_gives_a_new_patient_draft() {
     );
     assert!(found.is_empty());
     let draft = info.new_patient_draft();
-    assert_eq!(draft.name.as_ref().unwrap().as_str(), "検証　花子");
+    assert_eq!(draft.person.name.as_ref().unwrap().as_str(), "検証　花子");
     assert_eq!(
-        draft.birthdate.as_ref().unwrap().expose().to_string(),
+        draft
+            .person
+            .birthdate
+            .as_ref()
+            .unwrap()
+            .expose()
+            .to_string(),
         "1985-04-01"
     );
-    assert_eq!(draft.sex, Some(Sex::Female));
-    assert!(draft.kana.is_none(), "the card has no kana");
+    assert_eq!(draft.person.sex(), Some(Sex::Female));
+    assert!(draft.person.name_kana.is_none(), "the card has no kana");
     assert!(draft.notes.contains(&DraftNote::InsuranceNotIdentified));
     assert!(!draft.name_has_substitute);
     // The draft never shows personal data in Debug.
@@ -87,6 +97,6 @@ fn card_sex_not_applicable_is_left_for_staff() {
         ..VirtualCardConfig::default()
     };
     let info = read_card(config);
-    assert_eq!(info.identity_query().sex, None);
-    assert_eq!(info.new_patient_draft().sex, None);
+    assert_eq!(info.identity_query().person.sex(), None);
+    assert_eq!(info.new_patient_draft().person.sex(), None);
 }

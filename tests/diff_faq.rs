@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use onshi::Personal;
 use onshi::codes::*;
 use onshi::diff::{
-    self, Action, Advice, Cause, Class, DiffContext, Field, NoticeKind, QueryKind, Returned,
-    Verdict,
+    self, Action, Advice, Cause, Class, DiffContext, NoticeKind, QueryKind, Returned, Verdict,
 };
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
+use onshi::model::{CardKey, Field, PersonIdentity, ProcessingOutcome};
 use onshi::model::{ElderlyRecipient, MedicalTicket, Qualification, Ratio};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -23,18 +23,23 @@ fn insurer(body: &str) -> InsurerNumber {
 
 fn registered() -> Qualification {
     Qualification {
+        card: CardKey {
+            insurer_number: Some(insurer("0613999")),
+            insured_card_symbol: Some(CardSymbol::parse("見本12", Mode::Strict).unwrap()),
+            insured_identification_number: Some(CardNumber::parse("3456", Mode::Strict).unwrap()),
+            insured_branch_number: Some(BranchNumber::parse("02", Mode::Strict).unwrap()),
+        },
+        person: PersonIdentity {
+            name: Some("髙橋　花子".into()),
+            name_kana: Some("タカハシ　ハナコ".into()),
+            sex1: Some(Sex::Female),
+            birthdate: Some(Personal::new(day(1985, 6, 15))),
+            address: Some("東京都千代田区見本町1-2-3 サンプルハイツ101".into()),
+            post_number: Some("100-0001".into()),
+            ..Default::default()
+        },
         insured_card_classification: Some(InsuredCardClassification::General),
-        insurer_number: Some(insurer("0613999")),
-        insured_card_symbol: Some(CardSymbol::parse("見本12", Mode::Strict).unwrap()),
-        insured_identification_number: Some(CardNumber::parse("3456", Mode::Strict).unwrap()),
-        insured_branch_number: Some(BranchNumber::parse("02", Mode::Strict).unwrap()),
         personal_family_classification: Some(PersonalFamilyClassification::Dependent),
-        name: Some("髙橋　花子".into()),
-        name_kana: Some("タカハシ　ハナコ".into()),
-        sex1: Some(Sex::Female),
-        birthdate: Some(Personal::new(day(1985, 6, 15))),
-        address: Some("東京都千代田区見本町1-2-3 サンプルハイツ101".into()),
-        post_number: Some("100-0001".into()),
         insurer_name: Some("見本健康保険組合".into()),
         qualification_date: Some(day(2015, 4, 1)),
         insured_card_valid_date: Some(day(2015, 4, 1)),
@@ -45,8 +50,11 @@ fn registered() -> Qualification {
 /// The same person as the terminal writes it: half-width kana, ● for 髙.
 fn returned() -> Qualification {
     Qualification {
-        name: Some("●橋　花子".into()),
-        name_kana: Some("ﾀｶﾊｼ ﾊﾅｺ".into()),
+        person: PersonIdentity {
+            name: Some("●橋　花子".into()),
+            name_kana: Some("ﾀｶﾊｼ ﾊﾅｺ".into()),
+            ..registered().person
+        },
         ..registered()
     }
 }
@@ -88,11 +96,17 @@ fn seed_row_11_substitute_mark_never_replaces_registered_name() {
 #[test]
 fn seed_row_11_substitute_mark_in_address_is_kept_registered_too() {
     let reg = Qualification {
-        address: Some("東京都見本市𠮷野町1-1".into()),
+        person: PersonIdentity {
+            address: Some("東京都見本市𠮷野町1-1".into()),
+            ..registered().person
+        },
         ..registered()
     };
     let ret = Qualification {
-        address: Some("東京都見本市●野町1-1".into()),
+        person: PersonIdentity {
+            address: Some("東京都見本市●野町1-1".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let f = compare(&reg, &ret);
@@ -104,11 +118,17 @@ fn seed_row_11_substitute_mark_in_address_is_kept_registered_too() {
 #[test]
 fn seed_row_11_substitute_mark_with_nothing_registered_is_not_stored() {
     let reg = Qualification {
-        name_of_other: None,
+        person: PersonIdentity {
+            name_of_other: None,
+            ..registered().person
+        },
         ..registered()
     };
     let ret = Qualification {
-        name_of_other: Some("●本　はな".into()),
+        person: PersonIdentity {
+            name_of_other: Some("●本　はな".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let f = compare(&reg, &ret);
@@ -121,7 +141,10 @@ fn seed_row_11_substitute_mark_with_nothing_registered_is_not_stored() {
 #[test]
 fn seed_row_11_black_circle_emoji_form_is_a_substitute_mark_too() {
     let ret = Qualification {
-        name: Some("⚫橋　花子".into()),
+        person: PersonIdentity {
+            name: Some("⚫橋　花子".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -134,7 +157,10 @@ fn seed_row_11_black_circle_emoji_form_is_a_substitute_mark_too() {
 #[test]
 fn seed_row_07_address_case_width_and_space_only_is_equivalent() {
     let ret = Qualification {
-        address: Some("東京都千代田区見本町１－２－３　サンプルハイツ１０１".into()),
+        person: PersonIdentity {
+            address: Some("東京都千代田区見本町１－２－３　サンプルハイツ１０１".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -146,11 +172,17 @@ fn seed_row_07_address_case_width_and_space_only_is_equivalent() {
     assert_eq!(d.verdict, Verdict::Identical);
 
     let upper = Qualification {
-        address: Some("東京都千代田区見本町1-2-3 サンプルハイツ101 ABC棟".into()),
+        person: PersonIdentity {
+            address: Some("東京都千代田区見本町1-2-3 サンプルハイツ101 ABC棟".into()),
+            ..registered().person
+        },
         ..registered()
     };
     let lower = Qualification {
-        address: Some("東京都千代田区見本町1-2-3 サンプルハイツ101 abc棟".into()),
+        person: PersonIdentity {
+            address: Some("東京都千代田区見本町1-2-3 サンプルハイツ101 abc棟".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&upper, &lower);
@@ -163,11 +195,17 @@ fn seed_row_07_address_case_width_and_space_only_is_equivalent() {
 #[test]
 fn seed_row_07_kanji_variant_in_name_is_equivalent() {
     let reg = Qualification {
-        name: Some("渡邊　花子".into()),
+        person: PersonIdentity {
+            name: Some("渡邊　花子".into()),
+            ..registered().person
+        },
         ..registered()
     };
     let ret = Qualification {
-        name: Some("渡辺　花子".into()),
+        person: PersonIdentity {
+            name: Some("渡辺　花子".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&reg, &ret);
@@ -180,8 +218,11 @@ fn seed_row_07_kanji_variant_in_name_is_equivalent() {
 #[test]
 fn seed_row_07_real_address_change_is_reflected_field_by_field() {
     let ret = Qualification {
-        address: Some("大阪府見本市中央1-1".into()),
-        post_number: Some("530-0001".into()),
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            post_number: Some("530-0001".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -205,7 +246,10 @@ fn seed_row_07_real_address_change_is_reflected_field_by_field() {
 #[test]
 fn seed_row_07_fields_only_on_one_side_are_classed() {
     let reg = Qualification {
-        post_number: None,
+        person: PersonIdentity {
+            post_number: None,
+            ..registered().person
+        },
         ..registered()
     };
     let ret = Qualification {
@@ -225,7 +269,10 @@ fn seed_row_07_fields_only_on_one_side_are_classed() {
 #[test]
 fn seed_row_07_kana_reading_change_is_reflected_not_an_identity_alarm() {
     let ret = Qualification {
-        name_kana: Some("ﾀｶﾊｼ ﾊﾙｺ".into()),
+        person: PersonIdentity {
+            name_kana: Some("ﾀｶﾊｼ ﾊﾙｺ".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -271,8 +318,11 @@ fn seed_row_13_blank_returned_end_date_is_known_benign() {
 #[test]
 fn seed_row_15_different_name_asks_for_identity_verification() {
     let ret = Qualification {
-        name: Some("見本　次郎".into()),
-        name_kana: Some("ﾐﾎﾝ ｼﾞﾛｳ".into()),
+        person: PersonIdentity {
+            name: Some("見本　次郎".into()),
+            name_kana: Some("ﾐﾎﾝ ｼﾞﾛｳ".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -288,7 +338,10 @@ fn seed_row_15_different_name_asks_for_identity_verification() {
 #[test]
 fn seed_row_15_different_birthdate_or_sex_asks_for_identity_verification() {
     let ret = Qualification {
-        birthdate: Some(Personal::new(day(1985, 6, 16))),
+        person: PersonIdentity {
+            birthdate: Some(Personal::new(day(1985, 6, 16))),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -299,7 +352,10 @@ fn seed_row_15_different_birthdate_or_sex_asks_for_identity_verification() {
     );
 
     let ret = Qualification {
-        sex1: Some(Sex::Male),
+        person: PersonIdentity {
+            sex1: Some(Sex::Male),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -309,8 +365,14 @@ fn seed_row_15_different_birthdate_or_sex_asks_for_identity_verification() {
 #[test]
 fn seed_row_15_identity_mismatch_outranks_a_new_qualification() {
     let ret = Qualification {
-        name: Some("見本　次郎".into()),
-        insurer_number: Some(insurer("3913115")),
+        card: CardKey {
+            insurer_number: Some(insurer("3913115")),
+            ..returned().card
+        },
+        person: PersonIdentity {
+            name: Some("見本　次郎".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -344,7 +406,10 @@ fn different_reference_number_asks_for_identity_verification() {
 #[test]
 fn seed_row_08_insurer_number_change_is_a_new_qualification() {
     let ret = Qualification {
-        insurer_number: Some(insurer("0113001")),
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            ..returned().card
+        },
         insurer_name: Some("見本第二健康保険組合".into()),
         ..returned()
     };
@@ -361,23 +426,32 @@ fn seed_row_08_symbol_number_branch_and_family_changes_are_new_qualifications() 
         (
             Field::InsuredCardSymbol,
             Qualification {
-                insured_card_symbol: Some(CardSymbol::parse("見本13", Mode::Strict).unwrap()),
+                card: CardKey {
+                    insured_card_symbol: Some(CardSymbol::parse("見本13", Mode::Strict).unwrap()),
+                    ..returned().card
+                },
                 ..returned()
             },
         ),
         (
             Field::InsuredIdentificationNumber,
             Qualification {
-                insured_identification_number: Some(
-                    CardNumber::parse("3457", Mode::Strict).unwrap(),
-                ),
+                card: CardKey {
+                    insured_identification_number: Some(
+                        CardNumber::parse("3457", Mode::Strict).unwrap(),
+                    ),
+                    ..returned().card
+                },
                 ..returned()
             },
         ),
         (
             Field::InsuredBranchNumber,
             Qualification {
-                insured_branch_number: Some(BranchNumber::parse("03", Mode::Strict).unwrap()),
+                card: CardKey {
+                    insured_branch_number: Some(BranchNumber::parse("03", Mode::Strict).unwrap()),
+                    ..returned().card
+                },
                 ..returned()
             },
         ),
@@ -403,13 +477,19 @@ fn seed_row_08_symbol_number_branch_and_family_changes_are_new_qualifications() 
 #[test]
 fn seed_row_08_padding_and_width_of_card_numbers_are_not_changes() {
     let reg = Qualification {
-        insurer_number: Some(InsurerNumber::parse("138057", Mode::Strict).unwrap()),
-        insured_card_symbol: Some(CardSymbol::parse("１２－３", Mode::Strict).unwrap()),
+        card: CardKey {
+            insurer_number: Some(InsurerNumber::parse("138057", Mode::Strict).unwrap()),
+            insured_card_symbol: Some(CardSymbol::parse("１２－３", Mode::Strict).unwrap()),
+            ..registered().card
+        },
         ..registered()
     };
     let ret = Qualification {
-        insurer_number: Some(InsurerNumber::parse("  138057", Mode::Strict).unwrap()),
-        insured_card_symbol: Some(CardSymbol::parse("12-3", Mode::Strict).unwrap()),
+        card: CardKey {
+            insurer_number: Some(InsurerNumber::parse("  138057", Mode::Strict).unwrap()),
+            insured_card_symbol: Some(CardSymbol::parse("12-3", Mode::Strict).unwrap()),
+            ..returned().card
+        },
         ..returned()
     };
     let d = compare(&reg, &ret);
@@ -423,11 +503,15 @@ fn seed_row_08_padding_and_width_of_card_numbers_are_not_changes() {
 
 fn public_assistance() -> Qualification {
     Qualification {
+        card: CardKey {
+            insurer_number: Some(insurer("1213001")),
+            insured_identification_number: Some(
+                CardNumber::parse("1234566", Mode::Strict).unwrap(),
+            ),
+            insured_card_symbol: None,
+            insured_branch_number: None,
+        },
         insured_card_classification: Some(InsuredCardClassification::MedicalAssistance),
-        insurer_number: Some(insurer("1213001")),
-        insured_identification_number: Some(CardNumber::parse("1234566", Mode::Strict).unwrap()),
-        insured_card_symbol: None,
-        insured_branch_number: None,
         personal_family_classification: None,
         medical_tickets: vec![MedicalTicket {
             ticket_type: Some("1".into()),
@@ -452,7 +536,12 @@ fn seed_row_08_medical_assistance_change_is_a_new_qualification() {
     assert_eq!(f.advice, Advice::MedicalAssistanceChanged);
 
     let ret = Qualification {
-        insured_identification_number: Some(CardNumber::parse("7654321", Mode::Strict).unwrap()),
+        card: CardKey {
+            insured_identification_number: Some(
+                CardNumber::parse("7654321", Mode::Strict).unwrap(),
+            ),
+            ..public_assistance().card
+        },
         ..public_assistance()
     };
     let d = compare(&reg, &ret);
@@ -468,7 +557,10 @@ fn seed_row_08_medical_assistance_change_is_a_new_qualification() {
 #[test]
 fn seed_row_16_late_elderly_copay_ratio_change_is_a_new_qualification() {
     let reg = Qualification {
-        insurer_number: Some(insurer("3913115")),
+        card: CardKey {
+            insurer_number: Some(insurer("3913115")),
+            ..registered().card
+        },
         insured_partial_contribution_ratio: Ratio::from_percent(10),
         ..registered()
     };
@@ -651,7 +743,10 @@ fn supplementary_code_on_success_is_a_notice_not_an_error() {
 #[test]
 fn several_records_compare_the_one_matching_the_registered_card() {
     let other = Qualification {
-        insurer_number: Some(insurer("0113001")),
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            ..returned().card
+        },
         ..returned()
     };
     let records = [other, returned()];
@@ -734,11 +829,17 @@ fn seed_row_18_check_digit_error_is_ignored_by_the_diff() {
     let bad = InsurerNumber::parse("06139991", Mode::Lenient).unwrap();
     assert!(bad.validate().is_err());
     let reg = Qualification {
-        insurer_number: Some(bad.clone()),
+        card: CardKey {
+            insurer_number: Some(bad.clone()),
+            ..registered().card
+        },
         ..registered()
     };
     let ret = Qualification {
-        insurer_number: Some(bad),
+        card: CardKey {
+            insurer_number: Some(bad),
+            ..returned().card
+        },
         ..returned()
     };
     let d = compare(&reg, &ret);
@@ -755,11 +856,13 @@ fn seed_row_18_check_digit_error_is_ignored_by_the_diff() {
 fn seed_row_18_my_number_card_only_record_takes_the_returned_insurance_numbers() {
     // Registered from the My Number card alone: no insurance numbers known.
     let reg = Qualification {
+        card: CardKey {
+            insurer_number: None,
+            insured_card_symbol: None,
+            insured_identification_number: None,
+            insured_branch_number: None,
+        },
         insured_card_classification: None,
-        insurer_number: None,
-        insured_card_symbol: None,
-        insured_identification_number: None,
-        insured_branch_number: None,
         personal_family_classification: None,
         ..registered()
     };
@@ -786,7 +889,10 @@ fn seed_row_18_my_number_card_only_record_takes_the_returned_insurance_numbers()
 #[test]
 fn diff_json_uses_the_documented_names() {
     let ret = Qualification {
-        address: Some("大阪府見本市中央1-1".into()),
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let d = compare(&registered(), &ret);
@@ -843,8 +949,11 @@ fn display_gives_the_value_for_staff_screens() {
 
 #[test]
 fn a_parsed_result_body_is_an_answer_and_the_diff_names_its_record() {
-    let body = onshi::xml::ConfirmationResult {
-        processing_result_status: Some(ProcessingResultStatus::Normal),
+    let body = onshi::model::ConfirmationResult {
+        outcome: ProcessingOutcome {
+            status: Some(ProcessingResultStatus::Normal),
+            ..Default::default()
+        },
         qualification_validity: Some(QualificationValidity::Valid),
         results: vec![returned()],
         ..Default::default()
@@ -853,7 +962,7 @@ fn a_parsed_result_body_is_an_answer_and_the_diff_names_its_record() {
     let d = diff::compare(&registered(), &answer, &ctx());
     assert_eq!(d.verdict, Verdict::Identical);
     assert_eq!(d.record(&answer), Some(&body.results[0]));
-    let empty = onshi::xml::ConfirmationResult {
+    let empty = onshi::model::ConfirmationResult {
         qualification_validity: Some(QualificationValidity::NotFound),
         ..Default::default()
     };

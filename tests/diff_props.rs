@@ -4,9 +4,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use onshi::Personal;
 use onshi::codes::*;
-use onshi::diff::{self, Action, DiffContext, QueryKind, Verdict};
+use onshi::diff::{self, Action, DiffContext, QueryKind, Returned, Verdict};
 use onshi::history::*;
+use onshi::history::{ApplyOptions, ReviewContext};
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
+use onshi::model::{CardKey, PersonIdentity};
 use onshi::model::{ElderlyRecipient, MedicalTicket, Qualification, Ratio};
 use proptest::prelude::*;
 
@@ -127,20 +129,25 @@ fn qualification() -> impl Strategy<Value = Qualification> {
         proptest::option::of(proptest::sample::select(&["見本健保", "見本健保組合"][..])),
     );
     (identity, card, details).prop_map(|(i, c, d)| Qualification {
-        name: i.0,
-        name_kana: i.1,
-        name_of_other: i.2,
-        sex1: i.3,
-        sex2: i.4,
-        birthdate: i.5.map(Personal::new),
-        address: i.6,
-        post_number: i.7,
+        card: CardKey {
+            insurer_number: c.1,
+            insured_card_symbol: c.2,
+            insured_identification_number: c.3,
+            insured_branch_number: c.4,
+        },
+        person: PersonIdentity {
+            name: i.0,
+            name_kana: i.1,
+            name_of_other: i.2,
+            sex1: i.3,
+            sex2: i.4,
+            birthdate: i.5.map(Personal::new),
+            address: i.6,
+            post_number: i.7,
+            ..Default::default()
+        },
         reference_number: i.8,
         insured_card_classification: c.0,
-        insurer_number: c.1,
-        insured_card_symbol: c.2,
-        insured_identification_number: c.3,
-        insured_branch_number: c.4,
         personal_family_classification: c.5,
         insured_partial_contribution_ratio: c.6,
         preschool_classification: c.7,
@@ -182,9 +189,9 @@ proptest! {
         let date = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
         let at = date.and_hms_opt(10, 0, 0).unwrap();
         let mut h = QualificationHistory::new(reg.clone(), start(), Source::manual(at), &stamp(at));
-        let d = diff::compare_records(&reg, &ret, &ctx(date));
         let policy = if first_of_month { StartDatePolicy::FirstOfMonth } else { StartDatePolicy::ConfirmationDate };
-        h.apply(&d, &ret, &ResultLink::new("r1", date), &Choices::recommended().identity_verified(), policy, &stamp(at)).unwrap();
+        let review = h.review(Returned::record(&ret), &ReviewContext::new("r1", date, QueryKind::Records)).unwrap();
+        h.apply(&review, &Choices::recommended().identity_verified(), &ApplyOptions::new(policy, stamp(at))).unwrap();
         let after = diff::compare_records(&h.current().unwrap().qualification, &ret, &ctx(date));
         // Only a returned value holding ● may remain unapplied (it never replaces a registered one).
         for f in &after.fields {
@@ -210,10 +217,10 @@ proptest! {
         for (i, (ret, gap, first_of_month)) in results.into_iter().enumerate() {
             date = date + chrono::Days::new(u64::from(gap));
             let before = h.clone();
-            let d = diff::compare_records(&h.current().unwrap().qualification, &ret, &ctx(date));
             let policy = if first_of_month { StartDatePolicy::FirstOfMonth } else { StartDatePolicy::ConfirmationDate };
-            let events = h.apply(&d, &ret, &ResultLink::new(format!("r{i}"), date),
-                &Choices::recommended().identity_verified(), policy, &stamp(at(date))).unwrap();
+            let how = ApplyOptions::new(policy, stamp(at(date)));
+            let review = h.review(Returned::record(&ret), &ReviewContext::new(format!("r{i}"), date, QueryKind::Records)).unwrap();
+            let events = h.apply(&review, &Choices::recommended().identity_verified(), &how).unwrap();
             prop_assert!(h.validate().is_ok());
             prop_assert!(h.versions.len() >= before.versions.len());
             let n = before.versions.len();
@@ -228,9 +235,8 @@ proptest! {
             prop_assert_eq!(&h.audit[..before.audit.len()], &before.audit[..]);
             // The same result again changes nothing.
             let again = h.clone();
-            let d2 = diff::compare_records(&h.current().unwrap().qualification, &ret, &ctx(date));
-            let none = h.apply(&d2, &ret, &ResultLink::new(format!("r{i}"), date),
-                &Choices::recommended().identity_verified(), policy, &stamp(at(date))).unwrap();
+            let review2 = h.review(Returned::record(&ret), &ReviewContext::new(format!("r{i}"), date, QueryKind::Records)).unwrap();
+            let none = h.apply(&review2, &Choices::recommended().identity_verified(), &how).unwrap();
             prop_assert!(none.is_empty());
             prop_assert_eq!(&h, &again);
         }

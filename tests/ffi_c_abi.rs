@@ -10,6 +10,7 @@ use onshi::ffi::qualification::*;
 use onshi::ffi::status::*;
 use onshi::ids::{InsurerNumber, Mode};
 use onshi::model::Qualification;
+use onshi::model::{CardKey, PersonIdentity};
 use std::ffi::c_char;
 use std::ptr::{null, null_mut};
 
@@ -58,11 +59,17 @@ fn json_through_the_abi_matches_the_rust_api() {
     let json = read(|b, c, n| unsafe { onshi_qualification_to_json(q.0, b, c, n) }).unwrap();
 
     let rust = Qualification {
-        name: Some("見本　花子".into()),
-        insurer_number: Some(InsurerNumber::parse("138057", Mode::Strict).unwrap()),
-        birthdate: Some(onshi::Personal::new(
-            chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-        )),
+        card: CardKey {
+            insurer_number: Some(InsurerNumber::parse("138057", Mode::Strict).unwrap()),
+            ..Default::default()
+        },
+        person: PersonIdentity {
+            name: Some("見本　花子".into()),
+            birthdate: Some(onshi::Personal::new(
+                chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+            )),
+            ..Default::default()
+        },
         ..Default::default()
     };
     assert_eq!(json, rust.to_json());

@@ -3,7 +3,7 @@
 //! history, match patients, read the virtual card. Each answer is checked against the Rust
 //! API on the same input.
 
-use onshi::diff::{self, DiffContext, QueryKind};
+use onshi::diff::{QueryKind, Returned};
 use onshi::ffi::card::*;
 use onshi::ffi::diff::*;
 use onshi::ffi::enums::*;
@@ -13,6 +13,7 @@ use onshi::ffi::history::*;
 use onshi::ffi::matching::*;
 use onshi::ffi::qualification::*;
 use onshi::ffi::status::*;
+use onshi::history::{Review, ReviewContext};
 use onshi::model::Qualification;
 use std::ffi::c_char;
 use std::ptr::{null, null_mut};
@@ -82,16 +83,18 @@ fn compare_read_apply_like_c() {
     assert_eq!(s, ONSHI_OK);
 
     // Same answers as the Rust API.
-    let rust = diff::compare_records(
+    let rust = Review::of_records(
         &Qualification::from_json(REGISTERED).unwrap(),
-        &Qualification::from_json(RETURNED).unwrap(),
-        &DiffContext::new(
+        Returned::record(&Qualification::from_json(RETURNED).unwrap()),
+        &ReviewContext::new(
+            "",
             chrono::NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(),
             QueryKind::MyNumberCard,
         ),
     );
     let json = read(|b, c, n| unsafe { onshi_diff_to_json(d, b, c, n) }).unwrap();
     assert_eq!(json, rust.to_json());
+    let rust = rust.diff;
     let mut verdict = 0;
     assert_eq!(
         unsafe { onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &mut verdict) },
@@ -125,7 +128,7 @@ fn compare_read_apply_like_c() {
                     &mut f,
                 )
             };
-            f == ONSHI_DIFF_FIELD_ADDRESS
+            f == ONSHI_FIELD_ADDRESS
         })
         .expect("address compared");
     let item = |f| {
@@ -153,17 +156,12 @@ fn compare_read_apply_like_c() {
         item(ONSHI_FIELD_DIFF_ITEM_RETURNED).as_deref(),
         Ok("東京都千代田区千代田２－２")
     );
-    let mut rf = 0;
-    unsafe {
-        onshi_diff_item_get_u32(
-            d,
-            ONSHI_LIST_DIFF_FIELDS,
-            address,
-            ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD,
-            &mut rf,
-        )
-    };
-    assert_eq!(rf, ONSHI_FIELD_ADDRESS);
+    // The item's field number is the record's own: it reads the value.
+    assert_eq!(
+        read(|b, c, n| unsafe { onshi_qualification_get_text(ret, ONSHI_FIELD_ADDRESS, b, c, n) })
+            .as_deref(),
+        Ok("東京都千代田区千代田２－２")
+    );
     // Misuse comes back as statuses.
     assert_eq!(item(ONSHI_FIELD_NAME), Err(ONSHI_TYPE_MISMATCH));
     assert_eq!(
@@ -205,14 +203,41 @@ fn compare_read_apply_like_c() {
         ONSHI_OK
     );
     let rid = "OQSsiquc01res_0001.xml";
-    let mut events = 0usize;
-    let s = unsafe {
+    // Review the answer against the history (a diff made outside it cannot be applied).
+    let mut rv = null_mut();
+    let review = |id: &str, out: &mut *mut onshi_diff| unsafe {
+        onshi_history_review_record(
+            h,
+            ret,
+            id.as_ptr(),
+            id.len(),
+            &day,
+            ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            out,
+        )
+    };
+    assert_eq!(review(rid, &mut rv), ONSHI_OK);
+    let mut older = null_mut();
+    assert_eq!(review("other", &mut older), ONSHI_OK);
+    let outside = unsafe {
         onshi_history_apply(
             h,
             d,
             null(),
-            rid.as_ptr(),
-            rid.len(),
+            ONSHI_START_DATE_FIRST_OF_MONTH,
+            actor.as_ptr(),
+            actor.len(),
+            &t,
+            null_mut(),
+        )
+    };
+    assert_eq!(outside, ONSHI_HISTORY_STALE_REVIEW);
+    let mut events = 0usize;
+    let s = unsafe {
+        onshi_history_apply(
+            h,
+            rv,
+            null(),
             ONSHI_START_DATE_FIRST_OF_MONTH,
             actor.as_ptr(),
             actor.len(),
@@ -226,10 +251,8 @@ fn compare_read_apply_like_c() {
     let s = unsafe {
         onshi_history_apply(
             h,
-            d,
+            rv,
             null(),
-            rid.as_ptr(),
-            rid.len(),
             ONSHI_START_DATE_FIRST_OF_MONTH,
             actor.as_ptr(),
             actor.len(),
@@ -271,14 +294,12 @@ fn compare_read_apply_like_c() {
     });
     assert_eq!(fields.as_deref(), Ok("address"));
 
-    // A diff made against the old record is stale now.
+    // A review made before that application is stale now.
     let s = unsafe {
         onshi_history_apply(
             h,
-            d,
+            older,
             null(),
-            "other".as_ptr(),
-            5,
             ONSHI_START_DATE_FIRST_OF_MONTH,
             actor.as_ptr(),
             actor.len(),
@@ -286,9 +307,9 @@ fn compare_read_apply_like_c() {
             null_mut(),
         )
     };
-    assert_eq!(s, ONSHI_HISTORY_STALE_DIFF);
+    assert_eq!(s, ONSHI_HISTORY_STALE_REVIEW);
     let e = read(|b, c, n| unsafe { onshi_history_last_error(h, b, c, n) }).unwrap();
-    assert!(e.contains("compare again"), "{e}");
+    assert!(e.contains("review the answer again"), "{e}");
 
     // JSON round trip of the history.
     let json = read(|b, c, n| unsafe { onshi_history_to_json(h, b, c, n) }).unwrap();
@@ -316,6 +337,8 @@ fn compare_read_apply_like_c() {
         onshi_qualification_free(cur);
         onshi_history_free(h);
         onshi_diff_free(d);
+        onshi_diff_free(rv);
+        onshi_diff_free(older);
         onshi_qualification_free(reg);
         onshi_qualification_free(ret);
     }
@@ -343,13 +366,25 @@ fn identity_mismatch_needs_verification_through_choices() {
     let t = now();
     let mut h = null_mut();
     unsafe { onshi_history_new(null_mut(), reg, &date(2020, 4, 1), null(), 0, &t, &mut h) };
+    unsafe { onshi_diff_free(d) };
+    let mut d = null_mut();
+    let s = unsafe {
+        onshi_history_review_record(
+            h,
+            ret,
+            "r1".as_ptr(),
+            2,
+            &day,
+            ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            &mut d,
+        )
+    };
+    assert_eq!(s, ONSHI_OK);
     let s = unsafe {
         onshi_history_apply(
             h,
             d,
             null(),
-            "r1".as_ptr(),
-            2,
             ONSHI_START_DATE_CONFIRMATION_DATE,
             null(),
             0,
@@ -364,7 +399,7 @@ fn identity_mismatch_needs_verification_through_choices() {
         ONSHI_OK
     );
     assert_eq!(
-        unsafe { onshi_choices_set(c, ONSHI_DIFF_FIELD_ADDRESS, ONSHI_DECISION_KEEP) },
+        unsafe { onshi_choices_set(c, ONSHI_FIELD_ADDRESS, ONSHI_DECISION_KEEP) },
         ONSHI_OK
     );
     assert_eq!(
@@ -372,7 +407,7 @@ fn identity_mismatch_needs_verification_through_choices() {
         ONSHI_INVALID_ARGUMENT
     );
     assert_eq!(
-        unsafe { onshi_choices_set(c, ONSHI_DIFF_FIELD_NAME, 0) },
+        unsafe { onshi_choices_set(c, ONSHI_FIELD_NAME, 0) },
         ONSHI_INVALID_ARGUMENT
     );
     let json = read(|b, cap, n| unsafe { onshi_choices_to_json(c, b, cap, n) }).unwrap();
@@ -385,8 +420,6 @@ fn identity_mismatch_needs_verification_through_choices() {
             h,
             d,
             c,
-            "r1".as_ptr(),
-            2,
             ONSHI_START_DATE_CONFIRMATION_DATE,
             null(),
             0,

@@ -342,14 +342,23 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
             &mut h,
         )
     };
+    // The review of the same document against the history is what gets applied.
+    let mut rv = null_mut();
+    assert_eq!(
+        unsafe {
+            onshi_history_review(h, res, usize::MAX, "res-1".as_ptr(), 5, null(), 0, &mut rv)
+        },
+        ONSHI_OK
+    );
+    let mut rverdict = 0;
+    unsafe { onshi_diff_get_u32(rv, ONSHI_FIELD_DIFF_VERDICT, &mut rverdict) };
+    assert_eq!(rverdict, verdict);
     assert_eq!(
         unsafe {
             onshi_history_apply(
                 h,
-                d,
+                rv,
                 null(),
-                "res-1".as_ptr(),
-                5,
                 ONSHI_START_DATE_FIRST_OF_MONTH,
                 "s".as_ptr(),
                 1,
@@ -359,6 +368,7 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
         },
         ONSHI_OK
     );
+    unsafe { onshi_diff_free(rv) };
     let mut cur = null_mut();
     unsafe { onshi_history_current(h, &mut cur) };
     let addr = read(|b, cap, n| unsafe {

@@ -4,9 +4,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use onshi::Personal;
 use onshi::codes::*;
-use onshi::diff::{self, DiffContext, Field, QueryKind, Verdict};
+use onshi::diff::{self, DiffContext, QueryKind, Returned, Verdict};
 use onshi::history::*;
+use onshi::history::{ApplyOptions, Review, ReviewContext};
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
+use onshi::model::{CardKey, Field, PersonIdentity};
 use onshi::model::{ElderlyRecipient, MedicalTicket, Qualification, Ratio};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -24,17 +26,22 @@ fn insurer(body: &str) -> InsurerNumber {
 
 fn registered() -> Qualification {
     Qualification {
+        card: CardKey {
+            insurer_number: Some(insurer("0613999")),
+            insured_card_symbol: Some(CardSymbol::parse("見本12", Mode::Strict).unwrap()),
+            insured_identification_number: Some(CardNumber::parse("3456", Mode::Strict).unwrap()),
+            insured_branch_number: Some(BranchNumber::parse("02", Mode::Strict).unwrap()),
+        },
+        person: PersonIdentity {
+            name: Some("髙橋　花子".into()),
+            name_kana: Some("タカハシ　ハナコ".into()),
+            sex1: Some(Sex::Female),
+            birthdate: Some(Personal::new(day(1985, 6, 15))),
+            address: Some("東京都千代田区見本町1-2-3".into()),
+            ..Default::default()
+        },
         insured_card_classification: Some(InsuredCardClassification::General),
-        insurer_number: Some(insurer("0613999")),
-        insured_card_symbol: Some(CardSymbol::parse("見本12", Mode::Strict).unwrap()),
-        insured_identification_number: Some(CardNumber::parse("3456", Mode::Strict).unwrap()),
-        insured_branch_number: Some(BranchNumber::parse("02", Mode::Strict).unwrap()),
         personal_family_classification: Some(PersonalFamilyClassification::Dependent),
-        name: Some("髙橋　花子".into()),
-        name_kana: Some("タカハシ　ハナコ".into()),
-        sex1: Some(Sex::Female),
-        birthdate: Some(Personal::new(day(1985, 6, 15))),
-        address: Some("東京都千代田区見本町1-2-3".into()),
         qualification_date: Some(day(2015, 4, 1)),
         insured_card_valid_date: Some(day(2015, 4, 1)),
         ..Default::default()
@@ -43,8 +50,11 @@ fn registered() -> Qualification {
 
 fn returned() -> Qualification {
     Qualification {
-        name: Some("●橋　花子".into()),
-        name_kana: Some("ﾀｶﾊｼ ﾊﾅｺ".into()),
+        person: PersonIdentity {
+            name: Some("●橋　花子".into()),
+            name_kana: Some("ﾀｶﾊｼ ﾊﾅｺ".into()),
+            ..registered().person
+        },
         ..registered()
     }
 }
@@ -75,19 +85,9 @@ fn apply_with(
     choices: &Choices,
     policy: StartDatePolicy,
 ) -> Result<Vec<AuditEvent>, HistoryError> {
-    let d = diff::compare_records(
-        &h.current().unwrap().qualification,
-        ret,
-        &confirmed_on(date),
-    );
-    h.apply(
-        &d,
-        ret,
-        &ResultLink::new(result_id, date),
-        choices,
-        policy,
-        &staff(),
-    )
+    let ctx = ReviewContext::new(result_id, date, QueryKind::MyNumberCard);
+    let review = h.review(Returned::record(ret), &ctx)?;
+    h.apply(&review, choices, &ApplyOptions::new(policy, staff()))
 }
 
 fn apply(
@@ -122,16 +122,23 @@ fn identical_result_is_linked_and_changes_nothing() {
 fn seed_row_06_update_adopts_returned_identity_values_in_place() {
     let mut h = history();
     let ret = Qualification {
-        address: Some("大阪府見本市中央1-1".into()),
-        post_number: Some("530-0001".into()),
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            post_number: Some("530-0001".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let events = apply(&mut h, &ret, "res-1").unwrap();
     assert_eq!(h.versions.len(), 1, "identity-only changes update in place");
     let v = &h.versions[0];
-    assert_eq!(v.qualification.address, ret.address);
-    assert_eq!(v.qualification.post_number, ret.post_number);
-    assert_eq!(v.qualification.name, registered().name, "● is not taken");
+    assert_eq!(v.qualification.person.address, ret.person.address);
+    assert_eq!(v.qualification.person.post_number, ret.person.post_number);
+    assert_eq!(
+        v.qualification.person.name,
+        registered().person.name,
+        "● is not taken"
+    );
     assert!(matches!(&events[0].kind,
         AuditKind::Updated { fields, .. } if fields == &vec![Field::Address, Field::PostNumber]));
     assert_eq!(events[0].actor, "staff-07");
@@ -145,9 +152,12 @@ fn seed_row_06_update_adopts_returned_identity_values_in_place() {
 fn seed_row_06_new_qualification_closes_the_old_and_opens_the_new() {
     let mut h = history();
     let ret = Qualification {
-        insurer_number: Some(insurer("0113001")),
-        insured_card_symbol: Some(CardSymbol::parse("新1", Mode::Strict).unwrap()),
-        insured_identification_number: Some(CardNumber::parse("77", Mode::Strict).unwrap()),
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            insured_card_symbol: Some(CardSymbol::parse("新1", Mode::Strict).unwrap()),
+            insured_identification_number: Some(CardNumber::parse("77", Mode::Strict).unwrap()),
+            ..returned().card
+        },
         qualification_date: Some(day(2025, 4, 1)),
         insured_card_valid_date: Some(day(2025, 4, 1)),
         ..returned()
@@ -165,10 +175,13 @@ fn seed_row_06_new_qualification_closes_the_old_and_opens_the_new() {
     assert_eq!(new.start, day(2025, 4, 1), "the new card's 資格取得年月日");
     assert_eq!(new.end, None);
     assert_eq!(new.state, VersionState::Current);
-    assert_eq!(new.qualification.insurer_number, ret.insurer_number);
     assert_eq!(
-        new.qualification.name,
-        registered().name,
+        new.qualification.card.insurer_number,
+        ret.card.insurer_number
+    );
+    assert_eq!(
+        new.qualification.person.name,
+        registered().person.name,
         "● still not taken"
     );
     assert!(matches!(&new.source, Source::Terminal { result_id, .. } if result_id == "res-2"));
@@ -189,7 +202,10 @@ fn seed_row_06_new_qualification_closes_the_old_and_opens_the_new() {
 fn seed_row_08_insurer_number_change_expires_the_old_qualification() {
     let mut h = history();
     let ret = Qualification {
-        insurer_number: Some(insurer("3913115")),
+        card: CardKey {
+            insurer_number: Some(insurer("3913115")),
+            ..returned().card
+        },
         qualification_date: None,
         insured_card_valid_date: None,
         ..returned()
@@ -204,9 +220,14 @@ fn seed_row_08_insurer_number_change_expires_the_old_qualification() {
 #[test]
 fn seed_row_08_medical_assistance_change_expires_the_old_qualification() {
     let pa = |issue: &str| Qualification {
+        card: CardKey {
+            insurer_number: Some(insurer("1213001")),
+            insured_identification_number: Some(
+                CardNumber::parse("1234566", Mode::Strict).unwrap(),
+            ),
+            ..registered().card
+        },
         insured_card_classification: Some(InsuredCardClassification::MedicalAssistance),
-        insurer_number: Some(insurer("1213001")),
-        insured_identification_number: Some(CardNumber::parse("1234566", Mode::Strict).unwrap()),
         medical_tickets: vec![MedicalTicket {
             issue_number: Some(issue.into()),
             ..Default::default()
@@ -244,8 +265,11 @@ fn seed_row_08_medical_assistance_change_expires_the_old_qualification() {
 fn seed_row_07_staff_choice_not_to_reflect_a_field_is_respected() {
     let mut h = history();
     let ret = Qualification {
-        address: Some("大阪府見本市中央1-1".into()),
-        post_number: Some("530-0001".into()),
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            post_number: Some("530-0001".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let choices = Choices::recommended().keep(Field::PostNumber);
@@ -259,8 +283,8 @@ fn seed_row_07_staff_choice_not_to_reflect_a_field_is_respected() {
     )
     .unwrap();
     let q = &h.versions[0].qualification;
-    assert_eq!(q.address, ret.address);
-    assert_eq!(q.post_number, None, "kept as registered (absent)");
+    assert_eq!(q.person.address, ret.person.address);
+    assert_eq!(q.person.post_number, None, "kept as registered (absent)");
 }
 
 // ---- seed row 11: ● never replaces ----------------------------------------------------------
@@ -280,7 +304,10 @@ fn seed_row_11_substitute_mark_is_never_stored_even_when_chosen() {
     .unwrap_err();
     assert_eq!(err, HistoryError::SubstituteRefused { field: Field::Name });
     assert_eq!(err.code(), 353);
-    assert_eq!(h.versions[0].qualification.name, registered().name);
+    assert_eq!(
+        h.versions[0].qualification.person.name,
+        registered().person.name
+    );
     assert!(
         h.versions[0].link.is_none(),
         "a refused apply changes nothing"
@@ -293,8 +320,11 @@ fn seed_row_11_substitute_mark_is_never_stored_even_when_chosen() {
 fn seed_row_15_different_person_is_not_applied_until_identity_is_verified() {
     let mut h = history();
     let ret = Qualification {
-        name: Some("見本　花子".into()),
-        name_kana: Some("ﾐﾎﾝ ﾊﾅｺ".into()),
+        person: PersonIdentity {
+            name: Some("見本　花子".into()),
+            name_kana: Some("ﾐﾎﾝ ﾊﾅｺ".into()),
+            ..returned().person
+        },
         ..returned()
     };
     let err = apply(&mut h, &ret, "res-1").unwrap_err();
@@ -316,7 +346,7 @@ fn seed_row_15_different_person_is_not_applied_until_identity_is_verified() {
         StartDatePolicy::ConfirmationDate,
     )
     .unwrap();
-    assert_eq!(h.versions[0].qualification.name, ret.name);
+    assert_eq!(h.versions[0].qualification.person.name, ret.person.name);
     assert_eq!(h.versions.len(), 1);
 }
 
@@ -325,9 +355,12 @@ fn seed_row_15_different_person_is_not_applied_until_identity_is_verified() {
 #[test]
 fn seed_row_16_elderly_copay_ratio_change_creates_a_new_qualification() {
     let late = Qualification {
-        insurer_number: Some(insurer("3913115")),
-        insured_card_symbol: None,
-        insured_branch_number: None,
+        card: CardKey {
+            insurer_number: Some(insurer("3913115")),
+            insured_card_symbol: None,
+            insured_branch_number: None,
+            ..registered().card
+        },
         personal_family_classification: None,
         insured_partial_contribution_ratio: Ratio::from_percent(10),
         ..registered()
@@ -443,7 +476,10 @@ fn seed_row_17_turning_70_starts_on_the_first_of_the_month() {
 fn explicit_start_date_overrides_the_policy_but_never_overlaps() {
     let mut h = history();
     let ret = Qualification {
-        insurer_number: Some(insurer("0113001")),
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            ..returned().card
+        },
         qualification_date: None,
         insured_card_valid_date: None,
         ..returned()
@@ -473,64 +509,167 @@ fn explicit_start_date_overrides_the_policy_but_never_overlaps() {
 fn applying_the_same_result_twice_changes_nothing() {
     let mut h = history();
     let ret = Qualification {
-        insurer_number: Some(insurer("0113001")),
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            ..returned().card
+        },
         ..returned()
     };
-    let d = diff::compare_records(
-        &h.current().unwrap().qualification,
-        &ret,
-        &confirmed_on(day(2025, 4, 10)),
-    );
-    let link = ResultLink::new("res-twice", day(2025, 4, 10));
-    let first = h
-        .apply(
-            &d,
-            &ret,
-            &link,
-            &Choices::recommended(),
-            StartDatePolicy::ConfirmationDate,
-            &staff(),
-        )
-        .unwrap();
+    let ctx = ReviewContext::new("res-twice", day(2025, 4, 10), QueryKind::MyNumberCard);
+    let review = h.review(Returned::record(&ret), &ctx).unwrap();
+    let how = ApplyOptions::new(StartDatePolicy::ConfirmationDate, staff());
+    let first = h.apply(&review, &Choices::recommended(), &how).unwrap();
     assert!(!first.is_empty());
     let snapshot = h.clone();
-    let second = h
-        .apply(
-            &d,
-            &ret,
-            &link,
-            &Choices::recommended(),
-            StartDatePolicy::ConfirmationDate,
-            &staff(),
-        )
-        .unwrap();
+    // The same review again, and a fresh review of the same result: nothing changes.
+    let second = h.apply(&review, &Choices::recommended(), &how).unwrap();
     assert!(second.is_empty());
+    let again = h.review(Returned::record(&ret), &ctx).unwrap();
+    assert!(
+        h.apply(&again, &Choices::recommended(), &how)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(h, snapshot);
 }
 
 #[test]
-fn a_stale_diff_is_refused() {
+fn a_stale_review_is_refused() {
     let mut h = history();
     let ret = Qualification {
-        address: Some("大阪府見本市中央1-1".into()),
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            ..returned().person
+        },
         ..returned()
     };
-    let d = diff::compare_records(&registered(), &ret, &confirmed_on(day(2025, 4, 10)));
-    let other = Qualification {
-        address: Some("福岡県見本市1-1".into()),
-        ..returned()
-    };
-    let err = h
-        .apply(
-            &d,
-            &other,
-            &ResultLink::new("res-1", day(2025, 4, 10)),
-            &Choices::recommended(),
-            StartDatePolicy::ConfirmationDate,
-            &staff(),
+    let how = ApplyOptions::new(StartDatePolicy::ConfirmationDate, staff());
+    let first = h
+        .review(
+            Returned::record(&ret),
+            &ReviewContext::new("res-1", day(2025, 4, 10), QueryKind::MyNumberCard),
         )
+        .unwrap();
+    // Another result is applied in between: the first review was made on an older revision.
+    let other = Qualification {
+        person: PersonIdentity {
+            address: Some("福岡県見本市1-1".into()),
+            ..returned().person
+        },
+        ..returned()
+    };
+    apply(&mut h, &other, "res-2").unwrap();
+    let snapshot = h.clone();
+    let err = h.apply(&first, &Choices::recommended(), &how).unwrap_err();
+    assert_eq!(err, HistoryError::StaleReview);
+    assert_eq!(h, snapshot, "a refused review changes nothing");
+    // A review made outside the history cannot be applied to it either.
+    let outside = Review::of_records(
+        &h.current().unwrap().qualification,
+        Returned::record(&ret),
+        &ReviewContext::new("res-3", day(2025, 4, 10), QueryKind::MyNumberCard),
+    );
+    let err = h
+        .apply(&outside, &Choices::recommended(), &how)
         .unwrap_err();
-    assert_eq!(err, HistoryError::StaleDiff);
+    assert_eq!(err, HistoryError::StaleReview);
+    // Expiring or unlinking a version also makes older reviews stale.
+    let fresh = h
+        .review(
+            Returned::record(&ret),
+            &ReviewContext::new("res-4", day(2025, 4, 10), QueryKind::MyNumberCard),
+        )
+        .unwrap();
+    h.unlink(h.current().unwrap().id, &staff()).unwrap();
+    let err = h.apply(&fresh, &Choices::recommended(), &how).unwrap_err();
+    assert_eq!(err, HistoryError::StaleReview);
+}
+
+#[test]
+fn a_review_survives_json_and_applies_at_the_same_revision() {
+    let mut h = history();
+    let ret = Qualification {
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            ..returned().person
+        },
+        ..returned()
+    };
+    let review = h
+        .review(
+            Returned::record(&ret),
+            &ReviewContext::new("res-json", day(2025, 4, 10), QueryKind::MyNumberCard),
+        )
+        .unwrap();
+    let back: Review = serde_json::from_str(&review.to_json()).unwrap();
+    assert_eq!(back, review);
+    let h2: QualificationHistory = QualificationHistory::from_json(&h.to_json()).unwrap();
+    h = h2;
+    let how = ApplyOptions::new(StartDatePolicy::ConfirmationDate, staff());
+    let events = h.apply(&back, &Choices::recommended(), &how).unwrap();
+    assert!(!events.is_empty());
+    assert_eq!(
+        h.current()
+            .unwrap()
+            .qualification
+            .person
+            .address
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "大阪府見本市中央1-1"
+    );
+}
+
+#[test]
+fn the_review_applies_the_record_it_selected_among_several() {
+    // Two records come back; the review keeps the one with the registered 保険者番号 and 番号,
+    // whatever its position, and apply takes values from that one.
+    let mut h = history();
+    let other = Qualification {
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            ..returned().card
+        },
+        person: PersonIdentity {
+            address: Some("北海道見本市1-1".into()),
+            ..returned().person
+        },
+        ..returned()
+    };
+    let mine = Qualification {
+        person: PersonIdentity {
+            address: Some("大阪府見本市中央1-1".into()),
+            ..returned().person
+        },
+        ..returned()
+    };
+    let records = [other, mine.clone()];
+    let answer = Returned {
+        records: &records,
+        ..Returned::default()
+    };
+    let review = h
+        .review(
+            answer,
+            &ReviewContext::new("res-two", day(2025, 4, 10), QueryKind::MyNumberCard),
+        )
+        .unwrap();
+    assert_eq!(review.diff.record_index, Some(1));
+    assert_eq!(review.returned.as_ref(), Some(&mine));
+    let how = ApplyOptions::new(StartDatePolicy::ConfirmationDate, staff());
+    h.apply(&review, &Choices::recommended(), &how).unwrap();
+    assert_eq!(
+        h.current()
+            .unwrap()
+            .qualification
+            .person
+            .address
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "大阪府見本市中央1-1"
+    );
 }
 
 #[test]
@@ -540,17 +679,14 @@ fn a_not_confirmed_result_is_not_applied() {
         validity: Some(&QualificationValidity::NotFound),
         ..diff::Returned::default()
     };
-    let d = diff::compare(&registered(), &answer, &confirmed_on(day(2025, 4, 10)));
-    let err = h
-        .apply(
-            &d,
-            &Qualification::default(),
-            &ResultLink::new("res-nf", day(2025, 4, 10)),
-            &Choices::recommended(),
-            StartDatePolicy::ConfirmationDate,
-            &staff(),
+    let review = h
+        .review(
+            answer,
+            &ReviewContext::new("res-nf", day(2025, 4, 10), QueryKind::MyNumberCard),
         )
-        .unwrap_err();
+        .unwrap();
+    let how = ApplyOptions::new(StartDatePolicy::ConfirmationDate, staff());
+    let err = h.apply(&review, &Choices::recommended(), &how).unwrap_err();
     assert_eq!(err, HistoryError::NotConfirmed);
 }
 
@@ -603,7 +739,10 @@ fn history_json_round_trips_and_is_checked_on_read() {
     apply(
         &mut h,
         &Qualification {
-            insurer_number: Some(insurer("0113001")),
+            card: CardKey {
+                insurer_number: Some(insurer("0113001")),
+                ..returned().card
+            },
             ..returned()
         },
         "res-j",
@@ -629,7 +768,10 @@ fn audit_events_never_hold_personal_values() {
     apply(
         &mut h,
         &Qualification {
-            address: Some("大阪府見本市中央1-1".into()),
+            person: PersonIdentity {
+                address: Some("大阪府見本市中央1-1".into()),
+                ..returned().person
+            },
             ..returned()
         },
         "res-1",
@@ -672,7 +814,10 @@ fn dates_at_the_end_of_the_calendar_give_an_error_not_a_panic() {
         &staff(),
     );
     let ret = Qualification {
-        insurer_number: Some(insurer("0113001")),
+        card: CardKey {
+            insurer_number: Some(insurer("0113001")),
+            ..returned().card
+        },
         ..returned()
     };
     let err = apply(&mut h, &ret, "res-max").unwrap_err();

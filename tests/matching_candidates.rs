@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use onshi::Personal;
 use onshi::codes::*;
-use onshi::diff::Field;
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
 use onshi::matching::*;
+use onshi::model::{CardKey, Field, PersonIdentity};
 use onshi::model::{MedicalTicket, Qualification};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -20,21 +20,26 @@ fn insurer(body: &str) -> InsurerNumber {
 
 fn card(insurer_body: &str, number: &str) -> Qualification {
     Qualification {
-        insurer_number: Some(insurer(insurer_body)),
-        insured_card_symbol: Some(CardSymbol::parse("見本", Mode::Strict).unwrap()),
-        insured_identification_number: Some(CardNumber::parse(number, Mode::Strict).unwrap()),
-        insured_branch_number: Some(BranchNumber::parse("01", Mode::Strict).unwrap()),
+        card: CardKey {
+            insurer_number: Some(insurer(insurer_body)),
+            insured_card_symbol: Some(CardSymbol::parse("見本", Mode::Strict).unwrap()),
+            insured_identification_number: Some(CardNumber::parse(number, Mode::Strict).unwrap()),
+            insured_branch_number: Some(BranchNumber::parse("01", Mode::Strict).unwrap()),
+        },
         ..Default::default()
     }
 }
 
 fn patient(id: &str, name: &str, kana: &str, birth: NaiveDate, sex: Sex) -> PatientRecord {
     PatientRecord {
+        person: PersonIdentity {
+            name: Some(name.into()),
+            name_kana: Some(kana.into()),
+            birthdate: Some(Personal::new(birth)),
+            sex1: Some(sex),
+            ..Default::default()
+        },
         patient_id: id.into(),
-        name: Some(name.into()),
-        kana: Some(kana.into()),
-        birthdate: Some(Personal::new(birth)),
-        sex: Some(sex),
         ..Default::default()
     }
 }
@@ -42,7 +47,17 @@ fn patient(id: &str, name: &str, kana: &str, birth: NaiveDate, sex: Sex) -> Pati
 fn clinic() -> Vec<PatientRecord> {
     vec![
         PatientRecord {
-            address: Some("東京都見本区一丁目2-3".into()),
+            person: PersonIdentity {
+                address: Some("東京都見本区一丁目2-3".into()),
+                ..(patient(
+                    "P-001",
+                    "髙橋　一郎",
+                    "タカハシ　イチロウ",
+                    day(1960, 2, 3),
+                    Sex::Male,
+                ))
+                .person
+            },
             qualifications: vec![card("0613999", "100")],
             ..patient(
                 "P-001",
@@ -81,11 +96,14 @@ fn clinic() -> Vec<PatientRecord> {
 
 fn face(name: &str, kana: &str, birth: NaiveDate) -> Qualification {
     Qualification {
-        name: Some(name.into()),
-        name_kana: Some(kana.into()),
-        birthdate: Some(Personal::new(birth)),
-        sex1: Some(Sex::Male),
-        address: Some("東京都見本区一丁目２－３".into()),
+        person: PersonIdentity {
+            name: Some(name.into()),
+            name_kana: Some(kana.into()),
+            birthdate: Some(Personal::new(birth)),
+            sex1: Some(Sex::Male),
+            address: Some("東京都見本区一丁目２－３".into()),
+            ..(card("0613999", "100")).person
+        },
         ..card("0613999", "100")
     }
 }
@@ -120,8 +138,11 @@ fn seed_row_04_known_patient_is_found_so_not_registered_twice() {
 #[test]
 fn seed_row_04_kanji_variant_name_matches_without_insurance_numbers() {
     let result = Qualification {
-        insurer_number: None,
-        insured_identification_number: None,
+        card: CardKey {
+            insurer_number: None,
+            insured_identification_number: None,
+            ..(face("高橋　一郎", "ﾀｶﾊｼ ｲﾁﾛｳ", day(1960, 2, 3))).card
+        },
         ..face("高橋　一郎", "ﾀｶﾊｼ ｲﾁﾛｳ", day(1960, 2, 3))
     };
     let found = candidates(&IdentityQuery::from(&result), &clinic());
@@ -134,8 +155,11 @@ fn seed_row_04_kanji_variant_name_matches_without_insurance_numbers() {
 #[test]
 fn seed_row_04_unknown_person_gives_a_new_patient_draft_with_the_substitute_flagged() {
     let result = Qualification {
-        sex2: None,
-        post_number: Some("100-0001".into()),
+        person: PersonIdentity {
+            sex2: None,
+            post_number: Some("100-0001".into()),
+            ..(face("●木　三郎", "ｽｽﾞｷ ｻﾌﾞﾛｳ", day(2001, 11, 30))).person
+        },
         insurer_name: Some("見本健康保険組合".into()),
         ..face("●木　三郎", "ｽｽﾞｷ ｻﾌﾞﾛｳ", day(2001, 11, 30))
     };
@@ -150,12 +174,15 @@ fn seed_row_04_unknown_person_gives_a_new_patient_draft_with_the_substitute_flag
             .message()
             .contains("●のまま登録せず")
     );
-    assert_eq!(draft.kana, result.name_kana);
-    assert_eq!(draft.sex, Some(Sex::Male));
-    assert_eq!(draft.birthdate, result.birthdate);
-    assert_eq!(draft.address, result.address);
-    assert_eq!(draft.post_number, result.post_number);
-    assert_eq!(draft.qualification.insurer_number, result.insurer_number);
+    assert_eq!(draft.person.name_kana, result.person.name_kana);
+    assert_eq!(draft.person.sex(), Some(Sex::Male));
+    assert_eq!(draft.person.birthdate, result.person.birthdate);
+    assert_eq!(draft.person.address, result.person.address);
+    assert_eq!(draft.person.post_number, result.person.post_number);
+    assert_eq!(
+        draft.qualification.card.insurer_number,
+        result.card.insurer_number
+    );
     assert!(!draft.public_assistance);
     assert!(!draft.notes.contains(&DraftNote::InsuranceNotIdentified));
 }
@@ -168,7 +195,7 @@ fn seed_row_04_my_number_card_basic_four_match_without_kana() {
         day(1960, 2, 3),
         Sex::Male,
     );
-    assert!(q.kana.is_none());
+    assert!(q.person.name_kana.is_none());
     let found = candidates(&q, &clinic());
     assert_eq!(found[0].patient_id, "P-001");
     assert!(found[0].reasons.contains(&MatchReason::NameSame));
@@ -222,9 +249,12 @@ fn ranking_is_by_score_then_patient_id() {
         ),
     ];
     let q = IdentityQuery::from(&Qualification {
-        name: Some("見本　一".into()),
-        name_kana: Some("ﾐﾎﾝ ﾊｼﾞﾒ".into()),
-        birthdate: Some(Personal::new(day(2000, 1, 1))),
+        person: PersonIdentity {
+            name: Some("見本　一".into()),
+            name_kana: Some("ﾐﾎﾝ ﾊｼﾞﾒ".into()),
+            birthdate: Some(Personal::new(day(2000, 1, 1))),
+            ..Default::default()
+        },
         ..Default::default()
     });
     let found = candidates(&q, &twins);
@@ -251,11 +281,15 @@ fn seed_row_05_insurance_card_answer_gives_the_same_draft() {
 #[test]
 fn seed_row_05_public_expense_answer_drafts_a_public_assistance_patient() {
     let answer = Qualification {
+        card: CardKey {
+            insurer_number: Some(insurer("1213001")),
+            insured_identification_number: Some(
+                CardNumber::parse("1234566", Mode::Strict).unwrap(),
+            ),
+            insured_card_symbol: None,
+            insured_branch_number: None,
+        },
         insured_card_classification: Some(InsuredCardClassification::MedicalAssistance),
-        insurer_number: Some(insurer("1213001")),
-        insured_identification_number: Some(CardNumber::parse("1234566", Mode::Strict).unwrap()),
-        insured_card_symbol: None,
-        insured_branch_number: None,
         medical_tickets: vec![MedicalTicket {
             issue_number: Some("000101".into()),
             ..Default::default()
@@ -273,9 +307,12 @@ fn seed_row_05_public_expense_answer_drafts_a_public_assistance_patient() {
 #[test]
 fn seed_row_18_draft_without_insurance_numbers_notes_it() {
     let answer = Qualification {
-        insurer_number: None,
-        insured_identification_number: None,
-        insured_card_symbol: None,
+        card: CardKey {
+            insurer_number: None,
+            insured_identification_number: None,
+            insured_card_symbol: None,
+            ..(face("見本　六郎", "ﾐﾎﾝ ﾛｸﾛｳ", day(1980, 6, 6))).card
+        },
         ..face("見本　六郎", "ﾐﾎﾝ ﾛｸﾛｳ", day(1980, 6, 6))
     };
     let draft = NewPatientDraft::from_result(&answer);
@@ -291,11 +328,14 @@ fn seed_row_18_draft_without_insurance_numbers_notes_it() {
 fn seed_row_18_draft_with_a_bad_check_digit_is_kept_as_returned() {
     let bad = InsurerNumber::parse("06139991", Mode::Lenient).unwrap();
     let answer = Qualification {
-        insurer_number: Some(bad.clone()),
+        card: CardKey {
+            insurer_number: Some(bad.clone()),
+            ..(face("見本　七郎", "ﾐﾎﾝ ｼﾁﾛｳ", day(1980, 7, 7))).card
+        },
         ..face("見本　七郎", "ﾐﾎﾝ ｼﾁﾛｳ", day(1980, 7, 7))
     };
     let draft = NewPatientDraft::from_result(&answer);
-    assert_eq!(draft.qualification.insurer_number, Some(bad));
+    assert_eq!(draft.qualification.card.insurer_number, Some(bad));
     assert!(draft.notes.contains(&DraftNote::CheckDigitIgnored));
 }
 

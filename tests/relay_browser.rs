@@ -223,7 +223,13 @@ async fn status_pages_in_headless_chromium() {
     }
     let source = driver.cmd("GET", "/source", Value::Null).await;
     let source = source.as_str().unwrap();
-    let name = p.qualifications[0].name.as_ref().unwrap().expose().clone();
+    let name = p.qualifications[0]
+        .person
+        .name
+        .as_ref()
+        .unwrap()
+        .expose()
+        .clone();
     assert!(
         !source.contains(&name),
         "no patient name on the status page"

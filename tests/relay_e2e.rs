@@ -44,8 +44,8 @@ async fn every_operation(db_url: String, transport: TransportChoice) {
         panic!("face payload: {payload:?}")
     };
     assert_eq!(
-        r.body.results[0].name.as_ref().unwrap().expose(),
-        p.qualifications[0].name.as_ref().unwrap().expose()
+        r.body.results[0].person.name.as_ref().unwrap().expose(),
+        p.qualifications[0].person.name.as_ref().unwrap().expose()
     );
     assert_eq!(keys(&c.emr.events().await), vec![face_file.clone()]);
 
@@ -82,12 +82,9 @@ async fn every_operation(db_url: String, transport: TransportChoice) {
     let fam = person(&emu, "社保 家族");
     let x = &fam.qualifications[0];
     let req = ReferenceNumberRequest {
-        registrations: vec![onshi::xml::ReferenceNumberRegistration {
+        registrations: vec![onshi::model::ReferenceNumberRegistration {
             reference_number: Some(onshi::Personal::new("CHART-0002".into())),
-            insurer_number: x.insurer_number.clone(),
-            insured_card_symbol: x.insured_card_symbol.clone(),
-            insured_identification_number: x.insured_identification_number.clone(),
-            insured_branch_number: x.insured_branch_number.clone(),
+            card: x.card.clone(),
             ..Default::default()
         }],
         ..Default::default()
@@ -154,19 +151,18 @@ async fn every_operation(db_url: String, transport: TransportChoice) {
         let q = r.body.results[0].clone();
         let now = onshi::terminal::now_jst();
         let request = DocumentRequest {
-            insurer_number: q.insurer_number.clone(),
-            insured_card_symbol: q.insured_card_symbol.clone(),
-            insured_identification_number: q.insured_identification_number.clone(),
-            insured_branch_number: q.insured_branch_number.clone(),
-            start_month: Some(
-                (now.date() - chrono::Duration::days(180))
-                    .format("%Y%m")
-                    .to_string(),
-            ),
-            end_month: Some(now.format("%Y%m").to_string()),
-            file_category: Some(onshi::codes::FileCategory::Xml),
-            pr_di_inf_classification: Some("1".into()),
-            medical_treatment_flag: Some(onshi::codes::MedicalTreatmentFlag::Ordinary),
+            card: q.card.clone(),
+            query: onshi::model::DocumentQuery {
+                start_month: Some(
+                    (now.date() - chrono::Duration::days(180))
+                        .format("%Y%m")
+                        .to_string(),
+                ),
+                end_month: Some(now.format("%Y%m").to_string()),
+                file_category: Some(onshi::codes::FileCategory::Xml),
+                pr_di_inf_classification: Some("1".into()),
+                medical_treatment_flag: Some(onshi::codes::MedicalTreatmentFlag::Ordinary),
+            },
             ..Default::default()
         };
         let taken = emu.stats().taken;

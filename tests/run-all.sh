@@ -2,8 +2,10 @@
 # Runs every test of onshi: Rust unit/integration/doc tests (PC/SC through pcscd + the
 # project's virtual My Number card; agent + relay on SQLite and a throwaway PostgreSQL; the
 # status pages in headless Chromium), the C, C++ and C# bindings (valgrind, sanitizers, the
-# Windows DLL under Wine), the relay's OpenAPI contract with schemathesis, the Windows agent
-# cross-build, and a fuzz smoke run of every fuzz target.
+# 64-bit and 32-bit Windows DLLs under Wine), the relay's OpenAPI contract with
+# schemathesis, the Windows agent cross-built and run under Wine, the packaging (ABI check,
+# licence check, install layout with pkg-config/CMake consumers, NuGet package, release
+# archives) and a fuzz smoke run of every fuzz target.
 #
 #   bash tests/run-all.sh            # everything
 #   ONSHI_FUZZ_SECONDS=5 bash tests/run-all.sh    # shorter fuzz smoke
@@ -24,8 +26,15 @@ say() { printf '\n=== %s\n' "$*"; }
 # ---------------------------------------------------------------- installation
 APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools valgrind
   mono-mcs mono-runtime libmono-system-runtime-serialization4.0-cil
-  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2
+  gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2 util-linux mount
+  gcc-mingw-w64-i686 wine32:i386 file
+  mono-devel mono-xbuild nuget cmake patchelf zip unzip
   postgresql chromium chromium-driver fonts-ipafont-gothic)
+# wine32:i386 (the 32-bit Windows DLL under 32-bit Wine) needs Debian's i386 architecture.
+if [ -z "${ONSHI_SKIP_INSTALL:-}" ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO dpkg --add-architecture i386
+fi
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -44,6 +53,10 @@ if [ -z "${ONSHI_SKIP_INSTALL:-}" ]; then
   rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu \
     || rustup target add x86_64-pc-windows-gnu \
     || { echo "rustup target add x86_64-pc-windows-gnu failed (the Windows cross-build needs it)"; exit 1; }
+  rustup target list --installed 2>/dev/null | grep -q i686-pc-windows-gnu \
+    || rustup target add i686-pc-windows-gnu \
+    || { echo "rustup target add i686-pc-windows-gnu failed (the 32-bit Windows build needs it)"; exit 1; }
+  command -v cargo-deny >/dev/null || cargo install --locked cargo-deny@0.20.2
 fi
 
 # ---------------------------------------------------------------- services
@@ -87,9 +100,22 @@ run() {
 
 export ONSHI_PCSC_TESTS=1 ONSHI_REQUIRE_CBINDGEN=1
 run rust-tests cargo test --all-features
+# The terminal's fault tests mount small tmpfs (full disk, read-only journal) and run a
+# command as another user (setpriv): they need root, and skip with a printed reason without
+# it. CI runs as root; elsewhere they are run again through sudo.
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    run terminal-faults-as-root sudo -E env "PATH=$PATH" cargo test --all-features \
+      --test terminal_faults --test terminal_cli_faults
+  else
+    echo "terminal fault tests: not root and no sudo; the tmpfs and setpriv cases were skipped"
+  fi
+fi
 run bindings bash bindings/run-tests.sh
 run relay-openapi-schemathesis bash tests/relay-schemathesis.sh
 run windows-agent bash tests/windows-agent.sh
+# After the bindings: they build the three native libraries the packages are made of.
+run packaging bash packaging/tests/run.sh
 
 fuzz_smoke() {
   (cd fuzz && cargo fuzz build --sanitizer none) || return 1

@@ -198,3 +198,93 @@ fn garbage_in_face_and_res_never_panics_and_is_reported() {
         }
     }
 }
+
+const FLIGHT_ENV: &str = "ONSHI_FLIGHT_CHILD_ROOT";
+
+/// A child process's part in the 1,000-in-flight test: submit its share of requests, then
+/// wait for each (all are in flight together), and write how many were answered.
+#[test]
+fn in_flight_child_role() {
+    let Ok(root) = std::env::var(FLIGHT_ENV) else {
+        return;
+    };
+    let n: usize = std::env::var("ONSHI_FLIGHT_N").unwrap().parse().unwrap();
+    let id = std::env::var("ONSHI_FLIGHT_ID").unwrap();
+    let root = std::path::Path::new(&root);
+    let client = Client::open(Layout::new(root), options()).unwrap();
+    let ds = onshi::terminal::Dataset::demo();
+    let persons: Vec<_> = ds
+        .persons
+        .iter()
+        .filter(|p| !p.is_public_assistance())
+        .collect();
+    let tickets: Vec<_> = (0..n)
+        .map(|i| {
+            let msg = Message::QualificationRequest(QualificationRequest {
+                queries: vec![query_for(persons[i % persons.len()])],
+                ..Default::default()
+            });
+            client.submit(Family::Individual, &msg).unwrap()
+        })
+        .collect();
+    let mut answered = 0;
+    for t in &tickets {
+        match client.wait(t, Duration::from_secs(240)) {
+            Ok(Message::QualificationResponse(r))
+                if r.header.arbitrary_file_identifier == t.arbitrary_file_identifier =>
+            {
+                answered += 1
+            }
+            other => eprintln!("{}: {other:?}", t.request_file),
+        }
+    }
+    std::fs::write(root.join(format!("answered-{id}")), answered.to_string()).unwrap();
+}
+
+/// 1,000 queries in flight from four processes at once against one terminal: every one is
+/// answered (on main, most were left in res/ with their tickets pending).
+#[test]
+fn a_thousand_queries_in_flight_from_several_processes_are_all_answered() {
+    if std::env::var(FLIGHT_ENV).is_ok() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let emu = Emulator::start(emulator(d.path())).unwrap();
+    let (procs, each) = (4, 250);
+    let children: Vec<_> = (0..procs)
+        .map(|i| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["in_flight_child_role", "--exact", "--test-threads=1"])
+                .env(FLIGHT_ENV, d.path())
+                .env("ONSHI_FLIGHT_N", each.to_string())
+                .env("ONSHI_FLIGHT_ID", i.to_string())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let total: usize = (0..procs)
+        .map(|i| {
+            std::fs::read_to_string(d.path().join(format!("answered-{i}")))
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, procs * each);
+    assert_eq!(emu.stats().answered as usize, procs * each);
+    let left: Vec<String> = std::fs::read_dir(d.path().join("res"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "answers left in res/: {}", left.len());
+    let pending = Client::open(Layout::new(d.path()), options())
+        .unwrap()
+        .pending()
+        .unwrap();
+    assert!(pending.is_empty(), "{} tickets pending", pending.len());
+}

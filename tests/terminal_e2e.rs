@@ -5,13 +5,11 @@ mod terminal_common;
 use onshi::codes::*;
 use onshi::model::{MessageHeader, QualificationQuery};
 use onshi::terminal::{
-    Behaviour, BulkOptions, BulkProgress, Client, DocumentAnswer, DocumentKind, Emulator, Encoding,
-    Layout, TerminalError, now_jst,
+    Behaviour, BulkOptions, BulkProgress, Client, DocumentAnswer, DocumentKind, Emulator, Layout,
+    TerminalError, now_jst,
 };
-use onshi::xml::{
-    DocumentRequest, Family, Message, QualificationRequest, ReferenceNumberRegistration,
-    ReferenceNumberRequest,
-};
+use onshi::xml::Encoding;
+use onshi::xml::{DocumentRequest, Family, Message, QualificationRequest, ReferenceNumberRequest};
 use std::time::Duration;
 use terminal_common::*;
 
@@ -34,12 +32,12 @@ fn individual_query_for_every_scenario() {
         );
         if p.processing_error.is_some() {
             assert_eq!(
-                r.body.processing_result_status,
+                r.body.outcome.status,
                 Some(ProcessingResultStatus::Error),
                 "{}",
                 p.id
             );
-            assert!(r.body.processing_result_message.is_some());
+            assert!(r.body.outcome.message.is_some());
             continue;
         }
         assert_eq!(
@@ -51,8 +49,8 @@ fn individual_query_for_every_scenario() {
         if p.validity == QualificationValidity::Valid {
             let got = &r.body.results[0];
             let want = &p.qualifications[0];
-            assert_eq!(got.name, want.name, "{}", p.id);
-            assert_eq!(got.insurer_number, want.insurer_number);
+            assert_eq!(got.person.name, want.person.name, "{}", p.id);
+            assert_eq!(got.card.insurer_number, want.card.insurer_number);
             assert_eq!(
                 got.insured_partial_contribution_ratio,
                 want.insured_partial_contribution_ratio
@@ -71,7 +69,7 @@ fn individual_query_for_every_scenario() {
 fn unknown_card_is_an_answer_not_an_error() {
     let (_d, emu, client) = setup();
     let mut q = query_for(&emu.dataset().persons[0]);
-    q.insured_identification_number =
+    q.card.insured_identification_number =
         Some(onshi::ids::CardNumber::parse("424242", onshi::ids::Mode::Strict).unwrap());
     let r = client.query(q, today(), T).unwrap();
     assert_eq!(
@@ -118,20 +116,19 @@ fn reference_number_single_then_face_shows_it() {
     let x = &p.qualifications[0];
     let req = ReferenceNumberRequest {
         registrations: vec![ReferenceNumberRegistration {
+            card: CardKey {
+                insurer_number: x.card.insurer_number.clone(),
+                insured_card_symbol: x.card.insured_card_symbol.clone(),
+                insured_identification_number: x.card.insured_identification_number.clone(),
+                insured_branch_number: x.card.insured_branch_number.clone(),
+            },
             reference_number: Some(onshi::Personal::new("CHART-0002".into())),
-            insurer_number: x.insurer_number.clone(),
-            insured_card_symbol: x.insured_card_symbol.clone(),
-            insured_identification_number: x.insured_identification_number.clone(),
-            insured_branch_number: x.insured_branch_number.clone(),
             ..Default::default()
         }],
         ..Default::default()
     };
     let r = client.register_reference_number(req, T).unwrap();
-    assert_eq!(
-        r.processing_result_status,
-        Some(ProcessingResultStatus::Normal)
-    );
+    assert_eq!(r.outcome.status, Some(ProcessingResultStatus::Normal));
     emu.push_face(&p.id).unwrap();
     let e = client.next_face(T).unwrap().expect("face event");
     let f = e.result.unwrap();
@@ -150,6 +147,7 @@ fn bulk_opts() -> BulkOptions {
         step_timeout: T,
         initial_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
+        ..BulkOptions::default()
     }
 }
 
@@ -215,11 +213,13 @@ fn bulk_reference_numbers_and_whole_clinic_families() {
         .map(|(i, p)| {
             let x = &p.qualifications[0];
             ReferenceNumberRegistration {
+                card: CardKey {
+                    insurer_number: x.card.insurer_number.clone(),
+                    insured_card_symbol: x.card.insured_card_symbol.clone(),
+                    insured_identification_number: x.card.insured_identification_number.clone(),
+                    insured_branch_number: x.card.insured_branch_number.clone(),
+                },
                 reference_number: Some(onshi::Personal::new(format!("C{i:04}"))),
-                insurer_number: x.insurer_number.clone(),
-                insured_card_symbol: x.insured_card_symbol.clone(),
-                insured_identification_number: x.insured_identification_number.clone(),
-                insured_branch_number: x.insured_branch_number.clone(),
                 ..Default::default()
             }
         })
@@ -238,7 +238,7 @@ fn bulk_reference_numbers_and_whole_clinic_families() {
     assert!(
         r.registrations
             .iter()
-            .all(|x| x.processing_result_status == Some(ProcessingResultStatus::Normal))
+            .all(|x| x.outcome.status == Some(ProcessingResultStatus::Normal))
     );
 
     // 医療扶助: every recipient of the clinic for a month.
@@ -338,15 +338,19 @@ fn bulk_deadline_and_unknown_reception_number() {
 fn doc_request(p: &onshi::terminal::Person, category: FileCategory) -> DocumentRequest {
     let x = &p.qualifications[0];
     DocumentRequest {
-        insurer_number: x.insurer_number.clone(),
-        insured_card_symbol: x.insured_card_symbol.clone(),
-        insured_identification_number: x.insured_identification_number.clone(),
-        insured_branch_number: x.insured_branch_number.clone(),
-        start_month: Some("202410".into()),
-        end_month: Some("202504".into()),
-        file_category: Some(category),
-        pr_di_inf_classification: Some("1".into()),
-        medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+        query: DocumentQuery {
+            start_month: Some("202410".into()),
+            end_month: Some("202504".into()),
+            file_category: Some(category),
+            pr_di_inf_classification: Some("1".into()),
+            medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+        },
+        card: CardKey {
+            insurer_number: x.card.insurer_number.clone(),
+            insured_card_symbol: x.card.insured_card_symbol.clone(),
+            insured_identification_number: x.card.insured_identification_number.clone(),
+            insured_branch_number: x.card.insured_branch_number.clone(),
+        },
         ..Default::default()
     }
 }
@@ -370,7 +374,7 @@ fn drug_and_checkup_documents_only_with_valid_consent() {
     let DocumentAnswer::Xml(doc) = a else {
         panic!("{a:?}")
     };
-    assert_eq!(doc.result_code.as_deref(), Some("1"));
+    assert_eq!(doc.outcome.result_code.as_deref(), Some("1"));
     assert!(!doc.body.is_empty());
     let a = client
         .document(
@@ -426,6 +430,7 @@ fn drug_and_checkup_documents_only_with_valid_consent() {
     assert_eq!(std::fs::read_dir(d.path().join("req")).unwrap().count(), 0);
 }
 
+use onshi::model::{CardKey, DocumentQuery, ReferenceNumberRegistration};
 use onshi::terminal::ConsentRefusal as ConsentRefusalLike;
 
 #[test]
@@ -552,7 +557,10 @@ fn shift_jis_answers_and_requests() {
         r.header.character_code_identifier,
         Some(CharacterCodeIdentifier::ShiftJis)
     );
-    assert_eq!(r.body.results[0].name, p.qualifications[0].name);
+    assert_eq!(
+        r.body.results[0].person.name,
+        p.qualifications[0].person.name
+    );
     // The archived answer really is Shift_JIS.
     let archived = std::fs::read_dir(d.path().join(".onshi").join("archive"))
         .unwrap()
@@ -566,7 +574,14 @@ fn shift_jis_answers_and_requests() {
     // A ● name survives Shift_JIS.
     let maru = person(&emu, "● 氏名（髙").clone();
     let r = client.query(query_for(&maru), today(), T).unwrap();
-    assert!(r.body.results[0].name.as_ref().unwrap().contains('●'));
+    assert!(
+        r.body.results[0]
+            .person
+            .name
+            .as_ref()
+            .unwrap()
+            .contains('●')
+    );
 }
 
 #[test]
@@ -593,11 +608,24 @@ fn face_events_poll_callback_and_policies() {
         );
         assert!(r.body.query_echo.is_none());
         assert_eq!(e.face.as_ref().unwrap().institution_code, "1310000009");
+        assert_eq!(e.delivery, 1);
+        assert!(e.written_at.is_some());
     }
-    assert!(client.poll_face().unwrap().is_empty(), "delivered once");
+    // Handed out and not acknowledged: not handed out twice by this client.
+    assert!(client.poll_face().unwrap().is_empty());
+    assert_eq!(client.unacknowledged_faces().len(), 2);
+    for e in &got {
+        client.ack_face(e).unwrap();
+        client.ack_face(e).unwrap(); // idempotent
+    }
+    assert!(client.unacknowledged_faces().is_empty());
     assert!(
-        !d.path().join("face").join(&a).exists(),
-        "deleted by default"
+        client.poll_face().unwrap().is_empty(),
+        "acknowledged: never again"
+    );
+    assert!(
+        d.path().join("face").join(&a).exists(),
+        "left in face/ by default (other programs may read it)"
     );
 
     // Callback form, with a second client on the same root: each file goes to one of them.
@@ -605,8 +633,8 @@ fn face_events_poll_callback_and_policies() {
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let s1 = seen.clone();
     let s2 = seen.clone();
-    let sub1 = client.on_face(move |e| s1.lock().unwrap().push(e.file_name));
-    let sub2 = other.on_face(move |e| s2.lock().unwrap().push(e.file_name));
+    let sub1 = client.on_face(move |e| s1.lock().unwrap().push(e.unwrap().file_name));
+    let sub2 = other.on_face(move |e| s2.lock().unwrap().push(e.unwrap().file_name));
     let mut pushed = Vec::new();
     for id in ["P03", "P04", "P05", "P06", "P07"] {
         pushed.push(emu.push_face(id).unwrap());
@@ -622,6 +650,28 @@ fn face_events_poll_callback_and_policies() {
     s.sort();
     pushed.sort();
     assert_eq!(s, pushed, "each face file exactly once across both clients");
+
+    // The delete policy applies only after the acknowledgement.
+    let deleting = Client::open(
+        Layout::new(d.path()),
+        onshi::terminal::ClientOptions {
+            face_processed: onshi::terminal::ProcessedPolicy::Delete,
+            ..options()
+        },
+    )
+    .unwrap();
+    let c = emu.push_face("P08").unwrap();
+    let e = deleting.next_face(T).unwrap().unwrap();
+    assert_eq!(e.file_name, c);
+    assert!(
+        d.path().join("face").join(&c).exists(),
+        "not before the ack"
+    );
+    deleting.ack_face(&e).unwrap();
+    assert!(
+        !d.path().join("face").join(&c).exists(),
+        "deleted after the ack"
+    );
 }
 
 #[test]

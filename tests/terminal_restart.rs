@@ -1,6 +1,7 @@
-//! A client killed while waiting: a new one collects the answer that arrived meanwhile, and
-//! no face file is delivered twice. The killed client is this test binary itself, started
-//! as a child process with `ONSHI_RESTART_CHILD_ROOT` set.
+//! A client killed while waiting: a new one collects the answer that arrived meanwhile,
+//! delivers again the face result the dead one had taken but not acknowledged, and never
+//! the one it had acknowledged. The killed client is this test binary itself, started as a
+//! child process with `ONSHI_RESTART_CHILD_ROOT` set.
 
 mod terminal_common;
 
@@ -35,8 +36,8 @@ fn request() -> Message {
     })
 }
 
-/// The child's part: take the waiting face event, submit a query, then wait "forever".
-/// Does nothing in a normal test run.
+/// The child's part: take the two waiting face events, acknowledge the first only, submit a
+/// query, then wait "forever". Does nothing in a normal test run.
 #[test]
 fn restart_child_role() {
     let Ok(root) = std::env::var(CHILD_ENV) else {
@@ -48,7 +49,13 @@ fn restart_child_role() {
         .next_face(T)
         .unwrap()
         .expect("face event for the child");
+    client.ack_face(&e).unwrap();
     std::fs::write(root.join("child-face.txt"), &e.file_name).unwrap();
+    let e2 = client
+        .next_face(T)
+        .unwrap()
+        .expect("second face event for the child");
+    std::fs::write(root.join("child-face2.txt"), &e2.file_name).unwrap();
     let t = client.submit(Family::Individual, &request()).unwrap();
     std::fs::write(
         root.join("child-ticket.json"),
@@ -80,6 +87,8 @@ fn killed_client_answer_is_collected_after_restart() {
     cfg.behaviour = Behaviour::Down; // the answer must arrive after the child is gone
     let emu = Emulator::start(cfg).unwrap();
     let first_face = emu.push_face("P01").unwrap();
+    std::thread::sleep(Duration::from_millis(1100)); // a later time in the second name
+    let unacked_face = emu.push_face("P03").unwrap();
 
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
@@ -106,6 +115,10 @@ fn killed_client_answer_is_collected_after_restart() {
         std::fs::read_to_string(d.path().join("child-face.txt")).unwrap(),
         first_face
     );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("child-face2.txt")).unwrap(),
+        unacked_face
+    );
 
     // The terminal comes back and answers while no client runs.
     emu.set_behaviour(Behaviour::Normal);
@@ -126,13 +139,20 @@ fn killed_client_answer_is_collected_after_restart() {
     );
     assert!(client.pending().unwrap().is_empty());
 
-    // The face file the child took is still in face/ (policy: leave) but is not delivered
-    // again; a new one is delivered exactly once.
+    // The face file the child acknowledged is still in face/ (policy: leave) but is not
+    // delivered again; the one it took without acknowledging comes again, marked as a
+    // redelivery; a new one is delivered exactly once.
     assert!(d.path().join("face").join(&first_face).exists());
-    assert!(client.poll_face().unwrap().is_empty());
+    let again = client.poll_face().unwrap();
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert_eq!(again[0].file_name, unacked_face);
+    assert_eq!(again[0].delivery, 2, "counted as a redelivery");
+    client.ack_face(&again[0]).unwrap();
     let second = emu.push_face("P02").unwrap();
     let e = client.next_face(T).unwrap().unwrap();
     assert_eq!(e.file_name, second);
+    assert_eq!(e.delivery, 1);
+    client.ack_face(&e).unwrap();
     assert!(
         client
             .next_face(Duration::from_millis(200))

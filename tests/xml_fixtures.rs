@@ -239,7 +239,7 @@ fn unknown_codes_and_elements_are_kept() {
         q.insured_card_classification,
         Some(InsuredCardClassification::Unknown("08".into()))
     );
-    assert_eq!(q.sex1, Some(Sex::Unknown("9".into())));
+    assert_eq!(q.person.sex1, Some(Sex::Unknown("9".into())));
 
     let bytes = std::fs::read(dir("utf8").join("OQSsiquc01res_202504010002.xml")).unwrap();
     let Message::QualificationResponse(r) = xml::parse(&bytes).unwrap().message else {
@@ -257,9 +257,12 @@ fn unknown_codes_and_elements_are_kept() {
         Some(LimitClassificationFlag::B05)
     );
     assert_eq!(q.insured_partial_contribution_ratio.unwrap().wari(), 1);
-    assert_eq!(q.name.as_deref().map(String::as_str), Some("髙橋　德子"));
+    assert_eq!(
+        q.person.name.as_deref().map(String::as_str),
+        Some("髙橋　德子")
+    );
     // The success-with-information code is kept.
-    assert_eq!(r.body.processing_result_code.as_deref(), Some("EQCB0001I"));
+    assert_eq!(r.body.outcome.code.as_deref(), Some("EQCB0001I"));
 }
 
 #[test]
@@ -273,22 +276,38 @@ fn padded_insurer_numbers_and_empty_optionals() {
     };
     let r = read("OQSsiquc01req_202504010002.xml");
     let q = &r.queries[0];
-    assert_eq!(q.insured_card_symbol, None, "empty element reads as absent");
     assert_eq!(
-        q.insured_branch_number, None,
+        q.card.insured_card_symbol, None,
+        "empty element reads as absent"
+    );
+    assert_eq!(
+        q.card.insured_branch_number, None,
         "self-closed element reads as absent"
     );
     assert_eq!(
-        q.insured_identification_number.as_ref().unwrap().as_str(),
+        q.card
+            .insured_identification_number
+            .as_ref()
+            .unwrap()
+            .as_str(),
         "12345678"
     );
     assert_eq!(q.extra[0].name, "VendorMemo");
     let r = read("OQSsiquc01req_202504010003.xml");
     let q = &r.queries[0];
-    assert_eq!(q.insurer_number.as_ref().unwrap().as_str(), "138057");
-    assert_eq!(q.insurer_number.as_ref().unwrap().to_wire(), "  138057");
-    assert_eq!(q.insured_card_symbol.as_ref().unwrap().as_str(), "12-34");
-    assert_eq!(q.insured_branch_number.as_ref().unwrap().as_str(), "02");
+    assert_eq!(q.card.insurer_number.as_ref().unwrap().as_str(), "138057");
+    assert_eq!(
+        q.card.insurer_number.as_ref().unwrap().to_wire(),
+        "  138057"
+    );
+    assert_eq!(
+        q.card.insured_card_symbol.as_ref().unwrap().as_str(),
+        "12-34"
+    );
+    assert_eq!(
+        q.card.insured_branch_number.as_ref().unwrap().as_str(),
+        "02"
+    );
 }
 
 #[test]
@@ -299,14 +318,14 @@ fn other_families() {
     };
     assert_eq!(r.registrations.len(), 2);
     assert_eq!(
-        r.registrations[1].processing_result_status,
+        r.registrations[1].outcome.status,
         Some(ProcessingResultStatus::Error)
     );
     let Message::BulkUploadResponse(u) = read("OQSmuquc01res_202504010001.xml").message else {
         panic!()
     };
-    assert_eq!(u.reception_number.as_deref(), Some("Q202504010001"));
-    assert!(u.reception_date_time.is_some());
+    assert_eq!(u.receipt.reception_number.as_deref(), Some("Q202504010001"));
+    assert!(u.receipt.reception_date_time.is_some());
     let Message::BulkDownloadRequest(d) = read("OQSmutic02req_202504010001.xml").message else {
         panic!()
     };
@@ -330,20 +349,20 @@ fn other_families() {
     let Message::DocumentRequest(y) = read("YZKsiquc01req_012504011200123.xml").message else {
         panic!()
     };
-    assert_eq!(y.insurer_number.as_ref().unwrap().as_str(), "138057");
-    assert_eq!(y.start_month.as_deref(), Some("202410"));
-    assert_eq!(y.file_category, Some(FileCategory::Xml));
+    assert_eq!(y.card.insurer_number.as_ref().unwrap().as_str(), "138057");
+    assert_eq!(y.query.start_month.as_deref(), Some("202410"));
+    assert_eq!(y.query.file_category, Some(FileCategory::Xml));
     let Message::DocumentResponse(y) = read("YZKsiquc01res_012504011200123.xml").message else {
         panic!()
     };
-    assert_eq!(y.result_code.as_deref(), Some("1"));
+    assert_eq!(y.outcome.result_code.as_deref(), Some("1"));
     assert_eq!(y.header.extra[0].name, "QuaInf");
     assert_eq!(y.body[0].name, "MeTrMonthInf");
     let Message::DocumentResponse(y) = read("YZKsiquc01res_042504011200123.xml").message else {
         panic!()
     };
-    assert_eq!(y.result_code.as_deref(), Some("2"));
-    assert!(y.message_contents.unwrap().contains("有効期限"));
+    assert_eq!(y.outcome.result_code.as_deref(), Some("2"));
+    assert!(y.outcome.message_contents.unwrap().contains("有効期限"));
 }
 
 #[test]

@@ -28,8 +28,11 @@ fn individual_request() {
     );
     assert_eq!(req.queries.len(), 1);
     let q = &req.queries[0];
-    assert_eq!(q.insurer_number.as_ref().unwrap().as_str(), "138057");
-    assert_eq!(q.insured_branch_number.as_ref().unwrap().as_str(), "01");
+    assert_eq!(q.card.insurer_number.as_ref().unwrap().as_str(), "138057");
+    assert_eq!(
+        q.card.insured_branch_number.as_ref().unwrap().as_str(),
+        "01"
+    );
     assert_eq!(q.limit_consent_flag, Some(LimitConsentFlag::Agreed));
     assert_eq!(
         q.birthdate.as_ref().unwrap().expose().to_string(),
@@ -66,9 +69,9 @@ fn individual_response_in_shuffled_order() {
     );
     assert!(res.body.query_echo.is_some());
     let r = &res.body.results[0];
-    assert_eq!(r.name.as_ref().unwrap().as_str(), "見本　花子");
-    assert_eq!(r.name_kana.as_ref().unwrap().as_str(), "ﾐﾎﾝ ﾊﾅｺ");
-    assert_eq!(r.sex1, Some(Sex::Female));
+    assert_eq!(r.person.name.as_ref().unwrap().as_str(), "見本　花子");
+    assert_eq!(r.person.name_kana.as_ref().unwrap().as_str(), "ﾐﾎﾝ ﾊﾅｺ");
+    assert_eq!(r.person.sex1, Some(Sex::Female));
     assert!(r.extra.is_empty() && res.body.extra.is_empty());
     for enc in [Encoding::Utf8, Encoding::ShiftJis] {
         let bytes = xml::write(&doc.message, enc).unwrap();
@@ -97,7 +100,7 @@ fn face_push() {
         Some(PrescriptionIssueSelect::Electronic)
     );
     let r = &res.body.results[0];
-    assert_eq!(r.name.as_ref().unwrap().as_str(), "診療　●子");
+    assert_eq!(r.person.name.as_ref().unwrap().as_str(), "診療　●子");
     assert_eq!(r.consents.pharmacists.flag, Some(ConsentFlag::Agreed));
     assert_eq!(
         r.consents
@@ -120,7 +123,7 @@ fn unrepresentable_character_names_the_field() {
     let Message::QualificationResponse(res) = &mut doc.message else {
         panic!()
     };
-    res.body.results[0].name = Some("𠮷野　花子".into());
+    res.body.results[0].person.name = Some("𠮷野　花子".into());
     let e = xml::write(&doc.message, Encoding::ShiftJis).unwrap_err();
     assert_eq!(
         e.to_string(),

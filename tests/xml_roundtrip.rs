@@ -12,11 +12,15 @@ use onshi::ids::{
     BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
 };
 use onshi::model::*;
+use onshi::model::{
+    CardKey, ConfirmationResult, DocumentOutcome, DocumentQuery, PersonIdentity, ProcessingOutcome,
+    ReferenceNumberRegistration, UploadReceipt,
+};
 use onshi::xml::{self, Encoding, Message};
 use onshi::xml::{
-    BulkDownloadRequest, BulkQualificationResponse, BulkUploadResponse, ConfirmationResult,
-    DocumentRequest, DocumentResponse, QualificationRequest, QualificationResponse,
-    ReferenceNumberRegistration, ReferenceNumberRequest, ReferenceNumberResponse,
+    BulkDownloadRequest, BulkQualificationResponse, BulkUploadResponse, DocumentRequest,
+    DocumentResponse, QualificationRequest, QualificationResponse, ReferenceNumberRequest,
+    ReferenceNumberResponse,
 };
 use proptest::collection::vec;
 use proptest::option::of;
@@ -188,10 +192,12 @@ fn query_inner() -> impl Strategy<Value = QualificationQuery> {
         .prop_map(
             |((ins, sym, num, br, bd), (lc, ai, mtm), (cf, ct, ef, et, mtf), extra)| {
                 QualificationQuery {
-                    insurer_number: ins,
-                    insured_card_symbol: sym,
-                    insured_identification_number: num,
-                    insured_branch_number: br,
+                    card: CardKey {
+                        insurer_number: ins,
+                        insured_card_symbol: sym,
+                        insured_identification_number: num,
+                        insured_branch_number: br,
+                    },
                     birthdate: bd.map(Personal::new),
                     limit_consent_flag: lc,
                     arbitrary_identifier: ai,
@@ -374,26 +380,31 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
         of(code::<PrescriptionIssueSelect>()),
         of(text()),
         extras(),
+        of(ptext()),
     );
     (ids, names, dates, certs, tail).prop_map(|(ids, names, dates, certs, tail)| {
         let (e, lcf, lct, l, sdf, sdt, sd, tickets) = certs;
         Qualification {
+            card: CardKey {
+                insurer_number: ids.1,
+                insured_card_symbol: ids.2,
+                insured_identification_number: ids.3,
+                insured_branch_number: ids.4,
+            },
+            person: PersonIdentity {
+                name: names.1,
+                name_of_other: names.2,
+                name_kana: names.3,
+                name_of_other_kana: names.4,
+                sex1: names.5,
+                sex2: names.6,
+                birthdate: dates.0.map(Personal::new),
+                address: dates.1,
+                post_number: dates.2,
+            },
             insured_card_classification: ids.0,
-            insurer_number: ids.1,
-            insured_card_symbol: ids.2,
-            insured_identification_number: ids.3,
-            insured_branch_number: ids.4,
             personal_family_classification: ids.5,
             insured_name: names.0,
-            name: names.1,
-            name_of_other: names.2,
-            name_kana: names.3,
-            name_of_other_kana: names.4,
-            sex1: names.5,
-            sex2: names.6,
-            birthdate: dates.0.map(Personal::new),
-            address: dates.1,
-            post_number: dates.2,
             qualification_date: dates.3.0,
             disqualification_date: dates.3.1,
             insured_certificate_issuance_date: dates.3.2,
@@ -443,6 +454,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
             arbitrary_identifier: tail.2,
             prescription_issue_select: tail.3,
             limit_certificate_changed: tail.4,
+            qualification_confirmation_key: tail.6,
             extra: tail.5,
         }
     })
@@ -464,10 +476,12 @@ fn confirmation_inner() -> impl Strategy<Value = ConfirmationResult> {
     )
         .prop_map(
             |(q, (s, c, m), v, p, results, rn, extra)| ConfirmationResult {
+                outcome: ProcessingOutcome {
+                    status: s,
+                    code: c,
+                    message: m,
+                },
                 query_echo: q.and_then(non_default),
-                processing_result_status: s,
-                processing_result_code: c,
-                processing_result_message: m,
                 qualification_validity: v,
                 prescription_issue_select: p,
                 results,
@@ -495,14 +509,18 @@ fn registration_inner(answered: bool) -> impl Strategy<Value = ReferenceNumberRe
     )
         .prop_map(move |((rn, ins, sym, num, br), (s, c, m), extra)| {
             ReferenceNumberRegistration {
+                card: CardKey {
+                    insurer_number: ins,
+                    insured_card_symbol: sym,
+                    insured_identification_number: num,
+                    insured_branch_number: br,
+                },
+                outcome: ProcessingOutcome {
+                    status: if answered { s } else { None },
+                    code: if answered { c } else { None },
+                    message: if answered { m } else { None },
+                },
                 reference_number: rn,
-                insurer_number: ins,
-                insured_card_symbol: sym,
-                insured_identification_number: num,
-                insured_branch_number: br,
-                processing_result_status: if answered { s } else { None },
-                processing_result_code: if answered { c } else { None },
-                processing_result_message: if answered { m } else { None },
                 extra,
             }
         })
@@ -555,11 +573,13 @@ fn message_inner() -> impl Strategy<Value = Message> {
         .prop_map(
             |(header, registrations, (s, c, m), extra_body, extra_root)| {
                 Message::ReferenceNumberResponse(ReferenceNumberResponse {
+                    outcome: ProcessingOutcome {
+                        status: s,
+                        code: c,
+                        message: m,
+                    },
                     header,
                     registrations,
-                    processing_result_status: s,
-                    processing_result_code: c,
-                    processing_result_message: m,
                     extra_body,
                     extra_root,
                 })
@@ -575,12 +595,16 @@ fn message_inner() -> impl Strategy<Value = Message> {
     )
         .prop_map(|(header, rn, t, (s, c, m), extra_body, extra_root)| {
             Message::BulkUploadResponse(BulkUploadResponse {
+                receipt: UploadReceipt {
+                    outcome: ProcessingOutcome {
+                        status: s,
+                        code: c,
+                        message: m,
+                    },
+                    reception_number: rn,
+                    reception_date_time: Some(t),
+                },
                 header,
-                reception_number: rn,
-                reception_date_time: Some(t),
-                processing_result_status: s,
-                processing_result_code: c,
-                processing_result_message: m,
                 extra_body,
                 extra_root,
             })
@@ -635,16 +659,20 @@ fn message_inner() -> impl Strategy<Value = Message> {
         .prop_map(
             |(header, (i, s, n, b), (sm, em, fc, pd, mtf), extra_body, extra_root)| {
                 Message::DocumentRequest(DocumentRequest {
+                    query: DocumentQuery {
+                        start_month: sm,
+                        end_month: em,
+                        file_category: fc,
+                        pr_di_inf_classification: pd,
+                        medical_treatment_flag: mtf,
+                    },
+                    card: CardKey {
+                        insurer_number: Some(i),
+                        insured_card_symbol: s,
+                        insured_identification_number: n,
+                        insured_branch_number: b,
+                    },
                     header,
-                    insurer_number: Some(i),
-                    insured_card_symbol: s,
-                    insured_identification_number: n,
-                    insured_branch_number: b,
-                    start_month: sm,
-                    end_month: em,
-                    file_category: fc,
-                    pr_di_inf_classification: pd,
-                    medical_treatment_flag: mtf,
                     extra_body,
                     extra_root,
                 })
@@ -659,9 +687,11 @@ fn message_inner() -> impl Strategy<Value = Message> {
     )
         .prop_map(|(header, rc, mc, body, extra_root)| {
             Message::DocumentResponse(DocumentResponse {
+                outcome: DocumentOutcome {
+                    result_code: Some(rc),
+                    message_contents: mc,
+                },
                 header,
-                result_code: Some(rc),
-                message_contents: mc,
                 body,
                 extra_root,
             })

@@ -459,6 +459,7 @@ private:
 
 class Choices;
 class BasicInfo;
+class Document;
 
 /// A diff of the clinic's record with the terminal's answer: verdict, compared fields
 /// (ONSHI_LIST_DIFF_FIELDS) with class, advice, action and Japanese message. Read-only.
@@ -476,7 +477,8 @@ public:
         });
         return Diff(raw);
     }
-    /// Reads a diff from its JSON (it carries no records and cannot be applied).
+    /// Reads a diff from its JSON, records included (a review kept between screens still
+    /// applies while its history is at the same revision).
     static Diff from_json(std::string_view json) {
         onshi_diff *raw = nullptr;
         detail::call_with_error(
@@ -514,7 +516,7 @@ public:
         return optional(onshi_diff_item_get_u32(capi(), list, index, field, &v), v);
     }
     /// The index in ONSHI_LIST_DIFF_FIELDS of a compared field, or nullopt.
-    std::optional<std::size_t> find(onshi_diff_field field) const {
+    std::optional<std::size_t> find(onshi_field field) const {
         for (std::size_t i = 0, n = count(ONSHI_LIST_DIFF_FIELDS); i < n; i++) {
             if (item_u32(ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_FIELD) == field) return i;
         }
@@ -544,11 +546,11 @@ public:
     std::string to_json() const {
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_choices_to_json(capi(), b, c, n); });
     }
-    Choices &set(onshi_diff_field field, onshi_decision decision) {
+    Choices &set(onshi_field field, onshi_decision decision) {
         check(onshi_choices_set(capi(), field, decision));
         return *this;
     }
-    Choices &clear(onshi_diff_field field) {
+    Choices &clear(onshi_field field) {
         check(onshi_choices_clear(capi(), field));
         return *this;
     }
@@ -634,13 +636,27 @@ public:
         std::size_t i = 0;
         return optional(onshi_history_at(capi(), &date, &i), i);
     }
-    /// Applies a diff made against current(); returns the number of audit events added.
-    std::size_t apply(const Diff &diff, const Choices *choices, std::string_view result_id,
-                      onshi_start_date_policy policy, std::string_view actor, const onshi_datetime &at) {
+    /// Reviews a returned record against current(): the diff staff see, kept with what it
+    /// judged, for apply(). `result_id` names the result (the res or face file name).
+    Diff review_record(const Qualification &returned, std::string_view result_id,
+                       const onshi_date &confirmation_date, onshi_query_kind kind) const {
+        onshi_diff *raw = nullptr;
+        check(onshi_history_review_record(capi(), returned.capi(), detail::bytes(result_id), result_id.size(),
+                                          &confirmation_date, kind, &raw));
+        return Diff(raw);
+    }
+    /// Reviews the answer of a 資格確認結果 document (`unit` nullopt) or of a bulk answer's
+    /// unit; `result_id` nullopt uses the document's file name, `confirmation_date` nullptr
+    /// its 資格確認日, `kind` 0 its 照会区分.
+    Diff review(const Document &answer, std::optional<std::size_t> unit, std::optional<std::string_view> result_id,
+                const onshi_date *confirmation_date = nullptr, onshi_query_kind kind = 0) const;
+    /// Applies a review made by this history (review(), review_record()); returns the number
+    /// of audit events added (0 when the result was already applied).
+    std::size_t apply(const Diff &review, const Choices *choices, onshi_start_date_policy policy,
+                      std::string_view actor, const onshi_datetime &at) {
         std::size_t events = 0;
-        check(onshi_history_apply(capi(), diff.capi(), choices ? choices->capi() : nullptr,
-                                  detail::bytes(result_id), result_id.size(), policy, detail::bytes(actor),
-                                  actor.size(), &at, &events));
+        check(onshi_history_apply(capi(), review.capi(), choices ? choices->capi() : nullptr, policy,
+                                  detail::bytes(actor), actor.size(), &at, &events));
         return events;
     }
     void unlink(uint32_t version_id, std::string_view actor, const onshi_datetime &at) {
@@ -973,6 +989,16 @@ public:
 };
 
 /// Diffs against documents.
+inline Diff History::review(const Document &answer, std::optional<std::size_t> unit,
+                            std::optional<std::string_view> result_id, const onshi_date *confirmation_date,
+                            onshi_query_kind kind) const {
+    onshi_diff *raw = nullptr;
+    check(onshi_history_review(capi(), answer.capi(), unit.value_or(SIZE_MAX),
+                               result_id ? detail::bytes(*result_id) : nullptr, result_id ? result_id->size() : 0,
+                               confirmation_date, kind, &raw));
+    return Diff(raw);
+}
+
 inline Diff compare_document(const Qualification &registered, const Document &answer,
                              const onshi_date *confirmation_date = nullptr, onshi_query_kind kind = 0) {
     onshi_diff *raw = nullptr;

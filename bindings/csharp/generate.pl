@@ -27,7 +27,6 @@ my @groups = (
     [ 'ONSHI_QUERY_KIND_', 'QueryKind',      'How the person was queried (onshi_query_kind).' ],
     [ 'ONSHI_VERDICT_',    'Verdict',        'The overall outcome of a diff (onshi_verdict).' ],
     [ 'ONSHI_DIFF_CLASS_', 'DiffClass',      'How the two values of one field relate (onshi_diff_class).' ],
-    [ 'ONSHI_DIFF_FIELD_', 'DiffField',      'A compared field of a diff (onshi_diff_field).' ],
     [ 'ONSHI_ACTION_',     'DiffAction',     'The recommended action for one field (onshi_action).' ],
     [ 'ONSHI_ADVICE_',     'Advice',         'Why a field got its action (onshi_advice).' ],
     [ 'ONSHI_CAUSE_',      'Cause',          'Why an answer does not confirm a qualification (onshi_cause).' ],
@@ -70,7 +69,7 @@ while ($h =~ m{/\*\*((?:(?!\*/).)*)\*/\s*#define (ONSHI_\w+) (\d+)\n}sg) {
         push @order, $type unless exists $members{$type};
         $doc_of_group{$type} //= $gdoc;
         push @{ $members{$type} }, [ $member, $value, $doc ];
-        if ($type eq 'Field' && $doc =~ /\((text|id|code|date|date-time|ratio|integer|enum (\w+))[;,:)]/) {
+        if ($type eq 'Field' && $doc =~ /\((text|id|code|date|date-time|ratio|integer|json|enum (\w+))[;,:)]/) {
             my ($t, $enum) = ($1, $2);
             $t = 'enum' if defined $enum;
             $field_type{$member} = [ $t, $value, $enum, ($doc =~ /read-only/ ? 1 : 0) ];
@@ -202,7 +201,7 @@ my %cs_of = (
     'code' => [ 'string', 'GetText', 'SetText' ], 'date' => [ 'DateTime?', 'GetDate', 'SetDate' ],
     'date-time' => [ 'DateTime?', 'GetDateTime', 'SetDateTime' ],
     'ratio' => [ 'uint?', 'GetUInt32', 'SetUInt32' ], 'integer' => [ 'uint?', 'GetUInt32', 'SetUInt32' ],
-    'enum' => [ undef, 'GetUInt32', undef ],
+    'json' => [ 'string', 'GetText', 'SetText' ], 'enum' => [ undef, 'GetUInt32', undef ],
 );
 
 # The records and list items with typed properties: field range, class, owner (for list

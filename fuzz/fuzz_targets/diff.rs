@@ -6,9 +6,10 @@ use arbitrary::Arbitrary;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use onshi::codes::*;
-use onshi::diff::{self, DiffContext, Field, QueryKind, Returned};
+use onshi::diff::{self, DiffContext, QueryKind, Returned};
 use onshi::history::*;
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
+use onshi::model::{CardKey, Field, PersonIdentity};
 use onshi::model::{ElderlyRecipient, MedicalTicket, Qualification, Ratio};
 
 #[derive(Arbitrary, Debug)]
@@ -47,33 +48,38 @@ fn code<C: Code>(n: Option<u8>) -> Option<C> {
 impl Rec {
     fn build(self) -> Qualification {
         Qualification {
-            name: self.name.map(Into::into),
-            name_kana: self.kana.map(Into::into),
-            name_of_other: self.other.map(Into::into),
-            address: self.address.map(Into::into),
-            post_number: self.post.map(Into::into),
+            card: CardKey {
+                insurer_number: self
+                    .insurer
+                    .and_then(|s| InsurerNumber::parse(&s, Mode::Lenient).ok()),
+                insured_card_symbol: self
+                    .symbol
+                    .and_then(|s| CardSymbol::parse(&s, Mode::Lenient).ok()),
+                insured_identification_number: self
+                    .number
+                    .and_then(|s| CardNumber::parse(&s, Mode::Lenient).ok()),
+                insured_branch_number: self
+                    .branch
+                    .and_then(|s| BranchNumber::parse(&s, Mode::Lenient).ok()),
+            },
+            person: PersonIdentity {
+                name: self.name.map(Into::into),
+                name_kana: self.kana.map(Into::into),
+                name_of_other: self.other.map(Into::into),
+                address: self.address.map(Into::into),
+                post_number: self.post.map(Into::into),
+                sex1: code(self.sex1),
+                sex2: code(self.sex2),
+                birthdate: date(self.birth).map(Into::into),
+                ..Default::default()
+            },
             reference_number: self.reference.map(Into::into),
             insurer_name: self.insurer_name,
-            sex1: code(self.sex1),
-            sex2: code(self.sex2),
             insured_card_classification: self
                 .class
                 .map(|n| InsuredCardClassification::from_wire(&format!("{n:02}"))),
             personal_family_classification: code(self.family),
             preschool_classification: code(self.preschool),
-            birthdate: date(self.birth).map(Into::into),
-            insurer_number: self
-                .insurer
-                .and_then(|s| InsurerNumber::parse(&s, Mode::Lenient).ok()),
-            insured_card_symbol: self
-                .symbol
-                .and_then(|s| CardSymbol::parse(&s, Mode::Lenient).ok()),
-            insured_identification_number: self
-                .number
-                .and_then(|s| CardNumber::parse(&s, Mode::Lenient).ok()),
-            insured_branch_number: self
-                .branch
-                .and_then(|s| BranchNumber::parse(&s, Mode::Lenient).ok()),
             insured_partial_contribution_ratio: self.ratio.and_then(Ratio::from_percent),
             elderly_recipient: self.elderly.map(|r| ElderlyRecipient {
                 contribution_ratio: r.and_then(Ratio::from_percent),
@@ -165,17 +171,20 @@ fuzz_target!(|input: Input| {
     } else {
         StartDatePolicy::ConfirmationDate
     };
-    if let Some(i) = d.record_index {
+    let review_ctx = ReviewContext::new("fuzz-1", confirmation, QueryKind::MyNumberCard);
+    let review = h
+        .review(answer, &review_ctx)
+        .expect("a history with a version reviews");
+    assert_eq!(review.diff, d, "a review judges as diff::compare");
+    if d.record_index.is_some() {
         let before = h.versions.len();
-        let link = ResultLink::new("fuzz-1", confirmation);
-        if h.apply(&d, &returned[i], &link, &choices, policy, &stamp)
-            .is_ok()
-        {
+        let how = ApplyOptions::new(policy, stamp.clone());
+        if h.apply(&review, &choices, &how).is_ok() {
             assert!(h.validate().is_ok(), "apply broke the history");
             assert!(h.versions.len() >= before);
             let snapshot = h.clone();
-            let d2 = diff::compare_records(&h.current().unwrap().qualification, &returned[i], &ctx);
-            let again = h.apply(&d2, &returned[i], &link, &choices, policy, &stamp);
+            let again_review = h.review(answer, &review_ctx).expect("reviews");
+            let again = h.apply(&again_review, &choices, &how);
             assert_eq!(
                 again,
                 Ok(Vec::new()),

@@ -796,13 +796,35 @@ impl Phase2 {
                 }
                 32 => {
                     let (h, _) = self.history(inp);
+                    if inp.byte() % 2 == 0 {
+                        // Review a record against the history into a diff slot.
+                        let q = qs[inp.byte() as usize % 4];
+                        let rid = Text::new(inp);
+                        let day = inp.date();
+                        let mut out = std::ptr::dangling_mut();
+                        let s = no_panic(onshi_history_review_record(
+                            h,
+                            q,
+                            rid.ptr(),
+                            rid.len(),
+                            &day,
+                            inp.small(6),
+                            &mut out,
+                        ));
+                        if s == ONSHI_OK {
+                            let k = inp.byte() as usize % 2;
+                            onshi_diff_free(self.diffs[k]);
+                            self.diffs[k] = out;
+                        } else {
+                            assert_eq!(out, std::ptr::dangling_mut());
+                        }
+                    }
                     let (d, _) = self.diff(inp, qs);
                     let c: *const onshi_choices = match inp.byte() % 3 {
                         0 => null(),
                         1 => self.choices,
                         _ => self.matching.cast(),
                     };
-                    let rid = Text::new(inp);
                     let actor = Text::new(inp);
                     let at = inp.datetime();
                     let mut events = 4242usize;
@@ -810,8 +832,6 @@ impl Phase2 {
                         h,
                         d,
                         c,
-                        rid.ptr(),
-                        rid.len(),
                         inp.small(4),
                         actor.ptr(),
                         actor.len(),

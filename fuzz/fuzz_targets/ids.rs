@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(InsurerNumber::parse(s, Mode::Lenient).is_ok());
         }
         if let Ok(n) = PublicExpensePayerNumber::parse(s, mode) {
-            assert_eq!(PublicExpensePayerNumber::parse(n.as_str(), mode).unwrap(), n);
+            assert_eq!(
+                PublicExpensePayerNumber::parse(n.as_str(), mode).unwrap(),
+                n
+            );
         }
         if let Ok(n) = RecipientNumber::parse(s, mode) {
             assert_eq!(RecipientNumber::parse(n.as_str(), mode).unwrap(), n);
@@ -39,7 +42,10 @@ fuzz_target!(|data: &[u8]| {
         let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
         if digits.len() >= 2 && digits.len() == s.trim().len() {
             let (body, last) = digits.split_at(digits.len() - 1);
-            assert_eq!(check_digit(body).map(|d| d.to_string()), Some(last.to_string()));
+            assert_eq!(
+                check_digit(body).map(|d| d.to_string()),
+                Some(last.to_string())
+            );
         }
     }
 });

@@ -442,11 +442,19 @@ impl Agent {
                 taken_ms,
                 payload,
             };
-            match s2.outbox.put(&key, protocol::encode(&frame).as_bytes()) {
-                Ok(()) => tracing::info!(key = %key, readable, "face event queued"),
-                // The face file was archived by the client: it is not lost, but it will not
-                // be sent until staff move it back into face/.
-                Err(e) => tracing::error!(key = %key, error = %e, "cannot write the outbox"),
+            let stored = match s2.outbox.put(&key, protocol::encode(&frame).as_bytes()) {
+                Ok(()) => {
+                    tracing::info!(key = %key, readable, "face event queued");
+                    true
+                }
+                // Not acknowledged: the client hands the file out again.
+                Err(e) => {
+                    tracing::error!(key = %key, error = %e, "cannot write the outbox");
+                    false
+                }
+            };
+            if !stored {
+                return false;
             }
             s2.set_status(|s| {
                 s.events.push_front(EventLine {
@@ -458,6 +466,7 @@ impl Agent {
                 s.events.truncate(20);
             });
             s2.wake.notify_one();
+            true
         });
         let mut tasks = vec![tokio::spawn(connection_loop(shared.clone()))];
         let mut status_addr = None;

@@ -9,7 +9,7 @@ use crate::cloud::protocol::{
     Command, CommandError, CommandOutcome, FacePayload, Finding, Health, Progress, TerminalState,
 };
 use crate::terminal::{
-    BulkOptions, BulkProgress, Client, ClientOptions, DoctorOptions, DocumentAnswer,
+    BulkOptions, BulkProgress, Client, ClientOptions, DoctorOptions, DocumentAnswer, FaceAck,
     FaceSubscription, Layout, ProcessedPolicy, Reply, TerminalError, WatchConfig, doctor, now_jst,
 };
 use crate::xml::Message;
@@ -86,54 +86,34 @@ impl Terminal {
         Ok(Terminal { client, config })
     }
 
-    /// Calls `sink` for each new face result (from a background thread), at least once each.
-    ///
-    /// The client claims a face file in its journal before delivery; with the archive policy
-    /// a claimed file still in `face/` means the agent died between the claim and the end of
-    /// `sink` (the outbox write). Those are delivered again first: the outbox and the relay
-    /// drop repeats by key, so nothing is lost and nothing doubles.
-    pub fn on_face(&self, mut sink: impl FnMut(FacePayload) + Send + 'static) -> FaceFeed {
-        let layout = self.client.layout().clone();
-        let mut names: Vec<String> = std::fs::read_dir(&layout.face)
-            .map(|rd| {
-                rd.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        for name in names {
-            if !self.client.journal().face_delivered(&name) {
-                continue;
+    /// Calls `sink` for each face result (from a background thread), at least once each:
+    /// the client hands a face file out, `sink` stores it (the outbox write) and says whether
+    /// it did; only then is it acknowledged in the client's journal (and archived). A file
+    /// not acknowledged — `sink` failed, or the agent died before — is handed out again; the
+    /// outbox and the relay drop repeats by key.
+    pub fn on_face(&self, mut sink: impl FnMut(FacePayload) -> bool + Send + 'static) -> FaceFeed {
+        FaceFeed(self.client.on_face(move |e| match e {
+            Ok(e) => {
+                let payload = FacePayload {
+                    file_name: e.file_name.clone(),
+                    message: e
+                        .result
+                        .as_ref()
+                        .ok()
+                        .cloned()
+                        .map(Message::QualificationResponse),
+                    error: e.result.as_ref().err().map(|x| x.to_string()),
+                };
+                if sink(payload) {
+                    FaceAck::Ack
+                } else {
+                    FaceAck::Release
+                }
             }
-            let path = layout.face_path(&name);
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            let (message, error) = match crate::xml::parse(&bytes) {
-                Ok(d) => (Some(d.message), None),
-                Err(e) => (None, Some(e.to_string())),
-            };
-            sink(FacePayload {
-                file_name: name.clone(),
-                message,
-                error,
-            });
-            let _ = std::fs::create_dir_all(&layout.archive);
-            let _ = std::fs::rename(&path, layout.archive.join(&name));
-        }
-        FaceFeed(self.client.on_face(move |e| {
-            let payload = FacePayload {
-                file_name: e.file_name.clone(),
-                message: e
-                    .result
-                    .as_ref()
-                    .ok()
-                    .cloned()
-                    .map(Message::QualificationResponse),
-                error: e.result.as_ref().err().cloned(),
-            };
-            sink(payload);
+            Err(err) => {
+                tracing::warn!(error = %err, "face folder");
+                FaceAck::Release
+            }
         }))
     }
 
@@ -201,6 +181,7 @@ impl Terminal {
                     step_timeout: t,
                     initial_backoff: self.config.bulk_backoff.0,
                     max_backoff: self.config.bulk_backoff.1,
+                    cancel: None,
                 };
                 self.client
                     .bulk(*family, upload, &options, &mut |p| {

@@ -259,15 +259,23 @@ impl BasicInfo {
     /// let c = VirtualCardConfig::default();
     /// let info = BasicInfo::from_raw(c.name, c.address, c.birthdate, c.sex);
     /// let q = info.identity_query();
-    /// assert!(q.kana.is_none());
-    /// assert_eq!(q.birthdate.unwrap().expose().to_string(), "1985-04-01");
+    /// assert!(q.person.name_kana.is_none());
+    /// assert_eq!(q.person.birthdate.unwrap().expose().to_string(), "1985-04-01");
     /// ```
     pub fn identity_query(&self) -> crate::matching::IdentityQuery {
         crate::matching::IdentityQuery {
+            person: self.person(),
+            ..Default::default()
+        }
+    }
+
+    /// The 基本4情報 as a person's identity (the card has no kana; 性別 is 性別1).
+    pub fn person(&self) -> crate::model::PersonIdentity {
+        crate::model::PersonIdentity {
             name: non_empty(&self.name),
             address: non_empty(&self.address),
             birthdate: self.birthdate.clone(),
-            sex: self.oqs_sex(),
+            sex1: self.oqs_sex(),
             ..Default::default()
         }
     }
@@ -278,10 +286,7 @@ impl BasicInfo {
     /// draft's notes say so.
     pub fn new_patient_draft(&self) -> crate::matching::NewPatientDraft {
         crate::matching::NewPatientDraft {
-            name: non_empty(&self.name),
-            address: non_empty(&self.address),
-            birthdate: self.birthdate.clone(),
-            sex: self.oqs_sex(),
+            person: self.person(),
             name_has_substitute: crate::text::has_substitute(self.name.as_str()),
             notes: vec![crate::matching::DraftNote::InsuranceNotIdentified],
             ..Default::default()

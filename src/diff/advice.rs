@@ -166,6 +166,28 @@ pub enum Advice {
 }
 
 impl Advice {
+    /// The action this advice recommends (each advice recommends exactly one).
+    pub fn action(self) -> Action {
+        match self {
+            Advice::Same
+            | Advice::Equivalent
+            | Advice::NotReturned
+            | Advice::ExpirationBlank
+            | Advice::ValidityStartDiffers => Action::Ignore,
+            Advice::SubstituteMark | Advice::SubstituteNotStored => Action::KeepRegistered,
+            Advice::NewInformation
+            | Advice::Changed
+            | Advice::AddressChanged
+            | Advice::KanaDiffers => Action::Reflect,
+            Advice::IdentityMismatch | Advice::ReferenceNumberMismatch => Action::VerifyIdentity,
+            Advice::QualificationChanged
+            | Advice::RatioChanged
+            | Advice::SchoolEntry
+            | Advice::ElderlyRecipientStarted
+            | Advice::MedicalAssistanceChanged => Action::NewQualification,
+        }
+    }
+
     /// The guidance for staff, in Japanese.
     pub fn message(self) -> &'static str {
         match self {

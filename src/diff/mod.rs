@@ -31,11 +31,13 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use onshi::diff::{self, Action, Class, DiffContext, Field, QueryKind, Returned, Verdict};
-//! use onshi::model::Qualification;
+//! use onshi::diff::{self, Action, Class, DiffContext, QueryKind, Returned, Verdict};
+//! use onshi::model::{Field, Qualification};
 //!
-//! let registered = Qualification { name: Some("髙橋　一郎".into()), ..Default::default() };
-//! let returned = Qualification { name: Some("●橋　一郎".into()), ..Default::default() };
+//! let mut registered = Qualification::default();
+//! registered.person.name = Some("髙橋　一郎".into());
+//! let mut returned = Qualification::default();
+//! returned.person.name = Some("●橋　一郎".into());
 //! let ctx = DiffContext::new(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(), QueryKind::MyNumberCard);
 //! let d = diff::compare(&registered, &Returned::record(&returned), &ctx);
 //! let name = d.field(Field::Name).unwrap();
@@ -46,13 +48,12 @@
 
 mod advice;
 mod field;
+mod generated;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
-pub use field::{Field, FieldGroup};
 
-use crate::Personal;
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
-use crate::model::Qualification;
+use crate::model::{ConfirmationResult, Field, Qualification};
 use crate::text::{self, Reason, TextMatch};
 use chrono::NaiveDate;
 use field::Value;
@@ -130,14 +131,14 @@ pub struct Returned<'a> {
     pub records: &'a [Qualification],
 }
 
-impl<'a> From<&'a crate::xml::ConfirmationResult> for Returned<'a> {
+impl<'a> From<&'a ConfirmationResult> for Returned<'a> {
     /// The answer for one person of a parsed 資格確認結果 (its `MessageBody`) or of one
     /// `BulkConfirmUnit`.
-    fn from(r: &'a crate::xml::ConfirmationResult) -> Self {
+    fn from(r: &'a ConfirmationResult) -> Self {
         Returned {
-            status: r.processing_result_status.as_ref(),
-            result_code: r.processing_result_code.as_deref(),
-            result_message: r.processing_result_message.as_deref(),
+            status: r.outcome.status.as_ref(),
+            result_code: r.outcome.code.as_deref(),
+            result_message: r.outcome.message.as_deref(),
             validity: r.qualification_validity.as_ref(),
             records: &r.results,
         }
@@ -158,8 +159,9 @@ impl<'a> Returned<'a> {
     pub fn select(&self, registered: &Qualification) -> Option<(usize, &'a Qualification)> {
         if self.records.len() > 1 {
             let hit = self.records.iter().position(|r| {
-                r.insurer_number == registered.insurer_number
-                    && r.insured_identification_number == registered.insured_identification_number
+                r.card.insurer_number == registered.card.insurer_number
+                    && r.card.insured_identification_number
+                        == registered.card.insured_identification_number
             });
             if let Some(i) = hit {
                 return Some((i, &self.records[i]));
@@ -239,8 +241,7 @@ pub struct FieldDiff {
 ///                 "advice": "address_changed", "action": "reflect", "message": "…" },
 ///               { "field": "name", "label": "氏名", "class": "substituted", "reasons": [],
 ///                 "positions": [0], "advice": "substitute_mark",
-///                 "action": "keep_registered", "message": "…" } ],
-///   "digest": 1469598103934665603 }
+///                 "action": "keep_registered", "message": "…" } ] }
 /// ```
 ///
 /// When the answer is not confirmed, `not_confirmed` is
@@ -260,13 +261,9 @@ pub struct Diff {
     pub notices: Vec<Notice>,
     /// Index of the compared record in the answer's result list (`None`: no record).
     pub record_index: Option<usize>,
-    /// Every field either side holds, in [`Field::ALL`] order (empty when no record came
-    /// back).
+    /// Every field either side holds, in [`Field::COMPARED`] order (empty when no record
+    /// came back).
     pub fields: Vec<FieldDiff>,
-    /// A fingerprint (64-bit FNV-1a) of both values of every field that is not `same`, so
-    /// that `history::apply` can tell that the records it is given are the ones compared.
-    /// Wrapped in [`Personal`]: it is derived from personal values, so `Debug` hides it.
-    pub digest: Personal<u64>,
 }
 
 impl Diff {
@@ -325,7 +322,8 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
         notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
     }
     let bad_check_digit = |q: &Qualification| {
-        q.insurer_number
+        q.card
+            .insurer_number
             .as_ref()
             .is_some_and(|n| !check_digit_holds(n.as_str()))
     };
@@ -337,7 +335,6 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
         Some(_) => compare_fields(registered, ret),
         None => Vec::new(),
     };
-    let digest = Personal::new(digest(&fields, registered, ret));
     let verdict = if not_confirmed.is_some() {
         Verdict::NotConfirmed
     } else {
@@ -354,53 +351,7 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
         notices,
         record_index: selected.map(|(i, _)| i),
         fields,
-        digest,
     }
-}
-
-/// FNV-1a over the values of the fields that are not `same` (stable across builds and
-/// platforms, unlike `std`'s hasher).
-pub(crate) fn digest(
-    fields: &[FieldDiff],
-    registered: &Qualification,
-    returned: &Qualification,
-) -> u64 {
-    struct Fnv(u64);
-    impl Fnv {
-        fn eat(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 ^= u64::from(*b);
-                self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-            // A separator, so that ("ab","c") and ("a","bc") differ.
-            self.0 ^= 0xff;
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        fn value(&mut self, v: Value<'_>) {
-            match v {
-                Value::Absent => self.eat(b"-"),
-                Value::Text(s, _) | Value::Code(s) => self.eat(s.as_bytes()),
-                Value::Date(d) => self.eat(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes()),
-                Value::Ratio(r) => self.eat(&r.percent().to_le_bytes()),
-                Value::Limit(l) => {
-                    self.eat(serde_json::to_string(l).unwrap_or_default().as_bytes())
-                }
-                Value::Diseases(d) => {
-                    self.eat(serde_json::to_string(d).unwrap_or_default().as_bytes())
-                }
-                Value::Tickets(t) => {
-                    self.eat(serde_json::to_string(t).unwrap_or_default().as_bytes())
-                }
-            }
-        }
-    }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    for f in fields.iter().filter(|f| f.class != Class::Same) {
-        h.eat(f.field.id().as_bytes());
-        h.value(f.field.value(registered));
-        h.value(f.field.value(returned));
-    }
-    h.0
 }
 
 /// Compares two records as if the second were a valid answer
@@ -421,7 +372,8 @@ fn check_digit_holds(n: &str) -> bool {
     crate::ids::check_digit(body).is_none_or(|d| u32::from(d) == last)
 }
 
-/// The per-field comparison, in [`Field::ALL`] order; fields neither side holds are left out.
+/// The per-field comparison, in [`Field::COMPARED`] order; fields neither side holds are left
+/// out.
 pub(crate) fn compare_fields(
     registered: &Qualification,
     returned: &Qualification,
@@ -431,7 +383,7 @@ pub(crate) fn compare_fields(
         public_assistance: registered.is_public_assistance() || returned.is_public_assistance(),
     };
     let mut judge = judge;
-    let mut out = Vec::with_capacity(Field::ALL.len());
+    let mut out = Vec::with_capacity(Field::COMPARED.len());
     let mut step = |field: Field, a: Value<'_>, b: Value<'_>| {
         if matches!((a, b), (Value::Absent, Value::Absent)) {
             return;
@@ -454,48 +406,7 @@ pub(crate) fn compare_fields(
             message: Cow::Borrowed(advice.message()),
         });
     };
-    // Unrolled over Field::ALL (same order) so that each field's access is inlined.
-    macro_rules! each {
-        ($($f:ident),* $(,)?) => {
-            $( step(Field::$f, Field::$f.value(registered), Field::$f.value(returned)); )*
-            debug_assert_eq!([$(Field::$f),*], Field::ALL);
-        };
-    }
-    each!(
-        Name,
-        NameKana,
-        NameOfOther,
-        NameOfOtherKana,
-        Sex1,
-        Sex2,
-        Birthdate,
-        Address,
-        PostNumber,
-        InsuredName,
-        ReferenceNumber,
-        InsuredCardClassification,
-        InsurerNumber,
-        InsuredCardSymbol,
-        InsuredIdentificationNumber,
-        InsuredBranchNumber,
-        PersonalFamilyClassification,
-        InsuredPartialContributionRatio,
-        ElderlyRecipientContributionRatio,
-        PreschoolClassification,
-        MedicalTickets,
-        InsurerName,
-        QualificationDate,
-        DisqualificationDate,
-        ReasonOfLoss,
-        InsuredCertificateIssuanceDate,
-        InsuredCardValidDate,
-        InsuredCardExpirationDate,
-        ElderlyRecipientCertificateDate,
-        ElderlyRecipientValidStartDate,
-        ElderlyRecipientValidEndDate,
-        LimitCertificate,
-        SpecificDiseases,
-    );
+    generated::each_compared(registered, returned, &mut step);
     out
 }
 
@@ -555,36 +466,7 @@ fn compare_values(a: Value<'_>, b: Value<'_>) -> Option<Compared> {
         (Value::Code(x), Value::Code(y)) => same_if(x == y),
         (Value::Date(x), Value::Date(y)) => same_if(x == y),
         (Value::Ratio(x), Value::Ratio(y)) => same_if(x == y),
-        (Value::Limit(x), Value::Limit(y)) => same_if(
-            x == y || {
-                let (mut x, mut y) = (x.clone(), y.clone());
-                x.extra.clear();
-                y.extra.clear();
-                x == y
-            },
-        ),
-        (Value::Diseases(x), Value::Diseases(y)) => same_if(
-            x == y || {
-                x.len() == y.len()
-                    && x.iter().zip(y).all(|(x, y)| {
-                        let (mut x, mut y) = (x.clone(), y.clone());
-                        x.extra.clear();
-                        y.extra.clear();
-                        x == y
-                    })
-            },
-        ),
-        (Value::Tickets(x), Value::Tickets(y)) => same_if(
-            x == y || {
-                x.len() == y.len()
-                    && x.iter().zip(y).all(|(x, y)| {
-                        let (mut x, mut y) = (x.clone(), y.clone());
-                        x.extra.clear();
-                        y.extra.clear();
-                        x == y
-                    })
-            },
-        ),
+        (Value::Block(x), Value::Block(y)) => same_if(x.same(y)),
         // A field always yields the same kind of value on both sides.
         _ => Compared::class(Class::Different),
     })
@@ -597,69 +479,39 @@ struct Judge {
 
 impl Judge {
     fn judge(&self, field: Field, cmp: &Compared, returned: &Qualification) -> (Advice, Action) {
-        use Action as A;
-        use Advice as V;
-        match cmp.class {
-            Class::Same => (V::Same, A::Ignore),
-            Class::Equivalent => (V::Equivalent, A::Ignore),
-            Class::Substituted => (V::SubstituteMark, A::KeepRegistered),
-            Class::OnlyReturned if cmp.returned_has_substitute => {
-                (V::SubstituteNotStored, A::KeepRegistered)
-            }
-            Class::OnlyRegistered => match field {
-                Field::PreschoolClassification => (V::SchoolEntry, A::NewQualification),
-                Field::InsuredCardExpirationDate => (V::ExpirationBlank, A::Ignore),
-                _ => (V::NotReturned, A::Ignore),
-            },
-            Class::OnlyReturned => match field {
-                Field::ElderlyRecipientContributionRatio => {
-                    (V::ElderlyRecipientStarted, A::NewQualification)
-                }
-                _ => (V::NewInformation, A::Reflect),
-            },
+        let advice = match cmp.class {
+            Class::Same => Advice::Same,
+            Class::Equivalent => Advice::Equivalent,
+            Class::Substituted => Advice::SubstituteMark,
+            Class::OnlyReturned if cmp.returned_has_substitute => Advice::SubstituteNotStored,
+            Class::OnlyRegistered => field.advice_only_registered(),
+            Class::OnlyReturned => field.advice_only_returned(),
             Class::Different => self.judge_different(field, returned),
-        }
+        };
+        (advice, advice.action())
     }
 
-    fn judge_different(&self, field: Field, returned: &Qualification) -> (Advice, Action) {
-        use Action as A;
-        use Advice as V;
-        match field {
-            Field::Name | Field::Birthdate | Field::Sex1 | Field::Sex2 => {
-                (V::IdentityMismatch, A::VerifyIdentity)
-            }
-            Field::NameKana if self.name_differs => (V::IdentityMismatch, A::VerifyIdentity),
-            Field::NameKana => (V::KanaDiffers, A::Reflect),
-            Field::ReferenceNumber => (V::ReferenceNumberMismatch, A::VerifyIdentity),
-            Field::Address | Field::PostNumber => (V::AddressChanged, A::Reflect),
-            Field::InsurerNumber | Field::InsuredIdentificationNumber if self.public_assistance => {
-                (V::MedicalAssistanceChanged, A::NewQualification)
-            }
-            Field::InsuredCardClassification
-            | Field::InsurerNumber
-            | Field::InsuredCardSymbol
-            | Field::InsuredIdentificationNumber
-            | Field::InsuredBranchNumber
-            | Field::PersonalFamilyClassification => (V::QualificationChanged, A::NewQualification),
-            Field::InsuredPartialContributionRatio | Field::ElderlyRecipientContributionRatio => {
-                (V::RatioChanged, A::NewQualification)
-            }
-            Field::PreschoolClassification => {
-                let to_school = returned.preschool_classification.as_ref().map(|c| c.wire())
-                    != Some(crate::codes::PreschoolClassification::Preschool.wire());
-                if to_school {
-                    (V::SchoolEntry, A::NewQualification)
-                } else {
-                    (V::RatioChanged, A::NewQualification)
-                }
-            }
-            Field::MedicalTickets => (V::MedicalAssistanceChanged, A::NewQualification),
-            Field::QualificationDate if self.public_assistance => {
-                (V::MedicalAssistanceChanged, A::NewQualification)
-            }
-            Field::InsuredCardValidDate => (V::ValidityStartDiffers, A::Ignore),
-            _ => (V::Changed, A::Reflect),
+    /// The declared advice for a real difference, with the three cases that depend on the
+    /// rest of the answer.
+    fn judge_different(&self, field: Field, returned: &Qualification) -> Advice {
+        if field == Field::NameKana && self.name_differs {
+            // カナ and 氏名 both differ: another person, not a reading.
+            return Advice::IdentityMismatch;
         }
+        if self.public_assistance
+            && let Some(a) = field.advice_public_assistance()
+        {
+            return a;
+        }
+        if field == Field::PreschoolClassification {
+            // 未就学 → 就学 is a school entry; the reverse can only be a correction of 負担割合.
+            let to_school = returned.preschool_classification.as_ref().map(|c| c.wire())
+                != Some(crate::codes::PreschoolClassification::Preschool.wire());
+            if !to_school {
+                return Advice::RatioChanged;
+            }
+        }
+        field.advice_different()
     }
 }
 
@@ -678,22 +530,28 @@ pub(crate) mod tests {
     /// A record with every compared field set.
     pub(crate) fn full_record() -> Qualification {
         Qualification {
+            card: CardKey {
+                insurer_number: Some(InsurerNumber::parse("06139990", Mode::Lenient).unwrap()),
+                insured_card_symbol: Some(CardSymbol::parse("12-3", Mode::Lenient).unwrap()),
+                insured_identification_number: Some(
+                    CardNumber::parse("456", Mode::Lenient).unwrap(),
+                ),
+                insured_branch_number: Some(BranchNumber::parse("01", Mode::Lenient).unwrap()),
+            },
+            person: PersonIdentity {
+                name: Some("見本　太郎".into()),
+                name_of_other: Some("見本　たろう".into()),
+                name_kana: Some("ﾐﾎﾝ ﾀﾛｳ".into()),
+                name_of_other_kana: Some("ﾐﾎﾝ ﾀﾛｳ".into()),
+                sex1: Some(Sex::Male),
+                sex2: Some(Sex::Male),
+                birthdate: Some(Personal::new(d(1950, 5, 5))),
+                address: Some("東京都千代田区千代田1-1".into()),
+                post_number: Some("100-0001".into()),
+            },
             insured_card_classification: Some(InsuredCardClassification::General),
-            insurer_number: Some(InsurerNumber::parse("06139990", Mode::Lenient).unwrap()),
-            insured_card_symbol: Some(CardSymbol::parse("12-3", Mode::Lenient).unwrap()),
-            insured_identification_number: Some(CardNumber::parse("456", Mode::Lenient).unwrap()),
-            insured_branch_number: Some(BranchNumber::parse("01", Mode::Lenient).unwrap()),
             personal_family_classification: Some(PersonalFamilyClassification::Insured),
             insured_name: Some("見本　太郎".into()),
-            name: Some("見本　太郎".into()),
-            name_of_other: Some("見本　たろう".into()),
-            name_kana: Some("ﾐﾎﾝ ﾀﾛｳ".into()),
-            name_of_other_kana: Some("ﾐﾎﾝ ﾀﾛｳ".into()),
-            sex1: Some(Sex::Male),
-            sex2: Some(Sex::Male),
-            birthdate: Some(Personal::new(d(1950, 5, 5))),
-            address: Some("東京都千代田区千代田1-1".into()),
-            post_number: Some("100-0001".into()),
             qualification_date: Some(d(2020, 4, 1)),
             disqualification_date: Some(d(2030, 3, 31)),
             insured_certificate_issuance_date: Some(d(2020, 4, 1)),
@@ -739,7 +597,7 @@ pub(crate) mod tests {
         let q = full_record();
         let diff = compare_records(&q, &q, &ctx());
         assert_eq!(diff.verdict, Verdict::Identical);
-        assert_eq!(diff.fields.len(), Field::ALL.len());
+        assert_eq!(diff.fields.len(), Field::COMPARED.len());
         assert!(diff.fields.iter().all(|f| f.class == Class::Same));
     }
 

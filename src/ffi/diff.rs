@@ -1,10 +1,11 @@
-//! `onshi_diff`: the comparison of the clinic's record with the terminal's answer — an
-//! adapter over [`crate::diff`].
+//! `onshi_diff`: a reviewed answer — the comparison of the clinic's record with the terminal's
+//! answer and the records it judged (an adapter over [`crate::history::Review`]).
 //!
-//! A diff is made by `onshi_diff_compare` (two records) or `onshi_diff_compare_document` (a
-//! registered record and a parsed 資格確認結果). It keeps copies of both records, so that
-//! `onshi_history_apply` needs nothing else and a staff screen can show both values of every
-//! field. Read-only: fields by id (`ONSHI_FIELD_DIFF_*`), the compared fields as the list
+//! A diff is made by `onshi_history_review` / `onshi_history_review_record` (against a
+//! history's current version: it can be applied with `onshi_history_apply`), or outside any
+//! history by `onshi_diff_compare` (two records) and `onshi_diff_compare_document` (a record and
+//! a parsed 資格確認結果) for screens that only show differences. A staff screen shows both
+//! values of every field. Read-only: fields by id (`ONSHI_FIELD_DIFF_*`), the compared fields as the list
 //! `ONSHI_LIST_DIFF_FIELDS`, notices and the not-confirmed guidance as lists of their own.
 
 use super::enums::*;
@@ -15,7 +16,8 @@ use super::panic::{Failure, guard_or};
 use super::qualification::onshi_qualification;
 use super::record::{self, *};
 use super::status::*;
-use crate::diff::{self, Diff, DiffContext, FieldDiff};
+use crate::diff::{self, Diff, DiffContext, FieldDiff, Returned};
+use crate::history::{Review, ReviewContext};
 use crate::model::Qualification;
 use std::ffi::c_char;
 
@@ -36,43 +38,33 @@ pub(crate) struct Row {
     pub(crate) f: FieldDiff,
     registered: Option<String>,
     returned: Option<String>,
-    record_field: Option<onshi_field>,
 }
 
-/// What an `onshi_diff` holds.
+/// What an `onshi_diff` holds: a [`Review`] (the diff and the records it judged), and the
+/// texts of its rows.
 #[derive(Clone)]
 pub(crate) struct DiffValue {
-    pub(crate) diff: Diff,
-    pub(crate) registered: Option<Qualification>,
-    pub(crate) returned: Option<Qualification>,
+    pub(crate) review: Review,
     rows: Vec<Row>,
 }
 
 impl DiffValue {
-    pub(crate) fn new(
-        diff: Diff,
-        registered: Option<Qualification>,
-        returned: Option<Qualification>,
-    ) -> DiffValue {
-        let rows = diff
+    pub(crate) fn new(review: Review) -> DiffValue {
+        let rows = review
+            .diff
             .fields
             .iter()
             .map(|f| Row {
                 f: f.clone(),
-                registered: registered.as_ref().and_then(|q| f.field.display(q)),
-                returned: returned.as_ref().and_then(|q| f.field.display(q)),
-                record_field: QUALIFICATION_FIELDS
-                    .iter()
-                    .find(|d| d.name == f.field.id())
-                    .map(|d| d.id),
+                registered: f.field.display(&review.registered),
+                returned: review.returned.as_ref().and_then(|q| f.field.display(q)),
             })
             .collect();
-        DiffValue {
-            diff,
-            registered,
-            returned,
-            rows,
-        }
+        DiffValue { review, rows }
+    }
+
+    pub(crate) fn diff(&self) -> &Diff {
+        &self.review.diff
     }
 }
 
@@ -101,7 +93,8 @@ pub const ONSHI_FIELD_DIFF_RESULT_CODE: onshi_field = 508;
 /// 処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).
 pub const ONSHI_FIELD_DIFF_RESULT_MESSAGE: onshi_field = 509;
 
-/// A compared field: which one (enum DiffField; text: its id in the record JSON).
+/// A compared field: which one (enum Field; text: its id in the record JSON). The number is
+/// the record's own `ONSHI_FIELD_*`, so `onshi_qualification_get_text` reads the value.
 pub const ONSHI_FIELD_DIFF_ITEM_FIELD: onshi_field = 551;
 /// The field's Japanese label (text).
 pub const ONSHI_FIELD_DIFF_ITEM_LABEL: onshi_field = 552;
@@ -127,9 +120,6 @@ pub const ONSHI_FIELD_DIFF_ITEM_MESSAGE: onshi_field = 561;
 pub const ONSHI_FIELD_DIFF_ITEM_REGISTERED: onshi_field = 562;
 /// The returned value as shown on a staff screen (text; absent when not returned).
 pub const ONSHI_FIELD_DIFF_ITEM_RETURNED: onshi_field = 563;
-/// The `ONSHI_FIELD_*` of `onshi_qualification` that holds this value (integer; absent for
-/// the certificate and 医療券 lists, which span several fields).
-pub const ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD: onshi_field = 564;
 /// Positions (characters) of the ● marks in the returned value, comma-separated (text).
 pub const ONSHI_FIELD_DIFF_ITEM_POSITIONS: onshi_field = 565;
 
@@ -172,34 +162,34 @@ type D = DiffValue;
 
 static DIFF_FIELDS: &[FieldDef<D>] = &[
     ro!(ONSHI_FIELD_DIFF_VERDICT, "verdict", ENUM, D, |d| VERDICT
-        .value(d.diff.verdict)),
+        .value(d.diff().verdict)),
     ro!(
         ONSHI_FIELD_DIFF_VERDICT_LABEL,
         "verdict_label",
         TEXT,
         D,
-        |d| text(d.diff.verdict.label())
+        |d| text(d.diff().verdict.label())
     ),
     ro!(
         ONSHI_FIELD_DIFF_CONFIRMATION_DATE,
         "context.confirmation_date",
         DATE,
         D,
-        |d| Some(Value::Date(d.diff.context.confirmation_date))
+        |d| Some(Value::Date(d.diff().context.confirmation_date))
     ),
     ro!(
         ONSHI_FIELD_DIFF_QUERY_KIND,
         "context.query_kind",
         ENUM,
         D,
-        |d| { QUERY_KIND.value(d.diff.context.query_kind) }
+        |d| { QUERY_KIND.value(d.diff().context.query_kind) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_RECORD_INDEX,
         "record_index",
         INTEGER,
         D,
-        |d| { d.diff.record_index.and_then(int) }
+        |d| { d.diff().record_index.and_then(int) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_CAUSE,
@@ -207,7 +197,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         ENUM,
         D,
         |d| {
-            d.diff
+            d.diff()
                 .not_confirmed
                 .as_ref()
                 .and_then(|n| CAUSE.value(n.cause))
@@ -218,7 +208,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         "not_confirmed.label",
         TEXT,
         D,
-        |d| { opt_text(d.diff.not_confirmed.as_ref().map(|n| &n.label)) }
+        |d| { opt_text(d.diff().not_confirmed.as_ref().map(|n| &n.label)) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_RESULT_CODE,
@@ -226,7 +216,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         TEXT,
         D,
         |d| opt_text(
-            d.diff
+            d.diff()
                 .not_confirmed
                 .as_ref()
                 .and_then(|n| n.result_code.as_ref())
@@ -238,7 +228,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         TEXT,
         D,
         |d| opt_text(
-            d.diff
+            d.diff()
                 .not_confirmed
                 .as_ref()
                 .and_then(|n| n.result_message.as_ref())
@@ -260,7 +250,7 @@ static ROW_FIELDS: &[FieldDef<Row>] = &[
         "fields[].field",
         ENUM,
         Row,
-        |r| { DIFF_FIELD.value(r.f.field) }
+        |r| { FIELD.value(r.f.field) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_LABEL,
@@ -347,13 +337,6 @@ static ROW_FIELDS: &[FieldDef<Row>] = &[
         |r| { opt_text(r.returned.as_ref()) }
     ),
     ro!(
-        ONSHI_FIELD_DIFF_ITEM_RECORD_FIELD,
-        "fields[].record_field",
-        INTEGER,
-        Row,
-        |r| r.record_field.map(Value::U32)
-    ),
-    ro!(
         ONSHI_FIELD_DIFF_ITEM_POSITIONS,
         "fields[].positions",
         TEXT,
@@ -423,7 +406,7 @@ fn empty() -> &'static [String] {
 
 impl Record for DiffValue {
     fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure> {
-        let nc = self.diff.not_confirmed.as_ref();
+        let nc = self.diff().not_confirmed.as_ref();
         match t {
             Target::Record => read_field(DIFF_FIELDS, self, id),
             Target::Item(ONSHI_LIST_DIFF_FIELDS, i) => {
@@ -432,7 +415,7 @@ impl Record for DiffValue {
             }
             Target::Item(ONSHI_LIST_DIFF_NOTICES, i) => {
                 let d = find(NOTICE_FIELDS, id)?;
-                Ok((d.kind, (d.get)(item(&self.diff.notices, i)?)))
+                Ok((d.kind, (d.get)(item(&self.diff().notices, i)?)))
             }
             Target::Item(ONSHI_LIST_DIFF_POSSIBLE_CAUSES, i) => {
                 let d = find(CAUSE_FIELDS, id)?;
@@ -449,10 +432,10 @@ impl Record for DiffValue {
     }
 
     fn count(&self, list: onshi_list) -> Result<usize, Failure> {
-        let nc = self.diff.not_confirmed.as_ref();
+        let nc = self.diff().not_confirmed.as_ref();
         match list {
             ONSHI_LIST_DIFF_FIELDS => Ok(self.rows.len()),
-            ONSHI_LIST_DIFF_NOTICES => Ok(self.diff.notices.len()),
+            ONSHI_LIST_DIFF_NOTICES => Ok(self.diff().notices.len()),
             ONSHI_LIST_DIFF_POSSIBLE_CAUSES => Ok(nc.map_or(0, |n| n.possible_causes.len())),
             ONSHI_LIST_DIFF_NEXT_STEPS => Ok(nc.map_or(0, |n| n.next_steps.len())),
             _ => Err(unknown_list(list)),
@@ -462,8 +445,13 @@ impl Record for DiffValue {
 
 impl Json for DiffValue {
     fn to_json(&self) -> String {
-        self.diff.to_json()
+        self.review.to_json()
     }
+}
+
+/// The review context of a comparison outside a history (no result id).
+pub(crate) fn outside(ctx: DiffContext) -> ReviewContext {
+    ReviewContext::new("", ctx.confirmation_date, ctx.query_kind)
 }
 
 /// The diff context of a C call.
@@ -508,12 +496,8 @@ pub unsafe extern "C" fn onshi_diff_compare(
             let reg = &super::handle::handle_ref(registered)?.value;
             let ret = &super::handle::handle_ref(returned)?.value;
             let ctx = context(confirmation_date, query_kind)?;
-            let d = diff::compare_records(reg, ret, &ctx);
-            out.set(into_raw::<onshi_diff>(DiffValue::new(
-                d,
-                Some(reg.clone()),
-                Some(ret.clone()),
-            )));
+            let review = Review::of_records(reg, Returned::record(ret), &outside(ctx));
+            out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
         })
     }
@@ -547,8 +531,9 @@ pub unsafe extern "C" fn onshi_diff_clone(
     unsafe { record::clone(d, out) }
 }
 
-/// Copies the diff as JSON (the shape documented by the library: verdict, context,
-/// not_confirmed, notices, record_index, fields, digest), UTF-8.
+/// Copies the diff as JSON (the library's review: `diff` with verdict, context,
+/// not_confirmed, notices, record_index and fields; `registered`, `returned`, `link`,
+/// `base_version`, `base_revision`), UTF-8.
 ///
 /// Out-parameters are written only on success, except `*out_len`, which is also written with
 /// `ONSHI_BUFFER_TOO_SMALL`.
@@ -566,9 +551,9 @@ pub unsafe extern "C" fn onshi_diff_to_json(
     unsafe { record::to_json(d, buf, cap, out_len) }
 }
 
-/// Reads a diff from its JSON (as `onshi_diff_to_json` writes it). Such a diff carries no
-/// records: `ONSHI_FIELD_DIFF_ITEM_REGISTERED`/`_RETURNED` are absent and
-/// `onshi_history_apply` refuses it (compare again to apply).
+/// Reads a diff from its JSON (as `onshi_diff_to_json` writes it), records included: a
+/// review kept between screens can still be applied while its history is at the same
+/// revision.
 ///
 /// Returns `ONSHI_JSON` when the text is not a diff.
 /// `err`: NULL is accepted.
@@ -590,8 +575,8 @@ pub unsafe extern "C" fn onshi_diff_from_json(
         with_error(err, || {
             let out = Out::new(out)?;
             let text = super::handle::text_in(json, json_len)?;
-            let d: Diff = serde_json::from_str(text)?;
-            out.set(into_raw::<onshi_diff>(DiffValue::new(d, None, None)));
+            let r: Review = serde_json::from_str(text)?;
+            out.set(into_raw::<onshi_diff>(DiffValue::new(r)));
             Ok(())
         })
     }
@@ -745,7 +730,6 @@ unsafe fn copy_record(
 
 /// Copies the registered record the diff was made with.
 ///
-/// Returns `ONSHI_NOT_PRESENT` for a diff read from JSON.
 /// The caller owns the returned handle and must free it with onshi_qualification_free.
 /// Out-parameters are written only on success.
 ///
@@ -757,13 +741,13 @@ pub unsafe extern "C" fn onshi_diff_registered(
     out: *mut *mut onshi_qualification,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
-    unsafe { copy_record(d, |d| d.registered.as_ref(), out) }
+    unsafe { copy_record(d, |d| Some(&d.review.registered), out) }
 }
 
 /// Copies the returned record the diff compared (the one `onshi_history_apply` takes
 /// values from).
 ///
-/// Returns `ONSHI_NOT_PRESENT` when no record came back, or for a diff read from JSON.
+/// Returns `ONSHI_NOT_PRESENT` when no record came back.
 /// The caller owns the returned handle and must free it with onshi_qualification_free.
 /// Out-parameters are written only on success.
 ///
@@ -775,7 +759,7 @@ pub unsafe extern "C" fn onshi_diff_returned(
     out: *mut *mut onshi_qualification,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
-    unsafe { copy_record(d, |d| d.returned.as_ref(), out) }
+    unsafe { copy_record(d, |d| d.review.returned.as_ref(), out) }
 }
 
 #[cfg(test)]
@@ -800,24 +784,28 @@ mod tests {
     }
 
     #[test]
-    fn every_diff_field_with_a_record_field_names_it() {
+    fn every_diff_item_reports_the_record_field_number() {
         let q = crate::model::Qualification {
-            name: Some("見本　花子".into()),
-            address: Some("東京都".into()),
+            person: crate::model::PersonIdentity {
+                name: Some("見本　花子".into()),
+                address: Some("東京都".into()),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let ctx = DiffContext::new(
             chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
             diff::QueryKind::Records,
         );
-        let v = DiffValue::new(
-            diff::compare_records(&q, &crate::model::Qualification::default(), &ctx),
-            Some(q.clone()),
-            None,
-        );
+        let empty = crate::model::Qualification::default();
+        let v = DiffValue::new(Review::of_records(
+            &q,
+            Returned::record(&empty),
+            &outside(ctx),
+        ));
         assert_eq!(v.rows.len(), 2);
-        assert_eq!(v.rows[0].record_field, Some(ONSHI_FIELD_NAME));
-        assert_eq!(v.rows[1].record_field, Some(ONSHI_FIELD_ADDRESS));
+        assert_eq!(v.rows[0].f.field.number(), ONSHI_FIELD_NAME);
+        assert_eq!(v.rows[1].f.field.number(), ONSHI_FIELD_ADDRESS);
         assert_eq!(v.rows[0].registered.as_deref(), Some("見本　花子"));
         assert_eq!(v.rows[0].returned, None);
     }

@@ -8,7 +8,7 @@
 //! copies with `onshi_document_result_at`), the units of a bulk answer
 //! (`ONSHI_LIST_DOCUMENT_UNITS`, their records with `onshi_document_unit_result_at`).
 
-use super::diff::{DiffValue, context, onshi_diff, ro};
+use super::diff::{DiffValue, onshi_diff, ro};
 use super::enums::*;
 use super::error::{onshi_error, with_error};
 use super::field::*;
@@ -22,13 +22,13 @@ use super::record::{self, *};
 use super::status::*;
 use crate::codes::*;
 use crate::diff::{QueryKind, Returned};
+use crate::history::{Review, ReviewContext};
 use crate::ids::{self, Mode};
-use crate::model::{Qualification, QualificationQuery};
+use crate::model::{ConfirmationResult, ProcessingOutcome, Qualification, QualificationQuery};
 use crate::xml::{
-    self, ConfirmationResult, Encoding, FileName, IndividualQuery, Limits, Message, MessageKind,
-    QualificationRequest,
+    self, Encoding, FileName, IndividualQuery, Limits, Message, MessageKind, QualificationRequest,
 };
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::ffi::c_char;
 
@@ -287,32 +287,6 @@ pub const ONSHI_FIELD_DOCUMENT_MESSAGE_TYPE: onshi_field = 401;
 pub const ONSHI_FIELD_DOCUMENT_ENCODING: onshi_field = 402;
 /// The file the document was read from, for face results (text, read-only).
 pub const ONSHI_FIELD_DOCUMENT_FILE_NAME: onshi_field = 403;
-/// 処理実行日時 (date-time).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_PROCESS_EXECUTION_TIME: onshi_field = 404;
-/// 資格確認日 (date).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE: onshi_field = 405;
-/// 医療機関コード (id).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_MEDICAL_INSTITUTION_CODE: onshi_field = 406;
-/// 任意のファイル識別子 (text).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_ARBITRARY_FILE_IDENTIFIER: onshi_field = 407;
-/// 照会区分 (code).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_REFERENCE_CLASSIFICATION: onshi_field = 408;
-/// 処理結果区分 (code).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_SEGMENT_OF_RESULT: onshi_field = 409;
-/// エラーコード (text).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_ERROR_CODE: onshi_field = 410;
-/// エラーメッセージ (text).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_ERROR_MESSAGE: onshi_field = 411;
-/// 文字コード識別 (code).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_CHARACTER_CODE_IDENTIFIER: onshi_field = 412;
-/// 受付番号 in the header (text).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_RECEPTION_NUMBER: onshi_field = 413;
-/// 処理結果件数 (integer).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_PROCESSING_RESULT: onshi_field = 414;
-/// 正常終了件数 (integer).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_NORMAL_PROCESSING: onshi_field = 415;
-/// エラー件数 (integer).
-pub const ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_ERROR: onshi_field = 416;
 /// 処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).
 pub const ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_STATUS: onshi_field = 421;
 /// 処理結果コード (text).
@@ -332,43 +306,6 @@ pub const ONSHI_FIELD_DOCUMENT_RESULT_CODE: onshi_field = 428;
 /// MessageContents of a 薬剤情報 / 特定健診情報 answer (text).
 pub const ONSHI_FIELD_DOCUMENT_MESSAGE_CONTENTS: onshi_field = 429;
 
-/// 保険者番号 of a search block (id).
-pub const ONSHI_FIELD_QUERY_INSURER_NUMBER: onshi_field = 451;
-/// 被保険者証記号 (id).
-pub const ONSHI_FIELD_QUERY_INSURED_CARD_SYMBOL: onshi_field = 452;
-/// 被保険者証番号 (id).
-pub const ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER: onshi_field = 453;
-/// 枝番 (id).
-pub const ONSHI_FIELD_QUERY_INSURED_BRANCH_NUMBER: onshi_field = 454;
-/// 生年月日 (date).
-pub const ONSHI_FIELD_QUERY_BIRTHDATE: onshi_field = 455;
-/// 限度額適用認定証 提供同意 (code).
-pub const ONSHI_FIELD_QUERY_LIMIT_CONSENT_FLAG: onshi_field = 456;
-/// 任意の識別子 (text).
-pub const ONSHI_FIELD_QUERY_ARBITRARY_IDENTIFIER: onshi_field = 457;
-/// 診療年月 `yyyyMM` (text).
-pub const ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_MONTH: onshi_field = 458;
-/// 同意日 from (date).
-pub const ONSHI_FIELD_QUERY_CONSENT_DATE_FROM: onshi_field = 459;
-/// 同意日 to (date).
-pub const ONSHI_FIELD_QUERY_CONSENT_DATE_TO: onshi_field = 460;
-/// 診療日 from (date).
-pub const ONSHI_FIELD_QUERY_EXAMINATION_DATE_FROM: onshi_field = 461;
-/// 診療日 to (date).
-pub const ONSHI_FIELD_QUERY_EXAMINATION_DATE_TO: onshi_field = 462;
-/// 診療区分 (code).
-pub const ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_FLAG: onshi_field = 463;
-
-/// 処理結果状況 of a bulk unit (code).
-pub const ONSHI_FIELD_UNIT_PROCESSING_RESULT_STATUS: onshi_field = 481;
-/// 処理結果コード of a bulk unit (text).
-pub const ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE: onshi_field = 482;
-/// 処理結果メッセージ of a bulk unit (text).
-pub const ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE: onshi_field = 483;
-/// 資格有効性 of a bulk unit (code).
-pub const ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY: onshi_field = 484;
-/// 照会番号 of a bulk unit (text).
-pub const ONSHI_FIELD_UNIT_REFERENCE_NUMBER: onshi_field = 485;
 /// Number of records of the unit, for `onshi_document_unit_result_at` (integer, read-only).
 pub const ONSHI_FIELD_UNIT_RESULT_COUNT: onshi_field = 486;
 
@@ -386,73 +323,22 @@ fn not_applicable(kind: MessageKind) -> Failure {
     )
 }
 
-macro_rules! header {
-    ($id:ident, $name:literal, $f:ident : $T:ty) => {
-        FieldDef::<DocValue> {
-            id: $id,
-            name: $name,
-            kind: <$T as FieldValue>::KIND,
-            get: |d: &DocValue| d.message.header().$f.as_ref().map(FieldValue::to_value),
-            set: Some(|d: &mut DocValue, v: Option<Value>| {
-                d.message.header_mut().$f = v.map(<$T as FieldValue>::from_value).transpose()?;
-                Ok(())
-            }),
-        }
-    };
-}
-
-/// 処理結果 triple of the message types that have one at body level.
-fn result_status(
-    m: &Message,
-) -> Option<(
-    &Option<ProcessingResultStatus>,
-    &Option<String>,
-    &Option<String>,
-)> {
+/// The body-level 処理結果 of the message types that have one.
+fn outcome(m: &Message) -> Option<&ProcessingOutcome> {
     match m {
-        Message::QualificationResponse(r) => Some((
-            &r.body.processing_result_status,
-            &r.body.processing_result_code,
-            &r.body.processing_result_message,
-        )),
-        Message::ReferenceNumberResponse(r) => Some((
-            &r.processing_result_status,
-            &r.processing_result_code,
-            &r.processing_result_message,
-        )),
-        Message::BulkUploadResponse(r) => Some((
-            &r.processing_result_status,
-            &r.processing_result_code,
-            &r.processing_result_message,
-        )),
+        Message::QualificationResponse(r) => Some(&r.body.outcome),
+        Message::ReferenceNumberResponse(r) => Some(&r.outcome),
+        Message::BulkUploadResponse(r) => Some(&r.receipt.outcome),
         _ => None,
     }
 }
 
-type ResultMut<'a> = (
-    &'a mut Option<ProcessingResultStatus>,
-    &'a mut Option<String>,
-    &'a mut Option<String>,
-);
-
-fn result_status_mut(m: &mut Message) -> Result<ResultMut<'_>, Failure> {
+fn outcome_mut(m: &mut Message) -> Result<&mut ProcessingOutcome, Failure> {
     let kind = m.kind();
     match m {
-        Message::QualificationResponse(r) => Ok((
-            &mut r.body.processing_result_status,
-            &mut r.body.processing_result_code,
-            &mut r.body.processing_result_message,
-        )),
-        Message::ReferenceNumberResponse(r) => Ok((
-            &mut r.processing_result_status,
-            &mut r.processing_result_code,
-            &mut r.processing_result_message,
-        )),
-        Message::BulkUploadResponse(r) => Ok((
-            &mut r.processing_result_status,
-            &mut r.processing_result_code,
-            &mut r.processing_result_message,
-        )),
+        Message::QualificationResponse(r) => Ok(&mut r.body.outcome),
+        Message::ReferenceNumberResponse(r) => Ok(&mut r.outcome),
+        Message::BulkUploadResponse(r) => Ok(&mut r.receipt.outcome),
         _ => Err(not_applicable(kind)),
     }
 }
@@ -474,7 +360,7 @@ fn body_mut(m: &mut Message) -> Result<&mut ConfirmationResult, Failure> {
 
 fn reception(m: &Message) -> Option<&String> {
     match m {
-        Message::BulkUploadResponse(r) => r.reception_number.as_ref(),
+        Message::BulkUploadResponse(r) => r.receipt.reception_number.as_ref(),
         Message::BulkDownloadRequest(r) => Some(&r.reception_number),
         _ => None,
     }
@@ -483,7 +369,7 @@ fn reception(m: &Message) -> Option<&String> {
 fn set_reception(m: &mut Message, v: Option<String>) -> Result<(), Failure> {
     let kind = m.kind();
     match m {
-        Message::BulkUploadResponse(r) => r.reception_number = v,
+        Message::BulkUploadResponse(r) => r.receipt.reception_number = v,
         Message::BulkDownloadRequest(r) => r.reception_number = v.unwrap_or_default(),
         _ => return Err(not_applicable(kind)),
     }
@@ -521,26 +407,13 @@ static DOCUMENT_FIELDS: &[FieldDef<V>] = &[
     ro!(ONSHI_FIELD_DOCUMENT_FILE_NAME, "file_name", TEXT, V, |d| {
         opt_text(d.file_name.as_ref())
     }),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_PROCESS_EXECUTION_TIME, "message.header.process_execution_time", process_execution_time: NaiveDateTime),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_QUALIFICATION_CONFIRMATION_DATE, "message.header.qualification_confirmation_date", qualification_confirmation_date: NaiveDate),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_MEDICAL_INSTITUTION_CODE, "message.header.medical_institution_code", medical_institution_code: ids::MedicalInstitutionCode),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_ARBITRARY_FILE_IDENTIFIER, "message.header.arbitrary_file_identifier", arbitrary_file_identifier: String),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_REFERENCE_CLASSIFICATION, "message.header.reference_classification", reference_classification: ReferenceClassification),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_SEGMENT_OF_RESULT, "message.header.segment_of_result", segment_of_result: SegmentOfResult),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_ERROR_CODE, "message.header.error_code", error_code: String),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_ERROR_MESSAGE, "message.header.error_message", error_message: String),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_CHARACTER_CODE_IDENTIFIER, "message.header.character_code_identifier", character_code_identifier: CharacterCodeIdentifier),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_RECEPTION_NUMBER, "message.header.reception_number", reception_number: String),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_PROCESSING_RESULT, "message.header.number_of_processing_result", number_of_processing_result: u32),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_NORMAL_PROCESSING, "message.header.number_of_normal_processing", number_of_normal_processing: u32),
-    header!(ONSHI_FIELD_DOCUMENT_HEADER_NUMBER_OF_ERROR, "message.header.number_of_error", number_of_error: u32),
     FieldDef {
         id: ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_STATUS,
         name: "message.processing_result_status",
         kind: <ProcessingResultStatus as FieldValue>::KIND,
-        get: |d: &V| result_status(&d.message).and_then(|r| r.0.as_ref().map(FieldValue::to_value)),
+        get: |d: &V| outcome(&d.message).and_then(|r| r.status.as_ref().map(FieldValue::to_value)),
         set: Some(|d: &mut V, v: Option<Value>| {
-            *result_status_mut(&mut d.message)?.0 = v.map(FieldValue::from_value).transpose()?;
+            outcome_mut(&mut d.message)?.status = v.map(FieldValue::from_value).transpose()?;
             Ok(())
         }),
     },
@@ -548,9 +421,9 @@ static DOCUMENT_FIELDS: &[FieldDef<V>] = &[
         id: ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_CODE,
         name: "message.processing_result_code",
         kind: TEXT,
-        get: |d: &V| result_status(&d.message).and_then(|r| opt_text(r.1.as_ref())),
+        get: |d: &V| outcome(&d.message).and_then(|r| opt_text(r.code.as_ref())),
         set: Some(|d: &mut V, v: Option<Value>| {
-            *result_status_mut(&mut d.message)?.1 = v.map(String::from_value).transpose()?;
+            outcome_mut(&mut d.message)?.code = v.map(String::from_value).transpose()?;
             Ok(())
         }),
     },
@@ -558,9 +431,9 @@ static DOCUMENT_FIELDS: &[FieldDef<V>] = &[
         id: ONSHI_FIELD_DOCUMENT_PROCESSING_RESULT_MESSAGE,
         name: "message.processing_result_message",
         kind: TEXT,
-        get: |d: &V| result_status(&d.message).and_then(|r| opt_text(r.2.as_ref())),
+        get: |d: &V| outcome(&d.message).and_then(|r| opt_text(r.message.as_ref())),
         set: Some(|d: &mut V, v: Option<Value>| {
-            *result_status_mut(&mut d.message)?.2 = v.map(String::from_value).transpose()?;
+            outcome_mut(&mut d.message)?.message = v.map(String::from_value).transpose()?;
             Ok(())
         }),
     },
@@ -609,14 +482,14 @@ static DOCUMENT_FIELDS: &[FieldDef<V>] = &[
         name: "message.reception_date_time",
         kind: DATETIME,
         get: |d: &V| match &d.message {
-            Message::BulkUploadResponse(r) => opt_datetime(r.reception_date_time),
+            Message::BulkUploadResponse(r) => opt_datetime(r.receipt.reception_date_time),
             _ => None,
         },
         set: Some(|d: &mut V, v: Option<Value>| {
             let kind = d.message.kind();
             match &mut d.message {
                 Message::BulkUploadResponse(r) => {
-                    r.reception_date_time = v.map(NaiveDateTime::from_value).transpose()?;
+                    r.receipt.reception_date_time = v.map(NaiveDateTime::from_value).transpose()?;
                     Ok(())
                 }
                 _ => Err(not_applicable(kind)),
@@ -627,9 +500,11 @@ static DOCUMENT_FIELDS: &[FieldDef<V>] = &[
         id: ONSHI_FIELD_DOCUMENT_RESULT_CODE,
         name: "message.result_code",
         kind: TEXT,
-        get: |d: &V| doc_response(&d.message).and_then(|r| opt_text(r.result_code.as_ref())),
+        get: |d: &V| {
+            doc_response(&d.message).and_then(|r| opt_text(r.outcome.result_code.as_ref()))
+        },
         set: Some(|d: &mut V, v: Option<Value>| {
-            doc_response_mut(&mut d.message)?.result_code =
+            doc_response_mut(&mut d.message)?.outcome.result_code =
                 v.map(String::from_value).transpose()?;
             Ok(())
         }),
@@ -638,55 +513,36 @@ static DOCUMENT_FIELDS: &[FieldDef<V>] = &[
         id: ONSHI_FIELD_DOCUMENT_MESSAGE_CONTENTS,
         name: "message.message_contents",
         kind: TEXT,
-        get: |d: &V| doc_response(&d.message).and_then(|r| opt_text(r.message_contents.as_ref())),
+        get: |d: &V| {
+            doc_response(&d.message).and_then(|r| opt_text(r.outcome.message_contents.as_ref()))
+        },
         set: Some(|d: &mut V, v: Option<Value>| {
-            doc_response_mut(&mut d.message)?.message_contents =
+            doc_response_mut(&mut d.message)?.outcome.message_contents =
                 v.map(String::from_value).transpose()?;
             Ok(())
         }),
     },
 ];
 
-type Q = QualificationQuery;
-
-static QUERY_FIELDS: &[FieldDef<Q>] = &[
-    field!(ONSHI_FIELD_QUERY_INSURER_NUMBER, "queries[].insurer_number", Q, insurer_number: ids::InsurerNumber),
-    field!(ONSHI_FIELD_QUERY_INSURED_CARD_SYMBOL, "queries[].insured_card_symbol", Q, insured_card_symbol: ids::CardSymbol),
-    field!(ONSHI_FIELD_QUERY_INSURED_IDENTIFICATION_NUMBER, "queries[].insured_identification_number", Q, insured_identification_number: ids::CardNumber),
-    field!(ONSHI_FIELD_QUERY_INSURED_BRANCH_NUMBER, "queries[].insured_branch_number", Q, insured_branch_number: ids::BranchNumber),
-    field!(ONSHI_FIELD_QUERY_BIRTHDATE, "queries[].birthdate", Q, birthdate: crate::Personal<NaiveDate>),
-    field!(ONSHI_FIELD_QUERY_LIMIT_CONSENT_FLAG, "queries[].limit_consent_flag", Q, limit_consent_flag: LimitConsentFlag),
-    field!(ONSHI_FIELD_QUERY_ARBITRARY_IDENTIFIER, "queries[].arbitrary_identifier", Q, arbitrary_identifier: String),
-    field!(ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_MONTH, "queries[].medical_treatment_month", Q, medical_treatment_month: String),
-    field!(ONSHI_FIELD_QUERY_CONSENT_DATE_FROM, "queries[].consent_date_from", Q, consent_date_from: NaiveDate),
-    field!(ONSHI_FIELD_QUERY_CONSENT_DATE_TO, "queries[].consent_date_to", Q, consent_date_to: NaiveDate),
-    field!(ONSHI_FIELD_QUERY_EXAMINATION_DATE_FROM, "queries[].examination_date_from", Q, examination_date_from: NaiveDate),
-    field!(ONSHI_FIELD_QUERY_EXAMINATION_DATE_TO, "queries[].examination_date_to", Q, examination_date_to: NaiveDate),
-    field!(ONSHI_FIELD_QUERY_MEDICAL_TREATMENT_FLAG, "queries[].medical_treatment_flag", Q, medical_treatment_flag: MedicalTreatmentFlag),
-];
-
 type U = ConfirmationResult;
 
-static UNIT_FIELDS: &[FieldDef<U>] = &[
-    field!(ONSHI_FIELD_UNIT_PROCESSING_RESULT_STATUS, "units[].processing_result_status", U, processing_result_status: ProcessingResultStatus),
-    field!(ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE, "units[].processing_result_code", U, processing_result_code: String),
-    field!(ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE, "units[].processing_result_message", U, processing_result_message: String),
-    field!(ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY, "units[].qualification_validity", U, qualification_validity: QualificationValidity),
-    field!(ONSHI_FIELD_UNIT_REFERENCE_NUMBER, "units[].reference_number", U, reference_number: crate::Personal<String>),
-    ro!(
-        ONSHI_FIELD_UNIT_RESULT_COUNT,
-        "units[].results.length",
-        INTEGER,
-        U,
-        |u| { int(u.results.len()) }
-    ),
-];
+/// The views of a unit that are not fields of [`ConfirmationResult`] (those are in
+/// `CONFIRMATION_RESULT_FIELDS`, generated).
+static UNIT_VIEWS: &[FieldDef<U>] = &[ro!(
+    ONSHI_FIELD_UNIT_RESULT_COUNT,
+    "units[].results.length",
+    INTEGER,
+    U,
+    |u| { int(u.results.len()) }
+)];
 
 /// The field tables of this module, for `onshi_field_*`.
 pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
     meta_in(DOCUMENT_FIELDS, id, ONSHI_LIST_NONE)
-        .or_else(|| meta_in(QUERY_FIELDS, id, ONSHI_LIST_DOCUMENT_QUERIES))
-        .or_else(|| meta_in(UNIT_FIELDS, id, ONSHI_LIST_DOCUMENT_UNITS))
+        .or_else(|| meta_in(MESSAGE_HEADER_FIELDS, id, ONSHI_LIST_NONE))
+        .or_else(|| meta_in(QUALIFICATION_QUERY_FIELDS, id, ONSHI_LIST_DOCUMENT_QUERIES))
+        .or_else(|| meta_in(CONFIRMATION_RESULT_FIELDS, id, ONSHI_LIST_DOCUMENT_UNITS))
+        .or_else(|| meta_in(UNIT_VIEWS, id, ONSHI_LIST_DOCUMENT_UNITS))
 }
 
 fn queries(m: &Message) -> &[QualificationQuery] {
@@ -736,14 +592,23 @@ fn no_fields(list: onshi_list) -> Failure {
 impl Record for DocValue {
     fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure> {
         match t {
-            Target::Record => read_field(DOCUMENT_FIELDS, self, id),
+            Target::Record => match MESSAGE_HEADER_FIELDS.iter().find(|d| d.id == id) {
+                Some(d) => Ok((d.kind, (d.get)(self.message.header()))),
+                None => read_field(DOCUMENT_FIELDS, self, id),
+            },
             Target::Item(ONSHI_LIST_DOCUMENT_QUERIES, i) => {
-                let d = find(QUERY_FIELDS, id)?;
+                let d = find(QUALIFICATION_QUERY_FIELDS, id)?;
                 Ok((d.kind, (d.get)(item(queries(&self.message), i)?)))
             }
             Target::Item(ONSHI_LIST_DOCUMENT_UNITS, i) => {
-                let d = find(UNIT_FIELDS, id)?;
-                Ok((d.kind, (d.get)(item(units(&self.message), i)?)))
+                let u = item(units(&self.message), i)?;
+                match UNIT_VIEWS.iter().find(|d| d.id == id) {
+                    Some(d) => Ok((d.kind, (d.get)(u))),
+                    None => {
+                        let d = find(CONFIRMATION_RESULT_FIELDS, id)?;
+                        Ok((d.kind, (d.get)(u)))
+                    }
+                }
             }
             Target::Item(ONSHI_LIST_DOCUMENT_RESULTS, _) => {
                 Err(no_fields(ONSHI_LIST_DOCUMENT_RESULTS))
@@ -761,12 +626,16 @@ impl Record for DocValue {
     ) -> Result<(), Failure> {
         match t {
             Target::Record => {
+                if let Some(d) = MESSAGE_HEADER_FIELDS.iter().find(|d| d.id == id) {
+                    check_want(d.kind, want)?;
+                    return write(d, self.message.header_mut(), v);
+                }
                 let d = find(DOCUMENT_FIELDS, id)?;
                 check_want(d.kind, want)?;
                 write(d, self, v)
             }
             Target::Item(ONSHI_LIST_DOCUMENT_QUERIES, i) => {
-                let d = find(QUERY_FIELDS, id)?;
+                let d = find(QUALIFICATION_QUERY_FIELDS, id)?;
                 check_want(d.kind, want)?;
                 let n = queries(&self.message).len();
                 let q = queries_mut(&mut self.message)
@@ -776,7 +645,10 @@ impl Record for DocValue {
                 write(d, q, v)
             }
             Target::Item(ONSHI_LIST_DOCUMENT_UNITS, i) => {
-                let d = find(UNIT_FIELDS, id)?;
+                if UNIT_VIEWS.iter().any(|d| d.id == id) {
+                    return Err(super::record::read_only_field(id));
+                }
+                let d = find(CONFIRMATION_RESULT_FIELDS, id)?;
                 check_want(d.kind, want)?;
                 let n = units(&self.message).len();
                 let u = units_mut(&mut self.message)
@@ -906,8 +778,10 @@ pub unsafe extern "C" fn onshi_document_parse(
 /// Parses the file at `path` (UTF-8 path). When its name is an interface file name, the name
 /// decides the message type where the content alone cannot (an empty 処理中 answer).
 ///
-/// Returns `ONSHI_IO` when the file cannot be read, `ONSHI_XML_TOO_LARGE` before reading a file
-/// larger than the limit, or another `ONSHI_XML_*` status.
+/// Returns `ONSHI_IO` when the file cannot be read or is not a regular file (a FIFO, a device,
+/// a folder, a symbolic link: refused without blocking), `ONSHI_XML_TOO_LARGE` for a file
+/// larger than the limit (never read past the limit, even when its size is unknown), or
+/// another `ONSHI_XML_*` status.
 /// `err`: NULL is accepted. `limits`: NULL is accepted (the defaults).
 /// The caller owns the returned handle and must free it with onshi_document_free.
 /// Out-parameters are written only on success.
@@ -929,19 +803,11 @@ pub unsafe extern "C" fn onshi_document_parse_file(
             let out = Out::new(out)?;
             let l = parse_limits(limits)?;
             let path = std::path::Path::new(text_in(path, path_len)?);
-            let io = |e: std::io::Error| Failure::new(ONSHI_IO, format!("{}: {e}", path.display()));
-            let size = std::fs::metadata(path).map_err(io)?.len();
-            if size > l.max_bytes as u64 {
-                return Err(Failure::new(
-                    ONSHI_XML_TOO_LARGE,
-                    format!(
-                        "{}: file is {size} bytes, more than the limit of {}",
-                        path.display(),
-                        l.max_bytes
-                    ),
-                ));
-            }
-            let bytes = std::fs::read(path).map_err(io)?;
+            // Only a regular file, opened without blocking (a FIFO is refused, not waited
+            // on), a symlink not followed, never more than max_bytes read (also when the
+            // file reports no size).
+            let bytes =
+                xml::read_file(path, &l).map_err(|e| Failure::new(e.code(), e.to_string()))?;
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -1043,16 +909,19 @@ pub unsafe extern "C" fn onshi_document_new_individual_request(
             let req = QualificationRequest::individual(IndividualQuery {
                 institution,
                 insurer: q
+                    .card
                     .insurer_number
                     .clone()
                     .ok_or_else(|| missing("保険者番号"))?,
-                symbol: q.insured_card_symbol.clone(),
+                symbol: q.card.insured_card_symbol.clone(),
                 number: q
+                    .card
                     .insured_identification_number
                     .clone()
                     .ok_or_else(|| missing("被保険者証番号"))?,
-                branch: q.insured_branch_number.clone(),
+                branch: q.card.insured_branch_number.clone(),
                 birthdate: q
+                    .person
                     .birthdate
                     .as_ref()
                     .map(|d| *d.expose())
@@ -1568,6 +1437,46 @@ fn answer_of(d: &DocValue, unit: Option<usize>) -> Result<(Returned<'_>, QueryKi
     }
 }
 
+/// The answer of a document (its body, or unit `unit` of a bulk answer) and the context to
+/// review it in: `confirmation_date` NULL is the document's 資格確認日, `query_kind` 0 comes
+/// from the document, `result_id` `None` is the document's file name (or empty).
+///
+/// # Safety
+/// `confirmation_date` is NULL or readable.
+pub(crate) unsafe fn doc_answer<'a>(
+    d: &'a DocValue,
+    unit: Option<usize>,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    result_id: Option<&str>,
+) -> Result<(Returned<'a>, ReviewContext), Failure> {
+    let (answer, doc_kind) = answer_of(d, unit)?;
+    let date = if confirmation_date.is_null() {
+        d.message
+            .header()
+            .qualification_confirmation_date
+            .ok_or_else(|| {
+                Failure::new(
+                    ONSHI_NOT_PRESENT,
+                    "the document has no 資格確認日: pass confirmation_date",
+                )
+            })?
+    } else {
+        // SAFETY: forwarded from the caller.
+        unsafe { read_in(confirmation_date) }?.to_naive()?
+    };
+    let kind = if query_kind == 0 {
+        doc_kind
+    } else {
+        QUERY_KIND.parse_num(query_kind)?
+    };
+    let id = result_id
+        .map(str::to_string)
+        .or_else(|| d.file_name.clone())
+        .unwrap_or_default();
+    Ok((answer, ReviewContext::new(id, date, kind)))
+}
+
 unsafe fn compare_doc(
     err: *mut onshi_error,
     registered: *const onshi_qualification,
@@ -1583,34 +1492,9 @@ unsafe fn compare_doc(
             let out = Out::new(out)?;
             let reg = &handle_ref(registered)?.value;
             let d = &handle_ref(doc)?.value;
-            let (answer, doc_kind) = answer_of(d, unit)?;
-            let date = if confirmation_date.is_null() {
-                d.message
-                    .header()
-                    .qualification_confirmation_date
-                    .ok_or_else(|| {
-                        Failure::new(
-                            ONSHI_NOT_PRESENT,
-                            "the document has no 資格確認日: pass confirmation_date",
-                        )
-                    })?
-            } else {
-                read_in(confirmation_date)?.to_naive()?
-            };
-            let date = onshi_date::from_naive(date);
-            let kind = if query_kind == 0 {
-                QUERY_KIND.num(doc_kind)
-            } else {
-                query_kind
-            };
-            let ctx = context(&date, kind)?;
-            let diff = crate::diff::compare(reg, &answer, &ctx);
-            let selected = diff.record(&answer).cloned();
-            out.set(into_raw::<onshi_diff>(DiffValue::new(
-                diff,
-                Some(reg.clone()),
-                selected,
-            )));
+            let (answer, ctx) = doc_answer(d, unit, confirmation_date, query_kind, Some(""))?;
+            let review = Review::of_records(reg, answer, &ctx);
+            out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
         })
     }
@@ -1773,10 +1657,10 @@ mod tests {
         for d in DOCUMENT_FIELDS {
             assert!((400..450).contains(&d.id), "{}", d.name);
         }
-        for d in QUERY_FIELDS {
+        for d in QUALIFICATION_QUERY_FIELDS {
             assert!((450..480).contains(&d.id), "{}", d.name);
         }
-        for d in UNIT_FIELDS {
+        for d in CONFIRMATION_RESULT_FIELDS.iter().chain(UNIT_VIEWS) {
             assert!((480..500).contains(&d.id), "{}", d.name);
         }
     }

@@ -564,274 +564,6 @@ fn exhaustive_notice(v: crate::diff::NoticeKind) {
     }
 }
 
-/// A compared field of a diff: one of the `ONSHI_DIFF_FIELD_*` values (text form: the field's id in the record JSON).
-#[allow(non_camel_case_types)]
-pub type onshi_diff_field = u32;
-/// 氏名.
-pub const ONSHI_DIFF_FIELD_NAME: onshi_diff_field = 1;
-/// 氏名カナ.
-pub const ONSHI_DIFF_FIELD_NAME_KANA: onshi_diff_field = 2;
-/// 通称.
-pub const ONSHI_DIFF_FIELD_NAME_OF_OTHER: onshi_diff_field = 3;
-/// 通称カナ.
-pub const ONSHI_DIFF_FIELD_NAME_OF_OTHER_KANA: onshi_diff_field = 4;
-/// 性別1.
-pub const ONSHI_DIFF_FIELD_SEX1: onshi_diff_field = 5;
-/// 性別2.
-pub const ONSHI_DIFF_FIELD_SEX2: onshi_diff_field = 6;
-/// 生年月日.
-pub const ONSHI_DIFF_FIELD_BIRTHDATE: onshi_diff_field = 7;
-/// 住所.
-pub const ONSHI_DIFF_FIELD_ADDRESS: onshi_diff_field = 8;
-/// 郵便番号.
-pub const ONSHI_DIFF_FIELD_POST_NUMBER: onshi_diff_field = 9;
-/// 世帯主氏名.
-pub const ONSHI_DIFF_FIELD_INSURED_NAME: onshi_diff_field = 10;
-/// 照会番号.
-pub const ONSHI_DIFF_FIELD_REFERENCE_NUMBER: onshi_diff_field = 11;
-/// 被保険者証区分.
-pub const ONSHI_DIFF_FIELD_INSURED_CARD_CLASSIFICATION: onshi_diff_field = 12;
-/// 保険者番号.
-pub const ONSHI_DIFF_FIELD_INSURER_NUMBER: onshi_diff_field = 13;
-/// 記号.
-pub const ONSHI_DIFF_FIELD_INSURED_CARD_SYMBOL: onshi_diff_field = 14;
-/// 番号.
-pub const ONSHI_DIFF_FIELD_INSURED_IDENTIFICATION_NUMBER: onshi_diff_field = 15;
-/// 枝番.
-pub const ONSHI_DIFF_FIELD_INSURED_BRANCH_NUMBER: onshi_diff_field = 16;
-/// 本人・家族.
-pub const ONSHI_DIFF_FIELD_PERSONAL_FAMILY_CLASSIFICATION: onshi_diff_field = 17;
-/// 負担割合（後期高齢者）.
-pub const ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO: onshi_diff_field = 18;
-/// 負担割合（高齢受給者）.
-pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO: onshi_diff_field = 19;
-/// 未就学区分.
-pub const ONSHI_DIFF_FIELD_PRESCHOOL_CLASSIFICATION: onshi_diff_field = 20;
-/// 医療扶助（医療券・調剤券）.
-pub const ONSHI_DIFF_FIELD_MEDICAL_TICKETS: onshi_diff_field = 21;
-/// 保険者名称.
-pub const ONSHI_DIFF_FIELD_INSURER_NAME: onshi_diff_field = 22;
-/// 資格取得年月日.
-pub const ONSHI_DIFF_FIELD_QUALIFICATION_DATE: onshi_diff_field = 23;
-/// 資格喪失年月日.
-pub const ONSHI_DIFF_FIELD_DISQUALIFICATION_DATE: onshi_diff_field = 24;
-/// 資格喪失事由.
-pub const ONSHI_DIFF_FIELD_REASON_OF_LOSS: onshi_diff_field = 25;
-/// 交付年月日.
-pub const ONSHI_DIFF_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE: onshi_diff_field = 26;
-/// 有効開始年月日.
-pub const ONSHI_DIFF_FIELD_INSURED_CARD_VALID_DATE: onshi_diff_field = 27;
-/// 有効終了年月日.
-pub const ONSHI_DIFF_FIELD_INSURED_CARD_EXPIRATION_DATE: onshi_diff_field = 28;
-/// 高齢受給者証 交付年月日.
-pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE: onshi_diff_field = 29;
-/// 高齢受給者証 有効開始年月日.
-pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE: onshi_diff_field = 30;
-/// 高齢受給者証 有効終了年月日.
-pub const ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE: onshi_diff_field = 31;
-/// 限度額適用認定証.
-pub const ONSHI_DIFF_FIELD_LIMIT_CERTIFICATE: onshi_diff_field = 32;
-/// 特定疾病療養受療証.
-pub const ONSHI_DIFF_FIELD_SPECIFIC_DISEASES: onshi_diff_field = 33;
-
-pub(crate) static DIFF_FIELD: Enumeration<crate::diff::Field> = Enumeration {
-    name: "onshi_diff_field",
-    rows: &[
-        (crate::diff::Field::Name, ONSHI_DIFF_FIELD_NAME, "name"),
-        (
-            crate::diff::Field::NameKana,
-            ONSHI_DIFF_FIELD_NAME_KANA,
-            "name_kana",
-        ),
-        (
-            crate::diff::Field::NameOfOther,
-            ONSHI_DIFF_FIELD_NAME_OF_OTHER,
-            "name_of_other",
-        ),
-        (
-            crate::diff::Field::NameOfOtherKana,
-            ONSHI_DIFF_FIELD_NAME_OF_OTHER_KANA,
-            "name_of_other_kana",
-        ),
-        (crate::diff::Field::Sex1, ONSHI_DIFF_FIELD_SEX1, "sex1"),
-        (crate::diff::Field::Sex2, ONSHI_DIFF_FIELD_SEX2, "sex2"),
-        (
-            crate::diff::Field::Birthdate,
-            ONSHI_DIFF_FIELD_BIRTHDATE,
-            "birthdate",
-        ),
-        (
-            crate::diff::Field::Address,
-            ONSHI_DIFF_FIELD_ADDRESS,
-            "address",
-        ),
-        (
-            crate::diff::Field::PostNumber,
-            ONSHI_DIFF_FIELD_POST_NUMBER,
-            "post_number",
-        ),
-        (
-            crate::diff::Field::InsuredName,
-            ONSHI_DIFF_FIELD_INSURED_NAME,
-            "insured_name",
-        ),
-        (
-            crate::diff::Field::ReferenceNumber,
-            ONSHI_DIFF_FIELD_REFERENCE_NUMBER,
-            "reference_number",
-        ),
-        (
-            crate::diff::Field::InsuredCardClassification,
-            ONSHI_DIFF_FIELD_INSURED_CARD_CLASSIFICATION,
-            "insured_card_classification",
-        ),
-        (
-            crate::diff::Field::InsurerNumber,
-            ONSHI_DIFF_FIELD_INSURER_NUMBER,
-            "insurer_number",
-        ),
-        (
-            crate::diff::Field::InsuredCardSymbol,
-            ONSHI_DIFF_FIELD_INSURED_CARD_SYMBOL,
-            "insured_card_symbol",
-        ),
-        (
-            crate::diff::Field::InsuredIdentificationNumber,
-            ONSHI_DIFF_FIELD_INSURED_IDENTIFICATION_NUMBER,
-            "insured_identification_number",
-        ),
-        (
-            crate::diff::Field::InsuredBranchNumber,
-            ONSHI_DIFF_FIELD_INSURED_BRANCH_NUMBER,
-            "insured_branch_number",
-        ),
-        (
-            crate::diff::Field::PersonalFamilyClassification,
-            ONSHI_DIFF_FIELD_PERSONAL_FAMILY_CLASSIFICATION,
-            "personal_family_classification",
-        ),
-        (
-            crate::diff::Field::InsuredPartialContributionRatio,
-            ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO,
-            "insured_partial_contribution_ratio",
-        ),
-        (
-            crate::diff::Field::ElderlyRecipientContributionRatio,
-            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO,
-            "elderly_recipient.contribution_ratio",
-        ),
-        (
-            crate::diff::Field::PreschoolClassification,
-            ONSHI_DIFF_FIELD_PRESCHOOL_CLASSIFICATION,
-            "preschool_classification",
-        ),
-        (
-            crate::diff::Field::MedicalTickets,
-            ONSHI_DIFF_FIELD_MEDICAL_TICKETS,
-            "medical_tickets",
-        ),
-        (
-            crate::diff::Field::InsurerName,
-            ONSHI_DIFF_FIELD_INSURER_NAME,
-            "insurer_name",
-        ),
-        (
-            crate::diff::Field::QualificationDate,
-            ONSHI_DIFF_FIELD_QUALIFICATION_DATE,
-            "qualification_date",
-        ),
-        (
-            crate::diff::Field::DisqualificationDate,
-            ONSHI_DIFF_FIELD_DISQUALIFICATION_DATE,
-            "disqualification_date",
-        ),
-        (
-            crate::diff::Field::ReasonOfLoss,
-            ONSHI_DIFF_FIELD_REASON_OF_LOSS,
-            "reason_of_loss",
-        ),
-        (
-            crate::diff::Field::InsuredCertificateIssuanceDate,
-            ONSHI_DIFF_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE,
-            "insured_certificate_issuance_date",
-        ),
-        (
-            crate::diff::Field::InsuredCardValidDate,
-            ONSHI_DIFF_FIELD_INSURED_CARD_VALID_DATE,
-            "insured_card_valid_date",
-        ),
-        (
-            crate::diff::Field::InsuredCardExpirationDate,
-            ONSHI_DIFF_FIELD_INSURED_CARD_EXPIRATION_DATE,
-            "insured_card_expiration_date",
-        ),
-        (
-            crate::diff::Field::ElderlyRecipientCertificateDate,
-            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE,
-            "elderly_recipient.certificate_date",
-        ),
-        (
-            crate::diff::Field::ElderlyRecipientValidStartDate,
-            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE,
-            "elderly_recipient.valid_start_date",
-        ),
-        (
-            crate::diff::Field::ElderlyRecipientValidEndDate,
-            ONSHI_DIFF_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE,
-            "elderly_recipient.valid_end_date",
-        ),
-        (
-            crate::diff::Field::LimitCertificate,
-            ONSHI_DIFF_FIELD_LIMIT_CERTIFICATE,
-            "limit_certificate",
-        ),
-        (
-            crate::diff::Field::SpecificDiseases,
-            ONSHI_DIFF_FIELD_SPECIFIC_DISEASES,
-            "specific_diseases",
-        ),
-    ],
-};
-
-#[allow(dead_code)]
-fn exhaustive_diff_field(v: crate::diff::Field) {
-    match v {
-        crate::diff::Field::Name
-        | crate::diff::Field::NameKana
-        | crate::diff::Field::NameOfOther
-        | crate::diff::Field::NameOfOtherKana
-        | crate::diff::Field::Sex1
-        | crate::diff::Field::Sex2
-        | crate::diff::Field::Birthdate
-        | crate::diff::Field::Address
-        | crate::diff::Field::PostNumber
-        | crate::diff::Field::InsuredName
-        | crate::diff::Field::ReferenceNumber
-        | crate::diff::Field::InsuredCardClassification
-        | crate::diff::Field::InsurerNumber
-        | crate::diff::Field::InsuredCardSymbol
-        | crate::diff::Field::InsuredIdentificationNumber
-        | crate::diff::Field::InsuredBranchNumber
-        | crate::diff::Field::PersonalFamilyClassification
-        | crate::diff::Field::InsuredPartialContributionRatio
-        | crate::diff::Field::ElderlyRecipientContributionRatio
-        | crate::diff::Field::PreschoolClassification
-        | crate::diff::Field::MedicalTickets
-        | crate::diff::Field::InsurerName
-        | crate::diff::Field::QualificationDate
-        | crate::diff::Field::DisqualificationDate
-        | crate::diff::Field::ReasonOfLoss
-        | crate::diff::Field::InsuredCertificateIssuanceDate
-        | crate::diff::Field::InsuredCardValidDate
-        | crate::diff::Field::InsuredCardExpirationDate
-        | crate::diff::Field::ElderlyRecipientCertificateDate
-        | crate::diff::Field::ElderlyRecipientValidStartDate
-        | crate::diff::Field::ElderlyRecipientValidEndDate
-        | crate::diff::Field::LimitCertificate
-        | crate::diff::Field::SpecificDiseases => {}
-    }
-}
-
 /// Why two texts are equivalent, as a bit set of `ONSHI_REASON_*` flags.
 #[allow(non_camel_case_types)]
 pub type onshi_reason_flags = u32;
@@ -1202,6 +934,7 @@ fn exhaustive_card_sex(v: crate::card::Sex) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::generated::FIELD;
 
     fn check<T: Copy + PartialEq + serde::Serialize>(e: &Enumeration<T>, flags: bool) {
         let mut nums = Vec::new();
@@ -1235,7 +968,7 @@ mod tests {
         check(&ADVICE, false);
         check(&CAUSE, false);
         check(&NOTICE, false);
-        check(&DIFF_FIELD, false);
+        check(&FIELD, false);
         check(&REASON, true);
         check(&DECISION, false);
         check(&START_DATE, false);
@@ -1248,10 +981,11 @@ mod tests {
 
     #[test]
     fn tables_cover_the_lists_the_library_publishes() {
-        assert_eq!(DIFF_FIELD.rows.len(), crate::diff::Field::ALL.len());
-        for (i, f) in crate::diff::Field::ALL.iter().enumerate() {
-            assert_eq!(DIFF_FIELD.rows[i].0, *f, "same order as Field::ALL");
-            assert_eq!(DIFF_FIELD.id(*f), f.id());
+        assert_eq!(FIELD.rows.len(), crate::model::Field::ALL.len());
+        for (i, f) in crate::model::Field::ALL.iter().enumerate() {
+            assert_eq!(FIELD.rows[i].0, *f, "same order as Field::ALL");
+            assert_eq!(FIELD.id(*f), f.id());
+            assert_eq!(FIELD.num(*f), f.number());
         }
         assert_eq!(REASON.rows.len(), crate::text::Reason::ALL.len());
     }

@@ -10,12 +10,13 @@
 //! amounts as decimal integers.
 
 use super::codes::*;
+pub use super::generated::*;
 use super::panic::Failure;
 use super::status::*;
 use crate::Personal;
 use crate::codes::*;
 use crate::ids::{self, Mode};
-use crate::model::{Consent, MedicalTicket, Qualification, Ratio, SpecificDisease};
+use crate::model::{Qualification, Ratio};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// A field of a record: one of the `ONSHI_FIELD_*` values. Ranges: 1–99 the qualification
@@ -48,6 +49,9 @@ pub const ONSHI_VALUE_TYPE_INTEGER: onshi_value_type = 6;
 /// A percentage 0–100 (`30` = 3割): text in decimal (the wire form `"030"` and full-width
 /// digits are accepted on write), or `uint32_t`.
 pub const ONSHI_VALUE_TYPE_RATIO: onshi_value_type = 7;
+/// A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the
+/// record schema: text only.
+pub const ONSHI_VALUE_TYPE_JSON: onshi_value_type = 9;
 /// One value of an enumeration of this header (`ONSHI_VERDICT_*`, `ONSHI_DIFF_CLASS_*` …):
 /// `uint32_t` is its number, text its stable snake_case id (`"update_recommended"`).
 /// Read-only.
@@ -104,6 +108,9 @@ pub(crate) struct Kind {
 pub(crate) const fn kind(ty: onshi_value_type) -> Kind {
     Kind { ty, table: 0 }
 }
+
+/// The kind of a sub-record or list read and written as JSON.
+pub(crate) const JSON: Kind = kind(ONSHI_VALUE_TYPE_JSON);
 
 pub(crate) fn invalid(what: &str, text: &str) -> Failure {
     Failure::new(
@@ -285,10 +292,24 @@ pub(crate) struct FieldDef<R: 'static> {
     pub(crate) set: Option<Setter<R>>,
 }
 
-/// `field!(ID, "json_name", Record, field: Type)` for `Option<Type>` fields, and
+/// `field!(ID, "json_name", Record, field: Type)` for `Option<Type>` fields,
+/// `field!(ID, "json_name", Record, in group.field: Type)` for a field of an embedded group
+/// (`person.name`), and
 /// `field!(ID, "json_name", Record, outer.field: Type)` for fields of an optional sub-record
 /// (created on first write, dropped again when it becomes empty).
 macro_rules! field {
+    ($id:ident, $name:literal, $R:ty, in $g:ident . $f:ident : $T:ty) => {
+        FieldDef::<$R> {
+            id: $id,
+            name: $name,
+            kind: <$T as FieldValue>::KIND,
+            get: |r: &$R| r.$g.$f.as_ref().map(FieldValue::to_value),
+            set: Some(|r: &mut $R, v: Option<Value>| {
+                r.$g.$f = v.map(<$T as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        }
+    };
     ($id:ident, $name:literal, $R:ty, $f:ident : $T:ty) => {
         FieldDef::<$R> {
             id: $id,
@@ -330,25 +351,14 @@ macro_rules! field {
 
 pub(crate) use field;
 
-/// `positional!(ID, "json_name", Record, vec_field, index)` for the numbered slots of a
-/// `Vec<Personal<String>>` (傷病名1–3, 備考1–3). Writing past the end pads with empty
-/// strings; clearing the last slot shortens the list.
-macro_rules! positional {
-    ($id:ident, $name:literal, $R:ty, $f:ident, $i:literal) => {
-        FieldDef::<$R> {
-            id: $id,
-            name: $name,
-            kind: kind(ONSHI_VALUE_TYPE_TEXT),
-            get: |r: &$R| r.$f.get($i).map(|s| Value::Text(s.expose().clone())),
-            set: Some(|r: &mut $R, v: Option<Value>| {
-                set_slot(&mut r.$f, $i, v.map(String::from_value).transpose()?);
-                Ok(())
-            }),
-        }
-    };
+/// Reads numbered slot `i` (傷病名1–3, 備考1–3).
+pub(crate) fn slot_get(v: &[Personal<String>], i: usize) -> Option<Value> {
+    v.get(i).map(|s| Value::Text(s.expose().clone()))
 }
 
-fn set_slot(v: &mut Vec<Personal<String>>, i: usize, value: Option<String>) {
+/// Writes numbered slot `i` (傷病名1–3, 備考1–3): writing past the end pads with empty strings;
+/// clearing the last slot shortens the list.
+pub(crate) fn set_slot(v: &mut Vec<Personal<String>>, i: usize, value: Option<String>) {
     match value {
         Some(s) => {
             while v.len() <= i {
@@ -367,306 +377,56 @@ fn set_slot(v: &mut Vec<Personal<String>>, i: usize, value: Option<String>) {
     }
 }
 
-/// 被保険者証区分 (code; `A1` = 医療扶助).
-pub const ONSHI_FIELD_INSURED_CARD_CLASSIFICATION: onshi_field = 1;
-/// 保険者番号 (id; 医療扶助: 公費負担者番号).
-pub const ONSHI_FIELD_INSURER_NUMBER: onshi_field = 2;
-/// 被保険者証記号 (id).
-pub const ONSHI_FIELD_INSURED_CARD_SYMBOL: onshi_field = 3;
-/// 被保険者証番号 (id; 医療扶助: 受給者番号).
-pub const ONSHI_FIELD_INSURED_IDENTIFICATION_NUMBER: onshi_field = 4;
-/// 枝番 (id).
-pub const ONSHI_FIELD_INSURED_BRANCH_NUMBER: onshi_field = 5;
-/// 本人・家族 (code).
-pub const ONSHI_FIELD_PERSONAL_FAMILY_CLASSIFICATION: onshi_field = 6;
-/// 被保険者氏名（世帯主氏名） (text).
-pub const ONSHI_FIELD_INSURED_NAME: onshi_field = 7;
-/// 氏名 (text; family and given name separated by U+3000).
-pub const ONSHI_FIELD_NAME: onshi_field = 8;
-/// 氏名（その他） (text).
-pub const ONSHI_FIELD_NAME_OF_OTHER: onshi_field = 9;
-/// 氏名カナ (text).
-pub const ONSHI_FIELD_NAME_KANA: onshi_field = 10;
-/// 氏名カナ（その他） (text).
-pub const ONSHI_FIELD_NAME_OF_OTHER_KANA: onshi_field = 11;
-/// 性別1 (code).
-pub const ONSHI_FIELD_SEX1: onshi_field = 12;
-/// 性別2 (code).
-pub const ONSHI_FIELD_SEX2: onshi_field = 13;
-/// 生年月日 (date).
-pub const ONSHI_FIELD_BIRTHDATE: onshi_field = 14;
-/// 住所 (text).
-pub const ONSHI_FIELD_ADDRESS: onshi_field = 15;
-/// 郵便番号 (text).
-pub const ONSHI_FIELD_POST_NUMBER: onshi_field = 16;
-/// 資格取得年月日 (date).
-pub const ONSHI_FIELD_QUALIFICATION_DATE: onshi_field = 17;
-/// 資格喪失年月日 (date).
-pub const ONSHI_FIELD_DISQUALIFICATION_DATE: onshi_field = 18;
-/// 交付年月日 (date).
-pub const ONSHI_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE: onshi_field = 19;
-/// 有効開始年月日 (date).
-pub const ONSHI_FIELD_INSURED_CARD_VALID_DATE: onshi_field = 20;
-/// 有効終了年月日 (date).
-pub const ONSHI_FIELD_INSURED_CARD_EXPIRATION_DATE: onshi_field = 21;
-/// 一部負担金割合 (ratio).
-pub const ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO: onshi_field = 22;
-/// 未就学区分 (code).
-pub const ONSHI_FIELD_PRESCHOOL_CLASSIFICATION: onshi_field = 23;
-/// 資格喪失事由 (code).
-pub const ONSHI_FIELD_REASON_OF_LOSS: onshi_field = 24;
-/// 保険者名称 (text).
-pub const ONSHI_FIELD_INSURER_NAME: onshi_field = 25;
-/// 高齢受給者証 交付年月日 (date).
-pub const ONSHI_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE: onshi_field = 26;
-/// 高齢受給者証 有効開始年月日 (date).
-pub const ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE: onshi_field = 27;
-/// 高齢受給者証 有効終了年月日 (date).
-pub const ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE: onshi_field = 28;
-/// 高齢受給者証 一部負担金割合 (ratio).
-pub const ONSHI_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO: onshi_field = 29;
-/// 限度額適用認定証 提供同意 (code).
-pub const ONSHI_FIELD_LIMIT_CONSENT_FLAG: onshi_field = 30;
-/// 限度額適用認定証 提供同意日時 (date-time).
-pub const ONSHI_FIELD_LIMIT_CONSENT_TIME: onshi_field = 31;
-/// 限度額適用認定証区分 (code).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION: onshi_field = 32;
-/// 限度額 適用区分 (code).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG: onshi_field = 33;
-/// 限度額適用認定証 交付年月日 (date).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CERTIFICATE_DATE: onshi_field = 34;
-/// 限度額適用認定証 有効開始年月日 (date).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_START_DATE: onshi_field = 35;
-/// 限度額適用認定証 有効終了年月日 (date).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_END_DATE: onshi_field = 36;
-/// 限度額適用認定証 長期入院該当年月日 (date).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_LONG_TERM_DATE: onshi_field = 37;
-/// 特定疾病療養受療証 提供同意 (code).
-pub const ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_FLAG: onshi_field = 38;
-/// 特定疾病療養受療証 提供同意日時 (date-time).
-pub const ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME: onshi_field = 39;
-/// 照会番号 (text).
-pub const ONSHI_FIELD_REFERENCE_NUMBER: onshi_field = 40;
-/// 任意の識別子 (text).
-pub const ONSHI_FIELD_ARBITRARY_IDENTIFIER: onshi_field = 41;
-/// 処方箋発行形態 (code).
-pub const ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT: onshi_field = 42;
-/// LimitApplicationCertificateChanged (text).
-pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED: onshi_field = 43;
-
-/// 特定疾病 疾病区分 (code).
-pub const ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY: onshi_field = 101;
-/// 特定疾病 交付年月日 (date).
-pub const ONSHI_FIELD_SPECIFIC_DISEASE_CERTIFICATE_DATE: onshi_field = 102;
-/// 特定疾病 有効開始年月日 (date).
-pub const ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE: onshi_field = 103;
-/// 特定疾病 有効終了年月日 (date).
-pub const ONSHI_FIELD_SPECIFIC_DISEASE_VALID_END_DATE: onshi_field = 104;
-/// 特定疾病 自己負担限度額 (integer, yen per month).
-pub const ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY: onshi_field = 105;
-
-/// 医療券・調剤券別 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE: onshi_field = 201;
-/// 有効開始日 (date).
-pub const ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE: onshi_field = 202;
-/// 有効終了日 (date).
-pub const ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE: onshi_field = 203;
-/// 交付番号 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER: onshi_field = 204;
-/// 診療年月 (text, `yyyyMM`).
-pub const ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH: onshi_field = 205;
-/// 指定医療機関コード (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE: onshi_field = 206;
-/// 指定医療機関確認フラグ (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG: onshi_field = 207;
-/// 指定医療機関名称 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME: onshi_field = 208;
-/// 処方箋発行医療機関コード (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_CODE: onshi_field =
-    209;
-/// 処方箋発行医療機関名称 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_NAME: onshi_field =
-    210;
-/// 傷病名1 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1: onshi_field = 211;
-/// 傷病名2 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2: onshi_field = 212;
-/// 傷病名3 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3: onshi_field = 213;
-/// 診療別 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE: onshi_field = 214;
-/// 本人支払額 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT: onshi_field = 215;
-/// 地区担当員名 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME: onshi_field = 216;
-/// 取扱担当者名 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME: onshi_field = 217;
-/// 単独・併用別 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE: onshi_field = 218;
-/// 社会保険状況 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE: onshi_field = 219;
-/// 社会保険状況の整合性 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG: onshi_field = 220;
-/// 感染症法37条の2 該当状況 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION: onshi_field = 221;
-/// 後期高齢 該当状況 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE: onshi_field = 222;
-/// 都道府県費 該当状況 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES: onshi_field = 223;
-/// 備考1 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1: onshi_field = 224;
-/// 備考2 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_2: onshi_field = 225;
-/// 備考3 (text).
-pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3: onshi_field = 226;
-
-/// Which consent the item is: its XML prefix (`"PharmacistsInfo"` …; text, read-only).
+/// Which consent an item of `ONSHI_LIST_CONSENTS` is: its XML prefix (`"PharmacistsInfo"` …;
+/// text, read-only). The consents' own fields are `ONSHI_FIELD_CONSENT_FLAG`, `_TIME` and
+/// `_AVAILABLE_TIME`.
 pub const ONSHI_FIELD_CONSENT_KIND: onshi_field = 301;
-/// 同意フラグ (code).
-pub const ONSHI_FIELD_CONSENT_FLAG: onshi_field = 302;
-/// 同意日時 (date-time).
-pub const ONSHI_FIELD_CONSENT_TIME: onshi_field = 303;
-/// 閲覧有効期限 (date-time).
-pub const ONSHI_FIELD_CONSENT_AVAILABLE_TIME: onshi_field = 304;
 
-type Q = Qualification;
+/// Reads a sub-record or list as its JSON (`None` when absent or empty).
+pub(crate) fn json_get<T: serde::Serialize + PartialEq + Default>(v: &T) -> Option<Value> {
+    if *v == T::default() {
+        return None;
+    }
+    serde_json::to_string(v).ok().map(Value::Text)
+}
 
-pub(crate) static QUALIFICATION_FIELDS: &[FieldDef<Q>] = &[
-    field!(ONSHI_FIELD_INSURED_CARD_CLASSIFICATION, "insured_card_classification", Q, insured_card_classification: InsuredCardClassification),
-    field!(ONSHI_FIELD_INSURER_NUMBER, "insurer_number", Q, insurer_number: ids::InsurerNumber),
-    field!(ONSHI_FIELD_INSURED_CARD_SYMBOL, "insured_card_symbol", Q, insured_card_symbol: ids::CardSymbol),
-    field!(ONSHI_FIELD_INSURED_IDENTIFICATION_NUMBER, "insured_identification_number", Q, insured_identification_number: ids::CardNumber),
-    field!(ONSHI_FIELD_INSURED_BRANCH_NUMBER, "insured_branch_number", Q, insured_branch_number: ids::BranchNumber),
-    field!(ONSHI_FIELD_PERSONAL_FAMILY_CLASSIFICATION, "personal_family_classification", Q, personal_family_classification: PersonalFamilyClassification),
-    field!(ONSHI_FIELD_INSURED_NAME, "insured_name", Q, insured_name: Personal<String>),
-    field!(ONSHI_FIELD_NAME, "name", Q, name: Personal<String>),
-    field!(ONSHI_FIELD_NAME_OF_OTHER, "name_of_other", Q, name_of_other: Personal<String>),
-    field!(ONSHI_FIELD_NAME_KANA, "name_kana", Q, name_kana: Personal<String>),
-    field!(ONSHI_FIELD_NAME_OF_OTHER_KANA, "name_of_other_kana", Q, name_of_other_kana: Personal<String>),
-    field!(ONSHI_FIELD_SEX1, "sex1", Q, sex1: Sex),
-    field!(ONSHI_FIELD_SEX2, "sex2", Q, sex2: Sex),
-    field!(ONSHI_FIELD_BIRTHDATE, "birthdate", Q, birthdate: Personal<NaiveDate>),
-    field!(ONSHI_FIELD_ADDRESS, "address", Q, address: Personal<String>),
-    field!(ONSHI_FIELD_POST_NUMBER, "post_number", Q, post_number: Personal<String>),
-    field!(ONSHI_FIELD_QUALIFICATION_DATE, "qualification_date", Q, qualification_date: NaiveDate),
-    field!(ONSHI_FIELD_DISQUALIFICATION_DATE, "disqualification_date", Q, disqualification_date: NaiveDate),
-    field!(ONSHI_FIELD_INSURED_CERTIFICATE_ISSUANCE_DATE, "insured_certificate_issuance_date", Q, insured_certificate_issuance_date: NaiveDate),
-    field!(ONSHI_FIELD_INSURED_CARD_VALID_DATE, "insured_card_valid_date", Q, insured_card_valid_date: NaiveDate),
-    field!(ONSHI_FIELD_INSURED_CARD_EXPIRATION_DATE, "insured_card_expiration_date", Q, insured_card_expiration_date: NaiveDate),
-    field!(ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO, "insured_partial_contribution_ratio", Q, insured_partial_contribution_ratio: Ratio),
-    field!(ONSHI_FIELD_PRESCHOOL_CLASSIFICATION, "preschool_classification", Q, preschool_classification: PreschoolClassification),
-    field!(ONSHI_FIELD_REASON_OF_LOSS, "reason_of_loss", Q, reason_of_loss: ReasonOfLoss),
-    field!(ONSHI_FIELD_INSURER_NAME, "insurer_name", Q, insurer_name: String),
-    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_CERTIFICATE_DATE, "elderly_recipient.certificate_date", Q, elderly_recipient.certificate_date: NaiveDate),
-    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_START_DATE, "elderly_recipient.valid_start_date", Q, elderly_recipient.valid_start_date: NaiveDate),
-    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_VALID_END_DATE, "elderly_recipient.valid_end_date", Q, elderly_recipient.valid_end_date: NaiveDate),
-    field!(ONSHI_FIELD_ELDERLY_RECIPIENT_CONTRIBUTION_RATIO, "elderly_recipient.contribution_ratio", Q, elderly_recipient.contribution_ratio: Ratio),
-    field!(ONSHI_FIELD_LIMIT_CONSENT_FLAG, "limit_consent_flag", Q, limit_consent_flag: LimitConsentFlag),
-    field!(ONSHI_FIELD_LIMIT_CONSENT_TIME, "limit_consent_time", Q, limit_consent_time: NaiveDateTime),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION, "limit_certificate.classification", Q, limit_certificate.classification: LimitCertificateClassification),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CLASSIFICATION_FLAG, "limit_certificate.classification_flag", Q, limit_certificate.classification_flag: LimitClassificationFlag),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CERTIFICATE_DATE, "limit_certificate.certificate_date", Q, limit_certificate.certificate_date: NaiveDate),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_START_DATE, "limit_certificate.valid_start_date", Q, limit_certificate.valid_start_date: NaiveDate),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_VALID_END_DATE, "limit_certificate.valid_end_date", Q, limit_certificate.valid_end_date: NaiveDate),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_LONG_TERM_DATE, "limit_certificate.long_term_date", Q, limit_certificate.long_term_date: NaiveDate),
-    field!(ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_FLAG, "specific_diseases_consent_flag", Q, specific_diseases_consent_flag: ConsentFlag),
-    field!(ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME, "specific_diseases_consent_time", Q, specific_diseases_consent_time: NaiveDateTime),
-    field!(ONSHI_FIELD_REFERENCE_NUMBER, "reference_number", Q, reference_number: Personal<String>),
-    field!(ONSHI_FIELD_ARBITRARY_IDENTIFIER, "arbitrary_identifier", Q, arbitrary_identifier: String),
-    field!(ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT, "prescription_issue_select", Q, prescription_issue_select: PrescriptionIssueSelect),
-    field!(ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED, "limit_certificate_changed", Q, limit_certificate_changed: String),
-];
+/// Writes a sub-record or list from its JSON (`None` clears it).
+pub(crate) fn json_set<T: serde::de::DeserializeOwned + Default>(
+    slot: &mut T,
+    v: Option<Value>,
+) -> Result<(), Failure> {
+    *slot = match v {
+        None => T::default(),
+        Some(Value::Text(s)) => serde_json::from_str(&s).map_err(|e| {
+            Failure::new(
+                ONSHI_JSON,
+                format!(
+                    "not the JSON of this sub-record: {}",
+                    crate::personal::redact(&e.to_string())
+                ),
+            )
+        })?,
+        Some(_) => return Err(mismatch()),
+    };
+    Ok(())
+}
 
-type SD = SpecificDisease;
-
-pub(crate) static SPECIFIC_DISEASE_FIELDS: &[FieldDef<SD>] = &[
-    field!(ONSHI_FIELD_SPECIFIC_DISEASE_CATEGORY, "specific_diseases[].category", SD, category: SpecificDiseaseCategory),
-    field!(ONSHI_FIELD_SPECIFIC_DISEASE_CERTIFICATE_DATE, "specific_diseases[].certificate_date", SD, certificate_date: NaiveDate),
-    field!(ONSHI_FIELD_SPECIFIC_DISEASE_VALID_START_DATE, "specific_diseases[].valid_start_date", SD, valid_start_date: NaiveDate),
-    field!(ONSHI_FIELD_SPECIFIC_DISEASE_VALID_END_DATE, "specific_diseases[].valid_end_date", SD, valid_end_date: NaiveDate),
-    field!(ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY, "specific_diseases[].self_pay", SD, self_pay: u32),
-];
-
-type MT = MedicalTicket;
-
-pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MT>] = &[
-    field!(ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE, "medical_tickets[].ticket_type", MT, ticket_type: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE, "medical_tickets[].valid_date", MT, valid_date: NaiveDate),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE, "medical_tickets[].expiration_date", MT, expiration_date: NaiveDate),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER, "medical_tickets[].issue_number", MT, issue_number: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH, "medical_tickets[].medical_treatment_month", MT, medical_treatment_month: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE, "medical_tickets[].designated_medical_institution_code", MT, designated_medical_institution_code: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG, "medical_tickets[].designated_medical_institution_flag", MT, designated_medical_institution_flag: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME, "medical_tickets[].designated_medical_institution_name", MT, designated_medical_institution_name: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_CODE, "medical_tickets[].prescription_issuer_medical_institution_code", MT, prescription_issuer_medical_institution_code: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_PRESCRIPTION_ISSUER_MEDICAL_INSTITUTION_NAME, "medical_tickets[].prescription_issuer_medical_institution_name", MT, prescription_issuer_medical_institution_name: String),
-    positional!(
-        ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1,
-        "medical_tickets[].injury_names[0]",
-        MT,
-        injury_names,
-        0
-    ),
-    positional!(
-        ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2,
-        "medical_tickets[].injury_names[1]",
-        MT,
-        injury_names,
-        1
-    ),
-    positional!(
-        ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3,
-        "medical_tickets[].injury_names[2]",
-        MT,
-        injury_names,
-        2
-    ),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE, "medical_tickets[].medical_treatment_type", MT, medical_treatment_type: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT, "medical_tickets[].self_pay_amount", MT, self_pay_amount: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME, "medical_tickets[].district_contact_name", MT, district_contact_name: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME, "medical_tickets[].handling_contact_name", MT, handling_contact_name: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE, "medical_tickets[].single_or_combined_use", MT, single_or_combined_use: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE, "medical_tickets[].status_of_social_insurance", MT, status_of_social_insurance: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG, "medical_tickets[].consistency_flag", MT, consistency_flag: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION, "medical_tickets[].status_of_infection", MT, status_of_infection: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE, "medical_tickets[].status_of_elderly_medical_care", MT, status_of_elderly_medical_care: String),
-    field!(ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES, "medical_tickets[].status_of_prefectural_expenses", MT, status_of_prefectural_expenses: String),
-    positional!(
-        ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1,
-        "medical_tickets[].remarks[0]",
-        MT,
-        remarks,
-        0
-    ),
-    positional!(
-        ONSHI_FIELD_MEDICAL_TICKET_REMARKS_2,
-        "medical_tickets[].remarks[1]",
-        MT,
-        remarks,
-        1
-    ),
-    positional!(
-        ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3,
-        "medical_tickets[].remarks[2]",
-        MT,
-        remarks,
-        2
-    ),
-];
-
-pub(crate) static CONSENT_FIELDS: &[FieldDef<Consent>] = &[
-    // The kind is the item's position, not a field of `Consent`: `item_get` answers it.
-    FieldDef {
-        id: ONSHI_FIELD_CONSENT_KIND,
-        name: "consents.<kind>",
-        kind: kind(ONSHI_VALUE_TYPE_TEXT),
-        get: |_| None,
-        set: None,
-    },
-    field!(ONSHI_FIELD_CONSENT_FLAG, "consents.<kind>.flag", Consent, flag: ConsentFlag),
-    field!(ONSHI_FIELD_CONSENT_TIME, "consents.<kind>.time", Consent, time: NaiveDateTime),
-    field!(ONSHI_FIELD_CONSENT_AVAILABLE_TIME, "consents.<kind>.available_time", Consent, available_time: NaiveDateTime),
-];
+/// Writes one field of an optional sub-record (`elderly_recipient.valid_start_date`): creates
+/// the sub-record on first write, drops it again when it becomes empty.
+pub(crate) fn set_in<P: Default + PartialEq, T>(
+    outer: &mut Option<P>,
+    v: Option<T>,
+    slot: impl Fn(&mut P) -> &mut Option<T>,
+) {
+    if v.is_none() && outer.is_none() {
+        return;
+    }
+    let o = outer.get_or_insert_with(P::default);
+    *slot(o) = v;
+    if *o == P::default() {
+        *outer = None;
+    }
+}
 
 /// What is known about a field id, whatever record it belongs to.
 pub(crate) struct Meta {
@@ -689,6 +449,13 @@ pub(crate) fn meta_in<R>(
 
 /// Looks a field id up in every table.
 pub(crate) fn meta(id: onshi_field) -> Result<Meta, Failure> {
+    if id == ONSHI_FIELD_CONSENT_KIND {
+        return Ok(Meta {
+            name: "consents.<kind>",
+            kind: kind(ONSHI_VALUE_TYPE_TEXT),
+            list: ONSHI_LIST_CONSENTS,
+        });
+    }
     meta_in(QUALIFICATION_FIELDS, id, ONSHI_LIST_NONE)
         .or_else(|| meta_in(SPECIFIC_DISEASE_FIELDS, id, ONSHI_LIST_SPECIFIC_DISEASES))
         .or_else(|| meta_in(MEDICAL_TICKET_FIELDS, id, ONSHI_LIST_MEDICAL_TICKETS))
@@ -794,12 +561,15 @@ pub(crate) fn get(
             Ok((d.kind, (d.get)(item(&q.medical_tickets, i)?)))
         }
         Target::Item(ONSHI_LIST_CONSENTS, i) => {
-            let d = find(CONSENT_FIELDS, id)?;
             let entries = q.consents.entries();
             let (prefix, c) = item(&entries, i)?;
             if id == ONSHI_FIELD_CONSENT_KIND {
-                return Ok((d.kind, Some(Value::Text(prefix.to_string()))));
+                return Ok((
+                    kind(ONSHI_VALUE_TYPE_TEXT),
+                    Some(Value::Text(prefix.to_string())),
+                ));
             }
+            let d = find(CONSENT_FIELDS, id)?;
             Ok((d.kind, (d.get)(c)))
         }
         Target::Item(list, _) => Err(unknown_list(list)),
@@ -838,6 +608,12 @@ pub(crate) fn set(
             write(d, item_mut(&mut q.medical_tickets, i)?, v)
         }
         Target::Item(ONSHI_LIST_CONSENTS, i) => {
+            if id == ONSHI_FIELD_CONSENT_KIND {
+                return Err(Failure::new(
+                    ONSHI_READ_ONLY,
+                    "the kind of a consent is its position in the list",
+                ));
+            }
             let d = find(CONSENT_FIELDS, id)?;
             check_want(d.kind, want)?;
             let (prefix, len) = {
@@ -931,9 +707,19 @@ mod tests {
 
     #[test]
     fn every_record_field_round_trips_as_text() {
-        // One valid text per value type; every field must store and return it.
+        // One valid text per value type; every field must store and return it. Sub-records
+        // and lists take the JSON they have in a full record.
+        let full = crate::diff::tests::full_record();
         for d in QUALIFICATION_FIELDS {
+            let json = (d.kind.ty == ONSHI_VALUE_TYPE_JSON).then(|| {
+                get(&full, Target::Record, d.id)
+                    .unwrap()
+                    .1
+                    .unwrap_or_else(|| panic!("{} set in the full record", d.name))
+                    .to_text()
+            });
             let text = match d.kind.ty {
+                ONSHI_VALUE_TYPE_JSON => json.as_deref().unwrap_or_default(),
                 ONSHI_VALUE_TYPE_DATE => "2024-04-01",
                 ONSHI_VALUE_TYPE_DATETIME => "2024-04-01T09:30:00",
                 ONSHI_VALUE_TYPE_RATIO => "30",

@@ -7,7 +7,8 @@
 //! `ONSHI_LIST_HISTORY_AUDIT`. Who and when are always the caller's arguments (an actor id
 //! and an `onshi_datetime`): the library never reads the clock.
 
-use super::diff::{DiffValue, onshi_diff, ro};
+use super::diff::{DiffValue, context, onshi_diff, ro};
+use super::document::{doc_answer, onshi_document};
 use super::enums::*;
 use super::error::{onshi_error, with_error};
 use super::field::*;
@@ -18,11 +19,11 @@ use super::panic::{Failure, guard_or};
 use super::qualification::onshi_qualification;
 use super::record::{self, *};
 use super::status::*;
+use crate::diff::Returned;
 use crate::history::{
-    AuditEvent, AuditKind, Choices, Decision, QualificationHistory, ResultLink, Source, Stamp,
-    Version,
+    ApplyOptions, AuditEvent, AuditKind, Choices, Decision, QualificationHistory, ResultLink,
+    ReviewContext, Source, Stamp, Version,
 };
-use crate::model::Qualification;
 use std::ffi::c_char;
 
 /// A patient's qualification history (資格履歴).
@@ -325,7 +326,7 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
         AuditEvent,
         |e| match &e.kind {
             AuditKind::Updated { fields, .. } | AuditKind::Opened { fields, .. } => {
-                text(DIFF_FIELD.ids(fields))
+                text(FIELD.ids(fields))
             }
             _ => None,
         }
@@ -756,34 +757,127 @@ pub unsafe extern "C" fn onshi_history_at(
     }
 }
 
-/// Applies a diff to the history: links the result, reflects the chosen fields in place, or
-/// closes the current version and opens a new one (see the library's history module). The
-/// diff must have been made against the current version (`onshi_history_current`) with
-/// `onshi_diff_compare` or `onshi_diff_compare_document`; its returned record is the one
-/// applied. `choices` NULL follows every recommendation. `result_id` identifies the result
-/// (the res file name …): applying the same result twice changes nothing. `policy` dates a
-/// new version when the card did not change (`ONSHI_START_DATE_*`).
+/// Reviews the answer of a 資格確認結果 document (`unit` = `SIZE_MAX`) or of unit `unit` of a
+/// bulk answer against the history's current version: the diff staff see, keeping the returned
+/// record it selected (when several came back, the one with the registered 保険者番号 and
+/// 番号) and the history revision it was made on, for `onshi_history_apply`.
+/// `result_id` (the res or face file name …) identifies the result: NULL uses the document's
+/// file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
+/// from the document.
 ///
-/// Returns `ONSHI_HISTORY_NOT_CONFIRMED` for a not-confirmed diff,
-/// `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the diff asks for 本人確認 and `choices` does not
-/// say it was done, `ONSHI_HISTORY_STALE_DIFF` when the diff was not made against the current
-/// version (or was read from JSON), `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding
-/// ● was chosen for 反映. On failure the history is unchanged.
+/// Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果 (or not a bulk
+/// answer when a unit is given), `ONSHI_OUT_OF_RANGE` for a unit past the end,
+/// `ONSHI_NOT_PRESENT` when no date is given and the document has none, or no result id is
+/// given and the document has no file name, `ONSHI_HISTORY_EMPTY` for a history without a
+/// version.
+/// `result_id`: NULL is accepted. `confirmation_date`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `doc` is NULL or a live `onshi_document`;
+/// `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+/// readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review(
+    h: *const onshi_history,
+    doc: *const onshi_document,
+    unit: usize,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let d = &handle_ref(doc)?.value;
+            let id = if result_id.is_null() {
+                None
+            } else {
+                Some(text_in(result_id, result_id_len)?)
+            };
+            let unit = (unit != usize::MAX).then_some(unit);
+            let (answer, ctx) = doc_answer(d, unit, confirmation_date, query_kind, id)?;
+            if ctx.result_id.is_empty() {
+                return Err(Failure::new(
+                    ONSHI_NOT_PRESENT,
+                    "the document has no file name: pass result_id",
+                ));
+            }
+            out.set(into_raw::<onshi_diff>(DiffValue::new(
+                h.review(answer, &ctx)?,
+            )));
+            Ok(())
+        })
+    }
+}
+
+/// Reviews a returned record (read as a valid answer of the terminal) against the history's
+/// current version, as `onshi_history_review` does for a document. `result_id` identifies
+/// the result; `confirmation_date` is the 資格確認日.
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+/// date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `returned` is NULL or a live `onshi_qualification`;
+/// `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+/// readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review_record(
+    h: *const onshi_history,
+    returned: *const onshi_qualification,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let ret = &handle_ref(returned)?.value;
+            let id = text_in(result_id, result_id_len)?;
+            let c = context(confirmation_date, query_kind)?;
+            let ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            let review = h.review(Returned::record(ret), &ctx)?;
+            out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
+            Ok(())
+        })
+    }
+}
+
+/// Applies a reviewed answer (`onshi_history_review`): links the result, updates the current
+/// version in place, or closes it and opens a new one (see the library's history module). The
+/// values come from the returned record the review judged; nothing is compared again.
+/// `choices` NULL follows every recommendation. `policy` dates a new version when the card
+/// did not change (`ONSHI_START_DATE_*`). Applying the same result twice changes nothing.
+///
+/// Returns `ONSHI_HISTORY_NOT_CONFIRMED` for a not-confirmed answer,
+/// `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the review asks for 本人確認 and `choices` does
+/// not say it was done, `ONSHI_HISTORY_STALE_REVIEW` when the history changed since the
+/// review was made (or the review was not made by a history: `onshi_diff_compare`),
+/// `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding ● was chosen for 反映. On failure
+/// the history is unchanged.
 /// `choices`: NULL is accepted. `out_events`: NULL is accepted; it receives the number of
 /// audit events this call added (0 when the result was already applied).
 /// Out-parameters are written only on success.
 ///
 /// # Safety
-/// `h` is NULL or a live `onshi_history`; `d` is NULL or a live `onshi_diff`; `choices` is
-/// NULL or a live `onshi_choices`; each text is NULL or readable for its length; `at` is NULL
-/// or readable; `out_events` is NULL or writable.
+/// `h` is NULL or a live `onshi_history`; `review` is NULL or a live `onshi_diff`; `choices`
+/// is NULL or a live `onshi_choices`; `actor` is NULL or readable for `actor_len` bytes; `at`
+/// is NULL or readable; `out_events` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_history_apply(
     h: *mut onshi_history,
-    d: *const onshi_diff,
+    review: *const onshi_diff,
     choices: *const onshi_choices,
-    result_id: *const u8,
-    result_id_len: usize,
     policy: onshi_start_date_policy,
     actor: *const u8,
     actor_len: usize,
@@ -798,30 +892,16 @@ pub unsafe extern "C" fn onshi_history_apply(
             } else {
                 Some(Out::new(out_events)?)
             };
-            let d: &DiffValue = &handle_ref(d)?.value;
+            let r: &DiffValue = &handle_ref(review)?.value;
             let recommended = Choices::recommended();
             let choices = if choices.is_null() {
                 &recommended
             } else {
                 &handle_ref(choices)?.value
             };
-            let result_id = text_in(result_id, result_id_len)?;
             let policy = START_DATE.parse_num(policy)?;
-            let stamp = stamp(actor, actor_len, at)?;
-            let link = ResultLink::new(result_id, d.diff.context.confirmation_date);
-            let none = Qualification::default();
-            let returned = match (&d.returned, d.registered.is_some()) {
-                (Some(q), _) => q,
-                // Not confirmed: nothing came back; the library refuses it.
-                (None, true) => &none,
-                (None, false) => {
-                    return Err(Failure::new(
-                        ONSHI_HISTORY_STALE_DIFF,
-                        "this diff was read from JSON and carries no records; compare again",
-                    ));
-                }
-            };
-            let events = h.apply(&d.diff, returned, &link, choices, policy, &stamp)?;
+            let how = ApplyOptions::new(policy, stamp(actor, actor_len, at)?);
+            let events = h.apply(&r.review, choices, &how)?;
             if let Some(out) = out {
                 out.set(events.len());
             }
@@ -987,13 +1067,13 @@ pub unsafe extern "C" fn onshi_choices_last_error(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_choices_set(
     c: *mut onshi_choices,
-    field: onshi_diff_field,
+    field: onshi_field,
     decision: onshi_decision,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         method_mut(c, |c| {
-            let f = DIFF_FIELD.parse_num(field)?;
+            let f = FIELD.parse_num(field)?;
             let d: Decision = DECISION.parse_num(decision)?;
             c.fields.insert(f, d);
             Ok(())
@@ -1010,12 +1090,12 @@ pub unsafe extern "C" fn onshi_choices_set(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_choices_clear(
     c: *mut onshi_choices,
-    field: onshi_diff_field,
+    field: onshi_field,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         method_mut(c, |c| {
-            c.fields.remove(&DIFF_FIELD.parse_num(field)?);
+            c.fields.remove(&FIELD.parse_num(field)?);
             Ok(())
         })
     }

@@ -120,11 +120,11 @@ static PATIENT_FIELDS: &[FieldDef<P>] = &[
             Ok(())
         }),
     },
-    field!(ONSHI_FIELD_PATIENT_NAME, "[].name", P, name: Personal<String>),
-    field!(ONSHI_FIELD_PATIENT_KANA, "[].kana", P, kana: Personal<String>),
-    field!(ONSHI_FIELD_PATIENT_BIRTHDATE, "[].birthdate", P, birthdate: Personal<NaiveDate>),
-    field!(ONSHI_FIELD_PATIENT_SEX, "[].sex", P, sex: Sex),
-    field!(ONSHI_FIELD_PATIENT_ADDRESS, "[].address", P, address: Personal<String>),
+    field!(ONSHI_FIELD_PATIENT_NAME, "[].name", P, in person.name: Personal<String>),
+    field!(ONSHI_FIELD_PATIENT_KANA, "[].name_kana", P, in person.name_kana: Personal<String>),
+    field!(ONSHI_FIELD_PATIENT_BIRTHDATE, "[].birthdate", P, in person.birthdate: Personal<NaiveDate>),
+    field!(ONSHI_FIELD_PATIENT_SEX, "[].sex1", P, in person.sex1: Sex),
+    field!(ONSHI_FIELD_PATIENT_ADDRESS, "[].address", P, in person.address: Personal<String>),
     field!(ONSHI_FIELD_PATIENT_REFERENCE_NUMBER, "[].reference_number", P, reference_number: Personal<String>),
     ro!(
         ONSHI_FIELD_PATIENT_QUALIFICATION_COUNT,

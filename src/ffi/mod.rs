@@ -50,6 +50,7 @@ pub mod document;
 pub mod enums;
 pub mod error;
 pub mod field;
+pub mod generated;
 pub(crate) mod handle;
 pub mod history;
 pub mod ids;

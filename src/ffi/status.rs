@@ -64,6 +64,9 @@ pub const ONSHI_XML_UNKNOWN_MESSAGE: onshi_status = 210;
 pub const ONSHI_XML_UNREPRESENTABLE: onshi_status = 211;
 /// Writing: a value or name XML cannot carry.
 pub const ONSHI_XML_UNWRITABLE: onshi_status = 212;
+/// More unmodelled elements and attributes than a document of this size may hold (not a
+/// terminal file; keeping them would take far more memory than the input).
+pub const ONSHI_XML_TOO_MANY_UNKNOWN: onshi_status = 213;
 /// A file name is not a plain file name (path separator, `..`, too long …).
 pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
@@ -74,7 +77,7 @@ pub const ONSHI_HISTORY_NOT_CONFIRMED: onshi_status = 350;
 /// `onshi_history_apply`: the diff asks for 本人確認 and the choices do not say it was done.
 pub const ONSHI_HISTORY_IDENTITY_NOT_VERIFIED: onshi_status = 351;
 /// `onshi_history_apply`: the diff was not made against the current version (compare again).
-pub const ONSHI_HISTORY_STALE_DIFF: onshi_status = 352;
+pub const ONSHI_HISTORY_STALE_REVIEW: onshi_status = 352;
 /// `onshi_history_apply`: a returned value holding ● was chosen for 反映.
 pub const ONSHI_HISTORY_SUBSTITUTE_REFUSED: onshi_status = 353;
 /// No version of the history has this id.
@@ -118,6 +121,20 @@ pub const ONSHI_TERMINAL_MISSING_FOLDER: onshi_status = 411;
 /// (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese).
 /// Nothing was written to `req/`.
 pub const ONSHI_TERMINAL_NOT_CONSENTED: onshi_status = 412;
+/// A blocking call was cancelled with its cancel token (a ticket waited for stays pending).
+pub const ONSHI_TERMINAL_CANCELLED: onshi_status = 413;
+/// A file of the shared folders is larger than the limit; it was not read.
+pub const ONSHI_TERMINAL_TOO_LARGE: onshi_status = 414;
+/// Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.
+pub const ONSHI_TERMINAL_NOT_REGULAR_FILE: onshi_status = 415;
+/// A symbolic link under an interface file's name; not followed.
+pub const ONSHI_TERMINAL_SYMLINK: onshi_status = 416;
+/// The ticket's answer was collected before and is gone from `res/` and the archive.
+pub const ONSHI_TERMINAL_ALREADY_COLLECTED: onshi_status = 417;
+/// Another emulator already runs on this root.
+pub const ONSHI_TERMINAL_ALREADY_RUNNING: onshi_status = 418;
+/// The emulator was stopped.
+pub const ONSHI_TERMINAL_EMULATOR_STOPPED: onshi_status = 419;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -299,6 +316,11 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "a value or name XML cannot carry",
     ),
     (
+        ONSHI_XML_TOO_MANY_UNKNOWN,
+        "ONSHI_XML_TOO_MANY_UNKNOWN",
+        "more unmodelled elements than a document of this size may hold",
+    ),
+    (
         ONSHI_XML_FILE_NAME_UNSAFE,
         "ONSHI_XML_FILE_NAME_UNSAFE",
         "a file name is not a plain file name (path separator, .., too long …)",
@@ -319,8 +341,8 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "identity must be verified before this result is applied",
     ),
     (
-        ONSHI_HISTORY_STALE_DIFF,
-        "ONSHI_HISTORY_STALE_DIFF",
+        ONSHI_HISTORY_STALE_REVIEW,
+        "ONSHI_HISTORY_STALE_REVIEW",
         "the diff does not match the current version; compare again",
     ),
     (
@@ -422,6 +444,41 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_TERMINAL_NOT_CONSENTED,
         "ONSHI_TERMINAL_NOT_CONSENTED",
         "the patient has not consented to the document (情報の提供は同意されていません)",
+    ),
+    (
+        ONSHI_TERMINAL_CANCELLED,
+        "ONSHI_TERMINAL_CANCELLED",
+        "cancelled with its cancel token",
+    ),
+    (
+        ONSHI_TERMINAL_TOO_LARGE,
+        "ONSHI_TERMINAL_TOO_LARGE",
+        "a file of the shared folders is larger than the limit",
+    ),
+    (
+        ONSHI_TERMINAL_NOT_REGULAR_FILE,
+        "ONSHI_TERMINAL_NOT_REGULAR_FILE",
+        "not a regular file (FIFO, device, folder); not read",
+    ),
+    (
+        ONSHI_TERMINAL_SYMLINK,
+        "ONSHI_TERMINAL_SYMLINK",
+        "a symbolic link; not followed",
+    ),
+    (
+        ONSHI_TERMINAL_ALREADY_COLLECTED,
+        "ONSHI_TERMINAL_ALREADY_COLLECTED",
+        "the ticket's answer was collected before",
+    ),
+    (
+        ONSHI_TERMINAL_ALREADY_RUNNING,
+        "ONSHI_TERMINAL_ALREADY_RUNNING",
+        "another emulator already runs on this root",
+    ),
+    (
+        ONSHI_TERMINAL_EMULATOR_STOPPED,
+        "ONSHI_TERMINAL_EMULATOR_STOPPED",
+        "the emulator was stopped",
     ),
     (
         ONSHI_CARD_NO_READER,
@@ -765,6 +822,13 @@ mod tests {
                 },
                 ONSHI_XML_UNWRITABLE,
             ),
+            (
+                X::TooManyUnknown {
+                    max: 1,
+                    location: l(),
+                },
+                ONSHI_XML_TOO_MANY_UNKNOWN,
+            ),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");
@@ -790,6 +854,7 @@ mod tests {
                     request_file: s(),
                     waited: std::time::Duration::from_secs(1),
                     request_still_in_req: true,
+                    ..Default::default()
                 })),
                 ONSHI_TERMINAL_NOT_ANSWERING,
             ),
@@ -849,6 +914,40 @@ mod tests {
                 },
                 ONSHI_TERMINAL_MISSING_FOLDER,
             ),
+            (T::Cancelled { what: s() }, ONSHI_TERMINAL_CANCELLED),
+            (T::TooLarge { file: s(), max: 1 }, ONSHI_TERMINAL_TOO_LARGE),
+            (
+                T::NotRegularFile {
+                    file: s(),
+                    kind: "fifo",
+                },
+                ONSHI_TERMINAL_NOT_REGULAR_FILE,
+            ),
+            (
+                T::Symlink {
+                    file: s(),
+                    outside_root: true,
+                },
+                ONSHI_TERMINAL_SYMLINK,
+            ),
+            (
+                T::AlreadyCollected(Box::new(crate::terminal::Collected {
+                    request_file: s(),
+                    answer_file: s(),
+                    collected_at: chrono::NaiveDateTime::MIN,
+                    rejected: false,
+                    archived_as: None,
+                })),
+                ONSHI_TERMINAL_ALREADY_COLLECTED,
+            ),
+            (
+                T::AlreadyRunning {
+                    root: s(),
+                    lock: s(),
+                },
+                ONSHI_TERMINAL_ALREADY_RUNNING,
+            ),
+            (T::EmulatorStopped, ONSHI_TERMINAL_EMULATOR_STOPPED),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");
@@ -862,10 +961,10 @@ mod tests {
         let all = [
             (H::NotConfirmed, ONSHI_HISTORY_NOT_CONFIRMED),
             (H::IdentityNotVerified, ONSHI_HISTORY_IDENTITY_NOT_VERIFIED),
-            (H::StaleDiff, ONSHI_HISTORY_STALE_DIFF),
+            (H::StaleReview, ONSHI_HISTORY_STALE_REVIEW),
             (
                 H::SubstituteRefused {
-                    field: crate::diff::Field::Name,
+                    field: crate::model::Field::Name,
                 },
                 ONSHI_HISTORY_SUBSTITUTE_REFUSED,
             ),

@@ -17,7 +17,7 @@ use super::record::{self, Json};
 use super::status::*;
 use crate::codes::{FileCategory, MedicalTreatmentFlag};
 use crate::ids::{MedicalInstitutionCode, Mode};
-use crate::model::Qualification;
+use crate::model::{CardKey, DocumentQuery, Qualification};
 use crate::terminal::{
     Behaviour, BulkOptions, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
     DocumentKind, Emulator, EmulatorConfig, FaceSubscription, Layout, ProcessedPolicy,
@@ -490,10 +490,17 @@ fn face_doc(e: crate::terminal::FaceEvent) -> Result<DocValue, Failure> {
             message: Message::QualificationResponse(r),
         }),
         Err(why) => Err(Failure::new(
-            ONSHI_TERMINAL_BAD_ANSWER,
+            why.code(),
             format!("face file {} cannot be read: {why}", e.file_name),
         )),
     }
+}
+
+/// Until the C ABI exposes acknowledgement, a face event is acknowledged as soon as it was
+/// handed to the caller (delivered at most once, as before).
+fn face_doc_acked(c: &Client, e: crate::terminal::FaceEvent) -> Result<DocValue, Failure> {
+    c.ack_face(&e)?;
+    face_doc(e)
 }
 
 /// Waits up to `timeout_ms` (0: just look) for the next face result not delivered before
@@ -521,7 +528,7 @@ pub unsafe extern "C" fn onshi_client_next_face(
                 .client
                 .next_face(ms(timeout_ms))?
                 .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
-            out.set(into_raw::<onshi_document>(face_doc(e)?));
+            out.set(into_raw::<onshi_document>(face_doc_acked(&c.client, e)?));
             Ok(())
         })
     }
@@ -556,9 +563,9 @@ pub unsafe extern "C" fn onshi_client_on_face(
             let ud = UserData(userdata);
             let mut slot = c.face.lock().unwrap_or_else(|p| p.into_inner());
             drop(slot.take());
-            *slot = Some(c.client.on_face(move |e| {
+            *slot = Some(c.client.on_face(move |e: Result<_, TerminalError>| {
                 let ud = &ud;
-                let doc = catch(|| face_doc(e));
+                let doc = catch(|| face_doc(e?));
                 match doc {
                     Ok(d) => {
                         let h = into_raw::<onshi_document>(d);
@@ -650,12 +657,17 @@ pub unsafe extern "C" fn onshi_client_bulk(
 /// then the caller's JSON overrides (top-level members of a 薬剤情報 / 特定健診情報 request).
 fn document_request(q: &Qualification, json: &str) -> Result<DocumentRequest, Failure> {
     let base = DocumentRequest {
-        insurer_number: q.insurer_number.clone(),
-        insured_card_symbol: q.insured_card_symbol.clone(),
-        insured_identification_number: q.insured_identification_number.clone(),
-        insured_branch_number: q.insured_branch_number.clone(),
-        file_category: Some(FileCategory::Xml),
-        medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+        query: DocumentQuery {
+            file_category: Some(FileCategory::Xml),
+            medical_treatment_flag: Some(MedicalTreatmentFlag::Ordinary),
+            ..Default::default()
+        },
+        card: CardKey {
+            insurer_number: q.card.insurer_number.clone(),
+            insured_card_symbol: q.card.insured_card_symbol.clone(),
+            insured_identification_number: q.card.insured_identification_number.clone(),
+            insured_branch_number: q.card.insured_branch_number.clone(),
+        },
         ..Default::default()
     };
     if json.trim().is_empty() {
@@ -717,7 +729,7 @@ pub unsafe extern "C" fn onshi_client_document(
             let request = document_request(q, text_in(request_json, request_len)?)?;
             let now = read_in(now)?.to_naive()?;
             if matches!(
-                request.file_category,
+                request.query.file_category,
                 Some(FileCategory::Pdf | FileCategory::PdfWithTreatment)
             ) {
                 return Err(Failure::new(

@@ -12,15 +12,15 @@ use std::ffi::c_char;
 /// Major version of the library this header belongs to.
 pub const ONSHI_VERSION_MAJOR: u32 = 0;
 /// Minor version of the library this header belongs to.
-pub const ONSHI_VERSION_MINOR: u32 = 1;
+pub const ONSHI_VERSION_MINOR: u32 = 2;
 /// Patch version of the library this header belongs to.
 pub const ONSHI_VERSION_PATCH: u32 = 0;
 /// `MAJOR * 1000000 + MINOR * 1000 + PATCH`, for `#if ONSHI_VERSION_NUMBER >= …`.
-pub const ONSHI_VERSION_NUMBER: u32 = 1000;
+pub const ONSHI_VERSION_NUMBER: u32 = 2000;
 /// Version of the JSON record schema used by `_to_json` / `_from_json`.
 pub const ONSHI_RECORD_SCHEMA_VERSION: u32 = 1;
 
-/// Copies the version of the loaded library (`"0.1.0"`), ASCII. Compare it with
+/// Copies the version of the loaded library (`"0.2.0"`), ASCII. Compare it with
 /// `ONSHI_VERSION_STRING` to detect a header/library mismatch.
 ///
 /// Out-parameters are written only on success, except `*out_len`, which is also written with

@@ -10,88 +10,49 @@
 //! let today = onshi::terminal::now_jst().date();
 //! match client.query(query, today, Duration::from_secs(30)) {
 //!     Ok(answer) => println!("資格有効性: {:?}", answer.body.qualification_validity),
-//!     Err(onshi::terminal::TerminalError::NotAnswering(n)) => eprintln!("{}", n.to_text_ja()),
-//!     Err(e) => eprintln!("{e}"),
+//!     Err(e) => eprintln!("{}\n({e})", e.message_ja()),
 //! }
 //! # Ok(()) }
 //! ```
 
 use super::atomic::{looks_complete, move_file, write_atomic_with};
-use super::codec::{self, Encoding};
-use super::journal::Journal;
+use super::cancel::Slot;
+use super::codec;
+use super::face::{self, FaceAck, FaceDesk, FaceEvent, FaceSubscription};
+use super::fsio::{self, Stat, SymlinkPolicy};
+use super::journal::{Collected, Journal};
 use super::layout::{Layout, ProcessedPolicy, RequestNamer};
 use super::outcome::{ConsentRefusal, DocumentKind, NotAnswering, backoff};
-use super::watch::{DirWatch, WatchConfig, list_files};
-use super::{TerminalError, now_jst};
+use super::ticket::{Ticket, response_key};
+use super::watch::{Change, DirWatch, Listing, WatchConfig, list_files};
+use super::{Cancel, TerminalError, WaitLimit, now_jst};
 use crate::Personal;
 use crate::codes::{ConsentFlag, SegmentOfResult};
 use crate::ids::MedicalInstitutionCode;
 use crate::model::{Consent, MessageHeader, QualificationQuery};
+use crate::xml::Encoding;
 use crate::xml::{
-    BulkDownloadRequest, DocumentRequest, DocumentResponse, FaceFile, Family, FileName, Message,
-    Phase, QualificationRequest, QualificationResponse, ReferenceNumberRequest,
+    BulkDownloadRequest, Direction, DocumentRequest, DocumentResponse, Extension, Family, FileName,
+    Message, Phase, QualificationRequest, QualificationResponse, ReferenceNumberRequest,
     ReferenceNumberResponse,
 };
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A submitted request: everything needed to collect its answer, in this process or, through
-/// the journal, in the next one. Serializable (JSON) so an EMR can keep it with the visit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ticket {
-    /// The request file name in `req/` (e.g. `OQSsiquc01req_20250401093000….xml`).
-    pub request_file: String,
-    /// The message family.
-    pub family: Family,
-    /// `01` or `02`.
-    pub phase: Phase,
-    /// The `ArbitraryFileIdentifier` written into the request (echoed in the answer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arbitrary_file_identifier: Option<String>,
-    /// The 受付番号 of a bulk download request (echoed in the answer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reception_number: Option<String>,
-    /// When the request was written (JST).
-    pub submitted_at: NaiveDateTime,
-}
-
-impl Ticket {
-    fn name(&self) -> Result<FileName, TerminalError> {
-        FileName::parse(&self.request_file).map_err(|e| TerminalError::InvalidRequest {
-            reason: format!("ticket has a bad request file name: {e}"),
-        })
-    }
-
-    /// The name of the expected answer (`…res_….xml`).
-    pub fn response_file(&self) -> String {
-        self.name()
-            .map(|n| n.response_name().to_string())
-            .unwrap_or_default()
-    }
-
-    /// The name of the rejection file (`…req_….err`) the terminal writes next to the
-    /// request it moves into `res/` when it cannot read it.
-    pub fn err_file(&self) -> String {
-        self.name()
-            .map(|n| n.with_extension(crate::xml::Extension::Err).to_string())
-            .unwrap_or_default()
-    }
-
-    fn key(&self) -> String {
-        self.name().map(|n| response_key(&n)).unwrap_or_default()
-    }
-}
-
-/// The key every file of one exchange maps to: the response stem without extension.
-fn response_key(n: &FileName) -> String {
-    let r = n.response_name();
-    format!("{}_{}", r.stem_prefix(), r.suffix)
+/// An answer and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Answer<T> {
+    /// The request's ticket.
+    pub ticket: Ticket,
+    /// The answer file's name in `res/` (`…res_….xml`, `.pdf` or `.zip`): the answer's
+    /// identity, e.g. the `result_id` of the history.
+    pub file_name: String,
+    /// The answer.
+    pub value: T,
 }
 
 /// Options of a [`Client`].
@@ -101,17 +62,28 @@ pub struct ClientOptions {
     pub watch: WatchConfig,
     /// What happens to an answer in `res/` once read.
     pub processed: ProcessedPolicy,
-    /// What happens to a face file once delivered.
+    /// What happens to a face file once acknowledged (default: leave it — several programs
+    /// may read the same `face/` folder; a file that cannot be read is always left).
     pub face_processed: ProcessedPolicy,
     /// 医療機関コード written into request headers that lack one.
     pub medical_institution_code: Option<MedicalInstitutionCode>,
     /// Encoding of request files (both are accepted by the terminal).
     pub encoding: Encoding,
-    /// How long an answer that is still incomplete or unreadable is retried before it is
-    /// reported as broken (another program may still be writing it).
+    /// How long an answer or face file that is incomplete or unreadable may stay unchanged
+    /// before it is reported as broken (another program may still be writing it). The clock
+    /// starts again whenever the file's size or time changes: a file still growing is waited
+    /// for.
     pub settle_timeout: Duration,
-    /// How often a waiter looks at its answer's file by itself, in case both events and the
-    /// rescan missed it.
+    /// How long a face file (and a PDF, zip or `.err` answer) must stay unchanged before it
+    /// is taken; an XML answer is taken as soon as its XML is closed and parses.
+    pub settle_interval: Duration,
+    /// Largest answer or face file read, in bytes (default 64 MiB); a larger one is
+    /// [`TerminalError::TooLarge`] and is not read.
+    pub max_bytes: u64,
+    /// Whether symbolic links in `res/` and `face/` are followed (default: never).
+    pub symlinks: SymlinkPolicy,
+    /// How often a waiter looks at its answer's file by itself, in case file events were
+    /// lost (when events do not work at all, it looks at each rescan interval).
     pub recheck_interval: Duration,
     /// Flush each request file to disk before renaming it into `req/` (protects against a
     /// power cut on this PC, costs a few milliseconds per request). The rename alone already
@@ -128,10 +100,13 @@ impl Default for ClientOptions {
         ClientOptions {
             watch: WatchConfig::default(),
             processed: ProcessedPolicy::Delete,
-            face_processed: ProcessedPolicy::Delete,
+            face_processed: ProcessedPolicy::Leave,
             medical_institution_code: None,
             encoding: Encoding::Utf8,
             settle_timeout: Duration::from_secs(5),
+            settle_interval: Duration::from_millis(200),
+            max_bytes: 64 * 1024 * 1024,
+            symlinks: SymlinkPolicy::Never,
             recheck_interval: Duration::from_millis(500),
             durable_writes: false,
             create_folders: false,
@@ -151,18 +126,6 @@ pub enum Reply {
     Pdf(Vec<u8>),
     /// A zipped bulk download, as received.
     Zip(Vec<u8>),
-}
-
-/// A result pushed by the face-recognition card reader (a patient at the reader).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FaceEvent {
-    /// The face file's name.
-    pub file_name: String,
-    /// The parts of its name (医療機関コード, token, time written).
-    pub face: Option<FaceFile>,
-    /// The result, or why the file could not be read (the file stays available in the
-    /// archive when the policy is [`ProcessedPolicy::Archive`]).
-    pub result: Result<QualificationResponse, String>,
 }
 
 /// The answer to a 薬剤情報 / 特定健診情報 retrieval.
@@ -200,7 +163,7 @@ impl std::fmt::Debug for DocumentAnswer {
 }
 
 /// Options of the bulk two-phase flow.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct BulkOptions {
     /// Give up when the whole flow takes longer than this.
     pub deadline: Duration,
@@ -210,6 +173,9 @@ pub struct BulkOptions {
     pub initial_backoff: Duration,
     /// Longest wait between two polls.
     pub max_backoff: Duration,
+    /// Ends the flow sooner ([`TerminalError::Cancelled`]) when cancelled, also during a
+    /// wait between polls.
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for BulkOptions {
@@ -219,6 +185,7 @@ impl Default for BulkOptions {
             step_timeout: Duration::from_secs(60),
             initial_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(60),
+            cancel: None,
         }
     }
 }
@@ -260,42 +227,16 @@ pub struct BulkOutcome {
     pub message: Message,
 }
 
-/// A wake-up signal: a generation counter and a condition variable.
-#[derive(Default)]
-struct Slot {
-    generation: Mutex<u64>,
-    cv: Condvar,
-}
-
-impl Slot {
-    fn current(&self) -> u64 {
-        *self.generation.lock().unwrap_or_else(|p| p.into_inner())
-    }
-    fn bump(&self) {
-        let mut g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
-        *g = g.wrapping_add(1);
-        self.cv.notify_all();
-    }
-    fn wait_change(&self, seen: u64, timeout: Duration) {
-        let g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = self
-            .cv
-            .wait_timeout_while(g, timeout, |g| *g == seen)
-            .map_err(|p| p.into_inner());
-    }
-}
-
-struct Shared {
-    layout: Layout,
-    options: ClientOptions,
-    journal: Journal,
+pub(crate) struct Shared {
+    pub(crate) layout: Layout,
+    pub(crate) options: ClientOptions,
+    pub(crate) journal: Journal,
     namer: RequestNamer,
     waiters: Mutex<HashMap<String, Arc<Slot>>>,
-    face: Slot,
-    /// When each not-yet-complete face file was first seen.
-    face_partial: Mutex<HashMap<String, Instant>>,
-    /// Serializes face delivery inside this process (claims serialize across processes).
-    face_lock: Mutex<()>,
+    /// Bumped by file events in `face/`, by each rescan tick and by a cancellation.
+    pub(crate) face_wake: Arc<Slot>,
+    pub(crate) faces: FaceDesk,
+    events_active: std::sync::atomic::AtomicBool,
 }
 
 /// The clinic-side client of the terminal's req/res/face folders. Cheap to share between
@@ -312,6 +253,47 @@ impl std::fmt::Debug for Client {
             .field("events_active", &self.watch.events_active())
             .finish_non_exhaustive()
     }
+}
+
+/// What a waiter knows about one candidate answer file.
+#[derive(Default)]
+struct Seen {
+    stat: Option<Stat>,
+    changed_at: Option<Instant>,
+    /// Why the content read for `stat` was not usable (it is read again only when `stat`
+    /// changes).
+    unusable: Option<String>,
+}
+
+impl Seen {
+    /// Notes the file's current `stat`; `true` when it changed (read it again).
+    fn changed(&mut self, st: Stat) -> bool {
+        if self.stat == Some(st) && self.changed_at.is_some() {
+            return false;
+        }
+        self.stat = Some(st);
+        self.changed_at = Some(Instant::now());
+        self.unusable = None;
+        true
+    }
+
+    /// How long the file has been quiet: since it last changed under our eyes, or by its
+    /// time when that is longer (a file found long after it was written).
+    fn quiet(&self) -> Duration {
+        let seen = self.changed_at.map(|t| t.elapsed()).unwrap_or_default();
+        seen.max(self.stat.map(|s| s.age()).unwrap_or_default())
+    }
+}
+
+/// A wait in progress: what was seen of each candidate file, and of `req/`.
+#[derive(Default)]
+struct Waiting {
+    err: Seen,
+    xml: Seen,
+    pdf: Seen,
+    zip: Seen,
+    /// Requests in `req/` when the wait started to look long, and when.
+    queue: Option<(HashSet<String>, Instant)>,
 }
 
 impl Client {
@@ -336,40 +318,53 @@ impl Client {
         let journal = Journal::open(&layout.state)
             .map_err(|e| TerminalError::io("open journal", &layout.state, e))?;
         // Markers of face files that are gone (deleted or archived) for a month can go.
-        journal.prune_face(&layout.face, Duration::from_secs(30 * 24 * 3600));
+        journal.prune(&layout.face, Duration::from_secs(30 * 24 * 3600));
         let shared = Arc::new(Shared {
             journal,
             namer: RequestNamer::new(),
             waiters: Mutex::new(HashMap::new()),
-            face: Slot::default(),
-            face_partial: Mutex::new(HashMap::new()),
-            face_lock: Mutex::new(()),
+            face_wake: Arc::new(Slot::default()),
+            faces: FaceDesk::default(),
+            events_active: std::sync::atomic::AtomicBool::new(false),
             options,
             layout,
         });
         let weak = Arc::downgrade(&shared);
+        // Nothing is listed by the watch: a waiter looks at its own answer's path, the face
+        // desk lists `face/` itself at most once per tick.
         let watch = DirWatch::start(
-            vec![shared.layout.res.clone(), shared.layout.face.clone()],
+            vec![
+                (shared.layout.res.clone(), Listing::None),
+                (shared.layout.face.clone(), Listing::None),
+            ],
             shared.options.watch,
-            move |dir, name| {
+            move |dir, change| {
                 let Some(s) = weak.upgrade() else { return };
-                if dir == 1 {
-                    s.face.bump();
-                    return;
-                }
-                let Ok(n) = FileName::parse(name) else { return };
-                let key = response_key(&n);
-                let slot = s
-                    .waiters
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get(&key)
-                    .cloned();
-                if let Some(slot) = slot {
-                    slot.bump();
+                match (dir, change) {
+                    (1, Change::File(name)) => {
+                        s.faces.heard(name);
+                        s.face_wake.bump();
+                    }
+                    (1, Change::Tick) => s.face_wake.bump(),
+                    (_, Change::File(name)) => {
+                        let Ok(n) = FileName::parse(name) else { return };
+                        let slot = s
+                            .waiters
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get(&response_key(&n))
+                            .cloned();
+                        if let Some(slot) = slot {
+                            slot.bump();
+                        }
+                    }
+                    (_, Change::Tick) => {}
                 }
             },
         );
+        shared
+            .events_active
+            .store(watch.events_active(), std::sync::atomic::Ordering::Relaxed);
         Ok(Client { shared, watch })
     }
 
@@ -383,7 +378,7 @@ impl Client {
         self.watch.events_active()
     }
 
-    /// The journal (pending tickets, delivered face files).
+    /// The journal (pending tickets, collected answers, acknowledged face files).
     pub fn journal(&self) -> &Journal {
         &self.shared.journal
     }
@@ -453,14 +448,23 @@ impl Client {
         Ok(ticket)
     }
 
-    /// Waits up to `timeout` for the XML answer of `ticket`.
+    /// Waits for the XML answer of `ticket`, up to `limit` (a [`Duration`], or a
+    /// [`WaitLimit`] with a [`Cancel`] token).
     ///
     /// * `Ok(message)` — the answer (whatever it says: 該当資格なし is an answer);
     /// * [`TerminalError::Rejected`] — the terminal rejected the request (`.err`);
-    /// * [`TerminalError::NotAnswering`] — no answer in time, with advice for staff; the
-    ///   ticket stays pending, so a later `wait` (or a restarted client) can still collect it.
-    pub fn wait(&self, ticket: &Ticket, timeout: Duration) -> Result<Message, TerminalError> {
-        match self.wait_reply(ticket, timeout)? {
+    /// * [`TerminalError::NotAnswering`] — no answer in time, with advice for staff that
+    ///   tells a slow terminal (requests are being taken) from a stopped one; the ticket
+    ///   stays pending, so a later `wait` (or a restarted client) can still collect it;
+    /// * [`TerminalError::AlreadyCollected`] — the answer was collected before and is gone
+    ///   (with the `Archive` or `Leave` policy the answer is returned again instead);
+    /// * [`TerminalError::Cancelled`] — the token was cancelled; the ticket stays pending.
+    pub fn wait(
+        &self,
+        ticket: &Ticket,
+        limit: impl Into<WaitLimit>,
+    ) -> Result<Message, TerminalError> {
+        match self.wait_answer(ticket, limit)?.value {
             Reply::Message(m) => Ok(m),
             Reply::Pdf(_) | Reply::Zip(_) => Err(TerminalError::UnexpectedAnswer {
                 file: ticket.response_file(),
@@ -470,7 +474,24 @@ impl Client {
     }
 
     /// Like [`wait`](Self::wait), also accepting a PDF or zip answer.
-    pub fn wait_reply(&self, ticket: &Ticket, timeout: Duration) -> Result<Reply, TerminalError> {
+    pub fn wait_reply(
+        &self,
+        ticket: &Ticket,
+        limit: impl Into<WaitLimit>,
+    ) -> Result<Reply, TerminalError> {
+        self.wait_answer(ticket, limit).map(|a| a.value)
+    }
+
+    /// Like [`wait_reply`](Self::wait_reply), with the answer file's name.
+    pub fn wait_answer(
+        &self,
+        ticket: &Ticket,
+        limit: impl Into<WaitLimit>,
+    ) -> Result<Answer<Reply>, TerminalError> {
+        let limit = limit.into();
+        if let Some(r) = self.collected_before(ticket)? {
+            return Ok(r);
+        }
         let key = ticket.key();
         let slot = {
             let mut w = self
@@ -480,7 +501,10 @@ impl Client {
                 .unwrap_or_else(|p| p.into_inner());
             w.entry(key.clone()).or_default().clone()
         };
-        let result = self.wait_on(ticket, &slot, timeout);
+        if let Some(c) = &limit.cancel {
+            c.register(&slot);
+        }
+        let result = self.wait_on(ticket, &slot, &limit);
         {
             let mut w = self
                 .shared
@@ -492,55 +516,191 @@ impl Client {
             }
         }
         drop(slot);
-        match &result {
-            Err(TerminalError::NotAnswering(_)) => {}
+        self.settle_ticket(ticket, &result);
+        result
+    }
+
+    /// After a wait: a final outcome ends the ticket; no answer yet, a cancellation or a
+    /// fault of the folders keeps it pending.
+    fn settle_ticket(&self, ticket: &Ticket, result: &Result<Answer<Reply>, TerminalError>) {
+        match result {
+            Err(
+                TerminalError::NotAnswering(_)
+                | TerminalError::Cancelled { .. }
+                | TerminalError::Io { .. }
+                | TerminalError::AlreadyCollected(_),
+            ) => {}
             _ => {
                 let _ = self.shared.journal.remove_pending(ticket);
             }
         }
-        result
+    }
+
+    /// The answer of a ticket collected before (when it is not pending any more): from
+    /// `res/` (left there) or the archive, else [`TerminalError::AlreadyCollected`].
+    /// `Ok(None)`: not collected before, wait as usual.
+    fn collected_before(&self, ticket: &Ticket) -> Result<Option<Answer<Reply>>, TerminalError> {
+        let j = &self.shared.journal;
+        if j.is_pending(ticket) {
+            return Ok(None);
+        }
+        let Some(c) = j.collected(&ticket.request_file) else {
+            return Ok(None);
+        };
+        let l = &self.shared.layout;
+        if fsio::stat(&l.res_path(&c.answer_file))?.is_some() {
+            return Ok(None); // Still in res/: read it again below.
+        }
+        if let Some(a) = &c.archived_as {
+            let path = l.archive.join(a);
+            let o = &self.shared.options;
+            if let Some((bytes, _)) =
+                fsio::read(&path, &l.state, SymlinkPolicy::Never, o.max_bytes)?
+            {
+                let reply = match FileName::parse(&c.answer_file).ok().map(|n| n.extension) {
+                    Some(Extension::Pdf) => Reply::Pdf(bytes),
+                    Some(Extension::Zip) => Reply::Zip(bytes),
+                    _ if c.rejected => {
+                        return Err(TerminalError::Rejected {
+                            request_file: ticket.request_file.clone(),
+                            content: Personal::new(codec::decode_text(&bytes).trim().to_string()),
+                        });
+                    }
+                    _ => {
+                        let name = ticket.name()?.response_name();
+                        Reply::Message(codec::decode_file(&name, &bytes, o.max_bytes).map_err(
+                            |e| TerminalError::BadAnswer {
+                                file: a.clone(),
+                                reason: e.0,
+                            },
+                        )?)
+                    }
+                };
+                return Ok(Some(Answer {
+                    ticket: ticket.clone(),
+                    file_name: c.answer_file.clone(),
+                    value: reply,
+                }));
+            }
+        }
+        Err(TerminalError::AlreadyCollected(Box::new(c)))
     }
 
     fn wait_on(
         &self,
         ticket: &Ticket,
         slot: &Slot,
-        timeout: Duration,
-    ) -> Result<Reply, TerminalError> {
+        limit: &WaitLimit,
+    ) -> Result<Answer<Reply>, TerminalError> {
         let start = Instant::now();
-        let deadline = start + timeout;
-        let mut partial: Option<Instant> = None;
+        let deadline = start + limit.timeout;
+        let mut w = Waiting::default();
+        let o = &self.shared.options;
+        let step = if self.events_active() {
+            o.recheck_interval
+        } else {
+            // No events: this waiter's own look is the only way to notice its answer.
+            o.recheck_interval.min(o.watch.rescan_interval)
+        };
+        // When a wait starts to look long, note what waits in req/ (to tell slow from
+        // stopped when giving up).
+        let look_at_queue = (limit.timeout / 4).min(Duration::from_secs(1));
         loop {
+            if limit.cancelled() {
+                return Err(TerminalError::Cancelled {
+                    what: ticket.request_file.clone(),
+                });
+            }
             let seen = slot.current();
-            if let Some(r) = self.check(ticket, &mut partial)? {
+            let (found, soon) = self.check(ticket, &mut w)?;
+            if let Some(r) = found {
                 return Ok(r);
             }
             let now = Instant::now();
             if now >= deadline {
-                let still = self.shared.layout.req_path(&ticket.request_file).exists();
-                return Err(TerminalError::NotAnswering(Box::new(NotAnswering {
-                    request_file: ticket.request_file.clone(),
-                    waited: now - start,
-                    request_still_in_req: still,
-                })));
+                return Err(self.not_answering(ticket, &w, now - start));
             }
-            let step = if partial.is_some() {
-                Duration::from_millis(10)
-            } else {
-                self.shared.options.recheck_interval
-            };
-            slot.wait_change(seen, step.min(deadline - now));
+            if w.queue.is_none() && now - start >= look_at_queue {
+                w.queue = self.queue_snapshot(ticket);
+            }
+            let wait = soon.map_or(step, |s| s.min(step)).min(deadline - now);
+            slot.wait_change(seen, wait);
         }
+    }
+
+    /// The request files in `req/` when ours is still there (`None` when it was taken, or
+    /// `req/` cannot be listed).
+    fn queue_snapshot(&self, ticket: &Ticket) -> Option<(HashSet<String>, Instant)> {
+        let l = &self.shared.layout;
+        if !matches!(fsio::stat(&l.req_path(&ticket.request_file)), Ok(Some(_))) {
+            return None;
+        }
+        let names = list_files(&l.req).ok()?;
+        Some((
+            names.into_iter().filter(|n| is_request(n)).collect(),
+            Instant::now(),
+        ))
+    }
+
+    /// The no-answer outcome, telling a slow link program from a stopped one: if requests
+    /// that waited in `req/` were taken meanwhile, it is working through a queue.
+    fn not_answering(&self, ticket: &Ticket, w: &Waiting, waited: Duration) -> TerminalError {
+        if let Some(c) = self.shared.journal.collected(&ticket.request_file)
+            && !self.shared.journal.is_pending(ticket)
+        {
+            // Collected by someone else while we waited.
+            return TerminalError::AlreadyCollected(Box::new(c));
+        }
+        let l = &self.shared.layout;
+        let still = matches!(fsio::stat(&l.req_path(&ticket.request_file)), Ok(Some(_)));
+        let mut n = NotAnswering {
+            request_file: ticket.request_file.clone(),
+            waited,
+            request_still_in_req: still,
+            ..NotAnswering::default()
+        };
+        if still && let Ok(now) = list_files(&l.req) {
+            let now: HashSet<String> = now.into_iter().filter(|x| is_request(x)).collect();
+            n.requests_queued = Some(now.len().saturating_sub(1));
+            if let Some((before, since)) = &w.queue {
+                let taken = before.iter().any(|x| !now.contains(x));
+                n.link_program_active = if taken {
+                    Some(true)
+                } else if since.elapsed() >= Duration::from_secs(2) {
+                    Some(false)
+                } else {
+                    None
+                };
+            }
+        }
+        TerminalError::NotAnswering(Box::new(n))
     }
 
     /// Looks once for the answer of `ticket` without waiting: `Ok(None)` when nothing (or
     /// only part of a file) is there yet. Use it to collect the answers of
     /// [`pending`](Self::pending) tickets after a restart.
     pub fn collect(&self, ticket: &Ticket) -> Result<Option<Reply>, TerminalError> {
-        let mut partial = None;
-        let r = self.check(ticket, &mut partial);
-        if matches!(r, Ok(Some(_)) | Err(_)) {
-            let _ = self.shared.journal.remove_pending(ticket);
+        self.collect_answer(ticket).map(|a| a.map(|a| a.value))
+    }
+
+    /// Like [`collect`](Self::collect), with the answer file's name.
+    pub fn collect_answer(&self, ticket: &Ticket) -> Result<Option<Answer<Reply>>, TerminalError> {
+        let r = match self.collected_before(ticket) {
+            Ok(Some(a)) => Ok(Some(a)),
+            Ok(None) => self.check(ticket, &mut Waiting::default()).map(|(a, _)| a),
+            Err(e) => Err(e),
+        };
+        match &r {
+            Ok(Some(a)) => self.settle_ticket(ticket, &Ok(a.clone())),
+            Ok(None) => {}
+            Err(e) => {
+                if !matches!(
+                    e,
+                    TerminalError::Io { .. } | TerminalError::AlreadyCollected(_)
+                ) {
+                    let _ = self.shared.journal.remove_pending(ticket);
+                }
+            }
         }
         r
     }
@@ -554,7 +714,8 @@ impl Client {
             .map_err(|e| TerminalError::io("read journal", &self.shared.layout.state, e))
     }
 
-    /// Forgets a pending ticket without collecting it (staff gave up on it).
+    /// Forgets a pending ticket without collecting it (staff gave up on it). Its answer, if
+    /// it comes, stays in `res/` (and `doctor` names it).
     pub fn forget(&self, ticket: &Ticket) -> Result<(), TerminalError> {
         self.shared
             .journal
@@ -562,218 +723,299 @@ impl Client {
             .map_err(|e| TerminalError::io("write journal", &self.shared.layout.state, e))
     }
 
+    /// One look at the candidate files of `ticket`: the answer if it is there and complete,
+    /// and how soon to look again when a file is there but not ready.
     fn check(
         &self,
         ticket: &Ticket,
-        partial: &mut Option<Instant>,
-    ) -> Result<Option<Reply>, TerminalError> {
+        w: &mut Waiting,
+    ) -> Result<(Option<Answer<Reply>>, Option<Duration>), TerminalError> {
         let l = &self.shared.layout;
-        let settle = self.shared.options.settle_timeout;
+        let o = &self.shared.options;
         let name = ticket.name()?;
         let res_xml = name.response_name();
-        // 1. Rejected: the request moved to res/ with a `.err` next to it.
+        let mut soon: Option<Duration> = None;
+        let mut later = |d: Duration| soon = Some(soon.map_or(d, |s: Duration| s.min(d)));
+        // 1. Rejected: the request moved to res/ with a `.err` next to it. An `.err` has no
+        //    end marker: it is taken once it stopped changing for a moment.
         let err_name = ticket.err_file();
         let err_path = l.res_path(&err_name);
-        match std::fs::read(&err_path) {
-            Ok(bytes) => {
-                if bytes.is_empty() && !settled(partial, settle) {
-                    return Ok(None);
+        let fresh = self.look(&err_path, &mut w.err, &mut later)?;
+        if w.err.stat.is_some() {
+            let quiet = w.err.quiet();
+            if quiet < o.settle_interval {
+                later(o.settle_interval - quiet);
+            } else {
+                let bytes = match fresh {
+                    Some(b) => Some(b),
+                    None => fsio::read(&err_path, &l.root, o.symlinks, o.max_bytes)?.map(|x| x.0),
+                };
+                if let Some(bytes) = bytes {
+                    let text = codec::decode_text(&bytes);
+                    let archived = self.processed(&err_path, &err_name);
+                    let moved = l.res_path(&ticket.request_file);
+                    if moved.exists() {
+                        self.processed(&moved, &ticket.request_file);
+                    }
+                    self.record(ticket, &err_name, true, archived);
+                    return Err(TerminalError::Rejected {
+                        request_file: ticket.request_file.clone(),
+                        content: Personal::new(text.trim().to_string()),
+                    });
                 }
-                let text = codec::decode_text(&bytes);
-                self.processed(&err_path, &err_name);
-                let moved = l.res_path(&ticket.request_file);
-                if moved.exists() {
-                    self.processed(&moved, &ticket.request_file);
-                }
-                return Err(TerminalError::Rejected {
-                    request_file: ticket.request_file.clone(),
-                    content: Personal::new(text.trim().to_string()),
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            // Locked by its writer (a sharing violation on Windows) or a share hiccup:
-            // retry until the settle time, then report.
-            Err(e) => {
-                if settled(partial, settle) {
-                    return Err(TerminalError::io("read", &err_path, e));
-                }
-                return Ok(None);
             }
         }
-        // 2. The XML answer.
+        // 2. The XML answer: taken as soon as its XML is closed and it parses.
         let xml_name = res_xml.to_string();
         let xml_path = l.res_path(&xml_name);
-        match std::fs::read(&xml_path) {
-            Ok(bytes) => {
-                if !looks_complete(&bytes) {
-                    if settled(partial, settle) {
-                        return Err(TerminalError::BadAnswer {
-                            file: xml_name,
-                            reason: "the file stayed incomplete".into(),
-                        });
-                    }
-                    return Ok(None);
+        if let Some(bytes) = self.look(&xml_path, &mut w.xml, &mut later)? {
+            let decoded = if looks_complete(&bytes) {
+                codec::decode_file(&res_xml, &bytes, o.max_bytes).map_err(|e| e.0)
+            } else {
+                Err("the file stayed incomplete (its XML is not closed)".to_string())
+            };
+            match decoded {
+                Ok(msg) => {
+                    verify_pairing(ticket, &msg, &xml_name)?;
+                    let archived = self.processed(&xml_path, &xml_name);
+                    self.record(ticket, &xml_name, false, archived);
+                    return Ok((
+                        Some(Answer {
+                            ticket: ticket.clone(),
+                            file_name: xml_name,
+                            value: Reply::Message(msg),
+                        }),
+                        None,
+                    ));
                 }
-                let msg = match codec::decode_file(&res_xml, &bytes) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        if settled(partial, settle) {
-                            return Err(TerminalError::BadAnswer {
-                                file: xml_name,
-                                reason: e.0,
-                            });
-                        }
-                        return Ok(None);
-                    }
-                };
-                verify_pairing(ticket, &msg, &xml_name)?;
-                self.processed(&xml_path, &xml_name);
-                return Ok(Some(Reply::Message(msg)));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            // Locked by its writer (a sharing violation on Windows) or a share hiccup:
-            // retry until the settle time, then report.
-            Err(e) => {
-                if settled(partial, settle) {
-                    return Err(TerminalError::io("read", &xml_path, e));
-                }
-                return Ok(None);
+                Err(reason) => w.xml.unusable = Some(reason),
             }
         }
-        // 3. A PDF or a zip.
+        if let Some(reason) = &w.xml.unusable {
+            let quiet = w.xml.quiet();
+            if quiet >= o.settle_timeout {
+                return Err(TerminalError::BadAnswer {
+                    file: xml_name,
+                    reason: reason.clone(),
+                });
+            }
+            later((o.settle_timeout - quiet).min(PARTIAL_LOOK));
+        }
+        // 3. A PDF or a zip: complete by its end marker, and unchanged for a moment.
         for (ext, complete) in [
-            (
-                crate::xml::Extension::Pdf,
-                pdf_complete as fn(&[u8]) -> bool,
-            ),
-            (crate::xml::Extension::Zip, zip_complete),
+            (Extension::Pdf, pdf_complete as fn(&[u8]) -> bool),
+            (Extension::Zip, zip_complete),
         ] {
             let n = res_xml.with_extension(ext).to_string();
             let p = l.res_path(&n);
-            if let Ok(bytes) = std::fs::read(&p) {
-                if !complete(&bytes) && !settled(partial, settle) {
-                    return Ok(None);
+            let seen = if ext == Extension::Pdf {
+                &mut w.pdf
+            } else {
+                &mut w.zip
+            };
+            let fresh = self.look(&p, seen, &mut later)?;
+            let usable = match fresh {
+                Some(bytes) if complete(&bytes) => Some(bytes),
+                Some(_) => {
+                    seen.unusable = Some("the file has no end marker yet".into());
+                    None
                 }
-                self.processed(&p, &n);
-                return Ok(Some(match ext {
-                    crate::xml::Extension::Pdf => Reply::Pdf(bytes),
-                    _ => Reply::Zip(bytes),
-                }));
+                None if seen.stat.is_some() && seen.unusable.is_none() => {
+                    // Complete at the last read and unchanged since: read it once more.
+                    fsio::read(&p, &l.root, o.symlinks, o.max_bytes)?.map(|(b, _)| b)
+                }
+                None => None,
+            };
+            if seen.stat.is_none() {
+                continue;
+            }
+            let quiet = seen.quiet();
+            match usable {
+                Some(bytes) if quiet >= o.settle_interval => {
+                    let archived = self.processed(&p, &n);
+                    self.record(ticket, &n, false, archived);
+                    let value = if ext == Extension::Pdf {
+                        Reply::Pdf(bytes)
+                    } else {
+                        Reply::Zip(bytes)
+                    };
+                    return Ok((
+                        Some(Answer {
+                            ticket: ticket.clone(),
+                            file_name: n,
+                            value,
+                        }),
+                        None,
+                    ));
+                }
+                Some(_) => later(o.settle_interval - quiet),
+                None if quiet >= o.settle_timeout => {
+                    return Err(TerminalError::BadAnswer {
+                        file: n,
+                        reason: seen.unusable.clone().unwrap_or_default(),
+                    });
+                }
+                None => later((o.settle_timeout - quiet).min(PARTIAL_LOOK)),
             }
         }
+        Ok((None, soon))
+    }
+
+    /// Looks at one candidate file: `Ok(Some(bytes))` when it is there and changed since the
+    /// last look (read within the limit); `Ok(None)` when it is not there or unchanged.
+    /// A file that is not a regular file, a link or too large is an error at once; an OS
+    /// error is retried until the settle time (a writer's lock on Windows, a share hiccup).
+    fn look(
+        &self,
+        path: &Path,
+        seen: &mut Seen,
+        later: &mut impl FnMut(Duration),
+    ) -> Result<Option<Vec<u8>>, TerminalError> {
+        let o = &self.shared.options;
+        let st = match fsio::stat(path) {
+            Ok(Some(st)) => st,
+            Ok(None) => {
+                *seen = Seen::default();
+                return Ok(None);
+            }
+            Err(e) => return self.transient(seen, e, later),
+        };
+        if !seen.changed(st) {
+            return Ok(None);
+        }
+        match fsio::read(path, &self.shared.layout.root, o.symlinks, o.max_bytes) {
+            Ok(Some((bytes, _))) => Ok(Some(bytes)),
+            Ok(None) => {
+                *seen = Seen::default();
+                Ok(None)
+            }
+            Err(e @ TerminalError::Io { .. }) => self.transient(seen, e, later),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn transient(
+        &self,
+        seen: &mut Seen,
+        e: TerminalError,
+        later: &mut impl FnMut(Duration),
+    ) -> Result<Option<Vec<u8>>, TerminalError> {
+        let settle = self.shared.options.settle_timeout;
+        let since = *seen.changed_at.get_or_insert_with(Instant::now);
+        if since.elapsed() >= settle {
+            return Err(e);
+        }
+        // Look again (the stat is forgotten so the next look reads).
+        seen.stat = None;
+        seen.changed_at = Some(since);
+        later(PARTIAL_LOOK);
         Ok(None)
     }
 
-    /// Applies the processed-file policy to a file of `res/`.
-    fn processed(&self, path: &Path, name: &str) {
+    /// Applies the processed-file policy to a file of `res/`; the name in the archive when
+    /// archived.
+    fn processed(&self, path: &Path, name: &str) -> Option<String> {
         apply_policy(
             self.shared.options.processed,
             path,
             &self.shared.layout.archive,
             name,
-        );
+        )
+        .ok()
+        .flatten()
+    }
+
+    /// Remembers where a ticket's answer went (before the ticket stops being pending).
+    fn record(&self, ticket: &Ticket, answer_file: &str, rejected: bool, archived: Option<String>) {
+        let _ = self.shared.journal.record_collected(&Collected {
+            request_file: ticket.request_file.clone(),
+            answer_file: answer_file.to_string(),
+            collected_at: now_jst(),
+            rejected,
+            archived_as: archived,
+        });
     }
 
     // ------------------------------------------------------------------ face results
 
-    /// Returns every face result not delivered before (by this or any earlier client on the
-    /// same journal), oldest first, and applies the face policy to each file. Each face file
-    /// is returned exactly once.
+    /// Claims every face result ready now (at most [`POLL_BATCH`](super::POLL_BATCH)
+    /// per call; call again while it returns a full batch), oldest first. Each must be
+    /// acknowledged with [`ack_face`](Self::ack_face) once processed; until then no other
+    /// client takes it, and after a restart it is delivered again. A complete file written a moment ago is waited for until it has settled
+    /// ([`ClientOptions::settle_interval`]); one still being written is left for a later
+    /// call.
     pub fn poll_face(&self) -> Result<Vec<FaceEvent>, TerminalError> {
+        let s = &self.shared;
         let mut out = Vec::new();
-        while let Some(e) = self.take_face(true)? {
-            out.push(e);
+        let mut relist = true;
+        let until = Instant::now() + s.options.settle_interval * 2;
+        while out.len() < face::POLL_BATCH {
+            match s.faces.take(s, relist) {
+                Ok(t) => match (t.event, t.settling) {
+                    (Some(e), _) => out.push(e),
+                    (None, Some(w)) if Instant::now() < until => {
+                        std::thread::sleep(w.max(Duration::from_millis(5)));
+                    }
+                    (None, _) => break,
+                },
+                // Events already claimed are handed out; the fault comes again next call.
+                Err(_) if !out.is_empty() => break,
+                Err(e) => return Err(e),
+            }
+            relist = false;
         }
         Ok(out)
     }
 
-    /// Waits up to `timeout` for the next face result not delivered before.
-    pub fn next_face(&self, timeout: Duration) -> Result<Option<FaceEvent>, TerminalError> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let seen = self.shared.face.current();
-            if let Some(e) = self.take_face(true)? {
-                return Ok(Some(e));
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Ok(None);
-            }
-            let step = if self.has_partial_face() {
-                Duration::from_millis(10)
-            } else {
-                self.shared.options.recheck_interval
-            };
-            self.shared.face.wait_change(seen, step.min(deadline - now));
-        }
+    /// Waits up to `limit` for the next face result not acknowledged before, and claims it
+    /// (see [`poll_face`](Self::poll_face)). `Ok(None)`: none came in time. An error is a
+    /// fault of the folders (unreadable `face/`, journal not writable …), reported each
+    /// call while it lasts.
+    pub fn next_face(
+        &self,
+        limit: impl Into<WaitLimit>,
+    ) -> Result<Option<FaceEvent>, TerminalError> {
+        face::next(&self.shared, limit.into())
     }
 
-    /// Calls `callback` from a background thread for every face result not delivered
-    /// before, exactly once each; the face policy is applied after the callback returns.
-    /// Delivery stops when the returned subscription is dropped.
-    pub fn on_face<F>(&self, mut callback: F) -> FaceSubscription
+    /// Acknowledges a face result: it is never delivered again (by any client on this
+    /// journal), and the face policy applies to it (never to a file that could not be read).
+    /// Idempotent. An error means it was not acknowledged (the journal cannot be written) —
+    /// or, when only the policy failed, that the file stays in `face/`.
+    pub fn ack_face(&self, event: &FaceEvent) -> Result<(), TerminalError> {
+        self.ack_face_file(&event.file_name)
+    }
+
+    /// [`ack_face`](Self::ack_face) by file name (the idempotency key), e.g. from a
+    /// program that kept only the name.
+    pub fn ack_face_file(&self, file_name: &str) -> Result<(), TerminalError> {
+        self.shared.faces.ack(&self.shared, file_name)
+    }
+
+    /// Gives a face result back without acknowledging it: it is delivered again at once.
+    pub fn release_face(&self, event: &FaceEvent) {
+        self.shared.faces.release(&event.file_name, Duration::ZERO);
+        self.shared.face_wake.bump();
+    }
+
+    /// Calls `callback` from a background thread with every face result not acknowledged
+    /// before, one at a time, oldest first; what it returns ([`FaceAck`]; `()` means
+    /// [`FaceAck::Ack`]) decides whether the event is acknowledged. A fault of the folders
+    /// (unreadable `face/`, journal not writable …) is passed as `Err` — once, and again
+    /// every minute while it lasts — and delivery goes on when it clears. A callback that
+    /// panics releases its event (delivered again). Delivery stops when the returned
+    /// subscription is stopped or dropped.
+    pub fn on_face<F, R>(&self, callback: F) -> FaceSubscription
     where
-        F: FnMut(FaceEvent) + Send + 'static,
+        F: FnMut(Result<FaceEvent, TerminalError>) -> R + Send + 'static,
+        R: Into<FaceAck>,
     {
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = stop.clone();
-        let shared = self.shared.clone();
-        let me = FaceTaker { shared };
-        let thread = std::thread::Builder::new()
-            .name("onshi-face".into())
-            .spawn(move || {
-                while !stop2.load(Ordering::Relaxed) {
-                    let seen = me.shared.face.current();
-                    let mut any = false;
-                    while let Ok(Some(e)) = me.take(false) {
-                        any = true;
-                        let name = e.file_name.clone();
-                        callback(e);
-                        let o = &me.shared.options;
-                        let l = &me.shared.layout;
-                        apply_policy(o.face_processed, &l.face_path(&name), &l.archive, &name);
-                        if stop2.load(Ordering::Relaxed) {
-                            return;
-                        }
-                    }
-                    if !any {
-                        let partial = !me
-                            .shared
-                            .face_partial
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .is_empty();
-                        let step = if partial {
-                            Duration::from_millis(10)
-                        } else {
-                            me.shared.options.recheck_interval
-                        };
-                        me.shared.face.wait_change(seen, step);
-                    }
-                }
-            })
-            .ok();
-        FaceSubscription {
-            stop,
-            thread,
-            shared: self.shared.clone(),
-        }
+        face::subscribe(self.shared.clone(), callback)
     }
 
-    fn has_partial_face(&self) -> bool {
-        !self
-            .shared
-            .face_partial
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_empty()
-    }
-
-    fn take_face(&self, apply: bool) -> Result<Option<FaceEvent>, TerminalError> {
-        FaceTaker {
-            shared: self.shared.clone(),
-        }
-        .take(apply)
+    /// The face results this client handed out and that were not acknowledged yet.
+    pub fn unacknowledged_faces(&self) -> Vec<String> {
+        self.shared.faces.handed_out()
     }
 
     // ------------------------------------------------------------------ typed helpers
@@ -784,8 +1026,19 @@ impl Client {
         &self,
         query: QualificationQuery,
         date: NaiveDate,
-        timeout: Duration,
+        limit: impl Into<WaitLimit>,
     ) -> Result<QualificationResponse, TerminalError> {
+        self.query_answer(query, date, limit).map(|a| a.value)
+    }
+
+    /// Like [`query`](Self::query), with the ticket and the answer file's name (the
+    /// `result_id` to keep with the history).
+    pub fn query_answer(
+        &self,
+        query: QualificationQuery,
+        date: NaiveDate,
+        limit: impl Into<WaitLimit>,
+    ) -> Result<Answer<QualificationResponse>, TerminalError> {
         let msg = Message::QualificationRequest(QualificationRequest {
             header: MessageHeader {
                 qualification_confirmation_date: Some(date),
@@ -795,10 +1048,15 @@ impl Client {
             ..Default::default()
         });
         let t = self.submit(Family::Individual, &msg)?;
-        match self.wait(&t, timeout)? {
-            Message::QualificationResponse(r) => Ok(r),
+        let a = self.wait_answer(&t, limit)?;
+        match a.value {
+            Reply::Message(Message::QualificationResponse(r)) => Ok(Answer {
+                ticket: a.ticket,
+                file_name: a.file_name,
+                value: r,
+            }),
             _ => Err(TerminalError::UnexpectedAnswer {
-                file: t.response_file(),
+                file: a.file_name,
                 expected: "資格確認結果",
             }),
         }
@@ -808,13 +1066,13 @@ impl Client {
     pub fn register_reference_number(
         &self,
         request: ReferenceNumberRequest,
-        timeout: Duration,
+        limit: impl Into<WaitLimit>,
     ) -> Result<ReferenceNumberResponse, TerminalError> {
         let t = self.submit(
             Family::ReferenceNumber,
             &Message::ReferenceNumberRequest(request),
         )?;
-        match self.wait(&t, timeout)? {
+        match self.wait(&t, limit)? {
             Message::ReferenceNumberResponse(r) => Ok(r),
             _ => Err(TerminalError::UnexpectedAnswer {
                 file: t.response_file(),
@@ -841,7 +1099,23 @@ impl Client {
         }
         let start = Instant::now();
         let deadline = start + options.deadline;
-        let remaining = |d: Duration| d.min(deadline.saturating_duration_since(Instant::now()));
+        let remaining = |d: Duration| WaitLimit {
+            timeout: d.min(deadline.saturating_duration_since(Instant::now())),
+            cancel: options.cancel.clone(),
+        };
+        let pause = Arc::new(Slot::default());
+        if let Some(c) = &options.cancel {
+            c.register(&pause);
+        }
+        let cancelled = || {
+            options
+                .cancel
+                .as_ref()
+                .is_some_and(Cancel::is_cancelled)
+                .then(|| TerminalError::Cancelled {
+                    what: format!("{} bulk flow", family.label()),
+                })
+        };
         let t1 = self.submit(family, upload)?;
         progress(BulkProgress::Submitted);
         let up = self.wait(&t1, remaining(options.step_timeout))?;
@@ -853,16 +1127,17 @@ impl Client {
         };
         if up.header.segment_of_result == Some(SegmentOfResult::Abnormal) {
             return Err(TerminalError::BulkFailed {
-                reception_number: up.reception_number.clone().unwrap_or_default(),
+                reception_number: up.receipt.reception_number.clone().unwrap_or_default(),
                 error_code: up.header.error_code.clone(),
-                error_message: up
-                    .header
-                    .error_message
-                    .clone()
-                    .or(up.processing_result_message.clone()),
+                error_message: up.header.error_message.clone().or(up
+                    .receipt
+                    .outcome
+                    .message
+                    .clone()),
             });
         }
         let reception_number = up
+            .receipt
             .reception_number
             .clone()
             .or(up.header.reception_number.clone())
@@ -911,7 +1186,15 @@ impl Client {
                         polls,
                         next_wait: wait,
                     });
-                    std::thread::sleep(wait);
+                    // Interrupted at once by a cancellation.
+                    let g = pause.current();
+                    if let Some(e) = cancelled() {
+                        return Err(e);
+                    }
+                    pause.wait_change(g, wait);
+                    if let Some(e) = cancelled() {
+                        return Err(e);
+                    }
                 }
                 Some(SegmentOfResult::Abnormal) => {
                     return Err(TerminalError::BulkFailed {
@@ -942,7 +1225,7 @@ impl Client {
         consent: &Consent,
         request: DocumentRequest,
         now: NaiveDateTime,
-        timeout: Duration,
+        limit: impl Into<WaitLimit>,
     ) -> Result<DocumentAnswer, TerminalError> {
         if !consent.is_valid_at(now) {
             let expired = consent.flag == Some(ConsentFlag::Expired)
@@ -954,7 +1237,7 @@ impl Client {
             }));
         }
         let t = self.submit(kind.family(), &Message::DocumentRequest(request))?;
-        match self.wait_reply(&t, timeout)? {
+        match self.wait_reply(&t, limit)? {
             Reply::Message(Message::DocumentResponse(d)) => Ok(DocumentAnswer::Xml(d)),
             Reply::Pdf(p) => Ok(DocumentAnswer::Pdf(p)),
             _ => Err(TerminalError::UnexpectedAnswer {
@@ -963,117 +1246,6 @@ impl Client {
             }),
         }
     }
-}
-
-/// Stops face delivery when dropped (or with [`stop`](Self::stop)).
-pub struct FaceSubscription {
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-    shared: Arc<Shared>,
-}
-
-impl FaceSubscription {
-    /// Stops delivery and waits for the delivery thread (and a callback in progress).
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        self.shared.face.bump();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for FaceSubscription {
-    fn drop(&mut self) {
-        self.halt();
-    }
-}
-
-impl std::fmt::Debug for FaceSubscription {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("FaceSubscription")
-    }
-}
-
-struct FaceTaker {
-    shared: Arc<Shared>,
-}
-
-impl FaceTaker {
-    /// Finds the oldest face file not delivered yet that is complete (or broken beyond the
-    /// settle time), claims it in the journal and reads it.
-    fn take(&self, apply: bool) -> Result<Option<FaceEvent>, TerminalError> {
-        let s = &self.shared;
-        let _guard = s.face_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let l = &s.layout;
-        let mut names: Vec<(String, Option<FaceFile>)> = list_files(&l.face)
-            .into_iter()
-            .filter_map(|n| match FileName::parse(&n) {
-                Ok(f) if f.is_face() => Some((n, f.face)),
-                _ => None,
-            })
-            .collect();
-        // Oldest first: by the time in the name, then by name.
-        names.sort_by(|a, b| {
-            let ta = a.1.as_ref().map(|f| f.timestamp);
-            let tb = b.1.as_ref().map(|f| f.timestamp);
-            ta.cmp(&tb).then_with(|| a.0.cmp(&b.0))
-        });
-        let mut partial = s.face_partial.lock().unwrap_or_else(|p| p.into_inner());
-        partial.retain(|n, _| names.iter().any(|(m, _)| m == n));
-        for (name, face) in names {
-            if s.journal.face_delivered(&name) {
-                continue;
-            }
-            let path = l.face_path(&name);
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            let parsed = if looks_complete(&bytes) {
-                codec::decode(&bytes).map_err(|e| e.0)
-            } else {
-                Err("incomplete file".to_string())
-            };
-            let result = match parsed {
-                Ok(Message::QualificationResponse(r)) => Ok(r),
-                Ok(_) => Err("not a 資格確認結果".to_string()),
-                Err(e) => {
-                    let first = *partial.entry(name.clone()).or_insert_with(Instant::now);
-                    if first.elapsed() < s.options.settle_timeout {
-                        continue;
-                    }
-                    Err(e)
-                }
-            };
-            partial.remove(&name);
-            let claimed = s
-                .journal
-                .claim_face(&name)
-                .map_err(|e| TerminalError::io("write journal", &l.state, e))?;
-            if !claimed {
-                continue;
-            }
-            if apply {
-                apply_policy(s.options.face_processed, &path, &l.archive, &name);
-            }
-            return Ok(Some(FaceEvent {
-                file_name: name,
-                face,
-                result,
-            }));
-        }
-        Ok(None)
-    }
-}
-
-/// `true` once the first-seen time in `partial` is older than `settle` (recording it now
-/// when unset).
-fn settled(partial: &mut Option<Instant>, settle: Duration) -> bool {
-    partial.get_or_insert_with(Instant::now).elapsed() >= settle
 }
 
 fn pdf_complete(b: &[u8]) -> bool {
@@ -1086,24 +1258,46 @@ fn zip_complete(b: &[u8]) -> bool {
     tail.windows(4).any(|w| w == b"PK\x05\x06")
 }
 
-pub(crate) fn apply_policy(policy: ProcessedPolicy, path: &Path, archive: &Path, name: &str) {
+/// Applies `policy` to a processed file; with [`ProcessedPolicy::Archive`], returns the
+/// name it got in the archive (`0600` in a `0700` folder: answers and face results are
+/// personal data). An error leaves the file where it was.
+pub(crate) fn apply_policy(
+    policy: ProcessedPolicy,
+    path: &Path,
+    archive: &Path,
+    name: &str,
+) -> std::io::Result<Option<String>> {
     match policy {
-        ProcessedPolicy::Leave => {}
-        ProcessedPolicy::Delete => {
-            let _ = std::fs::remove_file(path);
-        }
+        ProcessedPolicy::Leave => Ok(None),
+        ProcessedPolicy::Delete => match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(None),
+        },
         ProcessedPolicy::Archive => {
-            let _ = std::fs::create_dir_all(archive);
-            let mut dest: PathBuf = archive.join(name);
+            fsio::create_private_dir(archive)?;
+            let mut dest_name = name.to_string();
             let mut n = 1;
-            while dest.exists() && n < 1000 {
-                dest = archive.join(format!("{name}.{n}"));
+            while archive.join(&dest_name).exists() && n < 1000 {
+                dest_name = format!("{name}.{n}");
                 n += 1;
             }
-            let _ = move_file(path, &dest);
+            let dest: PathBuf = archive.join(&dest_name);
+            move_file(path, &dest)?;
+            // Best effort (a share may not keep modes); the folder is private already.
+            let _ = fsio::make_private(&dest, false);
+            Ok(Some(dest_name))
         }
     }
 }
+
+/// `true` for a request file name.
+fn is_request(name: &str) -> bool {
+    FileName::parse(name).is_ok_and(|n| n.direction == Direction::Request)
+}
+
+/// How often a file that is there but not ready is looked at (`stat` only; it is read again
+/// only when it changed).
+const PARTIAL_LOOK: Duration = Duration::from_millis(100);
 
 /// The phase of `message` if it fits `family`.
 pub(crate) fn check_fits(family: Family, message: &Message) -> Result<Phase, TerminalError> {
@@ -1180,9 +1374,11 @@ fn verify_pairing(ticket: &Ticket, msg: &Message, file: &str) -> Result<(), Term
         });
     }
     let rn = match msg {
-        Message::BulkUploadResponse(u) => {
-            u.reception_number.as_ref().or(h.reception_number.as_ref())
-        }
+        Message::BulkUploadResponse(u) => u
+            .header
+            .reception_number
+            .as_ref()
+            .or(h.reception_number.as_ref()),
         _ => h.reception_number.as_ref(),
     };
     if ticket.phase == Phase::Download
@@ -1255,10 +1451,7 @@ mod tests {
     }
 
     #[test]
-    fn settle_and_completeness_helpers() {
-        let mut p = None;
-        assert!(!settled(&mut p, Duration::from_secs(60)));
-        assert!(settled(&mut p, Duration::ZERO));
+    fn completeness_helpers() {
         assert!(pdf_complete(b"%PDF-1.4\n...\n%%EOF\n"));
         assert!(!pdf_complete(b"%PDF-1.4\n..."));
         assert!(zip_complete(b"PK\x03\x04....PK\x05\x06\0\0"));

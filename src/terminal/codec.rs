@@ -4,7 +4,7 @@
 
 use crate::xml::{self, FileName, Message};
 
-pub use crate::xml::Encoding;
+use crate::xml::Encoding;
 
 /// Why a file could not be encoded or decoded (the XML engine's message; values redacted).
 #[derive(Debug, thiserror::Error)]
@@ -18,15 +18,27 @@ pub(crate) fn encode(msg: &Message, encoding: Encoding) -> Result<Vec<u8>, Decod
 
 /// Decodes the bytes of a file whose name is known (the name decides the kind when the
 /// content cannot, e.g. a 処理中 answer with an empty body).
-pub(crate) fn decode_file(name: &FileName, bytes: &[u8]) -> Result<Message, DecodeError> {
-    xml::parse_file(name, bytes, &xml::Limits::default())
+pub(crate) fn decode_file(
+    name: &FileName,
+    bytes: &[u8],
+    max_bytes: u64,
+) -> Result<Message, DecodeError> {
+    let limits = xml::Limits {
+        max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+        ..xml::Limits::default()
+    };
+    xml::parse_file(name, bytes, &limits)
         .map(|d| d.message)
         .map_err(|e| DecodeError(e.to_string()))
 }
 
-/// Decodes the bytes of a file.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
-    xml::parse(bytes)
+/// Decodes the bytes of a file read within `max_bytes`.
+pub(crate) fn decode_bounded(bytes: &[u8], max_bytes: u64) -> Result<Message, DecodeError> {
+    let limits = xml::Limits {
+        max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+        ..xml::Limits::default()
+    };
+    xml::parse_with(bytes, &limits)
         .map(|d| d.message)
         .map_err(|e| DecodeError(e.to_string()))
 }

@@ -46,8 +46,7 @@
 
 use super::TerminalError;
 use crate::codes::QualificationValidity;
-use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber};
-use crate::model::{Qualification, QualificationQuery};
+use crate::model::{CardKey, Qualification, QualificationQuery};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -97,21 +96,6 @@ pub struct ConsentIntents {
     /// 手術情報.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<ConsentIntent>,
-}
-
-/// A card that finds a person (besides their qualifications).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CardKey {
-    /// 保険者番号.
-    pub insurer_number: InsurerNumber,
-    /// 記号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_card_symbol: Option<CardSymbol>,
-    /// 番号.
-    pub insured_identification_number: CardNumber,
-    /// 枝番.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_branch_number: Option<BranchNumber>,
 }
 
 /// A per-person processing error.
@@ -176,6 +160,23 @@ pub struct CheckupItem {
     pub unit: String,
 }
 
+/// A person of a dataset at a glance: what [`Dataset::summaries`] and
+/// [`Emulator::persons`](super::Emulator::persons) list. Holds no personal value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PersonSummary {
+    /// The id (to push a face result: [`Emulator::push_face`](super::Emulator::push_face)).
+    pub id: String,
+    /// The scenario (Japanese).
+    pub label: String,
+    /// 資格有効性 returned for the person.
+    pub validity: QualificationValidity,
+    /// A face result can be pushed for the person.
+    pub face: bool,
+    /// A 医療扶助 recipient (queried by bulk, not by insurance card).
+    pub public_assistance: bool,
+}
+
 /// A fictitious insured person. `Debug` shows the id, scenario and counts only (the
 /// dataset format is also used with real-looking test data).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,7 +192,7 @@ pub struct Person {
     /// The qualifications returned.
     #[serde(default)]
     pub qualifications: Vec<Qualification>,
-    /// Extra cards that find this person.
+    /// Extra cards that find this person (保険者番号 and 番号 required).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<CardKey>,
     /// 生年月日 when there is no qualification to hold it (keys-only persons).
@@ -283,10 +284,19 @@ impl Dataset {
             if p.id.is_empty() || !ids.insert(p.id.as_str()) {
                 return bad(format!("person id {:?} is empty or used twice", p.id));
             }
+            if p.keys
+                .iter()
+                .any(|k| k.insurer_number.is_none() || k.insured_identification_number.is_none())
+            {
+                return bad(format!(
+                    "person {}: every key needs a 保険者番号 and a 番号",
+                    p.id
+                ));
+            }
             let findable = p.qualifications.iter().any(|q| {
-                q.insurer_number.is_some()
-                    && q.insured_identification_number.is_some()
-                    && q.birthdate.is_some()
+                q.card.insurer_number.is_some()
+                    && q.card.insured_identification_number.is_some()
+                    && q.person.birthdate.is_some()
             }) || (!p.keys.is_empty() && p.birthdate().is_some())
                 || p.qualifications.iter().any(|q| q.is_public_assistance());
             if !findable {
@@ -297,6 +307,21 @@ impl Dataset {
             }
         }
         Ok(())
+    }
+
+    /// One line per person: id, scenario, 資格有効性, whether a face result can be pushed
+    /// (what `onshi emulate --list-persons` prints; no name, number or birthdate).
+    pub fn summaries(&self) -> Vec<PersonSummary> {
+        self.persons
+            .iter()
+            .map(|p| PersonSummary {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                validity: p.validity.clone(),
+                face: p.face,
+                public_assistance: p.is_public_assistance(),
+            })
+            .collect()
     }
 
     /// A person by id.
@@ -313,49 +338,33 @@ impl Dataset {
     }
 
     /// The persons a card finds, without a birthdate (薬剤/健診 requests, 照会番号登録).
-    pub fn find_by_card(
-        &self,
-        insurer: Option<&InsurerNumber>,
-        symbol: Option<&CardSymbol>,
-        number: Option<&CardNumber>,
-        branch: Option<&BranchNumber>,
-    ) -> Vec<&Person> {
+    pub fn find_by_card(&self, card: &CardKey) -> Vec<&Person> {
         self.persons
             .iter()
-            .filter(|p| {
-                p.cards()
-                    .any(|c| card_matches(&c, insurer, symbol, number, branch))
-            })
+            .filter(|p| p.cards().any(|c| card_matches(c, card)))
             .collect()
     }
 }
 
-/// A card view over a qualification or a key.
-struct Card<'a> {
-    insurer: Option<&'a InsurerNumber>,
-    symbol: Option<&'a CardSymbol>,
-    number: Option<&'a CardNumber>,
-    branch: Option<&'a BranchNumber>,
-}
-
-fn card_matches(
-    c: &Card<'_>,
-    insurer: Option<&InsurerNumber>,
-    symbol: Option<&CardSymbol>,
-    number: Option<&CardNumber>,
-    branch: Option<&BranchNumber>,
-) -> bool {
-    let (Some(ci), Some(cn), Some(qi), Some(qn)) = (c.insurer, c.number, insurer, number) else {
+/// `true` when `query` names card `c`: same 保険者番号 and 番号 (both required), and the same
+/// 記号 and 枝番 where both sides give one.
+fn card_matches(c: &CardKey, query: &CardKey) -> bool {
+    let (Some(ci), Some(cn), Some(qi), Some(qn)) = (
+        &c.insurer_number,
+        &c.insured_identification_number,
+        &query.insurer_number,
+        &query.insured_identification_number,
+    ) else {
         return false;
     };
     if ci != qi || cn != qn {
         return false;
     }
-    let sym_ok = match (c.symbol, symbol) {
+    let sym_ok = match (&c.insured_card_symbol, &query.insured_card_symbol) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
-    let br_ok = match (c.branch, branch) {
+    let br_ok = match (&c.insured_branch_number, &query.insured_branch_number) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
@@ -368,25 +377,15 @@ impl Person {
         self.birthdate.or_else(|| {
             self.qualifications
                 .iter()
-                .find_map(|q| q.birthdate.as_ref().map(|b| *b.expose()))
+                .find_map(|q| q.person.birthdate.as_ref().map(|b| *b.expose()))
         })
     }
 
-    fn cards(&self) -> impl Iterator<Item = Card<'_>> {
+    fn cards(&self) -> impl Iterator<Item = &CardKey> {
         self.qualifications
             .iter()
-            .map(|q| Card {
-                insurer: q.insurer_number.as_ref(),
-                symbol: q.insured_card_symbol.as_ref(),
-                number: q.insured_identification_number.as_ref(),
-                branch: q.insured_branch_number.as_ref(),
-            })
-            .chain(self.keys.iter().map(|k| Card {
-                insurer: Some(&k.insurer_number),
-                symbol: k.insured_card_symbol.as_ref(),
-                number: Some(&k.insured_identification_number),
-                branch: k.insured_branch_number.as_ref(),
-            }))
+            .map(|q| &q.card)
+            .chain(self.keys.iter())
     }
 
     /// `true` when the query's card and 生年月日 find this person.
@@ -395,16 +394,23 @@ impl Person {
             (Some(a), Some(b)) => *a.expose() == b,
             _ => false,
         };
-        birth_ok
-            && self.cards().any(|c| {
-                card_matches(
-                    &c,
-                    q.insurer_number.as_ref(),
-                    q.insured_card_symbol.as_ref(),
-                    q.insured_identification_number.as_ref(),
-                    q.insured_branch_number.as_ref(),
-                )
-            })
+        birth_ok && self.cards().any(|c| card_matches(c, &q.card))
+    }
+
+    /// The 個別照会 search block that finds this person: the first qualification's card (or
+    /// the first extra key when it has none), the 生年月日, and 限度額 consent given.
+    pub fn query(&self) -> QualificationQuery {
+        let card = match (self.qualifications.first(), self.keys.first()) {
+            (Some(q), _) if q.card.insurer_number.is_some() => q.card.clone(),
+            (_, Some(k)) => k.clone(),
+            (q, None) => q.map(|q| q.card.clone()).unwrap_or_default(),
+        };
+        QualificationQuery {
+            card,
+            birthdate: self.birthdate().map(crate::Personal::new),
+            limit_consent_flag: Some(crate::codes::LimitConsentFlag::Agreed),
+            ..Default::default()
+        }
     }
 
     /// `true` for a 医療扶助 recipient.
@@ -417,6 +423,7 @@ impl Person {
 mod tests {
     use super::*;
     use crate::codes::*;
+    use crate::ids::InsurerNumber;
     use crate::ids::Mode;
 
     #[test]
@@ -433,6 +440,7 @@ mod tests {
             for pf in [Insured, Dependent] {
                 assert!(
                     q(&|x| x
+                        .card
                         .insurer_number
                         .as_ref()
                         .is_some_and(|n| n.is_national_health_insurance() == nhi)
@@ -479,7 +487,11 @@ mod tests {
         assert!(has(
             &|p| p.validity == QualificationValidity::ValidUnregistered
         ));
-        assert!(q(&|x| x.name.as_ref().is_some_and(|n| n.contains('●'))));
+        assert!(q(&|x| x
+            .person
+            .name
+            .as_ref()
+            .is_some_and(|n| n.contains('●'))));
         for v in [
             QualificationValidity::Invalid,
             QualificationValidity::InvalidNewQualification,
@@ -504,7 +516,7 @@ mod tests {
         // Every insurer number of the dataset passes its check digit.
         for p in &d.persons {
             for x in &p.qualifications {
-                if let Some(n) = &x.insurer_number {
+                if let Some(n) = &x.card.insurer_number {
                     assert!(
                         InsurerNumber::parse(n.as_str(), Mode::Strict).is_ok(),
                         "{} {}",
@@ -539,11 +551,13 @@ mod tests {
         let p = &d.persons[0];
         let x = &p.qualifications[0];
         let mut q = QualificationQuery {
-            insurer_number: x.insurer_number.clone(),
-            insured_card_symbol: x.insured_card_symbol.clone(),
-            insured_identification_number: x.insured_identification_number.clone(),
-            insured_branch_number: x.insured_branch_number.clone(),
-            birthdate: x.birthdate.clone(),
+            card: CardKey {
+                insurer_number: x.card.insurer_number.clone(),
+                insured_card_symbol: x.card.insured_card_symbol.clone(),
+                insured_identification_number: x.card.insured_identification_number.clone(),
+                insured_branch_number: x.card.insured_branch_number.clone(),
+            },
+            birthdate: x.person.birthdate.clone(),
             ..Default::default()
         };
         assert_eq!(d.find(&q).len(), 1);

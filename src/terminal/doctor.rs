@@ -1,14 +1,17 @@
 //! [`doctor()`]: is the connection to the terminal healthy? A structured report with advice
 //! for staff in Japanese.
 //!
-//! Checks: the folders exist and are writable; requests are being consumed (a request left in
-//! `req/` longer than [`DoctorOptions::stale_after`] means the 連携アプリケーション is not
-//! running); answers and face files nobody collected; temporary files left by a crash;
-//! pending tickets without an answer; the clock of the machine holding the folders against
-//! this PC's (file times on a network share come from the server).
+//! Checks: the folders exist and can be listed and written; requests are being consumed (a
+//! request left in `req/` longer than [`DoctorOptions::stale_after`] means the
+//! 連携アプリケーション is not running); answers that arrived after their client gave up
+//! (named, to collect with `onshi tickets collect`); answers and face files nobody
+//! collected, and files in `face/` that are not face results (skipped); temporary files
+//! left by a crash; pending tickets without an answer; the clock of the machine holding the
+//! folders against this PC's (file times on a network share come from the server).
 //!
 //! Gathering the facts touches the disk; judging them ([`assess`]) is a pure function.
 
+use super::face::is_face_name;
 use super::journal::Journal;
 use super::layout::Layout;
 use super::watch::list_files;
@@ -54,8 +57,8 @@ pub enum Severity {
 /// One check's result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Stable identifier (`folders`, `link_program`, `answers`, `face`, `temp_files`,
-    /// `pending`, `clock`).
+    /// Stable identifier (`folders`, `link_program`, `late_answers`, `answers`, `face`,
+    /// `temp_files`, `pending`, `clock`).
     pub id: &'static str,
     /// Severity.
     pub severity: Severity,
@@ -122,6 +125,8 @@ pub struct FolderFacts {
     pub label: &'static str,
     /// It exists.
     pub exists: bool,
+    /// Its entries can be listed.
+    pub readable: bool,
     /// A probe file could be created and removed.
     pub writable: bool,
 }
@@ -144,8 +149,10 @@ pub struct Facts {
     pub req: Vec<AgedFile>,
     /// Files in `res/`.
     pub res: Vec<AgedFile>,
-    /// Face files not delivered yet.
+    /// Face files not acknowledged yet.
     pub face_undelivered: Vec<AgedFile>,
+    /// Files in `face/` that are not face results (never read).
+    pub face_skipped: Vec<AgedFile>,
     /// Files in the work folder.
     pub temp: Vec<AgedFile>,
     /// Pending tickets (request file, age).
@@ -162,9 +169,10 @@ pub fn doctor(layout: &Layout, options: &DoctorOptions) -> DoctorReport {
 
 fn aged(dir: &Path, now: SystemTime) -> Vec<AgedFile> {
     list_files(dir)
+        .unwrap_or_default()
         .into_iter()
         .map(|name| {
-            let age = std::fs::metadata(dir.join(&name))
+            let age = std::fs::symlink_metadata(dir.join(&name))
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| now.duration_since(t).ok())
@@ -180,6 +188,7 @@ pub fn gather(layout: &Layout) -> Facts {
     let mut facts = Facts::default();
     for (label, dir) in layout.interface_dirs() {
         let exists = dir.is_dir();
+        let readable = exists && list_files(dir).is_ok();
         let probe = dir.join(format!(".onshi-probe-{}", std::process::id()));
         let mut writable = false;
         if exists && std::fs::write(&probe, b"probe").is_ok() {
@@ -198,16 +207,26 @@ pub fn gather(layout: &Layout) -> Facts {
         facts.folders.push(FolderFacts {
             label,
             exists,
+            readable,
             writable,
         });
     }
     facts.req = aged(&layout.req, now);
     facts.res = aged(&layout.res, now);
     facts.temp = aged(&layout.work, now);
-    let journal = Journal::open(&layout.state).ok();
-    facts.face_undelivered = aged(&layout.face, now)
+    // Only an existing journal is read: the doctor creates nothing.
+    let journal = layout
+        .state
+        .is_dir()
+        .then(|| Journal::open(&layout.state).ok())
+        .flatten();
+    let (face, skipped): (Vec<AgedFile>, Vec<AgedFile>) = aged(&layout.face, now)
         .into_iter()
-        .filter(|f| FileName::parse(&f.name).is_ok_and(|n| n.is_face()))
+        .filter(|f| !f.name.starts_with(".onshi-probe-"))
+        .partition(|f| is_face_name(&f.name));
+    facts.face_skipped = skipped;
+    facts.face_undelivered = face
+        .into_iter()
         .filter(|f| journal.as_ref().is_none_or(|j| !j.face_delivered(&f.name)))
         .collect();
     if let Some(j) = &journal {
@@ -246,25 +265,43 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     let bad: Vec<&FolderFacts> = f
         .folders
         .iter()
-        .filter(|d| !d.exists || !d.writable)
+        .filter(|d| !d.exists || !d.writable || !d.readable)
         .collect();
     checks.push(if bad.is_empty() {
-        ok("folders", "req・res・face フォルダがあり、書き込めます。")
+        ok("folders", "req・res・face フォルダがあり、読み書きできます。")
     } else {
         let missing: Vec<&str> = bad.iter().filter(|d| !d.exists).map(|d| d.label).collect();
-        let ro: Vec<&str> = bad.iter().filter(|d| d.exists).map(|d| d.label).collect();
+        let unreadable: Vec<&str> = bad
+            .iter()
+            .filter(|d| d.exists && !d.readable)
+            .map(|d| d.label)
+            .collect();
+        let ro: Vec<&str> = bad
+            .iter()
+            .filter(|d| d.exists && !d.writable)
+            .map(|d| d.label)
+            .collect();
         let mut m = String::new();
         if !missing.is_empty() {
             m.push_str(&format!("フォルダが見つかりません: {}。", missing.join("、")));
         }
+        if !unreadable.is_empty() {
+            m.push_str(&format!("フォルダの中を読めません: {}。", unreadable.join("、")));
+        }
         if !ro.is_empty() {
             m.push_str(&format!("フォルダに書き込めません: {}。", ro.join("、")));
+        }
+        let mut advice = String::from("資格確認端末の共有フォルダの場所と、このPCからのアクセス権（ネットワーク共有の接続・資格情報）を確認してください。");
+        if missing.contains(&"face") {
+            // The link program writes face results only when told to, into the folder its
+            // configuration names (oqs-2026 §1.2 #7).
+            advice.push_str("face フォルダがない場合は、資格確認端末の C:\\ProgramData\\OQS\\OQSComApp\\config\\UserDefinitionForFace.property の FaceDataDir（出力先）と OutputFlg=true（出力する）を確認してください。");
         }
         Check {
             id: "folders",
             severity: Severity::Error,
             message_ja: m,
-            advice_ja: Some("資格確認端末の共有フォルダの場所と、このPCからのアクセス権（ネットワーク共有の接続・資格情報）を確認してください。".into()),
+            advice_ja: Some(advice),
             files: Vec::new(),
         }
     });
@@ -305,16 +342,46 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else {
         ok("link_program", "req フォルダに滞留している要求はありません。")
     });
-    // Answers nobody collected.
-    let pending: std::collections::HashSet<String> = f
-        .pending
-        .iter()
-        .filter_map(|p| FileName::parse(&p.name).ok())
-        .map(|n| {
+    // Answers that came after their client gave up: the ticket is pending and its answer
+    // (or `.err`) is in res/.
+    let key = |name: &str| {
+        FileName::parse(name).ok().map(|n| {
             let r = n.response_name();
             format!("{}_{}", r.stem_prefix(), r.suffix)
         })
+    };
+    let in_res: std::collections::HashMap<String, &AgedFile> = f
+        .res
+        .iter()
+        .filter(|a| {
+            FileName::parse(&a.name).is_ok_and(|n| {
+                n.direction == Direction::Response || n.extension == crate::xml::Extension::Err
+            })
+        })
+        .filter_map(|a| Some((key(&a.name)?, a)))
         .collect();
+    let late: Vec<&AgedFile> = f
+        .pending
+        .iter()
+        .filter_map(|p| in_res.get(&key(&p.name)?).copied())
+        .collect();
+    checks.push(if late.is_empty() {
+        ok("late_answers", "受け取られずに残っている照会の結果はありません。")
+    } else {
+        Check {
+            id: "late_answers",
+            severity: Severity::Warning,
+            message_ja: format!(
+                "照会の結果 {} 件が届いていますが、まだ受け取られていません（待つのをやめた後に届いた結果です）。",
+                late.len()
+            ),
+            advice_ja: Some("onshi tickets collect（またはレセコンの結果確認）で受け取ってください。不要なら onshi tickets forget で取り消せます。".into()),
+            files: names(&late),
+        }
+    });
+    // Answers nobody collected.
+    let pending: std::collections::HashSet<String> =
+        f.pending.iter().filter_map(|p| key(&p.name)).collect();
     let orphan: Vec<&AgedFile> = f
         .res
         .iter()
@@ -349,7 +416,18 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
         .iter()
         .filter(|a| a.age >= o.stale_after)
         .collect();
-    checks.push(if face.is_empty() {
+    checks.push(if face.is_empty() && !f.face_skipped.is_empty() {
+        Check {
+            id: "face",
+            severity: Severity::Warning,
+            message_ja: format!(
+                "face フォルダに顔認証の結果ではないファイルが {} 件あります（読み込みません）。",
+                f.face_skipped.len()
+            ),
+            advice_ja: Some("顔認証の結果は OQSsiquc01res_face_….xml という名前です。ほかのプログラムのファイルなら移動してください。".into()),
+            files: f.face_skipped.iter().map(|a| a.name.clone()).collect(),
+        }
+    } else if face.is_empty() {
         ok("face", "顔認証付きカードリーダーの結果はすべて取り込まれています。")
     } else {
         Check {
@@ -374,20 +452,21 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
         }
     });
     // Pending tickets.
-    let late: Vec<&AgedFile> = f
+    let waiting: Vec<&AgedFile> = f
         .pending
         .iter()
         .filter(|a| a.age >= o.stale_after)
+        .filter(|a| key(&a.name).is_none_or(|k| !in_res.contains_key(&k)))
         .collect();
-    checks.push(if late.is_empty() {
+    checks.push(if waiting.is_empty() {
         ok("pending", "結果待ちで止まっている照会はありません。")
     } else {
         Check {
             id: "pending",
             severity: Severity::Warning,
-            message_ja: format!("{} 秒以上結果が返っていない照会が {} 件あります。", o.stale_after.as_secs(), late.len()),
+            message_ja: format!("{} 秒以上結果が返っていない照会が {} 件あります。", o.stale_after.as_secs(), waiting.len()),
             advice_ja: Some("資格情報の取得に時間がかかっています。資格確認端末の連携アプリケーションが起動しているか確認してください。".into()),
-            files: names(&late),
+            files: names(&waiting),
         }
     });
     // Clock.
@@ -423,6 +502,7 @@ mod tests {
                 .map(|label| FolderFacts {
                     label,
                     exists: true,
+                    readable: true,
                     writable: true,
                 })
                 .collect(),
@@ -435,7 +515,7 @@ mod tests {
     fn healthy_is_ok() {
         let r = assess(&healthy(), &DoctorOptions::default());
         assert_eq!(r.worst(), Severity::Ok);
-        assert_eq!(r.checks.len(), 7);
+        assert_eq!(r.checks.len(), 8);
     }
 
     #[test]
@@ -468,6 +548,8 @@ mod tests {
         let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(by("folders").severity, Severity::Error);
         assert!(by("folders").message_ja.contains("face"));
+        let advice = by("folders").advice_ja.as_ref().unwrap();
+        assert!(advice.contains("FaceDataDir") && advice.contains("OutputFlg"));
         assert_eq!(
             by("answers").files.len(),
             2,
@@ -477,7 +559,9 @@ mod tests {
         assert_eq!(by("temp_files").severity, Severity::Warning);
         assert_eq!(by("clock").severity, Severity::Warning);
         assert_eq!(by("face").severity, Severity::Warning);
-        assert_eq!(by("pending").severity, Severity::Warning);
+        // Its answer is in res/: named as a late answer, not as still waiting.
+        assert_eq!(by("pending").severity, Severity::Ok);
+        assert_eq!(by("late_answers").files, vec!["OQSsiquc01res_7.xml"]);
     }
 
     #[test]
@@ -497,6 +581,37 @@ mod tests {
         l.create_all().unwrap();
         let r = doctor(&l, &DoctorOptions::default());
         assert_eq!(r.worst(), Severity::Ok, "{}", r.to_text_ja());
-        assert!(list_files(&l.res).is_empty(), "probe removed");
+        assert!(list_files(&l.res).unwrap().is_empty(), "probe removed");
+    }
+
+    #[test]
+    fn late_answers_are_named_and_not_reported_as_waiting() {
+        let mut f = healthy();
+        f.pending = vec![a("OQSsiquc01req_7.xml", 600), a("OQSsiquc01req_8.xml", 600)];
+        f.res = vec![a("OQSsiquc01res_7.xml", 300)];
+        let r = assess(&f, &DoctorOptions::default());
+        let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(by("late_answers").files, vec!["OQSsiquc01res_7.xml"]);
+        assert!(
+            by("late_answers")
+                .advice_ja
+                .as_ref()
+                .unwrap()
+                .contains("tickets collect")
+        );
+        assert_eq!(by("pending").files, vec!["OQSsiquc01req_8.xml"]);
+        assert_eq!(by("answers").severity, Severity::Ok, "not an orphan");
+    }
+
+    #[test]
+    fn unreadable_folder_and_skipped_face_files() {
+        let mut f = healthy();
+        f.folders[2].readable = false;
+        f.face_skipped = vec![a("notes.txt", 10)];
+        let r = assess(&f, &DoctorOptions::default());
+        let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(by("folders").severity, Severity::Error);
+        assert!(by("folders").message_ja.contains("読めません: face"));
+        assert_eq!(by("face").files, vec!["notes.txt"]);
     }
 }

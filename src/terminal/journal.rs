@@ -1,30 +1,102 @@
-//! The client's journal: pending tickets and delivered face files, kept on disk so that a
-//! client restarted after a crash collects the answers that arrived meanwhile and delivers no
-//! face result twice.
+//! The client's journal: pending tickets, collected answers and acknowledged face files, kept
+//! on disk so that a client restarted after a crash collects the answers that arrived
+//! meanwhile, delivers again every face result it had not acknowledged, and none it had.
 //!
-//! Layout (under [`Layout::state`](super::Layout::state), `<root>/.onshi/` by default):
+//! Layout (under [`Layout::state`](super::Layout::state), `<root>/.onshi/` by default;
+//! folders `0700`, files `0600` on Unix):
 //!
 //! ```text
-//! pending/<request file name>.json   one ticket per request still waiting for its answer
-//! face/<face file name>              a marker per face file already delivered
+//! pending/<request file name>.json     one ticket per request still waiting for its answer
+//! collected/<request file name>.json   where the answer went (kept 30 days)
+//! claims/<face file name>              a face file being delivered: locked by its deliverer
+//! face/<face file name>                a face file acknowledged: never delivered again
 //! ```
 //!
-//! One small file per entry rather than one shared file: creating a marker with
-//! `create_new` is an atomic claim that works across threads, processes and network shares
-//! without locks, and a crash can never leave a half-written shared journal behind. Ticket
-//! files are written atomically (temp file + rename).
+//! One small file per entry rather than one shared file: a crash can never leave a
+//! half-written shared journal behind, and entries work across threads, processes and
+//! network shares. A face file is *claimed* by locking its claim file (an OS lock, released
+//! by the OS when the process dies, so a crashed deliverer's events are delivered again by
+//! the next one) and *acknowledged* by creating its marker. Ticket files are written
+//! atomically (temp file + rename).
 
-use super::atomic::write_atomic_with;
-use super::client::Ticket;
+use super::atomic::temp_path;
+use super::fsio::{create_private_dir, private_options};
+use super::lock::try_lock;
+use super::ticket::Ticket;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 use std::fs;
-use std::io;
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+
+/// How long records of collected answers are kept.
+const KEEP_COLLECTED: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// What became of a ticket's answer (kept so that waiting again on a collected ticket says so
+/// instead of "not answering").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collected {
+    /// The request file.
+    pub request_file: String,
+    /// The answer file (`…res_….xml`, `.pdf`, `.zip`, or the request's `.err`).
+    pub answer_file: String,
+    /// When it was collected (JST).
+    pub collected_at: NaiveDateTime,
+    /// `true` when the answer was a rejection (`.err`).
+    #[serde(default)]
+    pub rejected: bool,
+    /// Where the answer file is now when it was archived (name in the archive folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_as: Option<String>,
+}
+
+/// A face file claimed for delivery by this process (the claim file stays locked while this
+/// value lives).
+#[derive(Debug)]
+pub struct FaceClaim {
+    file: fs::File,
+    path: PathBuf,
+    /// How many times the file has been handed out, this time included (1 the first time).
+    pub delivery: u32,
+}
+
+impl FaceClaim {
+    /// Acknowledges the claimed face file: the claim file, still locked, is renamed into
+    /// the acknowledgement marker (one rename, no new file), then unlocked. On failure the
+    /// claim is given back, still held, with the error.
+    pub fn acknowledge(self, journal: &Journal) -> Result<(), (FaceClaim, io::Error)> {
+        let Some(name) = self.path.file_name() else {
+            return Err((self, io::Error::other("claim without a file name")));
+        };
+        match fs::rename(&self.path, journal.face.join(name)) {
+            Ok(()) => {
+                drop(self.file);
+                Ok(())
+            }
+            Err(e) => Err((self, e)),
+        }
+    }
+}
+
+/// The outcome of [`Journal::claim_face`].
+#[derive(Debug)]
+pub enum Claim {
+    /// Claimed: deliver it, then acknowledge it ([`Journal::ack_face`]).
+    Claimed(FaceClaim),
+    /// Another deliverer (process, client, thread) holds it right now.
+    Busy,
+    /// It was acknowledged before.
+    Acknowledged,
+}
 
 /// The journal of one client root (see the module documentation).
 #[derive(Clone, Debug)]
 pub struct Journal {
+    state: PathBuf,
     pending: PathBuf,
+    collected: PathBuf,
+    claims: PathBuf,
     face: PathBuf,
     tmp: PathBuf,
 }
@@ -33,12 +105,16 @@ impl Journal {
     /// Opens (and creates) the journal in `state_dir`.
     pub fn open(state_dir: &Path) -> io::Result<Journal> {
         let j = Journal {
+            state: state_dir.to_path_buf(),
             pending: state_dir.join("pending"),
+            collected: state_dir.join("collected"),
+            claims: state_dir.join("claims"),
             face: state_dir.join("face"),
             tmp: state_dir.join("tmp"),
         };
-        for d in [&j.pending, &j.face, &j.tmp] {
-            fs::create_dir_all(d)?;
+        create_private_dir(state_dir)?;
+        for d in [&j.pending, &j.collected, &j.claims, &j.face, &j.tmp] {
+            create_private_dir(d)?;
         }
         Ok(j)
     }
@@ -47,23 +123,34 @@ impl Journal {
         self.pending.join(format!("{request_file}.json"))
     }
 
+    fn write_entry(&self, dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+        // Atomic for readers; not flushed: a process crash keeps it (the OS has it), and a
+        // power cut loses at most an entry whose request is gone with the machine too.
+        let tmp = temp_path(&self.tmp, name);
+        let r = (|| {
+            let mut f = private_options().write(true).create_new(true).open(&tmp)?;
+            f.write_all(bytes)?;
+            drop(f);
+            fs::rename(&tmp, dir.join(name))
+        })();
+        if r.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        r
+    }
+
     /// Records a ticket as pending.
     pub fn add_pending(&self, ticket: &Ticket) -> io::Result<()> {
         let json = serde_json::to_vec(ticket).map_err(io::Error::other)?;
-        // Atomic for readers; not flushed: a process crash keeps it (the OS has it), and
-        // a power cut loses at most a ticket whose request is gone with the machine too.
-        write_atomic_with(
-            &self.tmp,
+        self.write_entry(
             &self.pending,
             &format!("{}.json", ticket.request_file),
             &json,
-            false,
         )
-        .map(|_| ())
     }
 
-    /// Forgets a ticket (its answer was collected). Forgetting an unknown ticket is not an
-    /// error.
+    /// Forgets a ticket (its answer was collected, or staff gave up on it). Forgetting an
+    /// unknown ticket is not an error.
     pub fn remove_pending(&self, ticket: &Ticket) -> io::Result<()> {
         match fs::remove_file(self.ticket_path(&ticket.request_file)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
@@ -85,7 +172,7 @@ impl Journal {
             if p.extension().and_then(|x| x.to_str()) != Some("json") {
                 continue;
             }
-            if let Ok(bytes) = fs::read(&p)
+            if let Ok(bytes) = read_small(&p)
                 && let Ok(t) = serde_json::from_slice::<Ticket>(&bytes)
             {
                 out.push(t);
@@ -99,47 +186,151 @@ impl Journal {
         Ok(out)
     }
 
-    /// Claims a face file for delivery: `Ok(true)` exactly once per file name, across
-    /// threads, processes and restarts; `Ok(false)` when it was delivered before.
-    pub fn claim_face(&self, file_name: &str) -> io::Result<bool> {
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(self.face.join(file_name))
-        {
-            Ok(_) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(e),
-        }
+    /// Records where a ticket's answer went; written before the ticket stops being pending.
+    pub fn record_collected(&self, c: &Collected) -> io::Result<()> {
+        let json = serde_json::to_vec(c).map_err(io::Error::other)?;
+        self.write_entry(&self.collected, &format!("{}.json", c.request_file), &json)
     }
 
-    /// `true` when the face file was delivered before.
+    /// Where a ticket's answer went, if it was collected (within the last 30 days).
+    pub fn collected(&self, request_file: &str) -> Option<Collected> {
+        let bytes = read_small(&self.collected.join(format!("{request_file}.json"))).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Claims a face file for delivery (see [`Claim`]). Across threads, processes and
+    /// restarts, one deliverer at a time holds a face file until it acknowledges it; a
+    /// deliverer that dies without acknowledging loses its claim to the next one.
+    pub fn claim_face(&self, file_name: &str) -> io::Result<Claim> {
+        if self.face_delivered(file_name) {
+            return Ok(Claim::Acknowledged);
+        }
+        let path = self.claims.join(file_name);
+        let mut file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)?;
+        if !try_lock(&file)? {
+            return Ok(Claim::Busy);
+        }
+        // Acknowledged between the first look and the lock (its claim file is then gone).
+        if self.face_delivered(file_name) {
+            let _ = fs::remove_file(&path);
+            return Ok(Claim::Acknowledged);
+        }
+        let mut text = String::new();
+        let before: u32 = file
+            .read_to_string(&mut text)
+            .ok()
+            .and_then(|_| text.trim().parse().ok())
+            .unwrap_or(0);
+        let delivery = before.saturating_add(1);
+        // The count is informative: failing to store it (a full disk) loses nothing.
+        let _ = file
+            .set_len(0)
+            .and_then(|_| file.rewind())
+            .and_then(|_| file.write_all(delivery.to_string().as_bytes()));
+        Ok(Claim::Claimed(FaceClaim {
+            file,
+            path,
+            delivery,
+        }))
+    }
+
+    /// Acknowledges a face file not claimed here (by its name): it will never be delivered
+    /// again by any client on this journal. Acknowledging twice is not an error. Fails (and
+    /// the file stays unacknowledged) when the marker cannot be written. A claimed file is
+    /// acknowledged with [`FaceClaim::acknowledge`].
+    pub fn ack_face(&self, file_name: &str) -> io::Result<()> {
+        private_options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(self.face.join(file_name))
+            .map(|_| ())
+    }
+
+    /// `true` when the face file was acknowledged before.
     pub fn face_delivered(&self, file_name: &str) -> bool {
         self.face.join(file_name).exists()
     }
 
-    /// Removes delivery markers older than `age` whose face file is no longer in
-    /// `face_dir` (it was deleted or archived), so the journal does not grow forever.
-    /// Returns how many were removed.
-    pub fn prune_face(&self, face_dir: &Path, age: Duration) -> usize {
-        let now = SystemTime::now();
-        let mut n = 0;
-        let Ok(rd) = fs::read_dir(&self.face) else {
+    /// Removes, at most once a day: acknowledgement markers older than `age` whose face file
+    /// is no longer in `face_dir` (deleted or archived), claim files of acknowledged faces,
+    /// and records of answers collected more than 30 days ago. Returns how many entries
+    /// were removed.
+    pub fn prune(&self, face_dir: &Path, age: Duration) -> usize {
+        let stamp = self.state.join("pruned");
+        let recent = fs::metadata(&stamp)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|d| d < Duration::from_secs(24 * 3600));
+        if recent {
             return 0;
-        };
-        for e in rd.flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| now.duration_since(t).ok())
-                .is_some_and(|d| d >= age);
-            if old && !face_dir.join(e.file_name()).exists() && fs::remove_file(e.path()).is_ok() {
-                n += 1;
+        }
+        let _ = private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&stamp);
+        self.prune_face(face_dir, age) + self.prune_collected()
+    }
+
+    /// Removes acknowledgement markers older than `age` whose face file is no longer in
+    /// `face_dir`, so the journal does not grow forever. Returns how many were removed.
+    pub fn prune_face(&self, face_dir: &Path, age: Duration) -> usize {
+        let mut n = 0;
+        if let Ok(rd) = fs::read_dir(&self.face) {
+            for e in rd.flatten() {
+                if older_than(&e, age)
+                    && !face_dir.join(e.file_name()).exists()
+                    && fs::remove_file(e.path()).is_ok()
+                {
+                    n += 1;
+                }
+            }
+        }
+        // Claim files left behind by acknowledgements that could not remove them.
+        if let Ok(rd) = fs::read_dir(&self.claims) {
+            for e in rd.flatten() {
+                if self.face.join(e.file_name()).exists()
+                    && let Ok(f) = fs::OpenOptions::new().write(true).open(e.path())
+                    && try_lock(&f).unwrap_or(false)
+                    && fs::remove_file(e.path()).is_ok()
+                {
+                    n += 1;
+                }
             }
         }
         n
     }
+
+    fn prune_collected(&self) -> usize {
+        let Ok(rd) = fs::read_dir(&self.collected) else {
+            return 0;
+        };
+        rd.flatten()
+            .filter(|e| older_than(e, KEEP_COLLECTED) && fs::remove_file(e.path()).is_ok())
+            .count()
+    }
+}
+
+fn older_than(e: &fs::DirEntry, age: Duration) -> bool {
+    e.metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .is_some_and(|d| d >= age)
+}
+
+/// Reads a journal entry (a few hundred bytes; anything over 1 MiB is not one).
+fn read_small(p: &Path) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    fs::File::open(p)?.take(1 << 20).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -180,16 +371,72 @@ mod tests {
     }
 
     #[test]
-    fn face_claimed_once_across_instances() {
+    fn a_claim_is_exclusive_until_acknowledged_or_dropped() {
         let d = tempfile::tempdir().unwrap();
         let a = Journal::open(d.path()).unwrap();
         let b = Journal::open(d.path()).unwrap();
-        assert!(a.claim_face("f.xml").unwrap());
-        assert!(!b.claim_face("f.xml").unwrap());
+        let Claim::Claimed(c) = a.claim_face("f.xml").unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.delivery, 1);
+        assert!(matches!(b.claim_face("f.xml").unwrap(), Claim::Busy));
+        // Dropped without acknowledgement (a crash): the next deliverer gets it again.
+        drop(c);
+        let Claim::Claimed(c) = b.claim_face("f.xml").unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.delivery, 2, "a redelivery is counted");
+        c.acknowledge(&b).unwrap();
+        assert!(matches!(
+            a.claim_face("f.xml").unwrap(),
+            Claim::Acknowledged
+        ));
         assert!(b.face_delivered("f.xml"));
+        b.ack_face("f.xml").unwrap();
+        assert!(!d.path().join("claims").join("f.xml").exists());
+        assert_eq!(
+            fs::read_to_string(d.path().join("face").join("f.xml")).unwrap(),
+            "2",
+            "the marker keeps the delivery count"
+        );
         let face_dir = d.path().join("facefiles");
         fs::create_dir_all(&face_dir).unwrap();
         assert_eq!(a.prune_face(&face_dir, Duration::ZERO), 1);
         assert!(!a.face_delivered("f.xml"));
+    }
+
+    #[test]
+    fn collected_records() {
+        let d = tempfile::tempdir().unwrap();
+        let j = Journal::open(d.path()).unwrap();
+        assert!(j.collected("OQSsiquc01req_1.xml").is_none());
+        let c = Collected {
+            request_file: "OQSsiquc01req_1.xml".into(),
+            answer_file: "OQSsiquc01res_1.xml".into(),
+            collected_at: ticket("x").submitted_at,
+            rejected: false,
+            archived_as: None,
+        };
+        j.record_collected(&c).unwrap();
+        assert_eq!(j.collected("OQSsiquc01req_1.xml"), Some(c));
+        assert_eq!(j.prune(d.path(), Duration::ZERO), 0, "nothing old");
+        assert_eq!(j.prune(d.path(), Duration::ZERO), 0, "once a day");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn journal_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let state = d.path().join(".onshi");
+        let j = Journal::open(&state).unwrap();
+        j.add_pending(&ticket("OQSsiquc01req_1.xml")).unwrap();
+        for p in [state.clone(), state.join("pending"), state.join("face")] {
+            let m = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(m, 0o700, "{}", p.display());
+        }
+        let f = state.join("pending").join("OQSsiquc01req_1.xml.json");
+        let m = fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(m & 0o077, 0, "{m:o}");
     }
 }

@@ -79,17 +79,14 @@ impl Layout {
         self
     }
 
-    /// Creates every folder that does not exist yet.
+    /// Creates every folder that does not exist yet. The state and archive folders hold
+    /// personal data and are made private to the user (`0700` on Unix).
     pub fn create_all(&self) -> std::io::Result<()> {
-        for d in [
-            &self.req,
-            &self.res,
-            &self.face,
-            &self.work,
-            &self.state,
-            &self.archive,
-        ] {
+        for d in [&self.req, &self.res, &self.face, &self.work] {
             std::fs::create_dir_all(d)?;
+        }
+        for d in [&self.state, &self.archive] {
+            super::fsio::create_private_dir(d)?;
         }
         Ok(())
     }

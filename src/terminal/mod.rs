@@ -6,36 +6,51 @@
 //! results into `face/`.
 //!
 //! * [`Client`] — submit requests atomically, wait for answers (paired by file name and
-//!   `ArbitraryFileIdentifier`), face results as events delivered exactly once, the bulk
-//!   two-phase flow, consent-gated 薬剤/特定健診 retrieval, a journal for restarts;
+//!   `ArbitraryFileIdentifier`), face results as events that are delivered until they are
+//!   acknowledged ([`Client::ack_face`]; again after a restart when they were not), the bulk
+//!   two-phase flow, consent-gated 薬剤/特定健診 retrieval, a journal for restarts, a
+//!   [`Cancel`] token for every blocking call;
 //! * [`doctor()`] — health checks with advice for staff (is the link program running?);
 //! * [`Emulator`] — a stand-in for the terminal, for tests and demos, driven by a dataset of
 //!   fictitious insured persons ([`Dataset`]);
 //! * [`Layout`] — where the folders are; [`WatchConfig`] — events and rescan.
 //!
-//! Nothing here panics on what it finds in the folders: files there are untrusted.
+//! Nothing here panics on what it finds in the folders: files there are untrusted. Only
+//! regular files are read, opened without blocking and within a size limit; symbolic links
+//! are not followed unless [`ClientOptions::symlinks`] allows links inside the root; each
+//! refusal is a typed error naming the file.
 
 pub mod atomic;
+mod cancel;
 mod client;
 pub(crate) mod codec;
 pub mod dataset;
 pub mod doctor;
 pub mod emulator;
+mod face;
+mod fsio;
 pub mod journal;
 pub mod layout;
+mod lock;
 pub mod outcome;
+mod ticket;
 mod watch;
 
+pub use cancel::{Cancel, WaitLimit};
 pub use client::{
-    BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, FaceEvent,
-    FaceSubscription, Reply, Ticket,
+    Answer, BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, Reply,
 };
-pub use codec::Encoding;
-pub use dataset::{Dataset, Person};
+pub use dataset::{Dataset, Person, PersonSummary};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
-pub use emulator::{Behaviour, Emulator, EmulatorConfig};
+pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats};
+pub use face::{
+    FaceAck, FaceEvent, FaceFileError, FaceFileErrorKind, FaceSubscription, POLL_BATCH,
+};
+pub use fsio::SymlinkPolicy;
+pub use journal::Collected;
 pub use layout::{Layout, ProcessedPolicy};
 pub use outcome::{ConsentRefusal, DocumentKind, NotAnswering};
+pub use ticket::Ticket;
 pub use watch::WatchConfig;
 
 use crate::Personal;
@@ -147,6 +162,56 @@ pub enum TerminalError {
         /// Where it was looked for.
         path: String,
     },
+    /// A blocking call was ended with its [`Cancel`] token. A ticket waited for stays
+    /// pending.
+    #[error("cancelled while waiting for {what}")]
+    Cancelled {
+        /// What was waited for (a request file name, or `face results`).
+        what: String,
+    },
+    /// A file of the shared folders is larger than the limit ([`ClientOptions::max_bytes`]);
+    /// it was not read.
+    #[error("{file} is more than the limit of {max} bytes; not read")]
+    TooLarge {
+        /// The file name.
+        file: String,
+        /// The limit.
+        max: u64,
+    },
+    /// Something that is not a regular file (a FIFO, a device, a folder …) carries an
+    /// interface file's name; it was not read.
+    #[error("{file} is not a regular file ({kind}); not read")]
+    NotRegularFile {
+        /// The file name.
+        file: String,
+        /// What it is (`fifo`, `device`, `directory`, `socket`, `other`).
+        kind: &'static str,
+    },
+    /// A symbolic link carries an interface file's name; it was not followed
+    /// ([`SymlinkPolicy`]).
+    #[error("{file} is a symbolic link{}; not followed", if *.outside_root { " out of the shared folder" } else { "" })]
+    Symlink {
+        /// The link's file name.
+        file: String,
+        /// `true` when it leads out of the root (refused even with
+        /// [`SymlinkPolicy::WithinRoot`]).
+        outside_root: bool,
+    },
+    /// The ticket's answer was collected before (by this program or another one on the
+    /// same journal) and is no longer in `res/` or the archive.
+    #[error("the answer to {} was collected at {} ({})", .0.request_file, .0.collected_at, .0.answer_file)]
+    AlreadyCollected(Box<Collected>),
+    /// Another emulator already runs on this root (its lock file is held).
+    #[error("another emulator already runs on {root} (lock file {lock})")]
+    AlreadyRunning {
+        /// The root.
+        root: String,
+        /// The lock file.
+        lock: String,
+    },
+    /// The emulator was stopped ([`Emulator::shutdown`]); it takes no more calls.
+    #[error("the emulator was stopped")]
+    EmulatorStopped,
 }
 
 impl TerminalError {
@@ -165,6 +230,103 @@ impl TerminalError {
             TerminalError::BulkDeadline { .. } => 409,
             TerminalError::Dataset { .. } => 410,
             TerminalError::MissingFolder { .. } => 411,
+            // 412 is the C ABI's ONSHI_TERMINAL_NOT_CONSENTED.
+            TerminalError::Cancelled { .. } => 413,
+            TerminalError::TooLarge { .. } => 414,
+            TerminalError::NotRegularFile { .. } => 415,
+            TerminalError::Symlink { .. } => 416,
+            TerminalError::AlreadyCollected(_) => 417,
+            TerminalError::AlreadyRunning { .. } => 418,
+            TerminalError::EmulatorStopped => 419,
+        }
+    }
+
+    /// What to tell staff, in Japanese (the English [`Display`](std::fmt::Display) is the
+    /// developer's detail). Never holds personal data: folder and file names of the
+    /// interface only.
+    ///
+    /// ```
+    /// use onshi::terminal::TerminalError;
+    /// let e = TerminalError::Io {
+    ///     op: "write",
+    ///     path: "/srv/oqs/.onshi/face".into(),
+    ///     source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+    /// };
+    /// assert!(e.message_ja().contains("空き容量"));
+    /// ```
+    pub fn message_ja(&self) -> String {
+        use std::io::ErrorKind as K;
+        match self {
+            TerminalError::Io { path, source, .. } => match source.kind() {
+                K::PermissionDenied => format!(
+                    "{path} にアクセスする権限がありません。共有フォルダのアクセス権（ユーザー・資格情報）を確認してください。"
+                ),
+                K::StorageFull | K::QuotaExceeded => format!(
+                    "ディスクの空き容量が足りないため {path} に書き込めません。不要なファイルを削除して空きを作ってください。"
+                ),
+                K::ReadOnlyFilesystem => format!(
+                    "{path} は読み取り専用のため書き込めません。ドライブや共有フォルダの設定を確認してください。"
+                ),
+                K::NotFound => format!(
+                    "{path} が見つかりません。共有フォルダが接続されているか確認してください。"
+                ),
+                K::NotADirectory => format!(
+                    "{path} はフォルダではありません。共有フォルダの設定を確認してください。"
+                ),
+                _ => format!(
+                    "{path} の読み書きに失敗しました。共有フォルダの接続とディスクの状態を確認してください。"
+                ),
+            },
+            TerminalError::NotAnswering(n) => n.to_text_ja(),
+            TerminalError::Rejected { request_file, .. } => format!(
+                "資格確認端末が要求 {request_file} を受け付けませんでした（エラーファイル .err）。入力内容を確認して再度照会してください。"
+            ),
+            TerminalError::BadAnswer { file, .. } => format!(
+                "結果ファイル {file} を読み取れません（壊れているか、書き込みが終わっていません）。資格確認端末の状態を確認し、再度照会してください。"
+            ),
+            TerminalError::Mismatch { file, .. } => format!(
+                "結果ファイル {file} が照会と一致しません。別の照会の結果の可能性があります。再度照会してください。"
+            ),
+            TerminalError::UnexpectedAnswer { file, .. } => {
+                format!("結果ファイル {file} が想定した種類ではありません。再度照会してください。")
+            }
+            TerminalError::InvalidRequest { .. } | TerminalError::Encode { .. } => {
+                "要求ファイルを作成できませんでした。入力内容を確認してください。".into()
+            }
+            TerminalError::BulkFailed { error_message, .. } => match error_message {
+                Some(m) => format!("一括照会が異常終了しました: {m}"),
+                None => "一括照会が異常終了しました。".into(),
+            },
+            TerminalError::BulkDeadline {
+                reception_number, ..
+            } => format!(
+                "一括照会（受付番号 {reception_number}）がまだ処理中です。しばらくしてから結果を確認してください。"
+            ),
+            TerminalError::Dataset { .. } => {
+                "エミュレーターのデータセットに誤りがあります。".into()
+            }
+            TerminalError::MissingFolder { folder, path } => format!(
+                "{folder} フォルダ（{path}）が見つかりません。共有フォルダの場所の設定と、ネットワーク共有が接続されているかを確認してください。"
+            ),
+            TerminalError::Cancelled { .. } => "待機を取り消しました。".into(),
+            TerminalError::TooLarge { file, .. } => format!(
+                "{file} は大きすぎるため読み込みませんでした。資格確認端末が書いたファイルか確認してください。"
+            ),
+            TerminalError::NotRegularFile { file, .. } => format!(
+                "{file} は通常のファイルではないため読み込みませんでした。共有フォルダの中身を確認してください。"
+            ),
+            TerminalError::Symlink { file, .. } => format!(
+                "{file} はシンボリックリンクのため読み込みませんでした。共有フォルダの中身を確認してください。"
+            ),
+            TerminalError::AlreadyCollected(c) => format!(
+                "この照会の結果（{}）は {} に受け取り済みです。",
+                c.answer_file,
+                c.collected_at.format("%Y-%m-%d %H:%M:%S")
+            ),
+            TerminalError::AlreadyRunning { .. } => {
+                "このフォルダではすでにエミュレーターが動いています。".into()
+            }
+            TerminalError::EmulatorStopped => "エミュレーターは停止しています。".into(),
         }
     }
 
@@ -194,8 +356,37 @@ mod tests {
             request_file: "OQSsiquc01req_1.xml".into(),
             waited: std::time::Duration::from_secs(1),
             request_still_in_req: true,
+            ..Default::default()
         }));
         assert!((400..500).contains(&n.code()));
+        assert!(
+            n.message_ja()
+                .starts_with("資格情報の取得に時間がかかっています")
+        );
+    }
+
+    #[test]
+    fn staff_messages_by_fault() {
+        let io = |k| TerminalError::Io {
+            op: "write",
+            path: "/oqs/face".into(),
+            source: std::io::Error::from(k),
+        };
+        use std::io::ErrorKind as K;
+        assert!(io(K::PermissionDenied).message_ja().contains("権限"));
+        assert!(
+            io(K::ReadOnlyFilesystem)
+                .message_ja()
+                .contains("読み取り専用")
+        );
+        assert!(io(K::StorageFull).message_ja().contains("空き容量"));
+        let e = TerminalError::Symlink {
+            file: "x.xml".into(),
+            outside_root: true,
+        };
+        assert!(e.to_string().contains("out of the shared folder"));
+        assert_eq!(e.code(), 416);
+        assert!(e.message_ja().contains("x.xml"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub const NOT_ANSWERING_JA: &str = "資格情報の取得に時間がかかっ�
 pub const NOT_CONSENTED_JA: &str = "情報の提供は同意されていません";
 
 /// The terminal (or its 連携アプリケーション) did not answer in time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotAnswering {
     /// The request file (no personal data in file names).
     pub request_file: String,
@@ -23,6 +23,15 @@ pub struct NotAnswering {
     /// so it is not running (or cannot see the folder). `false`: it was taken, but no answer
     /// came back (terminal busy, offline, or the national system is slow).
     pub request_still_in_req: bool,
+    /// While the request waited in `req/`, did the link program take other requests from
+    /// it? `Some(true)`: yes — the terminal is working through a queue and is merely slow;
+    /// `Some(false)`: nothing was taken while requests waited — it is stopped; `None`:
+    /// not known (the wait was too short to tell, or the request was taken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_program_active: Option<bool>,
+    /// Other requests still waiting in `req/` when the client gave up (when known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_queued: Option<usize>,
 }
 
 impl NotAnswering {
@@ -32,22 +41,39 @@ impl NotAnswering {
     }
 
     /// What to check, in order, for staff (Japanese).
-    pub fn checks_ja(&self) -> Vec<&'static str> {
+    pub fn checks_ja(&self) -> Vec<String> {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        if self.request_still_in_req && self.link_program_active == Some(true) {
+            let mut out = vec![match self.requests_queued {
+                Some(n) if n > 0 => format!(
+                    "資格確認端末は要求を順番に処理しています（ほかに {n} 件の要求が待っています）。連携アプリケーションは動いています。"
+                ),
+                _ => {
+                    "資格確認端末は要求を順番に処理しています。連携アプリケーションは動いています。"
+                        .to_string()
+                }
+            }];
+            out.extend(v(&[
+                "しばらく待ってから結果を確認してください（onshi tickets collect、またはレセコンの結果確認）。",
+                "混雑が続く場合は、同時に送る照会の数を減らしてください。",
+            ]));
+            return out;
+        }
         if self.request_still_in_req {
-            vec![
+            v(&[
                 "要求ファイルが req フォルダに残っています。連携アプリケーションが要求を取り込んでいません。",
                 "資格確認端末の電源が入っていて、Windows にログインしているか確認してください。",
                 "資格確認端末で連携アプリケーション（OQSComApp）が起動しているか確認し、起動していなければ起動してください。",
                 "レセコン・電子カルテ側の共有フォルダの設定（req/res/face の場所）が、連携アプリケーションの設定と同じか確認してください。",
                 "端末の更新（Windows Update）の後に止まった場合は、端末を再起動してください。",
-            ]
+            ])
         } else {
-            vec![
+            v(&[
                 "要求は連携アプリケーションに取り込まれましたが、結果がまだ返っていません。",
                 "資格確認端末のネットワーク（回線認証・VPN）がつながっているか確認してください。",
                 "しばらく待ってから結果を確認するか、再度照会してください。",
                 "続く場合はオンライン資格確認等コールセンターまたは端末のベンダーに連絡してください。",
-            ]
+            ])
         }
     }
 
@@ -56,7 +82,7 @@ impl NotAnswering {
         let mut s = String::from(self.message_ja());
         for c in self.checks_ja() {
             s.push_str("\n・");
-            s.push_str(c);
+            s.push_str(&c);
         }
         s
     }
@@ -141,8 +167,19 @@ mod tests {
             request_file: "OQSsiquc01req_1.xml".into(),
             waited: Duration::from_secs(30),
             request_still_in_req: true,
+            ..Default::default()
         };
         assert!(n.to_text_ja().contains("連携アプリケーション（OQSComApp）"));
+        // Slow, not stopped: other requests were taken meanwhile.
+        n.link_program_active = Some(true);
+        n.requests_queued = Some(12);
+        let slow = n.to_text_ja();
+        assert!(
+            slow.contains("順番に処理") && slow.contains("12 件"),
+            "{slow}"
+        );
+        assert!(!slow.contains("OQSComApp"), "{slow}");
+        n.link_program_active = Some(false);
         assert!(
             n.to_text_ja()
                 .starts_with("資格情報の取得に時間がかかっています")

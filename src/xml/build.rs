@@ -4,7 +4,7 @@ use super::messages::{BulkDownloadRequest, QualificationRequest};
 use crate::Personal;
 use crate::codes::LimitConsentFlag;
 use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode};
-use crate::model::{MessageHeader, QualificationQuery};
+use crate::model::{CardKey, MessageHeader, QualificationQuery};
 use chrono::NaiveDate;
 
 /// The parts of a 個別照会 (`OQSsiquc01req`) request.
@@ -61,10 +61,12 @@ impl QualificationRequest {
                 ..MessageHeader::default()
             },
             queries: vec![QualificationQuery {
-                insurer_number: Some(parts.insurer),
-                insured_card_symbol: parts.symbol,
-                insured_identification_number: Some(parts.number),
-                insured_branch_number: parts.branch,
+                card: CardKey {
+                    insurer_number: Some(parts.insurer),
+                    insured_card_symbol: parts.symbol,
+                    insured_identification_number: Some(parts.number),
+                    insured_branch_number: parts.branch,
+                },
                 birthdate: Some(Personal::new(parts.birthdate)),
                 limit_consent_flag: Some(if parts.limit_consent {
                     LimitConsentFlag::Agreed

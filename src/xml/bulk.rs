@@ -9,11 +9,10 @@ use super::encoding::{Encoding, decode_xml};
 use super::error::XmlError;
 use super::header::{HeaderItem, read_header};
 use super::message::{close_document, open_root};
-use super::messages::ConfirmationResult;
 use super::reader::{Cursor, Frame, Tok, is_blank};
 use super::result::{UNIT, read_unit};
 use super::{Limits, check_size};
-use crate::model::MessageHeader;
+use crate::model::{ConfirmationResult, MessageHeader};
 use std::borrow::Cow;
 
 /// Iterator over the `BulkConfirmUnit`s of a bulk result, created by [`bulk_units`].

@@ -174,6 +174,17 @@ pub enum XmlError {
         /// Where.
         location: Location,
     },
+    /// More unmodelled elements (and attributes) than a document of this size may hold
+    /// (see [`UNKNOWN_ELEMENT_ALLOWANCE`](super::UNKNOWN_ELEMENT_ALLOWANCE)): the
+    /// content is not a terminal file, and keeping it would take far more memory than its
+    /// size.
+    #[error("{location}: more than {max} unmodelled elements and attributes")]
+    TooManyUnknown {
+        /// The limit for this document.
+        max: usize,
+        /// The element that went over it.
+        location: Location,
+    },
     /// The root element is not `XmlMsg`.
     #[error("{location}: root element is <{found}>, expected <XmlMsg>")]
     UnexpectedRoot {
@@ -259,6 +270,7 @@ impl XmlError {
             XmlError::UnknownMessage { .. } => 210,
             XmlError::Unrepresentable { .. } => 211,
             XmlError::Unwritable { .. } => 212,
+            XmlError::TooManyUnknown { .. } => 213,
             XmlError::FileName(e) => e.code(),
         }
     }
@@ -272,6 +284,7 @@ impl XmlError {
             | XmlError::Forbidden { location, .. }
             | XmlError::TooLarge { location, .. }
             | XmlError::TooDeep { location, .. }
+            | XmlError::TooManyUnknown { location, .. }
             | XmlError::UnexpectedRoot { location, .. }
             | XmlError::UnexpectedText { location }
             | XmlError::UnexpectedElement { location, .. }

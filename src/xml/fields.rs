@@ -1,5 +1,6 @@
-//! Reading one leaf field, and the `leaves!` table macro that keeps a struct's reading and
-//! writing in one list (element name, field, codec) written in spec order.
+//! Reading one leaf field, and [`XmlRecord`]: how a record of the model is read and written.
+//! Each record's implementation is generated (`src/xml/generated.rs`) from the one declaration
+//! of the records (`src/model/schema/records.rs`): element names, aliases and writing order.
 //!
 //! A leaf already filled (a duplicate element) is kept whole as an unmodelled element, so a
 //! second `<Name>` is neither lost nor allowed to overwrite the first.
@@ -8,8 +9,11 @@ use super::codec::Codec;
 use super::error::XmlError;
 use super::reader::Cursor;
 use super::reader::StartTag;
+use super::writer::{Sink, extras};
+use crate::Personal;
 use crate::model::UnknownElement;
 use crate::personal::redact;
+use std::ops::Range;
 
 /// What a field reader did with a child element.
 pub(crate) enum Got {
@@ -92,45 +96,236 @@ pub(crate) fn wrapper(name: &str, children: Vec<UnknownElement>) -> UnknownEleme
     }
 }
 
-/// Defines a module with `read` and `write` for a table of leaf fields of one struct.
-///
-/// ```ignore
-/// leaves!(query_leaves, QualificationQuery {
-///     "InsurerNumber" => insurer_number: InsurerWire,
-///     "Old" | "AliasName" => field: Text,
-/// });
-/// ```
-macro_rules! leaves {
-    ($m:ident, $ty:ty { $( $xml:literal $(| $alias:literal)* => $field:ident : $codec:ty ),* $(,)? }) => {
-        pub(crate) mod $m {
-            #[allow(unused_imports)]
-            use super::*;
+/// A record of the model as XML: its fields as child elements. Implemented for every record
+/// in `src/xml/generated.rs`.
+pub(crate) trait XmlRecord: Default {
+    /// The number of fields [`XmlRecord::write_fields_in`] counts (embedded records expanded).
+    #[allow(dead_code)]
+    const FIELD_COUNT: usize;
 
-            /// Reads child `name` if it is one of these fields.
-            #[allow(dead_code)]
-            pub(crate) fn read<'a>(
-                t: &mut $ty,
-                cur: &mut $crate::xml::reader::Cursor<'a>,
-                name: &'a str,
-                el: &$crate::xml::reader::StartTag,
-                start: usize,
-            ) -> Result<$crate::xml::fields::Got, $crate::xml::XmlError> {
-                match name {
-                    $( $xml $(| $alias)* => $crate::xml::fields::field::<$codec>(&mut t.$field, cur, name, el, start), )*
-                    _ => Ok($crate::xml::fields::Got::No),
-                }
-            }
+    /// Reads child element `name` (just started) if it is one of the record's fields.
+    fn read_child<'a>(
+        &mut self,
+        cur: &mut Cursor<'a>,
+        name: &'a str,
+        el: &StartTag,
+        start: usize,
+    ) -> Result<Got, XmlError>;
 
-            /// Writes the fields that are set, in table order.
-            #[allow(dead_code)]
-            pub(crate) fn write<'m, S: $crate::xml::writer::Sink<'m>>(
-                t: &'m $ty,
-                s: &mut S,
-            ) -> Result<(), $crate::xml::XmlError> {
-                $( if let Some(v) = &t.$field { s.leaf($xml, &<$codec>::text(v))?; } )*
-                Ok(())
-            }
-        }
-    };
+    /// Puts the raw text of leaf `name` into its field if the name is one of the record's
+    /// leaves, the field is free and the text is valid; `false` leaves it to the caller.
+    fn take_raw(&mut self, name: &str, raw: &str) -> bool;
+
+    /// Writes the fields numbered `range` that are set, in order. `flat_lists`: a list's items
+    /// directly in the parent, without the list element.
+    fn write_fields_in<'m, S: Sink<'m>>(
+        &'m self,
+        s: &mut S,
+        range: Range<usize>,
+        flat_lists: bool,
+    ) -> Result<(), XmlError>;
+
+    /// Unmodelled children.
+    fn extra(&self) -> &[UnknownElement];
+
+    /// Unmodelled children, for a record that keeps them.
+    fn extra_mut(&mut self) -> Option<&mut Vec<UnknownElement>>;
+
+    /// Writes every field that is set, in order.
+    fn write_fields<'m, S: Sink<'m>>(
+        &'m self,
+        s: &mut S,
+        flat_lists: bool,
+    ) -> Result<(), XmlError> {
+        self.write_fields_in(s, 0..usize::MAX, flat_lists)
+    }
 }
-pub(crate) use leaves;
+
+/// Keeps what a record did not take among its unmodelled children.
+pub(crate) fn keep<'a, R: XmlRecord>(
+    r: &mut R,
+    got: Got,
+    cur: &mut Cursor<'a>,
+    name: &'a str,
+    el: &StartTag,
+    start: usize,
+) -> Result<(), XmlError> {
+    let e = match got {
+        Got::Taken => return Ok(()),
+        Got::Extra(e) => e,
+        Got::No => cur.unknown(name, el, start)?,
+    };
+    if let Some(extra) = r.extra_mut() {
+        extra.push(e);
+    }
+    Ok(())
+}
+
+/// Reads the element just started into `r` (fields, unmodelled children kept).
+pub(crate) fn read_into<R: XmlRecord>(cur: &mut Cursor<'_>, r: &mut R) -> Result<(), XmlError> {
+    cur.children(|cur, name, el, start| {
+        let got = r.read_child(cur, name, &el, start)?;
+        keep(r, got, cur, name, &el, start)
+    })
+}
+
+/// Reads the element just started as a record.
+pub(crate) fn read_record<R: XmlRecord>(cur: &mut Cursor<'_>) -> Result<R, XmlError> {
+    let mut r = R::default();
+    read_into(cur, &mut r)?;
+    Ok(r)
+}
+
+/// Writes `r` as element `name`: its fields, then its unmodelled children.
+pub(crate) fn write_record<'m, R: XmlRecord, S: Sink<'m>>(
+    r: &'m R,
+    name: &'m str,
+    s: &mut S,
+) -> Result<(), XmlError> {
+    s.open(name)?;
+    r.write_fields(s, false)?;
+    extras(s, r.extra())?;
+    s.close()
+}
+
+/// Reads a child record into `slot` (kept only when it holds something); a second one is
+/// kept whole as an unmodelled element.
+pub(crate) fn child<'a, R: XmlRecord + PartialEq>(
+    slot: &mut Option<R>,
+    cur: &mut Cursor<'a>,
+    name: &'a str,
+    el: &StartTag,
+    start: usize,
+) -> Result<Got, XmlError> {
+    if slot.is_some() {
+        return cur.unknown(name, el, start).map(Got::Extra);
+    }
+    let r: R = read_record(cur)?;
+    *slot = (r != R::default()).then_some(r);
+    Ok(Got::Taken)
+}
+
+/// Reads a list element: items named `item` into `out`; anything else is kept in an
+/// unmodelled copy of the list element.
+pub(crate) fn list<'a, R: XmlRecord>(
+    out: &mut Vec<R>,
+    item: &str,
+    cur: &mut Cursor<'a>,
+) -> Result<Got, XmlError> {
+    let name = cur.current_name();
+    let mut unknown = Vec::new();
+    cur.children(|cur, child, el, start| {
+        if child == item {
+            out.push(R::default());
+            let i = out.len() - 1;
+            read_into(cur, &mut out[i])
+        } else {
+            unknown.push(cur.unknown(child, &el, start)?);
+            Ok(())
+        }
+    })?;
+    Ok(if unknown.is_empty() {
+        Got::Taken
+    } else {
+        Got::Extra(wrapper(name, unknown))
+    })
+}
+
+/// Reads one item of a list that sits directly in the parent (the flat form).
+pub(crate) fn item<R: XmlRecord>(out: &mut Vec<R>, cur: &mut Cursor<'_>) -> Result<Got, XmlError> {
+    out.push(R::default());
+    let i = out.len() - 1;
+    read_into(cur, &mut out[i])?;
+    Ok(Got::Taken)
+}
+
+/// Reads a numbered leaf (`InjuryName2`) into position `n` of `list`; a gap is an empty entry,
+/// so nothing moves on a round trip.
+pub(crate) fn slot<'a>(
+    list: &mut Vec<Personal<String>>,
+    n: usize,
+    cur: &mut Cursor<'a>,
+    name: &'a str,
+    el: &StartTag,
+    start: usize,
+) -> Result<Got, XmlError> {
+    if list.get(n).is_some_and(|v| !v.is_empty()) {
+        return cur.unknown(name, el, start).map(Got::Extra);
+    }
+    if let Some(t) = cur.leaf_text()? {
+        while list.len() <= n {
+            list.push(Personal::new(String::new()));
+        }
+        list[n] = Personal::new(t.into_owned());
+    }
+    Ok(Got::Taken)
+}
+
+/// Puts a raw leaf into `slot` if it is free and valid; `false` leaves it to the caller.
+pub(crate) fn take<C: Codec>(slot: &mut Option<C::T>, raw: &str) -> bool {
+    if slot.is_some() {
+        return false;
+    }
+    match C::parse(raw) {
+        Ok(v) => {
+            *slot = v;
+            true
+        }
+        Err(()) => false,
+    }
+}
+
+/// Writes a child record when it holds something.
+pub(crate) fn write_child<'m, R: XmlRecord + PartialEq, S: Sink<'m>>(
+    slot: &'m Option<R>,
+    name: &'m str,
+    s: &mut S,
+) -> Result<(), XmlError> {
+    match slot {
+        Some(r) if *r != R::default() => write_record(r, name, s),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a list: its items in the list element, or directly (`flat`).
+pub(crate) fn write_list<'m, R: XmlRecord, S: Sink<'m>>(
+    items: &'m [R],
+    wrapper_name: &'m str,
+    item: &'m str,
+    flat: bool,
+    s: &mut S,
+) -> Result<(), XmlError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    if !flat {
+        s.open(wrapper_name)?;
+    }
+    for r in items {
+        write_record(r, item, s)?;
+    }
+    if !flat {
+        s.close()?;
+    }
+    Ok(())
+}
+
+/// Writes numbered leaves (`InjuryName1..3`): empty entries are gaps.
+pub(crate) fn write_slots<'m, S: Sink<'m>>(
+    list: &'m [Personal<String>],
+    names: &'m [&'m str],
+    s: &mut S,
+) -> Result<(), XmlError> {
+    if list.len() > names.len() {
+        return Err(XmlError::Unwritable {
+            path: names.first().copied().unwrap_or_default().to_string(),
+            reason: format!("at most {} entries", names.len()),
+        });
+    }
+    for (name, v) in names.iter().zip(list) {
+        if !v.is_empty() {
+            s.leaf(name, v.as_str())?;
+        }
+    }
+    Ok(())
+}

@@ -8,30 +8,10 @@
 
 use super::codec::*;
 use super::error::XmlError;
-use super::fields::{Got, check, leaves};
+use super::fields::{Got, XmlRecord, check};
 use super::reader::Cursor;
 use super::writer::{Sink, extras};
-use crate::codes::*;
 use crate::model::{MessageHeader, UnknownElement};
-
-leaves!(header_a, MessageHeader {
-    "ProcessExecutionTime" => process_execution_time: DateTime,
-    "QualificationConfirmationDate" => qualification_confirmation_date: Date,
-    "MedicalInstitutionCode" => medical_institution_code: Institution,
-});
-
-leaves!(header_b, MessageHeader {
-    "ArbitraryFileIdentifier" => arbitrary_file_identifier: Text,
-    "ReferenceClassification" => reference_classification: CodeOf<ReferenceClassification>,
-    "ReceptionNumber" => reception_number: Text,
-    "SegmentOfResult" => segment_of_result: CodeOf<SegmentOfResult>,
-    "ErrorCode" => error_code: Text,
-    "ErrorMessage" => error_message: Text,
-    "NumberOfProcessingResult" => number_of_processing_result: Count,
-    "NumberOfNormalProcessing" => number_of_normal_processing: Count,
-    "NumberOfError" => number_of_error: Count,
-    "CharacterCodeIdentifier" => character_code_identifier: CodeOf<CharacterCodeIdentifier>,
-});
 
 /// Header fields of the 薬剤情報 / 特定健診 files.
 pub(crate) const DOC_HEADER: [&str; 6] = [
@@ -58,11 +38,7 @@ pub(crate) fn read_header(
     items: &mut Vec<HeaderItem>,
 ) -> Result<(), XmlError> {
     cur.children(|cur, name, el, start| {
-        let mut got = header_a::read(h, cur, name, &el, start)?;
-        if let Got::No = got {
-            got = header_b::read(h, cur, name, &el, start)?;
-        }
-        match got {
+        match h.read_child(cur, name, &el, start)? {
             Got::Taken => {}
             Got::Extra(e) => items.push(HeaderItem::Unknown(e)),
             Got::No => {
@@ -103,9 +79,10 @@ pub(crate) fn write_header<'m, S: Sink<'m>>(
     tail: impl FnOnce(&mut S) -> Result<(), XmlError>,
 ) -> Result<(), XmlError> {
     s.open("MessageHeader")?;
-    header_a::write(h, s)?;
+    // 処理実行日時, 資格確認日, 医療機関コード (the first three declared fields), then the rest.
+    h.write_fields_in(s, 0..3, false)?;
     middle(s)?;
-    header_b::write(h, s)?;
+    h.write_fields_in(s, 3..usize::MAX, false)?;
     tail(s)?;
     extras(s, &h.extra)?;
     s.close()

@@ -9,7 +9,7 @@
 
 use super::codec::*;
 use super::error::XmlError;
-use super::fields::{leaves, raw_leaf};
+use super::fields::{XmlRecord, raw_leaf, take};
 use super::header::{DOC_HEADER, HeaderItem, read_header, write_header};
 use super::messages::*;
 use super::qualification::{
@@ -21,8 +21,10 @@ use super::result::{
     write_registration, write_result_content, write_unit,
 };
 use super::writer::{Sink, extras, to_elements};
-use crate::codes::*;
-use crate::model::{MessageHeader, Qualification, QualificationQuery, UnknownElement};
+use crate::model::{
+    CardKey, ConfirmationResult, MessageHeader, Qualification, QualificationQuery,
+    ReferenceNumberRegistration, UnknownElement,
+};
 use serde::{Deserialize, Serialize};
 
 /// Which message a file holds.
@@ -146,6 +148,30 @@ impl Message {
     /// Japanese label of the message kind (`資格確認結果` …).
     pub fn kind_label(&self) -> &'static str {
         self.kind().label()
+    }
+
+    /// The 資格確認結果 (an individual answer or a face push) this message is, if it is one:
+    /// the common case, without matching the enum.
+    ///
+    /// ```
+    /// let xml = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader>\
+    ///   <MessageBody><QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
+    /// let res = onshi::xml::parse(xml.as_bytes()).unwrap().message.into_qualification_response();
+    /// assert!(res.is_some());
+    /// ```
+    pub fn into_qualification_response(self) -> Option<QualificationResponse> {
+        match self {
+            Message::QualificationResponse(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The 資格確認結果 this message is, borrowed, if it is one.
+    pub fn as_qualification_response(&self) -> Option<&QualificationResponse> {
+        match self {
+            Message::QualificationResponse(r) => Some(r),
+            _ => None,
+        }
     }
 }
 
@@ -389,11 +415,10 @@ pub(crate) fn infer(parts: &Parts) -> Option<MessageKind> {
         return Some(MessageKind::BulkQualificationResponse);
     }
     if any(|i| matches!(i, BodyItem::Registration(_))) {
-        let answered = parts.body.iter().any(|i| {
-            matches!(i, BodyItem::Registration(r) if r.processing_result_status.is_some()
-                || r.processing_result_code.is_some()
-                || r.processing_result_message.is_some())
-        });
+        let answered = parts
+            .body
+            .iter()
+            .any(|i| matches!(i, BodyItem::Registration(r) if !r.outcome.is_empty()));
         return Some(if response_header || processing || answered {
             MessageKind::ReferenceNumberResponse
         } else {
@@ -476,20 +501,6 @@ fn leftover(item: BodyItem, units: &mut [ConfirmationResult], extra: &mut Vec<Un
     }
 }
 
-/// Puts a raw leaf into `slot` if it is free; `false` leaves it to the caller.
-fn take<C: Codec>(slot: &mut Option<C::T>, raw: &str) -> bool {
-    if slot.is_some() {
-        return false;
-    }
-    match C::parse(raw) {
-        Ok(v) => {
-            *slot = v;
-            true
-        }
-        Err(()) => false,
-    }
-}
-
 /// The unmodelled header children; `taken` consumes the 薬剤/健診 leaves the kind holds.
 fn header_extra(
     header: &mut MessageHeader,
@@ -505,25 +516,6 @@ fn header_extra(
                 }
             }
         }
-    }
-}
-
-/// Takes the body leaves of a single result.
-fn take_result_leaf(r: &mut ConfirmationResult, n: &str, raw: &str) -> bool {
-    match n {
-        "ProcessingResultStatus" => {
-            take::<CodeOf<ProcessingResultStatus>>(&mut r.processing_result_status, raw)
-        }
-        "ProcessingResultCode" => take::<Text>(&mut r.processing_result_code, raw),
-        "ProcessingResultMessage" => take::<Text>(&mut r.processing_result_message, raw),
-        "QualificationValidity" => {
-            take::<CodeOf<QualificationValidity>>(&mut r.qualification_validity, raw)
-        }
-        "PrescriptionIssueSelect" => {
-            take::<CodeOf<PrescriptionIssueSelect>>(&mut r.prescription_issue_select, raw)
-        }
-        "ReferenceNumber" => take::<PText>(&mut r.reference_number, raw),
-        _ => false,
     }
 }
 
@@ -571,7 +563,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                     }
                     BodyItem::Result(q) => r.results.push(*q),
                     BodyItem::Leaf(n, raw) => {
-                        if !take_result_leaf(&mut r, n, &raw) {
+                        if !r.take_raw(n, &raw) {
                             r.extra.push(raw_leaf(n, raw));
                         }
                     }
@@ -593,20 +585,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                 match item {
                     BodyItem::Registration(r) => registrations.push(*r),
                     BodyItem::Leaf(n, raw) => {
-                        let taken = response
-                            && match n {
-                                "ProcessingResultStatus" => take::<CodeOf<ProcessingResultStatus>>(
-                                    &mut tail.processing_result_status,
-                                    &raw,
-                                ),
-                                "ProcessingResultCode" => {
-                                    take::<Text>(&mut tail.processing_result_code, &raw)
-                                }
-                                "ProcessingResultMessage" => {
-                                    take::<Text>(&mut tail.processing_result_message, &raw)
-                                }
-                                _ => false,
-                            };
+                        let taken = response && tail.outcome.take_raw(n, &raw);
                         if !taken {
                             extra_body.push(raw_leaf(n, raw));
                         }
@@ -637,23 +616,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
             for item in body {
                 match item {
                     BodyItem::Leaf(n, raw) => {
-                        let taken = match n {
-                            "ReceptionNumber" => take::<Text>(&mut m.reception_number, &raw),
-                            "ReceptionDateTime" => {
-                                take::<DateTime>(&mut m.reception_date_time, &raw)
-                            }
-                            "ProcessingResultStatus" => take::<CodeOf<ProcessingResultStatus>>(
-                                &mut m.processing_result_status,
-                                &raw,
-                            ),
-                            "ProcessingResultCode" => {
-                                take::<Text>(&mut m.processing_result_code, &raw)
-                            }
-                            "ProcessingResultMessage" => {
-                                take::<Text>(&mut m.processing_result_message, &raw)
-                            }
-                            _ => false,
-                        };
+                        let taken = m.receipt.take_raw(n, &raw);
                         if !taken {
                             extra_body.push(raw_leaf(n, raw));
                         }
@@ -703,33 +666,13 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
         }
         MessageKind::DocumentRequest => {
             let mut m = DocumentRequest::default();
-            header_extra(&mut header, header_items, |n, raw| match n {
-                "InsurerNumber" => take::<InsurerPlain>(&mut m.insurer_number, raw),
-                "InsuranceCardSymbol" => take::<Symbol>(&mut m.insured_card_symbol, raw),
-                "InsuredPersonIdentificationNumber" => {
-                    take::<Number>(&mut m.insured_identification_number, raw)
-                }
-                "BranchNumber" => take::<Branch>(&mut m.insured_branch_number, raw),
-                _ => false,
+            header_extra(&mut header, header_items, |n, raw| {
+                take_document_card(&mut m.card, n, raw)
             });
             for item in body {
                 match item {
                     BodyItem::Leaf(n, raw) => {
-                        let taken = match n {
-                            "StartDate" => take::<Text>(&mut m.start_month, &raw),
-                            "EndDate" => take::<Text>(&mut m.end_month, &raw),
-                            "FileCategory" => {
-                                take::<CodeOf<FileCategory>>(&mut m.file_category, &raw)
-                            }
-                            "PrDiInfClassification" => {
-                                take::<Text>(&mut m.pr_di_inf_classification, &raw)
-                            }
-                            "MedicalTreatmentFlag" => take::<CodeOf<MedicalTreatmentFlag>>(
-                                &mut m.medical_treatment_flag,
-                                &raw,
-                            ),
-                            _ => false,
-                        };
+                        let taken = m.query.take_raw(n, &raw);
                         if !taken {
                             extra_body.push(raw_leaf(n, raw));
                         }
@@ -746,19 +689,13 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
         }
         MessageKind::DocumentResponse => {
             let mut m = DocumentResponse::default();
-            header_extra(&mut header, header_items, |n, raw| match n {
-                "ResultCode" => take::<Text>(&mut m.result_code, raw),
-                "MessageContents" => take::<Text>(&mut m.message_contents, raw),
-                _ => false,
+            header_extra(&mut header, header_items, |n, raw| {
+                m.outcome.take_raw(n, raw)
             });
             for item in body {
                 match item {
                     BodyItem::Leaf(n, raw) => {
-                        let taken = match n {
-                            "ResultCode" => take::<Text>(&mut m.result_code, &raw),
-                            "MessageContents" => take::<Text>(&mut m.message_contents, &raw),
-                            _ => false,
-                        };
+                        let taken = m.outcome.take_raw(n, &raw);
                         if !taken {
                             extra_body.push(raw_leaf(n, raw));
                         }
@@ -798,39 +735,38 @@ pub(crate) fn read_message(
     Ok(assemble(parts, kind))
 }
 
-leaves!(upload_leaves, BulkUploadResponse {
-    "ReceptionNumber" => reception_number: Text,
-    "ReceptionDateTime" => reception_date_time: DateTime,
-    "ProcessingResultStatus" => processing_result_status: CodeOf<ProcessingResultStatus>,
-    "ProcessingResultCode" => processing_result_code: Text,
-    "ProcessingResultMessage" => processing_result_message: Text,
-});
+/// The 薬剤/健診 request's card fields sit in its header under names of their own
+/// ([`DOC_HEADER`]), and the 保険者番号 is written unpadded: this is the one place those
+/// names are mapped to [`CardKey`].
+fn take_document_card(card: &mut CardKey, n: &str, raw: &str) -> bool {
+    match n {
+        "InsurerNumber" => take::<InsurerPlain>(&mut card.insurer_number, raw),
+        "InsuranceCardSymbol" => take::<Symbol>(&mut card.insured_card_symbol, raw),
+        "InsuredPersonIdentificationNumber" => {
+            take::<Number>(&mut card.insured_identification_number, raw)
+        }
+        "BranchNumber" => take::<Branch>(&mut card.insured_branch_number, raw),
+        _ => false,
+    }
+}
 
-leaves!(registration_tail, ReferenceNumberResponse {
-    "ProcessingResultStatus" => processing_result_status: CodeOf<ProcessingResultStatus>,
-    "ProcessingResultCode" => processing_result_code: Text,
-    "ProcessingResultMessage" => processing_result_message: Text,
-});
-
-leaves!(document_header, DocumentRequest {
-    "InsurerNumber" => insurer_number: InsurerPlain,
-    "InsuranceCardSymbol" => insured_card_symbol: Symbol,
-    "InsuredPersonIdentificationNumber" => insured_identification_number: Number,
-    "BranchNumber" => insured_branch_number: Branch,
-});
-
-leaves!(document_body, DocumentRequest {
-    "StartDate" => start_month: Text,
-    "EndDate" => end_month: Text,
-    "FileCategory" => file_category: CodeOf<FileCategory>,
-    "PrDiInfClassification" => pr_di_inf_classification: Text,
-    "MedicalTreatmentFlag" => medical_treatment_flag: CodeOf<MedicalTreatmentFlag>,
-});
-
-leaves!(document_result, DocumentResponse {
-    "ResultCode" => result_code: Text,
-    "MessageContents" => message_contents: Text,
-});
+fn write_document_card<'m, S: Sink<'m>>(card: &'m CardKey, s: &mut S) -> Result<(), XmlError> {
+    let [insurer, symbol, number, branch] =
+        [DOC_HEADER[0], DOC_HEADER[1], DOC_HEADER[2], DOC_HEADER[3]];
+    if let Some(v) = &card.insurer_number {
+        s.leaf(insurer, &InsurerPlain::text(v))?;
+    }
+    if let Some(v) = &card.insured_card_symbol {
+        s.leaf(symbol, &Symbol::text(v))?;
+    }
+    if let Some(v) = &card.insured_identification_number {
+        s.leaf(number, &Number::text(v))?;
+    }
+    if let Some(v) = &card.insured_branch_number {
+        s.leaf(branch, &Branch::text(v))?;
+    }
+    Ok(())
+}
 
 fn none<S>(_: &mut S) -> Result<(), XmlError> {
     Ok(())
@@ -873,7 +809,7 @@ pub(crate) fn write_message<'m, S: Sink<'m>>(m: &'m Message, s: &mut S) -> Resul
             for r in &m.registrations {
                 write_registration(r, s)?;
             }
-            registration_tail::write(m, s)?;
+            m.outcome.write_fields(s, false)?;
             extras(s, &m.extra_body)?;
             s.close()?;
             &m.extra_root
@@ -881,7 +817,7 @@ pub(crate) fn write_message<'m, S: Sink<'m>>(m: &'m Message, s: &mut S) -> Resul
         Message::BulkUploadResponse(m) => {
             write_header(&m.header, s, none, none)?;
             s.open("MessageBody")?;
-            upload_leaves::write(m, s)?;
+            m.receipt.write_fields(s, false)?;
             extras(s, &m.extra_body)?;
             s.close()?;
             &m.extra_root
@@ -907,15 +843,15 @@ pub(crate) fn write_message<'m, S: Sink<'m>>(m: &'m Message, s: &mut S) -> Resul
             &m.extra_root
         }
         Message::DocumentRequest(m) => {
-            write_header(&m.header, s, |s| document_header::write(m, s), none)?;
+            write_header(&m.header, s, |s| write_document_card(&m.card, s), none)?;
             s.open("MessageBody")?;
-            document_body::write(m, s)?;
+            m.query.write_fields(s, false)?;
             extras(s, &m.extra_body)?;
             s.close()?;
             &m.extra_root
         }
         Message::DocumentResponse(m) => {
-            write_header(&m.header, s, none, |s| document_result::write(m, s))?;
+            write_header(&m.header, s, none, |s| m.outcome.write_fields(s, false))?;
             s.open("MessageBody")?;
             extras(s, &m.body)?;
             s.close()?;

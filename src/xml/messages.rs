@@ -6,11 +6,10 @@
 //! ([`super::FileName`]). Every struct keeps the elements it does not model in `extra`, so a
 //! parse → write round trip loses nothing.
 
-use crate::Personal;
-use crate::codes::*;
-use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber};
-use crate::model::{MessageHeader, Qualification, QualificationQuery, UnknownElement};
-use chrono::NaiveDateTime;
+use crate::model::{
+    CardKey, ConfirmationResult, DocumentOutcome, DocumentQuery, MessageHeader, ProcessingOutcome,
+    QualificationQuery, ReferenceNumberRegistration, UnknownElement, UploadReceipt,
+};
 use serde::{Deserialize, Serialize};
 
 /// Any message of the interface.
@@ -55,38 +54,6 @@ pub struct QualificationRequest {
     pub extra_root: Vec<UnknownElement>,
 }
 
-/// The answer for one person: the body of a 資格確認結果, or one `BulkConfirmUnit`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfirmationResult {
-    /// Echo of the request's search block (absent in face results).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query_echo: Option<QualificationQuery>,
-    /// 処理結果状況.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_status: Option<ProcessingResultStatus>,
-    /// 処理結果コード (on error, and on success with supplementary information).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_code: Option<String>,
-    /// 処理結果メッセージ (to be shown to staff as is).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_message: Option<String>,
-    /// 資格有効性.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qualification_validity: Option<QualificationValidity>,
-    /// 処方箋発行形態 chosen at the reader (body level).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prescription_issue_select: Option<PrescriptionIssueSelect>,
-    /// `ResultList/ResultOfQualificationConfirmation`, in document order (normally one).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub results: Vec<Qualification>,
-    /// 照会番号 (bulk units).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_number: Option<Personal<String>>,
-    /// Unmodelled children.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extra: Vec<UnknownElement>,
-}
-
 /// 資格確認結果 (and the face push, whose header says 照会区分 1).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QualificationResponse {
@@ -97,38 +64,6 @@ pub struct QualificationResponse {
     /// Unmodelled root children.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_root: Vec<UnknownElement>,
-}
-
-/// One `ReferenceNumberRegistrationInfo` (request, or echo + outcome in a response).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferenceNumberRegistration {
-    /// 照会番号 (≤ 50 characters; the clinic's patient key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_number: Option<Personal<String>>,
-    /// 保険者番号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insurer_number: Option<InsurerNumber>,
-    /// 記号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_card_symbol: Option<CardSymbol>,
-    /// 番号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_identification_number: Option<CardNumber>,
-    /// 枝番.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_branch_number: Option<BranchNumber>,
-    /// 処理結果状況 (bulk download result, per person).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_status: Option<ProcessingResultStatus>,
-    /// 処理結果コード.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_code: Option<String>,
-    /// 処理結果メッセージ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_message: Option<String>,
-    /// Unmodelled children.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extra: Vec<UnknownElement>,
 }
 
 /// 照会番号登録要求 (one registration for `OQSsiimm01req`, many for `OQSmuimm01req`).
@@ -153,15 +88,9 @@ pub struct ReferenceNumberResponse {
     pub header: MessageHeader,
     /// Echo (single) or per-person results (bulk).
     pub registrations: Vec<ReferenceNumberRegistration>,
-    /// Body-level 処理結果状況 (single registration).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_status: Option<ProcessingResultStatus>,
-    /// Body-level 処理結果コード.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_code: Option<String>,
-    /// Body-level 処理結果メッセージ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_message: Option<String>,
+    /// Body-level 処理結果 (single registration).
+    #[serde(flatten)]
+    pub outcome: ProcessingOutcome,
     /// Unmodelled `MessageBody` children.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_body: Vec<UnknownElement>,
@@ -175,21 +104,9 @@ pub struct ReferenceNumberResponse {
 pub struct BulkUploadResponse {
     /// `MessageHeader` (may also carry the 受付番号).
     pub header: MessageHeader,
-    /// 受付番号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reception_number: Option<String>,
-    /// 受付日時.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reception_date_time: Option<NaiveDateTime>,
-    /// 処理結果状況.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_status: Option<ProcessingResultStatus>,
-    /// 処理結果コード.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_code: Option<String>,
-    /// 処理結果メッセージ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_result_message: Option<String>,
+    /// 受付番号, 受付日時, 処理結果.
+    #[serde(flatten)]
+    pub receipt: UploadReceipt,
     /// Unmodelled `MessageBody` children.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_body: Vec<UnknownElement>,
@@ -235,33 +152,13 @@ pub struct BulkQualificationResponse {
 pub struct DocumentRequest {
     /// `MessageHeader` (医療機関コード, 任意のファイル識別子).
     pub header: MessageHeader,
-    /// 保険者番号 (header).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insurer_number: Option<InsurerNumber>,
-    /// 記号 (`InsuranceCardSymbol`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_card_symbol: Option<CardSymbol>,
-    /// 番号 (`InsuredPersonIdentificationNumber`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_identification_number: Option<CardNumber>,
-    /// 枝番 (`BranchNumber`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insured_branch_number: Option<BranchNumber>,
-    /// 開始年月 `yyyyMM` (薬剤 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_month: Option<String>,
-    /// 終了年月 `yyyyMM` (薬剤 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_month: Option<String>,
-    /// PDF or XML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_category: Option<FileCategory>,
-    /// `PrDiInfClassification` (meaning not public; OQSDrug sends `1`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pr_di_inf_classification: Option<String>,
-    /// 診療区分.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medical_treatment_flag: Option<MedicalTreatmentFlag>,
+    /// 保険者番号 (header, unpadded), 記号 (`InsuranceCardSymbol`), 番号
+    /// (`InsuredPersonIdentificationNumber`), 枝番 (`BranchNumber`).
+    #[serde(flatten)]
+    pub card: CardKey,
+    /// 開始年月, 終了年月, ファイル種別, 診療区分 … (the `MessageBody`).
+    #[serde(flatten)]
+    pub query: DocumentQuery,
     /// Unmodelled `MessageBody` children.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_body: Vec<UnknownElement>,
@@ -277,12 +174,9 @@ pub struct DocumentRequest {
 pub struct DocumentResponse {
     /// `MessageHeader` (patient block `QuaInf` / `QualificationsInfo` is kept in `extra`).
     pub header: MessageHeader,
-    /// `ResultCode` (`1` = OK).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_code: Option<String>,
-    /// `MessageContents` (error text).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_contents: Option<String>,
+    /// `ResultCode` (`1` = OK) and `MessageContents` (header or body).
+    #[serde(flatten)]
+    pub outcome: DocumentOutcome,
     /// The `MessageBody` children, whole.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body: Vec<UnknownElement>,

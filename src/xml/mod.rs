@@ -3,6 +3,8 @@
 //! * [`parse`] / [`parse_with`] — bytes (UTF-8 or Shift_JIS) to a [`Document`]; the message
 //!   kind is inferred from the content's shape ([`parse_file`] also uses the file name when
 //!   the content alone cannot tell, e.g. a 処理中 answer with an empty body);
+//! * [`read_file`] / [`parse_path`] — from disk: a regular file only, opened without
+//!   blocking, no symbolic link followed, never more than [`Limits::max_bytes`] read;
 //! * [`write()`] — a [`Message`] to bytes, deterministic and in spec order;
 //! * [`bulk_units`] — the units of a large bulk result one by one;
 //! * [`decode_text`] — the text of a `.err` companion or any other text file;
@@ -37,7 +39,7 @@
 //!   <QualificationValidity>1</QualificationValidity></MessageBody></XmlMsg>";
 //! let doc = xml::parse(res.as_bytes()).unwrap();
 //! let Message::QualificationResponse(r) = &doc.message else { panic!() };
-//! assert_eq!(r.body.results[0].insurer_number.as_ref().unwrap().as_str(), "138057");
+//! assert_eq!(r.body.results[0].card.insurer_number.as_ref().unwrap().as_str(), "138057");
 //! let sjis = xml::write(&doc.message, Encoding::ShiftJis).unwrap();
 //! assert_eq!(xml::parse(&sjis).unwrap().message, doc.message);
 //! ```
@@ -48,7 +50,9 @@ mod codec;
 mod encoding;
 mod error;
 mod fields;
+mod file;
 mod filename;
+mod generated;
 mod header;
 mod locate;
 mod message;
@@ -63,16 +67,43 @@ pub use build::IndividualQuery;
 pub use bulk::{BulkUnits, bulk_units};
 pub use encoding::{Encoding, decode_text};
 pub use error::{Forbidden, Location, XmlError};
+pub use file::{FileError, parse_path, read_file};
+pub(crate) use file::{open_regular, read_capped};
 pub use filename::{
     Direction, Extension, FaceFile, Family, FileName, FileNameError, MAX_FILE_NAME_LEN, Phase,
 };
 pub use locate::locate;
 pub use message::MessageKind;
 pub use messages::*;
-pub use reader::HARD_MAX_DEPTH;
+pub use reader::{HARD_MAX_DEPTH, UNKNOWN_BYTES_PER_ELEMENT, UNKNOWN_ELEMENT_ALLOWANCE};
 pub use validate::{Finding, Severity, validate};
 
 use serde::{Deserialize, Serialize};
+
+#[cfg(test)]
+pub(crate) use fields::XmlRecord as XmlRecordForTests;
+
+/// Writes one record as element `element` (tests of the declaration).
+#[cfg(test)]
+pub(crate) fn write_record_for_tests<R: fields::XmlRecord>(r: &R, element: &str) -> String {
+    let mut s = writer::XmlSink::new(Encoding::Utf8, 1024);
+    fields::write_record(r, element, &mut s).expect("writable");
+    s.finish()
+}
+
+/// Reads the first element of `text` as a record (tests of the declaration).
+#[cfg(test)]
+pub(crate) fn read_record_for_tests<R: fields::XmlRecord>(text: &str) -> R {
+    let mut cur = reader::Cursor::new(text, 32);
+    loop {
+        match cur.next().expect("well-formed") {
+            reader::Tok::Start { .. } => break,
+            reader::Tok::Eof => panic!("no element"),
+            _ => {}
+        }
+    }
+    fields::read_record(&mut cur).expect("readable")
+}
 
 /// Limits applied to every input.
 #[derive(Clone, Debug, PartialEq, Eq)]

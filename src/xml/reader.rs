@@ -15,19 +15,12 @@ use crate::model::UnknownElement;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// No document may nest deeper than this, whatever the limits say (recursion guard).
 pub const HARD_MAX_DEPTH: usize = 256;
 
-/// Elements that repeat by design: paths always show their index (`[1]`, `[2]` …).
-pub(crate) const REPEATABLE: &[&str] = &[
-    "ResultOfQualificationConfirmation",
-    "BulkConfirmUnit",
-    "QualificationConfirmSearchInfo",
-    "ReferenceNumberRegistrationInfo",
-    "SpecificDiseasesCertificateInfo",
-    "MedicalTicketInfo",
-];
+pub(crate) use super::generated::REPEATABLE;
 
 /// An open element.
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +67,22 @@ pub(crate) struct Cursor<'a> {
     started: bool,
     last: usize,
     last_tag: Option<BytesStart<'a>>,
+    /// How many more unmodelled elements (and attributes) may be kept.
+    unknown_left: usize,
+}
+
+/// Unmodelled elements (and their attributes) a document may hold: a fixed allowance plus
+/// one per [`UNKNOWN_BYTES_PER_ELEMENT`] bytes of input. Each kept element costs far more
+/// memory than its few bytes of markup (`<a/>` is 4 bytes), so without this bound 7 MB of
+/// tiny unknown elements took more than a gigabyte.
+pub const UNKNOWN_ELEMENT_ALLOWANCE: usize = 10_000;
+
+/// See [`UNKNOWN_ELEMENT_ALLOWANCE`].
+pub const UNKNOWN_BYTES_PER_ELEMENT: usize = 64;
+
+/// The number of unmodelled elements and attributes a text of `len` bytes may hold.
+pub(crate) fn unknown_budget(len: usize) -> usize {
+    UNKNOWN_ELEMENT_ALLOWANCE + len / UNKNOWN_BYTES_PER_ELEMENT
 }
 
 /// `true` for a character XML 1.0 allows in text.
@@ -196,7 +205,13 @@ impl<'a> Cursor<'a> {
             started: offset > 0,
             last: offset,
             last_tag: None,
+            unknown_left: unknown_budget(src.len()),
         }
+    }
+
+    /// The name of the element being read (the innermost open one).
+    pub(crate) fn current_name(&self) -> &'a str {
+        self.stack.last().map_or("", |f| f.name)
     }
 
     /// Offset where the token last returned by [`Cursor::next`] starts (for a text token:
@@ -558,10 +573,12 @@ impl<'a> Cursor<'a> {
         start: usize,
     ) -> Result<UnknownElement, XmlError> {
         self.check_name(name, start)?;
+        self.spend_unknown(1, start)?;
         let attributes = match self.last_tag.take() {
             Some(el) => self.attributes(&el, start)?,
             None => Vec::new(),
         };
+        self.spend_unknown(attributes.len(), start)?;
         let mut out = UnknownElement {
             name: name.to_string(),
             attributes,
@@ -585,6 +602,20 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
+    /// Counts `n` more unmodelled elements or attributes against the document's budget.
+    fn spend_unknown(&mut self, n: usize, start: usize) -> Result<(), XmlError> {
+        match self.unknown_left.checked_sub(n) {
+            Some(left) => {
+                self.unknown_left = left;
+                Ok(())
+            }
+            None => Err(XmlError::TooManyUnknown {
+                max: unknown_budget(self.src.len()),
+                location: self.location(start, None),
+            }),
+        }
+    }
+
     /// Skips the element just started, through its end.
     pub(crate) fn skip(&mut self) -> Result<(), XmlError> {
         let depth = self.stack.len();
@@ -603,12 +634,19 @@ impl<'a> Cursor<'a> {
         start: usize,
     ) -> Result<Vec<(String, String)>, XmlError> {
         let mut out = Vec::new();
-        for a in el.attributes() {
+        // quick-xml's own duplicate check compares each attribute with every earlier one
+        // (quadratic: 50,000 attributes took seconds); a hash set keeps it linear.
+        let mut seen: HashSet<&[u8]> = HashSet::new();
+        for a in el.attributes().with_checks(false) {
             let a = a.map_err(|e| self.syntax(start, format!("attribute: {e}")))?;
-            let key = std::str::from_utf8(a.key.into_inner())
-                .ok()
+            let raw_key: &[u8] = a.key.into_inner();
+            let key = self
+                .borrow(raw_key)
                 .filter(|k| is_xml_name(k))
                 .ok_or_else(|| self.syntax(start, "invalid attribute name"))?;
+            if !seen.insert(key.as_bytes()) {
+                return Err(self.syntax(start, format!("attribute `{key}` appears twice")));
+            }
             if a.value.contains(&b'<') {
                 return Err(self.syntax(start, "`<` in an attribute value"));
             }
@@ -732,6 +770,54 @@ mod tests {
         let x = "<a>".repeat(40);
         let e = first_error(&x);
         assert!(matches!(e, XmlError::TooDeep { max: 32, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn many_attributes_are_checked_in_one_pass() {
+        // Every attribute used to be compared with every earlier one (a 0.55 MB face file
+        // with 50,000 attributes took seconds); a hash set finds duplicates in one pass.
+        let attrs = |n: usize| -> String { (0..n).map(|i| format!(" a{i}=\"v\"")).collect() };
+        let x = format!(
+            "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader><Vendor{}/></XmlMsg>",
+            attrs(5_000)
+        );
+        let doc = crate::xml::parse(x.as_bytes()).unwrap();
+        let crate::xml::Message::QualificationResponse(r) = &doc.message else {
+            panic!("{:?}", doc.message)
+        };
+        let v = r.extra_root.iter().find(|e| e.name == "Vendor").unwrap();
+        assert_eq!(v.attributes.len(), 5_000);
+        // A duplicate is still found, also far from its first occurrence.
+        let dup = format!("<XmlMsg><Vendor{} a7=\"w\"/></XmlMsg>", attrs(5_000));
+        let e = crate::xml::parse(dup.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("`a7` appears twice"), "{e}");
+        // The hostile 50,000: each attribute kept costs memory, so they count against the
+        // unmodelled-content budget and the file is refused (after one linear pass).
+        let x = format!("<XmlMsg><Vendor{}/></XmlMsg>", attrs(50_000));
+        let e = crate::xml::parse(x.as_bytes()).unwrap_err();
+        assert!(matches!(e, XmlError::TooManyUnknown { .. }), "{e}");
+    }
+
+    #[test]
+    fn unknown_capture_is_bounded() {
+        // 7 MB of tiny unmodelled elements, nested a few levels: refused with a location
+        // instead of taking gigabytes.
+        let unit = "<u><v/><v/><v/><v/><v/><v/><v/><v/></u>";
+        let body = unit.repeat(7_000_000 / unit.len());
+        let x = format!("<XmlMsg><Vendor>{body}</Vendor></XmlMsg>");
+        let e = crate::xml::parse(x.as_bytes()).unwrap_err();
+        match &e {
+            XmlError::TooManyUnknown { max, location } => {
+                assert_eq!(*max, unknown_budget(x.len()));
+                assert!(location.path.starts_with("/XmlMsg/Vendor"), "{location}");
+            }
+            other => panic!("{other}"),
+        }
+        assert_eq!(e.code(), 213);
+        // A real file's few unmodelled elements are far below the budget.
+        let few = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><NewThing a=\"1\">x</NewThing></MessageHeader></XmlMsg>";
+        assert!(crate::xml::parse(few.as_bytes()).is_ok());
+        assert!(unknown_budget(0) >= UNKNOWN_ELEMENT_ALLOWANCE);
     }
 
     #[test]

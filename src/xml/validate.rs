@@ -16,7 +16,10 @@ use super::messages::*;
 use super::{Document, Encoding};
 use crate::codes::*;
 use crate::ids::{IdError, InsurerNumber};
-use crate::model::{MessageHeader, Qualification, QualificationQuery};
+use crate::model::{
+    ConfirmationResult, MessageHeader, Qualification, QualificationQuery,
+    ReferenceNumberRegistration,
+};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -292,14 +295,14 @@ impl Checks {
             );
             return;
         }
-        if self.required(path, "InsurerNumber", "保険者番号", &q.insurer_number) {
-            self.insurer(path, &q.insurer_number, Severity::Error);
+        if self.required(path, "InsurerNumber", "保険者番号", &q.card.insurer_number) {
+            self.insurer(path, &q.card.insurer_number, Severity::Error);
         }
         self.required(
             path,
             "InsuredIdentificationNumber",
             "被保険者証番号",
-            &q.insured_identification_number,
+            &q.card.insured_identification_number,
         );
         self.required(path, "Birthdate", "生年月日", &q.birthdate);
         self.required(
@@ -308,8 +311,9 @@ impl Checks {
             "限度額適用認定証関連情報の提供同意",
             &q.limit_consent_flag,
         );
-        if q.insured_branch_number.is_none()
-            && q.insurer_number
+        if q.card.insured_branch_number.is_none()
+            && q.card
+                .insurer_number
                 .as_ref()
                 .is_some_and(|n| !n.is_late_elderly())
         {
@@ -336,8 +340,8 @@ impl Checks {
             "PersonalFamilyClassification",
             &r.personal_family_classification,
         );
-        self.code(path, "Sex1", &r.sex1);
-        self.code(path, "Sex2", &r.sex2);
+        self.code(path, "Sex1", &r.person.sex1);
+        self.code(path, "Sex2", &r.person.sex2);
         self.code(path, "PreschoolClassification", &r.preschool_classification);
         self.code(path, "ReasonOfLoss", &r.reason_of_loss);
         self.code(
@@ -355,11 +359,11 @@ impl Checks {
             "PrescriptionIssueSelect",
             &r.prescription_issue_select,
         );
-        self.insurer(path, &r.insurer_number, Severity::Warning);
+        self.insurer(path, &r.card.insurer_number, Severity::Warning);
         let missing = [
-            ("Name", r.name.is_none()),
-            ("Sex1", r.sex1.is_none()),
-            ("Birthdate", r.birthdate.is_none()),
+            ("Name", r.person.name.is_none()),
+            ("Sex1", r.person.sex1.is_none()),
+            ("Birthdate", r.person.birthdate.is_none()),
             ("InsurerName", r.insurer_name.is_none()),
         ];
         for (field, missing) in missing {
@@ -371,8 +375,8 @@ impl Checks {
             }
         }
         for (field, v) in [
-            ("Name", &r.name),
-            ("NameOfOther", &r.name_of_other),
+            ("Name", &r.person.name),
+            ("NameOfOther", &r.person.name_of_other),
             ("InsuredName", &r.insured_name),
         ] {
             if v.as_ref().is_some_and(|n| n.contains('●')) {
@@ -384,7 +388,7 @@ impl Checks {
         }
         self.birthdate(
             path,
-            r.birthdate.as_ref().map(|d| *d.expose()),
+            r.person.birthdate.as_ref().map(|d| *d.expose()),
             Severity::Warning,
         );
         self.order_dates(
@@ -476,16 +480,14 @@ impl Checks {
         if let Some(q) = &u.query_echo {
             self.query(&format!("{path}/QualificationConfirmSearchInfo"), q, false);
         }
-        self.code(path, "ProcessingResultStatus", &u.processing_result_status);
+        self.code(path, "ProcessingResultStatus", &u.outcome.status);
         self.code(path, "QualificationValidity", &u.qualification_validity);
         self.code(
             path,
             "PrescriptionIssueSelect",
             &u.prescription_issue_select,
         );
-        if u.processing_result_status == Some(ProcessingResultStatus::Error)
-            && u.processing_result_code.is_none()
-        {
+        if u.outcome.status == Some(ProcessingResultStatus::Error) && u.outcome.code.is_none() {
             self.warn(
                 &format!("{path}/ProcessingResultCode"),
                 "処理結果状況 is 2 (エラー) but there is no ProcessingResultCode",
@@ -525,7 +527,7 @@ impl Checks {
     }
 
     fn registration(&mut self, path: &str, r: &ReferenceNumberRegistration, request: bool) {
-        self.code(path, "ProcessingResultStatus", &r.processing_result_status);
+        self.code(path, "ProcessingResultStatus", &r.outcome.status);
         self.max_len(
             path,
             "ReferenceNumber",
@@ -534,21 +536,22 @@ impl Checks {
             50,
         );
         if !request {
-            self.insurer(path, &r.insurer_number, Severity::Warning);
+            self.insurer(path, &r.card.insurer_number, Severity::Warning);
             return;
         }
         self.required(path, "ReferenceNumber", "照会番号", &r.reference_number);
-        if self.required(path, "InsurerNumber", "保険者番号", &r.insurer_number) {
-            self.insurer(path, &r.insurer_number, Severity::Error);
+        if self.required(path, "InsurerNumber", "保険者番号", &r.card.insurer_number) {
+            self.insurer(path, &r.card.insurer_number, Severity::Error);
         }
         self.required(
             path,
             "InsuredIdentificationNumber",
             "被保険者証番号",
-            &r.insured_identification_number,
+            &r.card.insured_identification_number,
         );
-        if r.insured_branch_number.is_none()
-            && r.insurer_number
+        if r.card.insured_branch_number.is_none()
+            && r.card
+                .insurer_number
                 .as_ref()
                 .is_some_and(|n| !n.is_late_elderly())
         {
@@ -636,7 +639,7 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
         }
         Message::ReferenceNumberResponse(m) => {
             c.header(&m.header, false);
-            c.code(body, "ProcessingResultStatus", &m.processing_result_status);
+            c.code(body, "ProcessingResultStatus", &m.outcome.status);
             for (i, r) in m.registrations.iter().enumerate() {
                 c.registration(
                     &format!("{body}/ReferenceNumberRegistrationInfo[{}]", i + 1),
@@ -647,8 +650,8 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
         }
         Message::BulkUploadResponse(m) => {
             c.header(&m.header, false);
-            c.code(body, "ProcessingResultStatus", &m.processing_result_status);
-            if m.reception_number.is_none()
+            c.code(body, "ProcessingResultStatus", &m.receipt.outcome.status);
+            if m.receipt.reception_number.is_none()
                 && m.header.reception_number.is_none()
                 && m.header.segment_of_result != Some(SegmentOfResult::Abnormal)
             {
@@ -685,20 +688,24 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
         Message::DocumentRequest(m) => {
             c.header(&m.header, true);
             let hp = "/XmlMsg/MessageHeader";
-            if c.required(hp, "InsurerNumber", "保険者番号", &m.insurer_number) {
-                c.insurer(hp, &m.insurer_number, Severity::Error);
+            if c.required(hp, "InsurerNumber", "保険者番号", &m.card.insurer_number) {
+                c.insurer(hp, &m.card.insurer_number, Severity::Error);
             }
             c.required(
                 hp,
                 "InsuredPersonIdentificationNumber",
                 "被保険者証番号",
-                &m.insured_identification_number,
+                &m.card.insured_identification_number,
             );
-            c.required(body, "FileCategory", "ファイル種別", &m.file_category);
-            c.code(body, "FileCategory", &m.file_category);
-            c.code(body, "MedicalTreatmentFlag", &m.medical_treatment_flag);
-            let start = c.month(body, "StartDate", m.start_month.as_deref());
-            let end = c.month(body, "EndDate", m.end_month.as_deref());
+            c.required(body, "FileCategory", "ファイル種別", &m.query.file_category);
+            c.code(body, "FileCategory", &m.query.file_category);
+            c.code(
+                body,
+                "MedicalTreatmentFlag",
+                &m.query.medical_treatment_flag,
+            );
+            let start = c.month(body, "StartDate", m.query.start_month.as_deref());
+            let end = c.month(body, "EndDate", m.query.end_month.as_deref());
             if let (Some(s), Some(e)) = (start, end)
                 && s > e
             {
@@ -707,10 +714,10 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
         }
         Message::DocumentResponse(m) => {
             c.header(&m.header, false);
-            match m.result_code.as_deref().map(str::trim) {
+            match m.outcome.result_code.as_deref().map(str::trim) {
                 None => c.warn("/XmlMsg/MessageHeader/ResultCode", "no ResultCode"),
                 Some("1") => {}
-                Some(_) if m.message_contents.is_none() => c.warn(
+                Some(_) if m.outcome.message_contents.is_none() => c.warn(
                     "/XmlMsg/MessageHeader/MessageContents",
                     "ResultCode is not 1 but there is no MessageContents",
                 ),

@@ -398,23 +398,7 @@ pub fn person(emu: &Emulator, label: &str) -> onshi::terminal::Person {
 }
 
 pub fn query_for(p: &onshi::terminal::Person) -> onshi::model::QualificationQuery {
-    let x = p.qualifications.first().cloned().unwrap_or_default();
-    let k = p.keys.first();
-    onshi::model::QualificationQuery {
-        insurer_number: x.insurer_number.or(k.map(|k| k.insurer_number.clone())),
-        insured_card_symbol: x
-            .insured_card_symbol
-            .or(k.and_then(|k| k.insured_card_symbol.clone())),
-        insured_identification_number: x
-            .insured_identification_number
-            .or(k.map(|k| k.insured_identification_number.clone())),
-        insured_branch_number: x
-            .insured_branch_number
-            .or(k.and_then(|k| k.insured_branch_number.clone())),
-        birthdate: p.birthdate().map(onshi::Personal::new),
-        limit_consent_flag: Some(onshi::codes::LimitConsentFlag::Agreed),
-        ..Default::default()
-    }
+    p.query()
 }
 
 pub fn today() -> chrono::NaiveDate {

@@ -530,7 +530,7 @@ static void test_diff_and_history(void) {
     for (size_t i = 0; i < count; i++) {
         uint32_t f = 0;
         CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_FIELD, &f), ONSHI_OK);
-        if (f == ONSHI_DIFF_FIELD_ADDRESS) address = i;
+        if (f == ONSHI_FIELD_ADDRESS) address = i;
     }
     CHECK(address < count);
     CHECK_STATUS(diff_item(d, address, ONSHI_FIELD_DIFF_ITEM_FIELD, buf), ONSHI_OK);
@@ -566,12 +566,22 @@ static void test_diff_and_history(void) {
     onshi_history *h = NULL;
     onshi_date start = {2020, 4, 1};
     CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
+    /* A diff made outside the history cannot be applied: review the answer against it. */
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL),
+                 ONSHI_HISTORY_STALE_REVIEW);
+    onshi_diff *rv = NULL, *older = NULL;
+    CHECK_STATUS(onshi_history_review_record(h, ret, S("OQSsiquc01res_0001.xml"), &day,
+                                             ONSHI_QUERY_KIND_MY_NUMBER_CARD, &rv), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review_record(h, ret, S("other"), &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &older),
+                 ONSHI_OK);
+    CHECK_STATUS(onshi_diff_get_u32(rv, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
+    CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
     size_t events = 99;
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("OQSsiquc01res_0001.xml"), ONSHI_START_DATE_FIRST_OF_MONTH,
-                                     S("staff-1"), &now, &events), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(h, rv, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, &events),
+                 ONSHI_OK);
     CHECK(events == 2);
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("OQSsiquc01res_0001.xml"), ONSHI_START_DATE_FIRST_OF_MONTH,
-                                     S("staff-1"), &now, &events), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(h, rv, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, &events),
+                 ONSHI_OK);
     CHECK(events == 0);
     onshi_qualification *cur = NULL;
     CHECK_STATUS(onshi_history_current(h, &cur), ONSHI_OK);
@@ -585,19 +595,23 @@ static void test_diff_and_history(void) {
     onshi_datetime at = {0, 0, 0, 0, 0, 0};
     CHECK_STATUS(onshi_history_item_get_datetime(h, ONSHI_LIST_HISTORY_AUDIT, 1, ONSHI_FIELD_AUDIT_AT, &at), ONSHI_OK);
     CHECK(at.year == 2025 && at.hour == 9);
-    /* Stale now; the history keeps its last error. */
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("other"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
-                 ONSHI_HISTORY_STALE_DIFF);
+    /* The review made before that application is stale now; the history keeps its last error. */
+    CHECK_STATUS(onshi_history_apply(h, older, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+                 ONSHI_HISTORY_STALE_REVIEW);
     CHECK_STATUS(onshi_history_last_error(h, buf, sizeof buf, &n), ONSHI_OK);
-    CHECK(strstr(buf, "compare again") != NULL);
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("other"), 9, S("s"), &now, NULL), ONSHI_INVALID_ARGUMENT);
-    CHECK_STATUS(onshi_history_apply(h, NULL, NULL, S("other"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+    CHECK(strstr(buf, "review the answer again") != NULL);
+    CHECK_STATUS(onshi_history_apply(h, rv, NULL, 9, S("s"), &now, NULL), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_history_apply(h, NULL, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
                  ONSHI_NULL_PARAMETER);
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("other"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), NULL, NULL),
+    CHECK_STATUS(onshi_history_apply(h, rv, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), NULL, NULL),
                  ONSHI_NULL_PARAMETER);
     const uint8_t bad_utf8[] = {0xe3, 0x81};
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, bad_utf8, 2, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+    onshi_diff *never_rv = NULL;
+    CHECK_STATUS(onshi_history_review_record(h, ret, bad_utf8, 2, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &never_rv),
                  ONSHI_INVALID_UTF8);
+    CHECK(never_rv == NULL);
+    onshi_diff_free(rv);
+    onshi_diff_free(older);
     CHECK_STATUS(onshi_history_unlink(h, 1, S("staff-1"), &now), ONSHI_OK);
     CHECK_STATUS(onshi_history_unlink(h, 1, S("staff-1"), &now), ONSHI_HISTORY_NOT_LINKED);
     CHECK_STATUS(onshi_history_unlink(h, 7, S("staff-1"), &now), ONSHI_HISTORY_NO_SUCH_VERSION);
@@ -626,17 +640,17 @@ static void test_diff_and_history(void) {
     onshi_history *h3 = NULL;
     CHECK_STATUS(onshi_history_new(NULL, reg, &start, NULL, 0, &now, &h3), ONSHI_OK);
     onshi_diff *d2 = NULL;
-    CHECK_STATUS(onshi_diff_compare(NULL, reg, ret2, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &d2), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review_record(h3, ret2, S("r2"), &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &d2), ONSHI_OK);
     CHECK_STATUS(onshi_diff_get_u32(d2, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
     CHECK(verdict == ONSHI_VERDICT_VERIFY_IDENTITY);
-    CHECK_STATUS(onshi_history_apply(h3, d2, NULL, S("r2"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+    CHECK_STATUS(onshi_history_apply(h3, d2, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
                  ONSHI_HISTORY_IDENTITY_NOT_VERIFIED);
     onshi_choices *c = onshi_choices_new();
     CHECK_STATUS(onshi_choices_set_identity_verified(c, true), ONSHI_OK);
-    CHECK_STATUS(onshi_choices_set(c, ONSHI_DIFF_FIELD_NAME, ONSHI_DECISION_KEEP), ONSHI_OK);
+    CHECK_STATUS(onshi_choices_set(c, ONSHI_FIELD_NAME, ONSHI_DECISION_KEEP), ONSHI_OK);
     CHECK_STATUS(onshi_choices_set(c, 0, ONSHI_DECISION_KEEP), ONSHI_INVALID_ARGUMENT);
     CHECK_STATUS(onshi_choices_set_start_date(c, NULL), ONSHI_OK);
-    CHECK_STATUS(onshi_history_apply(h3, d2, c, S("r2"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, &events),
+    CHECK_STATUS(onshi_history_apply(h3, d2, c, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, &events),
                  ONSHI_OK);
     size_t versions = 0;
     CHECK_STATUS(onshi_history_count(h3, ONSHI_LIST_HISTORY_VERSIONS, &versions), ONSHI_OK);
@@ -657,9 +671,9 @@ static void test_diff_and_history(void) {
     CHECK(idx == 0);
 
     /* Wrong handle types are rejected. */
-    CHECK_STATUS(onshi_history_apply((onshi_history *)d, d, NULL, S("x"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+    CHECK_STATUS(onshi_history_apply((onshi_history *)d, d, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
                  ONSHI_INVALID_HANDLE);
-    CHECK_STATUS(onshi_history_apply(h3, (const onshi_diff *)h3, NULL, S("x"), ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
+    CHECK_STATUS(onshi_history_apply(h3, (const onshi_diff *)h3, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
                  ONSHI_INVALID_HANDLE);
     onshi_choices_free((onshi_choices *)h3); /* wrong type: ignored */
 
@@ -874,15 +888,16 @@ static void test_terminal(const char *root) {
     CHECK(strstr(buf, "OQSsiquc01req_") != NULL);
     onshi_document *res = NULL;
     CHECK_STATUS(onshi_client_wait(c, t, 20000, &res), ONSHI_OK);
-    onshi_diff *d = NULL;
-    CHECK_STATUS(onshi_diff_compare_document(err, reg, res, NULL, 0, &d), ONSHI_OK);
-    uint32_t verdict = 0;
-    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
-    CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
     onshi_history *h = NULL;
     onshi_date start = {2020, 4, 1};
     CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
-    CHECK_STATUS(onshi_history_apply(h, d, NULL, S("res-1"), ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_OK);
+    onshi_diff *d = NULL;
+    CHECK_STATUS(onshi_history_review(h, res, SIZE_MAX, S("res-1"), NULL, 0, &d), ONSHI_OK);
+    uint32_t verdict = 0;
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
+    CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    CHECK_STATUS(onshi_history_review(h, res, 0, S("res-1"), NULL, 0, &d), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_history_apply(h, d, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_OK);
     onshi_qualification *cur = NULL;
     CHECK_STATUS(onshi_history_current(h, &cur), ONSHI_OK);
     CHECK(field_is(cur, ONSHI_FIELD_ADDRESS, "東京都見本区見本町一丁目１番１号"));

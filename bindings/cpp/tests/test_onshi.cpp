@@ -145,25 +145,31 @@ static void test_diff_history_matching_card() {
     auto diff = onshi::Diff::compare(reg, ret, day, ONSHI_QUERY_KIND_MY_NUMBER_CARD);
     CHECK(diff.verdict() == ONSHI_VERDICT_NEW_QUALIFICATION);
     CHECK(diff.text(ONSHI_FIELD_DIFF_VERDICT) == std::optional<std::string>("new_qualification"));
-    auto ratio = diff.find(ONSHI_DIFF_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO);
+    auto ratio = diff.find(ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO);
     CHECK(ratio.has_value());
     CHECK(diff.item_u32(ONSHI_LIST_DIFF_FIELDS, *ratio, ONSHI_FIELD_DIFF_ITEM_ADVICE) == ONSHI_ADVICE_RATIO_CHANGED);
     CHECK(diff.item_text(ONSHI_LIST_DIFF_FIELDS, *ratio, ONSHI_FIELD_DIFF_ITEM_MESSAGE)->find("負担割合") != std::string::npos);
-    CHECK(!diff.find(ONSHI_DIFF_FIELD_SPECIFIC_DISEASES));
+    CHECK(!diff.find(ONSHI_FIELD_SPECIFIC_DISEASES));
     expect_error(ONSHI_OUT_OF_RANGE, [&] { diff.item_text(ONSHI_LIST_DIFF_FIELDS, 999, ONSHI_FIELD_DIFF_ITEM_LABEL); });
     expect_error(ONSHI_INVALID_ARGUMENT, [&] { onshi::Diff::compare(reg, ret, day, 0); });
     CHECK(diff.returned().has_value());
 
     auto history = onshi::History::create(reg, onshi_date{2020, 4, 1}, "staff-1", now);
-    CHECK(history.apply(diff, nullptr, "res-1", ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now) == 3);
+    // A diff made outside the history cannot be applied; a review made by it can.
+    expect_error(ONSHI_HISTORY_STALE_REVIEW,
+                 [&] { history.apply(diff, nullptr, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now); });
+    auto review = history.review_record(ret, "res-1", day, ONSHI_QUERY_KIND_MY_NUMBER_CARD);
+    auto older = history.review_record(ret, "res-2", day, ONSHI_QUERY_KIND_MY_NUMBER_CARD);
+    CHECK(review.verdict() == ONSHI_VERDICT_NEW_QUALIFICATION);
+    CHECK(history.apply(review, nullptr, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now) == 3);
     CHECK(history.count(ONSHI_LIST_HISTORY_VERSIONS) == 2);
     CHECK(history.current().u32(ONSHI_FIELD_INSURED_PARTIAL_CONTRIBUTION_RATIO) == 20u);
     auto start = history.item_date(ONSHI_LIST_HISTORY_VERSIONS, 1, ONSHI_FIELD_VERSION_START);
     CHECK(start && start->year == 2025 && start->month == 4 && start->day == 1);
     CHECK(history.item_u32(ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_STATE) == ONSHI_STATE_SUPERSEDED);
     CHECK(history.at(onshi_date{2019, 1, 1}) == std::nullopt);
-    std::string m = expect_error(ONSHI_HISTORY_STALE_DIFF, [&] {
-        history.apply(diff, nullptr, "res-2", ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now);
+    std::string m = expect_error(ONSHI_HISTORY_STALE_REVIEW, [&] {
+        history.apply(older, nullptr, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now);
     });
     CHECK(history.last_error() == m);
     auto back = onshi::History::from_json(history.to_json());
@@ -171,9 +177,9 @@ static void test_diff_history_matching_card() {
     expect_error(ONSHI_JSON, [] { onshi::History::from_json("[]"); });
 
     onshi::Choices choices;
-    choices.identity_verified(true).set(ONSHI_DIFF_FIELD_ADDRESS, ONSHI_DECISION_KEEP).start_date(onshi_date{2025, 4, 2});
+    choices.identity_verified(true).set(ONSHI_FIELD_ADDRESS, ONSHI_DECISION_KEEP).start_date(onshi_date{2025, 4, 2});
     CHECK(choices.to_json().find("\"start_date\":\"2025-04-02\"") != std::string::npos);
-    expect_error(ONSHI_INVALID_ARGUMENT, [&] { choices.set(ONSHI_DIFF_FIELD_NAME, 7); });
+    expect_error(ONSHI_INVALID_ARGUMENT, [&] { choices.set(ONSHI_FIELD_NAME, 7); });
 
     onshi::Matching patients;
     std::size_t i = patients.add("000123");
@@ -227,7 +233,9 @@ static void test_terminal_flow() {
     auto diff = onshi::compare_document(reg, res);
     CHECK(diff.verdict() == ONSHI_VERDICT_UPDATE_RECOMMENDED);
     auto history = onshi::History::create(reg, onshi_date{2020, 4, 1}, "staff", onshi_datetime{2025, 4, 10, 9, 0, 0});
-    CHECK(history.apply(diff, nullptr, "res-cpp", ONSHI_START_DATE_FIRST_OF_MONTH, "staff",
+    auto review = history.review(res, std::nullopt, std::string_view("res-cpp"));
+    CHECK(review.verdict() == ONSHI_VERDICT_UPDATE_RECOMMENDED);
+    CHECK(history.apply(review, nullptr, ONSHI_START_DATE_FIRST_OF_MONTH, "staff",
                         onshi_datetime{2025, 4, 10, 9, 0, 0}) == 2);
     emu.push_face("P14");
     auto face = client.next_face(20000);

@@ -27,11 +27,11 @@ namespace Onshi
         /// <summary>Major version of the library this header belongs to.</summary>
         public const uint Major = 0;
         /// <summary>Minor version of the library this header belongs to.</summary>
-        public const uint Minor = 1;
+        public const uint Minor = 2;
         /// <summary>Patch version of the library this header belongs to.</summary>
         public const uint Patch = 0;
         /// <summary>MAJOR * 1000000 + MINOR * 1000 + PATCH, for #if ONSHI_VERSION_NUMBER &gt;= ….</summary>
-        public const uint Number = 1000;
+        public const uint Number = 2000;
         /// <summary>Version of the JSON record schema used by _to_json / _from_json.</summary>
         public const uint RecordSchemaVersion = 1;
     }
@@ -71,7 +71,7 @@ namespace Onshi
         DiffResultCode = 508,
         /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).</summary>
         DiffResultMessage = 509,
-        /// <summary>A compared field: which one (enum DiffField; text: its id in the record JSON).</summary>
+        /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_*, so onshi_qualification_get_text reads the value.</summary>
         DiffItemField = 551,
         /// <summary>The field's Japanese label (text).</summary>
         DiffItemLabel = 552,
@@ -97,8 +97,6 @@ namespace Onshi
         DiffItemRegistered = 562,
         /// <summary>The returned value as shown on a staff screen (text; absent when not returned).</summary>
         DiffItemReturned = 563,
-        /// <summary>The ONSHI_FIELD_* of onshi_qualification that holds this value (integer; absent for the certificate and 医療券 lists, which span several fields).</summary>
-        DiffItemRecordField = 564,
         /// <summary>Positions (characters) of the ● marks in the returned value, comma-separated (text).</summary>
         DiffItemPositions = 565,
         /// <summary>A notice for staff (enum Notice).</summary>
@@ -117,32 +115,6 @@ namespace Onshi
         DocumentEncoding = 402,
         /// <summary>The file the document was read from, for face results (text, read-only).</summary>
         DocumentFileName = 403,
-        /// <summary>処理実行日時 (date-time).</summary>
-        DocumentHeaderProcessExecutionTime = 404,
-        /// <summary>資格確認日 (date).</summary>
-        DocumentHeaderQualificationConfirmationDate = 405,
-        /// <summary>医療機関コード (id).</summary>
-        DocumentHeaderMedicalInstitutionCode = 406,
-        /// <summary>任意のファイル識別子 (text).</summary>
-        DocumentHeaderArbitraryFileIdentifier = 407,
-        /// <summary>照会区分 (code).</summary>
-        DocumentHeaderReferenceClassification = 408,
-        /// <summary>処理結果区分 (code).</summary>
-        DocumentHeaderSegmentOfResult = 409,
-        /// <summary>エラーコード (text).</summary>
-        DocumentHeaderErrorCode = 410,
-        /// <summary>エラーメッセージ (text).</summary>
-        DocumentHeaderErrorMessage = 411,
-        /// <summary>文字コード識別 (code).</summary>
-        DocumentHeaderCharacterCodeIdentifier = 412,
-        /// <summary>受付番号 in the header (text).</summary>
-        DocumentHeaderReceptionNumber = 413,
-        /// <summary>処理結果件数 (integer).</summary>
-        DocumentHeaderNumberOfProcessingResult = 414,
-        /// <summary>正常終了件数 (integer).</summary>
-        DocumentHeaderNumberOfNormalProcessing = 415,
-        /// <summary>エラー件数 (integer).</summary>
-        DocumentHeaderNumberOfError = 416,
         /// <summary>処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code).</summary>
         DocumentProcessingResultStatus = 421,
         /// <summary>処理結果コード (text).</summary>
@@ -161,200 +133,236 @@ namespace Onshi
         DocumentResultCode = 428,
         /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text).</summary>
         DocumentMessageContents = 429,
-        /// <summary>保険者番号 of a search block (id).</summary>
-        QueryInsurerNumber = 451,
-        /// <summary>被保険者証記号 (id).</summary>
-        QueryInsuredCardSymbol = 452,
-        /// <summary>被保険者証番号 (id).</summary>
-        QueryInsuredIdentificationNumber = 453,
-        /// <summary>枝番 (id).</summary>
-        QueryInsuredBranchNumber = 454,
-        /// <summary>生年月日 (date).</summary>
-        QueryBirthdate = 455,
-        /// <summary>限度額適用認定証 提供同意 (code).</summary>
-        QueryLimitConsentFlag = 456,
-        /// <summary>任意の識別子 (text).</summary>
-        QueryArbitraryIdentifier = 457,
-        /// <summary>診療年月 yyyyMM (text).</summary>
-        QueryMedicalTreatmentMonth = 458,
-        /// <summary>同意日 from (date).</summary>
-        QueryConsentDateFrom = 459,
-        /// <summary>同意日 to (date).</summary>
-        QueryConsentDateTo = 460,
-        /// <summary>診療日 from (date).</summary>
-        QueryExaminationDateFrom = 461,
-        /// <summary>診療日 to (date).</summary>
-        QueryExaminationDateTo = 462,
-        /// <summary>診療区分 (code).</summary>
-        QueryMedicalTreatmentFlag = 463,
-        /// <summary>処理結果状況 of a bulk unit (code).</summary>
-        UnitProcessingResultStatus = 481,
-        /// <summary>処理結果コード of a bulk unit (text).</summary>
-        UnitProcessingResultCode = 482,
-        /// <summary>処理結果メッセージ of a bulk unit (text).</summary>
-        UnitProcessingResultMessage = 483,
-        /// <summary>資格有効性 of a bulk unit (code).</summary>
-        UnitQualificationValidity = 484,
-        /// <summary>照会番号 of a bulk unit (text).</summary>
-        UnitReferenceNumber = 485,
         /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only).</summary>
         UnitResultCount = 486,
-        /// <summary>被保険者証区分 (code; A1 = 医療扶助).</summary>
-        InsuredCardClassification = 1,
-        /// <summary>保険者番号 (id; 医療扶助: 公費負担者番号).</summary>
-        InsurerNumber = 2,
-        /// <summary>被保険者証記号 (id).</summary>
-        InsuredCardSymbol = 3,
-        /// <summary>被保険者証番号 (id; 医療扶助: 受給者番号).</summary>
-        InsuredIdentificationNumber = 4,
-        /// <summary>枝番 (id).</summary>
-        InsuredBranchNumber = 5,
-        /// <summary>本人・家族 (code).</summary>
-        PersonalFamilyClassification = 6,
-        /// <summary>被保険者氏名（世帯主氏名） (text).</summary>
-        InsuredName = 7,
-        /// <summary>氏名 (text; family and given name separated by U+3000).</summary>
-        Name = 8,
-        /// <summary>氏名（その他） (text).</summary>
-        NameOfOther = 9,
-        /// <summary>氏名カナ (text).</summary>
-        NameKana = 10,
-        /// <summary>氏名カナ（その他） (text).</summary>
-        NameOfOtherKana = 11,
-        /// <summary>性別1 (code).</summary>
-        Sex1 = 12,
-        /// <summary>性別2 (code).</summary>
-        Sex2 = 13,
-        /// <summary>生年月日 (date).</summary>
-        Birthdate = 14,
-        /// <summary>住所 (text).</summary>
-        Address = 15,
-        /// <summary>郵便番号 (text).</summary>
-        PostNumber = 16,
-        /// <summary>資格取得年月日 (date).</summary>
-        QualificationDate = 17,
-        /// <summary>資格喪失年月日 (date).</summary>
-        DisqualificationDate = 18,
-        /// <summary>交付年月日 (date).</summary>
-        InsuredCertificateIssuanceDate = 19,
-        /// <summary>有効開始年月日 (date).</summary>
-        InsuredCardValidDate = 20,
-        /// <summary>有効終了年月日 (date).</summary>
-        InsuredCardExpirationDate = 21,
-        /// <summary>一部負担金割合 (ratio).</summary>
-        InsuredPartialContributionRatio = 22,
-        /// <summary>未就学区分 (code).</summary>
-        PreschoolClassification = 23,
-        /// <summary>資格喪失事由 (code).</summary>
-        ReasonOfLoss = 24,
-        /// <summary>保険者名称 (text).</summary>
-        InsurerName = 25,
-        /// <summary>高齢受給者証 交付年月日 (date).</summary>
-        ElderlyRecipientCertificateDate = 26,
-        /// <summary>高齢受給者証 有効開始年月日 (date).</summary>
-        ElderlyRecipientValidStartDate = 27,
-        /// <summary>高齢受給者証 有効終了年月日 (date).</summary>
-        ElderlyRecipientValidEndDate = 28,
-        /// <summary>高齢受給者証 一部負担金割合 (ratio).</summary>
-        ElderlyRecipientContributionRatio = 29,
-        /// <summary>限度額適用認定証 提供同意 (code).</summary>
-        LimitConsentFlag = 30,
-        /// <summary>限度額適用認定証 提供同意日時 (date-time).</summary>
-        LimitConsentTime = 31,
-        /// <summary>限度額適用認定証区分 (code).</summary>
-        LimitCertificateClassification = 32,
-        /// <summary>限度額 適用区分 (code).</summary>
-        LimitCertificateClassificationFlag = 33,
-        /// <summary>限度額適用認定証 交付年月日 (date).</summary>
-        LimitCertificateCertificateDate = 34,
-        /// <summary>限度額適用認定証 有効開始年月日 (date).</summary>
-        LimitCertificateValidStartDate = 35,
-        /// <summary>限度額適用認定証 有効終了年月日 (date).</summary>
-        LimitCertificateValidEndDate = 36,
-        /// <summary>限度額適用認定証 長期入院該当年月日 (date).</summary>
-        LimitCertificateLongTermDate = 37,
-        /// <summary>特定疾病療養受療証 提供同意 (code).</summary>
-        SpecificDiseasesConsentFlag = 38,
-        /// <summary>特定疾病療養受療証 提供同意日時 (date-time).</summary>
-        SpecificDiseasesConsentTime = 39,
-        /// <summary>照会番号 (text).</summary>
-        ReferenceNumber = 40,
-        /// <summary>任意の識別子 (text).</summary>
-        ArbitraryIdentifier = 41,
-        /// <summary>処方箋発行形態 (code).</summary>
-        PrescriptionIssueSelect = 42,
-        /// <summary>LimitApplicationCertificateChanged (text).</summary>
-        LimitCertificateChanged = 43,
-        /// <summary>特定疾病 疾病区分 (code).</summary>
-        SpecificDiseaseCategory = 101,
-        /// <summary>特定疾病 交付年月日 (date).</summary>
-        SpecificDiseaseCertificateDate = 102,
-        /// <summary>特定疾病 有効開始年月日 (date).</summary>
-        SpecificDiseaseValidStartDate = 103,
-        /// <summary>特定疾病 有効終了年月日 (date).</summary>
-        SpecificDiseaseValidEndDate = 104,
-        /// <summary>特定疾病 自己負担限度額 (integer, yen per month).</summary>
-        SpecificDiseaseSelfPay = 105,
-        /// <summary>医療券・調剤券別 (text).</summary>
-        MedicalTicketTicketType = 201,
-        /// <summary>有効開始日 (date).</summary>
-        MedicalTicketValidDate = 202,
-        /// <summary>有効終了日 (date).</summary>
-        MedicalTicketExpirationDate = 203,
-        /// <summary>交付番号 (text).</summary>
-        MedicalTicketIssueNumber = 204,
-        /// <summary>診療年月 (text, yyyyMM).</summary>
-        MedicalTicketMedicalTreatmentMonth = 205,
-        /// <summary>指定医療機関コード (text).</summary>
-        MedicalTicketDesignatedMedicalInstitutionCode = 206,
-        /// <summary>指定医療機関確認フラグ (text).</summary>
-        MedicalTicketDesignatedMedicalInstitutionFlag = 207,
-        /// <summary>指定医療機関名称 (text).</summary>
-        MedicalTicketDesignatedMedicalInstitutionName = 208,
-        /// <summary>処方箋発行医療機関コード (text).</summary>
-        MedicalTicketPrescriptionIssuerMedicalInstitutionCode = 209,
-        /// <summary>処方箋発行医療機関名称 (text).</summary>
-        MedicalTicketPrescriptionIssuerMedicalInstitutionName = 210,
-        /// <summary>傷病名1 (text).</summary>
-        MedicalTicketInjuryName1 = 211,
-        /// <summary>傷病名2 (text).</summary>
-        MedicalTicketInjuryName2 = 212,
-        /// <summary>傷病名3 (text).</summary>
-        MedicalTicketInjuryName3 = 213,
-        /// <summary>診療別 (text).</summary>
-        MedicalTicketMedicalTreatmentType = 214,
-        /// <summary>本人支払額 (text).</summary>
-        MedicalTicketSelfPayAmount = 215,
-        /// <summary>地区担当員名 (text).</summary>
-        MedicalTicketDistrictContactName = 216,
-        /// <summary>取扱担当者名 (text).</summary>
-        MedicalTicketHandlingContactName = 217,
-        /// <summary>単独・併用別 (text).</summary>
-        MedicalTicketSingleOrCombinedUse = 218,
-        /// <summary>社会保険状況 (text).</summary>
-        MedicalTicketStatusOfSocialInsurance = 219,
-        /// <summary>社会保険状況の整合性 (text).</summary>
-        MedicalTicketConsistencyFlag = 220,
-        /// <summary>感染症法37条の2 該当状況 (text).</summary>
-        MedicalTicketStatusOfInfection = 221,
-        /// <summary>後期高齢 該当状況 (text).</summary>
-        MedicalTicketStatusOfElderlyMedicalCare = 222,
-        /// <summary>都道府県費 該当状況 (text).</summary>
-        MedicalTicketStatusOfPrefecturalExpenses = 223,
-        /// <summary>備考1 (text).</summary>
-        MedicalTicketRemarks1 = 224,
-        /// <summary>備考2 (text).</summary>
-        MedicalTicketRemarks2 = 225,
-        /// <summary>備考3 (text).</summary>
-        MedicalTicketRemarks3 = 226,
-        /// <summary>Which consent the item is: its XML prefix ("PharmacistsInfo" …; text, read-only).</summary>
+        /// <summary>Which consent an item of ONSHI_LIST_CONSENTS is: its XML prefix ("PharmacistsInfo" …; text, read-only). The consents' own fields are ONSHI_FIELD_CONSENT_FLAG, _TIME and _AVAILABLE_TIME.</summary>
         ConsentKind = 301,
-        /// <summary>同意フラグ (code).</summary>
+        /// <summary>同意フラグ (code): 同意フラグ.</summary>
         ConsentFlag = 302,
-        /// <summary>同意日時 (date-time).</summary>
+        /// <summary>同意日時 (date-time): When consent was given.</summary>
         ConsentTime = 303,
-        /// <summary>閲覧有効期限 (date-time).</summary>
+        /// <summary>閲覧有効期限 (date-time): Until when the information may be retrieved.</summary>
         ConsentAvailableTime = 304,
+        /// <summary>特定疾病 疾病区分 (code): 疾病区分.</summary>
+        SpecificDiseaseCategory = 101,
+        /// <summary>特定疾病 交付年月日 (date): 交付年月日.</summary>
+        SpecificDiseaseCertificateDate = 102,
+        /// <summary>特定疾病 有効開始年月日 (date): 有効開始年月日.</summary>
+        SpecificDiseaseValidStartDate = 103,
+        /// <summary>特定疾病 有効終了年月日 (date): 有効終了年月日.</summary>
+        SpecificDiseaseValidEndDate = 104,
+        /// <summary>特定疾病 自己負担限度額 (integer): 自己負担限度額 (yen per month).</summary>
+        SpecificDiseaseSelfPay = 105,
+        /// <summary>医療券・調剤券別 (text): 医療券・調剤券別 (TicketType).</summary>
+        MedicalTicketTicketType = 201,
+        /// <summary>有効開始日 (date): 有効開始日 (MedicalTicketValidDate).</summary>
+        MedicalTicketValidDate = 202,
+        /// <summary>有効終了日 (date): 有効終了日 (MedicalTicketExpirationDate).</summary>
+        MedicalTicketExpirationDate = 203,
+        /// <summary>交付番号 (text): 交付番号 (IssueNumber).</summary>
+        MedicalTicketIssueNumber = 204,
+        /// <summary>診療年月 (text): 診療年月 (MedicalTreatmentMonth, yyyyMM).</summary>
+        MedicalTicketMedicalTreatmentMonth = 205,
+        /// <summary>指定医療機関コード (text): 指定医療機関コード.</summary>
+        MedicalTicketDesignatedMedicalInstitutionCode = 206,
+        /// <summary>指定医療機関確認フラグ (text): 指定医療機関確認フラグ.</summary>
+        MedicalTicketDesignatedMedicalInstitutionFlag = 207,
+        /// <summary>指定医療機関名称 (text): 指定医療機関名称.</summary>
+        MedicalTicketDesignatedMedicalInstitutionName = 208,
+        /// <summary>処方箋発行医療機関コード (text): 処方箋発行医療機関コード.</summary>
+        MedicalTicketPrescriptionIssuerMedicalInstitutionCode = 209,
+        /// <summary>処方箋発行医療機関名称 (text): 処方箋発行医療機関名称.</summary>
+        MedicalTicketPrescriptionIssuerMedicalInstitutionName = 210,
+        /// <summary>傷病名1 (text): 傷病名 1–3 (InjuryName1..3).</summary>
+        MedicalTicketInjuryName1 = 211,
+        /// <summary>傷病名2 (text): 傷病名 1–3 (InjuryName1..3).</summary>
+        MedicalTicketInjuryName2 = 212,
+        /// <summary>傷病名3 (text): 傷病名 1–3 (InjuryName1..3).</summary>
+        MedicalTicketInjuryName3 = 213,
+        /// <summary>診療別 (text): 診療別.</summary>
+        MedicalTicketMedicalTreatmentType = 214,
+        /// <summary>本人支払額 (text): 本人支払額.</summary>
+        MedicalTicketSelfPayAmount = 215,
+        /// <summary>地区担当員名 (text): 地区担当員名.</summary>
+        MedicalTicketDistrictContactName = 216,
+        /// <summary>取扱担当者名 (text): 取扱担当者名.</summary>
+        MedicalTicketHandlingContactName = 217,
+        /// <summary>単独・併用別 (text): 単独・併用別.</summary>
+        MedicalTicketSingleOrCombinedUse = 218,
+        /// <summary>社会保険状況 (text): 社会保険状況.</summary>
+        MedicalTicketStatusOfSocialInsurance = 219,
+        /// <summary>社会保険状況の整合性 (text): 社会保険状況の整合性.</summary>
+        MedicalTicketConsistencyFlag = 220,
+        /// <summary>感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (StatusOfInfecton, sic).</summary>
+        MedicalTicketStatusOfInfection = 221,
+        /// <summary>後期高齢 該当状況 (text): 後期高齢 該当状況.</summary>
+        MedicalTicketStatusOfElderlyMedicalCare = 222,
+        /// <summary>都道府県費 該当状況 (text): 都道府県費 該当状況.</summary>
+        MedicalTicketStatusOfPrefecturalExpenses = 223,
+        /// <summary>備考1 (text): 備考 1–3 (Remarks1..3).</summary>
+        MedicalTicketRemarks1 = 224,
+        /// <summary>備考2 (text): 備考 1–3 (Remarks1..3).</summary>
+        MedicalTicketRemarks2 = 225,
+        /// <summary>備考3 (text): 備考 1–3 (Remarks1..3).</summary>
+        MedicalTicketRemarks3 = 226,
+        /// <summary>被保険者証区分 (code): 被保険者証区分 (A1 = 医療扶助).</summary>
+        InsuredCardClassification = 1,
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
+        InsurerNumber = 2,
+        /// <summary>記号 (id): 被保険者証記号 (absent when the card has none).</summary>
+        InsuredCardSymbol = 3,
+        /// <summary>番号 (id): 被保険者証番号 (医療扶助: 受給者番号).</summary>
+        InsuredIdentificationNumber = 4,
+        /// <summary>枝番 (id): 枝番 (2 digits).</summary>
+        InsuredBranchNumber = 5,
+        /// <summary>本人・家族 (code): 本人・家族.</summary>
+        PersonalFamilyClassification = 6,
+        /// <summary>世帯主氏名 (text): 被保険者氏名（世帯主氏名）.</summary>
+        InsuredName = 7,
+        /// <summary>氏名 (text): 氏名 (券面; family and given name separated by U+3000).</summary>
+        Name = 8,
+        /// <summary>通称 (text): 氏名（その他）: 通称等.</summary>
+        NameOfOther = 9,
+        /// <summary>氏名カナ (text): 氏名カナ (half-width katakana on the wire).</summary>
+        NameKana = 10,
+        /// <summary>通称カナ (text): 氏名カナ（その他）.</summary>
+        NameOfOtherKana = 11,
+        /// <summary>性別 (code): 性別1 (券面表面).</summary>
+        Sex1 = 12,
+        /// <summary>性別2 (code): 性別2 (set under the gender-notation exception rules).</summary>
+        Sex2 = 13,
+        /// <summary>生年月日 (date): 生年月日.</summary>
+        Birthdate = 14,
+        /// <summary>住所 (text): 住所.</summary>
+        Address = 15,
+        /// <summary>郵便番号 (text): 郵便番号 (as sent, usually NNN-NNNN).</summary>
+        PostNumber = 16,
+        /// <summary>資格取得年月日 (date): 資格取得年月日 (医療扶助: 開始/再開日).</summary>
+        QualificationDate = 17,
+        /// <summary>資格喪失年月日 (date): 資格喪失年月日 (医療扶助: 停止/廃止日).</summary>
+        DisqualificationDate = 18,
+        /// <summary>交付年月日 (date): 交付年月日.</summary>
+        InsuredCertificateIssuanceDate = 19,
+        /// <summary>有効開始年月日 (date): 有効開始年月日.</summary>
+        InsuredCardValidDate = 20,
+        /// <summary>有効終了年月日 (date): 有効終了年月日 (usually absent).</summary>
+        InsuredCardExpirationDate = 21,
+        /// <summary>負担割合（後期高齢者） (ratio): 一部負担金割合 (後期高齢者).</summary>
+        InsuredPartialContributionRatio = 22,
+        /// <summary>未就学区分 (code): 未就学区分.</summary>
+        PreschoolClassification = 23,
+        /// <summary>資格喪失事由 (code): 資格喪失事由.</summary>
+        ReasonOfLoss = 24,
+        /// <summary>保険者名称 (text): 保険者名称 (医療扶助: 福祉事務所名).</summary>
+        InsurerName = 25,
+        /// <summary>高齢受給者証 交付年月日 (date): 交付年月日.</summary>
+        ElderlyRecipientCertificateDate = 26,
+        /// <summary>高齢受給者証 有効開始年月日 (date): 有効開始年月日.</summary>
+        ElderlyRecipientValidStartDate = 27,
+        /// <summary>高齢受給者証 有効終了年月日 (date): 有効終了年月日.</summary>
+        ElderlyRecipientValidEndDate = 28,
+        /// <summary>負担割合（高齢受給者） (ratio): 一部負担金割合 (020 = 2割).</summary>
+        ElderlyRecipientContributionRatio = 29,
+        /// <summary>高齢受給者証 (json): 高齢受給者証.</summary>
+        ElderlyRecipient = 44,
+        /// <summary>限度額適用認定証 提供同意 (code): 限度額適用認定証 関連情報の提供同意.</summary>
+        LimitConsentFlag = 30,
+        /// <summary>限度額適用認定証 提供同意日時 (date-time): その同意日時.</summary>
+        LimitConsentTime = 31,
+        /// <summary>限度額適用認定証区分 (code): 認定証区分.</summary>
+        LimitCertificateClassification = 32,
+        /// <summary>限度額 適用区分 (code): 適用区分 (A01–A06, B01–B10).</summary>
+        LimitCertificateClassificationFlag = 33,
+        /// <summary>限度額適用認定証 交付年月日 (date): 交付年月日.</summary>
+        LimitCertificateCertificateDate = 34,
+        /// <summary>限度額適用認定証 有効開始年月日 (date): 有効開始年月日.</summary>
+        LimitCertificateValidStartDate = 35,
+        /// <summary>限度額適用認定証 有効終了年月日 (date): 有効終了年月日.</summary>
+        LimitCertificateValidEndDate = 36,
+        /// <summary>限度額適用認定証 長期入院該当年月日 (date): 長期入院該当年月日.</summary>
+        LimitCertificateLongTermDate = 37,
+        /// <summary>限度額適用認定証 (json): 限度額適用認定証.</summary>
+        LimitCertificate = 45,
+        /// <summary>特定疾病療養受療証 提供同意 (code): 特定疾病療養受療証 関連情報の提供同意 (0 同意なし, 1 同意あり, 2 期限切れ).</summary>
+        SpecificDiseasesConsentFlag = 38,
+        /// <summary>特定疾病療養受療証 提供同意日時 (date-time): その同意日時.</summary>
+        SpecificDiseasesConsentTime = 39,
+        /// <summary>特定疾病療養受療証 (json): 特定疾病療養受療証 (repeating).</summary>
+        SpecificDiseases = 46,
+        /// <summary>医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating).</summary>
+        MedicalTickets = 47,
+        /// <summary>照会番号 (text): 照会番号 registered by this clinic.</summary>
+        ReferenceNumber = 40,
+        /// <summary>資格確認キー (text): QualificationConfirmationKey: an opaque key of 2026 face results for a patient without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an identity key.</summary>
+        QualificationConfirmationKey = 48,
+        /// <summary>任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier).</summary>
+        ArbitraryIdentifier = 41,
+        /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.</summary>
+        PrescriptionIssueSelect = 42,
+        /// <summary>限度額情報変更有無 (text): LimitApplicationCertificateChanged (meaning not public; kept as text).</summary>
+        LimitCertificateChanged = 43,
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
+        QueryInsurerNumber = 451,
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none).</summary>
+        QueryInsuredCardSymbol = 452,
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).</summary>
+        QueryInsuredIdentificationNumber = 453,
+        /// <summary>枝番 (id): 枝番 (2 digits).</summary>
+        QueryInsuredBranchNumber = 454,
+        /// <summary>生年月日 (date): 生年月日.</summary>
+        QueryBirthdate = 455,
+        /// <summary>限度額適用認定証 提供同意 (code): 限度額適用認定証 関連情報の提供同意.</summary>
+        QueryLimitConsentFlag = 456,
+        /// <summary>任意の識別子 (text): 任意の識別子 (the clinic's own per-record id, echoed back).</summary>
+        QueryArbitraryIdentifier = 457,
+        /// <summary>診療年月 (text): 診療年月 (yyyyMM, 医療扶助 bulk).</summary>
+        QueryMedicalTreatmentMonth = 458,
+        /// <summary>同意日 開始 (date): 同意日 from (訪問/オンライン bulk).</summary>
+        QueryConsentDateFrom = 459,
+        /// <summary>同意日 終了 (date): 同意日 to.</summary>
+        QueryConsentDateTo = 460,
+        /// <summary>受診日 開始 (date): 受診日 from (オンライン bulk).</summary>
+        QueryExaminationDateFrom = 461,
+        /// <summary>受診日 終了 (date): 受診日 to.</summary>
+        QueryExaminationDateTo = 462,
+        /// <summary>診療区分 (code): 診療区分 (訪問 2 / オンライン 3).</summary>
+        QueryMedicalTreatmentFlag = 463,
+        /// <summary>処理実行日時 (date-time): 処理実行日時 (responses).</summary>
+        DocumentHeaderProcessExecutionTime = 404,
+        /// <summary>資格確認日 (date): 資格確認日.</summary>
+        DocumentHeaderQualificationConfirmationDate = 405,
+        /// <summary>医療機関コード (id): 医療機関コード.</summary>
+        DocumentHeaderMedicalInstitutionCode = 406,
+        /// <summary>任意のファイル識別子 (text): 任意のファイル識別子 (echoed; a server token in face results).</summary>
+        DocumentHeaderArbitraryFileIdentifier = 407,
+        /// <summary>照会区分 (code): 照会区分 (responses).</summary>
+        DocumentHeaderReferenceClassification = 408,
+        /// <summary>受付番号 (text): 受付番号 (bulk).</summary>
+        DocumentHeaderReceptionNumber = 413,
+        /// <summary>処理結果区分 (code): 処理結果区分 (responses).</summary>
+        DocumentHeaderSegmentOfResult = 409,
+        /// <summary>エラーコード (text): エラーコード (when segment_of_result is not 1).</summary>
+        DocumentHeaderErrorCode = 410,
+        /// <summary>エラーメッセージ (text): エラーメッセージ.</summary>
+        DocumentHeaderErrorMessage = 411,
+        /// <summary>処理件数 (integer): 処理件数 (bulk 02 result).</summary>
+        DocumentHeaderNumberOfProcessingResult = 414,
+        /// <summary>正常件数 (integer): 正常件数.</summary>
+        DocumentHeaderNumberOfNormalProcessing = 415,
+        /// <summary>エラー件数 (integer): エラー件数.</summary>
+        DocumentHeaderNumberOfError = 416,
+        /// <summary>文字コード識別 (code): 文字コード識別 (responses).</summary>
+        DocumentHeaderCharacterCodeIdentifier = 412,
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了).</summary>
+        UnitProcessingResultStatus = 481,
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).</summary>
+        UnitProcessingResultCode = 482,
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).</summary>
+        UnitProcessingResultMessage = 483,
+        /// <summary>資格有効性 (code): 資格有効性.</summary>
+        UnitQualificationValidity = 484,
+        /// <summary>照会番号 (text): 照会番号 (bulk units).</summary>
+        UnitReferenceNumber = 485,
         /// <summary>Id of the latest version (integer; absent when the history is empty).</summary>
         HistoryCurrentId = 601,
         /// <summary>Number of versions (integer).</summary>
@@ -701,77 +709,6 @@ namespace Onshi
         SeveralRecords = 5,
     }
 
-    /// <summary>A compared field of a diff (onshi_diff_field).</summary>
-    public enum DiffField : uint
-    {
-        /// <summary>氏名.</summary>
-        Name = 1,
-        /// <summary>氏名カナ.</summary>
-        NameKana = 2,
-        /// <summary>通称.</summary>
-        NameOfOther = 3,
-        /// <summary>通称カナ.</summary>
-        NameOfOtherKana = 4,
-        /// <summary>性別1.</summary>
-        Sex1 = 5,
-        /// <summary>性別2.</summary>
-        Sex2 = 6,
-        /// <summary>生年月日.</summary>
-        Birthdate = 7,
-        /// <summary>住所.</summary>
-        Address = 8,
-        /// <summary>郵便番号.</summary>
-        PostNumber = 9,
-        /// <summary>世帯主氏名.</summary>
-        InsuredName = 10,
-        /// <summary>照会番号.</summary>
-        ReferenceNumber = 11,
-        /// <summary>被保険者証区分.</summary>
-        InsuredCardClassification = 12,
-        /// <summary>保険者番号.</summary>
-        InsurerNumber = 13,
-        /// <summary>記号.</summary>
-        InsuredCardSymbol = 14,
-        /// <summary>番号.</summary>
-        InsuredIdentificationNumber = 15,
-        /// <summary>枝番.</summary>
-        InsuredBranchNumber = 16,
-        /// <summary>本人・家族.</summary>
-        PersonalFamilyClassification = 17,
-        /// <summary>負担割合（後期高齢者）.</summary>
-        InsuredPartialContributionRatio = 18,
-        /// <summary>負担割合（高齢受給者）.</summary>
-        ElderlyRecipientContributionRatio = 19,
-        /// <summary>未就学区分.</summary>
-        PreschoolClassification = 20,
-        /// <summary>医療扶助（医療券・調剤券）.</summary>
-        MedicalTickets = 21,
-        /// <summary>保険者名称.</summary>
-        InsurerName = 22,
-        /// <summary>資格取得年月日.</summary>
-        QualificationDate = 23,
-        /// <summary>資格喪失年月日.</summary>
-        DisqualificationDate = 24,
-        /// <summary>資格喪失事由.</summary>
-        ReasonOfLoss = 25,
-        /// <summary>交付年月日.</summary>
-        InsuredCertificateIssuanceDate = 26,
-        /// <summary>有効開始年月日.</summary>
-        InsuredCardValidDate = 27,
-        /// <summary>有効終了年月日.</summary>
-        InsuredCardExpirationDate = 28,
-        /// <summary>高齢受給者証 交付年月日.</summary>
-        ElderlyRecipientCertificateDate = 29,
-        /// <summary>高齢受給者証 有効開始年月日.</summary>
-        ElderlyRecipientValidStartDate = 30,
-        /// <summary>高齢受給者証 有効終了年月日.</summary>
-        ElderlyRecipientValidEndDate = 31,
-        /// <summary>限度額適用認定証.</summary>
-        LimitCertificate = 32,
-        /// <summary>特定疾病療養受療証.</summary>
-        SpecificDiseases = 33,
-    }
-
     /// <summary>Why two texts are equivalent (onshi_reason_flags).</summary>
     public enum ReasonFlags : uint
     {
@@ -901,6 +838,8 @@ namespace Onshi
         Integer = 6,
         /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
         Ratio = 7,
+        /// <summary>A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the record schema: text only.</summary>
+        Json = 9,
         /// <summary>One value of an enumeration of this header (ONSHI_VERDICT_*, ONSHI_DIFF_CLASS_* …): uint32_t is its number, text its stable snake_case id ("update_recommended"). Read-only.</summary>
         Enum = 8,
     }
@@ -1004,6 +943,8 @@ namespace Onshi
         XmlUnrepresentable = 211,
         /// <summary>Writing: a value or name XML cannot carry.</summary>
         XmlUnwritable = 212,
+        /// <summary>More unmodelled elements and attributes than a document of this size may hold (not a terminal file; keeping them would take far more memory than the input).</summary>
+        XmlTooManyUnknown = 213,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
@@ -1013,7 +954,7 @@ namespace Onshi
         /// <summary>onshi_history_apply: the diff asks for 本人確認 and the choices do not say it was done.</summary>
         HistoryIdentityNotVerified = 351,
         /// <summary>onshi_history_apply: the diff was not made against the current version (compare again).</summary>
-        HistoryStaleDiff = 352,
+        HistoryStaleReview = 352,
         /// <summary>onshi_history_apply: a returned value holding ● was chosen for 反映.</summary>
         HistorySubstituteRefused = 353,
         /// <summary>No version of the history has this id.</summary>
@@ -1054,6 +995,20 @@ namespace Onshi
         TerminalMissingFolder = 411,
         /// <summary>薬剤情報 / 特定健診情報 were not requested: the patient's consent is missing or expired (the message is 「情報の提供は同意されていません」 and what staff can do, in Japanese). Nothing was written to req/.</summary>
         TerminalNotConsented = 412,
+        /// <summary>A blocking call was cancelled with its cancel token (a ticket waited for stays pending).</summary>
+        TerminalCancelled = 413,
+        /// <summary>A file of the shared folders is larger than the limit; it was not read.</summary>
+        TerminalTooLarge = 414,
+        /// <summary>Not a regular file (a FIFO, a device, a folder) under an interface file's name; not read.</summary>
+        TerminalNotRegularFile = 415,
+        /// <summary>A symbolic link under an interface file's name; not followed.</summary>
+        TerminalSymlink = 416,
+        /// <summary>The ticket's answer was collected before and is gone from res/ and the archive.</summary>
+        TerminalAlreadyCollected = 417,
+        /// <summary>Another emulator already runs on this root.</summary>
+        TerminalAlreadyRunning = 418,
+        /// <summary>The emulator was stopped.</summary>
+        TerminalEmulatorStopped = 419,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -1445,7 +1400,13 @@ namespace Onshi
         internal static extern uint onshi_history_at(HistoryHandle h, ref OnshiDate date, out UIntPtr out_index);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_apply(HistoryHandle h, DiffHandle d, ChoicesHandle choices, byte[] result_id, UIntPtr result_id_len, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
+        internal static extern uint onshi_history_review(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_review_record(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_apply(HistoryHandle h, DiffHandle review, ChoicesHandle choices, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_history_unlink(HistoryHandle h, uint version_id, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at);
@@ -1760,133 +1721,148 @@ namespace Onshi
 
     public sealed partial class Qualification
     {
-        /// <summary>被保険者証区分 (code; A1 = 医療扶助). Null when absent; setting null clears it.</summary>
+        /// <summary>被保険者証区分 (code): 被保険者証区分 (A1 = 医療扶助). Null when absent; setting null clears it.</summary>
         public string InsuredCardClassification { get { return GetText(Onshi.Field.InsuredCardClassification); } set { SetText(Onshi.Field.InsuredCardClassification, value); } }
 
-        /// <summary>保険者番号 (id; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
         public string InsurerNumber { get { return GetText(Onshi.Field.InsurerNumber); } set { SetText(Onshi.Field.InsurerNumber, value); } }
 
-        /// <summary>被保険者証記号 (id). Null when absent; setting null clears it.</summary>
+        /// <summary>記号 (id): 被保険者証記号 (absent when the card has none). Null when absent; setting null clears it.</summary>
         public string InsuredCardSymbol { get { return GetText(Onshi.Field.InsuredCardSymbol); } set { SetText(Onshi.Field.InsuredCardSymbol, value); } }
 
-        /// <summary>被保険者証番号 (id; 医療扶助: 受給者番号). Null when absent; setting null clears it.</summary>
+        /// <summary>番号 (id): 被保険者証番号 (医療扶助: 受給者番号). Null when absent; setting null clears it.</summary>
         public string InsuredIdentificationNumber { get { return GetText(Onshi.Field.InsuredIdentificationNumber); } set { SetText(Onshi.Field.InsuredIdentificationNumber, value); } }
 
-        /// <summary>枝番 (id). Null when absent; setting null clears it.</summary>
+        /// <summary>枝番 (id): 枝番 (2 digits). Null when absent; setting null clears it.</summary>
         public string InsuredBranchNumber { get { return GetText(Onshi.Field.InsuredBranchNumber); } set { SetText(Onshi.Field.InsuredBranchNumber, value); } }
 
-        /// <summary>本人・家族 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>本人・家族 (code): 本人・家族. Null when absent; setting null clears it.</summary>
         public string PersonalFamilyClassification { get { return GetText(Onshi.Field.PersonalFamilyClassification); } set { SetText(Onshi.Field.PersonalFamilyClassification, value); } }
 
-        /// <summary>被保険者氏名（世帯主氏名） (text). Null when absent; setting null clears it.</summary>
+        /// <summary>世帯主氏名 (text): 被保険者氏名（世帯主氏名）. Null when absent; setting null clears it.</summary>
         public string InsuredName { get { return GetText(Onshi.Field.InsuredName); } set { SetText(Onshi.Field.InsuredName, value); } }
 
-        /// <summary>氏名 (text; family and given name separated by U+3000). Null when absent; setting null clears it.</summary>
+        /// <summary>氏名 (text): 氏名 (券面; family and given name separated by U+3000). Null when absent; setting null clears it.</summary>
         public string Name { get { return GetText(Onshi.Field.Name); } set { SetText(Onshi.Field.Name, value); } }
 
-        /// <summary>氏名（その他） (text). Null when absent; setting null clears it.</summary>
+        /// <summary>通称 (text): 氏名（その他）: 通称等. Null when absent; setting null clears it.</summary>
         public string NameOfOther { get { return GetText(Onshi.Field.NameOfOther); } set { SetText(Onshi.Field.NameOfOther, value); } }
 
-        /// <summary>氏名カナ (text). Null when absent; setting null clears it.</summary>
+        /// <summary>氏名カナ (text): 氏名カナ (half-width katakana on the wire). Null when absent; setting null clears it.</summary>
         public string NameKana { get { return GetText(Onshi.Field.NameKana); } set { SetText(Onshi.Field.NameKana, value); } }
 
-        /// <summary>氏名カナ（その他） (text). Null when absent; setting null clears it.</summary>
+        /// <summary>通称カナ (text): 氏名カナ（その他）. Null when absent; setting null clears it.</summary>
         public string NameOfOtherKana { get { return GetText(Onshi.Field.NameOfOtherKana); } set { SetText(Onshi.Field.NameOfOtherKana, value); } }
 
-        /// <summary>性別1 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>性別 (code): 性別1 (券面表面). Null when absent; setting null clears it.</summary>
         public string Sex1 { get { return GetText(Onshi.Field.Sex1); } set { SetText(Onshi.Field.Sex1, value); } }
 
-        /// <summary>性別2 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>性別2 (code): 性別2 (set under the gender-notation exception rules). Null when absent; setting null clears it.</summary>
         public string Sex2 { get { return GetText(Onshi.Field.Sex2); } set { SetText(Onshi.Field.Sex2, value); } }
 
-        /// <summary>生年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>生年月日 (date): 生年月日. Null when absent; setting null clears it.</summary>
         public DateTime? Birthdate { get { return GetDate(Onshi.Field.Birthdate); } set { SetDate(Onshi.Field.Birthdate, value); } }
 
-        /// <summary>住所 (text). Null when absent; setting null clears it.</summary>
+        /// <summary>住所 (text): 住所. Null when absent; setting null clears it.</summary>
         public string Address { get { return GetText(Onshi.Field.Address); } set { SetText(Onshi.Field.Address, value); } }
 
-        /// <summary>郵便番号 (text). Null when absent; setting null clears it.</summary>
+        /// <summary>郵便番号 (text): 郵便番号 (as sent, usually NNN-NNNN). Null when absent; setting null clears it.</summary>
         public string PostNumber { get { return GetText(Onshi.Field.PostNumber); } set { SetText(Onshi.Field.PostNumber, value); } }
 
-        /// <summary>資格取得年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>資格取得年月日 (date): 資格取得年月日 (医療扶助: 開始/再開日). Null when absent; setting null clears it.</summary>
         public DateTime? QualificationDate { get { return GetDate(Onshi.Field.QualificationDate); } set { SetDate(Onshi.Field.QualificationDate, value); } }
 
-        /// <summary>資格喪失年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>資格喪失年月日 (date): 資格喪失年月日 (医療扶助: 停止/廃止日). Null when absent; setting null clears it.</summary>
         public DateTime? DisqualificationDate { get { return GetDate(Onshi.Field.DisqualificationDate); } set { SetDate(Onshi.Field.DisqualificationDate, value); } }
 
-        /// <summary>交付年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>交付年月日 (date): 交付年月日. Null when absent; setting null clears it.</summary>
         public DateTime? InsuredCertificateIssuanceDate { get { return GetDate(Onshi.Field.InsuredCertificateIssuanceDate); } set { SetDate(Onshi.Field.InsuredCertificateIssuanceDate, value); } }
 
-        /// <summary>有効開始年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>有効開始年月日 (date): 有効開始年月日. Null when absent; setting null clears it.</summary>
         public DateTime? InsuredCardValidDate { get { return GetDate(Onshi.Field.InsuredCardValidDate); } set { SetDate(Onshi.Field.InsuredCardValidDate, value); } }
 
-        /// <summary>有効終了年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>有効終了年月日 (date): 有効終了年月日 (usually absent). Null when absent; setting null clears it.</summary>
         public DateTime? InsuredCardExpirationDate { get { return GetDate(Onshi.Field.InsuredCardExpirationDate); } set { SetDate(Onshi.Field.InsuredCardExpirationDate, value); } }
 
-        /// <summary>一部負担金割合 (ratio). Null when absent; setting null clears it.</summary>
+        /// <summary>負担割合（後期高齢者） (ratio): 一部負担金割合 (後期高齢者). Null when absent; setting null clears it.</summary>
         public uint? InsuredPartialContributionRatio { get { return GetUInt32(Onshi.Field.InsuredPartialContributionRatio); } set { SetUInt32(Onshi.Field.InsuredPartialContributionRatio, value); } }
 
-        /// <summary>未就学区分 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>未就学区分 (code): 未就学区分. Null when absent; setting null clears it.</summary>
         public string PreschoolClassification { get { return GetText(Onshi.Field.PreschoolClassification); } set { SetText(Onshi.Field.PreschoolClassification, value); } }
 
-        /// <summary>資格喪失事由 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>資格喪失事由 (code): 資格喪失事由. Null when absent; setting null clears it.</summary>
         public string ReasonOfLoss { get { return GetText(Onshi.Field.ReasonOfLoss); } set { SetText(Onshi.Field.ReasonOfLoss, value); } }
 
-        /// <summary>保険者名称 (text). Null when absent; setting null clears it.</summary>
+        /// <summary>保険者名称 (text): 保険者名称 (医療扶助: 福祉事務所名). Null when absent; setting null clears it.</summary>
         public string InsurerName { get { return GetText(Onshi.Field.InsurerName); } set { SetText(Onshi.Field.InsurerName, value); } }
 
-        /// <summary>高齢受給者証 交付年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>高齢受給者証 交付年月日 (date): 交付年月日. Null when absent; setting null clears it.</summary>
         public DateTime? ElderlyRecipientCertificateDate { get { return GetDate(Onshi.Field.ElderlyRecipientCertificateDate); } set { SetDate(Onshi.Field.ElderlyRecipientCertificateDate, value); } }
 
-        /// <summary>高齢受給者証 有効開始年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>高齢受給者証 有効開始年月日 (date): 有効開始年月日. Null when absent; setting null clears it.</summary>
         public DateTime? ElderlyRecipientValidStartDate { get { return GetDate(Onshi.Field.ElderlyRecipientValidStartDate); } set { SetDate(Onshi.Field.ElderlyRecipientValidStartDate, value); } }
 
-        /// <summary>高齢受給者証 有効終了年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>高齢受給者証 有効終了年月日 (date): 有効終了年月日. Null when absent; setting null clears it.</summary>
         public DateTime? ElderlyRecipientValidEndDate { get { return GetDate(Onshi.Field.ElderlyRecipientValidEndDate); } set { SetDate(Onshi.Field.ElderlyRecipientValidEndDate, value); } }
 
-        /// <summary>高齢受給者証 一部負担金割合 (ratio). Null when absent; setting null clears it.</summary>
+        /// <summary>負担割合（高齢受給者） (ratio): 一部負担金割合 (020 = 2割). Null when absent; setting null clears it.</summary>
         public uint? ElderlyRecipientContributionRatio { get { return GetUInt32(Onshi.Field.ElderlyRecipientContributionRatio); } set { SetUInt32(Onshi.Field.ElderlyRecipientContributionRatio, value); } }
 
-        /// <summary>限度額適用認定証 提供同意 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>高齢受給者証 (json): 高齢受給者証. Null when absent; setting null clears it.</summary>
+        public string ElderlyRecipient { get { return GetText(Onshi.Field.ElderlyRecipient); } set { SetText(Onshi.Field.ElderlyRecipient, value); } }
+
+        /// <summary>限度額適用認定証 提供同意 (code): 限度額適用認定証 関連情報の提供同意. Null when absent; setting null clears it.</summary>
         public string LimitConsentFlag { get { return GetText(Onshi.Field.LimitConsentFlag); } set { SetText(Onshi.Field.LimitConsentFlag, value); } }
 
-        /// <summary>限度額適用認定証 提供同意日時 (date-time). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 提供同意日時 (date-time): その同意日時. Null when absent; setting null clears it.</summary>
         public DateTime? LimitConsentTime { get { return GetDateTime(Onshi.Field.LimitConsentTime); } set { SetDateTime(Onshi.Field.LimitConsentTime, value); } }
 
-        /// <summary>限度額適用認定証区分 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証区分 (code): 認定証区分. Null when absent; setting null clears it.</summary>
         public string LimitCertificateClassification { get { return GetText(Onshi.Field.LimitCertificateClassification); } set { SetText(Onshi.Field.LimitCertificateClassification, value); } }
 
-        /// <summary>限度額 適用区分 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額 適用区分 (code): 適用区分 (A01–A06, B01–B10). Null when absent; setting null clears it.</summary>
         public string LimitCertificateClassificationFlag { get { return GetText(Onshi.Field.LimitCertificateClassificationFlag); } set { SetText(Onshi.Field.LimitCertificateClassificationFlag, value); } }
 
-        /// <summary>限度額適用認定証 交付年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 交付年月日 (date): 交付年月日. Null when absent; setting null clears it.</summary>
         public DateTime? LimitCertificateCertificateDate { get { return GetDate(Onshi.Field.LimitCertificateCertificateDate); } set { SetDate(Onshi.Field.LimitCertificateCertificateDate, value); } }
 
-        /// <summary>限度額適用認定証 有効開始年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 有効開始年月日 (date): 有効開始年月日. Null when absent; setting null clears it.</summary>
         public DateTime? LimitCertificateValidStartDate { get { return GetDate(Onshi.Field.LimitCertificateValidStartDate); } set { SetDate(Onshi.Field.LimitCertificateValidStartDate, value); } }
 
-        /// <summary>限度額適用認定証 有効終了年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 有効終了年月日 (date): 有効終了年月日. Null when absent; setting null clears it.</summary>
         public DateTime? LimitCertificateValidEndDate { get { return GetDate(Onshi.Field.LimitCertificateValidEndDate); } set { SetDate(Onshi.Field.LimitCertificateValidEndDate, value); } }
 
-        /// <summary>限度額適用認定証 長期入院該当年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 長期入院該当年月日 (date): 長期入院該当年月日. Null when absent; setting null clears it.</summary>
         public DateTime? LimitCertificateLongTermDate { get { return GetDate(Onshi.Field.LimitCertificateLongTermDate); } set { SetDate(Onshi.Field.LimitCertificateLongTermDate, value); } }
 
-        /// <summary>特定疾病療養受療証 提供同意 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 (json): 限度額適用認定証. Null when absent; setting null clears it.</summary>
+        public string LimitCertificate { get { return GetText(Onshi.Field.LimitCertificate); } set { SetText(Onshi.Field.LimitCertificate, value); } }
+
+        /// <summary>特定疾病療養受療証 提供同意 (code): 特定疾病療養受療証 関連情報の提供同意 (0 同意なし, 1 同意あり, 2 期限切れ). Null when absent; setting null clears it.</summary>
         public string SpecificDiseasesConsentFlag { get { return GetText(Onshi.Field.SpecificDiseasesConsentFlag); } set { SetText(Onshi.Field.SpecificDiseasesConsentFlag, value); } }
 
-        /// <summary>特定疾病療養受療証 提供同意日時 (date-time). Null when absent; setting null clears it.</summary>
+        /// <summary>特定疾病療養受療証 提供同意日時 (date-time): その同意日時. Null when absent; setting null clears it.</summary>
         public DateTime? SpecificDiseasesConsentTime { get { return GetDateTime(Onshi.Field.SpecificDiseasesConsentTime); } set { SetDateTime(Onshi.Field.SpecificDiseasesConsentTime, value); } }
 
-        /// <summary>照会番号 (text). Null when absent; setting null clears it.</summary>
+        /// <summary>特定疾病療養受療証 (json): 特定疾病療養受療証 (repeating). Null when absent; setting null clears it.</summary>
+        public string SpecificDiseases { get { return GetText(Onshi.Field.SpecificDiseases); } set { SetText(Onshi.Field.SpecificDiseases, value); } }
+
+        /// <summary>医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating). Null when absent; setting null clears it.</summary>
+        public string MedicalTickets { get { return GetText(Onshi.Field.MedicalTickets); } set { SetText(Onshi.Field.MedicalTickets, value); } }
+
+        /// <summary>照会番号 (text): 照会番号 registered by this clinic. Null when absent; setting null clears it.</summary>
         public string ReferenceNumber { get { return GetText(Onshi.Field.ReferenceNumber); } set { SetText(Onshi.Field.ReferenceNumber, value); } }
 
-        /// <summary>任意の識別子 (text). Null when absent; setting null clears it.</summary>
+        /// <summary>資格確認キー (text): QualificationConfirmationKey: an opaque key of 2026 face results for a patient without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an identity key. Null when absent; setting null clears it.</summary>
+        public string QualificationConfirmationKey { get { return GetText(Onshi.Field.QualificationConfirmationKey); } set { SetText(Onshi.Field.QualificationConfirmationKey, value); } }
+
+        /// <summary>任意の識別子 (text): 任意の識別子 (echo of the request's per-record identifier). Null when absent; setting null clears it.</summary>
         public string ArbitraryIdentifier { get { return GetText(Onshi.Field.ArbitraryIdentifier); } set { SetText(Onshi.Field.ArbitraryIdentifier, value); } }
 
-        /// <summary>処方箋発行形態 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result. Null when absent; setting null clears it.</summary>
         public string PrescriptionIssueSelect { get { return GetText(Onshi.Field.PrescriptionIssueSelect); } set { SetText(Onshi.Field.PrescriptionIssueSelect, value); } }
 
-        /// <summary>LimitApplicationCertificateChanged (text). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額情報変更有無 (text): LimitApplicationCertificateChanged (meaning not public; kept as text). Null when absent; setting null clears it.</summary>
         public string LimitCertificateChanged { get { return GetText(Onshi.Field.LimitCertificateChanged); } set { SetText(Onshi.Field.LimitCertificateChanged, value); } }
 
     }
@@ -1924,8 +1900,8 @@ namespace Onshi
 
     public sealed partial class DiffFieldItem
     {
-        /// <summary>A compared field: which one (enum DiffField; text: its id in the record JSON). Null when absent.</summary>
-        public Onshi.DiffField? Field { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemField); return v.HasValue ? (Onshi.DiffField?)v.Value : null; } }
+        /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_*, so onshi_qualification_get_text reads the value. Null when absent.</summary>
+        public Onshi.Field? Field { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemField); return v.HasValue ? (Onshi.Field?)v.Value : null; } }
 
         /// <summary>The field's Japanese label (text). Null when absent.</summary>
         public string Label { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemLabel); } }
@@ -1962,9 +1938,6 @@ namespace Onshi
 
         /// <summary>The returned value as shown on a staff screen (text; absent when not returned). Null when absent.</summary>
         public string Returned { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemReturned); } }
-
-        /// <summary>The ONSHI_FIELD_* of onshi_qualification that holds this value (integer; absent for the certificate and 医療券 lists, which span several fields). Null when absent.</summary>
-        public uint? RecordField { get { return owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemRecordField); } }
 
         /// <summary>Positions (characters) of the ● marks in the returned value, comma-separated (text). Null when absent.</summary>
         public string Positions { get { return owner.GetItemText(ListKind.DiffFields, index, Onshi.Field.DiffItemPositions); } }
@@ -2154,45 +2127,6 @@ namespace Onshi
         /// <summary>The file the document was read from, for face results (text, read-only). Null when absent.</summary>
         public string FileName { get { return GetText(Onshi.Field.DocumentFileName); } }
 
-        /// <summary>処理実行日時 (date-time). Null when absent; setting null clears it.</summary>
-        public DateTime? HeaderProcessExecutionTime { get { return GetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime); } set { SetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime, value); } }
-
-        /// <summary>資格確認日 (date). Null when absent; setting null clears it.</summary>
-        public DateTime? HeaderQualificationConfirmationDate { get { return GetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate); } set { SetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate, value); } }
-
-        /// <summary>医療機関コード (id). Null when absent; setting null clears it.</summary>
-        public string HeaderMedicalInstitutionCode { get { return GetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode); } set { SetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode, value); } }
-
-        /// <summary>任意のファイル識別子 (text). Null when absent; setting null clears it.</summary>
-        public string HeaderArbitraryFileIdentifier { get { return GetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier); } set { SetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier, value); } }
-
-        /// <summary>照会区分 (code). Null when absent; setting null clears it.</summary>
-        public string HeaderReferenceClassification { get { return GetText(Onshi.Field.DocumentHeaderReferenceClassification); } set { SetText(Onshi.Field.DocumentHeaderReferenceClassification, value); } }
-
-        /// <summary>処理結果区分 (code). Null when absent; setting null clears it.</summary>
-        public string HeaderSegmentOfResult { get { return GetText(Onshi.Field.DocumentHeaderSegmentOfResult); } set { SetText(Onshi.Field.DocumentHeaderSegmentOfResult, value); } }
-
-        /// <summary>エラーコード (text). Null when absent; setting null clears it.</summary>
-        public string HeaderErrorCode { get { return GetText(Onshi.Field.DocumentHeaderErrorCode); } set { SetText(Onshi.Field.DocumentHeaderErrorCode, value); } }
-
-        /// <summary>エラーメッセージ (text). Null when absent; setting null clears it.</summary>
-        public string HeaderErrorMessage { get { return GetText(Onshi.Field.DocumentHeaderErrorMessage); } set { SetText(Onshi.Field.DocumentHeaderErrorMessage, value); } }
-
-        /// <summary>文字コード識別 (code). Null when absent; setting null clears it.</summary>
-        public string HeaderCharacterCodeIdentifier { get { return GetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier); } set { SetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier, value); } }
-
-        /// <summary>受付番号 in the header (text). Null when absent; setting null clears it.</summary>
-        public string HeaderReceptionNumber { get { return GetText(Onshi.Field.DocumentHeaderReceptionNumber); } set { SetText(Onshi.Field.DocumentHeaderReceptionNumber, value); } }
-
-        /// <summary>処理結果件数 (integer). Null when absent; setting null clears it.</summary>
-        public uint? HeaderNumberOfProcessingResult { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult, value); } }
-
-        /// <summary>正常終了件数 (integer). Null when absent; setting null clears it.</summary>
-        public uint? HeaderNumberOfNormalProcessing { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing, value); } }
-
-        /// <summary>エラー件数 (integer). Null when absent; setting null clears it.</summary>
-        public uint? HeaderNumberOfError { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfError); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfError, value); } }
-
         /// <summary>処理結果状況 of a 資格確認結果, 照会番号登録結果 or アップロード結果 (code). Null when absent; setting null clears it.</summary>
         public string ProcessingResultStatus { get { return GetText(Onshi.Field.DocumentProcessingResultStatus); } set { SetText(Onshi.Field.DocumentProcessingResultStatus, value); } }
 
@@ -2220,70 +2154,109 @@ namespace Onshi
         /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text). Null when absent; setting null clears it.</summary>
         public string MessageContents { get { return GetText(Onshi.Field.DocumentMessageContents); } set { SetText(Onshi.Field.DocumentMessageContents, value); } }
 
+        /// <summary>処理実行日時 (date-time): 処理実行日時 (responses). Null when absent; setting null clears it.</summary>
+        public DateTime? HeaderProcessExecutionTime { get { return GetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime); } set { SetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime, value); } }
+
+        /// <summary>資格確認日 (date): 資格確認日. Null when absent; setting null clears it.</summary>
+        public DateTime? HeaderQualificationConfirmationDate { get { return GetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate); } set { SetDate(Onshi.Field.DocumentHeaderQualificationConfirmationDate, value); } }
+
+        /// <summary>医療機関コード (id): 医療機関コード. Null when absent; setting null clears it.</summary>
+        public string HeaderMedicalInstitutionCode { get { return GetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode); } set { SetText(Onshi.Field.DocumentHeaderMedicalInstitutionCode, value); } }
+
+        /// <summary>任意のファイル識別子 (text): 任意のファイル識別子 (echoed; a server token in face results). Null when absent; setting null clears it.</summary>
+        public string HeaderArbitraryFileIdentifier { get { return GetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier); } set { SetText(Onshi.Field.DocumentHeaderArbitraryFileIdentifier, value); } }
+
+        /// <summary>照会区分 (code): 照会区分 (responses). Null when absent; setting null clears it.</summary>
+        public string HeaderReferenceClassification { get { return GetText(Onshi.Field.DocumentHeaderReferenceClassification); } set { SetText(Onshi.Field.DocumentHeaderReferenceClassification, value); } }
+
+        /// <summary>受付番号 (text): 受付番号 (bulk). Null when absent; setting null clears it.</summary>
+        public string HeaderReceptionNumber { get { return GetText(Onshi.Field.DocumentHeaderReceptionNumber); } set { SetText(Onshi.Field.DocumentHeaderReceptionNumber, value); } }
+
+        /// <summary>処理結果区分 (code): 処理結果区分 (responses). Null when absent; setting null clears it.</summary>
+        public string HeaderSegmentOfResult { get { return GetText(Onshi.Field.DocumentHeaderSegmentOfResult); } set { SetText(Onshi.Field.DocumentHeaderSegmentOfResult, value); } }
+
+        /// <summary>エラーコード (text): エラーコード (when segment_of_result is not 1). Null when absent; setting null clears it.</summary>
+        public string HeaderErrorCode { get { return GetText(Onshi.Field.DocumentHeaderErrorCode); } set { SetText(Onshi.Field.DocumentHeaderErrorCode, value); } }
+
+        /// <summary>エラーメッセージ (text): エラーメッセージ. Null when absent; setting null clears it.</summary>
+        public string HeaderErrorMessage { get { return GetText(Onshi.Field.DocumentHeaderErrorMessage); } set { SetText(Onshi.Field.DocumentHeaderErrorMessage, value); } }
+
+        /// <summary>処理件数 (integer): 処理件数 (bulk 02 result). Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfProcessingResult { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfProcessingResult, value); } }
+
+        /// <summary>正常件数 (integer): 正常件数. Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfNormalProcessing { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfNormalProcessing, value); } }
+
+        /// <summary>エラー件数 (integer): エラー件数. Null when absent; setting null clears it.</summary>
+        public uint? HeaderNumberOfError { get { return GetUInt32(Onshi.Field.DocumentHeaderNumberOfError); } set { SetUInt32(Onshi.Field.DocumentHeaderNumberOfError, value); } }
+
+        /// <summary>文字コード識別 (code): 文字コード識別 (responses). Null when absent; setting null clears it.</summary>
+        public string HeaderCharacterCodeIdentifier { get { return GetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier); } set { SetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier, value); } }
+
     }
 
     public sealed partial class DocumentQuery
     {
-        /// <summary>保険者番号 of a search block (id). Null when absent; setting null clears it.</summary>
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
         public string InsurerNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsurerNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsurerNumber, value); } }
 
-        /// <summary>被保険者証記号 (id). Null when absent; setting null clears it.</summary>
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none). Null when absent; setting null clears it.</summary>
         public string InsuredCardSymbol { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredCardSymbol); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredCardSymbol, value); } }
 
-        /// <summary>被保険者証番号 (id). Null when absent; setting null clears it.</summary>
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号). Null when absent; setting null clears it.</summary>
         public string InsuredIdentificationNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredIdentificationNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredIdentificationNumber, value); } }
 
-        /// <summary>枝番 (id). Null when absent; setting null clears it.</summary>
+        /// <summary>枝番 (id): 枝番 (2 digits). Null when absent; setting null clears it.</summary>
         public string InsuredBranchNumber { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredBranchNumber); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryInsuredBranchNumber, value); } }
 
-        /// <summary>生年月日 (date). Null when absent; setting null clears it.</summary>
+        /// <summary>生年月日 (date): 生年月日. Null when absent; setting null clears it.</summary>
         public DateTime? Birthdate { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryBirthdate); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryBirthdate, value); } }
 
-        /// <summary>限度額適用認定証 提供同意 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額適用認定証 提供同意 (code): 限度額適用認定証 関連情報の提供同意. Null when absent; setting null clears it.</summary>
         public string LimitConsentFlag { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryLimitConsentFlag); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryLimitConsentFlag, value); } }
 
-        /// <summary>任意の識別子 (text). Null when absent; setting null clears it.</summary>
+        /// <summary>任意の識別子 (text): 任意の識別子 (the clinic's own per-record id, echoed back). Null when absent; setting null clears it.</summary>
         public string ArbitraryIdentifier { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryArbitraryIdentifier); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryArbitraryIdentifier, value); } }
 
-        /// <summary>診療年月 yyyyMM (text). Null when absent; setting null clears it.</summary>
+        /// <summary>診療年月 (text): 診療年月 (yyyyMM, 医療扶助 bulk). Null when absent; setting null clears it.</summary>
         public string MedicalTreatmentMonth { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentMonth); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentMonth, value); } }
 
-        /// <summary>同意日 from (date). Null when absent; setting null clears it.</summary>
+        /// <summary>同意日 開始 (date): 同意日 from (訪問/オンライン bulk). Null when absent; setting null clears it.</summary>
         public DateTime? ConsentDateFrom { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateFrom); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateFrom, value); } }
 
-        /// <summary>同意日 to (date). Null when absent; setting null clears it.</summary>
+        /// <summary>同意日 終了 (date): 同意日 to. Null when absent; setting null clears it.</summary>
         public DateTime? ConsentDateTo { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateTo); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryConsentDateTo, value); } }
 
-        /// <summary>診療日 from (date). Null when absent; setting null clears it.</summary>
+        /// <summary>受診日 開始 (date): 受診日 from (オンライン bulk). Null when absent; setting null clears it.</summary>
         public DateTime? ExaminationDateFrom { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateFrom); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateFrom, value); } }
 
-        /// <summary>診療日 to (date). Null when absent; setting null clears it.</summary>
+        /// <summary>受診日 終了 (date): 受診日 to. Null when absent; setting null clears it.</summary>
         public DateTime? ExaminationDateTo { get { return owner.GetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateTo); } set { owner.SetItemDate(ListKind.DocumentQueries, index, Onshi.Field.QueryExaminationDateTo, value); } }
 
-        /// <summary>診療区分 (code). Null when absent; setting null clears it.</summary>
+        /// <summary>診療区分 (code): 診療区分 (訪問 2 / オンライン 3). Null when absent; setting null clears it.</summary>
         public string MedicalTreatmentFlag { get { return owner.GetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentFlag); } set { owner.SetItemText(ListKind.DocumentQueries, index, Onshi.Field.QueryMedicalTreatmentFlag, value); } }
 
     }
 
     public sealed partial class DocumentUnit
     {
-        /// <summary>処理結果状況 of a bulk unit (code). Null when absent; setting null clears it.</summary>
-        public string ProcessingResultStatus { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus, value); } }
-
-        /// <summary>処理結果コード of a bulk unit (text). Null when absent; setting null clears it.</summary>
-        public string ProcessingResultCode { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode, value); } }
-
-        /// <summary>処理結果メッセージ of a bulk unit (text). Null when absent; setting null clears it.</summary>
-        public string ProcessingResultMessage { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage, value); } }
-
-        /// <summary>資格有効性 of a bulk unit (code). Null when absent; setting null clears it.</summary>
-        public string QualificationValidity { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity, value); } }
-
-        /// <summary>照会番号 of a bulk unit (text). Null when absent; setting null clears it.</summary>
-        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber, value); } }
-
         /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only). Null when absent.</summary>
         public uint? ResultCount { get { return owner.GetItemUInt32(ListKind.DocumentUnits, index, Onshi.Field.UnitResultCount); } }
+
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultStatus { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultStatus, value); } }
+
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultCode { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultCode, value); } }
+
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is). Null when absent; setting null clears it.</summary>
+        public string ProcessingResultMessage { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitProcessingResultMessage, value); } }
+
+        /// <summary>資格有効性 (code): 資格有効性. Null when absent; setting null clears it.</summary>
+        public string QualificationValidity { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity, value); } }
+
+        /// <summary>照会番号 (text): 照会番号 (bulk units). Null when absent; setting null clears it.</summary>
+        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber, value); } }
 
     }
 

@@ -77,7 +77,7 @@ namespace Onshi
     internal static partial class NativeMethods
     {
         [DllImport("onshi", EntryPoint = "onshi_history_apply", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_apply_recommended(HistoryHandle h, DiffHandle d, IntPtr choices, byte[] result_id, UIntPtr result_id_len, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
+        internal static extern uint onshi_history_apply_recommended(HistoryHandle h, DiffHandle review, IntPtr choices, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
 
         [DllImport("onshi", EntryPoint = "onshi_choices_set_start_date", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_choices_set_start_date_null(ChoicesHandle c, IntPtr date);
@@ -307,7 +307,7 @@ namespace Onshi
         }
 
         /// <summary>The compared field <paramref name="field"/>, or null when neither side holds it.</summary>
-        public DiffFieldItem FieldOf(DiffField field)
+        public DiffFieldItem FieldOf(Field field)
         {
             foreach (DiffFieldItem f in Fields)
             {
@@ -419,13 +419,13 @@ namespace Onshi
         }
 
         /// <summary>反映 this field whatever the recommendation.</summary>
-        public Choices Reflect(DiffField field) { Check(NativeMethods.onshi_choices_set(H, (uint)field, (uint)Decision.Reflect)); return this; }
+        public Choices Reflect(Field field) { Check(NativeMethods.onshi_choices_set(H, (uint)field, (uint)Decision.Reflect)); return this; }
 
         /// <summary>Keep the registered value of this field.</summary>
-        public Choices Keep(DiffField field) { Check(NativeMethods.onshi_choices_set(H, (uint)field, (uint)Decision.Keep)); return this; }
+        public Choices Keep(Field field) { Check(NativeMethods.onshi_choices_set(H, (uint)field, (uint)Decision.Keep)); return this; }
 
         /// <summary>Follow the recommendation for this field again.</summary>
-        public Choices Recommended(DiffField field) { Check(NativeMethods.onshi_choices_clear(H, (uint)field)); return this; }
+        public Choices Recommended(Field field) { Check(NativeMethods.onshi_choices_clear(H, (uint)field)); return this; }
 
         /// <summary>Staff verified the patient's identity (needed for a verify_identity diff).</summary>
         public bool IdentityVerified
@@ -611,18 +611,34 @@ namespace Onshi
         }
 
         /// <summary>
-        /// Applies a diff made against <see cref="Current"/>: links the result, reflects fields,
-        /// or opens a new version. Returns the number of audit events added (0: already applied).
+        /// Reviews a returned record against <see cref="Current"/>: the diff staff see, kept with
+        /// the record it judged and the revision it was made on, for <see cref="Apply"/>.
+        /// <paramref name="resultId"/> names the result (the res or face file name).
         /// </summary>
-        public int Apply(Diff diff, Choices choices, string resultId, StartDatePolicy policy, string actor, DateTime at)
+        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind)
         {
             byte[] r = Native.Bytes(resultId);
+            OnshiDate d = Values.FromDate(confirmationDate);
+            DiffHandle h;
+            uint s = NativeMethods.onshi_history_review_record(H, returned.H, r, Native.Len(r), ref d, (uint)kind, out h);
+            if (s != (uint)Status.Ok && h != null) h.Dispose();
+            Check(s);
+            return new Diff(h);
+        }
+
+        /// <summary>
+        /// Applies a review made by this history (<see cref="ReviewRecord"/>, <c>Review</c>):
+        /// links the result, reflects fields, or opens a new version; nothing is compared again.
+        /// Returns the number of audit events added (0: already applied).
+        /// </summary>
+        public int Apply(Diff review, Choices choices, StartDatePolicy policy, string actor, DateTime at)
+        {
             byte[] a = Native.Bytes(actor);
             OnshiDateTime t = Values.FromDateTime(at);
             UIntPtr events;
             uint s = choices == null
-                ? NativeMethods.onshi_history_apply_recommended(H, diff.H, IntPtr.Zero, r, Native.Len(r), (uint)policy, a, Native.Len(a), ref t, out events)
-                : NativeMethods.onshi_history_apply(H, diff.H, choices.H, r, Native.Len(r), (uint)policy, a, Native.Len(a), ref t, out events);
+                ? NativeMethods.onshi_history_apply_recommended(H, review.H, IntPtr.Zero, (uint)policy, a, Native.Len(a), ref t, out events)
+                : NativeMethods.onshi_history_apply(H, review.H, choices.H, (uint)policy, a, Native.Len(a), ref t, out events);
             Check(s);
             return (int)events.ToUInt32();
         }

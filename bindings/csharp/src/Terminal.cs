@@ -109,6 +109,9 @@ namespace Onshi
         [DllImport("onshi", EntryPoint = "onshi_diff_compare_document", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_diff_compare_document_nodate(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, IntPtr date, uint kind, out DiffHandle @out);
 
+        [DllImport("onshi", EntryPoint = "onshi_history_review", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_review_nodate(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, IntPtr date, uint query_kind, out DiffHandle @out);
+
         [DllImport("onshi", EntryPoint = "onshi_diff_compare_unit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_diff_compare_unit_nodate(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, UIntPtr unit, IntPtr date, uint kind, out DiffHandle @out);
 
@@ -434,6 +437,37 @@ namespace Onshi
 
         /// <summary>A copy of record <paramref name="i"/> of this unit.</summary>
         public Qualification ResultAt(int i) { return owner.UnitResultAt(index, i); }
+    }
+
+    /// <summary>Reviews of documents against a history.</summary>
+    public sealed partial class History
+    {
+        /// <summary>
+        /// Reviews the answer of a 資格確認結果 document (or unit <paramref name="unit"/> of a bulk
+        /// answer) against <see cref="Current"/>, for <see cref="Apply"/>.
+        /// <paramref name="resultId"/> null uses the document's file name; the date and kind come
+        /// from the document unless given.
+        /// </summary>
+        public Diff Review(Document answer, int? unit = null, string resultId = null, DateTime? confirmationDate = null, QueryKind? kind = null)
+        {
+            byte[] r = resultId == null ? null : Native.Bytes(resultId);
+            UIntPtr u = unit.HasValue ? Values.Index(unit.Value) : new UIntPtr(UIntPtr.Size == 8 ? ulong.MaxValue : uint.MaxValue);
+            uint k = kind.HasValue ? (uint)kind.Value : 0;
+            DiffHandle h;
+            uint s;
+            if (confirmationDate.HasValue)
+            {
+                OnshiDate d = Values.FromDate(confirmationDate.Value);
+                s = NativeMethods.onshi_history_review(H, answer.H, u, r, Native.Len(r), ref d, k, out h);
+            }
+            else
+            {
+                s = NativeMethods.onshi_history_review_nodate(H, answer.H, u, r, Native.Len(r), IntPtr.Zero, k, out h);
+            }
+            if (s != (uint)Status.Ok && h != null) h.Dispose();
+            Check(s);
+            return new Diff(h);
+        }
     }
 
     /// <summary>Diffs against documents.</summary>

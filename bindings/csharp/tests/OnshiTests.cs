@@ -224,26 +224,29 @@ internal static class OnshiTests
                 Check(diff.VerdictLabel == "反映を推奨", "verdict label");
                 Check(diff.ConfirmationDate == new DateTime(2025, 4, 10), "context date");
                 Check(diff.Cause == null && diff.PossibleCauses.Count == 0, "confirmed");
-                DiffFieldItem addr = diff.FieldOf(DiffField.Address);
+                DiffFieldItem addr = diff.FieldOf(Field.Address);
                 Check(addr != null && addr.Class == DiffClass.Different, "address differs");
                 Check(addr.Action == DiffAction.Reflect && addr.Advice == Advice.AddressChanged, "address advice");
                 Check(addr.Message.Contains("住所"), "Japanese message");
                 Check(addr.Label == "住所" && addr.Id == "address", "label and id");
                 Check(addr.Returned == "東京都千代田区千代田２－２" && addr.Registered == "東京都千代田区千代田1-1", "both values");
-                Check(addr.RecordField == (uint)Field.Address, "record field");
-                DiffFieldItem kana = diff.FieldOf(DiffField.NameKana);
+                Check(addr.Field == Field.Address, "the item's field is the record's own id");
+                DiffFieldItem kana = diff.FieldOf(Field.NameKana);
                 Check(kana.Class == DiffClass.Equivalent && (((ReasonFlags)kana.ReasonFlags.Value) & ReasonFlags.Space) != 0, "kana space: " + kana.Reasons);
-                Check(diff.FieldOf(DiffField.Name).Class == DiffClass.Same, "name same");
+                Check(diff.FieldOf(Field.Name).Class == DiffClass.Same, "name same");
                 Check(diff.ToJson().Contains("\"verdict\":\"update_recommended\""), "diff json");
-                using (var back = Diff.FromJson(diff.ToJson()))
+                Throws(Status.HistoryStaleReview, () => history.Apply(diff, null, StartDatePolicy.ConfirmationDate, "s", Now), "a diff outside the history cannot be applied");
+                using (var review = history.ReviewRecord(ret, "OQSsiquc01res_0001.xml", new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
+                using (var back = Diff.FromJson(review.ToJson()))
+                using (var older = history.ReviewRecord(ret, "other", new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
                 {
-                    Check(back.Verdict == Verdict.UpdateRecommended && back.Returned() == null, "diff from json");
-                    Throws(Status.HistoryStaleDiff, () => history.Apply(back, null, "x", StartDatePolicy.ConfirmationDate, "s", Now), "json diff cannot be applied");
+                    Check(back.Verdict == Verdict.UpdateRecommended && back.Returned() != null, "a review from json keeps its records");
+                    int events = history.Apply(back, null, StartDatePolicy.FirstOfMonth, "staff-1", Now);
+                    Check(events == 2, "updated + linked: " + events);
+                    Check(history.Apply(review, null, StartDatePolicy.FirstOfMonth, "staff-1", Now) == 0, "idempotent");
+                    string m = Throws(Status.HistoryStaleReview, () => history.Apply(older, null, StartDatePolicy.FirstOfMonth, "staff-1", Now), "stale review");
+                    Check(m.Contains("review the answer again"), "stale message: " + m);
                 }
-
-                int events = history.Apply(diff, null, "OQSsiquc01res_0001.xml", StartDatePolicy.FirstOfMonth, "staff-1", Now);
-                Check(events == 2, "updated + linked: " + events);
-                Check(history.Apply(diff, null, "OQSsiquc01res_0001.xml", StartDatePolicy.FirstOfMonth, "staff-1", Now) == 0, "idempotent");
                 using (var cur = history.Current())
                 {
                     Check(cur.Address == "東京都千代田区千代田２－２", "reflected");
@@ -256,8 +259,6 @@ internal static class OnshiTests
                 Check(history.Audit[1].Fields == "address" && history.Audit[1].Actor == "staff-1", "audit fields");
                 Check(history.IndexAt(new DateTime(2019, 1, 1)) == -1 && history.IndexAt(new DateTime(2025, 1, 1)) == 0, "at");
 
-                string m = Throws(Status.HistoryStaleDiff, () => history.Apply(diff, null, "other", StartDatePolicy.FirstOfMonth, "staff-1", Now), "stale diff");
-                Check(m.Contains("compare again"), "stale message: " + m);
                 history.Unlink(1, "staff-1", Now);
                 Check(history.Versions[0].LinkResultId == null, "unlinked");
                 Throws(Status.HistoryNotLinked, () => history.Unlink(1, "staff-1", Now), "not linked");
@@ -274,10 +275,10 @@ internal static class OnshiTests
             using (var history = History.New(reg, new DateTime(2020, 4, 1), "staff-1", Now))
             {
                 ret2.InsuredPartialContributionRatio = 20;
-                using (var diff = Diff.Compare(reg, ret2, new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
+                using (var diff = history.ReviewRecord(ret2, "r2", new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
                 {
                     Check(diff.Verdict == Verdict.NewQualification, "ratio: new qualification");
-                    history.Apply(diff, null, "r2", StartDatePolicy.FirstOfMonth, "staff-1", Now);
+                    history.Apply(diff, null, StartDatePolicy.FirstOfMonth, "staff-1", Now);
                     Check(history.VersionCount == 2, "two versions");
                     Check(history.Versions[0].End == new DateTime(2025, 3, 31) && history.Versions[1].Start == new DateTime(2025, 4, 1), "closed and opened");
                     Check(history.Versions[0].State == VersionState.Superseded, "superseded");
@@ -292,20 +293,20 @@ internal static class OnshiTests
             using (var choices = new Choices())
             {
                 other.Name = "別人　次郎";
-                using (var diff = Diff.Compare(reg, other, new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
+                using (var diff = history.ReviewRecord(other, "r3", new DateTime(2025, 4, 10), QueryKind.MyNumberCard))
                 {
                     Check(diff.Verdict == Verdict.VerifyIdentity, "identity");
-                    Throws(Status.HistoryIdentityNotVerified, () => history.Apply(diff, null, "r3", StartDatePolicy.ConfirmationDate, "s", Now), "needs verification");
+                    Throws(Status.HistoryIdentityNotVerified, () => history.Apply(diff, null, StartDatePolicy.ConfirmationDate, "s", Now), "needs verification");
                     choices.IdentityVerified = true;
-                    choices.Keep(DiffField.Name);
+                    choices.Keep(Field.Name);
                     Check(choices.ToJson() == "{\"fields\":{\"name\":\"keep\"},\"identity_verified\":true}", "choices json " + choices.ToJson());
-                    history.Apply(diff, choices, "r3", StartDatePolicy.ConfirmationDate, "s", Now);
+                    history.Apply(diff, choices, StartDatePolicy.ConfirmationDate, "s", Now);
                     using (var cur = history.Current())
                     {
                         Check(cur.Name == "見本　太郎", "kept by choice");
                     }
                 }
-                Throws(Status.InvalidArgument, () => choices.Keep((DiffField)999), "unknown diff field");
+                Throws(Status.InvalidArgument, () => choices.Keep((Field)999), "unknown field");
                 using (var c2 = Choices.FromJson("{\"fields\":{\"address\":\"reflect\"}}"))
                 {
                     c2.StartDate = new DateTime(2025, 4, 1);
@@ -434,8 +435,12 @@ internal static class OnshiTests
                         {
                             Check(diff.Verdict == Verdict.UpdateRecommended, "verdict " + diff.Verdict);
                             Check(diff.QueryKind == QueryKind.InsuranceCard, "kind from the header");
-                            Check(diff.FieldOf(DiffField.Address).Advice == Advice.AddressChanged, "address changed");
-                            Check(history.Apply(diff, null, "res-1", StartDatePolicy.FirstOfMonth, "staff-1", Now) == 2, "applied");
+                            Check(diff.FieldOf(Field.Address).Advice == Advice.AddressChanged, "address changed");
+                            using (Diff review = history.Review(res, null, "res-1"))
+                            {
+                                Check(review.Verdict == diff.Verdict, "the review judges as the diff");
+                                Check(history.Apply(review, null, StartDatePolicy.FirstOfMonth, "staff-1", Now) == 2, "applied");
+                            }
                         }
                         Throws(Status.TypeMismatch, () => Diff.CompareDocument(registered, req), "a request is not an answer");
                     }

@@ -274,7 +274,7 @@ async fn walk_inner(root: PathBuf, delay_ms: u64) -> Result<(), String> {
     };
     let r: QualificationResponse = r;
     let mut registered = person.qualifications.first().cloned().unwrap_or_default();
-    registered.address = Some(onshi::Personal::new(
+    registered.person.address = Some(onshi::Personal::new(
         "東京都千代田区霞が関１－２－２（旧住所）".into(),
     ));
     let ret = Returned::from(&r.body);

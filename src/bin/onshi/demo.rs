@@ -4,8 +4,9 @@
 
 use clap::Args;
 use onshi::Personal;
-use onshi::codes::{Code, LimitConsentFlag, QualificationValidity};
+use onshi::codes::{Code, QualificationValidity};
 use onshi::ids::{MedicalInstitutionCode, Mode};
+use onshi::model::{CardKey, DocumentQuery};
 use onshi::model::{MessageHeader, Qualification, QualificationQuery};
 use onshi::terminal::dataset::Person;
 use onshi::terminal::{
@@ -62,21 +63,25 @@ pub(crate) fn s(p: &Option<Personal<String>>) -> &str {
 
 /// One line per qualification: who, which card, what coverage.
 pub(crate) fn describe(q: &Qualification) -> String {
-    let mut parts = vec![format!("{}（{}）", s(&q.name), s(&q.name_kana))];
-    if let Some(b) = &q.birthdate {
+    let mut parts = vec![format!(
+        "{}（{}）",
+        s(&q.person.name),
+        s(&q.person.name_kana)
+    )];
+    if let Some(b) = &q.person.birthdate {
         parts.push(format!("生年月日 {}", b.expose().format("%Y-%m-%d")));
     }
     let mut card = String::new();
-    if let Some(n) = &q.insurer_number {
+    if let Some(n) = &q.card.insurer_number {
         card.push_str(&format!("保険者番号 {}", n.as_str()));
     }
-    if let Some(x) = &q.insured_card_symbol {
+    if let Some(x) = &q.card.insured_card_symbol {
         card.push_str(&format!(" 記号 {}", x.as_str()));
     }
-    if let Some(x) = &q.insured_identification_number {
+    if let Some(x) = &q.card.insured_identification_number {
         card.push_str(&format!(" 番号 {}", x.as_str()));
     }
-    if let Some(x) = &q.insured_branch_number {
+    if let Some(x) = &q.card.insured_branch_number {
         card.push_str(&format!(" 枝番 {}", x.as_str()));
     }
     if !card.is_empty() {
@@ -117,23 +122,7 @@ pub(crate) fn describe(q: &Qualification) -> String {
 }
 
 pub(crate) fn query_for(p: &Person) -> QualificationQuery {
-    let x = p.qualifications.first().cloned().unwrap_or_default();
-    let k = p.keys.first();
-    QualificationQuery {
-        insurer_number: x.insurer_number.or(k.map(|k| k.insurer_number.clone())),
-        insured_card_symbol: x
-            .insured_card_symbol
-            .or(k.and_then(|k| k.insured_card_symbol.clone())),
-        insured_identification_number: x
-            .insured_identification_number
-            .or(k.map(|k| k.insured_identification_number.clone())),
-        insured_branch_number: x
-            .insured_branch_number
-            .or(k.and_then(|k| k.insured_branch_number.clone())),
-        birthdate: p.birthdate().map(Personal::new),
-        limit_consent_flag: Some(LimitConsentFlag::Agreed),
-        ..Default::default()
-    }
+    p.query()
 }
 
 impl Demo {
@@ -195,6 +184,7 @@ impl Demo {
             step_timeout: T,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            ..BulkOptions::default()
         };
         let mut trail = Vec::new();
         let result = self
@@ -234,7 +224,7 @@ impl Demo {
                         let name = u
                             .results
                             .first()
-                            .map(|q| s(&q.name).to_string())
+                            .map(|q| s(&q.person.name).to_string())
                             .unwrap_or_else(|| "—".into());
                         let v = u
                             .qualification_validity
@@ -294,7 +284,7 @@ impl Demo {
             say(
                 &format!(
                     "{}: 薬剤情報の閲覧同意 {}（期限 {until}）",
-                    s(&q.name),
+                    s(&q.person.name),
                     c.flag.as_ref().map(|f| f.label()).unwrap_or("なし")
                 ),
                 &format!(
@@ -304,19 +294,23 @@ impl Demo {
             );
             let x = &q;
             let req = DocumentRequest {
-                insurer_number: x.insurer_number.clone(),
-                insured_card_symbol: x.insured_card_symbol.clone(),
-                insured_identification_number: x.insured_identification_number.clone(),
-                insured_branch_number: x.insured_branch_number.clone(),
-                start_month: Some(
-                    (now.date() - chrono::Duration::days(180))
-                        .format("%Y%m")
-                        .to_string(),
-                ),
-                end_month: Some(now.format("%Y%m").to_string()),
-                file_category: Some(onshi::codes::FileCategory::Xml),
-                pr_di_inf_classification: Some("1".into()),
-                medical_treatment_flag: Some(onshi::codes::MedicalTreatmentFlag::Ordinary),
+                query: DocumentQuery {
+                    start_month: Some(
+                        (now.date() - chrono::Duration::days(180))
+                            .format("%Y%m")
+                            .to_string(),
+                    ),
+                    end_month: Some(now.format("%Y%m").to_string()),
+                    file_category: Some(onshi::codes::FileCategory::Xml),
+                    pr_di_inf_classification: Some("1".into()),
+                    medical_treatment_flag: Some(onshi::codes::MedicalTreatmentFlag::Ordinary),
+                },
+                card: CardKey {
+                    insurer_number: x.card.insurer_number.clone(),
+                    insured_card_symbol: x.card.insured_card_symbol.clone(),
+                    insured_identification_number: x.card.insured_identification_number.clone(),
+                    insured_branch_number: x.card.insured_branch_number.clone(),
+                },
                 ..Default::default()
             };
             let taken_before = self.emu.stats().taken;
@@ -326,7 +320,7 @@ impl Demo {
                     say(
                         &format!(
                             "→ 薬剤情報を取得しました（YZKsiquc01res, ResultCode {}）: {}",
-                            d.result_code.as_deref().unwrap_or("?"),
+                            d.outcome.result_code.as_deref().unwrap_or("?"),
                             drugs.join("、")
                         ),
                         "→ YZKsiquc01req written, the XML document read back",
@@ -365,6 +359,7 @@ impl Demo {
                 })
         }) {
             Ok(e) => {
+                let _ = self.client.ack_face(&e);
                 if let Ok(r) = &e.result {
                     for q in &r.body.results {
                         say(
@@ -403,6 +398,7 @@ impl Demo {
             step_timeout: T,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            ..BulkOptions::default()
         };
         match self
             .client
@@ -419,7 +415,7 @@ impl Demo {
                         let name = u
                             .results
                             .first()
-                            .map(|q| s(&q.name).to_string())
+                            .map(|q| s(&q.person.name).to_string())
                             .unwrap_or_default();
                         say(&format!("医療扶助 一括取得: {name}  資格有効性 {v}"), "");
                     }
@@ -487,11 +483,11 @@ impl Demo {
 
 pub(crate) fn summary(r: &QualificationResponse) -> String {
     let b = &r.body;
-    match (&b.processing_result_status, &b.qualification_validity) {
+    match (&b.outcome.status, &b.qualification_validity) {
         (Some(onshi::codes::ProcessingResultStatus::Error), _) => format!(
             "エラー {} {}",
-            b.processing_result_code.as_deref().unwrap_or(""),
-            b.processing_result_message.as_deref().unwrap_or("")
+            b.outcome.code.as_deref().unwrap_or(""),
+            b.outcome.message.as_deref().unwrap_or("")
         ),
         (_, Some(v)) => format!(
             "資格有効性 {}{}",

@@ -4,12 +4,13 @@
 
 use crate::demo::{Demo, T2, describe, s, say, summary, title};
 use onshi::Personal;
-use onshi::diff::{self, Class, DiffContext, QueryKind, Returned, Verdict};
+use onshi::diff::{self, Class, QueryKind, Returned, Verdict};
 use onshi::history::{
-    AuditEvent, AuditKind, Choices, QualificationHistory, ResultLink, Source, Stamp,
-    StartDatePolicy, VersionState,
+    ApplyOptions, AuditEvent, AuditKind, Choices, QualificationHistory, ReviewContext, Source,
+    Stamp, StartDatePolicy, VersionState,
 };
 use onshi::matching::{IdentityQuery, NewPatientDraft, PatientRecord, candidates};
+use onshi::model::PersonIdentity;
 use onshi::model::{Qualification, Ratio};
 use onshi::terminal::now_jst;
 use onshi::xml::QualificationResponse;
@@ -32,12 +33,15 @@ fn chart(id: &str, q: Qualification, kana: &str, since: chrono::NaiveDate) -> Ch
     let st = Stamp::new("移行データ", since.and_hms_opt(9, 0, 0).unwrap_or_default());
     Chart {
         record: PatientRecord {
+            person: PersonIdentity {
+                name: q.person.name.clone(),
+                name_kana: Some(Personal::new(kana.to_string())),
+                birthdate: q.person.birthdate.clone(),
+                sex1: q.person.sex1.clone(),
+                address: q.person.address.clone(),
+                ..Default::default()
+            },
             patient_id: id.into(),
-            name: q.name.clone(),
-            kana: Some(Personal::new(kana.to_string())),
-            birthdate: q.birthdate.clone(),
-            sex: q.sex1.clone(),
-            address: q.address.clone(),
             qualifications: vec![q.clone()],
             ..Default::default()
         },
@@ -50,9 +54,9 @@ pub(crate) fn clinic(d: &Demo) -> Vec<Chart> {
     let mut out = Vec::new();
     // 佐藤 由美: moved house since registration; kana typed in full width.
     let mut q = d.person("住所・氏名が変わった既存患者").qualifications[0].clone();
-    q.address = Some(Personal::new("東京都見本区北町１－２－３".into()));
-    q.post_number = Some(Personal::new("100-0099".into()));
-    q.name_kana = Some(Personal::new("サトウ　ユミ".into()));
+    q.person.address = Some(Personal::new("東京都見本区北町１－２－３".into()));
+    q.person.post_number = Some(Personal::new("100-0099".into()));
+    q.person.name_kana = Some(Personal::new("サトウ　ユミ".into()));
     q.insured_card_valid_date = Some(day(2019, 4, 1));
     out.push(chart("0001", q, "サトウ　ユミ", day(2019, 4, 1)));
     // 変更 久子: registered at 1割.
@@ -67,7 +71,7 @@ pub(crate) fn clinic(d: &Demo) -> Vec<Chart> {
     out.push(chart("0003", q, "シンキュウ　アオイ", day(2020, 4, 1)));
     // 髙橋 一郎: the real kanji, which the national system shows as ●.
     let mut q = d.person("● 氏名（髙").qualifications[0].clone();
-    q.name = Some(Personal::new("髙橋　一郎".into()));
+    q.person.name = Some(Personal::new("髙橋　一郎".into()));
     out.push(chart("0004", q, "タカハシ　イチロウ", day(2020, 4, 1)));
     out
 }
@@ -163,38 +167,34 @@ fn check_and_apply(
         "the terminal's answer",
     );
     let today = now_jst().date();
-    let ret = Returned::from(&r.body);
-    let Some(current) = chart.history.current().map(|v| v.qualification.clone()) else {
-        return false;
+    let result_id = r
+        .header
+        .arbitrary_file_identifier
+        .clone()
+        .unwrap_or_default();
+    let ctx = ReviewContext::new(result_id, today, QueryKind::InsuranceCard);
+    let review = match chart.history.review(Returned::from(&r.body), &ctx) {
+        Ok(review) => review,
+        Err(e) => {
+            say(&format!("失敗: {e}"), "failed");
+            return false;
+        }
     };
-    let dd = diff::compare(
-        &current,
-        &ret,
-        &DiffContext::new(today, QueryKind::InsuranceCard),
-    );
+    let dd = &review.diff;
     say(
         &format!("差分: {}", dd.verdict.label()),
         "field-by-field comparison with the registered record",
     );
-    print_fields(&dd);
-    let Some(rec) = dd.record(&ret).cloned() else {
+    print_fields(dd);
+    if review.returned.is_none() {
         return false;
-    };
-    let link = ResultLink::new(
-        r.header
-            .arbitrary_file_identifier
-            .clone()
-            .unwrap_or_default(),
-        today,
-    );
+    }
     let policy_label = match policy {
         StartDatePolicy::FirstOfMonth => "確認した月の1日",
         _ => "資格確認した日",
     };
-    match chart
-        .history
-        .apply(&dd, &rec, &link, &Choices::recommended(), policy, &stamp())
-    {
+    let how = ApplyOptions::new(policy, stamp());
+    match chart.history.apply(&review, &Choices::recommended(), &how) {
         Ok(events) => {
             let what = match dd.verdict {
                 Verdict::Identical => "反映する項目はありません → 紐付けのみ".to_string(),
@@ -235,11 +235,12 @@ pub(crate) fn identity_steps(d: &mut Demo, next: &mut dyn FnMut() -> usize) {
         Ok(Some(e)) => {
             say(
                 &format!(
-                    "顔認証付きカードリーダーの結果を受信（1回だけ配信）: {}",
+                    "顔認証付きカードリーダーの結果を受信（受け取り確認まで配信）: {}",
                     e.file_name
                 ),
-                "face result pushed into face/, delivered exactly once",
+                "face result pushed into face/, delivered until acknowledged",
             );
+            let _ = d.client.ack_face(&e);
             if let Ok(r) = &e.result
                 && let Some(q) = r.body.results.first()
             {
@@ -254,15 +255,16 @@ pub(crate) fn identity_steps(d: &mut Demo, next: &mut dyn FnMut() -> usize) {
                     let draft = NewPatientDraft::from_result(q);
                     println!(
                         "    氏名 {}  カナ {}  生年月日 {}  住所 〒{} {}",
-                        s(&draft.name),
-                        s(&draft.kana),
+                        s(&draft.person.name),
+                        s(&draft.person.name_kana),
                         draft
+                            .person
                             .birthdate
                             .as_ref()
                             .map(|b| b.expose().to_string())
                             .unwrap_or_default(),
-                        s(&draft.post_number),
-                        s(&draft.address)
+                        s(&draft.person.post_number),
+                        s(&draft.person.address)
                     );
                     for n in &draft.notes {
                         println!("    ※ {}", n.message());
@@ -286,6 +288,7 @@ pub(crate) fn identity_steps(d: &mut Demo, next: &mut dyn FnMut() -> usize) {
         .emu
         .push_face(&d.person("● 氏名（髙").id)
         .and_then(|_| d.client.next_face(T2))
+        && d.client.ack_face(&e).is_ok()
         && let Ok(r) = &e.result
         && let Some(q) = r.body.results.first()
     {
@@ -295,7 +298,7 @@ pub(crate) fn identity_steps(d: &mut Demo, next: &mut dyn FnMut() -> usize) {
             say(
                 &format!(
                     "既存患者の来院: {} → 患者番号 {}（{}）",
-                    s(&q.name),
+                    s(&q.person.name),
                     c.patient_id,
                     reasons.join("・")
                 ),

@@ -9,9 +9,9 @@
 use chrono::NaiveDate;
 use clap::Args;
 use onshi::codes::{ProcessingResultStatus, QualificationValidity};
-use onshi::diff::{self, Action, Class, Diff, DiffContext, Field, QueryKind, Returned, Verdict};
+use onshi::diff::{self, Action, Class, Diff, DiffContext, QueryKind, Returned, Verdict};
+use onshi::model::{ConfirmationResult, Field};
 use onshi::model::{MessageHeader, Qualification};
-use onshi::xml::ConfirmationResult;
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -87,9 +87,9 @@ fn load_xml(bytes: &[u8]) -> Result<Loaded, String> {
 /// One answer of a parsed result as a [`Loaded`].
 fn from_response(header: &MessageHeader, body: &ConfirmationResult) -> Loaded {
     Loaded {
-        status: body.processing_result_status.clone(),
-        result_code: body.processing_result_code.clone(),
-        result_message: body.processing_result_message.clone(),
+        status: body.outcome.status.clone(),
+        result_code: body.outcome.code.clone(),
+        result_message: body.outcome.message.clone(),
         validity: body.qualification_validity.clone(),
         records: body.results.clone(),
         query_kind: header
@@ -317,6 +317,7 @@ pub fn diff(args: DiffArgs) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onshi::model::ProcessingOutcome;
 
     #[test]
     fn a_not_found_result_body_compares_as_not_confirmed() {
@@ -325,7 +326,10 @@ mod tests {
             ..MessageHeader::default()
         };
         let body = ConfirmationResult {
-            processing_result_status: Some(ProcessingResultStatus::Normal),
+            outcome: ProcessingOutcome {
+                status: Some(ProcessingResultStatus::Normal),
+                ..Default::default()
+            },
             qualification_validity: Some(QualificationValidity::NotFound),
             ..ConfirmationResult::default()
         };

@@ -42,6 +42,8 @@ enum Command {
     Bulk(terminal_cmd::BulkArgs),
     /// Check the terminal folders and the link program; advice in Japanese.
     Doctor(terminal_cmd::DoctorArgs),
+    /// List, collect or forget the queries still waiting for an answer (pending tickets).
+    Tickets(terminal_cmd::TicketsArgs),
     /// A tour of the library: the emulator and the client walk through every operation.
     Demo(demo::DemoArgs),
     /// マイナンバーカード reader: list, watch, read the 基本4情報 (never the 個人番号).
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
         Command::Query(args) => terminal_cmd::query(args),
         Command::Bulk(args) => terminal_cmd::bulk(args),
         Command::Doctor(args) => terminal_cmd::doctor(args),
+        Command::Tickets(args) => terminal_cmd::tickets(args),
         Command::Demo(args) => demo::demo(args),
         Command::Card(args) => card_cmd::run(args),
         Command::Parse(args) => xml_cmd::parse(args),

@@ -1,4 +1,8 @@
-//! `onshi emulate`, `onshi watch`, `onshi query`, `onshi bulk`, `onshi doctor`.
+//! `onshi emulate`, `onshi watch`, `onshi query`, `onshi bulk`, `onshi doctor`,
+//! `onshi tickets`.
+//!
+//! Errors go to stderr twice: the staff text in Japanese, then `onshi: ` and the developer's
+//! detail in English.
 
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
@@ -7,12 +11,13 @@ use onshi::codes::{Code, LimitConsentFlag, ProcessingResultStatus, Qualification
 use onshi::ids::{
     BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
 };
+use onshi::model::CardKey;
 use onshi::model::{MessageHeader, QualificationQuery};
 use onshi::terminal::{
     Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, Dataset, DoctorOptions, Emulator,
-    EmulatorConfig, Encoding, Layout, ProcessedPolicy, TerminalError, now_jst,
+    EmulatorConfig, FaceEvent, Layout, ProcessedPolicy, TerminalError, now_jst,
 };
-use onshi::xml::{Family, Message, QualificationRequest};
+use onshi::xml::{Encoding, Family, Message, QualificationRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,9 +89,18 @@ pub struct EmulateArgs {
     /// Push the face-reader result of this person id into face/ and exit.
     #[arg(long, value_name = "PERSON_ID")]
     push_face: Option<String>,
-    /// List the dataset's persons (id and scenario) and exit.
-    #[arg(long)]
+    /// List the dataset's persons (id, 資格有効性, scenario, face-capable) and exit.
+    #[arg(long, alias = "list-persons")]
     list: bool,
+    /// With --list: one JSON object per line.
+    #[arg(long, requires = "list")]
+    json: bool,
+}
+
+/// Prints a terminal error: the staff text (Japanese), then the developer's detail.
+fn report(e: &TerminalError) {
+    eprintln!("{}", e.message_ja());
+    eprintln!("onshi: {e}");
 }
 
 fn load_dataset(path: &Option<PathBuf>) -> Result<Dataset, String> {
@@ -109,10 +123,28 @@ pub fn emulate(args: EmulateArgs) -> ExitCode {
         }
     };
     if args.list {
-        for p in &dataset.persons {
-            println!("{}\t{}\t{}", p.id, p.validity.wire(), p.label);
+        let mut out = std::io::stdout().lock();
+        for p in dataset.summaries() {
+            let line = if args.json {
+                serde_json::to_string(&p).unwrap_or_default()
+            } else {
+                format!(
+                    "{}\t{}\t{}\t{}",
+                    p.id,
+                    p.validity.wire(),
+                    if p.face { "face" } else { "-" },
+                    p.label
+                )
+            };
+            if writeln!(out, "{line}").is_err() {
+                return ExitCode::from(1);
+            }
         }
-        return ExitCode::SUCCESS;
+        return if out.flush().is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
     }
     let mut cfg = EmulatorConfig::new(&args.root);
     cfg.dataset = dataset;
@@ -125,25 +157,26 @@ pub fn emulate(args: EmulateArgs) -> ExitCode {
     if args.down {
         cfg.behaviour = Behaviour::Down;
     }
-    let emu = match Emulator::start(cfg) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("onshi: {e}");
-            return ExitCode::from(1);
-        }
-    };
     if let Some(id) = args.push_face {
-        return match emu.push_face(&id) {
+        // A face result needs no running emulator (one may be running on this root).
+        return match onshi::terminal::emulator::push_face_into(&cfg, &id) {
             Ok(name) => {
                 println!("{name}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("onshi: {e}");
+                report(&e);
                 ExitCode::from(1)
             }
         };
     }
+    let emu = match Emulator::start(cfg) {
+        Ok(e) => e,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(1);
+        }
+    };
     eprintln!(
         "onshi: 資格確認端末エミュレーターを起動しました（{}、{} 人）。Ctrl-C で終了します。",
         args.root.display(),
@@ -159,8 +192,8 @@ pub fn emulate(args: EmulateArgs) -> ExitCode {
         let s = emu.stats();
         if s != last {
             eprintln!(
-                "onshi: taken {} answered {} rejected {} faces {}",
-                s.taken, s.answered, s.rejected, s.faces
+                "onshi: taken {} answered {} rejected {} faces {} write retries {}",
+                s.taken, s.answered, s.rejected, s.faces, s.write_failures
             );
             last = s;
         }
@@ -173,7 +206,8 @@ pub struct WatchArgs {
     /// The shared folder holding req/, res/ and face/.
     #[arg(long)]
     root: PathBuf,
-    /// What to do with a face file once printed.
+    /// What to do with a face file once its line was printed (default: leave it; the
+    /// journal remembers it was delivered; a file that cannot be read is always left).
     #[arg(long, value_enum, default_value = "leave")]
     policy: PolicyArg,
     /// Print what is waiting and exit instead of watching.
@@ -181,16 +215,81 @@ pub struct WatchArgs {
     once: bool,
 }
 
-fn face_line(e: &onshi::terminal::FaceEvent) -> String {
-    let v = match &e.result {
+fn face_line(e: &FaceEvent) -> String {
+    let mut v = match &e.result {
         Ok(r) => serde_json::json!({ "file": e.file_name, "result": r }),
-        Err(err) => serde_json::json!({ "file": e.file_name, "error": err }),
+        Err(err) => serde_json::json!({
+            "file": e.file_name,
+            "error": err.to_string(),
+            "error_kind": err.kind,
+            "message_ja": err.message_ja(&e.file_name),
+        }),
     };
+    if e.delivery > 1 {
+        // Printed before but not acknowledged (a crash, a closed pipe): the file name is
+        // the idempotency key.
+        v["redelivery"] = serde_json::json!(e.delivery);
+    }
     v.to_string()
 }
 
-/// Prints face results as JSON lines, each once (across restarts too).
+/// Prints one event and acknowledges it only once its line was written and flushed. A
+/// closed or broken stdout ends the command with an error; the event stays unacknowledged
+/// and is printed again by the next `onshi watch`.
+fn emit(client: &Client, out: &mut impl Write, e: &FaceEvent) -> Result<(), ExitCode> {
+    let line = face_line(e);
+    if let Err(io) = writeln!(out, "{line}").and_then(|_| out.flush()) {
+        eprintln!(
+            "標準出力に書き込めないため、顔認証の結果 {} を受け取り済みにしませんでした（次回の onshi watch で再度出力されます）。",
+            e.file_name
+        );
+        eprintln!(
+            "onshi: cannot write to stdout ({io}); {} not acknowledged",
+            e.file_name
+        );
+        return Err(ExitCode::from(1));
+    }
+    if let Err(err) = client.ack_face(e) {
+        report(&err);
+        return Err(ExitCode::from(1));
+    }
+    Ok(())
+}
+
+/// `true` when stdout goes nowhere: closed when the program started (the Rust runtime then
+/// points it at `/dev/null`) or redirected to `/dev/null`. Acknowledging results printed
+/// there would lose them.
+fn stdout_is_null() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let out = std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata().ok());
+        let null = std::fs::metadata("/dev/null").ok();
+        if let (Some(o), Some(n)) = (out, null) {
+            return o.rdev() == n.rdev() && o.ino() == n.ino() && o.dev() == n.dev();
+        }
+    }
+    false
+}
+
+/// Prints face results as JSON lines, each acknowledged after its line was flushed (at least
+/// once, across restarts too; never again once acknowledged).
 pub fn watch(args: WatchArgs) -> ExitCode {
+    if stdout_is_null() {
+        eprintln!(
+            "標準出力が閉じているか /dev/null のため、顔認証の結果を出力できません。何も受け取り済みにしていません。"
+        );
+        eprintln!(
+            "onshi: stdout is closed or /dev/null: face results would be acknowledged without being seen; nothing acknowledged"
+        );
+        return ExitCode::from(1);
+    }
     let opts = ClientOptions {
         face_processed: args.policy.into(),
         ..ClientOptions::default()
@@ -198,35 +297,59 @@ pub fn watch(args: WatchArgs) -> ExitCode {
     let client = match Client::open(Layout::new(&args.root), opts) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            report(&e);
             return ExitCode::from(1);
         }
     };
+    let mut out = std::io::stdout().lock();
     if args.once {
-        return match client.poll_face() {
-            Ok(events) => {
-                for e in events {
-                    println!("{}", face_line(&e));
+        loop {
+            match client.poll_face() {
+                Ok(batch) if batch.is_empty() => return ExitCode::SUCCESS,
+                Ok(batch) => {
+                    for e in &batch {
+                        if let Err(code) = emit(&client, &mut out, e) {
+                            return code;
+                        }
+                    }
                 }
-                ExitCode::SUCCESS
+                Err(e) => {
+                    report(&e);
+                    return ExitCode::from(1);
+                }
             }
-            Err(e) => {
-                eprintln!("onshi: {e}");
-                ExitCode::from(1)
-            }
-        };
+        }
     }
     eprintln!(
         "onshi: watching {} for face results — Ctrl-C to stop",
         args.root.display()
     );
-    let _sub = client.on_face(|e| {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", face_line(&e));
-        let _ = out.flush();
-    });
+    // A fault (unreadable face/, journal not writable …) is reported when it starts and
+    // every minute while it lasts; watching goes on, since a share may come back.
+    let mut fault: Option<(String, std::time::Instant)> = None;
     loop {
-        std::thread::park();
+        match client.next_face(Duration::from_secs(3600)) {
+            Ok(Some(e)) => {
+                if fault.take().is_some() {
+                    eprintln!("onshi: face results are readable again");
+                }
+                if let Err(code) = emit(&client, &mut out, &e) {
+                    return code;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let text = e.to_string();
+                let again = fault
+                    .as_ref()
+                    .is_none_or(|(t, at)| *t != text || at.elapsed() >= Duration::from_secs(60));
+                if again {
+                    report(&e);
+                    fault = Some((text, std::time::Instant::now()));
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
     }
 }
 
@@ -295,22 +418,24 @@ impl IndividualFlags {
                 ..Default::default()
             },
             queries: vec![QualificationQuery {
-                insurer_number: Some(InsurerNumber::parse(&self.insurer, mode).map_err(e)?),
-                insured_card_symbol: self
-                    .symbol
-                    .as_deref()
-                    .map(|s| CardSymbol::parse(s, mode))
-                    .transpose()
-                    .map_err(e)?,
-                insured_identification_number: Some(
-                    CardNumber::parse(&self.number, mode).map_err(e)?,
-                ),
-                insured_branch_number: self
-                    .branch
-                    .as_deref()
-                    .map(|s| BranchNumber::parse(s, mode))
-                    .transpose()
-                    .map_err(e)?,
+                card: CardKey {
+                    insurer_number: Some(InsurerNumber::parse(&self.insurer, mode).map_err(e)?),
+                    insured_card_symbol: self
+                        .symbol
+                        .as_deref()
+                        .map(|s| CardSymbol::parse(s, mode))
+                        .transpose()
+                        .map_err(e)?,
+                    insured_identification_number: Some(
+                        CardNumber::parse(&self.number, mode).map_err(e)?,
+                    ),
+                    insured_branch_number: self
+                        .branch
+                        .as_deref()
+                        .map(|s| BranchNumber::parse(s, mode))
+                        .transpose()
+                        .map_err(e)?,
+                },
                 birthdate: Some(Personal::new(ymd(&self.birthdate)?)),
                 limit_consent_flag: Some(if self.limit_consent {
                     LimitConsentFlag::Agreed
@@ -343,18 +468,22 @@ pub struct QueryArgs {
 fn not_answering(e: &TerminalError) {
     if let TerminalError::NotAnswering(n) = e {
         eprintln!("{}", n.to_text_ja());
+        let why = match (n.request_still_in_req, n.link_program_active) {
+            (true, Some(true)) => format!(
+                " (the request is still in req/, behind {} others, but the link program is taking requests: the terminal is slow)",
+                n.requests_queued.unwrap_or(0)
+            ),
+            (true, _) => " (the request is still in req/: the link program is not taking requests)"
+                .to_string(),
+            (false, _) => " (the request was taken; no answer came back)".to_string(),
+        };
         eprintln!(
-            "onshi: no answer to {} within {} s — the terminal or its link program is not answering{}",
+            "onshi: no answer to {} within {} s{why}; the ticket stays pending (onshi tickets collect)",
             n.request_file,
             n.waited.as_secs(),
-            if n.request_still_in_req {
-                " (the request is still in req/: the link program is not taking requests)"
-            } else {
-                ""
-            }
         );
     } else {
-        eprintln!("onshi: {e}");
+        report(e);
         if let TerminalError::Rejected { content, .. } = e {
             eprintln!("{}", content.expose());
         }
@@ -363,11 +492,11 @@ fn not_answering(e: &TerminalError) {
 
 fn summary(r: &onshi::xml::QualificationResponse) -> String {
     let b = &r.body;
-    if b.processing_result_status == Some(ProcessingResultStatus::Error) {
+    if b.outcome.status == Some(ProcessingResultStatus::Error) {
         return format!(
             "処理結果: エラー {} {}",
-            b.processing_result_code.as_deref().unwrap_or(""),
-            b.processing_result_message.as_deref().unwrap_or("")
+            b.outcome.code.as_deref().unwrap_or(""),
+            b.outcome.message.as_deref().unwrap_or("")
         );
     }
     match &b.qualification_validity {
@@ -407,7 +536,7 @@ pub fn query(args: QueryArgs) -> ExitCode {
     let client = match Client::open(Layout::new(&args.root), opts) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            report(&e);
             return ExitCode::from(1);
         }
     };
@@ -590,22 +719,24 @@ pub fn read_appointments(text: &str) -> Result<Vec<Appointment>, String> {
 fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
     let e = |x: onshi::ids::IdError| format!("{}: {x}", a.id);
     Ok(QualificationQuery {
-        insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
-        insured_card_symbol: a
-            .symbol
-            .as_deref()
-            .map(|s| CardSymbol::parse(s, Mode::Lenient))
-            .transpose()
-            .map_err(e)?,
-        insured_identification_number: Some(
-            CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
-        ),
-        insured_branch_number: a
-            .branch
-            .as_deref()
-            .map(|s| BranchNumber::parse(s, Mode::Lenient))
-            .transpose()
-            .map_err(e)?,
+        card: CardKey {
+            insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
+            insured_card_symbol: a
+                .symbol
+                .as_deref()
+                .map(|s| CardSymbol::parse(s, Mode::Lenient))
+                .transpose()
+                .map_err(e)?,
+            insured_identification_number: Some(
+                CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
+            ),
+            insured_branch_number: a
+                .branch
+                .as_deref()
+                .map(|s| BranchNumber::parse(s, Mode::Lenient))
+                .transpose()
+                .map_err(e)?,
+        },
         birthdate: Some(Personal::new(
             ymd(&a.birthdate).map_err(|x| format!("{}: {x}", a.id))?,
         )),
@@ -613,22 +744,6 @@ fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
         arbitrary_identifier: Some(a.id.clone()),
         ..Default::default()
     })
-}
-
-/// A text progress bar for stderr.
-pub fn progress_bar(fraction: f64, width: usize) -> String {
-    let f = if fraction.is_finite() {
-        fraction.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let filled = (f * width as f64).round() as usize;
-    format!(
-        "[{}{}] {:>3}%",
-        "#".repeat(filled),
-        "-".repeat(width - filled),
-        (f * 100.0).round() as u32
-    )
 }
 
 /// Pre-checks a day's appointments with a bulk 一括照会.
@@ -670,7 +785,7 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
     ) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            report(&e);
             return ExitCode::from(1);
         }
     };
@@ -687,7 +802,14 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
         ..BulkOptions::default()
     };
     let total = appts.len();
-    let mut err = std::io::stderr();
+    // Drawn on stderr, and only when stderr is a terminal (hidden in a pipe or a log).
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(100),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("[{bar:30}] {percent:>3}% {msg}") {
+        bar.set_style(style.progress_chars("#>-"));
+    }
     let mut step = |p: BulkProgress| {
         let (f, what) = match p {
             BulkProgress::Submitted => (0.1, "一括照会を送信しました".to_string()),
@@ -701,11 +823,11 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
             BulkProgress::Done { .. } => (1.0, format!("{total} 件の結果を受け取りました")),
             _ => (0.5, String::new()),
         };
-        let _ = write!(err, "\r{} {what:<30}", progress_bar(f, 30));
-        let _ = err.flush();
+        bar.set_position((f * 100.0) as u64);
+        bar.set_message(what);
     };
     let result = client.bulk(Family::BulkQualification, &upload, &opts, &mut step);
-    eprintln!();
+    bar.finish();
     let out = match result {
         Ok(o) => o,
         Err(e) => {
@@ -727,11 +849,8 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
                 .as_ref()
                 .and_then(|q| q.arbitrary_identifier.clone())
                 .unwrap_or_default();
-            let status = if u.processing_result_status == Some(ProcessingResultStatus::Error) {
-                format!(
-                    "エラー {}",
-                    u.processing_result_message.as_deref().unwrap_or("")
-                )
+            let status = if u.outcome.status == Some(ProcessingResultStatus::Error) {
+                format!("エラー {}", u.outcome.message.as_deref().unwrap_or(""))
             } else {
                 u.qualification_validity
                     .as_ref()
@@ -802,11 +921,152 @@ mod tests {
         assert!(read_appointments("id,insurer,number,birthdate\nA,1\n").is_err());
         assert!(appointment_query(&a[0]).is_ok());
     }
+}
 
-    #[test]
-    fn progress_bar_bounds() {
-        assert_eq!(progress_bar(0.5, 10), "[#####-----]  50%");
-        assert_eq!(progress_bar(2.0, 4), "[####] 100%");
-        assert_eq!(progress_bar(f64::NAN, 4), "[----]   0%");
+/// Arguments of `onshi tickets`.
+#[derive(Args)]
+pub struct TicketsArgs {
+    /// The shared folder holding req/, res/ and face/.
+    #[arg(long)]
+    root: PathBuf,
+    #[command(subcommand)]
+    action: TicketsAction,
+}
+
+/// What `onshi tickets` does.
+#[derive(clap::Subcommand)]
+pub enum TicketsAction {
+    /// List the pending tickets (one line each: request file, submitted, answer there?).
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Collect the answers that have arrived for pending tickets: one JSON line per answer
+    /// on stdout (`request_file`, `answer_file`, `message`); the others stay pending.
+    Collect,
+    /// Forget pending tickets (staff gave up on them); their answers, if they come, stay in
+    /// res/ (and `onshi doctor` names them).
+    Forget {
+        /// The request files to forget.
+        #[arg(required_unless_present = "all")]
+        request_files: Vec<String>,
+        /// Forget every pending ticket.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// Lists, collects or forgets the tickets pending in the journal.
+pub fn tickets(args: TicketsArgs) -> ExitCode {
+    let client = match Client::open(Layout::new(&args.root), ClientOptions::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let pending = match client.pending() {
+        Ok(p) => p,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut print = |line: String| writeln!(out, "{line}").and_then(|_| out.flush());
+    match args.action {
+        TicketsAction::List { json } => {
+            for t in &pending {
+                let arrived = client.layout().res_path(&t.response_file()).exists()
+                    || client.layout().res_path(&t.err_file()).exists();
+                let line = if json {
+                    serde_json::json!({ "ticket": t, "answer_arrived": arrived }).to_string()
+                } else {
+                    format!(
+                        "{}\t{}\t{}",
+                        t.request_file,
+                        t.submitted_at.format("%Y-%m-%d %H:%M:%S"),
+                        if arrived { "結果あり" } else { "待機中" }
+                    )
+                };
+                if print(line).is_err() {
+                    return ExitCode::from(1);
+                }
+            }
+            eprintln!("onshi: {} 件の照会が結果待ちです。", pending.len());
+            ExitCode::SUCCESS
+        }
+        TicketsAction::Collect => {
+            let (mut got, mut waiting, mut failed) = (0, 0, 0);
+            for t in &pending {
+                match client.collect_answer(t) {
+                    Ok(Some(a)) => {
+                        let message = match &a.value {
+                            onshi::terminal::Reply::Message(m) => serde_json::json!(m),
+                            onshi::terminal::Reply::Pdf(b) => {
+                                serde_json::json!({"type": "pdf", "bytes": b.len()})
+                            }
+                            onshi::terminal::Reply::Zip(b) => {
+                                serde_json::json!({"type": "zip", "bytes": b.len()})
+                            }
+                            _ => serde_json::Value::Null,
+                        };
+                        let line = serde_json::json!({
+                            "request_file": t.request_file,
+                            "answer_file": a.file_name,
+                            "message": message,
+                        });
+                        if print(line.to_string()).is_err() {
+                            // The answer was taken from res/ but could not be shown.
+                            eprintln!(
+                                "onshi: cannot write to stdout; the answer {} is kept in the journal's record",
+                                a.file_name
+                            );
+                            return ExitCode::from(1);
+                        }
+                        got += 1;
+                    }
+                    Ok(None) => waiting += 1,
+                    Err(e) => {
+                        report(&e);
+                        failed += 1;
+                    }
+                }
+            }
+            eprintln!(
+                "onshi: 受け取り {got} 件、結果待ち {waiting} 件、エラー {failed} 件 / collected {got}, still waiting {waiting}, failed {failed}"
+            );
+            if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        TicketsAction::Forget { request_files, all } => {
+            let mut n = 0;
+            for t in &pending {
+                if all || request_files.contains(&t.request_file) {
+                    if let Err(e) = client.forget(t) {
+                        report(&e);
+                        return ExitCode::from(1);
+                    }
+                    n += 1;
+                }
+            }
+            let unknown: Vec<&String> = request_files
+                .iter()
+                .filter(|f| !pending.iter().any(|t| &t.request_file == *f))
+                .collect();
+            for f in &unknown {
+                eprintln!("onshi: {f} is not a pending ticket");
+            }
+            eprintln!("onshi: {n} 件の照会を取り消しました / forgot {n} tickets");
+            if unknown.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
     }
 }

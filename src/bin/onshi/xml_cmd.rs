@@ -29,8 +29,9 @@
 //! `address`, `post_number`, `birthdate`, `insured_card_symbol`,
 //! `insured_identification_number`, `insured_branch_number`, `reference_number`,
 //! `arbitrary_identifier`, `injury_names`, `remarks`, `district_contact_name`,
-//! `handling_contact_name`; and the text and attribute values of every unmodelled element
-//! (whose content is not known to be harmless; their element names stay).
+//! `handling_contact_name`; the text and attribute values of every unmodelled element
+//! (whose content is not known to be harmless; their element names stay); and the whole text
+//! of an `.err` file (it may quote the request).
 //!
 //! On bad input: exit 1 and `FILE:LINE:COL: message` on stderr.
 //!
@@ -144,24 +145,8 @@ fn report(file: &Path, e: &XmlError) {
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ExitCode> {
-    let limits = Limits::default();
-    match std::fs::metadata(file) {
-        Ok(m) if m.len() > limits.max_bytes as u64 => {
-            eprintln!(
-                "{}:1:1: file is {} bytes, more than the limit of {}",
-                file.display(),
-                m.len(),
-                limits.max_bytes
-            );
-            return Err(ExitCode::from(1));
-        }
-        Ok(_) => {}
-        Err(e) => {
-            eprintln!("{}:1:1: cannot read: {e}", file.display());
-            return Err(ExitCode::from(1));
-        }
-    }
-    std::fs::read(file).map_err(|e| {
+    // A regular file only, opened without blocking, read within the limit.
+    xml::read_file(file, &Limits::default()).map_err(|e| {
         eprintln!("{}:1:1: cannot read: {e}", file.display());
         ExitCode::from(1)
     })
@@ -267,6 +252,11 @@ pub fn parse(args: ParseArgs) -> ExitCode {
         Some(Extension::Pdf) => (Value::Null, json!({"type": "pdf", "bytes": bytes.len()})),
         Some(Extension::Zip) => (Value::Null, json!({"type": "zip", "bytes": bytes.len()})),
         Some(Extension::Err) => match xml::decode_text(&bytes) {
+            // An `.err` may quote the request (names, numbers, birthdates).
+            Ok((text, enc)) if args.redact => (
+                json!(enc),
+                json!({"type": "error_report", "text": redact(&text)}),
+            ),
             Ok((text, enc)) => (json!(enc), json!({"type": "error_report", "text": text})),
             Err(e) => {
                 report(&args.file, &e);

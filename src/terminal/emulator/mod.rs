@@ -2,8 +2,12 @@
 //! demos and vendors' CI.
 //!
 //! It watches `req/` (events + rescan), takes each complete request away (as the real link
-//! program does), and after a configurable delay writes the answer into `res/` atomically,
-//! under the request's name with `req` → `res`. Answers come from a [`Dataset`] of
+//! program does: by renaming it into its own work folder, so a request it has taken is never
+//! lost — after a crash or a full disk it is answered on the next start or try), and after a
+//! configurable delay writes the answer into `res/` atomically, under the request's name with
+//! `req` → `res`, then removes the taken request. Only regular files are taken (a FIFO or
+//! a link named like a request is left alone), and a lock file refuses a second emulator on
+//! the same root. Answers come from a [`Dataset`] of
 //! fictitious insured persons. Like the real one it answers in UTF-8 or Shift_JIS, scrambles
 //! element order and omits empty elements; it rejects a malformed request by moving it into
 //! `res/` with a `<basename>.err` next to it; it answers bulk downloads with 処理中 for the
@@ -25,22 +29,33 @@ mod shuffle;
 pub use shuffle::scramble;
 
 use super::atomic::{looks_complete, move_file, write_atomic_with};
-use super::codec::{self, Encoding};
-use super::dataset::Dataset;
+use super::codec;
+use super::dataset::{Dataset, PersonSummary};
 use super::layout::{Layout, random_u32};
-use super::watch::{DirWatch, WatchConfig};
+use super::watch::{Change, DirWatch, Listing, WatchConfig, list_files};
 use super::{TerminalError, now_jst};
 use crate::ids::{MedicalInstitutionCode, Mode};
-use crate::xml::{Direction, Extension, FileName, Message};
+use crate::xml::Encoding;
+use crate::xml::{Direction, Extension, FileName, Message, open_regular, read_capped};
 use respond::{Outcome, Settings, State};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::fs::File;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
+
+/// Largest request the emulator reads.
+const MAX_REQUEST_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How long an incomplete request may stay unchanged before it is taken (and rejected).
+const INCOMPLETE_GRACE: Duration = Duration::from_secs(2);
+
+/// Wait before writing an answer again after a failed write (a full disk).
+const WRITE_RETRY: Duration = Duration::from_millis(500);
 
 /// How the emulated terminal behaves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -125,6 +140,8 @@ pub struct EmulatorStats {
     pub rejected: u64,
     /// Face results pushed.
     pub faces: u64,
+    /// Answers that could not be written at first (full disk …) and were tried again.
+    pub write_failures: u64,
 }
 
 struct Shared {
@@ -136,21 +153,33 @@ struct Shared {
     answered: AtomicU64,
     rejected: AtomicU64,
     faces: AtomicU64,
+    write_failures: AtomicU64,
     taken_dir: PathBuf,
     tmp_dir: PathBuf,
 }
 
 enum Msg {
+    /// A name in `req/` to look at.
     File(String),
+    /// A request already in the work folder (taken before a crash) to answer.
+    Recover(String),
     Stop,
 }
 
-/// A running emulator; stops when dropped (or with [`stop`](Self::stop)).
-pub struct Emulator {
-    shared: Arc<Shared>,
+/// The running parts, gone after [`Emulator::shutdown`].
+struct Running {
     tx: mpsc::Sender<Msg>,
     worker: Option<JoinHandle<()>>,
     watch: Option<DirWatch>,
+    /// Held (locked) while the emulator runs.
+    _lock: File,
+}
+
+/// A running emulator; stops when dropped (or with [`stop`](Self::stop) /
+/// [`shutdown`](Self::shutdown)).
+pub struct Emulator {
+    shared: Arc<Shared>,
+    running: Mutex<Option<Running>>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -163,7 +192,9 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Creates the folders and starts watching `req/` in background threads.
+    /// Creates the folders, takes the root's lock (a second emulator on the same root is
+    /// [`TerminalError::AlreadyRunning`]), answers the requests a previous run had taken but
+    /// not answered, and starts watching `req/` in background threads.
     pub fn start(config: EmulatorConfig) -> Result<Emulator, TerminalError> {
         config.dataset.validate()?;
         let l = &config.layout;
@@ -172,6 +203,23 @@ impl Emulator {
         let tmp_dir = emu_dir.join("tmp");
         for d in [&l.req, &l.res, &l.face, &taken_dir, &tmp_dir] {
             std::fs::create_dir_all(d).map_err(|e| TerminalError::io("create folder", d, e))?;
+        }
+        let lock_path = emu_dir.join("lock");
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| TerminalError::io("open lock file", &lock_path, e))?;
+        match super::lock::try_lock(&lock) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(TerminalError::AlreadyRunning {
+                    root: l.root.display().to_string(),
+                    lock: lock_path.display().to_string(),
+                });
+            }
+            Err(e) => return Err(TerminalError::io("lock", &lock_path, e)),
         }
         let shared = Arc::new(Shared {
             settings: Settings {
@@ -184,17 +232,24 @@ impl Emulator {
             answered: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             faces: AtomicU64::new(0),
+            write_failures: AtomicU64::new(0),
             taken_dir,
             tmp_dir,
             config,
         });
         let (tx, rx) = mpsc::channel::<Msg>();
+        // Requests taken by a previous run that died before answering them.
+        for name in list_files(&shared.taken_dir).unwrap_or_default() {
+            let _ = tx.send(Msg::Recover(name));
+        }
         let wtx = tx.clone();
         let watch = DirWatch::start(
-            vec![shared.config.layout.req.clone()],
+            vec![(shared.config.layout.req.clone(), Listing::New)],
             shared.config.watch,
-            move |_, name| {
-                let _ = wtx.send(Msg::File(name.to_string()));
+            move |_, change| {
+                if let Change::File(name) = change {
+                    let _ = wtx.send(Msg::File(name.to_string()));
+                }
             },
         );
         let s2 = shared.clone();
@@ -204,10 +259,26 @@ impl Emulator {
             .map_err(|e| TerminalError::io("start thread", &shared.config.layout.root, e))?;
         Ok(Emulator {
             shared,
-            tx,
-            worker: Some(worker),
-            watch: Some(watch),
+            running: Mutex::new(Some(Running {
+                tx,
+                worker: Some(worker),
+                watch: Some(watch),
+                _lock: lock,
+            })),
         })
+    }
+
+    fn send(&self, m: Msg) {
+        if let Some(r) = &*self.running.lock().unwrap_or_else(|p| p.into_inner()) {
+            let _ = r.tx.send(m);
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     /// Changes the behaviour (e.g. bring a "down" terminal back up).
@@ -215,8 +286,8 @@ impl Emulator {
         self.shared.behaviour.store(b.to_u8(), Ordering::SeqCst);
         // Look at req/ again at once: requests may be waiting.
         if b == Behaviour::Normal {
-            for name in super::watch::list_files(&self.shared.config.layout.req) {
-                let _ = self.tx.send(Msg::File(name));
+            for name in list_files(&self.shared.config.layout.req).unwrap_or_default() {
+                self.send(Msg::File(name));
             }
         }
     }
@@ -234,6 +305,7 @@ impl Emulator {
             answered: s.answered.load(Ordering::SeqCst),
             rejected: s.rejected.load(Ordering::SeqCst),
             faces: s.faces.load(Ordering::SeqCst),
+            write_failures: s.write_failures.load(Ordering::SeqCst),
         }
     }
 
@@ -242,79 +314,123 @@ impl Emulator {
         &self.shared.config.dataset
     }
 
+    /// The dataset's persons: id, scenario, 資格有効性, face-capable (no personal value).
+    pub fn persons(&self) -> Vec<PersonSummary> {
+        self.shared.config.dataset.summaries()
+    }
+
     /// Pushes the face-reader result of person `person_id` into `face/` (the patient just
     /// used their My Number card at the reader) and returns the file name.
+    /// [`TerminalError::EmulatorStopped`] after [`shutdown`](Self::shutdown).
     pub fn push_face(&self, person_id: &str) -> Result<String, TerminalError> {
+        if !self.is_running() {
+            return Err(TerminalError::EmulatorStopped);
+        }
         let s = &self.shared;
-        let p = s
-            .config
-            .dataset
-            .person(person_id)
-            .filter(|p| p.face)
-            .ok_or_else(|| TerminalError::Dataset {
-                reason: format!("no person {person_id:?} who can use the face reader"),
-            })?;
-        let now = now_jst();
-        let code = s
-            .config
-            .dataset
-            .medical_institution_code
-            .clone()
-            .unwrap_or_else(|| "1310000009".into());
-        let token20 = format!(
-            "{:08x}{:08x}{:04x}",
-            random_u32(),
-            random_u32(),
-            random_u32() & 0xffff
-        );
-        let afi = format!("{:08x}{:08x}", random_u32(), random_u32());
-        let msg = {
-            let st = s.state.lock().unwrap_or_else(|e| e.into_inner());
-            respond::face_result(
-                p,
-                &st,
-                &s.settings,
-                MedicalInstitutionCode::parse(&code, Mode::Lenient).ok(),
-                &afi,
-                now,
-            )
-        };
-        let name = format!(
-            "OQSsiquc01res_face_{code}{token20}_{}.xml",
-            now.format("%Y%m%d%H%M%S")
-        );
-        let bytes = render(s, &Message::QualificationResponse(msg), &name)?;
-        write_atomic_with(&s.tmp_dir, &s.config.layout.face, &name, &bytes, false)
-            .map_err(|e| TerminalError::io("write face file", &s.config.layout.face, e))?;
+        let st = s.state.lock().unwrap_or_else(|e| e.into_inner());
+        let name = write_face(&s.config, &s.settings, &st, &s.tmp_dir, person_id)?;
+        drop(st);
         s.faces.fetch_add(1, Ordering::SeqCst);
         Ok(name)
     }
 
-    /// Stops watching and answering; answers not yet written are dropped.
-    pub fn stop(mut self) {
-        self.halt();
+    /// Stops watching and answering; answers not yet written are written by the next
+    /// emulator started on the root (their requests stay in its work folder).
+    pub fn stop(self) {
+        self.shutdown();
     }
 
-    fn halt(&mut self) {
-        self.watch.take();
-        let _ = self.tx.send(Msg::Stop);
-        if let Some(w) = self.worker.take() {
-            let _ = w.join();
+    /// Stops the emulator in place (usable through a shared reference): afterwards
+    /// [`push_face`](Self::push_face) is [`TerminalError::EmulatorStopped`], and the root's
+    /// lock is released. Stopping twice does nothing.
+    pub fn shutdown(&self) {
+        let r = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut r) = r {
+            r.watch.take();
+            let _ = r.tx.send(Msg::Stop);
+            if let Some(w) = r.worker.take() {
+                let _ = w.join();
+            }
         }
     }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        self.halt();
+        self.shutdown();
     }
+}
+
+/// Writes the face-reader result of `person_id` into `config`'s `face/` without starting an
+/// emulator (one may be running on the root: a face result is the reader's, not the link
+/// program's). Returns the file name.
+pub fn push_face_into(config: &EmulatorConfig, person_id: &str) -> Result<String, TerminalError> {
+    config.dataset.validate()?;
+    let tmp_dir = config.layout.root.join(".oqs-emulator").join("tmp");
+    for d in [&config.layout.face, &tmp_dir] {
+        std::fs::create_dir_all(d).map_err(|e| TerminalError::io("create folder", d, e))?;
+    }
+    let settings = Settings {
+        encoding: config.encoding,
+        processing_polls: config.processing_polls,
+    };
+    write_face(config, &settings, &State::default(), &tmp_dir, person_id)
+}
+
+fn write_face(
+    config: &EmulatorConfig,
+    settings: &Settings,
+    state: &State,
+    tmp_dir: &std::path::Path,
+    person_id: &str,
+) -> Result<String, TerminalError> {
+    let p = config
+        .dataset
+        .person(person_id)
+        .filter(|p| p.face)
+        .ok_or_else(|| TerminalError::Dataset {
+            reason: format!("no person {person_id:?} who can use the face reader"),
+        })?;
+    let now = now_jst();
+    let code = config
+        .dataset
+        .medical_institution_code
+        .clone()
+        .unwrap_or_else(|| "1310000009".into());
+    let token20 = format!(
+        "{:08x}{:08x}{:04x}",
+        random_u32(),
+        random_u32(),
+        random_u32() & 0xffff
+    );
+    let afi = format!("{:08x}{:08x}", random_u32(), random_u32());
+    let msg = respond::face_result(
+        p,
+        state,
+        settings,
+        MedicalInstitutionCode::parse(&code, Mode::Lenient).ok(),
+        &afi,
+        now,
+    );
+    let name = format!(
+        "OQSsiquc01res_face_{code}{token20}_{}.xml",
+        now.format("%Y%m%d%H%M%S")
+    );
+    let bytes = render(config, &Message::QualificationResponse(msg), &name)?;
+    write_atomic_with(tmp_dir, &config.layout.face, &name, &bytes, false)
+        .map_err(|e| TerminalError::io("write face file", &config.layout.face, e))?;
+    Ok(name)
 }
 
 /// Encodes an answer as the real terminal would: scrambled (when a seed is set), in the
 /// configured encoding.
-fn render(s: &Shared, msg: &Message, file: &str) -> Result<Vec<u8>, TerminalError> {
-    let enc = s.config.encoding;
-    let Some(seed) = s.config.shuffle_seed else {
+fn render(c: &EmulatorConfig, msg: &Message, file: &str) -> Result<Vec<u8>, TerminalError> {
+    let enc = c.encoding;
+    let Some(seed) = c.shuffle_seed else {
         return codec::encode(msg, enc).map_err(|e| TerminalError::Encode { reason: e.0 });
     };
     let utf8 =
@@ -337,38 +453,68 @@ struct Due {
 fn worker(s: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
     let mut heap: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
     let mut jobs: HashMap<u64, Due> = HashMap::new();
+    // Names to look at again (an incomplete request), and when.
+    let mut again: HashMap<String, Instant> = HashMap::new();
     let mut seq = 0u64;
+    let mut schedule = |heap: &mut BinaryHeap<_>, jobs: &mut HashMap<u64, Due>, at, d| {
+        seq += 1;
+        heap.push(Reverse((at, seq)));
+        jobs.insert(seq, d);
+    };
     loop {
-        // Write what is due.
+        // Write what is due; a failed write (a full disk) is tried again later, its request
+        // staying in the work folder meanwhile.
         while let Some(Reverse((at, id))) = heap.peek().copied() {
             if at > Instant::now() {
                 break;
             }
             heap.pop();
-            if let Some(d) = jobs.remove(&id) {
-                write_outcome(&s, &d.request, d.outcome);
+            if let Some(d) = jobs.remove(&id)
+                && !write_outcome(&s, &d.request, &d.outcome)
+            {
+                s.write_failures.fetch_add(1, Ordering::SeqCst);
+                schedule(&mut heap, &mut jobs, Instant::now() + WRITE_RETRY, d);
             }
         }
-        let wait = heap
+        let now = Instant::now();
+        let due: Vec<String> = again
+            .iter()
+            .filter(|(_, t)| **t <= now)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in due {
+            again.remove(&name);
+            handle(&s, &name, &mut again, &mut |d| {
+                let at = Instant::now() + s.config.delay;
+                schedule(&mut heap, &mut jobs, at, d)
+            });
+        }
+        let next = heap
             .peek()
-            .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()))
+            .map(|Reverse((at, _))| *at)
+            .into_iter()
+            .chain(again.values().copied())
+            .min();
+        let wait = next
+            .map(|at| at.saturating_duration_since(Instant::now()))
             .unwrap_or(Duration::from_secs(3600));
         match rx.recv_timeout(wait) {
-            Ok(Msg::File(name)) => {
-                if let Some(outcome) = take(&s, &name) {
-                    if s.config.delay.is_zero() {
-                        write_outcome(&s, &name, outcome);
-                    } else {
-                        seq += 1;
-                        heap.push(Reverse((Instant::now() + s.config.delay, seq)));
-                        jobs.insert(
-                            seq,
-                            Due {
-                                request: name,
-                                outcome,
-                            },
-                        );
-                    }
+            Ok(Msg::File(name)) => handle(&s, &name, &mut again, &mut |d| {
+                let at = Instant::now() + s.config.delay;
+                schedule(&mut heap, &mut jobs, at, d)
+            }),
+            Ok(Msg::Recover(name)) => {
+                if let Some(outcome) = recover(&s, &name) {
+                    let at = Instant::now() + s.config.delay;
+                    schedule(
+                        &mut heap,
+                        &mut jobs,
+                        at,
+                        Due {
+                            request: name,
+                            outcome,
+                        },
+                    );
                 }
             }
             Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
@@ -377,47 +523,96 @@ fn worker(s: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
     }
 }
 
-/// Takes a request from `req/` when it is complete and computes its outcome.
-fn take(s: &Shared, name: &str) -> Option<Outcome> {
+/// Looks at a name in `req/`: takes it (and schedules its answer), or notes to look again.
+fn handle(
+    s: &Shared,
+    name: &str,
+    again: &mut HashMap<String, Instant>,
+    schedule: &mut dyn FnMut(Due),
+) {
+    match take(s, name) {
+        Take::Taken(outcome) => schedule(Due {
+            request: name.to_string(),
+            outcome: *outcome,
+        }),
+        Take::Later(after) => {
+            again.insert(name.to_string(), Instant::now() + after);
+        }
+        Take::Skip => {}
+    }
+}
+
+enum Take {
+    Taken(Box<Outcome>),
+    /// Not complete yet: look again after this.
+    Later(Duration),
+    Skip,
+}
+
+/// A request file's bytes, if it is a regular file (a FIFO, a link, a folder named like a
+/// request is never read nor moved), with its age.
+fn read_request(path: &std::path::Path) -> Option<(Vec<u8>, Duration)> {
+    let (mut f, m) = open_regular(path, false).ok()?;
+    let age = m
+        .modified()
+        .ok()
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .unwrap_or_default();
+    let bytes = read_capped(&mut f, m.len(), MAX_REQUEST_BYTES, path).ok()?;
+    Some((bytes, age))
+}
+
+/// Takes a request from `req/` when it is complete (renaming it into the work folder, where
+/// it stays until its answer is written) and computes its outcome.
+fn take(s: &Shared, name: &str) -> Take {
     let behaviour = Behaviour::from_u8(s.behaviour.load(Ordering::SeqCst));
     if behaviour == Behaviour::Down {
-        return None;
+        return Take::Skip;
     }
-    let fname = FileName::parse(name).ok()?;
+    let Ok(fname) = FileName::parse(name) else {
+        return Take::Skip;
+    };
     if fname.direction != Direction::Request || fname.extension != Extension::Xml {
-        return None;
+        return Take::Skip;
     }
     let l = &s.config.layout;
     let src = l.req_path(name);
-    let bytes = std::fs::read(&src).ok()?;
+    let Some((bytes, age)) = read_request(&src) else {
+        return Take::Skip;
+    };
     let complete = looks_complete(&bytes);
-    if !complete {
-        // Maybe still being written by a client that does not write atomically: wait for
-        // it unless it has not changed for a while.
-        let age = std::fs::metadata(&src)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .unwrap_or_default();
-        if age < Duration::from_secs(2) {
-            return None;
-        }
+    // Maybe still being written by a client that does not write atomically: wait for it
+    // unless it has not changed for a while.
+    if !complete && age < INCOMPLETE_GRACE {
+        return Take::Later(INCOMPLETE_GRACE - age);
     }
     let taken = s.taken_dir.join(name);
     if std::fs::rename(&src, &taken).is_err() {
-        return None; // Gone (taken already) or locked: a later event or rescan retries.
+        return Take::Skip; // Gone (taken already) or locked: a later event or rescan retries.
     }
     s.taken.fetch_add(1, Ordering::SeqCst);
     if behaviour == Behaviour::Silent {
         let _ = std::fs::remove_file(&taken);
-        return None;
+        return Take::Skip;
     }
+    Take::Taken(Box::new(outcome(s, &fname, &bytes, complete)))
+}
+
+/// The outcome for a request taken by a previous run (in the work folder).
+fn recover(s: &Shared, name: &str) -> Option<Outcome> {
+    let fname = FileName::parse(name).ok()?;
+    let (bytes, _) = read_request(&s.taken_dir.join(name))?;
+    let complete = looks_complete(&bytes);
+    Some(outcome(s, &fname, &bytes, complete))
+}
+
+fn outcome(s: &Shared, fname: &FileName, bytes: &[u8], complete: bool) -> Outcome {
     let decoded = if complete {
-        codec::decode_file(&fname, &bytes).map_err(|e| e.0)
+        codec::decode_file(fname, bytes, MAX_REQUEST_BYTES).map_err(|e| e.0)
     } else {
         Err("ファイルが途中で切れています".to_string())
     };
-    Some(match decoded {
+    match decoded {
         Err(reason) => Outcome::Reject {
             reason: format!("要求ファイルを読み取れません（XMLの形式に誤りがあります）: {reason}"),
         },
@@ -427,15 +622,17 @@ fn take(s: &Shared, name: &str) -> Option<Outcome> {
                 &s.config.dataset,
                 &mut st,
                 &s.settings,
-                &fname,
+                fname,
                 msg,
                 now_jst(),
             )
         }
-    })
+    }
 }
 
-fn write_outcome(s: &Shared, request: &str, outcome: Outcome) {
+/// Writes an outcome; `false` when it could not be written (the request stays in the work
+/// folder and the write is tried again).
+fn write_outcome(s: &Shared, request: &str, outcome: &Outcome) -> bool {
     let l = &s.config.layout;
     let taken = s.taken_dir.join(request);
     // Counters move before the file appears, so a client that sees the file also sees the
@@ -443,25 +640,30 @@ fn write_outcome(s: &Shared, request: &str, outcome: Outcome) {
     match outcome {
         Outcome::Answer { file, message } => {
             s.answered.fetch_add(1, Ordering::SeqCst);
-            let ok = render(s, &message, &file)
+            let ok = render(&s.config, message, file)
                 .ok()
-                .is_some_and(|b| write_atomic_with(&s.tmp_dir, &l.res, &file, &b, false).is_ok());
+                .is_some_and(|b| write_atomic_with(&s.tmp_dir, &l.res, file, &b, false).is_ok());
             if !ok {
                 s.answered.fetch_sub(1, Ordering::SeqCst);
+                return false;
             }
             let _ = std::fs::remove_file(&taken);
         }
         Outcome::Pdf { file, bytes } => {
             s.answered.fetch_add(1, Ordering::SeqCst);
-            if write_atomic_with(&s.tmp_dir, &l.res, &file, &bytes, false).is_err() {
+            if write_atomic_with(&s.tmp_dir, &l.res, file, bytes, false).is_err() {
                 s.answered.fetch_sub(1, Ordering::SeqCst);
+                return false;
             }
             let _ = std::fs::remove_file(&taken);
         }
         Outcome::Reject { reason } => {
             // The request goes to res/ first, then its `.err`: a client keyed on the
-            // `.err` then finds both.
-            let _ = move_file(&taken, &l.res_path(request));
+            // `.err` then finds both. On a retry the request is already there.
+            match move_file(&taken, &l.res_path(request)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return false,
+                _ => {}
+            }
             let err_name = FileName::parse(request)
                 .map(|n| n.with_extension(Extension::Err).to_string())
                 .unwrap_or_else(|_| format!("{request}.err"));
@@ -470,7 +672,9 @@ fn write_outcome(s: &Shared, request: &str, outcome: Outcome) {
             s.rejected.fetch_add(1, Ordering::SeqCst);
             if write_atomic_with(&s.tmp_dir, &l.res, &err_name, &bytes, false).is_err() {
                 s.rejected.fetch_sub(1, Ordering::SeqCst);
+                return false;
             }
         }
     }
+    true
 }

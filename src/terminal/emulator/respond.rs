@@ -4,14 +4,17 @@
 use crate::Personal;
 use crate::codes::*;
 use crate::model::{
+    ConfirmationResult, DocumentOutcome, ProcessingOutcome, ReferenceNumberRegistration,
+    UploadReceipt,
+};
+use crate::model::{
     Consent, Consents, MessageHeader, Qualification, QualificationQuery, UnknownElement,
 };
-use crate::terminal::codec::Encoding;
 use crate::terminal::dataset::{ConsentIntent, Dataset, Person};
+use crate::xml::Encoding;
 use crate::xml::{
-    BulkQualificationResponse, BulkUploadResponse, ConfirmationResult, DocumentRequest,
-    DocumentResponse, Family, FileName, Message, Phase, QualificationRequest,
-    QualificationResponse, ReferenceNumberRegistration, ReferenceNumberRequest,
+    BulkQualificationResponse, BulkUploadResponse, DocumentRequest, DocumentResponse, Family,
+    FileName, Message, Phase, QualificationRequest, QualificationResponse, ReferenceNumberRequest,
     ReferenceNumberResponse,
 };
 use chrono::{Duration, NaiveDateTime};
@@ -121,26 +124,30 @@ pub(crate) fn respond(
                 return reject("照会番号登録の要求には登録情報が1件だけ必要です。");
             };
             if reg.reference_number.is_none()
-                || reg.insurer_number.is_none()
-                || reg.insured_identification_number.is_none()
+                || reg.card.insurer_number.is_none()
+                || reg.card.insured_identification_number.is_none()
             {
                 return reject("必須項目（照会番号・保険者番号・被保険者証番号）がありません。");
             }
             let done = register(ds, st, reg);
             let echo = ReferenceNumberRegistration {
-                processing_result_status: None,
-                processing_result_code: None,
-                processing_result_message: None,
+                outcome: ProcessingOutcome {
+                    status: None,
+                    code: None,
+                    message: None,
+                },
                 ..reg.clone()
             };
             Outcome::Answer {
                 file,
                 message: Message::ReferenceNumberResponse(ReferenceNumberResponse {
+                    outcome: ProcessingOutcome {
+                        status: done.outcome.status,
+                        code: done.outcome.code,
+                        message: done.outcome.message,
+                    },
                     header: base,
                     registrations: vec![echo],
-                    processing_result_status: done.processing_result_status,
-                    processing_result_code: done.processing_result_code,
-                    processing_result_message: done.processing_result_message,
                     ..Default::default()
                 }),
             }
@@ -173,10 +180,15 @@ pub(crate) fn respond(
             Outcome::Answer {
                 file,
                 message: Message::BulkUploadResponse(BulkUploadResponse {
+                    receipt: UploadReceipt {
+                        outcome: ProcessingOutcome {
+                            status: Some(ProcessingResultStatus::Normal),
+                            ..Default::default()
+                        },
+                        reception_number: Some(reception),
+                        reception_date_time: Some(now),
+                    },
                     header: base,
-                    reception_number: Some(reception),
-                    reception_date_time: Some(now),
-                    processing_result_status: Some(ProcessingResultStatus::Normal),
                     ..Default::default()
                 }),
             }
@@ -196,8 +208,8 @@ pub(crate) fn respond(
 }
 
 fn check_query(q: &QualificationQuery) -> Result<(), &'static str> {
-    if q.insurer_number.is_none()
-        || q.insured_identification_number.is_none()
+    if q.card.insurer_number.is_none()
+        || q.card.insured_identification_number.is_none()
         || q.birthdate.is_none()
     {
         return Err("必須項目（保険者番号・被保険者証番号・生年月日）がありません。");
@@ -269,8 +281,11 @@ fn unit_for(
 ) -> ConfirmationResult {
     let found = ds.find(q);
     let mut r = ConfirmationResult {
+        outcome: ProcessingOutcome {
+            status: Some(ProcessingResultStatus::Normal),
+            ..Default::default()
+        },
         query_echo: Some(q.clone()),
-        processing_result_status: Some(ProcessingResultStatus::Normal),
         ..Default::default()
     };
     match found.as_slice() {
@@ -289,9 +304,9 @@ fn unit_for(
 
 fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &State, now: NaiveDateTime) {
     if let Some(e) = &p.processing_error {
-        r.processing_result_status = Some(ProcessingResultStatus::Error);
-        r.processing_result_code = Some(e.code.clone());
-        r.processing_result_message = Some(e.message.clone());
+        r.outcome.status = Some(ProcessingResultStatus::Error);
+        r.outcome.code = Some(e.code.clone());
+        r.outcome.message = Some(e.message.clone());
         return;
     }
     r.qualification_validity = Some(p.validity.clone());
@@ -307,22 +322,17 @@ fn register(
     st: &mut State,
     reg: &ReferenceNumberRegistration,
 ) -> ReferenceNumberRegistration {
-    let found = ds.find_by_card(
-        reg.insurer_number.as_ref(),
-        reg.insured_card_symbol.as_ref(),
-        reg.insured_identification_number.as_ref(),
-        reg.insured_branch_number.as_ref(),
-    );
+    let found = ds.find_by_card(&reg.card);
     let mut out = reg.clone();
     match (found.as_slice(), &reg.reference_number) {
         ([p], Some(n)) => {
             st.registered.insert(p.id.clone(), n.expose().clone());
-            out.processing_result_status = Some(ProcessingResultStatus::Normal);
+            out.outcome.status = Some(ProcessingResultStatus::Normal);
         }
         _ => {
-            out.processing_result_status = Some(ProcessingResultStatus::Error);
-            out.processing_result_code = Some("EMU2001".into());
-            out.processing_result_message = Some(
+            out.outcome.status = Some(ProcessingResultStatus::Error);
+            out.outcome.code = Some("EMU2001".into());
+            out.outcome.message = Some(
                 "照会番号の登録対象となる資格が見つかりません。保険者番号・記号・番号・枝番を確認してください。".into(),
             );
         }
@@ -425,10 +435,7 @@ fn download(
                 }
                 _ => queries.iter().map(|q| unit_for(ds, st, q, now)).collect(),
             };
-            count(
-                &mut header,
-                units.iter().map(|u| u.processing_result_status.as_ref()),
-            );
+            count(&mut header, units.iter().map(|u| u.outcome.status.as_ref()));
             Outcome::Answer {
                 file,
                 message: Message::BulkQualificationResponse(BulkQualificationResponse {
@@ -450,8 +457,11 @@ fn assisted_unit(
     now: NaiveDateTime,
 ) -> ConfirmationResult {
     let mut r = ConfirmationResult {
+        outcome: ProcessingOutcome {
+            status: Some(ProcessingResultStatus::Normal),
+            ..Default::default()
+        },
         query_echo: Some(q.clone()),
-        processing_result_status: Some(ProcessingResultStatus::Normal),
         ..Default::default()
     };
     person_unit(&mut r, p, st, now);
@@ -510,18 +520,15 @@ fn document(
     let fail = |header: MessageHeader, msg: &str| Outcome::Answer {
         file: file.clone(),
         message: Message::DocumentResponse(DocumentResponse {
+            outcome: DocumentOutcome {
+                result_code: Some("2".into()),
+                message_contents: Some(msg.into()),
+            },
             header,
-            result_code: Some("2".into()),
-            message_contents: Some(msg.into()),
             ..Default::default()
         }),
     };
-    let found = ds.find_by_card(
-        r.insurer_number.as_ref(),
-        r.insured_card_symbol.as_ref(),
-        r.insured_identification_number.as_ref(),
-        r.insured_branch_number.as_ref(),
-    );
+    let found = ds.find_by_card(&r.card);
     let [p] = found.as_slice() else {
         return fail(header, "該当する資格情報が見つかりません。");
     };
@@ -541,8 +548,8 @@ fn document(
             },
         );
     }
-    if r.file_category == Some(FileCategory::Pdf)
-        || r.file_category == Some(FileCategory::PdfWithTreatment)
+    if r.query.file_category == Some(FileCategory::Pdf)
+        || r.query.file_category == Some(FileCategory::PdfWithTreatment)
     {
         let name = FileName::parse(&file)
             .map(|n| n.with_extension(crate::xml::Extension::Pdf).to_string())
@@ -554,11 +561,13 @@ fn document(
     }
     let q = p.qualifications.first().cloned().unwrap_or_default();
     let name = q
+        .person
         .name
         .as_ref()
         .map(|n| n.expose().clone())
         .unwrap_or_default();
     let kana = q
+        .person
         .name_kana
         .as_ref()
         .map(|n| n.expose().clone())
@@ -568,6 +577,7 @@ fn document(
         .map(|b| b.format("%Y%m%d").to_string())
         .unwrap_or_default();
     let sex = q
+        .person
         .sex1
         .as_ref()
         .map(|s| s.wire().to_string())
@@ -666,8 +676,11 @@ fn document(
     Outcome::Answer {
         file,
         message: Message::DocumentResponse(DocumentResponse {
+            outcome: DocumentOutcome {
+                result_code: Some("1".into()),
+                ..Default::default()
+            },
             header,
-            result_code: Some("1".into()),
             body,
             ..Default::default()
         }),
@@ -684,7 +697,10 @@ pub(crate) fn face_result(
     now: NaiveDateTime,
 ) -> QualificationResponse {
     let mut body = ConfirmationResult {
-        processing_result_status: Some(ProcessingResultStatus::Normal),
+        outcome: ProcessingOutcome {
+            status: Some(ProcessingResultStatus::Normal),
+            ..Default::default()
+        },
         prescription_issue_select: Some(PrescriptionIssueSelect::Electronic),
         ..Default::default()
     };
@@ -711,6 +727,7 @@ pub(crate) fn face_result(
 mod tests {
     use super::*;
     use crate::ids::{MedicalInstitutionCode, Mode};
+    use crate::model::{CardKey, DocumentQuery};
     use crate::xml::BulkDownloadRequest;
 
     fn now() -> NaiveDateTime {
@@ -739,23 +756,7 @@ mod tests {
     }
 
     fn query_for(p: &Person) -> QualificationQuery {
-        let x = p.qualifications.first().cloned().unwrap_or_default();
-        let k = p.keys.first();
-        QualificationQuery {
-            insurer_number: x.insurer_number.or(k.map(|k| k.insurer_number.clone())),
-            insured_card_symbol: x
-                .insured_card_symbol
-                .or(k.and_then(|k| k.insured_card_symbol.clone())),
-            insured_identification_number: x
-                .insured_identification_number
-                .or(k.map(|k| k.insured_identification_number.clone())),
-            insured_branch_number: x
-                .insured_branch_number
-                .or(k.and_then(|k| k.insured_branch_number.clone())),
-            birthdate: p.birthdate().map(Personal::new),
-            limit_consent_flag: Some(LimitConsentFlag::Agreed),
-            ..Default::default()
-        }
+        p.query()
     }
 
     fn individual(ds: &Dataset, st: &mut State, q: QualificationQuery) -> QualificationResponse {
@@ -797,7 +798,7 @@ mod tests {
             assert_eq!(r.header.segment_of_result, Some(SegmentOfResult::Normal));
             if p.processing_error.is_some() {
                 assert_eq!(
-                    r.body.processing_result_status,
+                    r.body.outcome.status,
                     Some(ProcessingResultStatus::Error),
                     "{}",
                     p.id
@@ -824,7 +825,7 @@ mod tests {
         let ds = Dataset::demo();
         let mut st = State::default();
         let mut q = query_for(&ds.persons[0]);
-        q.insured_identification_number =
+        q.card.insured_identification_number =
             Some(crate::ids::CardNumber::parse("999999", Mode::Strict).unwrap());
         let r = individual(&ds, &mut st, q);
         assert_eq!(
@@ -893,7 +894,7 @@ mod tests {
         else {
             panic!()
         };
-        let rn = u.reception_number.unwrap();
+        let rn = u.receipt.reception_number.unwrap();
         let dl = FileName::parse("OQSmuquc02req_2.xml").unwrap();
         let ask = |st: &mut State, rn: &str| {
             let m = Message::BulkDownloadRequest(BulkDownloadRequest {
@@ -939,11 +940,13 @@ mod tests {
         let p = &ds.persons[1];
         let x = &p.qualifications[0];
         let reg = ReferenceNumberRegistration {
+            card: CardKey {
+                insurer_number: x.card.insurer_number.clone(),
+                insured_card_symbol: x.card.insured_card_symbol.clone(),
+                insured_identification_number: x.card.insured_identification_number.clone(),
+                insured_branch_number: x.card.insured_branch_number.clone(),
+            },
             reference_number: Some(Personal::new("K-77".into())),
-            insurer_number: x.insurer_number.clone(),
-            insured_card_symbol: x.insured_card_symbol.clone(),
-            insured_identification_number: x.insured_identification_number.clone(),
-            insured_branch_number: x.insured_branch_number.clone(),
             ..Default::default()
         };
         let name = FileName::parse("OQSsiimm01req_1.xml").unwrap();
@@ -959,10 +962,7 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!(
-            r.processing_result_status,
-            Some(ProcessingResultStatus::Normal)
-        );
+        assert_eq!(r.outcome.status, Some(ProcessingResultStatus::Normal));
         let f = face_result(p, &st, &set(), None, "tok", now());
         assert_eq!(
             f.body.results[0]
@@ -987,12 +987,17 @@ mod tests {
             let x = &p.qualifications[0];
             let name = FileName::parse(&format!("{fam}01req_1.xml")).unwrap();
             let m = Message::DocumentRequest(DocumentRequest {
+                query: DocumentQuery {
+                    file_category: Some(cat),
+                    ..Default::default()
+                },
+                card: CardKey {
+                    insurer_number: x.card.insurer_number.clone(),
+                    insured_card_symbol: x.card.insured_card_symbol.clone(),
+                    insured_identification_number: x.card.insured_identification_number.clone(),
+                    insured_branch_number: x.card.insured_branch_number.clone(),
+                },
                 header: header(),
-                insurer_number: x.insurer_number.clone(),
-                insured_card_symbol: x.insured_card_symbol.clone(),
-                insured_identification_number: x.insured_identification_number.clone(),
-                insured_branch_number: x.insured_branch_number.clone(),
-                file_category: Some(cat),
                 ..Default::default()
             });
             respond(&ds, st, &set(), &name, m, now())
@@ -1004,7 +1009,7 @@ mod tests {
                 file,
             } => {
                 assert_eq!(file, "YZKsiquc01res_1.xml");
-                assert_eq!(d.result_code.as_deref(), Some("1"));
+                assert_eq!(d.outcome.result_code.as_deref(), Some("1"));
                 assert_eq!(d.body[0].name, "MeTrMonthInf");
             }
             o => panic!("{o:?}"),
@@ -1021,7 +1026,7 @@ mod tests {
             Outcome::Answer {
                 message: Message::DocumentResponse(d),
                 ..
-            } => assert_eq!(d.result_code.as_deref(), Some("2")),
+            } => assert_eq!(d.outcome.result_code.as_deref(), Some("2")),
             o => panic!("{o:?}"),
         }
     }

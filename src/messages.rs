@@ -1,0 +1,1408 @@
+//! The catalogue of every Japanese message onshi shows to clinic staff: code → message →
+//! what to do.
+//!
+//! A vendor who wants the same wording on every screen (or a translation reviewed once) takes
+//! the catalogue instead of copying strings out of the library: [`catalogue`] in Rust, or the
+//! files generated from it, `docs/ja/messages.json`, `docs/ja/messages.csv` (UTF-8 with a
+//! BOM, so that Excel on a Japanese Windows opens it correctly) and the page
+//! `docs/ja/messages.md`. A test regenerates both and
+//! fails when the committed files differ (`ONSHI_UPDATE_MESSAGES=1 cargo test --test
+//! messages` rewrites them), and another checks that every code the library can emit — every
+//! `onshi_status`, every diff advice, cause and notice, every new-patient note, every
+//! terminal outcome and `doctor` finding — has a row.
+//!
+//! The texts are not copied here: each row is read from the code that emits it
+//! ([`Advice::message`], [`CardError::staff_message`], [`doctor::assess`] …), so the catalogue
+//! cannot drift from what staff see. What only the catalogue holds is the column "what to do"
+//! for messages that do not say it themselves, and the Japanese text of the statuses that
+//! have no staff message elsewhere ([`STATUS_TEXTS`]).
+//!
+//! ## Adding messages
+//!
+//! Each family is one function of [`FAMILIES`] listing its rows. A new variant of an existing
+//! family is one more row (the test names what is missing); a new family is one more function
+//! in that list. Values that change at run time appear as placeholders: `{count}`,
+//! `{seconds}`, `{folders}`, `{errors}`, `{tries_left}`, `{name}`, `{sw}`.
+//!
+//! ```
+//! let all = onshi::messages::catalogue();
+//! let row = all.iter().find(|m| m.code == "cause.not_found").unwrap();
+//! assert_eq!(row.message_ja, "該当資格なし");
+//! assert!(row.action_ja.contains("保険証"));
+//! let pin = all.iter().find(|m| m.code == "ONSHI_CARD_WRONG_PIN").unwrap();
+//! assert_eq!(pin.status, Some(506));
+//! assert!(pin.message_ja.contains("残り {tries_left} 回"));
+//! ```
+
+use crate::card::{CardError, NotMyNumberCardKind, StatusWord};
+use crate::diff::{Advice, Cause, NoticeKind};
+use crate::ffi::status as st;
+use crate::matching::DraftNote;
+use crate::terminal::doctor::{self, AgedFile, DoctorOptions, Facts, FolderFacts, Severity};
+use crate::terminal::outcome::{ConsentRefusal, DocumentKind, NotAnswering};
+use serde::Serialize;
+use std::time::Duration;
+
+/// The version of the catalogue's JSON and CSV layout (not of its content).
+pub const CATALOGUE_SCHEMA_VERSION: u32 = 1;
+
+/// Who a message is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Reception staff (受付): shown on the reception screen as it is.
+    Reception,
+    /// Whoever runs the clinic's IT (院内のシステム担当者, the vendor's support desk):
+    /// terminal, network, folders, card-reader set-up.
+    Administrator,
+    /// The vendor's developers: a misuse of the API or a bug. Staff should be told
+    /// 「システムエラーが発生しました。システム担当者に連絡してください。」 with the code.
+    Developer,
+}
+
+impl Audience {
+    /// Japanese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Reception => "受付",
+            Audience::Administrator => "システム担当者",
+            Audience::Developer => "開発者",
+        }
+    }
+}
+
+/// One row of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaffMessage {
+    /// Stable code: the C name of an `onshi_status` (`ONSHI_CARD_NO_CARD`), or
+    /// `<family>.<name>` (`advice.substitute_mark`, `cause.not_found`,
+    /// `doctor.link_program.error` …) with the names the JSON outputs of the library use.
+    pub code: String,
+    /// The family: `status`, `advice`, `cause`, `notice`, `draft_note`, `terminal`, `doctor`.
+    pub category: &'static str,
+    /// The `onshi_status` number, for rows that are statuses.
+    pub status: Option<u32>,
+    /// Who it is for.
+    pub audience: Audience,
+    /// The message, as the library emits it (placeholders for run-time values).
+    pub message_ja: String,
+    /// Background: possible causes, or what was found (may be empty).
+    pub detail_ja: String,
+    /// What to do.
+    pub action_ja: String,
+    /// Where the library emits it (Rust path).
+    pub source: &'static str,
+}
+
+/// The families of the catalogue, in order. Each pushes its rows.
+pub const FAMILIES: &[fn(&mut Vec<StaffMessage>)] = &[
+    status_rows,
+    advice_rows,
+    cause_rows,
+    notice_rows,
+    draft_note_rows,
+    terminal_rows,
+    doctor_rows,
+];
+
+/// Every staff-facing message of the library, in a fixed order.
+pub fn catalogue() -> Vec<StaffMessage> {
+    let mut out = Vec::new();
+    for family in FAMILIES {
+        family(&mut out);
+    }
+    out
+}
+
+/// The catalogue as JSON: `{"schema_version": 1, "messages": [ … ]}`, pretty-printed, one
+/// row per object, keys in the order of [`StaffMessage`]; `status` is `null` for non-status
+/// rows.
+pub fn to_json(messages: &[StaffMessage]) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        schema_version: u32,
+        messages: &'a [StaffMessage],
+    }
+    let mut s = serde_json::to_string_pretty(&Doc {
+        schema_version: CATALOGUE_SCHEMA_VERSION,
+        messages,
+    })
+    .expect("the catalogue serializes");
+    s.push('\n');
+    s
+}
+
+/// The catalogue as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
+/// quote or a line break), UTF-8 with a byte-order mark. Columns: `code, category, status,
+/// audience, message_ja, detail_ja, action_ja, source`; line breaks inside a field are kept.
+pub fn to_csv(messages: &[StaffMessage]) -> String {
+    fn field(out: &mut String, v: &str) {
+        if v.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&v.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(v);
+        }
+    }
+    let mut out = String::from(
+        "\u{FEFF}code,category,status,audience,message_ja,detail_ja,action_ja,source\r\n",
+    );
+    for m in messages {
+        let status = m.status.map(|s| s.to_string()).unwrap_or_default();
+        let audience = serde_json::to_value(m.audience).expect("serializes");
+        let cols = [
+            m.code.as_str(),
+            m.category,
+            status.as_str(),
+            audience.as_str().unwrap_or_default(),
+            m.message_ja.as_str(),
+            m.detail_ja.as_str(),
+            m.action_ja.as_str(),
+            m.source,
+        ];
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, c);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The catalogue as a Markdown page (`docs/ja/messages.md`): one table per category, with
+/// the code, the status number, who it is for, the message, the background and what to do.
+pub fn to_markdown(messages: &[StaffMessage]) -> String {
+    fn cell(s: &str) -> String {
+        s.replace('|', "\\|").replace('\n', "<br>")
+    }
+    let titles = [
+        ("status", "エラー（onshi_status）"),
+        ("advice", "差分の項目ごとの案内（advice）"),
+        ("cause", "資格を確認できなかった理由（cause）"),
+        ("notice", "差分のお知らせ（notice）"),
+        ("draft_note", "新患登録の下書きの注意（draft_note）"),
+        ("terminal", "端末が応答しない・同意がない（terminal）"),
+        ("doctor", "接続の確認 onshi doctor（doctor）"),
+    ];
+    let mut out = String::from(
+        "# 受付向けメッセージ一覧\n\n\
+         <!-- Generated from onshi::messages by tests/messages.rs. Do not edit: change the code, then \
+         ONSHI_UPDATE_MESSAGES=1 cargo test --test messages. -->\n\n\
+         onshi が受付・システム担当者に表示する日本語の文言の一覧です（コード → メッセージ → 対応）。\
+         同じ内容を [messages.json](messages.json) と [messages.csv](messages.csv)（UTF-8、BOM 付き）でも\
+         配布しています。`{count}` などの波括弧は、実行時に数値や名前が入る箇所です。\n\n\
+         対象：**受付** はそのまま受付画面に表示する文言、**システム担当者** は院内の担当者・ベンダー窓口\
+         向け、**開発者** は組み込みの誤りや不具合で、受付には「システムエラーが発生しました。システム\
+         担当者に連絡してください。」とコードを表示してください。\n",
+    );
+    for (category, title) in titles {
+        let rows: Vec<&StaffMessage> = messages.iter().filter(|m| m.category == category).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n## {title}\n\n| コード | 番号 | 対象 | メッセージ | 背景 | 対応 |\n|---|---|---|---|---|---|\n"));
+        for m in rows {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                m.code,
+                m.status.map(|s| s.to_string()).unwrap_or_default(),
+                m.audience.label(),
+                cell(&m.message_ja),
+                cell(&m.detail_ja),
+                cell(&m.action_ja)
+            ));
+        }
+    }
+    let known: Vec<&str> = titles.iter().map(|(c, _)| *c).collect();
+    assert!(
+        messages.iter().all(|m| known.contains(&m.category)),
+        "a category without a title in to_markdown"
+    );
+    out
+}
+
+/// The serde name of a unit variant (`Advice::SubstituteMark` → `substitute_mark`).
+fn wire_name<T: Serialize>(v: T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => panic!("not a unit variant: {other:?}"),
+    }
+}
+
+fn lines<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|s| format!("・{}", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+// ------------------------------------------------------------------------------- statuses
+
+/// What to tell staff for a status, and what to do: `(status, audience, message, what to do)`.
+/// Card statuses are not here: their message is [`CardError::staff_message`] and their "what
+/// to do" is in [`CARD_ACTIONS`]. `ONSHI_TERMINAL_NOT_ANSWERING` and
+/// `ONSHI_TERMINAL_NOT_CONSENTED` carry the outcome texts of `terminal.*` as well.
+pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
+    (
+        st::ONSHI_ID_EMPTY,
+        Audience::Reception,
+        "番号が入力されていません。",
+        "保険証等を見て、保険者番号・記号・番号を入力してください。",
+    ),
+    (
+        st::ONSHI_ID_NOT_DIGIT,
+        Audience::Reception,
+        "番号に使えない文字が含まれています。",
+        "保険者番号・公費負担者番号・受給者番号は数字だけで入力してください（全角数字は自動で半角になります）。",
+    ),
+    (
+        st::ONSHI_ID_LENGTH,
+        Audience::Reception,
+        "番号の桁数が違います。",
+        "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は 7 桁です。保険証等で確認して入力し直してください。",
+    ),
+    (
+        st::ONSHI_ID_CHECK_DIGIT,
+        Audience::Reception,
+        "番号の検証番号（最後の 1 桁）が一致しません。入力誤りの可能性があります。",
+        "保険証等で番号を確認してください。オンライン資格確認で返却された番号の場合は、検証番号のエラーは無視してかまいません。",
+    ),
+    (
+        st::ONSHI_ID_PREFECTURE,
+        Audience::Reception,
+        "番号の都道府県番号（01〜47）が正しくありません。",
+        "保険証等で番号を確認して入力し直してください。",
+    ),
+    (
+        st::ONSHI_ID_TOO_LONG,
+        Audience::Reception,
+        "番号が長すぎます。",
+        "記号・番号・枝番の欄に余分な文字が入っていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_SYNTAX,
+        Audience::Administrator,
+        "資格確認端末のファイルを読み取れませんでした（XML の形式が正しくありません）。",
+        "ファイルが暗号化されていないか（encrypt.conf）、書き込み途中でないかを確認してください。続く場合はファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_ENCODING,
+        Audience::Administrator,
+        "資格確認端末のファイルの文字コードが正しくありません。",
+        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_UNSUPPORTED_ENCODING,
+        Audience::Administrator,
+        "資格確認端末のファイルが対応していない文字コードです（UTF-8 と Shift_JIS のみ対応）。",
+        "連携アプリケーションの文字コード設定を確認してください。",
+    ),
+    (
+        st::ONSHI_XML_FORBIDDEN,
+        Audience::Administrator,
+        "安全のため読み込まないファイルです（DOCTYPE・外部実体など）。",
+        "資格確認端末以外のプログラムが共有フォルダにファイルを置いていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_TOO_LARGE,
+        Audience::Administrator,
+        "ファイルが大きすぎるため読み込みませんでした。",
+        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_TOO_DEEP,
+        Audience::Administrator,
+        "ファイルの構造が深すぎるため読み込みませんでした。",
+        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_UNEXPECTED_ROOT,
+        Audience::Administrator,
+        "資格確認端末のファイルではありません（XmlMsg で始まっていません）。",
+        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_UNEXPECTED_TEXT,
+        Audience::Administrator,
+        "資格確認端末のファイルの形式が想定と違います。",
+        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_UNEXPECTED_ELEMENT,
+        Audience::Administrator,
+        "資格確認端末のファイルの形式が想定と違います。",
+        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_TOO_MANY_UNKNOWN,
+        Audience::Administrator,
+        "資格確認端末のファイルに、想定していない項目が多すぎるため読み込みを中止しました。",
+        "資格確認端末以外のプログラムが作ったファイルの可能性があります。ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_INVALID_VALUE,
+        Audience::Administrator,
+        "資格確認端末のファイルに読み取れない値があります（日付の形式など）。",
+        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_UNKNOWN_MESSAGE,
+        Audience::Administrator,
+        "資格確認端末のどの種類のファイルにも当てはまりません。",
+        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_XML_UNREPRESENTABLE,
+        Audience::Reception,
+        "Shift_JIS で書けない文字が含まれているため、要求ファイルを作れませんでした。",
+        "氏名等に外字・環境依存文字が入っていないか確認し、代わりの文字で入力してください。",
+    ),
+    (
+        st::ONSHI_XML_UNWRITABLE,
+        Audience::Reception,
+        "ファイルに書けない文字（制御文字など）が含まれています。",
+        "入力した内容に余分な記号や改行が入っていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_FILE_NAME_UNSAFE,
+        Audience::Administrator,
+        "ファイル名が安全でないため使いません（フォルダ区切りや「..」を含むなど）。",
+        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
+    ),
+    (
+        st::ONSHI_XML_FILE_NAME_NOT_INTERFACE,
+        Audience::Administrator,
+        "資格確認端末のファイル名の規則に合わないファイルです。",
+        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_NOT_CONFIRMED,
+        Audience::Reception,
+        "資格が確認できなかったため、反映するものがありません。",
+        "資格確認の結果（該当資格なし・資格無効など）の案内に従ってください。",
+    ),
+    (
+        st::ONSHI_HISTORY_IDENTITY_NOT_VERIFIED,
+        Audience::Reception,
+        "本人確認が済んでいないため反映できません。",
+        "患者様の本人確認を行い、確認済みとしてから反映してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_STALE_REVIEW,
+        Audience::Reception,
+        "確認した後に資格情報が変更されたため反映できません。",
+        "もう一度資格確認の結果を確認（比較）してから反映してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_SUBSTITUTE_REFUSED,
+        Audience::Reception,
+        "「●」を含む値は登録済みの値と置き換えられません。",
+        "その項目は反映せず、登録済みの値のまま紐付けてください。",
+    ),
+    (
+        st::ONSHI_HISTORY_NO_SUCH_VERSION,
+        Audience::Developer,
+        "指定した資格履歴が見つかりません。",
+        "画面を開き直してから操作してください。続く場合はシステム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_NOT_LINKED,
+        Audience::Reception,
+        "この資格は資格確認の結果と紐付いていません。",
+        "解除する必要はありません。",
+    ),
+    (
+        st::ONSHI_HISTORY_EMPTY,
+        Audience::Developer,
+        "資格履歴がありません。",
+        "保険情報を登録してから操作してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_INVALID_END,
+        Audience::Reception,
+        "有効終了日が有効開始日より前、または次の資格の開始日より後です。",
+        "日付を確認して入力し直してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_DATE_OUT_OF_RANGE,
+        Audience::Reception,
+        "日付が扱える範囲を超えています。",
+        "日付を確認して入力し直してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_INCONSISTENT,
+        Audience::Developer,
+        "資格履歴のデータに矛盾があります（期間の重なり・重複など）。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_IO,
+        Audience::Administrator,
+        "資格確認端末の共有フォルダの読み書きに失敗しました。",
+        "共有フォルダへの接続（ネットワーク・資格情報）と空き容量を確認してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_NOT_ANSWERING,
+        Audience::Reception,
+        crate::terminal::outcome::NOT_ANSWERING_JA,
+        "資格確認端末と連携アプリケーションが起動しているか確認してください（詳しくは terminal.not_answering.* の案内）。",
+    ),
+    (
+        st::ONSHI_TERMINAL_REJECTED,
+        Audience::Administrator,
+        "資格確認端末が要求を受け付けませんでした（エラーファイルが返されました）。",
+        "エラーファイルの内容を確認してください。入力内容に誤りがなければ、ファイル名を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_BAD_ANSWER,
+        Audience::Administrator,
+        "資格確認端末から返されたファイルを読み取れませんでした。",
+        "ファイルが暗号化されていないか（encrypt.conf）確認してください。続く場合はファイル名を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_MISMATCH,
+        Audience::Administrator,
+        "返されたファイルが、送った要求の結果ではありません。",
+        "もう一度照会してください。続く場合はベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+        Audience::Administrator,
+        "資格確認端末から想定と違う種類の結果が返されました。",
+        "もう一度照会してください。続く場合はファイル名を添えてベンダーに連絡してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_INVALID_REQUEST,
+        Audience::Reception,
+        "照会に必要な項目が足りないため、要求を作れませんでした。",
+        "保険者番号・記号・番号・生年月日など、照会に必要な項目を入力してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ENCODE,
+        Audience::Reception,
+        "要求ファイルを作れませんでした（Shift_JIS で書けない文字など）。",
+        "入力内容に外字・環境依存文字が入っていないか確認してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_BULK_FAILED,
+        Audience::Administrator,
+        "一括照会が異常終了しました。",
+        "処理結果メッセージを確認し、時間をおいて再度実行してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_BULK_DEADLINE,
+        Audience::Administrator,
+        "一括照会の結果が時間内に返りませんでした（処理中）。",
+        "しばらくしてから、同じ受付番号で結果を取得してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_DATASET,
+        Audience::Developer,
+        "エミュレーターのデータセットが正しくありません。",
+        "データセットの JSON を確認してください（テスト用の機能です）。",
+    ),
+    (
+        st::ONSHI_TERMINAL_MISSING_FOLDER,
+        Audience::Administrator,
+        "資格確認端末の共有フォルダ（req・res・face）が見つかりません。",
+        "共有フォルダの場所の設定と、ネットワーク共有が接続されているかを確認してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_NOT_CONSENTED,
+        Audience::Reception,
+        crate::terminal::outcome::NOT_CONSENTED_JA,
+        "患者様が顔認証付きカードリーダーで情報提供に同意した場合のみ閲覧できます（terminal.not_consented.* の案内）。",
+    ),
+    (
+        st::ONSHI_TERMINAL_CANCELLED,
+        Audience::Reception,
+        "資格確認の待機を取り消しました。",
+        "結果は後から届くことがあります。必要ならもう一度確認するか、結果確認（onshi tickets collect）で受け取ってください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_TOO_LARGE,
+        Audience::Administrator,
+        "共有フォルダに大きすぎるファイルがあるため読み込みませんでした。",
+        "資格確認端末以外のプログラムが置いたファイルの可能性があります。ファイルを確認し、不要なら移動してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_NOT_REGULAR_FILE,
+        Audience::Administrator,
+        "共有フォルダに通常のファイルではないもの（フォルダなど）が結果の名前で置かれているため読み込みませんでした。",
+        "共有フォルダの中身を確認し、資格確認端末のファイル以外は移動してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_SYMLINK,
+        Audience::Administrator,
+        "共有フォルダに結果の名前でショートカット（シンボリックリンク）が置かれているため読み込みませんでした。",
+        "安全のためリンクはたどりません。共有フォルダの中身を確認し、リンクを削除してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ALREADY_COLLECTED,
+        Audience::Reception,
+        "この照会の結果はすでに受け取られています。",
+        "受け取った結果を確認してください。改めて確認する場合はもう一度照会してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_ALREADY_RUNNING,
+        Audience::Developer,
+        "この共有フォルダでは別のエミュレーターがすでに動いています。",
+        "先に動いているエミュレーターを止めるか、別のフォルダを指定してください。",
+    ),
+    (
+        st::ONSHI_TERMINAL_EMULATOR_STOPPED,
+        Audience::Developer,
+        "エミュレーターは停止しています。",
+        "エミュレーターを起動し直してから操作してください。",
+    ),
+    (
+        st::ONSHI_NULL_PARAMETER,
+        Audience::Developer,
+        "システムエラーが発生しました（必要な引数がありません）。",
+        "システム担当者に連絡してください（開発者: NULL を渡した呼び出しを修正）。",
+    ),
+    (
+        st::ONSHI_INVALID_UTF8,
+        Audience::Developer,
+        "システムエラーが発生しました（文字コードが UTF-8 ではありません）。",
+        "システム担当者に連絡してください（開発者: CP932 の文字列は UTF-8 に変換して渡す）。",
+    ),
+    (
+        st::ONSHI_PANIC,
+        Audience::Developer,
+        "システムエラーが発生しました（ライブラリ内部のエラー）。",
+        "操作をやり直してください。続く場合はエラーメッセージを添えてベンダーに連絡してください（開発者: onshi の開発元に報告）。",
+    ),
+    (
+        st::ONSHI_OUT_OF_RANGE,
+        Audience::Developer,
+        "システムエラーが発生しました（範囲外の番号）。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_BUFFER_TOO_SMALL,
+        Audience::Developer,
+        "（画面には出しません）出力先の領域が足りません。",
+        "開発者: 返された長さ + 1 の領域で呼び直す（エラーではありません）。",
+    ),
+    (
+        st::ONSHI_INVALID_HANDLE,
+        Audience::Developer,
+        "システムエラーが発生しました（無効なハンドル）。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_INVALID_ARGUMENT,
+        Audience::Developer,
+        "システムエラーが発生しました（無効な指定）。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_NOT_PRESENT,
+        Audience::Developer,
+        "（画面には出しません）値がありません。",
+        "開発者: 空欄として表示する（エラーではありません）。",
+    ),
+    (
+        st::ONSHI_TYPE_MISMATCH,
+        Audience::Developer,
+        "システムエラーが発生しました（項目の型が違います）。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_INVALID_VALUE,
+        Audience::Reception,
+        "入力した値を読み取れません（存在しない日付、100 を超える割合など）。",
+        "値を確認して入力し直してください。",
+    ),
+    (
+        st::ONSHI_READ_ONLY,
+        Audience::Developer,
+        "この項目は変更できません。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_NOT_SUPPORTED,
+        Audience::Administrator,
+        "この機能は、お使いのライブラリでは使えません（カードリーダー機能なしのビルドなど）。",
+        "カードリーダー機能を含むライブラリを導入してください。",
+    ),
+    (
+        st::ONSHI_JSON,
+        Audience::Developer,
+        "システムエラーが発生しました（データの形式が正しくありません）。",
+        "システム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_IO,
+        Audience::Administrator,
+        "ファイルの読み書きに失敗しました。",
+        "ファイルの場所・アクセス権・空き容量を確認してください。",
+    ),
+];
+
+/// "What to do" for each card status (the message itself is [`CardError::staff_message`]).
+pub const CARD_ACTIONS: &[(u32, Audience, &str)] = &[
+    (
+        st::ONSHI_CARD_NO_READER,
+        Audience::Administrator,
+        "カードリーダーの USB ケーブルを接続し直してください。",
+    ),
+    (
+        st::ONSHI_CARD_SERVICE_NOT_RUNNING,
+        Audience::Administrator,
+        "Windows の「Smart Card」サービス（Linux は pcscd）を起動してください。",
+    ),
+    (
+        st::ONSHI_CARD_READER_UNPLUGGED,
+        Audience::Reception,
+        "カードリーダーを接続し直して、もう一度読み取ってください。",
+    ),
+    (
+        st::ONSHI_CARD_NO_CARD,
+        Audience::Reception,
+        "マイナンバーカードをカードリーダーに置いてください。",
+    ),
+    (
+        st::ONSHI_CARD_REMOVED,
+        Audience::Reception,
+        "読み取りが終わるまでカードを置いたままにして、もう一度読み取ってください。",
+    ),
+    (
+        st::ONSHI_CARD_NOT_MY_NUMBER_CARD,
+        Audience::Reception,
+        "マイナンバーカードを置いてください。カードがない場合は保険証等で受け付けてください。",
+    ),
+    (
+        st::ONSHI_CARD_WRONG_PIN,
+        Audience::Reception,
+        "患者様に暗証番号（券面事項入力補助用、数字 4 桁）を確認していただき、入力し直してください。",
+    ),
+    (
+        st::ONSHI_CARD_PIN_LOCKED,
+        Audience::Reception,
+        "カードからは読み取れません。券面を見て入力してください。患者様には市区町村の窓口での再設定をご案内してください。",
+    ),
+    (
+        st::ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
+        Audience::Reception,
+        "患者様が暗証番号に確信がない場合は読み取りをやめ、券面を見て入力してください。",
+    ),
+    (
+        st::ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED,
+        Audience::Reception,
+        "もう一度、暗証番号の入力からやり直してください。",
+    ),
+    (
+        st::ONSHI_CARD_FILE_NOT_FOUND,
+        Audience::Reception,
+        "マイナンバーカードかどうか確認してください。読み取れない場合は券面を見て入力してください。",
+    ),
+    (
+        st::ONSHI_CARD_UNEXPECTED_STATUS,
+        Audience::Reception,
+        "カードを置き直して、もう一度読み取ってください。続く場合は券面を見て入力してください。",
+    ),
+    (
+        st::ONSHI_CARD_MALFORMED_DATA,
+        Audience::Reception,
+        "券面を見て入力してください。続く場合はシステム担当者に連絡してください。",
+    ),
+    (
+        st::ONSHI_CARD_TIMEOUT,
+        Audience::Reception,
+        "カードを置いてから、もう一度読み取ってください。",
+    ),
+    (
+        st::ONSHI_CARD_CANCELLED,
+        Audience::Reception,
+        "必要なら、もう一度読み取ってください。",
+    ),
+    (
+        st::ONSHI_CARD_COMMAND_NOT_ALLOWED,
+        Audience::Developer,
+        "システム担当者に連絡してください（開発者: 個人番号など許可されていない読み取りは送信されません）。",
+    ),
+    (
+        st::ONSHI_CARD_INVALID_PIN_FORMAT,
+        Audience::Reception,
+        "暗証番号は数字 4 桁で入力してください。",
+    ),
+    (
+        st::ONSHI_CARD_UNKNOWN_READER,
+        Audience::Administrator,
+        "カードリーダーの設定（リーダー名）を確認してください。",
+    ),
+    (
+        st::ONSHI_CARD_IN_USE,
+        Audience::Reception,
+        "カードを使っている別のソフトウェアを終了してから、もう一度読み取ってください。",
+    ),
+    (
+        st::ONSHI_CARD_UNRESPONSIVE,
+        Audience::Reception,
+        "カードの向き・置き方を直して、もう一度読み取ってください。",
+    ),
+    (
+        st::ONSHI_CARD_PCSC,
+        Audience::Administrator,
+        "もう一度読み取ってください。続く場合はカードリーダーを接続し直すか、PC を再起動してください。",
+    ),
+    (
+        st::ONSHI_CARD_VIRTUAL_CARD_IO,
+        Audience::Developer,
+        "テスト用の仮想カードの設定（vpcd）を確認してください。",
+    ),
+];
+
+/// A card error of each status, with placeholder values where the message shows one.
+fn card_error(status: u32) -> Option<(CardError, &'static [(&'static str, &'static str)])> {
+    const TRIES: &[(&str, &str)] = &[("残り 199 回", "残り {tries_left} 回")];
+    const NAME: &[(&str, &str)] = &[];
+    const SW: &[(&str, &str)] = &[("6F 42", "{sw}")];
+    Some(match status {
+        500 => (CardError::NoReader, &[]),
+        501 => (CardError::ServiceNotRunning, &[]),
+        502 => (CardError::ReaderUnplugged, &[]),
+        503 => (CardError::NoCard, &[]),
+        504 => (CardError::CardRemoved, &[]),
+        505 => (
+            CardError::NotMyNumberCard {
+                kind: NotMyNumberCardKind::NoJpkiApplication,
+            },
+            &[],
+        ),
+        506 => (CardError::WrongPin { tries_left: 199 }, TRIES),
+        507 => (CardError::PinLocked, &[]),
+        508 => (CardError::LastTryNeedsConfirmation, &[]),
+        509 => (CardError::SecurityStatusNotSatisfied, &[]),
+        510 => (CardError::FileNotFound, &[]),
+        511 => (
+            CardError::UnexpectedStatus {
+                sw: StatusWord::new(0x6F, 0x42),
+            },
+            SW,
+        ),
+        512 => (
+            CardError::MalformedData {
+                offset: 0,
+                what: "",
+            },
+            &[],
+        ),
+        513 => (CardError::Timeout, &[]),
+        514 => (CardError::Cancelled, &[]),
+        515 => (CardError::CommandNotAllowed, &[]),
+        516 => (CardError::InvalidPinFormat, &[]),
+        517 => (
+            CardError::UnknownReader {
+                name: "{name}".into(),
+            },
+            NAME,
+        ),
+        518 => (CardError::CardInUse, &[]),
+        519 => (CardError::CardUnresponsive, &[]),
+        520 => (
+            CardError::Pcsc {
+                code: 0,
+                text: String::new(),
+            },
+            &[],
+        ),
+        521 => (CardError::VirtualCardIo(String::new()), &[]),
+        _ => return None,
+    })
+}
+
+fn fill(mut s: String, subst: &[(&str, &str)]) -> String {
+    for (from, to) in subst {
+        assert!(s.contains(from), "placeholder {from:?} not in {s:?}");
+        s = s.replace(from, to);
+    }
+    s
+}
+
+/// Every named `onshi_status` except `ONSHI_OK`, in number order.
+fn status_rows(out: &mut Vec<StaffMessage>) {
+    for &(code, name, _) in st::NAMED {
+        if code == st::ONSHI_OK {
+            continue;
+        }
+        if let Some((err, subst)) = card_error(code) {
+            debug_assert_eq!(err.code(), code);
+            let (audience, action) = CARD_ACTIONS
+                .iter()
+                .find(|(c, _, _)| *c == code)
+                .map(|(_, a, t)| (*a, *t))
+                .unwrap_or((Audience::Developer, ""));
+            out.push(StaffMessage {
+                code: name.to_string(),
+                category: "status",
+                status: Some(code),
+                audience,
+                message_ja: fill(err.staff_message(), subst),
+                detail_ja: String::new(),
+                action_ja: action.to_string(),
+                source: "onshi::card::CardError::staff_message",
+            });
+            if code == st::ONSHI_CARD_NOT_MY_NUMBER_CARD {
+                let juki = CardError::NotMyNumberCard {
+                    kind: NotMyNumberCardKind::JukiCard,
+                };
+                out.push(StaffMessage {
+                    code: format!("{name}.juki_card"),
+                    category: "status",
+                    status: Some(code),
+                    audience,
+                    message_ja: juki.staff_message(),
+                    detail_ja: String::new(),
+                    action_ja: action.to_string(),
+                    source: "onshi::card::CardError::staff_message",
+                });
+            }
+            continue;
+        }
+        let (audience, message, action) = STATUS_TEXTS
+            .iter()
+            .find(|(c, _, _, _)| *c == code)
+            .map(|(_, a, m, t)| (*a, *m, *t))
+            .unwrap_or((Audience::Developer, "", ""));
+        out.push(StaffMessage {
+            code: name.to_string(),
+            category: "status",
+            status: Some(code),
+            audience,
+            message_ja: message.to_string(),
+            detail_ja: String::new(),
+            action_ja: action.to_string(),
+            source: "onshi::messages::STATUS_TEXTS",
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------- diff
+
+/// Every [`Advice`] with what to do (the message is [`Advice::message`]).
+pub const ADVICE_ACTIONS: &[(Advice, &str)] = &[
+    (Advice::Same, "対応不要です。"),
+    (Advice::Equivalent, "対応不要です（反映しません）。"),
+    (
+        Advice::SubstituteMark,
+        "反映せず、登録済みの値のまま紐付けてください。",
+    ),
+    (
+        Advice::SubstituteNotStored,
+        "●のまま登録せず、保険証等で正しい文字を確認して入力してください。",
+    ),
+    (Advice::NotReturned, "対応不要です（登録値を使います）。"),
+    (Advice::NewInformation, "内容を確認して反映してください。"),
+    (Advice::Changed, "内容を確認して反映してください。"),
+    (
+        Advice::AddressChanged,
+        "患者様に確認してから反映してください。",
+    ),
+    (
+        Advice::KanaDiffers,
+        "読み方を患者様に確認してから反映してください。",
+    ),
+    (
+        Advice::IdentityMismatch,
+        "反映せず、本人確認をしてください。必要ならポータルサイトの問い合わせ先に連絡してください。",
+    ),
+    (
+        Advice::ReferenceNumberMismatch,
+        "反映せず、本人確認をしてください。",
+    ),
+    (
+        Advice::QualificationChanged,
+        "反映すると、旧資格を終了して新しい資格を登録します。",
+    ),
+    (
+        Advice::RatioChanged,
+        "反映すると、旧資格を終了して新しい資格を登録します。",
+    ),
+    (
+        Advice::ElderlyRecipientStarted,
+        "資格確認日またはその月の 1 日を開始日として、新しい資格を登録してください。",
+    ),
+    (
+        Advice::SchoolEntry,
+        "資格確認日またはその月の 1 日を開始日として、新しい資格を登録してください。",
+    ),
+    (
+        Advice::MedicalAssistanceChanged,
+        "反映すると、旧資格を終了して新しい資格を登録します。",
+    ),
+    (Advice::ValidityStartDiffers, "修正せずに紐付けてください。"),
+    (Advice::ExpirationBlank, "修正せずに紐付けてください。"),
+];
+
+fn advice_rows(out: &mut Vec<StaffMessage>) {
+    for &(advice, action) in ADVICE_ACTIONS {
+        out.push(StaffMessage {
+            code: format!("advice.{}", wire_name(advice)),
+            category: "advice",
+            status: None,
+            audience: Audience::Reception,
+            message_ja: advice.message().to_string(),
+            detail_ja: String::new(),
+            action_ja: action.to_string(),
+            source: "onshi::diff::Advice::message",
+        });
+    }
+}
+
+/// Every [`Cause`] (the texts are [`Cause::label`], [`Cause::possible_causes`] and
+/// [`Cause::next_steps`]).
+pub const CAUSES: &[Cause] = &[
+    Cause::Invalid,
+    Cause::InvalidNewQualification,
+    Cause::NotFound,
+    Cause::MultipleMatches,
+    Cause::ProcessingError,
+    Cause::NoRecord,
+    Cause::UnknownValidity,
+];
+
+fn cause_rows(out: &mut Vec<StaffMessage>) {
+    for &cause in CAUSES {
+        out.push(StaffMessage {
+            code: format!("cause.{}", wire_name(cause)),
+            category: "cause",
+            status: None,
+            audience: Audience::Reception,
+            message_ja: cause.label().to_string(),
+            detail_ja: lines(cause.possible_causes()),
+            action_ja: lines(cause.next_steps()),
+            source: "onshi::diff::Cause",
+        });
+    }
+}
+
+/// Every [`NoticeKind`] with what to do (the message is [`NoticeKind::message`]).
+pub const NOTICE_ACTIONS: &[(NoticeKind, &str)] = &[
+    (
+        NoticeKind::ValidUnregistered,
+        "月の中旬以降に再度確認し、未登録のままなら福祉事務所へ医療券・調剤券の発行を依頼してください。",
+    ),
+    (
+        NoticeKind::PublicAssistanceOnly,
+        "マイナンバーカードで資格確認してください。",
+    ),
+    (
+        NoticeKind::Supplementary,
+        "処理結果メッセージを確認し、必要なら患者様にお伝えください（電子証明書の有効期限など）。",
+    ),
+    (
+        NoticeKind::CheckDigitIgnored,
+        "対応不要です（検証番号のエラーは無視します）。",
+    ),
+    (
+        NoticeKind::SeveralRecords,
+        "比較した資格が正しいか確認してください。",
+    ),
+];
+
+fn notice_rows(out: &mut Vec<StaffMessage>) {
+    for &(notice, action) in NOTICE_ACTIONS {
+        out.push(StaffMessage {
+            code: format!("notice.{}", wire_name(notice)),
+            category: "notice",
+            status: None,
+            audience: Audience::Reception,
+            message_ja: notice.message().to_string(),
+            detail_ja: String::new(),
+            action_ja: action.to_string(),
+            source: "onshi::diff::NoticeKind::message",
+        });
+    }
+}
+
+/// Every [`DraftNote`] with what to do (the message is [`DraftNote::message`]).
+pub const DRAFT_NOTE_ACTIONS: &[(DraftNote, &str)] = &[
+    (
+        DraftNote::SubstituteInName,
+        "保険証等で正しい文字を確認して入力してから登録してください。",
+    ),
+    (
+        DraftNote::InsuranceNotIdentified,
+        "保険証等を見て保険者番号・番号を入力するか、後で入力してください。",
+    ),
+    (
+        DraftNote::CheckDigitIgnored,
+        "対応不要です（返却された値のまま登録します）。",
+    ),
+    (
+        DraftNote::PublicAssistanceOnly,
+        "医療券の情報を確認して登録し、資格確認はマイナンバーカードで行ってください。",
+    ),
+];
+
+fn draft_note_rows(out: &mut Vec<StaffMessage>) {
+    for &(note, action) in DRAFT_NOTE_ACTIONS {
+        out.push(StaffMessage {
+            code: format!("draft_note.{}", wire_name(note)),
+            category: "draft_note",
+            status: None,
+            audience: Audience::Reception,
+            message_ja: note.message().to_string(),
+            detail_ja: String::new(),
+            action_ja: action.to_string(),
+            source: "onshi::matching::DraftNote::message",
+        });
+    }
+}
+
+// ------------------------------------------------------------------------------ terminal
+
+fn terminal_rows(out: &mut Vec<StaffMessage>) {
+    for (suffix, still_in_req, active) in [
+        ("not_taken", true, None),
+        ("slow", true, Some(true)),
+        ("taken", false, None),
+    ] {
+        let n = NotAnswering {
+            request_file: String::new(),
+            waited: Duration::ZERO,
+            request_still_in_req: still_in_req,
+            link_program_active: active,
+            requests_queued: None,
+        };
+        let checks = n.checks_ja();
+        let (first, rest) = checks.split_first().expect("checks are never empty");
+        out.push(StaffMessage {
+            code: format!("terminal.not_answering.{suffix}"),
+            category: "terminal",
+            status: Some(st::ONSHI_TERMINAL_NOT_ANSWERING),
+            audience: Audience::Reception,
+            message_ja: n.message_ja().to_string(),
+            detail_ja: first.clone(),
+            action_ja: lines(rest),
+            source: "onshi::terminal::NotAnswering::to_text_ja",
+        });
+    }
+    for (suffix, expired) in [("missing", false), ("expired", true)] {
+        let r = ConsentRefusal {
+            kind: DocumentKind::DrugInfo,
+            expired,
+        };
+        out.push(StaffMessage {
+            code: format!("terminal.not_consented.{suffix}"),
+            category: "terminal",
+            status: Some(st::ONSHI_TERMINAL_NOT_CONSENTED),
+            audience: Audience::Reception,
+            message_ja: r.message_ja().to_string(),
+            detail_ja: String::new(),
+            action_ja: r.advice_ja().to_string(),
+            source: "onshi::terminal::ConsentRefusal::advice_ja",
+        });
+    }
+}
+
+// -------------------------------------------------------------------------------- doctor
+
+/// The doctor's findings: every check's OK text, then each problem it can report, with the
+/// counts and seconds as placeholders. The facts are made up so that one check fires at a
+/// time with recognisable numbers (`{count}` = 7, `{seconds}` = 31, …).
+fn doctor_rows(out: &mut Vec<StaffMessage>) {
+    const COUNT: u64 = 7;
+    const SECONDS: u64 = 31;
+    let options = DoctorOptions {
+        stale_after: Duration::from_secs(SECONDS),
+        orphan_after: Duration::from_secs(SECONDS),
+        max_clock_skew: Duration::from_secs(SECONDS),
+    };
+    let folders = |exists: bool, readable: bool, writable: bool| -> Vec<FolderFacts> {
+        ["req", "res", "face"]
+            .into_iter()
+            .map(|label| FolderFacts {
+                label,
+                exists: exists || label != "req",
+                readable: readable || label != "req",
+                writable: writable || label != "req",
+            })
+            .collect()
+    };
+    let files = |name: &str| -> Vec<AgedFile> {
+        (0..COUNT)
+            .map(|i| AgedFile {
+                name: name.replace('#', &format!("{i:04}")),
+                age: Duration::from_secs(3600),
+            })
+            .collect()
+    };
+    let healthy = Facts {
+        folders: folders(true, true, true),
+        clock_skew_secs: Some(0),
+        ..Facts::default()
+    };
+    let count = COUNT.to_string();
+    let seconds = SECONDS.to_string();
+    // (code suffix, facts that raise it, placeholders to put back)
+    type Case<'a> = (&'a str, Facts, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
+        (
+            "folders.missing",
+            Facts {
+                folders: folders(false, false, false),
+                ..healthy.clone()
+            },
+            vec![("req", "{folders}")],
+        ),
+        (
+            "folders.unreadable",
+            Facts {
+                folders: folders(true, false, true),
+                ..healthy.clone()
+            },
+            vec![("req", "{folders}")],
+        ),
+        (
+            "folders.read_only",
+            Facts {
+                folders: folders(true, true, false),
+                ..healthy.clone()
+            },
+            vec![("req", "{folders}")],
+        ),
+        (
+            "late_answers.arrived",
+            Facts {
+                pending: files("OQSsiquc01req_2025040100000000#.xml"),
+                res: files("OQSsiquc01res_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
+        ),
+        (
+            "face.not_face_results",
+            Facts {
+                face_skipped: files("notes#.txt"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
+        ),
+        (
+            "link_program.stale_requests",
+            Facts {
+                req: files("OQSsiquc01req_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}"), (&seconds, "{seconds}")],
+        ),
+        (
+            "link_program.foreign_files",
+            Facts {
+                req: files("notes#.txt"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
+        ),
+        (
+            "answers.orphans",
+            Facts {
+                res: files("OQSsiquc01res_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![("0 件）", "{errors} 件）"), (&count, "{count}")],
+        ),
+        (
+            "face.undelivered",
+            Facts {
+                face_undelivered: files(
+                    "OQSsiquc01res_face_13100000090000000000000000#_20250401093000.xml",
+                ),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
+        ),
+        (
+            "temp_files.left",
+            Facts {
+                temp: files("tmp#"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}")],
+        ),
+        (
+            "pending.late",
+            Facts {
+                pending: files("OQSsiquc01req_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![(&count, "{count}"), (&seconds, "{seconds}")],
+        ),
+        (
+            "clock.skew",
+            Facts {
+                clock_skew_secs: Some(3600),
+                ..healthy.clone()
+            },
+            vec![("3600", "{seconds}")],
+        ),
+        (
+            "clock.unknown",
+            Facts {
+                clock_skew_secs: None,
+                ..healthy.clone()
+            },
+            vec![],
+        ),
+    ];
+    let audience = Audience::Administrator;
+    for check in doctor::assess(&healthy, &options).checks {
+        out.push(StaffMessage {
+            code: format!("doctor.{}.ok", check.id),
+            category: "doctor",
+            status: None,
+            audience,
+            message_ja: check.message_ja,
+            detail_ja: String::new(),
+            action_ja: "対応不要です。".to_string(),
+            source: "onshi::terminal::doctor::assess",
+        });
+    }
+    for (name, facts, subst) in cases {
+        let id = name.split('.').next().expect("id");
+        let report = doctor::assess(&facts, &options);
+        let check = report
+            .checks
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("every case has its check");
+        // The OK texts are already listed; a case that does not raise its check is a bug here.
+        let severity = check.severity;
+        if severity == Severity::Ok && name != "clock.unknown" {
+            panic!("doctor case {name} did not raise {id}");
+        }
+        out.push(StaffMessage {
+            code: format!("doctor.{name}"),
+            category: "doctor",
+            status: None,
+            audience,
+            message_ja: fill(check.message_ja, &subst),
+            detail_ja: match severity {
+                Severity::Ok => "確認のみ（異常ではありません）".to_string(),
+                Severity::Warning => "注意".to_string(),
+                Severity::Error => "異常（資格確認ができません）".to_string(),
+            },
+            action_ja: check
+                .advice_ja
+                .unwrap_or_else(|| "対応不要です。".to_string()),
+            source: "onshi::terminal::doctor::assess",
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_texts_are_japanese() {
+        let all = catalogue();
+        let mut seen = HashSet::new();
+        for m in &all {
+            assert!(seen.insert(m.code.clone()), "duplicate code {}", m.code);
+            for t in [&m.message_ja, &m.action_ja] {
+                assert!(
+                    t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c)
+                        || ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+                    "{}: not Japanese: {t:?}",
+                    m.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_status_has_a_row() {
+        let all = catalogue();
+        for &(code, name, _) in st::NAMED {
+            if code == st::ONSHI_OK {
+                continue;
+            }
+            let row = all
+                .iter()
+                .find(|m| m.code == name)
+                .unwrap_or_else(|| panic!("{name} has no row"));
+            assert_eq!(row.status, Some(code));
+            assert!(!row.message_ja.is_empty(), "{name}: add it to STATUS_TEXTS");
+            assert!(!row.action_ja.is_empty(), "{name}: no action");
+        }
+        // No table row for a status that does not exist.
+        for (code, ..) in STATUS_TEXTS {
+            assert!(st::NAMED.iter().any(|(c, ..)| c == code), "{code}");
+        }
+        for (code, ..) in CARD_ACTIONS {
+            assert!(card_error(*code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn rows_are_read_from_the_code() {
+        let all = catalogue();
+        let get = |code: &str| all.iter().find(|m| m.code == code).unwrap();
+        assert_eq!(
+            get("advice.substitute_mark").message_ja,
+            Advice::SubstituteMark.message()
+        );
+        assert_eq!(
+            get("ONSHI_CARD_PIN_LOCKED").message_ja,
+            CardError::PinLocked.staff_message()
+        );
+        assert_eq!(
+            get("ONSHI_CARD_NOT_MY_NUMBER_CARD.juki_card").message_ja,
+            "住民基本台帳カードです。マイナンバーカードをお出しください。"
+        );
+        assert_eq!(
+            get("ONSHI_CARD_UNEXPECTED_STATUS").message_ja,
+            "カードが想定外の応答（{sw}）を返しました。もう一度お試しください。"
+        );
+        let stale = get("doctor.link_program.stale_requests");
+        assert!(
+            stale
+                .message_ja
+                .starts_with("要求ファイル {count} 件が {seconds} 秒以上"),
+            "{}",
+            stale.message_ja
+        );
+        assert_eq!(
+            get("doctor.answers.orphans").message_ja,
+            "res フォルダに、誰も受け取っていない古いファイルが {count} 件あります（うちエラー（.err） {errors} 件）。"
+        );
+        assert_eq!(
+            get("doctor.folders.missing").message_ja,
+            "フォルダが見つかりません: {folders}。"
+        );
+        assert!(
+            get("terminal.not_answering.not_taken")
+                .action_ja
+                .contains("OQSComApp")
+        );
+    }
+
+    #[test]
+    fn csv_quotes_what_it_must() {
+        let rows = vec![StaffMessage {
+            code: "x.y".into(),
+            category: "notice",
+            status: Some(1),
+            audience: Audience::Reception,
+            message_ja: "a,b".into(),
+            detail_ja: "line1\nline2".into(),
+            action_ja: "say \"hi\"".into(),
+            source: "s",
+        }];
+        assert_eq!(
+            to_csv(&rows),
+            "\u{FEFF}code,category,status,audience,message_ja,detail_ja,action_ja,source\r\n\
+             x.y,notice,1,reception,\"a,b\",\"line1\nline2\",\"say \"\"hi\"\"\",s\r\n"
+        );
+    }
+}
