@@ -50,10 +50,12 @@ fi
 if [ -z "${ONSHI_SKIP_INSTALL:-}" ]; then
   command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.2
   command -v cbindgen >/dev/null || cargo install --locked cbindgen@0.29.4
-  rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu \
+  # (output read whole: `cmd | grep -q` under pipefail fails at random on the writer's SIGPIPE)
+  installed_targets=$(rustup target list --installed 2>/dev/null || true)
+  grep -q x86_64-pc-windows-gnu <<<"$installed_targets" \
     || rustup target add x86_64-pc-windows-gnu \
     || { echo "rustup target add x86_64-pc-windows-gnu failed (the Windows cross-build needs it)"; exit 1; }
-  rustup target list --installed 2>/dev/null | grep -q i686-pc-windows-gnu \
+  grep -q i686-pc-windows-gnu <<<"$installed_targets" \
     || rustup target add i686-pc-windows-gnu \
     || { echo "rustup target add i686-pc-windows-gnu failed (the 32-bit Windows build needs it)"; exit 1; }
   command -v cargo-deny >/dev/null || cargo install --locked cargo-deny@0.20.2
@@ -68,7 +70,7 @@ if ! pgrep -x pcscd >/dev/null; then
 fi
 # Wait for the reader's port without connecting (a connect would "insert" an empty card).
 for _ in $(seq 1 50); do
-  ss -ltn 2>/dev/null | grep -q ':35963 ' && break
+  grep -q ':35963 ' <<<"$(ss -ltn 2>/dev/null)" && break
   sleep 0.2
 done
 
