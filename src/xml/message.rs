@@ -8,6 +8,7 @@
 //! write → parse gives the same message back.
 
 use super::codec::*;
+use super::encoding::Source;
 use super::error::XmlError;
 use super::fields::{XmlRecord, raw_leaf, take};
 use super::header::{DOC_HEADER, HeaderItem, read_header, write_header};
@@ -267,7 +268,7 @@ pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
     loop {
         match cur.next()? {
             Tok::Start { name, start, .. } => {
-                cur.check_name(name, start)?;
+                cur.check_name(&name, start)?;
                 if name != "XmlMsg" {
                     return Err(XmlError::UnexpectedRoot {
                         found: name.chars().take(60).collect(),
@@ -365,8 +366,8 @@ fn read_body(
     })
 }
 
-/// Reads a whole document (text already decoded).
-pub(crate) fn read_parts(src: &str, max_depth: usize) -> Result<Parts, XmlError> {
+/// Reads a whole document.
+pub(crate) fn read_parts(src: Source<'_>, max_depth: usize) -> Result<Parts, XmlError> {
     let mut cur = Cursor::new(src, max_depth);
     let root_offset = open_root(&mut cur)?;
     let mut parts = Parts {
@@ -760,7 +761,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
 
 /// Reads a file of a family whose body is not modelled: the header typed (when the root is
 /// `XmlMsg`), every other element kept whole as read.
-fn read_unmodelled(src: &str, max_depth: usize) -> Result<Message, XmlError> {
+fn read_unmodelled(src: Source<'_>, max_depth: usize) -> Result<Message, XmlError> {
     let mut cur = Cursor::new(src, max_depth);
     let mut m = UnmodelledMessage::default();
     let root = loop {
@@ -783,7 +784,7 @@ fn read_unmodelled(src: &str, max_depth: usize) -> Result<Message, XmlError> {
     };
     let (name, el, start) = root;
     if name == "XmlMsg" {
-        cur.check_name(name, start)?;
+        cur.check_name(&name, start)?;
         let mut items = Vec::new();
         let (mut has_header, mut has_body) = (false, false);
         cur.children(|cur, name, el, start| {
@@ -805,7 +806,7 @@ fn read_unmodelled(src: &str, max_depth: usize) -> Result<Message, XmlError> {
         })?;
         header_extra(&mut m.header, items, |_, _| false);
     } else {
-        m.document = Some(cur.unknown(name, &el, start)?);
+        m.document = Some(cur.unknown(&name, &el, start)?);
     }
     close_document(&mut cur)?;
     Ok(Message::Unmodelled(m))
@@ -813,7 +814,7 @@ fn read_unmodelled(src: &str, max_depth: usize) -> Result<Message, XmlError> {
 
 /// Reads a whole message; `hint` (from the file name) decides when the content alone cannot.
 pub(crate) fn read_message(
-    src: &str,
+    src: Source<'_>,
     max_depth: usize,
     hint: Option<MessageKind>,
 ) -> Result<Message, XmlError> {
@@ -832,7 +833,7 @@ pub(crate) fn read_message(
         (None, None) => {
             return Err(XmlError::UnknownMessage {
                 reason: "no header field or body element of any message family".into(),
-                location: super::error::Location::at(src, parts.root_offset, "/XmlMsg".into()),
+                location: super::reader::location_in(&src, parts.root_offset, "/XmlMsg".into()),
             });
         }
     };
