@@ -235,21 +235,25 @@ impl ExternalCommand {
             }
             drop(stdin);
         });
+        // The pipes are read on threads of their own and waited for until the deadline: a
+        // process the program started in the background may keep them open after it exits.
+        let (out_tx, out_rx) = std::sync::mpsc::channel();
         let mut out = child.stdout.take();
-        let reader = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             let mut buf = Vec::new();
             if let Some(o) = out.as_mut() {
                 let _ = o.take(MAX_OUTPUT + 1).read_to_end(&mut buf);
             }
-            buf
+            let _ = out_tx.send(buf);
         });
+        let (err_tx, err_rx) = std::sync::mpsc::channel();
         let mut err = child.stderr.take();
-        let err_reader = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             let mut buf = Vec::new();
             if let Some(e) = err.as_mut() {
                 let _ = e.take(1 << 20).read_to_end(&mut buf);
             }
-            buf
+            let _ = err_tx.send(buf);
         });
         let deadline = Instant::now() + self.timeout;
         let status = loop {
@@ -267,9 +271,17 @@ impl ExternalCommand {
                 Err(e) => return Err(CipherError(format!("waiting for {shown}: {e}"))),
             }
         };
-        let _ = writer.join();
-        let output = reader.join().unwrap_or_default();
-        let stderr = err_reader.join().unwrap_or_default();
+        // The writer is not waited for: it ends when the pipe closes.
+        drop(writer);
+        let left = || deadline.saturating_duration_since(Instant::now());
+        let stderr = err_rx.recv_timeout(left()).unwrap_or_default();
+        let Ok(output) = out_rx.recv_timeout(left()) else {
+            return Err(CipherError(format!(
+                "{shown} exited with {status} but its output stayed open for {} ms (a process \
+                 it started still holds it)",
+                self.timeout.as_millis()
+            )));
+        };
         if !status.success() {
             let text = String::from_utf8_lossy(&stderr);
             let text = text.trim();
@@ -412,6 +424,14 @@ mod tests {
         // A program that does not exist.
         x.decrypt = Some(cmd("/nonexistent/oqsdecrypt", &[]));
         assert!(x.decrypt("f", b"abc").unwrap_err().0.contains("cannot run"));
+        // A program that exits while a process it started keeps its output open: an error
+        // at the deadline, not a wait for that process.
+        x.decrypt = Some(cmd("sh", &["-c", "sleep 30 & echo '<a/>'"]));
+        x.timeout = Duration::from_millis(300);
+        let start = Instant::now();
+        let e = x.decrypt("f", b"").unwrap_err();
+        assert!(e.0.contains("stayed open"), "{e}");
+        assert!(start.elapsed() < Duration::from_secs(5));
         // A program that hangs is killed.
         x.decrypt = Some(cmd("sleep", &["30"]));
         x.timeout = Duration::from_millis(200);
