@@ -6082,6 +6082,8 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
 
 /**
  * Appends `len` bytes to a cipher callback's result. Call it from inside the callback only.
+ * Out-parameters are written only on success: `output` grows only when this returns
+ * `ONSHI_OK`.
  *
  * Returns `ONSHI_INVALID_HANDLE` for an output that is not the callback's (or used after the
  * callback returned).
@@ -6117,7 +6119,8 @@ onshi_status onshi_client_set_cipher(const struct onshi_client *c,
  * silently. Filled by the face calls (`onshi_client_next_face`, the face callback). A size
  * query (`buf` NULL, or `cap` too small) keeps them for the next call.
  *
- * Returns `ONSHI_BUFFER_TOO_SMALL` with `*out_len` set when `buf` cannot hold the text.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL` (when `buf` cannot hold the text).
  *
  * # Safety
  * `c` is any value; `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.

@@ -1142,6 +1142,26 @@ static onshi_status refuse(void *userdata, onshi_cipher_stage stage, const uint8
     (void)userdata, (void)stage, (void)name, (void)name_len, (void)in, (void)len, (void)out;
     return ONSHI_INVALID_ARGUMENT;
 }
+
+/* A module that "succeeds" with bytes that are not XML (a wrong key). */
+static onshi_status garbage(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                            const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)userdata, (void)name, (void)name_len;
+    if (stage == ONSHI_CIPHER_ENCRYPT) return onshi_cipher_output_write(out, in, len);
+    static const uint8_t junk[] = {0x8f, 0x01, 0x00, 0x42};
+    return onshi_cipher_output_write(out, junk, sizeof junk);
+}
+
+/* A module that hangs until the test releases it (userdata[0] = 1; userdata[1] counts the
+ * calls that returned), at most 10 s. */
+static onshi_status hang(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                         const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)stage, (void)name, (void)name_len, (void)in, (void)len, (void)out;
+    atomic_int *flags = userdata;
+    for (int i = 0; i < 1000 && atomic_load(&flags[0]) == 0; i++) sleep_ms(10);
+    atomic_fetch_add(&flags[1], 1);
+    return ONSHI_OK;
+}
 #endif
 
 /* A terminal of 2026: encrypted files (callback), files in face/ that are not face results,
@@ -1184,6 +1204,28 @@ static void test_terminal_2026(const char *root) {
     /* A module that fails: typed. */
     CHECK_STATUS(onshi_client_set_cipher(c, refuse, NULL), ONSHI_OK);
     CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    /* A module that answers bytes that are not XML: typed, not a parse error. */
+    CHECK_STATUS(onshi_client_set_cipher(c, garbage, NULL), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, err, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    CHECK_STATUS(onshi_error_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "not XML") != NULL);
+    /* A module that hangs: the call ends at the hook timeout (500 ms here), typed. */
+    onshi_client *quick = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root),
+                                   S("{\"medical_institution_code\":\"1310000003\",\"hook_timeout_ms\":500}"), &quick),
+                 ONSHI_OK);
+    atomic_int hung[2] = {0, 0};
+    CHECK_STATUS(onshi_client_set_cipher(quick, hang, hung), ONSHI_OK);
+    time_t started = time(NULL);
+    CHECK_STATUS(onshi_client_query(quick, err, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    CHECK(time(NULL) - started < 5);
+    CHECK_STATUS(onshi_error_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "did not answer") != NULL);
+    /* Released, it returns into the library, which no longer waits for it. */
+    atomic_store(&hung[0], 1);
+    for (int i = 0; i < 1000 && atomic_load(&hung[1]) == 0; i++) sleep_ms(10);
+    CHECK(atomic_load(&hung[1]) == 1);
+    onshi_client_free(quick);
     /* The module that works. */
     atomic_int calls = 0;
     CHECK_STATUS(onshi_client_set_cipher(c, decode_b64, &calls), ONSHI_OK);

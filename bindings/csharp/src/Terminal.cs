@@ -659,6 +659,9 @@ namespace Onshi
         private OnshiFaceCallback faceCallback;
         // Keeps the cipher callback alive while native code may call it.
         private OnshiCipherCallback cipherCallback;
+        // Every cipher callback ever set, kept for the life of the client: a library thread
+        // that took the previous one just before SetCipher replaced it may still call it.
+        private readonly List<OnshiCipherCallback> cipherCallbacks = new List<OnshiCipherCallback>();
         // Cancelled by Dispose: the blocking calls in progress end, so the handle can be freed.
         private readonly CancellationTokenSource disposing = new CancellationTokenSource();
 
@@ -948,6 +951,7 @@ namespace Onshi
                     return (uint)Status.TerminalHookFailed;
                 }
             };
+            lock (cipherCallbacks) cipherCallbacks.Add(cb);
             Check(NativeMethods.onshi_client_set_cipher(H, cb, IntPtr.Zero));
             cipherCallback = cb;
         }

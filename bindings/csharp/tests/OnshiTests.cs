@@ -714,6 +714,10 @@ internal static class OnshiTests
                 Check(e != null && e.StaffMessage.Contains("encrypt.conf") && e.StaffMessage.Contains("OQSsiquc"), "staff text names the setting and prefix");
                 client.SetCipher((stage, name, bytes) => { throw new InvalidOperationException("vendor module missing"); });
                 Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a throwing cipher");
+                client.SetCipher((stage, name, bytes) => stage == CipherStage.Encrypt ? bytes : new byte[] { 0x8f, 0x01, 0x00, 0x42 });
+                Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a cipher answering bytes that are not XML");
+                client.SetCipher((stage, name, bytes) => stage == CipherStage.Encrypt ? bytes : null);
+                Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a cipher answering null");
                 int calls = 0;
                 client.SetCipher((stage, name, bytes) =>
                 {
