@@ -9,8 +9,8 @@ mod terminal_common;
 use onshi::model::{MessageHeader, QualificationQuery};
 use onshi::terminal::{
     BulkOptions, CipherError, CipherStage, Client, ClientOptions, CommandLine, Emulator,
-    EmulatorConfig, ExternalCommand, FaceFileErrorKind, FaceNames, FileCipher, Layout,
-    TerminalError, ZipRefusal, now_jst,
+    ExternalCommand, FaceFileErrorKind, FaceNames, FileCipher, Layout, TerminalError, ZipRefusal,
+    now_jst,
 };
 use onshi::xml::{Encoding, Family, Message, QualificationRequest};
 use std::sync::Arc;
@@ -601,6 +601,3 @@ fn shift_jis_encrypted_face_with_the_hook() {
     let r = ev.result.expect("decrypted and parsed");
     assert!(!r.body.results.is_empty());
 }
-
-#[allow(dead_code)]
-fn unused(_: EmulatorConfig) {}
