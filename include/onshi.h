@@ -404,6 +404,12 @@ typedef struct onshi_file_name_info {
 } onshi_file_name_info;
 
 /**
+ * What the patient presented at reception: one of the `ONSHI_PRESENTATION_*` values (0 where
+ * a function accepts "not recorded").
+ */
+typedef uint32_t onshi_presentation;
+
+/**
  * How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
  */
 typedef uint32_t onshi_start_date_policy;
@@ -734,6 +740,12 @@ typedef uint32_t onshi_audit_event;
  * back).
  */
 #define ONSHI_FIELD_DIFF_RECORD_INDEX 505
+
+/**
+ * What the patient presented, as the review read it (enum Presentation; a face result is a
+ * マイナ保険証; absent when not recorded).
+ */
+#define ONSHI_FIELD_DIFF_PRESENTATION 520
 
 /**
  * Why the answer does not confirm a qualification (enum Cause; absent when it does).
@@ -1078,6 +1090,41 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_QUERY_KIND_RECORDS 5
 
 /**
+ * マイナ保険証（カード）.
+ */
+#define ONSHI_PRESENTATION_MY_NUMBER_CARD 1
+
+/**
+ * マイナ保険証（スマートフォン）.
+ */
+#define ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE 2
+
+/**
+ * 資格確認書.
+ */
+#define ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE 3
+
+/**
+ * マイナ保険証 + 資格情報のお知らせ (confirmed by the お知らせ's 記号・番号).
+ */
+#define ONSHI_PRESENTATION_MY_NUMBER_CARD_WITH_NOTICE 4
+
+/**
+ * 記号・番号 from another document (お知らせ alone, an expired 保険証 …).
+ */
+#define ONSHI_PRESENTATION_OTHER_DOCUMENT 5
+
+/**
+ * 被保険者資格申立書.
+ */
+#define ONSHI_PRESENTATION_DECLARATION 6
+
+/**
+ * Nothing presented.
+ */
+#define ONSHI_PRESENTATION_NONE 7
+
+/**
  * 変更なし（紐付けのみ）: nothing to apply; link the result.
  */
 #define ONSHI_VERDICT_IDENTICAL 1
@@ -1248,6 +1295,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_ADVICE_EXPIRATION_BLANK 18
 
 /**
+ * A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.
+ */
+#define ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE 40
+
+/**
  * 資格有効性 2 無効.
  */
 #define ONSHI_CAUSE_INVALID 1
@@ -1283,6 +1335,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CAUSE_UNKNOWN_VALIDITY 7
 
 /**
+ * 該当資格なし right after joining: the insurer has not registered the new member yet
+ * (申立書 path).
+ */
+#define ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER 20
+
+/**
  * 資格有効性 6 有効（未登録）(医療扶助).
  */
 #define ONSHI_NOTICE_VALID_UNREGISTERED 1
@@ -1306,6 +1364,41 @@ typedef uint32_t onshi_audit_event;
  * Several records came back; the matching one was compared.
  */
 #define ONSHI_NOTICE_SEVERAL_RECORDS 5
+
+/**
+ * お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.
+ */
+#define ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED 20
+
+/**
+ * お知らせ alone (or an expired 保険証) before 2026-04-01: tolerated.
+ */
+#define ONSHI_NOTICE_NOTICE_ALONE_TOLERATED 21
+
+/**
+ * A 資格確認書 holder confirmed by its 記号・番号.
+ */
+#define ONSHI_NOTICE_QUALIFICATION_CERTIFICATE_QUERY 22
+
+/**
+ * 後期高齢, 84 or under, 資格確認書 on or after 2026-08-01 (the お知らせ rule).
+ */
+#define ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE 23
+
+/**
+ * 被保険者証区分 05 特別療養費: the patient pays 10割.
+ */
+#define ONSHI_NOTICE_SPECIAL_MEDICAL_EXPENSE 24
+
+/**
+ * The 電子証明書 expired: 資格確認 only, for three months after the expiry month.
+ */
+#define ONSHI_NOTICE_CERTIFICATE_EXPIRED 25
+
+/**
+ * The 電子証明書 expires soon.
+ */
+#define ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON 26
 
 /**
  * 全角/半角.
@@ -2240,6 +2333,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_VERSION_LINK_RECEIVED_AT 660
 
 /**
+ * What the patient presented for the linked confirmation (enum Presentation).
+ */
+#define ONSHI_FIELD_VERSION_LINK_PRESENTATION 670
+
+/**
  * Who did it: the caller's actor id (text).
  */
 #define ONSHI_FIELD_AUDIT_ACTOR 681
@@ -2279,6 +2377,11 @@ typedef uint32_t onshi_audit_event;
  * opened only).
  */
 #define ONSHI_FIELD_AUDIT_FIELDS 688
+
+/**
+ * What the patient presented for a `linked` event's confirmation (enum Presentation).
+ */
+#define ONSHI_FIELD_AUDIT_PRESENTATION 695
 
 /**
  * The versions of `onshi_history`, oldest first (fields `ONSHI_FIELD_VERSION_*`).
@@ -4413,6 +4516,36 @@ onshi_status onshi_history_review(const struct onshi_history *h,
                                   struct onshi_diff **out);
 
 /**
+ * `onshi_history_review` with what the patient presented (`ONSHI_PRESENTATION_*`; 0: not
+ * recorded). The presentation is kept with the confirmation (the version's link and the
+ * `linked` audit event once applied; `ONSHI_FIELD_DIFF_PRESENTATION` of the review) and
+ * feeds the advice: お知らせ alone, a 資格確認書 holder's 記号・番号 query, the 後期高齢
+ * 資格確認書 without an address and the 2026-08 rule, 該当資格なし with a 申立書. A face result
+ * (`ONSHI_QUERY_KIND_MY_NUMBER_CARD`) is a マイナ保険証 whatever is passed, except that
+ * `ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE` is kept.
+ *
+ * Returns what `onshi_history_review` returns, and `ONSHI_INVALID_ARGUMENT` for an unknown
+ * `presentation`.
+ * `result_id`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `doc` is NULL or a live `onshi_document`;
+ * `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+ * readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review_presented(const struct onshi_history *h,
+                                            const struct onshi_document *doc,
+                                            size_t unit,
+                                            const uint8_t *result_id,
+                                            size_t result_id_len,
+                                            const struct onshi_date *confirmation_date,
+                                            onshi_query_kind query_kind,
+                                            onshi_presentation presentation,
+                                            struct onshi_diff **out);
+
+/**
  * Reviews a returned record (read as a valid answer of the terminal) against the history's
  * current version, as `onshi_history_review` does for a document. `result_id` identifies
  * the result; `confirmation_date` is the 資格確認日.
@@ -4434,6 +4567,29 @@ onshi_status onshi_history_review_record(const struct onshi_history *h,
                                          const struct onshi_date *confirmation_date,
                                          onshi_query_kind query_kind,
                                          struct onshi_diff **out);
+
+/**
+ * `onshi_history_review_record` with what the patient presented (`ONSHI_PRESENTATION_*`;
+ * 0: not recorded), as for `onshi_history_review_presented`.
+ *
+ * Returns what `onshi_history_review_record` returns, and `ONSHI_INVALID_ARGUMENT` for an
+ * unknown `presentation`.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `returned` is NULL or a live `onshi_qualification`;
+ * `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+ * readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review_record_presented(const struct onshi_history *h,
+                                                   const struct onshi_qualification *returned,
+                                                   const uint8_t *result_id,
+                                                   size_t result_id_len,
+                                                   const struct onshi_date *confirmation_date,
+                                                   onshi_query_kind query_kind,
+                                                   onshi_presentation presentation,
+                                                   struct onshi_diff **out);
 
 /**
  * Applies a reviewed answer (`onshi_history_review`): links the result, updates the current

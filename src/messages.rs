@@ -951,6 +951,10 @@ pub const ADVICE_ACTIONS: &[(Advice, &str)] = &[
     ),
     (Advice::ValidityStartDiffers, "修正せずに紐付けてください。"),
     (Advice::ExpirationBlank, "修正せずに紐付けてください。"),
+    (
+        Advice::AddressNotOnCertificate,
+        "修正せず、登録済みの住所のまま紐付けてください。",
+    ),
 ];
 
 fn advice_rows(out: &mut Vec<StaffMessage>) {
@@ -974,6 +978,7 @@ pub const CAUSES: &[Cause] = &[
     Cause::Invalid,
     Cause::InvalidNewQualification,
     Cause::NotFound,
+    Cause::NotFoundNewMember,
     Cause::MultipleMatches,
     Cause::ProcessingError,
     Cause::NoRecord,
@@ -1016,6 +1021,34 @@ pub const NOTICE_ACTIONS: &[(NoticeKind, &str)] = &[
     (
         NoticeKind::SeveralRecords,
         "比較した資格が正しいか確認してください。",
+    ),
+    (
+        NoticeKind::NoticeAloneNotAccepted,
+        "マイナ保険証（カード・スマートフォン）か資格確認書の提示をお願いしてください。",
+    ),
+    (
+        NoticeKind::NoticeAloneTolerated,
+        "通常の負担割合で受け付け、次回はマイナ保険証か資格確認書を持参するよう案内してください。",
+    ),
+    (
+        NoticeKind::QualificationCertificateQuery,
+        "資格確認書の有効期限（と記載があれば限度額適用区分）を確認してください。",
+    ),
+    (
+        NoticeKind::LateElderlyCertificateRule,
+        "資格確認書の有効期限を確認し、期限切れならマイナ保険証での受付を案内してください。",
+    ),
+    (
+        NoticeKind::SpecialMedicalExpense,
+        "医療費の10割をお支払いいただき、市区町村への特別療養費の申請を案内してください。",
+    ),
+    (
+        NoticeKind::CertificateExpired,
+        "資格確認の結果で受け付け、市区町村の窓口での電子証明書の更新を案内してください。",
+    ),
+    (
+        NoticeKind::CertificateExpiresSoon,
+        "市区町村の窓口での電子証明書の更新を案内してください。",
     ),
 ];
 

@@ -41,6 +41,7 @@ my @groups = (
     [ 'ONSHI_MATCH_',      'MatchFlags',     'Evidence for a candidate (onshi_match_flags).' ],
     [ 'ONSHI_CONFLICT_',   'ConflictFlags',  'Evidence against a candidate (onshi_conflict_flags).' ],
     [ 'ONSHI_CARD_SEX_',   'CardSex',        'Sex on the My Number card, ISO 5218 (onshi_card_sex).' ],
+    [ 'ONSHI_PRESENTATION_', 'Presentation', 'What the patient presented at reception (onshi_presentation).' ],
     [ 'ONSHI_MESSAGE_TYPE_', 'MessageType',  'The kind of message of a document (onshi_message_type).' ],
     [ 'ONSHI_ENCODING_',   'FileEncoding',       'A file\'s character encoding (onshi_encoding).' ],
     [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
