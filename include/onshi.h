@@ -2919,6 +2919,18 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CARD_VIRTUAL_CARD_IO 521
 
 /**
+ * A smartphone's マイナ保険証 (Android: JPKI only): no card-face data to read; receive the
+ * patient at the face reader.
+ */
+#define ONSHI_CARD_SMARTPHONE 522
+
+/**
+ * A 顔認証マイナンバーカード (no PIN): the 基本4情報 cannot be read; receive the patient at the
+ * face reader.
+ */
+#define ONSHI_CARD_FACE_AUTH_CARD 523
+
+/**
  * A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
  */
 #define ONSHI_NULL_PARAMETER 600
@@ -3093,8 +3105,16 @@ onshi_status onshi_card_open_reader(struct onshi_error *err,
 /**
  * Creates the project's virtual マイナンバーカード in process (no reader, no pcscd), for
  * tests. `config_json` `(NULL, 0)` is the fixture (検証　花子, PIN `1234`, 3 tries); or a
- * JSON object with any of `"name"`, `"address"`, `"birthdate"` (`"19850401"`), `"sex"`
- * (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`.
+ * JSON object with any of `"mode"`, `"name"`, `"address"`, `"birthdate"` (`"19850401"`),
+ * `"sex"` (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`. `"mode"` makes it another kind
+ * of card, so a program can show each outcome: `"my_number_card"` (the default),
+ * `"locked_pin"` (`ONSHI_CARD_PIN_LOCKED`), `"face_auth_card"` (a 顔認証マイナンバーカード:
+ * `ONSHI_CARD_FACE_AUTH_CARD`), `"android_smartphone"` (`ONSHI_CARD_SMARTPHONE`),
+ * `"iphone"` and `"other_card"` (`ONSHI_CARD_NOT_MY_NUMBER_CARD`: no My Number
+ * application), `"juki_card"` (`ONSHI_CARD_NOT_MY_NUMBER_CARD`).
+ *
+ * Returns `ONSHI_JSON` for malformed JSON or an unknown key, `ONSHI_INVALID_VALUE` for an
+ * unknown mode, `ONSHI_CARD_INVALID_PIN_FORMAT` for a PIN that is not 4 digits.
  *
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_card_free.
@@ -3135,10 +3155,17 @@ onshi_status onshi_card_last_error(const struct onshi_card *c,
                                    size_t *out_len);
 
 /**
- * Checks that the card is a マイナンバーカード (by its JPKI token, never by the ATR).
+ * Checks, without a PIN and never by the ATR, that the card is a マイナンバーカード whose
+ * 基本4情報 can be read: SELECT of the JPKI application, its token EF 0006, then the PIN's
+ * tries left (no try used). Call it before asking the patient for a PIN.
  *
- * Returns `ONSHI_CARD_NOT_MY_NUMBER_CARD` (the message says what it is instead) or another
- * `ONSHI_CARD_*` status.
+ * Returns `ONSHI_CARD_SMARTPHONE` (an Android phone's マイナ保険証: JPKI only, no card-face
+ * data), `ONSHI_CARD_FACE_AUTH_CARD` (a 顔認証マイナンバーカード: no PIN),
+ * `ONSHI_CARD_NOT_MY_NUMBER_CARD` (a 住基カード, or no My Number application: another card or
+ * an iPhone, which PC/SC cannot tell apart; the message says what to do for both), or
+ * another `ONSHI_CARD_*` status. A locked PIN is still a マイナンバーカード: `ONSHI_OK`, and
+ * `onshi_card_tries_left` gives 0. Each status's Japanese message says what to do instead
+ * (the face reader, the 記号・番号, the 市区町村 for a lock).
  *
  * # Safety
  * `c` is NULL or a live `onshi_card`.
@@ -3149,6 +3176,8 @@ onshi_status onshi_card_recognise(struct onshi_card *c);
  * The PIN tries left before the 券面事項入力補助用暗証番号 locks (0: locked). Show it before
  * asking for the PIN. Sends no PIN.
  *
+ * Returns `ONSHI_CARD_FACE_AUTH_CARD` for a card without a PIN, `ONSHI_CARD_SMARTPHONE` or
+ * `ONSHI_CARD_NOT_MY_NUMBER_CARD` for a card without the 券面事項入力補助AP.
  * Out-parameters are written only on success.
  *
  * # Safety
@@ -3165,7 +3194,9 @@ onshi_status onshi_card_tries_left(struct onshi_card *c,
  * The PIN is copied into memory that is wiped after use; wipe `pin` yourself when the call
  * returns.
  * Returns `ONSHI_CARD_INVALID_PIN_FORMAT`, `ONSHI_CARD_WRONG_PIN` (the message says how many
- * tries are left), `ONSHI_CARD_PIN_LOCKED`, or another `ONSHI_CARD_*` status.
+ * tries are left), `ONSHI_CARD_PIN_LOCKED`, `ONSHI_CARD_FACE_AUTH_CARD`,
+ * `ONSHI_CARD_SMARTPHONE`, `ONSHI_CARD_NOT_MY_NUMBER_CARD` (none of these sent the PIN), or
+ * another `ONSHI_CARD_*` status.
  * The caller owns the returned handle and must free it with onshi_basic_info_free.
  * Out-parameters are written only on success.
  *

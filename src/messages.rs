@@ -687,7 +687,7 @@ pub const CARD_ACTIONS: &[(u32, Audience, &str)] = &[
     (
         st::ONSHI_CARD_NOT_MY_NUMBER_CARD,
         Audience::Reception,
-        "マイナンバーカードを置いてください。カードがない場合は保険証等で受け付けてください。",
+        "マイナンバーカードを置いてください。スマートフォンのマイナ保険証は顔認証付きカードリーダーで、資格確認書は記号・番号で資格確認してください。",
     ),
     (
         st::ONSHI_CARD_WRONG_PIN,
@@ -697,7 +697,7 @@ pub const CARD_ACTIONS: &[(u32, Audience, &str)] = &[
     (
         st::ONSHI_CARD_PIN_LOCKED,
         Audience::Reception,
-        "カードからは読み取れません。券面を見て入力してください。患者様には市区町村の窓口での再設定をご案内してください。",
+        "カードからは読み取れません。資格確認は顔認証付きカードリーダーで行い、氏名等は券面か資格確認結果から入力してください。患者様には市区町村の窓口での再設定をご案内してください。",
     ),
     (
         st::ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
@@ -769,6 +769,16 @@ pub const CARD_ACTIONS: &[(u32, Audience, &str)] = &[
         Audience::Developer,
         "テスト用の仮想カードの設定（vpcd）を確認してください。",
     ),
+    (
+        st::ONSHI_CARD_SMARTPHONE,
+        Audience::Reception,
+        "顔認証付きカードリーダー（スマートフォン用リーダー）で資格確認し、氏名等は資格確認結果から取り込んでください。",
+    ),
+    (
+        st::ONSHI_CARD_FACE_AUTH_CARD,
+        Audience::Reception,
+        "顔認証付きカードリーダーで資格確認し、氏名等は資格確認結果から取り込んでください（券面を見て入力しても構いません）。",
+    ),
 ];
 
 /// A card error of each status, with placeholder values where the message shows one.
@@ -826,6 +836,8 @@ fn card_error(status: u32) -> Option<(CardError, &'static [(&'static str, &'stat
             &[],
         ),
         521 => (CardError::VirtualCardIo(String::new()), &[]),
+        522 => (CardError::Smartphone, &[]),
+        523 => (CardError::FaceAuthCard, &[]),
         _ => return None,
     })
 }
@@ -862,19 +874,22 @@ fn status_rows(out: &mut Vec<StaffMessage>) {
                 source: "onshi::card::CardError::staff_message",
             });
             if code == st::ONSHI_CARD_NOT_MY_NUMBER_CARD {
-                let juki = CardError::NotMyNumberCard {
-                    kind: NotMyNumberCardKind::JukiCard,
-                };
-                out.push(StaffMessage {
-                    code: format!("{name}.juki_card"),
-                    category: "status",
-                    status: Some(code),
-                    audience,
-                    message_ja: juki.staff_message(),
-                    detail_ja: String::new(),
-                    action_ja: action.to_string(),
-                    source: "onshi::card::CardError::staff_message",
-                });
+                for (suffix, kind) in [
+                    ("juki_card", NotMyNumberCardKind::JukiCard),
+                    ("no_application", NotMyNumberCardKind::NoApplication),
+                ] {
+                    let e = CardError::NotMyNumberCard { kind };
+                    out.push(StaffMessage {
+                        code: format!("{name}.{suffix}"),
+                        category: "status",
+                        status: Some(code),
+                        audience,
+                        message_ja: e.staff_message(),
+                        detail_ja: String::new(),
+                        action_ja: action.to_string(),
+                        source: "onshi::card::CardError::staff_message",
+                    });
+                }
             }
             continue;
         }
@@ -1403,7 +1418,17 @@ mod tests {
         );
         assert_eq!(
             get("ONSHI_CARD_NOT_MY_NUMBER_CARD.juki_card").message_ja,
-            "住民基本台帳カードです。マイナンバーカードをお出しください。"
+            "住基カード（住民基本台帳カード）は使えません。マイナンバーカードをお出しください。"
+        );
+        assert!(
+            get("ONSHI_CARD_NOT_MY_NUMBER_CARD.no_application")
+                .message_ja
+                .contains("iPhone")
+        );
+        assert!(
+            get("ONSHI_CARD_SMARTPHONE")
+                .message_ja
+                .contains("顔認証付きカードリーダー")
         );
         assert_eq!(
             get("ONSHI_CARD_UNEXPECTED_STATUS").message_ja,

@@ -178,6 +178,12 @@ pub const ONSHI_CARD_UNRESPONSIVE: onshi_status = 519;
 pub const ONSHI_CARD_PCSC: onshi_status = 520;
 /// The virtual card (tests) could not be reached.
 pub const ONSHI_CARD_VIRTUAL_CARD_IO: onshi_status = 521;
+/// A smartphone's マイナ保険証 (Android: JPKI only): no card-face data to read; receive the
+/// patient at the face reader.
+pub const ONSHI_CARD_SMARTPHONE: onshi_status = 522;
+/// A 顔認証マイナンバーカード (no PIN): the 基本4情報 cannot be read; receive the patient at the
+/// face reader.
+pub const ONSHI_CARD_FACE_AUTH_CARD: onshi_status = 523;
 
 /// A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
 pub const ONSHI_NULL_PARAMETER: onshi_status = 600;
@@ -587,6 +593,16 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         "the virtual card (tests) could not be reached",
     ),
     (
+        ONSHI_CARD_SMARTPHONE,
+        "ONSHI_CARD_SMARTPHONE",
+        "a smartphone: no card-face data to read",
+    ),
+    (
+        ONSHI_CARD_FACE_AUTH_CARD,
+        "ONSHI_CARD_FACE_AUTH_CARD",
+        "a 顔認証マイナンバーカード: no PIN, the 基本4情報 cannot be read",
+    ),
+    (
         ONSHI_NULL_PARAMETER,
         "ONSHI_NULL_PARAMETER",
         "a required pointer argument was NULL",
@@ -831,10 +847,12 @@ fn ja(status: onshi_status) -> Option<&'static str> {
         ONSHI_CARD_REMOVED => {
             "読み取り中にカードが外されました。カードを置き直して、もう一度お試しください。"
         }
-        ONSHI_CARD_NOT_MY_NUMBER_CARD => "マイナンバーカードではありません。",
+        ONSHI_CARD_NOT_MY_NUMBER_CARD => {
+            "マイナンバーカードではありません。マイナ保険証か資格確認書をお出しいただくか、資格確認書等の記号・番号で資格確認してください。"
+        }
         ONSHI_CARD_WRONG_PIN => "暗証番号が違います。",
         ONSHI_CARD_PIN_LOCKED => {
-            "暗証番号がロックされています。市区町村の窓口で暗証番号の再設定が必要です。"
+            "暗証番号がロックされています。市区町村の窓口で暗証番号の再設定が必要です。資格確認は顔認証付きカードリーダーで受付してください。"
         }
         ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION => {
             "暗証番号の残り回数は 1 回です。患者さんに確認してから続けてください。"
@@ -862,6 +880,12 @@ fn ja(status: onshi_status) -> Option<&'static str> {
         ONSHI_CARD_UNRESPONSIVE => "カードが応答しません。カードの向きと置き方を確認してください。",
         ONSHI_CARD_PCSC => "カードリーダーとの通信でエラーが起きました。もう一度お試しください。",
         ONSHI_CARD_VIRTUAL_CARD_IO => "仮想カードとの通信でエラーが起きました。",
+        ONSHI_CARD_SMARTPHONE => {
+            "スマートフォンのマイナ保険証からは券面情報を読み取れません。顔認証付きカードリーダー（スマートフォン用リーダー）で受付してください。"
+        }
+        ONSHI_CARD_FACE_AUTH_CARD => {
+            "顔認証マイナンバーカード（暗証番号なし）のため券面情報は読み取れません。顔認証付きカードリーダーで受付してください。"
+        }
         ONSHI_NULL_PARAMETER
         | ONSHI_INVALID_UTF8
         | ONSHI_OUT_OF_RANGE

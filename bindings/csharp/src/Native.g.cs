@@ -1096,6 +1096,10 @@ namespace Onshi
         CardPcsc = 520,
         /// <summary>The virtual card (tests) could not be reached.</summary>
         CardVirtualCardIo = 521,
+        /// <summary>A smartphone's マイナ保険証 (Android: JPKI only): no card-face data to read; receive the patient at the face reader.</summary>
+        CardSmartphone = 522,
+        /// <summary>A 顔認証マイナンバーカード (no PIN): the 基本4情報 cannot be read; receive the patient at the face reader.</summary>
+        CardFaceAuthCard = 523,
         /// <summary>A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).</summary>
         NullParameter = 600,
         /// <summary>An input string is not valid UTF-8.</summary>
