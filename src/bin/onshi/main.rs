@@ -11,6 +11,7 @@ mod demo;
 mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
+mod report_cmd;
 mod terminal_cmd;
 mod xml_cmd;
 
@@ -50,6 +51,10 @@ enum Command {
     Request(xml_cmd::RequestArgs),
     /// Compare the clinic's record with the terminal's answer, field by field (差分).
     Diff(diff_cmd::DiffArgs),
+    /// Record what a patient presented at reception (マイナ保険証, 資格確認書 …) in the journal.
+    Visit(report_cmd::VisitArgs),
+    /// Monthly reports: `usage` is the マイナ保険証 利用率 of a month.
+    Report(report_cmd::ReportArgs),
 }
 
 /// Prints an error on stderr for both of its readers: the Japanese text for staff first, then
@@ -75,5 +80,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => xml_cmd::validate(args),
         Command::Request(args) => xml_cmd::request(args),
         Command::Diff(args) => diff_cmd::diff(args),
+        Command::Visit(args) => report_cmd::visit(args),
+        Command::Report(args) => report_cmd::run(args),
     }
 }
