@@ -67,7 +67,11 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "agent")]
+pub mod agent;
 pub mod card;
+#[cfg(feature = "cloud-protocol")]
+pub mod cloud;
 pub mod codes;
 pub mod diff;
 pub mod error;
@@ -80,6 +84,8 @@ pub mod messages;
 pub mod model;
 pub mod personal;
 pub mod reception;
+#[cfg(feature = "relay")]
+pub mod relay;
 pub mod terminal;
 pub mod text;
 pub mod xml;

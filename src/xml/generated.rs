@@ -28,10 +28,10 @@ pub(crate) const REPEATABLE: &[&str] = &[
 impl XmlRecord for CardKey {
     const FIELD_COUNT: usize = 4;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -108,10 +108,10 @@ impl XmlRecord for CardKey {
 impl XmlRecord for PersonIdentity {
     const FIELD_COUNT: usize = 9;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -211,10 +211,10 @@ impl XmlRecord for PersonIdentity {
 impl XmlRecord for ProcessingOutcome {
     const FIELD_COUNT: usize = 3;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -279,10 +279,10 @@ impl XmlRecord for ProcessingOutcome {
 impl XmlRecord for Consent {
     const FIELD_COUNT: usize = 3;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -340,10 +340,10 @@ impl XmlRecord for Consent {
 impl XmlRecord for Consents {
     const FIELD_COUNT: usize = 30;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -707,10 +707,10 @@ impl XmlRecord for Consents {
 impl XmlRecord for ElderlyRecipient {
     const FIELD_COUNT: usize = 4;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -785,10 +785,10 @@ impl XmlRecord for ElderlyRecipient {
 impl XmlRecord for LimitCertificate {
     const FIELD_COUNT: usize = 6;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -912,10 +912,10 @@ impl XmlRecord for LimitCertificate {
 impl XmlRecord for SpecificDisease {
     const FIELD_COUNT: usize = 5;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -1000,10 +1000,10 @@ impl XmlRecord for SpecificDisease {
 impl XmlRecord for MedicalTicket {
     const FIELD_COUNT: usize = 22;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -1270,10 +1270,10 @@ impl XmlRecord for MedicalTicket {
 impl XmlRecord for Qualification {
     const FIELD_COUNT: usize = 68;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2140,10 +2140,10 @@ impl XmlRecord for Qualification {
 impl XmlRecord for QualificationQuery {
     const FIELD_COUNT: usize = 13;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2315,10 +2315,10 @@ impl XmlRecord for QualificationQuery {
 impl XmlRecord for MessageHeader {
     const FIELD_COUNT: usize = 13;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2490,10 +2490,10 @@ impl XmlRecord for MessageHeader {
 impl XmlRecord for ConfirmationResult {
     const FIELD_COUNT: usize = 8;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2622,10 +2622,10 @@ impl XmlRecord for ConfirmationResult {
 impl XmlRecord for ReferenceNumberRegistration {
     const FIELD_COUNT: usize = 8;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2745,10 +2745,10 @@ impl XmlRecord for ReferenceNumberRegistration {
 impl XmlRecord for UploadReceipt {
     const FIELD_COUNT: usize = 5;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2835,10 +2835,10 @@ impl XmlRecord for UploadReceipt {
 impl XmlRecord for DocumentQuery {
     const FIELD_COUNT: usize = 5;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2925,10 +2925,10 @@ impl XmlRecord for DocumentQuery {
 impl XmlRecord for DocumentOutcome {
     const FIELD_COUNT: usize = 2;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {

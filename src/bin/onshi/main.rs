@@ -6,11 +6,18 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[cfg(feature = "agent")]
+mod agent_cmd;
 mod card_cmd;
+#[cfg(all(feature = "agent", feature = "relay"))]
+mod cloud_demo;
 mod demo;
 mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
+mod parse_json;
+#[cfg(feature = "relay")]
+mod relay_cmd;
 mod report_cmd;
 mod terminal_cmd;
 mod xml_cmd;
@@ -55,6 +62,24 @@ enum Command {
     Visit(report_cmd::VisitArgs),
     /// Monthly reports: `usage` is the マイナ保険証 利用率 of a month.
     Report(report_cmd::ReportArgs),
+    /// The clinic-side link program for a cloud EMR: enrol, run, rotate, install.
+    #[cfg(feature = "agent")]
+    Agent(agent_cmd::AgentArgs),
+    /// The cloud end: serve the relay, add clinics, issue enrolment codes, revoke agents.
+    #[cfg(feature = "relay")]
+    Relay(relay_cmd::RelayArgs),
+}
+
+/// Structured (JSON) logs on stderr for the long-running commands; `RUST_LOG` filters.
+#[cfg(any(feature = "agent", feature = "relay"))]
+pub(crate) fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Prints an error on stderr for both of its readers: the Japanese text for staff first, then
@@ -82,5 +107,9 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff_cmd::diff(args),
         Command::Visit(args) => report_cmd::visit(args),
         Command::Report(args) => report_cmd::run(args),
+        #[cfg(feature = "agent")]
+        Command::Agent(args) => agent_cmd::run(args),
+        #[cfg(feature = "relay")]
+        Command::Relay(args) => relay_cmd::run(args),
     }
 }
