@@ -436,6 +436,11 @@ typedef uint32_t onshi_mode;
 typedef uint32_t onshi_value_type;
 
 /**
+ * How a usage report is written: one of the `ONSHI_REPORT_FORMAT_*` values.
+ */
+typedef uint32_t onshi_report_format;
+
+/**
  * What the face callback returns: one of the `ONSHI_FACE_*` values.
  */
 typedef uint32_t onshi_face_ack;
@@ -2539,6 +2544,27 @@ typedef uint32_t onshi_audit_event;
  * The candidates of `onshi_candidates`, best first (fields `ONSHI_FIELD_CANDIDATE_*`).
  */
 #define ONSHI_LIST_CANDIDATES 14
+
+/**
+ * JSON: `{"month": "202612", "basis": "patient_month", "rows": [{"presentation", "label",
+ * "category", "visits", "patients"}], "visits", "patients", "my_number_patients",
+ * "card_number_patients", "no_confirmation_patients", "unattributed_visits",
+ * "rate_basis_points" (null when nobody came), "rate_percent", "target_percent",
+ * "meets_target", "basis_ja"}`.
+ */
+#define ONSHI_REPORT_FORMAT_JSON 1
+
+/**
+ * CSV, UTF-8 with a byte order mark and CRLF line ends (Excel opens it as is): one line per
+ * presentation, then the 利用率 line.
+ */
+#define ONSHI_REPORT_FORMAT_CSV 2
+
+/**
+ * A text for staff in Japanese: the 利用率, whether the 30 % line is met, the counting
+ * basis and a table by presentation.
+ */
+#define ONSHI_REPORT_FORMAT_TEXT 3
 
 /**
  * Success.
@@ -5678,6 +5704,36 @@ onshi_status onshi_field_list(onshi_field field, onshi_list *out);
 onshi_status onshi_field_name(onshi_field field, char *buf, size_t cap, size_t *out_len);
 
 /**
+ * The マイナ保険証 利用率 report of `year`-`month` from `visits_json`, a JSON array of visits
+ * in the shape the client's journal keeps them (`{"date": "2026-12-07", "patient_id":
+ * "0001", "presentation": "my_number_card", "recorded_at": "2026-12-07T09:00:00"}`;
+ * `patient_id`, `result_id`, `origin`, `actor` optional); visits of other months are left
+ * out. Counted per patient-month (a patient seen several times in the month is one
+ * patient, counted as a マイナ保険証 user when one visit used the card or a smartphone);
+ * the 30 % line of the 2026-06 加算 is met when that share is 30 % or more. Pure: reads
+ * neither disk nor clock.
+ *
+ * Returns `ONSHI_JSON` when `visits_json` is not such an array, `ONSHI_INVALID_VALUE` for a
+ * month out of 1–12, `ONSHI_INVALID_ARGUMENT` for an unknown `format`.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `visits_json` is NULL or readable for `visits_len` bytes; `buf` is NULL or writable for
+ * `cap` bytes; `out_len` is NULL or writable.
+ */
+onshi_status onshi_usage_report(struct onshi_error *err,
+                                const uint8_t *visits_json,
+                                size_t visits_len,
+                                int32_t year,
+                                uint32_t month_of_year,
+                                onshi_report_format format,
+                                char *buf,
+                                size_t cap,
+                                size_t *out_len);
+
+/**
  * Creates a cancel token, not cancelled.
  *
  * The caller owns the returned handle and must free it with onshi_cancel_token_free.
@@ -6135,6 +6191,58 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
                                       char *buf,
                                       size_t cap,
                                       size_t *out_len);
+
+/**
+ * Records a reception visit in the client's journal (`<root>/.onshi/visits/<yyyyMM>/`, one
+ * file per visit): the day `date`, the EMR's `patient_id` (never a name, an insurance
+ * number or the 個人番号), what the patient presented (`ONSHI_PRESENTATION_*`) and the
+ * terminal result it confirmed (`result_id`, the answer or face file name). Recording a
+ * visit with the same result again, or the same patient, day and presentation, replaces it.
+ * `onshi_client_usage_report` counts them. Allowed in the face callback.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown or 0 `presentation`,
+ * `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_TERMINAL_INVALID_REQUEST`
+ * when neither `patient_id` nor `result_id` is given, `ONSHI_TERMINAL_IO` when the journal
+ * cannot be written.
+ * `err`: NULL is accepted. `patient_id`: NULL is accepted. `result_id`: NULL is accepted.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `date` is NULL or readable;
+ * each text is NULL or readable for its length.
+ */
+onshi_status onshi_client_record_visit(const struct onshi_client *c,
+                                       struct onshi_error *err,
+                                       const struct onshi_date *date,
+                                       const uint8_t *patient_id,
+                                       size_t patient_id_len,
+                                       onshi_presentation presentation,
+                                       const uint8_t *result_id,
+                                       size_t result_id_len);
+
+/**
+ * The マイナ保険証 利用率 report of `year`-`month` from the visits recorded in the client's
+ * journal (`onshi_client_record_visit`, `onshi visit`, `onshi query --patient`), written
+ * in `format` (`ONSHI_REPORT_FORMAT_*`): counted per patient-month, as
+ * `onshi_usage_report` counts visits the caller holds.
+ *
+ * Returns `ONSHI_INVALID_VALUE` for a month out of 1–12, `ONSHI_INVALID_ARGUMENT` for an
+ * unknown `format`, `ONSHI_TERMINAL_IO` when the journal cannot be read.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `buf` is NULL or writable for
+ * `cap` bytes; `out_len` is NULL or writable.
+ */
+onshi_status onshi_client_usage_report(const struct onshi_client *c,
+                                       struct onshi_error *err,
+                                       int32_t year,
+                                       uint32_t month,
+                                       onshi_report_format format,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
 
 /**
  * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are

@@ -943,6 +943,17 @@ namespace Onshi
         BranchNumber = 7,
     }
 
+    /// <summary>How a usage report is written (onshi_report_format).</summary>
+    public enum ReportFormat : uint
+    {
+        /// <summary>JSON: {"month": "202612", "basis": "patient_month", "rows": [{"presentation", "label", "category", "visits", "patients"}], "visits", "patients", "my_number_patients", "card_number_patients", "no_confirmation_patients", "unattributed_visits", "rate_basis_points" (null when nobody came), "rate_percent", "target_percent", "meets_target", "basis_ja"}.</summary>
+        Json = 1,
+        /// <summary>CSV, UTF-8 with a byte order mark and CRLF line ends (Excel opens it as is): one line per presentation, then the 利用率 line.</summary>
+        Csv = 2,
+        /// <summary>A text for staff in Japanese: the 利用率, whether the 30 % line is met, the counting basis and a table by presentation.</summary>
+        Text = 3,
+    }
+
     /// <summary>The status of a call (onshi_status): Ok or an error code.</summary>
     public enum Status : uint
     {
@@ -1714,6 +1725,9 @@ namespace Onshi
         internal static extern uint onshi_field_name(uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_usage_report(ErrorHandle err, byte[] visits_json, UIntPtr visits_len, int year, uint month_of_year, uint format, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_cancel_token_new(out CancelTokenHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1790,6 +1804,12 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_doctor_text(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_record_visit(ClientHandle c, ErrorHandle err, ref OnshiDate date, byte[] patient_id, UIntPtr patient_id_len, uint presentation, byte[] result_id, UIntPtr result_id_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_usage_report(ClientHandle c, ErrorHandle err, int year, uint month, uint format, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_emulator_start(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, uint delay_ms, uint encoding, out EmulatorHandle @out);
