@@ -648,7 +648,7 @@ namespace Onshi
         }
 
         /// <summary>
-        /// Applies a review made by this history (<see cref="ReviewRecord"/>, <c>Review</c>):
+        /// Applies a review made by this history (<see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/>, <c>Review</c>):
         /// links the result, reflects fields, or opens a new version; nothing is compared again.
         /// Returns the number of audit events added (0: already applied).
         /// </summary>
