@@ -26,7 +26,7 @@
 //!   each visit for an exact count.
 //!
 //! The official figure is computed by the national side from the claims and its exact
-//! formula was not found published (oqs-2026 §6.3, [U]): this report is the clinic's own
+//! formula was not found published (oqs-2026 §6.3, \[U\]): this report is the clinic's own
 //! count to watch the trend; the notified figure is the one that counts for the claim.
 
 use super::{Month, Presentation, UsageCategory, Visit};

@@ -68,7 +68,7 @@ pub const OTHER_CARD_ATR: [u8; 11] = [
 ];
 
 /// How a card without a 券面事項入力補助用暗証番号 (a 顔認証マイナンバーカード) answers. The real
-/// answer is not published (oqs-2026 §7, [U]); the library treats all three the same.
+/// answer is not published (oqs-2026 §7, \[U\]); the library treats all three the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoPinAnswer {
     /// The status query and VERIFY answer `69 84` (reference data not usable).
