@@ -49,11 +49,17 @@
 mod advice;
 mod field;
 mod generated;
+mod reception;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
+pub use reception::{
+    LATE_ELDERLY_RULE_FROM, NEW_MEMBER_DAYS, NOTICE_ALONE_NOT_ACCEPTED_FROM, SUPPLEMENTARY_CODES,
+    supplementary_reason,
+};
 
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
 use crate::model::{ConfirmationResult, Field, Qualification};
+use crate::reception::Presentation;
 use crate::text::{self, Reason, TextMatch};
 use chrono::NaiveDate;
 use field::Value;
@@ -88,13 +94,18 @@ impl QueryKind {
 }
 
 /// What a comparison needs besides the two records: the confirmation date (資格確認日; the
-/// library never reads the clock) and how the person was queried.
+/// library never reads the clock), how the person was queried and, when staff recorded it,
+/// what the patient presented (see the [`crate::reception`] module; a face result implies a
+/// マイナ保険証).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DiffContext {
     /// 資格確認日.
     pub confirmation_date: NaiveDate,
     /// How the person was queried.
     pub query_kind: QueryKind,
+    /// What the patient presented (`None`: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<Presentation>,
 }
 
 impl DiffContext {
@@ -103,7 +114,14 @@ impl DiffContext {
         DiffContext {
             confirmation_date,
             query_kind,
+            presentation: None,
         }
+    }
+
+    /// The same context with what the patient presented.
+    pub fn with_presentation(mut self, presentation: Option<Presentation>) -> Self {
+        self.presentation = presentation;
+        self
     }
 }
 
@@ -297,14 +315,20 @@ impl Diff {
 /// Compares the clinic's record with the terminal's answer. Never panics, never reads the
 /// clock or the disk.
 pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffContext) -> Diff {
-    let not_confirmed = returned.not_confirmed();
+    let not_confirmed = returned
+        .not_confirmed()
+        .map(|nc| reception::refine_not_confirmed(nc, registered, ctx));
     let selected = returned.select(registered);
+    let empty = Qualification::default();
+    let ret = selected.map_or(&empty, |(_, r)| r);
     let mut notices = Vec::new();
     if not_confirmed.is_none() {
         if returned.validity == Some(&QualificationValidity::ValidUnregistered) {
             notices.push(Notice::new(NoticeKind::ValidUnregistered, None));
         }
-        if returned.result_code.is_some() || returned.result_message.is_some() {
+        let (reception_notices, generic) =
+            reception::confirmed_notices(registered, ret, returned, ctx);
+        if generic {
             let detail = [returned.result_code, returned.result_message]
                 .into_iter()
                 .flatten()
@@ -312,12 +336,11 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
                 .join(" ");
             notices.push(Notice::new(NoticeKind::Supplementary, Some(detail)));
         }
+        notices.extend(reception_notices);
         if returned.records.len() > 1 {
             notices.push(Notice::new(NoticeKind::SeveralRecords, None));
         }
     }
-    let empty = Qualification::default();
-    let ret = selected.map_or(&empty, |(_, r)| r);
     if registered.is_public_assistance() || ret.is_public_assistance() {
         notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
     }
@@ -332,7 +355,17 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
     }
 
     let fields = match selected {
-        Some(_) => compare_fields(registered, ret),
+        Some(_) => {
+            let mut fields = compare_fields(registered, ret);
+            for f in &mut fields {
+                if let Some(a) = reception::field_advice(f.field, f.class, registered, ret, ctx) {
+                    f.advice = a;
+                    f.action = a.action();
+                    f.message = Cow::Borrowed(a.message());
+                }
+            }
+            fields
+        }
         None => Vec::new(),
     };
     let verdict = if not_confirmed.is_some() {
