@@ -440,6 +440,18 @@ pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
         "システム担当者に連絡してください。",
     ),
     (
+        st::ONSHI_HISTORY_UNKNOWN,
+        Audience::Reception,
+        "医療費助成（公費）の情報が届いていません（未同意・自治体未対応・資格喪失のいずれか）。反映するものはなく、公費は失効していません。",
+        "紙の受給者証を確認してください。",
+    ),
+    (
+        st::ONSHI_HISTORY_WRONG_KIND,
+        Audience::Developer,
+        "保険の資格履歴と公費の履歴（または比較結果）を取り違えています。",
+        "システム担当者に連絡してください。",
+    ),
+    (
         st::ONSHI_TERMINAL_IO,
         Audience::Administrator,
         "資格確認端末の共有フォルダの読み書きに失敗しました。",

@@ -90,6 +90,12 @@ pub const ONSHI_HISTORY_INVALID_END: onshi_status = 357;
 pub const ONSHI_HISTORY_DATE_OUT_OF_RANGE: onshi_status = 358;
 /// A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
 pub const ONSHI_HISTORY_INCONSISTENT: onshi_status = 359;
+/// `onshi_history_apply`: the diff is `unknown` (no PMH data for this 公費): nothing to apply,
+/// and the 公費 is not expired.
+pub const ONSHI_HISTORY_UNKNOWN: onshi_status = 360;
+/// A record, diff or JSON of another kind than the history keeps (a 公費 for an insurance
+/// history, or the reverse).
+pub const ONSHI_HISTORY_WRONG_KIND: onshi_status = 361;
 
 /// A file-system operation of the terminal client or emulator failed (the message names it).
 pub const ONSHI_TERMINAL_IO: onshi_status = 400;
@@ -379,6 +385,16 @@ pub(crate) const NAMED: &[(onshi_status, &str, &str)] = &[
         ONSHI_HISTORY_INCONSISTENT,
         "ONSHI_HISTORY_INCONSISTENT",
         "the history breaks its invariants",
+    ),
+    (
+        ONSHI_HISTORY_UNKNOWN,
+        "ONSHI_HISTORY_UNKNOWN",
+        "no PMH data for this 公費: nothing to apply, and it is not expired",
+    ),
+    (
+        ONSHI_HISTORY_WRONG_KIND,
+        "ONSHI_HISTORY_WRONG_KIND",
+        "a record, diff or JSON of another kind than the history keeps",
     ),
     (
         ONSHI_TERMINAL_IO,
@@ -774,6 +790,12 @@ fn ja(status: onshi_status) -> Option<&'static str> {
         ONSHI_HISTORY_DATE_OUT_OF_RANGE => "日付が範囲外です。日付を確認してください。",
         ONSHI_HISTORY_INCONSISTENT => {
             "資格の履歴データに矛盾があります。システム管理者に連絡してください。"
+        }
+        ONSHI_HISTORY_UNKNOWN => {
+            "医療費助成（公費）の情報が届いていないため、反映するものはありません。公費は失効扱いにせず、紙の受給者証を確認してください。"
+        }
+        ONSHI_HISTORY_WRONG_KIND => {
+            "保険の資格と公費の情報を取り違えています。システム管理者に連絡してください。"
         }
         ONSHI_TERMINAL_IO => {
             "資格確認端末の共有フォルダーを読み書きできませんでした。ネットワークとフォルダーの接続を確認してください。"
@@ -1186,7 +1208,8 @@ mod tests {
             (H::StaleReview, ONSHI_HISTORY_STALE_REVIEW),
             (
                 H::SubstituteRefused {
-                    field: crate::model::Field::Name,
+                    field: "name",
+                    label: "氏名",
                 },
                 ONSHI_HISTORY_SUBSTITUTE_REFUSED,
             ),
@@ -1196,6 +1219,14 @@ mod tests {
             (H::InvalidEnd { id: 1 }, ONSHI_HISTORY_INVALID_END),
             (H::DateOutOfRange, ONSHI_HISTORY_DATE_OUT_OF_RANGE),
             (H::Inconsistent("x"), ONSHI_HISTORY_INCONSISTENT),
+            (H::Unknown, ONSHI_HISTORY_UNKNOWN),
+            (
+                H::WrongKind {
+                    expected: crate::diff::RecordKind::Qualification,
+                    found: crate::diff::RecordKind::PublicExpense,
+                },
+                ONSHI_HISTORY_WRONG_KIND,
+            ),
         ];
         for (e, s) in all {
             assert_eq!(e.code(), s, "{e}");
