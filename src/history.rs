@@ -588,16 +588,28 @@ impl<R: Record> Review<R> {
     /// Reads a review from JSON (as [`Review::to_json`] writes it); refuses a review of
     /// another kind of record.
     pub fn from_json(json: &str) -> crate::Result<Review<R>> {
-        let r: Review<R> = serde_json::from_str(json)?;
-        if r.kind != R::KIND {
-            return Err(HistoryError::WrongKind {
-                expected: R::KIND,
-                found: r.kind,
-            }
-            .into());
-        }
-        Ok(r)
+        check_kind::<R>(json)?;
+        Ok(serde_json::from_str(json)?)
     }
+}
+
+/// Refuses the JSON of a history or review of another kind before reading it (its records
+/// would not fit, and the error would not say why).
+fn check_kind<R: Record>(json: &str) -> crate::Result<()> {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(default)]
+        kind: RecordKind,
+    }
+    let k: Kind = serde_json::from_str(json)?;
+    if k.kind != R::KIND {
+        return Err(HistoryError::WrongKind {
+            expected: R::KIND,
+            found: k.kind,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// How to apply a review: the start-date policy for a new version and who applies it, when.
@@ -982,6 +994,7 @@ impl<R: Record> History<R> {
     /// Reads a history from JSON and checks its invariants (and that it keeps this kind of
     /// record: a 公費 history is refused as a qualification history, and the reverse).
     pub fn from_json(json: &str) -> crate::Result<History<R>> {
+        check_kind::<R>(json)?;
         let h: History<R> = serde_json::from_str(json)?;
         h.validate()?;
         Ok(h)

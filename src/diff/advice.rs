@@ -67,10 +67,10 @@ impl Action {
     }
 }
 
-/// The overall outcome of a comparison. The most serious wins:
-/// `not_confirmed` > `unknown` > `verify_identity` > `new_qualification` > `update_recommended`
-/// > `identical` (the derived `Ord` follows that order; `unknown` and `not_confirmed` come only
-/// from the answer as a whole, never from one field).
+/// The overall outcome of a comparison. The most serious wins: `not_confirmed`, then
+/// `unknown`, `verify_identity`, `new_qualification`, `update_recommended`, `identical` (the
+/// derived `Ord` follows that order; `unknown` and `not_confirmed` come only from the answer
+/// as a whole, never from one field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {

@@ -313,25 +313,19 @@ impl PublicExpenseField {
     /// The advice when only the registered record holds the field.
     #[allow(dead_code)]
     pub(crate) fn advice_only_registered(self) -> Advice {
-        match self {
-            _ => Advice::NotReturned,
-        }
+        Advice::NotReturned
     }
 
     /// The advice when only the returned record holds the field.
     #[allow(dead_code)]
     pub(crate) fn advice_only_returned(self) -> Advice {
-        match self {
-            _ => Advice::NewInformation,
-        }
+        Advice::NewInformation
     }
 
     /// The advice instead of [`PublicExpenseField::advice_different`] when either record is 医療扶助.
     #[allow(dead_code)]
     pub(crate) fn advice_public_assistance(self) -> Option<Advice> {
-        match self {
-            _ => None,
-        }
+        None
     }
 }
 

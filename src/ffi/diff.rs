@@ -58,9 +58,9 @@ pub(crate) struct Row {
 #[derive(Clone)]
 pub(crate) enum AnyReview {
     /// Of the qualification.
-    Qualification(Review<Qualification>),
+    Qualification(Box<Review<Qualification>>),
     /// Of a 公費.
-    PublicExpense(Review<PublicExpense>),
+    PublicExpense(Box<Review<PublicExpense>>),
 }
 
 /// The parts of a diff that do not depend on the record's kind.
@@ -119,7 +119,7 @@ impl DiffValue {
     pub(crate) fn new(review: Review<Qualification>) -> DiffValue {
         let (head, rows) = rows_of(&review);
         DiffValue {
-            review: AnyReview::Qualification(review),
+            review: AnyReview::Qualification(Box::new(review)),
             head,
             rows,
         }
@@ -128,7 +128,7 @@ impl DiffValue {
     pub(crate) fn of_public_expense(review: Review<PublicExpense>) -> DiffValue {
         let (head, rows) = rows_of(&review);
         DiffValue {
-            review: AnyReview::PublicExpense(review),
+            review: AnyReview::PublicExpense(Box::new(review)),
             head,
             rows,
         }

@@ -884,6 +884,8 @@ pub const ONSHI_MATCH_KANA: onshi_match_flags = 64;
 pub const ONSHI_MATCH_SEX: onshi_match_flags = 128;
 /// 住所が一致.
 pub const ONSHI_MATCH_ADDRESS: onshi_match_flags = 256;
+/// 公費（受給者証）の番号が一致: 公費負担者番号 and 受給者番号 of a 公費 PMH sent.
+pub const ONSHI_MATCH_PUBLIC_EXPENSE: onshi_match_flags = 1024;
 
 pub(crate) static MATCH: Enumeration<crate::matching::MatchReason> = Enumeration {
     name: "onshi_match_flags",
@@ -925,6 +927,11 @@ pub(crate) static MATCH: Enumeration<crate::matching::MatchReason> = Enumeration
             ONSHI_MATCH_ADDRESS,
             "address",
         ),
+        (
+            crate::matching::MatchReason::PublicExpense,
+            ONSHI_MATCH_PUBLIC_EXPENSE,
+            "public_expense",
+        ),
     ],
 };
 
@@ -939,7 +946,8 @@ fn exhaustive_match(v: crate::matching::MatchReason) {
         | crate::matching::MatchReason::NameSubstituted
         | crate::matching::MatchReason::Kana
         | crate::matching::MatchReason::Sex
-        | crate::matching::MatchReason::Address => {}
+        | crate::matching::MatchReason::Address
+        | crate::matching::MatchReason::PublicExpense => {}
     }
 }
 

@@ -40,7 +40,7 @@ pub use cancel::{Cancel, WaitLimit};
 pub use client::{
     Answer, BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, Reply,
 };
-pub use dataset::{Dataset, Person, PersonSummary};
+pub use dataset::{Dataset, Person, PersonSummary, PmhIntent};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
 pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats};
 pub use face::{
