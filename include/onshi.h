@@ -1532,6 +1532,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_MATCH_ADDRESS 256
 
 /**
+ * 公費（受給者証）の番号が一致: 公費負担者番号 and 受給者番号 of a 公費 PMH sent.
+ */
+#define ONSHI_MATCH_PUBLIC_EXPENSE 1024
+
+/**
  * 照会番号が異なる.
  */
 #define ONSHI_CONFLICT_REFERENCE_NUMBER 1
@@ -2569,6 +2574,11 @@ typedef uint32_t onshi_audit_event;
  * read-only).
  */
 #define ONSHI_FIELD_PATIENT_QUALIFICATION_COUNT 708
+
+/**
+ * Number of 公費 given with `onshi_matching_add_public_expense` (integer, read-only).
+ */
+#define ONSHI_FIELD_PATIENT_PUBLIC_EXPENSE_COUNT 709
 
 /**
  * The candidate's patient id (text).
@@ -5088,7 +5098,8 @@ struct onshi_matching *onshi_matching_new(void);
 /**
  * Reads the patient list from JSON: an array of `{"patient_id": "000123", "name": "…",
  * "kana": "…", "birthdate": "1960-02-03", "sex": "1", "address": "…",
- * "reference_number": "…", "qualifications": [records]}` (only `patient_id` is required).
+ * "reference_number": "…", "qualifications": [records], "public_expenses": [公費 records]}`
+ * (only `patient_id` is required).
  *
  * Returns `ONSHI_JSON` when the text is not such an array.
  * `err`: NULL is accepted.
@@ -5267,6 +5278,19 @@ onshi_status onshi_matching_item_get_u32(const struct onshi_matching *m,
 onshi_status onshi_matching_add_qualification(struct onshi_matching *m,
                                               size_t index,
                                               const struct onshi_qualification *q);
+
+/**
+ * Gives the patient at `index` a copy of a 公費 it holds, so that a result can be matched by
+ * the 公費負担者番号 and 受給者番号 PMH sent with it.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `p` is NULL or a live `onshi_public_expense`.
+ */
+onshi_status onshi_matching_add_public_expense(struct onshi_matching *m,
+                                               size_t index,
+                                               const struct onshi_public_expense *p);
 
 /**
  * Ranks the patients who may be the person of a returned record (face result, individual

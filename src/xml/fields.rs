@@ -26,10 +26,10 @@ pub(crate) enum Got {
 }
 
 /// Reads the leaf element just started into `slot` with codec `C`.
-pub(crate) fn field<'a, C: Codec>(
+pub(crate) fn field<C: Codec>(
     slot: &mut Option<C::T>,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {
@@ -39,12 +39,12 @@ pub(crate) fn field<'a, C: Codec>(
     let Some(text) = cur.leaf_text()? else {
         return Ok(Got::Taken);
     };
-    match C::parse(&text) {
+    match C::parse_cow(text) {
         Ok(v) => {
             *slot = v;
             Ok(Got::Taken)
         }
-        Err(()) => Err(invalid::<C>(cur, name, &text, start)),
+        Err(text) => Err(invalid::<C>(cur, name, &text, start)),
     }
 }
 
@@ -104,10 +104,10 @@ pub(crate) trait XmlRecord: Default {
     const FIELD_COUNT: usize;
 
     /// Reads child element `name` (just started) if it is one of the record's fields.
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError>;
@@ -142,11 +142,11 @@ pub(crate) trait XmlRecord: Default {
 }
 
 /// Keeps what a record did not take among its unmodelled children.
-pub(crate) fn keep<'a, R: XmlRecord>(
+pub(crate) fn keep<R: XmlRecord>(
     r: &mut R,
     got: Got,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<(), XmlError> {
@@ -190,10 +190,10 @@ pub(crate) fn write_record<'m, R: XmlRecord, S: Sink<'m>>(
 
 /// Reads a child record into `slot` (kept only when it holds something); a second one is
 /// kept whole as an unmodelled element.
-pub(crate) fn child<'a, R: XmlRecord + PartialEq>(
+pub(crate) fn child<R: XmlRecord + PartialEq>(
     slot: &mut Option<R>,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {
@@ -207,10 +207,10 @@ pub(crate) fn child<'a, R: XmlRecord + PartialEq>(
 
 /// Reads a list element: items named `item` into `out`; anything else is kept in an
 /// unmodelled copy of the list element.
-pub(crate) fn list<'a, R: XmlRecord>(
+pub(crate) fn list<R: XmlRecord>(
     out: &mut Vec<R>,
     item: &str,
-    cur: &mut Cursor<'a>,
+    cur: &mut Cursor<'_>,
 ) -> Result<Got, XmlError> {
     let name = cur.current_name();
     let mut unknown = Vec::new();
@@ -227,7 +227,7 @@ pub(crate) fn list<'a, R: XmlRecord>(
     Ok(if unknown.is_empty() {
         Got::Taken
     } else {
-        Got::Extra(wrapper(name, unknown))
+        Got::Extra(wrapper(&name, unknown))
     })
 }
 
@@ -241,11 +241,11 @@ pub(crate) fn item<R: XmlRecord>(out: &mut Vec<R>, cur: &mut Cursor<'_>) -> Resu
 
 /// Reads a numbered leaf (`InjuryName2`) into position `n` of `list`; a gap is an empty entry,
 /// so nothing moves on a round trip.
-pub(crate) fn slot<'a>(
+pub(crate) fn slot(
     list: &mut Vec<Personal<String>>,
     n: usize,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {

@@ -455,6 +455,8 @@ namespace Onshi
         PatientReferenceNumber = 707,
         /// <summary>Number of qualifications given with onshi_matching_add_qualification (integer, read-only).</summary>
         PatientQualificationCount = 708,
+        /// <summary>Number of 公費 given with onshi_matching_add_public_expense (integer, read-only).</summary>
+        PatientPublicExpenseCount = 709,
         /// <summary>The candidate's patient id (text).</summary>
         CandidatePatientId = 721,
         /// <summary>The candidate's index in ONSHI_LIST_PATIENTS (integer).</summary>
@@ -858,6 +860,8 @@ namespace Onshi
         Sex = 128,
         /// <summary>住所が一致.</summary>
         Address = 256,
+        /// <summary>公費（受給者証）の番号が一致: 公費負担者番号 and 受給者番号 of a 公費 PMH sent.</summary>
+        PublicExpense = 1024,
     }
 
     /// <summary>Evidence against a candidate (onshi_conflict_flags).</summary>
@@ -1626,6 +1630,9 @@ namespace Onshi
         internal static extern uint onshi_matching_add_qualification(MatchingHandle m, UIntPtr index, QualificationHandle q);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_add_public_expense(MatchingHandle m, UIntPtr index, PublicExpenseHandle p);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_matching_find(MatchingHandle m, QualificationHandle result, out CandidatesHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -2323,6 +2330,9 @@ namespace Onshi
 
         /// <summary>Number of qualifications given with onshi_matching_add_qualification (integer, read-only). Null when absent.</summary>
         public uint? QualificationCount { get { return owner.GetItemUInt32(ListKind.Patients, index, Onshi.Field.PatientQualificationCount); } }
+
+        /// <summary>Number of 公費 given with onshi_matching_add_public_expense (integer, read-only). Null when absent.</summary>
+        public uint? PublicExpenseCount { get { return owner.GetItemUInt32(ListKind.Patients, index, Onshi.Field.PatientPublicExpenseCount); } }
 
     }
 
