@@ -601,6 +601,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     d.documents(next());
     crate::demo_steps::unlink_step(&mut d, &mut next);
     d.public_assistance(next());
+    crate::demo_kouhi::public_expense_step(&mut d, &mut next);
     d.terminal_down(next());
 
     println!();
