@@ -11,6 +11,7 @@
 # binding can never miss a function or a constant of the header.
 use strict;
 use warnings;
+use utf8;
 
 my $path = shift or die "usage: generate.pl include/onshi.h\n";
 open my $fh, '<:encoding(UTF-8)', $path or die "$path: $!\n";

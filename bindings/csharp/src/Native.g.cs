@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 
 namespace Onshi
 {
-    /// <summary>What kind of insurer a ä¿éºèçªå· is (flags).</summary>
+    /// <summary>What kind of insurer a 保険者番号 is (flags).</summary>
     [Flags]
     public enum InsurerFlags : uint
     {
@@ -631,7 +631,7 @@ namespace Onshi
         Records = 5,
     }
 
-    /// <summary>What a diff or history is about: the qualification or a å¬è²» (onshi_record_kind).</summary>
+    /// <summary>What a diff or history is about: the qualification or a 公費 (onshi_record_kind).</summary>
     public enum RecordKind : uint
     {
         /// <summary>The insurance qualification (保険, 医療扶助 included): onshi_qualification.</summary>

@@ -631,7 +631,7 @@ namespace Onshi
         }
 
         /// <summary>
-        /// Applies a review made by this history (<see cref="ReviewRecord"/>, <c>Review</c>):
+        /// Applies a review made by this history (<see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/>, <c>Review</c>):
         /// links the result, reflects fields, or opens a new version; nothing is compared again.
         /// Returns the number of audit events added (0: already applied).
         /// </summary>
@@ -687,7 +687,7 @@ namespace Onshi
     }
 
     /// <summary>The patients a result is matched against (the EMR's list, or the part worth searching).</summary>
-    public sealed class Matching : NativeObject
+    public sealed partial class Matching : NativeObject
     {
         private readonly MatchingHandle handle;
 
