@@ -336,7 +336,7 @@ fn public_expense() -> BoxedStrategy<PublicExpense> {
                 0..2,
             ),
             vec(
-                (of(text()), of(text()), extras())
+                (of(text()), of(ptext()), extras())
                     .prop_map(|(name, value, extra)| CertificateItem { name, value, extra }),
                 0..3,
             ),

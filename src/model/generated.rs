@@ -413,9 +413,9 @@ pub struct CertificateItem {
     /// 項目名.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 値, as printed.
+    /// 値, as printed (personal: a printed item may be a name, an address or a 疾病名).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<Personal<String>>,
     /// Unmodelled child elements, kept for round trips.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<UnknownElement>,

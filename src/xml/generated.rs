@@ -1347,7 +1347,7 @@ impl XmlRecord for CertificateItem {
                 field::<Text>(&mut self.name, cur, name, el, start)
             }
             "ItemValue" | "itemValue" | "Value" | "value" => {
-                field::<Text>(&mut self.value, cur, name, el, start)
+                field::<PText>(&mut self.value, cur, name, el, start)
             }
             _ => Ok(Got::No),
         }
@@ -1358,7 +1358,7 @@ impl XmlRecord for CertificateItem {
             "ItemName" | "itemName" | "Key" | "key" | "Name" | "name" => {
                 take::<Text>(&mut self.name, raw)
             }
-            "ItemValue" | "itemValue" | "Value" | "value" => take::<Text>(&mut self.value, raw),
+            "ItemValue" | "itemValue" | "Value" | "value" => take::<PText>(&mut self.value, raw),
             _ => false,
         }
     }
@@ -1378,7 +1378,7 @@ impl XmlRecord for CertificateItem {
         if range.contains(&1)
             && let Some(v) = &self.value
         {
-            s.leaf("ItemValue", &<Text>::text(v))?;
+            s.leaf("ItemValue", &<PText>::text(v))?;
         }
         Ok(())
     }

@@ -683,11 +683,13 @@ pub(crate) static CERTIFICATE_ITEM: LazyLock<Rec> = LazyLock::new(|| {
             leaf(
                 0,
                 "value",
-                TEXT,
+                PTEXT,
                 &["ItemValue", "itemValue", "Value", "value"],
                 "値",
             )
-            .doc("値, as printed."),
+            .doc(
+                "値, as printed (personal: a printed item may be a name, an address or a 疾病名).",
+            ),
         ],
     )
 });
