@@ -54,13 +54,19 @@
 mod advice;
 mod field;
 mod generated;
+mod reception;
 mod record;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
+pub use reception::{
+    LATE_ELDERLY_RULE_FROM, NEW_MEMBER_DAYS, NOTICE_ALONE_NOT_ACCEPTED_FROM, SUPPLEMENTARY_CODES,
+    supplementary_reason,
+};
 pub use record::{Record, RecordField, RecordKind};
 
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
 use crate::model::{ConfirmationResult, Field, PublicExpense, Qualification};
+use crate::reception::Presentation;
 use crate::text::{self, Reason, TextMatch};
 use chrono::NaiveDate;
 use field::Value;
@@ -95,13 +101,18 @@ impl QueryKind {
 }
 
 /// What a comparison needs besides the two records: the confirmation date (資格確認日; the
-/// library never reads the clock) and how the person was queried.
+/// library never reads the clock), how the person was queried and, when staff recorded it,
+/// what the patient presented (see the [`crate::reception`] module; a face result implies a
+/// マイナ保険証).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DiffContext {
     /// 資格確認日.
     pub confirmation_date: NaiveDate,
     /// How the person was queried.
     pub query_kind: QueryKind,
+    /// What the patient presented (`None`: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<Presentation>,
 }
 
 impl DiffContext {
@@ -110,7 +121,14 @@ impl DiffContext {
         DiffContext {
             confirmation_date,
             query_kind,
+            presentation: None,
         }
+    }
+
+    /// The same context with what the patient presented.
+    pub fn with_presentation(mut self, presentation: Option<Presentation>) -> Self {
+        self.presentation = presentation;
+        self
     }
 }
 
@@ -292,13 +310,18 @@ pub(crate) fn qualification_notices(
     returned: Option<&Qualification>,
     answer: &Returned<'_, Qualification>,
     confirmed: bool,
+    ctx: &DiffContext,
 ) -> Vec<Notice> {
     let mut notices = Vec::new();
+    let empty = Qualification::default();
+    let ret = returned.unwrap_or(&empty);
     if confirmed {
         if answer.validity == Some(&QualificationValidity::ValidUnregistered) {
             notices.push(Notice::new(NoticeKind::ValidUnregistered, None));
         }
-        if answer.result_code.is_some() || answer.result_message.is_some() {
+        let (reception_notices, generic) =
+            reception::confirmed_notices(registered, ret, answer, ctx);
+        if generic {
             let detail = [answer.result_code, answer.result_message]
                 .into_iter()
                 .flatten()
@@ -306,12 +329,11 @@ pub(crate) fn qualification_notices(
                 .join(" ");
             notices.push(Notice::new(NoticeKind::Supplementary, Some(detail)));
         }
+        notices.extend(reception_notices);
         if answer.records.len() > 1 {
             notices.push(Notice::new(NoticeKind::SeveralRecords, None));
         }
     }
-    let empty = Qualification::default();
-    let ret = returned.unwrap_or(&empty);
     if registered.is_public_assistance() || ret.is_public_assistance() {
         notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
     }
@@ -434,17 +456,18 @@ pub fn compare<R: Record>(
     ctx: &DiffContext,
 ) -> Diff<R::Field> {
     let selected = returned.select(registered);
-    let not_confirmed = R::not_confirmed(returned, selected.map(|(_, r)| r));
+    let not_confirmed = R::not_confirmed(returned, registered, selected.map(|(_, r)| r), ctx);
     let notices = R::notices(
         registered,
         selected.map(|(_, r)| r),
         returned,
         not_confirmed.is_none(),
+        ctx,
     );
     let fields = match (selected, &not_confirmed) {
-        (Some((_, ret)), None) => R::compare_fields(registered, ret),
+        (Some((_, ret)), None) => R::compare_fields(registered, ret, ctx),
         (Some((_, ret)), Some(_)) if R::KIND == RecordKind::Qualification => {
-            R::compare_fields(registered, ret)
+            R::compare_fields(registered, ret, ctx)
         }
         _ => Vec::new(),
     };

@@ -18,8 +18,8 @@
 
 use super::field::Value;
 use super::{
-    Advice, Cause, Class, Compared, FieldDiff, NotConfirmed, Notice, NoticeKind, Returned, Verdict,
-    compare_values,
+    Advice, Cause, Class, Compared, DiffContext, FieldDiff, NotConfirmed, Notice, NoticeKind,
+    Returned, Verdict, compare_values,
 };
 use crate::codes::{ProcessingResultStatus, PublicExpenseSource};
 use crate::model::{Field, FieldGroup, PublicExpense, PublicExpenseField, Qualification};
@@ -103,7 +103,12 @@ pub trait Record:
     /// Why the answer says nothing usable about `registered` (then the verdict is
     /// `not_confirmed`, or `unknown` for [`Cause::NoPmhData`]).
     #[doc(hidden)]
-    fn not_confirmed(answer: &Returned<'_, Self>, selected: Option<&Self>) -> Option<NotConfirmed>;
+    fn not_confirmed(
+        answer: &Returned<'_, Self>,
+        registered: &Self,
+        selected: Option<&Self>,
+        ctx: &DiffContext,
+    ) -> Option<NotConfirmed>;
     /// The notices beyond single fields.
     #[doc(hidden)]
     fn notices(
@@ -111,10 +116,15 @@ pub trait Record:
         returned: Option<&Self>,
         answer: &Returned<'_, Self>,
         confirmed: bool,
+        ctx: &DiffContext,
     ) -> Vec<Notice>;
     /// The per-field comparison, in display order.
     #[doc(hidden)]
-    fn compare_fields(registered: &Self, returned: &Self) -> Vec<FieldDiff<Self::Field>>;
+    fn compare_fields(
+        registered: &Self,
+        returned: &Self,
+        ctx: &DiffContext,
+    ) -> Vec<FieldDiff<Self::Field>>;
     /// The start a new version takes from the national side when the record itself changed
     /// (a new card, a new 受給者証): the first of its dates not before `earliest`.
     #[doc(hidden)]
@@ -169,19 +179,40 @@ impl Record for Qualification {
     fn select<'a>(answer: &Returned<'a, Self>, registered: &Self) -> Option<(usize, &'a Self)> {
         super::select_qualification(answer, registered)
     }
-    fn not_confirmed(answer: &Returned<'_, Self>, _: Option<&Self>) -> Option<NotConfirmed> {
+    fn not_confirmed(
+        answer: &Returned<'_, Self>,
+        registered: &Self,
+        _: Option<&Self>,
+        ctx: &DiffContext,
+    ) -> Option<NotConfirmed> {
         super::qualification_not_confirmed(answer)
+            .map(|nc| super::reception::refine_not_confirmed(nc, registered, ctx))
     }
     fn notices(
         registered: &Self,
         returned: Option<&Self>,
         answer: &Returned<'_, Self>,
         confirmed: bool,
+        ctx: &DiffContext,
     ) -> Vec<Notice> {
-        super::qualification_notices(registered, returned, answer, confirmed)
+        super::qualification_notices(registered, returned, answer, confirmed, ctx)
     }
-    fn compare_fields(registered: &Self, returned: &Self) -> Vec<FieldDiff<Field>> {
-        super::compare_fields(registered, returned)
+    fn compare_fields(
+        registered: &Self,
+        returned: &Self,
+        ctx: &DiffContext,
+    ) -> Vec<FieldDiff<Field>> {
+        let mut fields = super::compare_fields(registered, returned);
+        for f in &mut fields {
+            if let Some(a) =
+                super::reception::field_advice(f.field, f.class, registered, returned, ctx)
+            {
+                f.advice = a;
+                f.action = a.action();
+                f.message = Cow::Borrowed(a.message());
+            }
+        }
+        fields
     }
     fn national_start(
         current: &Self,
@@ -253,7 +284,12 @@ impl Record for PublicExpense {
         }
     }
 
-    fn not_confirmed(answer: &Returned<'_, Self>, selected: Option<&Self>) -> Option<NotConfirmed> {
+    fn not_confirmed(
+        answer: &Returned<'_, Self>,
+        _: &Self,
+        selected: Option<&Self>,
+        _: &DiffContext,
+    ) -> Option<NotConfirmed> {
         let nc = |cause| {
             Some(NotConfirmed::new(
                 cause,
@@ -276,6 +312,7 @@ impl Record for PublicExpense {
         returned: Option<&Self>,
         answer: &Returned<'_, Self>,
         confirmed: bool,
+        _: &DiffContext,
     ) -> Vec<Notice> {
         let mut out = Vec::new();
         if !confirmed {
@@ -307,7 +344,11 @@ impl Record for PublicExpense {
         out
     }
 
-    fn compare_fields(registered: &Self, returned: &Self) -> Vec<FieldDiff<PublicExpenseField>> {
+    fn compare_fields(
+        registered: &Self,
+        returned: &Self,
+        _: &DiffContext,
+    ) -> Vec<FieldDiff<PublicExpenseField>> {
         let mut out = Vec::with_capacity(PublicExpenseField::COMPARED.len());
         let mut step = |field: PublicExpenseField, a: Value<'_>, b: Value<'_>| {
             let Some(cmp) = compare_values(a, b) else {

@@ -140,10 +140,97 @@ pub(crate) static RECORD_KIND: Enumeration<crate::diff::RecordKind> = Enumeratio
     ],
 };
 
+/// What the patient presented at reception: one of the `ONSHI_PRESENTATION_*` values (0 where
+/// a function accepts "not recorded").
+#[allow(non_camel_case_types)]
+pub type onshi_presentation = u32;
+/// マイナ保険証（カード）.
+pub const ONSHI_PRESENTATION_MY_NUMBER_CARD: onshi_presentation = 1;
+/// マイナ保険証（スマートフォン）.
+pub const ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE: onshi_presentation = 2;
+/// 資格確認書.
+pub const ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE: onshi_presentation = 3;
+/// マイナ保険証 + 資格情報のお知らせ (confirmed by the お知らせ's 記号・番号).
+pub const ONSHI_PRESENTATION_MY_NUMBER_CARD_WITH_NOTICE: onshi_presentation = 4;
+/// 記号・番号 from another document (お知らせ alone, an expired 保険証 …).
+pub const ONSHI_PRESENTATION_OTHER_DOCUMENT: onshi_presentation = 5;
+/// 被保険者資格申立書.
+pub const ONSHI_PRESENTATION_DECLARATION: onshi_presentation = 6;
+/// Nothing presented.
+pub const ONSHI_PRESENTATION_NONE: onshi_presentation = 7;
+
+pub(crate) static PRESENTATION: Enumeration<crate::reception::Presentation> = Enumeration {
+    name: "onshi_presentation",
+    rows: &[
+        (
+            crate::reception::Presentation::MyNumberCard,
+            ONSHI_PRESENTATION_MY_NUMBER_CARD,
+            "my_number_card",
+        ),
+        (
+            crate::reception::Presentation::MyNumberSmartphone,
+            ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE,
+            "my_number_smartphone",
+        ),
+        (
+            crate::reception::Presentation::QualificationCertificate,
+            ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE,
+            "qualification_certificate",
+        ),
+        (
+            crate::reception::Presentation::MyNumberCardWithNotice,
+            ONSHI_PRESENTATION_MY_NUMBER_CARD_WITH_NOTICE,
+            "my_number_card_with_notice",
+        ),
+        (
+            crate::reception::Presentation::OtherDocument,
+            ONSHI_PRESENTATION_OTHER_DOCUMENT,
+            "other_document",
+        ),
+        (
+            crate::reception::Presentation::Declaration,
+            ONSHI_PRESENTATION_DECLARATION,
+            "declaration",
+        ),
+        (
+            crate::reception::Presentation::Nothing,
+            ONSHI_PRESENTATION_NONE,
+            "none",
+        ),
+    ],
+};
+
 #[allow(dead_code)]
 fn exhaustive_record_kind(v: crate::diff::RecordKind) {
     match v {
         crate::diff::RecordKind::Qualification | crate::diff::RecordKind::PublicExpense => {}
+    }
+}
+
+impl Enumeration<crate::reception::Presentation> {
+    /// A presentation from C, where 0 means "not recorded".
+    pub(crate) fn parse_optional(
+        &self,
+        n: u32,
+    ) -> Result<Option<crate::reception::Presentation>, Failure> {
+        if n == 0 {
+            Ok(None)
+        } else {
+            self.parse_num(n).map(Some)
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn exhaustive_presentation(v: crate::reception::Presentation) {
+    match v {
+        crate::reception::Presentation::MyNumberCard
+        | crate::reception::Presentation::MyNumberSmartphone
+        | crate::reception::Presentation::QualificationCertificate
+        | crate::reception::Presentation::MyNumberCardWithNotice
+        | crate::reception::Presentation::OtherDocument
+        | crate::reception::Presentation::Declaration
+        | crate::reception::Presentation::Nothing => {}
     }
 }
 
@@ -364,12 +451,16 @@ pub const ONSHI_ADVICE_VALIDITY_START_DIFFERS: onshi_advice = 17;
 /// The validity end date came back blank (known-benign).
 pub const ONSHI_ADVICE_EXPIRATION_BLANK: onshi_advice = 18;
 
+/// A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.
+pub const ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE: onshi_advice = 40;
+
 /// 公費の内容が変更: a 公費's numbers, 区分, 所得区分 or 償還払い changed; a new 公費 version.
-pub const ONSHI_ADVICE_PUBLIC_EXPENSE_CHANGED: onshi_advice = 40;
+pub const ONSHI_ADVICE_PUBLIC_EXPENSE_CHANGED: onshi_advice = 41;
 /// 上限額が変更: a 公費's 自己負担上限額 changed; a new 公費 version.
-pub const ONSHI_ADVICE_CAP_CHANGED: onshi_advice = 41;
+pub const ONSHI_ADVICE_CAP_CHANGED: onshi_advice = 42;
 /// 公費の有効期間が変更: a renewed 受給者証; reflect the dates.
-pub const ONSHI_ADVICE_PUBLIC_EXPENSE_VALIDITY_CHANGED: onshi_advice = 42;
+pub const ONSHI_ADVICE_PUBLIC_EXPENSE_VALIDITY_CHANGED: onshi_advice = 43;
+
 pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
     name: "onshi_advice",
     rows: &[
@@ -460,6 +551,11 @@ pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
             "expiration_blank",
         ),
         (
+            crate::diff::Advice::AddressNotOnCertificate,
+            ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE,
+            "address_not_on_certificate",
+        ),
+        (
             crate::diff::Advice::PublicExpenseChanged,
             ONSHI_ADVICE_PUBLIC_EXPENSE_CHANGED,
             "public_expense_changed",
@@ -498,6 +594,7 @@ fn exhaustive_advice(v: crate::diff::Advice) {
         | crate::diff::Advice::MedicalAssistanceChanged
         | crate::diff::Advice::ValidityStartDiffers
         | crate::diff::Advice::ExpirationBlank
+        | crate::diff::Advice::AddressNotOnCertificate
         | crate::diff::Advice::PublicExpenseChanged
         | crate::diff::Advice::CapChanged
         | crate::diff::Advice::PublicExpenseValidityChanged => {}
@@ -522,7 +619,11 @@ pub const ONSHI_CAUSE_NO_RECORD: onshi_cause = 6;
 /// A 資格有効性 value this library does not know.
 pub const ONSHI_CAUSE_UNKNOWN_VALIDITY: onshi_cause = 7;
 /// 医療費助成の情報なし: PMH sent nothing for this 公費 (verdict `ONSHI_VERDICT_UNKNOWN`, never 失効).
-pub const ONSHI_CAUSE_NO_PMH_DATA: onshi_cause = 20;
+pub const ONSHI_CAUSE_NO_PMH_DATA: onshi_cause = 21;
+
+/// 該当資格なし right after joining: the insurer has not registered the new member yet
+/// (申立書 path).
+pub const ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER: onshi_cause = 20;
 
 pub(crate) static CAUSE: Enumeration<crate::diff::Cause> = Enumeration {
     name: "onshi_cause",
@@ -559,6 +660,11 @@ pub(crate) static CAUSE: Enumeration<crate::diff::Cause> = Enumeration {
             "unknown_validity",
         ),
         (
+            crate::diff::Cause::NotFoundNewMember,
+            ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER,
+            "not_found_new_member",
+        ),
+        (
             crate::diff::Cause::NoPmhData,
             ONSHI_CAUSE_NO_PMH_DATA,
             "no_pmh_data",
@@ -576,6 +682,7 @@ fn exhaustive_cause(v: crate::diff::Cause) {
         | crate::diff::Cause::ProcessingError
         | crate::diff::Cause::NoRecord
         | crate::diff::Cause::UnknownValidity
+        | crate::diff::Cause::NotFoundNewMember
         | crate::diff::Cause::NoPmhData => {}
     }
 }
@@ -594,13 +701,28 @@ pub const ONSHI_NOTICE_CHECK_DIGIT_IGNORED: onshi_notice = 4;
 /// Several records came back; the matching one was compared.
 pub const ONSHI_NOTICE_SEVERAL_RECORDS: onshi_notice = 5;
 /// 医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).
-pub const ONSHI_NOTICE_NO_PMH_DATA: onshi_notice = 20;
+pub const ONSHI_NOTICE_NO_PMH_DATA: onshi_notice = 27;
 /// The 自治体 marked this 受給者証 record deleted in PMH: confirm before ending the 公費.
-pub const ONSHI_NOTICE_PMH_RECORD_DELETED: onshi_notice = 21;
+pub const ONSHI_NOTICE_PMH_RECORD_DELETED: onshi_notice = 28;
 /// 償還払い: the 公費 is not applied at the counter.
-pub const ONSHI_NOTICE_REIMBURSEMENT: onshi_notice = 22;
+pub const ONSHI_NOTICE_REIMBURSEMENT: onshi_notice = 29;
 /// PMH sent several 公費; the one with the registered numbers was compared.
-pub const ONSHI_NOTICE_SEVERAL_PUBLIC_EXPENSES: onshi_notice = 23;
+pub const ONSHI_NOTICE_SEVERAL_PUBLIC_EXPENSES: onshi_notice = 30;
+
+/// お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.
+pub const ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED: onshi_notice = 20;
+/// お知らせ alone (or an expired 保険証) before 2026-04-01: tolerated.
+pub const ONSHI_NOTICE_NOTICE_ALONE_TOLERATED: onshi_notice = 21;
+/// A 資格確認書 holder confirmed by its 記号・番号.
+pub const ONSHI_NOTICE_QUALIFICATION_CERTIFICATE_QUERY: onshi_notice = 22;
+/// 後期高齢, 84 or under, 資格確認書 on or after 2026-08-01 (the お知らせ rule).
+pub const ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE: onshi_notice = 23;
+/// 被保険者証区分 05 特別療養費: the patient pays 10割.
+pub const ONSHI_NOTICE_SPECIAL_MEDICAL_EXPENSE: onshi_notice = 24;
+/// The 電子証明書 expired: 資格確認 only, for three months after the expiry month.
+pub const ONSHI_NOTICE_CERTIFICATE_EXPIRED: onshi_notice = 25;
+/// The 電子証明書 expires soon.
+pub const ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON: onshi_notice = 26;
 
 pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
     name: "onshi_notice",
@@ -629,6 +751,41 @@ pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
             crate::diff::NoticeKind::SeveralRecords,
             ONSHI_NOTICE_SEVERAL_RECORDS,
             "several_records",
+        ),
+        (
+            crate::diff::NoticeKind::NoticeAloneNotAccepted,
+            ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED,
+            "notice_alone_not_accepted",
+        ),
+        (
+            crate::diff::NoticeKind::NoticeAloneTolerated,
+            ONSHI_NOTICE_NOTICE_ALONE_TOLERATED,
+            "notice_alone_tolerated",
+        ),
+        (
+            crate::diff::NoticeKind::QualificationCertificateQuery,
+            ONSHI_NOTICE_QUALIFICATION_CERTIFICATE_QUERY,
+            "qualification_certificate_query",
+        ),
+        (
+            crate::diff::NoticeKind::LateElderlyCertificateRule,
+            ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE,
+            "late_elderly_certificate_rule",
+        ),
+        (
+            crate::diff::NoticeKind::SpecialMedicalExpense,
+            ONSHI_NOTICE_SPECIAL_MEDICAL_EXPENSE,
+            "special_medical_expense",
+        ),
+        (
+            crate::diff::NoticeKind::CertificateExpired,
+            ONSHI_NOTICE_CERTIFICATE_EXPIRED,
+            "certificate_expired",
+        ),
+        (
+            crate::diff::NoticeKind::CertificateExpiresSoon,
+            ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON,
+            "certificate_expires_soon",
         ),
         (
             crate::diff::NoticeKind::NoPmhData,
@@ -661,6 +818,13 @@ fn exhaustive_notice(v: crate::diff::NoticeKind) {
         | crate::diff::NoticeKind::Supplementary
         | crate::diff::NoticeKind::CheckDigitIgnored
         | crate::diff::NoticeKind::SeveralRecords
+        | crate::diff::NoticeKind::NoticeAloneNotAccepted
+        | crate::diff::NoticeKind::NoticeAloneTolerated
+        | crate::diff::NoticeKind::QualificationCertificateQuery
+        | crate::diff::NoticeKind::LateElderlyCertificateRule
+        | crate::diff::NoticeKind::SpecialMedicalExpense
+        | crate::diff::NoticeKind::CertificateExpired
+        | crate::diff::NoticeKind::CertificateExpiresSoon
         | crate::diff::NoticeKind::NoPmhData
         | crate::diff::NoticeKind::PmhRecordDeleted
         | crate::diff::NoticeKind::Reimbursement
@@ -1095,6 +1259,11 @@ mod tests {
         check(&MATCH, true);
         check(&CONFLICT, true);
         check(&CARD_SEX, false);
+        check(&PRESENTATION, false);
+        assert_eq!(
+            PRESENTATION.rows.len(),
+            crate::reception::Presentation::ALL.len()
+        );
     }
 
     #[test]

@@ -151,8 +151,12 @@ fn audit_ids<F: RecordField>(e: &AuditEvent<F>) -> AuditEvent<&'static str> {
     let ids = |v: &[F]| v.iter().map(|f| f.id()).collect::<Vec<_>>();
     let kind = match &e.kind {
         AuditKind::Created { start } => AuditKind::Created { start: *start },
-        AuditKind::Linked { result_id } => AuditKind::Linked {
+        AuditKind::Linked {
+            result_id,
+            presentation,
+        } => AuditKind::Linked {
             result_id: result_id.clone(),
+            presentation: *presentation,
         },
         AuditKind::Updated { fields, result_id } => AuditKind::Updated {
             fields: ids(fields),
@@ -248,6 +252,8 @@ pub const ONSHI_FIELD_VERSION_LINK_RESULT_ID: onshi_field = 658;
 pub const ONSHI_FIELD_VERSION_LINK_CONFIRMATION_DATE: onshi_field = 659;
 /// When the linked result arrived, if known (date-time).
 pub const ONSHI_FIELD_VERSION_LINK_RECEIVED_AT: onshi_field = 660;
+/// What the patient presented for the linked confirmation (enum Presentation).
+pub const ONSHI_FIELD_VERSION_LINK_PRESENTATION: onshi_field = 670;
 
 /// Who did it: the caller's actor id (text).
 pub const ONSHI_FIELD_AUDIT_ACTOR: onshi_field = 681;
@@ -266,6 +272,8 @@ pub const ONSHI_FIELD_AUDIT_END: onshi_field = 687;
 /// The fields taken from the result, comma-separated diff field ids (text; updated and
 /// opened only).
 pub const ONSHI_FIELD_AUDIT_FIELDS: onshi_field = 688;
+/// What the patient presented for a `linked` event's confirmation (enum Presentation).
+pub const ONSHI_FIELD_AUDIT_PRESENTATION: onshi_field = 695;
 
 /// The versions of `onshi_history`, oldest first (fields `ONSHI_FIELD_VERSION_*`).
 pub const ONSHI_LIST_HISTORY_VERSIONS: onshi_list = 11;
@@ -377,6 +385,17 @@ static VERSION_FIELDS: &[FieldDef<Version>] = &[
         Version,
         |v| opt_datetime(v.link.as_ref().and_then(|l| l.received_at))
     ),
+    ro!(
+        ONSHI_FIELD_VERSION_LINK_PRESENTATION,
+        "versions[].link.presentation",
+        ENUM,
+        Version,
+        |v| v
+            .link
+            .as_ref()
+            .and_then(|l| l.presentation)
+            .and_then(|p| PRESENTATION.value(p))
+    ),
 ];
 
 fn audit_event<F>(k: &AuditKind<F>) -> Value {
@@ -426,7 +445,7 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent<&'static str>>] = &[
         TEXT,
         AuditEvent<&'static str>,
         |e| match &e.kind {
-            AuditKind::Linked { result_id }
+            AuditKind::Linked { result_id, .. }
             | AuditKind::Updated { result_id, .. }
             | AuditKind::Opened { result_id, .. }
             | AuditKind::Unlinked { result_id } => text(result_id),
@@ -470,6 +489,19 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent<&'static str>>] = &[
             AuditKind::Updated { fields, .. } | AuditKind::Opened { fields, .. } => {
                 text(fields.join(","))
             }
+            _ => None,
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_PRESENTATION,
+        "audit[].presentation",
+        ENUM,
+        AuditEvent<&'static str>,
+        |e| match &e.kind {
+            AuditKind::Linked {
+                presentation: Some(p),
+                ..
+            } => PRESENTATION.value(*p),
             _ => None,
         }
     ),
@@ -1016,8 +1048,55 @@ pub unsafe extern "C" fn onshi_history_review(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
+        onshi_history_review_presented(
+            h,
+            doc,
+            unit,
+            result_id,
+            result_id_len,
+            confirmation_date,
+            query_kind,
+            0,
+            out,
+        )
+    }
+}
+
+/// `onshi_history_review` with what the patient presented (`ONSHI_PRESENTATION_*`; 0: not
+/// recorded). The presentation is kept with the confirmation (the version's link and the
+/// `linked` audit event once applied; `ONSHI_FIELD_DIFF_PRESENTATION` of the review) and
+/// feeds the advice: お知らせ alone, a 資格確認書 holder's 記号・番号 query, the 後期高齢
+/// 資格確認書 without an address and the 2026-08 rule, 該当資格なし with a 申立書. A face result
+/// (`ONSHI_QUERY_KIND_MY_NUMBER_CARD`) is a マイナ保険証 whatever is passed, except that
+/// `ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE` is kept.
+///
+/// Returns what `onshi_history_review` returns, and `ONSHI_INVALID_ARGUMENT` for an unknown
+/// `presentation`.
+/// `result_id`: NULL is accepted. `confirmation_date`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `doc` is NULL or a live `onshi_document`;
+/// `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+/// readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review_presented(
+    h: *const onshi_history,
+    doc: *const onshi_document,
+    unit: usize,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    presentation: onshi_presentation,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
+            let shown = PRESENTATION.parse_optional(presentation)?;
             let d = &handle_ref(doc)?.value;
             let id = if result_id.is_null() {
                 None
@@ -1025,13 +1104,14 @@ pub unsafe extern "C" fn onshi_history_review(
                 Some(text_in(result_id, result_id_len)?)
             };
             let unit = (unit != usize::MAX).then_some(unit);
-            let (answer, ctx) = doc_answer(d, unit, confirmation_date, query_kind, id)?;
+            let (answer, mut ctx) = doc_answer(d, unit, confirmation_date, query_kind, id)?;
             if ctx.result_id.is_empty() {
                 return Err(Failure::new(
                     ONSHI_NOT_PRESENT,
                     "the document has no file name: pass result_id",
                 ));
             }
+            ctx.presentation = shown;
             let v = match h {
                 AnyHistory::Qualification(h) => {
                     DiffValue::new(h.review(Returned::from(answer), &ctx)?)
@@ -1073,12 +1153,52 @@ pub unsafe extern "C" fn onshi_history_review_record(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
+        onshi_history_review_record_presented(
+            h,
+            returned,
+            result_id,
+            result_id_len,
+            confirmation_date,
+            query_kind,
+            0,
+            out,
+        )
+    }
+}
+
+/// `onshi_history_review_record` with what the patient presented (`ONSHI_PRESENTATION_*`;
+/// 0: not recorded), as for `onshi_history_review_presented`.
+///
+/// Returns what `onshi_history_review_record` returns, and `ONSHI_INVALID_ARGUMENT` for an
+/// unknown `presentation`.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `returned` is NULL or a live `onshi_qualification`;
+/// `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+/// readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review_record_presented(
+    h: *const onshi_history,
+    returned: *const onshi_qualification,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    presentation: onshi_presentation,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
+            let shown = PRESENTATION.parse_optional(presentation)?;
             let ret: &Qualification = &handle_ref(returned)?.value;
             let id = text_in(result_id, result_id_len)?;
             let c = context(confirmation_date, query_kind)?;
-            let ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            let mut ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            ctx.presentation = shown;
             let review = h.qualification()?.review(Returned::record(ret), &ctx)?;
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
@@ -1642,6 +1762,7 @@ mod tests {
             (
                 AuditKind::Linked {
                     result_id: "r".into(),
+                    presentation: None,
                 },
                 "linked",
             ),

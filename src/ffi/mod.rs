@@ -68,6 +68,7 @@ pub mod matching;
 pub(crate) mod panic;
 pub mod public_expense;
 pub mod qualification;
+pub mod reception;
 pub(crate) mod record;
 pub mod status;
 pub mod terminal;

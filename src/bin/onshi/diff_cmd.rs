@@ -34,6 +34,11 @@ pub struct DiffArgs {
     /// data) or a 公費 JSON record.
     #[arg(long)]
     public_expense: bool,
+    /// What the patient presented (my_number_card, qualification_certificate,
+    /// other_document …): the advice that depends on it (お知らせ alone, the 後期高齢
+    /// 資格確認書 without an address …).
+    #[arg(long, value_parser = crate::report_cmd::parse_presentation)]
+    presentation: Option<onshi::reception::Presentation>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -328,7 +333,8 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         }
     };
     let date = args.date.unwrap_or_else(today_in_japan);
-    let ctx = DiffContext::new(date, returned.query_kind.unwrap_or(QueryKind::Records));
+    let ctx = DiffContext::new(date, returned.query_kind.unwrap_or(QueryKind::Records))
+        .with_presentation(args.presentation);
     if pe {
         let Some(registered_record) = registered.public_expenses.first() else {
             eprintln!("onshi: {}: holds no 公費 record", args.registered.display());
