@@ -297,7 +297,7 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_OK, Developer, "success", "", ""),
     status!(ONSHI_ID_EMPTY, Reception, "identifier is empty", "番号が入力されていません。", "保険証等を見て、保険者番号・記号・番号を入力してください。"),
     status!(ONSHI_ID_NOT_DIGIT, Reception, "identifier holds a character that is not allowed", "番号に使えない文字が含まれています。", "保険者番号・公費負担者番号・受給者番号は数字だけで入力してください（全角数字は自動で半角になります）。"),
-    status!(ONSHI_ID_LENGTH, Reception, "identifier has the wrong number of digits", "番号の桁数が違います。", "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は 7 桁です。保険証等で確認して入力し直してください。"),
+    status!(ONSHI_ID_LENGTH, Reception, "identifier has the wrong number of digits", "番号の桁数が違います。", "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は国の公費では 7 桁です。保険証等で確認して入力し直してください。"),
     status!(ONSHI_ID_CHECK_DIGIT, Reception, "check digit (検証番号) does not match", "番号の検証番号（最後の 1 桁）が一致しません。入力誤りの可能性があります。", "保険証等で番号を確認してください。オンライン資格確認で返却された番号の場合は、検証番号のエラーは無視してかまいません。"),
     status!(ONSHI_ID_PREFECTURE, Reception, "prefecture digits are not 01-47", "番号の都道府県番号（01〜47）が正しくありません。", "保険証等で番号を確認して入力し直してください。"),
     status!(ONSHI_ID_TOO_LONG, Reception, "identifier is longer than allowed", "番号が長すぎます。", "記号・番号・枝番の欄に余分な文字が入っていないか確認してください。"),
@@ -328,6 +328,8 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_HISTORY_INVALID_END, Reception, "end date out of the version's period", "有効終了日が有効開始日より前、または次の資格の開始日より後です。", "日付を確認して入力し直してください。"),
     status!(ONSHI_HISTORY_DATE_OUT_OF_RANGE, Reception, "date out of range", "日付が扱える範囲を超えています。", "日付を確認して入力し直してください。"),
     status!(ONSHI_HISTORY_INCONSISTENT, Developer, "the history breaks its invariants", "資格履歴のデータに矛盾があります（期間の重なり・重複など）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_HISTORY_UNKNOWN, Reception, "no PMH data for this 公費: nothing to apply, and it is not expired", "医療費助成（公費）の情報が届いていません（未同意・自治体未対応・資格喪失のいずれか）。反映するものはなく、公費は失効していません。", "紙の受給者証を確認してください。"),
+    status!(ONSHI_HISTORY_WRONG_KIND, Developer, "a record, diff or JSON of another kind than the history keeps", "保険の資格履歴と公費の履歴（または比較結果）を取り違えています。", "システム担当者に連絡してください。"),
     status!(ONSHI_TERMINAL_IO, Administrator, "a file-system operation of the terminal client failed", "資格確認端末の共有フォルダの読み書きに失敗しました。", "共有フォルダへの接続（ネットワーク・資格情報）と空き容量を確認してください。"),
     status!(ONSHI_TERMINAL_NOT_ANSWERING, Reception, "no answer from the terminal in time", "資格情報の取得に時間がかかっています。資格確認端末の連携アプリケーションが起動しているか確認してください。", "資格確認端末と連携アプリケーションが起動しているか確認してください（詳しくは terminal.not_answering.* の案内）。"),
     status!(ONSHI_TERMINAL_REJECTED, Administrator, "the terminal rejected the request (.err)", "資格確認端末が要求を受け付けませんでした（エラーファイルが返されました）。", "エラーファイルの内容を確認してください。入力内容に誤りがなければ、ファイル名を添えてベンダーに連絡してください。"),
@@ -580,6 +582,18 @@ pub const ADVICE_ACTIONS: &[(Advice, &str)] = &[
         Advice::AddressNotOnCertificate,
         "修正せず、登録済みの住所のまま紐付けてください。",
     ),
+    (
+        Advice::PublicExpenseChanged,
+        "受給者証で内容を確認のうえ反映すると、旧公費を終了して新しい公費を登録します。",
+    ),
+    (
+        Advice::CapChanged,
+        "受給者証で上限額を確認のうえ反映すると、旧公費を終了して新しい上限額の公費を登録します。",
+    ),
+    (
+        Advice::PublicExpenseValidityChanged,
+        "受給者証で有効期間を確認のうえ反映してください。",
+    ),
 ];
 
 fn advice_rows(out: &mut Vec<StaffMessage>) {
@@ -608,6 +622,7 @@ pub const CAUSES: &[Cause] = &[
     Cause::ProcessingError,
     Cause::NoRecord,
     Cause::UnknownValidity,
+    Cause::NoPmhData,
 ];
 
 fn cause_rows(out: &mut Vec<StaffMessage>) {
@@ -674,6 +689,22 @@ pub const NOTICE_ACTIONS: &[(NoticeKind, &str)] = &[
     (
         NoticeKind::CertificateExpiresSoon,
         "市区町村の窓口での電子証明書の更新を案内してください。",
+    ),
+    (
+        NoticeKind::NoPmhData,
+        "公費を失効扱いにせず、紙の受給者証を確認してください。",
+    ),
+    (
+        NoticeKind::PmhRecordDeleted,
+        "紙の受給者証と交付した自治体に確認してから、公費を終了するか決めてください。",
+    ),
+    (
+        NoticeKind::Reimbursement,
+        "窓口では公費を適用せず、患者様に自治体への請求方法をご案内ください。",
+    ),
+    (
+        NoticeKind::SeveralPublicExpenses,
+        "比較した公費（公費負担者番号・受給者番号）が正しいか確認してください。",
     ),
 ];
 

@@ -46,6 +46,10 @@ pub const ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT: onshi_code_table = 16;
 pub const ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG: onshi_code_table = 17;
 /// 薬剤情報 / 特定健診 FileCategory.
 pub const ONSHI_CODE_TABLE_FILE_CATEGORY: onshi_code_table = 18;
+/// A yes/no value of a PMH 公費 (償還払い, 削除フラグ): `true` / `false`; other forms are kept.
+pub const ONSHI_CODE_TABLE_PMH_FLAG: onshi_code_table = 41;
+/// Where a 公費 record came from (onshi's own values): `pmh`, `paper`, `medical_assistance`.
+pub const ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE: onshi_code_table = 42;
 
 /// Runs `$body` with `$T` bound to the Rust type of the table `$table`.
 macro_rules! with_table {
@@ -121,6 +125,14 @@ macro_rules! with_table {
             }
             ONSHI_CODE_TABLE_FILE_CATEGORY => {
                 type $T = FileCategory;
+                Ok($body)
+            }
+            ONSHI_CODE_TABLE_PMH_FLAG => {
+                type $T = PmhFlag;
+                Ok($body)
+            }
+            ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE => {
+                type $T = PublicExpenseSource;
                 Ok($body)
             }
             other => Err(Failure::new(

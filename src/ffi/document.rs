@@ -1482,17 +1482,20 @@ pub unsafe extern "C" fn onshi_document_unit_result_at(
 }
 
 /// The answer for one person a diff reads: the body of a 資格確認結果 or one bulk unit.
-fn answer_of(d: &DocValue, unit: Option<usize>) -> Result<(Returned<'_>, QueryKind), Failure> {
+fn answer_of(
+    d: &DocValue,
+    unit: Option<usize>,
+) -> Result<(&ConfirmationResult, QueryKind), Failure> {
     match (&d.message, unit) {
         (Message::QualificationResponse(r), None) => {
             let kind = r.header.reference_classification.as_ref().map_or(
                 QueryKind::InsuranceCard,
                 QueryKind::from_reference_classification,
             );
-            Ok((Returned::from(&r.body), kind))
+            Ok((&r.body, kind))
         }
         (Message::BulkQualificationResponse(r), Some(i)) => {
-            Ok((Returned::from(item(&r.units, i)?), QueryKind::Bulk))
+            Ok((item(&r.units, i)?, QueryKind::Bulk))
         }
         (m, None) => Err(Failure::new(
             ONSHI_TYPE_MISMATCH,
@@ -1505,7 +1508,8 @@ fn answer_of(d: &DocValue, unit: Option<usize>) -> Result<(Returned<'_>, QueryKi
     }
 }
 
-/// The answer of a document (its body, or unit `unit` of a bulk answer) and the context to
+/// The answer of a document (its body, or unit `unit` of a bulk answer: the qualifications
+/// with `Returned::from`, the 公費 with `Returned::public_expenses`) and the context to
 /// review it in: `confirmation_date` NULL is the document's 資格確認日, `query_kind` 0 comes
 /// from the document, `result_id` `None` is the document's file name (or empty).
 ///
@@ -1517,7 +1521,7 @@ pub(crate) unsafe fn doc_answer<'a>(
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
     result_id: Option<&str>,
-) -> Result<(Returned<'a>, ReviewContext), Failure> {
+) -> Result<(&'a ConfirmationResult, ReviewContext), Failure> {
     let (answer, doc_kind) = answer_of(d, unit)?;
     let date = if confirmation_date.is_null() {
         d.message
@@ -1558,10 +1562,10 @@ unsafe fn compare_doc(
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
-            let reg = &handle_ref(registered)?.value;
+            let reg: &crate::model::Qualification = &handle_ref(registered)?.value;
             let d = &handle_ref(doc)?.value;
             let (answer, ctx) = doc_answer(d, unit, confirmation_date, query_kind, Some(""))?;
-            let review = Review::of_records(reg, answer, &ctx);
+            let review = Review::of_records(reg, Returned::from(answer), &ctx);
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
         })

@@ -98,6 +98,12 @@ pub const ONSHI_HISTORY_INVALID_END: onshi_status = 357;
 pub const ONSHI_HISTORY_DATE_OUT_OF_RANGE: onshi_status = 358;
 /// A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
 pub const ONSHI_HISTORY_INCONSISTENT: onshi_status = 359;
+/// `onshi_history_apply`: the diff is `unknown` (no PMH data for this 公費): nothing to apply,
+/// and the 公費 is not expired.
+pub const ONSHI_HISTORY_UNKNOWN: onshi_status = 360;
+/// A record, diff or JSON of another kind than the history keeps (a 公費 for an insurance
+/// history, or the reverse).
+pub const ONSHI_HISTORY_WRONG_KIND: onshi_status = 361;
 
 /// A file-system operation of the terminal client or emulator failed (the message names it).
 pub const ONSHI_TERMINAL_IO: onshi_status = 400;
@@ -646,7 +652,8 @@ mod tests {
             (H::StaleReview, ONSHI_HISTORY_STALE_REVIEW),
             (
                 H::SubstituteRefused {
-                    field: crate::model::Field::Name,
+                    field: "name",
+                    label: "氏名",
                 },
                 ONSHI_HISTORY_SUBSTITUTE_REFUSED,
             ),
@@ -656,6 +663,14 @@ mod tests {
             (H::InvalidEnd { id: 1 }, ONSHI_HISTORY_INVALID_END),
             (H::DateOutOfRange, ONSHI_HISTORY_DATE_OUT_OF_RANGE),
             (H::Inconsistent("x"), ONSHI_HISTORY_INCONSISTENT),
+            (H::Unknown, ONSHI_HISTORY_UNKNOWN),
+            (
+                H::WrongKind {
+                    expected: crate::diff::RecordKind::Qualification,
+                    found: crate::diff::RecordKind::PublicExpense,
+                },
+                ONSHI_HISTORY_WRONG_KIND,
+            ),
         ];
         for (e, s) in all {
             assert_eq!(e.code(), s, "{e}");

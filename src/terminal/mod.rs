@@ -43,7 +43,7 @@ pub use cipher::{CipherError, CipherStage, CommandLine, ExternalCommand, FileCip
 pub use client::{
     Answer, BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, Reply,
 };
-pub use dataset::{Dataset, Person, PersonSummary};
+pub use dataset::{Dataset, Person, PersonSummary, PmhIntent};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
 pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats, FaceNames};
 pub use face::{

@@ -364,8 +364,8 @@ impl Emulator {
             return Err(TerminalError::EmulatorStopped);
         }
         let s = &self.shared;
-        let st = s.state.lock().unwrap_or_else(|e| e.into_inner());
-        let name = write_face(&s.config, &s.settings, &st, &s.tmp_dir, person_id)?;
+        let mut st = s.state.lock().unwrap_or_else(|e| e.into_inner());
+        let name = write_face(&s.config, &s.settings, &mut st, &s.tmp_dir, person_id)?;
         drop(st);
         s.faces.fetch_add(1, Ordering::SeqCst);
         Ok(name)
@@ -415,13 +415,19 @@ pub fn push_face_into(config: &EmulatorConfig, person_id: &str) -> Result<String
         encoding: config.encoding,
         processing_polls: config.processing_polls,
     };
-    write_face(config, &settings, &State::default(), &tmp_dir, person_id)
+    write_face(
+        config,
+        &settings,
+        &mut State::default(),
+        &tmp_dir,
+        person_id,
+    )
 }
 
 fn write_face(
     config: &EmulatorConfig,
     settings: &Settings,
-    state: &State,
+    state: &mut State,
     tmp_dir: &std::path::Path,
     person_id: &str,
 ) -> Result<String, TerminalError> {
