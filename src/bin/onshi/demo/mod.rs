@@ -8,7 +8,6 @@ pub(crate) mod steps;
 pub(crate) mod ui;
 
 use clap::Args;
-use ui::{describe, drug_lines, query_for, s, say, summary, title};
 use onshi::codes::{Code, QualificationValidity};
 use onshi::ids::{MedicalInstitutionCode, Mode};
 use onshi::model::{CardKey, DocumentQuery};
@@ -22,6 +21,7 @@ use onshi::xml::{DocumentRequest, Family, Message, QualificationRequest, Qualifi
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+use ui::{describe, drug_lines, query_for, s, say, summary, title};
 
 /// Arguments of `onshi demo`.
 #[derive(Args)]
