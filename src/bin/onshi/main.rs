@@ -9,6 +9,7 @@ use std::process::ExitCode;
 #[cfg(feature = "agent")]
 mod agent_cmd;
 mod card_cmd;
+mod card_flags;
 #[cfg(all(feature = "agent", feature = "relay"))]
 mod cloud_demo;
 mod demo;

@@ -4,6 +4,7 @@
 //! Errors go to stderr twice: the staff text in Japanese, then `onshi: ` and the developer's
 //! detail in English.
 
+use crate::card_flags::CardFlags;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use onshi::Personal;
@@ -466,18 +467,8 @@ pub struct IndividualFlags {
     /// 医療機関コード (10 digits).
     #[arg(long)]
     institution: String,
-    /// 保険者番号 (6 or 8 digits; written space-padded to 8).
-    #[arg(long)]
-    insurer: String,
-    /// 記号 (omit when the card has none).
-    #[arg(long)]
-    symbol: Option<String>,
-    /// 番号.
-    #[arg(long)]
-    number: String,
-    /// 枝番 (2 digits).
-    #[arg(long)]
-    branch: Option<String>,
+    #[command(flatten)]
+    card: CardFlags,
     /// 生年月日, YYYYMMDD.
     #[arg(long)]
     birthdate: String,
@@ -524,24 +515,7 @@ impl IndividualFlags {
                 ..Default::default()
             },
             queries: vec![QualificationQuery {
-                card: CardKey {
-                    insurer_number: Some(InsurerNumber::parse(&self.insurer, mode).map_err(e)?),
-                    insured_card_symbol: self
-                        .symbol
-                        .as_deref()
-                        .map(|s| CardSymbol::parse(s, mode))
-                        .transpose()
-                        .map_err(e)?,
-                    insured_identification_number: Some(
-                        CardNumber::parse(&self.number, mode).map_err(e)?,
-                    ),
-                    insured_branch_number: self
-                        .branch
-                        .as_deref()
-                        .map(|s| BranchNumber::parse(s, mode))
-                        .transpose()
-                        .map_err(e)?,
-                },
+                card: self.card.card_key(mode)?,
                 birthdate: Some(Personal::new(ymd(&self.birthdate)?)),
                 limit_consent_flag: Some(if self.limit_consent {
                     LimitConsentFlag::Agreed

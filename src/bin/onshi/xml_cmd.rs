@@ -64,11 +64,10 @@
 //! sequence that avoids existing files) into `--out` (default `.`), written to a temporary
 //! name first and renamed, and prints its path.
 
+use crate::card_flags::CardFlags;
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Subcommand};
-use onshi::ids::{
-    BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
-};
+use onshi::ids::{MedicalInstitutionCode, Mode};
 use onshi::personal::redact;
 use onshi::xml::{
     self, Encoding, Extension, Family, FileName, IndividualQuery, Limits, Message, Phase,
@@ -118,18 +117,8 @@ struct IndividualArgs {
     /// 医療機関コード (10 digits).
     #[arg(long)]
     institution: String,
-    /// 保険者番号 (6 or 8 digits; written space-padded to 8).
-    #[arg(long)]
-    insurer: String,
-    /// 記号 (omit when the card has none).
-    #[arg(long)]
-    symbol: Option<String>,
-    /// 番号.
-    #[arg(long)]
-    number: String,
-    /// 枝番 (2 digits).
-    #[arg(long)]
-    branch: Option<String>,
+    #[command(flatten)]
+    card: CardFlags,
     /// 生年月日, YYYYMMDD.
     #[arg(long)]
     birthdate: String,
@@ -501,20 +490,7 @@ fn build(
     };
     let institution = MedicalInstitutionCode::parse(&a.institution, mode)
         .map_err(|e| format!("--institution: {e}"))?;
-    let insurer = InsurerNumber::parse(&a.insurer, mode).map_err(|e| format!("--insurer: {e}"))?;
-    let symbol = a
-        .symbol
-        .as_deref()
-        .map(|s| CardSymbol::parse(s, mode))
-        .transpose()
-        .map_err(|e| format!("--symbol: {e}"))?;
-    let number = CardNumber::parse(&a.number, mode).map_err(|e| format!("--number: {e}"))?;
-    let branch = a
-        .branch
-        .as_deref()
-        .map(|s| BranchNumber::parse(s, mode))
-        .transpose()
-        .map_err(|e| format!("--branch: {e}"))?;
+    let (insurer, symbol, number, branch) = a.card.parts(mode)?;
     let birthdate = date_arg("birthdate", &a.birthdate)?;
     let date = match &a.date {
         Some(d) => date_arg("date", d)?,
