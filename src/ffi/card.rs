@@ -11,7 +11,6 @@
 //! other copy. The caller should wipe its own buffer (C: `memset`/`SecureZeroMemory`; C#:
 //! `Array.Clear` on the byte array) as soon as the call returns.
 
-use super::diff::ro;
 use super::enums::*;
 use super::error::{onshi_error, with_error};
 use super::field::*;

@@ -223,19 +223,6 @@ pub const ONSHI_LIST_DIFF_POSSIBLE_CAUSES: onshi_list = 9;
 /// Next steps of a not-confirmed `onshi_diff` (field `ONSHI_FIELD_DIFF_NEXT_STEP`).
 pub const ONSHI_LIST_DIFF_NEXT_STEPS: onshi_list = 10;
 
-macro_rules! ro {
-    ($id:ident, $name:literal, $kind:expr, $R:ty, |$r:ident| $body:expr) => {
-        FieldDef::<$R> {
-            id: $id,
-            name: $name,
-            kind: $kind,
-            get: |$r: &$R| $body,
-            set: None,
-        }
-    };
-}
-pub(crate) use ro;
-
 type D = DiffValue;
 
 static DIFF_FIELDS: &[FieldDef<D>] = &[

@@ -8,7 +8,7 @@
 //! copies with `onshi_document_result_at`), the units of a bulk answer
 //! (`ONSHI_LIST_DOCUMENT_UNITS`, their records with `onshi_document_unit_result_at`).
 
-use super::diff::{DiffValue, onshi_diff, ro};
+use super::diff::{DiffValue, onshi_diff};
 use super::enums::*;
 use super::error::{onshi_error, with_error};
 use super::field::*;

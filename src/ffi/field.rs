@@ -357,6 +357,21 @@ macro_rules! field {
     };
 }
 
+/// `ro!(ID, "json_name", ENUM, Record, |r| value)`: a read-only field whose value is computed
+/// (a diff's verdict, an audit event's time), beside `field!` for stored fields.
+macro_rules! ro {
+    ($id:ident, $name:literal, $kind:expr, $R:ty, |$r:ident| $body:expr) => {
+        FieldDef::<$R> {
+            id: $id,
+            name: $name,
+            kind: $kind,
+            get: |$r: &$R| $body,
+            set: None,
+        }
+    };
+}
+pub(crate) use ro;
+
 pub(crate) use field;
 
 /// Reads numbered slot `i` (傷病名1–3, 備考1–3).
@@ -455,24 +470,6 @@ pub(crate) fn meta_in<R>(
     })
 }
 
-/// Looks a field id up in every table.
-pub(crate) fn meta(id: onshi_field) -> Result<Meta, Failure> {
-    if id == ONSHI_FIELD_CONSENT_KIND {
-        return Ok(Meta {
-            name: "consents.<kind>",
-            kind: kind(ONSHI_VALUE_TYPE_TEXT),
-            list: ONSHI_LIST_CONSENTS,
-        });
-    }
-    meta_in(QUALIFICATION_FIELDS, id, ONSHI_LIST_NONE)
-        .or_else(|| meta_in(SPECIFIC_DISEASE_FIELDS, id, ONSHI_LIST_SPECIFIC_DISEASES))
-        .or_else(|| meta_in(MEDICAL_TICKET_FIELDS, id, ONSHI_LIST_MEDICAL_TICKETS))
-        .or_else(|| meta_in(CONSENT_FIELDS, id, ONSHI_LIST_CONSENTS))
-        .or_else(|| meta_in(PUBLIC_EXPENSE_FIELDS, id, ONSHI_LIST_PUBLIC_EXPENSES))
-        .or_else(|| super::record::meta(id))
-        .ok_or_else(|| Failure::new(ONSHI_INVALID_ARGUMENT, format!("unknown field {id}")))
-}
-
 /// Finds `id` in the table of the record or list being addressed.
 pub(crate) fn find<R>(
     defs: &'static [FieldDef<R>],
@@ -481,7 +478,7 @@ pub(crate) fn find<R>(
     if let Some(d) = defs.iter().find(|d| d.id == id) {
         return Ok(d);
     }
-    let m = meta(id)?;
+    let m = super::catalog::meta(id)?;
     Err(Failure::new(
         ONSHI_TYPE_MISMATCH,
         format!("field {id} ({}) does not belong here", m.name),

@@ -11,7 +11,7 @@
 //! events the list `ONSHI_LIST_HISTORY_AUDIT`. Who and when are always the caller's arguments
 //! (an actor id and an `onshi_datetime`): the library never reads the clock.
 
-use super::diff::{AnyReview, DiffValue, context, onshi_diff, ro};
+use super::diff::{AnyReview, DiffValue, context, onshi_diff};
 use super::document::{doc_answer, onshi_document};
 use super::enums::*;
 use super::error::{onshi_error, with_error};

@@ -7,7 +7,6 @@
 //! `onshi_matching_add_qualification` for matching by insurance card numbers).
 
 use super::card::onshi_basic_info;
-use super::diff::ro;
 use super::enums::*;
 use super::error::{onshi_error, with_error};
 use super::field::*;
@@ -226,7 +225,7 @@ pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
 }
 
 fn no_record_fields(id: onshi_field) -> Failure {
-    match super::field::meta(id) {
+    match super::catalog::meta(id) {
         Ok(m) => Failure::new(
             ONSHI_TYPE_MISMATCH,
             format!("field {id} ({}) does not belong here", m.name),

@@ -54,6 +54,7 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod card;
+pub(crate) mod catalog;
 pub mod codes;
 pub mod diff;
 pub mod document;

@@ -801,7 +801,7 @@ pub unsafe extern "C" fn onshi_field_value_type(
 ) -> onshi_status {
     guard(|| {
         let out = Out::new(out)?;
-        out.set(meta(field)?.kind.ty);
+        out.set(super::catalog::meta(field)?.kind.ty);
         Ok(())
     })
 }
@@ -820,7 +820,7 @@ pub unsafe extern "C" fn onshi_field_code_table(
 ) -> onshi_status {
     guard(|| {
         let out = Out::new(out)?;
-        let m = meta(field)?;
+        let m = super::catalog::meta(field)?;
         if m.kind.ty != ONSHI_VALUE_TYPE_CODE {
             return Err(Failure::of(ONSHI_NOT_PRESENT));
         }
@@ -842,7 +842,7 @@ pub unsafe extern "C" fn onshi_field_list(
 ) -> onshi_status {
     guard(|| {
         let out = Out::new(out)?;
-        out.set(meta(field)?.list);
+        out.set(super::catalog::meta(field)?.list);
         Ok(())
     })
 }
@@ -864,6 +864,6 @@ pub unsafe extern "C" fn onshi_field_name(
 ) -> onshi_status {
     guard(|| {
         let out = TextOut::new(buf, cap, out_len)?;
-        out.write(meta(field)?.name)
+        out.write(super::catalog::meta(field)?.name)
     })
 }

@@ -59,7 +59,7 @@ pub(crate) trait Json {
 }
 
 pub(crate) fn read_only_field(id: onshi_field) -> Failure {
-    let name = meta(id).map(|m| m.name).unwrap_or("?");
+    let name = super::catalog::meta(id).map(|m| m.name).unwrap_or("?");
     Failure::new(ONSHI_READ_ONLY, format!("field {id} ({name}) is read-only"))
 }
 
@@ -114,15 +114,6 @@ pub(crate) fn opt_datetime(t: Option<NaiveDateTime>) -> Option<Value> {
 /// An integer value (saturated to `u32`).
 pub(crate) fn int(n: impl TryInto<u32>) -> Option<Value> {
     Some(Value::U32(n.try_into().unwrap_or(u32::MAX)))
-}
-
-/// Looks a field id up in the tables of every record but the qualification.
-pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
-    super::document::meta(id)
-        .or_else(|| super::diff::meta(id))
-        .or_else(|| super::history::meta(id))
-        .or_else(|| super::matching::meta(id))
-        .or_else(|| super::card::meta(id))
 }
 
 fn read<R: Record>(r: &R, t: Target, id: onshi_field, want: Want) -> Result<Value, Failure> {

@@ -293,7 +293,10 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
                 "{}: ONSHI_FIELD_{name} ({id}) has no accessor row",
                 rec.name
             );
-            assert!(ffi_field::meta(id).is_ok(), "ONSHI_FIELD_{name}: meta");
+            assert!(
+                crate::ffi::catalog::meta(id).is_ok(),
+                "ONSHI_FIELD_{name}: meta"
+            );
             assert!(
                 header.contains(&format!("#define ONSHI_FIELD_{name} {id}\n")),
                 "ONSHI_FIELD_{name} {id} missing from include/onshi.h"
