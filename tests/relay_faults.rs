@@ -492,3 +492,57 @@ async fn a_relay_sending_garbage_does_not_break_the_agent() {
     assert!(s.last_error.is_some());
     drop(agent);
 }
+
+/// A command the relay resends after a reconnect (the old connection ended while the agent
+/// was still running it) is answered from the agent's memory: the terminal sees one request,
+/// and the result of that one run reaches the EMR.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_command_resent_after_a_reconnect_runs_once() {
+    let d = tempfile::tempdir().unwrap();
+    let mut cfg = RelayConfig::new(sqlite_url(d.path()));
+    cfg.agent_grace = Duration::from_secs(1);
+    let relay = RelayHandle::start(cfg).await;
+    let c = clinic(&relay.base, "c1", d.path()).await;
+    let cutter = Cutter::start(relay.addr).await;
+    point_credential_at(&c.state_dir, &format!("http://{}", cutter.addr));
+    let mut ec = onshi::terminal::EmulatorConfig::new(&c.terminal_root);
+    ec.watch.rescan_interval = Duration::from_millis(50);
+    ec.delay = Duration::from_secs(4);
+    let emu = onshi::terminal::Emulator::start(ec).expect("emulator");
+    let agent = start_agent(&c).await;
+    c.emr.wait_state("ok", T).await;
+    let p = person(&emu, "社保 本人");
+    let (code, v) = c
+        .emr
+        .submit(
+            &Command::Query {
+                query: query_for(&p),
+                date: today(),
+            },
+            None,
+        )
+        .await;
+    assert_eq!(code, 202, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    // The agent is running it: its request is with the terminal.
+    let start = Instant::now();
+    while emu.stats().taken == 0 {
+        assert!(
+            start.elapsed() < T,
+            "the request never reached the terminal"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    cutter.cut();
+    c.emr.wait_state("agent_down", T).await;
+    cutter.restore();
+    let done = c.emr.wait(&id, T).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["outcome"]["status"], "answer", "{done}");
+    // A second run would have written a second request by now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(emu.stats().taken, 1, "the command ran once");
+    drop(agent);
+    emu.stop();
+    relay.stop().await;
+}

@@ -535,6 +535,7 @@ pub fn jittered_backoff(attempt: u32, initial: Duration, max: Duration) -> Durat
 
 async fn connection_loop(shared: Arc<Shared>) {
     let mut attempt: u32 = 0;
+    let mut commands = Commands::new();
     let mut poll_until: Option<Instant> = None;
     loop {
         let cred = match credential::load(&shared.config.state_dir) {
@@ -578,7 +579,7 @@ async fn connection_loop(shared: Arc<Shared>) {
         let wait = match r {
             Ok((link, welcome)) => {
                 attempt = 0;
-                let reason = session(&shared, link, welcome, &cred).await;
+                let reason = session(&shared, link, welcome, &cred, &mut commands).await;
                 shared.set_status(|s| {
                     s.state = LinkState::Reconnecting;
                     s.transport = None;
@@ -627,12 +628,41 @@ enum Work {
     Done(String, CommandOutcome),
 }
 
+/// What the agent knows of the relay's commands, kept across connections: a command the
+/// relay sends again after a reconnect (the old connection ended while it ran) is answered
+/// from here, never run twice, and a result that finished while the link was down is sent on
+/// the next connection.
+struct Commands {
+    work_tx: mpsc::UnboundedSender<Work>,
+    work_rx: mpsc::UnboundedReceiver<Work>,
+    /// Running now.
+    running: HashSet<String>,
+    /// Results not yet acknowledged by the relay.
+    unacked: HashMap<String, CommandOutcome>,
+    /// The last acknowledged results (to answer a resent command).
+    done: VecDeque<(String, CommandOutcome)>,
+}
+
+impl Commands {
+    fn new() -> Commands {
+        let (work_tx, work_rx) = mpsc::unbounded_channel::<Work>();
+        Commands {
+            work_tx,
+            work_rx,
+            running: HashSet::new(),
+            unacked: HashMap::new(),
+            done: VecDeque::new(),
+        }
+    }
+}
+
 /// One connected session; returns why it ended.
 async fn session(
     shared: &Arc<Shared>,
     mut link: Link,
     welcome: RelayFrame,
     cred: &Credential,
+    commands: &mut Commands,
 ) -> String {
     let RelayFrame::Welcome {
         server_ms,
@@ -666,14 +696,29 @@ async fn session(
             }
         });
     }
-    let (work_tx, mut work_rx) = mpsc::unbounded_channel::<Work>();
+    let Commands {
+        work_tx,
+        work_rx,
+        running,
+        unacked,
+        done,
+    } = commands;
     let mut in_flight: HashMap<String, Instant> = HashMap::new();
     let mut ticks: u64 = 0;
-    let mut running: HashSet<String> = HashSet::new();
-    // Results not yet acknowledged, and recent acknowledged ones (to answer a resent command
-    // without running it twice).
-    let mut unacked: HashMap<String, CommandOutcome> = HashMap::new();
-    let mut done: VecDeque<(String, CommandOutcome)> = VecDeque::new();
+    // Results that finished while the link was down (or were never acknowledged) go first.
+    for (id, o) in unacked.clone() {
+        if link
+            .out
+            .send(AgentFrame::Result {
+                command_id: id,
+                outcome: o,
+            })
+            .await
+            .is_err()
+        {
+            return "connection closed".into();
+        }
+    }
     let mut heartbeat = tokio::time::interval(shared.config.heartbeat);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     // Keys to send, from the last listing of the outbox folder (listed again when a face
