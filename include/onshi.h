@@ -710,6 +710,91 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CODE_TABLE_FILE_CATEGORY 18
 
 /**
+ * 限度額情報変更有無 (OQSCD014).
+ */
+#define ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED 19
+
+/**
+ * 医療券・調剤券別 (OQSCD018).
+ */
+#define ONSHI_CODE_TABLE_TICKET_TYPE 20
+
+/**
+ * 診療別 (OQSCD019).
+ */
+#define ONSHI_CODE_TABLE_MEDICAL_TREATMENT_TYPE 21
+
+/**
+ * 単独・併用別 (OQSCD020).
+ */
+#define ONSHI_CODE_TABLE_SINGLE_OR_COMBINED_USE 22
+
+/**
+ * 社会保険の有無 (OQSCD021).
+ */
+#define ONSHI_CODE_TABLE_SOCIAL_INSURANCE_STATUS 23
+
+/**
+ * 社会保険状況の整合性 (OQSCD022).
+ */
+#define ONSHI_CODE_TABLE_CONSISTENCY_FLAG 24
+
+/**
+ * 感染症法第37条の2 該当状況 (OQSCD023).
+ */
+#define ONSHI_CODE_TABLE_INFECTION_STATUS 25
+
+/**
+ * 後期高齢者医療 該当状況 (OQSCD024).
+ */
+#define ONSHI_CODE_TABLE_ELDERLY_MEDICAL_CARE_STATUS 26
+
+/**
+ * 都道府県費 該当状況 (OQSCD025).
+ */
+#define ONSHI_CODE_TABLE_PREFECTURAL_EXPENSES_STATUS 27
+
+/**
+ * 指定医療機関確認 (OQSCD026).
+ */
+#define ONSHI_CODE_TABLE_DESIGNATED_INSTITUTION_FLAG 28
+
+/**
+ * 同一個人有無 (OQSCD027).
+ */
+#define ONSHI_CODE_TABLE_SAME_PERSON 29
+
+/**
+ * 情報種別 TKK / YZK (OQSCD029).
+ */
+#define ONSHI_CODE_TABLE_INFORMATION_KIND 30
+
+/**
+ * 同意有効期限切れ理由 (OQSCD031).
+ */
+#define ONSHI_CODE_TABLE_CONSENT_EXPIRY_REASON 31
+
+/**
+ * 資格情報変更確認フラグ (OQSCD032).
+ */
+#define ONSHI_CODE_TABLE_QUALIFICATION_CHANGE_FLAG 32
+
+/**
+ * 閲覧同意情報種別 (OQSCD036).
+ */
+#define ONSHI_CODE_TABLE_CONSENT_INFORMATION_KIND 33
+
+/**
+ * 電子処方箋利用区分 (OQSCD038).
+ */
+#define ONSHI_CODE_TABLE_E_PRESCRIPTION_USE 34
+
+/**
+ * 連携システムID of PMH (OQSCD044).
+ */
+#define ONSHI_CODE_TABLE_PMH_SYSTEM 35
+
+/**
  * 判定 (enum Verdict; text: `"update_recommended"` …).
  */
 #define ONSHI_FIELD_DIFF_VERDICT 501
@@ -1608,7 +1693,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY 105
 
 /**
- * 医療券・調剤券別 (text): 医療券・調剤券別 (`TicketType`).
+ * 医療券・調剤券別 (code): 医療券・調剤券別 (`TicketType`, OQSCD018: `01` 医療券, `02` 調剤券).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE 201
 
@@ -1628,7 +1713,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER 204
 
 /**
- * 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`).
+ * 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`; kept as text, checked by `validate`).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH 205
 
@@ -1638,7 +1723,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE 206
 
 /**
- * 指定医療機関確認フラグ (text): 指定医療機関確認フラグ.
+ * 指定医療機関確認フラグ (code): 指定医療機関確認フラグ (OQSCD026: `0` 一致, `1` 不一致 — the ticket names another 指定医療機関).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG 207
 
@@ -1673,12 +1758,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3 213
 
 /**
- * 診療別 (text): 診療別.
+ * 診療別 (code): 診療別 (OQSCD019: `01` 入院, `02` 入院外, `03` 歯科, `04` 調剤, `05` 訪問看護).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE 214
 
 /**
- * 本人支払額 (text): 本人支払額.
+ * 本人支払額 (integer): 本人支払額 (yen; more than 0: collect it at the counter).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT 215
 
@@ -1693,32 +1778,32 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME 217
 
 /**
- * 単独・併用別 (text): 単独・併用別.
+ * 単独・併用別 (code): 単独・併用別 (OQSCD020: `01` 単独, `02` 併用 — 医療保険 applies too).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE 218
 
 /**
- * 社会保険状況 (text): 社会保険状況.
+ * 社会保険状況 (code): 社会保険の有無 (OQSCD021: `01` あり, `02` なし).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE 219
 
 /**
- * 社会保険状況の整合性 (text): 社会保険状況の整合性.
+ * 社会保険状況の整合性 (code): 社会保険状況の整合性 (OQSCD022: `1` 不整合あり).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG 220
 
 /**
- * 感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic).
+ * 感染症法37条の2 該当状況 (code): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic; OQSCD023: `01` あり — 結核の公費 too).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION 221
 
 /**
- * 後期高齢 該当状況 (text): 後期高齢 該当状況.
+ * 後期高齢 該当状況 (code): 後期高齢 該当状況 (OQSCD024: `01` あり — 後期高齢者医療 too).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE 222
 
 /**
- * 都道府県費 該当状況 (text): 都道府県費 該当状況.
+ * 都道府県費 該当状況 (code): 都道府県費 該当状況 (OQSCD025: `01` あり, `02` なし).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES 223
 
@@ -1975,7 +2060,8 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT 42
 
 /**
- * 限度額情報変更有無 (text): `LimitApplicationCertificateChanged` (meaning not public; kept as text).
+ * 限度額情報変更有無 (code): 限度額情報変更有無 (`LimitApplicationCertificateChanged`, bulk results; OQSCD014: `0`
+ * 変更なし, `1` 変更あり または 判定不能 — do an individual query).
  */
 #define ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED 43
 
@@ -2130,9 +2216,9 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY 484
 
 /**
- * 照会番号 (text): 照会番号 (bulk units).
+ * 照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).
  */
-#define ONSHI_FIELD_UNIT_REFERENCE_NUMBER 485
+#define ONSHI_FIELD_UNIT_REFERENCE_NUMBERS 486
 
 /**
  * Entered by hand (paper card, 新患登録).
@@ -3263,23 +3349,50 @@ onshi_status onshi_virtual_card_is_inserted(const struct onshi_virtual_card *v, 
 onshi_status onshi_virtual_card_touched_my_number(const struct onshi_virtual_card *v, bool *out);
 
 /**
- * Copies the Japanese label of a code value, UTF-8 (`"不明なコード"` for a value the library
- * does not know; use `onshi_code_is_known` to tell). Surrounding spaces of `wire` are
- * ignored.
+ * Copies the Japanese label of a code value on a day, UTF-8 (`"不明なコード"` for a value the
+ * library does not know; use `onshi_code_is_known` to tell). Labels change over time (被保険者証区分
+ * `05` was 被保険者資格証明書 until 2024-12-01 and is 特別療養費支給対象者 since): pass the day the
+ * value is about (the 資格確認日), or NULL for the current label. Surrounding spaces of `wire`
+ * are ignored.
  *
- * Returns `ONSHI_INVALID_ARGUMENT` for an unknown table.
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown table, `ONSHI_INVALID_VALUE` for a `day`
+ * that is not a calendar date.
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `wire` is NULL or readable for `wire_len` bytes; `buf` is NULL or writable for `cap` bytes.
+ * `wire` is NULL or readable for `wire_len` bytes; `day` is NULL or readable; `buf` is NULL or
+ * writable for `cap` bytes.
  */
 onshi_status onshi_code_label(onshi_code_table table,
                               const uint8_t *wire,
                               size_t wire_len,
+                              const struct onshi_date *day,
                               char *buf,
                               size_t cap,
                               size_t *out_len);
+
+/**
+ * Copies the note of a code value on a day (what it means beyond its label, or what to do:
+ * `限度額情報変更有無` `1` → 「個別照会で限度額情報を確認する」), UTF-8; `day` NULL: now.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when the value has no note (or is unknown),
+ * `ONSHI_INVALID_ARGUMENT` for an unknown table, `ONSHI_INVALID_VALUE` for a `day` that is not
+ * a calendar date.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `wire` is NULL or readable for `wire_len` bytes; `day` is NULL or readable; `buf` is NULL or
+ * writable for `cap` bytes.
+ */
+onshi_status onshi_code_note(onshi_code_table table,
+                             const uint8_t *wire,
+                             size_t wire_len,
+                             const struct onshi_date *day,
+                             char *buf,
+                             size_t cap,
+                             size_t *out_len);
 
 /**
  * Tells whether a wire value is one the library knows in this table.

@@ -514,7 +514,7 @@ fn public_assistance() -> Qualification {
         insured_card_classification: Some(InsuredCardClassification::MedicalAssistance),
         personal_family_classification: None,
         medical_tickets: vec![MedicalTicket {
-            ticket_type: Some("1".into()),
+            ticket_type: Some(TicketType::Medical),
             issue_number: Some("000101".into()),
             medical_treatment_month: Some("202504".into()),
             valid_date: Some(day(2025, 4, 1)),

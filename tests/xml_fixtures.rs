@@ -397,7 +397,16 @@ fn medical_assistance_face_result() {
     // InjuryName2 is missing: its place is kept as an empty entry.
     let names: Vec<&str> = t.injury_names.iter().map(|n| n.as_str()).collect();
     assert_eq!(names, ["高血圧症", "", "腰痛症"]);
-    assert_eq!(t.status_of_infection.as_deref(), Some("0"));
+    assert_eq!(t.status_of_infection, Some(InfectionStatus::No));
+    assert_eq!(
+        t.designated_medical_institution_flag,
+        Some(DesignatedInstitutionFlag::Differs)
+    );
+    assert_eq!(
+        t.medical_treatment_type,
+        Some(MedicalTreatmentType::Outpatient)
+    );
+    assert_eq!(t.self_pay_amount, Some(0));
     assert_eq!(
         r.body.qualification_validity,
         Some(QualificationValidity::ValidUnregistered)

@@ -7,7 +7,9 @@
 //!   missing required field (医療機関コード, 保険者番号, 番号, 生年月日 …), a wrong check digit
 //!   (検証番号) in a request, a length over the interface limit (照会番号 and 任意の
 //!   ファイル識別子 ≤ 50), a malformed month, a range whose start is after its end in a request;
-//! * **warnings** — what deserves a look: a code value this library does not know, a check
+//! * **warnings** — what deserves a look: what reading tolerated ([`super::Document::warnings`]:
+//!   a value kept as text because it is not what its field holds, a list in its flat form), a
+//!   code value this library does not know, a check
 //!   digit that fails in a terminal answer (the FAQ case: ignore for My Number card-only
 //!   records), dates out of order, `●` in a name (a character the insurer's system could not
 //!   carry), counts that do not add up.
@@ -235,13 +237,15 @@ impl Checks {
         }
         if let Some(c) = &h.character_code_identifier
             && c.is_known()
-            && *c != self.encoding.character_code()
+            && !c.agrees_with(self.encoding)
         {
             self.warn(
                 &format!("{p}/CharacterCodeIdentifier"),
                 format!(
-                    "文字コード識別 says {} but the file is {}",
+                    "文字コード識別 {} says {} but the file is {} (the identifier is only a hint; the file was read as {})",
+                    c.wire(),
                     c.label(),
+                    self.encoding.xml_name(),
                     self.encoding.xml_name()
                 ),
             );
@@ -506,13 +510,15 @@ impl Checks {
                 ),
             }
         }
-        self.max_len(
-            path,
-            "ReferenceNumber",
-            "照会番号",
-            u.reference_number.as_deref().map(String::as_str),
-            50,
-        );
+        for (i, n) in u.reference_numbers.iter().enumerate() {
+            self.max_len(
+                path,
+                &format!("ReferenceNumber[{}]", i + 1),
+                "照会番号",
+                Some(n.as_str()),
+                50,
+            );
+        }
         let base = if in_list {
             format!("{path}/ResultList")
         } else {
@@ -595,6 +601,17 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
             .qualification_confirmation_date
             .or(h.process_execution_time.map(|t| t.date())),
     };
+    for w in &doc.warnings {
+        let message = match w.kind {
+            super::WarningKind::InvalidValue => format!(
+                "the value ({}) is not {}: kept as received (as an unmodelled element; the field is left empty)",
+                crate::personal::redact(w.value.as_ref().map_or("", |v| v.expose())),
+                w.expected
+            ),
+            _ => format!("{}: {}", w.kind.label(), w.expected),
+        };
+        c.warn(&w.path, message);
+    }
     let body = "/XmlMsg/MessageBody";
     match &doc.message {
         Message::QualificationRequest(m) => {

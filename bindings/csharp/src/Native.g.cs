@@ -153,7 +153,7 @@ namespace Onshi
         SpecificDiseaseValidEndDate = 104,
         /// <summary>特定疾病 自己負担限度額 (integer): 自己負担限度額 (yen per month).</summary>
         SpecificDiseaseSelfPay = 105,
-        /// <summary>医療券・調剤券別 (text): 医療券・調剤券別 (TicketType).</summary>
+        /// <summary>医療券・調剤券別 (code): 医療券・調剤券別 (TicketType, OQSCD018: 01 医療券, 02 調剤券).</summary>
         MedicalTicketTicketType = 201,
         /// <summary>有効開始日 (date): 有効開始日 (MedicalTicketValidDate).</summary>
         MedicalTicketValidDate = 202,
@@ -161,11 +161,11 @@ namespace Onshi
         MedicalTicketExpirationDate = 203,
         /// <summary>交付番号 (text): 交付番号 (IssueNumber).</summary>
         MedicalTicketIssueNumber = 204,
-        /// <summary>診療年月 (text): 診療年月 (MedicalTreatmentMonth, yyyyMM).</summary>
+        /// <summary>診療年月 (text): 診療年月 (MedicalTreatmentMonth, yyyyMM; kept as text, checked by validate).</summary>
         MedicalTicketMedicalTreatmentMonth = 205,
         /// <summary>指定医療機関コード (text): 指定医療機関コード.</summary>
         MedicalTicketDesignatedMedicalInstitutionCode = 206,
-        /// <summary>指定医療機関確認フラグ (text): 指定医療機関確認フラグ.</summary>
+        /// <summary>指定医療機関確認フラグ (code): 指定医療機関確認フラグ (OQSCD026: 0 一致, 1 不一致 — the ticket names another 指定医療機関).</summary>
         MedicalTicketDesignatedMedicalInstitutionFlag = 207,
         /// <summary>指定医療機関名称 (text): 指定医療機関名称.</summary>
         MedicalTicketDesignatedMedicalInstitutionName = 208,
@@ -179,25 +179,25 @@ namespace Onshi
         MedicalTicketInjuryName2 = 212,
         /// <summary>傷病名3 (text): 傷病名 1–3 (InjuryName1..3).</summary>
         MedicalTicketInjuryName3 = 213,
-        /// <summary>診療別 (text): 診療別.</summary>
+        /// <summary>診療別 (code): 診療別 (OQSCD019: 01 入院, 02 入院外, 03 歯科, 04 調剤, 05 訪問看護).</summary>
         MedicalTicketMedicalTreatmentType = 214,
-        /// <summary>本人支払額 (text): 本人支払額.</summary>
+        /// <summary>本人支払額 (integer): 本人支払額 (yen; more than 0: collect it at the counter).</summary>
         MedicalTicketSelfPayAmount = 215,
         /// <summary>地区担当員名 (text): 地区担当員名.</summary>
         MedicalTicketDistrictContactName = 216,
         /// <summary>取扱担当者名 (text): 取扱担当者名.</summary>
         MedicalTicketHandlingContactName = 217,
-        /// <summary>単独・併用別 (text): 単独・併用別.</summary>
+        /// <summary>単独・併用別 (code): 単独・併用別 (OQSCD020: 01 単独, 02 併用 — 医療保険 applies too).</summary>
         MedicalTicketSingleOrCombinedUse = 218,
-        /// <summary>社会保険状況 (text): 社会保険状況.</summary>
+        /// <summary>社会保険状況 (code): 社会保険の有無 (OQSCD021: 01 あり, 02 なし).</summary>
         MedicalTicketStatusOfSocialInsurance = 219,
-        /// <summary>社会保険状況の整合性 (text): 社会保険状況の整合性.</summary>
+        /// <summary>社会保険状況の整合性 (code): 社会保険状況の整合性 (OQSCD022: 1 不整合あり).</summary>
         MedicalTicketConsistencyFlag = 220,
-        /// <summary>感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (StatusOfInfecton, sic).</summary>
+        /// <summary>感染症法37条の2 該当状況 (code): 感染症法37条の2 該当状況 (StatusOfInfecton, sic; OQSCD023: 01 あり — 結核の公費 too).</summary>
         MedicalTicketStatusOfInfection = 221,
-        /// <summary>後期高齢 該当状況 (text): 後期高齢 該当状況.</summary>
+        /// <summary>後期高齢 該当状況 (code): 後期高齢 該当状況 (OQSCD024: 01 あり — 後期高齢者医療 too).</summary>
         MedicalTicketStatusOfElderlyMedicalCare = 222,
-        /// <summary>都道府県費 該当状況 (text): 都道府県費 該当状況.</summary>
+        /// <summary>都道府県費 該当状況 (code): 都道府県費 該当状況 (OQSCD025: 01 あり, 02 なし).</summary>
         MedicalTicketStatusOfPrefecturalExpenses = 223,
         /// <summary>備考1 (text): 備考 1–3 (Remarks1..3).</summary>
         MedicalTicketRemarks1 = 224,
@@ -299,7 +299,7 @@ namespace Onshi
         ArbitraryIdentifier = 41,
         /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.</summary>
         PrescriptionIssueSelect = 42,
-        /// <summary>限度額情報変更有無 (text): LimitApplicationCertificateChanged (meaning not public; kept as text).</summary>
+        /// <summary>限度額情報変更有無 (code): 限度額情報変更有無 (LimitApplicationCertificateChanged, bulk results; OQSCD014: 0 変更なし, 1 変更あり または 判定不能 — do an individual query).</summary>
         LimitCertificateChanged = 43,
         /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
         QueryInsurerNumber = 451,
@@ -361,8 +361,8 @@ namespace Onshi
         UnitProcessingResultMessage = 483,
         /// <summary>資格有効性 (code): 資格有効性.</summary>
         UnitQualificationValidity = 484,
-        /// <summary>照会番号 (text): 照会番号 (bulk units).</summary>
-        UnitReferenceNumber = 485,
+        /// <summary>照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).</summary>
+        UnitReferenceNumbers = 486,
         /// <summary>Id of the latest version (integer; absent when the history is empty).</summary>
         HistoryCurrentId = 601,
         /// <summary>Number of versions (integer).</summary>
@@ -480,6 +480,40 @@ namespace Onshi
         MedicalTreatmentFlag = 17,
         /// <summary>薬剤情報 / 特定健診 FileCategory.</summary>
         FileCategory = 18,
+        /// <summary>限度額情報変更有無 (OQSCD014).</summary>
+        LimitInfoChanged = 19,
+        /// <summary>医療券・調剤券別 (OQSCD018).</summary>
+        TicketType = 20,
+        /// <summary>診療別 (OQSCD019).</summary>
+        MedicalTreatmentType = 21,
+        /// <summary>単独・併用別 (OQSCD020).</summary>
+        SingleOrCombinedUse = 22,
+        /// <summary>社会保険の有無 (OQSCD021).</summary>
+        SocialInsuranceStatus = 23,
+        /// <summary>社会保険状況の整合性 (OQSCD022).</summary>
+        ConsistencyFlag = 24,
+        /// <summary>感染症法第37条の2 該当状況 (OQSCD023).</summary>
+        InfectionStatus = 25,
+        /// <summary>後期高齢者医療 該当状況 (OQSCD024).</summary>
+        ElderlyMedicalCareStatus = 26,
+        /// <summary>都道府県費 該当状況 (OQSCD025).</summary>
+        PrefecturalExpensesStatus = 27,
+        /// <summary>指定医療機関確認 (OQSCD026).</summary>
+        DesignatedInstitutionFlag = 28,
+        /// <summary>同一個人有無 (OQSCD027).</summary>
+        SamePerson = 29,
+        /// <summary>情報種別 TKK / YZK (OQSCD029).</summary>
+        InformationKind = 30,
+        /// <summary>同意有効期限切れ理由 (OQSCD031).</summary>
+        ConsentExpiryReason = 31,
+        /// <summary>資格情報変更確認フラグ (OQSCD032).</summary>
+        QualificationChangeFlag = 32,
+        /// <summary>閲覧同意情報種別 (OQSCD036).</summary>
+        ConsentInformationKind = 33,
+        /// <summary>電子処方箋利用区分 (OQSCD038).</summary>
+        EPrescriptionUse = 34,
+        /// <summary>連携システムID of PMH (OQSCD044).</summary>
+        PmhSystem = 35,
     }
 
     /// <summary>A list of a record (onshi_list).</summary>
@@ -1190,7 +1224,10 @@ namespace Onshi
         internal static extern uint onshi_virtual_card_touched_my_number(VirtualCardHandle v, [MarshalAs(UnmanagedType.I1)] out bool @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_code_label(uint table, byte[] wire, UIntPtr wire_len, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+        internal static extern uint onshi_code_label(uint table, byte[] wire, UIntPtr wire_len, ref OnshiDate day, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_code_note(uint table, byte[] wire, UIntPtr wire_len, ref OnshiDate day, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_code_is_known(uint table, byte[] wire, UIntPtr wire_len, [MarshalAs(UnmanagedType.I1)] out bool out_known);
@@ -1919,7 +1956,7 @@ namespace Onshi
         /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result. Null when absent; setting null clears it.</summary>
         public string PrescriptionIssueSelect { get { return GetText(Onshi.Field.PrescriptionIssueSelect); } set { SetText(Onshi.Field.PrescriptionIssueSelect, value); } }
 
-        /// <summary>限度額情報変更有無 (text): LimitApplicationCertificateChanged (meaning not public; kept as text). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額情報変更有無 (code): 限度額情報変更有無 (LimitApplicationCertificateChanged, bulk results; OQSCD014: 0 変更なし, 1 変更あり または 判定不能 — do an individual query). Null when absent; setting null clears it.</summary>
         public string LimitCertificateChanged { get { return GetText(Onshi.Field.LimitCertificateChanged); } set { SetText(Onshi.Field.LimitCertificateChanged, value); } }
 
     }
@@ -2312,8 +2349,8 @@ namespace Onshi
         /// <summary>資格有効性 (code): 資格有効性. Null when absent; setting null clears it.</summary>
         public string QualificationValidity { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity, value); } }
 
-        /// <summary>照会番号 (text): 照会番号 (bulk units). Null when absent; setting null clears it.</summary>
-        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber, value); } }
+        /// <summary>照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array). Null when absent; setting null clears it.</summary>
+        public string ReferenceNumbers { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumbers); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumbers, value); } }
 
     }
 

@@ -580,7 +580,7 @@ fn encoding_of(m: &Message) -> Option<Encoding> {
     };
     match h.character_code_identifier {
         Some(C::Utf8) => Some(Encoding::Utf8),
-        Some(C::ShiftJis) => Some(Encoding::ShiftJis),
+        Some(C::ShiftJis | C::ShiftJis2) => Some(Encoding::ShiftJis),
         _ => None,
     }
 }

@@ -39,6 +39,7 @@ fn sample(r: &Rec, seed: u32) -> Map<String, Value> {
         let s = seed.wrapping_add(i as u32);
         let v = match f.kind {
             Kind::Leaf(c) => sample_leaf(c, s),
+            Kind::Leaves(c) => json!([sample_leaf(c, s), sample_leaf(c, s + 1)]),
             Kind::Child(rec) => Value::Object(sample(rec, s)),
             Kind::List { rec, .. } => json!([
                 Value::Object(sample(rec, s)),
@@ -71,7 +72,7 @@ fn written_names(r: &'static Rec) -> Vec<String> {
     let mut names = Vec::new();
     for flat in inline_fields(r) {
         match flat.f.kind {
-            Kind::Leaf(_) | Kind::Child(_) => names.push(flat.xml[0].to_string()),
+            Kind::Leaf(_) | Kind::Leaves(_) | Kind::Child(_) => names.push(flat.xml[0].to_string()),
             Kind::List { wrapper, item, .. } => {
                 names.push(wrapper.to_string());
                 names.push(item.to_string());
@@ -161,6 +162,7 @@ fn every_record_round_trips_with_every_field_set() {
     check_record::<model::MessageHeader>(&records::HEADER);
     check_record::<model::ConfirmationResult>(&records::UNIT);
     check_record::<model::ReferenceNumberRegistration>(&records::REGISTRATION);
+    check_record::<model::RegistrationUnit>(&records::REGISTRATION_UNIT);
     check_record::<model::CardKey>(&records::CARD_KEY);
     check_record::<model::PersonIdentity>(&records::PERSON);
     check_record::<model::ProcessingOutcome>(&records::OUTCOME);
@@ -184,6 +186,7 @@ fn every_record_of_the_declaration_is_checked() {
         "MessageHeader",
         "ConfirmationResult",
         "ReferenceNumberRegistration",
+        "RegistrationUnit",
         "CardKey",
         "PersonIdentity",
         "ProcessingOutcome",

@@ -313,7 +313,7 @@ fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &State, now: NaiveDat
     if p.validity != QualificationValidity::NotFound {
         r.results = results_of(p, st, now);
     }
-    r.reference_number = reference_of(p, st).map(Personal::new);
+    r.reference_numbers = reference_of(p, st).map(Personal::new).into_iter().collect();
 }
 
 /// Registers a 照会番号; the outcome fields of the returned registration say how it went.
@@ -706,7 +706,7 @@ pub(crate) fn face_result(
     };
     person_unit(&mut body, p, st, now);
     // Face results carry the 照会番号 inside each qualification, not at body level.
-    body.reference_number = None;
+    body.reference_numbers.clear();
     QualificationResponse {
         header: MessageHeader {
             process_execution_time: Some(now),
