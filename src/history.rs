@@ -51,7 +51,7 @@
 //! ```
 
 use crate::diff::{
-    self, Action, Class, Diff, DiffContext, FieldDiff, QueryKind, Returned, Verdict,
+    self, Action, Class, ClinicKind, Diff, DiffContext, FieldDiff, QueryKind, Returned, Verdict,
 };
 use crate::model::{Field, FieldGroup, Qualification};
 use crate::text;
@@ -422,6 +422,10 @@ pub struct ReviewContext {
     /// When the result arrived, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<NaiveDateTime>,
+    /// What kind of care the clinic gives (a 医療券's 診療別 is checked against it; `None`:
+    /// not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic_kind: Option<ClinicKind>,
 }
 
 impl ReviewContext {
@@ -436,12 +440,22 @@ impl ReviewContext {
             confirmation_date,
             query_kind,
             received_at: None,
+            clinic_kind: None,
         }
     }
 
-    /// The diff context (date and query kind).
+    /// The same context for a clinic of `kind` (its 医療券 checks need it).
+    pub fn with_clinic_kind(mut self, kind: ClinicKind) -> Self {
+        self.clinic_kind = Some(kind);
+        self
+    }
+
+    /// The diff context (date, query kind, clinic kind).
     pub fn diff_context(&self) -> DiffContext {
-        DiffContext::new(self.confirmation_date, self.query_kind)
+        DiffContext {
+            clinic_kind: self.clinic_kind,
+            ..DiffContext::new(self.confirmation_date, self.query_kind)
+        }
     }
 
     fn link(&self) -> ResultLink {

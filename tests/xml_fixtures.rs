@@ -411,6 +411,20 @@ fn medical_assistance_face_result() {
         r.body.qualification_validity,
         Some(QualificationValidity::ValidUnregistered)
     );
+    // validate names the 医療扶助 findings: 指定医療機関 不一致, 社会保険 不整合.
+    let findings = xml::validate(&xml::parse(&bytes).unwrap());
+    let ticket = "/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/PublicExpenseResultList/MedicalTicketInfo[1]";
+    for (field, words) in [
+        ("DesignatedMedicalInstitutionFlag", "不一致"),
+        ("ConsistencyFlag", "不整合あり"),
+    ] {
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.path == format!("{ticket}/{field}") && f.message.contains(words)),
+            "{field}: {findings:?}"
+        );
+    }
 }
 
 #[test]

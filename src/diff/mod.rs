@@ -24,8 +24,13 @@
 //!   ([`NotConfirmed`]).
 //!
 //! 資格有効性 6 有効（未登録）(医療扶助) is treated as confirmed: the 医療扶助 qualification is
-//! valid and only this month's 医療券 is not registered yet, so the fields are compared as usual
-//! and a [`NoticeKind::ValidUnregistered`] notice says what to do.
+//! valid and only this month's 医療券 is not registered yet, so the fields are compared as usual.
+//! Up to the 20th ([`TICKET_REGISTRATION_LAST_DAY`]; welfare offices register around the
+//! 15th–20th) that is the monthly window: a [`NoticeKind::TicketNotYetRegistered`] notice and
+//! [`Diff::recheck`] give the day to ask again; later, [`NoticeKind::ValidUnregistered`] asks
+//! staff to have the ticket issued. The 医療券 are checked against the clinic (指定医療機関,
+//! 社会保険の整合性, 診療別 against [`DiffContext::clinic_kind`]) and the day; a bulk result's
+//! 限度額情報変更有無 `1` asks for an individual query ([`NoticeKind::LimitInfoChanged`]).
 //!
 //! Comparing never changes either record and never reads the clock.
 //!
@@ -47,10 +52,12 @@
 //! ```
 
 mod advice;
+mod assistance;
 mod field;
 mod generated;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
+pub use assistance::{ClinicKind, Recheck, RecheckReason, TICKET_REGISTRATION_LAST_DAY};
 
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
 use crate::model::{ConfirmationResult, Field, Qualification};
@@ -88,21 +95,34 @@ impl QueryKind {
 }
 
 /// What a comparison needs besides the two records: the confirmation date (資格確認日; the
-/// library never reads the clock) and how the person was queried.
+/// library never reads the clock), how the person was queried, and what kind of care the
+/// clinic gives (to check a 医療券's 診療別; `None`: not checked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DiffContext {
     /// 資格確認日.
     pub confirmation_date: NaiveDate,
     /// How the person was queried.
     pub query_kind: QueryKind,
+    /// The clinic's kind of care.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic_kind: Option<ClinicKind>,
 }
 
 impl DiffContext {
-    /// A context.
+    /// A context (no clinic kind: add it with [`DiffContext::with_clinic_kind`]).
     pub fn new(confirmation_date: NaiveDate, query_kind: QueryKind) -> Self {
         DiffContext {
             confirmation_date,
             query_kind,
+            clinic_kind: None,
+        }
+    }
+
+    /// The same context for a clinic of `kind`.
+    pub fn with_clinic_kind(self, kind: ClinicKind) -> Self {
+        DiffContext {
+            clinic_kind: Some(kind),
+            ..self
         }
     }
 }
@@ -259,6 +279,10 @@ pub struct Diff {
     /// What staff should know beyond single fields.
     #[serde(default)]
     pub notices: Vec<Notice>,
+    /// When to ask again, and why (医療扶助 early in the month: this month's 医療券 is not
+    /// registered yet). `None`: nothing to re-check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<Recheck>,
     /// Index of the compared record in the answer's result list (`None`: no record).
     pub record_index: Option<usize>,
     /// Every field either side holds, in [`Field::COMPARED`] order (empty when no record
@@ -300,10 +324,8 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
     let not_confirmed = returned.not_confirmed();
     let selected = returned.select(registered);
     let mut notices = Vec::new();
+    let mut recheck = None;
     if not_confirmed.is_none() {
-        if returned.validity == Some(&QualificationValidity::ValidUnregistered) {
-            notices.push(Notice::new(NoticeKind::ValidUnregistered, None));
-        }
         if returned.result_code.is_some() || returned.result_message.is_some() {
             let detail = [returned.result_code, returned.result_message]
                 .into_iter()
@@ -318,6 +340,16 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
     }
     let empty = Qualification::default();
     let ret = selected.map_or(&empty, |(_, r)| r);
+    if not_confirmed.is_none() {
+        let (more, r) = assistance::notices(
+            ret,
+            returned.validity,
+            ctx.confirmation_date,
+            ctx.clinic_kind,
+        );
+        notices.extend(more);
+        recheck = r;
+    }
     if registered.is_public_assistance() || ret.is_public_assistance() {
         notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
     }
@@ -349,6 +381,7 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
         context: *ctx,
         not_confirmed,
         notices,
+        recheck,
         record_index: selected.map(|(i, _)| i),
         fields,
     }

@@ -521,6 +521,30 @@ pub const ONSHI_NOTICE_SUPPLEMENTARY: onshi_notice = 3;
 pub const ONSHI_NOTICE_CHECK_DIGIT_IGNORED: onshi_notice = 4;
 /// Several records came back; the matching one was compared.
 pub const ONSHI_NOTICE_SEVERAL_RECORDS: onshi_notice = 5;
+/// 医療扶助 early in the month: this month's 医療券 not registered yet; re-check on `ONSHI_FIELD_DIFF_RECHECK_DATE`.
+pub const ONSHI_NOTICE_TICKET_NOT_YET_REGISTERED: onshi_notice = 6;
+/// The 医療券's 指定医療機関 is not this clinic.
+pub const ONSHI_NOTICE_DESIGNATED_INSTITUTION_MISMATCH: onshi_notice = 7;
+/// The 社会保険 status does not agree with the 医療券.
+pub const ONSHI_NOTICE_SOCIAL_INSURANCE_INCONSISTENT: onshi_notice = 8;
+/// The 医療券's 診療別 does not fit the clinic's kind.
+pub const ONSHI_NOTICE_TREATMENT_TYPE_MISMATCH: onshi_notice = 9;
+/// A 調剤券 came back at a clinic (information).
+pub const ONSHI_NOTICE_DISPENSING_TICKET: onshi_notice = 10;
+/// The day confirmed is outside the 医療券's validity.
+pub const ONSHI_NOTICE_TICKET_OUTSIDE_VALIDITY: onshi_notice = 11;
+/// Only 医療券 of other months came back.
+pub const ONSHI_NOTICE_TICKET_OTHER_MONTH: onshi_notice = 12;
+/// The 医療券 has a 本人支払額 to collect.
+pub const ONSHI_NOTICE_SELF_PAY_DUE: onshi_notice = 13;
+/// 医療扶助 combined with 医療保険.
+pub const ONSHI_NOTICE_COMBINED_WITH_INSURANCE: onshi_notice = 14;
+/// The 結核 公費 (感染症法第37条の2) is combined.
+pub const ONSHI_NOTICE_TUBERCULOSIS_COMBINED: onshi_notice = 15;
+/// 後期高齢者医療 is combined.
+pub const ONSHI_NOTICE_LATE_ELDERLY_COMBINED: onshi_notice = 16;
+/// 限度額情報変更有無 1: do an individual query.
+pub const ONSHI_NOTICE_LIMIT_INFO_CHANGED: onshi_notice = 17;
 
 pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
     name: "onshi_notice",
@@ -550,6 +574,66 @@ pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
             ONSHI_NOTICE_SEVERAL_RECORDS,
             "several_records",
         ),
+        (
+            crate::diff::NoticeKind::TicketNotYetRegistered,
+            ONSHI_NOTICE_TICKET_NOT_YET_REGISTERED,
+            "ticket_not_yet_registered",
+        ),
+        (
+            crate::diff::NoticeKind::DesignatedInstitutionMismatch,
+            ONSHI_NOTICE_DESIGNATED_INSTITUTION_MISMATCH,
+            "designated_institution_mismatch",
+        ),
+        (
+            crate::diff::NoticeKind::SocialInsuranceInconsistent,
+            ONSHI_NOTICE_SOCIAL_INSURANCE_INCONSISTENT,
+            "social_insurance_inconsistent",
+        ),
+        (
+            crate::diff::NoticeKind::TreatmentTypeMismatch,
+            ONSHI_NOTICE_TREATMENT_TYPE_MISMATCH,
+            "treatment_type_mismatch",
+        ),
+        (
+            crate::diff::NoticeKind::DispensingTicket,
+            ONSHI_NOTICE_DISPENSING_TICKET,
+            "dispensing_ticket",
+        ),
+        (
+            crate::diff::NoticeKind::TicketOutsideValidity,
+            ONSHI_NOTICE_TICKET_OUTSIDE_VALIDITY,
+            "ticket_outside_validity",
+        ),
+        (
+            crate::diff::NoticeKind::TicketOtherMonth,
+            ONSHI_NOTICE_TICKET_OTHER_MONTH,
+            "ticket_other_month",
+        ),
+        (
+            crate::diff::NoticeKind::SelfPayDue,
+            ONSHI_NOTICE_SELF_PAY_DUE,
+            "self_pay_due",
+        ),
+        (
+            crate::diff::NoticeKind::CombinedWithInsurance,
+            ONSHI_NOTICE_COMBINED_WITH_INSURANCE,
+            "combined_with_insurance",
+        ),
+        (
+            crate::diff::NoticeKind::TuberculosisCombined,
+            ONSHI_NOTICE_TUBERCULOSIS_COMBINED,
+            "tuberculosis_combined",
+        ),
+        (
+            crate::diff::NoticeKind::LateElderlyCombined,
+            ONSHI_NOTICE_LATE_ELDERLY_COMBINED,
+            "late_elderly_combined",
+        ),
+        (
+            crate::diff::NoticeKind::LimitInfoChanged,
+            ONSHI_NOTICE_LIMIT_INFO_CHANGED,
+            "limit_info_changed",
+        ),
     ],
 };
 
@@ -560,7 +644,19 @@ fn exhaustive_notice(v: crate::diff::NoticeKind) {
         | crate::diff::NoticeKind::PublicAssistanceOnly
         | crate::diff::NoticeKind::Supplementary
         | crate::diff::NoticeKind::CheckDigitIgnored
-        | crate::diff::NoticeKind::SeveralRecords => {}
+        | crate::diff::NoticeKind::SeveralRecords
+        | crate::diff::NoticeKind::TicketNotYetRegistered
+        | crate::diff::NoticeKind::DesignatedInstitutionMismatch
+        | crate::diff::NoticeKind::SocialInsuranceInconsistent
+        | crate::diff::NoticeKind::TreatmentTypeMismatch
+        | crate::diff::NoticeKind::DispensingTicket
+        | crate::diff::NoticeKind::TicketOutsideValidity
+        | crate::diff::NoticeKind::TicketOtherMonth
+        | crate::diff::NoticeKind::SelfPayDue
+        | crate::diff::NoticeKind::CombinedWithInsurance
+        | crate::diff::NoticeKind::TuberculosisCombined
+        | crate::diff::NoticeKind::LateElderlyCombined
+        | crate::diff::NoticeKind::LimitInfoChanged => {}
     }
 }
 
