@@ -17,8 +17,10 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn recipient() -> Qualification {
-    let mut q = Qualification::default();
-    q.insured_card_classification = Some(InsuredCardClassification::MedicalAssistance);
+    let mut q = Qualification {
+        insured_card_classification: Some(InsuredCardClassification::MedicalAssistance),
+        ..Default::default()
+    };
     q.card.insurer_number = Some(InsurerNumber::parse("12130019", Mode::Lenient).unwrap());
     q.person.name = Some("扶助　静香".into());
     q
