@@ -314,6 +314,12 @@ typedef uint32_t onshi_code_table;
 typedef uint32_t onshi_query_kind;
 
 /**
+ * What kind of care the clinic gives (review context: a 医療券's 診療別 is checked against it):
+ * one of the `ONSHI_CLINIC_KIND_*` values; 0 where accepted means "not given" (not checked).
+ */
+typedef uint32_t onshi_clinic_kind;
+
+/**
  * A list of a record: one of the `ONSHI_LIST_*` values.
  */
 typedef uint32_t onshi_list;
@@ -572,6 +578,16 @@ typedef uint32_t onshi_conflict_flags;
  * 性別 on the マイナンバーカード (ISO 5218): one of the `ONSHI_CARD_SEX_*` values.
  */
 typedef uint32_t onshi_card_sex;
+
+/**
+ * Why an answer should be asked again later: one of the `ONSHI_RECHECK_*` values.
+ */
+typedef uint32_t onshi_recheck_reason;
+
+/**
+ * What a warning of a parsed document is about: one of the `ONSHI_WARNING_*` values.
+ */
+typedef uint32_t onshi_warning_kind;
 
 /**
  * Where a version's data came from: one of the `ONSHI_SOURCE_*` values.
@@ -839,6 +855,33 @@ typedef uint32_t onshi_audit_event;
  * 処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).
  */
 #define ONSHI_FIELD_DIFF_RESULT_MESSAGE 509
+
+/**
+ * The clinic's kind of care the review was made for (enum ClinicKind; absent when not
+ * given).
+ */
+#define ONSHI_FIELD_DIFF_CLINIC_KIND 510
+
+/**
+ * Why the answer should be asked again later (enum RecheckReason; absent when nothing is to
+ * re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_REASON 511
+
+/**
+ * The first day worth asking again (date).
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_DATE 512
+
+/**
+ * The month the re-check is about, `yyyyMM` (text).
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_MONTH 513
+
+/**
+ * What staff should do about the re-check, in Japanese (text).
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_MESSAGE 514
 
 /**
  * A compared field: which one (enum Field; text: its id in the record JSON). The number is
@@ -1123,6 +1166,43 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_UNIT_RESULT_COUNT 486
 
 /**
+ * What a warning is about (enum WarningKind: `ONSHI_WARNING_*`; text `"invalid_value"` …).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_KIND 430
+
+/**
+ * The element path the warning is about (text,
+ * `/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate`).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_PATH 431
+
+/**
+ * 1-based line of the element (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_LINE 432
+
+/**
+ * 1-based column of the element, in characters (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_COLUMN 433
+
+/**
+ * The value as received, kept in the document as an unmodelled element (text; personal data
+ * possibly: show it where it is needed, do not log it; absent for a flat list).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_VALUE 434
+
+/**
+ * What was expected (`a date yyyyMMdd`), or what was done (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_EXPECTED 435
+
+/**
+ * A one-line description without the value, for logs (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_MESSAGE 436
+
+/**
  * The search blocks of a 資格確認要求 (fields `ONSHI_FIELD_QUERY_*`).
  */
 #define ONSHI_LIST_DOCUMENT_QUERIES 4
@@ -1136,6 +1216,20 @@ typedef uint32_t onshi_audit_event;
  * The units of a bulk answer, one per person (fields `ONSHI_FIELD_UNIT_*`).
  */
 #define ONSHI_LIST_DOCUMENT_UNITS 6
+
+/**
+ * What reading the file tolerated instead of refusing it: one warning per value kept as
+ * received (a date `99999999`, a date-time with separators …) or list read in its flat form,
+ * in document order (fields `ONSHI_FIELD_DOCUMENT_WARNING_*`; read-only).
+ */
+#define ONSHI_LIST_DOCUMENT_WARNINGS 15
+
+/**
+ * The per-person results of a 照会番号 registration answer, in either form
+ * (`ReferenceNumberRegistrationInfo` with its 処理結果, or `BulkRegistrationUnit`), in
+ * document order (fields `ONSHI_FIELD_REGISTRATION_*`; read-only).
+ */
+#define ONSHI_LIST_DOCUMENT_REGISTRATIONS 16
 
 /**
  * マイナンバーカード at the reader (face push, 照会区分 1).
@@ -1393,6 +1487,66 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_NOTICE_SEVERAL_RECORDS 5
 
 /**
+ * 医療扶助 early in the month: this month's 医療券 not registered yet; re-check on `ONSHI_FIELD_DIFF_RECHECK_DATE`.
+ */
+#define ONSHI_NOTICE_TICKET_NOT_YET_REGISTERED 6
+
+/**
+ * The 医療券's 指定医療機関 is not this clinic.
+ */
+#define ONSHI_NOTICE_DESIGNATED_INSTITUTION_MISMATCH 7
+
+/**
+ * The 社会保険 status does not agree with the 医療券.
+ */
+#define ONSHI_NOTICE_SOCIAL_INSURANCE_INCONSISTENT 8
+
+/**
+ * The 医療券's 診療別 does not fit the clinic's kind.
+ */
+#define ONSHI_NOTICE_TREATMENT_TYPE_MISMATCH 9
+
+/**
+ * A 調剤券 came back at a clinic (information).
+ */
+#define ONSHI_NOTICE_DISPENSING_TICKET 10
+
+/**
+ * The day confirmed is outside the 医療券's validity.
+ */
+#define ONSHI_NOTICE_TICKET_OUTSIDE_VALIDITY 11
+
+/**
+ * Only 医療券 of other months came back.
+ */
+#define ONSHI_NOTICE_TICKET_OTHER_MONTH 12
+
+/**
+ * The 医療券 has a 本人支払額 to collect.
+ */
+#define ONSHI_NOTICE_SELF_PAY_DUE 13
+
+/**
+ * 医療扶助 combined with 医療保険.
+ */
+#define ONSHI_NOTICE_COMBINED_WITH_INSURANCE 14
+
+/**
+ * The 結核 公費 (感染症法第37条の2) is combined.
+ */
+#define ONSHI_NOTICE_TUBERCULOSIS_COMBINED 15
+
+/**
+ * 後期高齢者医療 is combined.
+ */
+#define ONSHI_NOTICE_LATE_ELDERLY_COMBINED 16
+
+/**
+ * 限度額情報変更有無 1: do an individual query.
+ */
+#define ONSHI_NOTICE_LIMIT_INFO_CHANGED 17
+
+/**
  * 全角/半角.
  */
 #define ONSHI_REASON_WIDTH 1
@@ -1571,6 +1725,47 @@ typedef uint32_t onshi_audit_event;
  * Any other value.
  */
 #define ONSHI_CARD_SEX_UNRECOGNIZED 5
+
+/**
+ * 医科 with beds: 入院 and 入院外.
+ */
+#define ONSHI_CLINIC_KIND_MEDICAL 1
+
+/**
+ * 医科 without beds: 入院外 only.
+ */
+#define ONSHI_CLINIC_KIND_MEDICAL_OUTPATIENT 2
+
+/**
+ * 歯科.
+ */
+#define ONSHI_CLINIC_KIND_DENTAL 3
+
+/**
+ * 薬局 (調剤).
+ */
+#define ONSHI_CLINIC_KIND_PHARMACY 4
+
+/**
+ * 訪問看護.
+ */
+#define ONSHI_CLINIC_KIND_HOME_NURSING 5
+
+/**
+ * 医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around
+ * the 15th–20th).
+ */
+#define ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED 1
+
+/**
+ * A value is not what its field holds; it is kept as received (the field stays empty).
+ */
+#define ONSHI_WARNING_INVALID_VALUE 1
+
+/**
+ * A list was read in its flat form (written nested).
+ */
+#define ONSHI_WARNING_FLAT_LIST 2
 
 /**
  * Free text (names, addresses, codes whose values are not public).
@@ -2218,7 +2413,47 @@ typedef uint32_t onshi_audit_event;
 /**
  * 照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).
  */
-#define ONSHI_FIELD_UNIT_REFERENCE_NUMBERS 486
+#define ONSHI_FIELD_UNIT_REFERENCE_NUMBERS 487
+
+/**
+ * 照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key).
+ */
+#define ONSHI_FIELD_REGISTRATION_REFERENCE_NUMBER 440
+
+/**
+ * 保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURER_NUMBER 441
+
+/**
+ * 被保険者証記号 (id): 被保険者証記号 (absent when the card has none).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURED_CARD_SYMBOL 442
+
+/**
+ * 被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURED_IDENTIFICATION_NUMBER 443
+
+/**
+ * 枝番 (id): 枝番 (2 digits).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURED_BRANCH_NUMBER 444
+
+/**
+ * 処理結果状況 (code): 処理結果状況 (`None`: not given, read as 正常終了).
+ */
+#define ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_STATUS 445
+
+/**
+ * 処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).
+ */
+#define ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_CODE 446
+
+/**
+ * 処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).
+ */
+#define ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_MESSAGE 447
 
 /**
  * Entered by hand (paper card, 新患登録).
@@ -3449,8 +3684,11 @@ onshi_status onshi_code_table_name(onshi_code_table table, char *buf, size_t cap
  * answer of the terminal) on `confirmation_date` (資格確認日; the library never reads the
  * clock).
  *
- * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
- * date that does not exist.
+ * `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a 医療扶助 医療券 whose
+ * 診療別 does not fit it gets a notice; 0 does not check it.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+ * `ONSHI_INVALID_VALUE` for a date that does not exist.
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_diff_free.
  * Out-parameters are written only on success.
@@ -3464,6 +3702,7 @@ onshi_status onshi_diff_compare(struct onshi_error *err,
                                 const struct onshi_qualification *returned,
                                 const struct onshi_date *confirmation_date,
                                 onshi_query_kind query_kind,
+                                onshi_clinic_kind clinic_kind,
                                 struct onshi_diff **out);
 
 /**
@@ -4500,10 +4739,12 @@ onshi_status onshi_history_at(const struct onshi_history *h,
  * 番号) and the history revision it was made on, for `onshi_history_apply`.
  * `result_id` (the res or face file name …) identifies the result: NULL uses the document's
  * file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
- * from the document.
+ * from the document. `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a
+ * 医療扶助 医療券 whose 診療別 does not fit it gets a notice; 0 does not check it.
  *
  * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果 (or not a bulk
- * answer when a unit is given), `ONSHI_OUT_OF_RANGE` for a unit past the end,
+ * answer when a unit is given), `ONSHI_INVALID_ARGUMENT` for an unknown `clinic_kind`,
+ * `ONSHI_OUT_OF_RANGE` for a unit past the end,
  * `ONSHI_NOT_PRESENT` when no date is given and the document has none, or no result id is
  * given and the document has no file name, `ONSHI_HISTORY_EMPTY` for a history without a
  * version.
@@ -4523,14 +4764,17 @@ onshi_status onshi_history_review(const struct onshi_history *h,
                                   size_t result_id_len,
                                   const struct onshi_date *confirmation_date,
                                   onshi_query_kind query_kind,
+                                  onshi_clinic_kind clinic_kind,
                                   struct onshi_diff **out);
 
 /**
  * Reviews a returned record (read as a valid answer of the terminal) against the history's
  * current version, as `onshi_history_review` does for a document. `result_id` identifies
- * the result; `confirmation_date` is the 資格確認日.
+ * the result; `confirmation_date` is the 資格確認日; `clinic_kind` as for
+ * `onshi_history_review` (0: not checked).
  *
- * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+ * `ONSHI_INVALID_VALUE` for a
  * date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version.
  * The caller owns the returned handle and must free it with onshi_diff_free.
  * Out-parameters are written only on success.
@@ -4546,6 +4790,7 @@ onshi_status onshi_history_review_record(const struct onshi_history *h,
                                          size_t result_id_len,
                                          const struct onshi_date *confirmation_date,
                                          onshi_query_kind query_kind,
+                                         onshi_clinic_kind clinic_kind,
                                          struct onshi_diff **out);
 
 /**

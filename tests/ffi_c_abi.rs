@@ -357,3 +357,24 @@ fn const_calls_may_run_concurrently_on_one_handle() {
     let msg = read(|b, c, n| unsafe { onshi_qualification_last_error(q.0, b, c, n) }).unwrap();
     assert_eq!(msg, "unknown field 9999");
 }
+
+#[test]
+fn field_and_list_numbers_are_never_shared() {
+    // Two `ONSHI_FIELD_*` (or `ONSHI_LIST_*`) with one number would make an accessor read the
+    // wrong field (a hand-written view once took the number of a generated field).
+    let header =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/onshi.h")).unwrap();
+    for prefix in ["#define ONSHI_FIELD_", "#define ONSHI_LIST_"] {
+        let mut seen = std::collections::HashMap::new();
+        for line in header.lines().filter(|l| l.starts_with(prefix)) {
+            let mut parts = line.split_whitespace().skip(1);
+            let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if let Some(other) = seen.insert(value.to_string(), name.to_string()) {
+                panic!("{name} and {other} are both {value}");
+            }
+        }
+        assert!(seen.len() > 10, "{prefix}");
+    }
+}

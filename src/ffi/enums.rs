@@ -1027,6 +1027,127 @@ fn exhaustive_card_sex(v: crate::card::Sex) {
     }
 }
 
+/// What kind of care the clinic gives (review context: a 医療券's 診療別 is checked against it):
+/// one of the `ONSHI_CLINIC_KIND_*` values; 0 where accepted means "not given" (not checked).
+#[allow(non_camel_case_types)]
+pub type onshi_clinic_kind = u32;
+/// 医科 with beds: 入院 and 入院外.
+pub const ONSHI_CLINIC_KIND_MEDICAL: onshi_clinic_kind = 1;
+/// 医科 without beds: 入院外 only.
+pub const ONSHI_CLINIC_KIND_MEDICAL_OUTPATIENT: onshi_clinic_kind = 2;
+/// 歯科.
+pub const ONSHI_CLINIC_KIND_DENTAL: onshi_clinic_kind = 3;
+/// 薬局 (調剤).
+pub const ONSHI_CLINIC_KIND_PHARMACY: onshi_clinic_kind = 4;
+/// 訪問看護.
+pub const ONSHI_CLINIC_KIND_HOME_NURSING: onshi_clinic_kind = 5;
+
+pub(crate) static CLINIC_KIND: Enumeration<crate::diff::ClinicKind> = Enumeration {
+    name: "onshi_clinic_kind",
+    rows: &[
+        (
+            crate::diff::ClinicKind::Medical,
+            ONSHI_CLINIC_KIND_MEDICAL,
+            "medical",
+        ),
+        (
+            crate::diff::ClinicKind::MedicalOutpatient,
+            ONSHI_CLINIC_KIND_MEDICAL_OUTPATIENT,
+            "medical_outpatient",
+        ),
+        (
+            crate::diff::ClinicKind::Dental,
+            ONSHI_CLINIC_KIND_DENTAL,
+            "dental",
+        ),
+        (
+            crate::diff::ClinicKind::Pharmacy,
+            ONSHI_CLINIC_KIND_PHARMACY,
+            "pharmacy",
+        ),
+        (
+            crate::diff::ClinicKind::HomeNursing,
+            ONSHI_CLINIC_KIND_HOME_NURSING,
+            "home_nursing",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_clinic_kind(v: crate::diff::ClinicKind) {
+    match v {
+        crate::diff::ClinicKind::Medical
+        | crate::diff::ClinicKind::MedicalOutpatient
+        | crate::diff::ClinicKind::Dental
+        | crate::diff::ClinicKind::Pharmacy
+        | crate::diff::ClinicKind::HomeNursing => {}
+    }
+}
+
+/// The clinic kind of a C call: 0 is none.
+pub(crate) fn clinic_kind(
+    n: onshi_clinic_kind,
+) -> Result<Option<crate::diff::ClinicKind>, Failure> {
+    if n == 0 {
+        return Ok(None);
+    }
+    CLINIC_KIND.parse_num(n).map(Some)
+}
+
+/// Why an answer should be asked again later: one of the `ONSHI_RECHECK_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_recheck_reason = u32;
+/// 医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around
+/// the 15th–20th).
+pub const ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED: onshi_recheck_reason = 1;
+
+pub(crate) static RECHECK: Enumeration<crate::diff::RecheckReason> = Enumeration {
+    name: "onshi_recheck_reason",
+    rows: &[(
+        crate::diff::RecheckReason::TicketNotYetRegistered,
+        ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED,
+        "ticket_not_yet_registered",
+    )],
+};
+
+#[allow(dead_code)]
+fn exhaustive_recheck(v: crate::diff::RecheckReason) {
+    match v {
+        crate::diff::RecheckReason::TicketNotYetRegistered => {}
+    }
+}
+
+/// What a warning of a parsed document is about: one of the `ONSHI_WARNING_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_warning_kind = u32;
+/// A value is not what its field holds; it is kept as received (the field stays empty).
+pub const ONSHI_WARNING_INVALID_VALUE: onshi_warning_kind = 1;
+/// A list was read in its flat form (written nested).
+pub const ONSHI_WARNING_FLAT_LIST: onshi_warning_kind = 2;
+
+pub(crate) static WARNING_KIND: Enumeration<crate::xml::WarningKind> = Enumeration {
+    name: "onshi_warning_kind",
+    rows: &[
+        (
+            crate::xml::WarningKind::InvalidValue,
+            ONSHI_WARNING_INVALID_VALUE,
+            "invalid_value",
+        ),
+        (
+            crate::xml::WarningKind::FlatList,
+            ONSHI_WARNING_FLAT_LIST,
+            "flat_list",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_warning_kind(v: crate::xml::WarningKind) {
+    match v {
+        crate::xml::WarningKind::InvalidValue | crate::xml::WarningKind::FlatList => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1073,6 +1194,9 @@ mod tests {
         check(&MATCH, true);
         check(&CONFLICT, true);
         check(&CARD_SEX, false);
+        check(&CLINIC_KIND, false);
+        check(&RECHECK, false);
+        check(&WARNING_KIND, false);
     }
 
     #[test]

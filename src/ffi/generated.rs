@@ -1881,7 +1881,7 @@ pub const ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE: onshi_field = 483;
 /// 資格有効性 (code): 資格有効性.
 pub const ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY: onshi_field = 484;
 /// 照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).
-pub const ONSHI_FIELD_UNIT_REFERENCE_NUMBERS: onshi_field = 486;
+pub const ONSHI_FIELD_UNIT_REFERENCE_NUMBERS: onshi_field = 487;
 
 /// The fields of [`ConfirmationResult`] by id.
 pub(crate) static CONFIRMATION_RESULT_FIELDS: &[FieldDef<ConfirmationResult>] = &[
@@ -1939,3 +1939,142 @@ pub(crate) static CONFIRMATION_RESULT_FIELDS: &[FieldDef<ConfirmationResult>] = 
         }),
     },
 ];
+
+// ---- ReferenceNumberRegistration ----
+
+/// 照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key).
+pub const ONSHI_FIELD_REGISTRATION_REFERENCE_NUMBER: onshi_field = 440;
+/// 保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).
+pub const ONSHI_FIELD_REGISTRATION_INSURER_NUMBER: onshi_field = 441;
+/// 被保険者証記号 (id): 被保険者証記号 (absent when the card has none).
+pub const ONSHI_FIELD_REGISTRATION_INSURED_CARD_SYMBOL: onshi_field = 442;
+/// 被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).
+pub const ONSHI_FIELD_REGISTRATION_INSURED_IDENTIFICATION_NUMBER: onshi_field = 443;
+/// 枝番 (id): 枝番 (2 digits).
+pub const ONSHI_FIELD_REGISTRATION_INSURED_BRANCH_NUMBER: onshi_field = 444;
+/// 処理結果状況 (code): 処理結果状況 (`None`: not given, read as 正常終了).
+pub const ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_STATUS: onshi_field = 445;
+/// 処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).
+pub const ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_CODE: onshi_field = 446;
+/// 処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).
+pub const ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_MESSAGE: onshi_field = 447;
+
+/// The fields of [`ReferenceNumberRegistration`] by id.
+pub(crate) static REFERENCE_NUMBER_REGISTRATION_FIELDS: &[FieldDef<ReferenceNumberRegistration>] =
+    &[
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_REFERENCE_NUMBER,
+            name: "ReferenceNumberRegistration.reference_number",
+            kind: <Personal<String> as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.reference_number.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.reference_number = v
+                    .map(<Personal<String> as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURER_NUMBER,
+            name: "ReferenceNumberRegistration.insurer_number",
+            kind: <InsurerNumber as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card.insurer_number.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insurer_number = v
+                    .map(<InsurerNumber as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURED_CARD_SYMBOL,
+            name: "ReferenceNumberRegistration.insured_card_symbol",
+            kind: <CardSymbol as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card
+                    .insured_card_symbol
+                    .as_ref()
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insured_card_symbol =
+                    v.map(<CardSymbol as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURED_IDENTIFICATION_NUMBER,
+            name: "ReferenceNumberRegistration.insured_identification_number",
+            kind: <CardNumber as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card
+                    .insured_identification_number
+                    .as_ref()
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insured_identification_number =
+                    v.map(<CardNumber as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURED_BRANCH_NUMBER,
+            name: "ReferenceNumberRegistration.insured_branch_number",
+            kind: <BranchNumber as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card
+                    .insured_branch_number
+                    .as_ref()
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insured_branch_number = v
+                    .map(<BranchNumber as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_STATUS,
+            name: "ReferenceNumberRegistration.processing_result_status",
+            kind: <ProcessingResultStatus as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.outcome.status.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.outcome.status = v
+                    .map(<ProcessingResultStatus as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_CODE,
+            name: "ReferenceNumberRegistration.processing_result_code",
+            kind: <String as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.outcome.code.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.outcome.code = v.map(<String as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_MESSAGE,
+            name: "ReferenceNumberRegistration.processing_result_message",
+            kind: <String as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.outcome.message.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.outcome.message = v.map(<String as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+    ];

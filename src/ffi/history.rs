@@ -763,10 +763,12 @@ pub unsafe extern "C" fn onshi_history_at(
 /// 番号) and the history revision it was made on, for `onshi_history_apply`.
 /// `result_id` (the res or face file name …) identifies the result: NULL uses the document's
 /// file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
-/// from the document.
+/// from the document. `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a
+/// 医療扶助 医療券 whose 診療別 does not fit it gets a notice; 0 does not check it.
 ///
 /// Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果 (or not a bulk
-/// answer when a unit is given), `ONSHI_OUT_OF_RANGE` for a unit past the end,
+/// answer when a unit is given), `ONSHI_INVALID_ARGUMENT` for an unknown `clinic_kind`,
+/// `ONSHI_OUT_OF_RANGE` for a unit past the end,
 /// `ONSHI_NOT_PRESENT` when no date is given and the document has none, or no result id is
 /// given and the document has no file name, `ONSHI_HISTORY_EMPTY` for a history without a
 /// version.
@@ -787,12 +789,14 @@ pub unsafe extern "C" fn onshi_history_review(
     result_id_len: usize,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
+            let clinic = super::enums::clinic_kind(clinic_kind)?;
             let d = &handle_ref(doc)?.value;
             let id = if result_id.is_null() {
                 None
@@ -800,7 +804,8 @@ pub unsafe extern "C" fn onshi_history_review(
                 Some(text_in(result_id, result_id_len)?)
             };
             let unit = (unit != usize::MAX).then_some(unit);
-            let (answer, ctx) = doc_answer(d, unit, confirmation_date, query_kind, id)?;
+            let (answer, mut ctx) = doc_answer(d, unit, confirmation_date, query_kind, id)?;
+            ctx.clinic_kind = clinic;
             if ctx.result_id.is_empty() {
                 return Err(Failure::new(
                     ONSHI_NOT_PRESENT,
@@ -817,9 +822,11 @@ pub unsafe extern "C" fn onshi_history_review(
 
 /// Reviews a returned record (read as a valid answer of the terminal) against the history's
 /// current version, as `onshi_history_review` does for a document. `result_id` identifies
-/// the result; `confirmation_date` is the 資格確認日.
+/// the result; `confirmation_date` is the 資格確認日; `clinic_kind` as for
+/// `onshi_history_review` (0: not checked).
 ///
-/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+/// `ONSHI_INVALID_VALUE` for a
 /// date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version.
 /// The caller owns the returned handle and must free it with onshi_diff_free.
 /// Out-parameters are written only on success.
@@ -836,16 +843,19 @@ pub unsafe extern "C" fn onshi_history_review_record(
     result_id_len: usize,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
+            let clinic = super::enums::clinic_kind(clinic_kind)?;
             let ret = &handle_ref(returned)?.value;
             let id = text_in(result_id, result_id_len)?;
             let c = context(confirmation_date, query_kind)?;
-            let ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            let mut ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            ctx.clinic_kind = clinic;
             let review = h.review(Returned::record(ret), &ctx)?;
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())

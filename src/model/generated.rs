@@ -628,7 +628,7 @@ pub struct ReferenceNumberRegistration {
     /// 保険者番号・記号・番号・枝番.
     #[serde(flatten)]
     pub card: CardKey,
-    /// 処理結果 (bulk download result, per person).
+    /// 処理結果 (bulk download result, per person; of the unit in the unit form).
     #[serde(flatten)]
     pub outcome: ProcessingOutcome,
     /// Unmodelled child elements, kept for round trips.

@@ -71,6 +71,16 @@ namespace Onshi
         DiffResultCode = 508,
         /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).</summary>
         DiffResultMessage = 509,
+        /// <summary>The clinic's kind of care the review was made for (enum ClinicKind; absent when not given).</summary>
+        DiffClinicKind = 510,
+        /// <summary>Why the answer should be asked again later (enum RecheckReason; absent when nothing is to re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.</summary>
+        DiffRecheckReason = 511,
+        /// <summary>The first day worth asking again (date).</summary>
+        DiffRecheckDate = 512,
+        /// <summary>The month the re-check is about, yyyyMM (text).</summary>
+        DiffRecheckMonth = 513,
+        /// <summary>What staff should do about the re-check, in Japanese (text).</summary>
+        DiffRecheckMessage = 514,
         /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_*, so onshi_qualification_get_text reads the value.</summary>
         DiffItemField = 551,
         /// <summary>The field's Japanese label (text).</summary>
@@ -135,6 +145,20 @@ namespace Onshi
         DocumentMessageContents = 429,
         /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only).</summary>
         UnitResultCount = 486,
+        /// <summary>What a warning is about (enum WarningKind: ONSHI_WARNING_*; text "invalid_value" …).</summary>
+        DocumentWarningKind = 430,
+        /// <summary>The element path the warning is about (text, /XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate).</summary>
+        DocumentWarningPath = 431,
+        /// <summary>1-based line of the element (integer).</summary>
+        DocumentWarningLine = 432,
+        /// <summary>1-based column of the element, in characters (integer).</summary>
+        DocumentWarningColumn = 433,
+        /// <summary>The value as received, kept in the document as an unmodelled element (text; personal data possibly: show it where it is needed, do not log it; absent for a flat list).</summary>
+        DocumentWarningValue = 434,
+        /// <summary>What was expected (a date yyyyMMdd), or what was done (text).</summary>
+        DocumentWarningExpected = 435,
+        /// <summary>A one-line description without the value, for logs (text).</summary>
+        DocumentWarningMessage = 436,
         /// <summary>Which consent an item of ONSHI_LIST_CONSENTS is: its XML prefix ("PharmacistsInfo" …; text, read-only). The consents' own fields are ONSHI_FIELD_CONSENT_FLAG, _TIME and _AVAILABLE_TIME.</summary>
         ConsentKind = 301,
         /// <summary>同意フラグ (code): 同意フラグ.</summary>
@@ -362,7 +386,23 @@ namespace Onshi
         /// <summary>資格有効性 (code): 資格有効性.</summary>
         UnitQualificationValidity = 484,
         /// <summary>照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).</summary>
-        UnitReferenceNumbers = 486,
+        UnitReferenceNumbers = 487,
+        /// <summary>照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key).</summary>
+        RegistrationReferenceNumber = 440,
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
+        RegistrationInsurerNumber = 441,
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none).</summary>
+        RegistrationInsuredCardSymbol = 442,
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).</summary>
+        RegistrationInsuredIdentificationNumber = 443,
+        /// <summary>枝番 (id): 枝番 (2 digits).</summary>
+        RegistrationInsuredBranchNumber = 444,
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了).</summary>
+        RegistrationProcessingResultStatus = 445,
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).</summary>
+        RegistrationProcessingResultCode = 446,
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).</summary>
+        RegistrationProcessingResultMessage = 447,
         /// <summary>Id of the latest version (integer; absent when the history is empty).</summary>
         HistoryCurrentId = 601,
         /// <summary>Number of versions (integer).</summary>
@@ -533,6 +573,10 @@ namespace Onshi
         DocumentResults = 5,
         /// <summary>The units of a bulk answer, one per person (fields ONSHI_FIELD_UNIT_*).</summary>
         DocumentUnits = 6,
+        /// <summary>What reading the file tolerated instead of refusing it: one warning per value kept as received (a date 99999999, a date-time with separators …) or list read in its flat form, in document order (fields ONSHI_FIELD_DOCUMENT_WARNING_*; read-only).</summary>
+        DocumentWarnings = 15,
+        /// <summary>The per-person results of a 照会番号 registration answer, in either form (ReferenceNumberRegistrationInfo with its 処理結果, or BulkRegistrationUnit), in document order (fields ONSHI_FIELD_REGISTRATION_*; read-only).</summary>
+        DocumentRegistrations = 16,
         /// <summary>Not a list: the record itself (what onshi_field_list reports for a record's own field).</summary>
         None = 0,
         /// <summary>特定疾病療養受療証 (specific_diseases), fields ONSHI_FIELD_SPECIFIC_DISEASE_*.</summary>
@@ -741,6 +785,30 @@ namespace Onshi
         CheckDigitIgnored = 4,
         /// <summary>Several records came back; the matching one was compared.</summary>
         SeveralRecords = 5,
+        /// <summary>医療扶助 early in the month: this month's 医療券 not registered yet; re-check on ONSHI_FIELD_DIFF_RECHECK_DATE.</summary>
+        TicketNotYetRegistered = 6,
+        /// <summary>The 医療券's 指定医療機関 is not this clinic.</summary>
+        DesignatedInstitutionMismatch = 7,
+        /// <summary>The 社会保険 status does not agree with the 医療券.</summary>
+        SocialInsuranceInconsistent = 8,
+        /// <summary>The 医療券's 診療別 does not fit the clinic's kind.</summary>
+        TreatmentTypeMismatch = 9,
+        /// <summary>A 調剤券 came back at a clinic (information).</summary>
+        DispensingTicket = 10,
+        /// <summary>The day confirmed is outside the 医療券's validity.</summary>
+        TicketOutsideValidity = 11,
+        /// <summary>Only 医療券 of other months came back.</summary>
+        TicketOtherMonth = 12,
+        /// <summary>The 医療券 has a 本人支払額 to collect.</summary>
+        SelfPayDue = 13,
+        /// <summary>医療扶助 combined with 医療保険.</summary>
+        CombinedWithInsurance = 14,
+        /// <summary>The 結核 公費 (感染症法第37条の2) is combined.</summary>
+        TuberculosisCombined = 15,
+        /// <summary>後期高齢者医療 is combined.</summary>
+        LateElderlyCombined = 16,
+        /// <summary>限度額情報変更有無 1: do an individual query.</summary>
+        LimitInfoChanged = 17,
     }
 
     /// <summary>Why two texts are equivalent (onshi_reason_flags).</summary>
@@ -855,88 +923,25 @@ namespace Onshi
         Unrecognized = 5,
     }
 
-    /// <summary>The value type of a field (onshi_value_type).</summary>
-    public enum FieldValueType : uint
-    {
-        /// <summary>Free text (names, addresses, codes whose values are not public).</summary>
-        Text = 1,
-        /// <summary>An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check digit), read text is normalized.</summary>
-        Id = 2,
-        /// <summary>A code of a table (see onshi_field_code_table): text is the wire value; unknown values are kept.</summary>
-        Code = 3,
-        /// <summary>A date: text YYYY-MM-DD, or onshi_date.</summary>
-        Date = 4,
-        /// <summary>A date and time: text YYYY-MM-DDTHH:MM:SS, or onshi_datetime.</summary>
-        Datetime = 5,
-        /// <summary>A non-negative integer (yen): text in decimal, or uint32_t.</summary>
-        Integer = 6,
-        /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
-        Ratio = 7,
-        /// <summary>A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the record schema: text only.</summary>
-        Json = 9,
-        /// <summary>One value of an enumeration of this header (ONSHI_VERDICT_*, ONSHI_DIFF_CLASS_* …): uint32_t is its number, text its stable snake_case id ("update_recommended"). Read-only.</summary>
-        Enum = 8,
-    }
-
-    /// <summary>Where a version's data came from (onshi_source).</summary>
-    public enum Source : uint
-    {
-        /// <summary>Entered by hand (paper card, 新患登録).</summary>
-        Manual = 1,
-        /// <summary>Taken from a terminal result.</summary>
-        Terminal = 2,
-    }
-
-    /// <summary>What an audit event records (onshi_audit_event).</summary>
-    public enum AuditEvent : uint
-    {
-        /// <summary>The history was created with its first version.</summary>
-        Created = 1,
-        /// <summary>The version was linked to a result.</summary>
-        Linked = 2,
-        /// <summary>Fields were updated in place (反映).</summary>
-        Updated = 3,
-        /// <summary>The version was closed because a new one replaced it.</summary>
-        Closed = 4,
-        /// <summary>A new version was opened from a result.</summary>
-        Opened = 5,
-        /// <summary>The link to a result was removed (資格情報の解除).</summary>
-        Unlinked = 6,
-        /// <summary>Staff closed the version.</summary>
-        Expired = 7,
-    }
-
-    /// <summary>How strictly an identifier is checked (onshi_mode).</summary>
-    public enum Mode : uint
-    {
-        /// <summary>Length, characters, prefecture and check digit.</summary>
-        Strict = 0,
-        /// <summary>Length and characters only: the check digit and prefecture are not checked (the FAQ case of a number that cannot be checked).</summary>
-        Lenient = 1,
-    }
-
-    /// <summary>Which identifier (onshi_id_kind).</summary>
-    public enum IdKind : uint
-    {
-        /// <summary>保険者番号 (6 or 8 digits, space or zero padding accepted).</summary>
-        InsurerNumber = 1,
-        /// <summary>公費負担者番号 (8 digits).</summary>
-        PublicExpensePayerNumber = 2,
-        /// <summary>公費受給者番号 (7 digits).</summary>
-        RecipientNumber = 3,
-        /// <summary>医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).</summary>
-        MedicalInstitutionCode = 4,
-        /// <summary>被保険者証記号.</summary>
-        CardSymbol = 5,
-        /// <summary>被保険者証番号.</summary>
-        CardNumber = 6,
-        /// <summary>枝番 (2 digits).</summary>
-        BranchNumber = 7,
-    }
-
     /// <summary>The status of a call (onshi_status): Ok or an error code.</summary>
     public enum Status : uint
     {
+        /// <summary>医科 with beds: 入院 and 入院外.</summary>
+        ClinicKindMedical = 1,
+        /// <summary>医科 without beds: 入院外 only.</summary>
+        ClinicKindMedicalOutpatient = 2,
+        /// <summary>歯科.</summary>
+        ClinicKindDental = 3,
+        /// <summary>薬局 (調剤).</summary>
+        ClinicKindPharmacy = 4,
+        /// <summary>訪問看護.</summary>
+        ClinicKindHomeNursing = 5,
+        /// <summary>医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around the 15th–20th).</summary>
+        RecheckTicketNotYetRegistered = 1,
+        /// <summary>A value is not what its field holds; it is kept as received (the field stays empty).</summary>
+        WarningInvalidValue = 1,
+        /// <summary>A list was read in its flat form (written nested).</summary>
+        WarningFlatList = 2,
         /// <summary>Success.</summary>
         Ok = 0,
         /// <summary>保険者番号 or another identifier is empty (nothing but spaces).</summary>
@@ -1121,6 +1126,85 @@ namespace Onshi
         Io = 701,
     }
 
+    /// <summary>The value type of a field (onshi_value_type).</summary>
+    public enum FieldValueType : uint
+    {
+        /// <summary>Free text (names, addresses, codes whose values are not public).</summary>
+        Text = 1,
+        /// <summary>An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check digit), read text is normalized.</summary>
+        Id = 2,
+        /// <summary>A code of a table (see onshi_field_code_table): text is the wire value; unknown values are kept.</summary>
+        Code = 3,
+        /// <summary>A date: text YYYY-MM-DD, or onshi_date.</summary>
+        Date = 4,
+        /// <summary>A date and time: text YYYY-MM-DDTHH:MM:SS, or onshi_datetime.</summary>
+        Datetime = 5,
+        /// <summary>A non-negative integer (yen): text in decimal, or uint32_t.</summary>
+        Integer = 6,
+        /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
+        Ratio = 7,
+        /// <summary>A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the record schema: text only.</summary>
+        Json = 9,
+        /// <summary>One value of an enumeration of this header (ONSHI_VERDICT_*, ONSHI_DIFF_CLASS_* …): uint32_t is its number, text its stable snake_case id ("update_recommended"). Read-only.</summary>
+        Enum = 8,
+    }
+
+    /// <summary>Where a version's data came from (onshi_source).</summary>
+    public enum Source : uint
+    {
+        /// <summary>Entered by hand (paper card, 新患登録).</summary>
+        Manual = 1,
+        /// <summary>Taken from a terminal result.</summary>
+        Terminal = 2,
+    }
+
+    /// <summary>What an audit event records (onshi_audit_event).</summary>
+    public enum AuditEvent : uint
+    {
+        /// <summary>The history was created with its first version.</summary>
+        Created = 1,
+        /// <summary>The version was linked to a result.</summary>
+        Linked = 2,
+        /// <summary>Fields were updated in place (反映).</summary>
+        Updated = 3,
+        /// <summary>The version was closed because a new one replaced it.</summary>
+        Closed = 4,
+        /// <summary>A new version was opened from a result.</summary>
+        Opened = 5,
+        /// <summary>The link to a result was removed (資格情報の解除).</summary>
+        Unlinked = 6,
+        /// <summary>Staff closed the version.</summary>
+        Expired = 7,
+    }
+
+    /// <summary>How strictly an identifier is checked (onshi_mode).</summary>
+    public enum Mode : uint
+    {
+        /// <summary>Length, characters, prefecture and check digit.</summary>
+        Strict = 0,
+        /// <summary>Length and characters only: the check digit and prefecture are not checked (the FAQ case of a number that cannot be checked).</summary>
+        Lenient = 1,
+    }
+
+    /// <summary>Which identifier (onshi_id_kind).</summary>
+    public enum IdKind : uint
+    {
+        /// <summary>保険者番号 (6 or 8 digits, space or zero padding accepted).</summary>
+        InsurerNumber = 1,
+        /// <summary>公費負担者番号 (8 digits).</summary>
+        PublicExpensePayerNumber = 2,
+        /// <summary>公費受給者番号 (7 digits).</summary>
+        RecipientNumber = 3,
+        /// <summary>医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).</summary>
+        MedicalInstitutionCode = 4,
+        /// <summary>被保険者証記号.</summary>
+        CardSymbol = 5,
+        /// <summary>被保険者証番号.</summary>
+        CardNumber = 6,
+        /// <summary>枝番 (2 digits).</summary>
+        BranchNumber = 7,
+    }
+
     /// <summary>How the emulated terminal behaves (onshi_behaviour).</summary>
     public enum Behaviour : uint
     {
@@ -1242,7 +1326,7 @@ namespace Onshi
         internal static extern uint onshi_code_table_name(uint table, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_diff_compare(ErrorHandle err, QualificationHandle registered, QualificationHandle returned, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_diff_compare(ErrorHandle err, QualificationHandle registered, QualificationHandle returned, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void onshi_diff_free(IntPtr d);
@@ -1461,10 +1545,10 @@ namespace Onshi
         internal static extern uint onshi_history_at(HistoryHandle h, ref OnshiDate date, out UIntPtr out_index);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_history_review(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review_record(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_history_review_record(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_history_apply(HistoryHandle h, DiffHandle review, ChoicesHandle choices, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
@@ -1990,6 +2074,21 @@ namespace Onshi
         /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text). Null when absent.</summary>
         public string ResultMessage { get { return GetText(Onshi.Field.DiffResultMessage); } }
 
+        /// <summary>The clinic's kind of care the review was made for (enum ClinicKind; absent when not given). Null when absent.</summary>
+        public Onshi.ClinicKind? ClinicKind { get { uint? v = GetUInt32(Onshi.Field.DiffClinicKind); return v.HasValue ? (Onshi.ClinicKind?)v.Value : null; } }
+
+        /// <summary>Why the answer should be asked again later (enum RecheckReason; absent when nothing is to re-check): 医療扶助 early in the month, this month's 医療券 not registered yet. Null when absent.</summary>
+        public Onshi.RecheckReason? RecheckReason { get { uint? v = GetUInt32(Onshi.Field.DiffRecheckReason); return v.HasValue ? (Onshi.RecheckReason?)v.Value : null; } }
+
+        /// <summary>The first day worth asking again (date). Null when absent.</summary>
+        public DateTime? RecheckDate { get { return GetDate(Onshi.Field.DiffRecheckDate); } }
+
+        /// <summary>The month the re-check is about, yyyyMM (text). Null when absent.</summary>
+        public string RecheckMonth { get { return GetText(Onshi.Field.DiffRecheckMonth); } }
+
+        /// <summary>What staff should do about the re-check, in Japanese (text). Null when absent.</summary>
+        public string RecheckMessage { get { return GetText(Onshi.Field.DiffRecheckMessage); } }
+
     }
 
     public sealed partial class DiffFieldItem
@@ -2248,6 +2347,27 @@ namespace Onshi
         /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text). Null when absent; setting null clears it.</summary>
         public string MessageContents { get { return GetText(Onshi.Field.DocumentMessageContents); } set { SetText(Onshi.Field.DocumentMessageContents, value); } }
 
+        /// <summary>What a warning is about (enum WarningKind: ONSHI_WARNING_*; text "invalid_value" …). Null when absent.</summary>
+        public Onshi.WarningKind? WarningKind { get { uint? v = GetUInt32(Onshi.Field.DocumentWarningKind); return v.HasValue ? (Onshi.WarningKind?)v.Value : null; } }
+
+        /// <summary>The element path the warning is about (text, /XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate). Null when absent; setting null clears it.</summary>
+        public string WarningPath { get { return GetText(Onshi.Field.DocumentWarningPath); } set { SetText(Onshi.Field.DocumentWarningPath, value); } }
+
+        /// <summary>1-based line of the element (integer). Null when absent; setting null clears it.</summary>
+        public uint? WarningLine { get { return GetUInt32(Onshi.Field.DocumentWarningLine); } set { SetUInt32(Onshi.Field.DocumentWarningLine, value); } }
+
+        /// <summary>1-based column of the element, in characters (integer). Null when absent; setting null clears it.</summary>
+        public uint? WarningColumn { get { return GetUInt32(Onshi.Field.DocumentWarningColumn); } set { SetUInt32(Onshi.Field.DocumentWarningColumn, value); } }
+
+        /// <summary>The value as received, kept in the document as an unmodelled element (text; personal data possibly: show it where it is needed, do not log it; absent for a flat list). Null when absent; setting null clears it.</summary>
+        public string WarningValue { get { return GetText(Onshi.Field.DocumentWarningValue); } set { SetText(Onshi.Field.DocumentWarningValue, value); } }
+
+        /// <summary>What was expected (a date yyyyMMdd), or what was done (text). Null when absent; setting null clears it.</summary>
+        public string WarningExpected { get { return GetText(Onshi.Field.DocumentWarningExpected); } set { SetText(Onshi.Field.DocumentWarningExpected, value); } }
+
+        /// <summary>A one-line description without the value, for logs (text). Null when absent; setting null clears it.</summary>
+        public string WarningMessage { get { return GetText(Onshi.Field.DocumentWarningMessage); } set { SetText(Onshi.Field.DocumentWarningMessage, value); } }
+
         /// <summary>処理実行日時 (date-time): 処理実行日時 (responses). Null when absent; setting null clears it.</summary>
         public DateTime? HeaderProcessExecutionTime { get { return GetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime); } set { SetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime, value); } }
 
@@ -2286,6 +2406,30 @@ namespace Onshi
 
         /// <summary>文字コード識別 (code): 文字コード識別 (responses). Null when absent; setting null clears it.</summary>
         public string HeaderCharacterCodeIdentifier { get { return GetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier); } set { SetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier, value); } }
+
+        /// <summary>照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key). Null when absent; setting null clears it.</summary>
+        public string RegistrationReferenceNumber { get { return GetText(Onshi.Field.RegistrationReferenceNumber); } set { SetText(Onshi.Field.RegistrationReferenceNumber, value); } }
+
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
+        public string RegistrationInsurerNumber { get { return GetText(Onshi.Field.RegistrationInsurerNumber); } set { SetText(Onshi.Field.RegistrationInsurerNumber, value); } }
+
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none). Null when absent; setting null clears it.</summary>
+        public string RegistrationInsuredCardSymbol { get { return GetText(Onshi.Field.RegistrationInsuredCardSymbol); } set { SetText(Onshi.Field.RegistrationInsuredCardSymbol, value); } }
+
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号). Null when absent; setting null clears it.</summary>
+        public string RegistrationInsuredIdentificationNumber { get { return GetText(Onshi.Field.RegistrationInsuredIdentificationNumber); } set { SetText(Onshi.Field.RegistrationInsuredIdentificationNumber, value); } }
+
+        /// <summary>枝番 (id): 枝番 (2 digits). Null when absent; setting null clears it.</summary>
+        public string RegistrationInsuredBranchNumber { get { return GetText(Onshi.Field.RegistrationInsuredBranchNumber); } set { SetText(Onshi.Field.RegistrationInsuredBranchNumber, value); } }
+
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了). Null when absent; setting null clears it.</summary>
+        public string RegistrationProcessingResultStatus { get { return GetText(Onshi.Field.RegistrationProcessingResultStatus); } set { SetText(Onshi.Field.RegistrationProcessingResultStatus, value); } }
+
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information). Null when absent; setting null clears it.</summary>
+        public string RegistrationProcessingResultCode { get { return GetText(Onshi.Field.RegistrationProcessingResultCode); } set { SetText(Onshi.Field.RegistrationProcessingResultCode, value); } }
+
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is). Null when absent; setting null clears it.</summary>
+        public string RegistrationProcessingResultMessage { get { return GetText(Onshi.Field.RegistrationProcessingResultMessage); } set { SetText(Onshi.Field.RegistrationProcessingResultMessage, value); } }
 
     }
 

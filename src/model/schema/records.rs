@@ -10,8 +10,8 @@
 //!
 //! C id ranges: 1–99 a qualification (and its child records), 101–199 an item of its
 //! 特定疾病 list, 201–299 an item of its 医療券 list, 301–399 an item of its consents,
-//! 401–449 a document, 451–479 a query block, 481–499 a bulk unit (485 retired: the unit's
-//! 照会番号 became the list 486).
+//! 401–449 a document (440–447 an item of its 照会番号 registrations), 451–479 a query block,
+//! 481–499 a bulk unit (485 retired: the unit's 照会番号 became the list 487).
 
 use super::*;
 use std::sync::LazyLock;
@@ -1106,7 +1106,7 @@ pub(crate) static UNIT: LazyLock<Rec> = LazyLock::new(|| {
                 "`ResultList/ResultOfQualificationConfirmation`, in document order (normally one).",
             ),
             leaves(
-                486,
+                487,
                 "reference_numbers",
                 PTEXT,
                 &["ReferenceNumber"],
@@ -1126,20 +1126,27 @@ pub(crate) static REGISTRATION: LazyLock<Rec> = LazyLock::new(|| {
         "One `ReferenceNumberRegistrationInfo` (request, or echo + outcome in a response).",
         &[
             leaf(
-                0,
+                440,
                 "reference_number",
                 PTEXT,
                 &["ReferenceNumber"],
                 "照会番号",
             )
             .doc("照会番号 (≤ 50 characters; the clinic's patient key)."),
-            embed("card", &CARD_KEY, true, &[], "被保険者証の記号・番号")
-                .doc("保険者番号・記号・番号・枝番."),
-            embed("outcome", &OUTCOME, true, &[], "処理結果")
-                .doc("処理結果 (bulk download result, per person)."),
+            embed(
+                "card",
+                &CARD_KEY,
+                true,
+                &[441, 442, 443, 444],
+                "被保険者証の記号・番号",
+            )
+            .doc("保険者番号・記号・番号・枝番."),
+            embed("outcome", &OUTCOME, true, &[445, 446, 447], "処理結果")
+                .doc("処理結果 (bulk download result, per person; of the unit in the unit form)."),
         ],
     )
     .element("ReferenceNumberRegistrationInfo")
+    .ffi("REGISTRATION_")
 });
 
 /// `BulkRegistrationUnit`: one person of a 照会番号一括登録 result.
