@@ -93,11 +93,22 @@ VALGRIND=(valgrind --error-exitcode=1 --leak-check=full --suppressions="$ROOT/bi
 c_valgrind() {
     cd "$OUT" && "${VALGRIND[@]}" ./test_c valgrind
 }
+# Checks that a program links the given libraries. The output is read whole before grep sees it:
+# `cmd | grep -q` under pipefail fails at random when grep exits at the first match and the
+# writer then dies of SIGPIPE (this is how windows-x86-wine-c-test failed in CI).
+linked_in() {
+    local prog=$1 libs
+    shift
+    libs=$(ldd "$prog")
+    for lib in "$@"; do
+        grep -q "$lib" <<<"$libs" || { echo "$lib is not linked into $prog"; exit 1; }
+    done
+}
 c_sanitizers() {
     gcc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
         -o "$OUT/test_c_asan" bindings/c/tests/test_onshi.c "${LINK[@]}"
     # Prove the sanitizers are really in (grep -c reads all input: no SIGPIPE under pipefail).
-    ldd "$OUT/test_c_asan" | grep -c -E 'libasan|libubsan' | grep -qx 2 || { echo "ASan/UBSan are not linked in"; exit 1; }
+    linked_in "$OUT/test_c_asan" 'libasan' 'libubsan'
     cd "$OUT" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 ./test_c_asan asan
 }
 
@@ -115,7 +126,7 @@ c_misuse_valgrind() {
 c_misuse_sanitizers() {
     gcc "${CFLAGS[@]}" -g -pthread -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
         -o "$OUT/test_misuse_asan" "$MISUSE_SRC" "${LINK[@]}"
-    ldd "$OUT/test_misuse_asan" | grep -c -E 'libasan|libubsan' | grep -qx 2 || { echo "ASan/UBSan are not linked in"; exit 1; }
+    linked_in "$OUT/test_misuse_asan" 'libasan' 'libubsan'
     cd "$OUT" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 ./test_misuse_asan asan
 }
 # TSan instruments the C program only (an instrumented Rust library needs nightly's
@@ -124,7 +135,7 @@ c_misuse_sanitizers() {
 # threads around the library's calls.
 c_misuse_tsan() {
     gcc "${CFLAGS[@]}" -g -O1 -pthread -fsanitize=thread -o "$OUT/test_misuse_tsan" "$MISUSE_SRC" "${LINK[@]}"
-    ldd "$OUT/test_misuse_tsan" | grep -q libtsan || { echo "TSan is not linked in"; exit 1; }
+    linked_in "$OUT/test_misuse_tsan" 'libtsan'
     cd "$OUT" && TSAN_OPTIONS="suppressions=$ROOT/bindings/c/tsan/onshi.supp halt_on_error=1 exitcode=66" ./test_misuse_tsan tsan
 }
 
@@ -256,7 +267,9 @@ windows_x86_wine() {
     mkdir -p "$dir"
     i686-w64-mingw32-gcc -shared -O2 -Wl,--kill-at -o "$dir/bcryptprimitives.dll" \
         bindings/c/windows/bcryptprimitives_stub.c -ladvapi32
-    i686-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll" | grep -qE '\] ProcessPrng$' ||
+    local exports
+    exports=$(i686-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll")
+    grep -qE '\] ProcessPrng$' <<<"$exports" ||
         { echo "the stub does not export the undecorated ProcessPrng"; exit 1; }
     i686-w64-mingw32-gcc "${CFLAGS[@]}" -o "$dir/test_onshi.exe" bindings/c/tests/test_onshi.c "$WIN32/libonshi.dll.a"
     file -b "$dir/test_onshi.exe" | grep -q 'PE32 executable.*Intel 80386'

@@ -77,14 +77,15 @@ pub enum Error {
 impl Error {
     /// The stable numeric code of this error (the C ABI's `onshi_status`).
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
             Error::Id(e) => e.code(),
             Error::Xml(e) => e.code(),
             Error::History(e) => e.code(),
             Error::Terminal(e) => e.code(),
             Error::Card(e) => e.code(),
-            Error::Json(_) => 700,
-            Error::Io(_) => 701,
+            Error::Json(_) => st::ONSHI_JSON,
+            Error::Io(_) => st::ONSHI_IO,
         }
     }
 }

@@ -111,17 +111,18 @@ pub enum HistoryError {
 impl HistoryError {
     /// Stable numeric code (C ABI `onshi_status`).
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            HistoryError::NotConfirmed => 350,
-            HistoryError::IdentityNotVerified => 351,
-            HistoryError::StaleReview => 352,
-            HistoryError::SubstituteRefused { .. } => 353,
-            HistoryError::NoSuchVersion { .. } => 354,
-            HistoryError::NotLinked { .. } => 355,
-            HistoryError::Empty => 356,
-            HistoryError::InvalidEnd { .. } => 357,
-            HistoryError::DateOutOfRange => 358,
-            HistoryError::Inconsistent(_) => 359,
+            HistoryError::NotConfirmed => st::ONSHI_HISTORY_NOT_CONFIRMED,
+            HistoryError::IdentityNotVerified => st::ONSHI_HISTORY_IDENTITY_NOT_VERIFIED,
+            HistoryError::StaleReview => st::ONSHI_HISTORY_STALE_REVIEW,
+            HistoryError::SubstituteRefused { .. } => st::ONSHI_HISTORY_SUBSTITUTE_REFUSED,
+            HistoryError::NoSuchVersion { .. } => st::ONSHI_HISTORY_NO_SUCH_VERSION,
+            HistoryError::NotLinked { .. } => st::ONSHI_HISTORY_NOT_LINKED,
+            HistoryError::Empty => st::ONSHI_HISTORY_EMPTY,
+            HistoryError::InvalidEnd { .. } => st::ONSHI_HISTORY_INVALID_END,
+            HistoryError::DateOutOfRange => st::ONSHI_HISTORY_DATE_OUT_OF_RANGE,
+            HistoryError::Inconsistent(_) => st::ONSHI_HISTORY_INCONSISTENT,
         }
     }
 }

@@ -125,13 +125,14 @@ pub enum IdError {
 impl IdError {
     /// Stable numeric code (C ABI `onshi_status`).
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            IdError::Empty { .. } => 100,
-            IdError::NotDigit { .. } => 101,
-            IdError::Length { .. } => 102,
-            IdError::CheckDigit { .. } => 103,
-            IdError::Prefecture { .. } => 104,
-            IdError::TooLong { .. } => 105,
+            IdError::Empty { .. } => st::ONSHI_ID_EMPTY,
+            IdError::NotDigit { .. } => st::ONSHI_ID_NOT_DIGIT,
+            IdError::Length { .. } => st::ONSHI_ID_LENGTH,
+            IdError::CheckDigit { .. } => st::ONSHI_ID_CHECK_DIGIT,
+            IdError::Prefecture { .. } => st::ONSHI_ID_PREFECTURE,
+            IdError::TooLong { .. } => st::ONSHI_ID_TOO_LONG,
         }
     }
 

@@ -65,7 +65,11 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "agent")]
+pub mod agent;
 pub mod card;
+#[cfg(feature = "cloud-protocol")]
+pub mod cloud;
 pub mod codes;
 pub mod diff;
 pub mod error;
@@ -77,6 +81,8 @@ pub mod matching;
 pub mod messages;
 pub mod model;
 pub mod personal;
+#[cfg(feature = "relay")]
+pub mod relay;
 pub mod terminal;
 pub mod text;
 pub mod xml;

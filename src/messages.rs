@@ -15,7 +15,7 @@
 //! ([`Advice::message`], [`CardError::staff_message`], [`doctor::assess`] …), so the catalogue
 //! cannot drift from what staff see. What only the catalogue holds is the column "what to do"
 //! for messages that do not say it themselves, and the Japanese text of the statuses that
-//! have no staff message elsewhere ([`STATUS_TEXTS`]).
+//! have no staff message elsewhere ([`STATUSES`]).
 //!
 //! ## Adding messages
 //!
@@ -242,533 +242,148 @@ fn lines<S: AsRef<str>>(items: &[S]) -> String {
 
 // ------------------------------------------------------------------------------- statuses
 
-/// What to tell staff for a status, and what to do: `(status, audience, message, what to do)`.
-/// Card statuses are not here: their message is [`CardError::staff_message`] and their "what
-/// to do" is in [`CARD_ACTIONS`]. `ONSHI_TERMINAL_NOT_ANSWERING` and
+/// One row per `onshi_status` (the numbers themselves are written once, as the `ONSHI_*`
+/// constants of `onshi.h`): its name, an English description for developers and logs, who
+/// acts on it, and the Japanese texts for staff — what happened and what to do.
+/// `onshi_status_message_ja` and the staff text of an error that has none of its own are
+/// `message_ja` followed by `action_ja`. A card status's message in the catalogue is the
+/// richer [`CardError::staff_message`] (it names the tries left, the reader …); the short one
+/// here is for a bare status. `ONSHI_TERMINAL_NOT_ANSWERING` and
 /// `ONSHI_TERMINAL_NOT_CONSENTED` carry the outcome texts of `terminal.*` as well.
-pub const STATUS_TEXTS: &[(u32, Audience, &str, &str)] = &[
-    (
-        st::ONSHI_ID_EMPTY,
-        Audience::Reception,
-        "番号が入力されていません。",
-        "保険証等を見て、保険者番号・記号・番号を入力してください。",
-    ),
-    (
-        st::ONSHI_ID_NOT_DIGIT,
-        Audience::Reception,
-        "番号に使えない文字が含まれています。",
-        "保険者番号・公費負担者番号・受給者番号は数字だけで入力してください（全角数字は自動で半角になります）。",
-    ),
-    (
-        st::ONSHI_ID_LENGTH,
-        Audience::Reception,
-        "番号の桁数が違います。",
-        "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は 7 桁です。保険証等で確認して入力し直してください。",
-    ),
-    (
-        st::ONSHI_ID_CHECK_DIGIT,
-        Audience::Reception,
-        "番号の検証番号（最後の 1 桁）が一致しません。入力誤りの可能性があります。",
-        "保険証等で番号を確認してください。オンライン資格確認で返却された番号の場合は、検証番号のエラーは無視してかまいません。",
-    ),
-    (
-        st::ONSHI_ID_PREFECTURE,
-        Audience::Reception,
-        "番号の都道府県番号（01〜47）が正しくありません。",
-        "保険証等で番号を確認して入力し直してください。",
-    ),
-    (
-        st::ONSHI_ID_TOO_LONG,
-        Audience::Reception,
-        "番号が長すぎます。",
-        "記号・番号・枝番の欄に余分な文字が入っていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_SYNTAX,
-        Audience::Administrator,
-        "資格確認端末のファイルを読み取れませんでした（XML の形式が正しくありません）。",
-        "ファイルが暗号化されていないか（encrypt.conf）、書き込み途中でないかを確認してください。続く場合はファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_ENCODING,
-        Audience::Administrator,
-        "資格確認端末のファイルの文字コードが正しくありません。",
-        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_UNSUPPORTED_ENCODING,
-        Audience::Administrator,
-        "資格確認端末のファイルが対応していない文字コードです（UTF-8 と Shift_JIS のみ対応）。",
-        "連携アプリケーションの文字コード設定を確認してください。",
-    ),
-    (
-        st::ONSHI_XML_FORBIDDEN,
-        Audience::Administrator,
-        "安全のため読み込まないファイルです（DOCTYPE・外部実体など）。",
-        "資格確認端末以外のプログラムが共有フォルダにファイルを置いていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_TOO_LARGE,
-        Audience::Administrator,
-        "ファイルが大きすぎるため読み込みませんでした。",
-        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_TOO_DEEP,
-        Audience::Administrator,
-        "ファイルの構造が深すぎるため読み込みませんでした。",
-        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_UNEXPECTED_ROOT,
-        Audience::Administrator,
-        "資格確認端末のファイルではありません（XmlMsg で始まっていません）。",
-        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_UNEXPECTED_TEXT,
-        Audience::Administrator,
-        "資格確認端末のファイルの形式が想定と違います。",
-        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_UNEXPECTED_ELEMENT,
-        Audience::Administrator,
-        "資格確認端末のファイルの形式が想定と違います。",
-        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_TOO_MANY_UNKNOWN,
-        Audience::Administrator,
-        "資格確認端末のファイルに、想定していない項目が多すぎるため読み込みを中止しました。",
-        "資格確認端末以外のプログラムが作ったファイルの可能性があります。ファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_INVALID_VALUE,
-        Audience::Administrator,
-        "資格確認端末のファイルに読み取れない値があります（日付の形式など）。",
-        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_UNKNOWN_MESSAGE,
-        Audience::Administrator,
-        "資格確認端末のどの種類のファイルにも当てはまりません。",
-        "ファイル名とエラー番号を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_XML_UNREPRESENTABLE,
-        Audience::Reception,
-        "Shift_JIS で書けない文字が含まれているため、要求ファイルを作れませんでした。",
-        "氏名等に外字・環境依存文字が入っていないか確認し、代わりの文字で入力してください。",
-    ),
-    (
-        st::ONSHI_XML_UNWRITABLE,
-        Audience::Reception,
-        "ファイルに書けない文字（制御文字など）が含まれています。",
-        "入力した内容に余分な記号や改行が入っていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_FILE_NAME_UNSAFE,
-        Audience::Administrator,
-        "ファイル名が安全でないため使いません（フォルダ区切りや「..」を含むなど）。",
-        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
-    ),
-    (
-        st::ONSHI_XML_FILE_NAME_NOT_INTERFACE,
-        Audience::Administrator,
-        "資格確認端末のファイル名の規則に合わないファイルです。",
-        "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_NOT_CONFIRMED,
-        Audience::Reception,
-        "資格が確認できなかったため、反映するものがありません。",
-        "資格確認の結果（該当資格なし・資格無効など）の案内に従ってください。",
-    ),
-    (
-        st::ONSHI_HISTORY_IDENTITY_NOT_VERIFIED,
-        Audience::Reception,
-        "本人確認が済んでいないため反映できません。",
-        "患者様の本人確認を行い、確認済みとしてから反映してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_STALE_REVIEW,
-        Audience::Reception,
-        "確認した後に資格情報が変更されたため反映できません。",
-        "もう一度資格確認の結果を確認（比較）してから反映してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_SUBSTITUTE_REFUSED,
-        Audience::Reception,
-        "「●」を含む値は登録済みの値と置き換えられません。",
-        "その項目は反映せず、登録済みの値のまま紐付けてください。",
-    ),
-    (
-        st::ONSHI_HISTORY_NO_SUCH_VERSION,
-        Audience::Developer,
-        "指定した資格履歴が見つかりません。",
-        "画面を開き直してから操作してください。続く場合はシステム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_NOT_LINKED,
-        Audience::Reception,
-        "この資格は資格確認の結果と紐付いていません。",
-        "解除する必要はありません。",
-    ),
-    (
-        st::ONSHI_HISTORY_EMPTY,
-        Audience::Developer,
-        "資格履歴がありません。",
-        "保険情報を登録してから操作してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_INVALID_END,
-        Audience::Reception,
-        "有効終了日が有効開始日より前、または次の資格の開始日より後です。",
-        "日付を確認して入力し直してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_DATE_OUT_OF_RANGE,
-        Audience::Reception,
-        "日付が扱える範囲を超えています。",
-        "日付を確認して入力し直してください。",
-    ),
-    (
-        st::ONSHI_HISTORY_INCONSISTENT,
-        Audience::Developer,
-        "資格履歴のデータに矛盾があります（期間の重なり・重複など）。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_IO,
-        Audience::Administrator,
-        "資格確認端末の共有フォルダの読み書きに失敗しました。",
-        "共有フォルダへの接続（ネットワーク・資格情報）と空き容量を確認してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_NOT_ANSWERING,
-        Audience::Reception,
-        crate::terminal::outcome::NOT_ANSWERING_JA,
-        "資格確認端末と連携アプリケーションが起動しているか確認してください（詳しくは terminal.not_answering.* の案内）。",
-    ),
-    (
-        st::ONSHI_TERMINAL_REJECTED,
-        Audience::Administrator,
-        "資格確認端末が要求を受け付けませんでした（エラーファイルが返されました）。",
-        "エラーファイルの内容を確認してください。入力内容に誤りがなければ、ファイル名を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_BAD_ANSWER,
-        Audience::Administrator,
-        "資格確認端末から返されたファイルを読み取れませんでした。",
-        "ファイルが暗号化されていないか（encrypt.conf）確認してください。続く場合はファイル名を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_MISMATCH,
-        Audience::Administrator,
-        "返されたファイルが、送った要求の結果ではありません。",
-        "もう一度照会してください。続く場合はベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_UNEXPECTED_ANSWER,
-        Audience::Administrator,
-        "資格確認端末から想定と違う種類の結果が返されました。",
-        "もう一度照会してください。続く場合はファイル名を添えてベンダーに連絡してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_INVALID_REQUEST,
-        Audience::Reception,
-        "照会に必要な項目が足りないため、要求を作れませんでした。",
-        "保険者番号・記号・番号・生年月日など、照会に必要な項目を入力してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_ENCODE,
-        Audience::Reception,
-        "要求ファイルを作れませんでした（Shift_JIS で書けない文字など）。",
-        "入力内容に外字・環境依存文字が入っていないか確認してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_BULK_FAILED,
-        Audience::Administrator,
-        "一括照会が異常終了しました。",
-        "処理結果メッセージを確認し、時間をおいて再度実行してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_BULK_DEADLINE,
-        Audience::Administrator,
-        "一括照会の結果が時間内に返りませんでした（処理中）。",
-        "しばらくしてから、同じ受付番号で結果を取得してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_DATASET,
-        Audience::Developer,
-        "エミュレーターのデータセットが正しくありません。",
-        "データセットの JSON を確認してください（テスト用の機能です）。",
-    ),
-    (
-        st::ONSHI_TERMINAL_MISSING_FOLDER,
-        Audience::Administrator,
-        "資格確認端末の共有フォルダ（req・res・face）が見つかりません。",
-        "共有フォルダの場所の設定と、ネットワーク共有が接続されているかを確認してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_NOT_CONSENTED,
-        Audience::Reception,
-        crate::terminal::outcome::NOT_CONSENTED_JA,
-        "患者様が顔認証付きカードリーダーで情報提供に同意した場合のみ閲覧できます（terminal.not_consented.* の案内）。",
-    ),
-    (
-        st::ONSHI_TERMINAL_CANCELLED,
-        Audience::Reception,
-        "資格確認の待機を取り消しました。",
-        "結果は後から届くことがあります。必要ならもう一度確認するか、結果確認（onshi tickets collect）で受け取ってください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_TOO_LARGE,
-        Audience::Administrator,
-        "共有フォルダに大きすぎるファイルがあるため読み込みませんでした。",
-        "資格確認端末以外のプログラムが置いたファイルの可能性があります。ファイルを確認し、不要なら移動してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_NOT_REGULAR_FILE,
-        Audience::Administrator,
-        "共有フォルダに通常のファイルではないもの（フォルダなど）が結果の名前で置かれているため読み込みませんでした。",
-        "共有フォルダの中身を確認し、資格確認端末のファイル以外は移動してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_SYMLINK,
-        Audience::Administrator,
-        "共有フォルダに結果の名前でショートカット（シンボリックリンク）が置かれているため読み込みませんでした。",
-        "安全のためリンクはたどりません。共有フォルダの中身を確認し、リンクを削除してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_ALREADY_COLLECTED,
-        Audience::Reception,
-        "この照会の結果はすでに受け取られています。",
-        "受け取った結果を確認してください。改めて確認する場合はもう一度照会してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_ALREADY_RUNNING,
-        Audience::Developer,
-        "この共有フォルダでは別のエミュレーターがすでに動いています。",
-        "先に動いているエミュレーターを止めるか、別のフォルダを指定してください。",
-    ),
-    (
-        st::ONSHI_TERMINAL_EMULATOR_STOPPED,
-        Audience::Developer,
-        "エミュレーターは停止しています。",
-        "エミュレーターを起動し直してから操作してください。",
-    ),
-    (
-        st::ONSHI_NULL_PARAMETER,
-        Audience::Developer,
-        "システムエラーが発生しました（必要な引数がありません）。",
-        "システム担当者に連絡してください（開発者: NULL を渡した呼び出しを修正）。",
-    ),
-    (
-        st::ONSHI_INVALID_UTF8,
-        Audience::Developer,
-        "システムエラーが発生しました（文字コードが UTF-8 ではありません）。",
-        "システム担当者に連絡してください（開発者: CP932 の文字列は UTF-8 に変換して渡す）。",
-    ),
-    (
-        st::ONSHI_PANIC,
-        Audience::Developer,
-        "システムエラーが発生しました（ライブラリ内部のエラー）。",
-        "操作をやり直してください。続く場合はエラーメッセージを添えてベンダーに連絡してください（開発者: onshi の開発元に報告）。",
-    ),
-    (
-        st::ONSHI_OUT_OF_RANGE,
-        Audience::Developer,
-        "システムエラーが発生しました（範囲外の番号）。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_BUFFER_TOO_SMALL,
-        Audience::Developer,
-        "（画面には出しません）出力先の領域が足りません。",
-        "開発者: 返された長さ + 1 の領域で呼び直す（エラーではありません）。",
-    ),
-    (
-        st::ONSHI_INVALID_HANDLE,
-        Audience::Developer,
-        "システムエラーが発生しました（無効なハンドル）。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_INVALID_ARGUMENT,
-        Audience::Developer,
-        "システムエラーが発生しました（無効な指定）。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_NOT_PRESENT,
-        Audience::Developer,
-        "（画面には出しません）値がありません。",
-        "開発者: 空欄として表示する（エラーではありません）。",
-    ),
-    (
-        st::ONSHI_TYPE_MISMATCH,
-        Audience::Developer,
-        "システムエラーが発生しました（項目の型が違います）。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_INVALID_VALUE,
-        Audience::Reception,
-        "入力した値を読み取れません（存在しない日付、100 を超える割合など）。",
-        "値を確認して入力し直してください。",
-    ),
-    (
-        st::ONSHI_READ_ONLY,
-        Audience::Developer,
-        "この項目は変更できません。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_NOT_SUPPORTED,
-        Audience::Administrator,
-        "この機能は、お使いのライブラリでは使えません（カードリーダー機能なしのビルドなど）。",
-        "カードリーダー機能を含むライブラリを導入してください。",
-    ),
-    (
-        st::ONSHI_EMBEDDED_NUL,
-        Audience::Reception,
-        "入力に使えない文字（NUL）が含まれています。",
-        "入力し直してください。",
-    ),
-    (
-        st::ONSHI_IN_CALLBACK,
-        Audience::Developer,
-        "顔認証結果の通知処理の中からは、この操作を呼び出せません。",
-        "電子カルテ・レセコンの販売元に連絡してください。",
-    ),
-    (
-        st::ONSHI_JSON,
-        Audience::Developer,
-        "システムエラーが発生しました（データの形式が正しくありません）。",
-        "システム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_IO,
-        Audience::Administrator,
-        "ファイルの読み書きに失敗しました。",
-        "ファイルの場所・アクセス権・空き容量を確認してください。",
-    ),
-];
+///
+/// ```
+/// use onshi::messages::{Audience, STATUSES};
+/// let row = STATUSES.iter().find(|r| r.name == "ONSHI_ID_CHECK_DIGIT").unwrap();
+/// assert_eq!(row.status, 103);
+/// assert_eq!(row.audience, Audience::Reception);
+/// assert!(row.message_ja.contains("検証番号"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusText {
+    /// The number (`ONSHI_*` in `onshi.h`, [`crate::Error::code`]).
+    pub status: u32,
+    /// The symbolic name, e.g. `"ONSHI_ID_LENGTH"`.
+    pub name: &'static str,
+    /// A short English description (`onshi_status_message`).
+    pub english: &'static str,
+    /// Who acts on it.
+    pub audience: Audience,
+    /// What happened, for staff (Japanese; empty only for `ONSHI_OK`).
+    pub message_ja: &'static str,
+    /// What to do (Japanese; empty only for `ONSHI_OK`).
+    pub action_ja: &'static str,
+}
 
-/// "What to do" for each card status (the message itself is [`CardError::staff_message`]).
-pub const CARD_ACTIONS: &[(u32, Audience, &str)] = &[
-    (
-        st::ONSHI_CARD_NO_READER,
-        Audience::Administrator,
-        "カードリーダーの USB ケーブルを接続し直してください。",
-    ),
-    (
-        st::ONSHI_CARD_SERVICE_NOT_RUNNING,
-        Audience::Administrator,
-        "Windows の「Smart Card」サービス（Linux は pcscd）を起動してください。",
-    ),
-    (
-        st::ONSHI_CARD_READER_UNPLUGGED,
-        Audience::Reception,
-        "カードリーダーを接続し直して、もう一度読み取ってください。",
-    ),
-    (
-        st::ONSHI_CARD_NO_CARD,
-        Audience::Reception,
-        "マイナンバーカードをカードリーダーに置いてください。",
-    ),
-    (
-        st::ONSHI_CARD_REMOVED,
-        Audience::Reception,
-        "読み取りが終わるまでカードを置いたままにして、もう一度読み取ってください。",
-    ),
-    (
-        st::ONSHI_CARD_NOT_MY_NUMBER_CARD,
-        Audience::Reception,
-        "マイナンバーカードを置いてください。カードがない場合は保険証等で受け付けてください。",
-    ),
-    (
-        st::ONSHI_CARD_WRONG_PIN,
-        Audience::Reception,
-        "患者様に暗証番号（券面事項入力補助用、数字 4 桁）を確認していただき、入力し直してください。",
-    ),
-    (
-        st::ONSHI_CARD_PIN_LOCKED,
-        Audience::Reception,
-        "カードからは読み取れません。券面を見て入力してください。患者様には市区町村の窓口での再設定をご案内してください。",
-    ),
-    (
-        st::ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION,
-        Audience::Reception,
-        "患者様が暗証番号に確信がない場合は読み取りをやめ、券面を見て入力してください。",
-    ),
-    (
-        st::ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED,
-        Audience::Reception,
-        "もう一度、暗証番号の入力からやり直してください。",
-    ),
-    (
-        st::ONSHI_CARD_FILE_NOT_FOUND,
-        Audience::Reception,
-        "マイナンバーカードかどうか確認してください。読み取れない場合は券面を見て入力してください。",
-    ),
-    (
-        st::ONSHI_CARD_UNEXPECTED_STATUS,
-        Audience::Reception,
-        "カードを置き直して、もう一度読み取ってください。続く場合は券面を見て入力してください。",
-    ),
-    (
-        st::ONSHI_CARD_MALFORMED_DATA,
-        Audience::Reception,
-        "券面を見て入力してください。続く場合はシステム担当者に連絡してください。",
-    ),
-    (
-        st::ONSHI_CARD_TIMEOUT,
-        Audience::Reception,
-        "カードを置いてから、もう一度読み取ってください。",
-    ),
-    (
-        st::ONSHI_CARD_CANCELLED,
-        Audience::Reception,
-        "必要なら、もう一度読み取ってください。",
-    ),
-    (
-        st::ONSHI_CARD_COMMAND_NOT_ALLOWED,
-        Audience::Developer,
-        "システム担当者に連絡してください（開発者: 個人番号など許可されていない読み取りは送信されません）。",
-    ),
-    (
-        st::ONSHI_CARD_INVALID_PIN_FORMAT,
-        Audience::Reception,
-        "暗証番号は数字 4 桁で入力してください。",
-    ),
-    (
-        st::ONSHI_CARD_UNKNOWN_READER,
-        Audience::Administrator,
-        "カードリーダーの設定（リーダー名）を確認してください。",
-    ),
-    (
-        st::ONSHI_CARD_IN_USE,
-        Audience::Reception,
-        "カードを使っている別のソフトウェアを終了してから、もう一度読み取ってください。",
-    ),
-    (
-        st::ONSHI_CARD_UNRESPONSIVE,
-        Audience::Reception,
-        "カードの向き・置き方を直して、もう一度読み取ってください。",
-    ),
-    (
-        st::ONSHI_CARD_PCSC,
-        Audience::Administrator,
-        "もう一度読み取ってください。続く場合はカードリーダーを接続し直すか、PC を再起動してください。",
-    ),
-    (
-        st::ONSHI_CARD_VIRTUAL_CARD_IO,
-        Audience::Developer,
-        "テスト用の仮想カードの設定（vpcd）を確認してください。",
-    ),
+/// One [`StatusText`] row: the constant's name is written once and gives both the number and
+/// the name.
+macro_rules! status {
+    ($name:ident, $audience:ident, $english:literal, $message:literal, $action:literal) => {
+        StatusText {
+            status: st::$name,
+            name: stringify!($name),
+            english: $english,
+            audience: Audience::$audience,
+            message_ja: $message,
+            action_ja: $action,
+        }
+    };
+}
+
+/// Every `onshi_status`, in number order (a test checks the order and that every `ONSHI_*`
+/// constant of `src/ffi/status.rs` has exactly one row).
+#[rustfmt::skip]
+pub const STATUSES: &[StatusText] = &[
+    status!(ONSHI_OK, Developer, "success", "", ""),
+    status!(ONSHI_ID_EMPTY, Reception, "identifier is empty", "番号が入力されていません。", "保険証等を見て、保険者番号・記号・番号を入力してください。"),
+    status!(ONSHI_ID_NOT_DIGIT, Reception, "identifier holds a character that is not allowed", "番号に使えない文字が含まれています。", "保険者番号・公費負担者番号・受給者番号は数字だけで入力してください（全角数字は自動で半角になります）。"),
+    status!(ONSHI_ID_LENGTH, Reception, "identifier has the wrong number of digits", "番号の桁数が違います。", "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は 7 桁です。保険証等で確認して入力し直してください。"),
+    status!(ONSHI_ID_CHECK_DIGIT, Reception, "check digit (検証番号) does not match", "番号の検証番号（最後の 1 桁）が一致しません。入力誤りの可能性があります。", "保険証等で番号を確認してください。オンライン資格確認で返却された番号の場合は、検証番号のエラーは無視してかまいません。"),
+    status!(ONSHI_ID_PREFECTURE, Reception, "prefecture digits are not 01-47", "番号の都道府県番号（01〜47）が正しくありません。", "保険証等で番号を確認して入力し直してください。"),
+    status!(ONSHI_ID_TOO_LONG, Reception, "identifier is longer than allowed", "番号が長すぎます。", "記号・番号・枝番の欄に余分な文字が入っていないか確認してください。"),
+    status!(ONSHI_XML_SYNTAX, Administrator, "the XML is not well-formed", "資格確認端末のファイルを読み取れませんでした（XML の形式が正しくありません）。", "ファイルが暗号化されていないか（encrypt.conf）、書き込み途中でないかを確認してください。続く場合はファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_ENCODING, Administrator, "bytes not valid in the file's encoding", "資格確認端末のファイルの文字コードが正しくありません。", "ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_UNSUPPORTED_ENCODING, Administrator, "an encoding other than UTF-8 or Shift_JIS", "資格確認端末のファイルが対応していない文字コードです（UTF-8 と Shift_JIS のみ対応）。", "連携アプリケーションの文字コード設定を確認してください。"),
+    status!(ONSHI_XML_FORBIDDEN, Administrator, "a DOCTYPE, custom entity or processing instruction", "安全のため読み込まないファイルです（DOCTYPE・外部実体など）。", "資格確認端末以外のプログラムが共有フォルダにファイルを置いていないか確認してください。"),
+    status!(ONSHI_XML_TOO_LARGE, Administrator, "the file is larger than the limit", "ファイルが大きすぎるため読み込みませんでした。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
+    status!(ONSHI_XML_TOO_DEEP, Administrator, "elements nest deeper than the limit", "ファイルの構造が深すぎるため読み込みませんでした。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
+    status!(ONSHI_XML_UNEXPECTED_ROOT, Administrator, "the root element is not XmlMsg", "資格確認端末のファイルではありません（XmlMsg で始まっていません）。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
+    status!(ONSHI_XML_UNEXPECTED_TEXT, Administrator, "text where only elements belong", "資格確認端末のファイルの形式が想定と違います。", "ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_UNEXPECTED_ELEMENT, Administrator, "an element inside a text field", "資格確認端末のファイルの形式が想定と違います。", "ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_INVALID_VALUE, Administrator, "a field's value cannot be read", "資格確認端末のファイルに読み取れない値があります（日付の形式など）。", "ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_UNKNOWN_MESSAGE, Administrator, "the content is not a message of the interface", "資格確認端末のどの種類のファイルにも当てはまりません。", "ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_UNREPRESENTABLE, Reception, "a character Shift_JIS cannot carry", "Shift_JIS で書けない文字が含まれているため、要求ファイルを作れませんでした。", "氏名等に外字・環境依存文字が入っていないか確認し、代わりの文字で入力してください。"),
+    status!(ONSHI_XML_UNWRITABLE, Reception, "a value or name XML cannot carry", "ファイルに書けない文字（制御文字など）が含まれています。", "入力した内容に余分な記号や改行が入っていないか確認してください。"),
+    status!(ONSHI_XML_TOO_MANY_UNKNOWN, Administrator, "more unmodelled elements than a document of this size may hold", "資格確認端末のファイルに、想定していない項目が多すぎるため読み込みを中止しました。", "資格確認端末以外のプログラムが作ったファイルの可能性があります。ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_FILE_NAME_UNSAFE, Administrator, "a file name is not a plain file name (path separator, .., too long …)", "ファイル名が安全でないため使いません（フォルダ区切りや「..」を含むなど）。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
+    status!(ONSHI_XML_FILE_NAME_NOT_INTERFACE, Administrator, "a file name is not a terminal interface file name", "資格確認端末のファイル名の規則に合わないファイルです。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
+    status!(ONSHI_HISTORY_NOT_CONFIRMED, Reception, "the result does not confirm a qualification; nothing to apply", "資格が確認できなかったため、反映するものがありません。", "資格確認の結果（該当資格なし・資格無効など）の案内に従ってください。"),
+    status!(ONSHI_HISTORY_IDENTITY_NOT_VERIFIED, Reception, "identity must be verified before this result is applied", "本人確認が済んでいないため反映できません。", "患者様の本人確認を行い、確認済みとしてから反映してください。"),
+    status!(ONSHI_HISTORY_STALE_REVIEW, Reception, "the diff does not match the current version; compare again", "確認した後に資格情報が変更されたため反映できません。", "もう一度資格確認の結果を確認（比較）してから反映してください。"),
+    status!(ONSHI_HISTORY_SUBSTITUTE_REFUSED, Reception, "a value holding a substitute mark cannot replace the registered value", "「●」を含む値は登録済みの値と置き換えられません。", "その項目は反映せず、登録済みの値のまま紐付けてください。"),
+    status!(ONSHI_HISTORY_NO_SUCH_VERSION, Developer, "no version has this id", "指定した資格履歴が見つかりません。", "画面を開き直してから操作してください。続く場合はシステム担当者に連絡してください。"),
+    status!(ONSHI_HISTORY_NOT_LINKED, Reception, "the version is not linked to a result", "この資格は資格確認の結果と紐付いていません。", "解除する必要はありません。"),
+    status!(ONSHI_HISTORY_EMPTY, Developer, "the history has no version", "資格履歴がありません。", "保険情報を登録してから操作してください。"),
+    status!(ONSHI_HISTORY_INVALID_END, Reception, "end date out of the version's period", "有効終了日が有効開始日より前、または次の資格の開始日より後です。", "日付を確認して入力し直してください。"),
+    status!(ONSHI_HISTORY_DATE_OUT_OF_RANGE, Reception, "date out of range", "日付が扱える範囲を超えています。", "日付を確認して入力し直してください。"),
+    status!(ONSHI_HISTORY_INCONSISTENT, Developer, "the history breaks its invariants", "資格履歴のデータに矛盾があります（期間の重なり・重複など）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_TERMINAL_IO, Administrator, "a file-system operation of the terminal client failed", "資格確認端末の共有フォルダの読み書きに失敗しました。", "共有フォルダへの接続（ネットワーク・資格情報）と空き容量を確認してください。"),
+    status!(ONSHI_TERMINAL_NOT_ANSWERING, Reception, "no answer from the terminal in time", "資格情報の取得に時間がかかっています。資格確認端末の連携アプリケーションが起動しているか確認してください。", "資格確認端末と連携アプリケーションが起動しているか確認してください（詳しくは terminal.not_answering.* の案内）。"),
+    status!(ONSHI_TERMINAL_REJECTED, Administrator, "the terminal rejected the request (.err)", "資格確認端末が要求を受け付けませんでした（エラーファイルが返されました）。", "エラーファイルの内容を確認してください。入力内容に誤りがなければ、ファイル名を添えてベンダーに連絡してください。"),
+    status!(ONSHI_TERMINAL_BAD_ANSWER, Administrator, "the answer file cannot be read", "資格確認端末から返されたファイルを読み取れませんでした。", "ファイルが暗号化されていないか（encrypt.conf）確認してください。続く場合はファイル名を添えてベンダーに連絡してください。"),
+    status!(ONSHI_TERMINAL_MISMATCH, Administrator, "the answer does not belong to the request", "返されたファイルが、送った要求の結果ではありません。", "もう一度照会してください。続く場合はベンダーに連絡してください。"),
+    status!(ONSHI_TERMINAL_UNEXPECTED_ANSWER, Administrator, "the answer is not of the expected kind", "資格確認端末から想定と違う種類の結果が返されました。", "もう一度照会してください。続く場合はファイル名を添えてベンダーに連絡してください。"),
+    status!(ONSHI_TERMINAL_INVALID_REQUEST, Reception, "the request cannot be written", "照会に必要な項目が足りないため、要求を作れませんでした。", "保険者番号・記号・番号・生年月日など、照会に必要な項目を入力してください。"),
+    status!(ONSHI_TERMINAL_ENCODE, Reception, "the request could not be encoded", "要求ファイルを作れませんでした（Shift_JIS で書けない文字など）。", "入力内容に外字・環境依存文字が入っていないか確認してください。"),
+    status!(ONSHI_TERMINAL_BULK_FAILED, Administrator, "the bulk request failed (異常終了)", "一括照会が異常終了しました。", "処理結果メッセージを確認し、時間をおいて再度実行してください。"),
+    status!(ONSHI_TERMINAL_BULK_DEADLINE, Administrator, "the bulk request was still in progress at the deadline", "一括照会の結果が時間内に返りませんでした（処理中）。", "しばらくしてから、同じ受付番号で結果を取得してください。"),
+    status!(ONSHI_TERMINAL_DATASET, Developer, "the emulator dataset is invalid", "エミュレーターのデータセットが正しくありません。", "データセットの JSON を確認してください（テスト用の機能です）。"),
+    status!(ONSHI_TERMINAL_MISSING_FOLDER, Administrator, "req/, res/ or face/ does not exist", "資格確認端末の共有フォルダ（req・res・face）が見つかりません。", "共有フォルダの場所の設定と、ネットワーク共有が接続されているかを確認してください。"),
+    status!(ONSHI_TERMINAL_NOT_CONSENTED, Reception, "the patient has not consented to the document (情報の提供は同意されていません)", "情報の提供は同意されていません", "患者様が顔認証付きカードリーダーで情報提供に同意した場合のみ閲覧できます（terminal.not_consented.* の案内）。"),
+    status!(ONSHI_TERMINAL_CANCELLED, Reception, "cancelled with its cancel token", "資格確認の待機を取り消しました。", "結果は後から届くことがあります。必要ならもう一度確認するか、結果確認（onshi tickets collect）で受け取ってください。"),
+    status!(ONSHI_TERMINAL_TOO_LARGE, Administrator, "a file of the shared folders is larger than the limit", "共有フォルダに大きすぎるファイルがあるため読み込みませんでした。", "資格確認端末以外のプログラムが置いたファイルの可能性があります。ファイルを確認し、不要なら移動してください。"),
+    status!(ONSHI_TERMINAL_NOT_REGULAR_FILE, Administrator, "not a regular file (FIFO, device, folder); not read", "共有フォルダに通常のファイルではないもの（フォルダなど）が結果の名前で置かれているため読み込みませんでした。", "共有フォルダの中身を確認し、資格確認端末のファイル以外は移動してください。"),
+    status!(ONSHI_TERMINAL_SYMLINK, Administrator, "a symbolic link; not followed", "共有フォルダに結果の名前でショートカット（シンボリックリンク）が置かれているため読み込みませんでした。", "安全のためリンクはたどりません。共有フォルダの中身を確認し、リンクを削除してください。"),
+    status!(ONSHI_TERMINAL_ALREADY_COLLECTED, Reception, "the ticket's answer was collected before", "この照会の結果はすでに受け取られています。", "受け取った結果を確認してください。改めて確認する場合はもう一度照会してください。"),
+    status!(ONSHI_TERMINAL_ALREADY_RUNNING, Developer, "another emulator already runs on this root", "この共有フォルダでは別のエミュレーターがすでに動いています。", "先に動いているエミュレーターを止めるか、別のフォルダを指定してください。"),
+    status!(ONSHI_TERMINAL_EMULATOR_STOPPED, Developer, "the emulator was stopped", "エミュレーターは停止しています。", "エミュレーターを起動し直してから操作してください。"),
+    status!(ONSHI_CARD_NO_READER, Administrator, "no PC/SC card reader is connected", "カードリーダーが接続されていません。", "カードリーダーの USB ケーブルを接続し直してください。"),
+    status!(ONSHI_CARD_SERVICE_NOT_RUNNING, Administrator, "the PC/SC service (pcscd, Windows Smart Card) is not running", "スマートカードサービスが動いていません。", "Windows の「Smart Card」サービス（Linux は pcscd）を起動してください。"),
+    status!(ONSHI_CARD_READER_UNPLUGGED, Reception, "the card reader was unplugged while in use", "カードリーダーが外れました。", "カードリーダーを接続し直して、もう一度読み取ってください。"),
+    status!(ONSHI_CARD_NO_CARD, Reception, "no card is in the reader", "カードリーダーにカードが置かれていません。", "マイナンバーカードをカードリーダーに置いてください。"),
+    status!(ONSHI_CARD_REMOVED, Reception, "the card was removed during the operation", "読み取り中にカードが外されました。", "読み取りが終わるまでカードを置いたままにして、もう一度読み取ってください。"),
+    status!(ONSHI_CARD_NOT_MY_NUMBER_CARD, Reception, "the card is not a My Number card", "マイナンバーカードではありません。", "マイナンバーカードを置いてください。カードがない場合は保険証等で受け付けてください。"),
+    status!(ONSHI_CARD_WRONG_PIN, Reception, "the PIN was wrong (the message says how many tries are left)", "暗証番号が違います。", "患者様に暗証番号（券面事項入力補助用、数字 4 桁）を確認していただき、入力し直してください。"),
+    status!(ONSHI_CARD_PIN_LOCKED, Reception, "the PIN is locked", "暗証番号がロックされています。", "カードからは読み取れません。券面を見て入力してください。患者様には市区町村の窓口での再設定をご案内してください。"),
+    status!(ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION, Reception, "only one PIN try is left and the call did not confirm using it", "暗証番号の残り回数は 1 回です。", "患者様が暗証番号に確信がない場合は読み取りをやめ、券面を見て入力してください。"),
+    status!(ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED, Reception, "the card refused a read: the PIN was not verified (69 82)", "暗証番号の確認が済んでいないため読み取れませんでした。", "もう一度、暗証番号の入力からやり直してください。"),
+    status!(ONSHI_CARD_FILE_NOT_FOUND, Reception, "the card has no such file or application (6A 82)", "カードに必要な情報が見つかりませんでした。", "マイナンバーカードかどうか確認してください。読み取れない場合は券面を見て入力してください。"),
+    status!(ONSHI_CARD_UNEXPECTED_STATUS, Reception, "the card answered with an unexpected status word", "カードが想定外の応答を返しました。", "カードを置き直して、もう一度読み取ってください。続く場合は券面を見て入力してください。"),
+    status!(ONSHI_CARD_MALFORMED_DATA, Reception, "data from the card is not in the expected format", "カードから読んだ情報の形式が想定と違います。", "券面を見て入力してください。続く場合はシステム担当者に連絡してください。"),
+    status!(ONSHI_CARD_TIMEOUT, Reception, "waiting for a card or reader event timed out", "時間内にカードが置かれませんでした。", "カードを置いてから、もう一度読み取ってください。"),
+    status!(ONSHI_CARD_CANCELLED, Reception, "the wait was cancelled", "操作が取り消されました。", "必要なら、もう一度読み取ってください。"),
+    status!(ONSHI_CARD_COMMAND_NOT_ALLOWED, Developer, "the card does not allow the command now (69 86)", "この操作は許可されていません。", "システム担当者に連絡してください（開発者: 個人番号など許可されていない読み取りは送信されません）。"),
+    status!(ONSHI_CARD_INVALID_PIN_FORMAT, Reception, "the PIN is not 4 digits", "暗証番号は数字 4 桁です。", "暗証番号は数字 4 桁で入力してください。"),
+    status!(ONSHI_CARD_UNKNOWN_READER, Administrator, "no reader has the given name", "指定したカードリーダーが見つかりません。", "カードリーダーの設定（リーダー名）を確認してください。"),
+    status!(ONSHI_CARD_IN_USE, Reception, "another program holds the card", "別のソフトウェアがカードを使用中です。", "カードを使っている別のソフトウェアを終了してから、もう一度読み取ってください。"),
+    status!(ONSHI_CARD_UNRESPONSIVE, Reception, "the card does not answer", "カードが応答しません。", "カードの向き・置き方を直して、もう一度読み取ってください。"),
+    status!(ONSHI_CARD_PCSC, Administrator, "another PC/SC error", "カードリーダーとの通信でエラーが起きました。", "もう一度読み取ってください。続く場合はカードリーダーを接続し直すか、PC を再起動してください。"),
+    status!(ONSHI_CARD_VIRTUAL_CARD_IO, Developer, "the virtual card (tests) could not be reached", "仮想カードとの通信でエラーが起きました。", "テスト用の仮想カードの設定（vpcd）を確認してください。"),
+    status!(ONSHI_NULL_PARAMETER, Developer, "a required pointer argument was NULL", "システムエラーが発生しました（必要な引数がありません）。", "システム担当者に連絡してください（開発者: NULL を渡した呼び出しを修正）。"),
+    status!(ONSHI_INVALID_UTF8, Developer, "an input string is not valid UTF-8", "システムエラーが発生しました（文字コードが UTF-8 ではありません）。", "システム担当者に連絡してください（開発者: CP932 の文字列は UTF-8 に変換して渡す）。"),
+    status!(ONSHI_PANIC, Developer, "internal error in the onshi library", "システムエラーが発生しました（ライブラリ内部のエラー）。", "操作をやり直してください。続く場合はエラーメッセージを添えてベンダーに連絡してください（開発者: onshi の開発元に報告）。"),
+    status!(ONSHI_OUT_OF_RANGE, Developer, "index or length out of range", "システムエラーが発生しました（範囲外の番号）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_BUFFER_TOO_SMALL, Developer, "output buffer too small; *out_len holds the length needed", "（画面には出しません）出力先の領域が足りません。", "開発者: 返された長さ + 1 の領域で呼び直す（エラーではありません）。"),
+    status!(ONSHI_INVALID_HANDLE, Developer, "not a live handle of the expected type", "システムエラーが発生しました（無効なハンドル）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_INVALID_ARGUMENT, Developer, "an enumeration argument has an unknown value", "システムエラーが発生しました（無効な指定）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_NOT_PRESENT, Developer, "no value", "（画面には出しません）値がありません。", "開発者: 空欄として表示する（エラーではありません）。"),
+    status!(ONSHI_TYPE_MISMATCH, Developer, "the accessor does not fit the field", "システムエラーが発生しました（項目の型が違います）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_INVALID_VALUE, Reception, "the text cannot be read as the field's type", "入力した値を読み取れません（存在しない日付、100 を超える割合など）。", "値を確認して入力し直してください。"),
+    status!(ONSHI_READ_ONLY, Developer, "cannot be changed", "この項目は変更できません。", "システム担当者に連絡してください。"),
+    status!(ONSHI_NOT_SUPPORTED, Administrator, "this build of the library lacks the feature", "この機能は、お使いのライブラリでは使えません（カードリーダー機能なしのビルドなど）。", "カードリーダー機能を含むライブラリを導入してください。"),
+    status!(ONSHI_EMBEDDED_NUL, Reception, "a text input holds a NUL character", "入力に使えない文字（NUL）が含まれています。", "入力し直してください。"),
+    status!(ONSHI_IN_CALLBACK, Developer, "not allowed from inside the client's face callback", "顔認証結果の通知処理の中からは、この操作を呼び出せません。", "電子カルテ・レセコンの販売元に連絡してください。"),
+    status!(ONSHI_JSON, Developer, "JSON record could not be read", "システムエラーが発生しました（データの形式が正しくありません）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_IO, Administrator, "file-system operation failed", "ファイルの読み書きに失敗しました。", "ファイルの場所・アクセス権・空き容量を確認してください。"),
 ];
 
 /// A card error of each status, with placeholder values where the message shows one.
@@ -777,55 +392,57 @@ fn card_error(status: u32) -> Option<(CardError, &'static [(&'static str, &'stat
     const NAME: &[(&str, &str)] = &[];
     const SW: &[(&str, &str)] = &[("6F 42", "{sw}")];
     Some(match status {
-        500 => (CardError::NoReader, &[]),
-        501 => (CardError::ServiceNotRunning, &[]),
-        502 => (CardError::ReaderUnplugged, &[]),
-        503 => (CardError::NoCard, &[]),
-        504 => (CardError::CardRemoved, &[]),
-        505 => (
+        st::ONSHI_CARD_NO_READER => (CardError::NoReader, &[]),
+        st::ONSHI_CARD_SERVICE_NOT_RUNNING => (CardError::ServiceNotRunning, &[]),
+        st::ONSHI_CARD_READER_UNPLUGGED => (CardError::ReaderUnplugged, &[]),
+        st::ONSHI_CARD_NO_CARD => (CardError::NoCard, &[]),
+        st::ONSHI_CARD_REMOVED => (CardError::CardRemoved, &[]),
+        st::ONSHI_CARD_NOT_MY_NUMBER_CARD => (
             CardError::NotMyNumberCard {
                 kind: NotMyNumberCardKind::NoJpkiApplication,
             },
             &[],
         ),
-        506 => (CardError::WrongPin { tries_left: 199 }, TRIES),
-        507 => (CardError::PinLocked, &[]),
-        508 => (CardError::LastTryNeedsConfirmation, &[]),
-        509 => (CardError::SecurityStatusNotSatisfied, &[]),
-        510 => (CardError::FileNotFound, &[]),
-        511 => (
+        st::ONSHI_CARD_WRONG_PIN => (CardError::WrongPin { tries_left: 199 }, TRIES),
+        st::ONSHI_CARD_PIN_LOCKED => (CardError::PinLocked, &[]),
+        st::ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION => (CardError::LastTryNeedsConfirmation, &[]),
+        st::ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED => {
+            (CardError::SecurityStatusNotSatisfied, &[])
+        }
+        st::ONSHI_CARD_FILE_NOT_FOUND => (CardError::FileNotFound, &[]),
+        st::ONSHI_CARD_UNEXPECTED_STATUS => (
             CardError::UnexpectedStatus {
                 sw: StatusWord::new(0x6F, 0x42),
             },
             SW,
         ),
-        512 => (
+        st::ONSHI_CARD_MALFORMED_DATA => (
             CardError::MalformedData {
                 offset: 0,
                 what: "",
             },
             &[],
         ),
-        513 => (CardError::Timeout, &[]),
-        514 => (CardError::Cancelled, &[]),
-        515 => (CardError::CommandNotAllowed, &[]),
-        516 => (CardError::InvalidPinFormat, &[]),
-        517 => (
+        st::ONSHI_CARD_TIMEOUT => (CardError::Timeout, &[]),
+        st::ONSHI_CARD_CANCELLED => (CardError::Cancelled, &[]),
+        st::ONSHI_CARD_COMMAND_NOT_ALLOWED => (CardError::CommandNotAllowed, &[]),
+        st::ONSHI_CARD_INVALID_PIN_FORMAT => (CardError::InvalidPinFormat, &[]),
+        st::ONSHI_CARD_UNKNOWN_READER => (
             CardError::UnknownReader {
                 name: "{name}".into(),
             },
             NAME,
         ),
-        518 => (CardError::CardInUse, &[]),
-        519 => (CardError::CardUnresponsive, &[]),
-        520 => (
+        st::ONSHI_CARD_IN_USE => (CardError::CardInUse, &[]),
+        st::ONSHI_CARD_UNRESPONSIVE => (CardError::CardUnresponsive, &[]),
+        st::ONSHI_CARD_PCSC => (
             CardError::Pcsc {
                 code: 0,
                 text: String::new(),
             },
             &[],
         ),
-        521 => (CardError::VirtualCardIo(String::new()), &[]),
+        st::ONSHI_CARD_VIRTUAL_CARD_IO => (CardError::VirtualCardIo(String::new()), &[]),
         _ => return None,
     })
 }
@@ -838,19 +455,18 @@ fn fill(mut s: String, subst: &[(&str, &str)]) -> String {
     s
 }
 
-/// Every named `onshi_status` except `ONSHI_OK`, in number order.
+/// Every `onshi_status` except `ONSHI_OK`, in number order.
 fn status_rows(out: &mut Vec<StaffMessage>) {
-    for &(code, name, _) in st::NAMED {
-        if code == st::ONSHI_OK {
+    for row in STATUSES {
+        if row.status == st::ONSHI_OK {
             continue;
         }
+        let code = row.status;
+        let name = row.name;
+        let audience = row.audience;
+        let action = row.action_ja;
         if let Some((err, subst)) = card_error(code) {
             debug_assert_eq!(err.code(), code);
-            let (audience, action) = CARD_ACTIONS
-                .iter()
-                .find(|(c, _, _)| *c == code)
-                .map(|(_, a, t)| (*a, *t))
-                .unwrap_or((Audience::Developer, ""));
             out.push(StaffMessage {
                 code: name.to_string(),
                 category: "status",
@@ -878,20 +494,15 @@ fn status_rows(out: &mut Vec<StaffMessage>) {
             }
             continue;
         }
-        let (audience, message, action) = STATUS_TEXTS
-            .iter()
-            .find(|(c, _, _, _)| *c == code)
-            .map(|(_, a, m, t)| (*a, *m, *t))
-            .unwrap_or((Audience::Developer, "", ""));
         out.push(StaffMessage {
             code: name.to_string(),
             category: "status",
             status: Some(code),
             audience,
-            message_ja: message.to_string(),
+            message_ja: row.message_ja.to_string(),
             detail_ja: String::new(),
             action_ja: action.to_string(),
-            source: "onshi::messages::STATUS_TEXTS",
+            source: "onshi::messages::STATUSES",
         });
     }
 }
@@ -1332,27 +943,56 @@ mod tests {
         }
     }
 
+    /// The `ONSHI_*` constants as `src/ffi/status.rs` writes them: (name, number).
+    fn declared_statuses() -> Vec<(String, u32)> {
+        let src = include_str!("ffi/status.rs");
+        src.lines()
+            .filter_map(|l| l.strip_prefix("pub const ONSHI_"))
+            .map(|l| {
+                let (name, rest) = l.split_once(": onshi_status = ").expect(l);
+                let n = rest.trim_end_matches(';').parse().expect(l);
+                (format!("ONSHI_{name}"), n)
+            })
+            .collect()
+    }
+
     #[test]
-    fn every_status_has_a_row() {
-        let all = catalogue();
-        for &(code, name, _) in st::NAMED {
-            if code == st::ONSHI_OK {
-                continue;
+    fn every_status_has_exactly_one_row_in_number_order() {
+        let declared = declared_statuses();
+        assert!(declared.len() > 80, "{}", declared.len());
+        for (name, code) in &declared {
+            let rows: Vec<_> = STATUSES.iter().filter(|r| r.name == name).collect();
+            assert_eq!(rows.len(), 1, "{name}: add one row to STATUSES");
+            assert_eq!(rows[0].status, *code, "{name}");
+            if *code != st::ONSHI_OK {
+                assert!(!rows[0].message_ja.is_empty(), "{name}: no message");
+                assert!(!rows[0].action_ja.is_empty(), "{name}: no action");
+                assert!(!rows[0].english.is_empty(), "{name}: no English");
             }
-            let row = all
-                .iter()
-                .find(|m| m.code == name)
-                .unwrap_or_else(|| panic!("{name} has no row"));
-            assert_eq!(row.status, Some(code));
-            assert!(!row.message_ja.is_empty(), "{name}: add it to STATUS_TEXTS");
-            assert!(!row.action_ja.is_empty(), "{name}: no action");
         }
-        // No table row for a status that does not exist.
-        for (code, ..) in STATUS_TEXTS {
-            assert!(st::NAMED.iter().any(|(c, ..)| c == code), "{code}");
+        assert_eq!(
+            STATUSES.len(),
+            declared.len(),
+            "a row for a status that does not exist"
+        );
+        for w in STATUSES.windows(2) {
+            assert!(
+                w[0].status < w[1].status,
+                "{} before {}",
+                w[0].name,
+                w[1].name
+            );
         }
-        for (code, ..) in CARD_ACTIONS {
-            assert!(card_error(*code).is_some(), "{code}");
+        let all = catalogue();
+        for row in STATUSES.iter().filter(|r| r.status != st::ONSHI_OK) {
+            let m = all.iter().find(|m| m.code == row.name).unwrap();
+            assert_eq!(m.status, Some(row.status));
+        }
+        for (_, code) in declared
+            .iter()
+            .filter(|(n, _)| n.starts_with("ONSHI_CARD_"))
+        {
+            assert!(card_error(*code).is_some(), "{code}: no sample CardError");
         }
     }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of onshi: Rust unit/integration/doc tests (PC/SC through pcscd + the
-# project's virtual My Number card), the C, C++ and C# bindings (valgrind, sanitizers, the
-# 64-bit and 32-bit Windows DLLs under Wine), the packaging (ABI check, licence check,
-# install layout with pkg-config/CMake consumers, NuGet package, release archives) and a
-# fuzz smoke run of every fuzz target.
+# project's virtual My Number card; agent + relay on SQLite and a throwaway PostgreSQL; the
+# status pages in headless Chromium), the C, C++ and C# bindings (valgrind, sanitizers, the
+# 64-bit and 32-bit Windows DLLs under Wine), the relay's OpenAPI contract with
+# schemathesis, the Windows agent cross-built and run under Wine, the packaging (ABI check,
+# licence check, install layout with pkg-config/CMake consumers, NuGet package, release
+# archives) and a fuzz smoke run of every fuzz target.
 #
 #   bash tests/run-all.sh            # everything
 #   ONSHI_FUZZ_SECONDS=5 bash tests/run-all.sh    # shorter fuzz smoke
@@ -26,7 +28,8 @@ APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools valgrind
   mono-mcs mono-runtime libmono-system-runtime-serialization4.0-cil
   gcc-mingw-w64-x86-64 wine64 g++ pkg-config iproute2 util-linux mount
   gcc-mingw-w64-i686 wine32:i386 file
-  mono-devel mono-xbuild nuget cmake patchelf zip unzip)
+  mono-devel mono-xbuild nuget cmake patchelf zip unzip
+  postgresql chromium chromium-driver fonts-ipafont-gothic)
 # wine32:i386 (the 32-bit Windows DLL under 32-bit Wine) needs Debian's i386 architecture.
 if [ -z "${ONSHI_SKIP_INSTALL:-}" ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -47,10 +50,12 @@ fi
 if [ -z "${ONSHI_SKIP_INSTALL:-}" ]; then
   command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.2
   command -v cbindgen >/dev/null || cargo install --locked cbindgen@0.29.4
-  rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu \
+  # (output read whole: `cmd | grep -q` under pipefail fails at random on the writer's SIGPIPE)
+  installed_targets=$(rustup target list --installed 2>/dev/null || true)
+  grep -q x86_64-pc-windows-gnu <<<"$installed_targets" \
     || rustup target add x86_64-pc-windows-gnu \
     || { echo "rustup target add x86_64-pc-windows-gnu failed (the Windows cross-build needs it)"; exit 1; }
-  rustup target list --installed 2>/dev/null | grep -q i686-pc-windows-gnu \
+  grep -q i686-pc-windows-gnu <<<"$installed_targets" \
     || rustup target add i686-pc-windows-gnu \
     || { echo "rustup target add i686-pc-windows-gnu failed (the 32-bit Windows build needs it)"; exit 1; }
   command -v cargo-deny >/dev/null || cargo install --locked cargo-deny@0.20.2
@@ -65,9 +70,23 @@ if ! pgrep -x pcscd >/dev/null; then
 fi
 # Wait for the reader's port without connecting (a connect would "insert" an empty card).
 for _ in $(seq 1 50); do
-  ss -ltn 2>/dev/null | grep -q ':35963 ' && break
+  grep -q ':35963 ' <<<"$(ss -ltn 2>/dev/null)" && break
   sleep 0.2
 done
+
+# PostgreSQL for the relay's scale-out tests: a throwaway server as the postgres user on a
+# free loopback port (tests/start-postgres.sh), stopped when this script ends.
+# (under /tmp: the postgres user must reach it, whatever the permissions of the clone)
+PG_DIR=$(mktemp -d /tmp/onshi-pg.XXXXXX)
+if eval "$(bash tests/start-postgres.sh "$PG_DIR")"; then
+  export ONSHI_PG_URL ONSHI_REQUIRE_PG=1
+  trap 'runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$ONSHI_PG_DATA" -m fast stop >/dev/null 2>&1 || true' EXIT
+  echo "PostgreSQL for tests: $ONSHI_PG_URL"
+else
+  echo "PostgreSQL could not be started (log: $PG_DIR)"; exit 1
+fi
+# Headless Chromium + chromedriver for the status-page tests.
+command -v chromedriver >/dev/null && export ONSHI_BROWSER_TESTS=1
 
 # ---------------------------------------------------------------- suites
 passed=0; failed=0; failures=()
@@ -95,6 +114,8 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 run bindings bash bindings/run-tests.sh
+run relay-openapi-schemathesis bash tests/relay-schemathesis.sh
+run windows-agent bash tests/windows-agent.sh
 # After the bindings: they build the three native libraries the packages are made of.
 run packaging bash packaging/tests/run.sh
 

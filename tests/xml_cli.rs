@@ -26,6 +26,10 @@ fn fixtures(d: &str) -> Vec<PathBuf> {
     v
 }
 
+fn stdout_text(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -301,4 +305,182 @@ fn request_individual_writes_a_named_file() {
     let mut args = base.to_vec();
     args.extend(["--id", &long]);
     assert_eq!(onshi(&args).status.code(), Some(1));
+}
+
+/// A bulk answer of `n` units (the fixture's first unit, repeated) written into `dir`, in
+/// `encoding`; its JSON is several megabytes, far more than a pipe holds.
+fn big_bulk(dir: &Path, n: usize, encoding: onshi::xml::Encoding) -> PathBuf {
+    let f = fixtures("utf8")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("OQSmuquc02res_202504010001"))
+        .unwrap();
+    let doc = onshi::xml::parse(&std::fs::read(f).unwrap()).unwrap();
+    let onshi::xml::Message::BulkQualificationResponse(mut m) = doc.message else {
+        panic!("not a bulk answer")
+    };
+    m.units = vec![m.units[0].clone(); n];
+    let bytes =
+        onshi::xml::write(&onshi::xml::Message::BulkQualificationResponse(m), encoding).unwrap();
+    let p = dir.join(format!("OQSmuquc02res_20250401{n:04}.xml"));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn parse_streams_a_large_answer_in_both_encodings() {
+    let dir = tempfile::tempdir().unwrap();
+    for enc in [onshi::xml::Encoding::Utf8, onshi::xml::Encoding::ShiftJis] {
+        let f = big_bulk(dir.path(), 3_000, enc);
+        let o = onshi(&["parse", f.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.stdout.len() > 1_000_000, "{}", o.stdout.len());
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["message"]["units"].as_array().unwrap().len(), 3_000);
+        assert_eq!(o.stdout.last(), Some(&b'\n'));
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_parse_with_an_error_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let f = big_bulk(dir.path(), 3_000, onshi::xml::Encoding::Utf8);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_onshi"))
+            .args(["parse", f.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // `onshi parse big.xml | head -c 1000`: the reader takes a little and closes the pipe.
+    let mut child = spawn();
+    let mut first = [0u8; 1000];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(first.starts_with(b"{\n  \"schema_version\": 1"));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.starts_with("onshi: cannot write to stdout ("), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+
+    // Both pipes gone before the first byte (stderr too): still a plain exit 1.
+    let mut child = spawn();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_ends_parse_with_an_error() {
+    // /dev/full refuses every write with ENOSPC, as a full disk does.
+    let dir = tempfile::tempdir().unwrap();
+    let f = big_bulk(dir.path(), 100, onshi::xml::Encoding::Utf8);
+    let o = Command::new(env!("CARGO_BIN_EXE_onshi"))
+        .args(["parse", f.to_str().unwrap()])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.starts_with("onshi: cannot write to stdout ("), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+/// The key lists of `onshi parse --redact` (the command's own module, compiled in here).
+#[allow(dead_code)]
+#[path = "../src/bin/onshi/parse_json.rs"]
+mod parse_json;
+
+/// The redaction `onshi parse --redact` promises, applied to a parsed JSON tree: the oracle
+/// for the streaming redaction of the command.
+mod oracle {
+    use super::parse_json::{PERSONAL, UNMODELLED};
+    use serde_json::Value;
+
+    fn mask(v: &mut Value) {
+        match v {
+            Value::String(s) => *s = onshi::personal::redact(s),
+            Value::Array(a) => a.iter_mut().for_each(mask),
+            _ => {}
+        }
+    }
+
+    fn unmodelled(el: &mut Value) {
+        let Value::Object(m) = el else { return };
+        if let Some(t) = m.get_mut("text") {
+            mask(t);
+        }
+        if let Some(Value::Array(attrs)) = m.get_mut("attributes") {
+            for pair in attrs {
+                if let Value::Array(kv) = pair
+                    && let Some(v) = kv.get_mut(1)
+                {
+                    mask(v);
+                }
+            }
+        }
+        if let Some(Value::Array(children)) = m.get_mut("children") {
+            children.iter_mut().for_each(unmodelled);
+        }
+    }
+
+    pub fn redact(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m.iter_mut() {
+                    if PERSONAL.contains(&k.as_str()) {
+                        mask(v);
+                    } else if UNMODELLED.contains(&k.as_str())
+                        && let Value::Array(items) = v
+                    {
+                        items.iter_mut().for_each(unmodelled);
+                    } else {
+                        redact(v);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn streamed_redaction_masks_what_the_tree_redaction_masks() {
+    let mut n = 0;
+    for d in ["utf8", "sjis"] {
+        for f in fixtures(d) {
+            if f.extension().is_some_and(|e| e == "err") {
+                continue; // masked whole, below
+            }
+            let plain = onshi(&["parse", f.to_str().unwrap()]);
+            let red = onshi(&["parse", "--redact", f.to_str().unwrap()]);
+            assert!(plain.status.success() && red.status.success());
+            let mut want: Value = serde_json::from_slice(&plain.stdout).unwrap();
+            oracle::redact(&mut want);
+            let got: Value = serde_json::from_slice(&red.stdout).unwrap();
+            assert_eq!(got, want, "{}", f.display());
+            // The plain output's layout and key order, only values differ.
+            let (p, r) = (stdout_text(&plain), stdout_text(&red));
+            assert_eq!(p.lines().count(), r.lines().count(), "{}", f.display());
+            for (pl, rl) in p.lines().zip(r.lines()) {
+                if let Some(k) = pl.find("\": ") {
+                    assert_eq!(&pl[..k], &rl[..k], "{}", f.display());
+                }
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 80, "{n}");
+    let f = fixtures("utf8")
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "err"))
+        .unwrap();
+    let red = onshi(&["parse", "--redact", f.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&red.stdout).unwrap();
+    let text = v["message"]["text"].as_str().unwrap();
+    assert!(text.starts_with('‹') && text.ends_with(" chars›"), "{text}");
 }

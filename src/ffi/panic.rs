@@ -196,7 +196,11 @@ mod tests {
         assert!(e.message.contains("formatted boom"), "{}", e.message);
         assert!(e.message.contains("panic.rs:"), "the place: {}", e.message);
         assert_eq!(v, 7);
-        assert!(e.staff_ja().contains("内部エラー"), "{}", e.staff_ja());
+        assert!(
+            e.staff_ja().contains("ライブラリ内部のエラー"),
+            "{}",
+            e.staff_ja()
+        );
     }
 
     #[test]

@@ -129,12 +129,13 @@ impl FaceFileError {
 
     /// The stable code of the matching [`TerminalError`] (`onshi_status`).
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self.kind {
-            FaceFileErrorKind::TooLarge => 414,
-            FaceFileErrorKind::NotRegular => 415,
-            FaceFileErrorKind::Symlink => 416,
-            FaceFileErrorKind::Unreadable => 400,
-            _ => 403,
+            FaceFileErrorKind::TooLarge => st::ONSHI_TERMINAL_TOO_LARGE,
+            FaceFileErrorKind::NotRegular => st::ONSHI_TERMINAL_NOT_REGULAR_FILE,
+            FaceFileErrorKind::Symlink => st::ONSHI_TERMINAL_SYMLINK,
+            FaceFileErrorKind::Unreadable => st::ONSHI_TERMINAL_IO,
+            _ => st::ONSHI_TERMINAL_BAD_ANSWER,
         }
     }
 

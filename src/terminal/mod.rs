@@ -217,27 +217,28 @@ pub enum TerminalError {
 impl TerminalError {
     /// Stable numeric code (C ABI `onshi_status`), in 400–499.
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            TerminalError::Io { .. } => 400,
-            TerminalError::NotAnswering(_) => 401,
-            TerminalError::Rejected { .. } => 402,
-            TerminalError::BadAnswer { .. } => 403,
-            TerminalError::Mismatch { .. } => 404,
-            TerminalError::UnexpectedAnswer { .. } => 405,
-            TerminalError::InvalidRequest { .. } => 406,
-            TerminalError::Encode { .. } => 407,
-            TerminalError::BulkFailed { .. } => 408,
-            TerminalError::BulkDeadline { .. } => 409,
-            TerminalError::Dataset { .. } => 410,
-            TerminalError::MissingFolder { .. } => 411,
-            // 412 is the C ABI's ONSHI_TERMINAL_NOT_CONSENTED.
-            TerminalError::Cancelled { .. } => 413,
-            TerminalError::TooLarge { .. } => 414,
-            TerminalError::NotRegularFile { .. } => 415,
-            TerminalError::Symlink { .. } => 416,
-            TerminalError::AlreadyCollected(_) => 417,
-            TerminalError::AlreadyRunning { .. } => 418,
-            TerminalError::EmulatorStopped => 419,
+            TerminalError::Io { .. } => st::ONSHI_TERMINAL_IO,
+            TerminalError::NotAnswering(_) => st::ONSHI_TERMINAL_NOT_ANSWERING,
+            TerminalError::Rejected { .. } => st::ONSHI_TERMINAL_REJECTED,
+            TerminalError::BadAnswer { .. } => st::ONSHI_TERMINAL_BAD_ANSWER,
+            TerminalError::Mismatch { .. } => st::ONSHI_TERMINAL_MISMATCH,
+            TerminalError::UnexpectedAnswer { .. } => st::ONSHI_TERMINAL_UNEXPECTED_ANSWER,
+            TerminalError::InvalidRequest { .. } => st::ONSHI_TERMINAL_INVALID_REQUEST,
+            TerminalError::Encode { .. } => st::ONSHI_TERMINAL_ENCODE,
+            TerminalError::BulkFailed { .. } => st::ONSHI_TERMINAL_BULK_FAILED,
+            TerminalError::BulkDeadline { .. } => st::ONSHI_TERMINAL_BULK_DEADLINE,
+            TerminalError::Dataset { .. } => st::ONSHI_TERMINAL_DATASET,
+            TerminalError::MissingFolder { .. } => st::ONSHI_TERMINAL_MISSING_FOLDER,
+            // ONSHI_TERMINAL_NOT_CONSENTED is the C ABI's (a refusal is an outcome here).
+            TerminalError::Cancelled { .. } => st::ONSHI_TERMINAL_CANCELLED,
+            TerminalError::TooLarge { .. } => st::ONSHI_TERMINAL_TOO_LARGE,
+            TerminalError::NotRegularFile { .. } => st::ONSHI_TERMINAL_NOT_REGULAR_FILE,
+            TerminalError::Symlink { .. } => st::ONSHI_TERMINAL_SYMLINK,
+            TerminalError::AlreadyCollected(_) => st::ONSHI_TERMINAL_ALREADY_COLLECTED,
+            TerminalError::AlreadyRunning { .. } => st::ONSHI_TERMINAL_ALREADY_RUNNING,
+            TerminalError::EmulatorStopped => st::ONSHI_TERMINAL_EMULATOR_STOPPED,
         }
     }
 

@@ -2,26 +2,24 @@
 //!
 //! A 資格確認一括照会結果 can hold tens of thousands of `BulkConfirmUnit`s. [`bulk_units`]
 //! reads the header, then yields one [`ConfirmationResult`] per call without building the
-//! whole message: memory stays at the decoded text (borrowed for UTF-8) plus one unit.
-//! Elements of the body other than units are skipped.
+//! whole message: memory stays at one unit (the file's bytes are borrowed, in both encodings:
+//! Shift_JIS is decoded token by token). Elements of the body other than units are skipped.
 
-use super::encoding::{Encoding, decode_xml};
+use super::encoding::{Encoding, Source, source};
 use super::error::XmlError;
 use super::header::{HeaderItem, read_header};
 use super::message::{close_document, open_root};
 use super::reader::{Cursor, Frame, Tok, is_blank};
 use super::result::{UNIT, read_unit};
-use super::warning::{Chars, Warning, resolve};
+use super::warning::{Warning, resolve};
 use super::{Limits, check_size};
 use crate::model::{ConfirmationResult, MessageHeader};
-use std::borrow::Cow;
 
 /// Iterator over the `BulkConfirmUnit`s of a bulk result, created by [`bulk_units`].
 ///
 /// After the first error the iterator ends.
 pub struct BulkUnits<'a> {
-    text: Cow<'a, str>,
-    encoding: Encoding,
+    src: Source<'a>,
     header: MessageHeader,
     limits: Limits,
     root: usize,
@@ -49,9 +47,8 @@ pub struct BulkUnits<'a> {
 /// ```
 pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>, XmlError> {
     check_size(bytes, limits)?;
-    let (text, encoding) = decode_xml(bytes)?;
+    let src = source(bytes)?;
     let (header, root, body, warnings) = {
-        let src: &str = &text;
         let mut cur = Cursor::new(src, limits.max_depth);
         let root = open_root(&mut cur)?;
         let mut header = MessageHeader::default();
@@ -60,13 +57,13 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
         let mut has_header = false;
         loop {
             match cur.next()? {
-                Tok::Start { name, el, start } => match name {
+                Tok::Start { name, el, start } => match &*name {
                     "MessageHeader" if !has_header => {
                         has_header = true;
                         read_header(&mut cur, &mut header, &mut items)?;
                     }
                     "MessageBody" if body.is_none() => {
-                        let empty = src[start..cur.position()].ends_with("/>");
+                        let empty = bytes[start..cur.position()].ends_with(b"/>");
                         body = Some((start, cur.position(), empty));
                         if has_header {
                             // The common order: the units are read lazily from here on.
@@ -75,7 +72,7 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
                         cur.skip()?;
                     }
                     _ => {
-                        cur.unknown(name, &el, start)?;
+                        cur.unknown(&name, &el, start)?;
                     }
                 },
                 Tok::End => {
@@ -101,7 +98,7 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
         let warnings = if pending.is_empty() {
             Vec::new()
         } else {
-            resolve(src.as_bytes(), Chars::Utf8, 0, &[], None, 1, pending)
+            resolve(&src, src.body(), &[], None, 1, pending)
         };
         (header, root, body, warnings)
     };
@@ -110,8 +107,7 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
         _ => (None, 0),
     };
     Ok(BulkUnits {
-        text,
-        encoding,
+        src,
         header,
         limits: limits.clone(),
         root,
@@ -133,7 +129,7 @@ impl BulkUnits<'_> {
 
     /// The file's encoding.
     pub fn encoding(&self) -> Encoding {
-        self.encoding
+        self.src.encoding()
     }
 
     /// How many units have been yielded so far.
@@ -151,18 +147,17 @@ impl BulkUnits<'_> {
         let Some(body) = self.body else {
             return Ok(None);
         };
-        let src: &str = &self.text;
         let stack = vec![
             Frame {
-                name: "XmlMsg",
+                name: b"XmlMsg",
                 start: self.root,
             },
             Frame {
-                name: "MessageBody",
+                name: b"MessageBody",
                 start: body,
             },
         ];
-        let mut cur = Cursor::resume(src, self.pos, stack, self.limits.max_depth);
+        let mut cur = Cursor::resume(self.src, self.pos, stack, self.limits.max_depth);
         loop {
             match cur.next()? {
                 Tok::Start { name, start, .. } if name == UNIT => {
@@ -171,15 +166,14 @@ impl BulkUnits<'_> {
                     self.pos = cur.position();
                     let pending = cur.take_pending();
                     if !pending.is_empty() {
-                        let b = src.as_bytes();
+                        let b = self.src.bytes();
                         self.line += b[self.line_pos..start]
                             .iter()
                             .filter(|&&c| c == b'\n')
                             .count();
                         self.line_pos = start;
                         self.warnings.extend(resolve(
-                            b,
-                            Chars::Utf8,
+                            &self.src,
                             start,
                             &["XmlMsg", "MessageBody"],
                             Some(self.count + 1),

@@ -22,6 +22,14 @@ pub(crate) trait Codec {
     const EXPECTED: &'static str;
     /// `Ok(None)`: blank (absent). `Err(())`: invalid.
     fn parse(text: &str) -> Result<Option<Self::T>, ()>;
+    /// As [`Codec::parse`], taking the text by value (free text keeps a string decoded from
+    /// Shift_JIS instead of copying it); the text comes back when it is invalid.
+    fn parse_cow(text: Cow<'_, str>) -> Result<Option<Self::T>, Cow<'_, str>> {
+        match Self::parse(&text) {
+            Ok(v) => Ok(v),
+            Err(()) => Err(text),
+        }
+    }
     /// The text written for a value.
     fn text(value: &Self::T) -> Cow<'_, str>;
 }
@@ -38,6 +46,9 @@ impl Codec for Text {
     fn parse(text: &str) -> Result<Option<String>, ()> {
         Ok((!text.is_empty()).then(|| text.to_string()))
     }
+    fn parse_cow(text: Cow<'_, str>) -> Result<Option<String>, Cow<'_, str>> {
+        Ok((!text.is_empty()).then(|| text.into_owned()))
+    }
     fn text(v: &String) -> Cow<'_, str> {
         Cow::Borrowed(v)
     }
@@ -50,6 +61,9 @@ impl Codec for PText {
     const EXPECTED: &'static str = "text";
     fn parse(text: &str) -> Result<Option<Personal<String>>, ()> {
         Ok((!text.is_empty()).then(|| Personal::new(text.to_string())))
+    }
+    fn parse_cow(text: Cow<'_, str>) -> Result<Option<Personal<String>>, Cow<'_, str>> {
+        Ok((!text.is_empty()).then(|| Personal::new(text.into_owned())))
     }
     fn text(v: &Personal<String>) -> Cow<'_, str> {
         Cow::Borrowed(v.as_str())

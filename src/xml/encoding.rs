@@ -161,9 +161,56 @@ fn encoding_error(bytes: &[u8], offset: usize, message: String) -> XmlError {
     }
 }
 
-/// Decodes a terminal XML file to text. Returns the text (borrowed when the input is UTF-8),
-/// the encoding, and how many bytes of BOM were skipped.
-pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlError> {
+/// A terminal file ready to be read: its bytes, its encoding, and for UTF-8 the same bytes
+/// as text (validated once, never copied). Shift_JIS is never decoded whole: the reader
+/// tokenizes the raw bytes and decodes each text, name or attribute token on its own. That is
+/// sound because every byte of markup (`<`, `>`, `/`, `=`, `&`, `;`, quotes, white space, …)
+/// is below 0x40, and a Shift_JIS trail byte never is; the one exception, `]` in the end of a
+/// CDATA section, is handled by [`sjis_cdata_end`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Source<'a> {
+    bytes: &'a [u8],
+    /// The input after the byte-order mark as text, for a UTF-8 file.
+    text: Option<&'a str>,
+    /// Where the content starts: after a UTF-8 byte-order mark.
+    body: usize,
+}
+
+impl<'a> Source<'a> {
+    /// The input.
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The input's length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The input after the byte-order mark ([`Source::body`] on) as text, when it is UTF-8.
+    pub(crate) fn text(&self) -> Option<&'a str> {
+        self.text
+    }
+
+    /// Offset of the content (after a byte-order mark).
+    pub(crate) fn body(&self) -> usize {
+        self.body
+    }
+
+    /// The file's encoding.
+    pub(crate) fn encoding(&self) -> Encoding {
+        if self.text.is_some() {
+            Encoding::Utf8
+        } else {
+            Encoding::ShiftJis
+        }
+    }
+}
+
+/// Works out the encoding of a terminal XML file, with the checks of the module documentation,
+/// without decoding it: UTF-8 is validated in place, Shift_JIS is left to the reader (a file
+/// whose encoding is not declared is checked to be Shift_JIS first, without a copy).
+pub(crate) fn source(bytes: &[u8]) -> Result<Source<'_>, XmlError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(XmlError::UnsupportedEncoding {
             name: "UTF-16".into(),
@@ -192,6 +239,16 @@ pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlEr
         },
         _ => None,
     };
+    let utf8 = |text| Source {
+        bytes,
+        text: Some(text),
+        body: base,
+    };
+    let sjis = Source {
+        bytes,
+        text: None,
+        body: 0,
+    };
     match (bom, declared_encoding) {
         (true, Some(Encoding::ShiftJis)) => Err(encoding_error(
             bytes,
@@ -199,9 +256,7 @@ pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlEr
             "the declaration says Shift_JIS but the file starts with a UTF-8 byte-order mark"
                 .into(),
         )),
-        (true, _) | (false, Some(Encoding::Utf8)) => {
-            decode_utf8(bytes, base).map(|t| (Cow::Borrowed(t), Encoding::Utf8))
-        }
+        (true, _) | (false, Some(Encoding::Utf8)) => decode_utf8(bytes, base).map(utf8),
         (false, Some(Encoding::ShiftJis)) => {
             if let Ok(t) = std::str::from_utf8(body)
                 && let Some(p) = t.bytes().position(|b| b >= 0x80)
@@ -212,12 +267,12 @@ pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlEr
                     "the declaration says Shift_JIS but the bytes are UTF-8".into(),
                 ));
             }
-            decode_sjis(bytes, 0).map(|t| (Cow::Owned(t), Encoding::ShiftJis))
+            Ok(sjis)
         }
         (false, None) => match std::str::from_utf8(body) {
-            Ok(t) => Ok((Cow::Borrowed(t), Encoding::Utf8)),
-            Err(e) => match decode_sjis(bytes, 0) {
-                Ok(t) => Ok((Cow::Owned(t), Encoding::ShiftJis)),
+            Ok(t) => Ok(utf8(t)),
+            Err(e) => match sjis_valid(bytes) {
+                Ok(()) => Ok(sjis),
                 Err(_) => Err(encoding_error(
                     bytes,
                     e.valid_up_to(),
@@ -228,9 +283,21 @@ pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlEr
     }
 }
 
+/// Decodes a terminal XML file to text. Returns the text (borrowed when the input is UTF-8;
+/// without a byte-order mark) and the encoding. Parsing does not use this (see [`Source`]).
+pub(crate) fn decode_xml(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), XmlError> {
+    let src = source(bytes)?;
+    match src.text {
+        Some(t) => Ok((Cow::Borrowed(t), Encoding::Utf8)),
+        None => decode_sjis(bytes)
+            .map(|t| (Cow::Owned(t), Encoding::ShiftJis))
+            .map_err(|at| encoding_error(bytes, at, "invalid Shift_JIS (CP932) bytes".into())),
+    }
+}
+
 fn decode_utf8(bytes: &[u8], start: usize) -> Result<&str, XmlError> {
     std::str::from_utf8(&bytes[start..]).map_err(|e| {
-        let hint = if decode_sjis(bytes, start).is_ok() {
+        let hint = if sjis_valid(&bytes[start..]).is_ok() {
             " (the bytes look like Shift_JIS: declare encoding=\"Shift_JIS\")"
         } else {
             ""
@@ -243,13 +310,17 @@ fn decode_utf8(bytes: &[u8], start: usize) -> Result<&str, XmlError> {
     })
 }
 
-fn decode_sjis(bytes: &[u8], start: usize) -> Result<String, XmlError> {
-    let src = &bytes[start..];
-    // Decode into a string sized once (a two-byte character becomes at most three bytes),
-    // so a large file is not held two or three times; text that is mostly half-width kana
-    // (one byte → three) grows it.
-    let mut out = String::with_capacity(src.len() + src.len() / 2 + 16);
+/// `true` for a byte that starts a two-byte Shift_JIS (CP932) character.
+pub(crate) fn sjis_lead(b: u8) -> bool {
+    matches!(b, 0x81..=0x9F | 0xE0..=0xFC)
+}
+
+/// Decodes Shift_JIS bytes; `Err(offset)` of the first invalid sequence.
+fn decode_sjis(src: &[u8]) -> Result<String, usize> {
+    // Sized for kanji and ASCII (a two-byte character becomes three bytes, ASCII stays), the
+    // usual text, so a kept string has no slack; half-width kana (one byte → three) grows it.
     let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(src.len() + src.len() / 2 + 1);
     let mut read_total = 0;
     loop {
         let (result, read) =
@@ -258,18 +329,66 @@ fn decode_sjis(bytes: &[u8], start: usize) -> Result<String, XmlError> {
         match result {
             encoding_rs::DecoderResult::InputEmpty => return Ok(out),
             encoding_rs::DecoderResult::OutputFull => {
-                out.reserve(2 * (src.len() - read_total) + 16)
+                let left = src.len() - read_total;
+                out.reserve(
+                    decoder
+                        .max_utf8_buffer_length_without_replacement(left)
+                        .unwrap_or(3 * left + 16),
+                );
             }
             encoding_rs::DecoderResult::Malformed(bad, after) => {
-                let offset = read_total.saturating_sub(usize::from(bad) + usize::from(after));
-                return Err(encoding_error(
-                    bytes,
-                    start + offset,
-                    "invalid Shift_JIS (CP932) bytes".into(),
-                ));
+                return Err(read_total.saturating_sub(usize::from(bad) + usize::from(after)));
             }
         }
     }
+}
+
+/// Decodes one token of a Shift_JIS file: borrowed when it is ASCII (the same bytes in
+/// UTF-8), else decoded into a string of its own. `Err(offset)` of the first invalid sequence.
+pub(crate) fn decode_sjis_token(raw: &[u8]) -> Result<Cow<'_, str>, usize> {
+    if raw.is_ascii() {
+        return std::str::from_utf8(raw)
+            .map(Cow::Borrowed)
+            .map_err(|e| e.valid_up_to());
+    }
+    decode_sjis(raw).map(Cow::Owned)
+}
+
+/// Checks that `src` is valid Shift_JIS without keeping its text (decoded through a small
+/// buffer); `Err(offset)` of the first invalid sequence.
+pub(crate) fn sjis_valid(src: &[u8]) -> Result<(), usize> {
+    if src.is_ascii() {
+        return Ok(());
+    }
+    let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut buf = [0u8; 4096];
+    let mut read_total = 0;
+    loop {
+        let (result, read, _) =
+            decoder.decode_to_utf8_without_replacement(&src[read_total..], &mut buf, true);
+        read_total += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return Ok(()),
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                return Err(read_total.saturating_sub(usize::from(bad) + usize::from(after)));
+            }
+        }
+    }
+}
+
+/// Offset of the `]]>` that ends a CDATA section whose content starts `src`, reading
+/// Shift_JIS characters whole (a trail byte may be `]`, so a byte search can stop inside a
+/// character). `None` when the section does not end.
+pub(crate) fn sjis_cdata_end(src: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 2 < src.len() {
+        if &src[i..i + 3] == b"]]>" {
+            return Some(i);
+        }
+        i += if sjis_lead(src[i]) { 2 } else { 1 };
+    }
+    None
 }
 
 /// Decodes any text file of the interface (the `.err` companion of a rejected request, logs):

@@ -1,7 +1,7 @@
 //! [`XmlError`]: what went wrong reading or writing a terminal file, and where.
 //!
 //! Every error about the input carries a [`Location`]: line and column (1-based; the column
-//! counts characters), the byte offset in the decoded text, and the element path
+//! counts characters), the byte offset in the input, and the element path
 //! (`/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[2]/Birthdate`).
 //! Values are never shown whole: a bad value is described by
 //! [`redact`](crate::personal::redact) (its length class only), so an error message or a log
@@ -17,7 +17,7 @@ pub struct Location {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// Byte offset: in the input for encoding errors, in the decoded (UTF-8) text otherwise.
+    /// Byte offset in the input (for a Shift_JIS file too: it is never decoded whole).
     pub offset: usize,
     /// Element path, e.g. `/XmlMsg/MessageHeader/MedicalInstitutionCode`; empty when the
     /// problem is outside any element.
@@ -41,6 +41,18 @@ impl Location {
             offset,
             path,
         }
+    }
+
+    /// A location at byte `offset` of a Shift_JIS file: lines split at `\n` (never part of a
+    /// two-byte character), the column counted in decoded characters.
+    pub(crate) fn at_sjis(bytes: &[u8], offset: usize, path: String) -> Location {
+        let mut l = Location::at_bytes(bytes, offset);
+        let line_start = l.offset + 1 - l.column;
+        let (text, _) =
+            encoding_rs::SHIFT_JIS.decode_without_bom_handling(&bytes[line_start..l.offset]);
+        l.column = text.chars().count() + 1;
+        l.path = path;
+        l
     }
 
     /// A location in bytes that are not (yet) text: counts lines by `\n` bytes and columns by
@@ -256,21 +268,22 @@ pub enum XmlError {
 impl XmlError {
     /// Stable numeric code (C ABI `onshi_status`), in 200–299.
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            XmlError::Syntax { .. } => 200,
-            XmlError::Encoding { .. } => 201,
-            XmlError::UnsupportedEncoding { .. } => 202,
-            XmlError::Forbidden { .. } => 203,
-            XmlError::TooLarge { .. } => 204,
-            XmlError::TooDeep { .. } => 205,
-            XmlError::UnexpectedRoot { .. } => 206,
-            XmlError::UnexpectedText { .. } => 207,
-            XmlError::UnexpectedElement { .. } => 208,
-            XmlError::InvalidValue { .. } => 209,
-            XmlError::UnknownMessage { .. } => 210,
-            XmlError::Unrepresentable { .. } => 211,
-            XmlError::Unwritable { .. } => 212,
-            XmlError::TooManyUnknown { .. } => 213,
+            XmlError::Syntax { .. } => st::ONSHI_XML_SYNTAX,
+            XmlError::Encoding { .. } => st::ONSHI_XML_ENCODING,
+            XmlError::UnsupportedEncoding { .. } => st::ONSHI_XML_UNSUPPORTED_ENCODING,
+            XmlError::Forbidden { .. } => st::ONSHI_XML_FORBIDDEN,
+            XmlError::TooLarge { .. } => st::ONSHI_XML_TOO_LARGE,
+            XmlError::TooDeep { .. } => st::ONSHI_XML_TOO_DEEP,
+            XmlError::UnexpectedRoot { .. } => st::ONSHI_XML_UNEXPECTED_ROOT,
+            XmlError::UnexpectedText { .. } => st::ONSHI_XML_UNEXPECTED_TEXT,
+            XmlError::UnexpectedElement { .. } => st::ONSHI_XML_UNEXPECTED_ELEMENT,
+            XmlError::InvalidValue { .. } => st::ONSHI_XML_INVALID_VALUE,
+            XmlError::UnknownMessage { .. } => st::ONSHI_XML_UNKNOWN_MESSAGE,
+            XmlError::Unrepresentable { .. } => st::ONSHI_XML_UNREPRESENTABLE,
+            XmlError::Unwritable { .. } => st::ONSHI_XML_UNWRITABLE,
+            XmlError::TooManyUnknown { .. } => st::ONSHI_XML_TOO_MANY_UNKNOWN,
             XmlError::FileName(e) => e.code(),
         }
     }

@@ -28,10 +28,10 @@ pub(crate) enum Got {
 }
 
 /// Reads the leaf element just started into `slot` with codec `C`.
-pub(crate) fn field<'a, C: Codec>(
+pub(crate) fn field<C: Codec>(
     slot: &mut Option<C::T>,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {
@@ -41,12 +41,12 @@ pub(crate) fn field<'a, C: Codec>(
     let Some(text) = cur.leaf_text()? else {
         return Ok(Got::Taken);
     };
-    match C::parse(&text) {
+    match C::parse_cow(text) {
         Ok(v) => {
             *slot = v;
             Ok(Got::Taken)
         }
-        Err(()) => kept::<C>(cur, name, &text, start).map(Got::Extra),
+        Err(text) => kept::<C>(cur, name, &text, start).map(Got::Extra),
     }
 }
 
@@ -127,10 +127,10 @@ pub(crate) trait XmlRecord: Default {
     const FIELD_COUNT: usize;
 
     /// Reads child element `name` (just started) if it is one of the record's fields.
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError>;
@@ -165,11 +165,11 @@ pub(crate) trait XmlRecord: Default {
 }
 
 /// Keeps what a record did not take among its unmodelled children.
-pub(crate) fn keep<'a, R: XmlRecord>(
+pub(crate) fn keep<R: XmlRecord>(
     r: &mut R,
     got: Got,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<(), XmlError> {
@@ -213,10 +213,10 @@ pub(crate) fn write_record<'m, R: XmlRecord, S: Sink<'m>>(
 
 /// Reads a child record into `slot` (kept only when it holds something); a second one is
 /// kept whole as an unmodelled element.
-pub(crate) fn child<'a, R: XmlRecord + PartialEq>(
+pub(crate) fn child<R: XmlRecord + PartialEq>(
     slot: &mut Option<R>,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {
@@ -232,10 +232,10 @@ pub(crate) fn child<'a, R: XmlRecord + PartialEq>(
 /// the item's own fields directly in the list element, one list element per item — is read
 /// too, as one item in its place, with a [`WarningKind::FlatList`] warning (it is written
 /// nested). Anything else is kept in an unmodelled copy of the list element.
-pub(crate) fn list<'a, R: XmlRecord + PartialEq>(
+pub(crate) fn list<R: XmlRecord + PartialEq>(
     out: &mut Vec<R>,
     item: &str,
-    cur: &mut Cursor<'a>,
+    cur: &mut Cursor<'_>,
     start: usize,
 ) -> Result<Got, XmlError> {
     let name = cur.current_name();
@@ -269,7 +269,7 @@ pub(crate) fn list<'a, R: XmlRecord + PartialEq>(
     Ok(if unknown.is_empty() {
         Got::Taken
     } else {
-        Got::Extra(wrapper(name, unknown))
+        Got::Extra(wrapper(&name, unknown))
     })
 }
 
@@ -283,11 +283,11 @@ pub(crate) fn item<R: XmlRecord>(out: &mut Vec<R>, cur: &mut Cursor<'_>) -> Resu
 
 /// Reads a numbered leaf (`InjuryName2`) into position `n` of `list`; a gap is an empty entry,
 /// so nothing moves on a round trip.
-pub(crate) fn slot<'a>(
+pub(crate) fn slot(
     list: &mut Vec<Personal<String>>,
     n: usize,
-    cur: &mut Cursor<'a>,
-    name: &'a str,
+    cur: &mut Cursor<'_>,
+    name: &str,
     el: &StartTag,
     start: usize,
 ) -> Result<Got, XmlError> {

@@ -60,9 +60,12 @@ impl FileError {
     /// opened or is not a regular file, 204 for one over the size limit, the XML error's
     /// code otherwise.
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            FileError::Io { .. } | FileError::NotRegular { .. } | FileError::Symlink { .. } => 701,
-            FileError::TooLarge { .. } => 204,
+            FileError::Io { .. } | FileError::NotRegular { .. } | FileError::Symlink { .. } => {
+                st::ONSHI_IO
+            }
+            FileError::TooLarge { .. } => st::ONSHI_XML_TOO_LARGE,
             FileError::Xml { error, .. } => error.code(),
         }
     }
@@ -164,7 +167,10 @@ pub(crate) fn read_capped(
             max,
         });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size_hint).unwrap_or(0).min(1 << 20));
+    // One sized read: the reported size (already checked against the limit) plus one byte to
+    // see the end of file; a file still growing reads on, up to the limit.
+    let cap = size_hint.min(max).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
     f.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|source| FileError::Io {

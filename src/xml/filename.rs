@@ -217,9 +217,10 @@ pub enum FileNameError {
 impl FileNameError {
     /// Stable numeric code (C ABI `onshi_status`).
     pub fn code(&self) -> u32 {
+        use crate::ffi::status as st;
         match self {
-            FileNameError::Unsafe { .. } => 250,
-            FileNameError::NotInterface { .. } => 251,
+            FileNameError::Unsafe { .. } => st::ONSHI_XML_FILE_NAME_UNSAFE,
+            FileNameError::NotInterface { .. } => st::ONSHI_XML_FILE_NAME_NOT_INTERFACE,
         }
     }
 }

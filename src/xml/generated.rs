@@ -31,10 +31,10 @@ pub(crate) const REPEATABLE: &[&str] = &[
 impl XmlRecord for CardKey {
     const FIELD_COUNT: usize = 4;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -111,10 +111,10 @@ impl XmlRecord for CardKey {
 impl XmlRecord for PersonIdentity {
     const FIELD_COUNT: usize = 9;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -214,10 +214,10 @@ impl XmlRecord for PersonIdentity {
 impl XmlRecord for ProcessingOutcome {
     const FIELD_COUNT: usize = 3;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -282,10 +282,10 @@ impl XmlRecord for ProcessingOutcome {
 impl XmlRecord for Consent {
     const FIELD_COUNT: usize = 3;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -343,10 +343,10 @@ impl XmlRecord for Consent {
 impl XmlRecord for Consents {
     const FIELD_COUNT: usize = 30;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -710,10 +710,10 @@ impl XmlRecord for Consents {
 impl XmlRecord for ElderlyRecipient {
     const FIELD_COUNT: usize = 4;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -788,10 +788,10 @@ impl XmlRecord for ElderlyRecipient {
 impl XmlRecord for LimitCertificate {
     const FIELD_COUNT: usize = 6;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -915,10 +915,10 @@ impl XmlRecord for LimitCertificate {
 impl XmlRecord for SpecificDisease {
     const FIELD_COUNT: usize = 5;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -1003,10 +1003,10 @@ impl XmlRecord for SpecificDisease {
 impl XmlRecord for MedicalTicket {
     const FIELD_COUNT: usize = 22;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -1320,10 +1320,10 @@ impl XmlRecord for MedicalTicket {
 impl XmlRecord for Qualification {
     const FIELD_COUNT: usize = 68;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2200,10 +2200,10 @@ impl XmlRecord for Qualification {
 impl XmlRecord for QualificationQuery {
     const FIELD_COUNT: usize = 13;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2375,10 +2375,10 @@ impl XmlRecord for QualificationQuery {
 impl XmlRecord for MessageHeader {
     const FIELD_COUNT: usize = 13;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2550,10 +2550,10 @@ impl XmlRecord for MessageHeader {
 impl XmlRecord for ConfirmationResult {
     const FIELD_COUNT: usize = 8;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2687,10 +2687,10 @@ impl XmlRecord for ConfirmationResult {
 impl XmlRecord for ReferenceNumberRegistration {
     const FIELD_COUNT: usize = 8;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2810,10 +2810,10 @@ impl XmlRecord for ReferenceNumberRegistration {
 impl XmlRecord for RegistrationUnit {
     const FIELD_COUNT: usize = 4;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2890,10 +2890,10 @@ impl XmlRecord for RegistrationUnit {
 impl XmlRecord for UploadReceipt {
     const FIELD_COUNT: usize = 5;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -2980,10 +2980,10 @@ impl XmlRecord for UploadReceipt {
 impl XmlRecord for DocumentQuery {
     const FIELD_COUNT: usize = 5;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {
@@ -3070,10 +3070,10 @@ impl XmlRecord for DocumentQuery {
 impl XmlRecord for DocumentOutcome {
     const FIELD_COUNT: usize = 2;
 
-    fn read_child<'a>(
+    fn read_child(
         &mut self,
-        cur: &mut Cursor<'a>,
-        name: &'a str,
+        cur: &mut Cursor<'_>,
+        name: &str,
         el: &StartTag,
         start: usize,
     ) -> Result<Got, XmlError> {

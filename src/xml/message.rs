@@ -8,6 +8,7 @@
 //! write → parse gives the same message back.
 
 use super::codec::*;
+use super::encoding::Source;
 use super::error::XmlError;
 use super::fields::{XmlRecord, raw_leaf, take};
 use super::header::{DOC_HEADER, HeaderItem, read_header, write_header};
@@ -237,7 +238,7 @@ pub(crate) fn open_root(cur: &mut Cursor<'_>) -> Result<usize, XmlError> {
     loop {
         match cur.next()? {
             Tok::Start { name, start, .. } => {
-                cur.check_name(name, start)?;
+                cur.check_name(&name, start)?;
                 if name != "XmlMsg" {
                     return Err(XmlError::UnexpectedRoot {
                         found: name.chars().take(60).collect(),
@@ -338,8 +339,8 @@ fn read_body(
     })
 }
 
-/// Reads a whole document (text already decoded).
-pub(crate) fn read_parts(src: &str, max_depth: usize) -> Result<Parts, XmlError> {
+/// Reads a whole document.
+pub(crate) fn read_parts(src: Source<'_>, max_depth: usize) -> Result<Parts, XmlError> {
     let mut cur = Cursor::new(src, max_depth);
     let root_offset = open_root(&mut cur)?;
     let mut parts = Parts {
@@ -743,7 +744,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
 /// Reads a whole message, with what reading tolerated; `hint` (from the file name) decides
 /// when the content alone cannot.
 pub(crate) fn read_message(
-    src: &str,
+    src: Source<'_>,
     max_depth: usize,
     hint: Option<MessageKind>,
 ) -> Result<(Message, Vec<super::Warning>), XmlError> {
@@ -752,15 +753,7 @@ pub(crate) fn read_message(
     let warnings = if pending.is_empty() {
         Vec::new()
     } else {
-        super::warning::resolve(
-            src.as_bytes(),
-            super::warning::Chars::Utf8,
-            0,
-            &[],
-            None,
-            1,
-            pending,
-        )
+        super::warning::resolve(&src, src.body(), &[], None, 1, pending)
     };
     let inferred = infer(&parts);
     let kind = match (inferred, hint) {
@@ -770,7 +763,7 @@ pub(crate) fn read_message(
         (None, None) => {
             return Err(XmlError::UnknownMessage {
                 reason: "no header field or body element of any message family".into(),
-                location: super::error::Location::at(src, parts.root_offset, "/XmlMsg".into()),
+                location: super::reader::location_in(&src, parts.root_offset, "/XmlMsg".into()),
             });
         }
     };

@@ -101,7 +101,8 @@ pub(crate) fn write_record_for_tests<R: fields::XmlRecord>(r: &R, element: &str)
 /// Reads the first element of `text` as a record (tests of the declaration).
 #[cfg(test)]
 pub(crate) fn read_record_for_tests<R: fields::XmlRecord>(text: &str) -> R {
-    let mut cur = reader::Cursor::new(text, 32);
+    let src = encoding::source(text.as_bytes()).expect("UTF-8 input");
+    let mut cur = reader::Cursor::new(src, 32);
     loop {
         match cur.next().expect("well-formed") {
             reader::Tok::Start { .. } => break,
@@ -188,10 +189,10 @@ fn parse_inner(
     hint: Option<MessageKind>,
 ) -> Result<Document, XmlError> {
     check_size(bytes, limits)?;
-    let (text, encoding) = encoding::decode_xml(bytes)?;
-    let (message, warnings) = message::read_message(&text, limits.max_depth, hint)?;
+    let src = encoding::source(bytes)?;
+    let (message, warnings) = message::read_message(src, limits.max_depth, hint)?;
     Ok(Document {
-        encoding,
+        encoding: src.encoding(),
         message,
         warnings,
     })

@@ -7,6 +7,7 @@
 //! what came and what was expected. Structure, encoding and hostile input stay errors
 //! ([`super::XmlError`]).
 
+use super::encoding::Source;
 use crate::Personal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -127,25 +128,24 @@ impl<'b> Open<'b> {
     }
 }
 
-/// How the text of a file is encoded, for element names and columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Chars {
-    Utf8,
-}
-
-fn decode(bytes: &[u8], chars: Chars) -> String {
-    match chars {
-        Chars::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+/// Element names and column counts of the file's own encoding (a Shift_JIS file is never
+/// decoded whole, see [`Source`]).
+fn decode(bytes: &[u8], utf8: bool) -> String {
+    if utf8 {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    match super::encoding::decode_sjis_token(bytes) {
+        Ok(t) => t.into_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
-/// Resolves the paths, lines and columns of `pending` in `bytes` (the text the offsets are
-/// in), reading from `from` — the start of the document, or of the element whose path
+/// Resolves the paths, lines and columns of `pending` in the file `src` (the offsets are
+/// byte offsets in it, in either encoding), reading from `from` — the start of the document, or of the element whose path
 /// segments above it are `base` and whose own sibling index is `first_index` (a bulk unit read
 /// on its own). `first_line` is the line `from` is on.
 pub(crate) fn resolve(
-    bytes: &[u8],
-    chars: Chars,
+    src: &Source<'_>,
     from: usize,
     base: &[&str],
     first_index: Option<usize>,
@@ -154,6 +154,8 @@ pub(crate) fn resolve(
 ) -> Vec<Warning> {
     use quick_xml::Reader;
     use quick_xml::events::Event;
+    let bytes = src.bytes();
+    let chars = src.text().is_some();
     pending.sort_by_key(|p| p.offset);
     let mut out = Vec::with_capacity(pending.len());
     let mut queue = pending.into_iter().peekable();

@@ -71,7 +71,7 @@ static void test_free_functions() {
         CHECK(e.detail().find("expected 9") != std::string::npos);
         CHECK(e.detail().find("検証番号（") == std::string::npos);
     }
-    CHECK(onshi::status_message_ja(ONSHI_TERMINAL_MISSING_FOLDER).find("共有フォルダー") != std::string::npos);
+    CHECK(onshi::status_message_ja(ONSHI_TERMINAL_MISSING_FOLDER).find("共有フォルダ") != std::string::npos);
     expect_error(ONSHI_ID_EMPTY, [] { onshi::check_digit_compute(""); });
     expect_error(ONSHI_EMBEDDED_NUL, [] { onshi::check_digit_verify(std::string_view("138057\0""9", 8)); });
     CHECK(onshi::insurer_number_to_wire("138057") == "  138057");

@@ -28,6 +28,10 @@ pub struct DemoArgs {
     /// The emulated terminal's answer delay in milliseconds.
     #[arg(long, default_value_t = 30)]
     delay_ms: u64,
+    /// The seed flow from a cloud EMR's side: emulator + relay (SQLite) + agent
+    /// (needs the features `agent` and `relay`).
+    #[arg(long)]
+    cloud: bool,
 }
 
 const T: Duration = Duration::from_secs(20);
@@ -518,6 +522,15 @@ fn drug_lines(body: &[onshi::model::UnknownElement]) -> Vec<String> {
 
 /// Runs the demo.
 pub fn demo(args: DemoArgs) -> ExitCode {
+    if args.cloud {
+        #[cfg(all(feature = "agent", feature = "relay"))]
+        return crate::cloud_demo::run(args.keep.clone(), args.delay_ms);
+        #[cfg(not(all(feature = "agent", feature = "relay")))]
+        {
+            eprintln!("onshi demo --cloud needs a build with --features cli,agent,relay");
+            return ExitCode::from(2);
+        }
+    }
     let started = Instant::now();
     let (root, remove) = match &args.keep {
         Some(d) => (d.clone(), false),

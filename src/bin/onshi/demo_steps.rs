@@ -76,7 +76,7 @@ pub(crate) fn clinic(d: &Demo) -> Vec<Chart> {
     out
 }
 
-fn print_fields(d: &diff::Diff) {
+pub(crate) fn print_fields(d: &diff::Diff) {
     for f in d.fields.iter().filter(|f| f.class != Class::Same) {
         println!(
             "    {:<14} {:<8} → {}：{}",

@@ -6,11 +6,18 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[cfg(feature = "agent")]
+mod agent_cmd;
 mod card_cmd;
+#[cfg(all(feature = "agent", feature = "relay"))]
+mod cloud_demo;
 mod demo;
 mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
+mod parse_json;
+#[cfg(feature = "relay")]
+mod relay_cmd;
 mod terminal_cmd;
 mod xml_cmd;
 
@@ -50,6 +57,24 @@ enum Command {
     Request(xml_cmd::RequestArgs),
     /// Compare the clinic's record with the terminal's answer, field by field (差分).
     Diff(diff_cmd::DiffArgs),
+    /// The clinic-side link program for a cloud EMR: enrol, run, rotate, install.
+    #[cfg(feature = "agent")]
+    Agent(agent_cmd::AgentArgs),
+    /// The cloud end: serve the relay, add clinics, issue enrolment codes, revoke agents.
+    #[cfg(feature = "relay")]
+    Relay(relay_cmd::RelayArgs),
+}
+
+/// Structured (JSON) logs on stderr for the long-running commands; `RUST_LOG` filters.
+#[cfg(any(feature = "agent", feature = "relay"))]
+pub(crate) fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Prints an error on stderr for both of its readers: the Japanese text for staff first, then
@@ -75,5 +100,9 @@ fn main() -> ExitCode {
         Command::Validate(args) => xml_cmd::validate(args),
         Command::Request(args) => xml_cmd::request(args),
         Command::Diff(args) => diff_cmd::diff(args),
+        #[cfg(feature = "agent")]
+        Command::Agent(args) => agent_cmd::run(args),
+        #[cfg(feature = "relay")]
+        Command::Relay(args) => relay_cmd::run(args),
     }
 }

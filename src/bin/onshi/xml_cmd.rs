@@ -33,7 +33,13 @@
 //! (whose content is not known to be harmless; their element names stay); and the whole text
 //! of an `.err` file (it may quote the request).
 //!
-//! On bad input: exit 1 and `FILE:LINE:COL: message` on stderr.
+//! The file is read once, into one buffer sized from its length; the parse reads that buffer
+//! in place (UTF-8 text borrowed, Shift_JIS decoded token by token), and the JSON is
+//! serialized straight from the parsed document to stdout (see `parse_json.rs`): no
+//! whole-document string or JSON tree, with or without `--redact`.
+//!
+//! On bad input: exit 1 and `FILE:LINE:COL: message` on stderr. When stdout cannot be
+//! written (a closed pipe, a full disk): exit 1 and `onshi: cannot write to stdout (…)`.
 //!
 //! # `onshi validate FILE`
 //!
@@ -56,9 +62,11 @@ use onshi::xml::{
     self, Encoding, Extension, Family, FileName, IndividualQuery, Limits, Message, Phase,
     QualificationRequest, Severity, XmlError,
 };
-use serde_json::{Value, json};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use crate::parse_json::{Output, write_json};
 
 /// Arguments of `onshi parse`.
 #[derive(Args)]
@@ -138,10 +146,16 @@ fn out(line: &str) {
     let _ = writeln!(o, "{line}");
 }
 
-/// `FILE:LINE:COL: message` for an error about the input.
+/// `FILE:LINE:COL: message` for an error about the input (never a panic, also when stderr
+/// is a closed pipe).
 fn report(file: &Path, e: &XmlError) {
     let (line, col) = e.location().map_or((1, 1), |l| (l.line, l.column));
-    eprintln!("{}:{line}:{col}: {}", file.display(), e.message());
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}:{line}:{col}: {}",
+        file.display(),
+        e.message()
+    );
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ExitCode> {
@@ -156,75 +170,20 @@ fn file_name(file: &Path) -> Option<FileName> {
     FileName::parse(&file.file_name()?.to_string_lossy()).ok()
 }
 
-const PERSONAL: &[&str] = &[
-    "name",
-    "name_kana",
-    "name_of_other",
-    "name_of_other_kana",
-    "insured_name",
-    "address",
-    "post_number",
-    "birthdate",
-    "insured_card_symbol",
-    "insured_identification_number",
-    "insured_branch_number",
-    "reference_number",
-    "arbitrary_identifier",
-    "injury_names",
-    "remarks",
-    "district_contact_name",
-    "handling_contact_name",
-];
-
-/// Keys whose arrays hold unmodelled elements.
-const UNMODELLED: &[&str] = &["extra", "extra_body", "extra_root", "body", "children"];
-
-fn mask(v: &mut Value) {
-    match v {
-        Value::String(s) => *s = redact(s),
-        Value::Array(a) => a.iter_mut().for_each(mask),
-        _ => {}
-    }
+/// What stands for a file that is not XML.
+#[derive(serde::Serialize)]
+struct Opaque {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    bytes: usize,
 }
 
-fn redact_unmodelled(el: &mut Value) {
-    let Value::Object(m) = el else { return };
-    if let Some(t) = m.get_mut("text") {
-        mask(t);
-    }
-    if let Some(Value::Array(attrs)) = m.get_mut("attributes") {
-        for pair in attrs {
-            if let Value::Array(kv) = pair
-                && let Some(v) = kv.get_mut(1)
-            {
-                mask(v);
-            }
-        }
-    }
-    if let Some(Value::Array(children)) = m.get_mut("children") {
-        children.iter_mut().for_each(redact_unmodelled);
-    }
-}
-
-/// Masks personal values of a parsed message, by field name (see the module docs).
-fn redact_json(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m.iter_mut() {
-                if PERSONAL.contains(&k.as_str()) {
-                    mask(v);
-                } else if UNMODELLED.contains(&k.as_str())
-                    && let Value::Array(items) = v
-                {
-                    items.iter_mut().for_each(redact_unmodelled);
-                } else {
-                    redact_json(v);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(redact_json),
-        _ => {}
-    }
+/// An `.err` file.
+#[derive(serde::Serialize)]
+struct ErrorReport<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    text: &'a str,
 }
 
 /// `onshi parse`.
@@ -248,19 +207,34 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             _ => None,
         }
     });
-    let (encoding, message) = match ext {
-        Some(Extension::Pdf) => (Value::Null, json!({"type": "pdf", "bytes": bytes.len()})),
-        Some(Extension::Zip) => (Value::Null, json!({"type": "zip", "bytes": bytes.len()})),
+    let file = name.as_ref();
+    match ext {
+        Some(Extension::Pdf | Extension::Zip) => {
+            let kind = if ext == Some(Extension::Pdf) {
+                "pdf"
+            } else {
+                "zip"
+            };
+            let message = Opaque {
+                kind,
+                bytes: bytes.len(),
+            };
+            drop(bytes);
+            print_json(&output(file, None, &message), args.redact)
+        }
         Some(Extension::Err) => match xml::decode_text(&bytes) {
-            // An `.err` may quote the request (names, numbers, birthdates).
-            Ok((text, enc)) if args.redact => (
-                json!(enc),
-                json!({"type": "error_report", "text": redact(&text)}),
-            ),
-            Ok((text, enc)) => (json!(enc), json!({"type": "error_report", "text": text})),
+            Ok((text, enc)) => {
+                // An `.err` may quote the request (names, numbers, birthdates).
+                let text = if args.redact { redact(&text) } else { text };
+                let message = ErrorReport {
+                    kind: "error_report",
+                    text: &text,
+                };
+                print_json(&output(file, Some(enc), &message), args.redact)
+            }
             Err(e) => {
                 report(&args.file, &e);
-                return ExitCode::from(1);
+                ExitCode::from(1)
             }
         },
         _ => {
@@ -270,52 +244,40 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                 None => xml::parse_with(&bytes, &limits),
             };
             match doc {
-                Ok(doc) if args.redact => {
-                    let mut m = serde_json::to_value(&doc.message).unwrap_or(Value::Null);
-                    redact_json(&mut m);
-                    (json!(doc.encoding), m)
-                }
-                Ok(doc) => {
-                    // Serialized directly so the fields keep their spec order.
-                    return print_json(&Output {
-                        schema_version: 1,
-                        file: name.as_ref(),
-                        encoding: Some(doc.encoding),
-                        message: &doc.message,
-                    });
-                }
+                // Serialized straight from the parsed message, fields in spec order.
+                Ok(doc) => print_json(&output(file, Some(doc.encoding), &doc.message), args.redact),
                 Err(e) => {
                     report(&args.file, &e);
-                    return ExitCode::from(1);
+                    ExitCode::from(1)
                 }
             }
         }
-    };
-    print_json(&Output {
-        schema_version: 1,
-        file: name.as_ref(),
-        encoding: serde_json::from_value(encoding).ok(),
-        message: &message,
-    })
+    }
 }
 
-/// The JSON printed by `onshi parse` (schema version 1).
-#[derive(serde::Serialize)]
-struct Output<'a, M: serde::Serialize> {
-    schema_version: u32,
+fn output<'a, M: serde::Serialize>(
     file: Option<&'a FileName>,
     encoding: Option<Encoding>,
     message: &'a M,
+) -> Output<'a, M> {
+    Output {
+        schema_version: 1,
+        file,
+        encoding,
+        message,
+    }
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> ExitCode {
-    match serde_json::to_string_pretty(v) {
-        Ok(s) => {
-            out(&s);
-            ExitCode::SUCCESS
-        }
+/// Streams `v` as JSON to stdout. A closed pipe (`onshi parse … | head`), a full disk, any
+/// write error ends the command with exit 1 and one line on stderr.
+fn print_json<T: serde::Serialize>(v: &T, redact: bool) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+    match write_json(&mut w, v, redact).and_then(|()| w.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("onshi: {e}");
+            // Not eprintln!: it panics when stderr is a closed pipe too.
+            let _ = writeln!(std::io::stderr(), "onshi: cannot write to stdout ({e})");
             ExitCode::from(1)
         }
     }

@@ -152,7 +152,7 @@ pub(crate) fn generate() -> String {
             inline_fields(r).len()
         );
         out.push_str(
-            "    fn read_child<'a>(\n        &mut self,\n        cur: &mut Cursor<'a>,\n        name: &'a str,\n        el: &StartTag,\n        start: usize,\n    ) -> Result<Got, XmlError> {\n        match name {\n",
+            "    fn read_child(\n        &mut self,\n        cur: &mut Cursor<'_>,\n        name: &str,\n        el: &StartTag,\n        start: usize,\n    ) -> Result<Got, XmlError> {\n        match name {\n",
         );
         read_arms(&mut out, r);
         out.push_str("            _ => Ok(Got::No),\n        }\n    }\n\n");
