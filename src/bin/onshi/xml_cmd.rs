@@ -8,7 +8,9 @@
 //!   "file": { "family": "individual", "phase": "upload", "direction": "response",
 //!             "suffix": "202504010001", "extension": "xml", "face": null },
 //!   "encoding": "utf8",
-//!   "message": { "type": "qualification_response", "header": { … }, "body": { … } }
+//!   "message": { "type": "qualification_response", "header": { … }, "body": { … } },
+//!   "warnings": [ { "kind": "invalid_value", "path": "/XmlMsg/MessageBody/…/InsuredCardExpirationDate",
+//!                   "line": 9, "column": 7, "value": "99999999", "expected": "a date yyyyMMdd" } ]
 //! }
 //! ```
 //!
@@ -37,6 +39,12 @@
 //! in place (UTF-8 text borrowed, Shift_JIS decoded token by token), and the JSON is
 //! serialized straight from the parsed document to stdout (see `parse_json.rs`): no
 //! whole-document string or JSON tree, with or without `--redact`.
+//!
+//! * `warnings` lists what reading tolerated instead of refusing the file, in document order:
+//!   a leaf whose value its field does not hold (`kind` `invalid_value`: kept as received
+//!   among the record's unmodelled elements, so a write reproduces it; `value` is the text,
+//!   `expected` what the field holds), a list in its flat form (`flat_list`). Such a file
+//!   exits 0; structure, encoding and hostile input stay errors. `--redact` masks `value`.
 //!
 //! On bad input: exit 1 and `FILE:LINE:COL: message` on stderr. When stdout cannot be
 //! written (a closed pipe, a full disk): exit 1 and `onshi: cannot write to stdout (…)`.
@@ -220,7 +228,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                 bytes: bytes.len(),
             };
             drop(bytes);
-            print_json(&output(file, None, &message), args.redact)
+            print_json(&output(file, None, &message, &[]), args.redact)
         }
         Some(Extension::Err) => match xml::decode_text(&bytes) {
             Ok((text, enc)) => {
@@ -230,7 +238,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                     kind: "error_report",
                     text: &text,
                 };
-                print_json(&output(file, Some(enc), &message), args.redact)
+                print_json(&output(file, Some(enc), &message, &[]), args.redact)
             }
             Err(e) => {
                 report(&args.file, &e);
@@ -245,7 +253,10 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             };
             match doc {
                 // Serialized straight from the parsed message, fields in spec order.
-                Ok(doc) => print_json(&output(file, Some(doc.encoding), &doc.message), args.redact),
+                Ok(doc) => print_json(
+                    &output(file, Some(doc.encoding), &doc.message, &doc.warnings),
+                    args.redact,
+                ),
                 Err(e) => {
                     report(&args.file, &e);
                     ExitCode::from(1)
@@ -259,12 +270,14 @@ fn output<'a, M: serde::Serialize>(
     file: Option<&'a FileName>,
     encoding: Option<Encoding>,
     message: &'a M,
+    warnings: &'a [xml::Warning],
 ) -> Output<'a, M> {
     Output {
         schema_version: 1,
         file,
         encoding,
         message,
+        warnings,
     }
 }
 

@@ -242,7 +242,7 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
         "/bindings/csharp/src/Native.g.cs"
     ))
     .expect("the C# declarations");
-    let tables: [(&'static Rec, Vec<u32>); 7] = [
+    let tables: [(&'static Rec, Vec<u32>); 8] = [
         (
             &records::QUALIFICATION,
             table_ids(ffi_field::QUALIFICATION_FIELDS),
@@ -267,6 +267,10 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
         (
             &records::UNIT,
             table_ids(ffi_field::CONFIRMATION_RESULT_FIELDS),
+        ),
+        (
+            &records::REGISTRATION,
+            table_ids(ffi_field::REFERENCE_NUMBER_REGISTRATION_FIELDS),
         ),
     ];
     for (rec, ids) in &tables {
