@@ -923,25 +923,119 @@ namespace Onshi
         Unrecognized = 5,
     }
 
+    /// <summary>The clinic's kind of care, for the å»çå¸ checks of a review (onshi_clinic_kind).</summary>
+    public enum ClinicKind : uint
+    {
+        /// <summary>医科 with beds: 入院 and 入院外.</summary>
+        Medical = 1,
+        /// <summary>医科 without beds: 入院外 only.</summary>
+        MedicalOutpatient = 2,
+        /// <summary>歯科.</summary>
+        Dental = 3,
+        /// <summary>薬局 (調剤).</summary>
+        Pharmacy = 4,
+        /// <summary>訪問看護.</summary>
+        HomeNursing = 5,
+    }
+
+    /// <summary>Why an answer should be asked again later (onshi_recheck_reason).</summary>
+    public enum RecheckReason : uint
+    {
+        /// <summary>医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around the 15th–20th).</summary>
+        TicketNotYetRegistered = 1,
+    }
+
+    /// <summary>What a warning of a parsed document is about (onshi_warning_kind).</summary>
+    public enum WarningKind : uint
+    {
+        /// <summary>A value is not what its field holds; it is kept as received (the field stays empty).</summary>
+        InvalidValue = 1,
+        /// <summary>A list was read in its flat form (written nested).</summary>
+        FlatList = 2,
+    }
+
+    /// <summary>The value type of a field (onshi_value_type).</summary>
+    public enum FieldValueType : uint
+    {
+        /// <summary>Free text (names, addresses, codes whose values are not public).</summary>
+        Text = 1,
+        /// <summary>An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check digit), read text is normalized.</summary>
+        Id = 2,
+        /// <summary>A code of a table (see onshi_field_code_table): text is the wire value; unknown values are kept.</summary>
+        Code = 3,
+        /// <summary>A date: text YYYY-MM-DD, or onshi_date.</summary>
+        Date = 4,
+        /// <summary>A date and time: text YYYY-MM-DDTHH:MM:SS, or onshi_datetime.</summary>
+        Datetime = 5,
+        /// <summary>A non-negative integer (yen): text in decimal, or uint32_t.</summary>
+        Integer = 6,
+        /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
+        Ratio = 7,
+        /// <summary>A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the record schema: text only.</summary>
+        Json = 9,
+        /// <summary>One value of an enumeration of this header (ONSHI_VERDICT_*, ONSHI_DIFF_CLASS_* …): uint32_t is its number, text its stable snake_case id ("update_recommended"). Read-only.</summary>
+        Enum = 8,
+    }
+
+    /// <summary>Where a version's data came from (onshi_source).</summary>
+    public enum Source : uint
+    {
+        /// <summary>Entered by hand (paper card, 新患登録).</summary>
+        Manual = 1,
+        /// <summary>Taken from a terminal result.</summary>
+        Terminal = 2,
+    }
+
+    /// <summary>What an audit event records (onshi_audit_event).</summary>
+    public enum AuditEvent : uint
+    {
+        /// <summary>The history was created with its first version.</summary>
+        Created = 1,
+        /// <summary>The version was linked to a result.</summary>
+        Linked = 2,
+        /// <summary>Fields were updated in place (反映).</summary>
+        Updated = 3,
+        /// <summary>The version was closed because a new one replaced it.</summary>
+        Closed = 4,
+        /// <summary>A new version was opened from a result.</summary>
+        Opened = 5,
+        /// <summary>The link to a result was removed (資格情報の解除).</summary>
+        Unlinked = 6,
+        /// <summary>Staff closed the version.</summary>
+        Expired = 7,
+    }
+
+    /// <summary>How strictly an identifier is checked (onshi_mode).</summary>
+    public enum Mode : uint
+    {
+        /// <summary>Length, characters, prefecture and check digit.</summary>
+        Strict = 0,
+        /// <summary>Length and characters only: the check digit and prefecture are not checked (the FAQ case of a number that cannot be checked).</summary>
+        Lenient = 1,
+    }
+
+    /// <summary>Which identifier (onshi_id_kind).</summary>
+    public enum IdKind : uint
+    {
+        /// <summary>保険者番号 (6 or 8 digits, space or zero padding accepted).</summary>
+        InsurerNumber = 1,
+        /// <summary>公費負担者番号 (8 digits).</summary>
+        PublicExpensePayerNumber = 2,
+        /// <summary>公費受給者番号 (7 digits).</summary>
+        RecipientNumber = 3,
+        /// <summary>医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).</summary>
+        MedicalInstitutionCode = 4,
+        /// <summary>被保険者証記号.</summary>
+        CardSymbol = 5,
+        /// <summary>被保険者証番号.</summary>
+        CardNumber = 6,
+        /// <summary>枝番 (2 digits).</summary>
+        BranchNumber = 7,
+    }
+
     /// <summary>The status of a call (onshi_status): Ok or an error code.</summary>
     public enum Status : uint
     {
-        /// <summary>医科 with beds: 入院 and 入院外.</summary>
-        ClinicKindMedical = 1,
-        /// <summary>医科 without beds: 入院外 only.</summary>
-        ClinicKindMedicalOutpatient = 2,
-        /// <summary>歯科.</summary>
-        ClinicKindDental = 3,
-        /// <summary>薬局 (調剤).</summary>
-        ClinicKindPharmacy = 4,
-        /// <summary>訪問看護.</summary>
-        ClinicKindHomeNursing = 5,
-        /// <summary>医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around the 15th–20th).</summary>
-        RecheckTicketNotYetRegistered = 1,
-        /// <summary>A value is not what its field holds; it is kept as received (the field stays empty).</summary>
-        WarningInvalidValue = 1,
-        /// <summary>A list was read in its flat form (written nested).</summary>
-        WarningFlatList = 2,
         /// <summary>Success.</summary>
         Ok = 0,
         /// <summary>保険者番号 or another identifier is empty (nothing but spaces).</summary>
@@ -1124,85 +1218,6 @@ namespace Onshi
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
         Io = 701,
-    }
-
-    /// <summary>The value type of a field (onshi_value_type).</summary>
-    public enum FieldValueType : uint
-    {
-        /// <summary>Free text (names, addresses, codes whose values are not public).</summary>
-        Text = 1,
-        /// <summary>An identifier (保険者番号, 記号, 番号, 枝番): written text is parsed leniently (no check digit), read text is normalized.</summary>
-        Id = 2,
-        /// <summary>A code of a table (see onshi_field_code_table): text is the wire value; unknown values are kept.</summary>
-        Code = 3,
-        /// <summary>A date: text YYYY-MM-DD, or onshi_date.</summary>
-        Date = 4,
-        /// <summary>A date and time: text YYYY-MM-DDTHH:MM:SS, or onshi_datetime.</summary>
-        Datetime = 5,
-        /// <summary>A non-negative integer (yen): text in decimal, or uint32_t.</summary>
-        Integer = 6,
-        /// <summary>A percentage 0–100 (30 = 3割): text in decimal (the wire form "030" and full-width digits are accepted on write), or uint32_t.</summary>
-        Ratio = 7,
-        /// <summary>A sub-record or list (高齢受給者証, 限度額適用認定証, 特定疾病, 医療券 …) as its JSON in the record schema: text only.</summary>
-        Json = 9,
-        /// <summary>One value of an enumeration of this header (ONSHI_VERDICT_*, ONSHI_DIFF_CLASS_* …): uint32_t is its number, text its stable snake_case id ("update_recommended"). Read-only.</summary>
-        Enum = 8,
-    }
-
-    /// <summary>Where a version's data came from (onshi_source).</summary>
-    public enum Source : uint
-    {
-        /// <summary>Entered by hand (paper card, 新患登録).</summary>
-        Manual = 1,
-        /// <summary>Taken from a terminal result.</summary>
-        Terminal = 2,
-    }
-
-    /// <summary>What an audit event records (onshi_audit_event).</summary>
-    public enum AuditEvent : uint
-    {
-        /// <summary>The history was created with its first version.</summary>
-        Created = 1,
-        /// <summary>The version was linked to a result.</summary>
-        Linked = 2,
-        /// <summary>Fields were updated in place (反映).</summary>
-        Updated = 3,
-        /// <summary>The version was closed because a new one replaced it.</summary>
-        Closed = 4,
-        /// <summary>A new version was opened from a result.</summary>
-        Opened = 5,
-        /// <summary>The link to a result was removed (資格情報の解除).</summary>
-        Unlinked = 6,
-        /// <summary>Staff closed the version.</summary>
-        Expired = 7,
-    }
-
-    /// <summary>How strictly an identifier is checked (onshi_mode).</summary>
-    public enum Mode : uint
-    {
-        /// <summary>Length, characters, prefecture and check digit.</summary>
-        Strict = 0,
-        /// <summary>Length and characters only: the check digit and prefecture are not checked (the FAQ case of a number that cannot be checked).</summary>
-        Lenient = 1,
-    }
-
-    /// <summary>Which identifier (onshi_id_kind).</summary>
-    public enum IdKind : uint
-    {
-        /// <summary>保険者番号 (6 or 8 digits, space or zero padding accepted).</summary>
-        InsurerNumber = 1,
-        /// <summary>公費負担者番号 (8 digits).</summary>
-        PublicExpensePayerNumber = 2,
-        /// <summary>公費受給者番号 (7 digits).</summary>
-        RecipientNumber = 3,
-        /// <summary>医療機関コード (10 digits; strict mode verifies the prefecture and the 検証番号).</summary>
-        MedicalInstitutionCode = 4,
-        /// <summary>被保険者証記号.</summary>
-        CardSymbol = 5,
-        /// <summary>被保険者証番号.</summary>
-        CardNumber = 6,
-        /// <summary>枝番 (2 digits).</summary>
-        BranchNumber = 7,
     }
 
     /// <summary>How the emulated terminal behaves (onshi_behaviour).</summary>
@@ -2347,27 +2362,6 @@ namespace Onshi
         /// <summary>MessageContents of a 薬剤情報 / 特定健診情報 answer (text). Null when absent; setting null clears it.</summary>
         public string MessageContents { get { return GetText(Onshi.Field.DocumentMessageContents); } set { SetText(Onshi.Field.DocumentMessageContents, value); } }
 
-        /// <summary>What a warning is about (enum WarningKind: ONSHI_WARNING_*; text "invalid_value" …). Null when absent.</summary>
-        public Onshi.WarningKind? WarningKind { get { uint? v = GetUInt32(Onshi.Field.DocumentWarningKind); return v.HasValue ? (Onshi.WarningKind?)v.Value : null; } }
-
-        /// <summary>The element path the warning is about (text, /XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate). Null when absent; setting null clears it.</summary>
-        public string WarningPath { get { return GetText(Onshi.Field.DocumentWarningPath); } set { SetText(Onshi.Field.DocumentWarningPath, value); } }
-
-        /// <summary>1-based line of the element (integer). Null when absent; setting null clears it.</summary>
-        public uint? WarningLine { get { return GetUInt32(Onshi.Field.DocumentWarningLine); } set { SetUInt32(Onshi.Field.DocumentWarningLine, value); } }
-
-        /// <summary>1-based column of the element, in characters (integer). Null when absent; setting null clears it.</summary>
-        public uint? WarningColumn { get { return GetUInt32(Onshi.Field.DocumentWarningColumn); } set { SetUInt32(Onshi.Field.DocumentWarningColumn, value); } }
-
-        /// <summary>The value as received, kept in the document as an unmodelled element (text; personal data possibly: show it where it is needed, do not log it; absent for a flat list). Null when absent; setting null clears it.</summary>
-        public string WarningValue { get { return GetText(Onshi.Field.DocumentWarningValue); } set { SetText(Onshi.Field.DocumentWarningValue, value); } }
-
-        /// <summary>What was expected (a date yyyyMMdd), or what was done (text). Null when absent; setting null clears it.</summary>
-        public string WarningExpected { get { return GetText(Onshi.Field.DocumentWarningExpected); } set { SetText(Onshi.Field.DocumentWarningExpected, value); } }
-
-        /// <summary>A one-line description without the value, for logs (text). Null when absent; setting null clears it.</summary>
-        public string WarningMessage { get { return GetText(Onshi.Field.DocumentWarningMessage); } set { SetText(Onshi.Field.DocumentWarningMessage, value); } }
-
         /// <summary>処理実行日時 (date-time): 処理実行日時 (responses). Null when absent; setting null clears it.</summary>
         public DateTime? HeaderProcessExecutionTime { get { return GetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime); } set { SetDateTime(Onshi.Field.DocumentHeaderProcessExecutionTime, value); } }
 
@@ -2407,29 +2401,58 @@ namespace Onshi
         /// <summary>文字コード識別 (code): 文字コード識別 (responses). Null when absent; setting null clears it.</summary>
         public string HeaderCharacterCodeIdentifier { get { return GetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier); } set { SetText(Onshi.Field.DocumentHeaderCharacterCodeIdentifier, value); } }
 
-        /// <summary>照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key). Null when absent; setting null clears it.</summary>
-        public string RegistrationReferenceNumber { get { return GetText(Onshi.Field.RegistrationReferenceNumber); } set { SetText(Onshi.Field.RegistrationReferenceNumber, value); } }
+    }
 
-        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
-        public string RegistrationInsurerNumber { get { return GetText(Onshi.Field.RegistrationInsurerNumber); } set { SetText(Onshi.Field.RegistrationInsurerNumber, value); } }
+    public sealed partial class DocumentWarning
+    {
+        /// <summary>What a warning is about (enum WarningKind: ONSHI_WARNING_*; text "invalid_value" …). Null when absent.</summary>
+        public Onshi.WarningKind? Kind { get { uint? v = owner.GetItemUInt32(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningKind); return v.HasValue ? (Onshi.WarningKind?)v.Value : null; } }
 
-        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none). Null when absent; setting null clears it.</summary>
-        public string RegistrationInsuredCardSymbol { get { return GetText(Onshi.Field.RegistrationInsuredCardSymbol); } set { SetText(Onshi.Field.RegistrationInsuredCardSymbol, value); } }
+        /// <summary>The element path the warning is about (text, /XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate). Null when absent.</summary>
+        public string Path { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningPath); } }
 
-        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号). Null when absent; setting null clears it.</summary>
-        public string RegistrationInsuredIdentificationNumber { get { return GetText(Onshi.Field.RegistrationInsuredIdentificationNumber); } set { SetText(Onshi.Field.RegistrationInsuredIdentificationNumber, value); } }
+        /// <summary>1-based line of the element (integer). Null when absent.</summary>
+        public uint? Line { get { return owner.GetItemUInt32(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningLine); } }
 
-        /// <summary>枝番 (id): 枝番 (2 digits). Null when absent; setting null clears it.</summary>
-        public string RegistrationInsuredBranchNumber { get { return GetText(Onshi.Field.RegistrationInsuredBranchNumber); } set { SetText(Onshi.Field.RegistrationInsuredBranchNumber, value); } }
+        /// <summary>1-based column of the element, in characters (integer). Null when absent.</summary>
+        public uint? Column { get { return owner.GetItemUInt32(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningColumn); } }
 
-        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了). Null when absent; setting null clears it.</summary>
-        public string RegistrationProcessingResultStatus { get { return GetText(Onshi.Field.RegistrationProcessingResultStatus); } set { SetText(Onshi.Field.RegistrationProcessingResultStatus, value); } }
+        /// <summary>The value as received, kept in the document as an unmodelled element (text; personal data possibly: show it where it is needed, do not log it; absent for a flat list). Null when absent.</summary>
+        public string Value { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningValue); } }
 
-        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information). Null when absent; setting null clears it.</summary>
-        public string RegistrationProcessingResultCode { get { return GetText(Onshi.Field.RegistrationProcessingResultCode); } set { SetText(Onshi.Field.RegistrationProcessingResultCode, value); } }
+        /// <summary>What was expected (a date yyyyMMdd), or what was done (text). Null when absent.</summary>
+        public string Expected { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningExpected); } }
 
-        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is). Null when absent; setting null clears it.</summary>
-        public string RegistrationProcessingResultMessage { get { return GetText(Onshi.Field.RegistrationProcessingResultMessage); } set { SetText(Onshi.Field.RegistrationProcessingResultMessage, value); } }
+        /// <summary>A one-line description without the value, for logs (text). Null when absent.</summary>
+        public string Message { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningMessage); } }
+
+    }
+
+    public sealed partial class DocumentRegistration
+    {
+        /// <summary>照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key). Null when absent.</summary>
+        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationReferenceNumber); } }
+
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent.</summary>
+        public string InsurerNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsurerNumber); } }
+
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none). Null when absent.</summary>
+        public string InsuredCardSymbol { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsuredCardSymbol); } }
+
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号). Null when absent.</summary>
+        public string InsuredIdentificationNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsuredIdentificationNumber); } }
+
+        /// <summary>枝番 (id): 枝番 (2 digits). Null when absent.</summary>
+        public string InsuredBranchNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsuredBranchNumber); } }
+
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了). Null when absent.</summary>
+        public string ProcessingResultStatus { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationProcessingResultStatus); } }
+
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information). Null when absent.</summary>
+        public string ProcessingResultCode { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationProcessingResultCode); } }
+
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is). Null when absent.</summary>
+        public string ProcessingResultMessage { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationProcessingResultMessage); } }
 
     }
 

@@ -217,14 +217,18 @@ namespace Onshi
 
         internal override uint LastErrorCall(byte[] b, UIntPtr c, out UIntPtr n) { return NativeMethods.onshi_diff_last_error(handle, b, c, out n); }
 
-        /// <summary>Compares a registered record with a returned one on <paramref name="confirmationDate"/> (資格確認日).</summary>
-        public static Diff Compare(Qualification registered, Qualification returned, DateTime confirmationDate, QueryKind kind)
+        /// <summary>
+        /// Compares a registered record with a returned one on <paramref name="confirmationDate"/>
+        /// (資格確認日); <paramref name="clinic"/> is the clinic's kind of care for the 医療券 checks
+        /// (null: not checked).
+        /// </summary>
+        public static Diff Compare(Qualification registered, Qualification returned, DateTime confirmationDate, QueryKind kind, Onshi.ClinicKind? clinic = null)
         {
             OnshiDate d = Values.FromDate(confirmationDate);
             using (ErrorHandle err = Native.NewError())
             {
                 DiffHandle h;
-                uint s = NativeMethods.onshi_diff_compare(err, registered.H, returned.H, ref d, (uint)kind, out h);
+                uint s = NativeMethods.onshi_diff_compare(err, registered.H, returned.H, ref d, (uint)kind, clinic.HasValue ? (uint)clinic.Value : 0, out h);
                 return new Diff(Values.Take(s, h, err));
             }
         }
@@ -617,14 +621,15 @@ namespace Onshi
         /// <summary>
         /// Reviews a returned record against <see cref="Current"/>: the diff staff see, kept with
         /// the record it judged and the revision it was made on, for <see cref="Apply"/>.
-        /// <paramref name="resultId"/> names the result (the res or face file name).
+        /// <paramref name="resultId"/> names the result (the res or face file name);
+        /// <paramref name="clinic"/> is the clinic's kind of care (null: not checked).
         /// </summary>
-        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind)
+        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Onshi.ClinicKind? clinic = null)
         {
             byte[] r = Native.Bytes(resultId);
             OnshiDate d = Values.FromDate(confirmationDate);
             DiffHandle h;
-            uint s = NativeMethods.onshi_history_review_record(H, returned.H, r, Native.Len(r), ref d, (uint)kind, out h);
+            uint s = NativeMethods.onshi_history_review_record(H, returned.H, r, Native.Len(r), ref d, (uint)kind, clinic.HasValue ? (uint)clinic.Value : 0, out h);
             if (s != (uint)Status.Ok && h != null) h.Dispose();
             Check(s);
             return new Diff(h);

@@ -695,12 +695,60 @@ internal static class OnshiTests
         Check(Library.LiveHandleCount == before, "every handle freed: " + Library.LiveHandleCount + " vs " + before);
     }
 
+    /// <summary>Issue 11: odd values kept with warnings, dated labels, the clinic kind and the 医療扶助 re-check.</summary>
+    private static void Fidelity()
+    {
+        Check(Codes.Label(CodeTable.InsuredCardClassification, "05", new DateTime(2024, 11, 30)) == "被保険者資格証明書", "05 before 2024-12-02");
+        Check(Codes.Label(CodeTable.InsuredCardClassification, "05", new DateTime(2026, 10, 5)) == "特別療養費支給対象者", "05 after");
+        Check(Codes.Label(CodeTable.InsuredCardClassification, "07") == "自衛官", "07 newest");
+        string face = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XmlMsg>\n<MessageHeader>"
+            + "<QualificationConfirmationDate>20261005</QualificationConfirmationDate>"
+            + "<ReferenceClassification>1</ReferenceClassification><SegmentOfResult>1</SegmentOfResult>"
+            + "</MessageHeader>\n<MessageBody><QualificationValidity>6</QualificationValidity><ResultList>"
+            + "<ResultOfQualificationConfirmation>\n"
+            + "<InsuredCardClassification>A1</InsuredCardClassification><InsurerNumber>12130019</InsurerNumber>"
+            + "<Name>扶助　静香</Name><InsuredCardExpirationDate>99999999</InsuredCardExpirationDate>\n"
+            + "</ResultOfQualificationConfirmation></ResultList></MessageBody></XmlMsg>\n";
+        using (var doc = Document.Parse(System.Text.Encoding.UTF8.GetBytes(face)))
+        {
+            var w = doc.Warnings;
+            Check(w.Count == 1, "one warning");
+            Check(w[0].Kind == WarningKind.InvalidValue, "kind");
+            Check(w[0].Path == "/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate", "path " + w[0].Path);
+            Check(w[0].Line == 5, "line");
+            Check(w[0].Value == "99999999", "value as received");
+            Check(w[0].Expected == "a date yyyyMMdd", "expected");
+            Check(!w[0].Message.Contains("99999999"), "the log line hides the value");
+            Check(doc.Registrations.Count == 0, "no registrations in a 資格確認結果");
+            using (var reg = Qualification.FromJson("{\"insured_card_classification\":\"A1\",\"insurer_number\":\"12130019\",\"name\":\"扶助　静香\"}"))
+            using (var history = History.New(reg, new DateTime(2024, 4, 1), "受付", new DateTime(2026, 10, 5, 9, 0, 0)))
+            using (var d = history.Review(doc, null, "face-1", null, null, ClinicKind.Dental))
+            {
+                Check(d.ClinicKind == ClinicKind.Dental, "clinic kind kept");
+                Check(d.RecheckReason == RecheckReason.TicketNotYetRegistered, "re-check reason");
+                Check(d.RecheckDate == new DateTime(2026, 10, 21), "re-check day " + d.RecheckDate);
+                Throws(Status.InvalidArgument, () => history.Review(doc, null, "face-1", null, null, (ClinicKind)99), "unknown clinic kind");
+            }
+        }
+        string units = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><ReceptionNumber>R-9</ReceptionNumber></MessageHeader><MessageBody>"
+            + "<BulkRegistrationUnit><ReferenceNumberRegistrationInfo><ReferenceNumber>K-1</ReferenceNumber></ReferenceNumberRegistrationInfo>"
+            + "<ProcessingResultStatus>2</ProcessingResultStatus><ProcessingResultCode>E2001</ProcessingResultCode></BulkRegistrationUnit>"
+            + "</MessageBody></XmlMsg>";
+        using (var doc = Document.Parse(System.Text.Encoding.UTF8.GetBytes(units)))
+        {
+            var r = doc.Registrations;
+            Check(r.Count == 1 && r[0].ReferenceNumber == "K-1", "registration unit read");
+            Check(r[0].ProcessingResultStatus == "2" && r[0].ProcessingResultCode == "E2001", "its outcome");
+        }
+    }
+
     private static int Main()
     {
         try
         {
             Version();
             IdsAndCodes();
+            Fidelity();
             Record();
             Misuse();
             Threads();

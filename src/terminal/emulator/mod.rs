@@ -107,6 +107,10 @@ pub struct EmulatorConfig {
     pub watch: WatchConfig,
     /// Normal, down or silent.
     pub behaviour: Behaviour,
+    /// Answer a 照会番号 一括登録 with one `BulkRegistrationUnit` per person (the registration
+    /// and its 処理結果 side by side, as newer terminals write it) instead of the outcome inside
+    /// each `ReferenceNumberRegistrationInfo`.
+    pub registration_units: bool,
 }
 
 impl EmulatorConfig {
@@ -125,6 +129,7 @@ impl EmulatorConfig {
                 rescan_interval: Duration::from_millis(200),
             },
             behaviour: Behaviour::Normal,
+            registration_units: false,
         }
     }
 }
@@ -225,6 +230,7 @@ impl Emulator {
             settings: Settings {
                 encoding: config.encoding,
                 processing_polls: config.processing_polls,
+                registration_units: config.registration_units,
             },
             state: Mutex::new(State::default()),
             behaviour: AtomicU8::new(config.behaviour.to_u8()),
@@ -378,6 +384,7 @@ pub fn push_face_into(config: &EmulatorConfig, person_id: &str) -> Result<String
     let settings = Settings {
         encoding: config.encoding,
         processing_polls: config.processing_polls,
+        registration_units: config.registration_units,
     };
     write_face(config, &settings, &State::default(), &tmp_dir, person_id)
 }

@@ -5,7 +5,7 @@ use crate::Personal;
 use crate::codes::*;
 use crate::model::{
     ConfirmationResult, DocumentOutcome, ProcessingOutcome, ReferenceNumberRegistration,
-    UploadReceipt,
+    RegistrationUnit, UploadReceipt,
 };
 use crate::model::{
     Consent, Consents, MessageHeader, Qualification, QualificationQuery, UnknownElement,
@@ -55,6 +55,8 @@ pub(crate) struct Settings {
     pub encoding: Encoding,
     /// Bulk 02 answers 処理中 this many times before the results.
     pub processing_polls: u32,
+    /// 照会番号 一括登録 results as `BulkRegistrationUnit`s.
+    pub registration_units: bool,
 }
 
 fn char_code(e: Encoding) -> CharacterCodeIdentifier {
@@ -395,11 +397,25 @@ fn download(
         Message::ReferenceNumberRequest(ReferenceNumberRequest { registrations, .. }) => {
             // No counts in the header here: §8.2 lists none for 照会番号一括登録.
             let regs: Vec<_> = registrations.iter().map(|r| register(ds, st, r)).collect();
+            let (registrations, units) = if set.registration_units {
+                let units = regs
+                    .into_iter()
+                    .map(|mut r| RegistrationUnit {
+                        outcome: std::mem::take(&mut r.outcome),
+                        registration: Some(r),
+                        ..Default::default()
+                    })
+                    .collect();
+                (Vec::new(), units)
+            } else {
+                (regs, Vec::new())
+            };
             Outcome::Answer {
                 file,
                 message: Message::ReferenceNumberResponse(ReferenceNumberResponse {
                     header,
-                    registrations: regs,
+                    registrations,
+                    units,
                     ..Default::default()
                 }),
             }
@@ -741,6 +757,7 @@ mod tests {
         Settings {
             encoding: Encoding::Utf8,
             processing_polls: 2,
+            registration_units: false,
         }
     }
 
