@@ -17,8 +17,8 @@
 use onshi::card::virtual_card::vpcd::{SLOT0_PORT, SLOT0_READER, VpcdCard};
 use onshi::card::virtual_card::{MY_NUMBER_CARD_ATR, VirtualCardConfig, VirtualMyNumberCard};
 use onshi::card::{
-    ApduTransport, CardError, CardEvent, CardMonitor, CardSession, NotMyNumberCardKind,
-    PcscTransport, Pin, PinStatus, Sex, list_readers, read_basic_info_from_reader,
+    ApduTransport, CardError, CardEvent, CardMonitor, CardSession, CardSex, NotMyNumberCardKind,
+    PcscTransport, Pin, PinStatus, list_readers, read_basic_info_from_reader,
 };
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -201,7 +201,7 @@ fn tries_left_wrong_pin_right_pin_read_and_a_second_read() {
         "東京都千代田区霞が関九丁目９番９号"
     );
     assert_eq!(info.birthdate().unwrap().to_string(), "1985-04-01");
-    assert_eq!(info.sex(), Sex::Female);
+    assert_eq!(info.sex(), CardSex::Female);
     // The right PIN restored the counter.
     assert_eq!(s.pin_status().unwrap(), PinStatus::TriesLeft(3));
     // A second read in the same connection, then one through a fresh connection.

@@ -101,15 +101,33 @@ pub enum AgentError {
     /// TLS settings.
     #[error(transparent)]
     Tls(#[from] crate::cloud::tls::TlsError),
-    /// The HTTP client or proxy settings.
-    #[error("HTTP client: {0}")]
-    Http(String),
-    /// The relay refused (enrolment code, credential).
-    #[error("the relay refused: {0}")]
-    Refused(String),
+    /// The `--proxy` / `HTTPS_PROXY` value is not a URL (its parser's reason).
+    #[error("proxy URL: {0}")]
+    ProxyUrl(String),
+    /// The HTTP client could not be built or the request to the relay failed.
+    #[error("HTTP: {0}")]
+    Http(#[from] reqwest::Error),
+    /// The relay answered the enrolment or rotation with something that is not a credential.
+    #[error("the relay's answer is not a credential: {0}")]
+    NotACredential(serde_json::Error),
+    /// The relay refused (enrolment code, credential): its HTTP status and its message.
+    #[error("the relay refused ({status}): {message}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The relay's `message`, or the status's reason phrase.
+        message: String,
+    },
+    /// The configured 医療機関コード is not valid (the error names the identifier).
+    #[error(transparent)]
+    InstitutionCode(#[from] crate::ids::IdError),
     /// The terminal's folders could not be opened.
     #[error("terminal: {0}")]
-    Terminal(String),
+    Terminal(#[from] crate::terminal::TerminalError),
+    /// Opening the terminal stopped before it finished (the blocking task panicked or the
+    /// runtime shut down).
+    #[error("terminal: the opening task did not finish: {0}")]
+    TerminalTask(tokio::task::JoinError),
     /// The status page could not listen.
     #[error("status page: {0}")]
     StatusPage(std::io::Error),
@@ -240,21 +258,17 @@ fn build_net(config: &AgentConfig) -> Result<Net, AgentError> {
             .filter(|s| !s.is_empty())
     });
     let proxy = match &proxy_s {
-        Some(p) => {
-            Some(reqwest::Url::parse(p).map_err(|e| AgentError::Http(format!("proxy URL: {e}")))?)
-        }
+        Some(p) => Some(reqwest::Url::parse(p).map_err(|e| AgentError::ProxyUrl(e.to_string()))?),
         None => None,
     };
     let mut b = reqwest::Client::builder()
         .use_preconfigured_tls(tls.clone())
         .connect_timeout(Duration::from_secs(10));
     b = match &proxy {
-        Some(p) => {
-            b.proxy(reqwest::Proxy::all(p.clone()).map_err(|e| AgentError::Http(e.to_string()))?)
-        }
+        Some(p) => b.proxy(reqwest::Proxy::all(p.clone())?),
         None => b.no_proxy(),
     };
-    let http = b.build().map_err(|e| AgentError::Http(e.to_string()))?;
+    let http = b.build()?;
     Ok(Net {
         http,
         tls: Arc::new(tls),
@@ -278,21 +292,20 @@ pub async fn enrol(
         .post(url)
         .json(&serde_json::json!({ "code": code }))
         .send()
-        .await
-        .map_err(|e| AgentError::Http(e.to_string()))?;
+        .await?;
     let status = r.status();
-    let body = r
-        .bytes()
-        .await
-        .map_err(|e| AgentError::Http(e.to_string()))?;
+    let body = r.bytes().await?;
     if !status.is_success() {
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-        return Err(AgentError::Refused(
-            v.get("message")
+        return Err(AgentError::Refused {
+            status: status.as_u16(),
+            message: v
+                .get("message")
                 .and_then(|m| m.as_str())
-                .unwrap_or(status.as_str())
+                .or(status.canonical_reason())
+                .unwrap_or("")
                 .to_string(),
-        ));
+        });
     }
     let c = credential_from(relay_url, &body)?;
     credential::save(&config.state_dir, &c).map_err(AgentError::State)?;
@@ -308,8 +321,7 @@ fn credential_from(relay_url: &str, body: &[u8]) -> Result<Credential, AgentErro
         credential: zeroize::Zeroizing<String>,
         expires_ms: i64,
     }
-    let r: R = serde_json::from_slice(body)
-        .map_err(|_| AgentError::Http("the relay's answer is not a credential".into()))?;
+    let r: R = serde_json::from_slice(body).map_err(AgentError::NotACredential)?;
     Ok(Credential {
         relay_url: relay_url.trim_end_matches('/').to_string(),
         agent_id: r.agent_id,
@@ -340,18 +352,17 @@ async fn rotate_with(
         .post(url)
         .bearer_auth(old.credential.as_str())
         .send()
-        .await
-        .map_err(|e| AgentError::Http(e.to_string()))?;
+        .await?;
     let status = r.status();
-    let body = r
-        .bytes()
-        .await
-        .map_err(|e| AgentError::Http(e.to_string()))?;
+    let body = r.bytes().await?;
     if !status.is_success() {
-        return Err(AgentError::Refused(format!(
-            "rotation: HTTP {}",
-            status.as_u16()
-        )));
+        return Err(AgentError::Refused {
+            status: status.as_u16(),
+            message: format!(
+                "rotation: {}",
+                status.canonical_reason().unwrap_or("refused")
+            ),
+        });
     }
     let c = credential_from(&old.relay_url, &body)?;
     credential::save(state_dir, &c).map_err(AgentError::State)?;
@@ -393,8 +404,7 @@ impl Agent {
         let tc = config.terminal.clone();
         let terminal = tokio::task::spawn_blocking(move || Terminal::open(tc))
             .await
-            .map_err(|e| AgentError::Terminal(e.to_string()))?
-            .map_err(AgentError::Terminal)?;
+            .map_err(AgentError::TerminalTask)??;
         let terminal = Arc::new(terminal);
         let status = AgentStatus {
             version: env!("CARGO_PKG_VERSION").into(),

@@ -62,12 +62,9 @@ pub(crate) struct Terminal {
 pub(crate) struct FaceFeed(#[allow(dead_code)] FaceSubscription);
 
 impl Terminal {
-    pub fn open(config: TerminalConfig) -> Result<Terminal, String> {
+    pub fn open(config: TerminalConfig) -> Result<Terminal, super::AgentError> {
         let code = match &config.medical_institution_code {
-            Some(c) => Some(
-                c.parse::<crate::ids::MedicalInstitutionCode>()
-                    .map_err(|e| format!("医療機関コード: {e}"))?,
-            ),
+            Some(c) => Some(c.parse::<crate::ids::MedicalInstitutionCode>()?),
             None => None,
         };
         let options = ClientOptions {
@@ -82,7 +79,7 @@ impl Terminal {
             create_folders: config.create_folders,
             ..ClientOptions::default()
         };
-        let client = Client::open(Layout::new(&config.root), options).map_err(|e| e.to_string())?;
+        let client = Client::open(Layout::new(&config.root), options)?;
         Ok(Terminal { client, config })
     }
 
@@ -216,11 +213,13 @@ impl Terminal {
     /// Submits a raw message and returns the reply (the benchmark's in-process floor and
     /// tools; not used by commands).
     #[allow(dead_code)]
-    pub fn reply(&self, family: crate::xml::Family, m: &Message) -> Result<Reply, String> {
-        let t = self.client.submit(family, m).map_err(|e| e.to_string())?;
-        self.client
-            .wait_reply(&t, self.config.answer_timeout)
-            .map_err(|e| e.to_string())
+    pub fn reply(
+        &self,
+        family: crate::xml::Family,
+        m: &Message,
+    ) -> Result<Reply, crate::terminal::TerminalError> {
+        let t = self.client.submit(family, m)?;
+        self.client.wait_reply(&t, self.config.answer_timeout)
     }
 }
 
@@ -282,4 +281,31 @@ fn terminal_failure(e: &TerminalError) -> CommandOutcome {
         _ => ("internal", None),
     };
     failed(kind, Some(e.code()), &e.to_string(), ja)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::AgentError;
+
+    // Regression: a wrong 医療機関コード was a String error that said "医療機関コード" twice and
+    // could not be told apart from a folder fault.
+    #[test]
+    fn a_wrong_institution_code_is_its_own_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = TerminalConfig::new(dir.path());
+        config.create_folders = true;
+        config.medical_institution_code = Some("1310000009".into());
+        let e = Terminal::open(config).err().expect("refused");
+        assert!(matches!(e, AgentError::InstitutionCode(_)), "{e:?}");
+        assert_eq!(e.to_string().matches("医療機関コード").count(), 1, "{e}");
+    }
+
+    #[test]
+    fn a_missing_terminal_folder_is_a_terminal_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = TerminalConfig::new(dir.path().join("not-there"));
+        let e = Terminal::open(config).err().expect("refused");
+        assert!(matches!(e, AgentError::Terminal(_)), "{e:?}");
+    }
 }

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt;
 
-/// 性別 as the card writes it: an ISO 5218 code in DF 25.
+/// 性別 as the card writes it: an ISO 5218 code in DF 25 (the terminal interface has its own
+/// code, [`crate::codes::Sex`]; [`CardSex::to_oqs`] maps one to the other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Sex {
+pub enum CardSex {
     /// `0` 不明 (not known).
     NotKnown,
     /// `1` 男.
@@ -23,43 +24,43 @@ pub enum Sex {
     Unrecognized,
 }
 
-impl Sex {
+impl CardSex {
     /// Reads an ISO 5218 code (`"1"`, `"2"`, …; surrounding spaces and NULs ignored).
     ///
     /// ```
-    /// use onshi::card::Sex;
-    /// assert_eq!(Sex::from_iso5218(b"2"), Sex::Female);
-    /// assert_eq!(Sex::from_iso5218(b"x"), Sex::Unrecognized);
+    /// use onshi::card::CardSex;
+    /// assert_eq!(CardSex::from_iso5218(b"2"), CardSex::Female);
+    /// assert_eq!(CardSex::from_iso5218(b"x"), CardSex::Unrecognized);
     /// ```
-    pub fn from_iso5218(raw: &[u8]) -> Sex {
+    pub fn from_iso5218(raw: &[u8]) -> CardSex {
         match trim(raw) {
-            b"0" => Sex::NotKnown,
-            b"1" => Sex::Male,
-            b"2" => Sex::Female,
-            b"9" => Sex::NotApplicable,
-            _ => Sex::Unrecognized,
+            b"0" => CardSex::NotKnown,
+            b"1" => CardSex::Male,
+            b"2" => CardSex::Female,
+            b"9" => CardSex::NotApplicable,
+            _ => CardSex::Unrecognized,
         }
     }
 
-    /// The ISO 5218 code, `None` for [`Sex::Unrecognized`].
+    /// The ISO 5218 code, `None` for [`CardSex::Unrecognized`].
     pub fn iso5218(self) -> Option<char> {
         match self {
-            Sex::NotKnown => Some('0'),
-            Sex::Male => Some('1'),
-            Sex::Female => Some('2'),
-            Sex::NotApplicable => Some('9'),
-            Sex::Unrecognized => None,
+            CardSex::NotKnown => Some('0'),
+            CardSex::Male => Some('1'),
+            CardSex::Female => Some('2'),
+            CardSex::NotApplicable => Some('9'),
+            CardSex::Unrecognized => None,
         }
     }
 
     /// The Japanese label for staff screens.
     pub fn label(self) -> &'static str {
         match self {
-            Sex::NotKnown => "不明",
-            Sex::Male => "男",
-            Sex::Female => "女",
-            Sex::NotApplicable => "適用不能",
-            Sex::Unrecognized => "不明なコード",
+            CardSex::NotKnown => "不明",
+            CardSex::Male => "男",
+            CardSex::Female => "女",
+            CardSex::NotApplicable => "適用不能",
+            CardSex::Unrecognized => "不明なコード",
         }
     }
 
@@ -67,8 +68,8 @@ impl Sex {
     /// other value to 未設定.
     pub fn to_oqs(self) -> crate::codes::Sex {
         match self {
-            Sex::Male => crate::codes::Sex::Male,
-            Sex::Female => crate::codes::Sex::Female,
+            CardSex::Male => crate::codes::Sex::Male,
+            CardSex::Female => crate::codes::Sex::Female,
             _ => crate::codes::Sex::Unset,
         }
     }
@@ -96,7 +97,7 @@ fn trim(raw: &[u8]) -> &[u8] {
 /// for the form) writes the real values.
 ///
 /// ```
-/// use onshi::card::{BasicInfo, Sex};
+/// use onshi::card::{BasicInfo, CardSex};
 /// let ef0002 = [
 ///     0xFF, 0x20, 0x82, 0x00, 0x1C,
 ///     0xDF, 0x21, 0x00,
@@ -108,7 +109,7 @@ fn trim(raw: &[u8]) -> &[u8] {
 /// let info = BasicInfo::from_ef0002(&ef0002).unwrap();
 /// assert_eq!(info.name().as_str(), "ABC");
 /// assert_eq!(info.birthdate().unwrap().to_string(), "1985-04-01");
-/// assert_eq!(info.sex(), Sex::Female);
+/// assert_eq!(info.sex(), CardSex::Female);
 /// assert!(!format!("{info:?}").contains("ABC"));
 /// ```
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -117,7 +118,7 @@ pub struct BasicInfo {
     address: Personal<String>,
     birthdate: Option<Personal<NaiveDate>>,
     birthdate_text: Personal<String>,
-    sex: Sex,
+    sex: CardSex,
     #[serde(skip)]
     raw_name: Vec<u8>,
     #[serde(skip)]
@@ -183,7 +184,7 @@ impl BasicInfo {
             address: Personal::new(text(&raw_address)),
             birthdate: parse_birthdate(&birthdate_text).map(Personal::new),
             birthdate_text: Personal::new(birthdate_text),
-            sex: Sex::from_iso5218(&raw_sex),
+            sex: CardSex::from_iso5218(&raw_sex),
             raw_name,
             raw_address,
             raw_birthdate,
@@ -212,7 +213,7 @@ impl BasicInfo {
     }
 
     /// 性別.
-    pub fn sex(&self) -> Sex {
+    pub fn sex(&self) -> CardSex {
         self.sex
     }
 
@@ -295,7 +296,7 @@ impl BasicInfo {
 
     fn oqs_sex(&self) -> Option<crate::codes::Sex> {
         match self.sex {
-            Sex::Male | Sex::Female => Some(self.sex.to_oqs()),
+            CardSex::Male | CardSex::Female => Some(self.sex.to_oqs()),
             _ => None,
         }
     }
@@ -363,7 +364,7 @@ mod tests {
         );
         assert_eq!(info.birthdate(), NaiveDate::from_ymd_opt(1985, 4, 1));
         assert_eq!(info.birthdate_text().as_str(), "19850401");
-        assert_eq!(info.sex(), Sex::Female);
+        assert_eq!(info.sex(), CardSex::Female);
         assert_eq!(info.sex().to_oqs(), crate::codes::Sex::Female);
         assert!(info.name_decoded_cleanly());
         let dbg = format!("{info:?}");
@@ -392,7 +393,7 @@ mod tests {
         assert!(!info.address_decoded_cleanly());
         assert_eq!(info.birthdate(), None);
         assert_eq!(info.birthdate_text().as_str(), "S60.4.1");
-        assert_eq!(info.sex(), Sex::Unrecognized);
+        assert_eq!(info.sex(), CardSex::Unrecognized);
         assert_eq!(info.raw_sex(), b"7");
     }
 
@@ -409,7 +410,7 @@ mod tests {
         assert_eq!(info.name().as_str(), "A");
         assert_eq!(info.address().as_str(), "B");
         assert_eq!(info.birthdate(), NaiveDate::from_ymd_opt(2000, 2, 29));
-        assert_eq!(info.sex(), Sex::Male);
+        assert_eq!(info.sex(), CardSex::Male);
     }
 
     #[test]
@@ -417,7 +418,7 @@ mod tests {
         for text in ["19851301", "1985040", "１９８５０４０１", "+1985041"] {
             let info = BasicInfo::from_raw(vec![], vec![], text.as_bytes().to_vec(), b"9".to_vec());
             assert_eq!(info.birthdate(), None, "{text}");
-            assert_eq!(info.sex(), Sex::NotApplicable);
+            assert_eq!(info.sex(), CardSex::NotApplicable);
         }
     }
 
@@ -445,16 +446,16 @@ mod tests {
     #[test]
     fn sex_codes() {
         for (raw, sex, code) in [
-            (&b"0"[..], Sex::NotKnown, Some('0')),
-            (b"1", Sex::Male, Some('1')),
-            (b"2", Sex::Female, Some('2')),
-            (b"9", Sex::NotApplicable, Some('9')),
-            (b"", Sex::Unrecognized, None),
+            (&b"0"[..], CardSex::NotKnown, Some('0')),
+            (b"1", CardSex::Male, Some('1')),
+            (b"2", CardSex::Female, Some('2')),
+            (b"9", CardSex::NotApplicable, Some('9')),
+            (b"", CardSex::Unrecognized, None),
         ] {
-            assert_eq!(Sex::from_iso5218(raw), sex);
+            assert_eq!(CardSex::from_iso5218(raw), sex);
             assert_eq!(sex.iso5218(), code);
         }
-        assert_eq!(Sex::NotApplicable.to_oqs(), crate::codes::Sex::Unset);
-        assert_eq!(Sex::Male.label(), "男");
+        assert_eq!(CardSex::NotApplicable.to_oqs(), crate::codes::Sex::Unset);
+        assert_eq!(CardSex::Male.label(), "男");
     }
 }

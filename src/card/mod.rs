@@ -59,7 +59,7 @@ pub mod tlv;
 pub mod virtual_card;
 
 pub use apdu::{AllowList, Application, Command, ElementaryFile, ReadRange, Response};
-pub use basic_info::{BasicInfo, MAX_EF0002_LEN, Sex};
+pub use basic_info::{BasicInfo, CardSex, MAX_EF0002_LEN};
 pub use error::{CardError, NotMyNumberCardKind, StatusWord};
 pub use pin::Pin;
 #[cfg(feature = "card")]

@@ -993,23 +993,27 @@ pub const ONSHI_CARD_SEX_NOT_APPLICABLE: onshi_card_sex = 4;
 /// Any other value.
 pub const ONSHI_CARD_SEX_UNRECOGNIZED: onshi_card_sex = 5;
 
-pub(crate) static CARD_SEX: Enumeration<crate::card::Sex> = Enumeration {
+pub(crate) static CARD_SEX: Enumeration<crate::card::CardSex> = Enumeration {
     name: "onshi_card_sex",
     rows: &[
         (
-            crate::card::Sex::NotKnown,
+            crate::card::CardSex::NotKnown,
             ONSHI_CARD_SEX_NOT_KNOWN,
             "not_known",
         ),
-        (crate::card::Sex::Male, ONSHI_CARD_SEX_MALE, "male"),
-        (crate::card::Sex::Female, ONSHI_CARD_SEX_FEMALE, "female"),
+        (crate::card::CardSex::Male, ONSHI_CARD_SEX_MALE, "male"),
         (
-            crate::card::Sex::NotApplicable,
+            crate::card::CardSex::Female,
+            ONSHI_CARD_SEX_FEMALE,
+            "female",
+        ),
+        (
+            crate::card::CardSex::NotApplicable,
             ONSHI_CARD_SEX_NOT_APPLICABLE,
             "not_applicable",
         ),
         (
-            crate::card::Sex::Unrecognized,
+            crate::card::CardSex::Unrecognized,
             ONSHI_CARD_SEX_UNRECOGNIZED,
             "unrecognized",
         ),
@@ -1017,13 +1021,13 @@ pub(crate) static CARD_SEX: Enumeration<crate::card::Sex> = Enumeration {
 };
 
 #[allow(dead_code)]
-fn exhaustive_card_sex(v: crate::card::Sex) {
+fn exhaustive_card_sex(v: crate::card::CardSex) {
     match v {
-        crate::card::Sex::NotKnown
-        | crate::card::Sex::Male
-        | crate::card::Sex::Female
-        | crate::card::Sex::NotApplicable
-        | crate::card::Sex::Unrecognized => {}
+        crate::card::CardSex::NotKnown
+        | crate::card::CardSex::Male
+        | crate::card::CardSex::Female
+        | crate::card::CardSex::NotApplicable
+        | crate::card::CardSex::Unrecognized => {}
     }
 }
 

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub const INSTITUTION: &str = "1310000009";
+pub const INSTITUTION: &str = "1310000003";
 pub const ADMIN: &str = "admin-token-for-tests";
 
 /// A relay served on loopback by this process.

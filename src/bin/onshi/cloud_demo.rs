@@ -170,7 +170,7 @@ async fn walk_inner(root: PathBuf, delay_ms: u64) -> Result<(), String> {
     );
     let mut tcfg = TerminalConfig::new(&terminal_root);
     tcfg.answer_timeout = Duration::from_secs(20);
-    tcfg.medical_institution_code = Some("1310000009".into());
+    tcfg.medical_institution_code = Some("1310000003".into());
     tcfg.bulk_backoff = (Duration::from_millis(100), Duration::from_millis(400));
     tcfg.rescan = Duration::from_millis(200);
     let mut acfg = AgentConfig::new(root.join("agent-state"), tcfg);
