@@ -323,7 +323,7 @@ namespace Onshi
             byte[] w = Native.Bytes(wire);
             if (on.HasValue)
             {
-                OnshiDate d = Values.FromDate(on.Value);
+                OnshiDate d = Onshi.Values.FromDate(on.Value);
                 return Native.TextOrThrow((byte[] b, UIntPtr c, out UIntPtr n) =>
                     NativeMethods.onshi_code_label((uint)table, w, Native.Len(w), ref d, b, c, out n));
             }
