@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -81,10 +81,13 @@ pub struct CodeTableError {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodeTables {
     tables: Vec<TableInfo>,
-    /// Rows by (table, wire), in the order read (oldest first).
-    rows: HashMap<(String, String), Vec<CodeRow>>,
+    /// Rows by (table, wire), in the order read (oldest first). B-trees, not hash maps: the
+    /// bundled tables live in a static for the life of the process, and a hash table is
+    /// reached only through a pointer into the middle of its allocation, which Memcheck
+    /// reports as "possibly lost" in every C program that looks up a label.
+    rows: BTreeMap<(String, String), Vec<CodeRow>>,
     /// Wire values by table, in the order first read.
-    order: HashMap<String, Vec<String>>,
+    order: BTreeMap<String, Vec<String>>,
 }
 
 static BUILTIN: LazyLock<CodeTables> = LazyLock::new(|| {
@@ -163,9 +166,12 @@ impl CodeTables {
                     reason: "a value before any `@table` line".into(),
                 });
             };
+            // The note is "" when absent, not an `Option<&str>`: a `None` leaves the length
+            // word undefined, and the optimised `filter` tests it before the pointer, which
+            // Memcheck reports as a jump on an uninitialised value in every C program.
             let (wire, from, until, label, note) = match cols[..] {
-                [w, f, u, l] => (w, f, u, l, None),
-                [w, f, u, l, n] => (w, f, u, l, Some(n)),
+                [w, f, u, l] => (w, f, u, l, ""),
+                [w, f, u, l, n] => (w, f, u, l, n),
                 _ => {
                     return Err(CodeTableError {
                         line,
@@ -185,7 +191,7 @@ impl CodeTables {
                 from: date(from, line)?,
                 until: date(until, line)?,
                 label: label.to_string(),
-                note: note.filter(|n| !n.is_empty()).map(str::to_string),
+                note: (!note.is_empty()).then(|| note.to_string()),
             };
             if let (Some(f), Some(u)) = (row.from, row.until)
                 && f > u
