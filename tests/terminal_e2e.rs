@@ -841,3 +841,49 @@ fn bulk_registrations_come_back_as_units_when_the_emulator_writes_them() {
         );
     }
 }
+
+#[test]
+fn an_unregistered_assistance_answer_early_in_the_month_is_a_recheck_in_both_encodings() {
+    use onshi::diff::{self, DiffContext, QueryKind, RecheckReason, Returned, Verdict};
+    let on = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
+    for enc in [Encoding::Utf8, Encoding::ShiftJis] {
+        let d = tempfile::tempdir().unwrap();
+        let mut cfg = emulator(d.path());
+        cfg.encoding = enc;
+        let emu = Emulator::start(cfg).unwrap();
+        let client = Client::open(
+            Layout::new(d.path()),
+            onshi::terminal::ClientOptions {
+                encoding: enc,
+                ..options()
+            },
+        )
+        .unwrap();
+        // P15: 医療扶助, 資格有効性 6 (未委託・未登録), as the terminal writes it.
+        let p = person(&emu, "医療扶助（資格有効性 6").clone();
+        let r = client.query(query_for(&p), today(), T).unwrap();
+        assert_eq!(
+            r.body.qualification_validity,
+            Some(QualificationValidity::ValidUnregistered),
+            "{enc:?}"
+        );
+        let clinic = &p.qualifications[0];
+        // Early in the month: not 無効, re-check on the 21st.
+        let early = diff::compare(
+            clinic,
+            &Returned::from(&r.body),
+            &DiffContext::new(on(5), QueryKind::MyNumberCard),
+        );
+        assert_ne!(early.verdict, Verdict::NotConfirmed, "{enc:?}");
+        let rc = early.recheck.as_ref().expect("a day to re-check");
+        assert_eq!(rc.reason, RecheckReason::TicketNotYetRegistered);
+        assert_eq!(rc.on, on(21), "{enc:?}");
+        // After the welfare office's window: nothing to re-check.
+        let late = diff::compare(
+            clinic,
+            &Returned::from(&r.body),
+            &DiffContext::new(on(25), QueryKind::MyNumberCard),
+        );
+        assert!(late.recheck.is_none(), "{enc:?}");
+    }
+}
