@@ -410,6 +410,12 @@ typedef struct onshi_file_name_info {
 } onshi_file_name_info;
 
 /**
+ * What the patient presented at reception: one of the `ONSHI_PRESENTATION_*` values (0 where
+ * a function accepts "not recorded").
+ */
+typedef uint32_t onshi_presentation;
+
+/**
  * How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
  */
 typedef uint32_t onshi_start_date_policy;
@@ -434,6 +440,11 @@ typedef uint32_t onshi_mode;
  * and written as text; the typed accessors need the matching type.
  */
 typedef uint32_t onshi_value_type;
+
+/**
+ * How a usage report is written: one of the `ONSHI_REPORT_FORMAT_*` values.
+ */
+typedef uint32_t onshi_report_format;
 
 /**
  * What the face callback returns: one of the `ONSHI_FACE_*` values.
@@ -835,6 +846,12 @@ typedef uint32_t onshi_audit_event;
  * back).
  */
 #define ONSHI_FIELD_DIFF_RECORD_INDEX 505
+
+/**
+ * What the patient presented, as the review read it (enum Presentation; a face result is a
+ * マイナ保険証; absent when not recorded).
+ */
+#define ONSHI_FIELD_DIFF_PRESENTATION 520
 
 /**
  * Why the answer does not confirm a qualification (enum Cause; absent when it does).
@@ -1257,6 +1274,41 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_QUERY_KIND_RECORDS 5
 
 /**
+ * マイナ保険証（カード）.
+ */
+#define ONSHI_PRESENTATION_MY_NUMBER_CARD 1
+
+/**
+ * マイナ保険証（スマートフォン）.
+ */
+#define ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE 2
+
+/**
+ * 資格確認書.
+ */
+#define ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE 3
+
+/**
+ * マイナ保険証 + 資格情報のお知らせ (confirmed by the お知らせ's 記号・番号).
+ */
+#define ONSHI_PRESENTATION_MY_NUMBER_CARD_WITH_NOTICE 4
+
+/**
+ * 記号・番号 from another document (お知らせ alone, an expired 保険証 …).
+ */
+#define ONSHI_PRESENTATION_OTHER_DOCUMENT 5
+
+/**
+ * 被保険者資格申立書.
+ */
+#define ONSHI_PRESENTATION_DECLARATION 6
+
+/**
+ * Nothing presented.
+ */
+#define ONSHI_PRESENTATION_NONE 7
+
+/**
  * 変更なし（紐付けのみ）: nothing to apply; link the result.
  */
 #define ONSHI_VERDICT_IDENTICAL 1
@@ -1427,6 +1479,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_ADVICE_EXPIRATION_BLANK 18
 
 /**
+ * A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.
+ */
+#define ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE 40
+
+/**
  * 資格有効性 2 無効.
  */
 #define ONSHI_CAUSE_INVALID 1
@@ -1460,6 +1517,12 @@ typedef uint32_t onshi_audit_event;
  * A 資格有効性 value this library does not know.
  */
 #define ONSHI_CAUSE_UNKNOWN_VALIDITY 7
+
+/**
+ * 該当資格なし right after joining: the insurer has not registered the new member yet
+ * (申立書 path).
+ */
+#define ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER 20
 
 /**
  * 資格有効性 6 有効（未登録）(医療扶助).
@@ -1545,6 +1608,41 @@ typedef uint32_t onshi_audit_event;
  * 限度額情報変更有無 1: do an individual query.
  */
 #define ONSHI_NOTICE_LIMIT_INFO_CHANGED 17
+
+/**
+ * お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.
+ */
+#define ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED 20
+
+/**
+ * お知らせ alone (or an expired 保険証) before 2026-04-01: tolerated.
+ */
+#define ONSHI_NOTICE_NOTICE_ALONE_TOLERATED 21
+
+/**
+ * A 資格確認書 holder confirmed by its 記号・番号.
+ */
+#define ONSHI_NOTICE_QUALIFICATION_CERTIFICATE_QUERY 22
+
+/**
+ * 後期高齢, 84 or under, 資格確認書 on or after 2026-08-01 (the お知らせ rule).
+ */
+#define ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE 23
+
+/**
+ * 被保険者証区分 05 特別療養費: the patient pays 10割.
+ */
+#define ONSHI_NOTICE_SPECIAL_MEDICAL_EXPENSE 24
+
+/**
+ * The 電子証明書 expired: 資格確認 only, for three months after the expiry month.
+ */
+#define ONSHI_NOTICE_CERTIFICATE_EXPIRED 25
+
+/**
+ * The 電子証明書 expires soon.
+ */
+#define ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON 26
 
 /**
  * 全角/半角.
@@ -2561,6 +2659,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_VERSION_LINK_RECEIVED_AT 660
 
 /**
+ * What the patient presented for the linked confirmation (enum Presentation).
+ */
+#define ONSHI_FIELD_VERSION_LINK_PRESENTATION 670
+
+/**
  * Who did it: the caller's actor id (text).
  */
 #define ONSHI_FIELD_AUDIT_ACTOR 681
@@ -2600,6 +2703,11 @@ typedef uint32_t onshi_audit_event;
  * opened only).
  */
 #define ONSHI_FIELD_AUDIT_FIELDS 688
+
+/**
+ * What the patient presented for a `linked` event's confirmation (enum Presentation).
+ */
+#define ONSHI_FIELD_AUDIT_PRESENTATION 695
 
 /**
  * The versions of `onshi_history`, oldest first (fields `ONSHI_FIELD_VERSION_*`).
@@ -2757,6 +2865,27 @@ typedef uint32_t onshi_audit_event;
  * The candidates of `onshi_candidates`, best first (fields `ONSHI_FIELD_CANDIDATE_*`).
  */
 #define ONSHI_LIST_CANDIDATES 14
+
+/**
+ * JSON: `{"month": "202612", "basis": "patient_month", "rows": [{"presentation", "label",
+ * "category", "visits", "patients"}], "visits", "patients", "my_number_patients",
+ * "card_number_patients", "no_confirmation_patients", "unattributed_visits",
+ * "rate_basis_points" (null when nobody came), "rate_percent", "target_percent",
+ * "meets_target", "basis_ja"}`.
+ */
+#define ONSHI_REPORT_FORMAT_JSON 1
+
+/**
+ * CSV, UTF-8 with a byte order mark and CRLF line ends (Excel opens it as is): one line per
+ * presentation, then the 利用率 line.
+ */
+#define ONSHI_REPORT_FORMAT_CSV 2
+
+/**
+ * A text for staff in Japanese: the 利用率, whether the 30 % line is met, the counting
+ * basis and a table by presentation.
+ */
+#define ONSHI_REPORT_FORMAT_TEXT 3
 
 /**
  * Success.
@@ -3137,6 +3266,18 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CARD_VIRTUAL_CARD_IO 521
 
 /**
+ * A smartphone's マイナ保険証 (Android: JPKI only): no card-face data to read; receive the
+ * patient at the face reader.
+ */
+#define ONSHI_CARD_SMARTPHONE 522
+
+/**
+ * A 顔認証マイナンバーカード (no PIN): the 基本4情報 cannot be read; receive the patient at the
+ * face reader.
+ */
+#define ONSHI_CARD_FACE_AUTH_CARD 523
+
+/**
  * A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
  */
 #define ONSHI_NULL_PARAMETER 600
@@ -3311,8 +3452,16 @@ onshi_status onshi_card_open_reader(struct onshi_error *err,
 /**
  * Creates the project's virtual マイナンバーカード in process (no reader, no pcscd), for
  * tests. `config_json` `(NULL, 0)` is the fixture (検証　花子, PIN `1234`, 3 tries); or a
- * JSON object with any of `"name"`, `"address"`, `"birthdate"` (`"19850401"`), `"sex"`
- * (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`.
+ * JSON object with any of `"mode"`, `"name"`, `"address"`, `"birthdate"` (`"19850401"`),
+ * `"sex"` (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`. `"mode"` makes it another kind
+ * of card, so a program can show each outcome: `"my_number_card"` (the default),
+ * `"locked_pin"` (`ONSHI_CARD_PIN_LOCKED`), `"face_auth_card"` (a 顔認証マイナンバーカード:
+ * `ONSHI_CARD_FACE_AUTH_CARD`), `"android_smartphone"` (`ONSHI_CARD_SMARTPHONE`),
+ * `"iphone"` and `"other_card"` (`ONSHI_CARD_NOT_MY_NUMBER_CARD`: no My Number
+ * application), `"juki_card"` (`ONSHI_CARD_NOT_MY_NUMBER_CARD`).
+ *
+ * Returns `ONSHI_JSON` for malformed JSON or an unknown key, `ONSHI_INVALID_VALUE` for an
+ * unknown mode, `ONSHI_CARD_INVALID_PIN_FORMAT` for a PIN that is not 4 digits.
  *
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_card_free.
@@ -3353,10 +3502,17 @@ onshi_status onshi_card_last_error(const struct onshi_card *c,
                                    size_t *out_len);
 
 /**
- * Checks that the card is a マイナンバーカード (by its JPKI token, never by the ATR).
+ * Checks, without a PIN and never by the ATR, that the card is a マイナンバーカード whose
+ * 基本4情報 can be read: SELECT of the JPKI application, its token EF 0006, then the PIN's
+ * tries left (no try used). Call it before asking the patient for a PIN.
  *
- * Returns `ONSHI_CARD_NOT_MY_NUMBER_CARD` (the message says what it is instead) or another
- * `ONSHI_CARD_*` status.
+ * Returns `ONSHI_CARD_SMARTPHONE` (an Android phone's マイナ保険証: JPKI only, no card-face
+ * data), `ONSHI_CARD_FACE_AUTH_CARD` (a 顔認証マイナンバーカード: no PIN),
+ * `ONSHI_CARD_NOT_MY_NUMBER_CARD` (a 住基カード, or no My Number application: another card or
+ * an iPhone, which PC/SC cannot tell apart; the message says what to do for both), or
+ * another `ONSHI_CARD_*` status. A locked PIN is still a マイナンバーカード: `ONSHI_OK`, and
+ * `onshi_card_tries_left` gives 0. Each status's Japanese message says what to do instead
+ * (the face reader, the 記号・番号, the 市区町村 for a lock).
  *
  * # Safety
  * `c` is NULL or a live `onshi_card`.
@@ -3367,6 +3523,8 @@ onshi_status onshi_card_recognise(struct onshi_card *c);
  * The PIN tries left before the 券面事項入力補助用暗証番号 locks (0: locked). Show it before
  * asking for the PIN. Sends no PIN.
  *
+ * Returns `ONSHI_CARD_FACE_AUTH_CARD` for a card without a PIN, `ONSHI_CARD_SMARTPHONE` or
+ * `ONSHI_CARD_NOT_MY_NUMBER_CARD` for a card without the 券面事項入力補助AP.
  * Out-parameters are written only on success.
  *
  * # Safety
@@ -3383,7 +3541,9 @@ onshi_status onshi_card_tries_left(struct onshi_card *c,
  * The PIN is copied into memory that is wiped after use; wipe `pin` yourself when the call
  * returns.
  * Returns `ONSHI_CARD_INVALID_PIN_FORMAT`, `ONSHI_CARD_WRONG_PIN` (the message says how many
- * tries are left), `ONSHI_CARD_PIN_LOCKED`, or another `ONSHI_CARD_*` status.
+ * tries are left), `ONSHI_CARD_PIN_LOCKED`, `ONSHI_CARD_FACE_AUTH_CARD`,
+ * `ONSHI_CARD_SMARTPHONE`, `ONSHI_CARD_NOT_MY_NUMBER_CARD` (none of these sent the PIN), or
+ * another `ONSHI_CARD_*` status.
  * The caller owns the returned handle and must free it with onshi_basic_info_free.
  * Out-parameters are written only on success.
  *
@@ -4768,6 +4928,37 @@ onshi_status onshi_history_review(const struct onshi_history *h,
                                   struct onshi_diff **out);
 
 /**
+ * `onshi_history_review` with what the patient presented (`ONSHI_PRESENTATION_*`; 0: not
+ * recorded) beside the clinic's kind (`clinic_kind`, as for `onshi_history_review`). The presentation is kept with the confirmation (the version's link and the
+ * `linked` audit event once applied; `ONSHI_FIELD_DIFF_PRESENTATION` of the review) and
+ * feeds the advice: お知らせ alone, a 資格確認書 holder's 記号・番号 query, the 後期高齢
+ * 資格確認書 without an address and the 2026-08 rule, 該当資格なし with a 申立書. A face result
+ * (`ONSHI_QUERY_KIND_MY_NUMBER_CARD`) is a マイナ保険証 whatever is passed, except that
+ * `ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE` is kept.
+ *
+ * Returns what `onshi_history_review` returns, and `ONSHI_INVALID_ARGUMENT` for an unknown
+ * `presentation`.
+ * `result_id`: NULL is accepted. `confirmation_date`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `doc` is NULL or a live `onshi_document`;
+ * `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+ * readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review_presented(const struct onshi_history *h,
+                                            const struct onshi_document *doc,
+                                            size_t unit,
+                                            const uint8_t *result_id,
+                                            size_t result_id_len,
+                                            const struct onshi_date *confirmation_date,
+                                            onshi_query_kind query_kind,
+                                            onshi_clinic_kind clinic_kind,
+                                            onshi_presentation presentation,
+                                            struct onshi_diff **out);
+
+/**
  * Reviews a returned record (read as a valid answer of the terminal) against the history's
  * current version, as `onshi_history_review` does for a document. `result_id` identifies
  * the result; `confirmation_date` is the 資格確認日; `clinic_kind` as for
@@ -4792,6 +4983,31 @@ onshi_status onshi_history_review_record(const struct onshi_history *h,
                                          onshi_query_kind query_kind,
                                          onshi_clinic_kind clinic_kind,
                                          struct onshi_diff **out);
+
+/**
+ * `onshi_history_review_record` with what the patient presented (`ONSHI_PRESENTATION_*`;
+ * 0: not recorded) beside the clinic's kind (`clinic_kind`, 0: not checked), as for
+ * `onshi_history_review_presented`.
+ *
+ * Returns what `onshi_history_review_record` returns, and `ONSHI_INVALID_ARGUMENT` for an
+ * unknown `presentation`.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `returned` is NULL or a live `onshi_qualification`;
+ * `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+ * readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review_record_presented(const struct onshi_history *h,
+                                                   const struct onshi_qualification *returned,
+                                                   const uint8_t *result_id,
+                                                   size_t result_id_len,
+                                                   const struct onshi_date *confirmation_date,
+                                                   onshi_query_kind query_kind,
+                                                   onshi_clinic_kind clinic_kind,
+                                                   onshi_presentation presentation,
+                                                   struct onshi_diff **out);
 
 /**
  * Applies a reviewed answer (`onshi_history_review`): links the result, updates the current
@@ -5849,6 +6065,36 @@ onshi_status onshi_field_list(onshi_field field, onshi_list *out);
 onshi_status onshi_field_name(onshi_field field, char *buf, size_t cap, size_t *out_len);
 
 /**
+ * The マイナ保険証 利用率 report of `year`-`month` from `visits_json`, a JSON array of visits
+ * in the shape the client's journal keeps them (`{"date": "2026-12-07", "patient_id":
+ * "0001", "presentation": "my_number_card", "recorded_at": "2026-12-07T09:00:00"}`;
+ * `patient_id`, `result_id`, `origin`, `actor` optional); visits of other months are left
+ * out. Counted per patient-month (a patient seen several times in the month is one
+ * patient, counted as a マイナ保険証 user when one visit used the card or a smartphone);
+ * the 30 % line of the 2026-06 加算 is met when that share is 30 % or more. Pure: reads
+ * neither disk nor clock.
+ *
+ * Returns `ONSHI_JSON` when `visits_json` is not such an array, `ONSHI_INVALID_VALUE` for a
+ * month out of 1–12, `ONSHI_INVALID_ARGUMENT` for an unknown `format`.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `visits_json` is NULL or readable for `visits_len` bytes; `buf` is NULL or writable for
+ * `cap` bytes; `out_len` is NULL or writable.
+ */
+onshi_status onshi_usage_report(struct onshi_error *err,
+                                const uint8_t *visits_json,
+                                size_t visits_len,
+                                int32_t year,
+                                uint32_t month_of_year,
+                                onshi_report_format format,
+                                char *buf,
+                                size_t cap,
+                                size_t *out_len);
+
+/**
  * Creates a cancel token, not cancelled.
  *
  * The caller owns the returned handle and must free it with onshi_cancel_token_free.
@@ -6306,6 +6552,58 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
                                       char *buf,
                                       size_t cap,
                                       size_t *out_len);
+
+/**
+ * Records a reception visit in the client's journal (`<root>/.onshi/visits/<yyyyMM>/`, one
+ * file per visit): the day `date`, the EMR's `patient_id` (never a name, an insurance
+ * number or the 個人番号), what the patient presented (`ONSHI_PRESENTATION_*`) and the
+ * terminal result it confirmed (`result_id`, the answer or face file name). Recording a
+ * visit with the same result again, or the same patient, day and presentation, replaces it.
+ * `onshi_client_usage_report` counts them. Allowed in the face callback.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown or 0 `presentation`,
+ * `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_TERMINAL_INVALID_REQUEST`
+ * when neither `patient_id` nor `result_id` is given, `ONSHI_TERMINAL_IO` when the journal
+ * cannot be written.
+ * `err`: NULL is accepted. `patient_id`: NULL is accepted. `result_id`: NULL is accepted.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `date` is NULL or readable;
+ * each text is NULL or readable for its length.
+ */
+onshi_status onshi_client_record_visit(const struct onshi_client *c,
+                                       struct onshi_error *err,
+                                       const struct onshi_date *date,
+                                       const uint8_t *patient_id,
+                                       size_t patient_id_len,
+                                       onshi_presentation presentation,
+                                       const uint8_t *result_id,
+                                       size_t result_id_len);
+
+/**
+ * The マイナ保険証 利用率 report of `year`-`month` from the visits recorded in the client's
+ * journal (`onshi_client_record_visit`, `onshi visit`, `onshi query --patient`), written
+ * in `format` (`ONSHI_REPORT_FORMAT_*`): counted per patient-month, as
+ * `onshi_usage_report` counts visits the caller holds.
+ *
+ * Returns `ONSHI_INVALID_VALUE` for a month out of 1–12, `ONSHI_INVALID_ARGUMENT` for an
+ * unknown `format`, `ONSHI_TERMINAL_IO` when the journal cannot be read.
+ * `err`: NULL is accepted.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `c` and `err` are any values (only live handles are used); `buf` is NULL or writable for
+ * `cap` bytes; `out_len` is NULL or writable.
+ */
+onshi_status onshi_client_usage_report(const struct onshi_client *c,
+                                       struct onshi_error *err,
+                                       int32_t year,
+                                       uint32_t month,
+                                       onshi_report_format format,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
 
 /**
  * Starts the terminal emulator over `root` (UTF-8 path; `req/`, `res/`, `face/` are

@@ -54,6 +54,7 @@ use crate::diff::{
     self, Action, Class, ClinicKind, Diff, DiffContext, FieldDiff, QueryKind, Returned, Verdict,
 };
 use crate::model::{Field, FieldGroup, Qualification};
+use crate::reception::Presentation;
 use crate::text;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -185,6 +186,9 @@ pub struct ResultLink {
     /// When the result arrived, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<NaiveDateTime>,
+    /// What the patient presented for this confirmation (a face result: a マイナ保険証).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<Presentation>,
 }
 
 impl ResultLink {
@@ -194,6 +198,7 @@ impl ResultLink {
             result_id: result_id.into(),
             confirmation_date,
             received_at: None,
+            presentation: None,
         }
     }
 }
@@ -246,10 +251,13 @@ pub enum AuditKind {
         /// The first version's start.
         start: NaiveDate,
     },
-    /// The version was linked to a result.
+    /// The version was linked to a result (one event per confirmation applied).
     Linked {
         /// The result.
         result_id: String,
+        /// What the patient presented for it, when recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        presentation: Option<Presentation>,
     },
     /// Fields were updated in place (反映).
     Updated {
@@ -427,6 +435,12 @@ pub struct ReviewContext {
     /// not checked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinic_kind: Option<ClinicKind>,
+    /// What the patient presented (マイナ保険証, 資格確認書 …), as staff recorded it: kept with
+    /// the confirmation in the history and read by the diff's advice. A face result
+    /// (`QueryKind::MyNumberCard`) is a マイナ保険証 whatever is stated here
+    /// ([`Presentation::resolve`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<Presentation>,
 }
 
 impl ReviewContext {
@@ -441,6 +455,7 @@ impl ReviewContext {
             confirmation_date,
             query_kind,
             received_at: None,
+            presentation: None,
             clinic_kind: None,
         }
     }
@@ -451,12 +466,24 @@ impl ReviewContext {
         self
     }
 
-    /// The diff context (date, query kind, clinic kind).
+    /// The same context with what the patient presented.
+    pub fn with_presentation(mut self, presentation: Presentation) -> Self {
+        self.presentation = Some(presentation);
+        self
+    }
+
+    /// What the patient presented, resolved: a face result implies a マイナ保険証.
+    pub fn resolved_presentation(&self) -> Option<Presentation> {
+        Presentation::resolve(self.presentation, self.query_kind)
+    }
+
+    /// The diff context (date, query kind, clinic kind, presentation).
     pub fn diff_context(&self) -> DiffContext {
         DiffContext {
             clinic_kind: self.clinic_kind,
             ..DiffContext::new(self.confirmation_date, self.query_kind)
         }
+        .with_presentation(self.resolved_presentation())
     }
 
     fn link(&self) -> ResultLink {
@@ -464,6 +491,7 @@ impl ReviewContext {
             result_id: self.result_id.clone(),
             confirmation_date: self.confirmation_date,
             received_at: self.received_at,
+            presentation: self.resolved_presentation(),
         }
     }
 }
@@ -753,6 +781,7 @@ impl QualificationHistory {
                 cur_id,
                 AuditKind::Linked {
                     result_id: result.result_id.clone(),
+                    presentation: result.presentation,
                 },
             ));
             if let Some(v) = self.versions.last_mut() {
@@ -792,6 +821,7 @@ impl QualificationHistory {
             new_id,
             AuditKind::Linked {
                 result_id: result.result_id.clone(),
+                presentation: result.presentation,
             },
         ));
         if let Some(v) = self.versions.last_mut() {

@@ -12,6 +12,8 @@
 //! * [`diff`] — field-by-field comparison of the clinic's record with the terminal's answer;
 //! * [`matching`] — candidate patients for a result, or a new-patient draft;
 //! * [`history`] — the qualification history: apply, expire, unlink, audit;
+//! * [`reception`] — what the patient presented (マイナ保険証, 資格確認書 …) and the monthly
+//!   マイナ保険証 利用率;
 //! * [`terminal`] — the req/res/face folder client and a faithful terminal emulator;
 //! * [`card`] — the My Number card's 基本4情報 (the PC/SC reader itself needs feature `card`);
 //! * [`messages`] — the catalogue of every Japanese message for staff (code → message → what
@@ -81,6 +83,7 @@ pub mod matching;
 pub mod messages;
 pub mod model;
 pub mod personal;
+pub mod reception;
 #[cfg(feature = "relay")]
 pub mod relay;
 pub mod terminal;

@@ -351,9 +351,9 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_CARD_READER_UNPLUGGED, Reception, "the card reader was unplugged while in use", "カードリーダーが外れました。", "カードリーダーを接続し直して、もう一度読み取ってください。"),
     status!(ONSHI_CARD_NO_CARD, Reception, "no card is in the reader", "カードリーダーにカードが置かれていません。", "マイナンバーカードをカードリーダーに置いてください。"),
     status!(ONSHI_CARD_REMOVED, Reception, "the card was removed during the operation", "読み取り中にカードが外されました。", "読み取りが終わるまでカードを置いたままにして、もう一度読み取ってください。"),
-    status!(ONSHI_CARD_NOT_MY_NUMBER_CARD, Reception, "the card is not a My Number card", "マイナンバーカードではありません。", "マイナンバーカードを置いてください。カードがない場合は保険証等で受け付けてください。"),
+    status!(ONSHI_CARD_NOT_MY_NUMBER_CARD, Reception, "the card is not a My Number card", "マイナンバーカードではありません。", "マイナンバーカードを置いてください。スマートフォンのマイナ保険証は顔認証付きカードリーダーで、資格確認書は記号・番号で資格確認してください。"),
     status!(ONSHI_CARD_WRONG_PIN, Reception, "the PIN was wrong (the message says how many tries are left)", "暗証番号が違います。", "患者様に暗証番号（券面事項入力補助用、数字 4 桁）を確認していただき、入力し直してください。"),
-    status!(ONSHI_CARD_PIN_LOCKED, Reception, "the PIN is locked", "暗証番号がロックされています。", "カードからは読み取れません。券面を見て入力してください。患者様には市区町村の窓口での再設定をご案内してください。"),
+    status!(ONSHI_CARD_PIN_LOCKED, Reception, "the PIN is locked", "暗証番号がロックされています。", "カードからは読み取れません。資格確認は顔認証付きカードリーダーで行い、氏名等は券面か資格確認結果から入力してください。患者様には市区町村の窓口での再設定をご案内してください。"),
     status!(ONSHI_CARD_LAST_TRY_NEEDS_CONFIRMATION, Reception, "only one PIN try is left and the call did not confirm using it", "暗証番号の残り回数は 1 回です。", "患者様が暗証番号に確信がない場合は読み取りをやめ、券面を見て入力してください。"),
     status!(ONSHI_CARD_SECURITY_STATUS_NOT_SATISFIED, Reception, "the card refused a read: the PIN was not verified (69 82)", "暗証番号の確認が済んでいないため読み取れませんでした。", "もう一度、暗証番号の入力からやり直してください。"),
     status!(ONSHI_CARD_FILE_NOT_FOUND, Reception, "the card has no such file or application (6A 82)", "カードに必要な情報が見つかりませんでした。", "マイナンバーカードかどうか確認してください。読み取れない場合は券面を見て入力してください。"),
@@ -368,6 +368,8 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_CARD_UNRESPONSIVE, Reception, "the card does not answer", "カードが応答しません。", "カードの向き・置き方を直して、もう一度読み取ってください。"),
     status!(ONSHI_CARD_PCSC, Administrator, "another PC/SC error", "カードリーダーとの通信でエラーが起きました。", "もう一度読み取ってください。続く場合はカードリーダーを接続し直すか、PC を再起動してください。"),
     status!(ONSHI_CARD_VIRTUAL_CARD_IO, Developer, "the virtual card (tests) could not be reached", "仮想カードとの通信でエラーが起きました。", "テスト用の仮想カードの設定（vpcd）を確認してください。"),
+    status!(ONSHI_CARD_SMARTPHONE, Reception, "a smartphone: no card-face data to read", "スマートフォンのマイナ保険証からは券面情報を読み取れません。", "顔認証付きカードリーダー（スマートフォン用リーダー）で資格確認し、氏名等は資格確認結果から取り込んでください。"),
+    status!(ONSHI_CARD_FACE_AUTH_CARD, Reception, "a 顔認証マイナンバーカード: no PIN, the 基本4情報 cannot be read", "顔認証マイナンバーカード（暗証番号なし）のため券面情報は読み取れません。", "顔認証付きカードリーダーで資格確認し、氏名等は資格確認結果から取り込んでください（券面を見て入力しても構いません）。"),
     status!(ONSHI_NULL_PARAMETER, Developer, "a required pointer argument was NULL", "システムエラーが発生しました（必要な引数がありません）。", "システム担当者に連絡してください（開発者: NULL を渡した呼び出しを修正）。"),
     status!(ONSHI_INVALID_UTF8, Developer, "an input string is not valid UTF-8", "システムエラーが発生しました（文字コードが UTF-8 ではありません）。", "システム担当者に連絡してください（開発者: CP932 の文字列は UTF-8 に変換して渡す）。"),
     status!(ONSHI_PANIC, Developer, "internal error in the onshi library", "システムエラーが発生しました（ライブラリ内部のエラー）。", "操作をやり直してください。続く場合はエラーメッセージを添えてベンダーに連絡してください（開発者: onshi の開発元に報告）。"),
@@ -443,6 +445,8 @@ fn card_error(status: u32) -> Option<(CardError, &'static [(&'static str, &'stat
             &[],
         ),
         st::ONSHI_CARD_VIRTUAL_CARD_IO => (CardError::VirtualCardIo(String::new()), &[]),
+        st::ONSHI_CARD_SMARTPHONE => (CardError::Smartphone, &[]),
+        st::ONSHI_CARD_FACE_AUTH_CARD => (CardError::FaceAuthCard, &[]),
         _ => return None,
     })
 }
@@ -478,19 +482,22 @@ fn status_rows(out: &mut Vec<StaffMessage>) {
                 source: "onshi::card::CardError::staff_message",
             });
             if code == st::ONSHI_CARD_NOT_MY_NUMBER_CARD {
-                let juki = CardError::NotMyNumberCard {
-                    kind: NotMyNumberCardKind::JukiCard,
-                };
-                out.push(StaffMessage {
-                    code: format!("{name}.juki_card"),
-                    category: "status",
-                    status: Some(code),
-                    audience,
-                    message_ja: juki.staff_message(),
-                    detail_ja: String::new(),
-                    action_ja: action.to_string(),
-                    source: "onshi::card::CardError::staff_message",
-                });
+                for (suffix, kind) in [
+                    ("juki_card", NotMyNumberCardKind::JukiCard),
+                    ("no_application", NotMyNumberCardKind::NoApplication),
+                ] {
+                    let e = CardError::NotMyNumberCard { kind };
+                    out.push(StaffMessage {
+                        code: format!("{name}.{suffix}"),
+                        category: "status",
+                        status: Some(code),
+                        audience,
+                        message_ja: e.staff_message(),
+                        detail_ja: String::new(),
+                        action_ja: action.to_string(),
+                        source: "onshi::card::CardError::staff_message",
+                    });
+                }
             }
             continue;
         }
@@ -562,6 +569,10 @@ pub const ADVICE_ACTIONS: &[(Advice, &str)] = &[
     ),
     (Advice::ValidityStartDiffers, "修正せずに紐付けてください。"),
     (Advice::ExpirationBlank, "修正せずに紐付けてください。"),
+    (
+        Advice::AddressNotOnCertificate,
+        "修正せず、登録済みの住所のまま紐付けてください。",
+    ),
 ];
 
 fn advice_rows(out: &mut Vec<StaffMessage>) {
@@ -585,6 +596,7 @@ pub const CAUSES: &[Cause] = &[
     Cause::Invalid,
     Cause::InvalidNewQualification,
     Cause::NotFound,
+    Cause::NotFoundNewMember,
     Cause::MultipleMatches,
     Cause::ProcessingError,
     Cause::NoRecord,
@@ -675,6 +687,34 @@ pub const NOTICE_ACTIONS: &[(NoticeKind, &str)] = &[
     (
         NoticeKind::LimitInfoChanged,
         "個別照会で最新の限度額情報を確認してください。",
+    ),
+    (
+        NoticeKind::NoticeAloneNotAccepted,
+        "マイナ保険証（カード・スマートフォン）か資格確認書の提示をお願いしてください。",
+    ),
+    (
+        NoticeKind::NoticeAloneTolerated,
+        "通常の負担割合で受け付け、次回はマイナ保険証か資格確認書を持参するよう案内してください。",
+    ),
+    (
+        NoticeKind::QualificationCertificateQuery,
+        "資格確認書の有効期限（と記載があれば限度額適用区分）を確認してください。",
+    ),
+    (
+        NoticeKind::LateElderlyCertificateRule,
+        "資格確認書の有効期限を確認し、期限切れならマイナ保険証での受付を案内してください。",
+    ),
+    (
+        NoticeKind::SpecialMedicalExpense,
+        "医療費の10割をお支払いいただき、市区町村への特別療養費の申請を案内してください。",
+    ),
+    (
+        NoticeKind::CertificateExpired,
+        "資格確認の結果で受け付け、市区町村の窓口での電子証明書の更新を案内してください。",
+    ),
+    (
+        NoticeKind::CertificateExpiresSoon,
+        "市区町村の窓口での電子証明書の更新を案内してください。",
     ),
 ];
 
@@ -1058,7 +1098,17 @@ mod tests {
         );
         assert_eq!(
             get("ONSHI_CARD_NOT_MY_NUMBER_CARD.juki_card").message_ja,
-            "住民基本台帳カードです。マイナンバーカードをお出しください。"
+            "住基カード（住民基本台帳カード）は使えません。マイナンバーカードをお出しください。"
+        );
+        assert!(
+            get("ONSHI_CARD_NOT_MY_NUMBER_CARD.no_application")
+                .message_ja
+                .contains("iPhone")
+        );
+        assert!(
+            get("ONSHI_CARD_SMARTPHONE")
+                .message_ja
+                .contains("顔認証付きカードリーダー")
         );
         assert_eq!(
             get("ONSHI_CARD_UNEXPECTED_STATUS").message_ja,

@@ -15,7 +15,9 @@
 #![cfg(feature = "card")]
 
 use onshi::card::virtual_card::vpcd::{SLOT0_PORT, SLOT0_READER, VpcdCard};
-use onshi::card::virtual_card::{MY_NUMBER_CARD_ATR, VirtualCardConfig, VirtualMyNumberCard};
+use onshi::card::virtual_card::{
+    CardMode, MY_NUMBER_CARD_ATR, VirtualCardConfig, VirtualMyNumberCard,
+};
 use onshi::card::{
     ApduTransport, CardError, CardEvent, CardMonitor, CardSession, CardSex, NotMyNumberCardKind,
     PcscTransport, Pin, PinStatus, list_readers, read_basic_info_from_reader,
@@ -183,6 +185,65 @@ fn a_juki_card_is_not_a_my_number_card() {
     remove(card);
 }
 
+/// Phones, 顔認証マイナンバーカード, other cards and a locked PIN through the real PC/SC path:
+/// each its own typed outcome with its Japanese message, found before any PIN is sent.
+#[test]
+fn every_card_mode_gets_its_own_outcome_through_pcscd() {
+    let Some(_rig) = rig() else { return };
+    let no_app = CardError::NotMyNumberCard {
+        kind: NotMyNumberCardKind::NoApplication,
+    };
+    for (mode, recognised, read, says) in [
+        (CardMode::LockedPin, None, CardError::PinLocked, "市区町村"),
+        (
+            CardMode::FaceAuthCard,
+            Some(CardError::FaceAuthCard),
+            CardError::FaceAuthCard,
+            "顔認証付きカードリーダーで受付",
+        ),
+        (
+            CardMode::AndroidSmartphone,
+            Some(CardError::Smartphone),
+            CardError::Smartphone,
+            "スマートフォン用リーダー",
+        ),
+        (
+            CardMode::Iphone,
+            Some(no_app.clone()),
+            no_app.clone(),
+            "iPhone",
+        ),
+        (
+            CardMode::OtherCard,
+            Some(no_app.clone()),
+            no_app.clone(),
+            "記号・番号",
+        ),
+    ] {
+        let card = insert(VirtualCardConfig::for_mode(mode));
+        let mut s = session();
+        assert_eq!(s.recognise().err(), recognised, "{mode:?}");
+        let e = s.read_basic_info(&pin("1234"), true).unwrap_err();
+        assert_eq!(e, read, "{mode:?}");
+        assert!(
+            e.staff_message().contains(says),
+            "{mode:?}: {}",
+            e.staff_message()
+        );
+        if mode == CardMode::LockedPin {
+            assert_eq!(s.pin_status().unwrap(), PinStatus::Locked);
+        }
+        drop(s);
+        let card = remove(card);
+        let verifies = card
+            .log()
+            .iter()
+            .filter(|c| c.len() > 4 && c[1] == 0x20)
+            .count();
+        assert_eq!(verifies, 0, "{mode:?}: no PIN was sent");
+    }
+}
+
 #[test]
 fn tries_left_wrong_pin_right_pin_read_and_a_second_read() {
     let Some(_rig) = rig() else { return };
@@ -275,6 +336,7 @@ fn last_try_needs_confirmation_then_the_card_locks() {
         e.staff_message()
             .contains("市区町村の窓口で暗証番号の再設定が必要です")
     );
+    assert!(e.staff_message().contains("顔認証付きカードリーダー"));
     drop(s);
     assert_eq!(remove(card).tries_left(), 0);
 }

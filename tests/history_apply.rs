@@ -110,7 +110,12 @@ fn identical_result_is_linked_and_changes_nothing() {
     let mut h = history();
     let events = apply(&mut h, &returned(), "res-1").unwrap();
     assert_eq!(events.len(), 1);
-    assert!(matches!(&events[0].kind, AuditKind::Linked { result_id } if result_id == "res-1"));
+    // A face result (照会区分 1) was a マイナ保険証: the link says so.
+    assert!(matches!(
+        &events[0].kind,
+        AuditKind::Linked { result_id, presentation: Some(onshi::reception::Presentation::MyNumberCard) }
+            if result_id == "res-1"
+    ));
     assert_eq!(h.versions.len(), 1);
     assert_eq!(h.versions[0].qualification, registered());
     assert_eq!(h.versions[0].link.as_ref().unwrap().result_id, "res-1");

@@ -40,6 +40,10 @@ fn demo_runs_every_step_and_exits_zero() {
         "医療扶助",
         "医療券",
         "資格情報の取得に時間がかかっています",
+        "資格確認書の患者（記号・番号で資格確認）",
+        "受付記録: 資格確認書",
+        "今月のマイナ保険証利用率",
+        "50.00%（患者 4 人中 2 人）",
         "まとめ / Summary",
         "demo finished: every step worked.",
     ] {

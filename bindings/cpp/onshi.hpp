@@ -172,6 +172,22 @@ inline uint8_t check_digit_compute(std::string_view body) {
     return d;
 }
 
+/// The マイナ保険証 利用率 report of a month from a JSON array of visits (the journal's shape),
+/// counted per patient-month (ONSHI_REPORT_FORMAT_*). Pure: no disk, no clock.
+inline std::string usage_report(std::string_view visits_json, int32_t year, uint32_t month,
+                                onshi_report_format format = ONSHI_REPORT_FORMAT_JSON) {
+    std::string out;
+    detail::call_with_error([&](onshi_error *e) {
+        return detail::read_text(
+            [&](char *b, std::size_t c, std::size_t *n) {
+                return onshi_usage_report(e, detail::bytes(visits_json), visits_json.size(), year, month, format, b, c,
+                                          n);
+            },
+            out);
+    });
+    return out;
+}
+
 /// Parses an identifier and returns its normalized form.
 inline std::string normalize_id(onshi_id_kind kind, std::string_view input, onshi_mode mode = ONSHI_MODE_STRICT) {
     std::string out;
@@ -685,6 +701,15 @@ public:
                                           &confirmation_date, kind, clinic, &raw));
         return Diff(raw);
     }
+    /// review_record() with what the patient presented (ONSHI_PRESENTATION_*; 0: not
+    /// recorded): kept with the confirmation and read by the advice.
+    Diff review_record(const Qualification &returned, std::string_view result_id, const onshi_date &confirmation_date,
+                       onshi_query_kind kind, onshi_presentation presentation) const {
+        onshi_diff *raw = nullptr;
+        check(onshi_history_review_record_presented(capi(), returned.capi(), detail::bytes(result_id), result_id.size(),
+                                                    &confirmation_date, kind, presentation, &raw));
+        return Diff(raw);
+    }
     /// Reviews the answer of a 資格確認結果 document (`unit` nullopt) or of a bulk answer's
     /// unit; `result_id` nullopt uses the document's file name, `confirmation_date` nullptr
     /// its 資格確認日, `kind` 0 its 照会区分; `clinic` (ONSHI_CLINIC_KIND_*, 0: not checked) is the
@@ -1108,6 +1133,29 @@ public:
     void stop_face() { check(onshi_client_stop_face(capi())); }
     std::string doctor() const {
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_client_doctor(capi(), b, c, n); });
+    }
+    /// Records a reception visit in the journal: the day, the EMR's patient id (never a name
+    /// or an insurance number; empty for none), what was presented (ONSHI_PRESENTATION_*) and
+    /// the terminal result it confirmed (empty for none). The same visit again replaces it.
+    void record_visit(const onshi_date &date, std::string_view patient_id, onshi_presentation presentation,
+                      std::string_view result_id = {}) const {
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_client_record_visit(capi(), e, &date, patient_id.empty() ? nullptr : detail::bytes(patient_id),
+                                             patient_id.size(), presentation,
+                                             result_id.empty() ? nullptr : detail::bytes(result_id), result_id.size());
+        });
+    }
+    /// The month's マイナ保険証 利用率 report from the journal's visits (ONSHI_REPORT_FORMAT_*).
+    std::string usage_report(int32_t year, uint32_t month, onshi_report_format format = ONSHI_REPORT_FORMAT_JSON) const {
+        std::string out;
+        detail::call_with_error([&](onshi_error *e) {
+            return detail::read_text(
+                [&](char *b, std::size_t c, std::size_t *n) {
+                    return onshi_client_usage_report(capi(), e, year, month, format, b, c, n);
+                },
+                out);
+        });
+        return out;
     }
 
 private:

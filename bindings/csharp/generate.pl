@@ -44,6 +44,8 @@ my @groups = (
     [ 'ONSHI_RECHECK_',    'RecheckReason',  'Why an answer should be asked again later (onshi_recheck_reason).' ],
     [ 'ONSHI_WARNING_',    'WarningKind',    'What a warning of a parsed document is about (onshi_warning_kind).' ],
     [ 'ONSHI_CARD_SEX_',   'CardSex',        'Sex on the My Number card, ISO 5218 (onshi_card_sex).' ],
+    [ 'ONSHI_PRESENTATION_', 'Presentation', 'What the patient presented at reception (onshi_presentation).' ],
+    [ 'ONSHI_REPORT_FORMAT_', 'ReportFormat', 'How a usage report is written (onshi_report_format).' ],
     [ 'ONSHI_MESSAGE_TYPE_', 'MessageType',  'The kind of message of a document (onshi_message_type).' ],
     [ 'ONSHI_ENCODING_',   'FileEncoding',       'A file\'s character encoding (onshi_encoding).' ],
     [ 'ONSHI_FAMILY_',     'Family',         'A message family of the interface (onshi_family).' ],
@@ -136,6 +138,7 @@ sub cs_param {
     return ($const ? 'ref ' : 'out ') . "$struct{$1} $n" if $t =~ /^(\w+) \*$/ && $struct{$1};
     return "UIntPtr $n" if $t eq 'size_t';
     return "ushort $n" if $t eq 'uint16_t';
+    return "int $n" if $t eq 'int32_t';
     return "[MarshalAs(UnmanagedType.I1)] bool $n" if $t eq 'bool';
     return "uint $n" if $u32{$t};
     die "unmapped parameter type '$t' in $fname\n";

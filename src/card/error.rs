@@ -25,8 +25,12 @@ impl StatusWord {
     pub const AUTH_METHOD_BLOCKED: StatusWord = StatusWord(0x6983);
     /// `69 86`: command not allowed (no current EF).
     pub const NO_CURRENT_EF: StatusWord = StatusWord(0x6986);
+    /// `69 84`: reference data not usable (a PIN that was never set).
+    pub const REFERENCE_DATA_NOT_USABLE: StatusWord = StatusWord(0x6984);
     /// `6A 82`: file or application not found.
     pub const FILE_NOT_FOUND: StatusWord = StatusWord(0x6A82);
+    /// `6A 88`: referenced data not found (no such PIN).
+    pub const REFERENCE_DATA_NOT_FOUND: StatusWord = StatusWord(0x6A88);
     /// `6A 86`: wrong P1/P2.
     pub const WRONG_P1_P2: StatusWord = StatusWord(0x6A86);
     /// `6B 00`: offset beyond the end of the file.
@@ -120,13 +124,25 @@ pub enum CardError {
     /// The card was taken out while it was being read (`SCARD_W_REMOVED_CARD`).
     #[error("the card was removed during the operation")]
     CardRemoved,
-    /// The card is not a マイナンバーカード (no JPKI application, or its token says 住基カード
-    /// or another kind of card).
+    /// The card is not a マイナンバーカード (no My Number application, or its token says
+    /// 住基カード or another kind of card). An iPhone's マイナ保険証 answers like this too: it
+    /// is an ISO/IEC 18013-5 mdoc, not a card application, so it cannot be told from another
+    /// card over PC/SC ([`NotMyNumberCardKind::NoApplication`]).
     #[error("not a My Number card ({kind})")]
     NotMyNumberCard {
         /// What the card turned out to be.
         kind: NotMyNumberCardKind,
     },
+    /// A smartphone's マイナ保険証 (Android スマホ用電子証明書: JPKI token `JPKIAPGPSETOKEN`, no
+    /// 券面事項入力補助AP): it holds no 券面 data. Receive the patient at the face reader (its
+    /// smartphone reader).
+    #[error("a smartphone (JPKI only, no card-face data)")]
+    Smartphone,
+    /// A 顔認証マイナンバーカード: a マイナンバーカード issued without PINs, so the 基本4情報
+    /// (behind PIN 0011) cannot be read. Receive the patient at the face reader and take the
+    /// name from the 資格確認 result.
+    #[error("a My Number card without PINs (顔認証マイナンバーカード)")]
+    FaceAuthCard,
     /// The PIN was wrong; the card has `tries_left` tries left.
     #[error("wrong PIN, {tries_left} tries left")]
     WrongPin {
@@ -205,12 +221,13 @@ pub enum NotMyNumberCardKind {
     NoJpkiApplication,
     /// The JPKI token says `JPKIAPICCTOKEN`: an old 住民基本台帳カード.
     JukiCard,
-    /// The JPKI token says `JPKIAPGPSETOKEN`: a smartphone's JPKI (スマホ用電子証明書).
-    SmartphoneJpki,
     /// The JPKI token has another value.
     UnknownToken,
     /// The card has the JPKI application but no 券面事項入力補助AP.
     NoTextApplication,
+    /// Neither the JPKI application nor the 券面事項入力補助AP answers: another kind of card,
+    /// or an iPhone (whose マイナ保険証 is not a card application).
+    NoApplication,
 }
 
 impl fmt::Display for NotMyNumberCardKind {
@@ -218,9 +235,9 @@ impl fmt::Display for NotMyNumberCardKind {
         f.write_str(match self {
             NotMyNumberCardKind::NoJpkiApplication => "no JPKI application",
             NotMyNumberCardKind::JukiCard => "住基カード",
-            NotMyNumberCardKind::SmartphoneJpki => "smartphone JPKI",
             NotMyNumberCardKind::UnknownToken => "unknown JPKI token",
             NotMyNumberCardKind::NoTextApplication => "no 券面事項入力補助AP",
+            NotMyNumberCardKind::NoApplication => "no My Number application",
         })
     }
 }
@@ -252,6 +269,8 @@ impl CardError {
             CardError::CardUnresponsive => st::ONSHI_CARD_UNRESPONSIVE,
             CardError::Pcsc { .. } => st::ONSHI_CARD_PCSC,
             CardError::VirtualCardIo(_) => st::ONSHI_CARD_VIRTUAL_CARD_IO,
+            CardError::Smartphone => st::ONSHI_CARD_SMARTPHONE,
+            CardError::FaceAuthCard => st::ONSHI_CARD_FACE_AUTH_CARD,
         }
     }
 
@@ -275,14 +294,23 @@ impl CardError {
             }
             CardError::NotMyNumberCard { kind } => match kind {
                 NotMyNumberCardKind::JukiCard => {
-                    "住民基本台帳カードです。マイナンバーカードをお出しください。".into()
+                    "住基カード（住民基本台帳カード）は使えません。マイナンバーカードをお出しください。".into()
                 }
-                _ => "マイナンバーカードではありません。".into(),
+                NotMyNumberCardKind::NoApplication => {
+                    "マイナンバーカードとして読み取れません。iPhone のマイナ保険証はこのカードリーダーでは読めないため、顔認証付きカードリーダー（スマートフォン用リーダー）で受付してください。マイナンバーカード以外のカードの場合は、マイナ保険証か資格確認書をお出しいただくか、資格確認書等の記号・番号で資格確認してください。".into()
+                }
+                _ => "マイナンバーカードではありません。マイナ保険証か資格確認書をお出しいただくか、資格確認書等の記号・番号で資格確認してください。".into(),
             },
+            CardError::Smartphone => {
+                "スマートフォンのマイナ保険証からは券面情報を読み取れません。顔認証付きカードリーダー（スマートフォン用リーダー）で受付してください。".into()
+            }
+            CardError::FaceAuthCard => {
+                "顔認証マイナンバーカード（暗証番号なし）のため券面情報は読み取れません。顔認証付きカードリーダーで受付し、氏名等は資格確認結果から取り込んでください。".into()
+            }
             CardError::WrongPin { tries_left } => format!(
                 "暗証番号が違います。残り {tries_left} 回間違えるとロックされます。"
             ),
-            CardError::PinLocked => "暗証番号がロックされています。市区町村の窓口で暗証番号の再設定が必要です。".into(),
+            CardError::PinLocked => "暗証番号がロックされています。市区町村の窓口で暗証番号の再設定が必要です。資格確認は顔認証付きカードリーダーで受付してください。".into(),
             CardError::LastTryNeedsConfirmation => "暗証番号の残り回数は 1 回です。間違えるとロックされ、市区町村の窓口で再設定が必要になります。患者さんに確認してから続けてください。".into(),
             CardError::SecurityStatusNotSatisfied => {
                 "暗証番号の確認が済んでいないため読み取れませんでした。もう一度お試しください。"
@@ -359,6 +387,8 @@ mod tests {
                 text: "t".into(),
             },
             CardError::VirtualCardIo("io".into()),
+            CardError::Smartphone,
+            CardError::FaceAuthCard,
         ]
     }
 

@@ -87,16 +87,12 @@ impl<T: ApduTransport> CardSession<T> {
         }
     }
 
+    /// SELECT of an application: `6A 82` is [`CardError::FileNotFound`], which the callers
+    /// turn into what the card is.
     fn select_app(&mut self, app: Application) -> Result<(), CardError> {
         let r = self.send(&Command::SelectApplication(app))?;
         match r.sw {
             StatusWord::OK => Ok(()),
-            StatusWord::FILE_NOT_FOUND => Err(CardError::NotMyNumberCard {
-                kind: match app {
-                    Application::Jpki => NotMyNumberCardKind::NoJpkiApplication,
-                    Application::TextInputSupport => NotMyNumberCardKind::NoTextApplication,
-                },
-            }),
             sw => Err(status_error(sw)),
         }
     }
@@ -115,11 +111,38 @@ impl<T: ApduTransport> CardSession<T> {
         self.transport.reset()
     }
 
-    /// Tells whether the card is a マイナンバーカード, without a PIN and without looking at the
-    /// ATR: SELECT of the JPKI application, then its token EF 0006, which reads
-    /// `JPKIAPICCTOKEN2` on a マイナンバーカード (`JPKIAPICCTOKEN` on a 住基カード).
+    /// Tells whether the card is a マイナンバーカード whose 基本4情報 can be read, without a PIN
+    /// and without looking at the ATR (pcsc-mynumber §3, oqs-2026 §7):
+    ///
+    /// 1. SELECT of the JPKI application. When it fails, SELECT of the 券面事項入力補助AP: both
+    ///    fail → [`NotMyNumberCardKind::NoApplication`] (another card, or an iPhone, whose
+    ///    マイナ保険証 is no card application); only the latter answers →
+    ///    [`NotMyNumberCardKind::NoJpkiApplication`].
+    /// 2. The JPKI token EF 0006: `JPKIAPICCTOKEN2` is a マイナンバーカード; `JPKIAPGPSETOKEN` a
+    ///    smartphone ([`CardError::Smartphone`]: Android's スマホ用電子証明書 has no 券面 data);
+    ///    `JPKIAPICCTOKEN` a 住基カード; anything else [`NotMyNumberCardKind::UnknownToken`].
+    /// 3. The PIN of the 券面事項入力補助AP, without using a try ([`pin_status`](Self::pin_status)):
+    ///    a card without it is a 顔認証マイナンバーカード ([`CardError::FaceAuthCard`]). A locked
+    ///    PIN is still a マイナンバーカード: `Ok`, and `pin_status` says `Locked`.
     pub fn recognise(&mut self) -> Result<(), CardError> {
-        self.select_app(Application::Jpki)?;
+        match self.select_app(Application::Jpki) {
+            Err(CardError::FileNotFound) => {
+                let kind = match self.select_app(Application::TextInputSupport) {
+                    Ok(()) => NotMyNumberCardKind::NoJpkiApplication,
+                    Err(CardError::FileNotFound) => NotMyNumberCardKind::NoApplication,
+                    Err(e) => return Err(e),
+                };
+                return Err(CardError::NotMyNumberCard { kind });
+            }
+            other => other?,
+        }
+        self.check_token()?;
+        self.pin_status().map(|_| ())
+    }
+
+    /// Reads the JPKI token of the selected JPKI application: `Ok` for a マイナンバーカード,
+    /// the typed error for anything else.
+    fn check_token(&mut self) -> Result<(), CardError> {
         match self.select_file(ElementaryFile::JpkiToken) {
             Err(CardError::FileNotFound) => {
                 return Err(CardError::NotMyNumberCard {
@@ -135,18 +158,47 @@ impl<T: ApduTransport> CardSession<T> {
             .map_or(0, |e| e + 1);
         let kind = match token.get(..end).unwrap_or(&[]) {
             b"JPKIAPICCTOKEN2" => return Ok(()),
+            b"JPKIAPGPSETOKEN" => return Err(CardError::Smartphone),
             b"JPKIAPICCTOKEN" => NotMyNumberCardKind::JukiCard,
-            b"JPKIAPGPSETOKEN" => NotMyNumberCardKind::SmartphoneJpki,
             _ => NotMyNumberCardKind::UnknownToken,
         };
         Err(CardError::NotMyNumberCard { kind })
     }
 
+    /// Why the 券面事項入力補助AP is missing, from the JPKI application: a smartphone, a 住基カード,
+    /// another card …
+    fn explain_missing_text_ap(&mut self) -> CardError {
+        match self.select_app(Application::Jpki) {
+            Ok(()) => match self.check_token() {
+                Ok(()) => CardError::NotMyNumberCard {
+                    kind: NotMyNumberCardKind::NoTextApplication,
+                },
+                Err(e) => e,
+            },
+            Err(CardError::FileNotFound) => CardError::NotMyNumberCard {
+                kind: NotMyNumberCardKind::NoApplication,
+            },
+            Err(e) => e,
+        }
+    }
+
     /// PIN tries left on the 券面事項入力補助用暗証番号, **without using a try** (VERIFY without
     /// data). Show this to the patient before asking for the PIN.
+    ///
+    /// A card without the 券面事項入力補助AP is explained from its JPKI application
+    /// ([`CardError::Smartphone`], [`CardError::NotMyNumberCard`]); a card whose PIN does not
+    /// exist or was never set (SELECT of EF 0011 `6A 82`, status `69 84` or `6A 88`: the exact
+    /// answer of a real 顔認証マイナンバーカード is not published) is
+    /// [`CardError::FaceAuthCard`].
     pub fn pin_status(&mut self) -> Result<PinStatus, CardError> {
-        self.select_app(Application::TextInputSupport)?;
-        self.select_file(ElementaryFile::TextInputSupportPin)?;
+        match self.select_app(Application::TextInputSupport) {
+            Err(CardError::FileNotFound) => return Err(self.explain_missing_text_ap()),
+            other => other?,
+        }
+        match self.select_file(ElementaryFile::TextInputSupportPin) {
+            Err(CardError::FileNotFound) => return Err(CardError::FaceAuthCard),
+            other => other?,
+        }
         self.query_pin()
     }
 
@@ -161,6 +213,9 @@ impl<T: ApduTransport> CardSession<T> {
             }
             match r.sw {
                 StatusWord::AUTH_METHOD_BLOCKED => return Ok(PinStatus::Locked),
+                StatusWord::REFERENCE_DATA_NOT_USABLE | StatusWord::REFERENCE_DATA_NOT_FOUND => {
+                    return Err(CardError::FaceAuthCard);
+                }
                 // Already verified in this card session (ISO 7816-4 allows 90 00 here): the
                 // count is unknown. Reset the card once so the patient's PIN is checked.
                 StatusWord::OK if !reset_done => {
@@ -205,6 +260,9 @@ impl<T: ApduTransport> CardSession<T> {
             (StatusWord::OK, _) => {}
             (_, Some(0)) | (StatusWord::AUTH_METHOD_BLOCKED, _) => {
                 return Err(CardError::PinLocked);
+            }
+            (StatusWord::REFERENCE_DATA_NOT_USABLE | StatusWord::REFERENCE_DATA_NOT_FOUND, _) => {
+                return Err(CardError::FaceAuthCard);
             }
             (_, Some(n)) => return Err(CardError::WrongPin { tries_left: n }),
             (sw, None) => return Err(status_error(sw)),
@@ -320,7 +378,6 @@ mod tests {
         assert!(session(VirtualCardConfig::default()).recognise().is_ok());
         for (token, kind) in [
             (&b"JPKIAPICCTOKEN"[..], NotMyNumberCardKind::JukiCard),
-            (b"JPKIAPGPSETOKEN", NotMyNumberCardKind::SmartphoneJpki),
             (b"JPKIAPICCTOKEN3", NotMyNumberCardKind::UnknownToken),
             (b"", NotMyNumberCardKind::UnknownToken),
         ] {
@@ -333,6 +390,11 @@ mod tests {
                 Err(CardError::NotMyNumberCard { kind })
             );
         }
+        let cfg = VirtualCardConfig {
+            token: b"JPKIAPGPSETOKEN".to_vec(),
+            ..VirtualCardConfig::default()
+        };
+        assert_eq!(session(cfg).recognise(), Err(CardError::Smartphone));
         // Token padded with NULs instead of spaces.
         let mut t = b"JPKIAPICCTOKEN2".to_vec();
         t.resize(32, 0);
@@ -351,6 +413,90 @@ mod tests {
                 kind: NotMyNumberCardKind::NoJpkiApplication
             })
         );
+        let cfg = VirtualCardConfig {
+            has_jpki_ap: false,
+            has_text_ap: false,
+            ..VirtualCardConfig::default()
+        };
+        assert_eq!(
+            session(cfg).recognise(),
+            Err(CardError::NotMyNumberCard {
+                kind: NotMyNumberCardKind::NoApplication
+            })
+        );
+    }
+
+    /// Every mode of the virtual card gets its own typed outcome, from `recognise` and from
+    /// the read itself, and no PIN is ever sent to a card that is not a readable
+    /// マイナンバーカード.
+    #[test]
+    fn every_card_mode_has_its_own_outcome_before_any_pin() {
+        use crate::card::virtual_card::{CardMode, NoPinAnswer};
+        let not = |kind| CardError::NotMyNumberCard { kind };
+        for (mode, recognised, read) in [
+            (CardMode::MyNumberCard, Ok(()), None),
+            (CardMode::LockedPin, Ok(()), Some(CardError::PinLocked)),
+            (
+                CardMode::FaceAuthCard,
+                Err(CardError::FaceAuthCard),
+                Some(CardError::FaceAuthCard),
+            ),
+            (
+                CardMode::AndroidSmartphone,
+                Err(CardError::Smartphone),
+                Some(CardError::Smartphone),
+            ),
+            (
+                CardMode::Iphone,
+                Err(not(NotMyNumberCardKind::NoApplication)),
+                Some(not(NotMyNumberCardKind::NoApplication)),
+            ),
+            (
+                CardMode::OtherCard,
+                Err(not(NotMyNumberCardKind::NoApplication)),
+                Some(not(NotMyNumberCardKind::NoApplication)),
+            ),
+            (
+                CardMode::JukiCard,
+                Err(not(NotMyNumberCardKind::JukiCard)),
+                Some(not(NotMyNumberCardKind::JukiCard)),
+            ),
+        ] {
+            let mut s = session(VirtualCardConfig::for_mode(mode));
+            assert_eq!(s.recognise(), recognised, "{mode:?}");
+            let r = s.read_basic_info(&pin("1234"), true);
+            let readable = read.is_none();
+            match read {
+                None => assert!(r.is_ok(), "{mode:?}: {r:?}"),
+                Some(e) => assert_eq!(r, Err(e), "{mode:?}"),
+            }
+            let card = s.transport().card();
+            let verifies = card
+                .log()
+                .iter()
+                .filter(|c| c.get(1) == Some(&0x20) && c.len() > 4)
+                .count();
+            assert_eq!(verifies, usize::from(readable), "{mode:?}");
+            assert!(!card.touched_my_number());
+        }
+        // Every way a 顔認証マイナンバーカード may answer.
+        for answer in [
+            NoPinAnswer::ReferenceDataNotUsable,
+            NoPinAnswer::ReferenceDataNotFound,
+            NoPinAnswer::NoPinFile,
+        ] {
+            let cfg = VirtualCardConfig {
+                no_pin: Some(answer),
+                ..VirtualCardConfig::default()
+            };
+            let mut s = session(cfg);
+            assert_eq!(s.pin_status(), Err(CardError::FaceAuthCard), "{answer:?}");
+            assert_eq!(s.recognise(), Err(CardError::FaceAuthCard), "{answer:?}");
+        }
+        // Modes have stable ids.
+        for m in CardMode::ALL {
+            assert_eq!(CardMode::from_id(m.id()), Some(m));
+        }
     }
 
     #[test]

@@ -163,6 +163,9 @@ pub enum Advice {
     ValidityStartDiffers,
     /// The validity end date comes back blank as a rule: do not change, just link.
     ExpirationBlank,
+    /// The patient showed a 後期高齢者医療 資格確認書, which has no address: an address (or
+    /// postal code) missing from it is not a difference. Keep the registered one.
+    AddressNotOnCertificate,
 }
 
 impl Advice {
@@ -173,7 +176,8 @@ impl Advice {
             | Advice::Equivalent
             | Advice::NotReturned
             | Advice::ExpirationBlank
-            | Advice::ValidityStartDiffers => Action::Ignore,
+            | Advice::ValidityStartDiffers
+            | Advice::AddressNotOnCertificate => Action::Ignore,
             Advice::SubstituteMark | Advice::SubstituteNotStored => Action::KeepRegistered,
             Advice::NewInformation
             | Advice::Changed
@@ -241,6 +245,9 @@ impl Advice {
             Advice::ExpirationBlank => {
                 "有効終了年月日は原則として空欄で返却されます。修正せずに紐付けてください。"
             }
+            Advice::AddressNotOnCertificate => {
+                "後期高齢者医療の資格確認書には住所が記載されていません。住所がないことは変更ではないため、登録済みの住所をそのまま使ってください。"
+            }
         }
     }
 }
@@ -256,6 +263,10 @@ pub enum Cause {
     InvalidNewQualification,
     /// 資格有効性 4 該当資格なし.
     NotFound,
+    /// 資格有効性 4 該当資格なし right after joining (the registered 資格取得年月日 is recent,
+    /// or the patient filled in a 被保険者資格申立書): the insurer has most likely not
+    /// registered the new member yet.
+    NotFoundNewMember,
     /// 資格有効性 5 複数該当.
     MultipleMatches,
     /// 処理結果状況 2 エラー (the terminal's code and message are kept).
@@ -273,6 +284,7 @@ impl Cause {
             Cause::Invalid => "資格無効",
             Cause::InvalidNewQualification => "資格無効（新しい資格あり）",
             Cause::NotFound => "該当資格なし",
+            Cause::NotFoundNewMember => "該当資格なし（加入直後の可能性）",
             Cause::MultipleMatches => "複数の資格が該当",
             Cause::ProcessingError => "処理エラー",
             Cause::NoRecord => "資格情報が返却されていません",
@@ -295,6 +307,10 @@ impl Cause {
                 "加入直後で、保険者による資格情報の登録がまだ済んでいない。",
                 "事業主や保険者からの届出・登録が行われていない。",
                 "オンライン資格確認等システム（中間サーバー）に患者様の情報が登録されていない。",
+            ],
+            Cause::NotFoundNewMember => &[
+                "加入（資格取得）から間もないため、保険者による資格情報の登録がまだ済んでいない可能性が高いです（登録まで数日から数週間かかることがあります）。",
+                "登録されている保険証情報（保険者番号・記号・番号・枝番・生年月日）に誤りがある可能性もあります。",
             ],
             Cause::MultipleMatches => {
                 &["入力した条件に複数の資格が該当しました（枝番が未入力の場合など）。"]
@@ -320,6 +336,11 @@ impl Cause {
             Cause::NotFound => &[
                 "現在登録されている保険証情報に誤りがないか、患者様の次回来院時に保険証原本で確認してください。",
                 "情報に誤りがない場合は、オンライン資格確認サーバに患者様の情報が登録されていない可能性が高いため、資格確認から照会せず、毎回保険証原本で確認してください。",
+            ],
+            Cause::NotFoundNewMember => &[
+                "資格確認書・資格情報のお知らせ・資格取得証明書などで資格を確認できる場合は、その記号・番号で受け付け、数日後にもう一度照会してください。",
+                "確認できる書類がない場合は、患者様に被保険者資格申立書を記入していただき、通常の負担割合で受け付けてください（厚生労働省の事務連絡による取扱い）。",
+                "保険者番号・記号・番号・生年月日に入力の誤りがないかも確認してください。",
             ],
             Cause::MultipleMatches => &[
                 "枝番を含めて保険証情報を入力し、再度照会してください。マイナンバーカードでの確認も有効です。",
@@ -419,6 +440,24 @@ pub enum NoticeKind {
     /// 限度額情報変更有無 1 (bulk results): the 限度額 changed or could not be judged — do an
     /// individual query to see it now.
     LimitInfoChanged,
+    /// The patient showed only a 資格情報のお知らせ (or an expired 保険証) on or after
+    /// 2026-04-01: not accepted on its own any more.
+    NoticeAloneNotAccepted,
+    /// The patient showed only a 資格情報のお知らせ (or an expired 保険証) before 2026-04-01:
+    /// tolerated until 2026-03-31.
+    NoticeAloneTolerated,
+    /// A 資格確認書 holder confirmed by its 記号・番号.
+    QualificationCertificateQuery,
+    /// A 後期高齢 patient aged 84 or under showed a 資格確認書 on or after 2026-08-01, when
+    /// those with a マイナ保険証 get a 資格情報のお知らせ instead.
+    LateElderlyCertificateRule,
+    /// 被保険者証区分 05 特別療養費 (資格確認書 of a 国保 member in arrears): the patient pays 10割.
+    SpecialMedicalExpense,
+    /// The 付帯情報 says the マイナンバーカード's 電子証明書 has expired: 資格確認 only, until three
+    /// months after the expiry month.
+    CertificateExpired,
+    /// The 付帯情報 says the 電子証明書 expires soon.
+    CertificateExpiresSoon,
 }
 
 impl NoticeKind {
@@ -469,6 +508,27 @@ impl NoticeKind {
             }
             NoticeKind::LimitInfoChanged => {
                 "限度額情報が変更されたか、判定できませんでした。個別照会で最新の限度額情報を確認してください。"
+            }
+            NoticeKind::NoticeAloneNotAccepted => {
+                "資格情報のお知らせ（または有効期限切れの保険証）だけでは資格確認に使えません（2026年3月31日までの暫定的な取扱いは終了しました）。マイナ保険証（カード・スマートフォン）か資格確認書の提示をお願いしてください。お知らせはマイナ保険証と一緒に出していただき、カードリーダーで読めないときの記号・番号の確認に使います。"
+            }
+            NoticeKind::NoticeAloneTolerated => {
+                "資格情報のお知らせ（または有効期限切れの保険証）のみの提示です。2026年3月31日までの暫定的な取扱いとして、記号・番号で資格確認し、通常の負担割合で受け付けられます。次回からはマイナ保険証か資格確認書をお持ちいただくよう案内してください。"
+            }
+            NoticeKind::QualificationCertificateQuery => {
+                "資格確認書の記号・番号で資格確認しました（マイナ保険証の利用には数えません）。資格確認書の有効期限を確認してください。限度額適用区分が記載されている場合は、その区分も確認してください。"
+            }
+            NoticeKind::LateElderlyCertificateRule => {
+                "2026年8月から、後期高齢者医療の資格確認書は85歳以上の方とマイナ保険証をお持ちでない方に交付され、84歳以下でマイナ保険証をお持ちの方には資格情報のお知らせが交付されます。お持ちの資格確認書の有効期限を確認し、期限が切れている場合はマイナ保険証での受付を案内してください。"
+            }
+            NoticeKind::SpecialMedicalExpense => {
+                "特別療養費の対象です（保険料の滞納があり、資格確認書に「特別療養費」と記載されています）。窓口では医療費の全額（10割）をお支払いいただき、後日、市区町村に特別療養費の支給を申請するよう案内してください。"
+            }
+            NoticeKind::CertificateExpired => {
+                "マイナンバーカードの電子証明書の有効期限が切れています。有効期限の満了月の3か月後の月末までは資格確認のみ可能で、薬剤情報・診療情報などの閲覧はできません。市区町村の窓口で電子証明書を更新するよう案内してください（スマートフォンのマイナ保険証には猶予期間がありません）。"
+            }
+            NoticeKind::CertificateExpiresSoon => {
+                "マイナンバーカードの電子証明書の有効期限が近づいています。期限が切れる前に市区町村の窓口で更新するよう案内してください。"
             }
         }
     }

@@ -55,12 +55,18 @@ mod advice;
 mod assistance;
 mod field;
 mod generated;
+mod reception;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
 pub use assistance::{ClinicKind, Recheck, RecheckReason, TICKET_REGISTRATION_LAST_DAY};
+pub use reception::{
+    LATE_ELDERLY_RULE_FROM, NEW_MEMBER_DAYS, NOTICE_ALONE_NOT_ACCEPTED_FROM, SUPPLEMENTARY_CODES,
+    supplementary_reason,
+};
 
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
 use crate::model::{ConfirmationResult, Field, Qualification};
+use crate::reception::Presentation;
 use crate::text::{self, Reason, TextMatch};
 use chrono::NaiveDate;
 use field::Value;
@@ -95,8 +101,10 @@ impl QueryKind {
 }
 
 /// What a comparison needs besides the two records: the confirmation date (資格確認日; the
-/// library never reads the clock), how the person was queried, and what kind of care the
-/// clinic gives (to check a 医療券's 診療別; `None`: not checked).
+/// library never reads the clock), how the person was queried, what kind of care the clinic
+/// gives (to check a 医療券's 診療別; `None`: not checked) and, when staff recorded it, what the
+/// patient presented (see the [`crate::reception`] module; a face result implies a
+/// マイナ保険証).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DiffContext {
     /// 資格確認日.
@@ -106,6 +114,9 @@ pub struct DiffContext {
     /// The clinic's kind of care.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinic_kind: Option<ClinicKind>,
+    /// What the patient presented (`None`: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<Presentation>,
 }
 
 impl DiffContext {
@@ -114,6 +125,7 @@ impl DiffContext {
         DiffContext {
             confirmation_date,
             query_kind,
+            presentation: None,
             clinic_kind: None,
         }
     }
@@ -124,6 +136,12 @@ impl DiffContext {
             clinic_kind: Some(kind),
             ..self
         }
+    }
+
+    /// The same context with what the patient presented.
+    pub fn with_presentation(mut self, presentation: Option<Presentation>) -> Self {
+        self.presentation = presentation;
+        self
     }
 }
 
@@ -321,12 +339,18 @@ impl Diff {
 /// Compares the clinic's record with the terminal's answer. Never panics, never reads the
 /// clock or the disk.
 pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffContext) -> Diff {
-    let not_confirmed = returned.not_confirmed();
+    let not_confirmed = returned
+        .not_confirmed()
+        .map(|nc| reception::refine_not_confirmed(nc, registered, ctx));
     let selected = returned.select(registered);
+    let empty = Qualification::default();
+    let ret = selected.map_or(&empty, |(_, r)| r);
     let mut notices = Vec::new();
     let mut recheck = None;
     if not_confirmed.is_none() {
-        if returned.result_code.is_some() || returned.result_message.is_some() {
+        let (reception_notices, generic) =
+            reception::confirmed_notices(registered, ret, returned, ctx);
+        if generic {
             let detail = [returned.result_code, returned.result_message]
                 .into_iter()
                 .flatten()
@@ -334,12 +358,11 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
                 .join(" ");
             notices.push(Notice::new(NoticeKind::Supplementary, Some(detail)));
         }
+        notices.extend(reception_notices);
         if returned.records.len() > 1 {
             notices.push(Notice::new(NoticeKind::SeveralRecords, None));
         }
     }
-    let empty = Qualification::default();
-    let ret = selected.map_or(&empty, |(_, r)| r);
     if not_confirmed.is_none() {
         let (more, r) = assistance::notices(
             ret,
@@ -364,7 +387,17 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
     }
 
     let fields = match selected {
-        Some(_) => compare_fields(registered, ret),
+        Some(_) => {
+            let mut fields = compare_fields(registered, ret);
+            for f in &mut fields {
+                if let Some(a) = reception::field_advice(f.field, f.class, registered, ret, ctx) {
+                    f.advice = a;
+                    f.action = a.action();
+                    f.message = Cow::Borrowed(a.message());
+                }
+            }
+            fields
+        }
         None => Vec::new(),
     };
     let verdict = if not_confirmed.is_some() {

@@ -20,7 +20,7 @@ use super::panic::{Failure, guard_or};
 use super::record::{self, *};
 use super::status::*;
 use crate::card::virtual_card::vpcd::VpcdCard;
-use crate::card::virtual_card::{VirtualCardConfig, VirtualMyNumberCard};
+use crate::card::virtual_card::{CardMode, VirtualCardConfig, VirtualMyNumberCard};
 use crate::card::{ApduTransport, BasicInfo, CardSession, Pin, PinStatus, SimulatedCard};
 use std::ffi::c_char;
 use std::sync::Mutex;
@@ -172,6 +172,7 @@ impl Json for BasicInfo {
 #[derive(serde::Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct VirtualJson {
+    mode: Option<String>,
     name: Option<String>,
     address: Option<String>,
     birthdate: Option<String>,
@@ -186,7 +187,18 @@ fn virtual_config(json: &str) -> Result<VirtualCardConfig, Failure> {
     } else {
         serde_json::from_str(json)?
     };
-    let mut c = VirtualCardConfig::default();
+    let mut c = match j.mode.as_deref() {
+        None => VirtualCardConfig::default(),
+        Some(id) => VirtualCardConfig::for_mode(CardMode::from_id(id).ok_or_else(|| {
+            Failure::new(
+                ONSHI_INVALID_VALUE,
+                format!(
+                    "unknown virtual card mode {id:?} (one of: {})",
+                    CardMode::ALL.map(CardMode::id).join(", ")
+                ),
+            )
+        })?),
+    };
     if let Some(v) = j.name {
         c.name = v.into_bytes();
     }
@@ -298,8 +310,16 @@ pub unsafe extern "C" fn onshi_card_open_reader(
 
 /// Creates the project's virtual マイナンバーカード in process (no reader, no pcscd), for
 /// tests. `config_json` `(NULL, 0)` is the fixture (検証　花子, PIN `1234`, 3 tries); or a
-/// JSON object with any of `"name"`, `"address"`, `"birthdate"` (`"19850401"`), `"sex"`
-/// (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`.
+/// JSON object with any of `"mode"`, `"name"`, `"address"`, `"birthdate"` (`"19850401"`),
+/// `"sex"` (ISO 5218 `"1"`/`"2"`), `"pin"`, `"tries_left"`. `"mode"` makes it another kind
+/// of card, so a program can show each outcome: `"my_number_card"` (the default),
+/// `"locked_pin"` (`ONSHI_CARD_PIN_LOCKED`), `"face_auth_card"` (a 顔認証マイナンバーカード:
+/// `ONSHI_CARD_FACE_AUTH_CARD`), `"android_smartphone"` (`ONSHI_CARD_SMARTPHONE`),
+/// `"iphone"` and `"other_card"` (`ONSHI_CARD_NOT_MY_NUMBER_CARD`: no My Number
+/// application), `"juki_card"` (`ONSHI_CARD_NOT_MY_NUMBER_CARD`).
+///
+/// Returns `ONSHI_JSON` for malformed JSON or an unknown key, `ONSHI_INVALID_VALUE` for an
+/// unknown mode, `ONSHI_CARD_INVALID_PIN_FORMAT` for a PIN that is not 4 digits.
 ///
 /// `err`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_card_free.
@@ -358,10 +378,17 @@ pub unsafe extern "C" fn onshi_card_last_error(
     unsafe { record::last_error(c, buf, cap, out_len) }
 }
 
-/// Checks that the card is a マイナンバーカード (by its JPKI token, never by the ATR).
+/// Checks, without a PIN and never by the ATR, that the card is a マイナンバーカード whose
+/// 基本4情報 can be read: SELECT of the JPKI application, its token EF 0006, then the PIN's
+/// tries left (no try used). Call it before asking the patient for a PIN.
 ///
-/// Returns `ONSHI_CARD_NOT_MY_NUMBER_CARD` (the message says what it is instead) or another
-/// `ONSHI_CARD_*` status.
+/// Returns `ONSHI_CARD_SMARTPHONE` (an Android phone's マイナ保険証: JPKI only, no card-face
+/// data), `ONSHI_CARD_FACE_AUTH_CARD` (a 顔認証マイナンバーカード: no PIN),
+/// `ONSHI_CARD_NOT_MY_NUMBER_CARD` (a 住基カード, or no My Number application: another card or
+/// an iPhone, which PC/SC cannot tell apart; the message says what to do for both), or
+/// another `ONSHI_CARD_*` status. A locked PIN is still a マイナンバーカード: `ONSHI_OK`, and
+/// `onshi_card_tries_left` gives 0. Each status's Japanese message says what to do instead
+/// (the face reader, the 記号・番号, the 市区町村 for a lock).
 ///
 /// # Safety
 /// `c` is NULL or a live `onshi_card`.
@@ -374,6 +401,8 @@ pub unsafe extern "C" fn onshi_card_recognise(c: *mut onshi_card) -> onshi_statu
 /// The PIN tries left before the 券面事項入力補助用暗証番号 locks (0: locked). Show it before
 /// asking for the PIN. Sends no PIN.
 ///
+/// Returns `ONSHI_CARD_FACE_AUTH_CARD` for a card without a PIN, `ONSHI_CARD_SMARTPHONE` or
+/// `ONSHI_CARD_NOT_MY_NUMBER_CARD` for a card without the 券面事項入力補助AP.
 /// Out-parameters are written only on success.
 ///
 /// # Safety
@@ -403,7 +432,9 @@ pub unsafe extern "C" fn onshi_card_tries_left(
 /// The PIN is copied into memory that is wiped after use; wipe `pin` yourself when the call
 /// returns.
 /// Returns `ONSHI_CARD_INVALID_PIN_FORMAT`, `ONSHI_CARD_WRONG_PIN` (the message says how many
-/// tries are left), `ONSHI_CARD_PIN_LOCKED`, or another `ONSHI_CARD_*` status.
+/// tries are left), `ONSHI_CARD_PIN_LOCKED`, `ONSHI_CARD_FACE_AUTH_CARD`,
+/// `ONSHI_CARD_SMARTPHONE`, `ONSHI_CARD_NOT_MY_NUMBER_CARD` (none of these sent the PIN), or
+/// another `ONSHI_CARD_*` status.
 /// The caller owns the returned handle and must free it with onshi_basic_info_free.
 /// Out-parameters are written only on success.
 ///
@@ -719,6 +750,12 @@ mod tests {
         assert_eq!(
             virtual_config(r#"{"pim":"1234"}"#).unwrap_err().status,
             ONSHI_JSON
+        );
+        let c = virtual_config(r#"{"mode":"android_smartphone","name":"x"}"#).unwrap();
+        assert!(!c.has_text_ap && c.name == b"x");
+        assert_eq!(
+            virtual_config(r#"{"mode":"ipad"}"#).unwrap_err().status,
+            ONSHI_INVALID_VALUE
         );
     }
 }

@@ -84,6 +84,9 @@ pub const ONSHI_FIELD_DIFF_QUERY_KIND: onshi_field = 504;
 /// Index of the compared record among the answer's results (integer; absent when none came
 /// back).
 pub const ONSHI_FIELD_DIFF_RECORD_INDEX: onshi_field = 505;
+/// What the patient presented, as the review read it (enum Presentation; a face result is a
+/// マイナ保険証; absent when not recorded).
+pub const ONSHI_FIELD_DIFF_PRESENTATION: onshi_field = 520;
 /// Why the answer does not confirm a qualification (enum Cause; absent when it does).
 pub const ONSHI_FIELD_DIFF_CAUSE: onshi_field = 506;
 /// The cause as a Japanese label (text).
@@ -236,6 +239,18 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         TEXT,
         D,
         |d| d.diff().recheck.as_ref().and_then(|r| text(&r.message))
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_PRESENTATION,
+        "context.presentation",
+        ENUM,
+        D,
+        |d| {
+            d.diff()
+                .context
+                .presentation
+                .and_then(|p| PRESENTATION.value(p))
+        }
     ),
     ro!(
         ONSHI_FIELD_DIFF_RECORD_INDEX,

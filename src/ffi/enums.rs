@@ -116,6 +116,93 @@ fn exhaustive_query_kind(v: crate::diff::QueryKind) {
     }
 }
 
+/// What the patient presented at reception: one of the `ONSHI_PRESENTATION_*` values (0 where
+/// a function accepts "not recorded").
+#[allow(non_camel_case_types)]
+pub type onshi_presentation = u32;
+/// マイナ保険証（カード）.
+pub const ONSHI_PRESENTATION_MY_NUMBER_CARD: onshi_presentation = 1;
+/// マイナ保険証（スマートフォン）.
+pub const ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE: onshi_presentation = 2;
+/// 資格確認書.
+pub const ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE: onshi_presentation = 3;
+/// マイナ保険証 + 資格情報のお知らせ (confirmed by the お知らせ's 記号・番号).
+pub const ONSHI_PRESENTATION_MY_NUMBER_CARD_WITH_NOTICE: onshi_presentation = 4;
+/// 記号・番号 from another document (お知らせ alone, an expired 保険証 …).
+pub const ONSHI_PRESENTATION_OTHER_DOCUMENT: onshi_presentation = 5;
+/// 被保険者資格申立書.
+pub const ONSHI_PRESENTATION_DECLARATION: onshi_presentation = 6;
+/// Nothing presented.
+pub const ONSHI_PRESENTATION_NONE: onshi_presentation = 7;
+
+pub(crate) static PRESENTATION: Enumeration<crate::reception::Presentation> = Enumeration {
+    name: "onshi_presentation",
+    rows: &[
+        (
+            crate::reception::Presentation::MyNumberCard,
+            ONSHI_PRESENTATION_MY_NUMBER_CARD,
+            "my_number_card",
+        ),
+        (
+            crate::reception::Presentation::MyNumberSmartphone,
+            ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE,
+            "my_number_smartphone",
+        ),
+        (
+            crate::reception::Presentation::QualificationCertificate,
+            ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE,
+            "qualification_certificate",
+        ),
+        (
+            crate::reception::Presentation::MyNumberCardWithNotice,
+            ONSHI_PRESENTATION_MY_NUMBER_CARD_WITH_NOTICE,
+            "my_number_card_with_notice",
+        ),
+        (
+            crate::reception::Presentation::OtherDocument,
+            ONSHI_PRESENTATION_OTHER_DOCUMENT,
+            "other_document",
+        ),
+        (
+            crate::reception::Presentation::Declaration,
+            ONSHI_PRESENTATION_DECLARATION,
+            "declaration",
+        ),
+        (
+            crate::reception::Presentation::Nothing,
+            ONSHI_PRESENTATION_NONE,
+            "none",
+        ),
+    ],
+};
+
+impl Enumeration<crate::reception::Presentation> {
+    /// A presentation from C, where 0 means "not recorded".
+    pub(crate) fn parse_optional(
+        &self,
+        n: u32,
+    ) -> Result<Option<crate::reception::Presentation>, Failure> {
+        if n == 0 {
+            Ok(None)
+        } else {
+            self.parse_num(n).map(Some)
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn exhaustive_presentation(v: crate::reception::Presentation) {
+    match v {
+        crate::reception::Presentation::MyNumberCard
+        | crate::reception::Presentation::MyNumberSmartphone
+        | crate::reception::Presentation::QualificationCertificate
+        | crate::reception::Presentation::MyNumberCardWithNotice
+        | crate::reception::Presentation::OtherDocument
+        | crate::reception::Presentation::Declaration
+        | crate::reception::Presentation::Nothing => {}
+    }
+}
+
 /// The overall outcome of a diff: one of the `ONSHI_VERDICT_*` values (the larger, the more serious).
 #[allow(non_camel_case_types)]
 pub type onshi_verdict = u32;
@@ -324,6 +411,9 @@ pub const ONSHI_ADVICE_VALIDITY_START_DIFFERS: onshi_advice = 17;
 /// The validity end date came back blank (known-benign).
 pub const ONSHI_ADVICE_EXPIRATION_BLANK: onshi_advice = 18;
 
+/// A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.
+pub const ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE: onshi_advice = 40;
+
 pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
     name: "onshi_advice",
     rows: &[
@@ -413,6 +503,11 @@ pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
             ONSHI_ADVICE_EXPIRATION_BLANK,
             "expiration_blank",
         ),
+        (
+            crate::diff::Advice::AddressNotOnCertificate,
+            ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE,
+            "address_not_on_certificate",
+        ),
     ],
 };
 
@@ -436,7 +531,8 @@ fn exhaustive_advice(v: crate::diff::Advice) {
         | crate::diff::Advice::SchoolEntry
         | crate::diff::Advice::MedicalAssistanceChanged
         | crate::diff::Advice::ValidityStartDiffers
-        | crate::diff::Advice::ExpirationBlank => {}
+        | crate::diff::Advice::ExpirationBlank
+        | crate::diff::Advice::AddressNotOnCertificate => {}
     }
 }
 
@@ -457,6 +553,10 @@ pub const ONSHI_CAUSE_PROCESSING_ERROR: onshi_cause = 5;
 pub const ONSHI_CAUSE_NO_RECORD: onshi_cause = 6;
 /// A 資格有効性 value this library does not know.
 pub const ONSHI_CAUSE_UNKNOWN_VALIDITY: onshi_cause = 7;
+
+/// 該当資格なし right after joining: the insurer has not registered the new member yet
+/// (申立書 path).
+pub const ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER: onshi_cause = 20;
 
 pub(crate) static CAUSE: Enumeration<crate::diff::Cause> = Enumeration {
     name: "onshi_cause",
@@ -492,6 +592,11 @@ pub(crate) static CAUSE: Enumeration<crate::diff::Cause> = Enumeration {
             ONSHI_CAUSE_UNKNOWN_VALIDITY,
             "unknown_validity",
         ),
+        (
+            crate::diff::Cause::NotFoundNewMember,
+            ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER,
+            "not_found_new_member",
+        ),
     ],
 };
 
@@ -504,7 +609,8 @@ fn exhaustive_cause(v: crate::diff::Cause) {
         | crate::diff::Cause::MultipleMatches
         | crate::diff::Cause::ProcessingError
         | crate::diff::Cause::NoRecord
-        | crate::diff::Cause::UnknownValidity => {}
+        | crate::diff::Cause::UnknownValidity
+        | crate::diff::Cause::NotFoundNewMember => {}
     }
 }
 
@@ -545,6 +651,21 @@ pub const ONSHI_NOTICE_TUBERCULOSIS_COMBINED: onshi_notice = 15;
 pub const ONSHI_NOTICE_LATE_ELDERLY_COMBINED: onshi_notice = 16;
 /// 限度額情報変更有無 1: do an individual query.
 pub const ONSHI_NOTICE_LIMIT_INFO_CHANGED: onshi_notice = 17;
+
+/// お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.
+pub const ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED: onshi_notice = 20;
+/// お知らせ alone (or an expired 保険証) before 2026-04-01: tolerated.
+pub const ONSHI_NOTICE_NOTICE_ALONE_TOLERATED: onshi_notice = 21;
+/// A 資格確認書 holder confirmed by its 記号・番号.
+pub const ONSHI_NOTICE_QUALIFICATION_CERTIFICATE_QUERY: onshi_notice = 22;
+/// 後期高齢, 84 or under, 資格確認書 on or after 2026-08-01 (the お知らせ rule).
+pub const ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE: onshi_notice = 23;
+/// 被保険者証区分 05 特別療養費: the patient pays 10割.
+pub const ONSHI_NOTICE_SPECIAL_MEDICAL_EXPENSE: onshi_notice = 24;
+/// The 電子証明書 expired: 資格確認 only, for three months after the expiry month.
+pub const ONSHI_NOTICE_CERTIFICATE_EXPIRED: onshi_notice = 25;
+/// The 電子証明書 expires soon.
+pub const ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON: onshi_notice = 26;
 
 pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
     name: "onshi_notice",
@@ -634,6 +755,41 @@ pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
             ONSHI_NOTICE_LIMIT_INFO_CHANGED,
             "limit_info_changed",
         ),
+        (
+            crate::diff::NoticeKind::NoticeAloneNotAccepted,
+            ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED,
+            "notice_alone_not_accepted",
+        ),
+        (
+            crate::diff::NoticeKind::NoticeAloneTolerated,
+            ONSHI_NOTICE_NOTICE_ALONE_TOLERATED,
+            "notice_alone_tolerated",
+        ),
+        (
+            crate::diff::NoticeKind::QualificationCertificateQuery,
+            ONSHI_NOTICE_QUALIFICATION_CERTIFICATE_QUERY,
+            "qualification_certificate_query",
+        ),
+        (
+            crate::diff::NoticeKind::LateElderlyCertificateRule,
+            ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE,
+            "late_elderly_certificate_rule",
+        ),
+        (
+            crate::diff::NoticeKind::SpecialMedicalExpense,
+            ONSHI_NOTICE_SPECIAL_MEDICAL_EXPENSE,
+            "special_medical_expense",
+        ),
+        (
+            crate::diff::NoticeKind::CertificateExpired,
+            ONSHI_NOTICE_CERTIFICATE_EXPIRED,
+            "certificate_expired",
+        ),
+        (
+            crate::diff::NoticeKind::CertificateExpiresSoon,
+            ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON,
+            "certificate_expires_soon",
+        ),
     ],
 };
 
@@ -656,7 +812,14 @@ fn exhaustive_notice(v: crate::diff::NoticeKind) {
         | crate::diff::NoticeKind::CombinedWithInsurance
         | crate::diff::NoticeKind::TuberculosisCombined
         | crate::diff::NoticeKind::LateElderlyCombined
-        | crate::diff::NoticeKind::LimitInfoChanged => {}
+        | crate::diff::NoticeKind::LimitInfoChanged
+        | crate::diff::NoticeKind::NoticeAloneNotAccepted
+        | crate::diff::NoticeKind::NoticeAloneTolerated
+        | crate::diff::NoticeKind::QualificationCertificateQuery
+        | crate::diff::NoticeKind::LateElderlyCertificateRule
+        | crate::diff::NoticeKind::SpecialMedicalExpense
+        | crate::diff::NoticeKind::CertificateExpired
+        | crate::diff::NoticeKind::CertificateExpiresSoon => {}
     }
 }
 
@@ -1201,6 +1364,11 @@ mod tests {
         check(&CLINIC_KIND, false);
         check(&RECHECK, false);
         check(&WARNING_KIND, false);
+        check(&PRESENTATION, false);
+        assert_eq!(
+            PRESENTATION.rows.len(),
+            crate::reception::Presentation::ALL.len()
+        );
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub const ONSHI_FIELD_VERSION_LINK_RESULT_ID: onshi_field = 658;
 pub const ONSHI_FIELD_VERSION_LINK_CONFIRMATION_DATE: onshi_field = 659;
 /// When the linked result arrived, if known (date-time).
 pub const ONSHI_FIELD_VERSION_LINK_RECEIVED_AT: onshi_field = 660;
+/// What the patient presented for the linked confirmation (enum Presentation).
+pub const ONSHI_FIELD_VERSION_LINK_PRESENTATION: onshi_field = 670;
 
 /// Who did it: the caller's actor id (text).
 pub const ONSHI_FIELD_AUDIT_ACTOR: onshi_field = 681;
@@ -127,6 +129,8 @@ pub const ONSHI_FIELD_AUDIT_END: onshi_field = 687;
 /// The fields taken from the result, comma-separated diff field ids (text; updated and
 /// opened only).
 pub const ONSHI_FIELD_AUDIT_FIELDS: onshi_field = 688;
+/// What the patient presented for a `linked` event's confirmation (enum Presentation).
+pub const ONSHI_FIELD_AUDIT_PRESENTATION: onshi_field = 695;
 
 /// The versions of `onshi_history`, oldest first (fields `ONSHI_FIELD_VERSION_*`).
 pub const ONSHI_LIST_HISTORY_VERSIONS: onshi_list = 11;
@@ -235,6 +239,17 @@ static VERSION_FIELDS: &[FieldDef<Version>] = &[
         Version,
         |v| opt_datetime(v.link.as_ref().and_then(|l| l.received_at))
     ),
+    ro!(
+        ONSHI_FIELD_VERSION_LINK_PRESENTATION,
+        "versions[].link.presentation",
+        ENUM,
+        Version,
+        |v| v
+            .link
+            .as_ref()
+            .and_then(|l| l.presentation)
+            .and_then(|p| PRESENTATION.value(p))
+    ),
 ];
 
 fn audit_event(k: &AuditKind) -> Value {
@@ -284,7 +299,7 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
         TEXT,
         AuditEvent,
         |e| match &e.kind {
-            AuditKind::Linked { result_id }
+            AuditKind::Linked { result_id, .. }
             | AuditKind::Updated { result_id, .. }
             | AuditKind::Opened { result_id, .. }
             | AuditKind::Unlinked { result_id } => text(result_id),
@@ -328,6 +343,19 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
             AuditKind::Updated { fields, .. } | AuditKind::Opened { fields, .. } => {
                 text(FIELD.ids(fields))
             }
+            _ => None,
+        }
+    ),
+    ro!(
+        ONSHI_FIELD_AUDIT_PRESENTATION,
+        "audit[].presentation",
+        ENUM,
+        AuditEvent,
+        |e| match &e.kind {
+            AuditKind::Linked {
+                presentation: Some(p),
+                ..
+            } => PRESENTATION.value(*p),
             _ => None,
         }
     ),
@@ -794,9 +822,58 @@ pub unsafe extern "C" fn onshi_history_review(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
+        onshi_history_review_presented(
+            h,
+            doc,
+            unit,
+            result_id,
+            result_id_len,
+            confirmation_date,
+            query_kind,
+            clinic_kind,
+            0,
+            out,
+        )
+    }
+}
+
+/// `onshi_history_review` with what the patient presented (`ONSHI_PRESENTATION_*`; 0: not
+/// recorded) beside the clinic's kind (`clinic_kind`, as for `onshi_history_review`). The presentation is kept with the confirmation (the version's link and the
+/// `linked` audit event once applied; `ONSHI_FIELD_DIFF_PRESENTATION` of the review) and
+/// feeds the advice: お知らせ alone, a 資格確認書 holder's 記号・番号 query, the 後期高齢
+/// 資格確認書 without an address and the 2026-08 rule, 該当資格なし with a 申立書. A face result
+/// (`ONSHI_QUERY_KIND_MY_NUMBER_CARD`) is a マイナ保険証 whatever is passed, except that
+/// `ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE` is kept.
+///
+/// Returns what `onshi_history_review` returns, and `ONSHI_INVALID_ARGUMENT` for an unknown
+/// `presentation`.
+/// `result_id`: NULL is accepted. `confirmation_date`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `doc` is NULL or a live `onshi_document`;
+/// `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+/// readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review_presented(
+    h: *const onshi_history,
+    doc: *const onshi_document,
+    unit: usize,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
+    presentation: onshi_presentation,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
             let clinic = super::enums::clinic_kind(clinic_kind)?;
+            let shown = PRESENTATION.parse_optional(presentation)?;
             let d = &handle_ref(doc)?.value;
             let id = if result_id.is_null() {
                 None
@@ -812,6 +889,7 @@ pub unsafe extern "C" fn onshi_history_review(
                     "the document has no file name: pass result_id",
                 ));
             }
+            ctx.presentation = shown;
             out.set(into_raw::<onshi_diff>(DiffValue::new(
                 h.review(answer, &ctx)?,
             )));
@@ -848,14 +926,57 @@ pub unsafe extern "C" fn onshi_history_review_record(
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
+        onshi_history_review_record_presented(
+            h,
+            returned,
+            result_id,
+            result_id_len,
+            confirmation_date,
+            query_kind,
+            clinic_kind,
+            0,
+            out,
+        )
+    }
+}
+
+/// `onshi_history_review_record` with what the patient presented (`ONSHI_PRESENTATION_*`;
+/// 0: not recorded) beside the clinic's kind (`clinic_kind`, 0: not checked), as for
+/// `onshi_history_review_presented`.
+///
+/// Returns what `onshi_history_review_record` returns, and `ONSHI_INVALID_ARGUMENT` for an
+/// unknown `presentation`.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `returned` is NULL or a live `onshi_qualification`;
+/// `result_id` is NULL or readable for `result_id_len` bytes; `confirmation_date` is NULL or
+/// readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review_record_presented(
+    h: *const onshi_history,
+    returned: *const onshi_qualification,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
+    presentation: onshi_presentation,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
             let clinic = super::enums::clinic_kind(clinic_kind)?;
+            let shown = PRESENTATION.parse_optional(presentation)?;
             let ret = &handle_ref(returned)?.value;
             let id = text_in(result_id, result_id_len)?;
             let c = context(confirmation_date, query_kind)?;
             let mut ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
             ctx.clinic_kind = clinic;
+            ctx.presentation = shown;
             let review = h.review(Returned::record(ret), &ctx)?;
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
@@ -1180,6 +1301,7 @@ mod tests {
             (
                 AuditKind::Linked {
                     result_id: "r".into(),
+                    presentation: None,
                 },
                 "linked",
             ),

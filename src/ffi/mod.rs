@@ -67,6 +67,7 @@ pub mod ids;
 pub mod matching;
 pub(crate) mod panic;
 pub mod qualification;
+pub mod reception;
 pub(crate) mod record;
 pub mod status;
 pub mod terminal;

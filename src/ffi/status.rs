@@ -182,6 +182,12 @@ pub const ONSHI_CARD_UNRESPONSIVE: onshi_status = 519;
 pub const ONSHI_CARD_PCSC: onshi_status = 520;
 /// The virtual card (tests) could not be reached.
 pub const ONSHI_CARD_VIRTUAL_CARD_IO: onshi_status = 521;
+/// A smartphone's マイナ保険証 (Android: JPKI only): no card-face data to read; receive the
+/// patient at the face reader.
+pub const ONSHI_CARD_SMARTPHONE: onshi_status = 522;
+/// A 顔認証マイナンバーカード (no PIN): the 基本4情報 cannot be read; receive the patient at the
+/// face reader.
+pub const ONSHI_CARD_FACE_AUTH_CARD: onshi_status = 523;
 
 /// A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).
 pub const ONSHI_NULL_PARAMETER: onshi_status = 600;

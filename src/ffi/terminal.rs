@@ -26,18 +26,22 @@
 //! and the delivery thread then ends on its own.
 
 use super::document::{DocValue, ENCODING, FAMILY, onshi_document, onshi_encoding, onshi_family};
+use super::enums::{PRESENTATION, onshi_presentation};
 use super::error::{onshi_error, with_error};
-use super::field::onshi_datetime;
+use super::field::{onshi_date, onshi_datetime};
 use super::handle::{
     Castable, Out, TextOut, call, free, handle_ref, into_raw, lock, method, read_in, text_in,
 };
 use super::panic::{Failure, guard_or, quietly};
 use super::qualification::onshi_qualification;
+use super::reception::onshi_report_format;
 use super::record::{self, Json};
 use super::status::*;
 use crate::codes::{FileCategory, MedicalTreatmentFlag};
 use crate::ids::{MedicalInstitutionCode, Mode};
 use crate::model::{CardKey, DocumentQuery, Qualification};
+use crate::reception::usage::UsageReport;
+use crate::reception::{Visit, VisitOrigin};
 use crate::terminal::{
     Behaviour, BulkOptions, Cancel, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
     DocumentKind, Emulator, EmulatorConfig, FaceAck, FaceEvent, FaceSubscription, Layout,
@@ -1397,6 +1401,95 @@ pub unsafe extern "C" fn onshi_client_doctor_text(
         method(c, |c| {
             let out = TextOut::new(buf, cap, out_len)?;
             out.write(&c.client.doctor(&DoctorOptions::default()).to_text_ja())
+        })
+    }
+}
+
+/// Records a reception visit in the client's journal (`<root>/.onshi/visits/<yyyyMM>/`, one
+/// file per visit): the day `date`, the EMR's `patient_id` (never a name, an insurance
+/// number or the 個人番号), what the patient presented (`ONSHI_PRESENTATION_*`) and the
+/// terminal result it confirmed (`result_id`, the answer or face file name). Recording a
+/// visit with the same result again, or the same patient, day and presentation, replaces it.
+/// `onshi_client_usage_report` counts them. Allowed in the face callback.
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown or 0 `presentation`,
+/// `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_TERMINAL_INVALID_REQUEST`
+/// when neither `patient_id` nor `result_id` is given, `ONSHI_TERMINAL_IO` when the journal
+/// cannot be written.
+/// `err`: NULL is accepted. `patient_id`: NULL is accepted. `result_id`: NULL is accepted.
+///
+/// # Safety
+/// `c` and `err` are any values (only live handles are used); `date` is NULL or readable;
+/// each text is NULL or readable for its length.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_record_visit(
+    c: *const onshi_client,
+    err: *mut onshi_error,
+    date: *const onshi_date,
+    patient_id: *const u8,
+    patient_id_len: usize,
+    presentation: onshi_presentation,
+    result_id: *const u8,
+    result_id_len: usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        client_call(c, err, |c| {
+            let date = read_in(date)?.to_naive()?;
+            let shown = PRESENTATION.parse_num(presentation)?;
+            let text = |p: *const u8, n: usize| -> Result<Option<String>, Failure> {
+                Ok(if p.is_null() {
+                    None
+                } else {
+                    Some(text_in(p, n)?.to_string()).filter(|t| !t.is_empty())
+                })
+            };
+            let visit = Visit {
+                date,
+                patient_id: text(patient_id, patient_id_len)?,
+                presentation: shown,
+                origin: VisitOrigin::Staff,
+                result_id: text(result_id, result_id_len)?,
+                recorded_at: crate::terminal::now_jst(),
+                actor: None,
+            };
+            Ok(c.client.record_visit(&visit)?)
+        })
+    }
+}
+
+/// The マイナ保険証 利用率 report of `year`-`month` from the visits recorded in the client's
+/// journal (`onshi_client_record_visit`, `onshi visit`, `onshi query --patient`), written
+/// in `format` (`ONSHI_REPORT_FORMAT_*`): counted per patient-month, as
+/// `onshi_usage_report` counts visits the caller holds.
+///
+/// Returns `ONSHI_INVALID_VALUE` for a month out of 1–12, `ONSHI_INVALID_ARGUMENT` for an
+/// unknown `format`, `ONSHI_TERMINAL_IO` when the journal cannot be read.
+/// `err`: NULL is accepted.
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `c` and `err` are any values (only live handles are used); `buf` is NULL or writable for
+/// `cap` bytes; `out_len` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_usage_report(
+    c: *const onshi_client,
+    err: *mut onshi_error,
+    year: i32,
+    month: u32,
+    format: onshi_report_format,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        client_call(c, err, |c| {
+            let out = TextOut::new(buf, cap, out_len)?;
+            let m = super::reception::month(year, month)?;
+            let visits = c.client.visits(m)?;
+            super::reception::write_report(&UsageReport::build(&visits, m), format, out)
         })
     }
 }

@@ -30,6 +30,7 @@ use crate::Personal;
 use crate::codes::{ConsentFlag, SegmentOfResult};
 use crate::ids::MedicalInstitutionCode;
 use crate::model::{Consent, MessageHeader, QualificationQuery};
+use crate::reception::{Month, Visit};
 use crate::xml::Encoding;
 use crate::xml::{
     BulkDownloadRequest, Direction, DocumentRequest, DocumentResponse, Extension, Family, FileName,
@@ -721,6 +722,32 @@ impl Client {
             .journal
             .remove_pending(ticket)
             .map_err(|e| TerminalError::io("write journal", &self.shared.layout.state, e))
+    }
+
+    /// Records a reception visit in the journal (`.onshi/visits/<yyyyMM>/`): what the patient
+    /// presented, for the monthly マイナ保険証 利用率 (`crate::reception::usage`). Recording
+    /// a visit with the same key again (the same result, or the same patient, day and
+    /// presentation) replaces it. Fails with [`TerminalError::InvalidRequest`] when the visit
+    /// has neither a result id nor a patient id (or its key is over 120 bytes).
+    pub fn record_visit(&self, visit: &Visit) -> Result<(), TerminalError> {
+        let state = &self.shared.layout.state;
+        self.shared.journal.record_visit(visit).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                TerminalError::InvalidRequest {
+                    reason: e.to_string(),
+                }
+            } else {
+                TerminalError::io("write journal", state, e)
+            }
+        })
+    }
+
+    /// The visits recorded for `month` (see [`record_visit`](Self::record_visit)).
+    pub fn visits(&self, month: Month) -> Result<Vec<Visit>, TerminalError> {
+        self.shared
+            .journal
+            .visits(month)
+            .map_err(|e| TerminalError::io("read journal", &self.shared.layout.state, e))
     }
 
     /// One look at the candidate files of `ticket`: the answer if it is there and complete,

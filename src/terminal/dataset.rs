@@ -35,6 +35,8 @@
 //!   two days ago) or `not_agreed`, for `pharmacists`, `specific_health_checkups`,
 //!   `diagnosis`, `operation`;
 //! * `processing_error` — `{ "code", "message" }`: answer with 処理結果状況 2 (エラー);
+//! * `supplementary` — `{ "code", "message" }`: a successful answer that carries a 付帯情報
+//!   (e.g. `EMU4001` an expired 電子証明書: 資格確認 only; `EMU4002` one that expires soon);
 //! * `reference_number` — 照会番号 already registered by the clinic (shown in face results);
 //! * `drug_info`, `checkups` — the 薬剤情報 / 特定健診情報 documents;
 //! * `home_visit_consent_date`, `online_consent_date` — for the 訪問 / オンライン bulk families;
@@ -204,6 +206,9 @@ pub struct Person {
     /// Answer with 処理結果状況 エラー.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_error: Option<ProcessingError>,
+    /// Answer successfully with this 処理結果コード and メッセージ (a 付帯情報).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplementary: Option<ProcessingError>,
     /// 照会番号 already registered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,

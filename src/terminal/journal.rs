@@ -10,6 +10,7 @@
 //! collected/<request file name>.json   where the answer went (kept 30 days)
 //! claims/<face file name>              a face file being delivered: locked by its deliverer
 //! face/<face file name>                a face file acknowledged: never delivered again
+//! visits/<yyyyMM>/<visit key>.json     one reception visit: what the patient presented
 //! ```
 //!
 //! One small file per entry rather than one shared file: a crash can never leave a
@@ -18,11 +19,20 @@
 //! by the OS when the process dies, so a crashed deliverer's events are delivered again by
 //! the next one) and *acknowledged* by creating its marker. Ticket files are written
 //! atomically (temp file + rename).
+//!
+//! **Visits** ([`Visit`]: the day, the EMR's patient id, what was presented, the result it
+//! confirmed) are the per-visit records of the monthly マイナ保険証 利用率 report
+//! (`onshi report usage --root DIR --month yyyyMM` reads `DIR/.onshi/visits/<yyyyMM>/`). One
+//! file per visit, named by [`Visit::key`] (the result's file name, or date, patient and
+//! presentation; other characters than `A–Z a–z 0–9 . _ -` are hex-encoded), so recording
+//! the same visit again replaces its entry. They are never pruned: a month's records stay
+//! until the clinic removes the folder.
 
 use super::atomic::temp_path;
 use super::fsio::{create_private_dir, private_options};
 use super::lock::try_lock;
 use super::ticket::Ticket;
+use crate::reception::{Month, Visit};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -99,6 +109,7 @@ pub struct Journal {
     claims: PathBuf,
     face: PathBuf,
     tmp: PathBuf,
+    visits: PathBuf,
 }
 
 impl Journal {
@@ -111,6 +122,7 @@ impl Journal {
             claims: state_dir.join("claims"),
             face: state_dir.join("face"),
             tmp: state_dir.join("tmp"),
+            visits: state_dir.join("visits"),
         };
         create_private_dir(state_dir)?;
         for d in [&j.pending, &j.collected, &j.claims, &j.face, &j.tmp] {
@@ -318,6 +330,81 @@ impl Journal {
     }
 }
 
+impl Journal {
+    /// Records a visit (see the module documentation): atomically, replacing an entry with
+    /// the same [`Visit::key`]. Fails with `InvalidInput` when the visit has neither a result
+    /// nor a patient id, or its key is longer than 120 bytes.
+    pub fn record_visit(&self, visit: &Visit) -> io::Result<()> {
+        let name = visit_file_name(visit)?;
+        let dir = self.visits.join(Month::of(visit.date).to_string());
+        create_private_dir(&self.visits)?;
+        create_private_dir(&dir)?;
+        let json = serde_json::to_vec(visit).map_err(io::Error::other)?;
+        self.write_entry(&dir, &name, &json)
+    }
+
+    /// The visits recorded for `month`, by date and time of recording. Unreadable entries
+    /// are skipped.
+    pub fn visits(&self, month: Month) -> io::Result<Vec<Visit>> {
+        read_visits(&self.state, month)
+    }
+}
+
+/// The visits recorded for `month` in the journal of `state_dir` (`<root>/.onshi` by
+/// default), without opening (or creating) the journal: what a report reads. A journal
+/// without visits gives an empty list; a missing `state_dir` is `NotFound`.
+pub fn read_visits(state_dir: &Path, month: Month) -> io::Result<Vec<Visit>> {
+    fs::metadata(state_dir)?;
+    let dir = state_dir.join("visits").join(month.to_string());
+    let rd = match fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out: Vec<Visit> = Vec::new();
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.extension().and_then(|x| x.to_str()) != Some("json") {
+            continue;
+        }
+        if let Ok(bytes) = read_small(&p)
+            && let Ok(v) = serde_json::from_slice::<Visit>(&bytes)
+            && month.contains(v.date)
+        {
+            out.push(v);
+        }
+    }
+    out.sort_by_key(|v| (v.date, v.recorded_at, v.key()));
+    Ok(out)
+}
+
+/// The file name of a visit's entry: its key when it is made of safe characters, else the
+/// key hex-encoded behind an `x`.
+fn visit_file_name(visit: &Visit) -> io::Result<String> {
+    let key = visit.key().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a visit needs a result id or a patient id",
+        )
+    })?;
+    if key.len() > 120 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a visit's key (result id, or patient id) is longer than 120 bytes",
+        ));
+    }
+    let safe = !key.starts_with('.')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    Ok(if safe {
+        format!("{key}.json")
+    } else {
+        let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+        format!("x{hex}.json")
+    })
+}
+
 fn older_than(e: &fs::DirEntry, age: Duration) -> bool {
     e.metadata()
         .and_then(|m| m.modified())
@@ -421,6 +508,79 @@ mod tests {
         assert_eq!(j.collected("OQSsiquc01req_1.xml"), Some(c));
         assert_eq!(j.prune(d.path(), Duration::ZERO), 0, "nothing old");
         assert_eq!(j.prune(d.path(), Duration::ZERO), 0, "once a day");
+    }
+
+    #[test]
+    fn visits_are_kept_per_month_and_replaced_by_key() {
+        use crate::reception::Presentation;
+        let d = tempfile::tempdir().unwrap();
+        let state = d.path().join(".onshi");
+        assert_eq!(
+            read_visits(&state, Month::new(2026, 12).unwrap())
+                .unwrap_err()
+                .kind(),
+            io::ErrorKind::NotFound
+        );
+        let j = Journal::open(&state).unwrap();
+        let m = Month::new(2026, 12).unwrap();
+        assert!(j.visits(m).unwrap().is_empty());
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let at = day.and_hms_opt(9, 0, 0).unwrap();
+        // A face result first, then staff add the patient id for the same result.
+        let face = Visit::face_result(day, "OQSsiquc01res_face_1.xml", None, false, at);
+        j.record_visit(&face).unwrap();
+        let staff = Visit {
+            patient_id: Some("0001".into()),
+            ..face.clone()
+        };
+        j.record_visit(&staff).unwrap();
+        // A patient id that is not a safe file name, twice (idempotent).
+        let odd = Visit::new(day, "../患者/1", Presentation::QualificationCertificate, at);
+        j.record_visit(&odd).unwrap();
+        j.record_visit(&odd).unwrap();
+        // Another month.
+        let nov = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        j.record_visit(&Visit::new(nov, "0002", Presentation::Nothing, at))
+            .unwrap();
+        let got = j.visits(m).unwrap();
+        // Same date and time: by key ("20261207_…" before "OQS…").
+        assert_eq!(got, vec![odd.clone(), staff]);
+        let names: Vec<String> = fs::read_dir(state.join("visits").join("202612"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains('/') && !n.starts_with('.'))
+        );
+        assert_eq!(j.visits(Month::new(2026, 11).unwrap()).unwrap().len(), 1);
+        // Junk and a visit filed under the wrong month are skipped.
+        fs::write(state.join("visits").join("202612").join("junk.json"), b"{").unwrap();
+        fs::copy(
+            state
+                .join("visits")
+                .join("202611")
+                .join("20261130_0002_none.json"),
+            state.join("visits").join("202612").join("moved.json"),
+        )
+        .unwrap();
+        assert_eq!(j.visits(m).unwrap().len(), 2);
+        // Neither a result nor a patient; an over-long key.
+        let anon = Visit {
+            patient_id: None,
+            ..odd.clone()
+        };
+        assert_eq!(
+            j.record_visit(&anon).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        let long = Visit::new(day, "9".repeat(200), Presentation::Nothing, at);
+        assert_eq!(
+            j.record_visit(&long).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
     }
 
     #[cfg(unix)]

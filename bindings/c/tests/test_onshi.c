@@ -1132,6 +1132,128 @@ static void test_consent_gated_documents(const char *root) {
     onshi_error_free(err);
 }
 
+/* ---- issue 12: presentation, the month's マイナ保険証 利用率, card kinds that cannot be read ---- */
+
+static void test_reception(const char *root) {
+    onshi_error *err = onshi_error_new();
+    char buf[4096];
+    size_t len = 0;
+
+    /* A 後期高齢 資格確認書 carries no address: not a difference, and the 2026-08 rule is told. */
+    onshi_qualification *reg = record_from_json(
+        "{\"insurer_number\":\"39130018\",\"insured_identification_number\":\"40000084\","
+        "\"name\":\"確認　八十四\",\"birthdate\":\"1945-04-01\","
+        "\"address\":\"東京都見本区見本町一丁目１番１号\",\"qualification_date\":\"2010-04-01\"}");
+    onshi_qualification *ret = NULL;
+    CHECK_STATUS(onshi_qualification_clone(reg, &ret), ONSHI_OK);
+    CHECK_STATUS(onshi_qualification_clear(ret, ONSHI_FIELD_ADDRESS), ONSHI_OK);
+    onshi_date start = {2010, 4, 1}, day = {2026, 12, 7};
+    onshi_datetime at = {2026, 12, 7, 9, 0, 0};
+    onshi_history *h = NULL;
+    CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &at, &h), ONSHI_OK);
+    onshi_diff *d = NULL;
+    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("OQSsiquc01res_c.xml"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD,
+                                                       ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE, &d),
+                 ONSHI_OK);
+    uint32_t shown = 0;
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_PRESENTATION, &shown), ONSHI_OK);
+    CHECK(shown == ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE);
+    size_t count = 0, rule = 0, address_ok = 0;
+    CHECK_STATUS(onshi_diff_count(d, ONSHI_LIST_DIFF_FIELDS, &count), ONSHI_OK);
+    for (size_t i = 0; i < count; i++) {
+        uint32_t f = 0, advice = 0;
+        CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_FIELD, &f), ONSHI_OK);
+        if (f == ONSHI_FIELD_ADDRESS &&
+            onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_ADVICE, &advice) == ONSHI_OK)
+            address_ok = advice == ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE;
+    }
+    CHECK(address_ok);
+    CHECK_STATUS(onshi_diff_count(d, ONSHI_LIST_DIFF_NOTICES, &count), ONSHI_OK);
+    for (size_t i = 0; i < count; i++) {
+        uint32_t k = 0;
+        CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_NOTICES, i, ONSHI_FIELD_DIFF_NOTICE_KIND, &k), ONSHI_OK);
+        rule += k == ONSHI_NOTICE_LATE_ELDERLY_CERTIFICATE_RULE;
+    }
+    CHECK(rule == 1);
+    onshi_diff_free(d);
+    d = NULL;
+    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 99, &d),
+                 ONSHI_INVALID_ARGUMENT);
+    CHECK(d == NULL);
+    onshi_history_free(h);
+    onshi_qualification_free(ret);
+    onshi_qualification_free(reg);
+
+    /* The 利用率 from visits the caller holds: per patient-month. */
+    const char *visits =
+        "[{\"date\":\"2026-12-01\",\"patient_id\":\"1\",\"presentation\":\"qualification_certificate\",\"recorded_at\":\"2026-12-01T09:00:00\"},"
+        "{\"date\":\"2026-12-09\",\"patient_id\":\"1\",\"presentation\":\"my_number_card\",\"recorded_at\":\"2026-12-09T09:00:00\"},"
+        "{\"date\":\"2026-12-02\",\"patient_id\":\"2\",\"presentation\":\"other_document\",\"recorded_at\":\"2026-12-02T09:00:00\"},"
+        "{\"date\":\"2026-12-03\",\"patient_id\":\"3\",\"presentation\":\"none\",\"recorded_at\":\"2026-12-03T09:00:00\"}]";
+    CHECK_STATUS(onshi_usage_report(err, S(visits), 2026, 12, ONSHI_REPORT_FORMAT_JSON, NULL, 0, &len), ONSHI_BUFFER_TOO_SMALL);
+    CHECK(len > 0 && len < sizeof buf);
+    CHECK_STATUS(onshi_usage_report(err, S(visits), 2026, 12, ONSHI_REPORT_FORMAT_JSON, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strstr(buf, "\"patients\":3") != NULL && strstr(buf, "\"rate_basis_points\":3333") != NULL);
+    CHECK(strstr(buf, "\"meets_target\":true") != NULL);
+    CHECK_STATUS(onshi_usage_report(err, S(visits), 2026, 12, ONSHI_REPORT_FORMAT_CSV, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(memcmp(buf, "\xEF\xBB\xBF", 3) == 0 && strstr(buf, "\r\n") != NULL);
+    CHECK_STATUS(onshi_usage_report(err, S(visits), 2026, 12, ONSHI_REPORT_FORMAT_TEXT, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strstr(buf, "33.33%") != NULL);
+    CHECK_STATUS(onshi_usage_report(err, S("{}"), 2026, 12, ONSHI_REPORT_FORMAT_JSON, buf, sizeof buf, &len), ONSHI_JSON);
+    CHECK_STATUS(onshi_usage_report(err, S("[]"), 2026, 0, ONSHI_REPORT_FORMAT_JSON, buf, sizeof buf, &len), ONSHI_INVALID_VALUE);
+    CHECK_STATUS(onshi_usage_report(err, S("[]"), 2026, 12, 0, buf, sizeof buf, &len), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_usage_report(err, S("[]"), 2026, 12, ONSHI_REPORT_FORMAT_JSON, buf, sizeof buf, NULL), ONSHI_NULL_PARAMETER);
+
+    /* The same from the client's journal. */
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"create_folders\":true}"), &c), ONSHI_OK);
+    onshi_date d1 = {2026, 12, 1}, d2 = {2026, 12, 8}, bad = {2026, 2, 30};
+    CHECK_STATUS(onshi_client_record_visit(c, err, &d1, S("K-1"), ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE, NULL, 0), ONSHI_OK);
+    CHECK_STATUS(onshi_client_record_visit(c, err, &d2, S("K-1"), ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE, NULL, 0), ONSHI_OK);
+    CHECK_STATUS(onshi_client_record_visit(c, err, &d2, S("K-2"), ONSHI_PRESENTATION_DECLARATION, S("OQSsiquc01res_k2.xml")), ONSHI_OK);
+    CHECK_STATUS(onshi_client_record_visit(c, err, &d2, S("K-2"), ONSHI_PRESENTATION_DECLARATION, S("OQSsiquc01res_k2.xml")), ONSHI_OK);
+    CHECK_STATUS(onshi_client_record_visit(c, err, &d1, NULL, 0, ONSHI_PRESENTATION_MY_NUMBER_CARD, NULL, 0), ONSHI_TERMINAL_INVALID_REQUEST);
+    CHECK_STATUS(onshi_client_record_visit(c, err, &d1, S("K-3"), 0, NULL, 0), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_client_record_visit(c, err, &bad, S("K-3"), ONSHI_PRESENTATION_NONE, NULL, 0), ONSHI_INVALID_VALUE);
+    CHECK_STATUS(onshi_client_record_visit(c, err, NULL, S("K-3"), ONSHI_PRESENTATION_NONE, NULL, 0), ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_client_usage_report(c, err, 2026, 12, ONSHI_REPORT_FORMAT_JSON, buf, sizeof buf, &len), ONSHI_OK);
+    CHECK(strstr(buf, "\"patients\":2") != NULL && strstr(buf, "\"visits\":3") != NULL);
+    CHECK(strstr(buf, "\"rate_basis_points\":5000") != NULL);
+    CHECK_STATUS(onshi_client_usage_report(c, err, 2026, 13, ONSHI_REPORT_FORMAT_JSON, buf, sizeof buf, &len), ONSHI_INVALID_VALUE);
+    onshi_client_free(c);
+
+    /* Card kinds that cannot be read: each its own status and a staff text saying what to do. */
+    struct {
+        const char *mode;
+        onshi_status want;
+        const char *says;
+    } kinds[] = {
+        {"{\"mode\":\"android_smartphone\"}", ONSHI_CARD_SMARTPHONE, "顔認証付きカードリーダー"},
+        {"{\"mode\":\"face_auth_card\"}", ONSHI_CARD_FACE_AUTH_CARD, "顔認証"},
+        {"{\"mode\":\"locked_pin\"}", ONSHI_CARD_PIN_LOCKED, "市区町村"},
+        {"{\"mode\":\"iphone\"}", ONSHI_CARD_NOT_MY_NUMBER_CARD, "iPhone"},
+    };
+    CHECK(ONSHI_CARD_SMARTPHONE == 522 && ONSHI_CARD_FACE_AUTH_CARD == 523);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        onshi_card *card = NULL;
+        CHECK_STATUS(onshi_card_open_virtual(err, S(kinds[i].mode), &card), ONSHI_OK);
+        onshi_basic_info *info = NULL;
+        onshi_status s = onshi_card_recognise(card);
+        if (s == ONSHI_OK) s = onshi_card_read_basic_info(card, S("1234"), false, &info);
+        CHECK(s == kinds[i].want);
+        CHECK(info == NULL);
+        onshi_error *e = onshi_error_new();
+        CHECK_STATUS(onshi_error_from_handle(e, card), ONSHI_OK);
+        CHECK_STATUS(onshi_error_staff_message(e, buf, sizeof buf, &len), ONSHI_OK);
+        CHECK(strstr(buf, kinds[i].says) != NULL);
+        onshi_error_free(e);
+        CHECK_STATUS(onshi_status_name(kinds[i].want, buf, sizeof buf, &len), ONSHI_OK);
+        CHECK(strncmp(buf, "ONSHI_CARD_", 11) == 0);
+        onshi_card_free(card);
+    }
+    onshi_error_free(err);
+}
+
 int main(int argc, char **argv) {
     test_version();
     test_text_protocol_and_status();
@@ -1145,6 +1267,10 @@ int main(int argc, char **argv) {
     test_matching_and_card();
     test_documents();
     char root[256];
+    /* Before the terminal tests: what runs last decides which library threads are still
+       winding down at exit. */
+    snprintf(root, sizeof root, "onshi-c-reception-%s", argc > 1 ? argv[1] : "default");
+    test_reception(root);
     snprintf(root, sizeof root, "onshi-c-root-%s", argc > 1 ? argv[1] : "default");
     test_terminal(root);
     snprintf(root, sizeof root, "onshi-c-docs-%s", argc > 1 ? argv[1] : "default");

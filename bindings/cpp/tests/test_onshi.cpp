@@ -401,12 +401,80 @@ static void test_misuse() {
     CHECK(onshi::live_handle_count() == before);
 }
 
+// Issue 12: the presentation in the review, the 利用率 report (pure and from the journal),
+// and the card kinds that cannot be read, each with its own status and staff text.
+static void test_reception() {
+    auto reg = onshi::Qualification::from_json(
+        R"({"insurer_number":"39130018","insured_identification_number":"40000084","name":"確認　八十四",)"
+        R"("birthdate":"1945-04-01","address":"東京都見本区見本町一丁目１番１号"})");
+    auto ret = reg.clone();
+    ret.clear(ONSHI_FIELD_ADDRESS);
+    const onshi_datetime now{2026, 12, 7, 9, 0, 0};
+    auto history = onshi::History::create(reg, onshi_date{2010, 4, 1}, "staff-1", now);
+    auto d = history.review_record(ret, "OQSsiquc01res_cpp.xml", onshi_date{2026, 12, 7}, ONSHI_QUERY_KIND_INSURANCE_CARD,
+                                   ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE);
+    CHECK(d.u32(ONSHI_FIELD_DIFF_PRESENTATION) == std::optional<uint32_t>(ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE));
+    auto address = d.find(ONSHI_FIELD_ADDRESS);
+    CHECK(address.has_value() &&
+          d.item_u32(ONSHI_LIST_DIFF_FIELDS, *address, ONSHI_FIELD_DIFF_ITEM_ADVICE) == ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE);
+    auto face = history.review_record(ret, "OQSsiquc01res_cpp2.xml", onshi_date{2026, 12, 7},
+                                      ONSHI_QUERY_KIND_MY_NUMBER_CARD, ONSHI_PRESENTATION_OTHER_DOCUMENT);
+    CHECK(face.u32(ONSHI_FIELD_DIFF_PRESENTATION) == std::optional<uint32_t>(ONSHI_PRESENTATION_MY_NUMBER_CARD));
+    expect_error(ONSHI_INVALID_ARGUMENT, [&] {
+        history.review_record(ret, "x", onshi_date{2026, 12, 7}, ONSHI_QUERY_KIND_INSURANCE_CARD, 42);
+    });
+
+    const char *visits =
+        R"([{"date":"2026-12-01","patient_id":"1","presentation":"my_number_card","recorded_at":"2026-12-01T09:00:00"},)"
+        R"({"date":"2026-12-02","patient_id":"2","presentation":"qualification_certificate","recorded_at":"2026-12-02T09:00:00"},)"
+        R"({"date":"2026-11-02","patient_id":"3","presentation":"qualification_certificate","recorded_at":"2026-11-02T09:00:00"}])";
+    auto json = onshi::usage_report(visits, 2026, 12);
+    CHECK(json.find("\"patients\":2") != std::string::npos);
+    CHECK(json.find("\"rate_basis_points\":5000") != std::string::npos);
+    CHECK(onshi::usage_report(visits, 2026, 11, ONSHI_REPORT_FORMAT_TEXT).find("0.00%") != std::string::npos);
+    CHECK(onshi::usage_report(visits, 2026, 12, ONSHI_REPORT_FORMAT_CSV).rfind("\xEF\xBB\xBF", 0) == 0);
+    expect_error(ONSHI_JSON, [&] { onshi::usage_report("{}", 2026, 12); });
+    expect_error(ONSHI_INVALID_VALUE, [&] { onshi::usage_report("[]", 2026, 13); });
+
+    auto client = onshi::Client::open("onshi-cpp-reception", R"({"create_folders":true})");
+    client.record_visit(onshi_date{2026, 12, 1}, "K-1", ONSHI_PRESENTATION_MY_NUMBER_SMARTPHONE);
+    client.record_visit(onshi_date{2026, 12, 3}, "K-2", ONSHI_PRESENTATION_OTHER_DOCUMENT, "OQSsiquc01res_k2.xml");
+    client.record_visit(onshi_date{2026, 12, 3}, "K-2", ONSHI_PRESENTATION_OTHER_DOCUMENT, "OQSsiquc01res_k2.xml");
+    auto r = client.usage_report(2026, 12);
+    CHECK(r.find("\"visits\":2") != std::string::npos && r.find("\"rate_basis_points\":5000") != std::string::npos);
+    expect_error(ONSHI_TERMINAL_INVALID_REQUEST,
+                 [&] { client.record_visit(onshi_date{2026, 12, 1}, "", ONSHI_PRESENTATION_MY_NUMBER_CARD); });
+
+    const struct {
+        const char *config;
+        onshi_status want;
+        const char *says;
+    } kinds[] = {
+        {R"({"mode":"android_smartphone"})", ONSHI_CARD_SMARTPHONE, "顔認証付きカードリーダー"},
+        {R"({"mode":"face_auth_card"})", ONSHI_CARD_FACE_AUTH_CARD, "顔認証"},
+        {R"({"mode":"locked_pin"})", ONSHI_CARD_PIN_LOCKED, "市区町村"},
+        {R"({"mode":"other_card"})", ONSHI_CARD_NOT_MY_NUMBER_CARD, "記号・番号"},
+    };
+    for (const auto &k : kinds) {
+        auto staff = expect_error(
+            k.want,
+            [&] {
+                auto card = onshi::Card::open_virtual(k.config);
+                card.recognise();
+                card.read_basic_info("1234");
+            },
+            true);
+        CHECK(staff.find(k.says) != std::string::npos);
+    }
+}
+
 int main() {
     try {
         test_free_functions();
         test_record();
         test_fidelity();
         test_diff_history_matching_card();
+        test_reception();
         test_terminal_flow();
         test_misuse();
         CHECK(second_tu_uses_the_header() == 2);

@@ -63,6 +63,8 @@ namespace Onshi
         DiffQueryKind = 504,
         /// <summary>Index of the compared record among the answer's results (integer; absent when none came back).</summary>
         DiffRecordIndex = 505,
+        /// <summary>What the patient presented, as the review read it (enum Presentation; a face result is a マイナ保険証; absent when not recorded).</summary>
+        DiffPresentation = 520,
         /// <summary>Why the answer does not confirm a qualification (enum Cause; absent when it does).</summary>
         DiffCause = 506,
         /// <summary>The cause as a Japanese label (text).</summary>
@@ -427,6 +429,8 @@ namespace Onshi
         VersionLinkConfirmationDate = 659,
         /// <summary>When the linked result arrived, if known (date-time).</summary>
         VersionLinkReceivedAt = 660,
+        /// <summary>What the patient presented for the linked confirmation (enum Presentation).</summary>
+        VersionLinkPresentation = 670,
         /// <summary>Who did it: the caller's actor id (text).</summary>
         AuditActor = 681,
         /// <summary>When: the caller's time (date-time).</summary>
@@ -443,6 +447,8 @@ namespace Onshi
         AuditEnd = 687,
         /// <summary>The fields taken from the result, comma-separated diff field ids (text; updated and opened only).</summary>
         AuditFields = 688,
+        /// <summary>What the patient presented for a linked event's confirmation (enum Presentation).</summary>
+        AuditPresentation = 695,
         /// <summary>The EMR's patient id (カルテ番号 …), returned as is by the candidates (text).</summary>
         PatientId = 701,
         /// <summary>氏名 (text).</summary>
@@ -665,6 +671,25 @@ namespace Onshi
         Records = 5,
     }
 
+    /// <summary>What the patient presented at reception (onshi_presentation).</summary>
+    public enum Presentation : uint
+    {
+        /// <summary>マイナ保険証（カード）.</summary>
+        MyNumberCard = 1,
+        /// <summary>マイナ保険証（スマートフォン）.</summary>
+        MyNumberSmartphone = 2,
+        /// <summary>資格確認書.</summary>
+        QualificationCertificate = 3,
+        /// <summary>マイナ保険証 + 資格情報のお知らせ (confirmed by the お知らせ's 記号・番号).</summary>
+        MyNumberCardWithNotice = 4,
+        /// <summary>記号・番号 from another document (お知らせ alone, an expired 保険証 …).</summary>
+        OtherDocument = 5,
+        /// <summary>被保険者資格申立書.</summary>
+        Declaration = 6,
+        /// <summary>Nothing presented.</summary>
+        None = 7,
+    }
+
     /// <summary>The overall outcome of a diff (onshi_verdict).</summary>
     public enum Verdict : uint
     {
@@ -751,6 +776,8 @@ namespace Onshi
         ValidityStartDiffers = 17,
         /// <summary>The validity end date came back blank (known-benign).</summary>
         ExpirationBlank = 18,
+        /// <summary>A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.</summary>
+        AddressNotOnCertificate = 40,
     }
 
     /// <summary>Why an answer does not confirm a qualification (onshi_cause).</summary>
@@ -770,6 +797,8 @@ namespace Onshi
         NoRecord = 6,
         /// <summary>A 資格有効性 value this library does not know.</summary>
         UnknownValidity = 7,
+        /// <summary>該当資格なし right after joining: the insurer has not registered the new member yet (申立書 path).</summary>
+        NotFoundNewMember = 20,
     }
 
     /// <summary>A notice of a diff (onshi_notice).</summary>
@@ -809,6 +838,20 @@ namespace Onshi
         LateElderlyCombined = 16,
         /// <summary>限度額情報変更有無 1: do an individual query.</summary>
         LimitInfoChanged = 17,
+        /// <summary>お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.</summary>
+        NoticeAloneNotAccepted = 20,
+        /// <summary>お知らせ alone (or an expired 保険証) before 2026-04-01: tolerated.</summary>
+        NoticeAloneTolerated = 21,
+        /// <summary>A 資格確認書 holder confirmed by its 記号・番号.</summary>
+        QualificationCertificateQuery = 22,
+        /// <summary>後期高齢, 84 or under, 資格確認書 on or after 2026-08-01 (the お知らせ rule).</summary>
+        LateElderlyCertificateRule = 23,
+        /// <summary>被保険者証区分 05 特別療養費: the patient pays 10割.</summary>
+        SpecialMedicalExpense = 24,
+        /// <summary>The 電子証明書 expired: 資格確認 only, for three months after the expiry month.</summary>
+        CertificateExpired = 25,
+        /// <summary>The 電子証明書 expires soon.</summary>
+        CertificateExpiresSoon = 26,
     }
 
     /// <summary>Why two texts are equivalent (onshi_reason_flags).</summary>
@@ -1033,6 +1076,17 @@ namespace Onshi
         BranchNumber = 7,
     }
 
+    /// <summary>How a usage report is written (onshi_report_format).</summary>
+    public enum ReportFormat : uint
+    {
+        /// <summary>JSON: {"month": "202612", "basis": "patient_month", "rows": [{"presentation", "label", "category", "visits", "patients"}], "visits", "patients", "my_number_patients", "card_number_patients", "no_confirmation_patients", "unattributed_visits", "rate_basis_points" (null when nobody came), "rate_percent", "target_percent", "meets_target", "basis_ja"}.</summary>
+        Json = 1,
+        /// <summary>CSV, UTF-8 with a byte order mark and CRLF line ends (Excel opens it as is): one line per presentation, then the 利用率 line.</summary>
+        Csv = 2,
+        /// <summary>A text for staff in Japanese: the 利用率, whether the 30 % line is met, the counting basis and a table by presentation.</summary>
+        Text = 3,
+    }
+
     /// <summary>The status of a call (onshi_status): Ok or an error code.</summary>
     public enum Status : uint
     {
@@ -1186,6 +1240,10 @@ namespace Onshi
         CardPcsc = 520,
         /// <summary>The virtual card (tests) could not be reached.</summary>
         CardVirtualCardIo = 521,
+        /// <summary>A smartphone's マイナ保険証 (Android: JPKI only): no card-face data to read; receive the patient at the face reader.</summary>
+        CardSmartphone = 522,
+        /// <summary>A 顔認証マイナンバーカード (no PIN): the 基本4情報 cannot be read; receive the patient at the face reader.</summary>
+        CardFaceAuthCard = 523,
         /// <summary>A required pointer argument was NULL (or a NULL string pointer came with a non-zero length).</summary>
         NullParameter = 600,
         /// <summary>An input string is not valid UTF-8.</summary>
@@ -1563,7 +1621,13 @@ namespace Onshi
         internal static extern uint onshi_history_review(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_review_presented(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, uint presentation, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_history_review_record(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_review_record_presented(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, uint presentation, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_history_apply(HistoryHandle h, DiffHandle review, ChoicesHandle choices, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
@@ -1797,6 +1861,9 @@ namespace Onshi
         internal static extern uint onshi_field_name(uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_usage_report(ErrorHandle err, byte[] visits_json, UIntPtr visits_len, int year, uint month_of_year, uint format, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_cancel_token_new(out CancelTokenHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1873,6 +1940,12 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_doctor_text(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_record_visit(ClientHandle c, ErrorHandle err, ref OnshiDate date, byte[] patient_id, UIntPtr patient_id_len, uint presentation, byte[] result_id, UIntPtr result_id_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_usage_report(ClientHandle c, ErrorHandle err, int year, uint month, uint format, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_emulator_start(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, uint delay_ms, uint encoding, out EmulatorHandle @out);
@@ -2077,6 +2150,9 @@ namespace Onshi
         /// <summary>Index of the compared record among the answer's results (integer; absent when none came back). Null when absent.</summary>
         public uint? RecordIndex { get { return GetUInt32(Onshi.Field.DiffRecordIndex); } }
 
+        /// <summary>What the patient presented, as the review read it (enum Presentation; a face result is a マイナ保険証; absent when not recorded). Null when absent.</summary>
+        public Onshi.Presentation? Presentation { get { uint? v = GetUInt32(Onshi.Field.DiffPresentation); return v.HasValue ? (Onshi.Presentation?)v.Value : null; } }
+
         /// <summary>Why the answer does not confirm a qualification (enum Cause; absent when it does). Null when absent.</summary>
         public Onshi.Cause? Cause { get { uint? v = GetUInt32(Onshi.Field.DiffCause); return v.HasValue ? (Onshi.Cause?)v.Value : null; } }
 
@@ -2207,6 +2283,9 @@ namespace Onshi
         /// <summary>When the linked result arrived, if known (date-time). Null when absent.</summary>
         public DateTime? LinkReceivedAt { get { return owner.GetItemDateTime(ListKind.HistoryVersions, index, Onshi.Field.VersionLinkReceivedAt); } }
 
+        /// <summary>What the patient presented for the linked confirmation (enum Presentation). Null when absent.</summary>
+        public Onshi.Presentation? LinkPresentation { get { uint? v = owner.GetItemUInt32(ListKind.HistoryVersions, index, Onshi.Field.VersionLinkPresentation); return v.HasValue ? (Onshi.Presentation?)v.Value : null; } }
+
     }
 
     public sealed partial class HistoryAuditEntry
@@ -2234,6 +2313,9 @@ namespace Onshi
 
         /// <summary>The fields taken from the result, comma-separated diff field ids (text; updated and opened only). Null when absent.</summary>
         public string Fields { get { return owner.GetItemText(ListKind.HistoryAudit, index, Onshi.Field.AuditFields); } }
+
+        /// <summary>What the patient presented for a linked event's confirmation (enum Presentation). Null when absent.</summary>
+        public Onshi.Presentation? Presentation { get { uint? v = owner.GetItemUInt32(ListKind.HistoryAudit, index, Onshi.Field.AuditPresentation); return v.HasValue ? (Onshi.Presentation?)v.Value : null; } }
 
     }
 

@@ -206,6 +206,28 @@ namespace Onshi
         }
     }
 
+    /// <summary>The monthly マイナ保険証 利用率 report from visits the caller holds (pure: no disk, no clock).</summary>
+    public static class Usage
+    {
+        /// <summary>
+        /// The report of <paramref name="year"/>-<paramref name="month"/> from a JSON array of
+        /// visits (the shape the journal keeps: date, patient_id, presentation, recorded_at …),
+        /// counted per patient-month; visits of other months are left out.
+        /// </summary>
+        public static string Report(string visitsJson, int year, int month, ReportFormat format = ReportFormat.Json)
+        {
+            byte[] v = Native.Bytes(visitsJson);
+            using (ErrorHandle err = Native.NewError())
+            {
+                string text;
+                uint s = Native.ReadText((byte[] b, UIntPtr c, out UIntPtr n) =>
+                    NativeMethods.onshi_usage_report(err, v, Native.Len(v), year, (uint)month, (uint)format, b, c, out n), out text);
+                Native.Check(s, err);
+                return text;
+            }
+        }
+    }
+
     /// <summary>The loaded library and its statuses.</summary>
     public static class Library
     {

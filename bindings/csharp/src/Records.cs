@@ -636,7 +636,24 @@ namespace Onshi
         }
 
         /// <summary>
-        /// Applies a review made by this history (<see cref="ReviewRecord"/>, <c>Review</c>):
+        /// <see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/> with what the
+        /// patient presented: kept with the confirmation (the version's link, the linked audit
+        /// event) and read by the advice (お知らせ alone, a 資格確認書 holder's 記号・番号 query,
+        /// the 後期高齢 資格確認書 without an address …).
+        /// </summary>
+        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Presentation presentation)
+        {
+            byte[] r = Native.Bytes(resultId);
+            OnshiDate d = Values.FromDate(confirmationDate);
+            DiffHandle h;
+            uint s = NativeMethods.onshi_history_review_record_presented(H, returned.H, r, Native.Len(r), ref d, (uint)kind, (uint)presentation, out h);
+            if (s != (uint)Status.Ok && h != null) h.Dispose();
+            Check(s);
+            return new Diff(h);
+        }
+
+        /// <summary>
+        /// Applies a review made by this history (<see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/>, <c>Review</c>):
         /// links the result, reflects fields, or opens a new version; nothing is compared again.
         /// Returns the number of audit events added (0: already applied).
         /// </summary>

@@ -964,6 +964,41 @@ namespace Onshi
         {
             return Text((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_client_doctor_text(H, b, c, out n));
         }
+
+        /// <summary>
+        /// Records a reception visit in the journal (.onshi/visits/): the day, the EMR's patient id
+        /// (never a name or an insurance number), what the patient presented and the terminal
+        /// result it confirmed (answer or face file name; null when none). The same visit again
+        /// replaces it. <see cref="UsageReport"/> counts them.
+        /// </summary>
+        public void RecordVisit(DateTime date, string patientId, Presentation presentation, string resultId = null)
+        {
+            OnshiDate d = new OnshiDate { Year = date.Year, Month = (uint)date.Month, Day = (uint)date.Day };
+            byte[] p = patientId == null ? null : Native.Bytes(patientId);
+            byte[] r = resultId == null ? null : Native.Bytes(resultId);
+            using (ErrorHandle err = Native.NewError())
+            {
+                Native.Check(NativeMethods.onshi_client_record_visit(H, err, ref d,
+                    p, p == null ? UIntPtr.Zero : Native.Len(p), (uint)presentation,
+                    r, r == null ? UIntPtr.Zero : Native.Len(r)), err);
+            }
+        }
+
+        /// <summary>
+        /// The month's マイナ保険証 利用率 report from the visits in the journal, counted per
+        /// patient-month (JSON, CSV with a BOM, or a Japanese text for staff).
+        /// </summary>
+        public string UsageReport(int year, int month, ReportFormat format = ReportFormat.Json)
+        {
+            using (ErrorHandle err = Native.NewError())
+            {
+                string text;
+                uint s = Native.ReadText((byte[] b, UIntPtr c, out UIntPtr n) =>
+                    NativeMethods.onshi_client_usage_report(H, err, year, (uint)month, (uint)format, b, c, out n), out text);
+                Native.Check(s, err);
+                return text;
+            }
+        }
     }
 
     /// <summary>The terminal emulator, for tests: answers req/ from a dataset, pushes face results.</summary>

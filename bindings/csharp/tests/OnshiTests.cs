@@ -413,6 +413,89 @@ internal static class OnshiTests
         }
     }
 
+    // Issue 12: what the patient presented (kept with the confirmation, read by the advice),
+    // the month's マイナ保険証 利用率 (pure and from the client's journal), and the card kinds
+    // that cannot be read, each its own status with a staff text saying what to do instead.
+    private const string LateElderly = "{\"insurer_number\":\"39130018\",\"insured_identification_number\":\"40000084\",\"name\":\"確認　八十四\",\"birthdate\":\"1945-04-01\",\"address\":\"東京都見本区見本町一丁目１番１号\",\"qualification_date\":\"2010-04-01\"}";
+
+    private static void Reception()
+    {
+        using (var reg = Qualification.FromJson(LateElderly))
+        using (var ret = reg.Clone())
+        using (var history = History.New(reg, new DateTime(2010, 4, 1), "staff-1", Now))
+        {
+            ret.Address = null;
+            using (var d = history.ReviewRecord(ret, "OQSsiquc01res_cs.xml", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, Presentation.QualificationCertificate))
+            {
+                Check(d.Presentation == Presentation.QualificationCertificate, "presentation kept in the review");
+                DiffFieldItem addr = d.FieldOf(Field.Address);
+                Check(addr != null && addr.Advice == Advice.AddressNotOnCertificate && addr.Action == DiffAction.Ignore, "a 後期高齢 資格確認書 has no address: " + (addr == null ? "none" : addr.Advice.ToString()));
+                bool rule = false;
+                foreach (DiffNoticeItem n in d.Notices) rule |= n.Kind == Notice.LateElderlyCertificateRule;
+                Check(rule, "the 2026-08 後期高齢 rule is told");
+                history.Apply(d, null, StartDatePolicy.ConfirmationDate, "staff-1", Now);
+                Check(history.Versions[history.Versions.Count - 1].LinkPresentation == Presentation.QualificationCertificate, "presentation kept with the link");
+            }
+            using (var face = history.ReviewRecord(ret, "OQSsiquc01res_cs2.xml", new DateTime(2026, 12, 7), QueryKind.MyNumberCard, Presentation.OtherDocument))
+            {
+                Check(face.Presentation == Presentation.MyNumberCard, "a face result is a マイナ保険証");
+            }
+            Throws(Status.InvalidArgument, () => history.ReviewRecord(ret, "x", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, (Presentation)99), "unknown presentation");
+        }
+
+        const string visits = "[{\"date\":\"2026-12-01\",\"patient_id\":\"1\",\"presentation\":\"qualification_certificate\",\"recorded_at\":\"2026-12-01T09:00:00\"},"
+            + "{\"date\":\"2026-12-02\",\"patient_id\":\"2\",\"presentation\":\"my_number_smartphone\",\"recorded_at\":\"2026-12-02T09:00:00\"},"
+            + "{\"date\":\"2026-12-03\",\"patient_id\":\"3\",\"presentation\":\"my_number_card_with_notice\",\"recorded_at\":\"2026-12-03T09:00:00\"},"
+            + "{\"date\":\"2026-12-04\",\"patient_id\":\"4\",\"presentation\":\"none\",\"recorded_at\":\"2026-12-04T09:00:00\"}]";
+        string json = Usage.Report(visits, 2026, 12);
+        Check(json.Contains("\"rate_basis_points\":2500") && json.Contains("\"meets_target\":false"), "25 % is under the line: " + json);
+        Check(Usage.Report(visits, 2026, 12, ReportFormat.Csv).StartsWith("\uFEFF"), "CSV with a BOM");
+        Check(Usage.Report(visits, 2026, 12, ReportFormat.Text).Contains("25.00%"), "text report");
+        Throws(Status.Json, () => Usage.Report("{}", 2026, 12), "visits must be an array");
+        Throws(Status.InvalidValue, () => Usage.Report("[]", 2026, 13), "month 13");
+        Throws(Status.InvalidArgument, () => Usage.Report("[]", 2026, 12, (ReportFormat)9), "unknown format");
+
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs-rcp-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var client = Client.Open(root, "{\"create_folders\":true}"))
+            {
+                client.RecordVisit(new DateTime(2026, 12, 1), "K-1", Presentation.MyNumberCard);
+                client.RecordVisit(new DateTime(2026, 12, 8), "K-1", Presentation.QualificationCertificate);
+                client.RecordVisit(new DateTime(2026, 12, 2), "K-2", Presentation.QualificationCertificate, "OQSsiquc01res_k2.xml");
+                client.RecordVisit(new DateTime(2026, 12, 2), "K-2", Presentation.QualificationCertificate, "OQSsiquc01res_k2.xml");
+                string r = client.UsageReport(2026, 12);
+                Check(r.Contains("\"patients\":2") && r.Contains("\"visits\":3") && r.Contains("\"rate_basis_points\":5000"), "journal report: " + r);
+                Throws(Status.TerminalInvalidRequest, () => client.RecordVisit(new DateTime(2026, 12, 1), null, Presentation.MyNumberCard), "a visit needs a patient or a result");
+                Throws(Status.InvalidArgument, () => client.RecordVisit(new DateTime(2026, 12, 1), "K-3", (Presentation)0), "presentation required");
+            }
+        }
+        finally
+        {
+            try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+        }
+
+        string[][] modes = {
+            new[] { "android_smartphone", "CardSmartphone", "顔認証付きカードリーダー" },
+            new[] { "face_auth_card", "CardFaceAuthCard", "顔認証" },
+            new[] { "locked_pin", "CardPinLocked", "市区町村" },
+            new[] { "iphone", "CardNotMyNumberCard", "iPhone" },
+        };
+        foreach (string[] m in modes)
+        {
+            Status want = (Status)Enum.Parse(typeof(Status), m[1]);
+            OnshiException e = ThrowsException(want, () =>
+            {
+                using (var card = Card.OpenVirtual("{\"mode\":\"" + m[0] + "\"}"))
+                {
+                    card.Recognise();
+                    card.ReadBasicInfo(System.Text.Encoding.UTF8.GetBytes("1234"), false);
+                }
+            }, "virtual card " + m[0]);
+            Check(e != null && e.StaffMessage != null && e.StaffMessage.Contains(m[2]), m[0] + " staff text: " + (e == null ? "" : e.StaffMessage));
+        }
+    }
+
     // The seed operation end to end: the emulator answers a 個別照会 built from the registered
     // record, the answer is diffed and applied to the history; face results by poll and by
     // callback; bulk; bad input.
@@ -754,6 +837,7 @@ internal static class OnshiTests
             Threads();
             DiffAndHistory();
             MatchingAndCard();
+            Reception();
             TerminalFlow();
         }
         catch (Exception e)

@@ -6,7 +6,7 @@
 use clap::{Args, Subcommand};
 use onshi::card::CardError;
 use onshi::card::virtual_card::vpcd::{SLOT0_PORT, VpcdCard};
-use onshi::card::virtual_card::{VirtualCardConfig, VirtualMyNumberCard};
+use onshi::card::virtual_card::{CardMode, VirtualCardConfig, VirtualMyNumberCard};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -65,9 +65,15 @@ enum CardCommand {
         /// 性別 ISO 5218 code (1, 2, 9, 0).
         #[arg(long)]
         sex: Option<String>,
-        /// Make it an old 住基カード (token JPKIAPICCTOKEN, no 券面事項入力補助AP).
+        /// Make it an old 住基カード (token JPKIAPICCTOKEN, no 券面事項入力補助AP); the same as
+        /// `--mode juki_card`.
         #[arg(long)]
         juki: bool,
+        /// What the card pretends to be: my_number_card, locked_pin, face_auth_card (no PIN),
+        /// android_smartphone (JPKI only), iphone (no card application), juki_card,
+        /// other_card. `onshi card read` then says what it is and what to do instead.
+        #[arg(long, default_value = "my_number_card", value_parser = parse_mode)]
+        mode: CardMode,
     },
 }
 
@@ -83,7 +89,11 @@ pub fn run(args: CardArgs) -> ExitCode {
             birthdate,
             sex,
             juki,
-        } => virtual_card(port, &pin, tries, name, address, birthdate, sex, juki),
+            mode,
+        } => {
+            let mode = if juki { CardMode::JukiCard } else { mode };
+            virtual_card(port, &pin, tries, name, address, birthdate, sex, mode)
+        }
         #[cfg(feature = "card")]
         CardCommand::List => pcsc_cmd::list(),
         #[cfg(feature = "card")]
@@ -116,6 +126,15 @@ pub fn run(args: CardArgs) -> ExitCode {
     }
 }
 
+fn parse_mode(s: &str) -> Result<CardMode, String> {
+    CardMode::from_id(s).ok_or_else(|| {
+        format!(
+            "unknown mode {s:?}; one of: {}",
+            CardMode::ALL.map(CardMode::id).join(", ")
+        )
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn virtual_card(
     port: u16,
@@ -125,11 +144,13 @@ fn virtual_card(
     address: Option<String>,
     birthdate: Option<String>,
     sex: Option<String>,
-    juki: bool,
+    mode: CardMode,
 ) -> Result<(), CardError> {
     let pin = onshi::card::Pin::new(pin)?;
-    let mut cfg = VirtualCardConfig::default().with_pin(&pin);
-    cfg.tries_left = tries;
+    let mut cfg = VirtualCardConfig::for_mode(mode).with_pin(&pin);
+    if mode != CardMode::LockedPin {
+        cfg.tries_left = tries;
+    }
     if let Some(v) = name {
         cfg.name = v.into_bytes();
     }
@@ -142,13 +163,10 @@ fn virtual_card(
     if let Some(v) = sex {
         cfg.sex = v.into_bytes();
     }
-    if juki {
-        cfg.token = b"JPKIAPICCTOKEN".to_vec();
-        cfg.has_text_ap = false;
-    }
     let card = VpcdCard::insert(VirtualMyNumberCard::new(cfg), ("127.0.0.1", port))?;
     eprintln!(
-        "virtual card inserted into vpcd on 127.0.0.1:{port} (fictitious data); Ctrl-C removes it"
+        "virtual card ({}) inserted into vpcd on 127.0.0.1:{port} (fictitious data); Ctrl-C removes it",
+        mode.id()
     );
     while card.is_inserted() {
         std::thread::sleep(Duration::from_millis(200));

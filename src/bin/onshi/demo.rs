@@ -600,6 +600,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     d.bulk_precheck(next());
     d.documents(next());
     crate::demo_steps::unlink_step(&mut d, &mut next);
+    crate::demo_reception::reception_steps(&mut d, &mut next);
     d.public_assistance(next());
     d.terminal_down(next());
 

@@ -29,6 +29,11 @@ pub struct DiffArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+    /// What the patient presented (my_number_card, qualification_certificate,
+    /// other_document …): the advice that depends on it (お知らせ alone, the 後期高齢
+    /// 資格確認書 without an address …).
+    #[arg(long, value_parser = crate::report_cmd::parse_presentation)]
+    presentation: Option<onshi::reception::Presentation>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -301,7 +306,8 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         return ExitCode::from(1);
     };
     let date = args.date.unwrap_or_else(today_in_japan);
-    let ctx = DiffContext::new(date, returned.query_kind.unwrap_or(QueryKind::Records));
+    let ctx = DiffContext::new(date, returned.query_kind.unwrap_or(QueryKind::Records))
+        .with_presentation(args.presentation);
     let answer = returned.returned();
     let d = diff::compare(registered_record, &answer, &ctx);
     let compared = d.record_index.and_then(|i| returned.records.get(i));

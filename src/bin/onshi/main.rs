@@ -12,12 +12,14 @@ mod card_cmd;
 #[cfg(all(feature = "agent", feature = "relay"))]
 mod cloud_demo;
 mod demo;
+mod demo_reception;
 mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
 mod parse_json;
 #[cfg(feature = "relay")]
 mod relay_cmd;
+mod report_cmd;
 mod terminal_cmd;
 mod xml_cmd;
 
@@ -57,6 +59,10 @@ enum Command {
     Request(xml_cmd::RequestArgs),
     /// Compare the clinic's record with the terminal's answer, field by field (差分).
     Diff(diff_cmd::DiffArgs),
+    /// Record what a patient presented at reception (マイナ保険証, 資格確認書 …) in the journal.
+    Visit(report_cmd::VisitArgs),
+    /// Monthly reports: `usage` is the マイナ保険証 利用率 of a month.
+    Report(report_cmd::ReportArgs),
     /// The clinic-side link program for a cloud EMR: enrol, run, rotate, install.
     #[cfg(feature = "agent")]
     Agent(agent_cmd::AgentArgs),
@@ -100,6 +106,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => xml_cmd::validate(args),
         Command::Request(args) => xml_cmd::request(args),
         Command::Diff(args) => diff_cmd::diff(args),
+        Command::Visit(args) => report_cmd::visit(args),
+        Command::Report(args) => report_cmd::run(args),
         #[cfg(feature = "agent")]
         Command::Agent(args) => agent_cmd::run(args),
         #[cfg(feature = "relay")]

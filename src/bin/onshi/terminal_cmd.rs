@@ -465,6 +465,15 @@ pub struct QueryArgs {
     /// The clinic's registered qualification (JSON record) to compare the answer with.
     #[arg(long)]
     registered: Option<PathBuf>,
+    /// What the patient presented: my_number_card, my_number_smartphone,
+    /// qualification_certificate, my_number_card_with_notice, other_document, declaration,
+    /// none. Read by the diff's advice (with --registered) and kept with the visit.
+    #[arg(long, value_parser = crate::report_cmd::parse_presentation)]
+    presentation: Option<onshi::reception::Presentation>,
+    /// The EMR's patient id: records the visit (date, presentation, this answer) in the
+    /// journal for `onshi report usage`. Needs --presentation.
+    #[arg(long, requires = "presentation")]
+    patient: Option<String>,
 }
 
 fn not_answering(e: &TerminalError) {
@@ -560,7 +569,22 @@ pub fn query(args: QueryArgs) -> ExitCode {
             if let Message::QualificationResponse(r) = &m {
                 eprintln!("onshi: {}", summary(r));
                 if let Some(reg) = &registered {
-                    doc["diff"] = registered_diff(reg, r);
+                    doc["diff"] = registered_diff(reg, r, args.presentation);
+                }
+                if let (Some(patient), Some(shown)) = (&args.patient, args.presentation) {
+                    let date = r
+                        .header
+                        .qualification_confirmation_date
+                        .unwrap_or_else(|| now_jst().date());
+                    let visit = onshi::reception::Visit::new(date, patient, shown, now_jst())
+                        .with_result(t.response_file());
+                    match client.record_visit(&visit) {
+                        Ok(()) => eprintln!("onshi: 受付記録: {}（{}）", shown.label(), date),
+                        Err(e) => {
+                            report(&e);
+                            return ExitCode::from(1);
+                        }
+                    }
                 }
             }
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -592,6 +616,7 @@ fn encoding_of(m: &Message) -> Option<Encoding> {
 fn registered_diff(
     registered: &onshi::model::Qualification,
     r: &onshi::xml::QualificationResponse,
+    shown: Option<onshi::reception::Presentation>,
 ) -> serde_json::Value {
     use onshi::diff::{self, Class, DiffContext, QueryKind, Returned};
     let date = r
@@ -607,7 +632,7 @@ fn registered_diff(
     let d = diff::compare(
         registered,
         &Returned::from(&r.body),
-        &DiffContext::new(date, kind),
+        &DiffContext::new(date, kind).with_presentation(shown),
     );
     eprintln!("onshi: 差分 / diff: {}", d.verdict.label());
     for f in d.fields.iter().filter(|f| f.class != Class::Same) {
@@ -624,6 +649,9 @@ fn registered_diff(
         for s in &nc.next_steps {
             eprintln!("  対応: {s}");
         }
+    }
+    for n in &d.notices {
+        eprintln!("  ※ {}", n.message);
     }
     serde_json::to_value(&d).unwrap_or(serde_json::Value::Null)
 }

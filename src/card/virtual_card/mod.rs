@@ -58,6 +58,80 @@ pub enum ShortRead {
     WrongOffset,
 }
 
+/// The ATR a PC/SC reader builds for a contactless ISO 14443-4 device without historical
+/// bytes (PC/SC part 3), as phones present themselves.
+pub const CONTACTLESS_ATR: [u8; 5] = [0x3B, 0x80, 0x80, 0x01, 0x01];
+
+/// The ATR of a generic ISO 7816 card (vsmartcard's `vicc` card), for "another card".
+pub const OTHER_CARD_ATR: [u8; 11] = [
+    0x3B, 0x95, 0x13, 0x81, 0x01, 0x80, 0x73, 0xFF, 0x01, 0x00, 0x0B,
+];
+
+/// How a card without a 券面事項入力補助用暗証番号 (a 顔認証マイナンバーカード) answers. The real
+/// answer is not published (oqs-2026 §7, \[U\]); the library treats all three the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPinAnswer {
+    /// The status query and VERIFY answer `69 84` (reference data not usable).
+    ReferenceDataNotUsable,
+    /// The status query and VERIFY answer `6A 88` (referenced data not found).
+    ReferenceDataNotFound,
+    /// SELECT of the PIN EF 0011 answers `6A 82` (no such file).
+    NoPinFile,
+}
+
+/// What the virtual card pretends to be (oqs-2026 §7): the modes the PC/SC tests and
+/// `onshi card virtual --mode` use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardMode {
+    /// A マイナンバーカード with its PIN set (the fixture).
+    MyNumberCard,
+    /// A マイナンバーカード whose PIN is locked (`69 83`).
+    LockedPin,
+    /// A 顔認証マイナンバーカード: no PIN (`69 84`).
+    FaceAuthCard,
+    /// An Android phone's スマホ用電子証明書: JPKI only (token `JPKIAPGPSETOKEN`), no
+    /// 券面事項入力補助AP.
+    AndroidSmartphone,
+    /// An iPhone: no card application at all (its マイナ保険証 is an mdoc), contactless ATR.
+    Iphone,
+    /// An old 住基カード: token `JPKIAPICCTOKEN`, no 券面事項入力補助AP.
+    JukiCard,
+    /// Another ISO 7816 card: no My Number application.
+    OtherCard,
+}
+
+impl CardMode {
+    /// Every mode.
+    pub const ALL: [CardMode; 7] = [
+        CardMode::MyNumberCard,
+        CardMode::LockedPin,
+        CardMode::FaceAuthCard,
+        CardMode::AndroidSmartphone,
+        CardMode::Iphone,
+        CardMode::JukiCard,
+        CardMode::OtherCard,
+    ];
+
+    /// The stable id (`my_number_card`, `locked_pin`, `face_auth_card`,
+    /// `android_smartphone`, `iphone`, `juki_card`, `other_card`).
+    pub fn id(self) -> &'static str {
+        match self {
+            CardMode::MyNumberCard => "my_number_card",
+            CardMode::LockedPin => "locked_pin",
+            CardMode::FaceAuthCard => "face_auth_card",
+            CardMode::AndroidSmartphone => "android_smartphone",
+            CardMode::Iphone => "iphone",
+            CardMode::JukiCard => "juki_card",
+            CardMode::OtherCard => "other_card",
+        }
+    }
+
+    /// The mode of an id.
+    pub fn from_id(id: &str) -> Option<CardMode> {
+        CardMode::ALL.into_iter().find(|m| m.id() == id)
+    }
+}
+
 /// Contents and behaviour of a virtual card. `Default` is the spec's fictitious fixture
 /// (検証　花子, PIN `1234`, 3 tries).
 #[derive(Clone)]
@@ -90,6 +164,10 @@ pub struct VirtualCardConfig {
     pub has_text_ap: bool,
     /// Whether the card has the JPKI AP.
     pub has_jpki_ap: bool,
+    /// `Some` for a card without a PIN (a 顔認証マイナンバーカード): how it answers.
+    pub no_pin: Option<NoPinAnswer>,
+    /// The ATR sent to vpcd (the library never relies on it).
+    pub atr: Vec<u8>,
 }
 
 impl Default for VirtualCardConfig {
@@ -109,11 +187,60 @@ impl Default for VirtualCardConfig {
             token: b"JPKIAPICCTOKEN2".to_vec(),
             has_text_ap: true,
             has_jpki_ap: true,
+            no_pin: None,
+            atr: MY_NUMBER_CARD_ATR.to_vec(),
         }
     }
 }
 
 impl VirtualCardConfig {
+    /// The fixture changed into `mode`.
+    ///
+    /// ```
+    /// use onshi::card::{CardError, CardSession, SimulatedCard};
+    /// use onshi::card::virtual_card::{CardMode, VirtualCardConfig};
+    /// let phone = VirtualCardConfig::for_mode(CardMode::AndroidSmartphone);
+    /// let mut s = CardSession::new(SimulatedCard::new(phone));
+    /// assert_eq!(s.recognise(), Err(CardError::Smartphone));
+    /// ```
+    pub fn for_mode(mode: CardMode) -> Self {
+        let base = VirtualCardConfig::default();
+        match mode {
+            CardMode::MyNumberCard => base,
+            CardMode::LockedPin => VirtualCardConfig {
+                tries_left: 0,
+                ..base
+            },
+            CardMode::FaceAuthCard => VirtualCardConfig {
+                no_pin: Some(NoPinAnswer::ReferenceDataNotUsable),
+                ..base
+            },
+            CardMode::AndroidSmartphone => VirtualCardConfig {
+                token: b"JPKIAPGPSETOKEN".to_vec(),
+                has_text_ap: false,
+                atr: CONTACTLESS_ATR.to_vec(),
+                ..base
+            },
+            CardMode::Iphone => VirtualCardConfig {
+                has_text_ap: false,
+                has_jpki_ap: false,
+                atr: CONTACTLESS_ATR.to_vec(),
+                ..base
+            },
+            CardMode::JukiCard => VirtualCardConfig {
+                token: b"JPKIAPICCTOKEN".to_vec(),
+                has_text_ap: false,
+                ..base
+            },
+            CardMode::OtherCard => VirtualCardConfig {
+                has_text_ap: false,
+                has_jpki_ap: false,
+                atr: OTHER_CARD_ATR.to_vec(),
+                ..base
+            },
+        }
+    }
+
     /// The fixture with another PIN (validated like the patient's: 4 digits).
     ///
     /// ```
@@ -164,6 +291,7 @@ impl std::fmt::Debug for VirtualCardConfig {
             .field("short_read", &self.short_read)
             .field("has_text_ap", &self.has_text_ap)
             .field("has_jpki_ap", &self.has_jpki_ap)
+            .field("no_pin", &self.no_pin)
             .finish_non_exhaustive()
     }
 }
@@ -345,7 +473,9 @@ impl VirtualMyNumberCard {
         let f = match (self.df?, fid) {
             (Df::Text, 0x0001) => File::MyNumber,
             (Df::Text, 0x0002) => File::BasicInfo,
-            (Df::Text, 0x0011) => File::TextPin,
+            (Df::Text, 0x0011) if self.config.no_pin != Some(NoPinAnswer::NoPinFile) => {
+                File::TextPin
+            }
             (Df::Jpki, 0x0006) => File::JpkiToken,
             _ => return None,
         };
@@ -368,6 +498,11 @@ impl VirtualMyNumberCard {
         }
         if self.ef != Some(File::TextPin) {
             return sw(0x6986);
+        }
+        match self.config.no_pin {
+            Some(NoPinAnswer::ReferenceDataNotUsable) => return sw(0x6984),
+            Some(NoPinAnswer::ReferenceDataNotFound) => return sw(0x6A88),
+            Some(NoPinAnswer::NoPinFile) | None => {}
         }
         if self.config.tries_left == 0 {
             return self.locked();

@@ -26,7 +26,7 @@
 //! # Ok::<(), onshi::card::CardError>(())
 //! ```
 
-use super::{MY_NUMBER_CARD_ATR, VirtualMyNumberCard};
+use super::VirtualMyNumberCard;
 use crate::card::CardError;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
@@ -156,7 +156,7 @@ fn serve(mut stream: TcpStream, card: &Mutex<VirtualMyNumberCard>, limit: &Atomi
         // countdown set between two APDUs applies to the next one.
         let mut last = false;
         let reply = match msg.as_slice() {
-            [0x04] => Some(MY_NUMBER_CARD_ATR.to_vec()),
+            [0x04] => Some(lock(card).config().atr.clone()),
             [0x00..=0x02] => {
                 lock(card).reset();
                 None
@@ -228,7 +228,7 @@ fn quick_ack(_stream: &TcpStream) {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::virtual_card::VirtualCardConfig;
+    use crate::card::virtual_card::{MY_NUMBER_CARD_ATR, VirtualCardConfig};
     use std::net::TcpListener;
 
     fn frame(payload: &[u8]) -> Vec<u8> {

@@ -311,6 +311,10 @@ fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &State, now: NaiveDat
         r.outcome.message = Some(e.message.clone());
         return;
     }
+    if let Some(e) = &p.supplementary {
+        r.outcome.code = Some(e.code.clone());
+        r.outcome.message = Some(e.message.clone());
+    }
     r.qualification_validity = Some(p.validity.clone());
     if p.validity != QualificationValidity::NotFound {
         r.results = results_of(p, st, now);
@@ -835,6 +839,87 @@ mod tests {
             };
             assert_eq!(r.body.results.len(), expected, "{}", p.id);
         }
+    }
+
+    /// The persons of issue 12's honest result reasons answer as the advice expects.
+    #[test]
+    fn persons_for_the_reception_reasons() {
+        use crate::diff::{self, Cause, NoticeKind, QueryKind, Returned};
+        use crate::reception::Presentation;
+        let ds = Dataset::demo();
+        let mut st = State::default();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let notices = |p: &Person, st: &mut State, shown: Option<Presentation>| {
+            let r = individual(&ds, st, query_for(p));
+            let reg = p.qualifications.first().cloned().unwrap_or_default();
+            let ctx =
+                diff::DiffContext::new(today, QueryKind::InsuranceCard).with_presentation(shown);
+            diff::compare(&reg, &Returned::from(&r.body), &ctx)
+        };
+        // An expired 電子証明書: 正常終了 with the 付帯情報, read as such.
+        let p = by_label(&ds, "電子証明書 有効期限切れ（資格確認のみ");
+        let r = individual(&ds, &mut st, query_for(p));
+        assert_eq!(r.body.outcome.status, Some(ProcessingResultStatus::Normal));
+        assert_eq!(r.body.outcome.code.as_deref(), Some("EMU4001"));
+        let d = notices(p, &mut st, None);
+        assert!(
+            d.notices
+                .iter()
+                .any(|n| n.notice == NoticeKind::CertificateExpired)
+        );
+        let p = by_label(&ds, "電子証明書 有効期限間近");
+        let d = notices(p, &mut st, None);
+        assert!(
+            d.notices
+                .iter()
+                .any(|n| n.notice == NoticeKind::CertificateExpiresSoon)
+        );
+        // A 資格確認書 holder's 記号・番号 query.
+        let p = by_label(&ds, "資格確認書（国保");
+        let d = notices(p, &mut st, Some(Presentation::QualificationCertificate));
+        assert!(
+            d.notices
+                .iter()
+                .any(|n| n.notice == NoticeKind::QualificationCertificateQuery)
+        );
+        // 特別療養費.
+        let p = by_label(&ds, "特別療養費");
+        let d = notices(p, &mut st, Some(Presentation::QualificationCertificate));
+        assert!(
+            d.notices
+                .iter()
+                .any(|n| n.notice == NoticeKind::SpecialMedicalExpense)
+        );
+        // 後期高齢 資格確認書: 84 or under is told about the お知らせ, 85 and over is not.
+        for (label, told) in [
+            ("後期高齢 資格確認書（84", true),
+            ("後期高齢 資格確認書（85", false),
+        ] {
+            let p = by_label(&ds, label);
+            let d = notices(p, &mut st, Some(Presentation::QualificationCertificate));
+            assert_eq!(
+                d.notices
+                    .iter()
+                    .any(|n| n.notice == NoticeKind::LateElderlyCertificateRule),
+                told,
+                "{label}"
+            );
+        }
+        // A new member not registered yet: 該当資格なし, read with a recent 資格取得年月日.
+        let p = by_label(&ds, "加入直後で該当資格なし");
+        let r = individual(&ds, &mut st, query_for(p));
+        assert_eq!(
+            r.body.qualification_validity,
+            Some(QualificationValidity::NotFound)
+        );
+        let registered = crate::model::Qualification {
+            card: p.keys[0].clone(),
+            qualification_date: Some(today - chrono::Duration::days(5)),
+            ..Default::default()
+        };
+        let ctx = diff::DiffContext::new(today, QueryKind::InsuranceCard);
+        let d = diff::compare(&registered, &Returned::from(&r.body), &ctx);
+        assert_eq!(d.not_confirmed.unwrap().cause, Cause::NotFoundNewMember);
     }
 
     #[test]
