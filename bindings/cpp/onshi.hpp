@@ -692,22 +692,16 @@ public:
     }
     /// Reviews a returned record against current(): the diff staff see, kept with what it
     /// judged, for apply(). `result_id` names the result (the res or face file name).
-    /// `clinic` (ONSHI_CLINIC_KIND_*, 0: not checked) is the clinic's kind of care.
+    /// `presentation` (ONSHI_PRESENTATION_*, 0: not recorded) is what the patient presented:
+    /// kept with the confirmation and read by the advice. `clinic` (ONSHI_CLINIC_KIND_*, 0:
+    /// not checked) is the clinic's kind of care. (Both are uint32_t: the 5th argument is
+    /// always the presentation.)
     Diff review_record(const Qualification &returned, std::string_view result_id,
                        const onshi_date &confirmation_date, onshi_query_kind kind,
-                       onshi_clinic_kind clinic = 0) const {
-        onshi_diff *raw = nullptr;
-        check(onshi_history_review_record(capi(), returned.capi(), detail::bytes(result_id), result_id.size(),
-                                          &confirmation_date, kind, clinic, &raw));
-        return Diff(raw);
-    }
-    /// review_record() with what the patient presented (ONSHI_PRESENTATION_*; 0: not
-    /// recorded): kept with the confirmation and read by the advice.
-    Diff review_record(const Qualification &returned, std::string_view result_id, const onshi_date &confirmation_date,
-                       onshi_query_kind kind, onshi_presentation presentation) const {
+                       onshi_presentation presentation = 0, onshi_clinic_kind clinic = 0) const {
         onshi_diff *raw = nullptr;
         check(onshi_history_review_record_presented(capi(), returned.capi(), detail::bytes(result_id), result_id.size(),
-                                                    &confirmation_date, kind, presentation, &raw));
+                                                    &confirmation_date, kind, clinic, presentation, &raw));
         return Diff(raw);
     }
     /// Reviews the answer of a 資格確認結果 document (`unit` nullopt) or of a bulk answer's

@@ -1153,11 +1153,14 @@ static void test_reception(const char *root) {
     CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &at, &h), ONSHI_OK);
     onshi_diff *d = NULL;
     CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("OQSsiquc01res_c.xml"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD,
-                                                       ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE, &d),
+                                                       ONSHI_CLINIC_KIND_MEDICAL, ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE,
+                                                       &d),
                  ONSHI_OK);
-    uint32_t shown = 0;
+    uint32_t shown = 0, clinic = 0;
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_PRESENTATION, &shown), ONSHI_OK);
     CHECK(shown == ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE);
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_CLINIC_KIND, &clinic), ONSHI_OK);
+    CHECK(clinic == ONSHI_CLINIC_KIND_MEDICAL);
     size_t count = 0, rule = 0, address_ok = 0;
     CHECK_STATUS(onshi_diff_count(d, ONSHI_LIST_DIFF_FIELDS, &count), ONSHI_OK);
     for (size_t i = 0; i < count; i++) {
@@ -1177,7 +1180,11 @@ static void test_reception(const char *root) {
     CHECK(rule == 1);
     onshi_diff_free(d);
     d = NULL;
-    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 99, &d),
+    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 0, 99, &d),
+                 ONSHI_INVALID_ARGUMENT);
+    CHECK(d == NULL);
+    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 99,
+                                                       ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE, &d),
                  ONSHI_INVALID_ARGUMENT);
     CHECK(d == NULL);
     onshi_history_free(h);

@@ -414,6 +414,13 @@ static void test_reception() {
     auto d = history.review_record(ret, "OQSsiquc01res_cpp.xml", onshi_date{2026, 12, 7}, ONSHI_QUERY_KIND_INSURANCE_CARD,
                                    ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE);
     CHECK(d.u32(ONSHI_FIELD_DIFF_PRESENTATION) == std::optional<uint32_t>(ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE));
+    CHECK(!d.u32(ONSHI_FIELD_DIFF_CLINIC_KIND).has_value());
+    auto dental = history.review_record(ret, "OQSsiquc01res_cpp3.xml", onshi_date{2026, 12, 7},
+                                        ONSHI_QUERY_KIND_INSURANCE_CARD, ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE,
+                                        ONSHI_CLINIC_KIND_DENTAL);
+    CHECK(dental.u32(ONSHI_FIELD_DIFF_PRESENTATION) ==
+          std::optional<uint32_t>(ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE));
+    CHECK(dental.u32(ONSHI_FIELD_DIFF_CLINIC_KIND) == std::optional<uint32_t>(ONSHI_CLINIC_KIND_DENTAL));
     auto address = d.find(ONSHI_FIELD_ADDRESS);
     CHECK(address.has_value() &&
           d.item_u32(ONSHI_LIST_DIFF_FIELDS, *address, ONSHI_FIELD_DIFF_ITEM_ADVICE) == ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE);

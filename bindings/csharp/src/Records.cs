@@ -636,24 +636,24 @@ namespace Onshi
         }
 
         /// <summary>
-        /// <see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/> with what the
-        /// patient presented: kept with the confirmation (the version's link, the linked audit
-        /// event) and read by the advice (お知らせ alone, a 資格確認書 holder's 記号・番号 query,
-        /// the 後期高齢 資格確認書 without an address …).
+        /// <c>ReviewRecord</c> with what the patient presented: kept with the confirmation (the
+        /// version's link, the linked audit event) and read by the advice (お知らせ alone, a
+        /// 資格確認書 holder's 記号・番号 query, the 後期高齢 資格確認書 without an address …);
+        /// <paramref name="clinic"/> as for the other overload.
         /// </summary>
-        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Presentation presentation)
+        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Presentation presentation, Onshi.ClinicKind? clinic = null)
         {
             byte[] r = Native.Bytes(resultId);
             OnshiDate d = Values.FromDate(confirmationDate);
             DiffHandle h;
-            uint s = NativeMethods.onshi_history_review_record_presented(H, returned.H, r, Native.Len(r), ref d, (uint)kind, (uint)presentation, out h);
+            uint s = NativeMethods.onshi_history_review_record_presented(H, returned.H, r, Native.Len(r), ref d, (uint)kind, clinic.HasValue ? (uint)clinic.Value : 0, (uint)presentation, out h);
             if (s != (uint)Status.Ok && h != null) h.Dispose();
             Check(s);
             return new Diff(h);
         }
 
         /// <summary>
-        /// Applies a review made by this history (<see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/>, <c>Review</c>):
+        /// Applies a review made by this history (<c>ReviewRecord</c>, <c>Review</c>):
         /// links the result, reflects fields, or opens a new version; nothing is compared again.
         /// Returns the number of audit events added (0: already applied).
         /// </summary>

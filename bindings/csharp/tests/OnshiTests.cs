@@ -428,6 +428,7 @@ internal static class OnshiTests
             using (var d = history.ReviewRecord(ret, "OQSsiquc01res_cs.xml", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, Presentation.QualificationCertificate))
             {
                 Check(d.Presentation == Presentation.QualificationCertificate, "presentation kept in the review");
+                Check(d.ClinicKind == null, "no clinic kind given, none kept");
                 DiffFieldItem addr = d.FieldOf(Field.Address);
                 Check(addr != null && addr.Advice == Advice.AddressNotOnCertificate && addr.Action == DiffAction.Ignore, "a 後期高齢 資格確認書 has no address: " + (addr == null ? "none" : addr.Advice.ToString()));
                 bool rule = false;
@@ -439,6 +440,10 @@ internal static class OnshiTests
             using (var face = history.ReviewRecord(ret, "OQSsiquc01res_cs2.xml", new DateTime(2026, 12, 7), QueryKind.MyNumberCard, Presentation.OtherDocument))
             {
                 Check(face.Presentation == Presentation.MyNumberCard, "a face result is a マイナ保険証");
+            }
+            using (var dental = history.ReviewRecord(ret, "OQSsiquc01res_cs3.xml", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, Presentation.QualificationCertificate, ClinicKind.Dental))
+            {
+                Check(dental.Presentation == Presentation.QualificationCertificate && dental.ClinicKind == ClinicKind.Dental, "presentation and clinic kind both kept");
             }
             Throws(Status.InvalidArgument, () => history.ReviewRecord(ret, "x", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, (Presentation)99), "unknown presentation");
         }
