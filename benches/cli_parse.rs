@@ -41,6 +41,7 @@ fn output<'a>(
         encoding: Some(encoding),
         message,
         warnings,
+        zip: None,
     }
 }
 

@@ -144,8 +144,8 @@ cpp_test() {
     g++ -std=c++17 -Wall -Wextra -Werror -g -pthread -Iinclude -Ibindings/cpp -o "$OUT/test_cpp" \
         bindings/cpp/tests/test_onshi.cpp bindings/cpp/tests/second_tu.cpp "${LINK[@]}"
     cd "$OUT"
-    rm -rf onshi-cpp-root && ./test_cpp
-    rm -rf onshi-cpp-root && "${VALGRIND[@]}" -q ./test_cpp
+    rm -rf onshi-cpp-root onshi-cpp-2026 && ./test_cpp
+    rm -rf onshi-cpp-root onshi-cpp-2026 && "${VALGRIND[@]}" -q ./test_cpp
 }
 
 # ---- C# ----

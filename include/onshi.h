@@ -148,6 +148,12 @@ typedef struct onshi_card onshi_card;
 typedef struct onshi_choices onshi_choices;
 
 /**
+ * Where a cipher callback writes its result (`onshi_cipher_output_write`); valid only during
+ * the call of the callback.
+ */
+typedef struct onshi_cipher_output onshi_cipher_output;
+
+/**
  * A client of the 資格確認端末's shared folders (`req/`, `res/`, `face/` under one root).
  *
  * Methods: `onshi_client_open`, `_free`, `_last_error`, `_submit`, `_wait`, `_query`,
@@ -210,12 +216,14 @@ typedef struct onshi_emulator onshi_emulator;
 typedef struct onshi_error onshi_error;
 
 /**
- * A patient's qualification history (資格履歴).
+ * A patient's history of their qualification (資格履歴) or of one 公費 (公費の履歴).
  *
- * Methods: `onshi_history_new`, `_from_result`, `_from_json`, `_to_json`, `_free`,
- * `_clone`, `_last_error`, `_get_u32`, `_count`, `_item_get_text`, `_item_get_u32`,
- * `_item_get_date`, `_item_get_datetime`, `_version_qualification`, `_current`, `_at`,
- * `_apply`, `_unlink`, `_expire`.
+ * Methods: `onshi_history_new`, `_from_result`, `_new_public_expense`,
+ * `_from_result_public_expense`, `_from_json`, `_to_json`, `_free`, `_clone`,
+ * `_last_error`, `_kind`, `_get_u32`, `_count`, `_item_get_text`, `_item_get_u32`,
+ * `_item_get_date`, `_item_get_datetime`, `_version_qualification`,
+ * `_version_public_expense`, `_current`, `_current_public_expense`, `_at`, `_review`,
+ * `_review_record`, `_review_public_expense_record`, `_apply`, `_unlink`, `_expire`.
  *
  * Threads: functions taking `const onshi_history *` may run concurrently on one history; a
  * function taking a non-const pointer needs it to itself.
@@ -234,6 +242,19 @@ typedef struct onshi_history onshi_history;
  * Threads: functions taking `const onshi_matching *` may run concurrently on one object.
  */
 typedef struct onshi_matching onshi_matching;
+
+/**
+ * One 公費 (公費負担医療 / 地方単独医療費助成): a 受給者証 as PMH sends it or as staff enter it.
+ *
+ * Methods: `onshi_public_expense_new`, `_free`, `_clone`, `_equal`, `_from_json`,
+ * `_to_json`, `_last_error`; fields: `_get_text`/`_set_text`/`_clear`, `_get_date`/
+ * `_set_date`, `_get_u32`/`_set_u32`; facts: `_programme_label`, `_valid_on`;
+ * `onshi_public_expense_from_medical_assistance`, `onshi_qualification_public_expense_at`.
+ *
+ * Threads: functions taking `const onshi_public_expense *` may run concurrently on one
+ * record; a function taking a non-const pointer needs the record to itself.
+ */
+typedef struct onshi_public_expense onshi_public_expense;
 
 /**
  * A qualification record (資格).
@@ -280,7 +301,8 @@ typedef uint32_t onshi_status;
  * record itself, 101–199 an item of `ONSHI_LIST_SPECIFIC_DISEASES`, 201–299 an item of
  * `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400–499
  * `onshi_document`, 500–599 `onshi_diff`, 600–699 `onshi_history`, 700–739
- * `onshi_matching` and `onshi_candidates`, 740–759 `onshi_basic_info`. A field's list is
+ * `onshi_matching` and `onshi_candidates`, 740–759 `onshi_basic_info`, 801–849 a 公費
+ * (`onshi_public_expense`, and the items of `ONSHI_LIST_PUBLIC_EXPENSES`). A field's list is
  * given by `onshi_field_list`.
  */
 typedef uint32_t onshi_field;
@@ -400,7 +422,7 @@ typedef struct onshi_file_name_info {
    */
   uint32_t direction;
   /**
-   * 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`.
+   * 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`, 5 `.png`.
    */
   uint32_t extension;
   /**
@@ -419,6 +441,11 @@ typedef uint32_t onshi_presentation;
  * How a new version is dated when the card did not change: one of the `ONSHI_START_DATE_*` values.
  */
 typedef uint32_t onshi_start_date_policy;
+
+/**
+ * What a diff or history is about: one of the `ONSHI_KIND_*` values.
+ */
+typedef uint32_t onshi_record_kind;
 
 /**
  * A staff decision on one field of a diff: one of the `ONSHI_DECISION_*` values.
@@ -502,6 +529,34 @@ typedef struct onshi_bulk_options {
  * `ONSHI_DOCUMENT_KIND_*` values.
  */
 typedef uint32_t onshi_document_kind;
+
+/**
+ * Which way a cipher callback works: one of the `ONSHI_CIPHER_*` values.
+ */
+typedef uint32_t onshi_cipher_stage;
+
+/**
+ * The vendor's decryption / encryption module as a callback (oqs-2026 §1.1: the terminal may
+ * encrypt its files per prefix; onshi never implements a scheme). Called with `userdata` as
+ * given to `onshi_client_set_cipher`, the stage (`ONSHI_CIPHER_DECRYPT` for a file of
+ * `res/`/`face/` that is not XML, `ONSHI_CIPHER_ENCRYPT` for a request), the file name
+ * (UTF-8) and its bytes. It writes the result with `onshi_cipher_output_write` (for
+ * `ONSHI_CIPHER_ENCRYPT`, the bytes to write: the input itself for a prefix it leaves
+ * plain) and returns `ONSHI_OK`; any other status is a failure
+ * (`ONSHI_TERMINAL_HOOK_FAILED`, the file stays where it is).
+ *
+ * It runs on a thread of the library, possibly on several at once, and is given the
+ * client's hook timeout (`"hook_timeout_ms"`, default 30 s) to return; one that does not is
+ * reported and left running. It must not let an exception or a `longjmp` escape. The
+ * pointers are valid only during the call.
+ */
+typedef onshi_status (*onshi_cipher_callback)(void *userdata,
+                                              onshi_cipher_stage stage,
+                                              const uint8_t *file_name,
+                                              size_t file_name_len,
+                                              const uint8_t *input,
+                                              size_t input_len,
+                                              struct onshi_cipher_output *output);
 
 /**
  * How the emulated terminal behaves: one of the `ONSHI_BEHAVIOUR_*` values.
@@ -737,6 +792,16 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CODE_TABLE_FILE_CATEGORY 18
 
 /**
+ * A yes/no value of a PMH 公費 (償還払い, 削除フラグ): `true` / `false`; other forms are kept.
+ */
+#define ONSHI_CODE_TABLE_PMH_FLAG 41
+
+/**
+ * Where a 公費 record came from (onshi's own values): `pmh`, `paper`, `medical_assistance`.
+ */
+#define ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE 42
+
+/**
  * 限度額情報変更有無 (OQSCD014).
  */
 #define ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED 19
@@ -877,7 +942,7 @@ typedef uint32_t onshi_audit_event;
  * The clinic's kind of care the review was made for (enum ClinicKind; absent when not
  * given).
  */
-#define ONSHI_FIELD_DIFF_CLINIC_KIND 510
+#define ONSHI_FIELD_DIFF_CLINIC_KIND 515
 
 /**
  * Why the answer should be asked again later (enum RecheckReason; absent when nothing is to
@@ -901,8 +966,15 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_DIFF_RECHECK_MESSAGE 514
 
 /**
+ * What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers
+ * are that record's (`ONSHI_FIELD_*` or `ONSHI_FIELD_PUBLIC_EXPENSE_*`).
+ */
+#define ONSHI_FIELD_DIFF_RECORD_KIND 510
+
+/**
  * A compared field: which one (enum Field; text: its id in the record JSON). The number is
- * the record's own `ONSHI_FIELD_*`, so `onshi_qualification_get_text` reads the value.
+ * the record's own `ONSHI_FIELD_*` (`ONSHI_FIELD_PUBLIC_EXPENSE_*` in a 公費 diff), so
+ * `onshi_qualification_get_text` (`onshi_public_expense_get_text`) reads the value.
  */
 #define ONSHI_FIELD_DIFF_ITEM_FIELD 551
 
@@ -1063,6 +1135,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE 9
 
 /**
+ * A file of a family whose body is not modelled (閲覧同意取り消し, アクセスURL, 環境設定情報,
+ * PMH, 電子処方箋): header typed, body kept whole (read it with `onshi_document_to_json`).
+ */
+#define ONSHI_MESSAGE_TYPE_UNMODELLED 10
+
+/**
  * UTF-8 (文字コード識別 0).
  */
 #define ONSHI_ENCODING_UTF8 1
@@ -1116,6 +1194,46 @@ typedef uint32_t onshi_audit_event;
  * 特定健診情報 `TKKsiquc`.
  */
 #define ONSHI_FAMILY_CHECKUP 9
+
+/**
+ * 資格確認（訪問診療等） `OQSsihvq`.
+ */
+#define ONSHI_FAMILY_HOME_VISIT_QUERY 10
+
+/**
+ * 資格確認（オンライン診療等） `OQSsionq`.
+ */
+#define ONSHI_FAMILY_ONLINE_QUERY 11
+
+/**
+ * 閲覧同意取り消し（訪問診療等） `OQSsihvd` (body not modelled).
+ */
+#define ONSHI_FAMILY_CONSENT_REVOCATION 12
+
+/**
+ * 医療機関アクセスURL取得 `OQSsiurl` (body not modelled; PDF or PNG answers).
+ */
+#define ONSHI_FAMILY_ACCESS_URL 13
+
+/**
+ * 医療機関環境設定情報照会 `OQSsiinq` (body not modelled).
+ */
+#define ONSHI_FAMILY_SETTINGS_INQUIRY 14
+
+/**
+ * 医療機関環境設定情報更新 `OQSsiupd` (body not modelled).
+ */
+#define ONSHI_FAMILY_SETTINGS_UPDATE 15
+
+/**
+ * PMH 医療費助成 `PMHsimsm`, face key `publicmedicalhub` (body not modelled).
+ */
+#define ONSHI_FAMILY_PUBLIC_MEDICAL_HUB 16
+
+/**
+ * 電子処方箋 `EPS…`, face key `prescription` (known, outside onshi's scope).
+ */
+#define ONSHI_FAMILY_ELECTRONIC_PRESCRIPTION 17
 
 /**
  * The kind of message (enum MessageType).
@@ -1274,6 +1392,16 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_QUERY_KIND_RECORDS 5
 
 /**
+ * The insurance qualification (保険, 医療扶助 included): `onshi_qualification`.
+ */
+#define ONSHI_KIND_QUALIFICATION 1
+
+/**
+ * A 公費 (公費負担医療 / 地方単独医療費助成, PMH): `onshi_public_expense`.
+ */
+#define ONSHI_KIND_PUBLIC_EXPENSE 2
+
+/**
  * マイナ保険証（カード）.
  */
 #define ONSHI_PRESENTATION_MY_NUMBER_CARD 1
@@ -1332,6 +1460,12 @@ typedef uint32_t onshi_audit_event;
  * 資格を確認できません: the terminal did not confirm a qualification.
  */
 #define ONSHI_VERDICT_NOT_CONFIRMED 5
+
+/**
+ * 不明: no PMH data for a 公費 (not consented, city not connected, or ended — PMH does not
+ * say). Never 失効: keep the 公費 and check the paper 受給者証. Nothing can be applied.
+ */
+#define ONSHI_VERDICT_UNKNOWN 6
 
 /**
  * 一致: byte for byte the same.
@@ -1484,6 +1618,21 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE 40
 
 /**
+ * 公費の内容が変更: a 公費's numbers, 区分, 所得区分 or 償還払い changed; a new 公費 version.
+ */
+#define ONSHI_ADVICE_PUBLIC_EXPENSE_CHANGED 41
+
+/**
+ * 上限額が変更: a 公費's 自己負担上限額 changed; a new 公費 version.
+ */
+#define ONSHI_ADVICE_CAP_CHANGED 42
+
+/**
+ * 公費の有効期間が変更: a renewed 受給者証; reflect the dates.
+ */
+#define ONSHI_ADVICE_PUBLIC_EXPENSE_VALIDITY_CHANGED 43
+
+/**
  * 資格有効性 2 無効.
  */
 #define ONSHI_CAUSE_INVALID 1
@@ -1517,6 +1666,11 @@ typedef uint32_t onshi_audit_event;
  * A 資格有効性 value this library does not know.
  */
 #define ONSHI_CAUSE_UNKNOWN_VALIDITY 7
+
+/**
+ * 医療費助成の情報なし: PMH sent nothing for this 公費 (verdict `ONSHI_VERDICT_UNKNOWN`, never 失効).
+ */
+#define ONSHI_CAUSE_NO_PMH_DATA 21
 
 /**
  * 該当資格なし right after joining: the insurer has not registered the new member yet
@@ -1608,6 +1762,26 @@ typedef uint32_t onshi_audit_event;
  * 限度額情報変更有無 1: do an individual query.
  */
 #define ONSHI_NOTICE_LIMIT_INFO_CHANGED 17
+
+/**
+ * 医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).
+ */
+#define ONSHI_NOTICE_NO_PMH_DATA 27
+
+/**
+ * The 自治体 marked this 受給者証 record deleted in PMH: confirm before ending the 公費.
+ */
+#define ONSHI_NOTICE_PMH_RECORD_DELETED 28
+
+/**
+ * 償還払い: the 公費 is not applied at the counter.
+ */
+#define ONSHI_NOTICE_REIMBURSEMENT 29
+
+/**
+ * PMH sent several 公費; the one with the registered numbers was compared.
+ */
+#define ONSHI_NOTICE_SEVERAL_PUBLIC_EXPENSES 30
 
 /**
  * お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.
@@ -1775,6 +1949,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_MATCH_ADDRESS 256
 
 /**
+ * 公費（受給者証）の番号が一致: 公費負担者番号 and 受給者番号 of a 公費 PMH sent.
+ */
+#define ONSHI_MATCH_PUBLIC_EXPENSE 1024
+
+/**
  * 照会番号が異なる.
  */
 #define ONSHI_CONFLICT_REFERENCE_NUMBER 1
@@ -1937,6 +2116,12 @@ typedef uint32_t onshi_audit_event;
  * Items cannot be added or removed.
  */
 #define ONSHI_LIST_CONSENTS 3
+
+/**
+ * 公費 PMH sent with the 資格情報 (`public_expenses`; element names provisional), fields
+ * `ONSHI_FIELD_PUBLIC_EXPENSE_*` (the same as `onshi_public_expense`'s).
+ */
+#define ONSHI_LIST_PUBLIC_EXPENSES 21
 
 /**
  * Which consent an item of `ONSHI_LIST_CONSENTS` is: its XML prefix (`"PharmacistsInfo"` …;
@@ -2114,6 +2299,87 @@ typedef uint32_t onshi_audit_event;
  * 備考3 (text): 備考 1–3 (`Remarks1..3`).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_REMARKS_3 226
+
+/**
+ * 公費負担者番号 (id): 公費負担者番号 (8 digits: 法別2 + 都道府県2 + 実施機関3 + 検証番号1; a wrong 検証番号 is kept and reported
+ * as a warning).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER 801
+
+/**
+ * 受給者番号 (id): 受給者番号 (≤ 30 characters; national programmes 7 digits with a 検証番号, local ones any
+ * form).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER 802
+
+/**
+ * 受給者証名称 (text): 受給者証名称: the programme as printed (特定医療費（指定難病）受給者証 …).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATION_NAME 803
+
+/**
+ * 区分 (text): 区分 (PMH `segment`; codes not public, kept as text).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_SEGMENT 804
+
+/**
+ * 所得区分 (text): 所得区分 (PMH `incomeSegment`; codes not public, kept as text).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_INCOME_SEGMENT 805
+
+/**
+ * 自己負担上限額 (integer): 自己負担上限額 (yen per month).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT 806
+
+/**
+ * 償還払い (code): 償還払い (`true`: the patient pays and is reimbursed; the clinic does not apply the 公費
+ * at the counter).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_ALWAYS_REIMBURSEMENT 807
+
+/**
+ * 有効開始日 (date): 有効期間の開始日.
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM 808
+
+/**
+ * 有効終了日 (date): 有効期間の終了日.
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO 809
+
+/**
+ * 付加条件 (text): 付加条件 (PMH `additionalConditions`, `"code-code;…"`, kept as sent).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_ADDITIONAL_CONDITIONS 810
+
+/**
+ * 指定医療機関 (json): 指定医療機関 (repeating).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_DESIGNATED_INSTITUTIONS 811
+
+/**
+ * 券面項目 (json): 券面項目: the printed items of the 受給者証, name and value (repeating).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS 812
+
+/**
+ * 履歴キー (text): PMH's key of this version of the 受給者証 (`historyKey`; opaque).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY 813
+
+/**
+ * 削除フラグ (code): PMH's deleted flag (`isDeleted`): the 自治体 withdrew this 受給者証 record. Never read as
+ * 失効 by itself: the diff adds a notice.
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_DELETED 814
+
+/**
+ * 取得元 (code): Where the record came from: `pmh` (the terminal; set when it enters a history or a
+ * new-patient draft), `paper` (a paper 受給者証 entered by staff) or `medical_assistance` (医療扶助).
+ * Never sent by the terminal.
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE 815
 
 /**
  * 被保険者証区分 (code): 被保険者証区分 (`A1` = 医療扶助).
@@ -2329,6 +2595,13 @@ typedef uint32_t onshi_audit_event;
  * 医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating).
  */
 #define ONSHI_FIELD_MEDICAL_TICKETS 47
+
+/**
+ * 公費（医療費助成） (json): 公費 (医療費助成) PMH sent with this 資格情報 (repeating; element names provisional). Not
+ * compared with the coverage: each 公費 has a history of its own. Empty when PMH sent nothing —
+ * which says nothing about the 公費 (not consented, city not connected, or lost).
+ */
+#define ONSHI_FIELD_PUBLIC_EXPENSES 49
 
 /**
  * 照会番号 (text): 照会番号 registered by this clinic.
@@ -2609,6 +2882,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_HISTORY_VERSION_COUNT 602
 
 /**
+ * What the history keeps (enum RecordKind): the qualification or a 公費.
+ */
+#define ONSHI_FIELD_HISTORY_KIND 603
+
+/**
  * A version's id, unique in its history (integer).
  */
 #define ONSHI_FIELD_VERSION_ID 651
@@ -2807,6 +3085,11 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_PATIENT_QUALIFICATION_COUNT 708
 
 /**
+ * Number of 公費 given with `onshi_matching_add_public_expense` (integer, read-only).
+ */
+#define ONSHI_FIELD_PATIENT_PUBLIC_EXPENSE_COUNT 709
+
+/**
  * The candidate's patient id (text).
  */
 #define ONSHI_FIELD_CANDIDATE_PATIENT_ID 721
@@ -2994,6 +3277,13 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_XML_TOO_MANY_UNKNOWN 213
 
 /**
+ * The content is not XML at all (after an optional BOM and white space its first byte is not
+ * `<`): a file the terminal encrypted (`encrypt.conf` / `encrypt_face.conf`). Not a parse
+ * error: it needs the vendor's decryption module.
+ */
+#define ONSHI_XML_ENCRYPTED 214
+
+/**
  * A file name is not a plain file name (path separator, `..`, too long …).
  */
 #define ONSHI_XML_FILE_NAME_UNSAFE 250
@@ -3052,6 +3342,18 @@ typedef uint32_t onshi_audit_event;
  * A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
  */
 #define ONSHI_HISTORY_INCONSISTENT 359
+
+/**
+ * `onshi_history_apply`: the diff is `unknown` (no PMH data for this 公費): nothing to apply,
+ * and the 公費 is not expired.
+ */
+#define ONSHI_HISTORY_UNKNOWN 360
+
+/**
+ * A record, diff or JSON of another kind than the history keeps (a 公費 for an insurance
+ * history, or the reverse).
+ */
+#define ONSHI_HISTORY_WRONG_KIND 361
 
 /**
  * A file-system operation of the terminal client or emulator failed (the message names it).
@@ -3154,6 +3456,35 @@ typedef uint32_t onshi_audit_event;
  * The emulator was stopped.
  */
 #define ONSHI_TERMINAL_EMULATOR_STOPPED 419
+
+/**
+ * A file of `res/` or `face/` is not XML: the terminal encrypts its prefix (`encrypt.conf`
+ * / `encrypt_face.conf`) and no decryption hook is set (`onshi_client_set_cipher`).
+ */
+#define ONSHI_TERMINAL_ENCRYPTED 420
+
+/**
+ * The decryption or encryption hook failed (returned an error, did not answer in time, or
+ * returned something that is not XML).
+ */
+#define ONSHI_TERMINAL_HOOK_FAILED 421
+
+/**
+ * A zipped bulk result was refused: extra entries, an unsafe or unexpected entry name, a
+ * symbolic link, an encrypted entry, an unsupported method, a damaged archive.
+ */
+#define ONSHI_TERMINAL_ZIP_REFUSED 422
+
+/**
+ * A zipped bulk result inflates beyond the size limit or far more than XML does (a zip
+ * bomb).
+ */
+#define ONSHI_TERMINAL_ZIP_TOO_LARGE 423
+
+/**
+ * A bulk download answered a 処理結果区分 that is neither 1, 2 nor 9 (or none): a failure.
+ */
+#define ONSHI_TERMINAL_UNKNOWN_SEGMENT 424
 
 /**
  * No PC/SC card reader is connected.
@@ -3405,6 +3736,16 @@ typedef uint32_t onshi_audit_event;
  * after an asynchronous save); if it never does, it is delivered again after a restart.
  */
 #define ONSHI_FACE_KEEP 2
+
+/**
+ * Decrypt a file the terminal wrote (`res/`, `face/`), which is not XML.
+ */
+#define ONSHI_CIPHER_DECRYPT 1
+
+/**
+ * Encrypt a request before it is written into `req/`.
+ */
+#define ONSHI_CIPHER_ENCRYPT 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -3902,9 +4243,10 @@ onshi_status onshi_diff_to_json(const struct onshi_diff *d, char *buf, size_t ca
 /**
  * Reads a diff from its JSON (as `onshi_diff_to_json` writes it), records included: a
  * review kept between screens can still be applied while its history is at the same
- * revision.
+ * revision. A 公費 diff is recognised by its `"kind"`.
  *
- * Returns `ONSHI_JSON` when the text is not a diff.
+ * Returns `ONSHI_JSON` when the text is not a diff, `ONSHI_HISTORY_WRONG_KIND` when its
+ * records are not of the kind it names.
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_diff_free.
  * Out-parameters are written only on success.
@@ -4019,6 +4361,7 @@ onshi_status onshi_diff_item_get_u32(const struct onshi_diff *d,
 /**
  * Copies the registered record the diff was made with.
  *
+ * Returns `ONSHI_TYPE_MISMATCH` for a 公費 diff (`onshi_diff_registered_public_expense`).
  * The caller owns the returned handle and must free it with onshi_qualification_free.
  * Out-parameters are written only on success.
  *
@@ -4031,7 +4374,8 @@ onshi_status onshi_diff_registered(const struct onshi_diff *d, struct onshi_qual
  * Copies the returned record the diff compared (the one `onshi_history_apply` takes
  * values from).
  *
- * Returns `ONSHI_NOT_PRESENT` when no record came back.
+ * Returns `ONSHI_NOT_PRESENT` when no record came back, `ONSHI_TYPE_MISMATCH` for a 公費
+ * diff (`onshi_diff_returned_public_expense`).
  * The caller owns the returned handle and must free it with onshi_qualification_free.
  * Out-parameters are written only on success.
  *
@@ -4039,6 +4383,55 @@ onshi_status onshi_diff_registered(const struct onshi_diff *d, struct onshi_qual
  * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
  */
 onshi_status onshi_diff_returned(const struct onshi_diff *d, struct onshi_qualification **out);
+
+/**
+ * Copies the registered 公費 a 公費 diff was made with.
+ *
+ * Returns `ONSHI_TYPE_MISMATCH` for a diff of the qualification (`onshi_diff_registered`).
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_registered_public_expense(const struct onshi_diff *d,
+                                                  struct onshi_public_expense **out);
+
+/**
+ * Copies the returned 公費 a 公費 diff compared (what PMH sent for it).
+ *
+ * Returns `ONSHI_NOT_PRESENT` when PMH sent nothing for it (verdict `ONSHI_VERDICT_UNKNOWN`),
+ * `ONSHI_TYPE_MISMATCH` for a diff of the qualification.
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+ */
+onshi_status onshi_diff_returned_public_expense(const struct onshi_diff *d,
+                                                struct onshi_public_expense **out);
+
+/**
+ * Compares a registered 公費 with a returned one (read as PMH data of a valid answer) on
+ * `confirmation_date`, outside any history (a screen that only shows differences).
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+ * date that does not exist.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `registered` and `returned` are NULL or live
+ * `onshi_public_expense`s; `confirmation_date` is NULL or readable; `out` is NULL or
+ * writable.
+ */
+onshi_status onshi_diff_compare_public_expense(struct onshi_error *err,
+                                               const struct onshi_public_expense *registered,
+                                               const struct onshi_public_expense *returned,
+                                               const struct onshi_date *confirmation_date,
+                                               onshi_query_kind query_kind,
+                                               struct onshi_diff **out);
 
 /**
  * Parses a file of the interface from its bytes (UTF-8 or Shift_JIS; the message type is
@@ -4701,8 +5094,8 @@ onshi_status onshi_history_from_result(struct onshi_error *err,
                                        struct onshi_history **out);
 
 /**
- * Reads a history from JSON (as `onshi_history_to_json` writes it) and checks its
- * invariants (ids unique, versions ordered and not overlapping).
+ * Reads a history from JSON (as `onshi_history_to_json` writes it; a 公費 history by its
+ * `"kind"`) and checks its invariants (ids unique, versions ordered and not overlapping).
  *
  * Returns `ONSHI_JSON` for text that is not a history, `ONSHI_HISTORY_INCONSISTENT` for one
  * that breaks the invariants.
@@ -4855,7 +5248,8 @@ onshi_status onshi_history_item_get_datetime(const struct onshi_history *h,
 /**
  * Copies the qualification of the version at `index` of `ONSHI_LIST_HISTORY_VERSIONS`.
  *
- * Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_HISTORY_WRONG_KIND` for a
+ * 公費 history (`onshi_history_version_public_expense`).
  * The caller owns the returned handle and must free it with onshi_qualification_free.
  * Out-parameters are written only on success.
  *
@@ -4869,7 +5263,8 @@ onshi_status onshi_history_version_qualification(const struct onshi_history *h,
 /**
  * Copies the qualification of the latest version (the one a diff is made against).
  *
- * Returns `ONSHI_NOT_PRESENT` when the history has no version.
+ * Returns `ONSHI_NOT_PRESENT` when the history has no version, `ONSHI_HISTORY_WRONG_KIND`
+ * for a 公費 history (`onshi_history_current_public_expense`).
  * The caller owns the returned handle and must free it with onshi_qualification_free.
  * Out-parameters are written only on success.
  *
@@ -4896,7 +5291,9 @@ onshi_status onshi_history_at(const struct onshi_history *h,
  * Reviews the answer of a 資格確認結果 document (`unit` = `SIZE_MAX`) or of unit `unit` of a
  * bulk answer against the history's current version: the diff staff see, keeping the returned
  * record it selected (when several came back, the one with the registered 保険者番号 and
- * 番号) and the history revision it was made on, for `onshi_history_apply`.
+ * 番号) and the history revision it was made on, for `onshi_history_apply`. For a 公費
+ * history the answer's PMH data are reviewed (the one with the registered 公費負担者番号 and
+ * 受給者番号); none for this 公費 gives the verdict `ONSHI_VERDICT_UNKNOWN`, never 失効.
  * `result_id` (the res or face file name …) identifies the result: NULL uses the document's
  * file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
  * from the document. `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a
@@ -4965,8 +5362,9 @@ onshi_status onshi_history_review_presented(const struct onshi_history *h,
  * `onshi_history_review` (0: not checked).
  *
  * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
- * `ONSHI_INVALID_VALUE` for a
- * date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version.
+ * `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_HISTORY_EMPTY` for a history
+ * without a version, `ONSHI_HISTORY_WRONG_KIND` for a 公費 history
+ * (`onshi_history_review_public_expense_record`).
  * The caller owns the returned handle and must free it with onshi_diff_free.
  * Out-parameters are written only on success.
  *
@@ -5020,8 +5418,10 @@ onshi_status onshi_history_review_record_presented(const struct onshi_history *h
  * `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the review asks for 本人確認 and `choices` does
  * not say it was done, `ONSHI_HISTORY_STALE_REVIEW` when the history changed since the
  * review was made (or the review was not made by a history: `onshi_diff_compare`),
- * `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding ● was chosen for 反映. On failure
- * the history is unchanged.
+ * `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding ● was chosen for 反映,
+ * `ONSHI_HISTORY_UNKNOWN` for a 公費 review without PMH data (nothing to apply; the 公費 is
+ * not expired), `ONSHI_HISTORY_WRONG_KIND` for a diff or choices of the other kind of record.
+ * On failure the history is unchanged.
  * `choices`: NULL is accepted. `out_events`: NULL is accepted; it receives the number of
  * audit events this call added (0 when the result was already applied).
  * Out-parameters are written only on success.
@@ -5075,6 +5475,117 @@ onshi_status onshi_history_expire(struct onshi_history *h,
                                   const struct onshi_datetime *at);
 
 /**
+ * Starts the history of one 公費 with a version entered by hand (from the paper 受給者証:
+ * set its `source` to `paper`), starting on `start`. `actor` (the EMR's staff or process id,
+ * UTF-8) and `at` go into the audit trail. A patient has one such history per 公費.
+ *
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_history_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_public_expense`;
+ * `start` and `at` are NULL or readable; `actor` is NULL or readable for `actor_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_history_new_public_expense(struct onshi_error *err,
+                                              const struct onshi_public_expense *first,
+                                              const struct onshi_date *start,
+                                              const uint8_t *actor,
+                                              size_t actor_len,
+                                              const struct onshi_datetime *at,
+                                              struct onshi_history **out);
+
+/**
+ * Starts the history of one 公費 from what PMH sent (usually an item of
+ * `onshi_qualification_public_expense_at`), linked to the result `result_id`; its source
+ * becomes `pmh` when it has none.
+ *
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_history_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_public_expense`;
+ * the dates are NULL or readable; each text is NULL or readable for its length; `out` is
+ * NULL or writable.
+ */
+onshi_status onshi_history_from_result_public_expense(struct onshi_error *err,
+                                                      const struct onshi_public_expense *first,
+                                                      const struct onshi_date *start,
+                                                      const uint8_t *result_id,
+                                                      size_t result_id_len,
+                                                      const struct onshi_date *confirmation_date,
+                                                      const uint8_t *actor,
+                                                      size_t actor_len,
+                                                      const struct onshi_datetime *at,
+                                                      struct onshi_history **out);
+
+/**
+ * What the history keeps: `ONSHI_KIND_QUALIFICATION` or `ONSHI_KIND_PUBLIC_EXPENSE`.
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_kind(const struct onshi_history *h, onshi_record_kind *out);
+
+/**
+ * Copies the 公費 of the version at `index` of `ONSHI_LIST_HISTORY_VERSIONS` of a 公費
+ * history.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_HISTORY_WRONG_KIND` for a
+ * qualification history.
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_version_public_expense(const struct onshi_history *h,
+                                                  size_t index,
+                                                  struct onshi_public_expense **out);
+
+/**
+ * Copies the 公費 of the latest version of a 公費 history (the one a diff is made against).
+ *
+ * Returns `ONSHI_NOT_PRESENT` when the history has no version, `ONSHI_HISTORY_WRONG_KIND`
+ * for a qualification history.
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+ */
+onshi_status onshi_history_current_public_expense(const struct onshi_history *h,
+                                                  struct onshi_public_expense **out);
+
+/**
+ * Reviews a returned 公費 (read as PMH data of a valid answer) against a 公費 history's
+ * current version, as `onshi_history_review` does for a document. `result_id` identifies
+ * the result; `confirmation_date` is the 資格確認日.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+ * date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version,
+ * `ONSHI_HISTORY_WRONG_KIND` for a qualification history.
+ * The caller owns the returned handle and must free it with onshi_diff_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `h` is NULL or a live `onshi_history`; `returned` is NULL or a live
+ * `onshi_public_expense`; `result_id` is NULL or readable for `result_id_len` bytes;
+ * `confirmation_date` is NULL or readable; `out` is NULL or writable.
+ */
+onshi_status onshi_history_review_public_expense_record(const struct onshi_history *h,
+                                                        const struct onshi_public_expense *returned,
+                                                        const uint8_t *result_id,
+                                                        size_t result_id_len,
+                                                        const struct onshi_date *confirmation_date,
+                                                        onshi_query_kind query_kind,
+                                                        struct onshi_diff **out);
+
+/**
  * Creates choices that follow every recommendation.
  *
  * The caller owns the returned handle and must free it with onshi_choices_free.
@@ -5095,9 +5606,9 @@ void onshi_choices_free(struct onshi_choices *c);
 /**
  * Reads choices from JSON: `{"fields": {"address": "reflect", "name": "keep"},
  * "identity_verified": true, "start_date": "2025-04-01"}` (every member optional; field ids
- * as in `ONSHI_FIELD_DIFF_ITEM_FIELD`).
+ * as in `ONSHI_FIELD_DIFF_ITEM_FIELD`, of the qualification or of a 公費).
  *
- * Returns `ONSHI_JSON` when the text is not choices.
+ * Returns `ONSHI_JSON` when the text is not choices (or names an unknown field).
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_choices_free.
  * Out-parameters are written only on success.
@@ -5142,7 +5653,8 @@ onshi_status onshi_choices_last_error(const struct onshi_choices *c,
 
 /**
  * Decides one field: `ONSHI_DECISION_REFLECT` (反映) or `ONSHI_DECISION_KEEP`, whatever
- * the recommendation.
+ * the recommendation. The field is one of the qualification (`ONSHI_FIELD_*`) or of a 公費
+ * (`ONSHI_FIELD_PUBLIC_EXPENSE_*`); it must fit the history when the choices are applied.
  *
  * Returns `ONSHI_INVALID_ARGUMENT` for an unknown field or decision.
  *
@@ -5285,7 +5797,8 @@ struct onshi_matching *onshi_matching_new(void);
 /**
  * Reads the patient list from JSON: an array of `{"patient_id": "000123", "name": "…",
  * "kana": "…", "birthdate": "1960-02-03", "sex": "1", "address": "…",
- * "reference_number": "…", "qualifications": [records]}` (only `patient_id` is required).
+ * "reference_number": "…", "qualifications": [records], "public_expenses": [公費 records]}`
+ * (only `patient_id` is required).
  *
  * Returns `ONSHI_JSON` when the text is not such an array.
  * `err`: NULL is accepted.
@@ -5466,6 +5979,19 @@ onshi_status onshi_matching_add_qualification(struct onshi_matching *m,
                                               const struct onshi_qualification *q);
 
 /**
+ * Gives the patient at `index` a copy of a 公費 it holds, so that a result can be matched by
+ * the 公費負担者番号 and 受給者番号 PMH sent with it.
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+ *
+ * # Safety
+ * `m` is NULL or a live `onshi_matching`; `p` is NULL or a live `onshi_public_expense`.
+ */
+onshi_status onshi_matching_add_public_expense(struct onshi_matching *m,
+                                               size_t index,
+                                               const struct onshi_public_expense *p);
+
+/**
  * Ranks the patients who may be the person of a returned record (face result, individual
  * or bulk answer), best first. An empty list means "register a new patient"
  * (`onshi_new_patient_draft_to_json`).
@@ -5598,6 +6124,240 @@ onshi_status onshi_new_patient_draft_to_json(struct onshi_error *err,
                                              char *buf,
                                              size_t cap,
                                              size_t *out_len);
+
+/**
+ * Creates an empty 公費 (for one entered from a paper 受給者証, set `source` to `paper`).
+ *
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Returns NULL only if the library failed internally.
+ */
+struct onshi_public_expense *onshi_public_expense_new(void);
+
+/**
+ * Frees a 公費.
+ *
+ * NULL is accepted. Must not be called twice with the same pointer.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`.
+ */
+void onshi_public_expense_free(struct onshi_public_expense *p);
+
+/**
+ * Copies a 公費.
+ *
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `out` is NULL or writable.
+ */
+onshi_status onshi_public_expense_clone(const struct onshi_public_expense *p,
+                                        struct onshi_public_expense **out);
+
+/**
+ * Tells whether two 公費 hold the same values (every field and kept unknown element).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `a` and `b` are NULL or live `onshi_public_expense`s; `out_equal` is NULL or writable.
+ */
+onshi_status onshi_public_expense_equal(const struct onshi_public_expense *a,
+                                        const struct onshi_public_expense *b,
+                                        bool *out_equal);
+
+/**
+ * Reads a 公費 from JSON (the documented record schema, `PublicExpense`), UTF-8.
+ *
+ * Returns `ONSHI_JSON` when the text is not a 公費 record.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; `json` is NULL or readable for `json_len` bytes;
+ * `out` is NULL or writable.
+ */
+onshi_status onshi_public_expense_from_json(struct onshi_error *err,
+                                            const uint8_t *json,
+                                            size_t json_len,
+                                            struct onshi_public_expense **out);
+
+/**
+ * Copies the 公費 as JSON (the documented record schema), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_public_expense_to_json(const struct onshi_public_expense *p,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Copies the message of the most recent failed call on this 公費 ("" if none failed), UTF-8.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_public_expense_last_error(const struct onshi_public_expense *p,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * Copies a field of the 公費 as text (`ONSHI_FIELD_PUBLIC_EXPENSE_*`; the JSON schema's
+ * form: codes as wire values, dates `YYYY-MM-DD`, amounts in decimal, lists as JSON), UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when the field holds no value, `ONSHI_INVALID_ARGUMENT` for an
+ * unknown field and `ONSHI_TYPE_MISMATCH` for a field of another record.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_public_expense_get_text(const struct onshi_public_expense *p,
+                                           onshi_field field,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+/**
+ * Writes a field of the 公費 from text (UTF-8; numbers are read leniently: full-width
+ * digits, no 検証番号 check — `onshi_id_normalize` checks them).
+ *
+ * Returns `ONSHI_INVALID_VALUE` for text the field cannot hold, `ONSHI_JSON` for a list that
+ * is not its JSON.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `value` is NULL or readable for `value_len`
+ * bytes.
+ */
+onshi_status onshi_public_expense_set_text(struct onshi_public_expense *p,
+                                           onshi_field field,
+                                           const uint8_t *value,
+                                           size_t value_len);
+
+/**
+ * Clears a field of the 公費.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`.
+ */
+onshi_status onshi_public_expense_clear(struct onshi_public_expense *p, onshi_field field);
+
+/**
+ * Reads a date field of the 公費 (有効開始日, 有効終了日).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `out` is NULL or writable.
+ */
+onshi_status onshi_public_expense_get_date(const struct onshi_public_expense *p,
+                                           onshi_field field,
+                                           struct onshi_date *out);
+
+/**
+ * Writes a date field of the 公費.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `value` is NULL or readable.
+ */
+onshi_status onshi_public_expense_set_date(struct onshi_public_expense *p,
+                                           onshi_field field,
+                                           const struct onshi_date *value);
+
+/**
+ * Reads an integer field of the 公費 (自己負担上限額, yen).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `out` is NULL or writable.
+ */
+onshi_status onshi_public_expense_get_u32(const struct onshi_public_expense *p,
+                                          onshi_field field,
+                                          uint32_t *out);
+
+/**
+ * Writes an integer field of the 公費.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`.
+ */
+onshi_status onshi_public_expense_set_u32(struct onshi_public_expense *p,
+                                          onshi_field field,
+                                          uint32_t value);
+
+/**
+ * Copies, in Japanese, the programme of the 公費's 法別番号 (`54` → `指定難病（特定医療費）`),
+ * UTF-8.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when there is no 公費負担者番号 or the library does not name
+ * its 法別 (local programmes use numbers of their own: show `certification_name` instead).
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `buf` is NULL or writable for `cap` bytes.
+ */
+onshi_status onshi_public_expense_programme_label(const struct onshi_public_expense *p,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *out_len);
+
+/**
+ * Tells whether `date` is within the 公費's validity period (an open end, or no start,
+ * counts as valid).
+ *
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `p` is NULL or a live `onshi_public_expense`; `date` is NULL or readable; `out` is NULL or
+ * writable.
+ */
+onshi_status onshi_public_expense_valid_on(const struct onshi_public_expense *p,
+                                           const struct onshi_date *date,
+                                           bool *out);
+
+/**
+ * Makes the 公費 of a 医療扶助 (生活保護) record: its 公費負担者番号 and 受給者番号, the
+ * 福祉事務所 and the 保護 period, source `medical_assistance`.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when the record is not 医療扶助 or its numbers do not fit a
+ * 公費.
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `q` is NULL or a live `onshi_qualification`; `out` is NULL or writable.
+ */
+onshi_status onshi_public_expense_from_medical_assistance(const struct onshi_qualification *q,
+                                                          struct onshi_public_expense **out);
+
+/**
+ * Copies the 公費 at `index` of the qualification's `ONSHI_LIST_PUBLIC_EXPENSES` (what PMH
+ * sent with this 資格情報).
+ *
+ * Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+ * The caller owns the returned handle and must free it with onshi_public_expense_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `q` is NULL or a live `onshi_qualification`; `out` is NULL or writable.
+ */
+onshi_status onshi_qualification_public_expense_at(const struct onshi_qualification *q,
+                                                   size_t index,
+                                                   struct onshi_public_expense **out);
 
 /**
  * Creates an empty record.
@@ -6151,7 +6911,12 @@ onshi_status onshi_cancel_token_reset(const struct onshi_cancel_token *t);
  * (`"utf8"`/`"shift_jis"`, of requests), `"create_folders"` (create `req/res/face` when
  * missing; off by default, since a missing folder means a wrong root), `"processed"` and
  * `"face_processed"` (`"delete"`, `"archive"`, `"leave"`), `"settle_timeout_ms"`,
- * `"recheck_interval_ms"`, `"durable_writes"`.
+ * `"recheck_interval_ms"`, `"durable_writes"`, `"err_depth"` (how deep below `res/` an
+ * `.err` is looked for; default 2), and the vendor's external decryption / encryption
+ * programs for a terminal that encrypts its files (`encrypt.conf`): `"decrypt_command"`
+ * and `"encrypt_command"` (`["program", "arg", …]`: the file on its stdin, the result on
+ * its stdout; `ONSHI_FILE_NAME` names the file), `"hook_timeout_ms"` (default 20 000).
+ * `onshi_client_set_cipher` sets a callback instead.
  *
  * Returns `ONSHI_TERMINAL_MISSING_FOLDER` when a folder does not exist, `ONSHI_JSON` for bad
  * options.
@@ -6554,6 +7319,56 @@ onshi_status onshi_client_doctor_text(const struct onshi_client *c,
                                       size_t *out_len);
 
 /**
+ * Appends `len` bytes to a cipher callback's result. Call it from inside the callback only.
+ * Out-parameters are written only on success: `output` grows only when this returns
+ * `ONSHI_OK`.
+ *
+ * Returns `ONSHI_INVALID_HANDLE` for an output that is not the callback's (or used after the
+ * callback returned).
+ *
+ * # Safety
+ * `output` is any value (only the live output of a running callback is used); `bytes` is
+ * NULL (with `len` 0) or readable for `len` bytes.
+ */
+onshi_status onshi_cipher_output_write(struct onshi_cipher_output *output,
+                                       const uint8_t *bytes,
+                                       size_t len);
+
+/**
+ * Sets the client's cipher callback: the vendor's module that decrypts files the terminal
+ * encrypted and encrypts requests (see `onshi_cipher_callback`); NULL removes it (and any
+ * `"decrypt_command"` of the options). Without one, a file that is not XML is
+ * `ONSHI_TERMINAL_ENCRYPTED` (the staff text names `encrypt.conf` and the prefix). Face
+ * results found encrypted before are read again. `userdata` must stay valid until the
+ * callback is replaced or the client freed.
+ *
+ * # Safety
+ * `c` is any value (only a live `onshi_client` is used); `callback` is NULL or a function
+ * that may be called from several threads with `userdata`.
+ */
+onshi_status onshi_client_set_cipher(const struct onshi_client *c,
+                                     onshi_cipher_callback callback,
+                                     void *userdata);
+
+/**
+ * Copies the files of `face/` that are not face results, found since the last call, as a
+ * JSON array of `{"name", "family", "message_ja"}` (`family` `null` for a name that is not
+ * an interface name): each is reported once while it stays — nothing in `face/` is dropped
+ * silently. Filled by the face calls (`onshi_client_next_face`, the face callback). A size
+ * query (`buf` NULL, or `cap` too small) keeps them for the next call.
+ *
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL` (when `buf` cannot hold the text).
+ *
+ * # Safety
+ * `c` is any value; `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
+ */
+onshi_status onshi_client_skipped_faces(const struct onshi_client *c,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
+
+/**
  * Records a reception visit in the client's journal (`<root>/.onshi/visits/<yyyyMM>/`, one
  * file per visit): the day `date`, the EMR's `patient_id` (never a name, an insurance
  * number or the 個人番号), what the patient presented (`ONSHI_PRESENTATION_*`) and the
@@ -6630,6 +7445,35 @@ onshi_status onshi_emulator_start(struct onshi_error *err,
                                   uint32_t delay_ms,
                                   onshi_encoding encoding,
                                   struct onshi_emulator **out);
+
+/**
+ * Starts the terminal emulator like `onshi_emulator_start`, with options as JSON
+ * (`(NULL, 0)` for the defaults): `"delay_ms"`, `"encoding"` (`"utf8"`/`"shift_jis"`),
+ * `"processing_polls"` (処理中 answers before a bulk result), `"zip_bulk"` (bulk results
+ * zipped), `"err_subfolder"` (rejected requests and their `.err` in this subfolder of
+ * `res/`), `"bulk_segment"` (the raw 処理結果区分 of finished bulk results, e.g. `"3"`),
+ * `"face_names"` (`"terminal"`, `"auto"`, `"time_only"`), and the "encrypted" mode for
+ * tests: `"encrypt_command"` (`["program", "arg", …]`: every answer and face file on its
+ * stdin, what to write on its stdout), `"decrypt_command"` (for requests that are not XML),
+ * `"hook_timeout_ms"`.
+ *
+ * Returns what `onshi_emulator_start` returns, and `ONSHI_JSON` for bad options.
+ * `err`: NULL is accepted.
+ * The caller owns the returned handle and must free it with onshi_emulator_free.
+ * Out-parameters are written only on success.
+ *
+ * # Safety
+ * `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length; `out`
+ * is NULL or writable.
+ */
+onshi_status onshi_emulator_start_with_options(struct onshi_error *err,
+                                               const uint8_t *root,
+                                               size_t root_len,
+                                               const uint8_t *dataset_json,
+                                               size_t dataset_len,
+                                               const uint8_t *options_json,
+                                               size_t options_len,
+                                               struct onshi_emulator **out);
 
 /**
  * Stops the emulator (answers not yet written are dropped; requests it took are answered by

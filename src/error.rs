@@ -140,7 +140,7 @@ impl Diagnostic for IdError {
         match self {
             IdError::Empty { .. } => format!("{}が入力されていません。", k.label()),
             IdError::NotDigit { position, .. } => match k {
-                IdKind::CardSymbol | IdKind::CardNumber => format!(
+                IdKind::CardSymbol | IdKind::CardNumber | IdKind::RecipientNumber => format!(
                     "{}{position}文字目に使えない文字が含まれています。入力内容を確認してください。",
                     of(k)
                 ),
@@ -210,9 +210,8 @@ impl Diagnostic for HistoryError {
 
     fn staff_message_ja(&self) -> String {
         match self {
-            HistoryError::SubstituteRefused { field } => format!(
-                "{}の返却値に「●」（表示できない文字）が含まれているため反映できません。登録済みの値のままにしてください。",
-                field.label()
+            HistoryError::SubstituteRefused { label, .. } => format!(
+                "{label}の返却値に「●」（表示できない文字）が含まれているため反映できません。登録済みの値のままにしてください。"
             ),
             e => crate::ffi::status::status_message_ja(e.code()).to_string(),
         }
@@ -365,9 +364,12 @@ mod tests {
             e.staff_message_ja(),
             "保険者番号の桁数が正しくありません（入力 5 桁、正しくは 6または8 桁）。被保険者証などを見て入力し直してください。"
         );
-        let e = RecipientNumber::parse("12a", Mode::Strict).unwrap_err();
+        // A local 受給者番号 may hold letters; a control character is never allowed.
+        assert!(RecipientNumber::parse("12a", Mode::Strict).is_ok());
+        let e = RecipientNumber::parse("12\u{7}", Mode::Strict).unwrap_err();
         assert!(
-            e.staff_message_ja().starts_with("受給者番号の3文字目"),
+            e.staff_message_ja()
+                .starts_with("受給者番号の3文字目に使えない文字"),
             "{}",
             e.staff_message_ja()
         );

@@ -1,4 +1,11 @@
-//! The qualification history: apply, expire, unlink, audit.
+//! The qualification history: apply, expire, unlink, audit — for the insurance qualification
+//! and for each 公費 alike.
+//!
+//! [`History`] is generic over the record it keeps ([`Record`]): a patient has one
+//! [`QualificationHistory`] (保険) and one [`PublicExpenseHistory`] per 公費 they hold (難病,
+//! 小児慢性, こども医療費 …), with the same review, apply, expire, unlink and audit. A 公費
+//! answer without PMH data is `unknown` ([`Verdict::Unknown`]): applying it is refused
+//! ([`HistoryError::Unknown`]) and the 公費 stays as it is — never 失効.
 //!
 //! A patient's [`QualificationHistory`] is a list of [`Version`]s, each a [`Qualification`] with
 //! its validity period `[start, end]` in the clinic, where it came from ([`Source`]: entered by
@@ -51,9 +58,10 @@
 //! ```
 
 use crate::diff::{
-    self, Action, Class, ClinicKind, Diff, DiffContext, FieldDiff, QueryKind, Returned, Verdict,
+    self, Action, Class, ClinicKind, Diff, DiffContext, FieldDiff, QueryKind, Record, RecordField,
+    RecordKind, Returned, Verdict,
 };
-use crate::model::{Field, FieldGroup, Qualification};
+use crate::model::{Field, FieldGroup, PublicExpense, Qualification};
 use crate::reception::Presentation;
 use crate::text;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -77,8 +85,10 @@ pub enum HistoryError {
     /// A returned value holding a substitute mark (●) was chosen for 反映.
     #[error("field {field}: a value holding a substitute mark cannot replace the registered value")]
     SubstituteRefused {
-        /// The field.
-        field: Field,
+        /// The field's id (`"name"`, `"certification_name"` …).
+        field: &'static str,
+        /// The field's Japanese label.
+        label: &'static str,
     },
     /// No version has this id.
     #[error("no version {id}")]
@@ -107,6 +117,18 @@ pub enum HistoryError {
     /// The history breaks its invariants (overlapping or unordered versions, duplicate ids).
     #[error("inconsistent history: {0}")]
     Inconsistent(&'static str),
+    /// The review is `unknown`: PMH sent no data for this 公費. Nothing is applied and the 公費
+    /// is not expired; check the paper 受給者証.
+    #[error("no PMH data for this 公費: nothing to apply, and it is not expired")]
+    Unknown,
+    /// The review, JSON or record is of another kind (a 公費 review for an insurance history …).
+    #[error("this is a {found:?} record, the history keeps {expected:?}")]
+    WrongKind {
+        /// The history's kind.
+        expected: RecordKind,
+        /// What was given.
+        found: RecordKind,
+    },
 }
 
 impl HistoryError {
@@ -124,6 +146,8 @@ impl HistoryError {
             HistoryError::InvalidEnd { .. } => st::ONSHI_HISTORY_INVALID_END,
             HistoryError::DateOutOfRange => st::ONSHI_HISTORY_DATE_OUT_OF_RANGE,
             HistoryError::Inconsistent(_) => st::ONSHI_HISTORY_INCONSISTENT,
+            HistoryError::Unknown => st::ONSHI_HISTORY_UNKNOWN,
+            HistoryError::WrongKind { .. } => st::ONSHI_HISTORY_WRONG_KIND,
         }
     }
 }
@@ -215,17 +239,18 @@ pub enum VersionState {
     Expired,
 }
 
-/// One version of the patient's qualification.
+/// One version of the patient's qualification (or of one 公費).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Version {
+#[serde(bound = "")]
+pub struct Version<R: Record = Qualification> {
     /// Id, unique in the history.
     pub id: VersionId,
     /// First day it applies.
     pub start: NaiveDate,
     /// Last day it applies (`None`: open).
     pub end: Option<NaiveDate>,
-    /// The data.
-    pub qualification: Qualification,
+    /// The data (the qualification, or the 公費).
+    pub qualification: R,
     /// Where the data came from.
     pub source: Source,
     /// The result it is linked to (`None` after [`QualificationHistory::unlink`] or for manual
@@ -235,7 +260,7 @@ pub struct Version {
     pub state: VersionState,
 }
 
-impl Version {
+impl<R: Record> Version<R> {
     /// `true` when `date` is within `[start, end]`.
     pub fn covers(&self, date: NaiveDate) -> bool {
         self.start <= date && self.end.is_none_or(|e| date <= e)
@@ -243,9 +268,15 @@ impl Version {
 }
 
 /// What an audit event records. Values are never copied here: only field ids, dates and ids.
+/// `F` is the record's field enumeration ([`Field`], or
+/// [`PublicExpenseField`](crate::model::PublicExpenseField) in a 公費 history).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub enum AuditKind {
+#[serde(bound(
+    serialize = "F: Serialize",
+    deserialize = "F: serde::de::DeserializeOwned"
+))]
+pub enum AuditKind<F = Field> {
     /// The history was created with its first version.
     Created {
         /// The first version's start.
@@ -262,7 +293,7 @@ pub enum AuditKind {
     /// Fields were updated in place (反映).
     Updated {
         /// The fields taken from the result.
-        fields: Vec<Field>,
+        fields: Vec<F>,
         /// The result.
         result_id: String,
     },
@@ -276,7 +307,7 @@ pub enum AuditKind {
         /// Its first day.
         start: NaiveDate,
         /// The fields taken from the result.
-        fields: Vec<Field>,
+        fields: Vec<F>,
         /// The result.
         result_id: String,
     },
@@ -294,7 +325,11 @@ pub enum AuditKind {
 
 /// One audit event: who, when, which version, what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEvent {
+#[serde(bound(
+    serialize = "F: Serialize",
+    deserialize = "F: serde::de::DeserializeOwned"
+))]
+pub struct AuditEvent<F = Field> {
     /// Who (the caller's actor).
     pub actor: String,
     /// When (the caller's time).
@@ -303,7 +338,7 @@ pub struct AuditEvent {
     pub version: VersionId,
     /// What happened.
     #[serde(flatten)]
-    pub kind: AuditKind,
+    pub kind: AuditKind<F>,
 }
 
 /// A staff decision on one field.
@@ -317,12 +352,17 @@ pub enum Decision {
 }
 
 /// The staff's decisions for one application. Fields not listed follow the recommended action
-/// ([`Choices::decision`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choices {
+/// ([`Choices::decision`]). `F` is the record's field enumeration ([`Field`] for the
+/// qualification, [`PublicExpenseField`](crate::model::PublicExpenseField) for a 公費).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "F: Serialize + Ord",
+    deserialize = "F: serde::de::DeserializeOwned + Ord"
+))]
+pub struct Choices<F = Field> {
     /// Per-field decisions that override the recommendation.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<Field, Decision>,
+    pub fields: BTreeMap<F, Decision>,
     /// Staff verified the patient's identity (required to apply a `verify_identity` diff; then
     /// the differing identity fields are reflected unless chosen otherwise).
     #[serde(default)]
@@ -333,20 +373,30 @@ pub struct Choices {
     pub start_date: Option<NaiveDate>,
 }
 
-impl Choices {
+impl<F> Default for Choices<F> {
+    fn default() -> Self {
+        Choices {
+            fields: BTreeMap::new(),
+            identity_verified: false,
+            start_date: None,
+        }
+    }
+}
+
+impl<F: RecordField> Choices<F> {
     /// Follow every recommendation.
     pub fn recommended() -> Self {
         Choices::default()
     }
 
     /// Reflect `field` whatever the recommendation.
-    pub fn reflect(mut self, field: Field) -> Self {
+    pub fn reflect(mut self, field: F) -> Self {
         self.fields.insert(field, Decision::Reflect);
         self
     }
 
     /// Keep the registered value of `field`.
-    pub fn keep(mut self, field: Field) -> Self {
+    pub fn keep(mut self, field: F) -> Self {
         self.fields.insert(field, Decision::Keep);
         self
     }
@@ -361,7 +411,7 @@ impl Choices {
     /// else reflect for `reflect` and `new_qualification`, reflect for `verify_identity` once
     /// identity is verified, reflect the dates of a new card when a new qualification opens,
     /// keep otherwise.
-    pub fn decision(&self, f: &FieldDiff, verdict: Verdict) -> Decision {
+    pub fn decision(&self, f: &FieldDiff<F>, verdict: Verdict) -> Decision {
         if let Some(d) = self.fields.get(&f.field) {
             return *d;
         }
@@ -402,18 +452,42 @@ impl StartDatePolicy {
     }
 }
 
-/// A patient's qualification history.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QualificationHistory {
+/// A patient's history of one record: their insurance qualification
+/// ([`QualificationHistory`]) or one of their 公費 ([`PublicExpenseHistory`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct History<R: Record = Qualification> {
+    /// What the history keeps (`"qualification"` or `"public_expense"` in JSON; absent in
+    /// histories written before 公費 existed, which are qualifications). Set by the
+    /// constructors; [`History::from_json`] refuses a history of another kind.
+    #[serde(default)]
+    pub kind: RecordKind,
     /// Versions, oldest first; their periods never overlap.
-    pub versions: Vec<Version>,
+    pub versions: Vec<Version<R>>,
     /// Every audit event, oldest first.
     #[serde(default)]
-    pub audit: Vec<AuditEvent>,
+    pub audit: Vec<AuditEvent<R::Field>>,
     /// Counts every change (apply, unlink, expire): a [`Review`] applies only to the revision
     /// it was made on.
     #[serde(default)]
     pub revision: u64,
+}
+
+/// A patient's insurance qualification history (保険, 医療扶助 included).
+pub type QualificationHistory = History<Qualification>;
+
+/// The history of one 公費 a patient holds (one per 受給者証: 難病, 小児慢性, こども医療費 …).
+pub type PublicExpenseHistory = History<PublicExpense>;
+
+impl<R: Record> Default for History<R> {
+    fn default() -> Self {
+        History {
+            kind: R::KIND,
+            versions: Vec::new(),
+            audit: Vec::new(),
+            revision: 0,
+        }
+    }
 }
 
 /// What a review needs besides the answer: which result it is and when it was confirmed
@@ -502,14 +576,19 @@ impl ReviewContext {
 /// based on. [`QualificationHistory::apply`] takes it with the staff's choices; nothing is
 /// compared again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Review {
+#[serde(bound = "")]
+pub struct Review<R: Record = Qualification> {
+    /// What was compared (`"qualification"` or `"public_expense"`; absent in reviews written
+    /// before 公費 existed).
+    #[serde(default)]
+    pub kind: RecordKind,
     /// The comparison: verdict, per-field classes, advice and actions, notices.
-    pub diff: Diff,
-    /// The registered qualification it was compared with (the current version's data).
-    pub registered: Qualification,
+    pub diff: Diff<R::Field>,
+    /// The registered record it was compared with (the current version's data).
+    pub registered: R,
     /// The returned record it judged (`None` when the answer held none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub returned: Option<Qualification>,
+    pub returned: Option<R>,
     /// The result, linked to the version that results.
     pub link: ResultLink,
     /// The version it was based on (`None` for a review of two records outside a history,
@@ -521,18 +600,15 @@ pub struct Review {
     pub base_revision: u64,
 }
 
-impl Review {
+impl<R: Record> Review<R> {
     /// A review of a returned answer against a registered record outside any history (a
     /// staff screen, the CLI's `diff`). It shows everything a history review shows but cannot
     /// be applied.
-    pub fn of_records(
-        registered: &Qualification,
-        answer: Returned<'_>,
-        ctx: &ReviewContext,
-    ) -> Review {
+    pub fn of_records(registered: &R, answer: Returned<'_, R>, ctx: &ReviewContext) -> Review<R> {
         let diff = diff::compare(registered, &answer, &ctx.diff_context());
         let returned = diff.record(&answer).cloned();
         Review {
+            kind: R::KIND,
             diff,
             registered: registered.clone(),
             returned,
@@ -551,6 +627,32 @@ impl Review {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// Reads a review from JSON (as [`Review::to_json`] writes it); refuses a review of
+    /// another kind of record.
+    pub fn from_json(json: &str) -> crate::Result<Review<R>> {
+        check_kind::<R>(json)?;
+        Ok(serde_json::from_str(json)?)
+    }
+}
+
+/// Refuses the JSON of a history or review of another kind before reading it (its records
+/// would not fit, and the error would not say why).
+fn check_kind<R: Record>(json: &str) -> crate::Result<()> {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(default)]
+        kind: RecordKind,
+    }
+    let k: Kind = serde_json::from_str(json)?;
+    if k.kind != R::KIND {
+        return Err(HistoryError::WrongKind {
+            expected: R::KIND,
+            found: k.kind,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// How to apply a review: the start-date policy for a new version and who applies it, when.
@@ -572,19 +674,11 @@ impl ApplyOptions {
     }
 }
 
-const CARD_KEY: [Field; 5] = [
-    Field::InsuredCardClassification,
-    Field::InsurerNumber,
-    Field::InsuredCardSymbol,
-    Field::InsuredIdentificationNumber,
-    Field::InsuredBranchNumber,
-];
-
-impl QualificationHistory {
+impl<R: Record> History<R> {
     /// A history with one version starting on `start`. A [`Source::Terminal`] version is
     /// linked to its result (confirmed on `start`); use [`from_result`](Self::from_result) to
     /// give the link's confirmation date.
-    pub fn new(first: Qualification, start: NaiveDate, source: Source, stamp: &Stamp) -> Self {
+    pub fn new(first: R, start: NaiveDate, source: Source, stamp: &Stamp) -> Self {
         let link = match &source {
             Source::Terminal { result_id, .. } => Some(ResultLink::new(result_id.clone(), start)),
             Source::Manual { .. } => None,
@@ -593,13 +687,10 @@ impl QualificationHistory {
     }
 
     /// A history whose first version comes from a terminal result, linked to it: the
-    /// 新患登録 flow (`NewPatientDraft::qualification` of the `matching` module).
-    pub fn from_result(
-        first: Qualification,
-        start: NaiveDate,
-        result: &ResultLink,
-        stamp: &Stamp,
-    ) -> Self {
+    /// 新患登録 flow (`NewPatientDraft::qualification` of the `matching` module), or a 公費
+    /// PMH sent (its source becomes `pmh` when it has none).
+    pub fn from_result(mut first: R, start: NaiveDate, result: &ResultLink, stamp: &Stamp) -> Self {
+        first.received();
         let source = Source::Terminal {
             result_id: result.result_id.clone(),
             at: stamp.at,
@@ -608,7 +699,7 @@ impl QualificationHistory {
     }
 
     fn with_link(
-        first: Qualification,
+        first: R,
         start: NaiveDate,
         source: Source,
         link: Option<ResultLink>,
@@ -620,7 +711,8 @@ impl QualificationHistory {
             version: 1,
             kind: AuditKind::Created { start },
         };
-        QualificationHistory {
+        History {
+            kind: R::KIND,
             versions: vec![Version {
                 id: 1,
                 start,
@@ -636,23 +728,29 @@ impl QualificationHistory {
     }
 
     /// The latest version.
-    pub fn current(&self) -> Option<&Version> {
+    pub fn current(&self) -> Option<&Version<R>> {
         self.versions.last()
     }
 
     /// The version with this id.
-    pub fn version(&self, id: VersionId) -> Option<&Version> {
+    pub fn version(&self, id: VersionId) -> Option<&Version<R>> {
         self.versions.iter().find(|v| v.id == id)
     }
 
     /// The version in force on `date`.
-    pub fn at(&self, date: NaiveDate) -> Option<&Version> {
+    pub fn at(&self, date: NaiveDate) -> Option<&Version<R>> {
         self.versions.iter().find(|v| v.covers(date))
     }
 
     /// Checks the invariants: unique ids, each version's end not before its start, versions
     /// ordered by start, every version but the last closed before the next one starts.
     pub fn validate(&self) -> Result<(), HistoryError> {
+        if self.kind != R::KIND {
+            return Err(HistoryError::WrongKind {
+                expected: R::KIND,
+                found: self.kind,
+            });
+        }
         let mut ids = std::collections::BTreeSet::new();
         for v in &self.versions {
             if !ids.insert(v.id) {
@@ -673,7 +771,12 @@ impl QualificationHistory {
         Ok(())
     }
 
-    fn event(&self, stamp: &Stamp, version: VersionId, kind: AuditKind) -> AuditEvent {
+    fn event(
+        &self,
+        stamp: &Stamp,
+        version: VersionId,
+        kind: AuditKind<R::Field>,
+    ) -> AuditEvent<R::Field> {
         AuditEvent {
             actor: stamp.actor.clone(),
             at: stamp.at,
@@ -682,7 +785,7 @@ impl QualificationHistory {
         }
     }
 
-    fn record(&mut self, events: &[AuditEvent]) {
+    fn record(&mut self, events: &[AuditEvent<R::Field>]) {
         self.audit.extend_from_slice(events);
     }
 
@@ -692,9 +795,9 @@ impl QualificationHistory {
     /// Fails with [`HistoryError::Empty`] when the history has no version.
     pub fn review(
         &self,
-        answer: Returned<'_>,
+        answer: Returned<'_, R>,
         ctx: &ReviewContext,
-    ) -> Result<Review, HistoryError> {
+    ) -> Result<Review<R>, HistoryError> {
         let cur = self.current().ok_or(HistoryError::Empty)?;
         let mut review = Review::of_records(&cur.qualification, answer, ctx);
         review.base_version = Some(cur.id);
@@ -706,19 +809,28 @@ impl QualificationHistory {
     ///
     /// The review must have been made by this history at its current revision (else
     /// [`HistoryError::StaleReview`]). Returns the audit events of this application (empty
-    /// when the result was already applied).
+    /// when the result was already applied). An `unknown` review (no PMH data for a 公費) is
+    /// refused with [`HistoryError::Unknown`]: nothing changes, the 公費 is not expired.
     pub fn apply(
         &mut self,
-        review: &Review,
-        choices: &Choices,
+        review: &Review<R>,
+        choices: &Choices<R::Field>,
         how: &ApplyOptions,
-    ) -> Result<Vec<AuditEvent>, HistoryError> {
+    ) -> Result<Vec<AuditEvent<R::Field>>, HistoryError> {
         let diff = &review.diff;
         let result = &review.link;
         let stamp = &how.stamp;
         let policy = how.start_date_policy;
-        if diff.verdict == Verdict::NotConfirmed {
-            return Err(HistoryError::NotConfirmed);
+        if review.kind != R::KIND {
+            return Err(HistoryError::WrongKind {
+                expected: R::KIND,
+                found: review.kind,
+            });
+        }
+        match diff.verdict {
+            Verdict::NotConfirmed => return Err(HistoryError::NotConfirmed),
+            Verdict::Unknown => return Err(HistoryError::Unknown),
+            _ => {}
         }
         self.validate()?;
         let already = self.versions.iter().any(|v| {
@@ -737,19 +849,20 @@ impl QualificationHistory {
         if diff.verdict == Verdict::VerifyIdentity && !choices.identity_verified {
             return Err(HistoryError::IdentityNotVerified);
         }
-        let mut reflected: Vec<Field> = Vec::new();
+        let mut reflected: Vec<R::Field> = Vec::new();
         let mut new_qualification = false;
         for f in &diff.fields {
             if choices.decision(f, diff.verdict) != Decision::Reflect {
                 continue;
             }
-            let substitute = f
-                .field
-                .display(returned)
-                .is_some_and(|v| text::has_substitute(&v));
+            let substitute =
+                R::field_display(f.field, returned).is_some_and(|v| text::has_substitute(&v));
             if substitute {
                 if choices.fields.get(&f.field) == Some(&Decision::Reflect) {
-                    return Err(HistoryError::SubstituteRefused { field: f.field });
+                    return Err(HistoryError::SubstituteRefused {
+                        field: f.field.id(),
+                        label: f.field.label(),
+                    });
                 }
                 continue;
             }
@@ -761,7 +874,7 @@ impl QualificationHistory {
         }
         let mut content = cur.qualification.clone();
         for f in &reflected {
-            f.copy(returned, &mut content);
+            R::field_copy(*f, returned, &mut content);
         }
         let cur_id = cur.id;
         let mut events = Vec::new();
@@ -850,28 +963,15 @@ impl QualificationHistory {
     /// date. Always after the current version's start.
     fn new_start(
         &self,
-        content: &Qualification,
-        returned: &Qualification,
-        diff: &Diff,
-        choices: &Choices,
+        content: &R,
+        returned: &R,
+        diff: &Diff<R::Field>,
+        choices: &Choices<R::Field>,
         policy: StartDatePolicy,
     ) -> Result<NaiveDate, HistoryError> {
         let cur = self.versions.last().ok_or(HistoryError::Empty)?;
         let earliest = cur.start.succ_opt().ok_or(HistoryError::DateOutOfRange)?;
-        let card_changed = CARD_KEY
-            .iter()
-            .any(|f| f.display(&cur.qualification) != f.display(content));
-        let national = if card_changed {
-            [
-                returned.qualification_date,
-                returned.insured_card_valid_date,
-            ]
-            .into_iter()
-            .flatten()
-            .find(|d| *d >= earliest)
-        } else {
-            None
-        };
+        let national = R::national_start(&cur.qualification, content, returned, earliest);
         let start = choices
             .start_date
             .or(national)
@@ -881,7 +981,11 @@ impl QualificationHistory {
 
     /// Removes the link between a version and its result (資格情報の解除, e.g. linked to the
     /// wrong patient). The data stays; an audit event is recorded.
-    pub fn unlink(&mut self, id: VersionId, stamp: &Stamp) -> Result<AuditEvent, HistoryError> {
+    pub fn unlink(
+        &mut self,
+        id: VersionId,
+        stamp: &Stamp,
+    ) -> Result<AuditEvent<R::Field>, HistoryError> {
         let v = self
             .versions
             .iter_mut()
@@ -907,7 +1011,7 @@ impl QualificationHistory {
         id: VersionId,
         last_day: NaiveDate,
         stamp: &Stamp,
-    ) -> Result<AuditEvent, HistoryError> {
+    ) -> Result<AuditEvent<R::Field>, HistoryError> {
         let pos = self
             .versions
             .iter()
@@ -932,9 +1036,11 @@ impl QualificationHistory {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads a history from JSON and checks its invariants.
-    pub fn from_json(json: &str) -> crate::Result<QualificationHistory> {
-        let h: QualificationHistory = serde_json::from_str(json)?;
+    /// Reads a history from JSON and checks its invariants (and that it keeps this kind of
+    /// record: a 公費 history is refused as a qualification history, and the reverse).
+    pub fn from_json(json: &str) -> crate::Result<History<R>> {
+        check_kind::<R>(json)?;
+        let h: History<R> = serde_json::from_str(json)?;
         h.validate()?;
         Ok(h)
     }

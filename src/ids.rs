@@ -369,43 +369,86 @@ impl PublicExpensePayerNumber {
         &self.0
     }
 
-    /// The 法別番号 (first two digits); `12` is 生活保護.
+    /// The 法別番号 (first two digits): the programme (`54` 難病, `52` 小児慢性, `12` 生活保護 …).
     pub fn law_code(&self) -> &str {
         &self.0[..2]
+    }
+
+    /// `true` for 生活保護 (医療扶助, 法別 `12`).
+    pub fn is_public_assistance(&self) -> bool {
+        self.law_code() == "12"
+    }
+
+    /// Whether the prefecture digits and the 検証番号 are right (a lenient read keeps a number
+    /// that fails them; the diff and `validate` report it as a warning).
+    pub fn validate(&self) -> Result<(), IdError> {
+        Self::parse(&self.0, Mode::Strict).map(|_| ())
     }
 }
 string_id_serde!(PublicExpensePayerNumber, IdKind::PublicExpensePayerNumber);
 
-/// 公費受給者番号: 7 digits (受給者区分6 + 検証1). Leading zeros are part of the number.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+/// 公費受給者番号: up to 30 characters, never a number (leading zeros are part of it).
+///
+/// National programmes (難病, 小児慢性, 結核, 精神通院 …) use 7 digits (受給者区分6 + 検証番号1);
+/// local 医療費助成 (こども, ひとり親, 障がい …) use what the 自治体 chose — the PMH API allows up
+/// to 30 characters (oqs-2026 §5). Full-width digits and letters are folded to ASCII and spaces
+/// trimmed, as [`CardNumber`] does. In [`Mode::Strict`] a 7-digit number's 検証番号 is checked
+/// (other forms have none); [`Mode::Lenient`] checks only the length and characters. `Debug`
+/// is redacted: the number identifies the patient.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RecipientNumber(String);
 
 impl RecipientNumber {
+    /// The longest 受給者番号 (characters).
+    pub const MAX_LEN: usize = 30;
+
     /// Parses a 受給者番号.
     ///
     /// ```
     /// use onshi::ids::{RecipientNumber, Mode};
     /// assert_eq!(RecipientNumber::parse("１２３４５６６", Mode::Strict).unwrap().as_str(), "1234566");
+    /// // A local programme's number: no 検証番号, up to 30 characters.
+    /// let local = RecipientNumber::parse("ＨＯ-0012345678", Mode::Strict).unwrap();
+    /// assert_eq!(local.as_str(), "HO-0012345678");
+    /// assert!(!local.is_national_form());
+    /// // A 7-digit number with a wrong 検証番号: refused when strict, kept when lenient.
+    /// assert!(RecipientNumber::parse("1234567", Mode::Strict).is_err());
+    /// assert!(RecipientNumber::parse("1234567", Mode::Lenient).is_ok());
     /// ```
     pub fn parse(input: &str, mode: Mode) -> Result<Self, IdError> {
         let kind = IdKind::RecipientNumber;
-        let d = digits(input, kind)?;
-        if d.len() != 7 {
-            return Err(IdError::Length {
-                kind,
-                found: d.len(),
-                expected: "7",
-            });
+        let s = card_text(input, kind, Self::MAX_LEN)?;
+        if mode == Mode::Strict && is_national_recipient(&s) {
+            verify_check_digit(&s, kind)?;
         }
-        if mode == Mode::Strict {
-            verify_check_digit(&d, kind)?;
-        }
-        Ok(RecipientNumber(d))
+        Ok(RecipientNumber(s))
     }
 
-    /// The 7 digits.
+    /// The number, normalized.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// `true` for the national programmes' form: 7 digits ending in a 検証番号.
+    pub fn is_national_form(&self) -> bool {
+        is_national_recipient(&self.0)
+    }
+
+    /// Whether the 検証番号 holds: `Some` for the 7-digit national form, `None` for a form
+    /// without one (local programmes).
+    pub fn check_digit_holds(&self) -> Option<bool> {
+        self.is_national_form()
+            .then(|| verify_check_digit(&self.0, IdKind::RecipientNumber).is_ok())
+    }
+}
+
+fn is_national_recipient(s: &str) -> bool {
+    s.len() == 7 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl fmt::Debug for RecipientNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecipientNumber(‹redacted›)")
     }
 }
 string_id_serde!(RecipientNumber, IdKind::RecipientNumber);
@@ -678,6 +721,59 @@ mod tests {
             RecipientNumber::parse(&n, Mode::Strict).unwrap().as_str(),
             n
         );
+    }
+
+    #[test]
+    fn recipient_numbers_national_and_local() {
+        // National: 7 digits with a 検証番号, checked when strict.
+        let n = RecipientNumber::parse("1234566", Mode::Strict).unwrap();
+        assert!(n.is_national_form());
+        assert_eq!(n.check_digit_holds(), Some(true));
+        let bad = RecipientNumber::parse("1234567", Mode::Lenient).unwrap();
+        assert_eq!(bad.check_digit_holds(), Some(false));
+        assert!(matches!(
+            RecipientNumber::parse("1234567", Mode::Strict),
+            Err(IdError::CheckDigit { expected: 6, .. })
+        ));
+        // Local: any printable form up to 30 characters, never a number (zeros kept).
+        for s in ["001234", "00123456789", "A-12345", "ＡＢ１２３４５６"] {
+            let n = RecipientNumber::parse(s, Mode::Strict).unwrap();
+            assert_eq!(n.check_digit_holds(), None, "{s}");
+        }
+        assert_eq!(
+            RecipientNumber::parse(&"9".repeat(30), Mode::Strict)
+                .unwrap()
+                .as_str()
+                .len(),
+            30
+        );
+        assert!(matches!(
+            RecipientNumber::parse(&"9".repeat(31), Mode::Lenient),
+            Err(IdError::TooLong { max: 30, .. })
+        ));
+        assert!(format!("{:?}", n_debug()).contains("redacted"));
+        fn n_debug() -> RecipientNumber {
+            RecipientNumber::parse("1234566", Mode::Strict).unwrap()
+        }
+    }
+
+    #[test]
+    fn payer_number_law_code_and_validation() {
+        let p = PublicExpensePayerNumber::parse("54136015", Mode::Lenient).unwrap();
+        assert_eq!(p.law_code(), "54");
+        assert!(!p.is_public_assistance());
+        assert!(
+            PublicExpensePayerNumber::parse("12136016", Mode::Lenient)
+                .unwrap()
+                .is_public_assistance()
+        );
+        // Kept when lenient, reported by validate().
+        let wrong = PublicExpensePayerNumber::parse("54136016", Mode::Lenient).unwrap();
+        assert!(matches!(wrong.validate(), Err(IdError::CheckDigit { .. })));
+        assert!(matches!(
+            PublicExpensePayerNumber::parse("5413601", Mode::Lenient),
+            Err(IdError::Length { found: 7, .. })
+        ));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! A face result (the My Number card at the reader), an individual or bulk answer, or the
 //! card's own 基本4情報 become an [`IdentityQuery`]. [`candidates`] ranks the patients the EMR
 //! supplies ([`PatientRecord`]) with a score and the reasons for it: 照会番号, insurance card
-//! numbers, birthdate, kana, and the name compared through kanji variants and substitute
-//! marks (●). With no candidate, [`NewPatientDraft::from_result`] fills the 新患登録 form and
+//! numbers, 公費 numbers (公費負担者番号 + 受給者番号 PMH sent), birthdate, kana, and the name
+//! compared through kanji variants and substitute marks (●). With no candidate, [`NewPatientDraft::from_result`] fills the 新患登録 form and
 //! flags a name that holds ●, so a known patient is not registered twice and a ● is never
 //! stored as a name.
 //!
@@ -39,7 +39,7 @@
 
 use crate::Personal;
 use crate::codes::Sex;
-use crate::model::{CardKey, Field, PersonIdentity, Qualification};
+use crate::model::{CardKey, Field, PersonIdentity, PublicExpense, Qualification};
 use crate::text::{self, FieldKind, TextMatch};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -57,15 +57,21 @@ pub struct IdentityQuery {
     /// 保険者番号・記号・番号・枝番.
     #[serde(flatten)]
     pub card: CardKey,
+    /// The 公費 PMH sent with the result (their 公費負担者番号 and 受給者番号 identify the
+    /// patient too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_expenses: Vec<PublicExpense>,
 }
 
 impl IdentityQuery {
-    /// From a returned record (face result, individual or bulk answer).
+    /// From a returned record (face result, individual or bulk answer), with the 公費 PMH
+    /// sent with it.
     pub fn from_result(q: &Qualification) -> Self {
         IdentityQuery {
             person: q.person.clone(),
             reference_number: q.reference_number.clone(),
             card: q.card.clone(),
+            public_expenses: q.public_expenses.clone(),
         }
     }
 
@@ -111,6 +117,9 @@ pub struct PatientRecord {
     /// Current qualification(s), for matching by insurance card numbers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub qualifications: Vec<Qualification>,
+    /// Current 公費, for matching by 公費負担者番号 and 受給者番号.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_expenses: Vec<PublicExpense>,
 }
 
 /// Evidence that a patient is the person looked for.
@@ -123,6 +132,8 @@ pub enum MatchReason {
     /// 保険者番号 and 番号 (and 記号, 枝番 where both have them) match one of the patient's
     /// qualifications.
     InsuranceCard,
+    /// 公費負担者番号 and 受給者番号 of a 公費 PMH sent match one of the patient's 公費.
+    PublicExpense,
     /// 生年月日 matches.
     Birthdate,
     /// 氏名 matches exactly.
@@ -145,6 +156,7 @@ impl MatchReason {
         match self {
             MatchReason::ReferenceNumber => "照会番号が一致",
             MatchReason::InsuranceCard => "保険証の番号が一致",
+            MatchReason::PublicExpense => "公費（受給者証）の番号が一致",
             MatchReason::Birthdate => "生年月日が一致",
             MatchReason::NameSame => "氏名が一致",
             MatchReason::NameEquivalent => "氏名が一致（表記ゆれ・異体字）",
@@ -158,7 +170,7 @@ impl MatchReason {
     fn weight(self) -> i32 {
         match self {
             MatchReason::ReferenceNumber => 100,
-            MatchReason::InsuranceCard => 60,
+            MatchReason::InsuranceCard | MatchReason::PublicExpense => 60,
             MatchReason::Birthdate => 30,
             MatchReason::NameSame | MatchReason::NameEquivalent => 30,
             MatchReason::NameSubstituted => 25,
@@ -287,6 +299,10 @@ fn insurance_matches(query: &CardKey, q: &CardKey) -> bool {
         && agree(&query.insured_branch_number, &q.insured_branch_number)
 }
 
+fn public_expense_matches(a: &PublicExpense, b: &PublicExpense) -> bool {
+    key(&a.payer_number, &b.payer_number) && key(&a.recipient_number, &b.recipient_number)
+}
+
 fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<Candidate> {
     let mut reasons = Vec::new();
     let mut conflicts = Vec::new();
@@ -302,6 +318,13 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
         .any(|q| insurance_matches(&query.card, &q.card))
     {
         reasons.push(MatchReason::InsuranceCard);
+    }
+    if query.public_expenses.iter().any(|a| {
+        p.public_expenses
+            .iter()
+            .any(|b| public_expense_matches(a, b))
+    }) {
+        reasons.push(MatchReason::PublicExpense);
     }
     let (pp, qp) = (&p.person, &query.person);
     match both(&pp.birthdate, &qp.birthdate) {
@@ -347,6 +370,7 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
         || has(MatchReason::NameSubstituted);
     let qualifies = has(MatchReason::ReferenceNumber)
         || has(MatchReason::InsuranceCard)
+        || has(MatchReason::PublicExpense)
         || (has(MatchReason::Birthdate) && (name_ok || has(MatchReason::Kana)));
     if !qualifies {
         return None;
@@ -359,7 +383,9 @@ fn candidate(query: &IdentityQuery, p: &PatientRecord, index: usize) -> Option<C
     let strength = if conflicts.is_empty()
         && (has(MatchReason::ReferenceNumber)
             || (has(MatchReason::Birthdate)
-                && (has(MatchReason::InsuranceCard) || (name_ok && has(MatchReason::Kana)))))
+                && (has(MatchReason::InsuranceCard)
+                    || has(MatchReason::PublicExpense)
+                    || (name_ok && has(MatchReason::Kana)))))
     {
         Strength::Strong
     } else if score >= 55 {
@@ -424,8 +450,14 @@ pub struct NewPatientDraft {
     #[serde(flatten)]
     pub person: PersonIdentity,
     /// The coverage as returned (保険 or 医療扶助 with its 公費負担者番号, 受給者番号 and
-    /// 医療券): the first version of the patient's qualification history.
+    /// 医療券): the first version of the patient's qualification history. The 公費 PMH sent
+    /// are moved out of it into `public_expenses`.
     pub qualification: Qualification,
+    /// The 公費 PMH sent with the result (source `pmh`): each the first version of one
+    /// 公費 history (`history::PublicExpenseHistory::from_result`). Empty says nothing about
+    /// the patient's 公費 (not consented, city not connected …): ask for the paper 受給者証.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_expenses: Vec<PublicExpense>,
     /// `true` for 医療扶助 (公費).
     pub public_assistance: bool,
     /// `true` when the name holds a substitute mark (●): do not save it as is.
@@ -481,9 +513,15 @@ impl NewPatientDraft {
         if public_assistance {
             notes.push(DraftNote::PublicAssistanceOnly);
         }
+        let mut qualification = q.clone();
+        let mut public_expenses = std::mem::take(&mut qualification.public_expenses);
+        for p in &mut public_expenses {
+            crate::diff::Record::received(p);
+        }
         NewPatientDraft {
             person: q.person.clone(),
-            qualification: q.clone(),
+            qualification,
+            public_expenses,
             public_assistance,
             name_has_substitute,
             substitute_fields,

@@ -22,7 +22,8 @@
 //! Each family is one function of [`FAMILIES`] listing its rows. A new variant of an existing
 //! family is one more row (the test names what is missing); a new family is one more function
 //! in that list. Values that change at run time appear as placeholders: `{count}`,
-//! `{seconds}`, `{folders}`, `{errors}`, `{tries_left}`, `{name}`, `{sw}`.
+//! `{seconds}`, `{folders}`, `{errors}`, `{tries_left}`, `{name}`, `{sw}`, `{prefixes}` (file
+//! prefixes with their counts, `OQSsiquc 3 件、OQSmuquc 1 件`).
 //!
 //! ```
 //! let all = onshi::messages::catalogue();
@@ -296,7 +297,7 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_OK, Developer, "success", "", ""),
     status!(ONSHI_ID_EMPTY, Reception, "identifier is empty", "番号が入力されていません。", "保険証等を見て、保険者番号・記号・番号を入力してください。"),
     status!(ONSHI_ID_NOT_DIGIT, Reception, "identifier holds a character that is not allowed", "番号に使えない文字が含まれています。", "保険者番号・公費負担者番号・受給者番号は数字だけで入力してください（全角数字は自動で半角になります）。"),
-    status!(ONSHI_ID_LENGTH, Reception, "identifier has the wrong number of digits", "番号の桁数が違います。", "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は 7 桁です。保険証等で確認して入力し直してください。"),
+    status!(ONSHI_ID_LENGTH, Reception, "identifier has the wrong number of digits", "番号の桁数が違います。", "保険者番号は 6 桁（国保）または 8 桁、公費負担者番号は 8 桁、受給者番号は国の公費では 7 桁です。保険証等で確認して入力し直してください。"),
     status!(ONSHI_ID_CHECK_DIGIT, Reception, "check digit (検証番号) does not match", "番号の検証番号（最後の 1 桁）が一致しません。入力誤りの可能性があります。", "保険証等で番号を確認してください。オンライン資格確認で返却された番号の場合は、検証番号のエラーは無視してかまいません。"),
     status!(ONSHI_ID_PREFECTURE, Reception, "prefecture digits are not 01-47", "番号の都道府県番号（01〜47）が正しくありません。", "保険証等で番号を確認して入力し直してください。"),
     status!(ONSHI_ID_TOO_LONG, Reception, "identifier is longer than allowed", "番号が長すぎます。", "記号・番号・枝番の欄に余分な文字が入っていないか確認してください。"),
@@ -314,6 +315,7 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_XML_UNREPRESENTABLE, Reception, "a character Shift_JIS cannot carry", "Shift_JIS で書けない文字が含まれているため、要求ファイルを作れませんでした。", "氏名等に外字・環境依存文字が入っていないか確認し、代わりの文字で入力してください。"),
     status!(ONSHI_XML_UNWRITABLE, Reception, "a value or name XML cannot carry", "ファイルに書けない文字（制御文字など）が含まれています。", "入力した内容に余分な記号や改行が入っていないか確認してください。"),
     status!(ONSHI_XML_TOO_MANY_UNKNOWN, Administrator, "more unmodelled elements than a document of this size may hold", "資格確認端末のファイルに、想定していない項目が多すぎるため読み込みを中止しました。", "資格確認端末以外のプログラムが作ったファイルの可能性があります。ファイル名とエラー番号を添えてベンダーに連絡してください。"),
+    status!(ONSHI_XML_ENCRYPTED, Administrator, "the content is not XML: encrypted by the terminal", "資格確認端末のファイル暗号化設定（encrypt.conf / encrypt_face.conf）が有効です。レセコンベンダーの復号モジュールが必要です。", "レセコンベンダーの復号モジュールを設定するか（onshi の --decrypt-command、復号フック）、端末の暗号化設定を確認してください。ファイルは壊れていません。"),
     status!(ONSHI_XML_FILE_NAME_UNSAFE, Administrator, "a file name is not a plain file name (path separator, .., too long …)", "ファイル名が安全でないため使いません（フォルダ区切りや「..」を含むなど）。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
     status!(ONSHI_XML_FILE_NAME_NOT_INTERFACE, Administrator, "a file name is not a terminal interface file name", "資格確認端末のファイル名の規則に合わないファイルです。", "共有フォルダに資格確認端末以外のファイルが置かれていないか確認してください。"),
     status!(ONSHI_HISTORY_NOT_CONFIRMED, Reception, "the result does not confirm a qualification; nothing to apply", "資格が確認できなかったため、反映するものがありません。", "資格確認の結果（該当資格なし・資格無効など）の案内に従ってください。"),
@@ -326,6 +328,8 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_HISTORY_INVALID_END, Reception, "end date out of the version's period", "有効終了日が有効開始日より前、または次の資格の開始日より後です。", "日付を確認して入力し直してください。"),
     status!(ONSHI_HISTORY_DATE_OUT_OF_RANGE, Reception, "date out of range", "日付が扱える範囲を超えています。", "日付を確認して入力し直してください。"),
     status!(ONSHI_HISTORY_INCONSISTENT, Developer, "the history breaks its invariants", "資格履歴のデータに矛盾があります（期間の重なり・重複など）。", "システム担当者に連絡してください。"),
+    status!(ONSHI_HISTORY_UNKNOWN, Reception, "no PMH data for this 公費: nothing to apply, and it is not expired", "医療費助成（公費）の情報が届いていません（未同意・自治体未対応・資格喪失のいずれか）。反映するものはなく、公費は失効していません。", "紙の受給者証を確認してください。"),
+    status!(ONSHI_HISTORY_WRONG_KIND, Developer, "a record, diff or JSON of another kind than the history keeps", "保険の資格履歴と公費の履歴（または比較結果）を取り違えています。", "システム担当者に連絡してください。"),
     status!(ONSHI_TERMINAL_IO, Administrator, "a file-system operation of the terminal client failed", "資格確認端末の共有フォルダの読み書きに失敗しました。", "共有フォルダへの接続（ネットワーク・資格情報）と空き容量を確認してください。"),
     status!(ONSHI_TERMINAL_NOT_ANSWERING, Reception, "no answer from the terminal in time", "資格情報の取得に時間がかかっています。資格確認端末の連携アプリケーションが起動しているか確認してください。", "資格確認端末と連携アプリケーションが起動しているか確認してください（詳しくは terminal.not_answering.* の案内）。"),
     status!(ONSHI_TERMINAL_REJECTED, Administrator, "the terminal rejected the request (.err)", "資格確認端末が要求を受け付けませんでした（エラーファイルが返されました）。", "エラーファイルの内容を確認してください。入力内容に誤りがなければ、ファイル名を添えてベンダーに連絡してください。"),
@@ -346,6 +350,11 @@ pub const STATUSES: &[StatusText] = &[
     status!(ONSHI_TERMINAL_ALREADY_COLLECTED, Reception, "the ticket's answer was collected before", "この照会の結果はすでに受け取られています。", "受け取った結果を確認してください。改めて確認する場合はもう一度照会してください。"),
     status!(ONSHI_TERMINAL_ALREADY_RUNNING, Developer, "another emulator already runs on this root", "この共有フォルダでは別のエミュレーターがすでに動いています。", "先に動いているエミュレーターを止めるか、別のフォルダを指定してください。"),
     status!(ONSHI_TERMINAL_EMULATOR_STOPPED, Developer, "the emulator was stopped", "エミュレーターは停止しています。", "エミュレーターを起動し直してから操作してください。"),
+    status!(ONSHI_TERMINAL_ENCRYPTED, Administrator, "a res/ or face/ file is encrypted and no decryption hook is set", "資格確認端末のファイル暗号化設定（encrypt.conf / encrypt_face.conf）が有効です。レセコンベンダーの復号モジュールが必要です。", "レセコンベンダーの復号モジュールを設定するか（onshi の --decrypt-command、復号フック）、端末の暗号化設定（該当するプレフィックスの行）を確認してください。ファイルはそのまま残してあります。"),
+    status!(ONSHI_TERMINAL_HOOK_FAILED, Administrator, "the decryption or encryption hook failed", "暗号化されたファイルの復号（または要求の暗号化）に失敗しました。", "レセコンベンダーの復号モジュールの設定（プログラムの場所、鍵）と動作を確認してください。ファイルはそのまま残してあります。"),
+    status!(ONSHI_TERMINAL_ZIP_REFUSED, Administrator, "a zipped bulk result was refused (extra or unsafe entries, encrypted entry, damaged archive)", "一括照会の結果（ZIP）に、結果ファイル以外のものや安全でない名前が含まれているため読み込みませんでした。", "資格確認端末が書いたファイルか確認してください。ファイルは res フォルダに残してあります。"),
+    status!(ONSHI_TERMINAL_ZIP_TOO_LARGE, Administrator, "a zipped bulk result inflates beyond the limit (zip bomb)", "一括照会の結果（ZIP）が大きすぎる、または圧縮率が異常なため読み込みませんでした。", "資格確認端末が書いたファイルか確認してください。ファイルは res フォルダに残してあります。"),
+    status!(ONSHI_TERMINAL_UNKNOWN_SEGMENT, Reception, "a bulk download answered an unknown SegmentOfResult", "一括照会の結果に不明な処理結果区分が返りました。正常に終わったか確認できないため、結果は使いません。", "時間をおいて再度一括照会してください。続く場合は資格確認端末のベンダーに連絡してください。"),
     status!(ONSHI_CARD_NO_READER, Administrator, "no PC/SC card reader is connected", "カードリーダーが接続されていません。", "カードリーダーの USB ケーブルを接続し直してください。"),
     status!(ONSHI_CARD_SERVICE_NOT_RUNNING, Administrator, "the PC/SC service (pcscd, Windows Smart Card) is not running", "スマートカードサービスが動いていません。", "Windows の「Smart Card」サービス（Linux は pcscd）を起動してください。"),
     status!(ONSHI_CARD_READER_UNPLUGGED, Reception, "the card reader was unplugged while in use", "カードリーダーが外れました。", "カードリーダーを接続し直して、もう一度読み取ってください。"),
@@ -573,6 +582,18 @@ pub const ADVICE_ACTIONS: &[(Advice, &str)] = &[
         Advice::AddressNotOnCertificate,
         "修正せず、登録済みの住所のまま紐付けてください。",
     ),
+    (
+        Advice::PublicExpenseChanged,
+        "受給者証で内容を確認のうえ反映すると、旧公費を終了して新しい公費を登録します。",
+    ),
+    (
+        Advice::CapChanged,
+        "受給者証で上限額を確認のうえ反映すると、旧公費を終了して新しい上限額の公費を登録します。",
+    ),
+    (
+        Advice::PublicExpenseValidityChanged,
+        "受給者証で有効期間を確認のうえ反映してください。",
+    ),
 ];
 
 fn advice_rows(out: &mut Vec<StaffMessage>) {
@@ -601,6 +622,7 @@ pub const CAUSES: &[Cause] = &[
     Cause::ProcessingError,
     Cause::NoRecord,
     Cause::UnknownValidity,
+    Cause::NoPmhData,
 ];
 
 fn cause_rows(out: &mut Vec<StaffMessage>) {
@@ -716,6 +738,22 @@ pub const NOTICE_ACTIONS: &[(NoticeKind, &str)] = &[
         NoticeKind::CertificateExpiresSoon,
         "市区町村の窓口での電子証明書の更新を案内してください。",
     ),
+    (
+        NoticeKind::NoPmhData,
+        "公費を失効扱いにせず、紙の受給者証を確認してください。",
+    ),
+    (
+        NoticeKind::PmhRecordDeleted,
+        "紙の受給者証と交付した自治体に確認してから、公費を終了するか決めてください。",
+    ),
+    (
+        NoticeKind::Reimbursement,
+        "窓口では公費を適用せず、患者様に自治体への請求方法をご案内ください。",
+    ),
+    (
+        NoticeKind::SeveralPublicExpenses,
+        "比較した公費（公費負担者番号・受給者番号）が正しいか確認してください。",
+    ),
 ];
 
 fn notice_rows(out: &mut Vec<StaffMessage>) {
@@ -826,6 +864,7 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
         stale_after: Duration::from_secs(SECONDS),
         orphan_after: Duration::from_secs(SECONDS),
         max_clock_skew: Duration::from_secs(SECONDS),
+        decrypt_hook: false,
     };
     let folders = |exists: bool, readable: bool, writable: bool| -> Vec<FolderFacts> {
         ["req", "res", "face"]
@@ -888,6 +927,14 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
                 ..healthy.clone()
             },
             vec![(&count, "{count}")],
+        ),
+        (
+            "encryption.encrypted",
+            Facts {
+                encrypted: files("OQSsiquc01res_2025040100000000#.xml"),
+                ..healthy.clone()
+            },
+            vec![("OQSsiquc 7 件", "{prefixes}")],
         ),
         (
             "face.not_face_results",

@@ -195,3 +195,86 @@ fn a_not_found_result_xml_gives_not_confirmed_with_guidance() {
     assert_eq!(v["verdict"], "not_confirmed", "{v}");
     assert!(v.to_string().contains("該当資格なし"), "{v}");
 }
+
+/// The clinic's 公費 (指定難病, 上限額 1万円), as `onshi diff --public-expense` reads it.
+const REGISTERED_NANBYO: &str = r#"{
+  "payer_number": "54136015",
+  "recipient_number": "1234566",
+  "certification_name": "特定医療費（指定難病）受給者証",
+  "max_copayment_amount": 10000,
+  "valid_from": "2026-04-01",
+  "valid_to": "2027-03-31"
+}"#;
+
+fn diff_public_expense_json(returned: &std::path::Path) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("kouhi.json");
+    std::fs::write(&a, REGISTERED_NANBYO).unwrap();
+    let out = onshi()
+        .args(["diff", "--public-expense", "--json", "--date", "20260507"])
+        .arg(&a)
+        .arg(returned)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn public_expense_diff_reads_pmh_data_from_a_result_and_no_pmh_data_is_unknown() {
+    let xml = std::fs::read_to_string(fixture("utf8/OQSsiquc01res_202504010001.xml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The fixture as it is: no PMH block at all → unknown (never 失効), ask for the paper.
+    let none = dir.path().join("OQSsiquc01res_none.xml");
+    std::fs::write(&none, &xml).unwrap();
+    let v = diff_public_expense_json(&none);
+    assert_eq!(v["kind"], "public_expense", "{v}");
+    assert_eq!(v["verdict"], "unknown", "{v}");
+    assert!(v.to_string().contains("紙の受給者証"), "{v}");
+    assert!(v["fields"].as_array().unwrap().is_empty(), "{v}");
+    // The same answer with PMH data whose 上限額 is now 2万円 → a new version.
+    let block = "<MedicalSubsidyList><MedicalSubsidyInfo>\
+        <MedicalSubsidyInsurerNumber>54136015</MedicalSubsidyInsurerNumber>\
+        <MedicalSubsidyRecipientNumber>1234566</MedicalSubsidyRecipientNumber>\
+        <CertificationName>特定医療費（指定難病）受給者証</CertificationName>\
+        <MaxCopaymentAmount>20000</MaxCopaymentAmount>\
+        <ValidFrom>20260401</ValidFrom><ValidTo>20270331</ValidTo>\
+        </MedicalSubsidyInfo></MedicalSubsidyList></ResultOfQualificationConfirmation>";
+    let at = xml.find("</ResultOfQualificationConfirmation>").unwrap();
+    let with = format!(
+        "{}{}{}",
+        &xml[..at],
+        block,
+        &xml[at + "</ResultOfQualificationConfirmation>".len()..]
+    );
+    let pmh = dir.path().join("OQSsiquc01res_pmh.xml");
+    std::fs::write(&pmh, with).unwrap();
+    let v = diff_public_expense_json(&pmh);
+    assert_eq!(v["verdict"], "new_qualification", "{v}");
+    let fields = v["fields"].as_array().unwrap();
+    let cap = fields
+        .iter()
+        .find(|f| f["field"] == "max_copayment_amount")
+        .unwrap();
+    assert_eq!(cap["advice"], "cap_changed", "{v}");
+    assert_eq!(cap["action"], "new_qualification", "{v}");
+    // Everything else PMH sent is the clinic's record: only the 上限額 differs.
+    let different: Vec<&serde_json::Value> = fields
+        .iter()
+        .filter(|f| f["class"] == "different")
+        .collect();
+    assert_eq!(different.len(), 1, "{v}");
+    let same = |id: &str| {
+        fields
+            .iter()
+            .any(|f| f["field"] == id && f["class"] == "same")
+    };
+    assert!(
+        same("payer_number") && same("recipient_number") && same("valid_to"),
+        "{v}"
+    );
+}

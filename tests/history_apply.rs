@@ -307,7 +307,13 @@ fn seed_row_11_substitute_mark_is_never_stored_even_when_chosen() {
         StartDatePolicy::ConfirmationDate,
     )
     .unwrap_err();
-    assert_eq!(err, HistoryError::SubstituteRefused { field: Field::Name });
+    assert_eq!(
+        err,
+        HistoryError::SubstituteRefused {
+            field: "name",
+            label: "氏名"
+        }
+    );
     assert_eq!(err.code(), 353);
     assert_eq!(
         h.versions[0].qualification.person.name,

@@ -285,6 +285,7 @@ fn placeholders_are_the_documented_ones() {
         "{tries_left}",
         "{name}",
         "{sw}",
+        "{prefixes}",
     ];
     for m in messages::catalogue() {
         for text in [&m.message_ja, &m.detail_ja, &m.action_ja] {

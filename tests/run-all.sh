@@ -16,7 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-FUZZ_SECONDS=${ONSHI_FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${ONSHI_FUZZ_SECONDS:-15}
 LOG_DIR=${ONSHI_LOG_DIR:-$ROOT/target/test-logs}
 mkdir -p "$LOG_DIR"
 export PATH="$HOME/.cargo/bin:$PATH"

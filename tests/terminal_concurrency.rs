@@ -193,6 +193,15 @@ fn garbage_in_face_and_res_never_panics_and_is_reported() {
         let t = client.submit(Family::Individual, &msg).unwrap();
         std::fs::write(d.path().join("res").join(t.response_file()), b).unwrap();
         match client.wait(&t, T) {
+            // Bytes that are not XML at all are an encrypted answer (issue 11), not a parse
+            // error; malformed XML stays a bad answer.
+            Err(onshi::terminal::TerminalError::Encrypted { .. }) => {
+                assert!(
+                    b.starts_with(b"\xff\xfe"),
+                    "{:?}",
+                    String::from_utf8_lossy(b)
+                );
+            }
             Err(onshi::terminal::TerminalError::BadAnswer { .. }) | Ok(_) => {}
             Err(e) => panic!("{e}"),
         }

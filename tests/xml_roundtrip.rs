@@ -10,6 +10,7 @@ use onshi::Personal;
 use onshi::codes::*;
 use onshi::ids::{
     BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
+    PublicExpensePayerNumber, RecipientNumber,
 };
 use onshi::model::*;
 use onshi::model::{
@@ -319,6 +320,61 @@ fn ticket_inner() -> impl Strategy<Value = MedicalTicket> {
         })
 }
 
+/// A 公費 (PMH) with any of its fields, lists and unknown elements.
+fn public_expense() -> BoxedStrategy<PublicExpense> {
+    let numbers = (
+        of("[0-9]{8}".prop_map(|s| PublicExpensePayerNumber::parse(&s, Mode::Lenient).unwrap())),
+        of("[0-9A-Z-]{1,30}".prop_map(|s| RecipientNumber::parse(&s, Mode::Lenient).unwrap())),
+        of(text()),
+        of(text()),
+        of(text()),
+        of(any::<u32>()),
+    );
+    let rest =
+        (
+            of(code::<PmhFlag>()),
+            of(date()),
+            of(date()),
+            of(text()),
+            vec(
+                (of(text()), of(text()), extras())
+                    .prop_map(|(code, name, extra)| DesignatedInstitution { code, name, extra }),
+                0..2,
+            ),
+            vec(
+                (of(text()), of(ptext()), extras())
+                    .prop_map(|(name, value, extra)| CertificateItem { name, value, extra }),
+                0..3,
+            ),
+            (
+                of(text()),
+                of(code::<PmhFlag>()),
+                of(code::<PublicExpenseSource>()),
+                extras(),
+            ),
+        );
+    (numbers, rest)
+        .prop_map(|(n, r)| PublicExpense {
+            payer_number: n.0,
+            recipient_number: n.1,
+            certification_name: n.2,
+            segment: n.3,
+            income_segment: n.4,
+            max_copayment_amount: n.5,
+            always_reimbursement: r.0,
+            valid_from: r.1,
+            valid_to: r.2,
+            additional_conditions: r.3,
+            designated_institutions: r.4,
+            certificate_items: r.5,
+            history_key: r.6.0,
+            deleted: r.6.1,
+            source: r.6.2,
+            extra: r.6.3,
+        })
+        .boxed()
+}
+
 fn qualification() -> BoxedStrategy<Qualification> {
     qualification_inner().boxed()
 }
@@ -377,7 +433,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
             ),
             0..3,
         ),
-        vec(ticket(), 0..2),
+        (vec(ticket(), 0..2), vec(public_expense(), 0..2)),
     );
     let tail = (
         consents(),
@@ -389,7 +445,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
         of(ptext()),
     );
     (ids, names, dates, certs, tail).prop_map(|(ids, names, dates, certs, tail)| {
-        let (e, lcf, lct, l, sdf, sdt, sd, tickets) = certs;
+        let (e, lcf, lct, l, sdf, sdt, sd, (tickets, public_expenses)) = certs;
         Qualification {
             card: CardKey {
                 insurer_number: ids.1,
@@ -455,6 +511,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
                 })
                 .collect(),
             medical_tickets: tickets,
+            public_expenses,
             consents: tail.0,
             reference_number: tail.1,
             arbitrary_identifier: tail.2,

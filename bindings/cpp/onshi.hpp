@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <new>
 #include <optional>
@@ -254,6 +255,8 @@ inline std::vector<std::string> code_values(onshi_code_table table) {
     return values;
 }
 
+class PublicExpense;
+
 /// A qualification record (資格). Move-only; copy with clone().
 class Qualification {
 public:
@@ -394,6 +397,8 @@ public:
             return onshi_qualification_card_number_reason(capi(), b, c, n);
         });
     }
+    /// A copy of the 公費 at `index` of ONSHI_LIST_PUBLIC_EXPENSES (what PMH sent with it).
+    PublicExpense public_expense_at(std::size_t index) const;
     /// Whether consent item `index` is agreed and not expired at `now`.
     bool consent_valid_at(std::size_t index, const onshi_datetime &now) const {
         bool v = false;
@@ -514,6 +519,91 @@ class Choices;
 class BasicInfo;
 class Document;
 
+/// One 公費 (公費負担医療 / 地方単独医療費助成, PMH): a 受給者証 as PMH sends it or as staff
+/// enter it from the paper 受給者証. Fields ONSHI_FIELD_PUBLIC_EXPENSE_*. Move-only; copy with
+/// clone(). It has a history of its own (History::create with a PublicExpense).
+class PublicExpense : public detail::Owned<onshi_public_expense, onshi_public_expense_free,
+                                           onshi_public_expense_last_error> {
+public:
+    /// An empty 公費 (one entered from a paper 受給者証: set ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE to "paper").
+    PublicExpense() : Owned(onshi_public_expense_new()) {}
+    /// Takes ownership of a raw handle (NULL is not allowed).
+    explicit PublicExpense(onshi_public_expense *raw) : Owned(raw) {}
+
+    /// Reads a 公費 from JSON (the record schema's PublicExpense).
+    static PublicExpense from_json(std::string_view json) {
+        onshi_public_expense *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_public_expense_from_json(e, detail::bytes(json), json.size(), &raw);
+        });
+        return PublicExpense(raw);
+    }
+    /// The 公費 of a 医療扶助 (生活保護) record; nullopt when it is not 医療扶助.
+    static std::optional<PublicExpense> from_medical_assistance(const Qualification &q) {
+        onshi_public_expense *raw = nullptr;
+        onshi_status s = onshi_public_expense_from_medical_assistance(q.capi(), &raw);
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        if (s != ONSHI_OK) throw detail::error_of_handle(s, q.capi());
+        return PublicExpense(raw);
+    }
+    PublicExpense clone() const {
+        onshi_public_expense *raw = nullptr;
+        check(onshi_public_expense_clone(capi(), &raw));
+        return PublicExpense(raw);
+    }
+    std::string to_json() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_public_expense_to_json(capi(), b, c, n); });
+    }
+    bool operator==(const PublicExpense &other) const {
+        bool eq = false;
+        check(onshi_public_expense_equal(capi(), other.capi(), &eq));
+        return eq;
+    }
+    bool operator!=(const PublicExpense &other) const { return !(*this == other); }
+
+    /// A field as text; nullopt when absent.
+    std::optional<std::string> text(onshi_field field) const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_public_expense_get_text(capi(), field, b, c, n);
+        });
+    }
+    void set_text(onshi_field field, std::string_view value) {
+        check(onshi_public_expense_set_text(capi(), field, detail::bytes(value), value.size()));
+    }
+    void clear(onshi_field field) { check(onshi_public_expense_clear(capi(), field)); }
+    std::optional<onshi_date> date(onshi_field field) const {
+        onshi_date d{};
+        return optional(onshi_public_expense_get_date(capi(), field, &d), d);
+    }
+    void set_date(onshi_field field, const onshi_date &value) {
+        check(onshi_public_expense_set_date(capi(), field, &value));
+    }
+    std::optional<uint32_t> u32(onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_public_expense_get_u32(capi(), field, &v), v);
+    }
+    void set_u32(onshi_field field, uint32_t value) { check(onshi_public_expense_set_u32(capi(), field, value)); }
+    /// The programme of the 法別番号 (指定難病 …); nullopt for one the library does not name.
+    std::optional<std::string> programme_label() const {
+        return optional_text([&](char *b, std::size_t c, std::size_t *n) {
+            return onshi_public_expense_programme_label(capi(), b, c, n);
+        });
+    }
+    /// Whether `date` is within the validity period.
+    bool valid_on(const onshi_date &date) const {
+        bool v = false;
+        check(onshi_public_expense_valid_on(capi(), &date, &v));
+        return v;
+    }
+};
+
+inline PublicExpense Qualification::public_expense_at(std::size_t index) const {
+    onshi_public_expense *raw = nullptr;
+    check(onshi_qualification_public_expense_at(capi(), index, &raw));
+    return PublicExpense(raw);
+}
+
 /// A diff of the clinic's record with the terminal's answer: verdict, compared fields
 /// (ONSHI_LIST_DIFF_FIELDS) with class, advice, action and Japanese message. Read-only.
 class Diff : public detail::Owned<onshi_diff, onshi_diff_free, onshi_diff_last_error> {
@@ -531,6 +621,16 @@ public:
         });
         return Diff(raw);
     }
+    /// Compares a registered 公費 with a returned one (read as PMH data) on `confirmation_date`.
+    static Diff compare(const PublicExpense &registered, const PublicExpense &returned,
+                        const onshi_date &confirmation_date, onshi_query_kind kind) {
+        onshi_diff *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_diff_compare_public_expense(e, registered.capi(), returned.capi(), &confirmation_date,
+                                                     kind, &raw);
+        });
+        return Diff(raw);
+    }
     /// Reads a diff from its JSON, records included (a review kept between screens still
     /// applies while its history is at the same revision).
     static Diff from_json(std::string_view json) {
@@ -543,6 +643,8 @@ public:
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_diff_to_json(capi(), b, c, n); });
     }
     onshi_verdict verdict() const { return u32(ONSHI_FIELD_DIFF_VERDICT).value_or(0); }
+    /// What was compared: ONSHI_KIND_QUALIFICATION or ONSHI_KIND_PUBLIC_EXPENSE.
+    onshi_record_kind kind() const { return u32(ONSHI_FIELD_DIFF_RECORD_KIND).value_or(0); }
     std::optional<std::string> text(onshi_field field) const {
         return optional_text(
             [&](char *b, std::size_t c, std::size_t *n) { return onshi_diff_get_text(capi(), field, b, c, n); });
@@ -584,6 +686,20 @@ public:
         check(s);
         return Qualification(raw);
     }
+    /// A 公費 diff: a copy of what PMH sent for it; nullopt when nothing came (unknown).
+    std::optional<PublicExpense> returned_public_expense() const {
+        onshi_public_expense *raw = nullptr;
+        onshi_status s = onshi_diff_returned_public_expense(capi(), &raw);
+        if (s == ONSHI_NOT_PRESENT) return std::nullopt;
+        check(s);
+        return PublicExpense(raw);
+    }
+    /// A 公費 diff: a copy of the registered 公費 it was made with.
+    PublicExpense registered_public_expense() const {
+        onshi_public_expense *raw = nullptr;
+        check(onshi_diff_registered_public_expense(capi(), &raw));
+        return PublicExpense(raw);
+    }
 };
 
 /// The staff's decisions for one History::apply; new choices follow every recommendation.
@@ -618,10 +734,59 @@ public:
     }
 };
 
-/// A patient's qualification history: versions (ONSHI_LIST_HISTORY_VERSIONS) and audit trail.
+/// A patient's history of their qualification or of one 公費: versions
+/// (ONSHI_LIST_HISTORY_VERSIONS) and audit trail. kind() says which.
 class History : public detail::Owned<onshi_history, onshi_history_free, onshi_history_last_error> {
 public:
     explicit History(onshi_history *raw) : Owned(raw) {}
+
+    /// The history of one 公費, its first version entered by hand (the paper 受給者証).
+    static History create(const PublicExpense &first, const onshi_date &start, std::string_view actor,
+                          const onshi_datetime &at) {
+        onshi_history *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_history_new_public_expense(e, first.capi(), &start, detail::bytes(actor), actor.size(), &at,
+                                                    &raw);
+        });
+        return History(raw);
+    }
+    /// The history of one 公費 PMH sent, linked to the result.
+    static History from_result(const PublicExpense &first, const onshi_date &start, std::string_view result_id,
+                               const onshi_date &confirmation_date, std::string_view actor,
+                               const onshi_datetime &at) {
+        onshi_history *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_history_from_result_public_expense(e, first.capi(), &start, detail::bytes(result_id),
+                                                            result_id.size(), &confirmation_date,
+                                                            detail::bytes(actor), actor.size(), &at, &raw);
+        });
+        return History(raw);
+    }
+    /// What the history keeps: ONSHI_KIND_QUALIFICATION or ONSHI_KIND_PUBLIC_EXPENSE.
+    onshi_record_kind kind() const {
+        onshi_record_kind k = 0;
+        check(onshi_history_kind(capi(), &k));
+        return k;
+    }
+    /// A 公費 history: a copy of the latest version's 公費.
+    PublicExpense current_public_expense() const {
+        onshi_public_expense *raw = nullptr;
+        check(onshi_history_current_public_expense(capi(), &raw));
+        return PublicExpense(raw);
+    }
+    PublicExpense version_public_expense(std::size_t index) const {
+        onshi_public_expense *raw = nullptr;
+        check(onshi_history_version_public_expense(capi(), index, &raw));
+        return PublicExpense(raw);
+    }
+    /// A 公費 history: reviews a returned 公費 (read as PMH data of a valid answer).
+    Diff review_record(const PublicExpense &returned, std::string_view result_id,
+                       const onshi_date &confirmation_date, onshi_query_kind kind) const {
+        onshi_diff *raw = nullptr;
+        check(onshi_history_review_public_expense_record(capi(), returned.capi(), detail::bytes(result_id),
+                                                         result_id.size(), &confirmation_date, kind, &raw));
+        return Diff(raw);
+    }
 
     /// A history whose first version was entered by hand.
     static History create(const Qualification &first, const onshi_date &start, std::string_view actor,
@@ -811,6 +976,10 @@ public:
     }
     void set_date(std::size_t index, onshi_field field, const onshi_date &value) {
         check(onshi_matching_item_set_date(capi(), ONSHI_LIST_PATIENTS, index, field, &value));
+    }
+    /// Gives the patient at `index` a copy of a 公費 it holds (matching by 公費負担者番号 and 受給者番号).
+    void add_public_expense(std::size_t index, const PublicExpense &p) {
+        check(onshi_matching_add_public_expense(capi(), index, p.capi()));
     }
     void add_qualification(std::size_t index, const Qualification &q) {
         check(onshi_matching_add_qualification(capi(), index, q.capi()));
@@ -1128,6 +1297,30 @@ public:
     std::string doctor() const {
         return text_of([&](char *b, std::size_t c, std::size_t *n) { return onshi_client_doctor(capi(), b, c, n); });
     }
+    /// The vendor's decryption / encryption module for a terminal that encrypts its files
+    /// (encrypt.conf): called with the stage (ONSHI_CIPHER_DECRYPT / _ENCRYPT), the file name
+    /// and its bytes; returns the result (for ENCRYPT the bytes to write: the input itself for
+    /// a prefix it leaves plain). Runs on library threads, possibly several at once; an
+    /// exception becomes ONSHI_TERMINAL_HOOK_FAILED for that file. An empty function removes
+    /// it (a file that is not XML is then ONSHI_TERMINAL_ENCRYPTED).
+    using Cipher = std::function<std::vector<uint8_t>(onshi_cipher_stage, std::string_view,
+                                                      const std::vector<uint8_t> &)>;
+    void set_cipher(Cipher cipher) {
+        if (!cipher) {
+            check(onshi_client_set_cipher(capi(), nullptr, nullptr));
+            cipher_.reset();
+            return;
+        }
+        auto held = std::make_shared<Cipher>(std::move(cipher));
+        check(onshi_client_set_cipher(capi(), &Client::cipher_trampoline, held.get()));
+        cipher_ = std::move(held);
+    }
+    /// The files of face/ that are not face results, found since the last call, as a JSON
+    /// array of {"name", "family", "message_ja"} (each reported once while it stays).
+    std::string skipped_faces() const {
+        return text_of(
+            [&](char *b, std::size_t c, std::size_t *n) { return onshi_client_skipped_faces(capi(), b, c, n); });
+    }
     /// Records a reception visit in the journal: the day, the EMR's patient id (never a name
     /// or an insurance number; empty for none), what was presented (ONSHI_PRESENTATION_*) and
     /// the terminal result it confirmed (empty for none). The same visit again replaces it.
@@ -1154,6 +1347,22 @@ public:
 
 private:
     static const onshi_cancel_token *token(const CancelToken *c) noexcept { return c ? c->capi() : nullptr; }
+    static onshi_status cipher_trampoline(void *userdata, onshi_cipher_stage stage, const uint8_t *name,
+                                          std::size_t name_len, const uint8_t *input, std::size_t input_len,
+                                          onshi_cipher_output *output) noexcept {
+        try {
+            const Cipher &c = *static_cast<const Cipher *>(userdata);
+            std::vector<uint8_t> in(input, input + input_len);
+            std::vector<uint8_t> out =
+                c(stage, std::string_view(reinterpret_cast<const char *>(name), name_len), in);
+            return onshi_cipher_output_write(output, out.data(), out.size());
+        } catch (...) {
+            // Nothing may unwind into the library.
+            return ONSHI_TERMINAL_HOOK_FAILED;
+        }
+    }
+    // Kept alive (and at a stable address) while the library may call it.
+    std::shared_ptr<Cipher> cipher_;
 };
 
 /// The terminal emulator, for tests.
@@ -1166,6 +1375,18 @@ public:
         detail::call_with_error([&](onshi_error *e) {
             return onshi_emulator_start(e, detail::bytes(root), root.size(), detail::bytes(dataset_json),
                                         dataset_json.size(), delay_ms, encoding, &raw);
+        });
+        return Emulator(raw);
+    }
+    /// Starts with options as JSON (onshi_emulator_start_with_options: "zip_bulk",
+    /// "err_subfolder", "bulk_segment", "face_names", "encrypt_command" …).
+    static Emulator start_with_options(std::string_view root, std::string_view dataset_json,
+                                       std::string_view options_json) {
+        onshi_emulator *raw = nullptr;
+        detail::call_with_error([&](onshi_error *e) {
+            return onshi_emulator_start_with_options(e, detail::bytes(root), root.size(),
+                                                     detail::bytes(dataset_json), dataset_json.size(),
+                                                     detail::bytes(options_json), options_json.size(), &raw);
         });
         return Emulator(raw);
     }

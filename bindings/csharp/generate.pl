@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # Generates bindings/csharp/src/Native.g.cs from include/onshi.h: the P/Invoke declarations
 # (SafeHandle-typed), the constants as C# enums, and the typed properties of every record
-# (Qualification, Diff, History, BasicInfo …) and of the items of their lists (DiffFieldItem,
+# (Qualification, PublicExpense, Diff, History, BasicInfo …) and of the items of their lists (DiffFieldItem,
 # HistoryVersion, Patient, Candidate …), read from the "(text)", "(date)", "(enum Verdict)" …
 # tag of each ONSHI_FIELD_* doc comment.
 #
@@ -11,6 +11,7 @@
 # binding can never miss a function or a constant of the header.
 use strict;
 use warnings;
+use utf8;
 
 my $path = shift or die "usage: generate.pl include/onshi.h\n";
 open my $fh, '<:encoding(UTF-8)', $path or die "$path: $!\n";
@@ -25,6 +26,7 @@ sub pascal { join '', map { ucfirst lc } split /_/, shift }
 my @groups = (
     [ 'ONSHI_FIELD_',      'Field',          'A field of a record (onshi_field).' ],
     [ 'ONSHI_QUERY_KIND_', 'QueryKind',      'How the person was queried (onshi_query_kind).' ],
+    [ 'ONSHI_KIND_',       'RecordKind',     'What a diff or history is about: the qualification or a 公費 (onshi_record_kind).' ],
     [ 'ONSHI_VERDICT_',    'Verdict',        'The overall outcome of a diff (onshi_verdict).' ],
     [ 'ONSHI_DIFF_CLASS_', 'DiffClass',      'How the two values of one field relate (onshi_diff_class).' ],
     [ 'ONSHI_ACTION_',     'DiffAction',     'The recommended action for one field (onshi_action).' ],
@@ -96,6 +98,7 @@ while ($code =~ m{^([A-Za-z_][\w ]*?\s*\**)\s*(onshi_\w+)\(([^;]*?)\);}mg) {
 
 my %handle = (
     onshi_qualification => 'QualificationHandle', onshi_error => 'ErrorHandle',
+    onshi_public_expense => 'PublicExpenseHandle',
     onshi_diff => 'DiffHandle', onshi_history => 'HistoryHandle', onshi_choices => 'ChoicesHandle',
     onshi_matching => 'MatchingHandle', onshi_candidates => 'CandidatesHandle',
     onshi_card => 'CardHandle', onshi_basic_info => 'BasicInfoHandle',
@@ -131,6 +134,9 @@ sub cs_param {
     return "out byte $n" if $t eq 'uint8_t *';
     return "IntPtr $n" if $t eq 'void *';
     return "OnshiFaceCallback $n" if $t eq 'onshi_face_callback';
+    return "OnshiCipherCallback $n" if $t eq 'onshi_cipher_callback';
+    # Only handed to the cipher callback, valid during its call: a raw pointer.
+    return "IntPtr $n" if $t eq 'onshi_cipher_output *';
     return "[Out] byte[] $n" if $t eq 'char *';
     return "[MarshalAs(UnmanagedType.I1)] out bool $n" if $t eq 'bool *';
     return "out UIntPtr $n" if $t eq 'size_t *';
@@ -217,6 +223,7 @@ my %cs_of = (
 # items), list, prefix stripped from member names, and whether the fields can be set.
 my @records = (
     [ 1,   99,  'Qualification',     undef,        undef,             '',           1 ],
+    [ 801, 849, 'PublicExpense',     undef,        undef,             'PublicExpense', 1 ],
     [ 501, 549, 'Diff',              undef,        undef,             'Diff',       0 ],
     [ 551, 579, 'DiffFieldItem',     'Diff',       'DiffFields',      'DiffItem',   0 ],
     [ 581, 589, 'DiffNoticeItem',    'Diff',       'DiffNotices',     'DiffNotice', 0 ],

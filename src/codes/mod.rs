@@ -391,6 +391,50 @@ code_table! {
 }
 
 code_table! {
+    /// A yes/no value of a PMH 受給者証 (`isAlwaysReimbursement` 償還払い, `isDeleted`). The PMH
+    /// API's values are booleans; how the terminal writes them is not public, so any other
+    /// text (`1`, `TRUE` …) is kept as received; [`PmhFlag::as_bool`] reads the usual forms.
+    PmhFlag, "PMH" {
+        /// Yes.
+        True = "true";
+        /// No.
+        False = "false";
+    }
+}
+
+impl PmhFlag {
+    /// The value as a boolean: `true`/`1`/`yes`/`はい` and `false`/`0`/`no`/`いいえ` (any case,
+    /// full-width folded); `None` for any other text.
+    pub fn as_bool(&self) -> Option<bool> {
+        let w: String = self
+            .wire()
+            .trim()
+            .chars()
+            .map(crate::ids::fold_char)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match w.as_str() {
+            "true" | "1" | "yes" | "y" | "はい" => Some(true),
+            "false" | "0" | "no" | "n" | "いいえ" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+code_table! {
+    /// Where a 公費 record came from (`PublicExpense::source`): the library's own values, not
+    /// the terminal's — the terminal never sends this element.
+    PublicExpenseSource, "onshi" {
+        /// PMH (医療費助成 via the 資格確認端末, with the 資格情報).
+        Pmh = "pmh";
+        /// A paper 受給者証, entered by staff.
+        Paper = "paper";
+        /// 医療扶助 (生活保護): the 公費負担者番号 and 受給者番号 of an A1 result.
+        MedicalAssistance = "medical_assistance";
+    }
+}
+
+code_table! {
     /// 限度額情報変更有無 (OQSCD014, `LimitApplicationCertificateChanged`, bulk results).
     LimitInfoChanged, "OQSCD014" {
         /// No change.
@@ -559,6 +603,23 @@ mod tests {
         round_trip::<DesignatedInstitutionFlag>();
         round_trip::<MedicalTreatmentFlag>();
         round_trip::<FileCategory>();
+        round_trip::<PmhFlag>();
+        round_trip::<PublicExpenseSource>();
+    }
+
+    #[test]
+    fn pmh_flags_read_the_usual_forms_and_keep_the_rest() {
+        for (w, b) in [
+            ("true", Some(true)),
+            (" TRUE ", Some(true)),
+            ("１", Some(true)),
+            ("0", Some(false)),
+            ("いいえ", Some(false)),
+            ("maybe", None),
+        ] {
+            assert_eq!(PmhFlag::from_wire(w).as_bool(), b, "{w}");
+        }
+        assert_eq!(PmhFlag::from_wire("1").wire(), "1", "kept as received");
     }
 
     #[test]

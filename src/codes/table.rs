@@ -332,6 +332,8 @@ mod tests {
             "OQSCD044",
             "ReasonOfLoss",
             "FileCategory",
+            "PMH",
+            "onshi",
         ] {
             assert!(!t.wires(name).is_empty(), "{name}");
             assert!(t.table(name).is_some(), "{name}");

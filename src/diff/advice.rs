@@ -67,9 +67,10 @@ impl Action {
     }
 }
 
-/// The overall outcome of a comparison. The most serious wins:
-/// `not_confirmed` > `verify_identity` > `new_qualification` > `update_recommended` > `identical`
-/// (the derived `Ord` follows that order).
+/// The overall outcome of a comparison. The most serious wins: `not_confirmed`, then
+/// `unknown`, `verify_identity`, `new_qualification`, `update_recommended`, `identical` (the
+/// derived `Ord` follows that order; `unknown` and `not_confirmed` come only from the answer
+/// as a whole, never from one field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -82,6 +83,10 @@ pub enum Verdict {
     NewQualification,
     /// The name, birthdate, sex or 照会番号 differ: verify identity; never update silently.
     VerifyIdentity,
+    /// Nothing is known: PMH sent no data for this 公費 (not consented at the reader, the city
+    /// not connected, or the 受給者証 ended — PMH does not say which). Never 失効: keep the 公費
+    /// as registered and check the paper 受給者証.
+    Unknown,
     /// The terminal did not confirm a qualification (資格有効性 not 有効, an error, no record).
     NotConfirmed,
 }
@@ -94,6 +99,7 @@ impl Verdict {
             Verdict::UpdateRecommended => "反映を推奨",
             Verdict::NewQualification => "新しい資格",
             Verdict::VerifyIdentity => "本人確認が必要",
+            Verdict::Unknown => "不明（公費の情報が届いていません）",
             Verdict::NotConfirmed => "資格を確認できません",
         }
     }
@@ -163,6 +169,14 @@ pub enum Advice {
     ValidityStartDiffers,
     /// The validity end date comes back blank as a rule: do not change, just link.
     ExpirationBlank,
+    /// A 公費's 公費負担者番号, 受給者番号, 区分, 所得区分 or 償還払い changed: the old 公費
+    /// expires and a new one is registered.
+    PublicExpenseChanged,
+    /// A 公費's 自己負担上限額 changed: the old 公費 expires and a new one starts (from the new
+    /// 受給者証's start, or the confirmation day / the 1st of its month).
+    CapChanged,
+    /// A 公費's validity period changed (a renewed 受給者証): check the dates and reflect.
+    PublicExpenseValidityChanged,
     /// The patient showed a 後期高齢者医療 資格確認書, which has no address: an address (or
     /// postal code) missing from it is not a difference. Keep the registered one.
     AddressNotOnCertificate,
@@ -188,7 +202,10 @@ impl Advice {
             | Advice::RatioChanged
             | Advice::SchoolEntry
             | Advice::ElderlyRecipientStarted
-            | Advice::MedicalAssistanceChanged => Action::NewQualification,
+            | Advice::MedicalAssistanceChanged
+            | Advice::PublicExpenseChanged
+            | Advice::CapChanged => Action::NewQualification,
+            Advice::PublicExpenseValidityChanged => Action::Reflect,
         }
     }
 
@@ -245,6 +262,15 @@ impl Advice {
             Advice::ExpirationBlank => {
                 "有効終了年月日は原則として空欄で返却されます。修正せずに紐付けてください。"
             }
+            Advice::PublicExpenseChanged => {
+                "公費の内容（公費負担者番号・受給者番号・区分・所得区分・償還払いの別）が変わりました。反映すると旧公費は有効期限が切れ、新しい公費が登録されます。受給者証で内容を確認してください。"
+            }
+            Advice::CapChanged => {
+                "公費の自己負担上限額が変わりました。反映すると旧公費は有効期限が切れ、新しい上限額の公費が登録されます（受給者証の有効開始日、または資格確認した日・その月の1日から）。"
+            }
+            Advice::PublicExpenseValidityChanged => {
+                "公費の有効期間が変わりました（受給者証の更新など）。受給者証で期間を確認のうえ反映してください。"
+            }
             Advice::AddressNotOnCertificate => {
                 "後期高齢者医療の資格確認書には住所が記載されていません。住所がないことは変更ではないため、登録済みの住所をそのまま使ってください。"
             }
@@ -275,6 +301,9 @@ pub enum Cause {
     NoRecord,
     /// A 資格有効性 value this library does not know.
     UnknownValidity,
+    /// No PMH data for this 公費: not consented at the reader, the city not connected, or the
+    /// 受給者証 ended — PMH gives no reason. Not 失効 (the verdict is `unknown`).
+    NoPmhData,
 }
 
 impl Cause {
@@ -289,6 +318,7 @@ impl Cause {
             Cause::ProcessingError => "処理エラー",
             Cause::NoRecord => "資格情報が返却されていません",
             Cause::UnknownValidity => "不明な資格有効性",
+            Cause::NoPmhData => "医療費助成の情報なし（不明）",
         }
     }
 
@@ -320,6 +350,12 @@ impl Cause {
             ],
             Cause::NoRecord => &["有効と返却されましたが、資格情報が含まれていません。"],
             Cause::UnknownValidity => &["このライブラリが知らない資格有効性の値が返却されました。"],
+            Cause::NoPmhData => &[
+                "患者様がカードリーダーで医療費助成（受給者証）の情報提供に同意しなかった。",
+                "受給者証を交付した自治体がPMH（医療費助成の情報連携）に未対応である。",
+                "受給資格を喪失した、または受給者証の有効期間が終わった。",
+                "医療機関の環境設定で医療費助成情報を「利用する」にしていない。",
+            ],
         }
     }
 
@@ -352,6 +388,10 @@ impl Cause {
                 &["再度照会してください。解決しない場合は保険証原本で確認してください。"]
             }
             Cause::UnknownValidity => &["保険証原本で確認し、ライブラリの更新を確認してください。"],
+            Cause::NoPmhData => &[
+                "公費を失効扱いにせず、紙の受給者証を確認してください。",
+                "受給者証の内容が登録と異なる場合は、受給者証を見て入力し直してください。",
+            ],
         }
     }
 }
@@ -440,6 +480,16 @@ pub enum NoticeKind {
     /// 限度額情報変更有無 1 (bulk results): the 限度額 changed or could not be judged — do an
     /// individual query to see it now.
     LimitInfoChanged,
+    /// No PMH data for this 公費 (the answer is `unknown`, never 失効): ask for the paper
+    /// 受給者証.
+    NoPmhData,
+    /// PMH marks this 受給者証 record as deleted by the 自治体: confirm with the paper 受給者証
+    /// and the 自治体 before ending the 公費.
+    PmhRecordDeleted,
+    /// The 公費 is 償還払い: the patient pays at the counter and is reimbursed by the 自治体.
+    Reimbursement,
+    /// PMH sent several 公費; the one with the registered numbers was compared.
+    SeveralPublicExpenses,
     /// The patient showed only a 資格情報のお知らせ (or an expired 保険証) on or after
     /// 2026-04-01: not accepted on its own any more.
     NoticeAloneNotAccepted,
@@ -508,6 +558,18 @@ impl NoticeKind {
             }
             NoticeKind::LimitInfoChanged => {
                 "限度額情報が変更されたか、判定できませんでした。個別照会で最新の限度額情報を確認してください。"
+            }
+            NoticeKind::NoPmhData => {
+                "医療費助成の情報が届いていません（未同意・自治体未対応・資格喪失のいずれか）。紙の受給者証を確認してください。"
+            }
+            NoticeKind::PmhRecordDeleted => {
+                "この受給者証の情報は自治体で削除済みとされています。公費を終了する前に、紙の受給者証と自治体に確認してください。"
+            }
+            NoticeKind::Reimbursement => {
+                "この公費は償還払いです。窓口では公費を適用せず、患者様が自治体に請求します。"
+            }
+            NoticeKind::SeveralPublicExpenses => {
+                "複数の公費（受給者証）の情報が返却されました。登録済みの公費負担者番号・受給者番号と一致するものと比較しています。"
             }
             NoticeKind::NoticeAloneNotAccepted => {
                 "資格情報のお知らせ（または有効期限切れの保険証）だけでは資格確認に使えません（2026年3月31日までの暫定的な取扱いは終了しました）。マイナ保険証（カード・スマートフォン）か資格確認書の提示をお願いしてください。お知らせはマイナ保険証と一緒に出していただき、カードリーダーで読めないときの記号・番号の確認に使います。"

@@ -17,6 +17,7 @@ pub(crate) enum Value<'a> {
     Code(&'a str),
     Date(NaiveDate),
     Ratio(Ratio),
+    Amount(u32),
     Block(Block<'a>),
 }
 

@@ -32,6 +32,11 @@
 //! 社会保険の整合性, 診療別 against [`DiffContext::clinic_kind`]) and the day; a bulk result's
 //! 限度額情報変更有無 `1` asks for an individual query ([`NoticeKind::LimitInfoChanged`]).
 //!
+//! A 公費 ([`PublicExpense`], PMH) is compared the same way, with the same classes, advice and
+//! messages ([`Record`] says where its rules differ): [`Returned::public_expenses`] takes the
+//! PMH data of an answer, and an answer without PMH data for a registered 公費 is
+//! [`Verdict::Unknown`] — never 失効 — with the advice to check the paper 受給者証.
+//!
 //! Comparing never changes either record and never reads the clock.
 //!
 //! ```
@@ -56,6 +61,7 @@ mod assistance;
 mod field;
 mod generated;
 mod reception;
+mod record;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
 pub use assistance::{ClinicKind, Recheck, RecheckReason, TICKET_REGISTRATION_LAST_DAY};
@@ -63,9 +69,10 @@ pub use reception::{
     LATE_ELDERLY_RULE_FROM, NEW_MEMBER_DAYS, NOTICE_ALONE_NOT_ACCEPTED_FROM, SUPPLEMENTARY_CODES,
     supplementary_reason,
 };
+pub use record::{Record, RecordField, RecordKind};
 
 use crate::codes::{Code, ProcessingResultStatus, QualificationValidity, ReferenceClassification};
-use crate::model::{ConfirmationResult, Field, Qualification};
+use crate::model::{ConfirmationResult, Field, PublicExpense, Qualification};
 use crate::reception::Presentation;
 use crate::text::{self, Reason, TextMatch};
 use chrono::NaiveDate;
@@ -146,17 +153,18 @@ impl DiffContext {
 }
 
 /// The terminal's answer for one person, borrowed: the body-level outcome and the returned
-/// records. Build it from a parsed result (`ConfirmationResult` of the `xml` module: one line
-/// per field) or from a bare record with [`Returned::record`].
+/// records of one kind — the qualifications (`R` = [`Qualification`], the default) or the
+/// 公費 PMH sent with them (`R` = [`PublicExpense`], [`Returned::public_expenses`]). Build it
+/// from a parsed result (`ConfirmationResult` of the `xml` module: one line per field) or from
+/// a bare record with [`Returned::record`].
 ///
 /// ```
 /// use onshi::codes::QualificationValidity;
 /// use onshi::diff::Returned;
-/// let not_found = Returned { validity: Some(&QualificationValidity::NotFound), ..Returned::default() };
+/// let not_found: Returned = Returned { validity: Some(&QualificationValidity::NotFound), ..Returned::default() };
 /// assert!(not_found.records.is_empty());
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Returned<'a> {
+pub struct Returned<'a, R = Qualification> {
     /// 処理結果状況 (`None`: not given, read as 正常終了).
     pub status: Option<&'a ProcessingResultStatus>,
     /// 処理結果コード.
@@ -165,8 +173,40 @@ pub struct Returned<'a> {
     pub result_message: Option<&'a str>,
     /// 資格有効性 (`None`: not given, read as 有効 when a record is present).
     pub validity: Option<&'a QualificationValidity>,
-    /// `ResultList/ResultOfQualificationConfirmation`, in document order.
-    pub records: &'a [Qualification],
+    /// The returned records, in document order (`ResultList/ResultOfQualificationConfirmation`;
+    /// for 公費 the PMH entries of the result).
+    pub records: &'a [R],
+}
+
+impl<R> Clone for Returned<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Returned<'_, R> {}
+
+impl<R> Default for Returned<'_, R> {
+    fn default() -> Self {
+        Returned {
+            status: None,
+            result_code: None,
+            result_message: None,
+            validity: None,
+            records: &[],
+        }
+    }
+}
+
+impl<R: std::fmt::Debug> std::fmt::Debug for Returned<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Returned")
+            .field("status", &self.status)
+            .field("result_code", &self.result_code)
+            .field("validity", &self.validity)
+            .field("records", &self.records)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> From<&'a ConfirmationResult> for Returned<'a> {
@@ -183,71 +223,162 @@ impl<'a> From<&'a ConfirmationResult> for Returned<'a> {
     }
 }
 
-impl<'a> Returned<'a> {
+impl<'a> Returned<'a, PublicExpense> {
+    /// The 公費 PMH sent with an answer for one person: the `public_expenses` of its first
+    /// returned qualification that has any (normally the only one). Empty when PMH sent
+    /// nothing — which, compared with a registered 公費, is [`Verdict::Unknown`], never 失効.
+    ///
+    /// ```
+    /// use onshi::diff::Returned;
+    /// use onshi::model::ConfirmationResult;
+    /// let answer = ConfirmationResult::default();
+    /// assert!(Returned::public_expenses(&answer).records.is_empty());
+    /// ```
+    pub fn public_expenses(r: &'a ConfirmationResult) -> Self {
+        let records = r
+            .results
+            .iter()
+            .find(|q| !q.public_expenses.is_empty())
+            .map_or(&[][..], |q| q.public_expenses.as_slice());
+        Returned {
+            status: r.outcome.status.as_ref(),
+            result_code: r.outcome.code.as_deref(),
+            result_message: r.outcome.message.as_deref(),
+            validity: r.qualification_validity.as_ref(),
+            records,
+        }
+    }
+}
+
+impl<'a, R: Record> Returned<'a, R> {
     /// A bare returned record, read as a valid answer.
-    pub fn record(q: &'a Qualification) -> Self {
+    pub fn record(q: &'a R) -> Self {
         Returned {
             records: std::slice::from_ref(q),
             ..Returned::default()
         }
     }
 
-    /// The record compared with `registered`: the only one; or, when several came back, the
-    /// one with the registered 保険者番号 and 番号, else the first.
-    pub fn select(&self, registered: &Qualification) -> Option<(usize, &'a Qualification)> {
-        if self.records.len() > 1 {
-            let hit = self.records.iter().position(|r| {
-                r.card.insurer_number == registered.card.insurer_number
-                    && r.card.insured_identification_number
-                        == registered.card.insured_identification_number
-            });
-            if let Some(i) = hit {
-                return Some((i, &self.records[i]));
-            }
-        }
-        self.records.first().map(|r| (0, r))
-    }
-
-    /// Why this answer does not confirm a qualification; `None` when it does.
-    pub fn not_confirmed(&self) -> Option<NotConfirmed> {
-        let nc = |cause| {
-            Some(NotConfirmed::new(
-                cause,
-                self.result_code,
-                self.result_message,
-            ))
-        };
-        match self.status {
-            None | Some(ProcessingResultStatus::Normal) => {}
-            Some(_) => return nc(Cause::ProcessingError),
-        }
-        match self.validity {
-            None
-            | Some(QualificationValidity::Valid)
-            | Some(QualificationValidity::ValidUnregistered) => {
-                if self.records.is_empty() {
-                    nc(Cause::NoRecord)
-                } else {
-                    None
-                }
-            }
-            Some(QualificationValidity::Invalid) => nc(Cause::Invalid),
-            Some(QualificationValidity::InvalidNewQualification) => {
-                nc(Cause::InvalidNewQualification)
-            }
-            Some(QualificationValidity::NotFound) => nc(Cause::NotFound),
-            Some(QualificationValidity::MultipleMatches) => nc(Cause::MultipleMatches),
-            Some(_) => nc(Cause::UnknownValidity),
-        }
+    /// The record compared with `registered`. For the qualification: the only one; or, when
+    /// several came back, the one with the registered 保険者番号 and 番号, else the first. For
+    /// a 公費: the one with the same 公費負担者番号 and 受給者番号, else the same 公費負担者番号,
+    /// else the only one of the same 法別; `None` when PMH sent nothing for it.
+    pub fn select(&self, registered: &R) -> Option<(usize, &'a R)> {
+        R::select(self, registered)
     }
 }
 
-/// The comparison of one field.
+impl Returned<'_, Qualification> {
+    /// Why this answer does not confirm a qualification; `None` when it does.
+    pub fn not_confirmed(&self) -> Option<NotConfirmed> {
+        qualification_not_confirmed(self)
+    }
+}
+
+pub(crate) fn select_qualification<'a>(
+    answer: &Returned<'a, Qualification>,
+    registered: &Qualification,
+) -> Option<(usize, &'a Qualification)> {
+    let records = answer.records;
+    if records.len() > 1 {
+        let hit = records.iter().position(|r| {
+            r.card.insurer_number == registered.card.insurer_number
+                && r.card.insured_identification_number
+                    == registered.card.insured_identification_number
+        });
+        if let Some(i) = hit {
+            return Some((i, &records[i]));
+        }
+    }
+    records.first().map(|r| (0, r))
+}
+
+pub(crate) fn qualification_not_confirmed(
+    answer: &Returned<'_, Qualification>,
+) -> Option<NotConfirmed> {
+    let nc = |cause| {
+        Some(NotConfirmed::new(
+            cause,
+            answer.result_code,
+            answer.result_message,
+        ))
+    };
+    match answer.status {
+        None | Some(ProcessingResultStatus::Normal) => {}
+        Some(_) => return nc(Cause::ProcessingError),
+    }
+    match answer.validity {
+        None
+        | Some(QualificationValidity::Valid)
+        | Some(QualificationValidity::ValidUnregistered) => {
+            if answer.records.is_empty() {
+                nc(Cause::NoRecord)
+            } else {
+                None
+            }
+        }
+        Some(QualificationValidity::Invalid) => nc(Cause::Invalid),
+        Some(QualificationValidity::InvalidNewQualification) => nc(Cause::InvalidNewQualification),
+        Some(QualificationValidity::NotFound) => nc(Cause::NotFound),
+        Some(QualificationValidity::MultipleMatches) => nc(Cause::MultipleMatches),
+        Some(_) => nc(Cause::UnknownValidity),
+    }
+}
+
+pub(crate) fn qualification_notices(
+    registered: &Qualification,
+    returned: Option<&Qualification>,
+    answer: &Returned<'_, Qualification>,
+    confirmed: bool,
+    ctx: &DiffContext,
+) -> (Vec<Notice>, Option<Recheck>) {
+    let mut notices = Vec::new();
+    let mut recheck = None;
+    let empty = Qualification::default();
+    let ret = returned.unwrap_or(&empty);
+    if confirmed {
+        let (reception_notices, generic) =
+            reception::confirmed_notices(registered, ret, answer, ctx);
+        if generic {
+            let detail = [answer.result_code, answer.result_message]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            notices.push(Notice::new(NoticeKind::Supplementary, Some(detail)));
+        }
+        notices.extend(reception_notices);
+        if answer.records.len() > 1 {
+            notices.push(Notice::new(NoticeKind::SeveralRecords, None));
+        }
+        // The 医療扶助 notices (and ValidUnregistered, said once, by the ticket's month).
+        let (more, r) =
+            assistance::notices(ret, answer.validity, ctx.confirmation_date, ctx.clinic_kind);
+        notices.extend(more);
+        recheck = r;
+    }
+    if registered.is_public_assistance() || ret.is_public_assistance() {
+        notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
+    }
+    let bad_check_digit = |q: &Qualification| {
+        q.card
+            .insurer_number
+            .as_ref()
+            .is_some_and(|n| !check_digit_holds(n.as_str()))
+    };
+    if bad_check_digit(registered) || bad_check_digit(ret) {
+        notices.push(Notice::new(NoticeKind::CheckDigitIgnored, None));
+    }
+    (notices, recheck)
+}
+
+/// The comparison of one field of a record (`F`: [`Field`] for the qualification, the
+/// default; [`PublicExpenseField`](crate::model::PublicExpenseField) for a 公費).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldDiff {
+pub struct FieldDiff<F = Field> {
     /// The field (its stable id).
-    pub field: Field,
-    /// [`Field::label`].
+    pub field: F,
+    /// The field's label ([`Field::label`]).
     pub label: Cow<'static, str>,
     /// How the values relate.
     pub class: Class,
@@ -285,9 +416,16 @@ pub struct FieldDiff {
 /// When the answer is not confirmed, `not_confirmed` is
 /// `{ "cause": "not_found", "label": "該当資格なし", "possible_causes": […], "next_steps": […],
 /// "result_code": …, "result_message": … }`; `notices` entries are
-/// `{ "notice": "valid_unregistered", "message": "…", "detail": … }`.
+/// `{ "notice": "valid_unregistered", "message": "…", "detail": … }`. A 公費 diff (`F` =
+/// [`PublicExpenseField`](crate::model::PublicExpenseField)) has the same shape, its field ids
+/// being the 公費's (`"max_copayment_amount"` …); with no PMH data its verdict is `unknown` and
+/// `not_confirmed.cause` is `no_pmh_data`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diff {
+#[serde(bound(
+    serialize = "F: Serialize",
+    deserialize = "F: serde::de::DeserializeOwned"
+))]
+pub struct Diff<F = Field> {
     /// The overall verdict.
     pub verdict: Verdict,
     /// The context the comparison was made in.
@@ -305,23 +443,23 @@ pub struct Diff {
     pub record_index: Option<usize>,
     /// Every field either side holds, in [`Field::COMPARED`] order (empty when no record
     /// came back).
-    pub fields: Vec<FieldDiff>,
+    pub fields: Vec<FieldDiff<F>>,
 }
 
-impl Diff {
+impl<F: PartialEq + Serialize> Diff<F> {
     /// The comparison of one field; `None` when neither side holds it.
-    pub fn field(&self, field: Field) -> Option<&FieldDiff> {
+    pub fn field(&self, field: F) -> Option<&FieldDiff<F>> {
         self.fields.iter().find(|f| f.field == field)
     }
 
     /// Fields whose recommended action is `action`.
-    pub fn with_action(&self, action: Action) -> impl Iterator<Item = &FieldDiff> {
+    pub fn with_action(&self, action: Action) -> impl Iterator<Item = &FieldDiff<F>> {
         self.fields.iter().filter(move |f| f.action == action)
     }
 
     /// The record of `answer` this diff compared (pass it to `history::apply`); `None` when
     /// no record came back.
-    pub fn record<'a>(&self, answer: &Returned<'a>) -> Option<&'a Qualification> {
+    pub fn record<'a, R>(&self, answer: &Returned<'a, R>) -> Option<&'a R> {
         answer.records.get(self.record_index?)
     }
 
@@ -336,78 +474,37 @@ impl Diff {
     }
 }
 
-/// Compares the clinic's record with the terminal's answer. Never panics, never reads the
-/// clock or the disk.
-pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffContext) -> Diff {
-    let not_confirmed = returned
-        .not_confirmed()
-        .map(|nc| reception::refine_not_confirmed(nc, registered, ctx));
+/// Compares the clinic's record with the terminal's answer: a qualification with the
+/// qualifications of an answer, or a 公費 with its PMH data ([`Returned::public_expenses`]).
+/// Never panics, never reads the clock or the disk.
+pub fn compare<R: Record>(
+    registered: &R,
+    returned: &Returned<'_, R>,
+    ctx: &DiffContext,
+) -> Diff<R::Field> {
     let selected = returned.select(registered);
-    let empty = Qualification::default();
-    let ret = selected.map_or(&empty, |(_, r)| r);
-    let mut notices = Vec::new();
-    let mut recheck = None;
-    if not_confirmed.is_none() {
-        let (reception_notices, generic) =
-            reception::confirmed_notices(registered, ret, returned, ctx);
-        if generic {
-            let detail = [returned.result_code, returned.result_message]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            notices.push(Notice::new(NoticeKind::Supplementary, Some(detail)));
+    let not_confirmed = R::not_confirmed(returned, registered, selected.map(|(_, r)| r), ctx);
+    let (notices, recheck) = R::notices(
+        registered,
+        selected.map(|(_, r)| r),
+        returned,
+        not_confirmed.is_none(),
+        ctx,
+    );
+    let fields = match (selected, &not_confirmed) {
+        (Some((_, ret)), None) => R::compare_fields(registered, ret, ctx),
+        (Some((_, ret)), Some(_)) if R::KIND == RecordKind::Qualification => {
+            R::compare_fields(registered, ret, ctx)
         }
-        notices.extend(reception_notices);
-        if returned.records.len() > 1 {
-            notices.push(Notice::new(NoticeKind::SeveralRecords, None));
-        }
-    }
-    if not_confirmed.is_none() {
-        let (more, r) = assistance::notices(
-            ret,
-            returned.validity,
-            ctx.confirmation_date,
-            ctx.clinic_kind,
-        );
-        notices.extend(more);
-        recheck = r;
-    }
-    if registered.is_public_assistance() || ret.is_public_assistance() {
-        notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
-    }
-    let bad_check_digit = |q: &Qualification| {
-        q.card
-            .insurer_number
-            .as_ref()
-            .is_some_and(|n| !check_digit_holds(n.as_str()))
+        _ => Vec::new(),
     };
-    if bad_check_digit(registered) || bad_check_digit(ret) {
-        notices.push(Notice::new(NoticeKind::CheckDigitIgnored, None));
-    }
-
-    let fields = match selected {
-        Some(_) => {
-            let mut fields = compare_fields(registered, ret);
-            for f in &mut fields {
-                if let Some(a) = reception::field_advice(f.field, f.class, registered, ret, ctx) {
-                    f.advice = a;
-                    f.action = a.action();
-                    f.message = Cow::Borrowed(a.message());
-                }
-            }
-            fields
-        }
-        None => Vec::new(),
-    };
-    let verdict = if not_confirmed.is_some() {
-        Verdict::NotConfirmed
-    } else {
-        fields
+    let verdict = match &not_confirmed {
+        Some(nc) => record::verdict_of(nc),
+        None => fields
             .iter()
             .map(|f| Verdict::for_action(f.action))
             .max()
-            .unwrap_or(Verdict::Identical)
+            .unwrap_or(Verdict::Identical),
     };
     Diff {
         verdict,
@@ -422,11 +519,27 @@ pub fn compare(registered: &Qualification, returned: &Returned<'_>, ctx: &DiffCo
 
 /// Compares two records as if the second were a valid answer
 /// (`compare(registered, &Returned::record(returned), ctx)`).
-pub fn compare_records(
-    registered: &Qualification,
-    returned: &Qualification,
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use onshi::diff::{self, Advice, DiffContext, QueryKind, Verdict};
+/// use onshi::model::{PublicExpense, PublicExpenseField};
+///
+/// let registered = PublicExpense::from_json(
+///     r#"{"payer_number":"54136015","recipient_number":"1234566","max_copayment_amount":10000}"#,
+/// ).unwrap();
+/// let mut returned = registered.clone();
+/// returned.max_copayment_amount = Some(20000);
+/// let ctx = DiffContext::new(NaiveDate::from_ymd_opt(2026, 5, 7).unwrap(), QueryKind::MyNumberCard);
+/// let d = diff::compare_records(&registered, &returned, &ctx);
+/// assert_eq!(d.verdict, Verdict::NewQualification);
+/// assert_eq!(d.field(PublicExpenseField::MaxCopaymentAmount).unwrap().advice, Advice::CapChanged);
+/// ```
+pub fn compare_records<R: Record>(
+    registered: &R,
+    returned: &R,
     ctx: &DiffContext,
-) -> Diff {
+) -> Diff<R::Field> {
     compare(registered, &Returned::record(returned), ctx)
 }
 
@@ -460,27 +573,18 @@ pub(crate) fn compare_fields(
         if field == Field::Name {
             judge.name_differs = cmp.class == Class::Different;
         }
-        let (advice, action) = judge.judge(field, &cmp, returned);
-        out.push(FieldDiff {
-            field,
-            label: Cow::Borrowed(field.label()),
-            class: cmp.class,
-            reasons: cmp.reasons,
-            positions: cmp.positions,
-            advice,
-            action,
-            message: Cow::Borrowed(advice.message()),
-        });
+        let advice = judge.judge(field, &cmp, returned);
+        out.push(record::field_diff(field, field.label(), cmp, advice));
     };
-    generated::each_compared(registered, returned, &mut step);
+    generated::each_compared_qualification(registered, returned, &mut step);
     out
 }
 
-struct Compared {
-    class: Class,
-    reasons: Vec<Reason>,
-    positions: Vec<usize>,
-    returned_has_substitute: bool,
+pub(crate) struct Compared {
+    pub(crate) class: Class,
+    pub(crate) reasons: Vec<Reason>,
+    pub(crate) positions: Vec<usize>,
+    pub(crate) returned_has_substitute: bool,
 }
 
 impl Compared {
@@ -498,7 +602,7 @@ fn same_if(eq: bool) -> Compared {
     Compared::class(if eq { Class::Same } else { Class::Different })
 }
 
-fn compare_values(a: Value<'_>, b: Value<'_>) -> Option<Compared> {
+pub(crate) fn compare_values(a: Value<'_>, b: Value<'_>) -> Option<Compared> {
     Some(match (a, b) {
         (Value::Absent, Value::Absent) => return None,
         (Value::Absent, b) => {
@@ -532,6 +636,7 @@ fn compare_values(a: Value<'_>, b: Value<'_>) -> Option<Compared> {
         (Value::Code(x), Value::Code(y)) => same_if(x == y),
         (Value::Date(x), Value::Date(y)) => same_if(x == y),
         (Value::Ratio(x), Value::Ratio(y)) => same_if(x == y),
+        (Value::Amount(x), Value::Amount(y)) => same_if(x == y),
         (Value::Block(x), Value::Block(y)) => same_if(x.same(y)),
         // A field always yields the same kind of value on both sides.
         _ => Compared::class(Class::Different),
@@ -544,8 +649,8 @@ struct Judge {
 }
 
 impl Judge {
-    fn judge(&self, field: Field, cmp: &Compared, returned: &Qualification) -> (Advice, Action) {
-        let advice = match cmp.class {
+    fn judge(&self, field: Field, cmp: &Compared, returned: &Qualification) -> Advice {
+        match cmp.class {
             Class::Same => Advice::Same,
             Class::Equivalent => Advice::Equivalent,
             Class::Substituted => Advice::SubstituteMark,
@@ -553,8 +658,7 @@ impl Judge {
             Class::OnlyRegistered => field.advice_only_registered(),
             Class::OnlyReturned => field.advice_only_returned(),
             Class::Different => self.judge_different(field, returned),
-        };
-        (advice, advice.action())
+        }
     }
 
     /// The declared advice for a real difference, with the three cases that depend on the
@@ -649,9 +753,25 @@ pub(crate) mod tests {
                 issue_number: Some("1".into()),
                 ..Default::default()
             }],
+            public_expenses: vec![public_expense()],
             reference_number: Some("P-0001".into()),
             ..Default::default()
         }
+    }
+
+    /// A 公費 (指定難病) with every compared field set.
+    pub(crate) fn public_expense() -> PublicExpense {
+        PublicExpense::from_json(
+            r#"{"payer_number":"54136015","recipient_number":"1234566",
+                "certification_name":"特定医療費（指定難病）受給者証","segment":"1",
+                "income_segment":"一般所得Ⅰ","max_copayment_amount":10000,
+                "always_reimbursement":"false","valid_from":"2026-04-01","valid_to":"2027-03-31",
+                "additional_conditions":"01-02;03-04",
+                "designated_institutions":[{"code":"1310000003","name":"見本クリニック"}],
+                "certificate_items":[{"name":"疾病名","value":"見本病"}],
+                "history_key":"h-1","source":"pmh"}"#,
+        )
+        .unwrap()
     }
 
     fn ctx() -> DiffContext {

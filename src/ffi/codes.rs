@@ -48,6 +48,10 @@ pub const ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT: onshi_code_table = 16;
 pub const ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG: onshi_code_table = 17;
 /// 薬剤情報 / 特定健診 FileCategory.
 pub const ONSHI_CODE_TABLE_FILE_CATEGORY: onshi_code_table = 18;
+/// A yes/no value of a PMH 公費 (償還払い, 削除フラグ): `true` / `false`; other forms are kept.
+pub const ONSHI_CODE_TABLE_PMH_FLAG: onshi_code_table = 41;
+/// Where a 公費 record came from (onshi's own values): `pmh`, `paper`, `medical_assistance`.
+pub const ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE: onshi_code_table = 42;
 
 /// 限度額情報変更有無 (OQSCD014).
 pub const ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED: onshi_code_table = 19;
@@ -122,6 +126,8 @@ pub(crate) fn table_name(table: onshi_code_table) -> Result<&'static str, Failur
         ONSHI_CODE_TABLE_CONSENT_INFORMATION_KIND => "OQSCD036",
         ONSHI_CODE_TABLE_E_PRESCRIPTION_USE => "OQSCD038",
         ONSHI_CODE_TABLE_PMH_SYSTEM => "OQSCD044",
+        ONSHI_CODE_TABLE_PMH_FLAG => PmhFlag::TABLE,
+        ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE => PublicExpenseSource::TABLE,
         other => {
             return Err(Failure::new(
                 ONSHI_INVALID_ARGUMENT,

@@ -13,12 +13,18 @@ use super::error::{onshi_error, with_error};
 use super::field::*;
 use super::handle::{Castable, Out, free, into_raw, method, read_in};
 use super::panic::{Failure, guard_or};
+use super::public_expense::onshi_public_expense;
 use super::qualification::onshi_qualification;
 use super::record::{self, *};
 use super::status::*;
-use crate::diff::{self, Diff, DiffContext, FieldDiff, Returned};
+use crate::diff::{
+    self, Action, Advice, Class, DiffContext, NotConfirmed, Notice, Record as Compared,
+    RecordField, RecordKind, Returned, Verdict,
+};
 use crate::history::{Review, ReviewContext};
-use crate::model::Qualification;
+use crate::model::{PublicExpense, Qualification};
+use crate::text::Reason;
+use std::borrow::Cow;
 use std::ffi::c_char;
 
 /// A diff (比較結果) of a registered record with a returned one.
@@ -32,39 +38,106 @@ pub struct onshi_diff {
     _private: [u8; 0],
 }
 
-/// One compared field, with the texts a staff screen shows.
+/// One compared field, with the texts a staff screen shows (whatever the record's kind).
 #[derive(Clone)]
 pub(crate) struct Row {
-    pub(crate) f: FieldDiff,
-    registered: Option<String>,
-    returned: Option<String>,
+    /// The field's `ONSHI_FIELD_*` number and stable id.
+    pub(crate) field: (u32, &'static str),
+    label: Cow<'static, str>,
+    class: Class,
+    reasons: Vec<Reason>,
+    positions: Vec<usize>,
+    advice: Advice,
+    action: Action,
+    message: Cow<'static, str>,
+    pub(crate) registered: Option<String>,
+    pub(crate) returned: Option<String>,
 }
 
-/// What an `onshi_diff` holds: a [`Review`] (the diff and the records it judged), and the
-/// texts of its rows.
+/// A review of either kind of record.
+#[derive(Clone)]
+pub(crate) enum AnyReview {
+    /// Of the qualification.
+    Qualification(Box<Review<Qualification>>),
+    /// Of a 公費.
+    PublicExpense(Box<Review<PublicExpense>>),
+}
+
+/// The parts of a diff that do not depend on the record's kind.
+#[derive(Clone)]
+pub(crate) struct Head {
+    pub(crate) kind: RecordKind,
+    pub(crate) verdict: Verdict,
+    pub(crate) context: DiffContext,
+    pub(crate) not_confirmed: Option<NotConfirmed>,
+    pub(crate) notices: Vec<Notice>,
+    pub(crate) recheck: Option<crate::diff::Recheck>,
+    pub(crate) record_index: Option<usize>,
+}
+
+/// What an `onshi_diff` holds: a review (the diff and the records it judged), and the texts
+/// of its rows.
 #[derive(Clone)]
 pub(crate) struct DiffValue {
-    pub(crate) review: Review,
-    rows: Vec<Row>,
+    pub(crate) review: AnyReview,
+    pub(crate) head: Head,
+    pub(crate) rows: Vec<Row>,
+}
+
+fn rows_of<R: Compared>(review: &Review<R>) -> (Head, Vec<Row>) {
+    let d = &review.diff;
+    let rows = d
+        .fields
+        .iter()
+        .map(|f| Row {
+            field: (f.field.number(), f.field.id()),
+            label: f.label.clone(),
+            class: f.class,
+            reasons: f.reasons.clone(),
+            positions: f.positions.clone(),
+            advice: f.advice,
+            action: f.action,
+            message: f.message.clone(),
+            registered: R::field_display(f.field, &review.registered),
+            returned: review
+                .returned
+                .as_ref()
+                .and_then(|q| R::field_display(f.field, q)),
+        })
+        .collect();
+    let head = Head {
+        kind: R::KIND,
+        verdict: d.verdict,
+        context: d.context,
+        not_confirmed: d.not_confirmed.clone(),
+        notices: d.notices.clone(),
+        recheck: d.recheck.clone(),
+        record_index: d.record_index,
+    };
+    (head, rows)
 }
 
 impl DiffValue {
-    pub(crate) fn new(review: Review) -> DiffValue {
-        let rows = review
-            .diff
-            .fields
-            .iter()
-            .map(|f| Row {
-                f: f.clone(),
-                registered: f.field.display(&review.registered),
-                returned: review.returned.as_ref().and_then(|q| f.field.display(q)),
-            })
-            .collect();
-        DiffValue { review, rows }
+    pub(crate) fn new(review: Review<Qualification>) -> DiffValue {
+        let (head, rows) = rows_of(&review);
+        DiffValue {
+            review: AnyReview::Qualification(Box::new(review)),
+            head,
+            rows,
+        }
     }
 
-    pub(crate) fn diff(&self) -> &Diff {
-        &self.review.diff
+    pub(crate) fn of_public_expense(review: Review<PublicExpense>) -> DiffValue {
+        let (head, rows) = rows_of(&review);
+        DiffValue {
+            review: AnyReview::PublicExpense(Box::new(review)),
+            head,
+            rows,
+        }
+    }
+
+    pub(crate) fn head(&self) -> &Head {
+        &self.head
     }
 }
 
@@ -97,7 +170,7 @@ pub const ONSHI_FIELD_DIFF_RESULT_CODE: onshi_field = 508;
 pub const ONSHI_FIELD_DIFF_RESULT_MESSAGE: onshi_field = 509;
 /// The clinic's kind of care the review was made for (enum ClinicKind; absent when not
 /// given).
-pub const ONSHI_FIELD_DIFF_CLINIC_KIND: onshi_field = 510;
+pub const ONSHI_FIELD_DIFF_CLINIC_KIND: onshi_field = 515;
 /// Why the answer should be asked again later (enum RecheckReason; absent when nothing is to
 /// re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.
 pub const ONSHI_FIELD_DIFF_RECHECK_REASON: onshi_field = 511;
@@ -107,9 +180,13 @@ pub const ONSHI_FIELD_DIFF_RECHECK_DATE: onshi_field = 512;
 pub const ONSHI_FIELD_DIFF_RECHECK_MONTH: onshi_field = 513;
 /// What staff should do about the re-check, in Japanese (text).
 pub const ONSHI_FIELD_DIFF_RECHECK_MESSAGE: onshi_field = 514;
+/// What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers
+/// are that record's (`ONSHI_FIELD_*` or `ONSHI_FIELD_PUBLIC_EXPENSE_*`).
+pub const ONSHI_FIELD_DIFF_RECORD_KIND: onshi_field = 510;
 
 /// A compared field: which one (enum Field; text: its id in the record JSON). The number is
-/// the record's own `ONSHI_FIELD_*`, so `onshi_qualification_get_text` reads the value.
+/// the record's own `ONSHI_FIELD_*` (`ONSHI_FIELD_PUBLIC_EXPENSE_*` in a 公費 diff), so
+/// `onshi_qualification_get_text` (`onshi_public_expense_get_text`) reads the value.
 pub const ONSHI_FIELD_DIFF_ITEM_FIELD: onshi_field = 551;
 /// The field's Japanese label (text).
 pub const ONSHI_FIELD_DIFF_ITEM_LABEL: onshi_field = 552;
@@ -177,27 +254,30 @@ type D = DiffValue;
 
 static DIFF_FIELDS: &[FieldDef<D>] = &[
     ro!(ONSHI_FIELD_DIFF_VERDICT, "verdict", ENUM, D, |d| VERDICT
-        .value(d.diff().verdict)),
+        .value(d.head().verdict)),
+    ro!(ONSHI_FIELD_DIFF_RECORD_KIND, "kind", ENUM, D, |d| {
+        RECORD_KIND.value(d.head().kind)
+    }),
     ro!(
         ONSHI_FIELD_DIFF_VERDICT_LABEL,
         "verdict_label",
         TEXT,
         D,
-        |d| text(d.diff().verdict.label())
+        |d| text(d.head().verdict.label())
     ),
     ro!(
         ONSHI_FIELD_DIFF_CONFIRMATION_DATE,
         "context.confirmation_date",
         DATE,
         D,
-        |d| Some(Value::Date(d.diff().context.confirmation_date))
+        |d| Some(Value::Date(d.head().context.confirmation_date))
     ),
     ro!(
         ONSHI_FIELD_DIFF_QUERY_KIND,
         "context.query_kind",
         ENUM,
         D,
-        |d| { QUERY_KIND.value(d.diff().context.query_kind) }
+        |d| { QUERY_KIND.value(d.head().context.query_kind) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_CLINIC_KIND,
@@ -205,7 +285,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         ENUM,
         D,
         |d| d
-            .diff()
+            .head()
             .context
             .clinic_kind
             .and_then(|k| CLINIC_KIND.value(k))
@@ -216,13 +296,13 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         ENUM,
         D,
         |d| d
-            .diff()
+            .head()
             .recheck
             .as_ref()
             .and_then(|r| RECHECK.value(r.reason))
     ),
     ro!(ONSHI_FIELD_DIFF_RECHECK_DATE, "recheck.on", DATE, D, |d| d
-        .diff()
+        .head()
         .recheck
         .as_ref()
         .map(|r| Value::Date(r.on))),
@@ -231,14 +311,14 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         "recheck.month",
         TEXT,
         D,
-        |d| d.diff().recheck.as_ref().and_then(|r| text(&r.month))
+        |d| d.head().recheck.as_ref().and_then(|r| text(&r.month))
     ),
     ro!(
         ONSHI_FIELD_DIFF_RECHECK_MESSAGE,
         "recheck.message",
         TEXT,
         D,
-        |d| d.diff().recheck.as_ref().and_then(|r| text(&r.message))
+        |d| d.head().recheck.as_ref().and_then(|r| text(&r.message))
     ),
     ro!(
         ONSHI_FIELD_DIFF_PRESENTATION,
@@ -246,7 +326,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         ENUM,
         D,
         |d| {
-            d.diff()
+            d.head()
                 .context
                 .presentation
                 .and_then(|p| PRESENTATION.value(p))
@@ -257,7 +337,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         "record_index",
         INTEGER,
         D,
-        |d| { d.diff().record_index.and_then(int) }
+        |d| { d.head().record_index.and_then(int) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_CAUSE,
@@ -265,7 +345,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         ENUM,
         D,
         |d| {
-            d.diff()
+            d.head()
                 .not_confirmed
                 .as_ref()
                 .and_then(|n| CAUSE.value(n.cause))
@@ -276,7 +356,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         "not_confirmed.label",
         TEXT,
         D,
-        |d| { opt_text(d.diff().not_confirmed.as_ref().map(|n| &n.label)) }
+        |d| { opt_text(d.head().not_confirmed.as_ref().map(|n| &n.label)) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_RESULT_CODE,
@@ -284,7 +364,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         TEXT,
         D,
         |d| opt_text(
-            d.diff()
+            d.head()
                 .not_confirmed
                 .as_ref()
                 .and_then(|n| n.result_code.as_ref())
@@ -296,7 +376,7 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         TEXT,
         D,
         |d| opt_text(
-            d.diff()
+            d.head()
                 .not_confirmed
                 .as_ref()
                 .and_then(|n| n.result_message.as_ref())
@@ -318,77 +398,77 @@ static ROW_FIELDS: &[FieldDef<Row>] = &[
         "fields[].field",
         ENUM,
         Row,
-        |r| { FIELD.value(r.f.field) }
+        |r| Some(Value::Enum(r.field.0, r.field.1))
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_LABEL,
         "fields[].label",
         TEXT,
         Row,
-        |r| text(&r.f.label)
+        |r| text(&r.label)
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_CLASS,
         "fields[].class",
         ENUM,
         Row,
-        |r| { DIFF_CLASS.value(r.f.class) }
+        |r| { DIFF_CLASS.value(r.class) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_CLASS_LABEL,
         "fields[].class_label",
         TEXT,
         Row,
-        |r| text(r.f.class.label())
+        |r| text(r.class.label())
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_REASONS,
         "fields[].reasons",
         TEXT,
         Row,
-        |r| { text(REASON.ids(&r.f.reasons)) }
+        |r| { text(REASON.ids(&r.reasons)) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_REASON_FLAGS,
         "fields[].reason_flags",
         INTEGER,
         Row,
-        |r| int(REASON.bits(&r.f.reasons))
+        |r| int(REASON.bits(&r.reasons))
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_REASON_LABELS,
         "fields[].reason_labels",
         TEXT,
         Row,
-        |r| text(reason_labels(&r.f.reasons))
+        |r| text(reason_labels(&r.reasons))
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_ADVICE,
         "fields[].advice",
         ENUM,
         Row,
-        |r| { ADVICE.value(r.f.advice) }
+        |r| { ADVICE.value(r.advice) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_ACTION,
         "fields[].action",
         ENUM,
         Row,
-        |r| { ACTION.value(r.f.action) }
+        |r| { ACTION.value(r.action) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_ACTION_LABEL,
         "fields[].action_label",
         TEXT,
         Row,
-        |r| text(r.f.action.label())
+        |r| text(r.action.label())
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_MESSAGE,
         "fields[].message",
         TEXT,
         Row,
-        |r| { text(&r.f.message) }
+        |r| { text(&r.message) }
     ),
     ro!(
         ONSHI_FIELD_DIFF_ITEM_REGISTERED,
@@ -410,7 +490,7 @@ static ROW_FIELDS: &[FieldDef<Row>] = &[
         TEXT,
         Row,
         |r| text(
-            r.f.positions
+            r.positions
                 .iter()
                 .map(|p| p.to_string())
                 .collect::<Vec<_>>()
@@ -474,7 +554,7 @@ fn empty() -> &'static [String] {
 
 impl Record for DiffValue {
     fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure> {
-        let nc = self.diff().not_confirmed.as_ref();
+        let nc = self.head().not_confirmed.as_ref();
         match t {
             Target::Record => read_field(DIFF_FIELDS, self, id),
             Target::Item(ONSHI_LIST_DIFF_FIELDS, i) => {
@@ -483,7 +563,7 @@ impl Record for DiffValue {
             }
             Target::Item(ONSHI_LIST_DIFF_NOTICES, i) => {
                 let d = find(NOTICE_FIELDS, id)?;
-                Ok((d.kind, (d.get)(item(&self.diff().notices, i)?)))
+                Ok((d.kind, (d.get)(item(&self.head().notices, i)?)))
             }
             Target::Item(ONSHI_LIST_DIFF_POSSIBLE_CAUSES, i) => {
                 let d = find(CAUSE_FIELDS, id)?;
@@ -500,10 +580,10 @@ impl Record for DiffValue {
     }
 
     fn count(&self, list: onshi_list) -> Result<usize, Failure> {
-        let nc = self.diff().not_confirmed.as_ref();
+        let nc = self.head().not_confirmed.as_ref();
         match list {
             ONSHI_LIST_DIFF_FIELDS => Ok(self.rows.len()),
-            ONSHI_LIST_DIFF_NOTICES => Ok(self.diff().notices.len()),
+            ONSHI_LIST_DIFF_NOTICES => Ok(self.head().notices.len()),
             ONSHI_LIST_DIFF_POSSIBLE_CAUSES => Ok(nc.map_or(0, |n| n.possible_causes.len())),
             ONSHI_LIST_DIFF_NEXT_STEPS => Ok(nc.map_or(0, |n| n.next_steps.len())),
             _ => Err(unknown_list(list)),
@@ -513,8 +593,24 @@ impl Record for DiffValue {
 
 impl Json for DiffValue {
     fn to_json(&self) -> String {
-        self.review.to_json()
+        match &self.review {
+            AnyReview::Qualification(r) => r.to_json(),
+            AnyReview::PublicExpense(r) => r.to_json(),
+        }
     }
+}
+
+/// Reads a review of either kind from its JSON (`"kind"` says which; absent: qualification).
+pub(crate) fn review_from_json(text: &str) -> Result<DiffValue, Failure> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    let kind = match v.get("kind") {
+        None => RecordKind::Qualification,
+        Some(k) => serde_json::from_value(k.clone())?,
+    };
+    Ok(match kind {
+        RecordKind::Qualification => DiffValue::new(Review::from_json(text)?),
+        RecordKind::PublicExpense => DiffValue::of_public_expense(Review::from_json(text)?),
+    })
 }
 
 /// The review context of a comparison outside a history (no result id).
@@ -566,8 +662,8 @@ pub unsafe extern "C" fn onshi_diff_compare(
         with_error(err, || {
             let out = Out::new(out)?;
             let clinic = super::enums::clinic_kind(clinic_kind)?;
-            let reg = &super::handle::handle_ref(registered)?.value;
-            let ret = &super::handle::handle_ref(returned)?.value;
+            let reg: &Qualification = &super::handle::handle_ref(registered)?.value;
+            let ret: &Qualification = &super::handle::handle_ref(returned)?.value;
             let ctx = context(confirmation_date, query_kind)?;
             let mut rctx = outside(ctx);
             rctx.clinic_kind = clinic;
@@ -628,9 +724,10 @@ pub unsafe extern "C" fn onshi_diff_to_json(
 
 /// Reads a diff from its JSON (as `onshi_diff_to_json` writes it), records included: a
 /// review kept between screens can still be applied while its history is at the same
-/// revision.
+/// revision. A 公費 diff is recognised by its `"kind"`.
 ///
-/// Returns `ONSHI_JSON` when the text is not a diff.
+/// Returns `ONSHI_JSON` when the text is not a diff, `ONSHI_HISTORY_WRONG_KIND` when its
+/// records are not of the kind it names.
 /// `err`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_diff_free.
 /// Out-parameters are written only on success.
@@ -650,8 +747,7 @@ pub unsafe extern "C" fn onshi_diff_from_json(
         with_error(err, || {
             let out = Out::new(out)?;
             let text = super::handle::text_in(json, json_len)?;
-            let r: Review = serde_json::from_str(text)?;
-            out.set(into_raw::<onshi_diff>(DiffValue::new(r)));
+            out.set(into_raw::<onshi_diff>(review_from_json(text)?));
             Ok(())
         })
     }
@@ -787,24 +883,51 @@ pub unsafe extern "C" fn onshi_diff_item_get_u32(
     unsafe { record::get_u32(d, Target::Item(list, index), field, out) }
 }
 
-unsafe fn copy_record(
-    d: *const onshi_diff,
-    which: fn(&DiffValue) -> Option<&Qualification>,
-    out: *mut *mut onshi_qualification,
-) -> onshi_status {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        method(d, |d| {
-            let out = Out::new(out)?;
-            let q = which(d).ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
-            out.set(into_raw::<onshi_qualification>(q.clone()));
-            Ok(())
-        })
+fn registered_q(d: &DiffValue) -> Result<&Qualification, Failure> {
+    match &d.review {
+        AnyReview::Qualification(r) => Ok(&r.registered),
+        AnyReview::PublicExpense(_) => Err(of_public_expense()),
+    }
+}
+
+fn returned_q(d: &DiffValue) -> Result<&Qualification, Failure> {
+    match &d.review {
+        AnyReview::Qualification(r) => r.returned.as_ref().ok_or(Failure::of(ONSHI_NOT_PRESENT)),
+        AnyReview::PublicExpense(_) => Err(of_public_expense()),
+    }
+}
+
+fn of_public_expense() -> Failure {
+    Failure::new(
+        ONSHI_TYPE_MISMATCH,
+        "this diff compares a 公費: use onshi_diff_registered_public_expense / _returned_public_expense",
+    )
+}
+
+fn of_qualification() -> Failure {
+    Failure::new(
+        ONSHI_TYPE_MISMATCH,
+        "this diff compares a qualification: use onshi_diff_registered / onshi_diff_returned",
+    )
+}
+
+fn registered_p(d: &DiffValue) -> Result<&PublicExpense, Failure> {
+    match &d.review {
+        AnyReview::PublicExpense(r) => Ok(&r.registered),
+        AnyReview::Qualification(_) => Err(of_qualification()),
+    }
+}
+
+fn returned_p(d: &DiffValue) -> Result<&PublicExpense, Failure> {
+    match &d.review {
+        AnyReview::PublicExpense(r) => r.returned.as_ref().ok_or(Failure::of(ONSHI_NOT_PRESENT)),
+        AnyReview::Qualification(_) => Err(of_qualification()),
     }
 }
 
 /// Copies the registered record the diff was made with.
 ///
+/// Returns `ONSHI_TYPE_MISMATCH` for a 公費 diff (`onshi_diff_registered_public_expense`).
 /// The caller owns the returned handle and must free it with onshi_qualification_free.
 /// Out-parameters are written only on success.
 ///
@@ -816,13 +939,20 @@ pub unsafe extern "C" fn onshi_diff_registered(
     out: *mut *mut onshi_qualification,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
-    unsafe { copy_record(d, |d| Some(&d.review.registered), out) }
+    unsafe {
+        method(d, |d| {
+            let out = Out::new(out)?;
+            out.set(into_raw::<onshi_qualification>(registered_q(d)?.clone()));
+            Ok(())
+        })
+    }
 }
 
 /// Copies the returned record the diff compared (the one `onshi_history_apply` takes
 /// values from).
 ///
-/// Returns `ONSHI_NOT_PRESENT` when no record came back.
+/// Returns `ONSHI_NOT_PRESENT` when no record came back, `ONSHI_TYPE_MISMATCH` for a 公費
+/// diff (`onshi_diff_returned_public_expense`).
 /// The caller owns the returned handle and must free it with onshi_qualification_free.
 /// Out-parameters are written only on success.
 ///
@@ -834,7 +964,96 @@ pub unsafe extern "C" fn onshi_diff_returned(
     out: *mut *mut onshi_qualification,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
-    unsafe { copy_record(d, |d| d.review.returned.as_ref(), out) }
+    unsafe {
+        method(d, |d| {
+            let out = Out::new(out)?;
+            out.set(into_raw::<onshi_qualification>(returned_q(d)?.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the registered 公費 a 公費 diff was made with.
+///
+/// Returns `ONSHI_TYPE_MISMATCH` for a diff of the qualification (`onshi_diff_registered`).
+/// The caller owns the returned handle and must free it with onshi_public_expense_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_registered_public_expense(
+    d: *const onshi_diff,
+    out: *mut *mut onshi_public_expense,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(d, |d| {
+            let out = Out::new(out)?;
+            out.set(into_raw::<onshi_public_expense>(registered_p(d)?.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the returned 公費 a 公費 diff compared (what PMH sent for it).
+///
+/// Returns `ONSHI_NOT_PRESENT` when PMH sent nothing for it (verdict `ONSHI_VERDICT_UNKNOWN`),
+/// `ONSHI_TYPE_MISMATCH` for a diff of the qualification.
+/// The caller owns the returned handle and must free it with onshi_public_expense_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `d` is NULL or a live `onshi_diff`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_returned_public_expense(
+    d: *const onshi_diff,
+    out: *mut *mut onshi_public_expense,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(d, |d| {
+            let out = Out::new(out)?;
+            out.set(into_raw::<onshi_public_expense>(returned_p(d)?.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Compares a registered 公費 with a returned one (read as PMH data of a valid answer) on
+/// `confirmation_date`, outside any history (a screen that only shows differences).
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+/// date that does not exist.
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `registered` and `returned` are NULL or live
+/// `onshi_public_expense`s; `confirmation_date` is NULL or readable; `out` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_diff_compare_public_expense(
+    err: *mut onshi_error,
+    registered: *const onshi_public_expense,
+    returned: *const onshi_public_expense,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let reg: &PublicExpense = &super::handle::handle_ref(registered)?.value;
+            let ret: &PublicExpense = &super::handle::handle_ref(returned)?.value;
+            let ctx = context(confirmation_date, query_kind)?;
+            let review = Review::of_records(reg, Returned::record(ret), &outside(ctx));
+            out.set(into_raw::<onshi_diff>(DiffValue::of_public_expense(review)));
+            Ok(())
+        })
+    }
 }
 
 #[cfg(test)]
@@ -879,8 +1098,8 @@ mod tests {
             &outside(ctx),
         ));
         assert_eq!(v.rows.len(), 2);
-        assert_eq!(v.rows[0].f.field.number(), ONSHI_FIELD_NAME);
-        assert_eq!(v.rows[1].f.field.number(), ONSHI_FIELD_ADDRESS);
+        assert_eq!(v.rows[0].field.0, ONSHI_FIELD_NAME);
+        assert_eq!(v.rows[1].field.0, ONSHI_FIELD_ADDRESS);
         assert_eq!(v.rows[0].registered.as_deref(), Some("見本　花子"));
         assert_eq!(v.rows[0].returned, None);
     }

@@ -123,6 +123,9 @@ pub const ONSHI_MESSAGE_TYPE_BULK_QUALIFICATION_RESPONSE: onshi_message_type = 7
 pub const ONSHI_MESSAGE_TYPE_DOCUMENT_REQUEST: onshi_message_type = 8;
 /// 薬剤情報 / 特定健診情報 XML answer.
 pub const ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE: onshi_message_type = 9;
+/// A file of a family whose body is not modelled (閲覧同意取り消し, アクセスURL, 環境設定情報,
+/// PMH, 電子処方箋): header typed, body kept whole (read it with `onshi_document_to_json`).
+pub const ONSHI_MESSAGE_TYPE_UNMODELLED: onshi_message_type = 10;
 
 /// A file's character encoding: one of the `ONSHI_ENCODING_*` values.
 #[allow(non_camel_case_types)]
@@ -153,6 +156,22 @@ pub const ONSHI_FAMILY_BULK_ONLINE: onshi_family = 7;
 pub const ONSHI_FAMILY_DRUG_INFO: onshi_family = 8;
 /// 特定健診情報 `TKKsiquc`.
 pub const ONSHI_FAMILY_CHECKUP: onshi_family = 9;
+/// 資格確認（訪問診療等） `OQSsihvq`.
+pub const ONSHI_FAMILY_HOME_VISIT_QUERY: onshi_family = 10;
+/// 資格確認（オンライン診療等） `OQSsionq`.
+pub const ONSHI_FAMILY_ONLINE_QUERY: onshi_family = 11;
+/// 閲覧同意取り消し（訪問診療等） `OQSsihvd` (body not modelled).
+pub const ONSHI_FAMILY_CONSENT_REVOCATION: onshi_family = 12;
+/// 医療機関アクセスURL取得 `OQSsiurl` (body not modelled; PDF or PNG answers).
+pub const ONSHI_FAMILY_ACCESS_URL: onshi_family = 13;
+/// 医療機関環境設定情報照会 `OQSsiinq` (body not modelled).
+pub const ONSHI_FAMILY_SETTINGS_INQUIRY: onshi_family = 14;
+/// 医療機関環境設定情報更新 `OQSsiupd` (body not modelled).
+pub const ONSHI_FAMILY_SETTINGS_UPDATE: onshi_family = 15;
+/// PMH 医療費助成 `PMHsimsm`, face key `publicmedicalhub` (body not modelled).
+pub const ONSHI_FAMILY_PUBLIC_MEDICAL_HUB: onshi_family = 16;
+/// 電子処方箋 `EPS…`, face key `prescription` (known, outside onshi's scope).
+pub const ONSHI_FAMILY_ELECTRONIC_PRESCRIPTION: onshi_family = 17;
 
 /// What a file name says about a file (`onshi_file_name_parse`).
 #[repr(C)]
@@ -164,7 +183,7 @@ pub struct onshi_file_name_info {
     pub phase: u32,
     /// 1 for a request (`req`), 2 for a response (`res`).
     pub direction: u32,
-    /// 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`.
+    /// 1 `.xml`, 2 `.err`, 3 `.pdf`, 4 `.zip`, 5 `.png`.
     pub extension: u32,
     /// 1 for a face-reader push (`…res_face_…`), else 0.
     pub is_face: u32,
@@ -218,6 +237,11 @@ pub(crate) static MESSAGE_TYPE: Enumeration<MessageKind> = Enumeration {
             ONSHI_MESSAGE_TYPE_DOCUMENT_RESPONSE,
             "document_response",
         ),
+        (
+            MessageKind::Unmodelled,
+            ONSHI_MESSAGE_TYPE_UNMODELLED,
+            "unmodelled",
+        ),
     ],
 };
 
@@ -269,6 +293,46 @@ pub(crate) static FAMILY: Enumeration<xml::Family> = Enumeration {
         ),
         (xml::Family::DrugInfo, ONSHI_FAMILY_DRUG_INFO, "drug_info"),
         (xml::Family::Checkup, ONSHI_FAMILY_CHECKUP, "checkup"),
+        (
+            xml::Family::HomeVisitQuery,
+            ONSHI_FAMILY_HOME_VISIT_QUERY,
+            "home_visit_query",
+        ),
+        (
+            xml::Family::OnlineQuery,
+            ONSHI_FAMILY_ONLINE_QUERY,
+            "online_query",
+        ),
+        (
+            xml::Family::ConsentRevocation,
+            ONSHI_FAMILY_CONSENT_REVOCATION,
+            "consent_revocation",
+        ),
+        (
+            xml::Family::AccessUrl,
+            ONSHI_FAMILY_ACCESS_URL,
+            "access_url",
+        ),
+        (
+            xml::Family::SettingsInquiry,
+            ONSHI_FAMILY_SETTINGS_INQUIRY,
+            "settings_inquiry",
+        ),
+        (
+            xml::Family::SettingsUpdate,
+            ONSHI_FAMILY_SETTINGS_UPDATE,
+            "settings_update",
+        ),
+        (
+            xml::Family::PublicMedicalHub,
+            ONSHI_FAMILY_PUBLIC_MEDICAL_HUB,
+            "public_medical_hub",
+        ),
+        (
+            xml::Family::ElectronicPrescription,
+            ONSHI_FAMILY_ELECTRONIC_PRESCRIPTION,
+            "electronic_prescription",
+        ),
     ],
 };
 
@@ -283,7 +347,8 @@ fn exhaustive(k: MessageKind, e: Encoding, f: xml::Family) {
         | MessageKind::BulkDownloadRequest
         | MessageKind::BulkQualificationResponse
         | MessageKind::DocumentRequest
-        | MessageKind::DocumentResponse => {}
+        | MessageKind::DocumentResponse
+        | MessageKind::Unmodelled => {}
     }
     match e {
         Encoding::Utf8 | Encoding::ShiftJis => {}
@@ -297,7 +362,15 @@ fn exhaustive(k: MessageKind, e: Encoding, f: xml::Family) {
         | xml::Family::BulkHomeVisit
         | xml::Family::BulkOnline
         | xml::Family::DrugInfo
-        | xml::Family::Checkup => {}
+        | xml::Family::Checkup
+        | xml::Family::HomeVisitQuery
+        | xml::Family::OnlineQuery
+        | xml::Family::ConsentRevocation
+        | xml::Family::AccessUrl
+        | xml::Family::SettingsInquiry
+        | xml::Family::SettingsUpdate
+        | xml::Family::PublicMedicalHub
+        | xml::Family::ElectronicPrescription => {}
     }
 }
 
@@ -976,6 +1049,7 @@ fn empty(kind: MessageKind) -> Message {
         }
         MessageKind::DocumentRequest => Message::DocumentRequest(Default::default()),
         MessageKind::DocumentResponse => Message::DocumentResponse(Default::default()),
+        MessageKind::Unmodelled => Message::Unmodelled(Default::default()),
     }
 }
 
@@ -1549,17 +1623,20 @@ pub unsafe extern "C" fn onshi_document_unit_result_at(
 }
 
 /// The answer for one person a diff reads: the body of a 資格確認結果 or one bulk unit.
-fn answer_of(d: &DocValue, unit: Option<usize>) -> Result<(Returned<'_>, QueryKind), Failure> {
+fn answer_of(
+    d: &DocValue,
+    unit: Option<usize>,
+) -> Result<(&ConfirmationResult, QueryKind), Failure> {
     match (&d.message, unit) {
         (Message::QualificationResponse(r), None) => {
             let kind = r.header.reference_classification.as_ref().map_or(
                 QueryKind::InsuranceCard,
                 QueryKind::from_reference_classification,
             );
-            Ok((Returned::from(&r.body), kind))
+            Ok((&r.body, kind))
         }
         (Message::BulkQualificationResponse(r), Some(i)) => {
-            Ok((Returned::from(item(&r.units, i)?), QueryKind::Bulk))
+            Ok((item(&r.units, i)?, QueryKind::Bulk))
         }
         (m, None) => Err(Failure::new(
             ONSHI_TYPE_MISMATCH,
@@ -1572,7 +1649,8 @@ fn answer_of(d: &DocValue, unit: Option<usize>) -> Result<(Returned<'_>, QueryKi
     }
 }
 
-/// The answer of a document (its body, or unit `unit` of a bulk answer) and the context to
+/// The answer of a document (its body, or unit `unit` of a bulk answer: the qualifications
+/// with `Returned::from`, the 公費 with `Returned::public_expenses`) and the context to
 /// review it in: `confirmation_date` NULL is the document's 資格確認日, `query_kind` 0 comes
 /// from the document, `result_id` `None` is the document's file name (or empty).
 ///
@@ -1584,7 +1662,7 @@ pub(crate) unsafe fn doc_answer<'a>(
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
     result_id: Option<&str>,
-) -> Result<(Returned<'a>, ReviewContext), Failure> {
+) -> Result<(&'a ConfirmationResult, ReviewContext), Failure> {
     let (answer, doc_kind) = answer_of(d, unit)?;
     let date = if confirmation_date.is_null() {
         d.message
@@ -1625,10 +1703,10 @@ unsafe fn compare_doc(
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
-            let reg = &handle_ref(registered)?.value;
+            let reg: &crate::model::Qualification = &handle_ref(registered)?.value;
             let d = &handle_ref(doc)?.value;
             let (answer, ctx) = doc_answer(d, unit, confirmation_date, query_kind, Some(""))?;
-            let review = Review::of_records(reg, answer, &ctx);
+            let review = Review::of_records(reg, Returned::from(answer), &ctx);
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
         })
@@ -1746,6 +1824,7 @@ pub unsafe extern "C" fn onshi_file_name_parse(
                     xml::Extension::Err => 2,
                     xml::Extension::Pdf => 3,
                     xml::Extension::Zip => 4,
+                    xml::Extension::Png => 5,
                 },
                 is_face: u32::from(n.is_face()),
             });

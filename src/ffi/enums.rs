@@ -116,6 +116,30 @@ fn exhaustive_query_kind(v: crate::diff::QueryKind) {
     }
 }
 
+/// What a diff or history is about: one of the `ONSHI_KIND_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_record_kind = u32;
+/// The insurance qualification (保険, 医療扶助 included): `onshi_qualification`.
+pub const ONSHI_KIND_QUALIFICATION: onshi_record_kind = 1;
+/// A 公費 (公費負担医療 / 地方単独医療費助成, PMH): `onshi_public_expense`.
+pub const ONSHI_KIND_PUBLIC_EXPENSE: onshi_record_kind = 2;
+
+pub(crate) static RECORD_KIND: Enumeration<crate::diff::RecordKind> = Enumeration {
+    name: "onshi_record_kind",
+    rows: &[
+        (
+            crate::diff::RecordKind::Qualification,
+            ONSHI_KIND_QUALIFICATION,
+            "qualification",
+        ),
+        (
+            crate::diff::RecordKind::PublicExpense,
+            ONSHI_KIND_PUBLIC_EXPENSE,
+            "public_expense",
+        ),
+    ],
+};
+
 /// What the patient presented at reception: one of the `ONSHI_PRESENTATION_*` values (0 where
 /// a function accepts "not recorded").
 #[allow(non_camel_case_types)]
@@ -176,6 +200,13 @@ pub(crate) static PRESENTATION: Enumeration<crate::reception::Presentation> = En
     ],
 };
 
+#[allow(dead_code)]
+fn exhaustive_record_kind(v: crate::diff::RecordKind) {
+    match v {
+        crate::diff::RecordKind::Qualification | crate::diff::RecordKind::PublicExpense => {}
+    }
+}
+
 impl Enumeration<crate::reception::Presentation> {
     /// A presentation from C, where 0 means "not recorded".
     pub(crate) fn parse_optional(
@@ -216,6 +247,9 @@ pub const ONSHI_VERDICT_NEW_QUALIFICATION: onshi_verdict = 3;
 pub const ONSHI_VERDICT_VERIFY_IDENTITY: onshi_verdict = 4;
 /// 資格を確認できません: the terminal did not confirm a qualification.
 pub const ONSHI_VERDICT_NOT_CONFIRMED: onshi_verdict = 5;
+/// 不明: no PMH data for a 公費 (not consented, city not connected, or ended — PMH does not
+/// say). Never 失効: keep the 公費 and check the paper 受給者証. Nothing can be applied.
+pub const ONSHI_VERDICT_UNKNOWN: onshi_verdict = 6;
 
 pub(crate) static VERDICT: Enumeration<crate::diff::Verdict> = Enumeration {
     name: "onshi_verdict",
@@ -245,6 +279,11 @@ pub(crate) static VERDICT: Enumeration<crate::diff::Verdict> = Enumeration {
             ONSHI_VERDICT_NOT_CONFIRMED,
             "not_confirmed",
         ),
+        (
+            crate::diff::Verdict::Unknown,
+            ONSHI_VERDICT_UNKNOWN,
+            "unknown",
+        ),
     ],
 };
 
@@ -255,6 +294,7 @@ fn exhaustive_verdict(v: crate::diff::Verdict) {
         | crate::diff::Verdict::UpdateRecommended
         | crate::diff::Verdict::NewQualification
         | crate::diff::Verdict::VerifyIdentity
+        | crate::diff::Verdict::Unknown
         | crate::diff::Verdict::NotConfirmed => {}
     }
 }
@@ -414,6 +454,13 @@ pub const ONSHI_ADVICE_EXPIRATION_BLANK: onshi_advice = 18;
 /// A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.
 pub const ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE: onshi_advice = 40;
 
+/// 公費の内容が変更: a 公費's numbers, 区分, 所得区分 or 償還払い changed; a new 公費 version.
+pub const ONSHI_ADVICE_PUBLIC_EXPENSE_CHANGED: onshi_advice = 41;
+/// 上限額が変更: a 公費's 自己負担上限額 changed; a new 公費 version.
+pub const ONSHI_ADVICE_CAP_CHANGED: onshi_advice = 42;
+/// 公費の有効期間が変更: a renewed 受給者証; reflect the dates.
+pub const ONSHI_ADVICE_PUBLIC_EXPENSE_VALIDITY_CHANGED: onshi_advice = 43;
+
 pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
     name: "onshi_advice",
     rows: &[
@@ -508,6 +555,21 @@ pub(crate) static ADVICE: Enumeration<crate::diff::Advice> = Enumeration {
             ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE,
             "address_not_on_certificate",
         ),
+        (
+            crate::diff::Advice::PublicExpenseChanged,
+            ONSHI_ADVICE_PUBLIC_EXPENSE_CHANGED,
+            "public_expense_changed",
+        ),
+        (
+            crate::diff::Advice::CapChanged,
+            ONSHI_ADVICE_CAP_CHANGED,
+            "cap_changed",
+        ),
+        (
+            crate::diff::Advice::PublicExpenseValidityChanged,
+            ONSHI_ADVICE_PUBLIC_EXPENSE_VALIDITY_CHANGED,
+            "public_expense_validity_changed",
+        ),
     ],
 };
 
@@ -532,7 +594,10 @@ fn exhaustive_advice(v: crate::diff::Advice) {
         | crate::diff::Advice::MedicalAssistanceChanged
         | crate::diff::Advice::ValidityStartDiffers
         | crate::diff::Advice::ExpirationBlank
-        | crate::diff::Advice::AddressNotOnCertificate => {}
+        | crate::diff::Advice::AddressNotOnCertificate
+        | crate::diff::Advice::PublicExpenseChanged
+        | crate::diff::Advice::CapChanged
+        | crate::diff::Advice::PublicExpenseValidityChanged => {}
     }
 }
 
@@ -553,6 +618,8 @@ pub const ONSHI_CAUSE_PROCESSING_ERROR: onshi_cause = 5;
 pub const ONSHI_CAUSE_NO_RECORD: onshi_cause = 6;
 /// A 資格有効性 value this library does not know.
 pub const ONSHI_CAUSE_UNKNOWN_VALIDITY: onshi_cause = 7;
+/// 医療費助成の情報なし: PMH sent nothing for this 公費 (verdict `ONSHI_VERDICT_UNKNOWN`, never 失効).
+pub const ONSHI_CAUSE_NO_PMH_DATA: onshi_cause = 21;
 
 /// 該当資格なし right after joining: the insurer has not registered the new member yet
 /// (申立書 path).
@@ -597,6 +664,11 @@ pub(crate) static CAUSE: Enumeration<crate::diff::Cause> = Enumeration {
             ONSHI_CAUSE_NOT_FOUND_NEW_MEMBER,
             "not_found_new_member",
         ),
+        (
+            crate::diff::Cause::NoPmhData,
+            ONSHI_CAUSE_NO_PMH_DATA,
+            "no_pmh_data",
+        ),
     ],
 };
 
@@ -610,7 +682,8 @@ fn exhaustive_cause(v: crate::diff::Cause) {
         | crate::diff::Cause::ProcessingError
         | crate::diff::Cause::NoRecord
         | crate::diff::Cause::UnknownValidity
-        | crate::diff::Cause::NotFoundNewMember => {}
+        | crate::diff::Cause::NotFoundNewMember
+        | crate::diff::Cause::NoPmhData => {}
     }
 }
 
@@ -651,6 +724,14 @@ pub const ONSHI_NOTICE_TUBERCULOSIS_COMBINED: onshi_notice = 15;
 pub const ONSHI_NOTICE_LATE_ELDERLY_COMBINED: onshi_notice = 16;
 /// 限度額情報変更有無 1: do an individual query.
 pub const ONSHI_NOTICE_LIMIT_INFO_CHANGED: onshi_notice = 17;
+/// 医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).
+pub const ONSHI_NOTICE_NO_PMH_DATA: onshi_notice = 27;
+/// The 自治体 marked this 受給者証 record deleted in PMH: confirm before ending the 公費.
+pub const ONSHI_NOTICE_PMH_RECORD_DELETED: onshi_notice = 28;
+/// 償還払い: the 公費 is not applied at the counter.
+pub const ONSHI_NOTICE_REIMBURSEMENT: onshi_notice = 29;
+/// PMH sent several 公費; the one with the registered numbers was compared.
+pub const ONSHI_NOTICE_SEVERAL_PUBLIC_EXPENSES: onshi_notice = 30;
 
 /// お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.
 pub const ONSHI_NOTICE_NOTICE_ALONE_NOT_ACCEPTED: onshi_notice = 20;
@@ -790,6 +871,26 @@ pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
             ONSHI_NOTICE_CERTIFICATE_EXPIRES_SOON,
             "certificate_expires_soon",
         ),
+        (
+            crate::diff::NoticeKind::NoPmhData,
+            ONSHI_NOTICE_NO_PMH_DATA,
+            "no_pmh_data",
+        ),
+        (
+            crate::diff::NoticeKind::PmhRecordDeleted,
+            ONSHI_NOTICE_PMH_RECORD_DELETED,
+            "pmh_record_deleted",
+        ),
+        (
+            crate::diff::NoticeKind::Reimbursement,
+            ONSHI_NOTICE_REIMBURSEMENT,
+            "reimbursement",
+        ),
+        (
+            crate::diff::NoticeKind::SeveralPublicExpenses,
+            ONSHI_NOTICE_SEVERAL_PUBLIC_EXPENSES,
+            "several_public_expenses",
+        ),
     ],
 };
 
@@ -819,7 +920,11 @@ fn exhaustive_notice(v: crate::diff::NoticeKind) {
         | crate::diff::NoticeKind::LateElderlyCertificateRule
         | crate::diff::NoticeKind::SpecialMedicalExpense
         | crate::diff::NoticeKind::CertificateExpired
-        | crate::diff::NoticeKind::CertificateExpiresSoon => {}
+        | crate::diff::NoticeKind::CertificateExpiresSoon
+        | crate::diff::NoticeKind::NoPmhData
+        | crate::diff::NoticeKind::PmhRecordDeleted
+        | crate::diff::NoticeKind::Reimbursement
+        | crate::diff::NoticeKind::SeveralPublicExpenses => {}
     }
 }
 
@@ -1039,6 +1144,8 @@ pub const ONSHI_MATCH_KANA: onshi_match_flags = 64;
 pub const ONSHI_MATCH_SEX: onshi_match_flags = 128;
 /// 住所が一致.
 pub const ONSHI_MATCH_ADDRESS: onshi_match_flags = 256;
+/// 公費（受給者証）の番号が一致: 公費負担者番号 and 受給者番号 of a 公費 PMH sent.
+pub const ONSHI_MATCH_PUBLIC_EXPENSE: onshi_match_flags = 1024;
 
 pub(crate) static MATCH: Enumeration<crate::matching::MatchReason> = Enumeration {
     name: "onshi_match_flags",
@@ -1080,6 +1187,11 @@ pub(crate) static MATCH: Enumeration<crate::matching::MatchReason> = Enumeration
             ONSHI_MATCH_ADDRESS,
             "address",
         ),
+        (
+            crate::matching::MatchReason::PublicExpense,
+            ONSHI_MATCH_PUBLIC_EXPENSE,
+            "public_expense",
+        ),
     ],
 };
 
@@ -1094,7 +1206,8 @@ fn exhaustive_match(v: crate::matching::MatchReason) {
         | crate::matching::MatchReason::NameSubstituted
         | crate::matching::MatchReason::Kana
         | crate::matching::MatchReason::Sex
-        | crate::matching::MatchReason::Address => {}
+        | crate::matching::MatchReason::Address
+        | crate::matching::MatchReason::PublicExpense => {}
     }
 }
 
@@ -1318,7 +1431,7 @@ fn exhaustive_warning_kind(v: crate::xml::WarningKind) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::generated::FIELD;
+    use crate::ffi::generated::{FIELD, PUBLIC_EXPENSE_FIELD};
 
     fn check<T: Copy + PartialEq + serde::Serialize>(e: &Enumeration<T>, flags: bool) {
         let mut nums = Vec::new();
@@ -1346,6 +1459,7 @@ mod tests {
     #[test]
     fn ids_are_the_serde_names_and_numbers_are_unique() {
         check(&QUERY_KIND, false);
+        check(&RECORD_KIND, false);
         check(&VERDICT, false);
         check(&DIFF_CLASS, false);
         check(&ACTION, false);
@@ -1353,6 +1467,7 @@ mod tests {
         check(&CAUSE, false);
         check(&NOTICE, false);
         check(&FIELD, false);
+        check(&PUBLIC_EXPENSE_FIELD, false);
         check(&REASON, true);
         check(&DECISION, false);
         check(&START_DATE, false);
@@ -1380,5 +1495,14 @@ mod tests {
             assert_eq!(FIELD.num(*f), f.number());
         }
         assert_eq!(REASON.rows.len(), crate::text::Reason::ALL.len());
+        let pe = crate::model::PublicExpenseField::ALL;
+        assert_eq!(PUBLIC_EXPENSE_FIELD.rows.len(), pe.len());
+        for (i, f) in pe.iter().enumerate() {
+            assert_eq!(PUBLIC_EXPENSE_FIELD.rows[i].0, *f);
+            assert_eq!(PUBLIC_EXPENSE_FIELD.num(*f), f.number());
+            // One id space: a 公費 field id is never a qualification field id.
+            assert!(crate::model::Field::from_id(f.id()).is_none(), "{}", f.id());
+            assert!(crate::model::Field::from_number(f.number()).is_none());
+        }
     }
 }

@@ -23,7 +23,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 /// record itself, 101–199 an item of `ONSHI_LIST_SPECIFIC_DISEASES`, 201–299 an item of
 /// `ONSHI_LIST_MEDICAL_TICKETS`, 301–399 an item of `ONSHI_LIST_CONSENTS`; 400–499
 /// `onshi_document`, 500–599 `onshi_diff`, 600–699 `onshi_history`, 700–739
-/// `onshi_matching` and `onshi_candidates`, 740–759 `onshi_basic_info`. A field's list is
+/// `onshi_matching` and `onshi_candidates`, 740–759 `onshi_basic_info`, 801–849 a 公費
+/// (`onshi_public_expense`, and the items of `ONSHI_LIST_PUBLIC_EXPENSES`). A field's list is
 /// given by `onshi_field_list`.
 #[allow(non_camel_case_types)]
 pub type onshi_field = u32;
@@ -70,6 +71,9 @@ pub const ONSHI_LIST_MEDICAL_TICKETS: onshi_list = 2;
 /// 手術, 傷病名, 感染症, アレルギー, 薬剤アレルギー, 検査, 処方); fields `ONSHI_FIELD_CONSENT_*`.
 /// Items cannot be added or removed.
 pub const ONSHI_LIST_CONSENTS: onshi_list = 3;
+/// 公費 PMH sent with the 資格情報 (`public_expenses`; element names provisional), fields
+/// `ONSHI_FIELD_PUBLIC_EXPENSE_*` (the same as `onshi_public_expense`'s).
+pub const ONSHI_LIST_PUBLIC_EXPENSES: onshi_list = 21;
 
 /// A value crossing the boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +243,9 @@ id_value!(
     ids::CardSymbol,
     ids::CardNumber,
     ids::BranchNumber,
-    ids::MedicalInstitutionCode
+    ids::MedicalInstitutionCode,
+    ids::PublicExpensePayerNumber,
+    ids::RecipientNumber
 );
 
 macro_rules! code_value {
@@ -287,6 +293,8 @@ code_value!(
     ElderlyMedicalCareStatus => ONSHI_CODE_TABLE_ELDERLY_MEDICAL_CARE_STATUS,
     PrefecturalExpensesStatus => ONSHI_CODE_TABLE_PREFECTURAL_EXPENSES_STATUS,
     DesignatedInstitutionFlag => ONSHI_CODE_TABLE_DESIGNATED_INSTITUTION_FLAG,
+    PmhFlag => ONSHI_CODE_TABLE_PMH_FLAG,
+    PublicExpenseSource => ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE,
 );
 
 /// Reads a field of a record.
@@ -471,6 +479,7 @@ pub(crate) fn meta(id: onshi_field) -> Result<Meta, Failure> {
         .or_else(|| meta_in(SPECIFIC_DISEASE_FIELDS, id, ONSHI_LIST_SPECIFIC_DISEASES))
         .or_else(|| meta_in(MEDICAL_TICKET_FIELDS, id, ONSHI_LIST_MEDICAL_TICKETS))
         .or_else(|| meta_in(CONSENT_FIELDS, id, ONSHI_LIST_CONSENTS))
+        .or_else(|| meta_in(PUBLIC_EXPENSE_FIELDS, id, ONSHI_LIST_PUBLIC_EXPENSES))
         .or_else(|| super::record::meta(id))
         .ok_or_else(|| Failure::new(ONSHI_INVALID_ARGUMENT, format!("unknown field {id}")))
 }
@@ -571,6 +580,10 @@ pub(crate) fn get(
             let d = find(MEDICAL_TICKET_FIELDS, id)?;
             Ok((d.kind, (d.get)(item(&q.medical_tickets, i)?)))
         }
+        Target::Item(ONSHI_LIST_PUBLIC_EXPENSES, i) => {
+            let d = find(PUBLIC_EXPENSE_FIELDS, id)?;
+            Ok((d.kind, (d.get)(item(&q.public_expenses, i)?)))
+        }
         Target::Item(ONSHI_LIST_CONSENTS, i) => {
             let entries = q.consents.entries();
             let (prefix, c) = item(&entries, i)?;
@@ -618,6 +631,11 @@ pub(crate) fn set(
             check_want(d.kind, want)?;
             write(d, item_mut(&mut q.medical_tickets, i)?, v)
         }
+        Target::Item(ONSHI_LIST_PUBLIC_EXPENSES, i) => {
+            let d = find(PUBLIC_EXPENSE_FIELDS, id)?;
+            check_want(d.kind, want)?;
+            write(d, item_mut(&mut q.public_expenses, i)?, v)
+        }
         Target::Item(ONSHI_LIST_CONSENTS, i) => {
             if id == ONSHI_FIELD_CONSENT_KIND {
                 return Err(Failure::new(
@@ -646,6 +664,7 @@ pub(crate) fn count(q: &Qualification, list: onshi_list) -> Result<usize, Failur
     match list {
         ONSHI_LIST_SPECIFIC_DISEASES => Ok(q.specific_diseases.len()),
         ONSHI_LIST_MEDICAL_TICKETS => Ok(q.medical_tickets.len()),
+        ONSHI_LIST_PUBLIC_EXPENSES => Ok(q.public_expenses.len()),
         ONSHI_LIST_CONSENTS => Ok(q.consents.entries().len()),
         _ => Err(unknown_list(list)),
     }
@@ -667,6 +686,7 @@ pub(crate) fn add(q: &mut Qualification, list: onshi_list) -> Result<usize, Fail
     match list {
         ONSHI_LIST_SPECIFIC_DISEASES => Ok(push(&mut q.specific_diseases)),
         ONSHI_LIST_MEDICAL_TICKETS => Ok(push(&mut q.medical_tickets)),
+        ONSHI_LIST_PUBLIC_EXPENSES => Ok(push(&mut q.public_expenses)),
         ONSHI_LIST_CONSENTS => Err(fixed()),
         _ => Err(unknown_list(list)),
     }
@@ -682,6 +702,7 @@ pub(crate) fn remove(q: &mut Qualification, list: onshi_list, i: usize) -> Resul
     match list {
         ONSHI_LIST_SPECIFIC_DISEASES => take(&mut q.specific_diseases, i),
         ONSHI_LIST_MEDICAL_TICKETS => take(&mut q.medical_tickets, i),
+        ONSHI_LIST_PUBLIC_EXPENSES => take(&mut q.public_expenses, i),
         ONSHI_LIST_CONSENTS => Err(fixed()),
         _ => Err(unknown_list(list)),
     }
@@ -708,6 +729,10 @@ mod tests {
         }
         for d in CONSENT_FIELDS {
             assert!((301..400).contains(&d.id), "{}", d.name);
+            all.push(d.id);
+        }
+        for d in PUBLIC_EXPENSE_FIELDS {
+            assert!((801..850).contains(&d.id), "{}", d.name);
             all.push(d.id);
         }
         let n = all.len();

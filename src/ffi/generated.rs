@@ -14,7 +14,93 @@ use crate::model::*;
 use chrono::{NaiveDate, NaiveDateTime};
 
 #[allow(unused_imports)]
-use ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode};
+use ids::{
+    BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode,
+    PublicExpensePayerNumber, RecipientNumber,
+};
+
+/// [`PublicExpenseField`] ↔ its `ONSHI_FIELD_*` number and stable id.
+pub(crate) static PUBLIC_EXPENSE_FIELD: super::enums::Enumeration<PublicExpenseField> =
+    super::enums::Enumeration {
+        name: "onshi_field",
+        rows: &[
+            (
+                PublicExpenseField::PayerNumber,
+                ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER,
+                "payer_number",
+            ),
+            (
+                PublicExpenseField::RecipientNumber,
+                ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER,
+                "recipient_number",
+            ),
+            (
+                PublicExpenseField::CertificationName,
+                ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATION_NAME,
+                "certification_name",
+            ),
+            (
+                PublicExpenseField::Segment,
+                ONSHI_FIELD_PUBLIC_EXPENSE_SEGMENT,
+                "segment",
+            ),
+            (
+                PublicExpenseField::IncomeSegment,
+                ONSHI_FIELD_PUBLIC_EXPENSE_INCOME_SEGMENT,
+                "income_segment",
+            ),
+            (
+                PublicExpenseField::MaxCopaymentAmount,
+                ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT,
+                "max_copayment_amount",
+            ),
+            (
+                PublicExpenseField::AlwaysReimbursement,
+                ONSHI_FIELD_PUBLIC_EXPENSE_ALWAYS_REIMBURSEMENT,
+                "always_reimbursement",
+            ),
+            (
+                PublicExpenseField::ValidFrom,
+                ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM,
+                "valid_from",
+            ),
+            (
+                PublicExpenseField::ValidTo,
+                ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO,
+                "valid_to",
+            ),
+            (
+                PublicExpenseField::AdditionalConditions,
+                ONSHI_FIELD_PUBLIC_EXPENSE_ADDITIONAL_CONDITIONS,
+                "additional_conditions",
+            ),
+            (
+                PublicExpenseField::DesignatedInstitutions,
+                ONSHI_FIELD_PUBLIC_EXPENSE_DESIGNATED_INSTITUTIONS,
+                "designated_institutions",
+            ),
+            (
+                PublicExpenseField::CertificateItems,
+                ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS,
+                "certificate_items",
+            ),
+            (
+                PublicExpenseField::HistoryKey,
+                ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY,
+                "history_key",
+            ),
+            (
+                PublicExpenseField::Deleted,
+                ONSHI_FIELD_PUBLIC_EXPENSE_DELETED,
+                "deleted",
+            ),
+            (
+                PublicExpenseField::Source,
+                ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE,
+                "source",
+            ),
+        ],
+    };
 
 /// [`Field`] ↔ its `ONSHI_FIELD_*` number and stable id.
 pub(crate) static FIELD: super::enums::Enumeration<Field> = super::enums::Enumeration {
@@ -198,6 +284,11 @@ pub(crate) static FIELD: super::enums::Enumeration<Field> = super::enums::Enumer
             Field::MedicalTickets,
             ONSHI_FIELD_MEDICAL_TICKETS,
             "medical_tickets",
+        ),
+        (
+            Field::PublicExpenses,
+            ONSHI_FIELD_PUBLIC_EXPENSES,
+            "public_expenses",
         ),
         (
             Field::ReferenceNumber,
@@ -728,6 +819,201 @@ pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MedicalTicket>] = &[
     },
 ];
 
+// ---- PublicExpense ----
+
+/// 公費負担者番号 (id): 公費負担者番号 (8 digits: 法別2 + 都道府県2 + 実施機関3 + 検証番号1; a wrong 検証番号 is kept and reported
+/// as a warning).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER: onshi_field = 801;
+/// 受給者番号 (id): 受給者番号 (≤ 30 characters; national programmes 7 digits with a 検証番号, local ones any
+/// form).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER: onshi_field = 802;
+/// 受給者証名称 (text): 受給者証名称: the programme as printed (特定医療費（指定難病）受給者証 …).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATION_NAME: onshi_field = 803;
+/// 区分 (text): 区分 (PMH `segment`; codes not public, kept as text).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_SEGMENT: onshi_field = 804;
+/// 所得区分 (text): 所得区分 (PMH `incomeSegment`; codes not public, kept as text).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_INCOME_SEGMENT: onshi_field = 805;
+/// 自己負担上限額 (integer): 自己負担上限額 (yen per month).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT: onshi_field = 806;
+/// 償還払い (code): 償還払い (`true`: the patient pays and is reimbursed; the clinic does not apply the 公費
+/// at the counter).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_ALWAYS_REIMBURSEMENT: onshi_field = 807;
+/// 有効開始日 (date): 有効期間の開始日.
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM: onshi_field = 808;
+/// 有効終了日 (date): 有効期間の終了日.
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO: onshi_field = 809;
+/// 付加条件 (text): 付加条件 (PMH `additionalConditions`, `"code-code;…"`, kept as sent).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_ADDITIONAL_CONDITIONS: onshi_field = 810;
+/// 指定医療機関 (json): 指定医療機関 (repeating).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_DESIGNATED_INSTITUTIONS: onshi_field = 811;
+/// 券面項目 (json): 券面項目: the printed items of the 受給者証, name and value (repeating).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS: onshi_field = 812;
+/// 履歴キー (text): PMH's key of this version of the 受給者証 (`historyKey`; opaque).
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY: onshi_field = 813;
+/// 削除フラグ (code): PMH's deleted flag (`isDeleted`): the 自治体 withdrew this 受給者証 record. Never read as
+/// 失効 by itself: the diff adds a notice.
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_DELETED: onshi_field = 814;
+/// 取得元 (code): Where the record came from: `pmh` (the terminal; set when it enters a history or a
+/// new-patient draft), `paper` (a paper 受給者証 entered by staff) or `medical_assistance` (医療扶助).
+/// Never sent by the terminal.
+pub const ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE: onshi_field = 815;
+
+/// The fields of [`PublicExpense`] by id.
+pub(crate) static PUBLIC_EXPENSE_FIELDS: &[FieldDef<PublicExpense>] = &[
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER,
+        name: "PublicExpense.payer_number",
+        kind: <PublicExpensePayerNumber as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.payer_number.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.payer_number = v
+                .map(<PublicExpensePayerNumber as FieldValue>::from_value)
+                .transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER,
+        name: "PublicExpense.recipient_number",
+        kind: <RecipientNumber as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.recipient_number.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.recipient_number = v
+                .map(<RecipientNumber as FieldValue>::from_value)
+                .transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATION_NAME,
+        name: "PublicExpense.certification_name",
+        kind: <String as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.certification_name.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.certification_name = v.map(<String as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_SEGMENT,
+        name: "PublicExpense.segment",
+        kind: <String as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.segment.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.segment = v.map(<String as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_INCOME_SEGMENT,
+        name: "PublicExpense.income_segment",
+        kind: <String as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.income_segment.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.income_segment = v.map(<String as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT,
+        name: "PublicExpense.max_copayment_amount",
+        kind: <u32 as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.max_copayment_amount.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.max_copayment_amount = v.map(<u32 as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_ALWAYS_REIMBURSEMENT,
+        name: "PublicExpense.always_reimbursement",
+        kind: <PmhFlag as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.always_reimbursement.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.always_reimbursement = v.map(<PmhFlag as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM,
+        name: "PublicExpense.valid_from",
+        kind: <NaiveDate as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.valid_from.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.valid_from = v.map(<NaiveDate as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO,
+        name: "PublicExpense.valid_to",
+        kind: <NaiveDate as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.valid_to.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.valid_to = v.map(<NaiveDate as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_ADDITIONAL_CONDITIONS,
+        name: "PublicExpense.additional_conditions",
+        kind: <String as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.additional_conditions.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.additional_conditions = v.map(<String as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_DESIGNATED_INSTITUTIONS,
+        name: "PublicExpense.designated_institutions",
+        kind: JSON,
+        get: |r: &PublicExpense| json_get(&r.designated_institutions),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            json_set(&mut r.designated_institutions, v)
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS,
+        name: "PublicExpense.certificate_items",
+        kind: JSON,
+        get: |r: &PublicExpense| json_get(&r.certificate_items),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| json_set(&mut r.certificate_items, v)),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY,
+        name: "PublicExpense.history_key",
+        kind: <String as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.history_key.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.history_key = v.map(<String as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_DELETED,
+        name: "PublicExpense.deleted",
+        kind: <PmhFlag as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.deleted.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.deleted = v.map(<PmhFlag as FieldValue>::from_value).transpose()?;
+            Ok(())
+        }),
+    },
+    FieldDef::<PublicExpense> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE,
+        name: "PublicExpense.source",
+        kind: <PublicExpenseSource as FieldValue>::KIND,
+        get: |r: &PublicExpense| r.source.as_ref().map(FieldValue::to_value),
+        set: Some(|r: &mut PublicExpense, v: Option<Value>| {
+            r.source = v
+                .map(<PublicExpenseSource as FieldValue>::from_value)
+                .transpose()?;
+            Ok(())
+        }),
+    },
+];
+
 // ---- Qualification ----
 
 /// 被保険者証区分 (code): 被保険者証区分 (`A1` = 医療扶助).
@@ -816,6 +1102,10 @@ pub const ONSHI_FIELD_SPECIFIC_DISEASES_CONSENT_TIME: onshi_field = 39;
 pub const ONSHI_FIELD_SPECIFIC_DISEASES: onshi_field = 46;
 /// 医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating).
 pub const ONSHI_FIELD_MEDICAL_TICKETS: onshi_field = 47;
+/// 公費（医療費助成） (json): 公費 (医療費助成) PMH sent with this 資格情報 (repeating; element names provisional). Not
+/// compared with the coverage: each 公費 has a history of its own. Empty when PMH sent nothing —
+/// which says nothing about the 公費 (not consented, city not connected, or lost).
+pub const ONSHI_FIELD_PUBLIC_EXPENSES: onshi_field = 49;
 /// 照会番号 (text): 照会番号 registered by this clinic.
 pub const ONSHI_FIELD_REFERENCE_NUMBER: onshi_field = 40;
 /// 資格確認キー (text): `QualificationConfirmationKey`: an opaque key of 2026 face results for a patient
@@ -1405,6 +1695,13 @@ pub(crate) static QUALIFICATION_FIELDS: &[FieldDef<Qualification>] = &[
         kind: JSON,
         get: |r: &Qualification| json_get(&r.medical_tickets),
         set: Some(|r: &mut Qualification, v: Option<Value>| json_set(&mut r.medical_tickets, v)),
+    },
+    FieldDef::<Qualification> {
+        id: ONSHI_FIELD_PUBLIC_EXPENSES,
+        name: "public_expenses",
+        kind: JSON,
+        get: |r: &Qualification| json_get(&r.public_expenses),
+        set: Some(|r: &mut Qualification, v: Option<Value>| json_set(&mut r.public_expenses, v)),
     },
     FieldDef::<Qualification> {
         id: ONSHI_FIELD_REFERENCE_NUMBER,

@@ -1,13 +1,17 @@
-//! `onshi_history` and `onshi_choices`: a patient's qualification history (apply a diff,
-//! unlink, expire) and the staff's decisions for one application — adapters over
-//! [`crate::history`].
+//! `onshi_history` and `onshi_choices`: a patient's history of their qualification or of one
+//! of their 公費 (apply a diff, unlink, expire) and the staff's decisions for one
+//! application — adapters over [`crate::history`].
 //!
-//! Versions are the list `ONSHI_LIST_HISTORY_VERSIONS` (fields `ONSHI_FIELD_VERSION_*`,
-//! qualification by `onshi_history_version_qualification`), audit events the list
-//! `ONSHI_LIST_HISTORY_AUDIT`. Who and when are always the caller's arguments (an actor id
-//! and an `onshi_datetime`): the library never reads the clock.
+//! One handle type serves both kinds (`onshi_history_kind`): `onshi_history_new` /
+//! `_from_result` start a qualification history, `onshi_history_new_public_expense` /
+//! `_from_result_public_expense` a 公費 history; review, apply, unlink, expire, the version
+//! and audit lists and JSON work the same for both. Versions are the list
+//! `ONSHI_LIST_HISTORY_VERSIONS` (fields `ONSHI_FIELD_VERSION_*`, the record by
+//! `onshi_history_version_qualification` or `onshi_history_version_public_expense`), audit
+//! events the list `ONSHI_LIST_HISTORY_AUDIT`. Who and when are always the caller's arguments
+//! (an actor id and an `onshi_datetime`): the library never reads the clock.
 
-use super::diff::{DiffValue, context, onshi_diff, ro};
+use super::diff::{AnyReview, DiffValue, context, onshi_diff, ro};
 use super::document::{doc_answer, onshi_document};
 use super::enums::*;
 use super::error::{onshi_error, with_error};
@@ -16,22 +20,28 @@ use super::handle::{
     Castable, Out, free, handle_ref, into_raw, method, method_mut, read_in, text_in,
 };
 use super::panic::{Failure, guard_or};
+use super::public_expense::onshi_public_expense;
 use super::qualification::onshi_qualification;
 use super::record::{self, *};
 use super::status::*;
-use crate::diff::Returned;
+use crate::diff::{RecordField, RecordKind, Returned};
 use crate::history::{
-    ApplyOptions, AuditEvent, AuditKind, Choices, Decision, QualificationHistory, ResultLink,
-    ReviewContext, Source, Stamp, Version,
+    ApplyOptions, AuditEvent, AuditKind, Choices, Decision, History, PublicExpenseHistory,
+    QualificationHistory, ResultLink, ReviewContext, Source, Stamp, VersionId, VersionState,
 };
+use crate::model::{Field, PublicExpense, PublicExpenseField, Qualification};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::ffi::c_char;
 
-/// A patient's qualification history (資格履歴).
+/// A patient's history of their qualification (資格履歴) or of one 公費 (公費の履歴).
 ///
-/// Methods: `onshi_history_new`, `_from_result`, `_from_json`, `_to_json`, `_free`,
-/// `_clone`, `_last_error`, `_get_u32`, `_count`, `_item_get_text`, `_item_get_u32`,
-/// `_item_get_date`, `_item_get_datetime`, `_version_qualification`, `_current`, `_at`,
-/// `_apply`, `_unlink`, `_expire`.
+/// Methods: `onshi_history_new`, `_from_result`, `_new_public_expense`,
+/// `_from_result_public_expense`, `_from_json`, `_to_json`, `_free`, `_clone`,
+/// `_last_error`, `_kind`, `_get_u32`, `_count`, `_item_get_text`, `_item_get_u32`,
+/// `_item_get_date`, `_item_get_datetime`, `_version_qualification`,
+/// `_version_public_expense`, `_current`, `_current_public_expense`, `_at`, `_review`,
+/// `_review_record`, `_review_public_expense_record`, `_apply`, `_unlink`, `_expire`.
 ///
 /// Threads: functions taking `const onshi_history *` may run concurrently on one history; a
 /// function taking a non-const pointer needs it to itself.
@@ -40,8 +50,139 @@ pub struct onshi_history {
 }
 
 impl Castable for onshi_history {
-    type Rust = QualificationHistory;
+    type Rust = AnyHistory;
     const TAG: u64 = u64::from_le_bytes(*b"onshiHIS");
+}
+
+/// What an `onshi_history` holds: a history of either kind.
+#[derive(Clone)]
+pub(crate) enum AnyHistory {
+    /// Of the qualification.
+    Qualification(QualificationHistory),
+    /// Of one 公費.
+    PublicExpense(PublicExpenseHistory),
+}
+
+/// Runs `$body` with `$h` bound to the history of whichever kind.
+macro_rules! each {
+    ($any:expr, $h:ident => $body:expr) => {
+        match $any {
+            AnyHistory::Qualification($h) => $body,
+            AnyHistory::PublicExpense($h) => $body,
+        }
+    };
+}
+
+impl AnyHistory {
+    fn kind(&self) -> RecordKind {
+        match self {
+            AnyHistory::Qualification(_) => RecordKind::Qualification,
+            AnyHistory::PublicExpense(_) => RecordKind::PublicExpense,
+        }
+    }
+
+    fn version_count(&self) -> usize {
+        each!(self, h => h.versions.len())
+    }
+
+    fn current_id(&self) -> Option<VersionId> {
+        each!(self, h => h.current().map(|v| v.id))
+    }
+
+    fn version_meta(&self, i: usize) -> Result<VersionMeta, Failure> {
+        each!(self, h => {
+            let v = item(&h.versions, i)?;
+            Ok(VersionMeta {
+                id: v.id,
+                start: v.start,
+                end: v.end,
+                state: v.state,
+                source: v.source.clone(),
+                link: v.link.clone(),
+            })
+        })
+    }
+
+    fn audit_meta(&self, i: usize) -> Result<AuditEvent<&'static str>, Failure> {
+        each!(self, h => Ok(audit_ids(item(&h.audit, i)?)))
+    }
+
+    fn audit_len(&self) -> usize {
+        each!(self, h => h.audit.len())
+    }
+
+    fn position_at(&self, date: NaiveDate) -> Option<usize> {
+        each!(self, h => h.versions.iter().position(|v| v.covers(date)))
+    }
+
+    fn qualification(&self) -> Result<&QualificationHistory, Failure> {
+        match self {
+            AnyHistory::Qualification(h) => Ok(h),
+            AnyHistory::PublicExpense(_) => Err(Failure::new(
+                ONSHI_HISTORY_WRONG_KIND,
+                "this history keeps a 公費: use the _public_expense functions",
+            )),
+        }
+    }
+
+    fn public_expense(&self) -> Result<&PublicExpenseHistory, Failure> {
+        match self {
+            AnyHistory::PublicExpense(h) => Ok(h),
+            AnyHistory::Qualification(_) => Err(Failure::new(
+                ONSHI_HISTORY_WRONG_KIND,
+                "this history keeps the qualification, not a 公費",
+            )),
+        }
+    }
+}
+
+/// The parts of a version that do not depend on the record's kind.
+pub(crate) struct VersionMeta {
+    id: VersionId,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    state: VersionState,
+    source: Source,
+    link: Option<ResultLink>,
+}
+
+/// An audit event with its fields as their stable ids.
+fn audit_ids<F: RecordField>(e: &AuditEvent<F>) -> AuditEvent<&'static str> {
+    let ids = |v: &[F]| v.iter().map(|f| f.id()).collect::<Vec<_>>();
+    let kind = match &e.kind {
+        AuditKind::Created { start } => AuditKind::Created { start: *start },
+        AuditKind::Linked {
+            result_id,
+            presentation,
+        } => AuditKind::Linked {
+            result_id: result_id.clone(),
+            presentation: *presentation,
+        },
+        AuditKind::Updated { fields, result_id } => AuditKind::Updated {
+            fields: ids(fields),
+            result_id: result_id.clone(),
+        },
+        AuditKind::Closed { end } => AuditKind::Closed { end: *end },
+        AuditKind::Opened {
+            start,
+            fields,
+            result_id,
+        } => AuditKind::Opened {
+            start: *start,
+            fields: ids(fields),
+            result_id: result_id.clone(),
+        },
+        AuditKind::Unlinked { result_id } => AuditKind::Unlinked {
+            result_id: result_id.clone(),
+        },
+        AuditKind::Expired { end } => AuditKind::Expired { end: *end },
+    };
+    AuditEvent {
+        actor: e.actor.clone(),
+        at: e.at,
+        version: e.version,
+        kind,
+    }
 }
 
 /// The staff's decisions for one `onshi_history_apply` (反映 or keep, per field; identity
@@ -54,7 +195,7 @@ pub struct onshi_choices {
 }
 
 impl Castable for onshi_choices {
-    type Rust = Choices;
+    type Rust = AnyChoices;
     const TAG: u64 = u64::from_le_bytes(*b"onshiCHO");
 }
 
@@ -88,6 +229,8 @@ pub const ONSHI_AUDIT_EXPIRED: onshi_audit_event = 7;
 pub const ONSHI_FIELD_HISTORY_CURRENT_ID: onshi_field = 601;
 /// Number of versions (integer).
 pub const ONSHI_FIELD_HISTORY_VERSION_COUNT: onshi_field = 602;
+/// What the history keeps (enum RecordKind): the qualification or a 公費.
+pub const ONSHI_FIELD_HISTORY_KIND: onshi_field = 603;
 
 /// A version's id, unique in its history (integer).
 pub const ONSHI_FIELD_VERSION_ID: onshi_field = 651;
@@ -137,7 +280,8 @@ pub const ONSHI_LIST_HISTORY_VERSIONS: onshi_list = 11;
 /// The audit events of `onshi_history`, oldest first (fields `ONSHI_FIELD_AUDIT_*`).
 pub const ONSHI_LIST_HISTORY_AUDIT: onshi_list = 12;
 
-type H = QualificationHistory;
+type H = AnyHistory;
+type Version = VersionMeta;
 
 static HISTORY_FIELDS: &[FieldDef<H>] = &[
     ro!(
@@ -145,15 +289,17 @@ static HISTORY_FIELDS: &[FieldDef<H>] = &[
         "current.id",
         INTEGER,
         H,
-        |h| h.current().and_then(|v| int(v.id))
+        |h| h.current_id().and_then(int)
     ),
     ro!(
         ONSHI_FIELD_HISTORY_VERSION_COUNT,
         "versions.length",
         INTEGER,
         H,
-        |h| int(h.versions.len())
+        |h| int(h.version_count())
     ),
+    ro!(ONSHI_FIELD_HISTORY_KIND, "kind", ENUM, H, |h| RECORD_KIND
+        .value(h.kind())),
 ];
 
 fn source_at(s: &Source) -> chrono::NaiveDateTime {
@@ -252,7 +398,7 @@ static VERSION_FIELDS: &[FieldDef<Version>] = &[
     ),
 ];
 
-fn audit_event(k: &AuditKind) -> Value {
+fn audit_event<F>(k: &AuditKind<F>) -> Value {
     match k {
         AuditKind::Created { .. } => Value::Enum(ONSHI_AUDIT_CREATED, "created"),
         AuditKind::Linked { .. } => Value::Enum(ONSHI_AUDIT_LINKED, "linked"),
@@ -264,40 +410,40 @@ fn audit_event(k: &AuditKind) -> Value {
     }
 }
 
-static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
+static AUDIT_FIELDS: &[FieldDef<AuditEvent<&'static str>>] = &[
     ro!(
         ONSHI_FIELD_AUDIT_ACTOR,
         "audit[].actor",
         TEXT,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| { text(&e.actor) }
     ),
     ro!(
         ONSHI_FIELD_AUDIT_AT,
         "audit[].at",
         DATETIME,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| { Some(Value::DateTime(e.at)) }
     ),
     ro!(
         ONSHI_FIELD_AUDIT_VERSION,
         "audit[].version",
         INTEGER,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| int(e.version)
     ),
     ro!(
         ONSHI_FIELD_AUDIT_EVENT,
         "audit[].event",
         ENUM,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| { Some(audit_event(&e.kind)) }
     ),
     ro!(
         ONSHI_FIELD_AUDIT_RESULT_ID,
         "audit[].result_id",
         TEXT,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| match &e.kind {
             AuditKind::Linked { result_id, .. }
             | AuditKind::Updated { result_id, .. }
@@ -312,7 +458,7 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
         ONSHI_FIELD_AUDIT_START,
         "audit[].start",
         DATE,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| {
             match &e.kind {
                 AuditKind::Created { start } | AuditKind::Opened { start, .. } => {
@@ -326,7 +472,7 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
         ONSHI_FIELD_AUDIT_END,
         "audit[].end",
         DATE,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| {
             match &e.kind {
                 AuditKind::Closed { end } | AuditKind::Expired { end } => Some(Value::Date(*end)),
@@ -338,10 +484,10 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
         ONSHI_FIELD_AUDIT_FIELDS,
         "audit[].fields",
         TEXT,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| match &e.kind {
             AuditKind::Updated { fields, .. } | AuditKind::Opened { fields, .. } => {
-                text(FIELD.ids(fields))
+                text(fields.join(","))
             }
             _ => None,
         }
@@ -350,7 +496,7 @@ static AUDIT_FIELDS: &[FieldDef<AuditEvent>] = &[
         ONSHI_FIELD_AUDIT_PRESENTATION,
         "audit[].presentation",
         ENUM,
-        AuditEvent,
+        AuditEvent<&'static str>,
         |e| match &e.kind {
             AuditKind::Linked {
                 presentation: Some(p),
@@ -368,17 +514,17 @@ pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
         .or_else(|| meta_in(AUDIT_FIELDS, id, ONSHI_LIST_HISTORY_AUDIT))
 }
 
-impl Record for QualificationHistory {
+impl Record for AnyHistory {
     fn get(&self, t: Target, id: onshi_field) -> Result<(Kind, Option<Value>), Failure> {
         match t {
             Target::Record => read_field(HISTORY_FIELDS, self, id),
             Target::Item(ONSHI_LIST_HISTORY_VERSIONS, i) => {
                 let d = find(VERSION_FIELDS, id)?;
-                Ok((d.kind, (d.get)(item(&self.versions, i)?)))
+                Ok((d.kind, (d.get)(&self.version_meta(i)?)))
             }
             Target::Item(ONSHI_LIST_HISTORY_AUDIT, i) => {
                 let d = find(AUDIT_FIELDS, id)?;
-                Ok((d.kind, (d.get)(item(&self.audit, i)?)))
+                Ok((d.kind, (d.get)(&self.audit_meta(i)?)))
             }
             Target::Item(list, _) => Err(unknown_list(list)),
         }
@@ -386,22 +532,101 @@ impl Record for QualificationHistory {
 
     fn count(&self, list: onshi_list) -> Result<usize, Failure> {
         match list {
-            ONSHI_LIST_HISTORY_VERSIONS => Ok(self.versions.len()),
-            ONSHI_LIST_HISTORY_AUDIT => Ok(self.audit.len()),
+            ONSHI_LIST_HISTORY_VERSIONS => Ok(self.version_count()),
+            ONSHI_LIST_HISTORY_AUDIT => Ok(self.audit_len()),
             _ => Err(unknown_list(list)),
         }
     }
 }
 
-impl Json for QualificationHistory {
+impl Json for AnyHistory {
     fn to_json(&self) -> String {
-        QualificationHistory::to_json(self)
+        each!(self, h => h.to_json())
     }
 }
 
-impl Json for Choices {
+/// The staff's decisions held by an `onshi_choices`: fields by `ONSHI_FIELD_*` number, of
+/// either kind of record (the numbers of the qualification and of a 公費 never overlap); they
+/// are checked against the history's kind when applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AnyChoices {
+    fields: BTreeMap<onshi_field, Decision>,
+    identity_verified: bool,
+    start_date: Option<NaiveDate>,
+}
+
+/// The enumeration entry (id) of a field number of either record kind.
+fn field_id(n: onshi_field) -> Option<&'static str> {
+    FIELD
+        .rows
+        .iter()
+        .map(|r| (r.1, r.2))
+        .chain(PUBLIC_EXPENSE_FIELD.rows.iter().map(|r| (r.1, r.2)))
+        .find(|r| r.0 == n)
+        .map(|r| r.1)
+}
+
+impl AnyChoices {
+    fn typed<F: RecordField>(
+        &self,
+        parse: impl Fn(onshi_field) -> Option<F>,
+        kind: &str,
+    ) -> Result<Choices<F>, Failure> {
+        let mut fields = BTreeMap::new();
+        for (n, d) in &self.fields {
+            let f = parse(*n).ok_or_else(|| {
+                Failure::new(
+                    ONSHI_HISTORY_WRONG_KIND,
+                    format!("field {n} is not a field of {kind}"),
+                )
+            })?;
+            fields.insert(f, *d);
+        }
+        Ok(Choices {
+            fields,
+            identity_verified: self.identity_verified,
+            start_date: self.start_date,
+        })
+    }
+
+    /// The JSON form `Choices` has: field ids as keys.
+    fn to_wire(&self) -> Choices<String> {
+        Choices {
+            fields: self
+                .fields
+                .iter()
+                .filter_map(|(n, d)| field_id(*n).map(|id| (id.to_string(), *d)))
+                .collect(),
+            identity_verified: self.identity_verified,
+            start_date: self.start_date,
+        }
+    }
+
+    fn from_wire(c: Choices<String>) -> Result<AnyChoices, Failure> {
+        let mut fields = BTreeMap::new();
+        for (id, d) in c.fields {
+            let n = Field::from_id(&id)
+                .map(Field::number)
+                .or_else(|| PublicExpenseField::from_id(&id).map(PublicExpenseField::number))
+                .ok_or_else(|| {
+                    Failure::new(
+                        ONSHI_JSON,
+                        format!("unknown field id {id:?} in the choices"),
+                    )
+                })?;
+            fields.insert(n, d);
+        }
+        Ok(AnyChoices {
+            fields,
+            identity_verified: c.identity_verified,
+            start_date: c.start_date,
+        })
+    }
+}
+
+impl Json for AnyChoices {
     fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(&self.to_wire()).unwrap_or_default()
     }
 }
 
@@ -451,7 +676,7 @@ pub unsafe extern "C" fn onshi_history_new(
             let start = read_in(start)?.to_naive()?;
             let stamp = stamp(actor, actor_len, at)?;
             let h = QualificationHistory::new(q, start, Source::manual(stamp.at), &stamp);
-            out.set(into_raw::<onshi_history>(h));
+            out.set(into_raw::<onshi_history>(AnyHistory::Qualification(h)));
             Ok(())
         })
     }
@@ -494,14 +719,14 @@ pub unsafe extern "C" fn onshi_history_from_result(
             );
             let stamp = stamp(actor, actor_len, at)?;
             let h = QualificationHistory::from_result(q, start, &link, &stamp);
-            out.set(into_raw::<onshi_history>(h));
+            out.set(into_raw::<onshi_history>(AnyHistory::Qualification(h)));
             Ok(())
         })
     }
 }
 
-/// Reads a history from JSON (as `onshi_history_to_json` writes it) and checks its
-/// invariants (ids unique, versions ordered and not overlapping).
+/// Reads a history from JSON (as `onshi_history_to_json` writes it; a 公費 history by its
+/// `"kind"`) and checks its invariants (ids unique, versions ordered and not overlapping).
 ///
 /// Returns `ONSHI_JSON` for text that is not a history, `ONSHI_HISTORY_INCONSISTENT` for one
 /// that breaks the invariants.
@@ -523,8 +748,9 @@ pub unsafe extern "C" fn onshi_history_from_json(
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
-            let h = QualificationHistory::from_json(text_in(json, json_len)?)?;
-            out.set(into_raw::<onshi_history>(h));
+            out.set(into_raw::<onshi_history>(history_from_json(text_in(
+                json, json_len,
+            )?)?));
             Ok(())
         })
     }
@@ -708,7 +934,8 @@ pub unsafe extern "C" fn onshi_history_item_get_datetime(
 
 /// Copies the qualification of the version at `index` of `ONSHI_LIST_HISTORY_VERSIONS`.
 ///
-/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_HISTORY_WRONG_KIND` for a
+/// 公費 history (`onshi_history_version_public_expense`).
 /// The caller owns the returned handle and must free it with onshi_qualification_free.
 /// Out-parameters are written only on success.
 ///
@@ -724,7 +951,7 @@ pub unsafe extern "C" fn onshi_history_version_qualification(
     unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
-            let v = item(&h.versions, index)?;
+            let v = item(&h.qualification()?.versions, index)?;
             out.set(into_raw::<onshi_qualification>(v.qualification.clone()));
             Ok(())
         })
@@ -733,7 +960,8 @@ pub unsafe extern "C" fn onshi_history_version_qualification(
 
 /// Copies the qualification of the latest version (the one a diff is made against).
 ///
-/// Returns `ONSHI_NOT_PRESENT` when the history has no version.
+/// Returns `ONSHI_NOT_PRESENT` when the history has no version, `ONSHI_HISTORY_WRONG_KIND`
+/// for a 公費 history (`onshi_history_current_public_expense`).
 /// The caller owns the returned handle and must free it with onshi_qualification_free.
 /// Out-parameters are written only on success.
 ///
@@ -748,7 +976,10 @@ pub unsafe extern "C" fn onshi_history_current(
     unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
-            let v = h.current().ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+            let v = h
+                .qualification()?
+                .current()
+                .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
             out.set(into_raw::<onshi_qualification>(v.qualification.clone()));
             Ok(())
         })
@@ -774,11 +1005,7 @@ pub unsafe extern "C" fn onshi_history_at(
         method(h, |h| {
             let out = Out::new(out_index)?;
             let date = read_in(date)?.to_naive()?;
-            let i = h
-                .versions
-                .iter()
-                .position(|v| v.covers(date))
-                .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+            let i = h.position_at(date).ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
             out.set(i);
             Ok(())
         })
@@ -788,7 +1015,9 @@ pub unsafe extern "C" fn onshi_history_at(
 /// Reviews the answer of a 資格確認結果 document (`unit` = `SIZE_MAX`) or of unit `unit` of a
 /// bulk answer against the history's current version: the diff staff see, keeping the returned
 /// record it selected (when several came back, the one with the registered 保険者番号 and
-/// 番号) and the history revision it was made on, for `onshi_history_apply`.
+/// 番号) and the history revision it was made on, for `onshi_history_apply`. For a 公費
+/// history the answer's PMH data are reviewed (the one with the registered 公費負担者番号 and
+/// 受給者番号); none for this 公費 gives the verdict `ONSHI_VERDICT_UNKNOWN`, never 失効.
 /// `result_id` (the res or face file name …) identifies the result: NULL uses the document's
 /// file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
 /// from the document. `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a
@@ -890,9 +1119,15 @@ pub unsafe extern "C" fn onshi_history_review_presented(
                 ));
             }
             ctx.presentation = shown;
-            out.set(into_raw::<onshi_diff>(DiffValue::new(
-                h.review(answer, &ctx)?,
-            )));
+            let v = match h {
+                AnyHistory::Qualification(h) => {
+                    DiffValue::new(h.review(Returned::from(answer), &ctx)?)
+                }
+                AnyHistory::PublicExpense(h) => {
+                    DiffValue::of_public_expense(h.review(Returned::public_expenses(answer), &ctx)?)
+                }
+            };
+            out.set(into_raw::<onshi_diff>(v));
             Ok(())
         })
     }
@@ -904,8 +1139,9 @@ pub unsafe extern "C" fn onshi_history_review_presented(
 /// `onshi_history_review` (0: not checked).
 ///
 /// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
-/// `ONSHI_INVALID_VALUE` for a
-/// date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version.
+/// `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_HISTORY_EMPTY` for a history
+/// without a version, `ONSHI_HISTORY_WRONG_KIND` for a 公費 history
+/// (`onshi_history_review_public_expense_record`).
 /// The caller owns the returned handle and must free it with onshi_diff_free.
 /// Out-parameters are written only on success.
 ///
@@ -971,13 +1207,13 @@ pub unsafe extern "C" fn onshi_history_review_record_presented(
             let out = Out::new(out)?;
             let clinic = super::enums::clinic_kind(clinic_kind)?;
             let shown = PRESENTATION.parse_optional(presentation)?;
-            let ret = &handle_ref(returned)?.value;
+            let ret: &Qualification = &handle_ref(returned)?.value;
             let id = text_in(result_id, result_id_len)?;
             let c = context(confirmation_date, query_kind)?;
             let mut ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
             ctx.clinic_kind = clinic;
             ctx.presentation = shown;
-            let review = h.review(Returned::record(ret), &ctx)?;
+            let review = h.qualification()?.review(Returned::record(ret), &ctx)?;
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
         })
@@ -994,8 +1230,10 @@ pub unsafe extern "C" fn onshi_history_review_record_presented(
 /// `ONSHI_HISTORY_IDENTITY_NOT_VERIFIED` when the review asks for 本人確認 and `choices` does
 /// not say it was done, `ONSHI_HISTORY_STALE_REVIEW` when the history changed since the
 /// review was made (or the review was not made by a history: `onshi_diff_compare`),
-/// `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding ● was chosen for 反映. On failure
-/// the history is unchanged.
+/// `ONSHI_HISTORY_SUBSTITUTE_REFUSED` when a value holding ● was chosen for 反映,
+/// `ONSHI_HISTORY_UNKNOWN` for a 公費 review without PMH data (nothing to apply; the 公費 is
+/// not expired), `ONSHI_HISTORY_WRONG_KIND` for a diff or choices of the other kind of record.
+/// On failure the history is unchanged.
 /// `choices`: NULL is accepted. `out_events`: NULL is accepted; it receives the number of
 /// audit events this call added (0 when the result was already applied).
 /// Out-parameters are written only on success.
@@ -1024,17 +1262,34 @@ pub unsafe extern "C" fn onshi_history_apply(
                 Some(Out::new(out_events)?)
             };
             let r: &DiffValue = &handle_ref(review)?.value;
-            let recommended = Choices::recommended();
-            let choices = if choices.is_null() {
+            let recommended = AnyChoices::default();
+            let choices: &AnyChoices = if choices.is_null() {
                 &recommended
             } else {
                 &handle_ref(choices)?.value
             };
             let policy = START_DATE.parse_num(policy)?;
             let how = ApplyOptions::new(policy, stamp(actor, actor_len, at)?);
-            let events = h.apply(&r.review, choices, &how)?;
+            let wrong = |found| {
+                Failure::new(
+                    ONSHI_HISTORY_WRONG_KIND,
+                    format!("a diff of a {found} cannot be applied to this history"),
+                )
+            };
+            let events = match (h, &r.review) {
+                (AnyHistory::Qualification(h), AnyReview::Qualification(r)) => {
+                    let c = choices.typed(Field::from_number, "the qualification")?;
+                    h.apply(r, &c, &how)?.len()
+                }
+                (AnyHistory::PublicExpense(h), AnyReview::PublicExpense(r)) => {
+                    let c = choices.typed(PublicExpenseField::from_number, "a 公費")?;
+                    h.apply(r, &c, &how)?.len()
+                }
+                (_, AnyReview::Qualification(_)) => return Err(wrong("qualification")),
+                (_, AnyReview::PublicExpense(_)) => return Err(wrong("公費")),
+            };
             if let Some(out) = out {
-                out.set(events.len());
+                out.set(events);
             }
             Ok(())
         })
@@ -1062,7 +1317,7 @@ pub unsafe extern "C" fn onshi_history_unlink(
     unsafe {
         method_mut(h, |h| {
             let stamp = stamp(actor, actor_len, at)?;
-            h.unlink(version_id, &stamp)?;
+            each!(h, h => h.unlink(version_id, &stamp).map(|_| ()))?;
             Ok(())
         })
     }
@@ -1090,7 +1345,215 @@ pub unsafe extern "C" fn onshi_history_expire(
         method_mut(h, |h| {
             let last = read_in(last_day)?.to_naive()?;
             let stamp = stamp(actor, actor_len, at)?;
-            h.expire(version_id, last, &stamp)?;
+            each!(h, h => h.expire(version_id, last, &stamp).map(|_| ()))?;
+            Ok(())
+        })
+    }
+}
+
+// ---- 公費 ----
+
+/// Reads a history of either kind from JSON (`"kind"` says which; absent: qualification).
+pub(crate) fn history_from_json(text: &str) -> Result<AnyHistory, Failure> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    let kind = match v.get("kind") {
+        None => RecordKind::Qualification,
+        Some(k) => serde_json::from_value(k.clone())?,
+    };
+    Ok(match kind {
+        RecordKind::Qualification => AnyHistory::Qualification(History::from_json(text)?),
+        RecordKind::PublicExpense => AnyHistory::PublicExpense(History::from_json(text)?),
+    })
+}
+
+/// Starts the history of one 公費 with a version entered by hand (from the paper 受給者証:
+/// set its `source` to `paper`), starting on `start`. `actor` (the EMR's staff or process id,
+/// UTF-8) and `at` go into the audit trail. A patient has one such history per 公費.
+///
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_history_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_public_expense`;
+/// `start` and `at` are NULL or readable; `actor` is NULL or readable for `actor_len` bytes;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_new_public_expense(
+    err: *mut onshi_error,
+    first: *const onshi_public_expense,
+    start: *const onshi_date,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+    out: *mut *mut onshi_history,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let p: PublicExpense = handle_ref(first)?.value.clone();
+            let start = read_in(start)?.to_naive()?;
+            let stamp = stamp(actor, actor_len, at)?;
+            let h = PublicExpenseHistory::new(p, start, Source::manual(stamp.at), &stamp);
+            out.set(into_raw::<onshi_history>(AnyHistory::PublicExpense(h)));
+            Ok(())
+        })
+    }
+}
+
+/// Starts the history of one 公費 from what PMH sent (usually an item of
+/// `onshi_qualification_public_expense_at`), linked to the result `result_id`; its source
+/// becomes `pmh` when it has none.
+///
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_history_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; `first` is NULL or a live `onshi_public_expense`;
+/// the dates are NULL or readable; each text is NULL or readable for its length; `out` is
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_from_result_public_expense(
+    err: *mut onshi_error,
+    first: *const onshi_public_expense,
+    start: *const onshi_date,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    actor: *const u8,
+    actor_len: usize,
+    at: *const onshi_datetime,
+    out: *mut *mut onshi_history,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let p: PublicExpense = handle_ref(first)?.value.clone();
+            let start = read_in(start)?.to_naive()?;
+            let link = ResultLink::new(
+                text_in(result_id, result_id_len)?,
+                read_in(confirmation_date)?.to_naive()?,
+            );
+            let stamp = stamp(actor, actor_len, at)?;
+            let h = PublicExpenseHistory::from_result(p, start, &link, &stamp);
+            out.set(into_raw::<onshi_history>(AnyHistory::PublicExpense(h)));
+            Ok(())
+        })
+    }
+}
+
+/// What the history keeps: `ONSHI_KIND_QUALIFICATION` or `ONSHI_KIND_PUBLIC_EXPENSE`.
+///
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_kind(
+    h: *const onshi_history,
+    out: *mut onshi_record_kind,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            Out::new(out)?.set(RECORD_KIND.num(h.kind()));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the 公費 of the version at `index` of `ONSHI_LIST_HISTORY_VERSIONS` of a 公費
+/// history.
+///
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end, `ONSHI_HISTORY_WRONG_KIND` for a
+/// qualification history.
+/// The caller owns the returned handle and must free it with onshi_public_expense_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_version_public_expense(
+    h: *const onshi_history,
+    index: usize,
+    out: *mut *mut onshi_public_expense,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let v = item(&h.public_expense()?.versions, index)?;
+            out.set(into_raw::<onshi_public_expense>(v.qualification.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Copies the 公費 of the latest version of a 公費 history (the one a diff is made against).
+///
+/// Returns `ONSHI_NOT_PRESENT` when the history has no version, `ONSHI_HISTORY_WRONG_KIND`
+/// for a qualification history.
+/// The caller owns the returned handle and must free it with onshi_public_expense_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_current_public_expense(
+    h: *const onshi_history,
+    out: *mut *mut onshi_public_expense,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let v = h
+                .public_expense()?
+                .current()
+                .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+            out.set(into_raw::<onshi_public_expense>(v.qualification.clone()));
+            Ok(())
+        })
+    }
+}
+
+/// Reviews a returned 公費 (read as PMH data of a valid answer) against a 公費 history's
+/// current version, as `onshi_history_review` does for a document. `result_id` identifies
+/// the result; `confirmation_date` is the 資格確認日.
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
+/// date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version,
+/// `ONSHI_HISTORY_WRONG_KIND` for a qualification history.
+/// The caller owns the returned handle and must free it with onshi_diff_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `h` is NULL or a live `onshi_history`; `returned` is NULL or a live
+/// `onshi_public_expense`; `result_id` is NULL or readable for `result_id_len` bytes;
+/// `confirmation_date` is NULL or readable; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_history_review_public_expense_record(
+    h: *const onshi_history,
+    returned: *const onshi_public_expense,
+    result_id: *const u8,
+    result_id_len: usize,
+    confirmation_date: *const onshi_date,
+    query_kind: onshi_query_kind,
+    out: *mut *mut onshi_diff,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(h, |h| {
+            let out = Out::new(out)?;
+            let ret: &PublicExpense = &handle_ref(returned)?.value;
+            let id = text_in(result_id, result_id_len)?;
+            let c = context(confirmation_date, query_kind)?;
+            let ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            let review = h.public_expense()?.review(Returned::record(ret), &ctx)?;
+            out.set(into_raw::<onshi_diff>(DiffValue::of_public_expense(review)));
             Ok(())
         })
     }
@@ -1105,7 +1568,7 @@ pub unsafe extern "C" fn onshi_history_expire(
 #[unsafe(no_mangle)]
 pub extern "C" fn onshi_choices_new() -> *mut onshi_choices {
     guard_or(std::ptr::null_mut(), || {
-        into_raw::<onshi_choices>(Choices::recommended())
+        into_raw::<onshi_choices>(AnyChoices::default())
     })
 }
 
@@ -1123,9 +1586,9 @@ pub unsafe extern "C" fn onshi_choices_free(c: *mut onshi_choices) {
 
 /// Reads choices from JSON: `{"fields": {"address": "reflect", "name": "keep"},
 /// "identity_verified": true, "start_date": "2025-04-01"}` (every member optional; field ids
-/// as in `ONSHI_FIELD_DIFF_ITEM_FIELD`).
+/// as in `ONSHI_FIELD_DIFF_ITEM_FIELD`, of the qualification or of a 公費).
 ///
-/// Returns `ONSHI_JSON` when the text is not choices.
+/// Returns `ONSHI_JSON` when the text is not choices (or names an unknown field).
 /// `err`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_choices_free.
 /// Out-parameters are written only on success.
@@ -1144,8 +1607,8 @@ pub unsafe extern "C" fn onshi_choices_from_json(
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
-            let c: Choices = serde_json::from_str(text_in(json, json_len)?)?;
-            out.set(into_raw::<onshi_choices>(c));
+            let c: Choices<String> = serde_json::from_str(text_in(json, json_len)?)?;
+            out.set(into_raw::<onshi_choices>(AnyChoices::from_wire(c)?));
             Ok(())
         })
     }
@@ -1189,7 +1652,8 @@ pub unsafe extern "C" fn onshi_choices_last_error(
 }
 
 /// Decides one field: `ONSHI_DECISION_REFLECT` (反映) or `ONSHI_DECISION_KEEP`, whatever
-/// the recommendation.
+/// the recommendation. The field is one of the qualification (`ONSHI_FIELD_*`) or of a 公費
+/// (`ONSHI_FIELD_PUBLIC_EXPENSE_*`); it must fit the history when the choices are applied.
 ///
 /// Returns `ONSHI_INVALID_ARGUMENT` for an unknown field or decision.
 ///
@@ -1204,9 +1668,14 @@ pub unsafe extern "C" fn onshi_choices_set(
     // SAFETY: forwarded from the caller.
     unsafe {
         method_mut(c, |c| {
-            let f = FIELD.parse_num(field)?;
+            if field_id(field).is_none() {
+                return Err(Failure::new(
+                    ONSHI_INVALID_ARGUMENT,
+                    format!("unknown onshi_field value {field}"),
+                ));
+            }
             let d: Decision = DECISION.parse_num(decision)?;
-            c.fields.insert(f, d);
+            c.fields.insert(field, d);
             Ok(())
         })
     }
@@ -1226,7 +1695,13 @@ pub unsafe extern "C" fn onshi_choices_clear(
     // SAFETY: forwarded from the caller.
     unsafe {
         method_mut(c, |c| {
-            c.fields.remove(&FIELD.parse_num(field)?);
+            if field_id(field).is_none() {
+                return Err(Failure::new(
+                    ONSHI_INVALID_ARGUMENT,
+                    format!("unknown onshi_field value {field}"),
+                ));
+            }
+            c.fields.remove(&field);
             Ok(())
         })
     }
@@ -1297,7 +1772,7 @@ mod tests {
     fn audit_event_ids_are_the_serde_tags() {
         let d = chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
         for (k, id) in [
-            (AuditKind::Created { start: d }, "created"),
+            (AuditKind::<Field>::Created { start: d }, "created"),
             (
                 AuditKind::Linked {
                     result_id: "r".into(),

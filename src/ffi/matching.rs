@@ -80,6 +80,8 @@ pub const ONSHI_FIELD_PATIENT_REFERENCE_NUMBER: onshi_field = 707;
 /// Number of qualifications given with `onshi_matching_add_qualification` (integer,
 /// read-only).
 pub const ONSHI_FIELD_PATIENT_QUALIFICATION_COUNT: onshi_field = 708;
+/// Number of 公費 given with `onshi_matching_add_public_expense` (integer, read-only).
+pub const ONSHI_FIELD_PATIENT_PUBLIC_EXPENSE_COUNT: onshi_field = 709;
 
 /// The candidate's patient id (text).
 pub const ONSHI_FIELD_CANDIDATE_PATIENT_ID: onshi_field = 721;
@@ -132,6 +134,13 @@ static PATIENT_FIELDS: &[FieldDef<P>] = &[
         INTEGER,
         P,
         |p| int(p.qualifications.len())
+    ),
+    ro!(
+        ONSHI_FIELD_PATIENT_PUBLIC_EXPENSE_COUNT,
+        "[].public_expenses.length",
+        INTEGER,
+        P,
+        |p| int(p.public_expenses.len())
     ),
 ];
 
@@ -322,7 +331,8 @@ pub extern "C" fn onshi_matching_new() -> *mut onshi_matching {
 
 /// Reads the patient list from JSON: an array of `{"patient_id": "000123", "name": "…",
 /// "kana": "…", "birthdate": "1960-02-03", "sex": "1", "address": "…",
-/// "reference_number": "…", "qualifications": [records]}` (only `patient_id` is required).
+/// "reference_number": "…", "qualifications": [records], "public_expenses": [公費 records]}`
+/// (only `patient_id` is required).
 ///
 /// Returns `ONSHI_JSON` when the text is not such an array.
 /// `err`: NULL is accepted.
@@ -569,6 +579,29 @@ pub unsafe extern "C" fn onshi_matching_add_qualification(
         method_mut(m, |m| {
             let q = handle_ref(q)?.value.clone();
             item_mut(&mut m.0, index)?.qualifications.push(q);
+            Ok(())
+        })
+    }
+}
+
+/// Gives the patient at `index` a copy of a 公費 it holds, so that a result can be matched by
+/// the 公費負担者番号 and 受給者番号 PMH sent with it.
+///
+/// Returns `ONSHI_OUT_OF_RANGE` for an index past the end.
+///
+/// # Safety
+/// `m` is NULL or a live `onshi_matching`; `p` is NULL or a live `onshi_public_expense`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_matching_add_public_expense(
+    m: *mut onshi_matching,
+    index: usize,
+    p: *const super::public_expense::onshi_public_expense,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method_mut(m, |m| {
+            let p = handle_ref(p)?.value.clone();
+            item_mut(&mut m.0, index)?.public_expenses.push(p);
             Ok(())
         })
     }

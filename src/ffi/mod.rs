@@ -66,6 +66,7 @@ pub mod history;
 pub mod ids;
 pub mod matching;
 pub(crate) mod panic;
+pub mod public_expense;
 pub mod qualification;
 pub mod reception;
 pub(crate) mod record;

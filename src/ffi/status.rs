@@ -69,6 +69,10 @@ pub const ONSHI_XML_UNWRITABLE: onshi_status = 212;
 /// More unmodelled elements and attributes than a document of this size may hold (not a
 /// terminal file; keeping them would take far more memory than the input).
 pub const ONSHI_XML_TOO_MANY_UNKNOWN: onshi_status = 213;
+/// The content is not XML at all (after an optional BOM and white space its first byte is not
+/// `<`): a file the terminal encrypted (`encrypt.conf` / `encrypt_face.conf`). Not a parse
+/// error: it needs the vendor's decryption module.
+pub const ONSHI_XML_ENCRYPTED: onshi_status = 214;
 /// A file name is not a plain file name (path separator, `..`, too long …).
 pub const ONSHI_XML_FILE_NAME_UNSAFE: onshi_status = 250;
 /// A file name is not a terminal interface file name.
@@ -94,6 +98,12 @@ pub const ONSHI_HISTORY_INVALID_END: onshi_status = 357;
 pub const ONSHI_HISTORY_DATE_OUT_OF_RANGE: onshi_status = 358;
 /// A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.
 pub const ONSHI_HISTORY_INCONSISTENT: onshi_status = 359;
+/// `onshi_history_apply`: the diff is `unknown` (no PMH data for this 公費): nothing to apply,
+/// and the 公費 is not expired.
+pub const ONSHI_HISTORY_UNKNOWN: onshi_status = 360;
+/// A record, diff or JSON of another kind than the history keeps (a 公費 for an insurance
+/// history, or the reverse).
+pub const ONSHI_HISTORY_WRONG_KIND: onshi_status = 361;
 
 /// A file-system operation of the terminal client or emulator failed (the message names it).
 pub const ONSHI_TERMINAL_IO: onshi_status = 400;
@@ -137,6 +147,20 @@ pub const ONSHI_TERMINAL_ALREADY_COLLECTED: onshi_status = 417;
 pub const ONSHI_TERMINAL_ALREADY_RUNNING: onshi_status = 418;
 /// The emulator was stopped.
 pub const ONSHI_TERMINAL_EMULATOR_STOPPED: onshi_status = 419;
+/// A file of `res/` or `face/` is not XML: the terminal encrypts its prefix (`encrypt.conf`
+/// / `encrypt_face.conf`) and no decryption hook is set (`onshi_client_set_cipher`).
+pub const ONSHI_TERMINAL_ENCRYPTED: onshi_status = 420;
+/// The decryption or encryption hook failed (returned an error, did not answer in time, or
+/// returned something that is not XML).
+pub const ONSHI_TERMINAL_HOOK_FAILED: onshi_status = 421;
+/// A zipped bulk result was refused: extra entries, an unsafe or unexpected entry name, a
+/// symbolic link, an encrypted entry, an unsupported method, a damaged archive.
+pub const ONSHI_TERMINAL_ZIP_REFUSED: onshi_status = 422;
+/// A zipped bulk result inflates beyond the size limit or far more than XML does (a zip
+/// bomb).
+pub const ONSHI_TERMINAL_ZIP_TOO_LARGE: onshi_status = 423;
+/// A bulk download answered a 処理結果区分 that is neither 1, 2 nor 9 (or none): a failure.
+pub const ONSHI_TERMINAL_UNKNOWN_SEGMENT: onshi_status = 424;
 
 /// No PC/SC card reader is connected.
 pub const ONSHI_CARD_NO_READER: onshi_status = 500;
@@ -455,6 +479,7 @@ mod tests {
                 },
                 ONSHI_XML_TOO_MANY_UNKNOWN,
             ),
+            (X::Encrypted { location: l() }, ONSHI_XML_ENCRYPTED),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");
@@ -574,6 +599,43 @@ mod tests {
                 ONSHI_TERMINAL_ALREADY_RUNNING,
             ),
             (T::EmulatorStopped, ONSHI_TERMINAL_EMULATOR_STOPPED),
+            (
+                T::Encrypted {
+                    file: s(),
+                    prefix: s(),
+                },
+                ONSHI_TERMINAL_ENCRYPTED,
+            ),
+            (
+                T::Hook {
+                    file: s(),
+                    stage: crate::terminal::CipherStage::Decrypt,
+                    reason: s(),
+                },
+                ONSHI_TERMINAL_HOOK_FAILED,
+            ),
+            (
+                T::Zip {
+                    file: s(),
+                    refusal: crate::terminal::ZipRefusal::Empty,
+                },
+                ONSHI_TERMINAL_ZIP_REFUSED,
+            ),
+            (
+                T::Zip {
+                    file: s(),
+                    refusal: crate::terminal::ZipRefusal::TooLarge { max: 1 },
+                },
+                ONSHI_TERMINAL_ZIP_TOO_LARGE,
+            ),
+            (
+                T::UnknownSegment {
+                    reception_number: s(),
+                    segment: Some("3".into()),
+                    file: s(),
+                },
+                ONSHI_TERMINAL_UNKNOWN_SEGMENT,
+            ),
         ];
         for (e, st) in all {
             assert_eq!(e.code(), st, "{e}");
@@ -590,7 +652,8 @@ mod tests {
             (H::StaleReview, ONSHI_HISTORY_STALE_REVIEW),
             (
                 H::SubstituteRefused {
-                    field: crate::model::Field::Name,
+                    field: "name",
+                    label: "氏名",
                 },
                 ONSHI_HISTORY_SUBSTITUTE_REFUSED,
             ),
@@ -600,6 +663,14 @@ mod tests {
             (H::InvalidEnd { id: 1 }, ONSHI_HISTORY_INVALID_END),
             (H::DateOutOfRange, ONSHI_HISTORY_DATE_OUT_OF_RANGE),
             (H::Inconsistent("x"), ONSHI_HISTORY_INCONSISTENT),
+            (H::Unknown, ONSHI_HISTORY_UNKNOWN),
+            (
+                H::WrongKind {
+                    expected: crate::diff::RecordKind::Qualification,
+                    found: crate::diff::RecordKind::PublicExpense,
+                },
+                ONSHI_HISTORY_WRONG_KIND,
+            ),
         ];
         for (e, s) in all {
             assert_eq!(e.code(), s, "{e}");

@@ -30,7 +30,8 @@ use super::enums::{PRESENTATION, onshi_presentation};
 use super::error::{onshi_error, with_error};
 use super::field::{onshi_date, onshi_datetime};
 use super::handle::{
-    Castable, Out, TextOut, call, free, handle_ref, into_raw, lock, method, read_in, text_in,
+    Castable, Out, TextOut, bytes_in, call, free, handle_ref, into_raw, lock, method, read_in,
+    text_in,
 };
 use super::panic::{Failure, guard_or, quietly};
 use super::qualification::onshi_qualification;
@@ -43,9 +44,10 @@ use crate::model::{CardKey, DocumentQuery, Qualification};
 use crate::reception::usage::UsageReport;
 use crate::reception::{Visit, VisitOrigin};
 use crate::terminal::{
-    Behaviour, BulkOptions, Cancel, Client, ClientOptions, Dataset, DoctorOptions, DocumentAnswer,
-    DocumentKind, Emulator, EmulatorConfig, FaceAck, FaceEvent, FaceSubscription, Layout,
-    ProcessedPolicy, TerminalError, Ticket, WaitLimit,
+    Behaviour, BulkOptions, Cancel, CipherError, Client, ClientOptions, CommandLine, Dataset,
+    DoctorOptions, DocumentAnswer, DocumentKind, Emulator, EmulatorConfig, ExternalCommand,
+    FaceAck, FaceEvent, FaceNames, FaceSubscription, FileCipher, Layout, ProcessedPolicy,
+    SkippedFile, TerminalError, Ticket, WaitLimit,
 };
 use crate::xml::{DocumentRequest, Encoding, Family, Message, MessageKind};
 use serde::Deserialize;
@@ -280,6 +282,8 @@ pub(crate) struct ClientValue {
     /// Face results `onshi_client_next_face` handed out and not acknowledged yet, by file
     /// name (for `onshi_client_release_face`).
     handed_out: Mutex<HashMap<String, FaceEvent>>,
+    /// Skipped face files not yet handed to the caller by `onshi_client_skipped_faces`.
+    skipped: Mutex<Vec<SkippedFile>>,
 }
 
 /// Face delivery by callback.
@@ -318,6 +322,7 @@ impl ClientValue {
             closing: AtomicBool::new(false),
             calls: Mutex::new(HashMap::new()),
             handed_out: Mutex::new(HashMap::new()),
+            skipped: Mutex::new(Vec::new()),
         }
     }
 
@@ -496,10 +501,47 @@ pub type onshi_face_callback = Option<
     ) -> onshi_face_ack,
 >;
 
+/// A program and its arguments, as JSON: `["prog", "arg", …]`.
+fn command_line(v: Option<Vec<String>>) -> Result<Option<CommandLine>, Failure> {
+    let Some(mut v) = v else { return Ok(None) };
+    if v.is_empty() {
+        return Err(Failure::new(
+            ONSHI_INVALID_ARGUMENT,
+            "a command is a non-empty array: [program, arguments…]",
+        ));
+    }
+    let program = v.remove(0);
+    Ok(Some(CommandLine {
+        program: program.into(),
+        args: v,
+    }))
+}
+
+/// The external decryption / encryption programs of the options JSON.
+fn external(
+    decrypt: Option<Vec<String>>,
+    encrypt: Option<Vec<String>>,
+    timeout_ms: Option<u64>,
+) -> Result<Option<Arc<dyn FileCipher>>, Failure> {
+    let (decrypt, encrypt) = (command_line(decrypt)?, command_line(encrypt)?);
+    if decrypt.is_none() && encrypt.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Arc::new(ExternalCommand {
+        decrypt,
+        encrypt,
+        timeout: Duration::from_millis(timeout_ms.unwrap_or(20_000)),
+    })))
+}
+
 /// Client options as JSON.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ClientJson {
+    decrypt_command: Option<Vec<String>>,
+    encrypt_command: Option<Vec<String>>,
+    hook_timeout_ms: Option<u64>,
+    err_depth: Option<u32>,
     medical_institution_code: Option<String>,
     encoding: Option<Encoding>,
     create_folders: Option<bool>,
@@ -541,6 +583,13 @@ fn client_options(json: &str) -> Result<ClientOptions, Failure> {
     if let Some(b) = j.durable_writes {
         o.durable_writes = b;
     }
+    if let Some(d) = j.err_depth {
+        o.err_depth = d;
+    }
+    if let Some(ms) = j.hook_timeout_ms {
+        o.hook_timeout = Duration::from_millis(ms);
+    }
+    o.cipher = external(j.decrypt_command, j.encrypt_command, j.hook_timeout_ms)?;
     Ok(o)
 }
 
@@ -550,7 +599,12 @@ fn client_options(json: &str) -> Result<ClientOptions, Failure> {
 /// (`"utf8"`/`"shift_jis"`, of requests), `"create_folders"` (create `req/res/face` when
 /// missing; off by default, since a missing folder means a wrong root), `"processed"` and
 /// `"face_processed"` (`"delete"`, `"archive"`, `"leave"`), `"settle_timeout_ms"`,
-/// `"recheck_interval_ms"`, `"durable_writes"`.
+/// `"recheck_interval_ms"`, `"durable_writes"`, `"err_depth"` (how deep below `res/` an
+/// `.err` is looked for; default 2), and the vendor's external decryption / encryption
+/// programs for a terminal that encrypts its files (`encrypt.conf`): `"decrypt_command"`
+/// and `"encrypt_command"` (`["program", "arg", …]`: the file on its stdin, the result on
+/// its stdout; `ONSHI_FILE_NAME` names the file), `"hook_timeout_ms"` (default 20 000).
+/// `onshi_client_set_cipher` sets a callback instead.
 ///
 /// Returns `ONSHI_TERMINAL_MISSING_FOLDER` when a folder does not exist, `ONSHI_JSON` for bad
 /// options.
@@ -1405,6 +1459,220 @@ pub unsafe extern "C" fn onshi_client_doctor_text(
     }
 }
 
+// ---- encrypted files ----
+
+/// Which way a cipher callback works: one of the `ONSHI_CIPHER_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_cipher_stage = u32;
+/// Decrypt a file the terminal wrote (`res/`, `face/`), which is not XML.
+pub const ONSHI_CIPHER_DECRYPT: onshi_cipher_stage = 1;
+/// Encrypt a request before it is written into `req/`.
+pub const ONSHI_CIPHER_ENCRYPT: onshi_cipher_stage = 2;
+
+/// Where a cipher callback writes its result (`onshi_cipher_output_write`); valid only during
+/// the call of the callback.
+pub struct onshi_cipher_output {
+    _private: [u8; 0],
+}
+
+impl Castable for onshi_cipher_output {
+    type Rust = Mutex<Vec<u8>>;
+    const TAG: u64 = u64::from_le_bytes(*b"onshiCIO");
+}
+
+/// The vendor's decryption / encryption module as a callback (oqs-2026 §1.1: the terminal may
+/// encrypt its files per prefix; onshi never implements a scheme). Called with `userdata` as
+/// given to `onshi_client_set_cipher`, the stage (`ONSHI_CIPHER_DECRYPT` for a file of
+/// `res/`/`face/` that is not XML, `ONSHI_CIPHER_ENCRYPT` for a request), the file name
+/// (UTF-8) and its bytes. It writes the result with `onshi_cipher_output_write` (for
+/// `ONSHI_CIPHER_ENCRYPT`, the bytes to write: the input itself for a prefix it leaves
+/// plain) and returns `ONSHI_OK`; any other status is a failure
+/// (`ONSHI_TERMINAL_HOOK_FAILED`, the file stays where it is).
+///
+/// It runs on a thread of the library, possibly on several at once, and is given the
+/// client's hook timeout (`"hook_timeout_ms"`, default 30 s) to return; one that does not is
+/// reported and left running. It must not let an exception or a `longjmp` escape. The
+/// pointers are valid only during the call.
+#[allow(non_camel_case_types)]
+pub type onshi_cipher_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        stage: onshi_cipher_stage,
+        file_name: *const u8,
+        file_name_len: usize,
+        input: *const u8,
+        input_len: usize,
+        output: *mut onshi_cipher_output,
+    ) -> onshi_status,
+>;
+
+/// Appends `len` bytes to a cipher callback's result. Call it from inside the callback only.
+/// Out-parameters are written only on success: `output` grows only when this returns
+/// `ONSHI_OK`.
+///
+/// Returns `ONSHI_INVALID_HANDLE` for an output that is not the callback's (or used after the
+/// callback returned).
+///
+/// # Safety
+/// `output` is any value (only the live output of a running callback is used); `bytes` is
+/// NULL (with `len` 0) or readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_cipher_output_write(
+    output: *mut onshi_cipher_output,
+    bytes: *const u8,
+    len: usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(output, |o| {
+            let b = bytes_in(bytes, len)?;
+            lock(o).extend_from_slice(b);
+            Ok(())
+        })
+    }
+}
+
+/// `void *` handed to cipher callbacks on the library's threads.
+struct SharedUserData(*mut c_void);
+// SAFETY: the pointer is only handed back to the caller's callback, which the documentation
+// of `onshi_cipher_callback` says may run on several threads at once.
+unsafe impl Send for SharedUserData {}
+// SAFETY: as above; the library never reads through it.
+unsafe impl Sync for SharedUserData {}
+
+/// A cipher callback as a [`FileCipher`].
+struct CallbackCipher {
+    callback: unsafe extern "C" fn(
+        *mut c_void,
+        onshi_cipher_stage,
+        *const u8,
+        usize,
+        *const u8,
+        usize,
+        *mut onshi_cipher_output,
+    ) -> onshi_status,
+    userdata: SharedUserData,
+}
+
+impl std::fmt::Debug for CallbackCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CallbackCipher")
+    }
+}
+
+impl CallbackCipher {
+    fn run(
+        &self,
+        stage: onshi_cipher_stage,
+        name: &str,
+        input: &[u8],
+    ) -> Result<Vec<u8>, CipherError> {
+        let out = into_raw::<onshi_cipher_output>(Mutex::new(Vec::new()));
+        let mut status = ONSHI_PANIC;
+        quietly(|| {
+            // SAFETY: the caller's callback with the caller's userdata; every pointer is valid
+            // for the call (`out` is a live handle until freed below).
+            status = unsafe {
+                (self.callback)(
+                    self.userdata.0,
+                    stage,
+                    name.as_ptr(),
+                    name.len(),
+                    input.as_ptr(),
+                    input.len(),
+                    out,
+                )
+            };
+        });
+        // SAFETY: `out` was made above (a callback that freed it is caught by the registry).
+        let result = unsafe { handle_ref(out) }
+            .map(|o| std::mem::take(&mut *lock(&o.value)))
+            .unwrap_or_default();
+        // SAFETY: as above.
+        unsafe { free(out) };
+        if status != ONSHI_OK {
+            return Err(CipherError(format!(
+                "the cipher callback returned {} ({status})",
+                super::status::name(status).unwrap_or("an unknown status")
+            )));
+        }
+        Ok(result)
+    }
+}
+
+impl FileCipher for CallbackCipher {
+    fn decrypt(&self, file_name: &str, bytes: &[u8]) -> Result<Vec<u8>, CipherError> {
+        self.run(ONSHI_CIPHER_DECRYPT, file_name, bytes)
+    }
+
+    fn encrypt(&self, file_name: &str, bytes: &[u8]) -> Result<Vec<u8>, CipherError> {
+        self.run(ONSHI_CIPHER_ENCRYPT, file_name, bytes)
+    }
+}
+
+/// Sets the client's cipher callback: the vendor's module that decrypts files the terminal
+/// encrypted and encrypts requests (see `onshi_cipher_callback`); NULL removes it (and any
+/// `"decrypt_command"` of the options). Without one, a file that is not XML is
+/// `ONSHI_TERMINAL_ENCRYPTED` (the staff text names `encrypt.conf` and the prefix). Face
+/// results found encrypted before are read again. `userdata` must stay valid until the
+/// callback is replaced or the client freed.
+///
+/// # Safety
+/// `c` is any value (only a live `onshi_client` is used); `callback` is NULL or a function
+/// that may be called from several threads with `userdata`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_set_cipher(
+    c: *const onshi_client,
+    callback: onshi_cipher_callback,
+    userdata: *mut c_void,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(c, |c| {
+            let cipher = callback.map(|callback| {
+                Arc::new(CallbackCipher {
+                    callback,
+                    userdata: SharedUserData(userdata),
+                }) as Arc<dyn FileCipher>
+            });
+            c.client.set_cipher(cipher);
+            Ok(())
+        })
+    }
+}
+
+/// Copies the files of `face/` that are not face results, found since the last call, as a
+/// JSON array of `{"name", "family", "message_ja"}` (`family` `null` for a name that is not
+/// an interface name): each is reported once while it stays — nothing in `face/` is dropped
+/// silently. Filled by the face calls (`onshi_client_next_face`, the face callback). A size
+/// query (`buf` NULL, or `cap` too small) keeps them for the next call.
+///
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL` (when `buf` cannot hold the text).
+///
+/// # Safety
+/// `c` is any value; `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_client_skipped_faces(
+    c: *const onshi_client,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        method(c, |c| {
+            let out = TextOut::new(buf, cap, out_len)?;
+            let mut held = lock(&c.skipped);
+            held.extend(c.client.skipped_faces());
+            let text = serde_json::to_string(&*held)?;
+            out.write(&text)?;
+            held.clear();
+            Ok(())
+        })
+    }
+}
+
 /// Records a reception visit in the client's journal (`<root>/.onshi/visits/<yyyyMM>/`, one
 /// file per visit): the day `date`, the EMR's `patient_id` (never a name, an insurance
 /// number or the 個人番号), what the patient presented (`ONSHI_PRESENTATION_*`) and the
@@ -1534,6 +1802,86 @@ pub unsafe extern "C" fn onshi_emulator_start(
             }
             config.delay = ms(delay_ms);
             config.encoding = ENCODING.parse_num(encoding)?;
+            let e = Emulator::start(config)?;
+            out.set(into_raw::<onshi_emulator>(e));
+            Ok(())
+        })
+    }
+}
+
+/// Emulator options as JSON.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EmulatorJson {
+    delay_ms: Option<u64>,
+    encoding: Option<Encoding>,
+    processing_polls: Option<u32>,
+    zip_bulk: Option<bool>,
+    err_subfolder: Option<String>,
+    bulk_segment: Option<String>,
+    face_names: Option<FaceNames>,
+    encrypt_command: Option<Vec<String>>,
+    decrypt_command: Option<Vec<String>>,
+    hook_timeout_ms: Option<u64>,
+}
+
+/// Starts the terminal emulator like `onshi_emulator_start`, with options as JSON
+/// (`(NULL, 0)` for the defaults): `"delay_ms"`, `"encoding"` (`"utf8"`/`"shift_jis"`),
+/// `"processing_polls"` (処理中 answers before a bulk result), `"zip_bulk"` (bulk results
+/// zipped), `"err_subfolder"` (rejected requests and their `.err` in this subfolder of
+/// `res/`), `"bulk_segment"` (the raw 処理結果区分 of finished bulk results, e.g. `"3"`),
+/// `"face_names"` (`"terminal"`, `"auto"`, `"time_only"`), and the "encrypted" mode for
+/// tests: `"encrypt_command"` (`["program", "arg", …]`: every answer and face file on its
+/// stdin, what to write on its stdout), `"decrypt_command"` (for requests that are not XML),
+/// `"hook_timeout_ms"`.
+///
+/// Returns what `onshi_emulator_start` returns, and `ONSHI_JSON` for bad options.
+/// `err`: NULL is accepted.
+/// The caller owns the returned handle and must free it with onshi_emulator_free.
+/// Out-parameters are written only on success.
+///
+/// # Safety
+/// `err` is NULL or a live `onshi_error`; each text is NULL or readable for its length; `out`
+/// is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_emulator_start_with_options(
+    err: *mut onshi_error,
+    root: *const u8,
+    root_len: usize,
+    dataset_json: *const u8,
+    dataset_len: usize,
+    options_json: *const u8,
+    options_len: usize,
+    out: *mut *mut onshi_emulator,
+) -> onshi_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_error(err, || {
+            let out = Out::new(out)?;
+            let root = text_in(root, root_len)?;
+            let json = text_in(dataset_json, dataset_len)?;
+            let options = text_in(options_json, options_len)?;
+            let mut config = EmulatorConfig::new(root);
+            if !json.trim().is_empty() {
+                config.dataset = Dataset::from_json(json)?;
+            }
+            let j: EmulatorJson = if options.trim().is_empty() {
+                EmulatorJson::default()
+            } else {
+                serde_json::from_str(options)?
+            };
+            config.delay = Duration::from_millis(j.delay_ms.unwrap_or(0));
+            if let Some(e) = j.encoding {
+                config.encoding = e;
+            }
+            if let Some(n) = j.processing_polls {
+                config.processing_polls = n;
+            }
+            config.zip_bulk = j.zip_bulk.unwrap_or(false);
+            config.err_subfolder = j.err_subfolder;
+            config.bulk_segment = j.bulk_segment;
+            config.face_names = j.face_names.unwrap_or_default();
+            config.cipher = external(j.decrypt_command, j.encrypt_command, j.hook_timeout_ms)?;
             let e = Emulator::start(config)?;
             out.set(into_raw::<onshi_emulator>(e));
             Ok(())

@@ -6,7 +6,10 @@
 use super::{FieldGroup, Ratio, UnknownElement};
 use crate::Personal;
 use crate::codes::*;
-use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode};
+use crate::ids::{
+    BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode,
+    PublicExpensePayerNumber, RecipientNumber,
+};
 use crate::text::FieldKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -382,6 +385,117 @@ impl MedicalTicket {
     }
 }
 
+/// One 指定医療機関 of a 公費 受給者証 (PMH `designatedMedicalInstitutions`; the item's shape is not public:
+/// code and name as far as they are sent, the rest kept in `extra`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignatedInstitution {
+    /// 医療機関コード, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// 医療機関名称.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Unmodelled child elements, kept for round trips.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<UnknownElement>,
+}
+
+impl DesignatedInstitution {
+    /// `true` when nothing is set (the default value).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// One printed item of a 公費 受給者証 (PMH `certificationDetail[]`, 券面項目): its name and value as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateItem {
+    /// 項目名.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 値, as printed (personal: a printed item may be a name, an address or a 疾病名).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Personal<String>>,
+    /// Unmodelled child elements, kept for round trips.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<UnknownElement>,
+}
+
+impl CertificateItem {
+    /// `true` when nothing is set (the default value).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// One 公費 (公費負担医療 or a local 医療費助成): one 受給者証 as PMH sends it with the 資格情報, or as staff enter it
+/// from the paper 受給者証. A patient may hold several; each has a history of its own
+/// (`history::PublicExpenseHistory`). The XML element names are provisional (the PMH names are not
+/// public): see `docs/public-expense.md`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicExpense {
+    /// 公費負担者番号 (8 digits: 法別2 + 都道府県2 + 実施機関3 + 検証番号1; a wrong 検証番号 is kept and reported as a
+    /// warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_number: Option<PublicExpensePayerNumber>,
+    /// 受給者番号 (≤ 30 characters; national programmes 7 digits with a 検証番号, local ones any form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_number: Option<RecipientNumber>,
+    /// 受給者証名称: the programme as printed (特定医療費（指定難病）受給者証 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certification_name: Option<String>,
+    /// 区分 (PMH `segment`; codes not public, kept as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// 所得区分 (PMH `incomeSegment`; codes not public, kept as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub income_segment: Option<String>,
+    /// 自己負担上限額 (yen per month).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_copayment_amount: Option<u32>,
+    /// 償還払い (`true`: the patient pays and is reimbursed; the clinic does not apply the 公費 at the
+    /// counter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_reimbursement: Option<PmhFlag>,
+    /// 有効期間の開始日.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// 有効期間の終了日.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+    /// 付加条件 (PMH `additionalConditions`, `"code-code;…"`, kept as sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_conditions: Option<String>,
+    /// 指定医療機関 (repeating).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub designated_institutions: Vec<DesignatedInstitution>,
+    /// 券面項目: the printed items of the 受給者証, name and value (repeating).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificate_items: Vec<CertificateItem>,
+    /// PMH's key of this version of the 受給者証 (`historyKey`; opaque).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_key: Option<String>,
+    /// PMH's deleted flag (`isDeleted`): the 自治体 withdrew this 受給者証 record. Never read as 失効 by
+    /// itself: the diff adds a notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<PmhFlag>,
+    /// Where the record came from: `pmh` (the terminal; set when it enters a history or a
+    /// new-patient draft), `paper` (a paper 受給者証 entered by staff) or `medical_assistance` (医療扶助).
+    /// Never sent by the terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PublicExpenseSource>,
+    /// Unmodelled child elements, kept for round trips.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<UnknownElement>,
+}
+
+impl PublicExpense {
+    /// `true` when nothing is set (the default value).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// One qualification (資格): everything `ResultOfQualificationConfirmation` carries, and what a
 /// clinic holds for a patient's coverage.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -452,6 +566,11 @@ pub struct Qualification {
     /// 医療扶助 医療券・調剤券 (repeating).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub medical_tickets: Vec<MedicalTicket>,
+    /// 公費 (医療費助成) PMH sent with this 資格情報 (repeating; element names provisional). Not compared with
+    /// the coverage: each 公費 has a history of its own. Empty when PMH sent nothing — which says
+    /// nothing about the 公費 (not consented, city not connected, or lost).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_expenses: Vec<PublicExpense>,
     /// 閲覧同意 (薬剤, 特定健診, 診療, 手術 …).
     #[serde(default, skip_serializing_if = "Consents::is_empty")]
     pub consents: Consents,
@@ -734,6 +853,278 @@ impl DocumentOutcome {
     }
 }
 
+/// A field of [`PublicExpense`] with a C id: one `ONSHI_FIELD_*` number each, the same in a diff,
+/// in history audit events and in the record accessors. The serde name (and
+/// [`PublicExpenseField::id`]) is the field's key in the record's JSON schema. Ids and numbers are
+/// stable: never renamed, never renumbered, never reused.
+///
+/// [`PublicExpenseField::COMPARED`] lists the fields `diff` compares, in display order.
+///
+/// ```
+/// use onshi::model::PublicExpenseField;
+/// assert_eq!(PublicExpenseField::PayerNumber.id(), "payer_number");
+/// assert_eq!(PublicExpenseField::PayerNumber.label(), "公費負担者番号");
+/// assert_eq!(PublicExpenseField::PayerNumber.number(), 801);
+/// assert_eq!(PublicExpenseField::from_id("payer_number"), Some(PublicExpenseField::PayerNumber));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PublicExpenseField {
+    /// 公費負担者番号 (`payer_number`, `ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER` = 801).
+    #[serde(rename = "payer_number")]
+    PayerNumber,
+    /// 受給者番号 (`recipient_number`, `ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER` = 802).
+    #[serde(rename = "recipient_number")]
+    RecipientNumber,
+    /// 受給者証名称 (`certification_name`, `ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATION_NAME` = 803).
+    #[serde(rename = "certification_name")]
+    CertificationName,
+    /// 区分 (`segment`, `ONSHI_FIELD_PUBLIC_EXPENSE_SEGMENT` = 804).
+    #[serde(rename = "segment")]
+    Segment,
+    /// 所得区分 (`income_segment`, `ONSHI_FIELD_PUBLIC_EXPENSE_INCOME_SEGMENT` = 805).
+    #[serde(rename = "income_segment")]
+    IncomeSegment,
+    /// 自己負担上限額 (`max_copayment_amount`, `ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT` = 806).
+    #[serde(rename = "max_copayment_amount")]
+    MaxCopaymentAmount,
+    /// 償還払い (`always_reimbursement`, `ONSHI_FIELD_PUBLIC_EXPENSE_ALWAYS_REIMBURSEMENT` = 807).
+    #[serde(rename = "always_reimbursement")]
+    AlwaysReimbursement,
+    /// 有効開始日 (`valid_from`, `ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM` = 808).
+    #[serde(rename = "valid_from")]
+    ValidFrom,
+    /// 有効終了日 (`valid_to`, `ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO` = 809).
+    #[serde(rename = "valid_to")]
+    ValidTo,
+    /// 付加条件 (`additional_conditions`, `ONSHI_FIELD_PUBLIC_EXPENSE_ADDITIONAL_CONDITIONS` = 810).
+    #[serde(rename = "additional_conditions")]
+    AdditionalConditions,
+    /// 指定医療機関 (`designated_institutions`, `ONSHI_FIELD_PUBLIC_EXPENSE_DESIGNATED_INSTITUTIONS` = 811).
+    #[serde(rename = "designated_institutions")]
+    DesignatedInstitutions,
+    /// 券面項目 (`certificate_items`, `ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS` = 812).
+    #[serde(rename = "certificate_items")]
+    CertificateItems,
+    /// 履歴キー (`history_key`, `ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY` = 813).
+    #[serde(rename = "history_key")]
+    HistoryKey,
+    /// 削除フラグ (`deleted`, `ONSHI_FIELD_PUBLIC_EXPENSE_DELETED` = 814).
+    #[serde(rename = "deleted")]
+    Deleted,
+    /// 取得元 (`source`, `ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE` = 815).
+    #[serde(rename = "source")]
+    Source,
+}
+
+impl PublicExpenseField {
+    /// Every field, in declaration (XML) order.
+    pub const ALL: &'static [PublicExpenseField] = &[
+        PublicExpenseField::PayerNumber,
+        PublicExpenseField::RecipientNumber,
+        PublicExpenseField::CertificationName,
+        PublicExpenseField::Segment,
+        PublicExpenseField::IncomeSegment,
+        PublicExpenseField::MaxCopaymentAmount,
+        PublicExpenseField::AlwaysReimbursement,
+        PublicExpenseField::ValidFrom,
+        PublicExpenseField::ValidTo,
+        PublicExpenseField::AdditionalConditions,
+        PublicExpenseField::DesignatedInstitutions,
+        PublicExpenseField::CertificateItems,
+        PublicExpenseField::HistoryKey,
+        PublicExpenseField::Deleted,
+        PublicExpenseField::Source,
+    ];
+
+    /// The fields `diff` compares, in display order (identity first, then the coverage,
+    /// its details and certificates).
+    pub const COMPARED: &'static [PublicExpenseField] = &[
+        PublicExpenseField::PayerNumber,
+        PublicExpenseField::RecipientNumber,
+        PublicExpenseField::MaxCopaymentAmount,
+        PublicExpenseField::Segment,
+        PublicExpenseField::IncomeSegment,
+        PublicExpenseField::AlwaysReimbursement,
+        PublicExpenseField::CertificationName,
+        PublicExpenseField::ValidFrom,
+        PublicExpenseField::ValidTo,
+        PublicExpenseField::AdditionalConditions,
+        PublicExpenseField::DesignatedInstitutions,
+        PublicExpenseField::CertificateItems,
+    ];
+
+    /// The stable id: the field's path in the record JSON (`"name_kana"`,
+    /// `"elderly_recipient.contribution_ratio"` …).
+    pub fn id(self) -> &'static str {
+        match self {
+            PublicExpenseField::PayerNumber => "payer_number",
+            PublicExpenseField::RecipientNumber => "recipient_number",
+            PublicExpenseField::CertificationName => "certification_name",
+            PublicExpenseField::Segment => "segment",
+            PublicExpenseField::IncomeSegment => "income_segment",
+            PublicExpenseField::MaxCopaymentAmount => "max_copayment_amount",
+            PublicExpenseField::AlwaysReimbursement => "always_reimbursement",
+            PublicExpenseField::ValidFrom => "valid_from",
+            PublicExpenseField::ValidTo => "valid_to",
+            PublicExpenseField::AdditionalConditions => "additional_conditions",
+            PublicExpenseField::DesignatedInstitutions => "designated_institutions",
+            PublicExpenseField::CertificateItems => "certificate_items",
+            PublicExpenseField::HistoryKey => "history_key",
+            PublicExpenseField::Deleted => "deleted",
+            PublicExpenseField::Source => "source",
+        }
+    }
+
+    /// The `ONSHI_FIELD_*` number of the C ABI.
+    pub fn number(self) -> u32 {
+        match self {
+            PublicExpenseField::PayerNumber => 801,
+            PublicExpenseField::RecipientNumber => 802,
+            PublicExpenseField::CertificationName => 803,
+            PublicExpenseField::Segment => 804,
+            PublicExpenseField::IncomeSegment => 805,
+            PublicExpenseField::MaxCopaymentAmount => 806,
+            PublicExpenseField::AlwaysReimbursement => 807,
+            PublicExpenseField::ValidFrom => 808,
+            PublicExpenseField::ValidTo => 809,
+            PublicExpenseField::AdditionalConditions => 810,
+            PublicExpenseField::DesignatedInstitutions => 811,
+            PublicExpenseField::CertificateItems => 812,
+            PublicExpenseField::HistoryKey => 813,
+            PublicExpenseField::Deleted => 814,
+            PublicExpenseField::Source => 815,
+        }
+    }
+
+    /// The Japanese label for staff screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            PublicExpenseField::PayerNumber => "公費負担者番号",
+            PublicExpenseField::RecipientNumber => "受給者番号",
+            PublicExpenseField::CertificationName => "受給者証名称",
+            PublicExpenseField::Segment => "区分",
+            PublicExpenseField::IncomeSegment => "所得区分",
+            PublicExpenseField::MaxCopaymentAmount => "自己負担上限額",
+            PublicExpenseField::AlwaysReimbursement => "償還払い",
+            PublicExpenseField::ValidFrom => "有効開始日",
+            PublicExpenseField::ValidTo => "有効終了日",
+            PublicExpenseField::AdditionalConditions => "付加条件",
+            PublicExpenseField::DesignatedInstitutions => "指定医療機関",
+            PublicExpenseField::CertificateItems => "券面項目",
+            PublicExpenseField::HistoryKey => "履歴キー",
+            PublicExpenseField::Deleted => "削除フラグ",
+            PublicExpenseField::Source => "取得元",
+        }
+    }
+
+    /// The group of a compared field; `None` for a field `diff` does not compare.
+    pub fn group(self) -> Option<FieldGroup> {
+        match self {
+            PublicExpenseField::PayerNumber => Some(FieldGroup::Qualification),
+            PublicExpenseField::RecipientNumber => Some(FieldGroup::Qualification),
+            PublicExpenseField::CertificationName => Some(FieldGroup::Detail),
+            PublicExpenseField::Segment => Some(FieldGroup::Qualification),
+            PublicExpenseField::IncomeSegment => Some(FieldGroup::Qualification),
+            PublicExpenseField::MaxCopaymentAmount => Some(FieldGroup::Qualification),
+            PublicExpenseField::AlwaysReimbursement => Some(FieldGroup::Qualification),
+            PublicExpenseField::ValidFrom => Some(FieldGroup::Detail),
+            PublicExpenseField::ValidTo => Some(FieldGroup::Detail),
+            PublicExpenseField::AdditionalConditions => Some(FieldGroup::Detail),
+            PublicExpenseField::DesignatedInstitutions => Some(FieldGroup::Certificate),
+            PublicExpenseField::CertificateItems => Some(FieldGroup::Certificate),
+            PublicExpenseField::HistoryKey => None,
+            PublicExpenseField::Deleted => None,
+            PublicExpenseField::Source => None,
+        }
+    }
+
+    /// The text kind used to normalize this field, for compared text fields.
+    pub fn text_kind(self) -> Option<FieldKind> {
+        match self {
+            PublicExpenseField::PayerNumber => None,
+            PublicExpenseField::RecipientNumber => Some(FieldKind::Number),
+            PublicExpenseField::CertificationName => Some(FieldKind::Text),
+            PublicExpenseField::Segment => None,
+            PublicExpenseField::IncomeSegment => None,
+            PublicExpenseField::MaxCopaymentAmount => None,
+            PublicExpenseField::AlwaysReimbursement => None,
+            PublicExpenseField::ValidFrom => None,
+            PublicExpenseField::ValidTo => None,
+            PublicExpenseField::AdditionalConditions => None,
+            PublicExpenseField::DesignatedInstitutions => None,
+            PublicExpenseField::CertificateItems => None,
+            PublicExpenseField::HistoryKey => None,
+            PublicExpenseField::Deleted => None,
+            PublicExpenseField::Source => None,
+        }
+    }
+
+    /// `true` when the value is personal data (redacted in `Debug`; never logged).
+    pub fn is_personal(self) -> bool {
+        match self {
+            PublicExpenseField::PayerNumber => false,
+            PublicExpenseField::RecipientNumber => false,
+            PublicExpenseField::CertificationName => false,
+            PublicExpenseField::Segment => false,
+            PublicExpenseField::IncomeSegment => false,
+            PublicExpenseField::MaxCopaymentAmount => false,
+            PublicExpenseField::AlwaysReimbursement => false,
+            PublicExpenseField::ValidFrom => false,
+            PublicExpenseField::ValidTo => false,
+            PublicExpenseField::AdditionalConditions => false,
+            PublicExpenseField::DesignatedInstitutions => false,
+            PublicExpenseField::CertificateItems => false,
+            PublicExpenseField::HistoryKey => false,
+            PublicExpenseField::Deleted => false,
+            PublicExpenseField::Source => false,
+        }
+    }
+
+    /// The element name the field is written as (`None` for a block of several elements).
+    pub fn xml_name(self) -> Option<&'static str> {
+        match self {
+            PublicExpenseField::PayerNumber => Some("MedicalSubsidyInsurerNumber"),
+            PublicExpenseField::RecipientNumber => Some("MedicalSubsidyRecipientNumber"),
+            PublicExpenseField::CertificationName => Some("CertificationName"),
+            PublicExpenseField::Segment => Some("Segment"),
+            PublicExpenseField::IncomeSegment => Some("IncomeSegment"),
+            PublicExpenseField::MaxCopaymentAmount => Some("MaxCopaymentAmount"),
+            PublicExpenseField::AlwaysReimbursement => Some("IsAlwaysReimbursement"),
+            PublicExpenseField::ValidFrom => Some("ValidFrom"),
+            PublicExpenseField::ValidTo => Some("ValidTo"),
+            PublicExpenseField::AdditionalConditions => Some("AdditionalConditions"),
+            PublicExpenseField::DesignatedInstitutions => Some("DesignatedMedicalInstitutions"),
+            PublicExpenseField::CertificateItems => Some("CertificationDetail"),
+            PublicExpenseField::HistoryKey => Some("HistoryKey"),
+            PublicExpenseField::Deleted => Some("IsDeleted"),
+            PublicExpenseField::Source => Some("OnshiSource"),
+        }
+    }
+
+    /// `true` for a field `diff` compares.
+    pub fn is_compared(self) -> bool {
+        self.group().is_some()
+    }
+
+    /// The field for an id; `None` for an unknown id.
+    pub fn from_id(id: &str) -> Option<PublicExpenseField> {
+        PublicExpenseField::ALL
+            .iter()
+            .copied()
+            .find(|f| f.id() == id)
+    }
+
+    /// The field for an `ONSHI_FIELD_*` number; `None` when the number is not a field of
+    /// the record.
+    pub fn from_number(number: u32) -> Option<PublicExpenseField> {
+        PublicExpenseField::ALL
+            .iter()
+            .copied()
+            .find(|f| f.number() == number)
+    }
+}
+
 /// A field of [`Qualification`] with a C id: one `ONSHI_FIELD_*` number each, the same
 /// in a diff, in history audit events and in the record accessors. The serde name (and
 /// [`Field::id`]) is the field's path in the record's JSON schema; fields of the
@@ -885,6 +1276,9 @@ pub enum Field {
     /// 医療扶助（医療券・調剤券） (`medical_tickets`, `ONSHI_FIELD_MEDICAL_TICKETS` = 47).
     #[serde(rename = "medical_tickets")]
     MedicalTickets,
+    /// 公費（医療費助成） (`public_expenses`, `ONSHI_FIELD_PUBLIC_EXPENSES` = 49).
+    #[serde(rename = "public_expenses")]
+    PublicExpenses,
     /// 照会番号 (`reference_number`, `ONSHI_FIELD_REFERENCE_NUMBER` = 40).
     #[serde(rename = "reference_number")]
     ReferenceNumber,
@@ -948,6 +1342,7 @@ impl Field {
         Field::SpecificDiseasesConsentTime,
         Field::SpecificDiseases,
         Field::MedicalTickets,
+        Field::PublicExpenses,
         Field::ReferenceNumber,
         Field::QualificationConfirmationKey,
         Field::ArbitraryIdentifier,
@@ -1040,6 +1435,7 @@ impl Field {
             Field::SpecificDiseasesConsentTime => "specific_diseases_consent_time",
             Field::SpecificDiseases => "specific_diseases",
             Field::MedicalTickets => "medical_tickets",
+            Field::PublicExpenses => "public_expenses",
             Field::ReferenceNumber => "reference_number",
             Field::QualificationConfirmationKey => "qualification_confirmation_key",
             Field::ArbitraryIdentifier => "arbitrary_identifier",
@@ -1094,6 +1490,7 @@ impl Field {
             Field::SpecificDiseasesConsentTime => 39,
             Field::SpecificDiseases => 46,
             Field::MedicalTickets => 47,
+            Field::PublicExpenses => 49,
             Field::ReferenceNumber => 40,
             Field::QualificationConfirmationKey => 48,
             Field::ArbitraryIdentifier => 41,
@@ -1148,6 +1545,7 @@ impl Field {
             Field::SpecificDiseasesConsentTime => "特定疾病療養受療証 提供同意日時",
             Field::SpecificDiseases => "特定疾病療養受療証",
             Field::MedicalTickets => "医療扶助（医療券・調剤券）",
+            Field::PublicExpenses => "公費（医療費助成）",
             Field::ReferenceNumber => "照会番号",
             Field::QualificationConfirmationKey => "資格確認キー",
             Field::ArbitraryIdentifier => "任意の識別子",
@@ -1202,6 +1600,7 @@ impl Field {
             Field::SpecificDiseasesConsentTime => None,
             Field::SpecificDiseases => Some(FieldGroup::Certificate),
             Field::MedicalTickets => Some(FieldGroup::Qualification),
+            Field::PublicExpenses => None,
             Field::ReferenceNumber => Some(FieldGroup::Identity),
             Field::QualificationConfirmationKey => None,
             Field::ArbitraryIdentifier => None,
@@ -1256,6 +1655,7 @@ impl Field {
             Field::SpecificDiseasesConsentTime => None,
             Field::SpecificDiseases => None,
             Field::MedicalTickets => None,
+            Field::PublicExpenses => None,
             Field::ReferenceNumber => Some(FieldKind::Text),
             Field::QualificationConfirmationKey => None,
             Field::ArbitraryIdentifier => None,
@@ -1310,6 +1710,7 @@ impl Field {
             Field::SpecificDiseasesConsentTime => false,
             Field::SpecificDiseases => false,
             Field::MedicalTickets => false,
+            Field::PublicExpenses => false,
             Field::ReferenceNumber => true,
             Field::QualificationConfirmationKey => true,
             Field::ArbitraryIdentifier => false,
@@ -1372,6 +1773,7 @@ impl Field {
             }
             Field::SpecificDiseases => Some("SpecificDiseasesCertificateList"),
             Field::MedicalTickets => Some("PublicExpenseResultList"),
+            Field::PublicExpenses => Some("MedicalSubsidyList"),
             Field::ReferenceNumber => Some("ReferenceNumber"),
             Field::QualificationConfirmationKey => Some("QualificationConfirmationKey"),
             Field::ArbitraryIdentifier => Some("ArbitraryIdentifier"),
@@ -1391,7 +1793,7 @@ impl Field {
     }
 
     /// The field for an `ONSHI_FIELD_*` number; `None` when the number is not a field of
-    /// the qualification.
+    /// the record.
     pub fn from_number(number: u32) -> Option<Field> {
         Field::ALL.iter().copied().find(|f| f.number() == number)
     }

@@ -167,6 +167,115 @@ impl Qualification {
     }
 }
 
+impl PublicExpense {
+    /// The 法別番号 (first two digits of the 公費負担者番号): the programme.
+    pub fn law_code(&self) -> Option<&str> {
+        self.payer_number.as_ref().map(|n| n.law_code())
+    }
+
+    /// The programme of the 法別番号, for staff (`54` → 指定難病 …); `None` for a 法別 this
+    /// library does not name (local programmes use numbers of their own).
+    pub fn programme_label(&self) -> Option<&'static str> {
+        law_label(self.law_code()?)
+    }
+
+    /// `true` for 医療扶助 (生活保護, 法別 `12`).
+    pub fn is_public_assistance(&self) -> bool {
+        self.payer_number
+            .as_ref()
+            .is_some_and(|n| n.is_public_assistance())
+    }
+
+    /// `true` when PMH says 償還払い (the 公費 is not applied at the counter).
+    pub fn is_reimbursement(&self) -> bool {
+        self.always_reimbursement
+            .as_ref()
+            .and_then(PmhFlag::as_bool)
+            == Some(true)
+    }
+
+    /// `true` when PMH marks the record deleted by the 自治体 (never read as 失効 by itself).
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.as_ref().and_then(PmhFlag::as_bool) == Some(true)
+    }
+
+    /// `true` when `date` is within the validity period (an open end counts as valid; a
+    /// missing start too).
+    pub fn is_valid_on(&self, date: chrono::NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= date) && self.valid_to.is_none_or(|t| date <= t)
+    }
+
+    /// The 公費 of a 医療扶助 (生活保護) result: its 公費負担者番号 (the result's 保険者番号,
+    /// 法別 12), 受給者番号 (the result's 番号), 福祉事務所名 and 保護 period, source
+    /// `medical_assistance`. `None` when `q` is not 医療扶助 or its numbers do not fit.
+    ///
+    /// ```
+    /// use onshi::model::{PublicExpense, Qualification};
+    /// let q = Qualification::from_json(r#"{"insured_card_classification":"A1",
+    ///     "insurer_number":"12136016","insured_identification_number":"1234566",
+    ///     "insurer_name":"見本区福祉事務所","qualification_date":"2024-03-01"}"#).unwrap();
+    /// let p = PublicExpense::from_medical_assistance(&q).unwrap();
+    /// assert_eq!(p.payer_number.unwrap().as_str(), "12136016");
+    /// assert_eq!(p.certification_name.as_deref(), Some("生活保護（医療扶助） 見本区福祉事務所"));
+    /// ```
+    pub fn from_medical_assistance(q: &Qualification) -> Option<PublicExpense> {
+        use crate::ids::{Mode, PublicExpensePayerNumber, RecipientNumber};
+        if !q.is_public_assistance() {
+            return None;
+        }
+        let payer = q
+            .card
+            .insurer_number
+            .as_ref()
+            .and_then(|n| PublicExpensePayerNumber::parse(n.as_str(), Mode::Lenient).ok())?;
+        let recipient = q
+            .card
+            .insured_identification_number
+            .as_ref()
+            .and_then(|n| RecipientNumber::parse(n.as_str(), Mode::Lenient).ok());
+        let name = match &q.insurer_name {
+            Some(office) => format!("生活保護（医療扶助） {office}"),
+            None => "生活保護（医療扶助）".to_string(),
+        };
+        Some(PublicExpense {
+            payer_number: Some(payer),
+            recipient_number: recipient,
+            certification_name: Some(name),
+            valid_from: q.qualification_date,
+            valid_to: q.disqualification_date,
+            source: Some(PublicExpenseSource::MedicalAssistance),
+            ..Default::default()
+        })
+    }
+
+    /// The record as JSON (the documented schema).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a record from JSON (the documented schema).
+    pub fn from_json(json: &str) -> Result<PublicExpense, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+}
+
+/// The programme of a 法別番号, for the national programmes PMH carries first (oqs-2026 §5)
+/// and 生活保護.
+pub fn law_label(law_code: &str) -> Option<&'static str> {
+    Some(match law_code {
+        "10" => "結核（感染症法第37条の2）",
+        "11" => "結核（感染症法第37条 入院）",
+        "12" => "生活保護（医療扶助）",
+        "15" => "自立支援医療（更生医療）",
+        "16" => "自立支援医療（育成医療）",
+        "21" => "自立支援医療（精神通院）",
+        "23" => "養育医療（未熟児）",
+        "52" => "小児慢性特定疾病",
+        "54" => "指定難病（特定医療費）",
+        _ => return None,
+    })
+}
+
 /// Why a coverage cannot be confirmed by its insurance card number
 /// ([`Qualification::confirmable_by_card_number`]). `Display` is the English detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

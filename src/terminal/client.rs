@@ -17,8 +17,9 @@
 
 use super::atomic::{looks_complete, move_file, write_atomic_with};
 use super::cancel::Slot;
+use super::cipher::{self, CipherStage, FileCipher};
 use super::codec;
-use super::face::{self, FaceAck, FaceDesk, FaceEvent, FaceSubscription};
+use super::face::{self, FaceAck, FaceDesk, FaceEvent, FaceSubscription, SkippedFile};
 use super::fsio::{self, Stat, SymlinkPolicy};
 use super::journal::{Collected, Journal};
 use super::layout::{Layout, ProcessedPolicy, RequestNamer};
@@ -40,7 +41,7 @@ use crate::xml::{
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// An answer and where it came from.
@@ -94,6 +95,16 @@ pub struct ClientOptions {
     /// missing folder means a wrong root or an unmounted share, which must be reported
     /// ([`TerminalError::MissingFolder`]) rather than papered over.
     pub create_folders: bool,
+    /// The vendor's decryption (and encryption) module for a terminal that encrypts its files
+    /// (`encrypt.conf`; see [`cipher`](super::cipher)). `None` (the default): a file that is
+    /// not XML is [`TerminalError::Encrypted`]; requests are written as they are.
+    pub cipher: Option<Arc<dyn FileCipher>>,
+    /// How long one call of the cipher may take (default 30 s); longer is
+    /// [`TerminalError::Hook`].
+    pub hook_timeout: Duration,
+    /// How deep below `res/` a rejected request's `.err` is looked for (default 2: `res/`,
+    /// its subfolders and theirs; 0: `res/` only).
+    pub err_depth: u32,
 }
 
 impl Default for ClientOptions {
@@ -111,6 +122,9 @@ impl Default for ClientOptions {
             recheck_interval: Duration::from_millis(500),
             durable_writes: false,
             create_folders: false,
+            cipher: None,
+            hook_timeout: Duration::from_secs(30),
+            err_depth: 2,
         }
     }
 }
@@ -125,8 +139,11 @@ pub enum Reply {
     Message(Message),
     /// A PDF document (薬剤情報 / 特定健診情報 requested as PDF).
     Pdf(Vec<u8>),
-    /// A zipped bulk download, as received.
+    /// A zip that is not a bulk download result, as received (a zipped bulk download result
+    /// is unzipped and read: it comes as [`Reply::Message`]).
     Zip(Vec<u8>),
+    /// A PNG image (医療機関アクセスURL取得).
+    Png(Vec<u8>),
 }
 
 /// The answer to a 薬剤情報 / 特定健診情報 retrieval.
@@ -149,6 +166,7 @@ impl std::fmt::Debug for Reply {
             Reply::Message(m) => f.debug_tuple("Message").field(m).finish(),
             Reply::Pdf(b) => write!(f, "Pdf({} bytes)", b.len()),
             Reply::Zip(b) => write!(f, "Zip({} bytes)", b.len()),
+            Reply::Png(b) => write!(f, "Png({} bytes)", b.len()),
         }
     }
 }
@@ -238,6 +256,36 @@ pub(crate) struct Shared {
     pub(crate) face_wake: Arc<Slot>,
     pub(crate) faces: FaceDesk,
     events_active: std::sync::atomic::AtomicBool,
+    /// The cipher in use (from the options, or [`Client::set_cipher`]).
+    cipher: RwLock<Option<Arc<dyn FileCipher>>>,
+}
+
+/// The bytes of a file of `res/` or `face/` ready to parse: as they are when they are XML
+/// (or empty: a file being created), decrypted by the cipher when they are not; without a
+/// cipher, [`TerminalError::Encrypted`].
+pub(crate) fn plain_bytes(
+    s: &Shared,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>, TerminalError> {
+    if crate::xml::sniff(&bytes) != crate::xml::Sniff::NotXml {
+        return Ok(bytes);
+    }
+    let c = s.cipher.read().unwrap_or_else(|p| p.into_inner()).clone();
+    match c {
+        Some(c) => cipher::run(
+            &c,
+            CipherStage::Decrypt,
+            file_name,
+            &bytes,
+            s.options.hook_timeout,
+            s.options.max_bytes,
+        ),
+        None => Err(TerminalError::Encrypted {
+            file: file_name.to_string(),
+            prefix: cipher::prefix_of(file_name),
+        }),
+    }
 }
 
 /// The clinic-side client of the terminal's req/res/face folders. Cheap to share between
@@ -264,6 +312,8 @@ struct Seen {
     /// Why the content read for `stat` was not usable (it is read again only when `stat`
     /// changes).
     unusable: Option<String>,
+    /// An encrypted file, or one the cipher failed on: reported once it has been quiet.
+    held: Option<TerminalError>,
 }
 
 impl Seen {
@@ -275,6 +325,7 @@ impl Seen {
         self.stat = Some(st);
         self.changed_at = Some(Instant::now());
         self.unusable = None;
+        self.held = None;
         true
     }
 
@@ -293,8 +344,12 @@ struct Waiting {
     xml: Seen,
     pdf: Seen,
     zip: Seen,
+    png: Seen,
     /// Requests in `req/` when the wait started to look long, and when.
     queue: Option<(HashSet<String>, Instant)>,
+    /// Where the `.err` was found below `res/`, and when subfolders were last searched.
+    err_path: Option<PathBuf>,
+    err_searched: Option<Instant>,
 }
 
 impl Client {
@@ -327,6 +382,7 @@ impl Client {
             face_wake: Arc::new(Slot::default()),
             faces: FaceDesk::default(),
             events_active: std::sync::atomic::AtomicBool::new(false),
+            cipher: RwLock::new(options.cipher.clone()),
             options,
             layout,
         });
@@ -384,6 +440,28 @@ impl Client {
         &self.shared.journal
     }
 
+    /// Sets (or, with `None`, removes) the cipher: the vendor's module that decrypts files
+    /// the terminal encrypted and encrypts requests ([`cipher`](super::cipher)). Takes effect
+    /// for the next file read or written.
+    pub fn set_cipher(&self, cipher: Option<Arc<dyn FileCipher>>) {
+        *self
+            .shared
+            .cipher
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = cipher;
+        // Face files read before (perhaps found encrypted) are read again.
+        self.shared.faces.forget_contents();
+        self.shared.face_wake.bump();
+    }
+
+    /// The files of `face/` found not to be face results since the last call, each reported
+    /// once while it stays there (a PMH face output, a converter's file, a note …): nothing
+    /// in `face/` is dropped silently. Filled by the face calls ([`poll_face`](Self::poll_face),
+    /// [`next_face`](Self::next_face), [`on_face`](Self::on_face)).
+    pub fn skipped_faces(&self) -> Vec<SkippedFile> {
+        self.shared.faces.take_skipped()
+    }
+
     /// Health check of this client's folders ([`super::doctor()`]): is the link program
     /// taking requests, is anything left over, is the share's clock right.
     pub fn doctor(&self, options: &super::DoctorOptions) -> super::DoctorReport {
@@ -430,6 +508,23 @@ impl Client {
         };
         let bytes = codec::encode(&message, self.shared.options.encoding)
             .map_err(|e| TerminalError::Encode { reason: e.0 })?;
+        let c = self
+            .shared
+            .cipher
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let bytes = match c {
+            Some(c) => cipher::run(
+                &c,
+                CipherStage::Encrypt,
+                &ticket.request_file,
+                &bytes,
+                self.shared.options.hook_timeout,
+                u64::MAX,
+            )?,
+            None => bytes,
+        };
         let l = &self.shared.layout;
         // Journal first: a crash right after the write still knows the ticket.
         self.shared
@@ -467,7 +562,7 @@ impl Client {
     ) -> Result<Message, TerminalError> {
         match self.wait_answer(ticket, limit)?.value {
             Reply::Message(m) => Ok(m),
-            Reply::Pdf(_) | Reply::Zip(_) => Err(TerminalError::UnexpectedAnswer {
+            Reply::Pdf(_) | Reply::Zip(_) | Reply::Png(_) => Err(TerminalError::UnexpectedAnswer {
                 file: ticket.response_file(),
                 expected: "XML",
             }),
@@ -529,6 +624,8 @@ impl Client {
                 TerminalError::NotAnswering(_)
                 | TerminalError::Cancelled { .. }
                 | TerminalError::Io { .. }
+                | TerminalError::Encrypted { .. }
+                | TerminalError::Hook { .. }
                 | TerminalError::AlreadyCollected(_),
             ) => {}
             _ => {
@@ -560,7 +657,8 @@ impl Client {
             {
                 let reply = match FileName::parse(&c.answer_file).ok().map(|n| n.extension) {
                     Some(Extension::Pdf) => Reply::Pdf(bytes),
-                    Some(Extension::Zip) => Reply::Zip(bytes),
+                    Some(Extension::Png) => Reply::Png(bytes),
+                    Some(Extension::Zip) => self.zipped(ticket, &c.answer_file, bytes)?,
                     _ if c.rejected => {
                         return Err(TerminalError::Rejected {
                             request_file: ticket.request_file.clone(),
@@ -569,6 +667,7 @@ impl Client {
                     }
                     _ => {
                         let name = ticket.name()?.response_name();
+                        let bytes = plain_bytes(&self.shared, &c.answer_file, bytes)?;
                         Reply::Message(codec::decode_file(&name, &bytes, o.max_bytes).map_err(
                             |e| TerminalError::BadAnswer {
                                 file: a.clone(),
@@ -697,7 +796,10 @@ impl Client {
             Err(e) => {
                 if !matches!(
                     e,
-                    TerminalError::Io { .. } | TerminalError::AlreadyCollected(_)
+                    TerminalError::Io { .. }
+                        | TerminalError::AlreadyCollected(_)
+                        | TerminalError::Encrypted { .. }
+                        | TerminalError::Hook { .. }
                 ) {
                     let _ = self.shared.journal.remove_pending(ticket);
                 }
@@ -763,11 +865,23 @@ impl Client {
         let res_xml = name.response_name();
         let mut soon: Option<Duration> = None;
         let mut later = |d: Duration| soon = Some(soon.map_or(d, |s: Duration| s.min(d)));
-        // 1. Rejected: the request moved to res/ with a `.err` next to it. An `.err` has no
-        //    end marker: it is taken once it stopped changing for a moment.
+        // 1. Rejected: the request moved to res/ with a `.err` next to it (in `res/` or, on
+        //    some terminals, a subfolder of it). An `.err` has no end marker: it is taken
+        //    once it stopped changing for a moment.
         let err_name = ticket.err_file();
-        let err_path = l.res_path(&err_name);
+        if w.err_path.is_none()
+            && o.err_depth > 0
+            && w.err_searched
+                .is_none_or(|t| t.elapsed() >= o.recheck_interval)
+        {
+            w.err_searched = Some(Instant::now());
+            w.err_path = find_below(&l.res, &err_name, o.err_depth);
+        }
+        let err_path = w.err_path.clone().unwrap_or_else(|| l.res_path(&err_name));
         let fresh = self.look(&err_path, &mut w.err, &mut later)?;
+        if w.err.stat.is_none() && w.err_path.is_some() {
+            w.err_path = None; // Gone from the subfolder: look again.
+        }
         if w.err.stat.is_some() {
             let quiet = w.err.quiet();
             if quiet < o.settle_interval {
@@ -780,7 +894,7 @@ impl Client {
                 if let Some(bytes) = bytes {
                     let text = codec::decode_text(&bytes);
                     let archived = self.processed(&err_path, &err_name);
-                    let moved = l.res_path(&ticket.request_file);
+                    let moved = err_path.with_file_name(&ticket.request_file);
                     if moved.exists() {
                         self.processed(&moved, &ticket.request_file);
                     }
@@ -792,14 +906,21 @@ impl Client {
                 }
             }
         }
-        // 2. The XML answer: taken as soon as its XML is closed and it parses.
+        // 2. The XML answer: taken as soon as its XML is closed and it parses. A file that is
+        //    not XML is decrypted by the cipher, or reported as encrypted once quiet.
         let xml_name = res_xml.to_string();
         let xml_path = l.res_path(&xml_name);
         if let Some(bytes) = self.look(&xml_path, &mut w.xml, &mut later)? {
-            let decoded = if looks_complete(&bytes) {
-                codec::decode_file(&res_xml, &bytes, o.max_bytes).map_err(|e| e.0)
-            } else {
-                Err("the file stayed incomplete (its XML is not closed)".to_string())
+            let decoded = match plain_bytes(&self.shared, &xml_name, bytes) {
+                Ok(bytes) if looks_complete(&bytes) => {
+                    codec::decode_file(&res_xml, &bytes, o.max_bytes).map_err(|e| e.0)
+                }
+                Ok(_) => Err("the file stayed incomplete (its XML is not closed)".to_string()),
+                Err(e @ (TerminalError::Encrypted { .. } | TerminalError::Hook { .. })) => {
+                    w.xml.held = Some(e);
+                    Err(String::new())
+                }
+                Err(e) => return Err(e),
             };
             match decoded {
                 Ok(msg) => {
@@ -818,7 +939,21 @@ impl Client {
                 Err(reason) => w.xml.unusable = Some(reason),
             }
         }
-        if let Some(reason) = &w.xml.unusable {
+        if w.xml.held.is_some() {
+            // Encrypted stays encrypted: reported once the file is quiet. A cipher that
+            // failed may have read a file still being written: given the settle time.
+            let need = match &w.xml.held {
+                Some(TerminalError::Encrypted { .. }) => o.settle_interval,
+                _ => o.settle_timeout,
+            };
+            let quiet = w.xml.quiet();
+            if quiet >= need {
+                if let Some(e) = w.xml.held.take() {
+                    return Err(e);
+                }
+            }
+            later((need - quiet).min(PARTIAL_LOOK));
+        } else if let Some(reason) = &w.xml.unusable {
             let quiet = w.xml.quiet();
             if quiet >= o.settle_timeout {
                 return Err(TerminalError::BadAnswer {
@@ -828,17 +963,18 @@ impl Client {
             }
             later((o.settle_timeout - quiet).min(PARTIAL_LOOK));
         }
-        // 3. A PDF or a zip: complete by its end marker, and unchanged for a moment.
+        // 3. A PDF, a zip or a PNG: complete by its end marker, and unchanged for a moment.
         for (ext, complete) in [
             (Extension::Pdf, pdf_complete as fn(&[u8]) -> bool),
             (Extension::Zip, zip_complete),
+            (Extension::Png, png_complete),
         ] {
             let n = res_xml.with_extension(ext).to_string();
             let p = l.res_path(&n);
-            let seen = if ext == Extension::Pdf {
-                &mut w.pdf
-            } else {
-                &mut w.zip
+            let seen = match ext {
+                Extension::Pdf => &mut w.pdf,
+                Extension::Zip => &mut w.zip,
+                _ => &mut w.png,
             };
             let fresh = self.look(&p, seen, &mut later)?;
             let usable = match fresh {
@@ -859,13 +995,14 @@ impl Client {
             let quiet = seen.quiet();
             match usable {
                 Some(bytes) if quiet >= o.settle_interval => {
+                    let value = match ext {
+                        Extension::Pdf => Reply::Pdf(bytes),
+                        Extension::Png => Reply::Png(bytes),
+                        // Refused before anything is done with the file: it stays in res/.
+                        _ => self.zipped(ticket, &n, bytes)?,
+                    };
                     let archived = self.processed(&p, &n);
                     self.record(ticket, &n, false, archived);
-                    let value = if ext == Extension::Pdf {
-                        Reply::Pdf(bytes)
-                    } else {
-                        Reply::Zip(bytes)
-                    };
                     return Ok((
                         Some(Answer {
                             ticket: ticket.clone(),
@@ -886,6 +1023,33 @@ impl Client {
             }
         }
         Ok((None, soon))
+    }
+
+    /// A zip answer: for a bulk download, the one result XML inside it, checked
+    /// ([`unzip_result`](super::unzip_result)), decrypted when needed, parsed and paired;
+    /// any other zip as it is.
+    fn zipped(&self, ticket: &Ticket, file: &str, bytes: Vec<u8>) -> Result<Reply, TerminalError> {
+        if !(ticket.family.is_bulk() && ticket.phase == Phase::Download) {
+            return Ok(Reply::Zip(bytes));
+        }
+        let o = &self.shared.options;
+        let (entry, xml) = super::zipped::unzip_result(&bytes, ticket.family, o.max_bytes)
+            .map_err(|refusal| TerminalError::Zip {
+                file: file.to_string(),
+                refusal,
+            })?;
+        let xml = plain_bytes(&self.shared, &entry, xml)?;
+        let name = FileName::parse(&entry).map_err(|e| TerminalError::BadAnswer {
+            file: file.to_string(),
+            reason: e.to_string(),
+        })?;
+        let msg =
+            codec::decode_file(&name, &xml, o.max_bytes).map_err(|e| TerminalError::BadAnswer {
+                file: file.to_string(),
+                reason: e.0,
+            })?;
+        verify_pairing(ticket, &msg, file)?;
+        Ok(Reply::Message(msg))
     }
 
     /// Looks at one candidate file: `Ok(Some(bytes))` when it is there and changed since the
@@ -1200,7 +1364,7 @@ impl Client {
             };
             polls += 1;
             let h = header(&ans);
-            match h.segment_of_result {
+            match &h.segment_of_result {
                 Some(SegmentOfResult::Processing) => {
                     let wait = backoff(polls - 1, options.initial_backoff, options.max_backoff);
                     if Instant::now() + wait >= deadline {
@@ -1230,7 +1394,23 @@ impl Client {
                         error_message: h.error_message.clone(),
                     });
                 }
-                _ => {
+                // Anything but 1 (an unknown value, or none) is a failure that keeps the raw
+                // value: never taken as done (oqs-2026 §1.2 #8).
+                Some(SegmentOfResult::Unknown(raw)) => {
+                    return Err(TerminalError::UnknownSegment {
+                        reception_number,
+                        segment: Some(raw.clone()),
+                        file: t2.response_file(),
+                    });
+                }
+                None => {
+                    return Err(TerminalError::UnknownSegment {
+                        reception_number,
+                        segment: None,
+                        file: t2.response_file(),
+                    });
+                }
+                Some(_) => {
                     progress(BulkProgress::Done { polls });
                     return Ok(BulkOutcome {
                         reception_number,
@@ -1278,6 +1458,43 @@ impl Client {
 fn pdf_complete(b: &[u8]) -> bool {
     let tail = &b[b.len().saturating_sub(64)..];
     tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+fn png_complete(b: &[u8]) -> bool {
+    b.len() >= 12 && b[b.len() - 12..].starts_with(b"\0\0\0\0IEND")
+}
+
+/// Looks for `name` in the subfolders of `dir`, `depth` levels deep at most (not following
+/// links, at most 1,000 folders looked at).
+fn find_below(dir: &Path, name: &str, depth: u32) -> Option<PathBuf> {
+    let mut level = vec![dir.to_path_buf()];
+    let mut visited = 0usize;
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for d in &level {
+            let Ok(rd) = std::fs::read_dir(d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                if !e.file_type().is_ok_and(|t| t.is_dir())
+                    || e.file_name().to_string_lossy().starts_with('.')
+                {
+                    continue;
+                }
+                visited += 1;
+                if visited > 1_000 {
+                    return None;
+                }
+                let p = e.path();
+                if p.join(name).is_file() {
+                    return Some(p.join(name));
+                }
+                next.push(p);
+            }
+        }
+        level = next;
+    }
+    None
 }
 
 fn zip_complete(b: &[u8]) -> bool {
@@ -1332,8 +1549,16 @@ pub(crate) fn check_fits(family: Family, message: &Message) -> Result<Phase, Ter
     let ok = match message {
         Message::QualificationRequest(_) => matches!(
             family,
-            Individual | BulkQualification | BulkMedicalAssistance | BulkHomeVisit | BulkOnline
+            Individual
+                | HomeVisitQuery
+                | OnlineQuery
+                | BulkQualification
+                | BulkMedicalAssistance
+                | BulkHomeVisit
+                | BulkOnline
         ),
+        // A family whose body is not modelled: the caller builds the body.
+        Message::Unmodelled(_) => !family.is_modelled() && family.in_scope(),
         Message::ReferenceNumberRequest(_) => {
             matches!(family, ReferenceNumber | BulkReferenceNumber)
         }
@@ -1368,6 +1593,7 @@ pub(crate) fn header(m: &Message) -> &MessageHeader {
         Message::BulkQualificationResponse(x) => &x.header,
         Message::DocumentRequest(x) => &x.header,
         Message::DocumentResponse(x) => &x.header,
+        Message::Unmodelled(x) => &x.header,
     }
 }
 
@@ -1383,6 +1609,7 @@ pub(crate) fn header_mut(m: &mut Message) -> &mut MessageHeader {
         Message::BulkQualificationResponse(x) => &mut x.header,
         Message::DocumentRequest(x) => &mut x.header,
         Message::DocumentResponse(x) => &mut x.header,
+        Message::Unmodelled(x) => &mut x.header,
     }
 }
 

@@ -40,7 +40,14 @@
 //! * `reference_number` — 照会番号 already registered by the clinic (shown in face results);
 //! * `drug_info`, `checkups` — the 薬剤情報 / 特定健診情報 documents;
 //! * `home_visit_consent_date`, `online_consent_date` — for the 訪問 / オンライン bulk families;
-//! * `face` — `false` when the person cannot be pushed as a face result (default `true`).
+//! * `face` — `false` when the person cannot be pushed as a face result (default `true`);
+//! * `public_expenses` — the person's 公費 (their 受給者証, in the record schema's
+//!   `PublicExpense`), sent through PMH with the first qualification of every answer when
+//!   `pmh` is `provided` (the default); `later_public_expenses` replace them from the person's
+//!   second answer on within one emulator run (a change, e.g. of 上限額);
+//! * `pmh` — `provided`, `consent_refused` (「提供しない」 at the reader) or
+//!   `city_not_connected` (the 自治体 is not on PMH): in the last two cases nothing is sent,
+//!   and the answers look exactly alike — as on a real terminal.
 //!
 //! Dates are `YYYY-MM-DD` inside qualifications (record schema) and `yyyyMMdd` / `yyyyMM`
 //! inside documents (wire form). Every name, number and address in the bundled dataset is
@@ -48,7 +55,7 @@
 
 use super::TerminalError;
 use crate::codes::QualificationValidity;
-use crate::model::{CardKey, Qualification, QualificationQuery};
+use crate::model::{CardKey, PublicExpense, Qualification, QualificationQuery};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -98,6 +105,19 @@ pub struct ConsentIntents {
     /// 手術情報.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<ConsentIntent>,
+}
+
+/// Whether PMH sends a person's 公費 with the 資格情報.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PmhIntent {
+    /// The patient chose 「提供する」 and the 自治体 is connected: the 公費 are sent.
+    #[default]
+    Provided,
+    /// The patient chose 「提供しない」 at the reader: nothing is sent.
+    ConsentRefused,
+    /// The 自治体 that issued the 受給者証 is not connected to PMH: nothing is sent.
+    CityNotConnected,
 }
 
 /// A per-person processing error.
@@ -177,6 +197,10 @@ pub struct PersonSummary {
     pub face: bool,
     /// A 医療扶助 recipient (queried by bulk, not by insurance card).
     pub public_assistance: bool,
+    /// The number of 公費 the person holds (sent or not).
+    pub public_expenses: usize,
+    /// Whether PMH sends them.
+    pub pmh: PmhIntent,
 }
 
 /// A fictitious insured person. `Debug` shows the id, scenario and counts only (the
@@ -227,6 +251,15 @@ pub struct Person {
     /// Can be pushed as a face result.
     #[serde(default = "yes")]
     pub face: bool,
+    /// The person's 公費 (受給者証), sent through PMH when `pmh` is `provided`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_expenses: Vec<PublicExpense>,
+    /// Sent instead of `public_expenses` from the person's second answer on (a change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub later_public_expenses: Vec<PublicExpense>,
+    /// Whether PMH sends the 公費.
+    #[serde(default)]
+    pub pmh: PmhIntent,
 }
 
 impl std::fmt::Debug for Person {
@@ -238,6 +271,8 @@ impl std::fmt::Debug for Person {
             .field("qualifications", &self.qualifications.len())
             .field("drug_info", &self.drug_info.len())
             .field("checkups", &self.checkups.len())
+            .field("public_expenses", &self.public_expenses.len())
+            .field("pmh", &self.pmh)
             .finish_non_exhaustive()
     }
 }
@@ -325,6 +360,8 @@ impl Dataset {
                 validity: p.validity.clone(),
                 face: p.face,
                 public_assistance: p.is_public_assistance(),
+                public_expenses: p.public_expenses.len(),
+                pmh: p.pmh,
             })
             .collect()
     }
@@ -422,6 +459,19 @@ impl Person {
     pub fn is_public_assistance(&self) -> bool {
         self.qualifications.iter().any(|q| q.is_public_assistance())
     }
+
+    /// What PMH sends for the person's answer number `answered` (0 = the first): nothing
+    /// unless `pmh` is `provided`; `later_public_expenses` from the second answer on when
+    /// there are any.
+    pub fn pmh_data(&self, answered: u32) -> &[PublicExpense] {
+        match self.pmh {
+            PmhIntent::Provided if answered > 0 && !self.later_public_expenses.is_empty() => {
+                &self.later_public_expenses
+            }
+            PmhIntent::Provided => &self.public_expenses,
+            PmhIntent::ConsentRefused | PmhIntent::CityNotConnected => &[],
+        }
+    }
 }
 
 #[cfg(test)]
@@ -518,6 +568,30 @@ mod tests {
         assert!(has(&|p| p.processing_error.is_some()));
         assert!(has(&|p| p.home_visit_consent_date.is_some()));
         assert!(has(&|p| p.online_consent_date.is_some()));
+        // 公費 (PMH): data sent (with a later change of 上限額), consent refused, city not on
+        // PMH; every 公費負担者番号 and 7-digit 受給者番号 passes its check digit.
+        assert!(has(&|p| p.pmh == PmhIntent::Provided
+            && p.public_expenses.len() > 1
+            && p.later_public_expenses.iter().zip(&p.public_expenses).any(
+                |(a, b)| {
+                    a.max_copayment_amount != b.max_copayment_amount
+                        && a.payer_number == b.payer_number
+                }
+            )));
+        assert!(has(
+            &|p| p.pmh == PmhIntent::ConsentRefused && !p.public_expenses.is_empty()
+        ));
+        assert!(has(
+            &|p| p.pmh == PmhIntent::CityNotConnected && !p.public_expenses.is_empty()
+        ));
+        for p in &d.persons {
+            for x in p.public_expenses.iter().chain(&p.later_public_expenses) {
+                let payer = x.payer_number.as_ref().expect("a 公費負担者番号");
+                assert!(payer.validate().is_ok(), "{} {}", p.id, payer.as_str());
+                let r = x.recipient_number.as_ref().expect("a 受給者番号");
+                assert_ne!(r.check_digit_holds(), Some(false), "{}", p.id);
+            }
+        }
         // Every insurer number of the dataset passes its check digit.
         for p in &d.persons {
             for x in &p.qualifications {

@@ -29,6 +29,9 @@ pub struct DoctorOptions {
     pub orphan_after: Duration,
     /// Clock differences above this are reported.
     pub max_clock_skew: Duration,
+    /// A decryption hook is set (`--decrypt-command`, [`FileCipher`](super::FileCipher)):
+    /// encrypted files are then expected, not an error.
+    pub decrypt_hook: bool,
 }
 
 impl Default for DoctorOptions {
@@ -38,6 +41,7 @@ impl Default for DoctorOptions {
             stale_after: Duration::from_secs(30),
             orphan_after: Duration::from_secs(600),
             max_clock_skew: Duration::from_secs(120),
+            decrypt_hook: false,
         }
     }
 }
@@ -57,8 +61,8 @@ pub enum Severity {
 /// One check's result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Stable identifier (`folders`, `link_program`, `late_answers`, `answers`, `face`,
-    /// `temp_files`, `pending`, `clock`).
+    /// Stable identifier (`folders`, `encryption`, `link_program`, `late_answers`,
+    /// `answers`, `face`, `temp_files`, `pending`, `clock`).
     pub id: &'static str,
     /// Severity.
     pub severity: Severity,
@@ -153,6 +157,9 @@ pub struct Facts {
     pub face_undelivered: Vec<AgedFile>,
     /// Files in `face/` that are not face results (never read).
     pub face_skipped: Vec<AgedFile>,
+    /// Files of `res/` and `face/` named as XML interface files whose content is not XML
+    /// (encrypted by the terminal).
+    pub encrypted: Vec<AgedFile>,
     /// Files in the work folder.
     pub temp: Vec<AgedFile>,
     /// Pending tickets (request file, age).
@@ -225,6 +232,15 @@ pub fn gather(layout: &Layout) -> Facts {
         .filter(|f| !f.name.starts_with(".onshi-probe-"))
         .partition(|f| is_face_name(&f.name));
     facts.face_skipped = skipped;
+    for (dir, files) in [(&layout.res, &facts.res), (&layout.face, &face)] {
+        for f in files {
+            let xml_named =
+                FileName::parse(&f.name).is_ok_and(|n| n.extension == crate::xml::Extension::Xml);
+            if xml_named && head_is_not_xml(&dir.join(&f.name)) {
+                facts.encrypted.push(f.clone());
+            }
+        }
+    }
     facts.face_undelivered = face
         .into_iter()
         .filter(|f| journal.as_ref().is_none_or(|j| !j.face_delivered(&f.name)))
@@ -242,6 +258,20 @@ pub fn gather(layout: &Layout) -> Facts {
             .collect();
     }
     facts
+}
+
+/// Reads the first bytes of a regular file (never blocking, never following a link): `true`
+/// when they are not XML.
+fn head_is_not_xml(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok((f, _)) = crate::xml::open_regular(path, false) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(64);
+    if f.take(64).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    crate::xml::sniff(&head) == crate::xml::Sniff::NotXml
 }
 
 fn names(files: &[&AgedFile]) -> Vec<String> {
@@ -303,6 +333,40 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
             message_ja: m,
             advice_ja: Some(advice),
             files: Vec::new(),
+        }
+    });
+    // Encrypted files, per prefix (encrypt.conf / encrypt_face.conf).
+    checks.push(if f.encrypted.is_empty() {
+        ok("encryption", "res・face フォルダのファイルは暗号化されていません。")
+    } else {
+        let mut by: std::collections::BTreeMap<String, usize> = Default::default();
+        for a in &f.encrypted {
+            *by.entry(super::cipher::prefix_of(&a.name)).or_default() += 1;
+        }
+        let per: Vec<String> = by.iter().map(|(p, n)| format!("{p} {n} 件")).collect();
+        if o.decrypt_hook {
+            Check {
+                id: "encryption",
+                severity: Severity::Ok,
+                message_ja: format!(
+                    "暗号化されたファイルがあります（{}）。設定された復号モジュールで読み込みます。",
+                    per.join("、")
+                ),
+                advice_ja: None,
+                files: f.encrypted.iter().map(|a| a.name.clone()).collect(),
+            }
+        } else {
+            Check {
+                id: "encryption",
+                severity: Severity::Error,
+                message_ja: format!(
+                    "{}（暗号化されているファイル: {}）",
+                    super::cipher::ENCRYPTED_JA.trim_end_matches('。'),
+                    per.join("、")
+                ),
+                advice_ja: Some("レセコンベンダーの復号モジュールを設定してください（onshi の --decrypt-command、または復号フック）。暗号化しない場合は、資格確認端末の C:\\ProgramData\\OQS\\OQSComApp\\config\\encrypt.conf（顔認証は encrypt_face.conf）で該当するプレフィックスの行を n にします（端末ベンダーに相談してください）。".into()),
+                files: f.encrypted.iter().map(|a| a.name.clone()).collect(),
+            }
         }
     });
     // Requests consumed?
@@ -515,7 +579,7 @@ mod tests {
     fn healthy_is_ok() {
         let r = assess(&healthy(), &DoctorOptions::default());
         assert_eq!(r.worst(), Severity::Ok);
-        assert_eq!(r.checks.len(), 8);
+        assert_eq!(r.checks.len(), 9);
     }
 
     #[test]
@@ -562,6 +626,56 @@ mod tests {
         // Its answer is in res/: named as a late answer, not as still waiting.
         assert_eq!(by("pending").severity, Severity::Ok);
         assert_eq!(by("late_answers").files, vec!["OQSsiquc01res_7.xml"]);
+    }
+
+    #[test]
+    fn encrypted_files_are_reported_per_prefix() {
+        let mut f = healthy();
+        f.encrypted = vec![
+            a("OQSsiquc01res_1.xml", 1),
+            a("OQSsiquc01res_face_1310000003aa_20250401090000.xml", 1),
+            a("OQSmuquc02res_2.xml", 1),
+        ];
+        let r = assess(&f, &DoctorOptions::default());
+        let c = r.checks.iter().find(|c| c.id == "encryption").unwrap();
+        assert_eq!(c.severity, Severity::Error);
+        assert!(c.message_ja.contains("encrypt.conf"), "{}", c.message_ja);
+        assert!(
+            c.message_ja.contains("OQSsiquc 2 件") && c.message_ja.contains("OQSmuquc 1 件"),
+            "{}",
+            c.message_ja
+        );
+        let hooked = DoctorOptions {
+            decrypt_hook: true,
+            ..DoctorOptions::default()
+        };
+        let r = assess(&f, &hooked);
+        let c = r.checks.iter().find(|c| c.id == "encryption").unwrap();
+        assert_eq!(c.severity, Severity::Ok);
+    }
+
+    #[test]
+    fn gather_sniffs_encrypted_files() {
+        let d = tempfile::tempdir().unwrap();
+        let l = Layout::new(d.path());
+        l.create_all().unwrap();
+        std::fs::write(l.res.join("OQSsiquc01res_1.xml"), b"\x8f\x10ciphertext").unwrap();
+        std::fs::write(l.res.join("OQSsiquc01res_2.xml"), b"<XmlMsg/>").unwrap();
+        std::fs::write(
+            l.face.join("OQSsiquc01res_face_auto_20260929160112.xml"),
+            b"U2FsdGVk",
+        )
+        .unwrap();
+        let f = gather(&l);
+        let mut names: Vec<&str> = f.encrypted.iter().map(|a| a.name.as_str()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "OQSsiquc01res_1.xml",
+                "OQSsiquc01res_face_auto_20260929160112.xml"
+            ]
+        );
     }
 
     #[test]

@@ -107,6 +107,12 @@ pub enum FaceFileErrorKind {
     Symlink,
     /// The system refused to read it (permission, sharing violation …).
     Unreadable,
+    /// Not XML: the terminal encrypts face files (`encrypt_face.conf`) and no decryption
+    /// hook is set.
+    Encrypted,
+    /// The decryption hook failed on it (error, panic, timeout, or a result that is not
+    /// XML).
+    DecryptFailed,
 }
 
 /// Why a face file cannot be read: the kind and an English detail without personal data.
@@ -135,12 +141,21 @@ impl FaceFileError {
             FaceFileErrorKind::NotRegular => st::ONSHI_TERMINAL_NOT_REGULAR_FILE,
             FaceFileErrorKind::Symlink => st::ONSHI_TERMINAL_SYMLINK,
             FaceFileErrorKind::Unreadable => st::ONSHI_TERMINAL_IO,
+            FaceFileErrorKind::Encrypted => st::ONSHI_TERMINAL_ENCRYPTED,
+            FaceFileErrorKind::DecryptFailed => st::ONSHI_TERMINAL_HOOK_FAILED,
             _ => st::ONSHI_TERMINAL_BAD_ANSWER,
         }
     }
 
     /// What to tell staff (Japanese).
     pub fn message_ja(&self, file_name: &str) -> String {
+        if self.kind == FaceFileErrorKind::Encrypted {
+            return format!(
+                "{}（{} のファイル {file_name}）。ファイルは face フォルダに残してあります。",
+                super::cipher::ENCRYPTED_JA.trim_end_matches('。'),
+                super::cipher::prefix_of(file_name)
+            );
+        }
         format!(
             "顔認証付きカードリーダーの結果ファイル {file_name} を読み取れません（{}）。ファイルは face フォルダに残してあります。資格確認端末の状態を確認し、必要なら再度照会してください。",
             match self.kind {
@@ -151,6 +166,9 @@ impl FaceFileError {
                 FaceFileErrorKind::NotRegular => "通常のファイルではありません",
                 FaceFileErrorKind::Symlink => "シンボリックリンクです",
                 FaceFileErrorKind::Unreadable => "読み込みが拒否されました",
+                FaceFileErrorKind::DecryptFailed => {
+                    "復号モジュールで復号できませんでした（設定と動作を確認してください）"
+                }
                 #[allow(unreachable_patterns)]
                 _ => "不明な理由",
             }
@@ -164,7 +182,42 @@ impl FaceFileError {
             FaceFileErrorKind::TooLarge
                 | FaceFileErrorKind::NotRegular
                 | FaceFileErrorKind::Symlink
+                | FaceFileErrorKind::Encrypted
         )
+    }
+}
+
+/// A file in `face/` that is not a face result, so it is not read: reported once
+/// ([`Client::skipped_faces`](super::Client::skipped_faces); `onshi watch` prints it on
+/// stderr) — never dropped silently.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct SkippedFile {
+    /// The file name.
+    pub name: String,
+    /// Its family when the name is one of the interface (e.g. a PMH face output).
+    pub family: Option<crate::xml::Family>,
+    /// What to tell staff (Japanese).
+    pub message_ja: String,
+}
+
+impl SkippedFile {
+    fn new(name: &str) -> SkippedFile {
+        let family = FileName::parse(name).ok().map(|n| n.family);
+        let message_ja = match family {
+            Some(f) => format!(
+                "face フォルダの {name} は {} のファイルです。顔認証の資格確認結果ではないため読み込みません。",
+                f.label()
+            ),
+            None => format!(
+                "face フォルダの {name} は顔認証の結果（OQSsiquc01res_face_….xml）ではないため読み込みません。ほかのプログラムのファイルなら移動してください。"
+            ),
+        };
+        SkippedFile {
+            name: name.to_string(),
+            family,
+            message_ja,
+        }
     }
 }
 
@@ -218,6 +271,10 @@ struct Desk {
     index: HashMap<String, Key>,
     acked: HashSet<String>,
     listed_at: Option<Instant>,
+    /// Files of `face/` that are not face results, reported already (while present).
+    skipped: HashSet<String>,
+    /// Not handed out yet by [`FaceDesk::take_skipped`].
+    skipped_new: Vec<SkippedFile>,
 }
 
 /// The face side of a client: what is in `face/`, what is handed out.
@@ -298,11 +355,25 @@ impl FaceDesk {
     fn relist(s: &Shared, d: &mut Desk) -> Result<(), TerminalError> {
         let dir = &s.layout.face;
         let names = list_files(dir).map_err(|e| TerminalError::io("list", dir, e))?;
+        let mut others: HashSet<&str> = HashSet::new();
         let present: HashSet<&str> = names
             .iter()
             .map(String::as_str)
-            .filter(|n| is_face_name(n))
+            .filter(|n| {
+                let face = is_face_name(n);
+                if !face && !n.starts_with(".onshi") {
+                    others.insert(n);
+                }
+                face
+            })
             .collect();
+        for n in &others {
+            if !d.skipped.contains(*n) {
+                d.skipped.insert(n.to_string());
+                d.skipped_new.push(SkippedFile::new(n));
+            }
+        }
+        d.skipped.retain(|n| others.contains(n.as_str()));
         for n in &present {
             Self::learn(s, d, n);
         }
@@ -485,6 +556,25 @@ impl FaceDesk {
                 return Ok(Some(Err(FaceFileError::new(kind, e.to_string()))));
             }
         };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = match super::client::plain_bytes(s, &name, bytes) {
+            Ok(b) => b,
+            Err(TerminalError::Encrypted { .. }) => {
+                return Ok(Some(Err(FaceFileError::new(
+                    K::Encrypted,
+                    "not XML: the terminal encrypts face files (encrypt_face.conf) and no decryption hook is set",
+                ))));
+            }
+            Err(e) => {
+                return Ok(Some(Err(FaceFileError::new(
+                    K::DecryptFailed,
+                    e.to_string(),
+                ))));
+            }
+        };
         if !super::atomic::looks_complete(&bytes) {
             return Ok(Some(Err(FaceFileError::new(
                 K::Incomplete,
@@ -496,6 +586,25 @@ impl FaceDesk {
             Ok(_) => Err(FaceFileError::new(K::NotAResult, "not a 資格確認結果")),
             Err(e) => Err(FaceFileError::new(K::Malformed, e.0)),
         }))
+    }
+
+    /// Forgets what was read of the files not handed out (they are read again: the cipher
+    /// changed).
+    pub(crate) fn forget_contents(&self) {
+        let mut d = self.desk.lock().unwrap_or_else(|p| p.into_inner());
+        for t in d.tracked.values_mut() {
+            if t.claim.is_none() {
+                t.content = None;
+                t.stat = None;
+            }
+        }
+    }
+
+    /// The files of `face/` found not to be face results since the last call (each reported
+    /// once while it stays).
+    pub(crate) fn take_skipped(&self) -> Vec<SkippedFile> {
+        let mut d = self.desk.lock().unwrap_or_else(|p| p.into_inner());
+        std::mem::take(&mut d.skipped_new)
     }
 
     /// Acknowledges `name`: the marker (the claim renamed, or a new one; nothing is released

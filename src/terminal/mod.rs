@@ -22,6 +22,7 @@
 
 pub mod atomic;
 mod cancel;
+pub mod cipher;
 mod client;
 pub(crate) mod codec;
 pub mod dataset;
@@ -35,16 +36,18 @@ mod lock;
 pub mod outcome;
 mod ticket;
 mod watch;
+pub mod zipped;
 
 pub use cancel::{Cancel, WaitLimit};
+pub use cipher::{CipherError, CipherStage, CommandLine, ExternalCommand, FileCipher};
 pub use client::{
     Answer, BulkOptions, BulkOutcome, BulkProgress, Client, ClientOptions, DocumentAnswer, Reply,
 };
-pub use dataset::{Dataset, Person, PersonSummary};
+pub use dataset::{Dataset, Person, PersonSummary, PmhIntent};
 pub use doctor::{DoctorOptions, DoctorReport, doctor};
-pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats};
+pub use emulator::{Behaviour, Emulator, EmulatorConfig, EmulatorStats, FaceNames};
 pub use face::{
-    FaceAck, FaceEvent, FaceFileError, FaceFileErrorKind, FaceSubscription, POLL_BATCH,
+    FaceAck, FaceEvent, FaceFileError, FaceFileErrorKind, FaceSubscription, POLL_BATCH, SkippedFile,
 };
 pub use fsio::SymlinkPolicy;
 pub use journal::Collected;
@@ -52,6 +55,7 @@ pub use layout::{Layout, ProcessedPolicy};
 pub use outcome::{ConsentRefusal, DocumentKind, NotAnswering};
 pub use ticket::Ticket;
 pub use watch::WatchConfig;
+pub use zipped::{ZipRefusal, unzip_result, zip_result};
 
 use crate::Personal;
 use chrono::NaiveDateTime;
@@ -212,6 +216,50 @@ pub enum TerminalError {
     /// The emulator was stopped ([`Emulator::shutdown`]); it takes no more calls.
     #[error("the emulator was stopped")]
     EmulatorStopped,
+    /// The file is not XML: the terminal encrypts this prefix (`encrypt.conf` /
+    /// `encrypt_face.conf`) and no decryption hook is set ([`FileCipher`]). Not a parse
+    /// error; the file is left where it is (a ticket waiting for it stays pending).
+    #[error(
+        "{file} is not XML: the terminal encrypts {prefix} files (encrypt.conf / encrypt_face.conf) and no decryption hook is set"
+    )]
+    Encrypted {
+        /// The file.
+        file: String,
+        /// Its prefix (`OQSsiquc` …), the line of `encrypt.conf` to look at.
+        prefix: String,
+    },
+    /// The decryption or encryption hook failed: it returned an error, panicked, did not
+    /// answer in time, or (decrypting) returned something that is not XML.
+    #[error("the {} hook failed on {file}: {reason}", .stage.as_str())]
+    Hook {
+        /// The file.
+        file: String,
+        /// Decrypting or encrypting.
+        stage: CipherStage,
+        /// Why (the hook's message, or what went wrong; never file content).
+        reason: String,
+    },
+    /// A zipped answer was refused ([`ZipRefusal`]: extra entries, an unsafe name, a
+    /// symbolic link, an encrypted entry, too large or too compressed, damaged).
+    #[error("zipped answer {file} refused: {refusal}")]
+    Zip {
+        /// The zip file.
+        file: String,
+        /// Why.
+        refusal: ZipRefusal,
+    },
+    /// A bulk download answered a 処理結果区分 (`SegmentOfResult`) that is neither `1`
+    /// (done), `2` (poll again) nor `9` (failed), or none: the flow ends as a failure, never
+    /// as a success.
+    #[error("bulk request {reception_number}: unknown SegmentOfResult {}", segment.as_deref().map_or("(absent)".to_string(), |s| format!("{s:?}")))]
+    UnknownSegment {
+        /// 受付番号.
+        reception_number: String,
+        /// The raw value (`None` when the element is absent).
+        segment: Option<String>,
+        /// The answer file.
+        file: String,
+    },
 }
 
 impl TerminalError {
@@ -239,6 +287,13 @@ impl TerminalError {
             TerminalError::AlreadyCollected(_) => st::ONSHI_TERMINAL_ALREADY_COLLECTED,
             TerminalError::AlreadyRunning { .. } => st::ONSHI_TERMINAL_ALREADY_RUNNING,
             TerminalError::EmulatorStopped => st::ONSHI_TERMINAL_EMULATOR_STOPPED,
+            TerminalError::Encrypted { .. } => st::ONSHI_TERMINAL_ENCRYPTED,
+            TerminalError::Hook { .. } => st::ONSHI_TERMINAL_HOOK_FAILED,
+            TerminalError::Zip { refusal, .. } if refusal.is_size() => {
+                st::ONSHI_TERMINAL_ZIP_TOO_LARGE
+            }
+            TerminalError::Zip { .. } => st::ONSHI_TERMINAL_ZIP_REFUSED,
+            TerminalError::UnknownSegment { .. } => st::ONSHI_TERMINAL_UNKNOWN_SEGMENT,
         }
     }
 
@@ -328,6 +383,34 @@ impl TerminalError {
                 "このフォルダではすでにエミュレーターが動いています。".into()
             }
             TerminalError::EmulatorStopped => "エミュレーターは停止しています。".into(),
+            TerminalError::Encrypted { file, prefix } => {
+                format!(
+                    "{}（{prefix} のファイル {file}）",
+                    cipher::ENCRYPTED_JA.trim_end_matches('。')
+                ) + "。"
+            }
+            TerminalError::Hook { file, stage, .. } => match stage {
+                CipherStage::Decrypt => format!(
+                    "暗号化されたファイル {file} を復号できませんでした。レセコンベンダーの復号モジュールの設定と動作を確認してください。"
+                ),
+                CipherStage::Encrypt => format!(
+                    "要求ファイル {file} を暗号化できませんでした。レセコンベンダーの暗号化モジュールの設定と動作を確認してください。"
+                ),
+            },
+            TerminalError::Zip { file, refusal } if refusal.is_size() => format!(
+                "一括照会の結果 {file}（ZIP）が大きすぎる、または圧縮率が異常なため読み込みませんでした。資格確認端末が書いたファイルか確認してください。"
+            ),
+            TerminalError::Zip { file, .. } => format!(
+                "一括照会の結果 {file}（ZIP）に想定外の内容があるため読み込みませんでした。資格確認端末が書いたファイルか確認してください。"
+            ),
+            TerminalError::UnknownSegment {
+                reception_number,
+                segment,
+                ..
+            } => format!(
+                "一括照会（受付番号 {reception_number}）の結果に不明な処理結果区分（{}）が返りました。正常に終わったか確認できないため、結果は使いません。時間をおいて再度照会してください。",
+                segment.as_deref().unwrap_or("なし")
+            ),
         }
     }
 

@@ -8,6 +8,7 @@ use crate::Personal;
 use crate::codes::Code;
 use crate::ids::{
     BranchNumber, CardNumber, CardSymbol, IdError, InsurerNumber, MedicalInstitutionCode, Mode,
+    PublicExpensePayerNumber, RecipientNumber,
 };
 use crate::model::Ratio;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
@@ -267,6 +268,32 @@ impl Codec for Institution {
         id(MedicalInstitutionCode::parse(text, Mode::Lenient))
     }
     fn text(v: &MedicalInstitutionCode) -> Cow<'_, str> {
+        Cow::Borrowed(v.as_str())
+    }
+}
+
+/// 公費負担者番号 (8 digits; a wrong 検証番号 is kept).
+pub(crate) struct PayerNumber;
+impl Codec for PayerNumber {
+    type T = PublicExpensePayerNumber;
+    const EXPECTED: &'static str = "a 公費負担者番号 of 8 digits";
+    fn parse(text: &str) -> Result<Option<PublicExpensePayerNumber>, ()> {
+        id(PublicExpensePayerNumber::parse(text, Mode::Lenient))
+    }
+    fn text(v: &PublicExpensePayerNumber) -> Cow<'_, str> {
+        Cow::Borrowed(v.as_str())
+    }
+}
+
+/// 受給者番号 (≤ 30 characters; a wrong 検証番号 is kept).
+pub(crate) struct Recipient;
+impl Codec for Recipient {
+    type T = RecipientNumber;
+    const EXPECTED: &'static str = "a 受給者番号 of at most 30 characters";
+    fn parse(text: &str) -> Result<Option<RecipientNumber>, ()> {
+        id(RecipientNumber::parse(text, Mode::Lenient))
+    }
+    fn text(v: &RecipientNumber) -> Cow<'_, str> {
         Cow::Borrowed(v.as_str())
     }
 }

@@ -263,6 +263,17 @@ pub enum XmlError {
     /// The file name is not an interface file name, or is unsafe.
     #[error(transparent)]
     FileName(#[from] FileNameError),
+    /// The content is not XML at all: after an optional byte order mark and white space its
+    /// first byte is not `<` ([`sniff`](super::sniff)). A file of the terminal in that state
+    /// is encrypted by its link program (`encrypt.conf` / `encrypt_face.conf`): it needs
+    /// the vendor's decryption module before it can be read. Not a parse error.
+    #[error(
+        "{location}: not XML (the first byte after an optional BOM and white space is not `<`): encrypted by the terminal (encrypt.conf / encrypt_face.conf)?"
+    )]
+    Encrypted {
+        /// The start of the file.
+        location: Location,
+    },
 }
 
 impl XmlError {
@@ -284,6 +295,7 @@ impl XmlError {
             XmlError::Unrepresentable { .. } => st::ONSHI_XML_UNREPRESENTABLE,
             XmlError::Unwritable { .. } => st::ONSHI_XML_UNWRITABLE,
             XmlError::TooManyUnknown { .. } => st::ONSHI_XML_TOO_MANY_UNKNOWN,
+            XmlError::Encrypted { .. } => st::ONSHI_XML_ENCRYPTED,
             XmlError::FileName(e) => e.code(),
         }
     }
@@ -302,6 +314,7 @@ impl XmlError {
             | XmlError::UnexpectedText { location }
             | XmlError::UnexpectedElement { location, .. }
             | XmlError::InvalidValue { location, .. }
+            | XmlError::Encrypted { location }
             | XmlError::UnknownMessage { location, .. } => Some(location),
             XmlError::Unrepresentable { .. }
             | XmlError::Unwritable { .. }

@@ -18,9 +18,12 @@ use std::ops::Range;
 
 /// Elements that may repeat under one parent (their paths carry an index).
 pub(crate) const REPEATABLE: &[&str] = &[
+    "DesignatedMedicalInstitution",
+    "CertificationDetailItem",
     "ResultOfQualificationConfirmation",
     "SpecificDiseasesCertificateInfo",
     "MedicalTicketInfo",
+    "MedicalSubsidyInfo",
     "QualificationConfirmSearchInfo",
     "BulkConfirmUnit",
     "ReferenceNumber",
@@ -1317,8 +1320,325 @@ impl XmlRecord for MedicalTicket {
     }
 }
 
+impl XmlRecord for DesignatedInstitution {
+    const FIELD_COUNT: usize = 2;
+
+    fn read_child(
+        &mut self,
+        cur: &mut Cursor<'_>,
+        name: &str,
+        el: &StartTag,
+        start: usize,
+    ) -> Result<Got, XmlError> {
+        match name {
+            "MedicalInstitutionCode" | "medicalInstitutionCode" | "Code" | "code" => {
+                field::<Text>(&mut self.code, cur, name, el, start)
+            }
+            "MedicalInstitutionName" | "medicalInstitutionName" | "Name" | "name" => {
+                field::<Text>(&mut self.name, cur, name, el, start)
+            }
+            _ => Ok(Got::No),
+        }
+    }
+
+    fn take_raw(&mut self, name: &str, raw: &str) -> bool {
+        match name {
+            "MedicalInstitutionCode" | "medicalInstitutionCode" | "Code" | "code" => {
+                take::<Text>(&mut self.code, raw)
+            }
+            "MedicalInstitutionName" | "medicalInstitutionName" | "Name" | "name" => {
+                take::<Text>(&mut self.name, raw)
+            }
+            _ => false,
+        }
+    }
+
+    fn write_fields_in<'m, S: Sink<'m>>(
+        &'m self,
+        s: &mut S,
+        range: Range<usize>,
+        flat_lists: bool,
+    ) -> Result<(), XmlError> {
+        let _ = flat_lists;
+        if range.contains(&0)
+            && let Some(v) = &self.code
+        {
+            s.leaf("MedicalInstitutionCode", &<Text>::text(v))?;
+        }
+        if range.contains(&1)
+            && let Some(v) = &self.name
+        {
+            s.leaf("MedicalInstitutionName", &<Text>::text(v))?;
+        }
+        Ok(())
+    }
+
+    fn extra(&self) -> &[UnknownElement] {
+        &self.extra
+    }
+
+    fn extra_mut(&mut self) -> Option<&mut Vec<UnknownElement>> {
+        Some(&mut self.extra)
+    }
+}
+
+impl XmlRecord for CertificateItem {
+    const FIELD_COUNT: usize = 2;
+
+    fn read_child(
+        &mut self,
+        cur: &mut Cursor<'_>,
+        name: &str,
+        el: &StartTag,
+        start: usize,
+    ) -> Result<Got, XmlError> {
+        match name {
+            "ItemName" | "itemName" | "Key" | "key" | "Name" | "name" => {
+                field::<Text>(&mut self.name, cur, name, el, start)
+            }
+            "ItemValue" | "itemValue" | "Value" | "value" => {
+                field::<PText>(&mut self.value, cur, name, el, start)
+            }
+            _ => Ok(Got::No),
+        }
+    }
+
+    fn take_raw(&mut self, name: &str, raw: &str) -> bool {
+        match name {
+            "ItemName" | "itemName" | "Key" | "key" | "Name" | "name" => {
+                take::<Text>(&mut self.name, raw)
+            }
+            "ItemValue" | "itemValue" | "Value" | "value" => take::<PText>(&mut self.value, raw),
+            _ => false,
+        }
+    }
+
+    fn write_fields_in<'m, S: Sink<'m>>(
+        &'m self,
+        s: &mut S,
+        range: Range<usize>,
+        flat_lists: bool,
+    ) -> Result<(), XmlError> {
+        let _ = flat_lists;
+        if range.contains(&0)
+            && let Some(v) = &self.name
+        {
+            s.leaf("ItemName", &<Text>::text(v))?;
+        }
+        if range.contains(&1)
+            && let Some(v) = &self.value
+        {
+            s.leaf("ItemValue", &<PText>::text(v))?;
+        }
+        Ok(())
+    }
+
+    fn extra(&self) -> &[UnknownElement] {
+        &self.extra
+    }
+
+    fn extra_mut(&mut self) -> Option<&mut Vec<UnknownElement>> {
+        Some(&mut self.extra)
+    }
+}
+
+impl XmlRecord for PublicExpense {
+    const FIELD_COUNT: usize = 15;
+
+    fn read_child(
+        &mut self,
+        cur: &mut Cursor<'_>,
+        name: &str,
+        el: &StartTag,
+        start: usize,
+    ) -> Result<Got, XmlError> {
+        match name {
+            "MedicalSubsidyInsurerNumber" | "medicalSubsidyInsurerNumber" => {
+                field::<PayerNumber>(&mut self.payer_number, cur, name, el, start)
+            }
+            "MedicalSubsidyRecipientNumber" | "medicalSubsidyRecipientNumber" => {
+                field::<Recipient>(&mut self.recipient_number, cur, name, el, start)
+            }
+            "CertificationName" | "certificationName" => {
+                field::<Text>(&mut self.certification_name, cur, name, el, start)
+            }
+            "Segment" | "segment" => field::<Text>(&mut self.segment, cur, name, el, start),
+            "IncomeSegment" | "incomeSegment" => {
+                field::<Text>(&mut self.income_segment, cur, name, el, start)
+            }
+            "MaxCopaymentAmount" | "maxCopaymentAmount" => {
+                field::<Count>(&mut self.max_copayment_amount, cur, name, el, start)
+            }
+            "IsAlwaysReimbursement" | "isAlwaysReimbursement" => {
+                field::<CodeOf<PmhFlag>>(&mut self.always_reimbursement, cur, name, el, start)
+            }
+            "ValidFrom" | "validFrom" => field::<Date>(&mut self.valid_from, cur, name, el, start),
+            "ValidTo" | "validTo" => field::<Date>(&mut self.valid_to, cur, name, el, start),
+            "AdditionalConditions" | "additionalConditions" => {
+                field::<Text>(&mut self.additional_conditions, cur, name, el, start)
+            }
+            "DesignatedMedicalInstitutions" => list(
+                &mut self.designated_institutions,
+                "DesignatedMedicalInstitution",
+                cur,
+                start,
+            ),
+            "DesignatedMedicalInstitution" => item(&mut self.designated_institutions, cur),
+            "CertificationDetail" => list(
+                &mut self.certificate_items,
+                "CertificationDetailItem",
+                cur,
+                start,
+            ),
+            "CertificationDetailItem" => item(&mut self.certificate_items, cur),
+            "HistoryKey" | "historyKey" => {
+                field::<Text>(&mut self.history_key, cur, name, el, start)
+            }
+            "IsDeleted" | "isDeleted" => {
+                field::<CodeOf<PmhFlag>>(&mut self.deleted, cur, name, el, start)
+            }
+            "OnshiSource" => {
+                field::<CodeOf<PublicExpenseSource>>(&mut self.source, cur, name, el, start)
+            }
+            _ => Ok(Got::No),
+        }
+    }
+
+    fn take_raw(&mut self, name: &str, raw: &str) -> bool {
+        match name {
+            "MedicalSubsidyInsurerNumber" | "medicalSubsidyInsurerNumber" => {
+                take::<PayerNumber>(&mut self.payer_number, raw)
+            }
+            "MedicalSubsidyRecipientNumber" | "medicalSubsidyRecipientNumber" => {
+                take::<Recipient>(&mut self.recipient_number, raw)
+            }
+            "CertificationName" | "certificationName" => {
+                take::<Text>(&mut self.certification_name, raw)
+            }
+            "Segment" | "segment" => take::<Text>(&mut self.segment, raw),
+            "IncomeSegment" | "incomeSegment" => take::<Text>(&mut self.income_segment, raw),
+            "MaxCopaymentAmount" | "maxCopaymentAmount" => {
+                take::<Count>(&mut self.max_copayment_amount, raw)
+            }
+            "IsAlwaysReimbursement" | "isAlwaysReimbursement" => {
+                take::<CodeOf<PmhFlag>>(&mut self.always_reimbursement, raw)
+            }
+            "ValidFrom" | "validFrom" => take::<Date>(&mut self.valid_from, raw),
+            "ValidTo" | "validTo" => take::<Date>(&mut self.valid_to, raw),
+            "AdditionalConditions" | "additionalConditions" => {
+                take::<Text>(&mut self.additional_conditions, raw)
+            }
+            "HistoryKey" | "historyKey" => take::<Text>(&mut self.history_key, raw),
+            "IsDeleted" | "isDeleted" => take::<CodeOf<PmhFlag>>(&mut self.deleted, raw),
+            "OnshiSource" => take::<CodeOf<PublicExpenseSource>>(&mut self.source, raw),
+            _ => false,
+        }
+    }
+
+    fn write_fields_in<'m, S: Sink<'m>>(
+        &'m self,
+        s: &mut S,
+        range: Range<usize>,
+        flat_lists: bool,
+    ) -> Result<(), XmlError> {
+        let _ = flat_lists;
+        if range.contains(&0)
+            && let Some(v) = &self.payer_number
+        {
+            s.leaf("MedicalSubsidyInsurerNumber", &<PayerNumber>::text(v))?;
+        }
+        if range.contains(&1)
+            && let Some(v) = &self.recipient_number
+        {
+            s.leaf("MedicalSubsidyRecipientNumber", &<Recipient>::text(v))?;
+        }
+        if range.contains(&2)
+            && let Some(v) = &self.certification_name
+        {
+            s.leaf("CertificationName", &<Text>::text(v))?;
+        }
+        if range.contains(&3)
+            && let Some(v) = &self.segment
+        {
+            s.leaf("Segment", &<Text>::text(v))?;
+        }
+        if range.contains(&4)
+            && let Some(v) = &self.income_segment
+        {
+            s.leaf("IncomeSegment", &<Text>::text(v))?;
+        }
+        if range.contains(&5)
+            && let Some(v) = &self.max_copayment_amount
+        {
+            s.leaf("MaxCopaymentAmount", &<Count>::text(v))?;
+        }
+        if range.contains(&6)
+            && let Some(v) = &self.always_reimbursement
+        {
+            s.leaf("IsAlwaysReimbursement", &<CodeOf<PmhFlag>>::text(v))?;
+        }
+        if range.contains(&7)
+            && let Some(v) = &self.valid_from
+        {
+            s.leaf("ValidFrom", &<Date>::text(v))?;
+        }
+        if range.contains(&8)
+            && let Some(v) = &self.valid_to
+        {
+            s.leaf("ValidTo", &<Date>::text(v))?;
+        }
+        if range.contains(&9)
+            && let Some(v) = &self.additional_conditions
+        {
+            s.leaf("AdditionalConditions", &<Text>::text(v))?;
+        }
+        if range.contains(&10) {
+            write_list(
+                &self.designated_institutions,
+                "DesignatedMedicalInstitutions",
+                "DesignatedMedicalInstitution",
+                flat_lists,
+                s,
+            )?;
+        }
+        if range.contains(&11) {
+            write_list(
+                &self.certificate_items,
+                "CertificationDetail",
+                "CertificationDetailItem",
+                flat_lists,
+                s,
+            )?;
+        }
+        if range.contains(&12)
+            && let Some(v) = &self.history_key
+        {
+            s.leaf("HistoryKey", &<Text>::text(v))?;
+        }
+        if range.contains(&13)
+            && let Some(v) = &self.deleted
+        {
+            s.leaf("IsDeleted", &<CodeOf<PmhFlag>>::text(v))?;
+        }
+        if range.contains(&14)
+            && let Some(v) = &self.source
+        {
+            s.leaf("OnshiSource", &<CodeOf<PublicExpenseSource>>::text(v))?;
+        }
+        Ok(())
+    }
+
+    fn extra(&self) -> &[UnknownElement] {
+        &self.extra
+    }
+
+    fn extra_mut(&mut self) -> Option<&mut Vec<UnknownElement>> {
+        Some(&mut self.extra)
+    }
+}
+
 impl XmlRecord for Qualification {
-    const FIELD_COUNT: usize = 68;
+    const FIELD_COUNT: usize = 69;
 
     fn read_child(
         &mut self,
@@ -1448,6 +1768,10 @@ impl XmlRecord for Qualification {
                 list(&mut self.medical_tickets, "MedicalTicketInfo", cur, start)
             }
             "MedicalTicketInfo" => item(&mut self.medical_tickets, cur),
+            "MedicalSubsidyList" => {
+                list(&mut self.public_expenses, "MedicalSubsidyInfo", cur, start)
+            }
+            "MedicalSubsidyInfo" => item(&mut self.public_expenses, cur),
             "SpecificHealthCheckupsInfoConsFlg" => field::<CodeOf<ConsentFlag>>(
                 &mut self.consents.specific_health_checkups.flag,
                 cur,
@@ -1995,7 +2319,16 @@ impl XmlRecord for Qualification {
                 s,
             )?;
         }
-        if range.contains(&33)
+        if range.contains(&33) {
+            write_list(
+                &self.public_expenses,
+                "MedicalSubsidyList",
+                "MedicalSubsidyInfo",
+                flat_lists,
+                s,
+            )?;
+        }
+        if range.contains(&34)
             && let Some(v) = &self.consents.specific_health_checkups.flag
         {
             s.leaf(
@@ -2003,12 +2336,12 @@ impl XmlRecord for Qualification {
                 &<CodeOf<ConsentFlag>>::text(v),
             )?;
         }
-        if range.contains(&34)
+        if range.contains(&35)
             && let Some(v) = &self.consents.specific_health_checkups.time
         {
             s.leaf("SpecificHealthCheckupsInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&35)
+        if range.contains(&36)
             && let Some(v) = &self.consents.specific_health_checkups.available_time
         {
             s.leaf(
@@ -2016,97 +2349,97 @@ impl XmlRecord for Qualification {
                 &<DateTime>::text(v),
             )?;
         }
-        if range.contains(&36)
+        if range.contains(&37)
             && let Some(v) = &self.consents.pharmacists.flag
         {
             s.leaf("PharmacistsInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&37)
+        if range.contains(&38)
             && let Some(v) = &self.consents.pharmacists.time
         {
             s.leaf("PharmacistsInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&38)
+        if range.contains(&39)
             && let Some(v) = &self.consents.pharmacists.available_time
         {
             s.leaf("PharmacistsInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&39)
+        if range.contains(&40)
             && let Some(v) = &self.consents.diagnosis.flag
         {
             s.leaf("DiagnosisInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&40)
+        if range.contains(&41)
             && let Some(v) = &self.consents.diagnosis.time
         {
             s.leaf("DiagnosisInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&41)
+        if range.contains(&42)
             && let Some(v) = &self.consents.diagnosis.available_time
         {
             s.leaf("DiagnosisInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&42)
+        if range.contains(&43)
             && let Some(v) = &self.consents.operation.flag
         {
             s.leaf("OperationInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&43)
+        if range.contains(&44)
             && let Some(v) = &self.consents.operation.time
         {
             s.leaf("OperationInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&44)
+        if range.contains(&45)
             && let Some(v) = &self.consents.operation.available_time
         {
             s.leaf("OperationInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&45)
+        if range.contains(&46)
             && let Some(v) = &self.consents.diagnosis_name.flag
         {
             s.leaf("DiagnosisNameConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&46)
+        if range.contains(&47)
             && let Some(v) = &self.consents.diagnosis_name.time
         {
             s.leaf("DiagnosisNameConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&47)
+        if range.contains(&48)
             && let Some(v) = &self.consents.diagnosis_name.available_time
         {
             s.leaf("DiagnosisNameAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&48)
+        if range.contains(&49)
             && let Some(v) = &self.consents.infectious.flag
         {
             s.leaf("InfectiousInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&49)
+        if range.contains(&50)
             && let Some(v) = &self.consents.infectious.time
         {
             s.leaf("InfectiousInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&50)
+        if range.contains(&51)
             && let Some(v) = &self.consents.infectious.available_time
         {
             s.leaf("InfectiousInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&51)
+        if range.contains(&52)
             && let Some(v) = &self.consents.allergy.flag
         {
             s.leaf("AllergyInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&52)
+        if range.contains(&53)
             && let Some(v) = &self.consents.allergy.time
         {
             s.leaf("AllergyInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&53)
+        if range.contains(&54)
             && let Some(v) = &self.consents.allergy.available_time
         {
             s.leaf("AllergyInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&54)
+        if range.contains(&55)
             && let Some(v) = &self.consents.contraindication.flag
         {
             s.leaf(
@@ -2114,62 +2447,62 @@ impl XmlRecord for Qualification {
                 &<CodeOf<ConsentFlag>>::text(v),
             )?;
         }
-        if range.contains(&55)
+        if range.contains(&56)
             && let Some(v) = &self.consents.contraindication.time
         {
             s.leaf("ContraindicationInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&56)
+        if range.contains(&57)
             && let Some(v) = &self.consents.contraindication.available_time
         {
             s.leaf("ContraindicationInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&57)
+        if range.contains(&58)
             && let Some(v) = &self.consents.test.flag
         {
             s.leaf("TestInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&58)
+        if range.contains(&59)
             && let Some(v) = &self.consents.test.time
         {
             s.leaf("TestInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&59)
+        if range.contains(&60)
             && let Some(v) = &self.consents.test.available_time
         {
             s.leaf("TestInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&60)
+        if range.contains(&61)
             && let Some(v) = &self.consents.prescription.flag
         {
             s.leaf("PrescriptionInfoConsFlg", &<CodeOf<ConsentFlag>>::text(v))?;
         }
-        if range.contains(&61)
+        if range.contains(&62)
             && let Some(v) = &self.consents.prescription.time
         {
             s.leaf("PrescriptionInfoConsTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&62)
+        if range.contains(&63)
             && let Some(v) = &self.consents.prescription.available_time
         {
             s.leaf("PrescriptionInfoAvailableTime", &<DateTime>::text(v))?;
         }
-        if range.contains(&63)
+        if range.contains(&64)
             && let Some(v) = &self.reference_number
         {
             s.leaf("ReferenceNumber", &<PText>::text(v))?;
         }
-        if range.contains(&64)
+        if range.contains(&65)
             && let Some(v) = &self.qualification_confirmation_key
         {
             s.leaf("QualificationConfirmationKey", &<PText>::text(v))?;
         }
-        if range.contains(&65)
+        if range.contains(&66)
             && let Some(v) = &self.arbitrary_identifier
         {
             s.leaf("ArbitraryIdentifier", &<Text>::text(v))?;
         }
-        if range.contains(&66)
+        if range.contains(&67)
             && let Some(v) = &self.prescription_issue_select
         {
             s.leaf(
@@ -2177,7 +2510,7 @@ impl XmlRecord for Qualification {
                 &<CodeOf<PrescriptionIssueSelect>>::text(v),
             )?;
         }
-        if range.contains(&67)
+        if range.contains(&68)
             && let Some(v) = &self.limit_certificate_changed
         {
             s.leaf(

@@ -51,6 +51,8 @@ pub enum MessageKind {
     DocumentRequest,
     /// [`Message::DocumentResponse`].
     DocumentResponse,
+    /// [`Message::Unmodelled`].
+    Unmodelled,
 }
 
 impl MessageKind {
@@ -66,6 +68,25 @@ impl MessageKind {
             MessageKind::BulkQualificationResponse => "資格確認一括照会結果",
             MessageKind::DocumentRequest => "薬剤情報・特定健診情報 要求",
             MessageKind::DocumentResponse => "薬剤情報・特定健診情報 結果",
+            MessageKind::Unmodelled => "内容を解析しないファイル（全体を保持）",
+        }
+    }
+
+    /// `Some(Request)` for the request kinds, `Some(Response)` for the answers, `None` for
+    /// [`MessageKind::Unmodelled`].
+    pub fn direction(self) -> Option<super::Direction> {
+        use super::Direction as D;
+        match self {
+            MessageKind::QualificationRequest
+            | MessageKind::ReferenceNumberRequest
+            | MessageKind::BulkDownloadRequest
+            | MessageKind::DocumentRequest => Some(D::Request),
+            MessageKind::QualificationResponse
+            | MessageKind::ReferenceNumberResponse
+            | MessageKind::BulkUploadResponse
+            | MessageKind::BulkQualificationResponse
+            | MessageKind::DocumentResponse => Some(D::Response),
+            MessageKind::Unmodelled => None,
         }
     }
 
@@ -81,7 +102,16 @@ impl MessageKind {
         if name.extension != Extension::Xml {
             return None;
         }
+        if !name.family.is_modelled() || name.is_face_key_output() {
+            return Some(MessageKind::Unmodelled);
+        }
         Some(match (name.family, name.phase, name.direction) {
+            (F::HomeVisitQuery | F::OnlineQuery, _, D::Request) => {
+                MessageKind::QualificationRequest
+            }
+            (F::HomeVisitQuery | F::OnlineQuery, _, D::Response) => {
+                MessageKind::QualificationResponse
+            }
             (F::Individual, _, D::Request) => MessageKind::QualificationRequest,
             (F::Individual, _, D::Response) => MessageKind::QualificationResponse,
             (F::ReferenceNumber, _, D::Request) => MessageKind::ReferenceNumberRequest,
@@ -113,6 +143,7 @@ impl Message {
             Message::BulkQualificationResponse(m) => &m.header,
             Message::DocumentRequest(m) => &m.header,
             Message::DocumentResponse(m) => &m.header,
+            Message::Unmodelled(m) => &m.header,
         }
     }
 
@@ -128,6 +159,7 @@ impl Message {
             Message::BulkQualificationResponse(m) => &mut m.header,
             Message::DocumentRequest(m) => &mut m.header,
             Message::DocumentResponse(m) => &mut m.header,
+            Message::Unmodelled(m) => &mut m.header,
         }
     }
 
@@ -143,6 +175,7 @@ impl Message {
             Message::BulkQualificationResponse(_) => MessageKind::BulkQualificationResponse,
             Message::DocumentRequest(_) => MessageKind::DocumentRequest,
             Message::DocumentResponse(_) => MessageKind::DocumentResponse,
+            Message::Unmodelled(_) => MessageKind::Unmodelled,
         }
     }
 
@@ -738,7 +771,72 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
                 ..m
             })
         }
+        MessageKind::Unmodelled => {
+            header_extra(&mut header, header_items, |_, _| false);
+            for item in body {
+                leftover(item, &mut units, &mut extra_body);
+            }
+            Message::Unmodelled(UnmodelledMessage {
+                header,
+                body: extra_body,
+                extra_root,
+                document: None,
+            })
+        }
     }
+}
+
+/// Reads a file of a family whose body is not modelled: the header typed (when the root is
+/// `XmlMsg`), every other element kept whole as read.
+fn read_unmodelled(src: Source<'_>, max_depth: usize) -> Result<Message, XmlError> {
+    let mut cur = Cursor::new(src, max_depth);
+    let mut m = UnmodelledMessage::default();
+    let root = loop {
+        match cur.next()? {
+            Tok::Start { name, el, start } => break (name, el, start),
+            Tok::Text(t) if is_blank(&t) => {}
+            Tok::Text(t) => {
+                return Err(XmlError::Syntax {
+                    message: "text before the root element".into(),
+                    location: cur.text_location(&t),
+                });
+            }
+            Tok::End | Tok::Eof => {
+                return Err(XmlError::Syntax {
+                    message: "no root element".into(),
+                    location: cur.location(cur.last_start(), None),
+                });
+            }
+        }
+    };
+    let (name, el, start) = root;
+    if name == "XmlMsg" {
+        cur.check_name(&name, start)?;
+        let mut items = Vec::new();
+        let (mut has_header, mut has_body) = (false, false);
+        cur.children(|cur, name, el, start| {
+            match name {
+                "MessageHeader" if !has_header => {
+                    has_header = true;
+                    read_header(cur, &mut m.header, &mut items)?;
+                }
+                "MessageBody" if !has_body => {
+                    has_body = true;
+                    cur.children(|cur, name, el, start| {
+                        m.body.push(cur.unknown(name, &el, start)?);
+                        Ok(())
+                    })?;
+                }
+                _ => m.extra_root.push(cur.unknown(name, &el, start)?),
+            }
+            Ok(())
+        })?;
+        header_extra(&mut m.header, items, |_, _| false);
+    } else {
+        m.document = Some(cur.unknown(&name, &el, start)?);
+    }
+    close_document(&mut cur)?;
+    Ok(Message::Unmodelled(m))
 }
 
 /// Reads a whole message, with what reading tolerated; `hint` (from the file name) decides
@@ -748,6 +846,9 @@ pub(crate) fn read_message(
     max_depth: usize,
     hint: Option<MessageKind>,
 ) -> Result<(Message, Vec<super::Warning>), XmlError> {
+    if hint == Some(MessageKind::Unmodelled) {
+        return read_unmodelled(src, max_depth).map(|m| (m, Vec::new()));
+    }
     let mut parts = read_parts(src, max_depth)?;
     let pending = std::mem::take(&mut parts.pending);
     let warnings = if pending.is_empty() {
@@ -758,6 +859,9 @@ pub(crate) fn read_message(
     let inferred = infer(&parts);
     let kind = match (inferred, hint) {
         (Some(k), Some(h)) if k != h && body_is_bare(&parts) => h,
+        // The name says request or answer: an `…01res_` is never read as a request (a
+        // 受付番号 body alone looks like a download request), nor a `…req_` as an answer.
+        (Some(k), Some(h)) if k.direction() != h.direction() => h,
         (Some(k), _) => k,
         (None, Some(h)) => h,
         (None, None) => {
@@ -809,6 +913,14 @@ fn none<S>(_: &mut S) -> Result<(), XmlError> {
 
 /// Writes a whole message, in spec order.
 pub(crate) fn write_message<'m, S: Sink<'m>>(m: &'m Message, s: &mut S) -> Result<(), XmlError> {
+    if let Message::Unmodelled(UnmodelledMessage {
+        document: Some(doc),
+        ..
+    }) = m
+    {
+        // Not an `XmlMsg` document: written back as it was read.
+        return s.unknown(doc);
+    }
     s.open("XmlMsg")?;
     let extra_root = match m {
         Message::QualificationRequest(m) => {
@@ -890,6 +1002,13 @@ pub(crate) fn write_message<'m, S: Sink<'m>>(m: &'m Message, s: &mut S) -> Resul
         }
         Message::DocumentResponse(m) => {
             write_header(&m.header, s, none, |s| m.outcome.write_fields(s, false))?;
+            s.open("MessageBody")?;
+            extras(s, &m.body)?;
+            s.close()?;
+            &m.extra_root
+        }
+        Message::Unmodelled(m) => {
+            write_header(&m.header, s, none, none)?;
             s.open("MessageBody")?;
             extras(s, &m.body)?;
             s.close()?;

@@ -38,6 +38,30 @@ pub enum Message {
     DocumentRequest(DocumentRequest),
     /// 薬剤情報 / 特定健診情報 XML answer (`YZKsiquc01res`, `TKKsiquc01res`).
     DocumentResponse(DocumentResponse),
+    /// A file of a family whose body onshi does not model (閲覧同意取り消し `OQSsihvd`,
+    /// アクセスURL取得 `OQSsiurl`, 環境設定情報 `OQSsiinq`/`OQSsiupd`, PMH `PMHsimsm`,
+    /// 電子処方箋 `EPS…`, the `publicmedicalhub`/`prescription` face outputs): the header
+    /// typed, the body kept whole.
+    Unmodelled(UnmodelledMessage),
+}
+
+/// A file of a family whose body is not modelled: nothing is dropped (every element, its
+/// attributes and its text are kept, in document order) and writing it gives the same
+/// elements back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmodelledMessage {
+    /// `MessageHeader` (empty when the root is not `XmlMsg`).
+    pub header: MessageHeader,
+    /// The `MessageBody` children, whole, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<UnknownElement>,
+    /// Other root children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_root: Vec<UnknownElement>,
+    /// The whole document when its root is not `XmlMsg` (then `header` and `body` are
+    /// empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<UnknownElement>,
 }
 
 /// A 資格確認 request: header + one (個別照会) or many (一括) search blocks.

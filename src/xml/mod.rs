@@ -8,6 +8,8 @@
 //! * [`write()`] — a [`Message`] to bytes, deterministic and in spec order;
 //! * [`bulk_units`] — the units of a large bulk result one by one;
 //! * [`decode_text`] — the text of a `.err` companion or any other text file;
+//! * [`sniff`] — is it XML at all? A file the terminal encrypted is
+//!   [`XmlError::Encrypted`], not a syntax error;
 //! * [`validate`] — strict checks (check digits, codes, dates, lengths, required fields);
 //! * [`FileName`] — what a file is from its name, and req ↔ res pairing.
 //!
@@ -65,6 +67,7 @@ mod messages;
 mod qualification;
 mod reader;
 mod result;
+mod sniff;
 mod validate;
 mod warning;
 mod writer;
@@ -76,12 +79,14 @@ pub use error::{Forbidden, Location, XmlError};
 pub use file::{FileError, parse_path, read_file};
 pub(crate) use file::{open_regular, read_capped};
 pub use filename::{
-    Direction, Extension, FaceFile, Family, FileName, FileNameError, MAX_FILE_NAME_LEN, Phase,
+    Direction, Extension, FaceFile, Family, FileInfo, FileName, FileNameError, MAX_FILE_NAME_LEN,
+    Phase,
 };
 pub use locate::locate;
 pub use message::MessageKind;
 pub use messages::*;
 pub use reader::{HARD_MAX_DEPTH, UNKNOWN_BYTES_PER_ELEMENT, UNKNOWN_ELEMENT_ALLOWANCE};
+pub use sniff::{Sniff, sniff};
 pub use validate::{Finding, Severity, validate};
 pub use warning::{Warning, WarningKind};
 
@@ -189,6 +194,12 @@ fn parse_inner(
     hint: Option<MessageKind>,
 ) -> Result<Document, XmlError> {
     check_size(bytes, limits)?;
+    if sniff(bytes) == Sniff::NotXml {
+        // Ciphertext (or another kind of file): say so, not "malformed XML".
+        return Err(XmlError::Encrypted {
+            location: Location::start(),
+        });
+    }
     let src = encoding::source(bytes)?;
     let (message, warnings) = message::read_message(src, limits.max_depth, hint)?;
     Ok(Document {

@@ -139,6 +139,37 @@ impl Checks {
         }
     }
 
+    /// A 公費 PMH sent (element names provisional): its numbers' 検証番号 and its period, as
+    /// warnings (PMH passes the numbers on as the 自治体 issued them).
+    fn public_expense(&mut self, path: &str, pe: &crate::model::PublicExpense) {
+        if let Some(n) = &pe.payer_number
+            && let Err(e) = n.validate()
+        {
+            self.warn(
+                &format!("{path}/MedicalSubsidyInsurerNumber"),
+                e.to_string(),
+            );
+        }
+        if pe
+            .recipient_number
+            .as_ref()
+            .is_some_and(|n| n.check_digit_holds() == Some(false))
+        {
+            self.warn(
+                &format!("{path}/MedicalSubsidyRecipientNumber"),
+                "受給者番号: check digit (検証番号) of a 7-digit number does not match",
+            );
+        }
+        self.code(path, "IsAlwaysReimbursement", &pe.always_reimbursement);
+        self.code(path, "IsDeleted", &pe.deleted);
+        self.order_dates(
+            path,
+            ("ValidFrom", pe.valid_from),
+            ("ValidTo", pe.valid_to),
+            Severity::Warning,
+        );
+    }
+
     fn order_dates(
         &mut self,
         path: &str,
@@ -468,6 +499,10 @@ impl Checks {
                 &format!("{path}/LimitApplicationCertificateChanged"),
                 "限度額情報変更有無 is 1 (変更あり または 判定不能): do an individual query to see the 限度額 now",
             );
+        }
+        for (i, pe) in r.public_expenses.iter().enumerate() {
+            let p = format!("{path}/MedicalSubsidyList/MedicalSubsidyInfo[{}]", i + 1);
+            self.public_expense(&p, pe);
         }
         for (prefix, c) in r.consents.entries() {
             self.code(path, &format!("{prefix}ConsFlg"), &c.flag);
@@ -832,6 +867,13 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                 ),
                 Some(_) => {}
             }
+        }
+        Message::Unmodelled(m) => {
+            c.header(&m.header, false);
+            c.warn(
+                "/XmlMsg/MessageBody",
+                "the body of this file family is not modelled: kept whole, not checked",
+            );
         }
     }
     c.out

@@ -1132,6 +1132,417 @@ static void test_consent_gated_documents(const char *root) {
     onshi_error_free(err);
 }
 
+#ifndef _WIN32
+/* Test-only stand-in for a vendor's module: the emulator "encrypts" with the base64 program,
+ * this decodes it (never a real scheme). */
+static int b64v(int ch) {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+') return 62;
+    if (ch == '/') return 63;
+    return -1;
+}
+
+static onshi_status decode_b64(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                               const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)name;
+    (void)name_len;
+    atomic_fetch_add((atomic_int *)userdata, 1);
+    if (stage == ONSHI_CIPHER_ENCRYPT) return onshi_cipher_output_write(out, in, len); /* requests plain */
+    uint8_t *buf = malloc(len + 1);
+    size_t k = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < len; i++) {
+        int v = b64v(in[i]);
+        if (v < 0) continue;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf[k++] = (uint8_t)((acc >> bits) & 0xff);
+        }
+    }
+    onshi_status s = onshi_cipher_output_write(out, buf, k);
+    free(buf);
+    return s;
+}
+
+static onshi_status refuse(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                           const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)userdata, (void)stage, (void)name, (void)name_len, (void)in, (void)len, (void)out;
+    return ONSHI_INVALID_ARGUMENT;
+}
+
+/* A module that "succeeds" with bytes that are not XML (a wrong key). */
+static onshi_status garbage(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                            const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)userdata, (void)name, (void)name_len;
+    if (stage == ONSHI_CIPHER_ENCRYPT) return onshi_cipher_output_write(out, in, len);
+    static const uint8_t junk[] = {0x8f, 0x01, 0x00, 0x42};
+    return onshi_cipher_output_write(out, junk, sizeof junk);
+}
+
+/* A module that hangs until the test releases it (userdata[0] = 1; userdata[1] counts the
+ * calls that returned), at most 10 s. */
+static onshi_status hang(void *userdata, onshi_cipher_stage stage, const uint8_t *name, size_t name_len,
+                         const uint8_t *in, size_t len, onshi_cipher_output *out) {
+    (void)stage, (void)name, (void)name_len, (void)in, (void)len, (void)out;
+    atomic_int *flags = userdata;
+    for (int i = 0; i < 1000 && atomic_load(&flags[0]) == 0; i++) sleep_ms(10);
+    atomic_fetch_add(&flags[1], 1);
+    return ONSHI_OK;
+}
+#endif
+
+/* A terminal of 2026: encrypted files (callback), files in face/ that are not face results,
+ * the newer families, content that is not XML. */
+static void test_terminal_2026(const char *root) {
+    onshi_error *err = onshi_error_new();
+    char buf[4096];
+    size_t n = 0;
+    onshi_file_name_info info;
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("OQSsihvd01res_1.xml"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_CONSENT_REVOCATION);
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("OQSsiurl01res_1.png"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_ACCESS_URL && info.extension == 5);
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("publicmedicalhub_1.xml"), &info), ONSHI_OK);
+    CHECK(info.family == ONSHI_FAMILY_PUBLIC_MEDICAL_HUB);
+    CHECK_STATUS(onshi_file_name_parse(NULL, S("OQSsiquc01res_face_auto_20260929160112.xml"), &info), ONSHI_OK);
+    CHECK(info.is_face == 1);
+    onshi_document *doc = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S("\x8f\x01 ciphertext"), NULL, &doc), ONSHI_XML_ENCRYPTED);
+    CHECK(doc == NULL);
+    CHECK_STATUS(onshi_error_staff_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "encrypt.conf") != NULL);
+#ifndef _WIN32
+    onshi_emulator *emu = NULL;
+    CHECK_STATUS(onshi_emulator_start_with_options(err, (const uint8_t *)root, strlen(root), NULL, 0,
+                                                   S("{\"encrypt_command\":[\"base64\"]}"), &emu),
+                 ONSHI_OK);
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root),
+                                   S("{\"medical_institution_code\":\"1310000003\",\"settle_timeout_ms\":500}"), &c),
+                 ONSHI_OK);
+    onshi_qualification *reg = record_from_json(P01);
+    onshi_date day = {2025, 4, 10};
+    onshi_document *req = NULL, *res = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000003"), reg, &day, NULL, 0, true, &req), ONSHI_OK);
+    /* No module: the staff text names the setting and the prefix. */
+    CHECK_STATUS(onshi_client_query(c, err, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_ENCRYPTED);
+    CHECK_STATUS(onshi_error_staff_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "encrypt.conf") != NULL && strstr(buf, "OQSsiquc") != NULL);
+    /* A module that fails: typed. */
+    CHECK_STATUS(onshi_client_set_cipher(c, refuse, NULL), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    /* A module that answers bytes that are not XML: typed, not a parse error. */
+    CHECK_STATUS(onshi_client_set_cipher(c, garbage, NULL), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, err, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    CHECK_STATUS(onshi_error_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "not XML") != NULL);
+    /* A module that hangs: the call ends at the hook timeout (500 ms here), typed. */
+    onshi_client *quick = NULL;
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root),
+                                   S("{\"medical_institution_code\":\"1310000003\",\"hook_timeout_ms\":500}"), &quick),
+                 ONSHI_OK);
+    atomic_int hung[2] = {0, 0};
+    CHECK_STATUS(onshi_client_set_cipher(quick, hang, hung), ONSHI_OK);
+    time_t started = time(NULL);
+    CHECK_STATUS(onshi_client_query(quick, err, req, 0, 20000, NULL, &res), ONSHI_TERMINAL_HOOK_FAILED);
+    CHECK(time(NULL) - started < 5);
+    CHECK_STATUS(onshi_error_message(err, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "did not answer") != NULL);
+    /* Released, it returns into the library, which no longer waits for it. */
+    atomic_store(&hung[0], 1);
+    for (int i = 0; i < 1000 && atomic_load(&hung[1]) == 0; i++) sleep_ms(10);
+    CHECK(atomic_load(&hung[1]) == 1);
+    onshi_client_free(quick);
+    /* The module that works. */
+    atomic_int calls = 0;
+    CHECK_STATUS(onshi_client_set_cipher(c, decode_b64, &calls), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_OK);
+    CHECK(atomic_load(&calls) >= 2); /* the request (left plain) and the answer */
+    onshi_qualification *q = NULL;
+    CHECK_STATUS(onshi_document_result_at(res, 0, &q), ONSHI_OK);
+    CHECK(field_is(q, ONSHI_FIELD_NAME, "見本　太郎"));
+    onshi_qualification_free(q);
+    onshi_document_free(res);
+    CHECK_STATUS(onshi_client_set_cipher(c, NULL, NULL), ONSHI_OK);
+    /* A file in face/ that is not a face result: reported once. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/face/notes.txt", root);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("memo", f);
+        fclose(f);
+    }
+    onshi_document *face = NULL;
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 0, NULL, &face), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_client_skipped_faces(c, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    CHECK_STATUS(onshi_client_skipped_faces(c, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "notes.txt") != NULL);
+    CHECK_STATUS(onshi_client_skipped_faces(c, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "[]") == 0);
+    onshi_document_free(req);
+    onshi_qualification_free(reg);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+#else
+    (void)root;
+#endif
+    onshi_error_free(err);
+}
+
+/* 公費 (PMH): a 公費 has the same diff and history as the qualification; no PMH data is
+ * unknown, never 失効. Against the emulator's PMH persons: P60 (data sent, 上限額 1万円 → 2万円
+ * from the second answer), P62 (a city not on PMH: nothing sent). */
+static char *pe_text(const onshi_public_expense *p, onshi_field f) {
+    size_t n = 0;
+    if (onshi_public_expense_get_text(p, f, NULL, 0, &n) != ONSHI_BUFFER_TOO_SMALL) return NULL;
+    char *buf = malloc(n + 1);
+    if (onshi_public_expense_get_text(p, f, buf, n + 1, &n) != ONSHI_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int pe_field_is(const onshi_public_expense *p, onshi_field f, const char *want) {
+    char *t = pe_text(p, f);
+    int ok = t != NULL && strcmp(t, want) == 0;
+    if (!ok) fprintf(stderr, "  公費 field %u: got %s, want %s\n", f, t ? t : "(null)", want);
+    free(t);
+    return ok;
+}
+
+static onshi_document *query_card(onshi_client *c, onshi_error *err, const char *card_json, const onshi_date *day) {
+    onshi_qualification *card = record_from_json(card_json);
+    onshi_document *req = NULL, *res = NULL;
+    CHECK_STATUS(onshi_document_new_individual_request(err, S("1310000003"), card, day, NULL, 0, true, &req), ONSHI_OK);
+    CHECK_STATUS(onshi_client_query(c, NULL, req, 0, 20000, NULL, &res), ONSHI_OK);
+    onshi_document_free(req);
+    onshi_qualification_free(card);
+    return res;
+}
+
+static void test_public_expense(const char *root) {
+    onshi_error *err = onshi_error_new();
+    onshi_emulator *emu = NULL;
+    onshi_client *c = NULL;
+    CHECK_STATUS(onshi_emulator_start(err, (const uint8_t *)root, strlen(root), NULL, 0, 0, ONSHI_ENCODING_SHIFT_JIS, &emu), ONSHI_OK);
+    CHECK_STATUS(onshi_client_open(err, (const uint8_t *)root, strlen(root), S("{\"medical_institution_code\":\"1310000003\"}"), &c), ONSHI_OK);
+    onshi_datetime now = now_jst();
+    onshi_date today = {now.year, now.month, now.day};
+    char buf[2048];
+    size_t n = 0;
+
+    /* The record on its own: numbers, amounts, lists as JSON, bad input as statuses. */
+    onshi_public_expense *paper = onshi_public_expense_new();
+    CHECK(paper != NULL);
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, S("５４１３８０１１")), ONSHI_OK);
+    CHECK(pe_field_is(paper, ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, "54138011"));
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, S("5413801")), ONSHI_ID_LENGTH);
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER, S("0000000000000000000000000000001")), ONSHI_ID_TOO_LONG);
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER, S("2001238")), ONSHI_OK);
+    CHECK_STATUS(onshi_public_expense_set_u32(paper, ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT, 5000), ONSHI_OK);
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE, S("paper")), ONSHI_OK);
+    onshi_date from = {2025, 10, 1}, to = {2026, 9, 30};
+    CHECK_STATUS(onshi_public_expense_set_date(paper, ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM, &from), ONSHI_OK);
+    CHECK_STATUS(onshi_public_expense_set_date(paper, ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO, &to), ONSHI_OK);
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS, S("[{\"name\":\"疾病名\",\"value\":\"見本病\"}]")), ONSHI_OK);
+    CHECK_STATUS(onshi_public_expense_set_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_CERTIFICATE_ITEMS, S("[1]")), ONSHI_JSON);
+    CHECK_STATUS(onshi_public_expense_get_date(paper, ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, &from), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_public_expense_get_text(paper, ONSHI_FIELD_NAME, buf, sizeof buf, &n), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_public_expense_get_text(paper, ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY, buf, sizeof buf, &n), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_public_expense_programme_label(paper, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "指定難病（特定医療費）") == 0);
+    bool valid = false;
+    onshi_date later = {2026, 10, 1};
+    CHECK_STATUS(onshi_public_expense_valid_on(paper, &later, &valid), ONSHI_OK);
+    CHECK(!valid);
+    uint32_t list = 99;
+    CHECK_STATUS(onshi_field_list(ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, &list), ONSHI_OK);
+    CHECK(list == ONSHI_LIST_PUBLIC_EXPENSES);
+    CHECK_STATUS(onshi_public_expense_to_json(paper, buf, sizeof buf, &n), ONSHI_OK);
+    onshi_public_expense *copy = NULL;
+    CHECK_STATUS(onshi_public_expense_from_json(err, (const uint8_t *)buf, n, &copy), ONSHI_OK);
+    bool eq = false;
+    CHECK_STATUS(onshi_public_expense_equal(paper, copy, &eq), ONSHI_OK);
+    CHECK(eq);
+    onshi_public_expense_free(copy);
+    CHECK_STATUS(onshi_public_expense_from_json(err, S("{\"payer_number\":\"1\"}"), &copy), ONSHI_JSON);
+    /* A handle of another type is refused without being read. */
+    CHECK_STATUS(onshi_public_expense_get_text((const onshi_public_expense *)emu, ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, buf, sizeof buf, &n), ONSHI_INVALID_HANDLE);
+
+    /* P60 at the reader: PMH sent two 公費 with the 資格情報. */
+    CHECK_STATUS(onshi_emulator_push_face(emu, S("P60")), ONSHI_OK);
+    onshi_document *face = NULL;
+    CHECK_STATUS(onshi_client_next_face(c, NULL, 20000, NULL, &face), ONSHI_OK);
+    CHECK_STATUS(onshi_document_get_text(face, ONSHI_FIELD_DOCUMENT_FILE_NAME, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_client_ack_face(c, NULL, (const uint8_t *)buf, n), ONSHI_OK);
+    onshi_qualification *fq = NULL;
+    CHECK_STATUS(onshi_document_result_at(face, 0, &fq), ONSHI_OK);
+    size_t count = 0;
+    CHECK_STATUS(onshi_qualification_count(fq, ONSHI_LIST_PUBLIC_EXPENSES, &count), ONSHI_OK);
+    CHECK(count == 2);
+    uint32_t cap = 0;
+    CHECK_STATUS(onshi_qualification_item_get_u32(fq, ONSHI_LIST_PUBLIC_EXPENSES, 0, ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT, &cap), ONSHI_OK);
+    CHECK(cap == 10000);
+    onshi_public_expense *sent = NULL;
+    CHECK_STATUS(onshi_qualification_public_expense_at(fq, 1, &sent), ONSHI_OK);
+    CHECK(pe_field_is(sent, ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER, "HT-0000123456789"));
+    onshi_public_expense_free(sent);
+    CHECK_STATUS(onshi_qualification_public_expense_at(fq, 2, &sent), ONSHI_OUT_OF_RANGE);
+    CHECK_STATUS(onshi_qualification_public_expense_at(fq, 0, &sent), ONSHI_OK);
+    onshi_history *h = NULL;
+    onshi_date start = {2026, 4, 1};
+    CHECK_STATUS(onshi_history_from_result_public_expense(err, sent, &start, (const uint8_t *)buf, n, &today, S("staff-1"), &now, &h), ONSHI_OK);
+    uint32_t kind = 0;
+    CHECK_STATUS(onshi_history_kind(h, &kind), ONSHI_OK);
+    CHECK(kind == ONSHI_KIND_PUBLIC_EXPENSE);
+    onshi_public_expense *cur = NULL;
+    CHECK_STATUS(onshi_history_current_public_expense(h, &cur), ONSHI_OK);
+    CHECK(pe_field_is(cur, ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE, "pmh"));
+    onshi_public_expense_free(cur);
+    onshi_qualification *wrong = NULL;
+    CHECK_STATUS(onshi_history_current(h, &wrong), ONSHI_HISTORY_WRONG_KIND);
+
+    /* Next visit: 上限額 1万円 → 2万円, a new version (same advice and message scheme). */
+    const char *p60 = "{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"60\",\"insured_identification_number\":\"6001\","
+                      "\"insured_branch_number\":\"00\",\"birthdate\":\"1975-06-01\"}";
+    onshi_document *res = query_card(c, err, p60, &today);
+    onshi_diff *d = NULL;
+    CHECK_STATUS(onshi_history_review(h, res, SIZE_MAX, S("visit-2"), NULL, 0, 0, &d), ONSHI_OK);
+    uint32_t v = 0;
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &v), ONSHI_OK);
+    CHECK(v == ONSHI_VERDICT_NEW_QUALIFICATION);
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_RECORD_KIND, &v), ONSHI_OK);
+    CHECK(v == ONSHI_KIND_PUBLIC_EXPENSE);
+    size_t items = 0;
+    int saw_cap = 0;
+    CHECK_STATUS(onshi_diff_count(d, ONSHI_LIST_DIFF_FIELDS, &items), ONSHI_OK);
+    for (size_t i = 0; i < items; i++) {
+        uint32_t f = 0, advice = 0;
+        onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_FIELD, &f);
+        if (f != ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT) continue;
+        onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_ADVICE, &advice);
+        CHECK(advice == ONSHI_ADVICE_CAP_CHANGED);
+        CHECK_STATUS(onshi_diff_item_get_text(d, ONSHI_LIST_DIFF_FIELDS, i, ONSHI_FIELD_DIFF_ITEM_RETURNED, buf, sizeof buf, &n), ONSHI_OK);
+        CHECK(strcmp(buf, "20000円") == 0);
+        saw_cap = 1;
+    }
+    CHECK(saw_cap);
+    onshi_qualification *q_of_pe = NULL;
+    CHECK_STATUS(onshi_diff_returned(d, &q_of_pe), ONSHI_TYPE_MISMATCH);
+    onshi_public_expense *ret = NULL;
+    CHECK_STATUS(onshi_diff_returned_public_expense(d, &ret), ONSHI_OK);
+    onshi_public_expense_free(ret);
+    /* Choices of the qualification do not fit a 公費 history. */
+    onshi_choices *ch = onshi_choices_new();
+    CHECK_STATUS(onshi_choices_set(ch, ONSHI_FIELD_ADDRESS, ONSHI_DECISION_KEEP), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(h, d, ch, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_HISTORY_WRONG_KIND);
+    CHECK_STATUS(onshi_choices_clear(ch, ONSHI_FIELD_ADDRESS), ONSHI_OK);
+    CHECK_STATUS(onshi_choices_set(ch, ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO, ONSHI_DECISION_KEEP), ONSHI_OK);
+    CHECK_STATUS(onshi_choices_set(ch, 9999, ONSHI_DECISION_KEEP), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_choices_to_json(ch, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "\"valid_to\":\"keep\"") != NULL);
+    size_t events = 0;
+    CHECK_STATUS(onshi_history_apply(h, d, ch, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, &events), ONSHI_OK);
+    CHECK(events == 3);
+    CHECK_STATUS(onshi_history_count(h, ONSHI_LIST_HISTORY_VERSIONS, &count), ONSHI_OK);
+    CHECK(count == 2);
+    CHECK_STATUS(onshi_history_item_get_u32(h, ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_STATE, &v), ONSHI_OK);
+    CHECK(v == ONSHI_STATE_SUPERSEDED);
+    CHECK_STATUS(onshi_history_item_get_text(h, ONSHI_LIST_HISTORY_AUDIT, 2, ONSHI_FIELD_AUDIT_FIELDS, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "max_copayment_amount") != NULL);
+    CHECK_STATUS(onshi_history_current_public_expense(h, &cur), ONSHI_OK);
+    CHECK(pe_field_is(cur, ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT, "20000"));
+    onshi_public_expense_free(cur);
+    /* Unlink keeps the data. */
+    uint32_t id2 = 0;
+    CHECK_STATUS(onshi_history_item_get_u32(h, ONSHI_LIST_HISTORY_VERSIONS, 1, ONSHI_FIELD_VERSION_ID, &id2), ONSHI_OK);
+    CHECK_STATUS(onshi_history_unlink(h, id2, S("staff-1"), &now), ONSHI_OK);
+    CHECK_STATUS(onshi_history_version_public_expense(h, 1, &cur), ONSHI_OK);
+    CHECK(pe_field_is(cur, ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT, "20000"));
+    onshi_public_expense_free(cur);
+    /* The history as JSON comes back as a 公費 history. */
+    CHECK_STATUS(onshi_history_to_json(h, NULL, 0, &n), ONSHI_BUFFER_TOO_SMALL);
+    char *json = malloc(n + 1);
+    CHECK_STATUS(onshi_history_to_json(h, json, n + 1, &n), ONSHI_OK);
+    onshi_history *h2 = NULL;
+    CHECK_STATUS(onshi_history_from_json(err, (const uint8_t *)json, n, &h2), ONSHI_OK);
+    CHECK_STATUS(onshi_history_kind(h2, &kind), ONSHI_OK);
+    CHECK(kind == ONSHI_KIND_PUBLIC_EXPENSE);
+    free(json);
+    onshi_history_free(h2);
+    onshi_choices_free(ch);
+    onshi_diff_free(d);
+    onshi_document_free(res);
+
+    /* P62: a city not on PMH. The paper 受給者証 is registered by hand; the answer carries no
+     * 公費: unknown, never 失効, nothing applied, the paper 受給者証 asked for. */
+    onshi_history *hp = NULL;
+    CHECK_STATUS(onshi_history_new_public_expense(err, paper, &from, S("staff-1"), &now, &hp), ONSHI_OK);
+    const char *p62 = "{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"60\",\"insured_identification_number\":\"6003\","
+                      "\"insured_branch_number\":\"00\",\"birthdate\":\"1959-03-03\"}";
+    res = query_card(c, err, p62, &today);
+    CHECK_STATUS(onshi_history_review(hp, res, SIZE_MAX, S("visit-p62"), NULL, 0, 0, &d), ONSHI_OK);
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &v), ONSHI_OK);
+    CHECK(v == ONSHI_VERDICT_UNKNOWN);
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_CAUSE, &v), ONSHI_OK);
+    CHECK(v == ONSHI_CAUSE_NO_PMH_DATA);
+    CHECK_STATUS(onshi_diff_item_get_text(d, ONSHI_LIST_DIFF_NOTICES, 0, ONSHI_FIELD_DIFF_NOTICE_MESSAGE, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "紙の受給者証を確認してください") != NULL);
+    CHECK_STATUS(onshi_diff_returned_public_expense(d, &ret), ONSHI_NOT_PRESENT);
+    CHECK_STATUS(onshi_history_apply(hp, d, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_HISTORY_UNKNOWN);
+    CHECK_STATUS(onshi_history_last_error(hp, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strstr(buf, "not expired") != NULL);
+    CHECK_STATUS(onshi_history_count(hp, ONSHI_LIST_HISTORY_VERSIONS, &count), ONSHI_OK);
+    CHECK(count == 1);
+    CHECK_STATUS(onshi_history_item_get_u32(hp, ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_STATE, &v), ONSHI_OK);
+    CHECK(v == ONSHI_STATE_CURRENT);
+    /* A 公費 diff does not apply to a qualification history, nor the reverse. */
+    onshi_history *hq = NULL;
+    CHECK_STATUS(onshi_history_new(err, fq, &start, S("staff-1"), &now, &hq), ONSHI_OK);
+    CHECK_STATUS(onshi_history_apply(hq, d, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_HISTORY_WRONG_KIND);
+    CHECK_STATUS(onshi_history_review_public_expense_record(hq, paper, S("x"), &today, ONSHI_QUERY_KIND_RECORDS, &d), ONSHI_HISTORY_WRONG_KIND);
+
+    /* Matching by the 公費 numbers PMH sent. */
+    onshi_matching *m = onshi_matching_new();
+    size_t at = 0;
+    CHECK_STATUS(onshi_matching_item_add(m, ONSHI_LIST_PATIENTS, &at), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_item_set_text(m, ONSHI_LIST_PATIENTS, at, ONSHI_FIELD_PATIENT_ID, S("K-6001")), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_add_public_expense(m, at, sent), ONSHI_OK);
+    CHECK_STATUS(onshi_matching_item_get_u32(m, ONSHI_LIST_PATIENTS, at, ONSHI_FIELD_PATIENT_PUBLIC_EXPENSE_COUNT, &v), ONSHI_OK);
+    CHECK(v == 1);
+    onshi_candidates *found = NULL;
+    CHECK_STATUS(onshi_matching_find(m, fq, &found), ONSHI_OK);
+    size_t nfound = 0;
+    CHECK_STATUS(onshi_candidates_count(found, ONSHI_LIST_CANDIDATES, &nfound), ONSHI_OK);
+    CHECK(nfound == 1);
+    uint32_t flags = 0;
+    CHECK_STATUS(onshi_candidates_item_get_u32(found, ONSHI_LIST_CANDIDATES, 0, ONSHI_FIELD_CANDIDATE_REASON_FLAGS, &flags), ONSHI_OK);
+    CHECK((flags & ONSHI_MATCH_PUBLIC_EXPENSE) != 0);
+    onshi_candidates_free(found);
+    onshi_matching_free(m);
+
+    onshi_diff_free(d);
+    onshi_document_free(res);
+    onshi_history_free(hq);
+    onshi_history_free(hp);
+    onshi_history_free(h);
+    onshi_public_expense_free(sent);
+    onshi_qualification_free(fq);
+    onshi_document_free(face);
+    onshi_public_expense_free(paper);
+    CHECK_STATUS(onshi_emulator_stop(emu), ONSHI_OK);
+    onshi_client_free(c);
+    onshi_emulator_free(emu);
+    onshi_error_free(err);
+}
+
 /* ---- issue 12: presentation, the month's マイナ保険証 利用率, card kinds that cannot be read ---- */
 
 static void test_reception(const char *root) {
@@ -1282,6 +1693,10 @@ int main(int argc, char **argv) {
     test_terminal(root);
     snprintf(root, sizeof root, "onshi-c-docs-%s", argc > 1 ? argv[1] : "default");
     test_consent_gated_documents(root);
+    snprintf(root, sizeof root, "onshi-c-2026-%s", argc > 1 ? argv[1] : "default");
+    test_terminal_2026(root);
+    snprintf(root, sizeof root, "onshi-c-kouhi-%s", argc > 1 ? argv[1] : "default");
+    test_public_expense(root);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

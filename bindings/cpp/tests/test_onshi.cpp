@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -313,6 +315,179 @@ static void test_terminal_flow() {
     expect_error(ONSHI_TYPE_MISMATCH, [&] { onshi::compare_document(reg, req); });
 }
 
+// A terminal of 2026 in C++: encrypted answers read through a std::function cipher (the
+// emulator "encrypts" with XOR 0x5A through a cipher command of the test's own, never a real
+// scheme), a throwing cipher, files in face/ that are not face results, content that is not XML.
+static void test_terminal_2026() {
+    expect_error(ONSHI_XML_ENCRYPTED, [] { onshi::Document::parse("\x8f\x01 not xml"); });
+#ifndef _WIN32
+    const char *root = "onshi-cpp-2026";
+    auto emu = onshi::Emulator::start_with_options(root, "", R"({"encrypt_command":["base64"]})");
+    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000003","settle_timeout_ms":500})");
+    auto reg = onshi::Qualification::from_json(
+        R"({"insurer_number":"01130012","insured_card_symbol":"12-34","insured_identification_number":"1001",)"
+        R"("insured_branch_number":"00","name":"見本　太郎","birthdate":"1980-04-01"})");
+    auto req = onshi::Document::individual_request("1310000003", reg, onshi_date{2025, 4, 10}, "v-2026");
+    std::string staff = expect_error(ONSHI_TERMINAL_ENCRYPTED, [&] { client.query(req, 20000); }, true);
+    CHECK(staff.find("encrypt.conf") != std::string::npos && staff.find("OQSsiquc") != std::string::npos);
+    client.set_cipher([](onshi_cipher_stage, std::string_view, const std::vector<uint8_t> &) -> std::vector<uint8_t> {
+        throw std::runtime_error("vendor module missing");
+    });
+    expect_error(ONSHI_TERMINAL_HOOK_FAILED, [&] { client.query(req, 20000); });
+    std::atomic<int> calls{0};
+    client.set_cipher([&calls](onshi_cipher_stage stage, std::string_view, const std::vector<uint8_t> &in) {
+        calls++;
+        if (stage == ONSHI_CIPHER_ENCRYPT) return in;  // requests stay plain
+        static const std::string abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::vector<uint8_t> out;
+        uint32_t acc = 0;
+        int bits = 0;
+        for (uint8_t ch : in) {
+            auto v = abc.find(static_cast<char>(ch));
+            if (v == std::string::npos) continue;
+            acc = (acc << 6) | static_cast<uint32_t>(v);
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out.push_back(static_cast<uint8_t>((acc >> bits) & 0xff));
+            }
+        }
+        return out;
+    });
+    auto res = client.query(req, 20000);
+    CHECK(res.type() == ONSHI_MESSAGE_TYPE_QUALIFICATION_RESPONSE);
+    CHECK(calls >= 2);
+    client.set_cipher(nullptr);
+    {
+        std::FILE *f = std::fopen("onshi-cpp-2026/face/memo.txt", "w");
+        CHECK(f != nullptr);
+        if (f) {
+            std::fputs("x", f);
+            std::fclose(f);
+        }
+    }
+    CHECK(!client.next_face(0).has_value());
+    CHECK(client.skipped_faces().find("memo.txt") != std::string::npos);
+    CHECK(client.skipped_faces() == "[]");
+#endif
+}
+
+// 公費 (PMH): the record with RAII, its own history with the same review/apply/unlink, the
+// emulator's P60 (上限額 1万円 → 2万円 from the second answer) and P62 (a city not on PMH:
+// unknown, never 失効).
+static void test_public_expense() {
+    static_assert(!std::is_copy_constructible_v<onshi::PublicExpense>, "move-only");
+    static_assert(std::is_nothrow_move_constructible_v<onshi::PublicExpense>, "cheap moves");
+    onshi::PublicExpense paper;
+    paper.set_text(ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, "５４１３８０１１");
+    CHECK(paper.text(ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER) == std::optional<std::string>("54138011"));
+    expect_error(ONSHI_ID_LENGTH, [&] { paper.set_text(ONSHI_FIELD_PUBLIC_EXPENSE_PAYER_NUMBER, "5413801"); });
+    paper.set_text(ONSHI_FIELD_PUBLIC_EXPENSE_RECIPIENT_NUMBER, "2001238");
+    paper.set_u32(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT, 5000);
+    paper.set_text(ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE, "paper");
+    paper.set_date(ONSHI_FIELD_PUBLIC_EXPENSE_VALID_FROM, onshi_date{2025, 10, 1});
+    paper.set_date(ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO, onshi_date{2026, 9, 30});
+    CHECK(paper.programme_label() == std::optional<std::string>("指定難病（特定医療費）"));
+    CHECK(paper.valid_on(onshi_date{2026, 9, 30}) && !paper.valid_on(onshi_date{2026, 10, 1}));
+    CHECK(!paper.text(ONSHI_FIELD_PUBLIC_EXPENSE_HISTORY_KEY).has_value());
+    expect_error(ONSHI_TYPE_MISMATCH, [&] { paper.text(ONSHI_FIELD_NAME); });
+    CHECK(onshi::PublicExpense::from_json(paper.to_json()) == paper);
+    auto moved = paper.clone();
+    auto taken = std::move(moved);
+    CHECK(taken == paper);
+    expect_error(ONSHI_JSON, [] { onshi::PublicExpense::from_json(R"({"payer_number":"1"})"); });
+
+    const char *root = "onshi-cpp-kouhi-root";
+    std::filesystem::remove_all(root);
+    auto emu = onshi::Emulator::start(root);
+    auto client = onshi::Client::open(root, R"({"medical_institution_code":"1310000003"})");
+    const auto t = std::time(nullptr) + 9 * 3600;
+    std::tm jst{};
+    gmtime_r(&t, &jst);
+    const onshi_date today{jst.tm_year + 1900, static_cast<uint32_t>(jst.tm_mon + 1), static_cast<uint32_t>(jst.tm_mday)};
+    const onshi_datetime now{2026, 4, 1, 9, 0, 0};
+
+    emu.push_face("P60");
+    auto face = client.next_face(20000);
+    CHECK(face.has_value());
+    if (!face) return;
+    client.ack_face(*face);
+    auto fq = face->result_at(0);
+    CHECK(fq.count(ONSHI_LIST_PUBLIC_EXPENSES) == 2);
+    auto sent = fq.public_expense_at(0);
+    CHECK(sent.u32(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT) == 10000u);
+    expect_error(ONSHI_OUT_OF_RANGE, [&] { fq.public_expense_at(2); });
+    auto h = onshi::History::from_result(sent, onshi_date{2026, 4, 1}, *face->text(ONSHI_FIELD_DOCUMENT_FILE_NAME), today,
+                                         "staff-1", now);
+    CHECK(h.kind() == ONSHI_KIND_PUBLIC_EXPENSE);
+    CHECK(h.current_public_expense().text(ONSHI_FIELD_PUBLIC_EXPENSE_SOURCE) == std::optional<std::string>("pmh"));
+    expect_error(ONSHI_HISTORY_WRONG_KIND, [&] { h.current(); });
+
+    auto card = onshi::Qualification::from_json(
+        R"({"insurer_number":"01130012","insured_card_symbol":"60","insured_identification_number":"6001",)"
+        R"("insured_branch_number":"00","birthdate":"1975-06-01"})");
+    auto res = client.query(onshi::Document::individual_request("1310000003", card, today), 20000);
+    auto d = h.review(res, std::nullopt, std::string_view("visit-2"));
+    CHECK(d.verdict() == ONSHI_VERDICT_NEW_QUALIFICATION);
+    CHECK(d.kind() == ONSHI_KIND_PUBLIC_EXPENSE);
+    auto cap = d.find(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT);
+    CHECK(cap.has_value());
+    if (cap) {
+        CHECK(d.item_u32(ONSHI_LIST_DIFF_FIELDS, *cap, ONSHI_FIELD_DIFF_ITEM_ADVICE) == ONSHI_ADVICE_CAP_CHANGED);
+        CHECK(d.item_text(ONSHI_LIST_DIFF_FIELDS, *cap, ONSHI_FIELD_DIFF_ITEM_RETURNED) == std::optional<std::string>("20000円"));
+    }
+    CHECK(d.registered_public_expense().u32(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT) == 10000u);
+    auto ret = d.returned_public_expense();
+    CHECK(ret && ret->u32(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT) == 20000u);
+    expect_error(ONSHI_TYPE_MISMATCH, [&] { d.returned(); });
+    onshi::Choices wrong;
+    wrong.set(ONSHI_FIELD_ADDRESS, ONSHI_DECISION_KEEP);
+    expect_error(ONSHI_HISTORY_WRONG_KIND, [&] { h.apply(d, &wrong, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now); });
+    onshi::Choices keep_dates;
+    keep_dates.set(ONSHI_FIELD_PUBLIC_EXPENSE_VALID_TO, ONSHI_DECISION_KEEP);
+    CHECK(h.apply(d, &keep_dates, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now) == 3);
+    CHECK(h.count(ONSHI_LIST_HISTORY_VERSIONS) == 2);
+    CHECK(h.item_u32(ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_STATE) == ONSHI_STATE_SUPERSEDED);
+    CHECK(h.current_public_expense().u32(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT) == 20000u);
+    auto id2 = h.item_u32(ONSHI_LIST_HISTORY_VERSIONS, 1, ONSHI_FIELD_VERSION_ID);
+    CHECK(id2.has_value());
+    if (id2) h.unlink(*id2, "staff-1", now);
+    CHECK(h.version_public_expense(1).u32(ONSHI_FIELD_PUBLIC_EXPENSE_MAX_COPAYMENT_AMOUNT) == 20000u);
+    CHECK(onshi::History::from_json(h.to_json()).kind() == ONSHI_KIND_PUBLIC_EXPENSE);
+
+    // Matching by the 公費 numbers PMH sent.
+    onshi::Matching patients;
+    std::size_t i = patients.add("K-6001");
+    patients.add_public_expense(i, sent);
+    auto found = patients.find(fq);
+    CHECK(found.size() == 1);
+    CHECK(found.size() == 1 && (found.u32(0, ONSHI_FIELD_CANDIDATE_REASON_FLAGS).value_or(0) & ONSHI_MATCH_PUBLIC_EXPENSE) != 0);
+
+    // P62: no PMH data → unknown, never 失効; the paper 受給者証 is asked for.
+    auto hp = onshi::History::create(paper, onshi_date{2025, 10, 1}, "staff-1", now);
+    auto card62 = onshi::Qualification::from_json(
+        R"({"insurer_number":"01130012","insured_card_symbol":"60","insured_identification_number":"6003",)"
+        R"("insured_branch_number":"00","birthdate":"1959-03-03"})");
+    auto res62 = client.query(onshi::Document::individual_request("1310000003", card62, today), 20000);
+    auto d62 = hp.review(res62, std::nullopt, std::string_view("visit-p62"));
+    CHECK(d62.verdict() == ONSHI_VERDICT_UNKNOWN);
+    CHECK(d62.u32(ONSHI_FIELD_DIFF_CAUSE) == ONSHI_CAUSE_NO_PMH_DATA);
+    auto notice = d62.item_text(ONSHI_LIST_DIFF_NOTICES, 0, ONSHI_FIELD_DIFF_NOTICE_MESSAGE);
+    CHECK(notice && notice->find("紙の受給者証を確認してください") != std::string::npos);
+    CHECK(!d62.returned_public_expense().has_value());
+    std::string staff = expect_error(
+        ONSHI_HISTORY_UNKNOWN, [&] { hp.apply(d62, nullptr, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now); }, true);
+    CHECK(staff.find("紙の受給者証") != std::string::npos);
+    CHECK(hp.count(ONSHI_LIST_HISTORY_VERSIONS) == 1);
+    CHECK(hp.item_u32(ONSHI_LIST_HISTORY_VERSIONS, 0, ONSHI_FIELD_VERSION_STATE) == ONSHI_STATE_CURRENT);
+    // A 公費 review does not apply to a qualification history.
+    auto hq = onshi::History::create(fq, onshi_date{2026, 4, 1}, "staff-1", now);
+    expect_error(ONSHI_HISTORY_WRONG_KIND, [&] { hq.apply(d62, nullptr, ONSHI_START_DATE_FIRST_OF_MONTH, "staff-1", now); });
+    expect_error(ONSHI_HISTORY_WRONG_KIND,
+                 [&] { hq.review_record(paper, "x", today, ONSHI_QUERY_KIND_RECORDS); });
+    emu.stop();
+}
+
 // The careless caller in C++: threads on one record, a freed handle, a Client destroyed
 // while another thread waits on it, a CancelToken, and per-call errors.
 static void test_misuse() {
@@ -483,6 +658,8 @@ int main() {
         test_diff_history_matching_card();
         test_reception();
         test_terminal_flow();
+        test_terminal_2026();
+        test_public_expense();
         test_misuse();
         CHECK(second_tu_uses_the_header() == 2);
     } catch (const std::exception &e) {

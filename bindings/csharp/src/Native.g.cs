@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 
 namespace Onshi
 {
-    /// <summary>What kind of insurer a ä¿éºèçªå· is (flags).</summary>
+    /// <summary>What kind of insurer a 保険者番号 is (flags).</summary>
     [Flags]
     public enum InsurerFlags : uint
     {
@@ -74,7 +74,7 @@ namespace Onshi
         /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).</summary>
         DiffResultMessage = 509,
         /// <summary>The clinic's kind of care the review was made for (enum ClinicKind; absent when not given).</summary>
-        DiffClinicKind = 510,
+        DiffClinicKind = 515,
         /// <summary>Why the answer should be asked again later (enum RecheckReason; absent when nothing is to re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.</summary>
         DiffRecheckReason = 511,
         /// <summary>The first day worth asking again (date).</summary>
@@ -83,7 +83,9 @@ namespace Onshi
         DiffRecheckMonth = 513,
         /// <summary>What staff should do about the re-check, in Japanese (text).</summary>
         DiffRecheckMessage = 514,
-        /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_*, so onshi_qualification_get_text reads the value.</summary>
+        /// <summary>What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers are that record's (ONSHI_FIELD_* or ONSHI_FIELD_PUBLIC_EXPENSE_*).</summary>
+        DiffRecordKind = 510,
+        /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_* (ONSHI_FIELD_PUBLIC_EXPENSE_* in a 公費 diff), so onshi_qualification_get_text (onshi_public_expense_get_text) reads the value.</summary>
         DiffItemField = 551,
         /// <summary>The field's Japanese label (text).</summary>
         DiffItemLabel = 552,
@@ -231,6 +233,36 @@ namespace Onshi
         MedicalTicketRemarks2 = 225,
         /// <summary>備考3 (text): 備考 1–3 (Remarks1..3).</summary>
         MedicalTicketRemarks3 = 226,
+        /// <summary>公費負担者番号 (id): 公費負担者番号 (8 digits: 法別2 + 都道府県2 + 実施機関3 + 検証番号1; a wrong 検証番号 is kept and reported as a warning).</summary>
+        PublicExpensePayerNumber = 801,
+        /// <summary>受給者番号 (id): 受給者番号 (≤ 30 characters; national programmes 7 digits with a 検証番号, local ones any form).</summary>
+        PublicExpenseRecipientNumber = 802,
+        /// <summary>受給者証名称 (text): 受給者証名称: the programme as printed (特定医療費（指定難病）受給者証 …).</summary>
+        PublicExpenseCertificationName = 803,
+        /// <summary>区分 (text): 区分 (PMH segment; codes not public, kept as text).</summary>
+        PublicExpenseSegment = 804,
+        /// <summary>所得区分 (text): 所得区分 (PMH incomeSegment; codes not public, kept as text).</summary>
+        PublicExpenseIncomeSegment = 805,
+        /// <summary>自己負担上限額 (integer): 自己負担上限額 (yen per month).</summary>
+        PublicExpenseMaxCopaymentAmount = 806,
+        /// <summary>償還払い (code): 償還払い (true: the patient pays and is reimbursed; the clinic does not apply the 公費 at the counter).</summary>
+        PublicExpenseAlwaysReimbursement = 807,
+        /// <summary>有効開始日 (date): 有効期間の開始日.</summary>
+        PublicExpenseValidFrom = 808,
+        /// <summary>有効終了日 (date): 有効期間の終了日.</summary>
+        PublicExpenseValidTo = 809,
+        /// <summary>付加条件 (text): 付加条件 (PMH additionalConditions, "code-code;…", kept as sent).</summary>
+        PublicExpenseAdditionalConditions = 810,
+        /// <summary>指定医療機関 (json): 指定医療機関 (repeating).</summary>
+        PublicExpenseDesignatedInstitutions = 811,
+        /// <summary>券面項目 (json): 券面項目: the printed items of the 受給者証, name and value (repeating).</summary>
+        PublicExpenseCertificateItems = 812,
+        /// <summary>履歴キー (text): PMH's key of this version of the 受給者証 (historyKey; opaque).</summary>
+        PublicExpenseHistoryKey = 813,
+        /// <summary>削除フラグ (code): PMH's deleted flag (isDeleted): the 自治体 withdrew this 受給者証 record. Never read as 失効 by itself: the diff adds a notice.</summary>
+        PublicExpenseDeleted = 814,
+        /// <summary>取得元 (code): Where the record came from: pmh (the terminal; set when it enters a history or a new-patient draft), paper (a paper 受給者証 entered by staff) or medical_assistance (医療扶助). Never sent by the terminal.</summary>
+        PublicExpenseSource = 815,
         /// <summary>被保険者証区分 (code): 被保険者証区分 (A1 = 医療扶助).</summary>
         InsuredCardClassification = 1,
         /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
@@ -317,6 +349,8 @@ namespace Onshi
         SpecificDiseases = 46,
         /// <summary>医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating).</summary>
         MedicalTickets = 47,
+        /// <summary>公費（医療費助成） (json): 公費 (医療費助成) PMH sent with this 資格情報 (repeating; element names provisional). Not compared with the coverage: each 公費 has a history of its own. Empty when PMH sent nothing — which says nothing about the 公費 (not consented, city not connected, or lost).</summary>
+        PublicExpenses = 49,
         /// <summary>照会番号 (text): 照会番号 registered by this clinic.</summary>
         ReferenceNumber = 40,
         /// <summary>資格確認キー (text): QualificationConfirmationKey: an opaque key of 2026 face results for a patient without a registered 照会番号 (meaning and lifetime not public). Kept with the confirmation; not an identity key.</summary>
@@ -409,6 +443,8 @@ namespace Onshi
         HistoryCurrentId = 601,
         /// <summary>Number of versions (integer).</summary>
         HistoryVersionCount = 602,
+        /// <summary>What the history keeps (enum RecordKind): the qualification or a 公費.</summary>
+        HistoryKind = 603,
         /// <summary>A version's id, unique in its history (integer).</summary>
         VersionId = 651,
         /// <summary>First day the version applies (date).</summary>
@@ -465,6 +501,8 @@ namespace Onshi
         PatientReferenceNumber = 707,
         /// <summary>Number of qualifications given with onshi_matching_add_qualification (integer, read-only).</summary>
         PatientQualificationCount = 708,
+        /// <summary>Number of 公費 given with onshi_matching_add_public_expense (integer, read-only).</summary>
+        PatientPublicExpenseCount = 709,
         /// <summary>The candidate's patient id (text).</summary>
         CandidatePatientId = 721,
         /// <summary>The candidate's index in ONSHI_LIST_PATIENTS (integer).</summary>
@@ -526,6 +564,10 @@ namespace Onshi
         MedicalTreatmentFlag = 17,
         /// <summary>薬剤情報 / 特定健診 FileCategory.</summary>
         FileCategory = 18,
+        /// <summary>A yes/no value of a PMH 公費 (償還払い, 削除フラグ): true / false; other forms are kept.</summary>
+        PmhFlag = 41,
+        /// <summary>Where a 公費 record came from (onshi's own values): pmh, paper, medical_assistance.</summary>
+        PublicExpenseSource = 42,
         /// <summary>限度額情報変更有無 (OQSCD014).</summary>
         LimitInfoChanged = 19,
         /// <summary>医療券・調剤券別 (OQSCD018).</summary>
@@ -591,6 +633,8 @@ namespace Onshi
         MedicalTickets = 2,
         /// <summary>閲覧同意 (consents): always 10 items in the interface's order (特定健診, 薬剤, 診療, 手術, 傷病名, 感染症, アレルギー, 薬剤アレルギー, 検査, 処方); fields ONSHI_FIELD_CONSENT_*. Items cannot be added or removed.</summary>
         Consents = 3,
+        /// <summary>公費 PMH sent with the 資格情報 (public_expenses; element names provisional), fields ONSHI_FIELD_PUBLIC_EXPENSE_* (the same as onshi_public_expense's).</summary>
+        PublicExpenses = 21,
         /// <summary>The versions of onshi_history, oldest first (fields ONSHI_FIELD_VERSION_*).</summary>
         HistoryVersions = 11,
         /// <summary>The audit events of onshi_history, oldest first (fields ONSHI_FIELD_AUDIT_*).</summary>
@@ -622,6 +666,8 @@ namespace Onshi
         DocumentRequest = 8,
         /// <summary>薬剤情報 / 特定健診情報 XML answer.</summary>
         DocumentResponse = 9,
+        /// <summary>A file of a family whose body is not modelled (閲覧同意取り消し, アクセスURL, 環境設定情報, PMH, 電子処方箋): header typed, body kept whole (read it with onshi_document_to_json).</summary>
+        Unmodelled = 10,
     }
 
     /// <summary>A file's character encoding (onshi_encoding).</summary>
@@ -654,6 +700,22 @@ namespace Onshi
         DrugInfo = 8,
         /// <summary>特定健診情報 TKKsiquc.</summary>
         Checkup = 9,
+        /// <summary>資格確認（訪問診療等） OQSsihvq.</summary>
+        HomeVisitQuery = 10,
+        /// <summary>資格確認（オンライン診療等） OQSsionq.</summary>
+        OnlineQuery = 11,
+        /// <summary>閲覧同意取り消し（訪問診療等） OQSsihvd (body not modelled).</summary>
+        ConsentRevocation = 12,
+        /// <summary>医療機関アクセスURL取得 OQSsiurl (body not modelled; PDF or PNG answers).</summary>
+        AccessUrl = 13,
+        /// <summary>医療機関環境設定情報照会 OQSsiinq (body not modelled).</summary>
+        SettingsInquiry = 14,
+        /// <summary>医療機関環境設定情報更新 OQSsiupd (body not modelled).</summary>
+        SettingsUpdate = 15,
+        /// <summary>PMH 医療費助成 PMHsimsm, face key publicmedicalhub (body not modelled).</summary>
+        PublicMedicalHub = 16,
+        /// <summary>電子処方箋 EPS…, face key prescription (known, outside onshi's scope).</summary>
+        ElectronicPrescription = 17,
     }
 
     /// <summary>How the person was queried (onshi_query_kind).</summary>
@@ -669,6 +731,15 @@ namespace Onshi
         Bulk = 4,
         /// <summary>Two records compared without a terminal answer (manual entry).</summary>
         Records = 5,
+    }
+
+    /// <summary>What a diff or history is about: the qualification or a 公費 (onshi_record_kind).</summary>
+    public enum RecordKind : uint
+    {
+        /// <summary>The insurance qualification (保険, 医療扶助 included): onshi_qualification.</summary>
+        Qualification = 1,
+        /// <summary>A 公費 (公費負担医療 / 地方単独医療費助成, PMH): onshi_public_expense.</summary>
+        PublicExpense = 2,
     }
 
     /// <summary>What the patient presented at reception (onshi_presentation).</summary>
@@ -703,6 +774,8 @@ namespace Onshi
         VerifyIdentity = 4,
         /// <summary>資格を確認できません: the terminal did not confirm a qualification.</summary>
         NotConfirmed = 5,
+        /// <summary>不明: no PMH data for a 公費 (not consented, city not connected, or ended — PMH does not say). Never 失効: keep the 公費 and check the paper 受給者証. Nothing can be applied.</summary>
+        Unknown = 6,
     }
 
     /// <summary>How the two values of one field relate (onshi_diff_class).</summary>
@@ -778,6 +851,12 @@ namespace Onshi
         ExpirationBlank = 18,
         /// <summary>A 後期高齢 資格確認書 has no address: an address missing from it is not a difference.</summary>
         AddressNotOnCertificate = 40,
+        /// <summary>公費の内容が変更: a 公費's numbers, 区分, 所得区分 or 償還払い changed; a new 公費 version.</summary>
+        PublicExpenseChanged = 41,
+        /// <summary>上限額が変更: a 公費's 自己負担上限額 changed; a new 公費 version.</summary>
+        CapChanged = 42,
+        /// <summary>公費の有効期間が変更: a renewed 受給者証; reflect the dates.</summary>
+        PublicExpenseValidityChanged = 43,
     }
 
     /// <summary>Why an answer does not confirm a qualification (onshi_cause).</summary>
@@ -797,6 +876,8 @@ namespace Onshi
         NoRecord = 6,
         /// <summary>A 資格有効性 value this library does not know.</summary>
         UnknownValidity = 7,
+        /// <summary>医療費助成の情報なし: PMH sent nothing for this 公費 (verdict ONSHI_VERDICT_UNKNOWN, never 失効).</summary>
+        NoPmhData = 21,
         /// <summary>該当資格なし right after joining: the insurer has not registered the new member yet (申立書 path).</summary>
         NotFoundNewMember = 20,
     }
@@ -838,6 +919,14 @@ namespace Onshi
         LateElderlyCombined = 16,
         /// <summary>限度額情報変更有無 1: do an individual query.</summary>
         LimitInfoChanged = 17,
+        /// <summary>医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).</summary>
+        NoPmhData = 27,
+        /// <summary>The 自治体 marked this 受給者証 record deleted in PMH: confirm before ending the 公費.</summary>
+        PmhRecordDeleted = 28,
+        /// <summary>償還払い: the 公費 is not applied at the counter.</summary>
+        Reimbursement = 29,
+        /// <summary>PMH sent several 公費; the one with the registered numbers was compared.</summary>
+        SeveralPublicExpenses = 30,
         /// <summary>お知らせ alone (or an expired 保険証) on or after 2026-04-01: not accepted any more.</summary>
         NoticeAloneNotAccepted = 20,
         /// <summary>お知らせ alone (or an expired 保険証) before 2026-04-01: tolerated.</summary>
@@ -934,6 +1023,8 @@ namespace Onshi
         Sex = 128,
         /// <summary>住所が一致.</summary>
         Address = 256,
+        /// <summary>公費（受給者証）の番号が一致: 公費負担者番号 and 受給者番号 of a 公費 PMH sent.</summary>
+        PublicExpense = 1024,
     }
 
     /// <summary>Evidence against a candidate (onshi_conflict_flags).</summary>
@@ -966,7 +1057,7 @@ namespace Onshi
         Unrecognized = 5,
     }
 
-    /// <summary>The clinic's kind of care, for the å»çå¸ checks of a review (onshi_clinic_kind).</summary>
+    /// <summary>The clinic's kind of care, for the 医療券 checks of a review (onshi_clinic_kind).</summary>
     public enum ClinicKind : uint
     {
         /// <summary>医科 with beds: 入院 and 入院外.</summary>
@@ -1132,6 +1223,8 @@ namespace Onshi
         XmlUnwritable = 212,
         /// <summary>More unmodelled elements and attributes than a document of this size may hold (not a terminal file; keeping them would take far more memory than the input).</summary>
         XmlTooManyUnknown = 213,
+        /// <summary>The content is not XML at all (after an optional BOM and white space its first byte is not &lt;): a file the terminal encrypted (encrypt.conf / encrypt_face.conf). Not a parse error: it needs the vendor's decryption module.</summary>
+        XmlEncrypted = 214,
         /// <summary>A file name is not a plain file name (path separator, .., too long …).</summary>
         XmlFileNameUnsafe = 250,
         /// <summary>A file name is not a terminal interface file name.</summary>
@@ -1156,6 +1249,10 @@ namespace Onshi
         HistoryDateOutOfRange = 358,
         /// <summary>A history (read from JSON) breaks its invariants: overlapping versions, duplicate ids.</summary>
         HistoryInconsistent = 359,
+        /// <summary>onshi_history_apply: the diff is unknown (no PMH data for this 公費): nothing to apply, and the 公費 is not expired.</summary>
+        HistoryUnknown = 360,
+        /// <summary>A record, diff or JSON of another kind than the history keeps (a 公費 for an insurance history, or the reverse).</summary>
+        HistoryWrongKind = 361,
         /// <summary>A file-system operation of the terminal client or emulator failed (the message names it).</summary>
         TerminalIo = 400,
         /// <summary>No answer in time (the message ends with what staff should check, in Japanese).</summary>
@@ -1196,6 +1293,16 @@ namespace Onshi
         TerminalAlreadyRunning = 418,
         /// <summary>The emulator was stopped.</summary>
         TerminalEmulatorStopped = 419,
+        /// <summary>A file of res/ or face/ is not XML: the terminal encrypts its prefix (encrypt.conf / encrypt_face.conf) and no decryption hook is set (onshi_client_set_cipher).</summary>
+        TerminalEncrypted = 420,
+        /// <summary>The decryption or encryption hook failed (returned an error, did not answer in time, or returned something that is not XML).</summary>
+        TerminalHookFailed = 421,
+        /// <summary>A zipped bulk result was refused: extra entries, an unsafe or unexpected entry name, a symbolic link, an encrypted entry, an unsupported method, a damaged archive.</summary>
+        TerminalZipRefused = 422,
+        /// <summary>A zipped bulk result inflates beyond the size limit or far more than XML does (a zip bomb).</summary>
+        TerminalZipTooLarge = 423,
+        /// <summary>A bulk download answered a 処理結果区分 that is neither 1, 2 nor 9 (or none): a failure.</summary>
+        TerminalUnknownSegment = 424,
         /// <summary>No PC/SC card reader is connected.</summary>
         CardNoReader = 500,
         /// <summary>The PC/SC service (pcscd, Windows Smart Card) is not running.</summary>
@@ -1276,6 +1383,10 @@ namespace Onshi
         Json = 700,
         /// <summary>A file-system operation failed.</summary>
         Io = 701,
+        /// <summary>Decrypt a file the terminal wrote (res/, face/), which is not XML.</summary>
+        CipherDecrypt = 1,
+        /// <summary>Encrypt a request before it is written into req/.</summary>
+        CipherEncrypt = 2,
     }
 
     /// <summary>How the emulated terminal behaves (onshi_behaviour).</summary>
@@ -1439,6 +1550,15 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_diff_returned(DiffHandle d, out QualificationHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_registered_public_expense(DiffHandle d, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_returned_public_expense(DiffHandle d, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_diff_compare_public_expense(ErrorHandle err, PublicExpenseHandle registered, PublicExpenseHandle returned, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_document_parse(ErrorHandle err, byte[] bytes, UIntPtr len, ref OnshiLimits limits, out DocumentHandle @out);
@@ -1639,6 +1759,24 @@ namespace Onshi
         internal static extern uint onshi_history_expire(HistoryHandle h, uint version_id, ref OnshiDate last_day, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_new_public_expense(ErrorHandle err, PublicExpenseHandle first, ref OnshiDate start, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out HistoryHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_from_result_public_expense(ErrorHandle err, PublicExpenseHandle first, ref OnshiDate start, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out HistoryHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_kind(HistoryHandle h, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_version_public_expense(HistoryHandle h, UIntPtr index, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_current_public_expense(HistoryHandle h, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_history_review_public_expense_record(HistoryHandle h, PublicExpenseHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ChoicesHandle onshi_choices_new();
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1726,6 +1864,9 @@ namespace Onshi
         internal static extern uint onshi_matching_add_qualification(MatchingHandle m, UIntPtr index, QualificationHandle q);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_matching_add_public_expense(MatchingHandle m, UIntPtr index, PublicExpenseHandle p);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_matching_find(MatchingHandle m, QualificationHandle result, out CandidatesHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1751,6 +1892,60 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_new_patient_draft_to_json(ErrorHandle err, QualificationHandle result, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern PublicExpenseHandle onshi_public_expense_new();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void onshi_public_expense_free(IntPtr p);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_clone(PublicExpenseHandle p, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_equal(PublicExpenseHandle a, PublicExpenseHandle b, [MarshalAs(UnmanagedType.I1)] out bool out_equal);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_from_json(ErrorHandle err, byte[] json, UIntPtr json_len, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_to_json(PublicExpenseHandle p, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_last_error(PublicExpenseHandle p, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_get_text(PublicExpenseHandle p, uint field, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_set_text(PublicExpenseHandle p, uint field, byte[] value, UIntPtr value_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_clear(PublicExpenseHandle p, uint field);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_get_date(PublicExpenseHandle p, uint field, out OnshiDate @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_set_date(PublicExpenseHandle p, uint field, ref OnshiDate value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_get_u32(PublicExpenseHandle p, uint field, out uint @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_set_u32(PublicExpenseHandle p, uint field, uint value);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_programme_label(PublicExpenseHandle p, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_valid_on(PublicExpenseHandle p, ref OnshiDate date, [MarshalAs(UnmanagedType.I1)] out bool @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_public_expense_from_medical_assistance(QualificationHandle q, out PublicExpenseHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_qualification_public_expense_at(QualificationHandle q, UIntPtr index, out PublicExpenseHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern QualificationHandle onshi_qualification_new();
@@ -1942,6 +2137,15 @@ namespace Onshi
         internal static extern uint onshi_client_doctor_text(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_cipher_output_write(IntPtr output, byte[] bytes, UIntPtr len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_set_cipher(ClientHandle c, OnshiCipherCallback callback, IntPtr userdata);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_client_skipped_faces(ClientHandle c, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_client_record_visit(ClientHandle c, ErrorHandle err, ref OnshiDate date, byte[] patient_id, UIntPtr patient_id_len, uint presentation, byte[] result_id, UIntPtr result_id_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1949,6 +2153,9 @@ namespace Onshi
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_emulator_start(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, uint delay_ms, uint encoding, out EmulatorHandle @out);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_emulator_start_with_options(ErrorHandle err, byte[] root, UIntPtr root_len, byte[] dataset_json, UIntPtr dataset_len, byte[] options_json, UIntPtr options_len, out EmulatorHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_emulator_stop(EmulatorHandle e);
@@ -2116,6 +2323,9 @@ namespace Onshi
         /// <summary>医療扶助（医療券・調剤券） (json): 医療扶助 医療券・調剤券 (repeating). Null when absent; setting null clears it.</summary>
         public string MedicalTickets { get { return GetText(Onshi.Field.MedicalTickets); } set { SetText(Onshi.Field.MedicalTickets, value); } }
 
+        /// <summary>公費（医療費助成） (json): 公費 (医療費助成) PMH sent with this 資格情報 (repeating; element names provisional). Not compared with the coverage: each 公費 has a history of its own. Empty when PMH sent nothing — which says nothing about the 公費 (not consented, city not connected, or lost). Null when absent; setting null clears it.</summary>
+        public string PublicExpenses { get { return GetText(Onshi.Field.PublicExpenses); } set { SetText(Onshi.Field.PublicExpenses, value); } }
+
         /// <summary>照会番号 (text): 照会番号 registered by this clinic. Null when absent; setting null clears it.</summary>
         public string ReferenceNumber { get { return GetText(Onshi.Field.ReferenceNumber); } set { SetText(Onshi.Field.ReferenceNumber, value); } }
 
@@ -2130,6 +2340,55 @@ namespace Onshi
 
         /// <summary>限度額情報変更有無 (code): 限度額情報変更有無 (LimitApplicationCertificateChanged, bulk results; OQSCD014: 0 変更なし, 1 変更あり または 判定不能 — do an individual query). Null when absent; setting null clears it.</summary>
         public string LimitCertificateChanged { get { return GetText(Onshi.Field.LimitCertificateChanged); } set { SetText(Onshi.Field.LimitCertificateChanged, value); } }
+
+    }
+
+    public sealed partial class PublicExpense
+    {
+        /// <summary>公費負担者番号 (id): 公費負担者番号 (8 digits: 法別2 + 都道府県2 + 実施機関3 + 検証番号1; a wrong 検証番号 is kept and reported as a warning). Null when absent; setting null clears it.</summary>
+        public string PayerNumber { get { return GetText(Onshi.Field.PublicExpensePayerNumber); } set { SetText(Onshi.Field.PublicExpensePayerNumber, value); } }
+
+        /// <summary>受給者番号 (id): 受給者番号 (≤ 30 characters; national programmes 7 digits with a 検証番号, local ones any form). Null when absent; setting null clears it.</summary>
+        public string RecipientNumber { get { return GetText(Onshi.Field.PublicExpenseRecipientNumber); } set { SetText(Onshi.Field.PublicExpenseRecipientNumber, value); } }
+
+        /// <summary>受給者証名称 (text): 受給者証名称: the programme as printed (特定医療費（指定難病）受給者証 …). Null when absent; setting null clears it.</summary>
+        public string CertificationName { get { return GetText(Onshi.Field.PublicExpenseCertificationName); } set { SetText(Onshi.Field.PublicExpenseCertificationName, value); } }
+
+        /// <summary>区分 (text): 区分 (PMH segment; codes not public, kept as text). Null when absent; setting null clears it.</summary>
+        public string Segment { get { return GetText(Onshi.Field.PublicExpenseSegment); } set { SetText(Onshi.Field.PublicExpenseSegment, value); } }
+
+        /// <summary>所得区分 (text): 所得区分 (PMH incomeSegment; codes not public, kept as text). Null when absent; setting null clears it.</summary>
+        public string IncomeSegment { get { return GetText(Onshi.Field.PublicExpenseIncomeSegment); } set { SetText(Onshi.Field.PublicExpenseIncomeSegment, value); } }
+
+        /// <summary>自己負担上限額 (integer): 自己負担上限額 (yen per month). Null when absent; setting null clears it.</summary>
+        public uint? MaxCopaymentAmount { get { return GetUInt32(Onshi.Field.PublicExpenseMaxCopaymentAmount); } set { SetUInt32(Onshi.Field.PublicExpenseMaxCopaymentAmount, value); } }
+
+        /// <summary>償還払い (code): 償還払い (true: the patient pays and is reimbursed; the clinic does not apply the 公費 at the counter). Null when absent; setting null clears it.</summary>
+        public string AlwaysReimbursement { get { return GetText(Onshi.Field.PublicExpenseAlwaysReimbursement); } set { SetText(Onshi.Field.PublicExpenseAlwaysReimbursement, value); } }
+
+        /// <summary>有効開始日 (date): 有効期間の開始日. Null when absent; setting null clears it.</summary>
+        public DateTime? ValidFrom { get { return GetDate(Onshi.Field.PublicExpenseValidFrom); } set { SetDate(Onshi.Field.PublicExpenseValidFrom, value); } }
+
+        /// <summary>有効終了日 (date): 有効期間の終了日. Null when absent; setting null clears it.</summary>
+        public DateTime? ValidTo { get { return GetDate(Onshi.Field.PublicExpenseValidTo); } set { SetDate(Onshi.Field.PublicExpenseValidTo, value); } }
+
+        /// <summary>付加条件 (text): 付加条件 (PMH additionalConditions, "code-code;…", kept as sent). Null when absent; setting null clears it.</summary>
+        public string AdditionalConditions { get { return GetText(Onshi.Field.PublicExpenseAdditionalConditions); } set { SetText(Onshi.Field.PublicExpenseAdditionalConditions, value); } }
+
+        /// <summary>指定医療機関 (json): 指定医療機関 (repeating). Null when absent; setting null clears it.</summary>
+        public string DesignatedInstitutions { get { return GetText(Onshi.Field.PublicExpenseDesignatedInstitutions); } set { SetText(Onshi.Field.PublicExpenseDesignatedInstitutions, value); } }
+
+        /// <summary>券面項目 (json): 券面項目: the printed items of the 受給者証, name and value (repeating). Null when absent; setting null clears it.</summary>
+        public string CertificateItems { get { return GetText(Onshi.Field.PublicExpenseCertificateItems); } set { SetText(Onshi.Field.PublicExpenseCertificateItems, value); } }
+
+        /// <summary>履歴キー (text): PMH's key of this version of the 受給者証 (historyKey; opaque). Null when absent; setting null clears it.</summary>
+        public string HistoryKey { get { return GetText(Onshi.Field.PublicExpenseHistoryKey); } set { SetText(Onshi.Field.PublicExpenseHistoryKey, value); } }
+
+        /// <summary>削除フラグ (code): PMH's deleted flag (isDeleted): the 自治体 withdrew this 受給者証 record. Never read as 失効 by itself: the diff adds a notice. Null when absent; setting null clears it.</summary>
+        public string Deleted { get { return GetText(Onshi.Field.PublicExpenseDeleted); } set { SetText(Onshi.Field.PublicExpenseDeleted, value); } }
+
+        /// <summary>取得元 (code): Where the record came from: pmh (the terminal; set when it enters a history or a new-patient draft), paper (a paper 受給者証 entered by staff) or medical_assistance (医療扶助). Never sent by the terminal. Null when absent; setting null clears it.</summary>
+        public string Source { get { return GetText(Onshi.Field.PublicExpenseSource); } set { SetText(Onshi.Field.PublicExpenseSource, value); } }
 
     }
 
@@ -2180,11 +2439,14 @@ namespace Onshi
         /// <summary>What staff should do about the re-check, in Japanese (text). Null when absent.</summary>
         public string RecheckMessage { get { return GetText(Onshi.Field.DiffRecheckMessage); } }
 
+        /// <summary>What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers are that record's (ONSHI_FIELD_* or ONSHI_FIELD_PUBLIC_EXPENSE_*). Null when absent.</summary>
+        public Onshi.RecordKind? RecordKind { get { uint? v = GetUInt32(Onshi.Field.DiffRecordKind); return v.HasValue ? (Onshi.RecordKind?)v.Value : null; } }
+
     }
 
     public sealed partial class DiffFieldItem
     {
-        /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_*, so onshi_qualification_get_text reads the value. Null when absent.</summary>
+        /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_* (ONSHI_FIELD_PUBLIC_EXPENSE_* in a 公費 diff), so onshi_qualification_get_text (onshi_public_expense_get_text) reads the value. Null when absent.</summary>
         public Onshi.Field? Field { get { uint? v = owner.GetItemUInt32(ListKind.DiffFields, index, Onshi.Field.DiffItemField); return v.HasValue ? (Onshi.Field?)v.Value : null; } }
 
         /// <summary>The field's Japanese label (text). Null when absent.</summary>
@@ -2248,6 +2510,9 @@ namespace Onshi
 
         /// <summary>Number of versions (integer). Null when absent.</summary>
         public uint? VersionCount { get { return GetUInt32(Onshi.Field.HistoryVersionCount); } }
+
+        /// <summary>What the history keeps (enum RecordKind): the qualification or a 公費. Null when absent.</summary>
+        public Onshi.RecordKind? Kind { get { uint? v = GetUInt32(Onshi.Field.HistoryKind); return v.HasValue ? (Onshi.RecordKind?)v.Value : null; } }
 
     }
 
@@ -2344,6 +2609,9 @@ namespace Onshi
 
         /// <summary>Number of qualifications given with onshi_matching_add_qualification (integer, read-only). Null when absent.</summary>
         public uint? QualificationCount { get { return owner.GetItemUInt32(ListKind.Patients, index, Onshi.Field.PatientQualificationCount); } }
+
+        /// <summary>Number of 公費 given with onshi_matching_add_public_expense (integer, read-only). Null when absent.</summary>
+        public uint? PublicExpenseCount { get { return owner.GetItemUInt32(ListKind.Patients, index, Onshi.Field.PatientPublicExpenseCount); } }
 
     }
 

@@ -709,7 +709,7 @@ namespace Onshi
     }
 
     /// <summary>The patients a result is matched against (the EMR's list, or the part worth searching).</summary>
-    public sealed class Matching : NativeObject
+    public sealed partial class Matching : NativeObject
     {
         private readonly MatchingHandle handle;
 

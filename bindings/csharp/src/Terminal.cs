@@ -69,6 +69,19 @@ namespace Onshi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate uint OnshiFaceCallback(IntPtr userdata, IntPtr doc, uint status);
 
+    /// <summary>The cipher callback of the C ABI (onshi_cipher_callback): userdata first.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate uint OnshiCipherCallback(IntPtr userdata, uint stage, IntPtr fileName, UIntPtr fileNameLen, IntPtr input, UIntPtr inputLen, IntPtr output);
+
+    /// <summary>Which way a cipher works.</summary>
+    public enum CipherStage : uint
+    {
+        /// <summary>Decrypt a file the terminal wrote (res/, face/), which is not XML.</summary>
+        Decrypt = 1,
+        /// <summary>Encrypt a request before it is written into req/.</summary>
+        Encrypt = 2,
+    }
+
     /// <summary>Owns an onshi_document.</summary>
     internal sealed class DocumentHandle : OwnedHandle
     {
@@ -698,6 +711,11 @@ namespace Onshi
         private readonly ClientHandle handle;
         // Keeps the callback alive while native code may call it.
         private OnshiFaceCallback faceCallback;
+        // Keeps the cipher callback alive while native code may call it.
+        private OnshiCipherCallback cipherCallback;
+        // Every cipher callback ever set, kept for the life of the client: a library thread
+        // that took the previous one just before SetCipher replaced it may still call it.
+        private readonly List<OnshiCipherCallback> cipherCallbacks = new List<OnshiCipherCallback>();
         // Cancelled by Dispose: the blocking calls in progress end, so the handle can be freed.
         private readonly CancellationTokenSource disposing = new CancellationTokenSource();
 
@@ -953,6 +971,57 @@ namespace Onshi
             return Run(() => Bulk(family, upload, options, cancellationToken), cancellationToken);
         }
 
+        /// <summary>
+        /// Sets the vendor's decryption / encryption module for a terminal that encrypts its files
+        /// (encrypt.conf): <paramref name="cipher"/> gets the stage, the file name and its bytes and
+        /// returns the result (for Encrypt, the bytes to write: the input itself for a prefix it
+        /// leaves plain). It runs on library threads, possibly several at once; an exception it
+        /// throws becomes Status.TerminalHookFailed for that file. null removes it: a file that is
+        /// not XML is then Status.TerminalEncrypted.
+        /// </summary>
+        public void SetCipher(Func<CipherStage, string, byte[], byte[]> cipher)
+        {
+            if (cipher == null)
+            {
+                Check(NativeMethods.onshi_client_set_cipher(H, null, IntPtr.Zero));
+                cipherCallback = null;
+                return;
+            }
+            OnshiCipherCallback cb = (IntPtr userdata, uint stage, IntPtr name, UIntPtr nameLen, IntPtr input, UIntPtr inputLen, IntPtr output) =>
+            {
+                try
+                {
+                    byte[] n = new byte[(int)nameLen];
+                    if (n.Length > 0) Marshal.Copy(name, n, 0, n.Length);
+                    byte[] i = new byte[(int)inputLen];
+                    if (i.Length > 0) Marshal.Copy(input, i, 0, i.Length);
+                    byte[] result = cipher((CipherStage)stage, System.Text.Encoding.UTF8.GetString(n), i);
+                    if (result == null) return (uint)Status.TerminalHookFailed;
+                    return NativeMethods.onshi_cipher_output_write(output, result, (UIntPtr)result.Length);
+                }
+                catch (Exception)
+                {
+                    // Nothing may unwind into native code.
+                    return (uint)Status.TerminalHookFailed;
+                }
+            };
+            lock (cipherCallbacks) cipherCallbacks.Add(cb);
+            Check(NativeMethods.onshi_client_set_cipher(H, cb, IntPtr.Zero));
+            cipherCallback = cb;
+        }
+
+        /// <summary>Whether a cipher is set.</summary>
+        public bool HasCipher { get { return cipherCallback != null; } }
+
+        /// <summary>
+        /// The files of face/ that are not face results, found since the last call, as a JSON array
+        /// of {"name", "family", "message_ja"}: each is reported once while it stays.
+        /// </summary>
+        public string SkippedFaces()
+        {
+            return Text((byte[] b, UIntPtr c, out UIntPtr n) => NativeMethods.onshi_client_skipped_faces(H, b, c, out n));
+        }
+
         /// <summary>The connection check as JSON.</summary>
         public string Doctor()
         {
@@ -1023,6 +1092,23 @@ namespace Onshi
             {
                 EmulatorHandle h;
                 uint s = NativeMethods.onshi_emulator_start(err, r, Native.Len(r), d, Native.Len(d), (uint)Math.Max(0, delayMs), (uint)encoding, out h);
+                return new Emulator(Values.Take(s, h, err));
+            }
+        }
+
+        /// <summary>
+        /// Starts with options as JSON (see onshi_emulator_start_with_options: "zip_bulk",
+        /// "err_subfolder", "bulk_segment", "face_names", "encrypt_command" …).
+        /// </summary>
+        public static Emulator StartWithOptions(string root, string datasetJson, string optionsJson)
+        {
+            byte[] r = Native.Bytes(root);
+            byte[] d = Native.Bytes(datasetJson);
+            byte[] o = Native.Bytes(optionsJson);
+            using (ErrorHandle err = Native.NewError())
+            {
+                EmulatorHandle h;
+                uint s = NativeMethods.onshi_emulator_start_with_options(err, r, Native.Len(r), d, Native.Len(d), o, Native.Len(o), out h);
                 return new Emulator(Values.Take(s, h, err));
             }
         }

@@ -830,6 +830,182 @@ internal static class OnshiTests
         }
     }
 
+    // A terminal of 2026: files the terminal encrypted (the emulator "encrypts" with the base64
+    // program, the test decodes: never a real scheme), a cipher that throws, files in face/
+    // that are not face results, content that is not XML.
+    private static void Terminal2026()
+    {
+        Throws(Status.XmlEncrypted, () => Document.Parse(new byte[] { 0x8f, 0x01, 0x20, 0x41 }), "not XML");
+        if (Environment.OSVersion.Platform != PlatformID.Unix) return;
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs26-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var emu = Emulator.StartWithOptions(root, null, "{\"encrypt_command\":[\"base64\"]}"))
+            using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000003\",\"settle_timeout_ms\":500}"))
+            using (var registered = Qualification.FromJson(P01))
+            using (var req = Document.NewIndividualRequest("1310000003", registered, new DateTime(2025, 4, 10), "v-2026", true))
+            {
+                var e = ThrowsException(Status.TerminalEncrypted, () => client.Query(req, 20000).Dispose(), "encrypted, no module");
+                Check(e != null && e.StaffMessage.Contains("encrypt.conf") && e.StaffMessage.Contains("OQSsiquc"), "staff text names the setting and prefix");
+                client.SetCipher((stage, name, bytes) => { throw new InvalidOperationException("vendor module missing"); });
+                Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a throwing cipher");
+                client.SetCipher((stage, name, bytes) => stage == CipherStage.Encrypt ? bytes : new byte[] { 0x8f, 0x01, 0x00, 0x42 });
+                Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a cipher answering bytes that are not XML");
+                client.SetCipher((stage, name, bytes) => stage == CipherStage.Encrypt ? bytes : null);
+                Throws(Status.TerminalHookFailed, () => client.Query(req, 20000).Dispose(), "a cipher answering null");
+                int calls = 0;
+                client.SetCipher((stage, name, bytes) =>
+                {
+                    System.Threading.Interlocked.Increment(ref calls);
+                    if (stage == CipherStage.Encrypt) return bytes;
+                    return Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(bytes).Replace("\n", ""));
+                });
+                using (Document res = client.Query(req, 20000))
+                {
+                    Check(res.MessageType == MessageType.QualificationResponse, "decrypted answer");
+                }
+                Check(calls >= 2, "cipher called for the request and the answer");
+                client.SetCipher(null);
+                System.IO.File.WriteAllText(System.IO.Path.Combine(root, "face", "memo.txt"), "x");
+                using (Document none = client.NextFace(0))
+                {
+                    Check(none == null, "no face result");
+                }
+                Check(client.SkippedFaces().Contains("memo.txt"), "skipped file reported");
+                Check(client.SkippedFaces() == "[]", "once");
+            }
+        }
+        finally
+        {
+            try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+        }
+    }
+
+    // 公費 (PMH): the same diff and history as the qualification; no PMH data is unknown,
+    // never 失効. Against the emulator's PMH persons P60 (上限額 1万円 → 2万円 from the second
+    // answer) and P62 (a city not on PMH).
+    private static void PublicExpenses()
+    {
+        using (var paper = new PublicExpense())
+        {
+            paper.PayerNumber = "５４１３８０１１";
+            Check(paper.PayerNumber == "54138011", "公費負担者番号 normalised: " + paper.PayerNumber);
+            Throws(Status.IdLength, () => paper.PayerNumber = "5413801", "7-digit 公費負担者番号");
+            Throws(Status.IdTooLong, () => paper.RecipientNumber = new string('0', 30) + "1", "31-character 受給者番号");
+            paper.RecipientNumber = "2001238";
+            paper.MaxCopaymentAmount = 5000;
+            paper.Source = "paper";
+            paper.ValidFrom = new DateTime(2025, 10, 1);
+            paper.ValidTo = new DateTime(2026, 9, 30);
+            Check(paper.MaxCopaymentAmount == 5000 && paper.ValidTo == new DateTime(2026, 9, 30), "typed properties");
+            Check(paper.ProgrammeLabel == "指定難病（特定医療費）", "programme: " + paper.ProgrammeLabel);
+            Check(paper.ValidOn(new DateTime(2026, 9, 30)) && !paper.ValidOn(new DateTime(2026, 10, 1)), "validity");
+            Throws(Status.TypeMismatch, () => paper.GetText(Field.Name), "a qualification field");
+            Check(paper.HistoryKey == null, "absent is null");
+            using (var copy = PublicExpense.FromJson(paper.ToJson()))
+            {
+                Check(copy.SameAs(paper), "JSON round trip");
+            }
+            Throws(Status.Json, () => PublicExpense.FromJson("{\"payer_number\":\"1\"}"), "bad JSON");
+
+            string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "onshi-cs-kouhi-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                DateTime today = DateTime.UtcNow.AddHours(9).Date;
+                using (var emu = Emulator.Start(root, null, 0, FileEncoding.ShiftJis))
+                using (var client = Client.Open(root, "{\"medical_institution_code\":\"1310000003\"}"))
+                {
+                    emu.PushFace("P60");
+                    using (Document face = client.NextFace(20000))
+                    using (Qualification fq = face.ResultAt(0))
+                    using (PublicExpense sent = fq.PublicExpenseAt(0))
+                    using (History h = History.FromResultPublicExpense(sent, new DateTime(2026, 4, 1), face.FileName, today, "staff-1", Now))
+                    {
+                        client.AckFace(face);
+                        Check(fq.Count(ListKind.PublicExpenses) == 2, "two 公費 from PMH");
+                        Check(sent.MaxCopaymentAmount == 10000, "上限額 1万円: " + sent.MaxCopaymentAmount);
+                        Check(h.Kind == RecordKind.PublicExpense, "a 公費 history");
+                        using (var cur = h.CurrentPublicExpense())
+                        {
+                            Check(cur.Source == "pmh", "source pmh: " + cur.Source);
+                        }
+                        Throws(Status.HistoryWrongKind, () => h.Current(), "not a qualification history");
+
+                        using (var card = Qualification.FromJson("{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"60\",\"insured_identification_number\":\"6001\",\"insured_branch_number\":\"00\",\"birthdate\":\"1975-06-01\"}"))
+                        using (var q = Document.NewIndividualRequest("1310000003", card, today, null, true))
+                        using (Document res = client.Query(q, 20000))
+                        using (Diff d = h.Review(res, null, "visit-2"))
+                        {
+                            Check(d.Verdict == Verdict.NewQualification, "上限額 changed: new version, verdict " + d.Verdict);
+                            Check(d.RecordKind == RecordKind.PublicExpense, "a 公費 diff");
+                            DiffFieldItem cap = d.FieldOf(Field.PublicExpenseMaxCopaymentAmount);
+                            Check(cap != null && cap.Advice == Advice.CapChanged && cap.Returned == "20000円", "cap advice");
+                            Check(cap != null && cap.Message.Contains("上限額"), "Japanese message");
+                            using (var reg = d.RegisteredPublicExpense())
+                            {
+                                Check(reg.MaxCopaymentAmount == 10000, "registered 公費");
+                            }
+                            Throws(Status.TypeMismatch, () => d.Returned(), "no qualification in a 公費 diff");
+                            using (var ret = d.ReturnedPublicExpense())
+                            {
+                                Check(ret != null && ret.MaxCopaymentAmount == 20000, "returned 公費");
+                            }
+                            Throws(Status.HistoryWrongKind, () => h.Apply(d, new Choices().Keep(Field.Address), StartDatePolicy.FirstOfMonth, "staff-1", Now), "qualification choices");
+                            Check(h.Apply(d, new Choices().Keep(Field.PublicExpenseValidTo), StartDatePolicy.FirstOfMonth, "staff-1", Now) == 3, "applied: three events");
+                        }
+                        Check(h.Versions.Count == 2 && h.Versions[0].State == VersionState.Superseded, "old version superseded");
+                        using (var v2 = h.Versions[1].PublicExpense)
+                        {
+                            Check(v2.MaxCopaymentAmount == 20000, "new 上限額");
+                        }
+                        h.Unlink(h.Versions[1].Id.Value, "staff-1", Now);
+                        using (var v2 = h.VersionPublicExpense(1))
+                        {
+                            Check(v2.MaxCopaymentAmount == 20000, "unlink keeps the data");
+                        }
+                        using (var back = History.FromJson(h.ToJson()))
+                        {
+                            Check(back.Kind == RecordKind.PublicExpense, "JSON keeps the kind");
+                        }
+
+                        // Matching by the 公費 numbers PMH sent.
+                        using (var m = new Matching())
+                        {
+                            Patient p = m.Add("K-6001");
+                            p.AddPublicExpense(sent);
+                            Check(p.PublicExpenseCount == 1, "patient 公費 count");
+                            using (Candidates found = m.Find(fq))
+                            {
+                                Check(found.Count == 1 && (found[0].ReasonFlags.Value & (uint)MatchFlags.PublicExpense) != 0, "matched by 公費");
+                            }
+                        }
+                    }
+
+                    // P62: no PMH data → unknown, never 失効; ask for the paper 受給者証.
+                    using (History hp = History.NewPublicExpense(paper, new DateTime(2025, 10, 1), "staff-1", Now))
+                    using (var card = Qualification.FromJson("{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"60\",\"insured_identification_number\":\"6003\",\"insured_branch_number\":\"00\",\"birthdate\":\"1959-03-03\"}"))
+                    using (var q = Document.NewIndividualRequest("1310000003", card, today, null, true))
+                    using (Document res = client.Query(q, 20000))
+                    using (Diff d = hp.Review(res, null, "visit-p62"))
+                    {
+                        Check(d.Verdict == Verdict.Unknown, "no PMH data: unknown, verdict " + d.Verdict);
+                        Check(d.Cause == Cause.NoPmhData, "cause");
+                        Check(d.Notices.Count > 0 && d.Notices[0].Message.Contains("紙の受給者証を確認してください"), "ask for the paper 受給者証");
+                        Check(d.ReturnedPublicExpense() == null, "nothing returned");
+                        OnshiException e = ThrowsException(Status.HistoryUnknown, () => hp.Apply(d, null, StartDatePolicy.FirstOfMonth, "staff-1", Now), "nothing to apply");
+                        Check(e != null && e.StaffMessage.Contains("紙の受給者証"), "staff message");
+                        Check(hp.Versions.Count == 1 && hp.Versions[0].State == VersionState.Current, "not expired");
+                    }
+                    emu.Stop();
+                }
+            }
+            finally
+            {
+                try { System.IO.Directory.Delete(root, true); } catch (Exception) { }
+            }
+        }
+    }
+
     private static int Main()
     {
         try
@@ -844,6 +1020,8 @@ internal static class OnshiTests
             MatchingAndCard();
             Reception();
             TerminalFlow();
+            Terminal2026();
+            PublicExpenses();
         }
         catch (Exception e)
         {

@@ -602,6 +602,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
     crate::demo_steps::unlink_step(&mut d, &mut next);
     crate::demo_reception::reception_steps(&mut d, &mut next);
     d.public_assistance(next());
+    crate::demo_kouhi::public_expense_step(&mut d, &mut next);
     d.terminal_down(next());
 
     println!();

@@ -1,17 +1,18 @@
-//! `onshi diff REGISTERED RETURNED [--date YYYYMMDD] [--json]`.
+//! `onshi diff REGISTERED RETURNED [--date YYYYMMDD] [--json] [--public-expense]`.
 //!
 //! Each argument is a qualification record as JSON (the library's record schema) or a result
 //! XML file. XML is recognized by its first non-blank character (`<`) and read by
 //! [`load_xml`]: its first `ResultOfQualificationConfirmation` with the body-level
 //! 処理結果状況 / 資格有効性, so a result that is not 有効 or holds no record gives
-//! `not_confirmed`.
+//! `not_confirmed`. With `--public-expense` the records are 公費 (`PublicExpense` JSON), and a
+//! result XML gives its PMH data: none for the registered 公費 is `unknown` (never 失効).
 
 use chrono::NaiveDate;
 use clap::Args;
 use onshi::codes::{ProcessingResultStatus, QualificationValidity};
-use onshi::diff::{self, Action, Class, Diff, DiffContext, QueryKind, Returned, Verdict};
-use onshi::model::{ConfirmationResult, Field};
-use onshi::model::{MessageHeader, Qualification};
+use onshi::diff::{self, Action, Class, Diff, DiffContext, QueryKind, Record, Returned, Verdict};
+use onshi::model::ConfirmationResult;
+use onshi::model::{MessageHeader, PublicExpense, Qualification};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -29,6 +30,10 @@ pub struct DiffArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+    /// Compare a 公費 (PMH): REGISTERED is a 公費 JSON record; RETURNED a result XML (its PMH
+    /// data) or a 公費 JSON record.
+    #[arg(long)]
+    public_expense: bool,
     /// What the patient presented (my_number_card, qualification_certificate,
     /// other_document …): the advice that depends on it (お知らせ alone, the 後期高齢
     /// 資格確認書 without an address …).
@@ -54,18 +59,24 @@ pub struct Loaded {
     pub validity: Option<QualificationValidity>,
     /// The records (`ResultList`), in document order.
     pub records: Vec<Qualification>,
+    /// The 公費 PMH sent with them (or the one 公費 of a JSON file).
+    pub public_expenses: Vec<PublicExpense>,
     /// 照会区分, when the file says.
     pub query_kind: Option<QueryKind>,
 }
 
 impl Loaded {
     fn returned(&self) -> Returned<'_> {
+        self.returned_of(&self.records)
+    }
+
+    fn returned_of<'a, R>(&'a self, records: &'a [R]) -> Returned<'a, R> {
         Returned {
             status: self.status.as_ref(),
             result_code: self.result_code.as_deref(),
             result_message: self.result_message.as_deref(),
             validity: self.validity.as_ref(),
-            records: &self.records,
+            records,
         }
     }
 }
@@ -97,6 +108,7 @@ fn from_response(header: &MessageHeader, body: &ConfirmationResult) -> Loaded {
         result_message: body.outcome.message.clone(),
         validity: body.qualification_validity.clone(),
         records: body.results.clone(),
+        public_expenses: Returned::public_expenses(body).records.to_vec(),
         query_kind: header
             .reference_classification
             .as_ref()
@@ -104,7 +116,7 @@ fn from_response(header: &MessageHeader, body: &ConfirmationResult) -> Loaded {
     }
 }
 
-fn load(path: &std::path::Path) -> Result<Loaded, String> {
+fn load(path: &std::path::Path, public_expense: bool) -> Result<Loaded, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
@@ -113,10 +125,17 @@ fn load(path: &std::path::Path) -> Result<Loaded, String> {
     }
     let text =
         std::str::from_utf8(body).map_err(|_| format!("{}: not UTF-8 JSON", path.display()))?;
-    let record = Qualification::from_json(text).map_err(|e| {
-        // serde_json's message names the line and column, never the value.
-        format!("{}: not a qualification record: {e}", path.display())
-    })?;
+    // serde_json's message names the line and column, never the value.
+    if public_expense {
+        let record = PublicExpense::from_json(text)
+            .map_err(|e| format!("{}: not a 公費 record: {e}", path.display()))?;
+        return Ok(Loaded {
+            public_expenses: vec![record],
+            ..Loaded::default()
+        });
+    }
+    let record = Qualification::from_json(text)
+        .map_err(|e| format!("{}: not a qualification record: {e}", path.display()))?;
     Ok(Loaded {
         records: vec![record],
         ..Loaded::default()
@@ -136,8 +155,8 @@ fn today_in_japan() -> NaiveDate {
 }
 
 #[derive(Serialize)]
-struct JsonField<'a> {
-    field: Field,
+struct JsonField<'a, F> {
+    field: F,
     label: &'a str,
     class: Class,
     reasons: &'a [onshi::text::Reason],
@@ -147,18 +166,20 @@ struct JsonField<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonOut<'a> {
+struct JsonOut<'a, F> {
+    kind: diff::RecordKind,
     verdict: Verdict,
     verdict_label: &'static str,
     confirmation_date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     not_confirmed: Option<&'a diff::NotConfirmed>,
     notices: &'a [diff::Notice],
-    fields: Vec<JsonField<'a>>,
+    fields: Vec<JsonField<'a, F>>,
 }
 
-fn json_out(d: &Diff) -> String {
+fn json_out<R: Record>(d: &Diff<R::Field>) -> String {
     let out = JsonOut {
+        kind: R::KIND,
         verdict: d.verdict,
         verdict_label: d.verdict.label(),
         confirmation_date: d.context.confirmation_date,
@@ -204,17 +225,17 @@ impl Paint {
     }
 }
 
-fn table_out(
-    d: &Diff,
-    registered: &Qualification,
-    returned: Option<&Qualification>,
+fn table_out<R: Record>(
+    d: &Diff<R::Field>,
+    registered: &R,
+    returned: Option<&R>,
     paint: &Paint,
 ) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let verdict_code = match d.verdict {
         Verdict::Identical => "32",
-        Verdict::UpdateRecommended => "33",
+        Verdict::UpdateRecommended | Verdict::Unknown => "33",
         Verdict::NewQualification => "35",
         Verdict::VerifyIdentity | Verdict::NotConfirmed => "1;31",
     };
@@ -254,11 +275,11 @@ fn table_out(
             paint.color("1", "項目 | 区分 | 登録値 | 返却値 | 推奨")
         );
     }
-    let empty = Qualification::default();
+    let empty = R::default();
     let ret = returned.unwrap_or(&empty);
     for f in &d.fields {
-        let reg = f.field.display(registered).unwrap_or_else(|| "—".into());
-        let got = f.field.display(ret).unwrap_or_else(|| "—".into());
+        let reg = R::field_display(f.field, registered).unwrap_or_else(|| "—".into());
+        let got = R::field_display(f.field, ret).unwrap_or_else(|| "—".into());
         let reasons = if f.reasons.is_empty() {
             String::new()
         } else {
@@ -289,15 +310,40 @@ fn serde_plain<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// Compares and prints one kind of record.
+fn show<R: Record>(registered: &R, answer: &Returned<'_, R>, ctx: &DiffContext, json: bool) {
+    let d = diff::compare(registered, answer, ctx);
+    let compared = d.record(answer);
+    if json {
+        println!("{}", json_out::<R>(&d));
+    } else {
+        let paint = Paint(std::io::stdout().is_terminal());
+        print!("{}", table_out(&d, registered, compared, &paint));
+    }
+}
+
 /// Runs `onshi diff`: exit 0 with the comparison, 1 when an input cannot be read.
 pub fn diff(args: DiffArgs) -> ExitCode {
-    let (registered, returned) = match (load(&args.registered), load(&args.returned)) {
+    let pe = args.public_expense;
+    let (registered, returned) = match (load(&args.registered, pe), load(&args.returned, pe)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("onshi: {e}");
             return ExitCode::from(1);
         }
     };
+    let date = args.date.unwrap_or_else(today_in_japan);
+    let ctx = DiffContext::new(date, returned.query_kind.unwrap_or(QueryKind::Records))
+        .with_presentation(args.presentation);
+    if pe {
+        let Some(registered_record) = registered.public_expenses.first() else {
+            eprintln!("onshi: {}: holds no 公費 record", args.registered.display());
+            return ExitCode::from(1);
+        };
+        let answer = returned.returned_of(&returned.public_expenses);
+        show(registered_record, &answer, &ctx, args.json);
+        return ExitCode::SUCCESS;
+    }
     let Some(registered_record) = registered.records.first() else {
         eprintln!(
             "onshi: {}: holds no qualification record",
@@ -305,18 +351,7 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     };
-    let date = args.date.unwrap_or_else(today_in_japan);
-    let ctx = DiffContext::new(date, returned.query_kind.unwrap_or(QueryKind::Records))
-        .with_presentation(args.presentation);
-    let answer = returned.returned();
-    let d = diff::compare(registered_record, &answer, &ctx);
-    let compared = d.record_index.and_then(|i| returned.records.get(i));
-    if args.json {
-        println!("{}", json_out(&d));
-    } else {
-        let paint = Paint(std::io::stdout().is_terminal());
-        print!("{}", table_out(&d, registered_record, compared, &paint));
-    }
+    show(registered_record, &returned.returned(), &ctx, args.json);
     ExitCode::SUCCESS
 }
 
@@ -345,7 +380,7 @@ mod tests {
         let ctx = DiffContext::new(date, QueryKind::InsuranceCard);
         let d = diff::compare(&Qualification::default(), &loaded.returned(), &ctx);
         assert_eq!(d.verdict, Verdict::NotConfirmed);
-        let json = json_out(&d);
+        let json = json_out::<Qualification>(&d);
         assert!(json.contains("\"verdict\": \"not_confirmed\""), "{json}");
         assert!(json.contains("該当資格なし"), "{json}");
     }
@@ -359,7 +394,34 @@ mod tests {
             "\u{feff}<?xml version=\"1.0\"?><XmlMsg><MessageHeader><MedicalInstitutionCode>1312345679</MedicalInstitutionCode></MessageHeader><MessageBody><QualificationConfirmSearchInfo><InsuredIdentificationNumber>1</InsuredIdentificationNumber></QualificationConfirmSearchInfo></MessageBody></XmlMsg>",
         )
         .unwrap();
-        let err = load(&p).err().unwrap();
+        let err = load(&p, false).err().unwrap();
         assert!(err.contains("not a qualification result"), "{err}");
+    }
+
+    #[test]
+    fn a_result_without_pmh_data_is_unknown_for_a_registered_public_expense() {
+        let body = ConfirmationResult {
+            results: vec![Qualification::default()],
+            ..ConfirmationResult::default()
+        };
+        let loaded = from_response(&MessageHeader::default(), &body);
+        let registered =
+            PublicExpense::from_json(r#"{"payer_number":"54136015","recipient_number":"1234566"}"#)
+                .unwrap();
+        let ctx = DiffContext::new(
+            NaiveDate::from_ymd_opt(2026, 5, 7).unwrap(),
+            QueryKind::MyNumberCard,
+        );
+        let answer = loaded.returned_of(&loaded.public_expenses);
+        let d = diff::compare(&registered, &answer, &ctx);
+        assert_eq!(d.verdict, Verdict::Unknown);
+        let json = json_out::<PublicExpense>(&d);
+        assert!(json.contains("\"kind\": \"public_expense\""), "{json}");
+        assert!(json.contains("紙の受給者証"), "{json}");
+        let table = table_out(&d, &registered, None, &Paint(false));
+        assert!(
+            table.contains("不明（公費の情報が届いていません）"),
+            "{table}"
+        );
     }
 }

@@ -12,6 +12,7 @@ mod card_cmd;
 #[cfg(all(feature = "agent", feature = "relay"))]
 mod cloud_demo;
 mod demo;
+mod demo_kouhi;
 mod demo_reception;
 mod demo_steps;
 mod diff_cmd;

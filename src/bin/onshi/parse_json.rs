@@ -6,7 +6,7 @@
 //! Also compiled into `benches/cli_parse.rs`, which measures the whole command path.
 
 use onshi::personal::redact;
-use onshi::xml::{Encoding, FileName, Warning};
+use onshi::xml::{Encoding, FileInfo, Warning};
 use serde::Serialize;
 use serde_json::ser::{CharEscape, Formatter, PrettyFormatter};
 use std::io::{self, Write};
@@ -16,8 +16,8 @@ use std::io::{self, Write};
 pub struct Output<'a, M: Serialize> {
     /// Always 1.
     pub schema_version: u32,
-    /// The parsed file name, when it is an interface name.
-    pub file: Option<&'a FileName>,
+    /// What the file name says, when it is an interface name.
+    pub file: Option<FileInfo>,
     /// The file's encoding (`null` for a PDF or ZIP).
     pub encoding: Option<Encoding>,
     /// The message (or what stands for the file).
@@ -25,6 +25,18 @@ pub struct Output<'a, M: Serialize> {
     /// What reading tolerated instead of refusing the file (values kept as received, flat
     /// lists), in document order; empty when nothing was.
     pub warnings: &'a [Warning],
+    /// For a zipped bulk result: the entry the message was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zip: Option<ZipInfo<'a>>,
+}
+
+/// The entry of a zipped bulk result `onshi parse` read.
+#[derive(Serialize)]
+pub struct ZipInfo<'a> {
+    /// The entry's name (`OQSsiquc02res_….xml`).
+    pub entry: &'a str,
+    /// The size of the ZIP file.
+    pub bytes: usize,
 }
 
 /// Fields whose values are personal: masked by `--redact`.

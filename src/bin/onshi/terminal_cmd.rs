@@ -16,14 +16,79 @@ use onshi::ids::{
 use onshi::model::CardKey;
 use onshi::model::{MessageHeader, QualificationQuery, ReferenceNumberRegistration};
 use onshi::terminal::{
-    Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, Dataset, DoctorOptions, Emulator,
-    EmulatorConfig, FaceEvent, Layout, ProcessedPolicy, TerminalError, now_jst,
+    Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, CommandLine, Dataset,
+    DoctorOptions, Emulator, EmulatorConfig, ExternalCommand, FaceEvent, FaceNames, FileCipher,
+    Layout, ProcessedPolicy, TerminalError, now_jst,
 };
 use onshi::xml::{Encoding, Family, Message, QualificationRequest, ReferenceNumberRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
+
+/// The vendor's decryption / encryption module as external programs (oqs-2026 §1.1: the
+/// terminal may encrypt its files per prefix; onshi never implements a scheme).
+#[derive(Args, Clone, Debug, Default)]
+pub struct HookArgs {
+    /// Program that decrypts a file the terminal encrypted (encrypt.conf): the file on its
+    /// stdin, the XML on its stdout; ONSHI_FILE_NAME names the file. Non-zero exit = error.
+    #[arg(long, value_name = "PROGRAM")]
+    pub decrypt_command: Option<PathBuf>,
+    /// An argument for --decrypt-command (repeat for several).
+    #[arg(long = "decrypt-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub decrypt_args: Vec<String>,
+    /// Program that encrypts a file before it is written (the emulator's answers; the
+    /// client's requests): stdin → stdout, like --decrypt-command.
+    #[arg(long, value_name = "PROGRAM")]
+    pub encrypt_command: Option<PathBuf>,
+    /// An argument for --encrypt-command (repeat for several).
+    #[arg(long = "encrypt-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub encrypt_args: Vec<String>,
+    /// Longest run of either program, in seconds (it is killed then).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    pub hook_timeout: u64,
+}
+
+impl HookArgs {
+    /// The cipher these options describe (`None` without a program).
+    pub fn cipher(&self) -> Option<Arc<dyn FileCipher>> {
+        if self.decrypt_command.is_none() && self.encrypt_command.is_none() {
+            return None;
+        }
+        let line = |p: &Option<PathBuf>, a: &[String]| {
+            p.as_ref().map(|p| CommandLine {
+                program: p.clone(),
+                args: a.to_vec(),
+            })
+        };
+        Some(Arc::new(ExternalCommand {
+            decrypt: line(&self.decrypt_command, &self.decrypt_args),
+            encrypt: line(&self.encrypt_command, &self.encrypt_args),
+            timeout: Duration::from_secs(self.hook_timeout.max(1)),
+        }))
+    }
+
+    /// Client options with this cipher (the hook may take its own timeout plus a margin).
+    fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            cipher: self.cipher(),
+            hook_timeout: Duration::from_secs(self.hook_timeout.max(1) + 5),
+            ..ClientOptions::default()
+        }
+    }
+}
+
+/// How the emulator names face files.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FaceNamesArg {
+    /// The terminal's: OQSsiquc01res_face_<code><20 hex>_<time>.xml.
+    Terminal,
+    /// A converter's: OQSsiquc01res_face_auto_<time>.xml.
+    Auto,
+    /// OQSsiquc01res_face_<time>.xml.
+    TimeOnly,
+}
 
 /// Text encoding on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -97,6 +162,24 @@ pub struct EmulateArgs {
     /// With --list: one JSON object per line.
     #[arg(long, requires = "list")]
     json: bool,
+    /// Write finished bulk download results zipped (…02res_….zip holding the XML).
+    #[arg(long)]
+    zip_bulk: bool,
+    /// Write rejected requests and their .err into this subfolder of res/.
+    #[arg(long, value_name = "NAME")]
+    err_subfolder: Option<String>,
+    /// The 処理結果区分 of finished bulk results instead of 1 (e.g. 3: test a client
+    /// against a value it does not know).
+    #[arg(long, value_name = "VALUE")]
+    bulk_segment: Option<String>,
+    /// How face files are named.
+    #[arg(long, value_enum, default_value = "terminal")]
+    face_names: FaceNamesArg,
+    /// --encrypt-command encrypts every answer and face file ("encrypted" mode, for tests:
+    /// the real terminal's scheme is the vendor's); --decrypt-command decrypts requests that
+    /// are not XML.
+    #[command(flatten)]
+    hooks: HookArgs,
 }
 
 /// Prints a terminal error: the staff text (Japanese), then the developer's detail.
@@ -159,6 +242,15 @@ pub fn emulate(args: EmulateArgs) -> ExitCode {
     if args.down {
         cfg.behaviour = Behaviour::Down;
     }
+    cfg.cipher = args.hooks.cipher();
+    cfg.zip_bulk = args.zip_bulk;
+    cfg.err_subfolder = args.err_subfolder.clone();
+    cfg.bulk_segment = args.bulk_segment.clone();
+    cfg.face_names = match args.face_names {
+        FaceNamesArg::Terminal => FaceNames::Terminal,
+        FaceNamesArg::Auto => FaceNames::Auto,
+        FaceNamesArg::TimeOnly => FaceNames::TimeOnly,
+    };
     if let Some(id) = args.push_face {
         // A face result needs no running emulator (one may be running on this root).
         return match onshi::terminal::emulator::push_face_into(&cfg, &id) {
@@ -215,6 +307,16 @@ pub struct WatchArgs {
     /// Print what is waiting and exit instead of watching.
     #[arg(long)]
     once: bool,
+    #[command(flatten)]
+    hooks: HookArgs,
+}
+
+/// Tells stderr about each file of face/ that is not a face result (once each).
+fn report_skipped(client: &Client) {
+    for f in client.skipped_faces() {
+        eprintln!("{}", f.message_ja);
+        eprintln!("onshi: face/{}: not a face result; not read", f.name);
+    }
 }
 
 fn face_line(e: &FaceEvent) -> String {
@@ -294,7 +396,7 @@ pub fn watch(args: WatchArgs) -> ExitCode {
     }
     let opts = ClientOptions {
         face_processed: args.policy.into(),
-        ..ClientOptions::default()
+        ..args.hooks.client_options()
     };
     let client = match Client::open(Layout::new(&args.root), opts) {
         Ok(c) => c,
@@ -306,7 +408,9 @@ pub fn watch(args: WatchArgs) -> ExitCode {
     let mut out = std::io::stdout().lock();
     if args.once {
         loop {
-            match client.poll_face() {
+            let polled = client.poll_face();
+            report_skipped(&client);
+            match polled {
                 Ok(batch) if batch.is_empty() => return ExitCode::SUCCESS,
                 Ok(batch) => {
                     for e in &batch {
@@ -330,7 +434,9 @@ pub fn watch(args: WatchArgs) -> ExitCode {
     // every minute while it lasts; watching goes on, since a share may come back.
     let mut fault: Option<(String, std::time::Instant)> = None;
     loop {
-        match client.next_face(Duration::from_secs(3600)) {
+        let next = client.next_face(Duration::from_secs(1));
+        report_skipped(&client);
+        match next {
             Ok(Some(e)) => {
                 if fault.take().is_some() {
                     eprintln!("onshi: face results are readable again");
@@ -465,6 +571,8 @@ pub struct QueryArgs {
     /// The clinic's registered qualification (JSON record) to compare the answer with.
     #[arg(long)]
     registered: Option<PathBuf>,
+    #[command(flatten)]
+    hooks: HookArgs,
     /// What the patient presented: my_number_card, my_number_smartphone,
     /// qualification_certificate, my_number_card_with_notice, other_document, declaration,
     /// none. Read by the diff's advice (with --registered) and kept with the visit.
@@ -542,7 +650,7 @@ pub fn query(args: QueryArgs) -> ExitCode {
     };
     let opts = ClientOptions {
         encoding: args.flags.encoding.into(),
-        ..ClientOptions::default()
+        ..args.hooks.client_options()
     };
     let client = match Client::open(Layout::new(&args.root), opts) {
         Ok(c) => c,
@@ -717,6 +825,8 @@ pub struct BulkArgs {
     /// or a CSV file with the header `id,insurer,symbol,number,branch,birthdate` (no quoted
     /// fields; `birthdate` only for `qualification`).
     file: Option<PathBuf>,
+    #[command(flatten)]
+    hooks: HookArgs,
 }
 
 /// One appointment of a bulk pre-check (no `Debug`: it holds card numbers and a birthdate).
@@ -941,7 +1051,7 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
         Layout::new(&args.root),
         ClientOptions {
             medical_institution_code: Some(institution),
-            ..ClientOptions::default()
+            ..args.hooks.client_options()
         },
     ) {
         Ok(c) => c,
@@ -1058,12 +1168,16 @@ pub struct DoctorArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// With --decrypt-command, encrypted files are expected (reported, not an error).
+    #[command(flatten)]
+    hooks: HookArgs,
 }
 
 /// Health check of the terminal folders; exit 1 when something is broken.
 pub fn doctor(args: DoctorArgs) -> ExitCode {
     let opts = DoctorOptions {
         stale_after: Duration::from_secs(args.stale_after),
+        decrypt_hook: args.hooks.decrypt_command.is_some(),
         ..DoctorOptions::default()
     };
     let report = onshi::terminal::doctor(&Layout::new(&args.root), &opts);
@@ -1109,6 +1223,8 @@ pub struct TicketsArgs {
     root: PathBuf,
     #[command(subcommand)]
     action: TicketsAction,
+    #[command(flatten)]
+    hooks: HookArgs,
 }
 
 /// What `onshi tickets` does.
@@ -1137,7 +1253,7 @@ pub enum TicketsAction {
 
 /// Lists, collects or forgets the tickets pending in the journal.
 pub fn tickets(args: TicketsArgs) -> ExitCode {
-    let client = match Client::open(Layout::new(&args.root), ClientOptions::default()) {
+    let client = match Client::open(Layout::new(&args.root), args.hooks.client_options()) {
         Ok(c) => c,
         Err(e) => {
             report(&e);

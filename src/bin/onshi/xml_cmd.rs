@@ -1,12 +1,15 @@
 //! `onshi parse`, `onshi validate`, `onshi request individual`.
 //!
-//! # `onshi parse FILE [--redact]` — JSON on stdout
+//! # `onshi parse FILE [--redact] [--decrypt-command PROG]` — JSON on stdout
 //!
 //! ```json
 //! {
 //!   "schema_version": 1,
-//!   "file": { "family": "individual", "phase": "upload", "direction": "response",
-//!             "suffix": "202504010001", "extension": "xml", "face": null },
+//!   "file": { "name": "OQSsiquc01res_202504010001.xml", "family": "individual",
+//!             "family_label": "資格確認（個別照会）", "prefix": "OQSsiquc", "phase": "upload",
+//!             "direction": "response", "suffix": "202504010001", "extension": "xml",
+//!             "is_face": false, "face": null, "kind": "qualification_response",
+//!             "modelled": true, "in_scope": true },
 //!   "encoding": "utf8",
 //!   "message": { "type": "qualification_response", "header": { … }, "body": { … } },
 //!   "warnings": [ { "kind": "invalid_value", "path": "/XmlMsg/MessageBody/…/InsuredCardExpirationDate",
@@ -14,7 +17,10 @@
 //! }
 //! ```
 //!
-//! * `file` is the parsed file name (`null` when the name is not an interface name);
+//! * `file` is what the file name says (`null` when the name is not an interface name):
+//!   every prefix of 2026 is a family, also those whose body is not modelled
+//!   (`"modelled": false`: the body is kept whole as `{"type": "unmodelled", …}`) and the
+//!   out-of-scope 電子処方箋 (`"in_scope": false`);
 //! * `encoding` is `"utf8"` or `"shift_jis"` (`null` for a PDF or ZIP);
 //! * `message` is the library's [`Message`] in its serde form: `type` is the kind
 //!   (`qualification_request`, `qualification_response`, `reference_number_request`,
@@ -24,7 +30,13 @@
 //!   values, absent fields omitted, unmodelled elements under `extra…` as
 //!   `{name, attributes, text, children}`. A `.err` file gives
 //!   `{"type": "error_report", "text": …}`, a `.pdf` `{"type": "pdf", "bytes": N}`, a `.zip`
-//!   `{"type": "zip", "bytes": N}`.
+//!   `{"type": "zip", "bytes": N}` (a zipped bulk result: the XML inside it, checked, as
+//!   `message`, and a top-level `"zip": {"entry", "bytes"}`), a `.png`
+//!   `{"type": "png", "bytes": N}`.
+//!
+//! A file that is not XML (the terminal encrypts it: `encrypt.conf`) is decrypted with
+//! `--decrypt-command PROGRAM [--decrypt-arg ARG]…` when given; without it, exit 1 with
+//! `FILE:1:1: not XML …` and the staff text naming the setting and the prefix.
 //!
 //! `--redact` replaces personal values by their length class (`‹8 chars›`): every field
 //! named `name`, `name_kana`, `name_of_other`, `name_of_other_kana`, `insured_name`,
@@ -74,7 +86,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::parse_json::{Output, write_json};
+use crate::parse_json::{Output, ZipInfo, write_json};
 
 /// Arguments of `onshi parse`.
 #[derive(Args)]
@@ -85,6 +97,8 @@ pub struct ParseArgs {
     /// reference number, unmodelled content).
     #[arg(long)]
     redact: bool,
+    #[command(flatten)]
+    hooks: crate::terminal_cmd::HookArgs,
 }
 
 /// Arguments of `onshi validate`.
@@ -155,15 +169,60 @@ fn out(line: &str) {
 }
 
 /// `FILE:LINE:COL: message` for an error about the input (never a panic, also when stderr
-/// is a closed pipe).
+/// is a closed pipe) and, for an encrypted file, the staff text naming the setting and the
+/// prefix.
 fn report(file: &Path, e: &XmlError) {
     let (line, col) = e.location().map_or((1, 1), |l| (l.line, l.column));
-    let _ = writeln!(
-        std::io::stderr(),
-        "{}:{line}:{col}: {}",
-        file.display(),
-        e.message()
-    );
+    let mut err = std::io::stderr();
+    let _ = writeln!(err, "{}:{line}:{col}: {}", file.display(), e.message());
+    if matches!(e, XmlError::Encrypted { .. }) {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = FileName::parse(&name)
+            .map(|n| n.written_prefix().to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            err,
+            "{}（{prefix} {name}）",
+            onshi::terminal::cipher::ENCRYPTED_JA
+        );
+    }
+}
+
+/// The bytes to parse: decrypted by `--decrypt-command` when they are not XML.
+fn decrypted(
+    file: &Path,
+    bytes: Vec<u8>,
+    hooks: &crate::terminal_cmd::HookArgs,
+) -> Result<Vec<u8>, ExitCode> {
+    if xml::sniff(&bytes) != xml::Sniff::NotXml {
+        return Ok(bytes);
+    }
+    let Some(c) = hooks.cipher() else {
+        return Ok(bytes);
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match c.decrypt(&name, &bytes) {
+        Ok(b) => Ok(b),
+        Err(e) => {
+            let mut err = std::io::stderr();
+            let _ = writeln!(
+                err,
+                "{}:1:1: the decryption command failed: {e}",
+                file.display()
+            );
+            let _ = writeln!(
+                err,
+                "暗号化されたファイルを復号できませんでした。レセコンベンダーの復号モジュールの設定を確認してください。"
+            );
+            Err(ExitCode::from(1))
+        }
+    }
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ExitCode> {
@@ -212,16 +271,17 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             "err" => Some(Extension::Err),
             "pdf" => Some(Extension::Pdf),
             "zip" => Some(Extension::Zip),
+            "png" => Some(Extension::Png),
             _ => None,
         }
     });
-    let file = name.as_ref();
+    let file = name.as_ref().map(FileName::info);
     match ext {
-        Some(Extension::Pdf | Extension::Zip) => {
+        Some(Extension::Pdf | Extension::Png) => {
             let kind = if ext == Some(Extension::Pdf) {
                 "pdf"
             } else {
-                "zip"
+                "png"
             };
             let message = Opaque {
                 kind,
@@ -230,6 +290,17 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             drop(bytes);
             print_json(&output(file, None, &message, &[]), args.redact)
         }
+        Some(Extension::Zip) => match name.as_ref().filter(|n| n.family.is_bulk()) {
+            // A zipped bulk result: the one XML inside, checked as the client checks it.
+            Some(n) => parse_zipped(&args, n, file, &bytes),
+            None => {
+                let message = Opaque {
+                    kind: "zip",
+                    bytes: bytes.len(),
+                };
+                print_json(&output(file, None, &message, &[]), args.redact)
+            }
+        },
         Some(Extension::Err) => match xml::decode_text(&bytes) {
             Ok((text, enc)) => {
                 // An `.err` may quote the request (names, numbers, birthdates).
@@ -246,6 +317,10 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             }
         },
         _ => {
+            let bytes = match decrypted(&args.file, bytes, &args.hooks) {
+                Ok(b) => b,
+                Err(code) => return code,
+            };
             let limits = Limits::default();
             let doc = match &name {
                 Some(n) => xml::parse_file(n, &bytes, &limits),
@@ -266,8 +341,53 @@ pub fn parse(args: ParseArgs) -> ExitCode {
     }
 }
 
+/// `onshi parse` of a zipped bulk result: the entry checked and read as the client reads it,
+/// decrypted when needed, printed with `"zip": {"entry", "bytes"}`.
+fn parse_zipped(
+    args: &ParseArgs,
+    n: &FileName,
+    file: Option<xml::FileInfo>,
+    bytes: &[u8],
+) -> ExitCode {
+    let limits = Limits::default();
+    let (entry, xml_bytes) =
+        match onshi::terminal::unzip_result(bytes, n.family, limits.max_bytes as u64) {
+            Ok(v) => v,
+            Err(refusal) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}:1:1: zipped result refused: {refusal}",
+                    args.file.display()
+                );
+                return ExitCode::from(1);
+            }
+        };
+    let xml_bytes = match decrypted(Path::new(&entry), xml_bytes, &args.hooks) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let doc = match FileName::parse(&entry) {
+        Ok(i) => xml::parse_file(&i, &xml_bytes, &limits),
+        Err(_) => xml::parse_with(&xml_bytes, &limits),
+    };
+    match doc {
+        Ok(doc) => {
+            let mut out = output(file, Some(doc.encoding), &doc.message, &doc.warnings);
+            out.zip = Some(ZipInfo {
+                entry: &entry,
+                bytes: bytes.len(),
+            });
+            print_json(&out, args.redact)
+        }
+        Err(e) => {
+            report(&args.file, &e);
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn output<'a, M: serde::Serialize>(
-    file: Option<&'a FileName>,
+    file: Option<xml::FileInfo>,
     encoding: Option<Encoding>,
     message: &'a M,
     warnings: &'a [xml::Warning],
@@ -278,6 +398,7 @@ fn output<'a, M: serde::Serialize>(
         encoding,
         message,
         warnings,
+        zip: None,
     }
 }
 

@@ -24,6 +24,9 @@ fn sample_leaf(c: Codec, seed: u32) -> Value {
         (Json::Text, _) => json!(format!("見本 テキスト{seed}　＆<>\"")),
         (Json::Pattern(_), _) if c.ty == "BranchNumber" => json!(format!("{:02}", seed % 100)),
         (Json::Pattern(_), _) if c.ty == "MedicalInstitutionCode" => json!("1310000003"),
+        (Json::Pattern(_), _) if c.ty == "PublicExpensePayerNumber" => {
+            json!(["54136015", "52136017", "80136013"][seed as usize % 3])
+        }
         (Json::Pattern(_), _) => json!(["138057", "06139990", "01130012"][seed as usize % 3]),
         (Json::Date, _) => json!(format!("20{:02}-04-{:02}", 10 + seed % 20, 1 + seed % 28)),
         (Json::DateTime, _) => json!(format!("2024-04-01T09:{:02}:00", seed % 60)),
@@ -171,6 +174,9 @@ fn every_record_round_trips_with_every_field_set() {
     check_record::<model::UploadReceipt>(&records::RECEIPT);
     check_record::<model::DocumentQuery>(&records::DOCUMENT_QUERY);
     check_record::<model::DocumentOutcome>(&records::DOCUMENT_OUTCOME);
+    check_record::<model::PublicExpense>(&records::PUBLIC_EXPENSE);
+    check_record::<model::DesignatedInstitution>(&records::DESIGNATED);
+    check_record::<model::CertificateItem>(&records::CERTIFICATE_ITEM);
 }
 
 #[test]
@@ -195,6 +201,9 @@ fn every_record_of_the_declaration_is_checked() {
         "UploadReceipt",
         "DocumentQuery",
         "DocumentOutcome",
+        "PublicExpense",
+        "DesignatedInstitution",
+        "CertificateItem",
     ];
     for r in all() {
         assert!(
@@ -242,7 +251,7 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
         "/bindings/csharp/src/Native.g.cs"
     ))
     .expect("the C# declarations");
-    let tables: [(&'static Rec, Vec<u32>); 8] = [
+    let tables: [(&'static Rec, Vec<u32>); 9] = [
         (
             &records::QUALIFICATION,
             table_ids(ffi_field::QUALIFICATION_FIELDS),
@@ -271,6 +280,10 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
         (
             &records::REGISTRATION,
             table_ids(ffi_field::REFERENCE_NUMBER_REGISTRATION_FIELDS),
+        ),
+        (
+            &records::PUBLIC_EXPENSE,
+            table_ids(ffi_field::PUBLIC_EXPENSE_FIELDS),
         ),
     ];
     for (rec, ids) in &tables {
@@ -363,6 +376,37 @@ fn model_field_is_the_qualification_table_and_diff_sees_every_compared_field() {
     assert_eq!(
         d.fields.iter().map(|f| f.field).collect::<Vec<_>>(),
         Field::COMPARED.to_vec()
+    );
+}
+
+#[test]
+fn public_expense_field_is_its_table_and_diff_sees_every_compared_field() {
+    use crate::model::{PublicExpense, PublicExpenseField};
+    let declared = super::gen_model::record_fields(&records::PUBLIC_EXPENSE);
+    assert_eq!(PublicExpenseField::ALL.len(), declared.len());
+    let full: PublicExpense =
+        serde_json::from_value(Value::Object(sample(&records::PUBLIC_EXPENSE, 5))).unwrap();
+    for (f, e) in PublicExpenseField::ALL.iter().zip(&declared) {
+        assert_eq!(f.number(), e.flat.id);
+        assert_eq!(f.id(), e.flat.json_path);
+        assert!(f.is_present(&full), "{}: is_present", f.id());
+        assert!(f.display(&full).is_some(), "{}: display", f.id());
+        let mut to = PublicExpense::default();
+        f.copy(&full, &mut to);
+        assert_eq!(f.display(&to), f.display(&full), "{}: copy", f.id());
+        assert_eq!(f.is_compared(), e.flat.f.diff.is_some(), "{}", f.id());
+    }
+    let d = crate::diff::compare_records(
+        &full,
+        &full,
+        &crate::diff::DiffContext::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            crate::diff::QueryKind::MyNumberCard,
+        ),
+    );
+    assert_eq!(
+        d.fields.iter().map(|f| f.field).collect::<Vec<_>>(),
+        PublicExpenseField::COMPARED.to_vec()
     );
 }
 

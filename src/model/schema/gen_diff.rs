@@ -1,7 +1,7 @@
 //! Writes `src/diff/generated.rs`: how `diff` reads, shows and copies each field of a
 //! qualification, and the advice each compared field gets.
 
-use super::gen_model::{FieldEntry, compared, qualification_fields};
+use super::gen_model::{FieldEntry, compared, diffed, record_fields};
 use super::*;
 use std::fmt::Write;
 
@@ -54,6 +54,7 @@ fn value_expr(e: &FieldEntry) -> String {
         Cmp::Date => format!("{r}.map_or(Value::Absent, |d| Value::Date(*d))"),
         Cmp::PDate => format!("{r}.map_or(Value::Absent, |d| Value::Date(*d.expose()))"),
         Cmp::Ratio => format!("{r}.map_or(Value::Absent, |r| Value::Ratio(*r))"),
+        Cmp::Amount => format!("{r}.map_or(Value::Absent, |n| Value::Amount(*n))"),
         Cmp::None => panic!("{}: this codec cannot be compared", e.flat.path),
     }
 }
@@ -82,6 +83,7 @@ fn display_expr(e: &FieldEntry) -> String {
         (Cmp::Ratio, _) => {
             format!("{r}.map(|r| format!(\"{{}}%（{{}}割）\", r.percent(), r.wari()))")
         }
+        (Cmp::Amount, _) => format!("{r}.map(|n| format!(\"{{n}}円\"))"),
         (Cmp::None, Json::DateTime) => {
             format!("{r}.map(|t| t.format(\"%Y-%m-%dT%H:%M:%S\").to_string())")
         }
@@ -111,13 +113,31 @@ fn present_expr(e: &FieldEntry) -> String {
     }
 }
 
+/// `snake_case` of a record name (`PublicExpense` → `public_expense`).
+fn snake(name: &str) -> String {
+    let mut s = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            s.push('_');
+        }
+        s.push(ch.to_ascii_lowercase());
+    }
+    s
+}
+
+fn block_rec(e: &FieldEntry) -> &'static Rec {
+    match e.flat.f.kind {
+        Kind::List { rec, .. } | Kind::Child(rec) => rec,
+        _ => unreachable!(),
+    }
+}
+
 pub(crate) fn generate() -> String {
-    let fields = qualification_fields();
-    let compared = compared(&fields);
+    let records = diffed();
     let mut out = String::from(super::sourcegen::HEADER);
     out.push_str(
-        "//! How `diff` reads, shows and copies each field of a qualification, generated from\n\
-         //! `src/model/schema/records.rs`.\n\n\
+        "//! How `diff` reads, shows and copies each field of the records it compares (the\n\
+         //! qualification, the 公費), generated from `src/model/schema/records.rs`.\n\n\
          use super::Advice;\n\
          use super::field::{Summary, Value, copy_in};\n\
          use crate::codes::Code;\n\
@@ -125,8 +145,11 @@ pub(crate) fn generate() -> String {
          use crate::text::FieldKind;\n\n",
     );
 
-    // Blocks compared as a whole.
-    let blocks: Vec<&FieldEntry> = compared.iter().filter(|e| e.block).collect();
+    // Blocks compared as a whole, of every compared record.
+    let mut blocks: Vec<FieldEntry> = Vec::new();
+    for (r, _) in &records {
+        blocks.extend(compared(&record_fields(r)).into_iter().filter(|e| e.block));
+    }
     out.push_str(
         "/// A record or list compared as a whole.\n#[derive(Clone, Copy)]\npub(crate) enum Block<'a> {\n",
     );
@@ -164,10 +187,7 @@ pub(crate) fn generate() -> String {
     // Records compared as blocks: equality without `extra`.
     let mut recs: Vec<&Rec> = Vec::new();
     for e in &blocks {
-        let r = match e.flat.f.kind {
-            Kind::List { rec, .. } | Kind::Child(rec) => rec,
-            _ => unreachable!(),
-        };
+        let r = block_rec(e);
         if !recs.iter().any(|x| x.name == r.name) {
             recs.push(r);
         }
@@ -186,12 +206,26 @@ pub(crate) fn generate() -> String {
         let _ = writeln!(out, "        {}\n    }}\n}}\n", conds.join(" && "));
     }
 
-    out.push_str("impl Field {\n");
-    out.push_str("    /// The value compared, borrowed from `q` (`Absent` for fields `diff` does not compare).\n    #[inline(always)]\n    pub(crate) fn value(self, q: &Qualification) -> Value<'_> {\n        match self {\n");
+    for (r, name) in &records {
+        write_record(&mut out, r, name);
+    }
+    out
+}
+
+/// The `impl` of one field enumeration and its unrolled comparison loop.
+fn write_record(out: &mut String, r: &'static Rec, e_name: &str) {
+    let rec = r.name;
+    let fields = record_fields(r);
+    let compared = compared(&fields);
+    let _ = writeln!(out, "impl {e_name} {{");
+    let _ = writeln!(
+        out,
+        "    /// The value compared, borrowed from `q` (`Absent` for fields `diff` does not compare).\n    #[inline(always)]\n    pub(crate) fn value(self, q: &{rec}) -> Value<'_> {{\n        match self {{"
+    );
     for e in &compared {
         let _ = writeln!(
             out,
-            "            Field::{} => {},",
+            "            {e_name}::{} => {},",
             e.variant,
             value_expr(e)
         );
@@ -201,38 +235,41 @@ pub(crate) fn generate() -> String {
     }
     out.push_str("        }\n    }\n\n");
 
-    out.push_str("    /// `true` when the record holds a value for this field.\n    pub fn is_present(self, q: &Qualification) -> bool {\n        match self {\n");
+    let _ = writeln!(
+        out,
+        "    /// `true` when the record holds a value for this field.\n    pub fn is_present(self, q: &{rec}) -> bool {{\n        match self {{"
+    );
     for e in &fields {
         let _ = writeln!(
             out,
-            "            Field::{} => {},",
+            "            {e_name}::{} => {},",
             e.variant,
             present_expr(e)
         );
     }
     out.push_str("        }\n    }\n\n");
 
-    out.push_str(
+    let _ = writeln!(
+        out,
         "    /// The field's value in `q` as text for a staff screen (dates `YYYY-MM-DD`, codes as\n\
-         \x20   /// `wire label`, ratios as `NN%（N割）`, certificates summarized); `None` when absent.\n\
+         \x20   /// `wire label`, ratios as `NN%（N割）`, amounts as `N円`, certificates summarized);\n\
+         \x20   /// `None` when absent.\n\
          \x20   ///\n\
          \x20   /// The text is the real, personal value: show it on the screen that needs it, never log it.\n\
-         \x20   pub fn display(self, q: &Qualification) -> Option<String> {\n        match self {\n",
+         \x20   pub fn display(self, q: &{rec}) -> Option<String> {{\n        match self {{"
     );
     for e in &fields {
         let _ = writeln!(
             out,
-            "            Field::{} => {},",
+            "            {e_name}::{} => {},",
             e.variant,
             display_expr(e)
         );
     }
     out.push_str("        }\n    }\n\n");
 
-    out.push_str(
-        "    /// Copies this field's value (or its absence) from `from` into `to`: the 反映 of one\n\
-         \x20   /// field.\n\
-         \x20   ///\n\
+    let example = if rec == "Qualification" {
+        "\x20   ///\n\
          \x20   /// ```\n\
          \x20   /// use onshi::model::{Field, Qualification};\n\
          \x20   /// let mut from = Qualification::default();\n\
@@ -240,24 +277,47 @@ pub(crate) fn generate() -> String {
          \x20   /// let mut to = Qualification::default();\n\
          \x20   /// Field::Address.copy(&from, &mut to);\n\
          \x20   /// assert_eq!(to.person.address, from.person.address);\n\
-         \x20   /// ```\n\
-         \x20   pub fn copy(self, from: &Qualification, to: &mut Qualification) {\n        match self {\n",
+         \x20   /// ```\n"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "    /// Copies this field's value (or its absence) from `from` into `to`: the 反映 of one\n\
+         \x20   /// field.\n{example}\
+         \x20   pub fn copy(self, from: &{rec}, to: &mut {rec}) {{\n        match self {{"
     );
     for e in &fields {
-        let _ = writeln!(out, "            Field::{} => {},", e.variant, copy_stmt(e));
+        let _ = writeln!(
+            out,
+            "            {e_name}::{} => {},",
+            e.variant,
+            copy_stmt(e)
+        );
     }
     out.push_str("        }\n    }\n\n");
 
     let advice = |out: &mut String,
-                  name: &str,
+                  method: &str,
                   doc: &str,
                   ret_opt: bool,
                   pick: &dyn Fn(&Diffed) -> Option<&'static str>,
                   default: &str| {
         let ret = if ret_opt { "Option<Advice>" } else { "Advice" };
+        if compared
+            .iter()
+            .all(|e| pick(&e.flat.f.diff.expect("compared")).is_none())
+        {
+            // Every field takes the default: no match (clippy: match_single_binding).
+            let _ = writeln!(
+                out,
+                "    /// {doc}\n    #[allow(dead_code)]\n    pub(crate) fn {method}(self) -> {ret} {{\n        {default}\n    }}\n"
+            );
+            return;
+        }
         let _ = writeln!(
             out,
-            "    /// {doc}\n    pub(crate) fn {name}(self) -> {ret} {{\n        match self {{"
+            "    /// {doc}\n    #[allow(dead_code)]\n    pub(crate) fn {method}(self) -> {ret} {{\n        match self {{"
         );
         let mut any_default = false;
         for e in &compared {
@@ -265,12 +325,12 @@ pub(crate) fn generate() -> String {
                 Some(a) if ret_opt => {
                     let _ = writeln!(
                         out,
-                        "            Field::{} => Some(Advice::{a}),",
+                        "            {e_name}::{} => Some(Advice::{a}),",
                         e.variant
                     );
                 }
                 Some(a) => {
-                    let _ = writeln!(out, "            Field::{} => Advice::{a},", e.variant);
+                    let _ = writeln!(out, "            {e_name}::{} => Advice::{a},", e.variant);
                 }
                 None => any_default = true,
             }
@@ -281,7 +341,7 @@ pub(crate) fn generate() -> String {
         out.push_str("        }\n    }\n\n");
     };
     advice(
-        &mut out,
+        out,
         "advice_different",
         "The advice when both records hold different values.",
         false,
@@ -289,7 +349,7 @@ pub(crate) fn generate() -> String {
         "Advice::Changed",
     );
     advice(
-        &mut out,
+        out,
         "advice_only_registered",
         "The advice when only the registered record holds the field.",
         false,
@@ -297,7 +357,7 @@ pub(crate) fn generate() -> String {
         "Advice::NotReturned",
     );
     advice(
-        &mut out,
+        out,
         "advice_only_returned",
         "The advice when only the returned record holds the field.",
         false,
@@ -305,28 +365,31 @@ pub(crate) fn generate() -> String {
         "Advice::NewInformation",
     );
     advice(
-        &mut out,
+        out,
         "advice_public_assistance",
-        "The advice instead of [`Field::advice_different`] when either record is 医療扶助.",
+        &format!(
+            "The advice instead of [`{e_name}::advice_different`] when either record is 医療扶助."
+        ),
         true,
         &|d| d.public_assistance,
         "None",
     );
     out.push_str("}\n\n");
 
-    out.push_str(
-        "/// Calls `step(field, registered value, returned value)` for every compared field, in\n\
-         /// display order, unrolled so that each field's access is inlined.\n\
+    let _ = writeln!(
+        out,
+        "/// Calls `step(field, registered value, returned value)` for every compared field of\n\
+         /// [`{rec}`], in display order, unrolled so that each field's access is inlined.\n\
          #[inline(always)]\n\
-         pub(crate) fn each_compared<'a>(\n    registered: &'a Qualification,\n    returned: &'a Qualification,\n    mut step: impl FnMut(Field, Value<'a>, Value<'a>),\n) {\n",
+         pub(crate) fn each_compared_{snake}<'a>(\n    registered: &'a {rec},\n    returned: &'a {rec},\n    mut step: impl FnMut({e_name}, Value<'a>, Value<'a>),\n) {{",
+        snake = snake(rec)
     );
     for e in &compared {
         let _ = writeln!(
             out,
-            "    step(Field::{v}, Field::{v}.value(registered), Field::{v}.value(returned));",
+            "    step({e_name}::{v}, {e_name}::{v}.value(registered), {e_name}::{v}.value(returned));",
             v = e.variant
         );
     }
-    out.push_str("}\n");
-    out
+    out.push_str("}\n\n");
 }

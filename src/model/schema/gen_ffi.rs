@@ -1,7 +1,7 @@
 //! Writes `src/ffi/generated.rs`: the `ONSHI_FIELD_*` ids of every record field and the
 //! accessor tables of the C ABI.
 
-use super::gen_model::{FieldEntry, label, qualification_fields};
+use super::gen_model::{FieldEntry, diffed, label, qualification_fields, record_fields};
 use super::*;
 use std::fmt::Write;
 
@@ -226,21 +226,29 @@ pub(crate) fn generate() -> String {
          use crate::model::*;\n\
          use chrono::{NaiveDate, NaiveDateTime};\n\n\
          #[allow(unused_imports)]\n\
-         use ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode};\n\n",
+         use ids::{\n    BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode,\n    PublicExpensePayerNumber, RecipientNumber,\n};\n\n",
     );
-    // The qualification's fields as an enumeration of the C ABI (diff items, audit events,
-    // staff choices report `ONSHI_FIELD_*` numbers).
-    out.push_str(
-        "/// [`Field`] ↔ its `ONSHI_FIELD_*` number and stable id.\npub(crate) static FIELD: super::enums::Enumeration<Field> = super::enums::Enumeration {\n    name: \"onshi_field\",\n    rows: &[\n",
-    );
-    for e in qualification_fields() {
+    // The fields of each compared record as an enumeration of the C ABI (diff items, audit
+    // events, staff choices report `ONSHI_FIELD_*` numbers).
+    for (r, name) in diffed() {
+        let static_name = if name == "Field" {
+            "FIELD".to_string()
+        } else {
+            table_name(r).trim_end_matches("_FIELDS").to_string() + "_FIELD"
+        };
         let _ = writeln!(
             out,
-            "        (Field::{}, ONSHI_FIELD_{}, \"{}\"),",
-            e.variant, e.flat.c_name, e.flat.json_path
+            "/// [`{name}`] ↔ its `ONSHI_FIELD_*` number and stable id.\npub(crate) static {static_name}: super::enums::Enumeration<{name}> = super::enums::Enumeration {{\n    name: \"onshi_field\",\n    rows: &["
         );
+        for e in record_fields(r) {
+            let _ = writeln!(
+                out,
+                "        ({name}::{}, ONSHI_FIELD_{}, \"{}\"),",
+                e.variant, e.flat.c_name, e.flat.json_path
+            );
+        }
+        out.push_str("    ],\n};\n\n");
     }
-    out.push_str("    ],\n};\n\n");
     for (r, table, rows) in tables() {
         let _ = writeln!(out, "// ---- {} ----\n", r.name);
         for row in &rows {

@@ -125,14 +125,28 @@ pub(crate) struct FieldEntry {
     pub block: bool,
 }
 
-/// The fields of the qualification that have a C id, in declaration order: inline leaves,
-/// leaves of child records (dotted), and the child records, lists and nested embeds
-/// themselves.
+/// The fields of the qualification that have a C id (see [`record_fields`]).
 pub(crate) fn qualification_fields() -> Vec<FieldEntry> {
-    let q: &'static Rec = &records::QUALIFICATION;
+    record_fields(&records::QUALIFICATION)
+}
+
+/// Every record `diff` compares and a history keeps, with its field enumeration's name.
+pub(crate) fn diffed() -> Vec<(&'static Rec, &'static str)> {
+    all()
+        .into_iter()
+        .filter_map(|r| r.diffed.map(|n| (r, n)))
+        .collect()
+}
+
+/// The fields of record `r` that have a C id, in declaration order: inline leaves, leaves of
+/// child records (dotted), and the child records, lists and nested embeds themselves. C
+/// names carry the record's C prefix (none for the qualification).
+pub(crate) fn record_fields(r: &'static Rec) -> Vec<FieldEntry> {
+    let prefix = r.ffi.unwrap_or_default();
     let mut out = Vec::new();
-    for flat in inline_fields(q) {
+    for mut flat in inline_fields(r) {
         let variant = camel(&flat.json_path);
+        flat.c_name = format!("{prefix}{}", flat.c_name);
         match flat.f.kind {
             Kind::Child(rec) => {
                 for mut sub in inline_fields(rec) {
@@ -142,7 +156,8 @@ pub(crate) fn qualification_fields() -> Vec<FieldEntry> {
                     sub.optional_parent = Some(flat.path.clone());
                     sub.path = format!("{}.{}", flat.path, sub.path);
                     sub.json_path = format!("{}.{}", flat.json_path, sub.json_path);
-                    sub.c_name = sub.json_path.replace('.', "_").to_uppercase();
+                    sub.c_name =
+                        format!("{prefix}{}", sub.json_path.replace('.', "_").to_uppercase());
                     out.push(FieldEntry {
                         variant: camel(&sub.json_path),
                         flat: sub,
@@ -179,7 +194,7 @@ pub(crate) fn qualification_fields() -> Vec<FieldEntry> {
         }
     }
     // Nested (not flattened) embeds with an id are blocks too.
-    for f in q.fields {
+    for f in r.fields {
         if let Kind::Embed {
             json_flatten: false,
             ..
@@ -194,7 +209,7 @@ pub(crate) fn qualification_fields() -> Vec<FieldEntry> {
                     f: *f,
                     xml: vec![],
                     id: f.id,
-                    c_name: f.json_name().to_uppercase(),
+                    c_name: format!("{prefix}{}", f.json_name().to_uppercase()),
                     optional_parent: None,
                 },
                 block: true,
@@ -235,7 +250,7 @@ pub(crate) fn generate() -> String {
          use super::{FieldGroup, Ratio, UnknownElement};\n\
          use crate::Personal;\n\
          use crate::codes::*;\n\
-         use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode};\n\
+         use crate::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, PublicExpensePayerNumber, RecipientNumber};\n\
          use crate::text::FieldKind;\n\
          use chrono::{NaiveDate, NaiveDateTime};\n\
          use serde::{Deserialize, Serialize};\n\n",
@@ -244,10 +259,16 @@ pub(crate) fn generate() -> String {
         write_struct(&mut out, r);
     }
 
-    let fields = qualification_fields();
-    let compared = compared(&fields);
-    out.push_str(
-        "/// A field of [`Qualification`] with a C id: one `ONSHI_FIELD_*` number each, the same\n\
+    for (r, name) in diffed() {
+        write_field_enum(&mut out, r, name);
+    }
+    out
+}
+
+/// The documentation of a field enumeration.
+fn enum_doc(r: &Rec, name: &str) -> String {
+    if r.name == "Qualification" {
+        return "/// A field of [`Qualification`] with a C id: one `ONSHI_FIELD_*` number each, the same\n\
          /// in a diff, in history audit events and in the record accessors. The serde name (and\n\
          /// [`Field::id`]) is the field's path in the record's JSON schema; fields of the\n\
          /// 高齢受給者証 and 限度額適用認定証 blocks are written with a dot\n\
@@ -265,10 +286,39 @@ pub(crate) fn generate() -> String {
          /// assert_eq!(Field::InsurerNumber.number(), 2);\n\
          /// assert_eq!(Field::from_id(\"elderly_recipient.contribution_ratio\"),\n\
          ///            Some(Field::ElderlyRecipientContributionRatio));\n\
-         /// ```\n\
-         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n\
-         #[non_exhaustive]\n\
-         pub enum Field {\n",
+         /// ```\n".to_string();
+    }
+    let first = r.fields.iter().find(|f| f.id != 0 && f.diff.is_some());
+    let example = match first {
+        Some(f) => format!(
+            "///\n/// ```\n/// use onshi::model::{name};\n/// assert_eq!({name}::{v}.id(), \"{id}\");\n/// assert_eq!({name}::{v}.label(), \"{label}\");\n/// assert_eq!({name}::{v}.number(), {num});\n/// assert_eq!({name}::from_id(\"{id}\"), Some({name}::{v}));\n/// ```\n",
+            v = camel(f.json_name()),
+            id = f.json_name(),
+            label = f.label,
+            num = f.id,
+        ),
+        None => String::new(),
+    };
+    format!(
+        "/// A field of [`{rec}`] with a C id: one `ONSHI_FIELD_*` number each, the same in a diff,\n\
+         /// in history audit events and in the record accessors. The serde name (and\n\
+         /// [`{name}::id`]) is the field's key in the record's JSON schema. Ids and numbers are\n\
+         /// stable: never renamed, never renumbered, never reused.\n\
+         ///\n\
+         /// [`{name}::COMPARED`] lists the fields `diff` compares, in display order.\n{example}",
+        rec = r.name
+    )
+}
+
+/// Writes the field enumeration `name` of record `r` and its metadata.
+fn write_field_enum(out: &mut String, r: &'static Rec, enum_name: &str) {
+    let name = enum_name;
+    let fields = record_fields(r);
+    let compared = compared(&fields);
+    out.push_str(&enum_doc(r, name));
+    let _ = writeln!(
+        out,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\n#[non_exhaustive]\npub enum {name} {{"
     );
     for e in &fields {
         let _ = writeln!(
@@ -282,52 +332,61 @@ pub(crate) fn generate() -> String {
         let _ = writeln!(out, "    #[serde(rename = \"{}\")]", e.flat.json_path);
         let _ = writeln!(out, "    {},", e.variant);
     }
-    out.push_str("}\n\nimpl Field {\n");
-    out.push_str("    /// Every field, in declaration (XML) order.\n    pub const ALL: &'static [Field] = &[\n");
+    let _ = writeln!(out, "}}\n\nimpl {name} {{");
+    let _ = writeln!(
+        out,
+        "    /// Every field, in declaration (XML) order.\n    pub const ALL: &'static [{name}] = &["
+    );
     for e in &fields {
-        let _ = writeln!(out, "        Field::{},", e.variant);
+        let _ = writeln!(out, "        {name}::{},", e.variant);
     }
     out.push_str("    ];\n\n");
-    out.push_str("    /// The fields `diff` compares, in display order (identity first, then the coverage,\n    /// its details and certificates).\n    pub const COMPARED: &'static [Field] = &[\n");
+    let _ = writeln!(
+        out,
+        "    /// The fields `diff` compares, in display order (identity first, then the coverage,\n    /// its details and certificates).\n    pub const COMPARED: &'static [{name}] = &["
+    );
     for e in &compared {
-        let _ = writeln!(out, "        Field::{},", e.variant);
+        let _ = writeln!(out, "        {name}::{},", e.variant);
     }
     out.push_str("    ];\n\n");
 
-    let arms =
-        |out: &mut String, name: &str, doc: &str, ret: &str, f: &dyn Fn(&FieldEntry) -> String| {
-            let _ = writeln!(
-                out,
-                "    {doc}\n    pub fn {name}(self) -> {ret} {{\n        match self {{"
-            );
-            for e in &fields {
-                let _ = writeln!(out, "            Field::{} => {},", e.variant, f(e));
-            }
-            out.push_str("        }\n    }\n\n");
-        };
+    let arms = |out: &mut String,
+                method: &str,
+                doc: &str,
+                ret: &str,
+                f: &dyn Fn(&FieldEntry) -> String| {
+        let _ = writeln!(
+            out,
+            "    {doc}\n    pub fn {method}(self) -> {ret} {{\n        match self {{"
+        );
+        for e in &fields {
+            let _ = writeln!(out, "            {enum_name}::{} => {},", e.variant, f(e));
+        }
+        out.push_str("        }\n    }\n\n");
+    };
     arms(
-        &mut out,
+        out,
         "id",
         "/// The stable id: the field's path in the record JSON (`\"name_kana\"`,\n    /// `\"elderly_recipient.contribution_ratio\"` …).",
         "&'static str",
         &|e| format!("\"{}\"", e.flat.json_path),
     );
     arms(
-        &mut out,
+        out,
         "number",
         "/// The `ONSHI_FIELD_*` number of the C ABI.",
         "u32",
         &|e| e.flat.id.to_string(),
     );
     arms(
-        &mut out,
+        out,
         "label",
         "/// The Japanese label for staff screens.",
         "&'static str",
         &|e| format!("\"{}\"", label(e)),
     );
     arms(
-        &mut out,
+        out,
         "group",
         "/// The group of a compared field; `None` for a field `diff` does not compare.",
         "Option<FieldGroup>",
@@ -337,7 +396,7 @@ pub(crate) fn generate() -> String {
         },
     );
     arms(
-        &mut out,
+        out,
         "text_kind",
         "/// The text kind used to normalize this field, for compared text fields.",
         "Option<FieldKind>",
@@ -347,14 +406,14 @@ pub(crate) fn generate() -> String {
         },
     );
     arms(
-        &mut out,
+        out,
         "is_personal",
         "/// `true` when the value is personal data (redacted in `Debug`; never logged).",
         "bool",
         &|e| is_personal(&e.flat.f).to_string(),
     );
     arms(
-        &mut out,
+        out,
         "xml_name",
         "/// The element name the field is written as (`None` for a block of several elements).",
         "Option<&'static str>",
@@ -367,10 +426,10 @@ pub(crate) fn generate() -> String {
             },
         },
     );
-    out.push_str(
-        "    /// `true` for a field `diff` compares.\n    pub fn is_compared(self) -> bool {\n        self.group().is_some()\n    }\n\n\
-         /// The field for an id; `None` for an unknown id.\n    pub fn from_id(id: &str) -> Option<Field> {\n        Field::ALL.iter().copied().find(|f| f.id() == id)\n    }\n\n\
-         /// The field for an `ONSHI_FIELD_*` number; `None` when the number is not a field of\n    /// the qualification.\n    pub fn from_number(number: u32) -> Option<Field> {\n        Field::ALL.iter().copied().find(|f| f.number() == number)\n    }\n}\n",
+    let _ = writeln!(
+        out,
+        "    /// `true` for a field `diff` compares.\n    pub fn is_compared(self) -> bool {{\n        self.group().is_some()\n    }}\n\n\
+         /// The field for an id; `None` for an unknown id.\n    pub fn from_id(id: &str) -> Option<{name}> {{\n        {name}::ALL.iter().copied().find(|f| f.id() == id)\n    }}\n\n\
+         /// The field for an `ONSHI_FIELD_*` number; `None` when the number is not a field of\n    /// the record.\n    pub fn from_number(number: u32) -> Option<{name}> {{\n        {name}::ALL.iter().copied().find(|f| f.number() == number)\n    }}\n}}\n"
     );
-    out
 }

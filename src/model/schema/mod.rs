@@ -52,6 +52,9 @@ pub(crate) struct Rec {
     pub ffi: Option<&'static str>,
     /// Its fields, in XML order (the order they are written).
     pub fields: &'static [F],
+    /// For a record `diff` compares and a history keeps (the qualification, the 公費): the name
+    /// of its generated field enumeration (`Field`, `PublicExpenseField`).
+    pub diffed: Option<&'static str>,
 }
 
 /// The value type of a leaf: its Rust type, its XML codec and how it is compared.
@@ -88,6 +91,8 @@ pub(crate) enum Cmp {
     PDate,
     /// A ratio.
     Ratio,
+    /// An amount of yen.
+    Amount,
     /// Not comparable (date-times, counts).
     None,
 }
@@ -157,6 +162,24 @@ pub(crate) const INSURER: Codec = codec(
     "InsurerWire",
     Cmp::IdCode,
     Json::Pattern("^[0-9]{6}([0-9]{2})?$"),
+    "id",
+);
+/// An amount of yen (上限額).
+pub(crate) const YEN: Codec = codec("u32", "Count", Cmp::Amount, Json::Integer, "integer");
+/// 公費負担者番号 (8 digits).
+pub(crate) const PAYER: Codec = codec(
+    "PublicExpensePayerNumber",
+    "PayerNumber",
+    Cmp::IdCode,
+    Json::Pattern("^[0-9]{8}$"),
+    "id",
+);
+/// 受給者番号 (≤ 30 characters).
+pub(crate) const RECIPIENT: Codec = codec(
+    "RecipientNumber",
+    "Recipient",
+    Cmp::IdText,
+    Json::Text,
     "id",
 );
 /// 記号.
@@ -464,6 +487,7 @@ pub(crate) fn rec(name: &'static str, doc: &'static str, fields: &[F]) -> Rec {
         extra: true,
         ffi: None,
         fields: Box::leak(fields.to_vec().into_boxed_slice()),
+        diffed: None,
     }
 }
 
@@ -480,6 +504,14 @@ impl Rec {
     pub(crate) fn ffi(self, prefix: &'static str) -> Rec {
         Rec {
             ffi: Some(prefix),
+            ..self
+        }
+    }
+
+    /// Compared by `diff` and kept in a history, with the field enumeration `name`.
+    pub(crate) fn diffed(self, name: &'static str) -> Rec {
+        Rec {
+            diffed: Some(name),
             ..self
         }
     }

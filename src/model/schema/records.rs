@@ -11,13 +11,24 @@
 //! C id ranges: 1–99 a qualification (and its child records), 101–199 an item of its
 //! 特定疾病 list, 201–299 an item of its 医療券 list, 301–399 an item of its consents,
 //! 401–449 a document (440–447 an item of its 照会番号 registrations), 451–479 a query block,
-//! 481–499 a bulk unit (485 retired: the unit's 照会番号 became the list 487).
+//! 481–499 a bulk unit (485 retired: the unit's 照会番号 became the list 487), 801–849 a 公費
+//! (`PublicExpense`, the record of `onshi_public_expense` and the items of a qualification's
+//! 公費 list).
+//!
+//! **PMH (公費) element names are provisional.** The terminal's XML for the 医療費助成 data PMH
+//! sends with the 資格情報 is not public (oqs-2026 §5). The names below are the PMH municipal
+//! API's field names (OpenAPI 0.1.1: `medicalSubsidyInsurerNumber` …) in the terminal's
+//! PascalCase, each with the API's camelCase spelling as an alias; whatever else arrives is kept
+//! whole in `extra`. This table is the one place to correct them.
 
 use super::*;
 use std::sync::LazyLock;
 
 /// Advice names (variants of `diff::Advice`).
 const QUALIFICATION_CHANGED: &str = "QualificationChanged";
+const PUBLIC_EXPENSE_CHANGED: &str = "PublicExpenseChanged";
+const CAP_CHANGED: &str = "CapChanged";
+const PUBLIC_EXPENSE_VALIDITY_CHANGED: &str = "PublicExpenseValidityChanged";
 const MEDICAL_ASSISTANCE_CHANGED: &str = "MedicalAssistanceChanged";
 const IDENTITY_MISMATCH: &str = "IdentityMismatch";
 const RATIO_CHANGED: &str = "RatioChanged";
@@ -623,6 +634,213 @@ pub(crate) static CONSENTS: LazyLock<Rec> = LazyLock::new(|| {
     .no_extra()
 });
 
+/// One 指定医療機関 of a 公費 (provisional element names).
+pub(crate) static DESIGNATED: LazyLock<Rec> = LazyLock::new(|| {
+    rec(
+        "DesignatedInstitution",
+        "One 指定医療機関 of a 公費 受給者証 (PMH `designatedMedicalInstitutions`; the item's \
+         shape is not public: code and name as far as they are sent, the rest kept in `extra`).",
+        &[
+            leaf(
+                0,
+                "code",
+                TEXT,
+                &[
+                    "MedicalInstitutionCode",
+                    "medicalInstitutionCode",
+                    "Code",
+                    "code",
+                ],
+                "医療機関コード",
+            )
+            .doc("医療機関コード, as sent."),
+            leaf(
+                0,
+                "name",
+                TEXT,
+                &[
+                    "MedicalInstitutionName",
+                    "medicalInstitutionName",
+                    "Name",
+                    "name",
+                ],
+                "医療機関名称",
+            )
+            .doc("医療機関名称."),
+        ],
+    )
+});
+
+/// One printed item of a 公費 受給者証 (券面項目; provisional element names).
+pub(crate) static CERTIFICATE_ITEM: LazyLock<Rec> = LazyLock::new(|| {
+    rec(
+        "CertificateItem",
+        "One printed item of a 公費 受給者証 (PMH `certificationDetail[]`, 券面項目): its name and \
+         value as text.",
+        &[
+            leaf(
+                0,
+                "name",
+                TEXT,
+                &["ItemName", "itemName", "Key", "key", "Name", "name"],
+                "項目名",
+            )
+            .doc("項目名."),
+            leaf(
+                0,
+                "value",
+                PTEXT,
+                &["ItemValue", "itemValue", "Value", "value"],
+                "値",
+            )
+            .doc(
+                "値, as printed (personal: a printed item may be a name, an address or a 疾病名).",
+            ),
+        ],
+    )
+});
+
+/// 公費負担医療・地方単独医療費助成 (PMH): one 受給者証.
+pub(crate) static PUBLIC_EXPENSE: LazyLock<Rec> = LazyLock::new(|| {
+    rec(
+        "PublicExpense",
+        "One 公費 (公費負担医療 or a local 医療費助成): one 受給者証 as PMH sends it with the 資格情報, \
+         or as staff enter it from the paper 受給者証. A patient may hold several; each has a \
+         history of its own (`history::PublicExpenseHistory`). The XML element names are \
+         provisional (the PMH names are not public): see `docs/public-expense.md`.",
+        &[
+            leaf(
+                801,
+                "payer_number",
+                PAYER,
+                &[
+                    "MedicalSubsidyInsurerNumber",
+                    "medicalSubsidyInsurerNumber",
+                ],
+                "公費負担者番号",
+            )
+            .doc("公費負担者番号 (8 digits: 法別2 + 都道府県2 + 実施機関3 + 検証番号1; a wrong 検証番号 is kept and reported as a warning).")
+            .compared(QUALIFICATION_GROUP, 1)
+            .different(PUBLIC_EXPENSE_CHANGED),
+            leaf(
+                802,
+                "recipient_number",
+                RECIPIENT,
+                &[
+                    "MedicalSubsidyRecipientNumber",
+                    "medicalSubsidyRecipientNumber",
+                ],
+                "受給者番号",
+            )
+            .doc("受給者番号 (≤ 30 characters; national programmes 7 digits with a 検証番号, local ones any form).")
+            .compared(QUALIFICATION_GROUP, 2)
+            .text("Number")
+            .different(PUBLIC_EXPENSE_CHANGED),
+            leaf(
+                803,
+                "certification_name",
+                TEXT,
+                &["CertificationName", "certificationName"],
+                "受給者証名称",
+            )
+            .doc("受給者証名称: the programme as printed (特定医療費（指定難病）受給者証 …).")
+            .compared(DETAIL, 10)
+            .text("Text"),
+            leaf(804, "segment", TEXT, &["Segment", "segment"], "区分")
+                .doc("区分 (PMH `segment`; codes not public, kept as text).")
+                .compared(QUALIFICATION_GROUP, 4)
+                .different(PUBLIC_EXPENSE_CHANGED),
+            leaf(
+                805,
+                "income_segment",
+                TEXT,
+                &["IncomeSegment", "incomeSegment"],
+                "所得区分",
+            )
+            .doc("所得区分 (PMH `incomeSegment`; codes not public, kept as text).")
+            .compared(QUALIFICATION_GROUP, 5)
+            .different(PUBLIC_EXPENSE_CHANGED),
+            leaf(
+                806,
+                "max_copayment_amount",
+                YEN,
+                &["MaxCopaymentAmount", "maxCopaymentAmount"],
+                "自己負担上限額",
+            )
+            .doc("自己負担上限額 (yen per month).")
+            .compared(QUALIFICATION_GROUP, 3)
+            .different(CAP_CHANGED),
+            leaf(
+                807,
+                "always_reimbursement",
+                code("PmhFlag", "CodeOf<PmhFlag>"),
+                &["IsAlwaysReimbursement", "isAlwaysReimbursement"],
+                "償還払い",
+            )
+            .doc("償還払い (`true`: the patient pays and is reimbursed; the clinic does not apply the 公費 at the counter).")
+            .compared(QUALIFICATION_GROUP, 6)
+            .different(PUBLIC_EXPENSE_CHANGED),
+            leaf(808, "valid_from", DATE, &["ValidFrom", "validFrom"], "有効開始日")
+                .doc("有効期間の開始日.")
+                .compared(DETAIL, 11)
+                .different(PUBLIC_EXPENSE_VALIDITY_CHANGED),
+            leaf(809, "valid_to", DATE, &["ValidTo", "validTo"], "有効終了日")
+                .doc("有効期間の終了日.")
+                .compared(DETAIL, 12)
+                .different(PUBLIC_EXPENSE_VALIDITY_CHANGED),
+            leaf(
+                810,
+                "additional_conditions",
+                TEXT,
+                &["AdditionalConditions", "additionalConditions"],
+                "付加条件",
+            )
+            .doc("付加条件 (PMH `additionalConditions`, `\"code-code;…\"`, kept as sent).")
+            .compared(DETAIL, 13),
+            list(
+                811,
+                "designated_institutions",
+                &DESIGNATED,
+                "DesignatedMedicalInstitutions",
+                "DesignatedMedicalInstitution",
+                "指定医療機関",
+            )
+            .doc("指定医療機関 (repeating).")
+            .compared(CERTIFICATE, 20),
+            list(
+                812,
+                "certificate_items",
+                &CERTIFICATE_ITEM,
+                "CertificationDetail",
+                "CertificationDetailItem",
+                "券面項目",
+            )
+            .doc("券面項目: the printed items of the 受給者証, name and value (repeating).")
+            .compared(CERTIFICATE, 21),
+            leaf(813, "history_key", TEXT, &["HistoryKey", "historyKey"], "履歴キー")
+                .doc("PMH's key of this version of the 受給者証 (`historyKey`; opaque)."),
+            leaf(
+                814,
+                "deleted",
+                code("PmhFlag", "CodeOf<PmhFlag>"),
+                &["IsDeleted", "isDeleted"],
+                "削除フラグ",
+            )
+            .doc("PMH's deleted flag (`isDeleted`): the 自治体 withdrew this 受給者証 record. Never read as 失効 by itself: the diff adds a notice."),
+            leaf(
+                815,
+                "source",
+                code("PublicExpenseSource", "CodeOf<PublicExpenseSource>"),
+                &["OnshiSource"],
+                "取得元",
+            )
+            .doc("Where the record came from: `pmh` (the terminal; set when it enters a history or a new-patient draft), `paper` (a paper 受給者証 entered by staff) or `medical_assistance` (医療扶助). Never sent by the terminal."),
+        ],
+    )
+    .ffi("PUBLIC_EXPENSE_")
+    .diffed("PublicExpenseField")
+});
+
 /// `ResultOfQualificationConfirmation`.
 pub(crate) static QUALIFICATION: LazyLock<Rec> = LazyLock::new(|| {
     rec(
@@ -838,6 +1056,15 @@ pub(crate) static QUALIFICATION: LazyLock<Rec> = LazyLock::new(|| {
             .doc("医療扶助 医療券・調剤券 (repeating).")
             .compared(QUALIFICATION_GROUP, 30)
             .different(MEDICAL_ASSISTANCE_CHANGED),
+            list(
+                49,
+                "public_expenses",
+                &PUBLIC_EXPENSE,
+                "MedicalSubsidyList",
+                "MedicalSubsidyInfo",
+                "公費（医療費助成）",
+            )
+            .doc("公費 (医療費助成) PMH sent with this 資格情報 (repeating; element names provisional). Not compared with the coverage: each 公費 has a history of its own. Empty when PMH sent nothing — which says nothing about the 公費 (not consented, city not connected, or lost)."),
             embed("consents", &CONSENTS, false, &[], "閲覧同意")
                 .doc("閲覧同意 (薬剤, 特定健診, 診療, 手術 …)."),
             leaf(
@@ -887,6 +1114,7 @@ pub(crate) static QUALIFICATION: LazyLock<Rec> = LazyLock::new(|| {
     )
     .element("ResultOfQualificationConfirmation")
     .ffi("")
+    .diffed("Field")
 });
 
 /// `QualificationConfirmSearchInfo`.
@@ -1263,6 +1491,9 @@ pub(crate) static ALL: LazyLock<Vec<&'static Rec>> = LazyLock::new(|| {
         &*LIMIT,
         &*DISEASE,
         &*TICKET,
+        &*DESIGNATED,
+        &*CERTIFICATE_ITEM,
+        &*PUBLIC_EXPENSE,
         &*QUALIFICATION,
         &*QUERY,
         &*HEADER,

@@ -29,6 +29,7 @@ mod shuffle;
 pub use shuffle::scramble;
 
 use super::atomic::{looks_complete, move_file, write_atomic_with};
+use super::cipher::FileCipher;
 use super::codec;
 use super::dataset::{Dataset, PersonSummary};
 use super::layout::{Layout, random_u32};
@@ -111,6 +112,36 @@ pub struct EmulatorConfig {
     /// and its 処理結果 side by side, as newer terminals write it) instead of the outcome inside
     /// each `ReferenceNumberRegistrationInfo`.
     pub registration_units: bool,
+    /// "Encrypted" mode: every answer and face file is passed through the cipher's
+    /// [`FileCipher::encrypt`] before it is written (the cipher decides per file name, as
+    /// `encrypt.conf` does per prefix), and a request that is not XML through its
+    /// [`FileCipher::decrypt`]. For tests only, with a scheme of the test's own (the real
+    /// terminal's is the vendor's and is never reproduced).
+    pub cipher: Option<Arc<dyn FileCipher>>,
+    /// Bulk download results (`OQSmu…02res`, once done) are written zipped
+    /// (`…02res_….zip` holding the `…02res_….xml`), as some terminals do.
+    pub zip_bulk: bool,
+    /// Write a rejected request and its `.err` into this subfolder of `res/` (created when
+    /// missing) instead of `res/` itself.
+    pub err_subfolder: Option<String>,
+    /// The raw 処理結果区分 of finished bulk download results instead of `1` (e.g. `3`, which
+    /// an old client took for 異常終了), to test clients against values they do not know.
+    pub bulk_segment: Option<String>,
+    /// How face files are named.
+    pub face_names: FaceNames,
+}
+
+/// How the emulator names the face files it pushes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaceNames {
+    /// The terminal's form: `OQSsiquc01res_face_<医療機関コード><20 hex>_<yyyyMMddHHmmss>.xml`.
+    #[default]
+    Terminal,
+    /// `OQSsiquc01res_face_auto_<yyyyMMddHHmmss>.xml` (a converter's form).
+    Auto,
+    /// `OQSsiquc01res_face_<yyyyMMddHHmmss>.xml` (マイナ資格確認アプリ converters).
+    TimeOnly,
 }
 
 impl EmulatorConfig {
@@ -130,6 +161,11 @@ impl EmulatorConfig {
             },
             behaviour: Behaviour::Normal,
             registration_units: false,
+            cipher: None,
+            zip_bulk: false,
+            err_subfolder: None,
+            bulk_segment: None,
+            face_names: FaceNames::Terminal,
         }
     }
 }
@@ -334,8 +370,8 @@ impl Emulator {
             return Err(TerminalError::EmulatorStopped);
         }
         let s = &self.shared;
-        let st = s.state.lock().unwrap_or_else(|e| e.into_inner());
-        let name = write_face(&s.config, &s.settings, &st, &s.tmp_dir, person_id)?;
+        let mut st = s.state.lock().unwrap_or_else(|e| e.into_inner());
+        let name = write_face(&s.config, &s.settings, &mut st, &s.tmp_dir, person_id)?;
         drop(st);
         s.faces.fetch_add(1, Ordering::SeqCst);
         Ok(name)
@@ -386,13 +422,19 @@ pub fn push_face_into(config: &EmulatorConfig, person_id: &str) -> Result<String
         processing_polls: config.processing_polls,
         registration_units: config.registration_units,
     };
-    write_face(config, &settings, &State::default(), &tmp_dir, person_id)
+    write_face(
+        config,
+        &settings,
+        &mut State::default(),
+        &tmp_dir,
+        person_id,
+    )
 }
 
 fn write_face(
     config: &EmulatorConfig,
     settings: &Settings,
-    state: &State,
+    state: &mut State,
     tmp_dir: &std::path::Path,
     person_id: &str,
 ) -> Result<String, TerminalError> {
@@ -424,14 +466,31 @@ fn write_face(
         &afi,
         now,
     );
-    let name = format!(
-        "OQSsiquc01res_face_{code}{token20}_{}.xml",
-        now.format("%Y%m%d%H%M%S")
-    );
+    let stamp = now.format("%Y%m%d%H%M%S");
+    let name = match config.face_names {
+        FaceNames::Terminal => format!("OQSsiquc01res_face_{code}{token20}_{stamp}.xml"),
+        FaceNames::Auto => format!("OQSsiquc01res_face_auto_{stamp}.xml"),
+        FaceNames::TimeOnly => format!("OQSsiquc01res_face_{stamp}.xml"),
+    };
     let bytes = render(config, &Message::QualificationResponse(msg), &name)?;
+    let bytes = seal(config, &name, bytes)?;
     write_atomic_with(tmp_dir, &config.layout.face, &name, &bytes, false)
         .map_err(|e| TerminalError::io("write face file", &config.layout.face, e))?;
     Ok(name)
+}
+
+/// The bytes as written: encrypted by the configured cipher (the "encrypted" mode).
+fn seal(c: &EmulatorConfig, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, TerminalError> {
+    match &c.cipher {
+        Some(cipher) => cipher
+            .encrypt(name, &bytes)
+            .map_err(|e| TerminalError::Hook {
+                file: name.to_string(),
+                stage: super::CipherStage::Encrypt,
+                reason: e.0,
+            }),
+        None => Ok(bytes),
+    }
 }
 
 /// Encodes an answer as the real terminal would: scrambled (when a seed is set), in the
@@ -615,6 +674,23 @@ fn recover(s: &Shared, name: &str) -> Option<Outcome> {
 }
 
 fn outcome(s: &Shared, fname: &FileName, bytes: &[u8], complete: bool) -> Outcome {
+    let plain;
+    let (bytes, complete) = match &s.config.cipher {
+        Some(c) if crate::xml::sniff(bytes) == crate::xml::Sniff::NotXml => {
+            match c.decrypt(&fname.to_string(), bytes) {
+                Ok(b) => {
+                    plain = b;
+                    (plain.as_slice(), looks_complete(&plain))
+                }
+                Err(e) => {
+                    return Outcome::Reject {
+                        reason: format!("要求ファイルを復号できません: {}", e.0),
+                    };
+                }
+            }
+        }
+        _ => (bytes, complete),
+    };
     let decoded = if complete {
         codec::decode_file(fname, bytes, MAX_REQUEST_BYTES).map_err(|e| e.0)
     } else {
@@ -638,6 +714,30 @@ fn outcome(s: &Shared, fname: &FileName, bytes: &[u8], complete: bool) -> Outcom
     }
 }
 
+/// `true` for a finished bulk download result (`…02res_`, 処理結果区分 not 処理中).
+fn is_bulk_result(file: &str, m: &Message) -> bool {
+    FileName::parse(file)
+        .is_ok_and(|n| n.family.is_bulk() && n.phase == crate::xml::Phase::Download)
+        && crate::terminal::client::header(m).segment_of_result
+            != Some(crate::codes::SegmentOfResult::Processing)
+}
+
+/// A finished bulk result with the configured 処理結果区分 ([`EmulatorConfig::bulk_segment`]).
+fn finished_bulk<'m>(
+    c: &EmulatorConfig,
+    file: &str,
+    m: &'m Message,
+) -> (String, std::borrow::Cow<'m, Message>) {
+    let mut m = std::borrow::Cow::Borrowed(m);
+    if let Some(raw) = &c.bulk_segment
+        && is_bulk_result(file, &m)
+    {
+        crate::terminal::client::header_mut(m.to_mut()).segment_of_result =
+            Some(<crate::codes::SegmentOfResult as crate::codes::Code>::from_wire(raw));
+    }
+    (file.to_string(), m)
+}
+
 /// Writes an outcome; `false` when it could not be written (the request stays in the work
 /// folder and the write is tried again).
 fn write_outcome(s: &Shared, request: &str, outcome: &Outcome) -> bool {
@@ -648,9 +748,22 @@ fn write_outcome(s: &Shared, request: &str, outcome: &Outcome) -> bool {
     match outcome {
         Outcome::Answer { file, message } => {
             s.answered.fetch_add(1, Ordering::SeqCst);
-            let ok = render(&s.config, message, file)
-                .ok()
-                .is_some_and(|b| write_atomic_with(&s.tmp_dir, &l.res, file, &b, false).is_ok());
+            let (file, message) = finished_bulk(&s.config, file, message);
+            let bytes = render(&s.config, &message, &file).ok().and_then(|b| {
+                if !s.config.zip_bulk || !is_bulk_result(&file, &message) {
+                    return Some((file.clone(), b));
+                }
+                let zipped = FileName::parse(&file)
+                    .ok()?
+                    .with_extension(Extension::Zip)
+                    .to_string();
+                let z = super::zipped::zip_result(&file, &b).ok()?;
+                Some((zipped, z))
+            });
+            let ok = bytes.is_some_and(|(name, b)| {
+                seal(&s.config, &name, b)
+                    .is_ok_and(|b| write_atomic_with(&s.tmp_dir, &l.res, &name, &b, false).is_ok())
+            });
             if !ok {
                 s.answered.fetch_sub(1, Ordering::SeqCst);
                 return false;
@@ -668,7 +781,17 @@ fn write_outcome(s: &Shared, request: &str, outcome: &Outcome) -> bool {
         Outcome::Reject { reason } => {
             // The request goes to res/ first, then its `.err`: a client keyed on the
             // `.err` then finds both. On a retry the request is already there.
-            match move_file(&taken, &l.res_path(request)) {
+            let dir = match &s.config.err_subfolder {
+                Some(sub) => {
+                    let d = l.res.join(sub);
+                    if std::fs::create_dir_all(&d).is_err() {
+                        return false;
+                    }
+                    d
+                }
+                None => l.res.clone(),
+            };
+            match move_file(&taken, &dir.join(request)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return false,
                 _ => {}
             }
@@ -678,7 +801,7 @@ fn write_outcome(s: &Shared, request: &str, outcome: &Outcome) -> bool {
             let text = format!("{reason}\r\n");
             let bytes = codec::encode_text(&text, s.config.encoding);
             s.rejected.fetch_add(1, Ordering::SeqCst);
-            if write_atomic_with(&s.tmp_dir, &l.res, &err_name, &bytes, false).is_err() {
+            if write_atomic_with(&s.tmp_dir, &dir, &err_name, &bytes, false).is_err() {
                 s.rejected.fetch_sub(1, Ordering::SeqCst);
                 return false;
             }

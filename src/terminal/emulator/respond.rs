@@ -45,6 +45,8 @@ pub(crate) struct BulkJob {
 pub(crate) struct State {
     /// 照会番号 registered through the interface, by person id.
     pub registered: HashMap<String, String>,
+    /// Answers given so far, by person id (PMH data change from the second one on).
+    answers: HashMap<String, u32>,
     jobs: HashMap<String, BulkJob>,
     next_reception: u64,
 }
@@ -95,7 +97,12 @@ pub(crate) fn respond(
         ..Default::default()
     };
     match (name.family, name.phase, msg) {
-        (Family::Individual, Phase::Upload, Message::QualificationRequest(r)) => {
+        // 訪問/オンライン single queries have the 個別照会 shape (oqs-2026 §2).
+        (
+            Family::Individual | Family::HomeVisitQuery | Family::OnlineQuery,
+            Phase::Upload,
+            Message::QualificationRequest(r),
+        ) => {
             let [q] = r.queries.as_slice() else {
                 return reject(
                     "個別照会の要求には照会条件（QualificationConfirmSearchInfo）が1件だけ必要です。",
@@ -205,6 +212,13 @@ pub(crate) fn respond(
         (Family::DrugInfo | Family::Checkup, Phase::Upload, Message::DocumentRequest(r)) => {
             document(ds, name.family, &r, base, now, file)
         }
+        (f, _, _) if !f.is_modelled() => Outcome::Reject {
+            reason: format!(
+                "このエミュレーターは {}（{}）の要求に応答しません（内容が公開されていない種類です）。",
+                f.label(),
+                f.prefix()
+            ),
+        },
         _ => reject("要求ファイルの種類（ファイル名）と内容が一致しません。"),
     }
 }
@@ -277,7 +291,7 @@ fn reference_of(p: &Person, st: &State) -> Option<String> {
 /// The answer for one person: a 個別照会 body or a `BulkConfirmUnit`.
 fn unit_for(
     ds: &Dataset,
-    st: &State,
+    st: &mut State,
     q: &QualificationQuery,
     now: NaiveDateTime,
 ) -> ConfirmationResult {
@@ -304,7 +318,7 @@ fn unit_for(
     r
 }
 
-fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &State, now: NaiveDateTime) {
+fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &mut State, now: NaiveDateTime) {
     if let Some(e) = &p.processing_error {
         r.outcome.status = Some(ProcessingResultStatus::Error);
         r.outcome.code = Some(e.code.clone());
@@ -319,6 +333,11 @@ fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &State, now: NaiveDat
     if p.validity != QualificationValidity::NotFound {
         r.results = results_of(p, st, now);
     }
+    let answered = st.answers.entry(p.id.clone()).or_insert(0);
+    if let Some(first) = r.results.first_mut() {
+        first.public_expenses = p.pmh_data(*answered).to_vec();
+    }
+    *answered = answered.saturating_add(1);
     r.reference_numbers = reference_of(p, st).map(Personal::new).into_iter().collect();
 }
 
@@ -472,7 +491,7 @@ fn download(
 /// A unit for a person found by a whole-clinic bulk family (医療扶助 / 訪問 / オンライン).
 fn assisted_unit(
     p: &Person,
-    st: &State,
+    st: &mut State,
     q: &QualificationQuery,
     now: NaiveDateTime,
 ) -> ConfirmationResult {
@@ -710,7 +729,7 @@ fn document(
 /// The face-reader result for `p` at `now` (a patient used their My Number card).
 pub(crate) fn face_result(
     p: &Person,
-    st: &State,
+    st: &mut State,
     set: &Settings,
     institution: Option<crate::ids::MedicalInstitutionCode>,
     token: &str,
@@ -1065,7 +1084,7 @@ mod tests {
             panic!()
         };
         assert_eq!(r.outcome.status, Some(ProcessingResultStatus::Normal));
-        let f = face_result(p, &st, &set(), None, "tok", now());
+        let f = face_result(p, &mut st, &set(), None, "tok", now());
         assert_eq!(
             f.body.results[0]
                 .reference_number
@@ -1079,6 +1098,42 @@ mod tests {
             Some(ReferenceClassification::MyNumberCard)
         );
         assert!(f.body.query_echo.is_none());
+    }
+
+    #[test]
+    fn pmh_data_come_with_the_first_result_change_later_and_are_absent_when_not_provided() {
+        use crate::terminal::dataset::PmhIntent;
+        let ds = Dataset::demo();
+        let mut st = State::default();
+        let pmh = by_label(&ds, "公費 PMH あり");
+        // Face result, then an individual query: the 上限額 changes from the second answer on.
+        let first = face_result(pmh, &mut st, &set(), None, "tok", now());
+        let pes = &first.body.results[0].public_expenses;
+        assert_eq!(pes.len(), 2);
+        assert_eq!(pes[0].max_copayment_amount, Some(10000));
+        assert_eq!(pes[0].payer_number.as_ref().unwrap().as_str(), "54136015");
+        let second = individual(&ds, &mut st, query_for(pmh));
+        let pes = &second.body.results[0].public_expenses;
+        assert_eq!(pes[0].max_copayment_amount, Some(20000));
+        assert_eq!(
+            pes[1], pmh.public_expenses[1],
+            "the other 公費 is unchanged"
+        );
+        // Consent refused and a city not on PMH: the answers look alike, with no 公費.
+        for label in ["公費 PMH 提供に同意しない", "公費 PMH 未対応の自治体"] {
+            let p = by_label(&ds, label);
+            assert_ne!(p.pmh, PmhIntent::Provided);
+            assert!(
+                !p.public_expenses.is_empty(),
+                "{label}: holds a paper 受給者証"
+            );
+            let f = face_result(p, &mut st, &set(), None, "tok", now());
+            assert!(f.body.results[0].public_expenses.is_empty(), "{label}");
+            assert_eq!(
+                f.body.qualification_validity,
+                Some(QualificationValidity::Valid)
+            );
+        }
     }
 
     #[test]
