@@ -39,7 +39,7 @@ use crate::card::{CardError, NotMyNumberCardKind, StatusWord};
 use crate::diff::{Advice, Cause, NoticeKind};
 use crate::ffi::status as st;
 use crate::matching::DraftNote;
-use crate::terminal::doctor::{self, AgedFile, DoctorOptions, Facts, FolderFacts, Severity};
+use crate::terminal::doctor::{self, AgedFile, DoctorOptions, Facts, FolderFacts, Health};
 use crate::terminal::outcome::{ConsentRefusal, DocumentKind, NotAnswering};
 use serde::Serialize;
 use std::time::Duration;
@@ -1034,7 +1034,7 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
             .expect("every case has its check");
         // The OK texts are already listed; a case that does not raise its check is a bug here.
         let severity = check.severity;
-        if severity == Severity::Ok && name != "clock.unknown" {
+        if severity == Health::Ok && name != "clock.unknown" {
             panic!("doctor case {name} did not raise {id}");
         }
         out.push(StaffMessage {
@@ -1044,9 +1044,9 @@ fn doctor_rows(out: &mut Vec<StaffMessage>) {
             audience,
             message_ja: fill(check.message_ja, &subst),
             detail_ja: match severity {
-                Severity::Ok => "確認のみ（異常ではありません）".to_string(),
-                Severity::Warning => "注意".to_string(),
-                Severity::Error => "異常（資格確認ができません）".to_string(),
+                Health::Ok => "確認のみ（異常ではありません）".to_string(),
+                Health::Warning => "注意".to_string(),
+                Health::Error => "異常（資格確認ができません）".to_string(),
             },
             action_ja: check
                 .advice_ja

@@ -423,14 +423,17 @@ async fn malformed_and_oversized_messages_are_refused_on_the_relay_side() {
             .as_u16(),
         422
     );
-    assert_eq!(
-        emr(vec![b' '; 2 * 1024 * 1024])
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        413
-    );
+    // The relay answers 413 as soon as the declared length is over its limit, without reading
+    // the body; a client still writing the 2 MiB may see that answer or, when the relay has
+    // closed the connection first, a failed write (1 run in 20 saw "Broken pipe"). Either way
+    // nothing is accepted.
+    match emr(vec![b' '; 2 * 1024 * 1024]).await {
+        Ok(resp) => assert_eq!(resp.status().as_u16(), 413),
+        Err(e) => assert!(
+            e.is_request() || e.is_body(),
+            "an oversized body must be refused, not fail otherwise: {e:?}"
+        ),
+    }
     // The relay is still serving.
     assert_eq!(c.emr.status().await["clinic_id"], "c1");
     relay.stop().await;

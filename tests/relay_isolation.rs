@@ -90,6 +90,10 @@ async fn clinics_cannot_see_or_command_each_other() {
     assert_eq!(r.status().as_u16(), 401);
     drop(agent_a);
     drop(agent_b);
+    // Dropping an agent only starts closing its connection: wait until the relay has seen
+    // both go, or B's next command may be handed to B's closing connection (issue 13).
+    a.emr.wait_state("agent_down", T).await;
+    b.emr.wait_state("agent_down", T).await;
 
     // Agent A answering B's command id: ignored (acknowledged so it stops, never stored).
     let (_, v) = b

@@ -117,7 +117,7 @@ impl Terminal {
     /// The health checks.
     pub fn health(&self, outbox: u64) -> Health {
         let report = doctor(self.client.layout(), &DoctorOptions::default());
-        let sev = |s: crate::terminal::doctor::Severity| {
+        let sev = |s: crate::terminal::doctor::Health| {
             serde_json::to_value(s)
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
@@ -127,13 +127,13 @@ impl Terminal {
             report
                 .checks
                 .iter()
-                .any(|c| c.id == id && c.severity == crate::terminal::doctor::Severity::Error)
+                .any(|c| c.id == id && c.severity == crate::terminal::doctor::Health::Error)
         };
         let terminal = if bad("folders") {
             TerminalState::FolderMisconfigured
         } else if bad("link_program") {
             TerminalState::LinkProgramDown
-        } else if report.worst() == crate::terminal::doctor::Severity::Ok {
+        } else if report.worst() == crate::terminal::doctor::Health::Ok {
             TerminalState::Ok
         } else {
             TerminalState::Warning

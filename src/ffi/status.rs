@@ -519,7 +519,7 @@ mod tests {
             (
                 T::BadAnswer {
                     file: s(),
-                    reason: s(),
+                    problem: crate::terminal::AnswerProblem::NotClosed,
                 },
                 ONSHI_TERMINAL_BAD_ANSWER,
             ),
@@ -541,7 +541,15 @@ mod tests {
                 T::InvalidRequest { reason: s() },
                 ONSHI_TERMINAL_INVALID_REQUEST,
             ),
-            (T::Encode { reason: s() }, ONSHI_TERMINAL_ENCODE),
+            (
+                T::Encode {
+                    error: Box::new(crate::xml::XmlError::Unrepresentable {
+                        path: s(),
+                        character: '\u{1F600}',
+                    }),
+                },
+                ONSHI_TERMINAL_ENCODE,
+            ),
             (
                 T::BulkFailed {
                     reception_number: s(),

@@ -374,14 +374,12 @@ async fn ws_session(inner: Arc<Inner>, auth: AgentAuth, mut socket: WebSocket) {
         .store
         .touch_agent(&auth.agent_id, now_ms() + grace)
         .await;
-    let (tx, mut rx) = mpsc::unbounded_channel();
     let close = Arc::new(Notify::new());
-    let session = Session {
-        id: inner.next_session.fetch_add(1, Ordering::Relaxed),
-        agent_id: auth.agent_id.clone(),
-        tx,
-        close: close.clone(),
-    };
+    let (session, mut rx) = Session::new(
+        inner.next_session.fetch_add(1, Ordering::Relaxed),
+        &auth.agent_id,
+        close.clone(),
+    );
     inner.register(&auth.clinic_id, session.clone());
     inner.dispatch(&auth.clinic_id, Some(&session), true).await;
     let mut last_touch = Instant::now();
@@ -440,7 +438,10 @@ async fn ws_session(inner: Arc<Inner>, auth: AgentAuth, mut socket: WebSocket) {
             }
         }
     }
-    inner.unregister(&auth.clinic_id, session.id);
+    // Commands written to this socket without a result go back to `queued` before the
+    // clinic shows its agent down.
+    inner.end_session(&auth.clinic_id, &session).await;
+    drop(rx);
     if inner.sessions_of(&auth.clinic_id).is_empty() {
         let _ = inner.store.touch_agent(&auth.agent_id, now_ms()).await;
     }
@@ -482,7 +483,7 @@ pub(crate) async fn sweep_polls(inner: Arc<Inner>) {
             dead.iter().filter_map(|k| m.remove(k)).collect()
         };
         for s in dead {
-            inner.unregister(&s.clinic, s.session.id);
+            inner.end_session(&s.clinic, &s.session).await;
         }
     }
 }
@@ -496,6 +497,47 @@ impl<F: std::future::Future<Output = ()>> NowOrNever for F {
     fn now_or_never_closed(self) -> bool {
         use futures_util::FutureExt;
         self.now_or_never().is_some()
+    }
+}
+
+/// Ends a long-polling session whose held request was dropped (see [`exchange`]).
+struct Abandoned {
+    inner: Option<Arc<Inner>>,
+    agent: String,
+    ps: Arc<PollSession>,
+}
+
+impl Abandoned {
+    fn disarm(mut self) {
+        self.inner = None;
+    }
+}
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (agent, ps) = (std::mem::take(&mut self.agent), self.ps.clone());
+        rt.spawn(async move {
+            // Only if it is still the agent's session (a hello may have replaced it).
+            let current = {
+                let mut m = inner.polls.map.lock().unwrap_or_else(|p| p.into_inner());
+                match m.get(&agent) {
+                    Some(s) if Arc::ptr_eq(s, &ps) => m.remove(&agent),
+                    _ => None,
+                }
+            };
+            let Some(ps) = current else { return };
+            inner.end_session(&ps.clinic, &ps.session).await;
+            if inner.sessions_of(&ps.clinic).is_empty() {
+                let _ = inner.store.touch_agent(&agent, now_ms()).await;
+            }
+            tracing::info!(agent = %agent, "long poll abandoned: session ended");
+        });
     }
 }
 
@@ -524,13 +566,11 @@ async fn exchange(
             .into_response();
         }
         frames.next();
-        let (tx, rx) = mpsc::unbounded_channel();
-        let session = Session {
-            id: inner.next_session.fetch_add(1, Ordering::Relaxed),
-            agent_id: auth.agent_id.clone(),
-            tx,
-            close: Arc::new(Notify::new()),
-        };
+        let (session, rx) = Session::new(
+            inner.next_session.fetch_add(1, Ordering::Relaxed),
+            &auth.agent_id,
+            Arc::new(Notify::new()),
+        );
         let ps = Arc::new(PollSession {
             session: session.clone(),
             clinic: auth.clinic_id.clone(),
@@ -543,8 +583,9 @@ async fn exchange(
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(auth.agent_id.clone(), ps);
+        // The old session's commands are queued again, then all go to the new one.
         if let Some(old) = old {
-            inner.unregister(&old.clinic, old.session.id);
+            inner.end_session(&old.clinic, &old.session).await;
         }
         inner.register(&auth.clinic_id, session.clone());
         out.push(welcome(&auth));
@@ -574,14 +615,14 @@ async fn exchange(
             Handled::Reply(r) => out.extend(r),
             Handled::Close(f) => {
                 out.extend(f);
-                if let Some(old) = inner
+                let old = inner
                     .polls
                     .map
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .remove(&auth.agent_id)
-                {
-                    inner.unregister(&old.clinic, old.session.id);
+                    .remove(&auth.agent_id);
+                if let Some(old) = old {
+                    inner.end_session(&old.clinic, &old.session).await;
                 }
                 return Json(ExchangeResponse { frames: out }).into_response();
             }
@@ -595,12 +636,21 @@ async fn exchange(
         }
         if out.is_empty() && req.wait_ms > 0 {
             let wait = Duration::from_millis(req.wait_ms.min(30_000));
+            // The agent keeps one poll held; when the request is dropped while held (its
+            // connection closed), the agent is gone or starts a new session with a hello:
+            // either way this session is over.
+            let guard = Abandoned {
+                inner: Some(inner.clone()),
+                agent: auth.agent_id.clone(),
+                ps: ps.clone(),
+            };
             if let Ok(Some(f)) = tokio::time::timeout(wait, rx.recv()).await {
                 out.push(f);
                 while let Ok(f) = rx.try_recv() {
                     out.push(f);
                 }
             }
+            guard.disarm();
         }
     }
     *ps.last.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();

@@ -141,9 +141,46 @@ pub enum RelayError {
 #[derive(Clone, Debug)]
 pub(crate) struct Session {
     pub id: u64,
+    /// Names this connection in `commands.sent_to` (unique across relay processes).
+    pub token: String,
     pub agent_id: String,
-    pub tx: mpsc::UnboundedSender<RelayFrame>,
+    /// The way to the connection's writer; `None` once the session ended.
+    tx: Arc<Mutex<Option<mpsc::UnboundedSender<RelayFrame>>>>,
     pub close: Arc<Notify>,
+}
+
+impl Session {
+    /// A new session of `agent_id` and the receiving end of its frames.
+    pub fn new(
+        id: u64,
+        agent_id: &str,
+        close: Arc<Notify>,
+    ) -> (Session, mpsc::UnboundedReceiver<RelayFrame>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let s = Session {
+            id,
+            token: store::random_id("ses_"),
+            agent_id: agent_id.to_string(),
+            tx: Arc::new(Mutex::new(Some(tx))),
+            close,
+        };
+        (s, rx)
+    }
+
+    /// Hands a frame to the connection; `false` once the session ended.
+    pub fn send(&self, f: RelayFrame) -> bool {
+        self.tx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(|tx| tx.send(f).is_ok())
+    }
+
+    /// From now on [`Session::send`] fails (the receiver sees the end after the frames
+    /// already handed over).
+    fn end(&self) {
+        self.tx.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
 }
 
 pub(crate) struct Inner {
@@ -317,6 +354,26 @@ impl Inner {
         }
     }
 
+    /// Ends a session: no frame is handed to it any more, and the commands it took without
+    /// answering them go back to `queued` (delivered again on the next connection).
+    ///
+    /// Marking a command sent happens before handing it over ([`Inner::dispatch`]), and
+    /// this ends the session before it requeues: so a command handed to this session is
+    /// requeued here, and one handed over after the end fails and is requeued by dispatch.
+    pub async fn end_session(&self, clinic: &str, s: &Session) {
+        self.unregister(clinic, s.id);
+        s.end();
+        match self.store.requeue_sent_to(clinic, &s.token).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(agent = %s.agent_id, commands = n, "connection ended before results: commands queued again")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot requeue the commands of an ended connection")
+            }
+        }
+    }
+
     pub fn sessions_of(&self, clinic: &str) -> Vec<Session> {
         self.sessions
             .lock()
@@ -355,10 +412,21 @@ impl Inner {
                 command,
             };
             // The newest session is the live one; older ones are closing.
-            if let Some(s) = sessions.last() {
-                if s.tx.send(frame).is_ok() {
-                    let _ = self.store.mark_sent(clinic, &c.id).await;
+            let Some(s) = sessions.last() else { break };
+            // Marked first (for this connection), then handed over: see `end_session`.
+            match self.store.mark_sent(clinic, &c.id, &s.token, all).await {
+                Ok(true) => {}
+                // Finished meanwhile, or taken by a concurrent dispatch.
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot mark a command sent; retried later");
+                    continue;
                 }
+            }
+            if !s.send(frame) {
+                // The session ended meanwhile: whatever it was marked with goes back.
+                let _ = self.store.requeue_sent_to(clinic, &s.token).await;
+                return;
             }
         }
     }
@@ -383,7 +451,7 @@ async fn route_commands(inner: Arc<Inner>) {
                         .cloned()
                         .collect();
                     for s in all {
-                        let _ = s.tx.send(RelayFrame::Error {
+                        s.send(RelayFrame::Error {
                             code: crate::cloud::protocol::ErrorCode::Revoked,
                             message: "this agent was revoked".into(),
                         });

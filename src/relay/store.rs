@@ -222,18 +222,39 @@ pub fn normalize_code(code: &str) -> String {
 }
 
 fn migrator(backend: Backend) -> Migrator {
-    let (sql, desc) = match backend {
-        Backend::Sqlite => (include_str!("migrations/sqlite/0001_init.sql"), "init"),
-        Backend::Postgres => (include_str!("migrations/postgres/0001_init.sql"), "init"),
+    let files: [(i64, &'static str, &'static str); 2] = match backend {
+        Backend::Sqlite => [
+            (1, "init", include_str!("migrations/sqlite/0001_init.sql")),
+            (
+                2,
+                "commands_sent_to",
+                include_str!("migrations/sqlite/0002_commands_sent_to.sql"),
+            ),
+        ],
+        Backend::Postgres => [
+            (1, "init", include_str!("migrations/postgres/0001_init.sql")),
+            (
+                2,
+                "commands_sent_to",
+                include_str!("migrations/postgres/0002_commands_sent_to.sql"),
+            ),
+        ],
     };
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed(desc),
-            MigrationType::Simple,
-            Cow::Borrowed(sql),
-            false,
-        )]),
+        migrations: Cow::Owned(
+            files
+                .into_iter()
+                .map(|(version, desc, sql)| {
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(desc),
+                        MigrationType::Simple,
+                        Cow::Borrowed(sql),
+                        false,
+                    )
+                })
+                .collect(),
+        ),
         ..Migrator::DEFAULT
     }
 }
@@ -759,17 +780,49 @@ impl Store {
         Ok(rows.iter().map(command_from).collect::<Result<_, _>>()?)
     }
 
-    /// Marks a queued command as sent to the agent.
-    pub async fn mark_sent(&self, clinic_id: &str, id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE commands SET state = 'sent', updated_ms = $1 WHERE id = $2 AND clinic_id = $3 AND state = 'queued'",
+    /// Marks a command as sent to the agent connection `session` (an opaque token), before
+    /// the relay hands it over. Takes a `queued` command; with `resend`, also one `sent` to
+    /// another connection (a new connection gets every open command), never one this
+    /// connection already holds. Returns `false` when the command was not taken (finished,
+    /// already held by `session`, or taken by a concurrent dispatch): then it is not sent.
+    pub async fn mark_sent(
+        &self,
+        clinic_id: &str,
+        id: &str,
+        session: &str,
+        resend: bool,
+    ) -> Result<bool, StoreError> {
+        let q = if resend {
+            sqlx::query(
+                "UPDATE commands SET state = 'sent', sent_to = $1, updated_ms = $2 \
+                 WHERE id = $3 AND clinic_id = $4 AND (state = 'queued' \
+                 OR (state = 'sent' AND (sent_to IS NULL OR sent_to <> $5)))",
+            )
+        } else {
+            sqlx::query(
+                "UPDATE commands SET state = 'sent', sent_to = $1, updated_ms = $2 \
+                 WHERE id = $3 AND clinic_id = $4 AND state = 'queued'",
+            )
+        };
+        let q = q.bind(session).bind(now_ms()).bind(id).bind(clinic_id);
+        let q = if resend { q.bind(session) } else { q };
+        let r = q.execute(&self.pool).await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Puts the commands still `sent` to the agent connection `session` back to `queued`:
+    /// that connection ended without their results, so nobody holds them. Returns how many.
+    pub async fn requeue_sent_to(&self, clinic_id: &str, session: &str) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "UPDATE commands SET state = 'queued', sent_to = NULL, updated_ms = $1 \
+             WHERE clinic_id = $2 AND sent_to = $3 AND state = 'sent'",
         )
         .bind(now_ms())
-        .bind(id)
         .bind(clinic_id)
+        .bind(session)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(r.rows_affected())
     }
 
     /// One command of a clinic.

@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+use super::AnswerProblem;
 use super::atomic::{looks_complete, move_file, write_atomic_with};
 use super::cancel::Slot;
 use super::cipher::{self, CipherStage, FileCipher};
@@ -311,7 +312,7 @@ struct Seen {
     changed_at: Option<Instant>,
     /// Why the content read for `stat` was not usable (it is read again only when `stat`
     /// changes).
-    unusable: Option<String>,
+    unusable: Option<AnswerProblem>,
     /// An encrypted file, or one the cipher failed on: reported once it has been quiet.
     held: Option<TerminalError>,
 }
@@ -507,7 +508,7 @@ impl Client {
             submitted_at: now,
         };
         let bytes = codec::encode(&message, self.shared.options.encoding)
-            .map_err(|e| TerminalError::Encode { reason: e.0 })?;
+            .map_err(|e| TerminalError::Encode { error: Box::new(e) })?;
         let c = self
             .shared
             .cipher
@@ -671,7 +672,7 @@ impl Client {
                         Reply::Message(codec::decode_file(&name, &bytes, o.max_bytes).map_err(
                             |e| TerminalError::BadAnswer {
                                 file: a.clone(),
-                                reason: e.0,
+                                problem: e.into(),
                             },
                         )?)
                     }
@@ -911,14 +912,15 @@ impl Client {
         let xml_name = res_xml.to_string();
         let xml_path = l.res_path(&xml_name);
         if let Some(bytes) = self.look(&xml_path, &mut w.xml, &mut later)? {
+            // `Err(None)`: held (encrypted, or the cipher failed), reported once quiet.
             let decoded = match plain_bytes(&self.shared, &xml_name, bytes) {
                 Ok(bytes) if looks_complete(&bytes) => {
-                    codec::decode_file(&res_xml, &bytes, o.max_bytes).map_err(|e| e.0)
+                    codec::decode_file(&res_xml, &bytes, o.max_bytes).map_err(|e| Some(e.into()))
                 }
-                Ok(_) => Err("the file stayed incomplete (its XML is not closed)".to_string()),
+                Ok(_) => Err(Some(AnswerProblem::NotClosed)),
                 Err(e @ (TerminalError::Encrypted { .. } | TerminalError::Hook { .. })) => {
                     w.xml.held = Some(e);
-                    Err(String::new())
+                    Err(None)
                 }
                 Err(e) => return Err(e),
             };
@@ -936,7 +938,7 @@ impl Client {
                         None,
                     ));
                 }
-                Err(reason) => w.xml.unusable = Some(reason),
+                Err(problem) => w.xml.unusable = problem,
             }
         }
         if w.xml.held.is_some() {
@@ -953,12 +955,12 @@ impl Client {
                 }
             }
             later((need - quiet).min(PARTIAL_LOOK));
-        } else if let Some(reason) = &w.xml.unusable {
+        } else if let Some(problem) = &w.xml.unusable {
             let quiet = w.xml.quiet();
             if quiet >= o.settle_timeout {
                 return Err(TerminalError::BadAnswer {
                     file: xml_name,
-                    reason: reason.clone(),
+                    problem: problem.clone(),
                 });
             }
             later((o.settle_timeout - quiet).min(PARTIAL_LOOK));
@@ -980,7 +982,7 @@ impl Client {
             let usable = match fresh {
                 Some(bytes) if complete(&bytes) => Some(bytes),
                 Some(_) => {
-                    seen.unusable = Some("the file has no end marker yet".into());
+                    seen.unusable = Some(AnswerProblem::NoEndMarker);
                     None
                 }
                 None if seen.stat.is_some() && seen.unusable.is_none() => {
@@ -1016,7 +1018,7 @@ impl Client {
                 None if quiet >= o.settle_timeout => {
                     return Err(TerminalError::BadAnswer {
                         file: n,
-                        reason: seen.unusable.clone().unwrap_or_default(),
+                        problem: seen.unusable.clone().unwrap_or(AnswerProblem::NoEndMarker),
                     });
                 }
                 None => later((o.settle_timeout - quiet).min(PARTIAL_LOOK)),
@@ -1041,12 +1043,12 @@ impl Client {
         let xml = plain_bytes(&self.shared, &entry, xml)?;
         let name = FileName::parse(&entry).map_err(|e| TerminalError::BadAnswer {
             file: file.to_string(),
-            reason: e.to_string(),
+            problem: crate::xml::XmlError::from(e).into(),
         })?;
         let msg =
             codec::decode_file(&name, &xml, o.max_bytes).map_err(|e| TerminalError::BadAnswer {
                 file: file.to_string(),
-                reason: e.0,
+                problem: e.into(),
             })?;
         verify_pairing(ticket, &msg, file)?;
         Ok(Reply::Message(msg))

@@ -2,18 +2,11 @@
 //! message for a file, decode a file into a message, read an `.err` file's text, and
 //! re-encode a UTF-8 document the way the terminal writes Shift_JIS.
 
-use crate::xml::{self, FileName, Message};
-
-use crate::xml::Encoding;
-
-/// Why a file could not be encoded or decoded (the XML engine's message; values redacted).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct DecodeError(pub String);
+use crate::xml::{self, Encoding, FileName, Message, XmlError};
 
 /// Encodes a message as the bytes of a file.
-pub(crate) fn encode(msg: &Message, encoding: Encoding) -> Result<Vec<u8>, DecodeError> {
-    xml::write(msg, encoding).map_err(|e| DecodeError(e.to_string()))
+pub(crate) fn encode(msg: &Message, encoding: Encoding) -> Result<Vec<u8>, XmlError> {
+    xml::write(msg, encoding)
 }
 
 /// Decodes the bytes of a file whose name is known (the name decides the kind when the
@@ -22,25 +15,21 @@ pub(crate) fn decode_file(
     name: &FileName,
     bytes: &[u8],
     max_bytes: u64,
-) -> Result<Message, DecodeError> {
+) -> Result<Message, XmlError> {
     let limits = xml::Limits {
         max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
         ..xml::Limits::default()
     };
-    xml::parse_file(name, bytes, &limits)
-        .map(|d| d.message)
-        .map_err(|e| DecodeError(e.to_string()))
+    xml::parse_file(name, bytes, &limits).map(|d| d.message)
 }
 
 /// Decodes the bytes of a file read within `max_bytes`.
-pub(crate) fn decode_bounded(bytes: &[u8], max_bytes: u64) -> Result<Message, DecodeError> {
+pub(crate) fn decode_bounded(bytes: &[u8], max_bytes: u64) -> Result<Message, XmlError> {
     let limits = xml::Limits {
         max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
         ..xml::Limits::default()
     };
-    xml::parse_with(bytes, &limits)
-        .map(|d| d.message)
-        .map_err(|e| DecodeError(e.to_string()))
+    xml::parse_with(bytes, &limits).map(|d| d.message)
 }
 
 /// The text of a plain file (an `.err`) in UTF-8 or Shift_JIS; undecodable bytes are

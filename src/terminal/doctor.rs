@@ -46,10 +46,11 @@ impl Default for DoctorOptions {
     }
 }
 
-/// How bad a finding is.
+/// The health of one check of [`doctor`]: all right, needs attention, or broken. (A
+/// validation finding has its own [`crate::xml::validate::Severity`], which has no "all right".)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Severity {
+pub enum Health {
     /// All right.
     Ok,
     /// Works, but something needs attention.
@@ -64,8 +65,8 @@ pub struct Check {
     /// Stable identifier (`folders`, `encryption`, `link_program`, `late_answers`,
     /// `answers`, `face`, `temp_files`, `pending`, `clock`).
     pub id: &'static str,
-    /// Severity.
-    pub severity: Severity,
+    /// How this check stands.
+    pub severity: Health,
     /// What was found, for staff (Japanese).
     pub message_ja: String,
     /// What to do (Japanese), when something is wrong.
@@ -85,17 +86,17 @@ pub struct DoctorReport {
 
 impl DoctorReport {
     /// The worst severity.
-    pub fn worst(&self) -> Severity {
+    pub fn worst(&self) -> Health {
         self.checks
             .iter()
             .map(|c| c.severity)
             .max()
-            .unwrap_or(Severity::Ok)
+            .unwrap_or(Health::Ok)
     }
 
     /// `true` when no check is an error.
     pub fn is_ok(&self) -> bool {
-        self.worst() != Severity::Error
+        self.worst() != Health::Error
     }
 
     /// The report as text for staff.
@@ -103,9 +104,9 @@ impl DoctorReport {
         let mut s = String::new();
         for c in &self.checks {
             let mark = match c.severity {
-                Severity::Ok => "OK  ",
-                Severity::Warning => "注意",
-                Severity::Error => "異常",
+                Health::Ok => "OK  ",
+                Health::Warning => "注意",
+                Health::Error => "異常",
             };
             s.push_str(&format!("[{mark}] {}\n", c.message_ja));
             if let Some(a) = &c.advice_ja {
@@ -281,7 +282,7 @@ fn names(files: &[&AgedFile]) -> Vec<String> {
 fn ok(id: &'static str, msg: &str) -> Check {
     Check {
         id,
-        severity: Severity::Ok,
+        severity: Health::Ok,
         message_ja: msg.into(),
         advice_ja: None,
         files: Vec::new(),
@@ -329,7 +330,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
         }
         Check {
             id: "folders",
-            severity: Severity::Error,
+            severity: Health::Error,
             message_ja: m,
             advice_ja: Some(advice),
             files: Vec::new(),
@@ -347,7 +348,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
         if o.decrypt_hook {
             Check {
                 id: "encryption",
-                severity: Severity::Ok,
+                severity: Health::Ok,
                 message_ja: format!(
                     "暗号化されたファイルがあります（{}）。設定された復号モジュールで読み込みます。",
                     per.join("、")
@@ -358,7 +359,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
         } else {
             Check {
                 id: "encryption",
-                severity: Severity::Error,
+                severity: Health::Error,
                 message_ja: format!(
                     "{}（暗号化されているファイル: {}）",
                     super::cipher::ENCRYPTED_JA.trim_end_matches('。'),
@@ -386,7 +387,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     checks.push(if !stale.is_empty() {
         Check {
             id: "link_program",
-            severity: Severity::Error,
+            severity: Health::Error,
             message_ja: format!(
                 "要求ファイル {} 件が {} 秒以上 req フォルダに残っています。連携アプリケーションが要求を取り込んでいません。",
                 stale.len(),
@@ -398,7 +399,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else if !junk.is_empty() {
         Check {
             id: "link_program",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!("req フォルダに要求ではないファイルが {} 件あります。", junk.len()),
             advice_ja: Some("連携アプリケーションの妨げになることがあるので、内容を確認して移動してください。".into()),
             files: names(&junk),
@@ -434,7 +435,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else {
         Check {
             id: "late_answers",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!(
                 "照会の結果 {} 件が届いていますが、まだ受け取られていません（待つのをやめた後に届いた結果です）。",
                 late.len()
@@ -464,7 +465,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else {
         Check {
             id: "answers",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!(
                 "res フォルダに、誰も受け取っていない古いファイルが {} 件あります（うちエラー（.err） {} 件）。",
                 orphan.len(),
@@ -483,7 +484,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     checks.push(if face.is_empty() && !f.face_skipped.is_empty() {
         Check {
             id: "face",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!(
                 "face フォルダに顔認証の結果ではないファイルが {} 件あります（読み込みません）。",
                 f.face_skipped.len()
@@ -496,7 +497,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else {
         Check {
             id: "face",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!("取り込まれていない顔認証の結果が {} 件あります。", face.len()),
             advice_ja: Some("受付の取り込み（onshi watch やレセコンの受付画面）が動いているか確認してください。".into()),
             files: names(&face),
@@ -509,7 +510,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else {
         Check {
             id: "temp_files",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!("書きかけの一時ファイルが {} 件残っています。", temp.len()),
             advice_ja: Some("書き込み中に停止した名残です。削除してかまいません。".into()),
             files: names(&temp),
@@ -527,7 +528,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     } else {
         Check {
             id: "pending",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!("{} 秒以上結果が返っていない照会が {} 件あります。", o.stale_after.as_secs(), waiting.len()),
             advice_ja: Some("資格情報の取得に時間がかかっています。資格確認端末の連携アプリケーションが起動しているか確認してください。".into()),
             files: names(&waiting),
@@ -537,7 +538,7 @@ pub fn assess(f: &Facts, o: &DoctorOptions) -> DoctorReport {
     checks.push(match f.clock_skew_secs {
         Some(s) if s.unsigned_abs() > o.max_clock_skew.as_secs() => Check {
             id: "clock",
-            severity: Severity::Warning,
+            severity: Health::Warning,
             message_ja: format!("共有フォルダのある機器の時計が、このPCと {} 秒ずれています。", s.abs()),
             advice_ja: Some("Windows の時刻同期を確認してください。時計がずれると、滞留の判定や同意の有効期限の判定を誤ります。".into()),
             files: Vec::new(),
@@ -578,7 +579,7 @@ mod tests {
     #[test]
     fn healthy_is_ok() {
         let r = assess(&healthy(), &DoctorOptions::default());
-        assert_eq!(r.worst(), Severity::Ok);
+        assert_eq!(r.worst(), Health::Ok);
         assert_eq!(r.checks.len(), 9);
     }
 
@@ -587,7 +588,7 @@ mod tests {
         let mut f = healthy();
         f.req = vec![a("OQSsiquc01req_1.xml", 120), a("OQSsiquc01req_2.xml", 1)];
         let r = assess(&f, &DoctorOptions::default());
-        assert_eq!(r.worst(), Severity::Error);
+        assert_eq!(r.worst(), Health::Error);
         let c = r.checks.iter().find(|c| c.id == "link_program").unwrap();
         assert_eq!(c.files, vec!["OQSsiquc01req_1.xml".to_string()]);
         assert!(c.advice_ja.as_ref().unwrap().contains("OQSComApp"));
@@ -610,7 +611,7 @@ mod tests {
         f.face_undelivered = vec![a("OQSsiquc01res_face_1310000003aa_20250401090000.xml", 100)];
         let r = assess(&f, &DoctorOptions::default());
         let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
-        assert_eq!(by("folders").severity, Severity::Error);
+        assert_eq!(by("folders").severity, Health::Error);
         assert!(by("folders").message_ja.contains("face"));
         let advice = by("folders").advice_ja.as_ref().unwrap();
         assert!(advice.contains("FaceDataDir") && advice.contains("OutputFlg"));
@@ -620,11 +621,11 @@ mod tests {
             "the pending one is not an orphan"
         );
         assert!(by("answers").message_ja.contains("エラー（.err） 1 件"));
-        assert_eq!(by("temp_files").severity, Severity::Warning);
-        assert_eq!(by("clock").severity, Severity::Warning);
-        assert_eq!(by("face").severity, Severity::Warning);
+        assert_eq!(by("temp_files").severity, Health::Warning);
+        assert_eq!(by("clock").severity, Health::Warning);
+        assert_eq!(by("face").severity, Health::Warning);
         // Its answer is in res/: named as a late answer, not as still waiting.
-        assert_eq!(by("pending").severity, Severity::Ok);
+        assert_eq!(by("pending").severity, Health::Ok);
         assert_eq!(by("late_answers").files, vec!["OQSsiquc01res_7.xml"]);
     }
 
@@ -638,7 +639,7 @@ mod tests {
         ];
         let r = assess(&f, &DoctorOptions::default());
         let c = r.checks.iter().find(|c| c.id == "encryption").unwrap();
-        assert_eq!(c.severity, Severity::Error);
+        assert_eq!(c.severity, Health::Error);
         assert!(c.message_ja.contains("encrypt.conf"), "{}", c.message_ja);
         assert!(
             c.message_ja.contains("OQSsiquc 2 件") && c.message_ja.contains("OQSmuquc 1 件"),
@@ -651,7 +652,7 @@ mod tests {
         };
         let r = assess(&f, &hooked);
         let c = r.checks.iter().find(|c| c.id == "encryption").unwrap();
-        assert_eq!(c.severity, Severity::Ok);
+        assert_eq!(c.severity, Health::Ok);
     }
 
     #[test]
@@ -683,7 +684,7 @@ mod tests {
         let mut f = healthy();
         f.req = vec![a("memo.txt", 1000)];
         let r = assess(&f, &DoctorOptions::default());
-        assert_eq!(r.worst(), Severity::Warning);
+        assert_eq!(r.worst(), Health::Warning);
     }
 
     #[test]
@@ -691,10 +692,10 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let l = Layout::new(d.path());
         let r = doctor(&l, &DoctorOptions::default());
-        assert_eq!(r.worst(), Severity::Error, "folders missing");
+        assert_eq!(r.worst(), Health::Error, "folders missing");
         l.create_all().unwrap();
         let r = doctor(&l, &DoctorOptions::default());
-        assert_eq!(r.worst(), Severity::Ok, "{}", r.to_text_ja());
+        assert_eq!(r.worst(), Health::Ok, "{}", r.to_text_ja());
         assert!(list_files(&l.res).unwrap().is_empty(), "probe removed");
     }
 
@@ -714,7 +715,7 @@ mod tests {
                 .contains("tickets collect")
         );
         assert_eq!(by("pending").files, vec!["OQSsiquc01req_8.xml"]);
-        assert_eq!(by("answers").severity, Severity::Ok, "not an orphan");
+        assert_eq!(by("answers").severity, Health::Ok, "not an orphan");
     }
 
     #[test]
@@ -724,7 +725,7 @@ mod tests {
         f.face_skipped = vec![a("notes.txt", 10)];
         let r = assess(&f, &DoctorOptions::default());
         let by = |id| r.checks.iter().find(|c| c.id == id).unwrap();
-        assert_eq!(by("folders").severity, Severity::Error);
+        assert_eq!(by("folders").severity, Health::Error);
         assert!(by("folders").message_ja.contains("読めません: face"));
         assert_eq!(by("face").files, vec!["notes.txt"]);
     }

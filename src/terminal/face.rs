@@ -584,7 +584,7 @@ impl FaceDesk {
         Ok(Some(match codec::decode_bounded(&bytes, o.max_bytes) {
             Ok(Message::QualificationResponse(r)) => Ok(r),
             Ok(_) => Err(FaceFileError::new(K::NotAResult, "not a 資格確認結果")),
-            Err(e) => Err(FaceFileError::new(K::Malformed, e.0)),
+            Err(e) => Err(FaceFileError::new(K::Malformed, e.to_string())),
         }))
     }
 

@@ -141,7 +141,7 @@ pub(crate) fn from_file_error(path: &Path, e: FileError) -> TerminalError {
         FileError::Io { source, .. } => TerminalError::io("read", path, source),
         FileError::Xml { error, .. } => TerminalError::BadAnswer {
             file: file_label(path),
-            reason: error.to_string(),
+            problem: error.into(),
         },
     }
 }

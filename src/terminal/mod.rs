@@ -68,6 +68,44 @@ pub fn now_jst() -> NaiveDateTime {
     utc.naive_utc() + chrono::Duration::hours(9)
 }
 
+/// Why an answer file could not be used ([`TerminalError::BadAnswer`]).
+///
+/// ```
+/// use onshi::terminal::{AnswerProblem, TerminalError};
+/// let e = TerminalError::BadAnswer {
+///     file: "TKKsiquc01res_x.xml".into(),
+///     problem: AnswerProblem::NotClosed,
+/// };
+/// assert!(e.to_string().contains("not closed"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnswerProblem {
+    /// The content is not a valid terminal file, or the file inside a zipped bulk result has
+    /// no terminal file name: the XML engine's error (where, and what kind; never a value
+    /// from the file).
+    #[error(transparent)]
+    Xml(Box<crate::xml::XmlError>),
+    /// The XML never closed within the settle timeout (the writer stopped half-way).
+    #[error("the file stayed incomplete (its XML is not closed)")]
+    NotClosed,
+    /// A PDF, ZIP or PNG answer never got its end marker within the settle timeout.
+    #[error("the file has no end marker (its writer stopped half-way)")]
+    NoEndMarker,
+}
+
+impl From<crate::xml::XmlError> for AnswerProblem {
+    fn from(e: crate::xml::XmlError) -> AnswerProblem {
+        AnswerProblem::Xml(Box::new(e))
+    }
+}
+
+impl From<Box<crate::xml::XmlError>> for AnswerProblem {
+    fn from(e: Box<crate::xml::XmlError>) -> AnswerProblem {
+        AnswerProblem::Xml(e)
+    }
+}
+
 /// Errors of the terminal client and emulator. None carries personal data in its message.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -95,12 +133,13 @@ pub enum TerminalError {
         content: Personal<String>,
     },
     /// The answer file could not be read.
-    #[error("answer {file} cannot be read: {reason}")]
+    #[error("answer {file} cannot be read: {problem}")]
     BadAnswer {
         /// The answer file.
         file: String,
         /// Why.
-        reason: String,
+        #[source]
+        problem: AnswerProblem,
     },
     /// The answer file's identifier does not match the request's.
     #[error("answer {file} does not belong to the request ({what} differs)")]
@@ -125,10 +164,11 @@ pub enum TerminalError {
         reason: String,
     },
     /// The request could not be encoded.
-    #[error("cannot encode the request: {reason}")]
+    #[error("cannot encode the request: {error}")]
     Encode {
-        /// Why.
-        reason: String,
+        /// The XML engine's reason (a value that cannot be written; no values quoted).
+        #[source]
+        error: Box<crate::xml::XmlError>,
     },
     /// A bulk flow ended with 処理結果区分 9 (異常終了).
     #[error("bulk request {reception_number} failed (error code {error_code:?})")]

@@ -4,7 +4,7 @@
 //! event arrives in its stream, it commands a 資格確認, shows the diff, and when the agent
 //! stops it shows the seed's FAQ row-19 message.
 
-use crate::demo::{describe, query_for, say, title};
+use crate::demo::ui::{describe, query_for, say, title};
 use onshi::agent::terminal::TerminalConfig;
 use onshi::agent::{Agent, AgentConfig};
 use onshi::cloud::protocol::Command;
@@ -291,7 +291,7 @@ async fn walk_inner(root: PathBuf, delay_ms: u64) -> Result<(), String> {
         ),
         "the answer came back through the relay; field-by-field comparison:",
     );
-    crate::demo_steps::print_fields(&dd);
+    crate::demo::steps::print_fields(&dd);
 
     drop(stream);
     title(5, "連携プログラムが止まると", "When the link program stops");

@@ -12,9 +12,6 @@ mod card_cmd;
 #[cfg(all(feature = "agent", feature = "relay"))]
 mod cloud_demo;
 mod demo;
-mod demo_kouhi;
-mod demo_reception;
-mod demo_steps;
 mod diff_cmd;
 mod ids_cmd;
 mod parse_json;

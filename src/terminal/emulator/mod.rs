@@ -498,10 +498,10 @@ fn seal(c: &EmulatorConfig, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, Termi
 fn render(c: &EmulatorConfig, msg: &Message, file: &str) -> Result<Vec<u8>, TerminalError> {
     let enc = c.encoding;
     let Some(seed) = c.shuffle_seed else {
-        return codec::encode(msg, enc).map_err(|e| TerminalError::Encode { reason: e.0 });
+        return codec::encode(msg, enc).map_err(|e| TerminalError::Encode { error: Box::new(e) });
     };
-    let utf8 =
-        codec::encode(msg, Encoding::Utf8).map_err(|e| TerminalError::Encode { reason: e.0 })?;
+    let utf8 = codec::encode(msg, Encoding::Utf8)
+        .map_err(|e| TerminalError::Encode { error: Box::new(e) })?;
     let text = String::from_utf8_lossy(&utf8);
     let mut h = seed;
     for b in file.bytes() {
@@ -692,7 +692,7 @@ fn outcome(s: &Shared, fname: &FileName, bytes: &[u8], complete: bool) -> Outcom
         _ => (bytes, complete),
     };
     let decoded = if complete {
-        codec::decode_file(fname, bytes, MAX_REQUEST_BYTES).map_err(|e| e.0)
+        codec::decode_file(fname, bytes, MAX_REQUEST_BYTES).map_err(|e| e.to_string())
     } else {
         Err("ファイルが途中で切れています".to_string())
     };

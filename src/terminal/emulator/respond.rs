@@ -108,8 +108,8 @@ pub(crate) fn respond(
                     "個別照会の要求には照会条件（QualificationConfirmSearchInfo）が1件だけ必要です。",
                 );
             };
-            if let Err(e) = check_query(q) {
-                return reject(e);
+            if let Err(missing) = check_query(q) {
+                return reject(&missing.to_string());
             }
             let header = MessageHeader {
                 qualification_confirmation_date: h
@@ -223,14 +223,40 @@ pub(crate) fn respond(
     }
 }
 
-fn check_query(q: &QualificationQuery) -> Result<(), &'static str> {
-    if q.card.insurer_number.is_none()
-        || q.card.insured_identification_number.is_none()
-        || q.birthdate.is_none()
-    {
-        return Err("必須項目（保険者番号・被保険者証番号・生年月日）がありません。");
+/// The required items a 資格確認 query lacks (the emulator refuses it with an `.err` naming
+/// them, in the terminal's words).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct MissingItems {
+    insurer_number: bool,
+    identification_number: bool,
+    birthdate: bool,
+}
+
+impl std::fmt::Display for MissingItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = [
+            (self.insurer_number, "保険者番号"),
+            (self.identification_number, "被保険者証番号"),
+            (self.birthdate, "生年月日"),
+        ]
+        .into_iter()
+        .filter_map(|(missing, name)| missing.then_some(name))
+        .collect();
+        write!(f, "必須項目（{}）がありません。", names.join("・"))
     }
-    Ok(())
+}
+
+fn check_query(q: &QualificationQuery) -> Result<(), MissingItems> {
+    let missing = MissingItems {
+        insurer_number: q.card.insurer_number.is_none(),
+        identification_number: q.card.insured_identification_number.is_none(),
+        birthdate: q.birthdate.is_none(),
+    };
+    if missing == MissingItems::default() {
+        Ok(())
+    } else {
+        Err(missing)
+    }
 }
 
 /// A consent as the terminal reports it at `now`.
@@ -774,6 +800,27 @@ mod tests {
             .unwrap()
             .and_hms_opt(9, 0, 0)
             .unwrap()
+    }
+
+    #[test]
+    fn a_query_without_required_items_is_refused_naming_them() {
+        let empty = QualificationQuery::default();
+        assert_eq!(
+            check_query(&empty).unwrap_err().to_string(),
+            "必須項目（保険者番号・被保険者証番号・生年月日）がありません。"
+        );
+        let no_birthdate = QualificationQuery {
+            card: CardKey {
+                insurer_number: Some("06139992".parse().unwrap()),
+                insured_identification_number: Some("1234".parse().unwrap()),
+                ..CardKey::default()
+            },
+            ..QualificationQuery::default()
+        };
+        assert_eq!(
+            check_query(&no_birthdate).unwrap_err().to_string(),
+            "必須項目（生年月日）がありません。"
+        );
     }
 
     fn set() -> Settings {

@@ -2,7 +2,8 @@
 //! the advice that depends on it, the visit recorded in the journal) and the month's
 //! マイナ保険証 利用率 read back from the journal.
 
-use crate::demo::{Demo, say, summary, title};
+use super::Demo;
+use super::ui::{say, summary, title};
 use onshi::diff::{self, DiffContext, QueryKind, Returned};
 use onshi::reception::usage::UsageReport;
 use onshi::reception::{Month, Presentation, Visit};

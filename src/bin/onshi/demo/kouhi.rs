@@ -2,7 +2,8 @@
 //! answer changes its 上限額 (a new version, the old one ends); then a patient whose city is not
 //! on PMH: no data is `unknown` — never 失効 — and staff are asked for the paper 受給者証.
 
-use crate::demo::{Demo, T2, say, title};
+use super::ui::{say, title};
+use super::{Demo, T2};
 use onshi::codes::PublicExpenseSource;
 use onshi::diff::{self, Class, QueryKind, Returned, Verdict};
 use onshi::history::{

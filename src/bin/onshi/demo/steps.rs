@@ -2,7 +2,8 @@
 //! patients, the diff of an answer with the registered record, applying it to the
 //! qualification history, and unlinking.
 
-use crate::demo::{Demo, T2, describe, s, say, summary, title};
+use super::ui::{describe, s, say, summary, title};
+use super::{Demo, T2};
 use onshi::Personal;
 use onshi::diff::{self, Class, QueryKind, Returned, Verdict};
 use onshi::history::{
