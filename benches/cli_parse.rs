@@ -30,12 +30,17 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Duration;
 
-fn output(encoding: Encoding, message: &Message) -> Output<'_, Message> {
+fn output<'a>(
+    encoding: Encoding,
+    message: &'a Message,
+    warnings: &'a [xml::Warning],
+) -> Output<'a, Message> {
     Output {
         schema_version: 1,
         file: None,
         encoding: Some(encoding),
         message,
+        warnings,
         zip: None,
     }
 }
@@ -45,7 +50,12 @@ fn command(path: &Path) -> usize {
     let bytes = std::fs::read(path).unwrap();
     let doc = xml::parse(&bytes).unwrap();
     let mut w = BufWriter::with_capacity(1 << 16, std::io::sink());
-    write_json(&mut w, &output(doc.encoding, &doc.message), false).unwrap();
+    write_json(
+        &mut w,
+        &output(doc.encoding, &doc.message, &doc.warnings),
+        false,
+    )
+    .unwrap();
     w.flush().unwrap();
     bytes.len()
 }
@@ -55,7 +65,7 @@ fn command_floor(path: &Path, encoding: Encoding, message: &Message) -> usize {
     let bytes = std::fs::read(path).unwrap();
     let events = floor(black_box(&bytes));
     let mut w = BufWriter::with_capacity(1 << 16, std::io::sink());
-    serde_json::to_writer_pretty(&mut w, &output(encoding, message)).unwrap();
+    serde_json::to_writer_pretty(&mut w, &output(encoding, message, &[])).unwrap();
     w.write_all(b"\n").unwrap();
     w.flush().unwrap();
     events

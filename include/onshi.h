@@ -336,6 +336,12 @@ typedef uint32_t onshi_code_table;
 typedef uint32_t onshi_query_kind;
 
 /**
+ * What kind of care the clinic gives (review context: a 医療券's 診療別 is checked against it):
+ * one of the `ONSHI_CLINIC_KIND_*` values; 0 where accepted means "not given" (not checked).
+ */
+typedef uint32_t onshi_clinic_kind;
+
+/**
  * A list of a record: one of the `ONSHI_LIST_*` values.
  */
 typedef uint32_t onshi_list;
@@ -640,6 +646,16 @@ typedef uint32_t onshi_conflict_flags;
 typedef uint32_t onshi_card_sex;
 
 /**
+ * Why an answer should be asked again later: one of the `ONSHI_RECHECK_*` values.
+ */
+typedef uint32_t onshi_recheck_reason;
+
+/**
+ * What a warning of a parsed document is about: one of the `ONSHI_WARNING_*` values.
+ */
+typedef uint32_t onshi_warning_kind;
+
+/**
  * Where a version's data came from: one of the `ONSHI_SOURCE_*` values.
  */
 typedef uint32_t onshi_source;
@@ -786,6 +802,91 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE 42
 
 /**
+ * 限度額情報変更有無 (OQSCD014).
+ */
+#define ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED 19
+
+/**
+ * 医療券・調剤券別 (OQSCD018).
+ */
+#define ONSHI_CODE_TABLE_TICKET_TYPE 20
+
+/**
+ * 診療別 (OQSCD019).
+ */
+#define ONSHI_CODE_TABLE_MEDICAL_TREATMENT_TYPE 21
+
+/**
+ * 単独・併用別 (OQSCD020).
+ */
+#define ONSHI_CODE_TABLE_SINGLE_OR_COMBINED_USE 22
+
+/**
+ * 社会保険の有無 (OQSCD021).
+ */
+#define ONSHI_CODE_TABLE_SOCIAL_INSURANCE_STATUS 23
+
+/**
+ * 社会保険状況の整合性 (OQSCD022).
+ */
+#define ONSHI_CODE_TABLE_CONSISTENCY_FLAG 24
+
+/**
+ * 感染症法第37条の2 該当状況 (OQSCD023).
+ */
+#define ONSHI_CODE_TABLE_INFECTION_STATUS 25
+
+/**
+ * 後期高齢者医療 該当状況 (OQSCD024).
+ */
+#define ONSHI_CODE_TABLE_ELDERLY_MEDICAL_CARE_STATUS 26
+
+/**
+ * 都道府県費 該当状況 (OQSCD025).
+ */
+#define ONSHI_CODE_TABLE_PREFECTURAL_EXPENSES_STATUS 27
+
+/**
+ * 指定医療機関確認 (OQSCD026).
+ */
+#define ONSHI_CODE_TABLE_DESIGNATED_INSTITUTION_FLAG 28
+
+/**
+ * 同一個人有無 (OQSCD027).
+ */
+#define ONSHI_CODE_TABLE_SAME_PERSON 29
+
+/**
+ * 情報種別 TKK / YZK (OQSCD029).
+ */
+#define ONSHI_CODE_TABLE_INFORMATION_KIND 30
+
+/**
+ * 同意有効期限切れ理由 (OQSCD031).
+ */
+#define ONSHI_CODE_TABLE_CONSENT_EXPIRY_REASON 31
+
+/**
+ * 資格情報変更確認フラグ (OQSCD032).
+ */
+#define ONSHI_CODE_TABLE_QUALIFICATION_CHANGE_FLAG 32
+
+/**
+ * 閲覧同意情報種別 (OQSCD036).
+ */
+#define ONSHI_CODE_TABLE_CONSENT_INFORMATION_KIND 33
+
+/**
+ * 電子処方箋利用区分 (OQSCD038).
+ */
+#define ONSHI_CODE_TABLE_E_PRESCRIPTION_USE 34
+
+/**
+ * 連携システムID of PMH (OQSCD044).
+ */
+#define ONSHI_CODE_TABLE_PMH_SYSTEM 35
+
+/**
  * 判定 (enum Verdict; text: `"update_recommended"` …).
  */
 #define ONSHI_FIELD_DIFF_VERDICT 501
@@ -836,6 +937,33 @@ typedef uint32_t onshi_audit_event;
  * 処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).
  */
 #define ONSHI_FIELD_DIFF_RESULT_MESSAGE 509
+
+/**
+ * The clinic's kind of care the review was made for (enum ClinicKind; absent when not
+ * given).
+ */
+#define ONSHI_FIELD_DIFF_CLINIC_KIND 515
+
+/**
+ * Why the answer should be asked again later (enum RecheckReason; absent when nothing is to
+ * re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_REASON 511
+
+/**
+ * The first day worth asking again (date).
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_DATE 512
+
+/**
+ * The month the re-check is about, `yyyyMM` (text).
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_MONTH 513
+
+/**
+ * What staff should do about the re-check, in Japanese (text).
+ */
+#define ONSHI_FIELD_DIFF_RECHECK_MESSAGE 514
 
 /**
  * What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers
@@ -1173,6 +1301,43 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_UNIT_RESULT_COUNT 486
 
 /**
+ * What a warning is about (enum WarningKind: `ONSHI_WARNING_*`; text `"invalid_value"` …).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_KIND 430
+
+/**
+ * The element path the warning is about (text,
+ * `/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate`).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_PATH 431
+
+/**
+ * 1-based line of the element (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_LINE 432
+
+/**
+ * 1-based column of the element, in characters (integer).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_COLUMN 433
+
+/**
+ * The value as received, kept in the document as an unmodelled element (text; personal data
+ * possibly: show it where it is needed, do not log it; absent for a flat list).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_VALUE 434
+
+/**
+ * What was expected (`a date yyyyMMdd`), or what was done (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_EXPECTED 435
+
+/**
+ * A one-line description without the value, for logs (text).
+ */
+#define ONSHI_FIELD_DOCUMENT_WARNING_MESSAGE 436
+
+/**
  * The search blocks of a 資格確認要求 (fields `ONSHI_FIELD_QUERY_*`).
  */
 #define ONSHI_LIST_DOCUMENT_QUERIES 4
@@ -1186,6 +1351,20 @@ typedef uint32_t onshi_audit_event;
  * The units of a bulk answer, one per person (fields `ONSHI_FIELD_UNIT_*`).
  */
 #define ONSHI_LIST_DOCUMENT_UNITS 6
+
+/**
+ * What reading the file tolerated instead of refusing it: one warning per value kept as
+ * received (a date `99999999`, a date-time with separators …) or list read in its flat form,
+ * in document order (fields `ONSHI_FIELD_DOCUMENT_WARNING_*`; read-only).
+ */
+#define ONSHI_LIST_DOCUMENT_WARNINGS 15
+
+/**
+ * The per-person results of a 照会番号 registration answer, in either form
+ * (`ReferenceNumberRegistrationInfo` with its 処理結果, or `BulkRegistrationUnit`), in
+ * document order (fields `ONSHI_FIELD_REGISTRATION_*`; read-only).
+ */
+#define ONSHI_LIST_DOCUMENT_REGISTRATIONS 16
 
 /**
  * マイナンバーカード at the reader (face push, 照会区分 1).
@@ -1525,6 +1704,66 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_NOTICE_SEVERAL_RECORDS 5
 
 /**
+ * 医療扶助 early in the month: this month's 医療券 not registered yet; re-check on `ONSHI_FIELD_DIFF_RECHECK_DATE`.
+ */
+#define ONSHI_NOTICE_TICKET_NOT_YET_REGISTERED 6
+
+/**
+ * The 医療券's 指定医療機関 is not this clinic.
+ */
+#define ONSHI_NOTICE_DESIGNATED_INSTITUTION_MISMATCH 7
+
+/**
+ * The 社会保険 status does not agree with the 医療券.
+ */
+#define ONSHI_NOTICE_SOCIAL_INSURANCE_INCONSISTENT 8
+
+/**
+ * The 医療券's 診療別 does not fit the clinic's kind.
+ */
+#define ONSHI_NOTICE_TREATMENT_TYPE_MISMATCH 9
+
+/**
+ * A 調剤券 came back at a clinic (information).
+ */
+#define ONSHI_NOTICE_DISPENSING_TICKET 10
+
+/**
+ * The day confirmed is outside the 医療券's validity.
+ */
+#define ONSHI_NOTICE_TICKET_OUTSIDE_VALIDITY 11
+
+/**
+ * Only 医療券 of other months came back.
+ */
+#define ONSHI_NOTICE_TICKET_OTHER_MONTH 12
+
+/**
+ * The 医療券 has a 本人支払額 to collect.
+ */
+#define ONSHI_NOTICE_SELF_PAY_DUE 13
+
+/**
+ * 医療扶助 combined with 医療保険.
+ */
+#define ONSHI_NOTICE_COMBINED_WITH_INSURANCE 14
+
+/**
+ * The 結核 公費 (感染症法第37条の2) is combined.
+ */
+#define ONSHI_NOTICE_TUBERCULOSIS_COMBINED 15
+
+/**
+ * 後期高齢者医療 is combined.
+ */
+#define ONSHI_NOTICE_LATE_ELDERLY_COMBINED 16
+
+/**
+ * 限度額情報変更有無 1: do an individual query.
+ */
+#define ONSHI_NOTICE_LIMIT_INFO_CHANGED 17
+
+/**
  * 医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).
  */
 #define ONSHI_NOTICE_NO_PMH_DATA 27
@@ -1765,6 +2004,47 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_CARD_SEX_UNRECOGNIZED 5
 
 /**
+ * 医科 with beds: 入院 and 入院外.
+ */
+#define ONSHI_CLINIC_KIND_MEDICAL 1
+
+/**
+ * 医科 without beds: 入院外 only.
+ */
+#define ONSHI_CLINIC_KIND_MEDICAL_OUTPATIENT 2
+
+/**
+ * 歯科.
+ */
+#define ONSHI_CLINIC_KIND_DENTAL 3
+
+/**
+ * 薬局 (調剤).
+ */
+#define ONSHI_CLINIC_KIND_PHARMACY 4
+
+/**
+ * 訪問看護.
+ */
+#define ONSHI_CLINIC_KIND_HOME_NURSING 5
+
+/**
+ * 医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around
+ * the 15th–20th).
+ */
+#define ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED 1
+
+/**
+ * A value is not what its field holds; it is kept as received (the field stays empty).
+ */
+#define ONSHI_WARNING_INVALID_VALUE 1
+
+/**
+ * A list was read in its flat form (written nested).
+ */
+#define ONSHI_WARNING_FLAT_LIST 2
+
+/**
  * Free text (names, addresses, codes whose values are not public).
  */
 #define ONSHI_VALUE_TYPE_TEXT 1
@@ -1891,7 +2171,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_SPECIFIC_DISEASE_SELF_PAY 105
 
 /**
- * 医療券・調剤券別 (text): 医療券・調剤券別 (`TicketType`).
+ * 医療券・調剤券別 (code): 医療券・調剤券別 (`TicketType`, OQSCD018: `01` 医療券, `02` 調剤券).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE 201
 
@@ -1911,7 +2191,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER 204
 
 /**
- * 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`).
+ * 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`; kept as text, checked by `validate`).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH 205
 
@@ -1921,7 +2201,7 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE 206
 
 /**
- * 指定医療機関確認フラグ (text): 指定医療機関確認フラグ.
+ * 指定医療機関確認フラグ (code): 指定医療機関確認フラグ (OQSCD026: `0` 一致, `1` 不一致 — the ticket names another 指定医療機関).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG 207
 
@@ -1956,12 +2236,12 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3 213
 
 /**
- * 診療別 (text): 診療別.
+ * 診療別 (code): 診療別 (OQSCD019: `01` 入院, `02` 入院外, `03` 歯科, `04` 調剤, `05` 訪問看護).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE 214
 
 /**
- * 本人支払額 (text): 本人支払額.
+ * 本人支払額 (integer): 本人支払額 (yen; more than 0: collect it at the counter).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT 215
 
@@ -1976,32 +2256,32 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME 217
 
 /**
- * 単独・併用別 (text): 単独・併用別.
+ * 単独・併用別 (code): 単独・併用別 (OQSCD020: `01` 単独, `02` 併用 — 医療保険 applies too).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE 218
 
 /**
- * 社会保険状況 (text): 社会保険状況.
+ * 社会保険状況 (code): 社会保険の有無 (OQSCD021: `01` あり, `02` なし).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE 219
 
 /**
- * 社会保険状況の整合性 (text): 社会保険状況の整合性.
+ * 社会保険状況の整合性 (code): 社会保険状況の整合性 (OQSCD022: `1` 不整合あり).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG 220
 
 /**
- * 感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic).
+ * 感染症法37条の2 該当状況 (code): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic; OQSCD023: `01` あり — 結核の公費 too).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION 221
 
 /**
- * 後期高齢 該当状況 (text): 後期高齢 該当状況.
+ * 後期高齢 該当状況 (code): 後期高齢 該当状況 (OQSCD024: `01` あり — 後期高齢者医療 too).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE 222
 
 /**
- * 都道府県費 該当状況 (text): 都道府県費 該当状況.
+ * 都道府県費 該当状況 (code): 都道府県費 該当状況 (OQSCD025: `01` あり, `02` なし).
  */
 #define ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES 223
 
@@ -2346,7 +2626,8 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT 42
 
 /**
- * 限度額情報変更有無 (text): `LimitApplicationCertificateChanged` (meaning not public; kept as text).
+ * 限度額情報変更有無 (code): 限度額情報変更有無 (`LimitApplicationCertificateChanged`, bulk results; OQSCD014: `0`
+ * 変更なし, `1` 変更あり または 判定不能 — do an individual query).
  */
 #define ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED 43
 
@@ -2501,9 +2782,49 @@ typedef uint32_t onshi_audit_event;
 #define ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY 484
 
 /**
- * 照会番号 (text): 照会番号 (bulk units).
+ * 照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).
  */
-#define ONSHI_FIELD_UNIT_REFERENCE_NUMBER 485
+#define ONSHI_FIELD_UNIT_REFERENCE_NUMBERS 487
+
+/**
+ * 照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key).
+ */
+#define ONSHI_FIELD_REGISTRATION_REFERENCE_NUMBER 440
+
+/**
+ * 保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURER_NUMBER 441
+
+/**
+ * 被保険者証記号 (id): 被保険者証記号 (absent when the card has none).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURED_CARD_SYMBOL 442
+
+/**
+ * 被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURED_IDENTIFICATION_NUMBER 443
+
+/**
+ * 枝番 (id): 枝番 (2 digits).
+ */
+#define ONSHI_FIELD_REGISTRATION_INSURED_BRANCH_NUMBER 444
+
+/**
+ * 処理結果状況 (code): 処理結果状況 (`None`: not given, read as 正常終了).
+ */
+#define ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_STATUS 445
+
+/**
+ * 処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).
+ */
+#define ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_CODE 446
+
+/**
+ * 処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).
+ */
+#define ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_MESSAGE 447
 
 /**
  * Entered by hand (paper card, 新患登録).
@@ -3764,23 +4085,50 @@ onshi_status onshi_virtual_card_is_inserted(const struct onshi_virtual_card *v, 
 onshi_status onshi_virtual_card_touched_my_number(const struct onshi_virtual_card *v, bool *out);
 
 /**
- * Copies the Japanese label of a code value, UTF-8 (`"不明なコード"` for a value the library
- * does not know; use `onshi_code_is_known` to tell). Surrounding spaces of `wire` are
- * ignored.
+ * Copies the Japanese label of a code value on a day, UTF-8 (`"不明なコード"` for a value the
+ * library does not know; use `onshi_code_is_known` to tell). Labels change over time (被保険者証区分
+ * `05` was 被保険者資格証明書 until 2024-12-01 and is 特別療養費支給対象者 since): pass the day the
+ * value is about (the 資格確認日), or NULL for the current label. Surrounding spaces of `wire`
+ * are ignored.
  *
- * Returns `ONSHI_INVALID_ARGUMENT` for an unknown table.
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown table, `ONSHI_INVALID_VALUE` for a `day`
+ * that is not a calendar date.
  * Out-parameters are written only on success, except `*out_len`, which is also written with
  * `ONSHI_BUFFER_TOO_SMALL`.
  *
  * # Safety
- * `wire` is NULL or readable for `wire_len` bytes; `buf` is NULL or writable for `cap` bytes.
+ * `wire` is NULL or readable for `wire_len` bytes; `day` is NULL or readable; `buf` is NULL or
+ * writable for `cap` bytes.
  */
 onshi_status onshi_code_label(onshi_code_table table,
                               const uint8_t *wire,
                               size_t wire_len,
+                              const struct onshi_date *day,
                               char *buf,
                               size_t cap,
                               size_t *out_len);
+
+/**
+ * Copies the note of a code value on a day (what it means beyond its label, or what to do:
+ * `限度額情報変更有無` `1` → 「個別照会で限度額情報を確認する」), UTF-8; `day` NULL: now.
+ *
+ * Returns `ONSHI_NOT_PRESENT` when the value has no note (or is unknown),
+ * `ONSHI_INVALID_ARGUMENT` for an unknown table, `ONSHI_INVALID_VALUE` for a `day` that is not
+ * a calendar date.
+ * Out-parameters are written only on success, except `*out_len`, which is also written with
+ * `ONSHI_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `wire` is NULL or readable for `wire_len` bytes; `day` is NULL or readable; `buf` is NULL or
+ * writable for `cap` bytes.
+ */
+onshi_status onshi_code_note(onshi_code_table table,
+                             const uint8_t *wire,
+                             size_t wire_len,
+                             const struct onshi_date *day,
+                             char *buf,
+                             size_t cap,
+                             size_t *out_len);
 
 /**
  * Tells whether a wire value is one the library knows in this table.
@@ -3837,8 +4185,11 @@ onshi_status onshi_code_table_name(onshi_code_table table, char *buf, size_t cap
  * answer of the terminal) on `confirmation_date` (資格確認日; the library never reads the
  * clock).
  *
- * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
- * date that does not exist.
+ * `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a 医療扶助 医療券 whose
+ * 診療別 does not fit it gets a notice; 0 does not check it.
+ *
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+ * `ONSHI_INVALID_VALUE` for a date that does not exist.
  * `err`: NULL is accepted.
  * The caller owns the returned handle and must free it with onshi_diff_free.
  * Out-parameters are written only on success.
@@ -3852,6 +4203,7 @@ onshi_status onshi_diff_compare(struct onshi_error *err,
                                 const struct onshi_qualification *returned,
                                 const struct onshi_date *confirmation_date,
                                 onshi_query_kind query_kind,
+                                onshi_clinic_kind clinic_kind,
                                 struct onshi_diff **out);
 
 /**
@@ -4944,10 +5296,12 @@ onshi_status onshi_history_at(const struct onshi_history *h,
  * 受給者番号); none for this 公費 gives the verdict `ONSHI_VERDICT_UNKNOWN`, never 失効.
  * `result_id` (the res or face file name …) identifies the result: NULL uses the document's
  * file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
- * from the document.
+ * from the document. `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a
+ * 医療扶助 医療券 whose 診療別 does not fit it gets a notice; 0 does not check it.
  *
  * Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果 (or not a bulk
- * answer when a unit is given), `ONSHI_OUT_OF_RANGE` for a unit past the end,
+ * answer when a unit is given), `ONSHI_INVALID_ARGUMENT` for an unknown `clinic_kind`,
+ * `ONSHI_OUT_OF_RANGE` for a unit past the end,
  * `ONSHI_NOT_PRESENT` when no date is given and the document has none, or no result id is
  * given and the document has no file name, `ONSHI_HISTORY_EMPTY` for a history without a
  * version.
@@ -4967,11 +5321,12 @@ onshi_status onshi_history_review(const struct onshi_history *h,
                                   size_t result_id_len,
                                   const struct onshi_date *confirmation_date,
                                   onshi_query_kind query_kind,
+                                  onshi_clinic_kind clinic_kind,
                                   struct onshi_diff **out);
 
 /**
  * `onshi_history_review` with what the patient presented (`ONSHI_PRESENTATION_*`; 0: not
- * recorded). The presentation is kept with the confirmation (the version's link and the
+ * recorded) beside the clinic's kind (`clinic_kind`, as for `onshi_history_review`). The presentation is kept with the confirmation (the version's link and the
  * `linked` audit event once applied; `ONSHI_FIELD_DIFF_PRESENTATION` of the review) and
  * feeds the advice: お知らせ alone, a 資格確認書 holder's 記号・番号 query, the 後期高齢
  * 資格確認書 without an address and the 2026-08 rule, 該当資格なし with a 申立書. A face result
@@ -4996,17 +5351,19 @@ onshi_status onshi_history_review_presented(const struct onshi_history *h,
                                             size_t result_id_len,
                                             const struct onshi_date *confirmation_date,
                                             onshi_query_kind query_kind,
+                                            onshi_clinic_kind clinic_kind,
                                             onshi_presentation presentation,
                                             struct onshi_diff **out);
 
 /**
  * Reviews a returned record (read as a valid answer of the terminal) against the history's
  * current version, as `onshi_history_review` does for a document. `result_id` identifies
- * the result; `confirmation_date` is the 資格確認日.
+ * the result; `confirmation_date` is the 資格確認日; `clinic_kind` as for
+ * `onshi_history_review` (0: not checked).
  *
- * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
- * date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version,
- * `ONSHI_HISTORY_WRONG_KIND` for a 公費 history
+ * Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+ * `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_HISTORY_EMPTY` for a history
+ * without a version, `ONSHI_HISTORY_WRONG_KIND` for a 公費 history
  * (`onshi_history_review_public_expense_record`).
  * The caller owns the returned handle and must free it with onshi_diff_free.
  * Out-parameters are written only on success.
@@ -5022,11 +5379,13 @@ onshi_status onshi_history_review_record(const struct onshi_history *h,
                                          size_t result_id_len,
                                          const struct onshi_date *confirmation_date,
                                          onshi_query_kind query_kind,
+                                         onshi_clinic_kind clinic_kind,
                                          struct onshi_diff **out);
 
 /**
  * `onshi_history_review_record` with what the patient presented (`ONSHI_PRESENTATION_*`;
- * 0: not recorded), as for `onshi_history_review_presented`.
+ * 0: not recorded) beside the clinic's kind (`clinic_kind`, 0: not checked), as for
+ * `onshi_history_review_presented`.
  *
  * Returns what `onshi_history_review_record` returns, and `ONSHI_INVALID_ARGUMENT` for an
  * unknown `presentation`.
@@ -5044,6 +5403,7 @@ onshi_status onshi_history_review_record_presented(const struct onshi_history *h
                                                    size_t result_id_len,
                                                    const struct onshi_date *confirmation_date,
                                                    onshi_query_kind query_kind,
+                                                   onshi_clinic_kind clinic_kind,
                                                    onshi_presentation presentation,
                                                    struct onshi_diff **out);
 

@@ -58,8 +58,8 @@
 //! ```
 
 use crate::diff::{
-    self, Action, Class, Diff, DiffContext, FieldDiff, QueryKind, Record, RecordField, RecordKind,
-    Returned, Verdict,
+    self, Action, Class, ClinicKind, Diff, DiffContext, FieldDiff, QueryKind, Record, RecordField,
+    RecordKind, Returned, Verdict,
 };
 use crate::model::{Field, FieldGroup, PublicExpense, Qualification};
 use crate::reception::Presentation;
@@ -505,6 +505,10 @@ pub struct ReviewContext {
     /// When the result arrived, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<NaiveDateTime>,
+    /// What kind of care the clinic gives (a 医療券's 診療別 is checked against it; `None`:
+    /// not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic_kind: Option<ClinicKind>,
     /// What the patient presented (マイナ保険証, 資格確認書 …), as staff recorded it: kept with
     /// the confirmation in the history and read by the diff's advice. A face result
     /// (`QueryKind::MyNumberCard`) is a マイナ保険証 whatever is stated here
@@ -526,7 +530,14 @@ impl ReviewContext {
             query_kind,
             received_at: None,
             presentation: None,
+            clinic_kind: None,
         }
+    }
+
+    /// The same context for a clinic of `kind` (its 医療券 checks need it).
+    pub fn with_clinic_kind(mut self, kind: ClinicKind) -> Self {
+        self.clinic_kind = Some(kind);
+        self
     }
 
     /// The same context with what the patient presented.
@@ -540,10 +551,13 @@ impl ReviewContext {
         Presentation::resolve(self.presentation, self.query_kind)
     }
 
-    /// The diff context (date, query kind, presentation).
+    /// The diff context (date, query kind, clinic kind, presentation).
     pub fn diff_context(&self) -> DiffContext {
-        DiffContext::new(self.confirmation_date, self.query_kind)
-            .with_presentation(self.resolved_presentation())
+        DiffContext {
+            clinic_kind: self.clinic_kind,
+            ..DiffContext::new(self.confirmation_date, self.query_kind)
+        }
+        .with_presentation(self.resolved_presentation())
     }
 
     fn link(&self) -> ResultLink {

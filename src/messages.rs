@@ -663,6 +663,54 @@ pub const NOTICE_ACTIONS: &[(NoticeKind, &str)] = &[
         "比較した資格が正しいか確認してください。",
     ),
     (
+        NoticeKind::TicketNotYetRegistered,
+        "無効として扱わず受付し、再確認日（通常は21日）以降に資格確認をやり直してください。",
+    ),
+    (
+        NoticeKind::DesignatedInstitutionMismatch,
+        "福祉事務所に指定医療機関を確認し、自院あての医療券の発行を依頼してください。",
+    ),
+    (
+        NoticeKind::SocialInsuranceInconsistent,
+        "医療保険の資格の有無を患者様に確認し、福祉事務所に連絡してください。",
+    ),
+    (
+        NoticeKind::TreatmentTypeMismatch,
+        "福祉事務所に自院の診療（医科・歯科、入院・入院外）に合う医療券の発行を依頼してください。",
+    ),
+    (
+        NoticeKind::DispensingTicket,
+        "対応不要です（薬局向けの調剤券です）。",
+    ),
+    (
+        NoticeKind::TicketOutsideValidity,
+        "福祉事務所に医療券の有効期間を確認してください。",
+    ),
+    (
+        NoticeKind::TicketOtherMonth,
+        "福祉事務所に今月分の医療券の登録を確認してください。",
+    ),
+    (
+        NoticeKind::SelfPayDue,
+        "医療券の本人支払額を窓口で徴収してください。",
+    ),
+    (
+        NoticeKind::CombinedWithInsurance,
+        "医療保険の資格確認も行い、併用で請求してください。",
+    ),
+    (
+        NoticeKind::TuberculosisCombined,
+        "結核の公費負担を併用して請求してください。",
+    ),
+    (
+        NoticeKind::LateElderlyCombined,
+        "後期高齢者医療の資格確認も行い、併用で請求してください。",
+    ),
+    (
+        NoticeKind::LimitInfoChanged,
+        "個別照会で最新の限度額情報を確認してください。",
+    ),
+    (
         NoticeKind::NoticeAloneNotAccepted,
         "マイナ保険証（カード・スマートフォン）か資格確認書の提示をお願いしてください。",
     ),

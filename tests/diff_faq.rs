@@ -514,7 +514,7 @@ fn public_assistance() -> Qualification {
         insured_card_classification: Some(InsuredCardClassification::MedicalAssistance),
         personal_family_classification: None,
         medical_tickets: vec![MedicalTicket {
-            ticket_type: Some("1".into()),
+            ticket_type: Some(TicketType::Medical),
             issue_number: Some("000101".into()),
             medical_treatment_month: Some("202504".into()),
             valid_date: Some(day(2025, 4, 1)),
@@ -783,11 +783,23 @@ fn validity_6_valid_unregistered_is_compared_with_a_notice() {
     let d = diff::compare(&reg, &answer, &ctx());
     assert_ne!(d.verdict, Verdict::NotConfirmed);
     assert!(d.not_confirmed.is_none());
+    // On the 10th the month's tickets are not registered yet: re-check after the 20th.
+    assert!(d.notices.iter().any(
+        |n| n.notice == NoticeKind::TicketNotYetRegistered && n.message.contains("福祉事務所")
+    ));
+    assert_eq!(d.recheck.as_ref().unwrap().on, day(2025, 4, 21));
+    // After the registration window: ask the welfare office.
+    let late = diff::compare(
+        &reg,
+        &answer,
+        &DiffContext::new(day(2025, 4, 25), QueryKind::MyNumberCard),
+    );
     assert!(
-        d.notices
+        late.notices
             .iter()
             .any(|n| n.notice == NoticeKind::ValidUnregistered && n.message.contains("福祉事務所"))
     );
+    assert!(late.recheck.is_none());
     // The month's 医療券 not being registered yet is no change.
     let tickets = d.field(Field::MedicalTickets).unwrap();
     assert_eq!(tickets.class, Class::OnlyRegistered);

@@ -175,6 +175,7 @@ fn code_labels_match_the_rust_tables() {
                 ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY,
                 w.as_ptr(),
                 w.len(),
+                std::ptr::null(),
                 b,
                 cap,
                 n,
@@ -183,6 +184,92 @@ fn code_labels_match_the_rust_tables() {
         .unwrap();
         assert_eq!(label, c.label());
     }
+}
+
+#[test]
+fn code_labels_take_the_day_they_are_about() {
+    let label = |table, w: &str, day: Option<onshi_date>| {
+        read(|b, cap, n| unsafe {
+            onshi_code_label(
+                table,
+                w.as_ptr(),
+                w.len(),
+                day.as_ref()
+                    .map_or(std::ptr::null(), |d| d as *const onshi_date),
+                b,
+                cap,
+                n,
+            )
+        })
+    };
+    let t = ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION;
+    let day = |year, month, day| Some(onshi_date { year, month, day });
+    assert_eq!(
+        label(t, "05", day(2024, 4, 1)).unwrap(),
+        "被保険者資格証明書"
+    );
+    assert_eq!(
+        label(t, "05", day(2026, 9, 1)).unwrap(),
+        "特別療養費支給対象者"
+    );
+    assert_eq!(label(t, "05", None).unwrap(), "特別療養費支給対象者");
+    assert_eq!(label(t, "07", None).unwrap(), "自衛官");
+    assert_eq!(label(t, "08", None).unwrap(), "不明なコード");
+    assert_eq!(label(t, "05", day(2026, 2, 30)), Err(ONSHI_INVALID_VALUE));
+    // Every 医療扶助 table answers through the ABI.
+    assert_eq!(
+        label(ONSHI_CODE_TABLE_MEDICAL_TREATMENT_TYPE, "03", None).unwrap(),
+        "歯科"
+    );
+    assert_eq!(
+        label(ONSHI_CODE_TABLE_DESIGNATED_INSTITUTION_FLAG, "1", None).unwrap(),
+        "不一致"
+    );
+    assert_eq!(
+        label(ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG, "4", None).unwrap(),
+        "救急時"
+    );
+    let note = read(|b, cap, n| unsafe {
+        onshi_code_note(
+            ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED,
+            "1".as_ptr(),
+            1,
+            std::ptr::null(),
+            b,
+            cap,
+            n,
+        )
+    })
+    .unwrap();
+    assert!(note.contains("個別照会"), "{note}");
+    let none = read(|b, cap, n| unsafe {
+        onshi_code_note(
+            ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED,
+            "0".as_ptr(),
+            1,
+            std::ptr::null(),
+            b,
+            cap,
+            n,
+        )
+    });
+    assert_eq!(none, Err(ONSHI_NOT_PRESENT));
+    // Each table constant names a table of the data, and every table has a name.
+    for table in 1..=35 {
+        let name = read(|b, c, n| unsafe { onshi_code_table_name(table, b, c, n) }).unwrap();
+        assert!(
+            onshi::codes::CodeTables::builtin().table(&name).is_some(),
+            "{table}: {name}"
+        );
+        let mut count = 0;
+        assert_eq!(unsafe { onshi_code_count(table, &mut count) }, ONSHI_OK);
+        assert!(count > 0, "{name}");
+    }
+    let mut count = 0;
+    assert_eq!(
+        unsafe { onshi_code_count(36, &mut count) },
+        ONSHI_INVALID_ARGUMENT
+    );
 }
 
 #[test]
@@ -269,4 +356,25 @@ fn const_calls_may_run_concurrently_on_one_handle() {
     }
     let msg = read(|b, c, n| unsafe { onshi_qualification_last_error(q.0, b, c, n) }).unwrap();
     assert_eq!(msg, "unknown field 9999");
+}
+
+#[test]
+fn field_and_list_numbers_are_never_shared() {
+    // Two `ONSHI_FIELD_*` (or `ONSHI_LIST_*`) with one number would make an accessor read the
+    // wrong field (a hand-written view once took the number of a generated field).
+    let header =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/onshi.h")).unwrap();
+    for prefix in ["#define ONSHI_FIELD_", "#define ONSHI_LIST_"] {
+        let mut seen = std::collections::HashMap::new();
+        for line in header.lines().filter(|l| l.starts_with(prefix)) {
+            let mut parts = line.split_whitespace().skip(1);
+            let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if let Some(other) = seen.insert(value.to_string(), name.to_string()) {
+                panic!("{name} and {other} are both {value}");
+            }
+        }
+        assert!(seen.len() > 10, "{prefix}");
+    }
 }

@@ -77,6 +77,7 @@ fn compare_read_apply_like_c() {
             ret,
             &day,
             ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            0,
             &mut d,
         )
     };
@@ -213,6 +214,7 @@ fn compare_read_apply_like_c() {
             id.len(),
             &day,
             ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            0,
             out,
         )
     };
@@ -357,6 +359,7 @@ fn identity_mismatch_needs_verification_through_choices() {
             ret,
             &day,
             ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            0,
             &mut d,
         )
     };
@@ -376,6 +379,7 @@ fn identity_mismatch_needs_verification_through_choices() {
             2,
             &day,
             ONSHI_QUERY_KIND_MY_NUMBER_CARD,
+            0,
             &mut d,
         )
     };

@@ -118,16 +118,43 @@ fn parse_write_and_fields_agree_with_the_rust_api() {
         read(|b, c, n| unsafe { onshi_document_to_json(back, b, c, n) }).unwrap(),
         json
     );
-    // Bad input: errors carry their location; out-parameters stay untouched.
-    let bad = "<XmlMsg><MessageHeader><QualificationConfirmationDate>2025-04-01</QualificationConfirmationDate></MessageHeader></XmlMsg>";
+    // An odd value is kept with a warning that says where; broken structure is still an
+    // error that carries its location, and out-parameters stay untouched.
+    let odd = "<XmlMsg><MessageHeader><QualificationConfirmationDate>2025-04-01</QualificationConfirmationDate></MessageHeader></XmlMsg>";
+    let mut x = null_mut();
+    assert_eq!(
+        unsafe { onshi_document_parse(err, odd.as_ptr(), odd.len(), null(), &mut x) },
+        ONSHI_OK
+    );
+    let mut n = 0;
+    assert_eq!(
+        unsafe { onshi_document_count(x, ONSHI_LIST_DOCUMENT_WARNINGS, &mut n) },
+        ONSHI_OK
+    );
+    assert_eq!(n, 1);
+    let path = read(|b, c, n| unsafe {
+        onshi_document_item_get_text(
+            x,
+            ONSHI_LIST_DOCUMENT_WARNINGS,
+            0,
+            ONSHI_FIELD_DOCUMENT_WARNING_PATH,
+            b,
+            c,
+            n,
+        )
+    })
+    .unwrap();
+    assert!(path.ends_with("/QualificationConfirmationDate"), "{path}");
+    unsafe { onshi_document_free(x) };
+    let bad = "<XmlMsg><MessageHeader><QualificationConfirmationDate>20250401</Qualification></MessageHeader></XmlMsg>";
     let mut x = null_mut();
     assert_eq!(
         unsafe { onshi_document_parse(err, bad.as_ptr(), bad.len(), null(), &mut x) },
-        ONSHI_XML_INVALID_VALUE
+        ONSHI_XML_SYNTAX
     );
     assert!(x.is_null());
     let m = read(|b, c, n| unsafe { onshi_error_message(err, b, c, n) }).unwrap();
-    assert!(m.contains("QualificationConfirmationDate"), "{m}");
+    assert!(m.contains("line 1"), "{m}");
     let doctype = "<!DOCTYPE x [<!ENTITY a 'b'>]><XmlMsg/>";
     assert_eq!(
         unsafe { onshi_document_parse(err, doctype.as_ptr(), doctype.len(), null(), &mut x) },
@@ -372,7 +399,17 @@ fn emulator_query_diff_apply_face_bulk_doctor() {
     let mut rv = null_mut();
     assert_eq!(
         unsafe {
-            onshi_history_review(h, res, usize::MAX, "res-1".as_ptr(), 5, null(), 0, &mut rv)
+            onshi_history_review(
+                h,
+                res,
+                usize::MAX,
+                "res-1".as_ptr(),
+                5,
+                null(),
+                0,
+                0,
+                &mut rv,
+            )
         },
         ONSHI_OK
     );

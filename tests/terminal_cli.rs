@@ -116,6 +116,105 @@ fn bulk_watch_and_emulate_commands() {
 }
 
 #[test]
+fn bulk_kind_runs_every_bulk_family() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().to_str().unwrap();
+    let mut cfg = EmulatorConfig::new(d.path());
+    cfg.processing_polls = 0;
+    let emu = Emulator::start(cfg).unwrap();
+    let base = ["bulk", "--root", root, "--institution", "1310000003"];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        onshi(&args)
+    };
+    // 医療扶助 of one month: every assisted person of the dataset, each with its 医療券.
+    let assisted = emu
+        .dataset()
+        .persons
+        .iter()
+        .filter(|p| p.is_public_assistance())
+        .count();
+    assert!(assisted > 0);
+    let out = run(&[
+        "--kind",
+        "medical-assistance",
+        "--month",
+        "202504",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "bulk_qualification_response", "{v}");
+    assert_eq!(v["units"].as_array().map(Vec::len), Some(assisted), "{v}");
+    let out = run(&["--kind", "medical-assistance", "--month", "202504"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines = text(&out.stdout);
+    assert_eq!(lines.lines().count(), assisted, "{lines}");
+    assert!(lines.contains("医療券"), "{lines}");
+    // 訪問 and オンライン by date range; 照会番号 registrations from a file.
+    for kind in ["home-visit", "online"] {
+        let out = run(&[
+            "--kind", kind, "--from", "20000101", "--to", "20991231", "--json",
+        ]);
+        assert!(out.status.success(), "{kind}: {}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["type"], "bulk_qualification_response", "{kind}: {v}");
+    }
+    let csv = d.path().join("registrations.csv");
+    std::fs::write(
+        &csv,
+        "id,insurer,symbol,number,branch\nK-1,01130012,12-34,1001,00\n",
+    )
+    .unwrap();
+    let out = run(&["--kind", "reference-number", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("K-1"), "{}", text(&out.stdout));
+    // What a kind needs is checked before anything is sent: exit 2.
+    for (args, says) in [
+        (vec!["--kind", "medical-assistance"], "needs --month"),
+        (
+            vec!["--kind", "medical-assistance", "--month", "202513"],
+            "not a month",
+        ),
+        (vec!["--kind", "online", "--from", "20250401"], "needs --to"),
+        (
+            vec![
+                "--kind",
+                "home-visit",
+                "--from",
+                "20250401",
+                "--to",
+                "20250301",
+            ],
+            "is after",
+        ),
+        (
+            vec!["--kind", "qualification", csv.to_str().unwrap()],
+            "needs --date",
+        ),
+        (
+            vec![
+                "--kind",
+                "medical-assistance",
+                "--month",
+                "202504",
+                csv.to_str().unwrap(),
+            ],
+            "takes no FILE",
+        ),
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn query_with_registered_prints_the_diff() {
     let d = tempfile::tempdir().unwrap();
     let root = d.path().to_str().unwrap();

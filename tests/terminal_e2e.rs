@@ -702,3 +702,188 @@ fn a_wrong_root_is_reported_not_created() {
     );
     assert!(ok.is_ok() && wrong.join("face").is_dir());
 }
+
+#[test]
+fn the_emulator_answers_2024_labels_and_odd_values_in_both_encodings() {
+    use onshi::terminal::ProcessedPolicy;
+    for enc in [Encoding::Utf8, Encoding::ShiftJis] {
+        let d = tempfile::tempdir().unwrap();
+        let mut cfg = emulator(d.path());
+        cfg.encoding = enc;
+        let emu = Emulator::start(cfg).unwrap();
+        let client = Client::open(
+            Layout::new(d.path()),
+            onshi::terminal::ClientOptions {
+                encoding: enc,
+                processed: ProcessedPolicy::Archive,
+                ..options()
+            },
+        )
+        .unwrap();
+        // 被保険者証区分 05 and 07 come back, labelled as they read since 2024-12-02.
+        for (prefix, wire, label) in [
+            ("特別療養費", "05", "特別療養費支給対象者"),
+            ("自衛官", "07", "自衛官"),
+        ] {
+            let p = person(&emu, prefix).clone();
+            let r = client.query(query_for(&p), today(), T).unwrap();
+            let c = r.body.results[0]
+                .insured_card_classification
+                .clone()
+                .unwrap();
+            assert_eq!(c.wire(), wire, "{enc:?}");
+            assert_eq!(c.label_on(today()), label, "{enc:?}");
+        }
+        // An odd value in the answer keeps the answer: the value is kept as it came.
+        let p = person(&emu, "規格外の値").clone();
+        let r = client.query(query_for(&p), today(), T).unwrap();
+        let q = &r.body.results[0];
+        assert_eq!(q.person.name, p.qualifications[0].person.name);
+        assert_eq!(q.insured_card_expiration_date, None);
+        assert!(
+            q.extra
+                .iter()
+                .any(|e| e.name == "InsuredCardExpirationDate"
+                    && e.text.as_deref() == Some("99999999")),
+            "{enc:?}: {:?}",
+            q.extra
+        );
+        // The file the emulator wrote reads with one warning that says where.
+        let warned: Vec<_> = std::fs::read_dir(d.path().join(".onshi").join("archive"))
+            .unwrap()
+            .filter_map(|e| {
+                let doc = onshi::xml::parse(&std::fs::read(e.unwrap().path()).unwrap()).unwrap();
+                (!doc.warnings.is_empty()).then_some(doc)
+            })
+            .collect();
+        let [doc] = warned.as_slice() else {
+            panic!("{enc:?}: {} files with warnings", warned.len())
+        };
+        assert_eq!(doc.encoding, enc);
+        assert_eq!(doc.warnings.len(), 1);
+        assert!(
+            doc.warnings[0]
+                .path
+                .ends_with("ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate"),
+            "{}",
+            doc.warnings[0].path
+        );
+    }
+}
+
+#[test]
+fn bulk_registrations_come_back_as_units_when_the_emulator_writes_them() {
+    for enc in [Encoding::Utf8, Encoding::ShiftJis] {
+        let d = tempfile::tempdir().unwrap();
+        let mut cfg = emulator(d.path());
+        cfg.encoding = enc;
+        cfg.processing_polls = 0;
+        cfg.registration_units = true;
+        let emu = Emulator::start(cfg).unwrap();
+        let client = Client::open(
+            Layout::new(d.path()),
+            onshi::terminal::ClientOptions {
+                encoding: enc,
+                ..options()
+            },
+        )
+        .unwrap();
+        let mut regs: Vec<ReferenceNumberRegistration> = emu.dataset().persons[..2]
+            .iter()
+            .map(|p| ReferenceNumberRegistration {
+                card: p.qualifications[0].card.clone(),
+                reference_number: Some(onshi::Personal::new(format!("U-{}", p.id))),
+                ..Default::default()
+            })
+            .collect();
+        // A card nobody holds: its unit is an error with a code.
+        regs.push(ReferenceNumberRegistration {
+            card: CardKey {
+                insurer_number: regs[0].card.insurer_number.clone(),
+                insured_identification_number: Some(
+                    onshi::ids::CardNumber::parse("999999", onshi::ids::Mode::Lenient).unwrap(),
+                ),
+                ..Default::default()
+            },
+            reference_number: Some(onshi::Personal::new("U-none".into())),
+            ..Default::default()
+        });
+        let up = Message::ReferenceNumberRequest(ReferenceNumberRequest {
+            registrations: regs,
+            ..Default::default()
+        });
+        let out = client
+            .bulk(Family::BulkReferenceNumber, &up, &bulk_opts(), &mut |_| {})
+            .unwrap();
+        let Message::ReferenceNumberResponse(r) = out.message else {
+            panic!("{:?}", out.message)
+        };
+        assert!(r.registrations.is_empty(), "{enc:?}");
+        assert_eq!(r.units.len(), 3, "{enc:?}");
+        let all = r.outcomes();
+        let status: Vec<_> = all.iter().map(|o| o.outcome.status.clone()).collect();
+        assert_eq!(
+            status,
+            vec![
+                Some(ProcessingResultStatus::Normal),
+                Some(ProcessingResultStatus::Normal),
+                Some(ProcessingResultStatus::Error)
+            ],
+            "{enc:?}"
+        );
+        assert_eq!(all[2].outcome.code.as_deref(), Some("EMU2001"));
+        assert_eq!(
+            all[0]
+                .registration
+                .and_then(|g| g.reference_number.as_ref())
+                .map(|n| n.expose().as_str()),
+            Some("U-P01")
+        );
+    }
+}
+
+#[test]
+fn an_unregistered_assistance_answer_early_in_the_month_is_a_recheck_in_both_encodings() {
+    use onshi::diff::{self, DiffContext, QueryKind, RecheckReason, Returned, Verdict};
+    let on = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
+    for enc in [Encoding::Utf8, Encoding::ShiftJis] {
+        let d = tempfile::tempdir().unwrap();
+        let mut cfg = emulator(d.path());
+        cfg.encoding = enc;
+        let emu = Emulator::start(cfg).unwrap();
+        let client = Client::open(
+            Layout::new(d.path()),
+            onshi::terminal::ClientOptions {
+                encoding: enc,
+                ..options()
+            },
+        )
+        .unwrap();
+        // P15: 医療扶助, 資格有効性 6 (未委託・未登録), as the terminal writes it.
+        let p = person(&emu, "医療扶助（資格有効性 6").clone();
+        let r = client.query(query_for(&p), today(), T).unwrap();
+        assert_eq!(
+            r.body.qualification_validity,
+            Some(QualificationValidity::ValidUnregistered),
+            "{enc:?}"
+        );
+        let clinic = &p.qualifications[0];
+        // Early in the month: not 無効, re-check on the 21st.
+        let early = diff::compare(
+            clinic,
+            &Returned::from(&r.body),
+            &DiffContext::new(on(5), QueryKind::MyNumberCard),
+        );
+        assert_ne!(early.verdict, Verdict::NotConfirmed, "{enc:?}");
+        let rc = early.recheck.as_ref().expect("a day to re-check");
+        assert_eq!(rc.reason, RecheckReason::TicketNotYetRegistered);
+        assert_eq!(rc.on, on(21), "{enc:?}");
+        // After the welfare office's window: nothing to re-check.
+        let late = diff::compare(
+            clinic,
+            &Returned::from(&r.body),
+            &DiffContext::new(on(25), QueryKind::MyNumberCard),
+        );
+        assert!(late.recheck.is_none(), "{enc:?}");
+    }
+}

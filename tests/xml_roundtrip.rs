@@ -262,7 +262,7 @@ fn ticket() -> BoxedStrategy<MedicalTicket> {
 fn ticket_inner() -> impl Strategy<Value = MedicalTicket> {
     (
         (
-            of(text()),
+            of(code::<TicketType>()),
             of(date()),
             of(date()),
             of(text()),
@@ -270,22 +270,28 @@ fn ticket_inner() -> impl Strategy<Value = MedicalTicket> {
             of(text()),
         ),
         (
-            of(text()),
+            of(code::<DesignatedInstitutionFlag>()),
             of(text()),
             of(text()),
             of(text()),
             numbered(),
-            of(text()),
+            of(code::<MedicalTreatmentType>()),
         ),
         (
+            of(any::<u32>()),
             of(text()),
             of(text()),
-            of(text()),
-            of(text()),
-            of(text()),
-            of(text()),
+            of(code::<SingleOrCombinedUse>()),
+            of(code::<SocialInsuranceStatus>()),
+            of(code::<ConsistencyFlag>()),
         ),
-        (of(text()), of(text()), of(text()), numbered(), extras()),
+        (
+            of(code::<InfectionStatus>()),
+            of(code::<ElderlyMedicalCareStatus>()),
+            of(code::<PrefecturalExpensesStatus>()),
+            numbered(),
+            extras(),
+        ),
     )
         .prop_map(|(a, b, c, d)| MedicalTicket {
             ticket_type: a.0,
@@ -434,7 +440,7 @@ fn qualification_inner() -> impl Strategy<Value = Qualification> {
         of(ptext()),
         of(text()),
         of(code::<PrescriptionIssueSelect>()),
-        of(text()),
+        of(code::<LimitInfoChanged>()),
         extras(),
         of(ptext()),
     );
@@ -528,7 +534,7 @@ fn confirmation_inner() -> impl Strategy<Value = ConfirmationResult> {
         of(code::<QualificationValidity>()),
         of(code::<PrescriptionIssueSelect>()),
         vec(qualification(), 0..3),
-        of(ptext()),
+        vec(ptext(), 0..3),
         extras(),
     )
         .prop_map(
@@ -542,7 +548,7 @@ fn confirmation_inner() -> impl Strategy<Value = ConfirmationResult> {
                 qualification_validity: v,
                 prescription_issue_select: p,
                 results,
-                reference_number: rn,
+                reference_numbers: rn,
                 extra,
             },
         )
@@ -581,6 +587,25 @@ fn registration_inner(answered: bool) -> impl Strategy<Value = ReferenceNumberRe
                 extra,
             }
         })
+}
+
+/// A `BulkRegistrationUnit`: the registration's echo (or none) and its own 処理結果.
+fn registration_unit() -> BoxedStrategy<RegistrationUnit> {
+    (
+        of(registration(false)),
+        (of(code::<ProcessingResultStatus>()), of(text()), of(text())),
+        extras(),
+    )
+        .prop_map(|(r, (s, c, m), extra)| RegistrationUnit {
+            registration: r.and_then(non_default),
+            outcome: ProcessingOutcome {
+                status: s,
+                code: c,
+                message: m,
+            },
+            extra,
+        })
+        .boxed()
 }
 
 fn message() -> BoxedStrategy<Message> {
@@ -622,13 +647,19 @@ fn message_inner() -> impl Strategy<Value = Message> {
         });
     let rres = (
         header_response(),
-        vec(registration(true), 1..3),
+        prop_oneof![
+            (vec(registration(true), 1..3), Just(Vec::new())),
+            (
+                vec(registration(false), 0..2),
+                vec(registration_unit(), 1..3)
+            ),
+        ],
         (of(code::<ProcessingResultStatus>()), of(text()), of(text())),
         extras(),
         extras(),
     )
         .prop_map(
-            |(header, registrations, (s, c, m), extra_body, extra_root)| {
+            |(header, (registrations, units), (s, c, m), extra_body, extra_root)| {
                 Message::ReferenceNumberResponse(ReferenceNumberResponse {
                     outcome: ProcessingOutcome {
                         status: s,
@@ -637,6 +668,7 @@ fn message_inner() -> impl Strategy<Value = Message> {
                     },
                     header,
                     registrations,
+                    units,
                     extra_body,
                     extra_root,
                 })

@@ -101,7 +101,7 @@ fn header() -> MessageHeader {
         process_execution_time: Some(t("20250401093000")),
         qualification_confirmation_date: Some(d(2025, 4, 1)),
         medical_institution_code: Some(
-            MedicalInstitutionCode::parse("1312345678", Mode::Strict).unwrap(),
+            MedicalInstitutionCode::parse("1310000003", Mode::Strict).unwrap(),
         ),
         arbitrary_file_identifier: Some("bench".into()),
         segment_of_result: Some(SegmentOfResult::Normal),

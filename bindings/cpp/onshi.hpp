@@ -224,12 +224,13 @@ inline uint32_t insurer_number_flags(std::string_view input, onshi_mode mode = O
     return flags;
 }
 
-/// The Japanese label of a code value ("不明なコード" when unknown).
-inline std::string code_label(onshi_code_table table, std::string_view wire) {
+/// The Japanese label of a code value ("不明なコード" when unknown), as it read on `on` (the
+/// 資格確認日; nullptr: the newest label).
+inline std::string code_label(onshi_code_table table, std::string_view wire, const onshi_date *on = nullptr) {
     std::string out;
     detail::check(detail::read_text(
         [&](char *b, std::size_t c, std::size_t *n) {
-            return onshi_code_label(table, detail::bytes(wire), wire.size(), b, c, n);
+            return onshi_code_label(table, detail::bytes(wire), wire.size(), on, b, c, n);
         },
         out));
     return out;
@@ -610,12 +611,13 @@ public:
     /// Takes ownership of a raw handle.
     explicit Diff(onshi_diff *raw) : Owned(raw) {}
 
-    /// Compares a registered record with a returned one on `confirmation_date`.
+    /// Compares a registered record with a returned one on `confirmation_date`; `clinic`
+    /// (ONSHI_CLINIC_KIND_*, 0: not checked) is the clinic's kind of care for the 医療券 checks.
     static Diff compare(const Qualification &registered, const Qualification &returned,
-                        const onshi_date &confirmation_date, onshi_query_kind kind) {
+                        const onshi_date &confirmation_date, onshi_query_kind kind, onshi_clinic_kind clinic = 0) {
         onshi_diff *raw = nullptr;
         detail::call_with_error([&](onshi_error *e) {
-            return onshi_diff_compare(e, registered.capi(), returned.capi(), &confirmation_date, kind, &raw);
+            return onshi_diff_compare(e, registered.capi(), returned.capi(), &confirmation_date, kind, clinic, &raw);
         });
         return Diff(raw);
     }
@@ -855,27 +857,25 @@ public:
     }
     /// Reviews a returned record against current(): the diff staff see, kept with what it
     /// judged, for apply(). `result_id` names the result (the res or face file name).
+    /// `presentation` (ONSHI_PRESENTATION_*, 0: not recorded) is what the patient presented:
+    /// kept with the confirmation and read by the advice. `clinic` (ONSHI_CLINIC_KIND_*, 0:
+    /// not checked) is the clinic's kind of care. (Both are uint32_t: the 5th argument is
+    /// always the presentation.)
     Diff review_record(const Qualification &returned, std::string_view result_id,
-                       const onshi_date &confirmation_date, onshi_query_kind kind) const {
-        onshi_diff *raw = nullptr;
-        check(onshi_history_review_record(capi(), returned.capi(), detail::bytes(result_id), result_id.size(),
-                                          &confirmation_date, kind, &raw));
-        return Diff(raw);
-    }
-    /// review_record() with what the patient presented (ONSHI_PRESENTATION_*; 0: not
-    /// recorded): kept with the confirmation and read by the advice.
-    Diff review_record(const Qualification &returned, std::string_view result_id, const onshi_date &confirmation_date,
-                       onshi_query_kind kind, onshi_presentation presentation) const {
+                       const onshi_date &confirmation_date, onshi_query_kind kind,
+                       onshi_presentation presentation = 0, onshi_clinic_kind clinic = 0) const {
         onshi_diff *raw = nullptr;
         check(onshi_history_review_record_presented(capi(), returned.capi(), detail::bytes(result_id), result_id.size(),
-                                                    &confirmation_date, kind, presentation, &raw));
+                                                    &confirmation_date, kind, clinic, presentation, &raw));
         return Diff(raw);
     }
     /// Reviews the answer of a 資格確認結果 document (`unit` nullopt) or of a bulk answer's
     /// unit; `result_id` nullopt uses the document's file name, `confirmation_date` nullptr
-    /// its 資格確認日, `kind` 0 its 照会区分.
+    /// its 資格確認日, `kind` 0 its 照会区分; `clinic` (ONSHI_CLINIC_KIND_*, 0: not checked) is the
+    /// clinic's kind of care for the 医療券 checks.
     Diff review(const Document &answer, std::optional<std::size_t> unit, std::optional<std::string_view> result_id,
-                const onshi_date *confirmation_date = nullptr, onshi_query_kind kind = 0) const;
+                const onshi_date *confirmation_date = nullptr, onshi_query_kind kind = 0,
+                onshi_clinic_kind clinic = 0) const;
     /// Applies a review made by this history (review(), review_record()); returns the number
     /// of audit events added (0 when the result was already applied).
     std::size_t apply(const Diff &review, const Choices *choices, onshi_start_date_policy policy,
@@ -1126,6 +1126,33 @@ public:
         return optional_text([&](char *b, std::size_t c, std::size_t *n) {
             return onshi_document_item_get_text(capi(), list, index, field, b, c, n);
         });
+    }
+    std::optional<uint32_t> item_u32(onshi_list list, std::size_t index, onshi_field field) const {
+        uint32_t v = 0;
+        return optional(onshi_document_item_get_u32(capi(), list, index, field, &v), v);
+    }
+    /// What reading the file tolerated (ONSHI_LIST_DOCUMENT_WARNINGS): a value kept as received
+    /// (`value` is the text; personal data possibly), a list read in its flat form.
+    struct Warning {
+        onshi_warning_kind kind;
+        std::string path;
+        uint32_t line;
+        uint32_t column;
+        std::optional<std::string> value;
+        std::string expected;
+    };
+    std::vector<Warning> warnings() const {
+        const onshi_list l = ONSHI_LIST_DOCUMENT_WARNINGS;
+        std::vector<Warning> out;
+        for (std::size_t i = 0, n = count(l); i < n; i++) {
+            out.push_back(Warning{item_u32(l, i, ONSHI_FIELD_DOCUMENT_WARNING_KIND).value_or(0),
+                                  item_text(l, i, ONSHI_FIELD_DOCUMENT_WARNING_PATH).value_or(""),
+                                  item_u32(l, i, ONSHI_FIELD_DOCUMENT_WARNING_LINE).value_or(0),
+                                  item_u32(l, i, ONSHI_FIELD_DOCUMENT_WARNING_COLUMN).value_or(0),
+                                  item_text(l, i, ONSHI_FIELD_DOCUMENT_WARNING_VALUE),
+                                  item_text(l, i, ONSHI_FIELD_DOCUMENT_WARNING_EXPECTED).value_or("")});
+        }
+        return out;
     }
     /// A copy of record `index` of a 資格確認結果.
     Qualification result_at(std::size_t index) const {
@@ -1383,11 +1410,11 @@ public:
 /// Diffs against documents.
 inline Diff History::review(const Document &answer, std::optional<std::size_t> unit,
                             std::optional<std::string_view> result_id, const onshi_date *confirmation_date,
-                            onshi_query_kind kind) const {
+                            onshi_query_kind kind, onshi_clinic_kind clinic) const {
     onshi_diff *raw = nullptr;
     check(onshi_history_review(capi(), answer.capi(), unit.value_or(SIZE_MAX),
                                result_id ? detail::bytes(*result_id) : nullptr, result_id ? result_id->size() : 0,
-                               confirmation_date, kind, &raw));
+                               confirmation_date, kind, clinic, &raw));
     return Diff(raw);
 }
 

@@ -500,14 +500,21 @@ fuzz_target!(|data: &[u8]| {
                     onshi_check_digit_verify(e, t.ptr(), t.len())
                 }
                 21 => {
-                    let table = inp.small(20);
+                    let table = inp.small(40);
                     let t = Text::new(&mut inp);
+                    let day = inp.date();
+                    let day = if inp.byte() % 2 == 0 {
+                        std::ptr::null()
+                    } else {
+                        &day as *const onshi_date
+                    };
                     let mut b = Buf::new(&mut inp);
                     let mut n = 0usize;
                     let s = no_panic(onshi_code_label(
                         table,
                         t.ptr(),
                         t.len(),
+                        day,
                         b.ptr(),
                         b.cap(),
                         &mut n,
@@ -734,7 +741,8 @@ impl Phase2 {
                     let mut out = std::ptr::dangling_mut::<onshi_diff>();
                     let day_ptr: *const onshi_date =
                         if inp.byte() % 9 == 0 { null() } else { &day };
-                    let s = no_panic(onshi_diff_compare(e, a, b, day_ptr, kind, &mut out));
+                    let clinic = inp.small(6);
+                    let s = no_panic(onshi_diff_compare(e, a, b, day_ptr, kind, clinic, &mut out));
                     if s == ONSHI_OK {
                         let k = inp.byte() as usize % 2;
                         onshi_diff_free(self.diffs[k]);
@@ -848,6 +856,7 @@ impl Phase2 {
                             rid.ptr(),
                             rid.len(),
                             &day,
+                            inp.small(6),
                             inp.small(6),
                             &mut out,
                         ));

@@ -438,8 +438,10 @@ impl NotConfirmed {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NoticeKind {
-    /// 資格有効性 6 有効（未登録）(医療扶助): the 医療扶助 qualification is valid but the
-    /// welfare office has not registered this month's 医療券・調剤券 yet.
+    /// 資格有効性 6 有効（未登録）(医療扶助) after the month's registration window: the
+    /// 医療扶助 qualification is valid but this month's 医療券・調剤券 is still not registered;
+    /// ask the welfare office to issue it. (Within the window the notice is
+    /// [`NoticeKind::TicketNotYetRegistered`], with the day to re-check.)
     ValidUnregistered,
     /// 医療扶助（生活保護）only: no insurance card, so it cannot be confirmed by 記号・番号.
     PublicAssistanceOnly,
@@ -450,6 +452,34 @@ pub enum NoticeKind {
     CheckDigitIgnored,
     /// Several records came back; the one matching the registered card was compared.
     SeveralRecords,
+    /// 医療扶助 early in the month: this month's 医療券 is not registered yet (the welfare
+    /// office registers around the 15th–20th). Valid, never 無効: re-check on the day in the
+    /// detail (and in [`super::Diff::recheck`]).
+    TicketNotYetRegistered,
+    /// The 医療券's 指定医療機関 is not this clinic (OQSCD026 `1`).
+    DesignatedInstitutionMismatch,
+    /// The 社会保険 status does not agree with the 医療券 (OQSCD022 `1`).
+    SocialInsuranceInconsistent,
+    /// The 医療券's 診療別 does not fit the clinic's kind (a 歯科 clinic and a ticket that is
+    /// not 歯科 …); the clinic's kind comes from the review context.
+    TreatmentTypeMismatch,
+    /// A 調剤券 (for a pharmacy) came back at a clinic: for information.
+    DispensingTicket,
+    /// The day confirmed is outside the 医療券's validity.
+    TicketOutsideValidity,
+    /// The only 医療券 are for other months.
+    TicketOtherMonth,
+    /// The 医療券 has a 本人支払額: collect it at the counter.
+    SelfPayDue,
+    /// 単独・併用別 02: 医療保険 applies too.
+    CombinedWithInsurance,
+    /// 感染症法第37条の2 applies: the 結核 公費 is combined.
+    TuberculosisCombined,
+    /// 後期高齢者医療 applies too.
+    LateElderlyCombined,
+    /// 限度額情報変更有無 1 (bulk results): the 限度額 changed or could not be judged — do an
+    /// individual query to see it now.
+    LimitInfoChanged,
     /// No PMH data for this 公費 (the answer is `unknown`, never 失効): ask for the paper
     /// 受給者証.
     NoPmhData,
@@ -485,7 +515,7 @@ impl NoticeKind {
     pub fn message(self) -> &'static str {
         match self {
             NoticeKind::ValidUnregistered => {
-                "医療扶助の資格は有効ですが、医療券・調剤券の情報が未登録です。福祉事務所の登録（毎月中旬ごろ）以降に再度確認してください。月の中旬を過ぎても未登録の場合は、福祉事務所へ医療券・調剤券の発行を依頼してください。"
+                "医療扶助の資格は有効ですが、医療券・調剤券の情報が未登録です。福祉事務所の登録時期（毎月15日〜20日ごろ）を過ぎても未登録の場合は、福祉事務所へ医療券・調剤券の発行を依頼してください。"
             }
             NoticeKind::PublicAssistanceOnly => {
                 "医療扶助（生活保護）のみの方は被保険者証がないため、記号・番号では資格確認できません。マイナンバーカードで確認してください。"
@@ -498,6 +528,36 @@ impl NoticeKind {
             }
             NoticeKind::SeveralRecords => {
                 "複数の資格情報が返却されました。登録済みの保険証と一致するものと比較しています。"
+            }
+            NoticeKind::TicketNotYetRegistered => {
+                "医療扶助の資格は有効です（無効ではありません）。今月の医療券・調剤券は福祉事務所の登録（毎月15日〜20日ごろ）前のため未登録です。再確認日以降に資格確認をやり直してください。"
+            }
+            NoticeKind::DesignatedInstitutionMismatch => {
+                "医療券の指定医療機関が自院と一致しません。福祉事務所に確認してください。"
+            }
+            NoticeKind::SocialInsuranceInconsistent => {
+                "社会保険の状況と整合しません。医療保険の資格の有無を確認し、福祉事務所に連絡してください。"
+            }
+            NoticeKind::TreatmentTypeMismatch => {
+                "医療券の診療別が自院の診療と合いません（歯科の医療券でない、入院・入院外が違うなど）。福祉事務所に正しい医療券の発行を依頼してください。"
+            }
+            NoticeKind::DispensingTicket => "調剤券（薬局向け）が返却されました。参考情報です。",
+            NoticeKind::TicketOutsideValidity => {
+                "資格確認日が医療券の有効期間外です。福祉事務所に確認してください。"
+            }
+            NoticeKind::TicketOtherMonth => {
+                "今月分の医療券がありません（他の月の医療券のみ）。今月分の登録を福祉事務所に確認してください。"
+            }
+            NoticeKind::SelfPayDue => "医療券に本人支払額があります。窓口で徴収してください。",
+            NoticeKind::CombinedWithInsurance => {
+                "医療扶助と医療保険の併用です。医療保険の資格も確認してください。"
+            }
+            NoticeKind::TuberculosisCombined => "感染症法第37条の2（結核）の公費負担を併用します。",
+            NoticeKind::LateElderlyCombined => {
+                "後期高齢者医療を併用します。後期高齢者医療の資格も確認してください。"
+            }
+            NoticeKind::LimitInfoChanged => {
+                "限度額情報が変更されたか、判定できませんでした。個別照会で最新の限度額情報を確認してください。"
             }
             NoticeKind::NoPmhData => {
                 "医療費助成の情報が届いていません（未同意・自治体未対応・資格喪失のいずれか）。紙の受給者証を確認してください。"

@@ -867,7 +867,7 @@ impl Field {
             Field::LimitCertificateChanged => q
                 .limit_certificate_changed
                 .as_ref()
-                .map(|s| s.as_str().to_string()),
+                .map(|c| format!("{} {}", c.wire(), c.label())),
         }
     }
 

@@ -24,8 +24,13 @@
 //!   ([`NotConfirmed`]).
 //!
 //! 資格有効性 6 有効（未登録）(医療扶助) is treated as confirmed: the 医療扶助 qualification is
-//! valid and only this month's 医療券 is not registered yet, so the fields are compared as usual
-//! and a [`NoticeKind::ValidUnregistered`] notice says what to do.
+//! valid and only this month's 医療券 is not registered yet, so the fields are compared as usual.
+//! Up to the 20th ([`TICKET_REGISTRATION_LAST_DAY`]; welfare offices register around the
+//! 15th–20th) that is the monthly window: a [`NoticeKind::TicketNotYetRegistered`] notice and
+//! [`Diff::recheck`] give the day to ask again; later, [`NoticeKind::ValidUnregistered`] asks
+//! staff to have the ticket issued. The 医療券 are checked against the clinic (指定医療機関,
+//! 社会保険の整合性, 診療別 against [`DiffContext::clinic_kind`]) and the day; a bulk result's
+//! 限度額情報変更有無 `1` asks for an individual query ([`NoticeKind::LimitInfoChanged`]).
 //!
 //! A 公費 ([`PublicExpense`], PMH) is compared the same way, with the same classes, advice and
 //! messages ([`Record`] says where its rules differ): [`Returned::public_expenses`] takes the
@@ -52,12 +57,14 @@
 //! ```
 
 mod advice;
+mod assistance;
 mod field;
 mod generated;
 mod reception;
 mod record;
 
 pub use advice::{Action, Advice, Cause, Class, NotConfirmed, Notice, NoticeKind, Verdict};
+pub use assistance::{ClinicKind, Recheck, RecheckReason, TICKET_REGISTRATION_LAST_DAY};
 pub use reception::{
     LATE_ELDERLY_RULE_FROM, NEW_MEMBER_DAYS, NOTICE_ALONE_NOT_ACCEPTED_FROM, SUPPLEMENTARY_CODES,
     supplementary_reason,
@@ -101,8 +108,9 @@ impl QueryKind {
 }
 
 /// What a comparison needs besides the two records: the confirmation date (資格確認日; the
-/// library never reads the clock), how the person was queried and, when staff recorded it,
-/// what the patient presented (see the [`crate::reception`] module; a face result implies a
+/// library never reads the clock), how the person was queried, what kind of care the clinic
+/// gives (to check a 医療券's 診療別; `None`: not checked) and, when staff recorded it, what the
+/// patient presented (see the [`crate::reception`] module; a face result implies a
 /// マイナ保険証).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DiffContext {
@@ -110,18 +118,30 @@ pub struct DiffContext {
     pub confirmation_date: NaiveDate,
     /// How the person was queried.
     pub query_kind: QueryKind,
+    /// The clinic's kind of care.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic_kind: Option<ClinicKind>,
     /// What the patient presented (`None`: not recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presentation: Option<Presentation>,
 }
 
 impl DiffContext {
-    /// A context.
+    /// A context (no clinic kind: add it with [`DiffContext::with_clinic_kind`]).
     pub fn new(confirmation_date: NaiveDate, query_kind: QueryKind) -> Self {
         DiffContext {
             confirmation_date,
             query_kind,
             presentation: None,
+            clinic_kind: None,
+        }
+    }
+
+    /// The same context for a clinic of `kind`.
+    pub fn with_clinic_kind(self, kind: ClinicKind) -> Self {
+        DiffContext {
+            clinic_kind: Some(kind),
+            ..self
         }
     }
 
@@ -311,14 +331,12 @@ pub(crate) fn qualification_notices(
     answer: &Returned<'_, Qualification>,
     confirmed: bool,
     ctx: &DiffContext,
-) -> Vec<Notice> {
+) -> (Vec<Notice>, Option<Recheck>) {
     let mut notices = Vec::new();
+    let mut recheck = None;
     let empty = Qualification::default();
     let ret = returned.unwrap_or(&empty);
     if confirmed {
-        if answer.validity == Some(&QualificationValidity::ValidUnregistered) {
-            notices.push(Notice::new(NoticeKind::ValidUnregistered, None));
-        }
         let (reception_notices, generic) =
             reception::confirmed_notices(registered, ret, answer, ctx);
         if generic {
@@ -333,6 +351,11 @@ pub(crate) fn qualification_notices(
         if answer.records.len() > 1 {
             notices.push(Notice::new(NoticeKind::SeveralRecords, None));
         }
+        // The 医療扶助 notices (and ValidUnregistered, said once, by the ticket's month).
+        let (more, r) =
+            assistance::notices(ret, answer.validity, ctx.confirmation_date, ctx.clinic_kind);
+        notices.extend(more);
+        recheck = r;
     }
     if registered.is_public_assistance() || ret.is_public_assistance() {
         notices.push(Notice::new(NoticeKind::PublicAssistanceOnly, None));
@@ -346,7 +369,7 @@ pub(crate) fn qualification_notices(
     if bad_check_digit(registered) || bad_check_digit(ret) {
         notices.push(Notice::new(NoticeKind::CheckDigitIgnored, None));
     }
-    notices
+    (notices, recheck)
 }
 
 /// The comparison of one field of a record (`F`: [`Field`] for the qualification, the
@@ -412,6 +435,10 @@ pub struct Diff<F = Field> {
     /// What staff should know beyond single fields.
     #[serde(default)]
     pub notices: Vec<Notice>,
+    /// When to ask again, and why (医療扶助 early in the month: this month's 医療券 is not
+    /// registered yet). `None`: nothing to re-check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<Recheck>,
     /// Index of the compared record in the answer's result list (`None`: no record).
     pub record_index: Option<usize>,
     /// Every field either side holds, in [`Field::COMPARED`] order (empty when no record
@@ -457,7 +484,7 @@ pub fn compare<R: Record>(
 ) -> Diff<R::Field> {
     let selected = returned.select(registered);
     let not_confirmed = R::not_confirmed(returned, registered, selected.map(|(_, r)| r), ctx);
-    let notices = R::notices(
+    let (notices, recheck) = R::notices(
         registered,
         selected.map(|(_, r)| r),
         returned,
@@ -484,6 +511,7 @@ pub fn compare<R: Record>(
         context: *ctx,
         not_confirmed,
         notices,
+        recheck,
         record_index: selected.map(|(i, _)| i),
         fields,
     }

@@ -117,7 +117,7 @@ pub trait Record:
         answer: &Returned<'_, Self>,
         confirmed: bool,
         ctx: &DiffContext,
-    ) -> Vec<Notice>;
+    ) -> (Vec<Notice>, Option<super::Recheck>);
     /// The per-field comparison, in display order.
     #[doc(hidden)]
     fn compare_fields(
@@ -194,7 +194,7 @@ impl Record for Qualification {
         answer: &Returned<'_, Self>,
         confirmed: bool,
         ctx: &DiffContext,
-    ) -> Vec<Notice> {
+    ) -> (Vec<Notice>, Option<super::Recheck>) {
         super::qualification_notices(registered, returned, answer, confirmed, ctx)
     }
     fn compare_fields(
@@ -313,13 +313,13 @@ impl Record for PublicExpense {
         answer: &Returned<'_, Self>,
         confirmed: bool,
         _: &DiffContext,
-    ) -> Vec<Notice> {
+    ) -> (Vec<Notice>, Option<super::Recheck>) {
         let mut out = Vec::new();
         if !confirmed {
             if answer.status.is_none() || answer.status == Some(&ProcessingResultStatus::Normal) {
                 out.push(Notice::new(NoticeKind::NoPmhData, None));
             }
-            return out;
+            return (out, None);
         }
         if returned.is_some_and(|r| r.is_deleted()) {
             out.push(Notice::new(NoticeKind::PmhRecordDeleted, None));
@@ -341,7 +341,7 @@ impl Record for PublicExpense {
         if answer.records.len() > 1 {
             out.push(Notice::new(NoticeKind::SeveralPublicExpenses, None));
         }
-        out
+        (out, None)
     }
 
     fn compare_fields(

@@ -1,10 +1,12 @@
-//! Code tables (別紙5-1 業務コード): labels and the list of known values, adapters over
-//! [`crate::codes`].
+//! Code tables (別紙5-1 業務コード): labels (by day), notes and the list of known values,
+//! adapters over [`crate::codes::CodeTables`].
 
-use super::handle::{Out, TextOut, text_in};
+use super::field::onshi_date;
+use super::handle::{Out, TextOut, opt_in, text_in};
 use super::panic::{Failure, guard};
 use super::status::*;
 use crate::codes::*;
+use chrono::NaiveDate;
 use std::ffi::c_char;
 
 /// Which code table: one of the `ONSHI_CODE_TABLE_*` values.
@@ -51,119 +53,122 @@ pub const ONSHI_CODE_TABLE_PMH_FLAG: onshi_code_table = 41;
 /// Where a 公費 record came from (onshi's own values): `pmh`, `paper`, `medical_assistance`.
 pub const ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE: onshi_code_table = 42;
 
-/// Runs `$body` with `$T` bound to the Rust type of the table `$table`.
-macro_rules! with_table {
-    ($table:expr, $T:ident => $body:expr) => {
-        match $table {
-            ONSHI_CODE_TABLE_REFERENCE_CLASSIFICATION => {
-                type $T = ReferenceClassification;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_SEGMENT_OF_RESULT => {
-                type $T = SegmentOfResult;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_PROCESSING_RESULT_STATUS => {
-                type $T = ProcessingResultStatus;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_CHARACTER_CODE_IDENTIFIER => {
-                type $T = CharacterCodeIdentifier;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY => {
-                type $T = QualificationValidity;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_SEX => {
-                type $T = Sex;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_PERSONAL_FAMILY_CLASSIFICATION => {
-                type $T = PersonalFamilyClassification;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION => {
-                type $T = InsuredCardClassification;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_LIMIT_CONSENT_FLAG => {
-                type $T = LimitConsentFlag;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_LIMIT_CERTIFICATE_CLASSIFICATION => {
-                type $T = LimitCertificateClassification;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_LIMIT_CLASSIFICATION_FLAG => {
-                type $T = LimitClassificationFlag;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_SPECIFIC_DISEASE_CATEGORY => {
-                type $T = SpecificDiseaseCategory;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_CONSENT_FLAG => {
-                type $T = ConsentFlag;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_REASON_OF_LOSS => {
-                type $T = ReasonOfLoss;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_PRESCHOOL_CLASSIFICATION => {
-                type $T = PreschoolClassification;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT => {
-                type $T = PrescriptionIssueSelect;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG => {
-                type $T = MedicalTreatmentFlag;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_FILE_CATEGORY => {
-                type $T = FileCategory;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_PMH_FLAG => {
-                type $T = PmhFlag;
-                Ok($body)
-            }
-            ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE => {
-                type $T = PublicExpenseSource;
-                Ok($body)
-            }
-            other => Err(Failure::new(
+/// 限度額情報変更有無 (OQSCD014).
+pub const ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED: onshi_code_table = 19;
+/// 医療券・調剤券別 (OQSCD018).
+pub const ONSHI_CODE_TABLE_TICKET_TYPE: onshi_code_table = 20;
+/// 診療別 (OQSCD019).
+pub const ONSHI_CODE_TABLE_MEDICAL_TREATMENT_TYPE: onshi_code_table = 21;
+/// 単独・併用別 (OQSCD020).
+pub const ONSHI_CODE_TABLE_SINGLE_OR_COMBINED_USE: onshi_code_table = 22;
+/// 社会保険の有無 (OQSCD021).
+pub const ONSHI_CODE_TABLE_SOCIAL_INSURANCE_STATUS: onshi_code_table = 23;
+/// 社会保険状況の整合性 (OQSCD022).
+pub const ONSHI_CODE_TABLE_CONSISTENCY_FLAG: onshi_code_table = 24;
+/// 感染症法第37条の2 該当状況 (OQSCD023).
+pub const ONSHI_CODE_TABLE_INFECTION_STATUS: onshi_code_table = 25;
+/// 後期高齢者医療 該当状況 (OQSCD024).
+pub const ONSHI_CODE_TABLE_ELDERLY_MEDICAL_CARE_STATUS: onshi_code_table = 26;
+/// 都道府県費 該当状況 (OQSCD025).
+pub const ONSHI_CODE_TABLE_PREFECTURAL_EXPENSES_STATUS: onshi_code_table = 27;
+/// 指定医療機関確認 (OQSCD026).
+pub const ONSHI_CODE_TABLE_DESIGNATED_INSTITUTION_FLAG: onshi_code_table = 28;
+/// 同一個人有無 (OQSCD027).
+pub const ONSHI_CODE_TABLE_SAME_PERSON: onshi_code_table = 29;
+/// 情報種別 TKK / YZK (OQSCD029).
+pub const ONSHI_CODE_TABLE_INFORMATION_KIND: onshi_code_table = 30;
+/// 同意有効期限切れ理由 (OQSCD031).
+pub const ONSHI_CODE_TABLE_CONSENT_EXPIRY_REASON: onshi_code_table = 31;
+/// 資格情報変更確認フラグ (OQSCD032).
+pub const ONSHI_CODE_TABLE_QUALIFICATION_CHANGE_FLAG: onshi_code_table = 32;
+/// 閲覧同意情報種別 (OQSCD036).
+pub const ONSHI_CODE_TABLE_CONSENT_INFORMATION_KIND: onshi_code_table = 33;
+/// 電子処方箋利用区分 (OQSCD038).
+pub const ONSHI_CODE_TABLE_E_PRESCRIPTION_USE: onshi_code_table = 34;
+/// 連携システムID of PMH (OQSCD044).
+pub const ONSHI_CODE_TABLE_PMH_SYSTEM: onshi_code_table = 35;
+
+/// The name of a table in the code tables (`crate::codes::CodeTables`).
+pub(crate) fn table_name(table: onshi_code_table) -> Result<&'static str, Failure> {
+    Ok(match table {
+        ONSHI_CODE_TABLE_REFERENCE_CLASSIFICATION => ReferenceClassification::TABLE,
+        ONSHI_CODE_TABLE_SEGMENT_OF_RESULT => SegmentOfResult::TABLE,
+        ONSHI_CODE_TABLE_PROCESSING_RESULT_STATUS => ProcessingResultStatus::TABLE,
+        ONSHI_CODE_TABLE_CHARACTER_CODE_IDENTIFIER => CharacterCodeIdentifier::TABLE,
+        ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY => QualificationValidity::TABLE,
+        ONSHI_CODE_TABLE_SEX => Sex::TABLE,
+        ONSHI_CODE_TABLE_PERSONAL_FAMILY_CLASSIFICATION => PersonalFamilyClassification::TABLE,
+        ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION => InsuredCardClassification::TABLE,
+        ONSHI_CODE_TABLE_LIMIT_CONSENT_FLAG => LimitConsentFlag::TABLE,
+        ONSHI_CODE_TABLE_LIMIT_CERTIFICATE_CLASSIFICATION => LimitCertificateClassification::TABLE,
+        ONSHI_CODE_TABLE_LIMIT_CLASSIFICATION_FLAG => LimitClassificationFlag::TABLE,
+        ONSHI_CODE_TABLE_SPECIFIC_DISEASE_CATEGORY => SpecificDiseaseCategory::TABLE,
+        ONSHI_CODE_TABLE_CONSENT_FLAG => ConsentFlag::TABLE,
+        ONSHI_CODE_TABLE_REASON_OF_LOSS => ReasonOfLoss::TABLE,
+        ONSHI_CODE_TABLE_PRESCHOOL_CLASSIFICATION => PreschoolClassification::TABLE,
+        ONSHI_CODE_TABLE_PRESCRIPTION_ISSUE_SELECT => PrescriptionIssueSelect::TABLE,
+        ONSHI_CODE_TABLE_MEDICAL_TREATMENT_FLAG => MedicalTreatmentFlag::TABLE,
+        ONSHI_CODE_TABLE_FILE_CATEGORY => FileCategory::TABLE,
+        ONSHI_CODE_TABLE_LIMIT_INFO_CHANGED => LimitInfoChanged::TABLE,
+        ONSHI_CODE_TABLE_TICKET_TYPE => TicketType::TABLE,
+        ONSHI_CODE_TABLE_MEDICAL_TREATMENT_TYPE => MedicalTreatmentType::TABLE,
+        ONSHI_CODE_TABLE_SINGLE_OR_COMBINED_USE => SingleOrCombinedUse::TABLE,
+        ONSHI_CODE_TABLE_SOCIAL_INSURANCE_STATUS => SocialInsuranceStatus::TABLE,
+        ONSHI_CODE_TABLE_CONSISTENCY_FLAG => ConsistencyFlag::TABLE,
+        ONSHI_CODE_TABLE_INFECTION_STATUS => InfectionStatus::TABLE,
+        ONSHI_CODE_TABLE_ELDERLY_MEDICAL_CARE_STATUS => ElderlyMedicalCareStatus::TABLE,
+        ONSHI_CODE_TABLE_PREFECTURAL_EXPENSES_STATUS => PrefecturalExpensesStatus::TABLE,
+        ONSHI_CODE_TABLE_DESIGNATED_INSTITUTION_FLAG => DesignatedInstitutionFlag::TABLE,
+        ONSHI_CODE_TABLE_SAME_PERSON => "OQSCD027",
+        ONSHI_CODE_TABLE_INFORMATION_KIND => "OQSCD029",
+        ONSHI_CODE_TABLE_CONSENT_EXPIRY_REASON => "OQSCD031",
+        ONSHI_CODE_TABLE_QUALIFICATION_CHANGE_FLAG => "OQSCD032",
+        ONSHI_CODE_TABLE_CONSENT_INFORMATION_KIND => "OQSCD036",
+        ONSHI_CODE_TABLE_E_PRESCRIPTION_USE => "OQSCD038",
+        ONSHI_CODE_TABLE_PMH_SYSTEM => "OQSCD044",
+        ONSHI_CODE_TABLE_PMH_FLAG => PmhFlag::TABLE,
+        ONSHI_CODE_TABLE_PUBLIC_EXPENSE_SOURCE => PublicExpenseSource::TABLE,
+        other => {
+            return Err(Failure::new(
                 ONSHI_INVALID_ARGUMENT,
                 format!("unknown code table {other}"),
-            )),
+            ));
         }
-    };
+    })
 }
 
-/// The Japanese label of a wire value (`"4"` in 資格有効性 → `"該当資格なし"`), or
+/// The Japanese label of a wire value on `day` (`None`: the current label), or
 /// `"不明なコード"` for a value the library does not know.
-pub(crate) fn label(table: onshi_code_table, wire: &str) -> Result<&'static str, Failure> {
-    with_table!(table, T => T::from_wire(wire).label())
+pub(crate) fn label(
+    table: onshi_code_table,
+    wire: &str,
+    day: Option<NaiveDate>,
+) -> Result<&'static str, Failure> {
+    Ok(CodeTables::builtin()
+        .label(table_name(table)?, wire, day)
+        .unwrap_or(UNKNOWN_LABEL))
 }
 
-/// Copies the Japanese label of a code value, UTF-8 (`"不明なコード"` for a value the library
-/// does not know; use `onshi_code_is_known` to tell). Surrounding spaces of `wire` are
-/// ignored.
+/// Copies the Japanese label of a code value on a day, UTF-8 (`"不明なコード"` for a value the
+/// library does not know; use `onshi_code_is_known` to tell). Labels change over time (被保険者証区分
+/// `05` was 被保険者資格証明書 until 2024-12-01 and is 特別療養費支給対象者 since): pass the day the
+/// value is about (the 資格確認日), or NULL for the current label. Surrounding spaces of `wire`
+/// are ignored.
 ///
-/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown table.
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown table, `ONSHI_INVALID_VALUE` for a `day`
+/// that is not a calendar date.
 /// Out-parameters are written only on success, except `*out_len`, which is also written with
 /// `ONSHI_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// `wire` is NULL or readable for `wire_len` bytes; `buf` is NULL or writable for `cap` bytes.
+/// `wire` is NULL or readable for `wire_len` bytes; `day` is NULL or readable; `buf` is NULL or
+/// writable for `cap` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn onshi_code_label(
     table: onshi_code_table,
     wire: *const u8,
     wire_len: usize,
+    day: *const onshi_date,
     buf: *mut c_char,
     cap: usize,
     out_len: *mut usize,
@@ -172,7 +177,44 @@ pub unsafe extern "C" fn onshi_code_label(
         let out = TextOut::new(buf, cap, out_len)?;
         // SAFETY: forwarded from the caller.
         let wire = unsafe { text_in(wire, wire_len) }?;
-        out.write(label(table, wire)?)
+        // SAFETY: forwarded from the caller.
+        let day = unsafe { opt_in(day) }?.map(|d| d.to_naive()).transpose()?;
+        out.write(label(table, wire, day)?)
+    })
+}
+
+/// Copies the note of a code value on a day (what it means beyond its label, or what to do:
+/// `限度額情報変更有無` `1` → 「個別照会で限度額情報を確認する」), UTF-8; `day` NULL: now.
+///
+/// Returns `ONSHI_NOT_PRESENT` when the value has no note (or is unknown),
+/// `ONSHI_INVALID_ARGUMENT` for an unknown table, `ONSHI_INVALID_VALUE` for a `day` that is not
+/// a calendar date.
+/// Out-parameters are written only on success, except `*out_len`, which is also written with
+/// `ONSHI_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `wire` is NULL or readable for `wire_len` bytes; `day` is NULL or readable; `buf` is NULL or
+/// writable for `cap` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn onshi_code_note(
+    table: onshi_code_table,
+    wire: *const u8,
+    wire_len: usize,
+    day: *const onshi_date,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> onshi_status {
+    guard(|| {
+        let out = TextOut::new(buf, cap, out_len)?;
+        // SAFETY: forwarded from the caller.
+        let wire = unsafe { text_in(wire, wire_len) }?;
+        // SAFETY: forwarded from the caller.
+        let day = unsafe { opt_in(day) }?.map(|d| d.to_naive()).transpose()?;
+        let note = CodeTables::builtin()
+            .note(table_name(table)?, wire, day)
+            .ok_or(Failure::of(ONSHI_NOT_PRESENT))?;
+        out.write(note)
     })
 }
 
@@ -193,7 +235,7 @@ pub unsafe extern "C" fn onshi_code_is_known(
         let out = Out::new(out_known)?;
         // SAFETY: forwarded from the caller.
         let wire = unsafe { text_in(wire, wire_len) }?;
-        out.set(with_table!(table, T => T::from_wire(wire).is_known())?);
+        out.set(CodeTables::builtin().is_known(table_name(table)?, wire));
         Ok(())
     })
 }
@@ -211,7 +253,7 @@ pub unsafe extern "C" fn onshi_code_count(
 ) -> onshi_status {
     guard(|| {
         let out = Out::new(out_count)?;
-        out.set(with_table!(table, T => T::known().len())?);
+        out.set(CodeTables::builtin().wires(table_name(table)?).len());
         Ok(())
     })
 }
@@ -234,7 +276,9 @@ pub unsafe extern "C" fn onshi_code_wire_at(
 ) -> onshi_status {
     guard(|| {
         let out = TextOut::new(buf, cap, out_len)?;
-        let wire = with_table!(table, T => T::known().get(index).map(|c| c.wire()))?
+        let wire = CodeTables::builtin()
+            .wires(table_name(table)?)
+            .get(index)
             .ok_or(Failure::of(ONSHI_OUT_OF_RANGE))?;
         out.write(wire)
     })
@@ -256,6 +300,6 @@ pub unsafe extern "C" fn onshi_code_table_name(
 ) -> onshi_status {
     guard(|| {
         let out = TextOut::new(buf, cap, out_len)?;
-        out.write(with_table!(table, T => T::TABLE)?)
+        out.write(table_name(table)?)
     })
 }

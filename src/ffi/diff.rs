@@ -71,6 +71,7 @@ pub(crate) struct Head {
     pub(crate) context: DiffContext,
     pub(crate) not_confirmed: Option<NotConfirmed>,
     pub(crate) notices: Vec<Notice>,
+    pub(crate) recheck: Option<crate::diff::Recheck>,
     pub(crate) record_index: Option<usize>,
 }
 
@@ -110,6 +111,7 @@ fn rows_of<R: Compared>(review: &Review<R>) -> (Head, Vec<Row>) {
         context: d.context,
         not_confirmed: d.not_confirmed.clone(),
         notices: d.notices.clone(),
+        recheck: d.recheck.clone(),
         record_index: d.record_index,
     };
     (head, rows)
@@ -166,6 +168,18 @@ pub const ONSHI_FIELD_DIFF_CAUSE_LABEL: onshi_field = 507;
 pub const ONSHI_FIELD_DIFF_RESULT_CODE: onshi_field = 508;
 /// 処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).
 pub const ONSHI_FIELD_DIFF_RESULT_MESSAGE: onshi_field = 509;
+/// The clinic's kind of care the review was made for (enum ClinicKind; absent when not
+/// given).
+pub const ONSHI_FIELD_DIFF_CLINIC_KIND: onshi_field = 515;
+/// Why the answer should be asked again later (enum RecheckReason; absent when nothing is to
+/// re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.
+pub const ONSHI_FIELD_DIFF_RECHECK_REASON: onshi_field = 511;
+/// The first day worth asking again (date).
+pub const ONSHI_FIELD_DIFF_RECHECK_DATE: onshi_field = 512;
+/// The month the re-check is about, `yyyyMM` (text).
+pub const ONSHI_FIELD_DIFF_RECHECK_MONTH: onshi_field = 513;
+/// What staff should do about the re-check, in Japanese (text).
+pub const ONSHI_FIELD_DIFF_RECHECK_MESSAGE: onshi_field = 514;
 /// What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers
 /// are that record's (`ONSHI_FIELD_*` or `ONSHI_FIELD_PUBLIC_EXPENSE_*`).
 pub const ONSHI_FIELD_DIFF_RECORD_KIND: onshi_field = 510;
@@ -251,6 +265,47 @@ static DIFF_FIELDS: &[FieldDef<D>] = &[
         ENUM,
         D,
         |d| { QUERY_KIND.value(d.head().context.query_kind) }
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_CLINIC_KIND,
+        "context.clinic_kind",
+        ENUM,
+        D,
+        |d| d
+            .head()
+            .context
+            .clinic_kind
+            .and_then(|k| CLINIC_KIND.value(k))
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_RECHECK_REASON,
+        "recheck.reason",
+        ENUM,
+        D,
+        |d| d
+            .head()
+            .recheck
+            .as_ref()
+            .and_then(|r| RECHECK.value(r.reason))
+    ),
+    ro!(ONSHI_FIELD_DIFF_RECHECK_DATE, "recheck.on", DATE, D, |d| d
+        .head()
+        .recheck
+        .as_ref()
+        .map(|r| Value::Date(r.on))),
+    ro!(
+        ONSHI_FIELD_DIFF_RECHECK_MONTH,
+        "recheck.month",
+        TEXT,
+        D,
+        |d| d.head().recheck.as_ref().and_then(|r| text(&r.month))
+    ),
+    ro!(
+        ONSHI_FIELD_DIFF_RECHECK_MESSAGE,
+        "recheck.message",
+        TEXT,
+        D,
+        |d| d.head().recheck.as_ref().and_then(|r| text(&r.message))
     ),
     ro!(
         ONSHI_FIELD_DIFF_PRESENTATION,
@@ -567,8 +622,11 @@ pub(crate) unsafe fn context(
 /// answer of the terminal) on `confirmation_date` (資格確認日; the library never reads the
 /// clock).
 ///
-/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
-/// date that does not exist.
+/// `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a 医療扶助 医療券 whose
+/// 診療別 does not fit it gets a notice; 0 does not check it.
+///
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+/// `ONSHI_INVALID_VALUE` for a date that does not exist.
 /// `err`: NULL is accepted.
 /// The caller owns the returned handle and must free it with onshi_diff_free.
 /// Out-parameters are written only on success.
@@ -583,16 +641,20 @@ pub unsafe extern "C" fn onshi_diff_compare(
     returned: *const onshi_qualification,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_error(err, || {
             let out = Out::new(out)?;
+            let clinic = super::enums::clinic_kind(clinic_kind)?;
             let reg: &Qualification = &super::handle::handle_ref(registered)?.value;
             let ret: &Qualification = &super::handle::handle_ref(returned)?.value;
             let ctx = context(confirmation_date, query_kind)?;
-            let review = Review::of_records(reg, Returned::record(ret), &outside(ctx));
+            let mut rctx = outside(ctx);
+            rctx.clinic_kind = clinic;
+            let review = Review::of_records(reg, Returned::record(ret), &rctx);
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));
             Ok(())
         })

@@ -6,7 +6,10 @@
 //! otherwise). Lists: the search blocks of a request (`ONSHI_LIST_DOCUMENT_QUERIES`), the
 //! records of a 資格確認結果 (`ONSHI_LIST_DOCUMENT_RESULTS`, read as `onshi_qualification`
 //! copies with `onshi_document_result_at`), the units of a bulk answer
-//! (`ONSHI_LIST_DOCUMENT_UNITS`, their records with `onshi_document_unit_result_at`).
+//! (`ONSHI_LIST_DOCUMENT_UNITS`, their records with `onshi_document_unit_result_at`), the
+//! per-person results of a 照会番号 registration answer in either form
+//! (`ONSHI_LIST_DOCUMENT_REGISTRATIONS`), and what reading tolerated
+//! (`ONSHI_LIST_DOCUMENT_WARNINGS`: values kept as received, flat lists).
 
 use super::diff::{DiffValue, onshi_diff};
 use super::enums::*;
@@ -24,7 +27,10 @@ use crate::codes::*;
 use crate::diff::{QueryKind, Returned};
 use crate::history::{Review, ReviewContext};
 use crate::ids::{self, Mode};
-use crate::model::{ConfirmationResult, ProcessingOutcome, Qualification, QualificationQuery};
+use crate::model::{
+    ConfirmationResult, ProcessingOutcome, Qualification, QualificationQuery,
+    ReferenceNumberRegistration,
+};
 use crate::xml::{
     self, Encoding, FileName, IndividualQuery, Limits, Message, MessageKind, QualificationRequest,
 };
@@ -55,6 +61,9 @@ pub(crate) struct DocValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) file_name: Option<String>,
     pub(crate) message: Message,
+    /// What reading tolerated (parsed files; see `xml::Warning`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) warnings: Vec<xml::Warning>,
 }
 
 impl DocValue {
@@ -63,6 +72,17 @@ impl DocValue {
             encoding: None,
             file_name: None,
             message,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A parsed file.
+    pub(crate) fn parsed(doc: xml::Document, file_name: Option<String>) -> DocValue {
+        DocValue {
+            encoding: Some(doc.encoding),
+            file_name,
+            message: doc.message,
+            warnings: doc.warnings,
         }
     }
 }
@@ -382,12 +402,37 @@ pub const ONSHI_FIELD_DOCUMENT_MESSAGE_CONTENTS: onshi_field = 429;
 /// Number of records of the unit, for `onshi_document_unit_result_at` (integer, read-only).
 pub const ONSHI_FIELD_UNIT_RESULT_COUNT: onshi_field = 486;
 
+/// What a warning is about (enum WarningKind: `ONSHI_WARNING_*`; text `"invalid_value"` …).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_KIND: onshi_field = 430;
+/// The element path the warning is about (text,
+/// `/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate`).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_PATH: onshi_field = 431;
+/// 1-based line of the element (integer).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_LINE: onshi_field = 432;
+/// 1-based column of the element, in characters (integer).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_COLUMN: onshi_field = 433;
+/// The value as received, kept in the document as an unmodelled element (text; personal data
+/// possibly: show it where it is needed, do not log it; absent for a flat list).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_VALUE: onshi_field = 434;
+/// What was expected (`a date yyyyMMdd`), or what was done (text).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_EXPECTED: onshi_field = 435;
+/// A one-line description without the value, for logs (text).
+pub const ONSHI_FIELD_DOCUMENT_WARNING_MESSAGE: onshi_field = 436;
+
 /// The search blocks of a 資格確認要求 (fields `ONSHI_FIELD_QUERY_*`).
 pub const ONSHI_LIST_DOCUMENT_QUERIES: onshi_list = 4;
 /// The records of a 資格確認結果 (no fields: `onshi_document_result_at` copies one).
 pub const ONSHI_LIST_DOCUMENT_RESULTS: onshi_list = 5;
 /// The units of a bulk answer, one per person (fields `ONSHI_FIELD_UNIT_*`).
 pub const ONSHI_LIST_DOCUMENT_UNITS: onshi_list = 6;
+/// What reading the file tolerated instead of refusing it: one warning per value kept as
+/// received (a date `99999999`, a date-time with separators …) or list read in its flat form,
+/// in document order (fields `ONSHI_FIELD_DOCUMENT_WARNING_*`; read-only).
+pub const ONSHI_LIST_DOCUMENT_WARNINGS: onshi_list = 15;
+/// The per-person results of a 照会番号 registration answer, in either form
+/// (`ReferenceNumberRegistrationInfo` with its 処理結果, or `BulkRegistrationUnit`), in
+/// document order (fields `ONSHI_FIELD_REGISTRATION_*`; read-only).
+pub const ONSHI_LIST_DOCUMENT_REGISTRATIONS: onshi_list = 16;
 
 fn not_applicable(kind: MessageKind) -> Failure {
     Failure::new(
@@ -609,6 +654,61 @@ static UNIT_VIEWS: &[FieldDef<U>] = &[ro!(
     |u| { int(u.results.len()) }
 )];
 
+type W = xml::Warning;
+
+/// The fields of a warning (`ONSHI_LIST_DOCUMENT_WARNINGS`).
+static WARNING_FIELDS: &[FieldDef<W>] = &[
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_KIND,
+        "warnings[].kind",
+        ENUM,
+        W,
+        |w| { WARNING_KIND.value(w.kind) }
+    ),
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_PATH,
+        "warnings[].path",
+        TEXT,
+        W,
+        |w| { text(&w.path) }
+    ),
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_LINE,
+        "warnings[].line",
+        INTEGER,
+        W,
+        |w| { int(w.line) }
+    ),
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_COLUMN,
+        "warnings[].column",
+        INTEGER,
+        W,
+        |w| int(w.column)
+    ),
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_VALUE,
+        "warnings[].value",
+        TEXT,
+        W,
+        |w| { opt_text(w.value.as_ref().map(|v| v.expose())) }
+    ),
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_EXPECTED,
+        "warnings[].expected",
+        TEXT,
+        W,
+        |w| text(&w.expected)
+    ),
+    ro!(
+        ONSHI_FIELD_DOCUMENT_WARNING_MESSAGE,
+        "warnings[].message",
+        TEXT,
+        W,
+        |w| text(w.describe())
+    ),
+];
+
 /// The field tables of this module, for `onshi_field_*`.
 pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
     meta_in(DOCUMENT_FIELDS, id, ONSHI_LIST_NONE)
@@ -616,6 +716,36 @@ pub(crate) fn meta(id: onshi_field) -> Option<Meta> {
         .or_else(|| meta_in(QUALIFICATION_QUERY_FIELDS, id, ONSHI_LIST_DOCUMENT_QUERIES))
         .or_else(|| meta_in(CONFIRMATION_RESULT_FIELDS, id, ONSHI_LIST_DOCUMENT_UNITS))
         .or_else(|| meta_in(UNIT_VIEWS, id, ONSHI_LIST_DOCUMENT_UNITS))
+        .or_else(|| meta_in(WARNING_FIELDS, id, ONSHI_LIST_DOCUMENT_WARNINGS))
+        .or_else(|| {
+            meta_in(
+                REFERENCE_NUMBER_REGISTRATION_FIELDS,
+                id,
+                ONSHI_LIST_DOCUMENT_REGISTRATIONS,
+            )
+        })
+}
+
+/// Registration `i` of a 照会番号 registration answer, in either form, as one record (the
+/// unit form's 処理結果 put inside its registration).
+fn registration(m: &Message, i: usize) -> Result<ReferenceNumberRegistration, Failure> {
+    let all = match m {
+        Message::ReferenceNumberResponse(r) => r.outcomes(),
+        _ => Vec::new(),
+    };
+    let n = all.len();
+    let o = all.get(i).ok_or_else(|| out_of_range(i, n))?;
+    Ok(ReferenceNumberRegistration {
+        outcome: o.outcome.clone(),
+        ..o.registration.cloned().unwrap_or_default()
+    })
+}
+
+fn registration_count(m: &Message) -> usize {
+    match m {
+        Message::ReferenceNumberResponse(r) => r.outcomes().len(),
+        _ => 0,
+    }
 }
 
 fn queries(m: &Message) -> &[QualificationQuery] {
@@ -686,6 +816,14 @@ impl Record for DocValue {
             Target::Item(ONSHI_LIST_DOCUMENT_RESULTS, _) => {
                 Err(no_fields(ONSHI_LIST_DOCUMENT_RESULTS))
             }
+            Target::Item(ONSHI_LIST_DOCUMENT_WARNINGS, i) => {
+                let d = find(WARNING_FIELDS, id)?;
+                Ok((d.kind, (d.get)(item(&self.warnings, i)?)))
+            }
+            Target::Item(ONSHI_LIST_DOCUMENT_REGISTRATIONS, i) => {
+                let d = find(REFERENCE_NUMBER_REGISTRATION_FIELDS, id)?;
+                Ok((d.kind, (d.get)(&registration(&self.message, i)?)))
+            }
             Target::Item(list, _) => Err(unknown_list(list)),
         }
     }
@@ -733,6 +871,10 @@ impl Record for DocValue {
             Target::Item(ONSHI_LIST_DOCUMENT_RESULTS, _) => {
                 Err(no_fields(ONSHI_LIST_DOCUMENT_RESULTS))
             }
+            Target::Item(
+                list @ (ONSHI_LIST_DOCUMENT_WARNINGS | ONSHI_LIST_DOCUMENT_REGISTRATIONS),
+                _,
+            ) => Err(read_only_list(list)),
             Target::Item(list, _) => Err(unknown_list(list)),
         }
     }
@@ -742,6 +884,8 @@ impl Record for DocValue {
             ONSHI_LIST_DOCUMENT_QUERIES => Ok(queries(&self.message).len()),
             ONSHI_LIST_DOCUMENT_RESULTS => Ok(results(&self.message).len()),
             ONSHI_LIST_DOCUMENT_UNITS => Ok(units(&self.message).len()),
+            ONSHI_LIST_DOCUMENT_WARNINGS => Ok(self.warnings.len()),
+            ONSHI_LIST_DOCUMENT_REGISTRATIONS => Ok(registration_count(&self.message)),
             _ => Err(unknown_list(list)),
         }
     }
@@ -758,7 +902,9 @@ impl Record for DocValue {
                 v.push(ConfirmationResult::default());
                 Ok(v.len() - 1)
             }
-            ONSHI_LIST_DOCUMENT_RESULTS => Err(read_only_list(list)),
+            ONSHI_LIST_DOCUMENT_RESULTS
+            | ONSHI_LIST_DOCUMENT_WARNINGS
+            | ONSHI_LIST_DOCUMENT_REGISTRATIONS => Err(read_only_list(list)),
             _ => Err(unknown_list(list)),
         }
     }
@@ -832,11 +978,7 @@ pub unsafe extern "C" fn onshi_document_parse(
             let out = Out::new(out)?;
             let l = parse_limits(limits)?;
             let doc = xml::parse_with(bytes_in(bytes, len)?, &l)?;
-            out.set(into_raw::<onshi_document>(DocValue {
-                encoding: Some(doc.encoding),
-                file_name: None,
-                message: doc.message,
-            }));
+            out.set(into_raw::<onshi_document>(DocValue::parsed(doc, None)));
             Ok(())
         })
     }
@@ -883,11 +1025,10 @@ pub unsafe extern "C" fn onshi_document_parse_file(
                 Some(n) => xml::parse_file(n, &bytes, &l)?,
                 None => xml::parse_with(&bytes, &l)?,
             };
-            out.set(into_raw::<onshi_document>(DocValue {
-                encoding: Some(doc.encoding),
-                file_name: path.file_name().and_then(|n| n.to_str()).map(String::from),
-                message: doc.message,
-            }));
+            out.set(into_raw::<onshi_document>(DocValue::parsed(
+                doc,
+                path.file_name().and_then(|n| n.to_str()).map(String::from),
+            )));
             Ok(())
         })
     }

@@ -700,6 +700,30 @@ pub const ONSHI_NOTICE_SUPPLEMENTARY: onshi_notice = 3;
 pub const ONSHI_NOTICE_CHECK_DIGIT_IGNORED: onshi_notice = 4;
 /// Several records came back; the matching one was compared.
 pub const ONSHI_NOTICE_SEVERAL_RECORDS: onshi_notice = 5;
+/// 医療扶助 early in the month: this month's 医療券 not registered yet; re-check on `ONSHI_FIELD_DIFF_RECHECK_DATE`.
+pub const ONSHI_NOTICE_TICKET_NOT_YET_REGISTERED: onshi_notice = 6;
+/// The 医療券's 指定医療機関 is not this clinic.
+pub const ONSHI_NOTICE_DESIGNATED_INSTITUTION_MISMATCH: onshi_notice = 7;
+/// The 社会保険 status does not agree with the 医療券.
+pub const ONSHI_NOTICE_SOCIAL_INSURANCE_INCONSISTENT: onshi_notice = 8;
+/// The 医療券's 診療別 does not fit the clinic's kind.
+pub const ONSHI_NOTICE_TREATMENT_TYPE_MISMATCH: onshi_notice = 9;
+/// A 調剤券 came back at a clinic (information).
+pub const ONSHI_NOTICE_DISPENSING_TICKET: onshi_notice = 10;
+/// The day confirmed is outside the 医療券's validity.
+pub const ONSHI_NOTICE_TICKET_OUTSIDE_VALIDITY: onshi_notice = 11;
+/// Only 医療券 of other months came back.
+pub const ONSHI_NOTICE_TICKET_OTHER_MONTH: onshi_notice = 12;
+/// The 医療券 has a 本人支払額 to collect.
+pub const ONSHI_NOTICE_SELF_PAY_DUE: onshi_notice = 13;
+/// 医療扶助 combined with 医療保険.
+pub const ONSHI_NOTICE_COMBINED_WITH_INSURANCE: onshi_notice = 14;
+/// The 結核 公費 (感染症法第37条の2) is combined.
+pub const ONSHI_NOTICE_TUBERCULOSIS_COMBINED: onshi_notice = 15;
+/// 後期高齢者医療 is combined.
+pub const ONSHI_NOTICE_LATE_ELDERLY_COMBINED: onshi_notice = 16;
+/// 限度額情報変更有無 1: do an individual query.
+pub const ONSHI_NOTICE_LIMIT_INFO_CHANGED: onshi_notice = 17;
 /// 医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).
 pub const ONSHI_NOTICE_NO_PMH_DATA: onshi_notice = 27;
 /// The 自治体 marked this 受給者証 record deleted in PMH: confirm before ending the 公費.
@@ -751,6 +775,66 @@ pub(crate) static NOTICE: Enumeration<crate::diff::NoticeKind> = Enumeration {
             crate::diff::NoticeKind::SeveralRecords,
             ONSHI_NOTICE_SEVERAL_RECORDS,
             "several_records",
+        ),
+        (
+            crate::diff::NoticeKind::TicketNotYetRegistered,
+            ONSHI_NOTICE_TICKET_NOT_YET_REGISTERED,
+            "ticket_not_yet_registered",
+        ),
+        (
+            crate::diff::NoticeKind::DesignatedInstitutionMismatch,
+            ONSHI_NOTICE_DESIGNATED_INSTITUTION_MISMATCH,
+            "designated_institution_mismatch",
+        ),
+        (
+            crate::diff::NoticeKind::SocialInsuranceInconsistent,
+            ONSHI_NOTICE_SOCIAL_INSURANCE_INCONSISTENT,
+            "social_insurance_inconsistent",
+        ),
+        (
+            crate::diff::NoticeKind::TreatmentTypeMismatch,
+            ONSHI_NOTICE_TREATMENT_TYPE_MISMATCH,
+            "treatment_type_mismatch",
+        ),
+        (
+            crate::diff::NoticeKind::DispensingTicket,
+            ONSHI_NOTICE_DISPENSING_TICKET,
+            "dispensing_ticket",
+        ),
+        (
+            crate::diff::NoticeKind::TicketOutsideValidity,
+            ONSHI_NOTICE_TICKET_OUTSIDE_VALIDITY,
+            "ticket_outside_validity",
+        ),
+        (
+            crate::diff::NoticeKind::TicketOtherMonth,
+            ONSHI_NOTICE_TICKET_OTHER_MONTH,
+            "ticket_other_month",
+        ),
+        (
+            crate::diff::NoticeKind::SelfPayDue,
+            ONSHI_NOTICE_SELF_PAY_DUE,
+            "self_pay_due",
+        ),
+        (
+            crate::diff::NoticeKind::CombinedWithInsurance,
+            ONSHI_NOTICE_COMBINED_WITH_INSURANCE,
+            "combined_with_insurance",
+        ),
+        (
+            crate::diff::NoticeKind::TuberculosisCombined,
+            ONSHI_NOTICE_TUBERCULOSIS_COMBINED,
+            "tuberculosis_combined",
+        ),
+        (
+            crate::diff::NoticeKind::LateElderlyCombined,
+            ONSHI_NOTICE_LATE_ELDERLY_COMBINED,
+            "late_elderly_combined",
+        ),
+        (
+            crate::diff::NoticeKind::LimitInfoChanged,
+            ONSHI_NOTICE_LIMIT_INFO_CHANGED,
+            "limit_info_changed",
         ),
         (
             crate::diff::NoticeKind::NoticeAloneNotAccepted,
@@ -818,6 +902,18 @@ fn exhaustive_notice(v: crate::diff::NoticeKind) {
         | crate::diff::NoticeKind::Supplementary
         | crate::diff::NoticeKind::CheckDigitIgnored
         | crate::diff::NoticeKind::SeveralRecords
+        | crate::diff::NoticeKind::TicketNotYetRegistered
+        | crate::diff::NoticeKind::DesignatedInstitutionMismatch
+        | crate::diff::NoticeKind::SocialInsuranceInconsistent
+        | crate::diff::NoticeKind::TreatmentTypeMismatch
+        | crate::diff::NoticeKind::DispensingTicket
+        | crate::diff::NoticeKind::TicketOutsideValidity
+        | crate::diff::NoticeKind::TicketOtherMonth
+        | crate::diff::NoticeKind::SelfPayDue
+        | crate::diff::NoticeKind::CombinedWithInsurance
+        | crate::diff::NoticeKind::TuberculosisCombined
+        | crate::diff::NoticeKind::LateElderlyCombined
+        | crate::diff::NoticeKind::LimitInfoChanged
         | crate::diff::NoticeKind::NoticeAloneNotAccepted
         | crate::diff::NoticeKind::NoticeAloneTolerated
         | crate::diff::NoticeKind::QualificationCertificateQuery
@@ -1211,6 +1307,127 @@ fn exhaustive_card_sex(v: crate::card::CardSex) {
     }
 }
 
+/// What kind of care the clinic gives (review context: a 医療券's 診療別 is checked against it):
+/// one of the `ONSHI_CLINIC_KIND_*` values; 0 where accepted means "not given" (not checked).
+#[allow(non_camel_case_types)]
+pub type onshi_clinic_kind = u32;
+/// 医科 with beds: 入院 and 入院外.
+pub const ONSHI_CLINIC_KIND_MEDICAL: onshi_clinic_kind = 1;
+/// 医科 without beds: 入院外 only.
+pub const ONSHI_CLINIC_KIND_MEDICAL_OUTPATIENT: onshi_clinic_kind = 2;
+/// 歯科.
+pub const ONSHI_CLINIC_KIND_DENTAL: onshi_clinic_kind = 3;
+/// 薬局 (調剤).
+pub const ONSHI_CLINIC_KIND_PHARMACY: onshi_clinic_kind = 4;
+/// 訪問看護.
+pub const ONSHI_CLINIC_KIND_HOME_NURSING: onshi_clinic_kind = 5;
+
+pub(crate) static CLINIC_KIND: Enumeration<crate::diff::ClinicKind> = Enumeration {
+    name: "onshi_clinic_kind",
+    rows: &[
+        (
+            crate::diff::ClinicKind::Medical,
+            ONSHI_CLINIC_KIND_MEDICAL,
+            "medical",
+        ),
+        (
+            crate::diff::ClinicKind::MedicalOutpatient,
+            ONSHI_CLINIC_KIND_MEDICAL_OUTPATIENT,
+            "medical_outpatient",
+        ),
+        (
+            crate::diff::ClinicKind::Dental,
+            ONSHI_CLINIC_KIND_DENTAL,
+            "dental",
+        ),
+        (
+            crate::diff::ClinicKind::Pharmacy,
+            ONSHI_CLINIC_KIND_PHARMACY,
+            "pharmacy",
+        ),
+        (
+            crate::diff::ClinicKind::HomeNursing,
+            ONSHI_CLINIC_KIND_HOME_NURSING,
+            "home_nursing",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_clinic_kind(v: crate::diff::ClinicKind) {
+    match v {
+        crate::diff::ClinicKind::Medical
+        | crate::diff::ClinicKind::MedicalOutpatient
+        | crate::diff::ClinicKind::Dental
+        | crate::diff::ClinicKind::Pharmacy
+        | crate::diff::ClinicKind::HomeNursing => {}
+    }
+}
+
+/// The clinic kind of a C call: 0 is none.
+pub(crate) fn clinic_kind(
+    n: onshi_clinic_kind,
+) -> Result<Option<crate::diff::ClinicKind>, Failure> {
+    if n == 0 {
+        return Ok(None);
+    }
+    CLINIC_KIND.parse_num(n).map(Some)
+}
+
+/// Why an answer should be asked again later: one of the `ONSHI_RECHECK_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_recheck_reason = u32;
+/// 医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around
+/// the 15th–20th).
+pub const ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED: onshi_recheck_reason = 1;
+
+pub(crate) static RECHECK: Enumeration<crate::diff::RecheckReason> = Enumeration {
+    name: "onshi_recheck_reason",
+    rows: &[(
+        crate::diff::RecheckReason::TicketNotYetRegistered,
+        ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED,
+        "ticket_not_yet_registered",
+    )],
+};
+
+#[allow(dead_code)]
+fn exhaustive_recheck(v: crate::diff::RecheckReason) {
+    match v {
+        crate::diff::RecheckReason::TicketNotYetRegistered => {}
+    }
+}
+
+/// What a warning of a parsed document is about: one of the `ONSHI_WARNING_*` values.
+#[allow(non_camel_case_types)]
+pub type onshi_warning_kind = u32;
+/// A value is not what its field holds; it is kept as received (the field stays empty).
+pub const ONSHI_WARNING_INVALID_VALUE: onshi_warning_kind = 1;
+/// A list was read in its flat form (written nested).
+pub const ONSHI_WARNING_FLAT_LIST: onshi_warning_kind = 2;
+
+pub(crate) static WARNING_KIND: Enumeration<crate::xml::WarningKind> = Enumeration {
+    name: "onshi_warning_kind",
+    rows: &[
+        (
+            crate::xml::WarningKind::InvalidValue,
+            ONSHI_WARNING_INVALID_VALUE,
+            "invalid_value",
+        ),
+        (
+            crate::xml::WarningKind::FlatList,
+            ONSHI_WARNING_FLAT_LIST,
+            "flat_list",
+        ),
+    ],
+};
+
+#[allow(dead_code)]
+fn exhaustive_warning_kind(v: crate::xml::WarningKind) {
+    match v {
+        crate::xml::WarningKind::InvalidValue | crate::xml::WarningKind::FlatList => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1259,6 +1476,9 @@ mod tests {
         check(&MATCH, true);
         check(&CONFLICT, true);
         check(&CARD_SEX, false);
+        check(&CLINIC_KIND, false);
+        check(&RECHECK, false);
+        check(&WARNING_KIND, false);
         check(&PRESENTATION, false);
         assert_eq!(
             PRESENTATION.rows.len(),

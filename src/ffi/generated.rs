@@ -436,7 +436,7 @@ pub(crate) static SPECIFIC_DISEASE_FIELDS: &[FieldDef<SpecificDisease>] = &[
 
 // ---- MedicalTicket ----
 
-/// 医療券・調剤券別 (text): 医療券・調剤券別 (`TicketType`).
+/// 医療券・調剤券別 (code): 医療券・調剤券別 (`TicketType`, OQSCD018: `01` 医療券, `02` 調剤券).
 pub const ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE: onshi_field = 201;
 /// 有効開始日 (date): 有効開始日 (`MedicalTicketValidDate`).
 pub const ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE: onshi_field = 202;
@@ -444,11 +444,11 @@ pub const ONSHI_FIELD_MEDICAL_TICKET_VALID_DATE: onshi_field = 202;
 pub const ONSHI_FIELD_MEDICAL_TICKET_EXPIRATION_DATE: onshi_field = 203;
 /// 交付番号 (text): 交付番号 (`IssueNumber`).
 pub const ONSHI_FIELD_MEDICAL_TICKET_ISSUE_NUMBER: onshi_field = 204;
-/// 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`).
+/// 診療年月 (text): 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`; kept as text, checked by `validate`).
 pub const ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_MONTH: onshi_field = 205;
 /// 指定医療機関コード (text): 指定医療機関コード.
 pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_CODE: onshi_field = 206;
-/// 指定医療機関確認フラグ (text): 指定医療機関確認フラグ.
+/// 指定医療機関確認フラグ (code): 指定医療機関確認フラグ (OQSCD026: `0` 一致, `1` 不一致 — the ticket names another 指定医療機関).
 pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG: onshi_field = 207;
 /// 指定医療機関名称 (text): 指定医療機関名称.
 pub const ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_NAME: onshi_field = 208;
@@ -464,25 +464,25 @@ pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_1: onshi_field = 211;
 pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_2: onshi_field = 212;
 /// 傷病名3 (text): 傷病名 1–3 (`InjuryName1..3`).
 pub const ONSHI_FIELD_MEDICAL_TICKET_INJURY_NAME_3: onshi_field = 213;
-/// 診療別 (text): 診療別.
+/// 診療別 (code): 診療別 (OQSCD019: `01` 入院, `02` 入院外, `03` 歯科, `04` 調剤, `05` 訪問看護).
 pub const ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE: onshi_field = 214;
-/// 本人支払額 (text): 本人支払額.
+/// 本人支払額 (integer): 本人支払額 (yen; more than 0: collect it at the counter).
 pub const ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT: onshi_field = 215;
 /// 地区担当員名 (text): 地区担当員名.
 pub const ONSHI_FIELD_MEDICAL_TICKET_DISTRICT_CONTACT_NAME: onshi_field = 216;
 /// 取扱担当者名 (text): 取扱担当者名.
 pub const ONSHI_FIELD_MEDICAL_TICKET_HANDLING_CONTACT_NAME: onshi_field = 217;
-/// 単独・併用別 (text): 単独・併用別.
+/// 単独・併用別 (code): 単独・併用別 (OQSCD020: `01` 単独, `02` 併用 — 医療保険 applies too).
 pub const ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE: onshi_field = 218;
-/// 社会保険状況 (text): 社会保険状況.
+/// 社会保険状況 (code): 社会保険の有無 (OQSCD021: `01` あり, `02` なし).
 pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE: onshi_field = 219;
-/// 社会保険状況の整合性 (text): 社会保険状況の整合性.
+/// 社会保険状況の整合性 (code): 社会保険状況の整合性 (OQSCD022: `1` 不整合あり).
 pub const ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG: onshi_field = 220;
-/// 感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic).
+/// 感染症法37条の2 該当状況 (code): 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic; OQSCD023: `01` あり — 結核の公費 too).
 pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION: onshi_field = 221;
-/// 後期高齢 該当状況 (text): 後期高齢 該当状況.
+/// 後期高齢 該当状況 (code): 後期高齢 該当状況 (OQSCD024: `01` あり — 後期高齢者医療 too).
 pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE: onshi_field = 222;
-/// 都道府県費 該当状況 (text): 都道府県費 該当状況.
+/// 都道府県費 該当状況 (code): 都道府県費 該当状況 (OQSCD025: `01` あり, `02` なし).
 pub const ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES: onshi_field = 223;
 /// 備考1 (text): 備考 1–3 (`Remarks1..3`).
 pub const ONSHI_FIELD_MEDICAL_TICKET_REMARKS_1: onshi_field = 224;
@@ -496,10 +496,10 @@ pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MedicalTicket>] = &[
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_TICKET_TYPE,
         name: "MedicalTicket.ticket_type",
-        kind: <String as FieldValue>::KIND,
+        kind: <TicketType as FieldValue>::KIND,
         get: |r: &MedicalTicket| r.ticket_type.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.ticket_type = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.ticket_type = v.map(<TicketType as FieldValue>::from_value).transpose()?;
             Ok(())
         }),
     },
@@ -561,15 +561,16 @@ pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MedicalTicket>] = &[
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_DESIGNATED_MEDICAL_INSTITUTION_FLAG,
         name: "MedicalTicket.designated_medical_institution_flag",
-        kind: <String as FieldValue>::KIND,
+        kind: <DesignatedInstitutionFlag as FieldValue>::KIND,
         get: |r: &MedicalTicket| {
             r.designated_medical_institution_flag
                 .as_ref()
                 .map(FieldValue::to_value)
         },
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.designated_medical_institution_flag =
-                v.map(<String as FieldValue>::from_value).transpose()?;
+            r.designated_medical_institution_flag = v
+                .map(<DesignatedInstitutionFlag as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
@@ -663,20 +664,22 @@ pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MedicalTicket>] = &[
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_MEDICAL_TREATMENT_TYPE,
         name: "MedicalTicket.medical_treatment_type",
-        kind: <String as FieldValue>::KIND,
+        kind: <MedicalTreatmentType as FieldValue>::KIND,
         get: |r: &MedicalTicket| r.medical_treatment_type.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.medical_treatment_type = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.medical_treatment_type = v
+                .map(<MedicalTreatmentType as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_SELF_PAY_AMOUNT,
         name: "MedicalTicket.self_pay_amount",
-        kind: <String as FieldValue>::KIND,
+        kind: <u32 as FieldValue>::KIND,
         get: |r: &MedicalTicket| r.self_pay_amount.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.self_pay_amount = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.self_pay_amount = v.map(<u32 as FieldValue>::from_value).transpose()?;
             Ok(())
         }),
     },
@@ -703,74 +706,84 @@ pub(crate) static MEDICAL_TICKET_FIELDS: &[FieldDef<MedicalTicket>] = &[
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_SINGLE_OR_COMBINED_USE,
         name: "MedicalTicket.single_or_combined_use",
-        kind: <String as FieldValue>::KIND,
+        kind: <SingleOrCombinedUse as FieldValue>::KIND,
         get: |r: &MedicalTicket| r.single_or_combined_use.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.single_or_combined_use = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.single_or_combined_use = v
+                .map(<SingleOrCombinedUse as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_SOCIAL_INSURANCE,
         name: "MedicalTicket.status_of_social_insurance",
-        kind: <String as FieldValue>::KIND,
+        kind: <SocialInsuranceStatus as FieldValue>::KIND,
         get: |r: &MedicalTicket| {
             r.status_of_social_insurance
                 .as_ref()
                 .map(FieldValue::to_value)
         },
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.status_of_social_insurance = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.status_of_social_insurance = v
+                .map(<SocialInsuranceStatus as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_CONSISTENCY_FLAG,
         name: "MedicalTicket.consistency_flag",
-        kind: <String as FieldValue>::KIND,
+        kind: <ConsistencyFlag as FieldValue>::KIND,
         get: |r: &MedicalTicket| r.consistency_flag.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.consistency_flag = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.consistency_flag = v
+                .map(<ConsistencyFlag as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_INFECTION,
         name: "MedicalTicket.status_of_infection",
-        kind: <String as FieldValue>::KIND,
+        kind: <InfectionStatus as FieldValue>::KIND,
         get: |r: &MedicalTicket| r.status_of_infection.as_ref().map(FieldValue::to_value),
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.status_of_infection = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.status_of_infection = v
+                .map(<InfectionStatus as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_ELDERLY_MEDICAL_CARE,
         name: "MedicalTicket.status_of_elderly_medical_care",
-        kind: <String as FieldValue>::KIND,
+        kind: <ElderlyMedicalCareStatus as FieldValue>::KIND,
         get: |r: &MedicalTicket| {
             r.status_of_elderly_medical_care
                 .as_ref()
                 .map(FieldValue::to_value)
         },
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.status_of_elderly_medical_care =
-                v.map(<String as FieldValue>::from_value).transpose()?;
+            r.status_of_elderly_medical_care = v
+                .map(<ElderlyMedicalCareStatus as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
     FieldDef::<MedicalTicket> {
         id: ONSHI_FIELD_MEDICAL_TICKET_STATUS_OF_PREFECTURAL_EXPENSES,
         name: "MedicalTicket.status_of_prefectural_expenses",
-        kind: <String as FieldValue>::KIND,
+        kind: <PrefecturalExpensesStatus as FieldValue>::KIND,
         get: |r: &MedicalTicket| {
             r.status_of_prefectural_expenses
                 .as_ref()
                 .map(FieldValue::to_value)
         },
         set: Some(|r: &mut MedicalTicket, v: Option<Value>| {
-            r.status_of_prefectural_expenses =
-                v.map(<String as FieldValue>::from_value).transpose()?;
+            r.status_of_prefectural_expenses = v
+                .map(<PrefecturalExpensesStatus as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
@@ -1103,7 +1116,8 @@ pub const ONSHI_FIELD_QUALIFICATION_CONFIRMATION_KEY: onshi_field = 48;
 pub const ONSHI_FIELD_ARBITRARY_IDENTIFIER: onshi_field = 41;
 /// 処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.
 pub const ONSHI_FIELD_PRESCRIPTION_ISSUE_SELECT: onshi_field = 42;
-/// 限度額情報変更有無 (text): `LimitApplicationCertificateChanged` (meaning not public; kept as text).
+/// 限度額情報変更有無 (code): 限度額情報変更有無 (`LimitApplicationCertificateChanged`, bulk results; OQSCD014: `0`
+/// 変更なし, `1` 変更あり または 判定不能 — do an individual query).
 pub const ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED: onshi_field = 43;
 
 /// The fields of [`Qualification`] by id.
@@ -1746,14 +1760,16 @@ pub(crate) static QUALIFICATION_FIELDS: &[FieldDef<Qualification>] = &[
     FieldDef::<Qualification> {
         id: ONSHI_FIELD_LIMIT_CERTIFICATE_CHANGED,
         name: "limit_certificate_changed",
-        kind: <String as FieldValue>::KIND,
+        kind: <LimitInfoChanged as FieldValue>::KIND,
         get: |r: &Qualification| {
             r.limit_certificate_changed
                 .as_ref()
                 .map(FieldValue::to_value)
         },
         set: Some(|r: &mut Qualification, v: Option<Value>| {
-            r.limit_certificate_changed = v.map(<String as FieldValue>::from_value).transpose()?;
+            r.limit_certificate_changed = v
+                .map(<LimitInfoChanged as FieldValue>::from_value)
+                .transpose()?;
             Ok(())
         }),
     },
@@ -2161,8 +2177,8 @@ pub const ONSHI_FIELD_UNIT_PROCESSING_RESULT_CODE: onshi_field = 482;
 pub const ONSHI_FIELD_UNIT_PROCESSING_RESULT_MESSAGE: onshi_field = 483;
 /// 資格有効性 (code): 資格有効性.
 pub const ONSHI_FIELD_UNIT_QUALIFICATION_VALIDITY: onshi_field = 484;
-/// 照会番号 (text): 照会番号 (bulk units).
-pub const ONSHI_FIELD_UNIT_REFERENCE_NUMBER: onshi_field = 485;
+/// 照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).
+pub const ONSHI_FIELD_UNIT_REFERENCE_NUMBERS: onshi_field = 487;
 
 /// The fields of [`ConfirmationResult`] by id.
 pub(crate) static CONFIRMATION_RESULT_FIELDS: &[FieldDef<ConfirmationResult>] = &[
@@ -2211,15 +2227,151 @@ pub(crate) static CONFIRMATION_RESULT_FIELDS: &[FieldDef<ConfirmationResult>] = 
         }),
     },
     FieldDef::<ConfirmationResult> {
-        id: ONSHI_FIELD_UNIT_REFERENCE_NUMBER,
-        name: "ConfirmationResult.reference_number",
-        kind: <Personal<String> as FieldValue>::KIND,
-        get: |r: &ConfirmationResult| r.reference_number.as_ref().map(FieldValue::to_value),
+        id: ONSHI_FIELD_UNIT_REFERENCE_NUMBERS,
+        name: "ConfirmationResult.reference_numbers",
+        kind: JSON,
+        get: |r: &ConfirmationResult| json_get(&r.reference_numbers),
         set: Some(|r: &mut ConfirmationResult, v: Option<Value>| {
-            r.reference_number = v
-                .map(<Personal<String> as FieldValue>::from_value)
-                .transpose()?;
-            Ok(())
+            json_set(&mut r.reference_numbers, v)
         }),
     },
 ];
+
+// ---- ReferenceNumberRegistration ----
+
+/// 照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key).
+pub const ONSHI_FIELD_REGISTRATION_REFERENCE_NUMBER: onshi_field = 440;
+/// 保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).
+pub const ONSHI_FIELD_REGISTRATION_INSURER_NUMBER: onshi_field = 441;
+/// 被保険者証記号 (id): 被保険者証記号 (absent when the card has none).
+pub const ONSHI_FIELD_REGISTRATION_INSURED_CARD_SYMBOL: onshi_field = 442;
+/// 被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).
+pub const ONSHI_FIELD_REGISTRATION_INSURED_IDENTIFICATION_NUMBER: onshi_field = 443;
+/// 枝番 (id): 枝番 (2 digits).
+pub const ONSHI_FIELD_REGISTRATION_INSURED_BRANCH_NUMBER: onshi_field = 444;
+/// 処理結果状況 (code): 処理結果状況 (`None`: not given, read as 正常終了).
+pub const ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_STATUS: onshi_field = 445;
+/// 処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).
+pub const ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_CODE: onshi_field = 446;
+/// 処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).
+pub const ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_MESSAGE: onshi_field = 447;
+
+/// The fields of [`ReferenceNumberRegistration`] by id.
+pub(crate) static REFERENCE_NUMBER_REGISTRATION_FIELDS: &[FieldDef<ReferenceNumberRegistration>] =
+    &[
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_REFERENCE_NUMBER,
+            name: "ReferenceNumberRegistration.reference_number",
+            kind: <Personal<String> as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.reference_number.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.reference_number = v
+                    .map(<Personal<String> as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURER_NUMBER,
+            name: "ReferenceNumberRegistration.insurer_number",
+            kind: <InsurerNumber as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card.insurer_number.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insurer_number = v
+                    .map(<InsurerNumber as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURED_CARD_SYMBOL,
+            name: "ReferenceNumberRegistration.insured_card_symbol",
+            kind: <CardSymbol as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card
+                    .insured_card_symbol
+                    .as_ref()
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insured_card_symbol =
+                    v.map(<CardSymbol as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURED_IDENTIFICATION_NUMBER,
+            name: "ReferenceNumberRegistration.insured_identification_number",
+            kind: <CardNumber as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card
+                    .insured_identification_number
+                    .as_ref()
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insured_identification_number =
+                    v.map(<CardNumber as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_INSURED_BRANCH_NUMBER,
+            name: "ReferenceNumberRegistration.insured_branch_number",
+            kind: <BranchNumber as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.card
+                    .insured_branch_number
+                    .as_ref()
+                    .map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.card.insured_branch_number = v
+                    .map(<BranchNumber as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_STATUS,
+            name: "ReferenceNumberRegistration.processing_result_status",
+            kind: <ProcessingResultStatus as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.outcome.status.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.outcome.status = v
+                    .map(<ProcessingResultStatus as FieldValue>::from_value)
+                    .transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_CODE,
+            name: "ReferenceNumberRegistration.processing_result_code",
+            kind: <String as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.outcome.code.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.outcome.code = v.map(<String as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+        FieldDef::<ReferenceNumberRegistration> {
+            id: ONSHI_FIELD_REGISTRATION_PROCESSING_RESULT_MESSAGE,
+            name: "ReferenceNumberRegistration.processing_result_message",
+            kind: <String as FieldValue>::KIND,
+            get: |r: &ReferenceNumberRegistration| {
+                r.outcome.message.as_ref().map(FieldValue::to_value)
+            },
+            set: Some(|r: &mut ReferenceNumberRegistration, v: Option<Value>| {
+                r.outcome.message = v.map(<String as FieldValue>::from_value).transpose()?;
+                Ok(())
+            }),
+        },
+    ];

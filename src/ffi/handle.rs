@@ -567,6 +567,18 @@ impl<T> Out<T> {
     }
 }
 
+/// Reads an optional input struct passed by pointer: NULL is `None`.
+///
+/// # Safety
+/// `p` is NULL or valid for reading one `T`.
+pub(crate) unsafe fn opt_in<T: Copy>(p: *const T) -> Result<Option<T>, Failure> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe { read_in(p) }.map(Some)
+}
+
 /// Reads a caller's input struct passed by pointer.
 ///
 /// # Safety

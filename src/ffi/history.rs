@@ -1020,10 +1020,12 @@ pub unsafe extern "C" fn onshi_history_at(
 /// 受給者番号); none for this 公費 gives the verdict `ONSHI_VERDICT_UNKNOWN`, never 失効.
 /// `result_id` (the res or face file name …) identifies the result: NULL uses the document's
 /// file name. `confirmation_date` (資格確認日) NULL uses the document's; `query_kind` 0 comes
-/// from the document.
+/// from the document. `clinic_kind` (`ONSHI_CLINIC_KIND_*`) is the clinic's kind of care: a
+/// 医療扶助 医療券 whose 診療別 does not fit it gets a notice; 0 does not check it.
 ///
 /// Returns `ONSHI_TYPE_MISMATCH` for a document that is not a 資格確認結果 (or not a bulk
-/// answer when a unit is given), `ONSHI_OUT_OF_RANGE` for a unit past the end,
+/// answer when a unit is given), `ONSHI_INVALID_ARGUMENT` for an unknown `clinic_kind`,
+/// `ONSHI_OUT_OF_RANGE` for a unit past the end,
 /// `ONSHI_NOT_PRESENT` when no date is given and the document has none, or no result id is
 /// given and the document has no file name, `ONSHI_HISTORY_EMPTY` for a history without a
 /// version.
@@ -1044,6 +1046,7 @@ pub unsafe extern "C" fn onshi_history_review(
     result_id_len: usize,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
@@ -1056,6 +1059,7 @@ pub unsafe extern "C" fn onshi_history_review(
             result_id_len,
             confirmation_date,
             query_kind,
+            clinic_kind,
             0,
             out,
         )
@@ -1063,7 +1067,7 @@ pub unsafe extern "C" fn onshi_history_review(
 }
 
 /// `onshi_history_review` with what the patient presented (`ONSHI_PRESENTATION_*`; 0: not
-/// recorded). The presentation is kept with the confirmation (the version's link and the
+/// recorded) beside the clinic's kind (`clinic_kind`, as for `onshi_history_review`). The presentation is kept with the confirmation (the version's link and the
 /// `linked` audit event once applied; `ONSHI_FIELD_DIFF_PRESENTATION` of the review) and
 /// feeds the advice: お知らせ alone, a 資格確認書 holder's 記号・番号 query, the 後期高齢
 /// 資格確認書 without an address and the 2026-08 rule, 該当資格なし with a 申立書. A face result
@@ -1089,6 +1093,7 @@ pub unsafe extern "C" fn onshi_history_review_presented(
     result_id_len: usize,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     presentation: onshi_presentation,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
@@ -1096,6 +1101,7 @@ pub unsafe extern "C" fn onshi_history_review_presented(
     unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
+            let clinic = super::enums::clinic_kind(clinic_kind)?;
             let shown = PRESENTATION.parse_optional(presentation)?;
             let d = &handle_ref(doc)?.value;
             let id = if result_id.is_null() {
@@ -1105,6 +1111,7 @@ pub unsafe extern "C" fn onshi_history_review_presented(
             };
             let unit = (unit != usize::MAX).then_some(unit);
             let (answer, mut ctx) = doc_answer(d, unit, confirmation_date, query_kind, id)?;
+            ctx.clinic_kind = clinic;
             if ctx.result_id.is_empty() {
                 return Err(Failure::new(
                     ONSHI_NOT_PRESENT,
@@ -1128,11 +1135,12 @@ pub unsafe extern "C" fn onshi_history_review_presented(
 
 /// Reviews a returned record (read as a valid answer of the terminal) against the history's
 /// current version, as `onshi_history_review` does for a document. `result_id` identifies
-/// the result; `confirmation_date` is the 資格確認日.
+/// the result; `confirmation_date` is the 資格確認日; `clinic_kind` as for
+/// `onshi_history_review` (0: not checked).
 ///
-/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind`, `ONSHI_INVALID_VALUE` for a
-/// date that does not exist, `ONSHI_HISTORY_EMPTY` for a history without a version,
-/// `ONSHI_HISTORY_WRONG_KIND` for a 公費 history
+/// Returns `ONSHI_INVALID_ARGUMENT` for an unknown `query_kind` or `clinic_kind`,
+/// `ONSHI_INVALID_VALUE` for a date that does not exist, `ONSHI_HISTORY_EMPTY` for a history
+/// without a version, `ONSHI_HISTORY_WRONG_KIND` for a 公費 history
 /// (`onshi_history_review_public_expense_record`).
 /// The caller owns the returned handle and must free it with onshi_diff_free.
 /// Out-parameters are written only on success.
@@ -1149,6 +1157,7 @@ pub unsafe extern "C" fn onshi_history_review_record(
     result_id_len: usize,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
     // SAFETY: forwarded from the caller.
@@ -1160,6 +1169,7 @@ pub unsafe extern "C" fn onshi_history_review_record(
             result_id_len,
             confirmation_date,
             query_kind,
+            clinic_kind,
             0,
             out,
         )
@@ -1167,7 +1177,8 @@ pub unsafe extern "C" fn onshi_history_review_record(
 }
 
 /// `onshi_history_review_record` with what the patient presented (`ONSHI_PRESENTATION_*`;
-/// 0: not recorded), as for `onshi_history_review_presented`.
+/// 0: not recorded) beside the clinic's kind (`clinic_kind`, 0: not checked), as for
+/// `onshi_history_review_presented`.
 ///
 /// Returns what `onshi_history_review_record` returns, and `ONSHI_INVALID_ARGUMENT` for an
 /// unknown `presentation`.
@@ -1186,6 +1197,7 @@ pub unsafe extern "C" fn onshi_history_review_record_presented(
     result_id_len: usize,
     confirmation_date: *const onshi_date,
     query_kind: onshi_query_kind,
+    clinic_kind: onshi_clinic_kind,
     presentation: onshi_presentation,
     out: *mut *mut onshi_diff,
 ) -> onshi_status {
@@ -1193,11 +1205,13 @@ pub unsafe extern "C" fn onshi_history_review_record_presented(
     unsafe {
         method(h, |h| {
             let out = Out::new(out)?;
+            let clinic = super::enums::clinic_kind(clinic_kind)?;
             let shown = PRESENTATION.parse_optional(presentation)?;
             let ret: &Qualification = &handle_ref(returned)?.value;
             let id = text_in(result_id, result_id_len)?;
             let c = context(confirmation_date, query_kind)?;
             let mut ctx = ReviewContext::new(id, c.confirmation_date, c.query_kind);
+            ctx.clinic_kind = clinic;
             ctx.presentation = shown;
             let review = h.qualification()?.review(Returned::record(ret), &ctx)?;
             out.set(into_raw::<onshi_diff>(DiffValue::new(review)));

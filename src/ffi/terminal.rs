@@ -364,9 +364,8 @@ impl ClientValue {
             .map_err(|e| call.failure(e))?;
         match a.value {
             crate::terminal::Reply::Message(m) => Ok(DocValue {
-                encoding: None,
                 file_name: Some(a.file_name),
-                message: m,
+                ..DocValue::new(m)
             }),
             _ => Err(TerminalError::UnexpectedAnswer {
                 file: a.file_name,
@@ -958,9 +957,8 @@ pub unsafe extern "C" fn onshi_client_query(
 fn face_doc(e: &FaceEvent) -> Result<DocValue, Failure> {
     match &e.result {
         Ok(r) => Ok(DocValue {
-            encoding: None,
             file_name: Some(e.file_name.clone()),
-            message: Message::QualificationResponse(r.clone()),
+            ..DocValue::new(Message::QualificationResponse(r.clone()))
         }),
         Err(why) => Err(Failure::new(
             why.code(),

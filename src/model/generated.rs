@@ -303,13 +303,13 @@ impl SpecificDisease {
     }
 }
 
-/// One 医療券・調剤券 of 医療扶助 (`PublicExpenseResultList/MedicalTicketInfo`). The code values of these
-/// fields are not public, so they are kept as text.
+/// One 医療券・調剤券 of 医療扶助 (`PublicExpenseResultList/MedicalTicketInfo`). The codes are OQSCD018–026
+/// (values not in the tables are kept as received).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MedicalTicket {
-    /// 医療券・調剤券別 (`TicketType`).
+    /// 医療券・調剤券別 (`TicketType`, OQSCD018: `01` 医療券, `02` 調剤券).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type: Option<String>,
+    pub ticket_type: Option<TicketType>,
     /// 有効開始日 (`MedicalTicketValidDate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_date: Option<NaiveDate>,
@@ -319,15 +319,15 @@ pub struct MedicalTicket {
     /// 交付番号 (`IssueNumber`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_number: Option<String>,
-    /// 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`).
+    /// 診療年月 (`MedicalTreatmentMonth`, `yyyyMM`; kept as text, checked by `validate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub medical_treatment_month: Option<String>,
     /// 指定医療機関コード.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub designated_medical_institution_code: Option<String>,
-    /// 指定医療機関確認フラグ.
+    /// 指定医療機関確認フラグ (OQSCD026: `0` 一致, `1` 不一致 — the ticket names another 指定医療機関).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub designated_medical_institution_flag: Option<String>,
+    pub designated_medical_institution_flag: Option<DesignatedInstitutionFlag>,
     /// 指定医療機関名称.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub designated_medical_institution_name: Option<String>,
@@ -340,36 +340,36 @@ pub struct MedicalTicket {
     /// 傷病名 1–3 (`InjuryName1..3`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub injury_names: Vec<Personal<String>>,
-    /// 診療別.
+    /// 診療別 (OQSCD019: `01` 入院, `02` 入院外, `03` 歯科, `04` 調剤, `05` 訪問看護).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medical_treatment_type: Option<String>,
-    /// 本人支払額.
+    pub medical_treatment_type: Option<MedicalTreatmentType>,
+    /// 本人支払額 (yen; more than 0: collect it at the counter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_pay_amount: Option<String>,
+    pub self_pay_amount: Option<u32>,
     /// 地区担当員名.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district_contact_name: Option<String>,
     /// 取扱担当者名.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handling_contact_name: Option<String>,
-    /// 単独・併用別.
+    /// 単独・併用別 (OQSCD020: `01` 単独, `02` 併用 — 医療保険 applies too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub single_or_combined_use: Option<String>,
-    /// 社会保険状況.
+    pub single_or_combined_use: Option<SingleOrCombinedUse>,
+    /// 社会保険の有無 (OQSCD021: `01` あり, `02` なし).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_of_social_insurance: Option<String>,
-    /// 社会保険状況の整合性.
+    pub status_of_social_insurance: Option<SocialInsuranceStatus>,
+    /// 社会保険状況の整合性 (OQSCD022: `1` 不整合あり).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consistency_flag: Option<String>,
-    /// 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic).
+    pub consistency_flag: Option<ConsistencyFlag>,
+    /// 感染症法37条の2 該当状況 (`StatusOfInfecton`, sic; OQSCD023: `01` あり — 結核の公費 too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_of_infection: Option<String>,
-    /// 後期高齢 該当状況.
+    pub status_of_infection: Option<InfectionStatus>,
+    /// 後期高齢 該当状況 (OQSCD024: `01` あり — 後期高齢者医療 too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_of_elderly_medical_care: Option<String>,
-    /// 都道府県費 該当状況.
+    pub status_of_elderly_medical_care: Option<ElderlyMedicalCareStatus>,
+    /// 都道府県費 該当状況 (OQSCD025: `01` あり, `02` なし).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_of_prefectural_expenses: Option<String>,
+    pub status_of_prefectural_expenses: Option<PrefecturalExpensesStatus>,
     /// 備考 1–3 (`Remarks1..3`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remarks: Vec<Personal<String>>,
@@ -588,9 +588,10 @@ pub struct Qualification {
     /// 処方箋発行形態, when the terminal places it inside the result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prescription_issue_select: Option<PrescriptionIssueSelect>,
-    /// `LimitApplicationCertificateChanged` (meaning not public; kept as text).
+    /// 限度額情報変更有無 (`LimitApplicationCertificateChanged`, bulk results; OQSCD014: `0` 変更なし, `1` 変更あり
+    /// または 判定不能 — do an individual query).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_certificate_changed: Option<String>,
+    pub limit_certificate_changed: Option<LimitInfoChanged>,
     /// Unmodelled child elements, kept for round trips.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<UnknownElement>,
@@ -722,9 +723,9 @@ pub struct ConfirmationResult {
     /// `ResultList/ResultOfQualificationConfirmation`, in document order (normally one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<Qualification>,
-    /// 照会番号 (bulk units).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_number: Option<Personal<String>>,
+    /// 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reference_numbers: Vec<Personal<String>>,
     /// Unmodelled child elements, kept for round trips.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<UnknownElement>,
@@ -746,7 +747,7 @@ pub struct ReferenceNumberRegistration {
     /// 保険者番号・記号・番号・枝番.
     #[serde(flatten)]
     pub card: CardKey,
-    /// 処理結果 (bulk download result, per person).
+    /// 処理結果 (bulk download result, per person; of the unit in the unit form).
     #[serde(flatten)]
     pub outcome: ProcessingOutcome,
     /// Unmodelled child elements, kept for round trips.
@@ -755,6 +756,29 @@ pub struct ReferenceNumberRegistration {
 }
 
 impl ReferenceNumberRegistration {
+    /// `true` when nothing is set (the default value).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// One person of a 照会番号一括登録 result in the unit form (`OQSmuimm02res`: `BulkRegistrationUnit`
+/// holding the registration's echo and its own 処理結果); the direct form
+/// (`ReferenceNumberRegistrationInfo` with the 処理結果 inside) is read too.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationUnit {
+    /// The registration it is about (照会番号・保険者番号・記号・番号・枝番).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<ReferenceNumberRegistration>,
+    /// 処理結果状況・コード・メッセージ of this person.
+    #[serde(flatten)]
+    pub outcome: ProcessingOutcome,
+    /// Unmodelled child elements, kept for round trips.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<UnknownElement>,
+}
+
+impl RegistrationUnit {
     /// `true` when nothing is set (the default value).
     pub fn is_empty(&self) -> bool {
         *self == Self::default()

@@ -47,7 +47,7 @@ impl Default for DoctorOptions {
 }
 
 /// The health of one check of [`doctor`]: all right, needs attention, or broken. (A
-/// validation finding has its own [`crate::xml::validate::Severity`], which has no "all right".)
+/// validation finding has its own [`crate::xml::Severity`], which has no "all right".)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {

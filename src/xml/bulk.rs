@@ -11,6 +11,7 @@ use super::header::{HeaderItem, read_header};
 use super::message::{close_document, open_root};
 use super::reader::{Cursor, Frame, Tok, is_blank};
 use super::result::{UNIT, read_unit};
+use super::warning::{Warning, resolve};
 use super::{Limits, check_size};
 use crate::model::{ConfirmationResult, MessageHeader};
 
@@ -26,6 +27,10 @@ pub struct BulkUnits<'a> {
     pos: usize,
     done: bool,
     count: usize,
+    warnings: Vec<Warning>,
+    /// Line of `line_pos` (for the lines of warnings, counted as the units are read).
+    line: usize,
+    line_pos: usize,
 }
 
 /// Reads the header of a bulk result and returns an iterator over its units.
@@ -43,7 +48,7 @@ pub struct BulkUnits<'a> {
 pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>, XmlError> {
     check_size(bytes, limits)?;
     let src = source(bytes)?;
-    let (header, root, body) = {
+    let (header, root, body, warnings) = {
         let mut cur = Cursor::new(src, limits.max_depth);
         let root = open_root(&mut cur)?;
         let mut header = MessageHeader::default();
@@ -89,7 +94,13 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
                 HeaderItem::Leaf(n, raw) => header.extra.push(super::fields::raw_leaf(n, raw)),
             }
         }
-        (header, root, body)
+        let pending = cur.take_pending();
+        let warnings = if pending.is_empty() {
+            Vec::new()
+        } else {
+            resolve(&src, src.body(), &[], None, 1, pending)
+        };
+        (header, root, body, warnings)
     };
     let (body, pos) = match body {
         Some((start, content, false)) => (Some(start), content),
@@ -104,6 +115,9 @@ pub fn bulk_units<'a>(bytes: &'a [u8], limits: &Limits) -> Result<BulkUnits<'a>,
         body,
         pos,
         count: 0,
+        warnings,
+        line: 1,
+        line_pos: 0,
     })
 }
 
@@ -121,6 +135,12 @@ impl BulkUnits<'_> {
     /// How many units have been yielded so far.
     pub fn count_so_far(&self) -> usize {
         self.count
+    }
+
+    /// What reading tolerated so far (the header's, then each yielded unit's), as in
+    /// [`Document::warnings`](super::Document::warnings).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     fn step(&mut self) -> Result<Option<ConfirmationResult>, XmlError> {
@@ -144,7 +164,23 @@ impl BulkUnits<'_> {
                     let mut unit = ConfirmationResult::default();
                     read_unit(&mut cur, &mut unit)?;
                     self.pos = cur.position();
-                    let _ = start;
+                    let pending = cur.take_pending();
+                    if !pending.is_empty() {
+                        let b = self.src.bytes();
+                        self.line += b[self.line_pos..start]
+                            .iter()
+                            .filter(|&&c| c == b'\n')
+                            .count();
+                        self.line_pos = start;
+                        self.warnings.extend(resolve(
+                            &self.src,
+                            start,
+                            &["XmlMsg", "MessageBody"],
+                            Some(self.count + 1),
+                            self.line,
+                            pending,
+                        ));
+                    }
                     return Ok(Some(unit));
                 }
                 Tok::Start { .. } => cur.skip()?,

@@ -3,16 +3,18 @@
 //! of the records (`src/model/schema/records.rs`): element names, aliases and writing order.
 //!
 //! A leaf already filled (a duplicate element) is kept whole as an unmodelled element, so a
-//! second `<Name>` is neither lost nor allowed to overwrite the first.
+//! second `<Name>` is neither lost nor allowed to overwrite the first. A leaf whose text its
+//! codec refuses is kept the same way, with a [`super::Warning`]: one odd value never fails
+//! the document.
 
 use super::codec::Codec;
 use super::error::XmlError;
 use super::reader::Cursor;
 use super::reader::StartTag;
+use super::warning::WarningKind;
 use super::writer::{Sink, extras};
 use crate::Personal;
 use crate::model::UnknownElement;
-use crate::personal::redact;
 use std::ops::Range;
 
 /// What a field reader did with a child element.
@@ -44,36 +46,57 @@ pub(crate) fn field<C: Codec>(
             *slot = v;
             Ok(Got::Taken)
         }
-        Err(text) => Err(invalid::<C>(cur, name, &text, start)),
+        Err(text) => kept::<C>(cur, name, &text, start).map(Got::Extra),
     }
 }
 
-/// The error for a value codec `C` refuses.
-pub(crate) fn invalid<C: Codec>(
-    cur: &Cursor<'_>,
+/// Reads one occurrence of a repeating leaf element into `list` (a blank one adds nothing).
+pub(crate) fn leaves<C: Codec>(
+    list: &mut Vec<C::T>,
+    cur: &mut Cursor<'_>,
+    name: &str,
+    _el: &StartTag,
+    start: usize,
+) -> Result<Got, XmlError> {
+    let Some(text) = cur.leaf_text()? else {
+        return Ok(Got::Taken);
+    };
+    match C::parse(&text) {
+        Ok(v) => {
+            list.extend(v);
+            Ok(Got::Taken)
+        }
+        Err(()) => kept::<C>(cur, name, &text, start).map(Got::Extra),
+    }
+}
+
+/// A leaf whose text codec `C` refuses: kept as it came, as an unmodelled element of its
+/// record (so writing the record back reproduces it), with a warning saying where, what came
+/// and what was expected. One odd optional value must not lose a whole answer.
+#[cold]
+#[inline(never)]
+fn kept<C: Codec>(
+    cur: &mut Cursor<'_>,
     name: &str,
     text: &str,
     start: usize,
-) -> XmlError {
-    XmlError::InvalidValue {
-        field: name.to_string(),
-        value: redact(text),
-        expected: C::EXPECTED.to_string(),
-        location: cur.location(start, Some((name, start))),
-    }
+) -> Result<UnknownElement, XmlError> {
+    cur.warn(WarningKind::InvalidValue, start, Some(text), C::EXPECTED)?;
+    Ok(raw_leaf(name, text.to_string()))
 }
 
 /// Checks a raw leaf text with codec `C` (for leaves kept raw until the message kind is
-/// known).
+/// known): a text `C` refuses is noted as a warning (the caller keeps the text, and it ends
+/// up an unmodelled element when no field takes it).
 pub(crate) fn check<C: Codec>(
-    cur: &Cursor<'_>,
-    name: &str,
+    cur: &mut Cursor<'_>,
     text: &str,
     start: usize,
 ) -> Result<(), XmlError> {
-    C::parse(text)
-        .map(|_| ())
-        .map_err(|()| invalid::<C>(cur, name, text, start))
+    match C::parse(text) {
+        Ok(_) => Ok(()),
+        Err(()) => cur.warn(WarningKind::InvalidValue, start, Some(text), C::EXPECTED),
+    }
 }
 
 /// An unmodelled element holding `text` (a raw leaf kept as is).
@@ -205,25 +228,44 @@ pub(crate) fn child<R: XmlRecord + PartialEq>(
     Ok(Got::Taken)
 }
 
-/// Reads a list element: items named `item` into `out`; anything else is kept in an
-/// unmodelled copy of the list element.
-pub(crate) fn list<R: XmlRecord>(
+/// Reads a list element (starting at `start`): items named `item` into `out`. The flat form —
+/// the item's own fields directly in the list element, one list element per item — is read
+/// too, as one item in its place, with a [`WarningKind::FlatList`] warning (it is written
+/// nested). Anything else is kept in an unmodelled copy of the list element.
+pub(crate) fn list<R: XmlRecord + PartialEq>(
     out: &mut Vec<R>,
     item: &str,
     cur: &mut Cursor<'_>,
+    start: usize,
 ) -> Result<Got, XmlError> {
     let name = cur.current_name();
     let mut unknown = Vec::new();
-    cur.children(|cur, child, el, start| {
+    let mut flat: Option<(usize, R)> = None;
+    cur.children(|cur, child, el, at| {
         if child == item {
             out.push(R::default());
             let i = out.len() - 1;
             read_into(cur, &mut out[i])
         } else {
-            unknown.push(cur.unknown(child, &el, start)?);
+            let (_, r) = flat.get_or_insert_with(|| (out.len(), R::default()));
+            match r.read_child(cur, child, &el, at)? {
+                Got::No => unknown.push(cur.unknown(child, &el, at)?),
+                got => keep(r, got, cur, child, &el, at)?,
+            }
             Ok(())
         }
     })?;
+    if let Some((at, r)) = flat
+        && r != R::default()
+    {
+        out.insert(at, r);
+        cur.warn(
+            WarningKind::FlatList,
+            start,
+            None,
+            &format!("{item} was read from its fields directly in {name}; it is written nested"),
+        )?;
+    }
     Ok(if unknown.is_empty() {
         Got::Taken
     } else {
@@ -259,6 +301,18 @@ pub(crate) fn slot(
         list[n] = Personal::new(t.into_owned());
     }
     Ok(Got::Taken)
+}
+
+/// Adds a raw leaf to a repeating leaf's `list` if it is valid; `false` leaves it to the
+/// caller.
+pub(crate) fn take_leaves<C: Codec>(list: &mut Vec<C::T>, raw: &str) -> bool {
+    match C::parse(raw) {
+        Ok(v) => {
+            list.extend(v);
+            true
+        }
+        Err(()) => false,
+    }
 }
 
 /// Puts a raw leaf into `slot` if it is free and valid; `false` leaves it to the caller.

@@ -7,7 +7,8 @@
 use super::codec::*;
 use super::error::XmlError;
 use super::fields::{
-    Got, XmlRecord, child, field, item, list, slot, take, write_child, write_list, write_slots,
+    Got, XmlRecord, child, field, item, leaves, list, slot, take, take_leaves, write_child,
+    write_list, write_slots,
 };
 use super::reader::{Cursor, StartTag};
 use super::writer::Sink;
@@ -25,7 +26,9 @@ pub(crate) const REPEATABLE: &[&str] = &[
     "MedicalSubsidyInfo",
     "QualificationConfirmSearchInfo",
     "BulkConfirmUnit",
+    "ReferenceNumber",
     "ReferenceNumberRegistrationInfo",
+    "BulkRegistrationUnit",
 ];
 
 impl XmlRecord for CardKey {
@@ -1011,7 +1014,9 @@ impl XmlRecord for MedicalTicket {
         start: usize,
     ) -> Result<Got, XmlError> {
         match name {
-            "TicketType" => field::<Text>(&mut self.ticket_type, cur, name, el, start),
+            "TicketType" => {
+                field::<CodeOf<TicketType>>(&mut self.ticket_type, cur, name, el, start)
+            }
             "MedicalTicketValidDate" => field::<Date>(&mut self.valid_date, cur, name, el, start),
             "MedicalTicketExpirationDate" => {
                 field::<Date>(&mut self.expiration_date, cur, name, el, start)
@@ -1027,7 +1032,7 @@ impl XmlRecord for MedicalTicket {
                 el,
                 start,
             ),
-            "DesignatedMedicalInstitutionFlag" => field::<Text>(
+            "DesignatedMedicalInstitutionFlag" => field::<CodeOf<DesignatedInstitutionFlag>>(
                 &mut self.designated_medical_institution_flag,
                 cur,
                 name,
@@ -1058,34 +1063,52 @@ impl XmlRecord for MedicalTicket {
             "InjuryName1" => slot(&mut self.injury_names, 0, cur, name, el, start),
             "InjuryName2" => slot(&mut self.injury_names, 1, cur, name, el, start),
             "InjuryName3" => slot(&mut self.injury_names, 2, cur, name, el, start),
-            "MedicalTreatmentType" => {
-                field::<Text>(&mut self.medical_treatment_type, cur, name, el, start)
-            }
-            "SelfPayAmount" => field::<Text>(&mut self.self_pay_amount, cur, name, el, start),
+            "MedicalTreatmentType" => field::<CodeOf<MedicalTreatmentType>>(
+                &mut self.medical_treatment_type,
+                cur,
+                name,
+                el,
+                start,
+            ),
+            "SelfPayAmount" => field::<Count>(&mut self.self_pay_amount, cur, name, el, start),
             "DistrictContactName" => {
                 field::<Text>(&mut self.district_contact_name, cur, name, el, start)
             }
             "HandlingContactName" => {
                 field::<Text>(&mut self.handling_contact_name, cur, name, el, start)
             }
-            "SingleOrCombinedUse" => {
-                field::<Text>(&mut self.single_or_combined_use, cur, name, el, start)
+            "SingleOrCombinedUse" => field::<CodeOf<SingleOrCombinedUse>>(
+                &mut self.single_or_combined_use,
+                cur,
+                name,
+                el,
+                start,
+            ),
+            "StatusOfSocialInsurance" => field::<CodeOf<SocialInsuranceStatus>>(
+                &mut self.status_of_social_insurance,
+                cur,
+                name,
+                el,
+                start,
+            ),
+            "ConsistencyFlag" => {
+                field::<CodeOf<ConsistencyFlag>>(&mut self.consistency_flag, cur, name, el, start)
             }
-            "StatusOfSocialInsurance" => {
-                field::<Text>(&mut self.status_of_social_insurance, cur, name, el, start)
-            }
-            "ConsistencyFlag" => field::<Text>(&mut self.consistency_flag, cur, name, el, start),
-            "StatusOfInfecton" | "StatusOfInfection" => {
-                field::<Text>(&mut self.status_of_infection, cur, name, el, start)
-            }
-            "StatusOfElderlyMedicalCare" => field::<Text>(
+            "StatusOfInfecton" | "StatusOfInfection" => field::<CodeOf<InfectionStatus>>(
+                &mut self.status_of_infection,
+                cur,
+                name,
+                el,
+                start,
+            ),
+            "StatusOfElderlyMedicalCare" => field::<CodeOf<ElderlyMedicalCareStatus>>(
                 &mut self.status_of_elderly_medical_care,
                 cur,
                 name,
                 el,
                 start,
             ),
-            "StatusOfPrefecturalExpenses" => field::<Text>(
+            "StatusOfPrefecturalExpenses" => field::<CodeOf<PrefecturalExpensesStatus>>(
                 &mut self.status_of_prefectural_expenses,
                 cur,
                 name,
@@ -1101,7 +1124,7 @@ impl XmlRecord for MedicalTicket {
 
     fn take_raw(&mut self, name: &str, raw: &str) -> bool {
         match name {
-            "TicketType" => take::<Text>(&mut self.ticket_type, raw),
+            "TicketType" => take::<CodeOf<TicketType>>(&mut self.ticket_type, raw),
             "MedicalTicketValidDate" => take::<Date>(&mut self.valid_date, raw),
             "MedicalTicketExpirationDate" => take::<Date>(&mut self.expiration_date, raw),
             "IssueNumber" => take::<Text>(&mut self.issue_number, raw),
@@ -1109,9 +1132,10 @@ impl XmlRecord for MedicalTicket {
             "DesignatedMedicalInstitutionCode" => {
                 take::<Text>(&mut self.designated_medical_institution_code, raw)
             }
-            "DesignatedMedicalInstitutionFlag" => {
-                take::<Text>(&mut self.designated_medical_institution_flag, raw)
-            }
+            "DesignatedMedicalInstitutionFlag" => take::<CodeOf<DesignatedInstitutionFlag>>(
+                &mut self.designated_medical_institution_flag,
+                raw,
+            ),
             "DesignatedMedicalInstitutionName" => {
                 take::<Text>(&mut self.designated_medical_institution_name, raw)
             }
@@ -1121,22 +1145,30 @@ impl XmlRecord for MedicalTicket {
             "PrescriptionIssuerMedicalInstitutionName" => {
                 take::<Text>(&mut self.prescription_issuer_medical_institution_name, raw)
             }
-            "MedicalTreatmentType" => take::<Text>(&mut self.medical_treatment_type, raw),
-            "SelfPayAmount" => take::<Text>(&mut self.self_pay_amount, raw),
+            "MedicalTreatmentType" => {
+                take::<CodeOf<MedicalTreatmentType>>(&mut self.medical_treatment_type, raw)
+            }
+            "SelfPayAmount" => take::<Count>(&mut self.self_pay_amount, raw),
             "DistrictContactName" => take::<Text>(&mut self.district_contact_name, raw),
             "HandlingContactName" => take::<Text>(&mut self.handling_contact_name, raw),
-            "SingleOrCombinedUse" => take::<Text>(&mut self.single_or_combined_use, raw),
-            "StatusOfSocialInsurance" => take::<Text>(&mut self.status_of_social_insurance, raw),
-            "ConsistencyFlag" => take::<Text>(&mut self.consistency_flag, raw),
+            "SingleOrCombinedUse" => {
+                take::<CodeOf<SingleOrCombinedUse>>(&mut self.single_or_combined_use, raw)
+            }
+            "StatusOfSocialInsurance" => {
+                take::<CodeOf<SocialInsuranceStatus>>(&mut self.status_of_social_insurance, raw)
+            }
+            "ConsistencyFlag" => take::<CodeOf<ConsistencyFlag>>(&mut self.consistency_flag, raw),
             "StatusOfInfecton" | "StatusOfInfection" => {
-                take::<Text>(&mut self.status_of_infection, raw)
+                take::<CodeOf<InfectionStatus>>(&mut self.status_of_infection, raw)
             }
-            "StatusOfElderlyMedicalCare" => {
-                take::<Text>(&mut self.status_of_elderly_medical_care, raw)
-            }
-            "StatusOfPrefecturalExpenses" => {
-                take::<Text>(&mut self.status_of_prefectural_expenses, raw)
-            }
+            "StatusOfElderlyMedicalCare" => take::<CodeOf<ElderlyMedicalCareStatus>>(
+                &mut self.status_of_elderly_medical_care,
+                raw,
+            ),
+            "StatusOfPrefecturalExpenses" => take::<CodeOf<PrefecturalExpensesStatus>>(
+                &mut self.status_of_prefectural_expenses,
+                raw,
+            ),
             _ => false,
         }
     }
@@ -1151,7 +1183,7 @@ impl XmlRecord for MedicalTicket {
         if range.contains(&0)
             && let Some(v) = &self.ticket_type
         {
-            s.leaf("TicketType", &<Text>::text(v))?;
+            s.leaf("TicketType", &<CodeOf<TicketType>>::text(v))?;
         }
         if range.contains(&1)
             && let Some(v) = &self.valid_date
@@ -1181,7 +1213,10 @@ impl XmlRecord for MedicalTicket {
         if range.contains(&6)
             && let Some(v) = &self.designated_medical_institution_flag
         {
-            s.leaf("DesignatedMedicalInstitutionFlag", &<Text>::text(v))?;
+            s.leaf(
+                "DesignatedMedicalInstitutionFlag",
+                &<CodeOf<DesignatedInstitutionFlag>>::text(v),
+            )?;
         }
         if range.contains(&7)
             && let Some(v) = &self.designated_medical_institution_name
@@ -1208,12 +1243,15 @@ impl XmlRecord for MedicalTicket {
         if range.contains(&11)
             && let Some(v) = &self.medical_treatment_type
         {
-            s.leaf("MedicalTreatmentType", &<Text>::text(v))?;
+            s.leaf(
+                "MedicalTreatmentType",
+                &<CodeOf<MedicalTreatmentType>>::text(v),
+            )?;
         }
         if range.contains(&12)
             && let Some(v) = &self.self_pay_amount
         {
-            s.leaf("SelfPayAmount", &<Text>::text(v))?;
+            s.leaf("SelfPayAmount", &<Count>::text(v))?;
         }
         if range.contains(&13)
             && let Some(v) = &self.district_contact_name
@@ -1228,32 +1266,44 @@ impl XmlRecord for MedicalTicket {
         if range.contains(&15)
             && let Some(v) = &self.single_or_combined_use
         {
-            s.leaf("SingleOrCombinedUse", &<Text>::text(v))?;
+            s.leaf(
+                "SingleOrCombinedUse",
+                &<CodeOf<SingleOrCombinedUse>>::text(v),
+            )?;
         }
         if range.contains(&16)
             && let Some(v) = &self.status_of_social_insurance
         {
-            s.leaf("StatusOfSocialInsurance", &<Text>::text(v))?;
+            s.leaf(
+                "StatusOfSocialInsurance",
+                &<CodeOf<SocialInsuranceStatus>>::text(v),
+            )?;
         }
         if range.contains(&17)
             && let Some(v) = &self.consistency_flag
         {
-            s.leaf("ConsistencyFlag", &<Text>::text(v))?;
+            s.leaf("ConsistencyFlag", &<CodeOf<ConsistencyFlag>>::text(v))?;
         }
         if range.contains(&18)
             && let Some(v) = &self.status_of_infection
         {
-            s.leaf("StatusOfInfecton", &<Text>::text(v))?;
+            s.leaf("StatusOfInfecton", &<CodeOf<InfectionStatus>>::text(v))?;
         }
         if range.contains(&19)
             && let Some(v) = &self.status_of_elderly_medical_care
         {
-            s.leaf("StatusOfElderlyMedicalCare", &<Text>::text(v))?;
+            s.leaf(
+                "StatusOfElderlyMedicalCare",
+                &<CodeOf<ElderlyMedicalCareStatus>>::text(v),
+            )?;
         }
         if range.contains(&20)
             && let Some(v) = &self.status_of_prefectural_expenses
         {
-            s.leaf("StatusOfPrefecturalExpenses", &<Text>::text(v))?;
+            s.leaf(
+                "StatusOfPrefecturalExpenses",
+                &<CodeOf<PrefecturalExpensesStatus>>::text(v),
+            )?;
         }
         if range.contains(&21) {
             write_slots(&self.remarks, &["Remarks1", "Remarks2", "Remarks3"], s)?;
@@ -1431,11 +1481,15 @@ impl XmlRecord for PublicExpense {
                 &mut self.designated_institutions,
                 "DesignatedMedicalInstitution",
                 cur,
+                start,
             ),
             "DesignatedMedicalInstitution" => item(&mut self.designated_institutions, cur),
-            "CertificationDetail" => {
-                list(&mut self.certificate_items, "CertificationDetailItem", cur)
-            }
+            "CertificationDetail" => list(
+                &mut self.certificate_items,
+                "CertificationDetailItem",
+                cur,
+                start,
+            ),
             "CertificationDetailItem" => item(&mut self.certificate_items, cur),
             "HistoryKey" | "historyKey" => {
                 field::<Text>(&mut self.history_key, cur, name, el, start)
@@ -1707,11 +1761,16 @@ impl XmlRecord for Qualification {
                 &mut self.specific_diseases,
                 "SpecificDiseasesCertificateInfo",
                 cur,
+                start,
             ),
             "SpecificDiseasesCertificateInfo" => item(&mut self.specific_diseases, cur),
-            "PublicExpenseResultList" => list(&mut self.medical_tickets, "MedicalTicketInfo", cur),
+            "PublicExpenseResultList" => {
+                list(&mut self.medical_tickets, "MedicalTicketInfo", cur, start)
+            }
             "MedicalTicketInfo" => item(&mut self.medical_tickets, cur),
-            "MedicalSubsidyList" => list(&mut self.public_expenses, "MedicalSubsidyInfo", cur),
+            "MedicalSubsidyList" => {
+                list(&mut self.public_expenses, "MedicalSubsidyInfo", cur, start)
+            }
             "MedicalSubsidyInfo" => item(&mut self.public_expenses, cur),
             "SpecificHealthCheckupsInfoConsFlg" => field::<CodeOf<ConsentFlag>>(
                 &mut self.consents.specific_health_checkups.flag,
@@ -1897,9 +1956,13 @@ impl XmlRecord for Qualification {
                 el,
                 start,
             ),
-            "LimitApplicationCertificateChanged" => {
-                field::<Text>(&mut self.limit_certificate_changed, cur, name, el, start)
-            }
+            "LimitApplicationCertificateChanged" => field::<CodeOf<LimitInfoChanged>>(
+                &mut self.limit_certificate_changed,
+                cur,
+                name,
+                el,
+                start,
+            ),
             _ => Ok(Got::No),
         }
     }
@@ -2045,7 +2108,7 @@ impl XmlRecord for Qualification {
                 take::<CodeOf<PrescriptionIssueSelect>>(&mut self.prescription_issue_select, raw)
             }
             "LimitApplicationCertificateChanged" => {
-                take::<Text>(&mut self.limit_certificate_changed, raw)
+                take::<CodeOf<LimitInfoChanged>>(&mut self.limit_certificate_changed, raw)
             }
             _ => false,
         }
@@ -2450,7 +2513,10 @@ impl XmlRecord for Qualification {
         if range.contains(&68)
             && let Some(v) = &self.limit_certificate_changed
         {
-            s.leaf("LimitApplicationCertificateChanged", &<Text>::text(v))?;
+            s.leaf(
+                "LimitApplicationCertificateChanged",
+                &<CodeOf<LimitInfoChanged>>::text(v),
+            )?;
         }
         Ok(())
     }
@@ -2851,9 +2917,14 @@ impl XmlRecord for ConfirmationResult {
                 el,
                 start,
             ),
-            "ResultList" => list(&mut self.results, "ResultOfQualificationConfirmation", cur),
+            "ResultList" => list(
+                &mut self.results,
+                "ResultOfQualificationConfirmation",
+                cur,
+                start,
+            ),
             "ResultOfQualificationConfirmation" => item(&mut self.results, cur),
-            "ReferenceNumber" => field::<PText>(&mut self.reference_number, cur, name, el, start),
+            "ReferenceNumber" => leaves::<PText>(&mut self.reference_numbers, cur, name, el, start),
             _ => Ok(Got::No),
         }
     }
@@ -2871,7 +2942,7 @@ impl XmlRecord for ConfirmationResult {
             "PrescriptionIssueSelect" => {
                 take::<CodeOf<PrescriptionIssueSelect>>(&mut self.prescription_issue_select, raw)
             }
-            "ReferenceNumber" => take::<PText>(&mut self.reference_number, raw),
+            "ReferenceNumber" => take_leaves::<PText>(&mut self.reference_numbers, raw),
             _ => false,
         }
     }
@@ -2929,10 +3000,10 @@ impl XmlRecord for ConfirmationResult {
                 s,
             )?;
         }
-        if range.contains(&7)
-            && let Some(v) = &self.reference_number
-        {
-            s.leaf("ReferenceNumber", &<PText>::text(v))?;
+        if range.contains(&7) {
+            for v in &self.reference_numbers {
+                s.leaf("ReferenceNumber", &<PText>::text(v))?;
+            }
         }
         Ok(())
     }
@@ -3053,6 +3124,86 @@ impl XmlRecord for ReferenceNumberRegistration {
             s.leaf("ProcessingResultCode", &<Text>::text(v))?;
         }
         if range.contains(&7)
+            && let Some(v) = &self.outcome.message
+        {
+            s.leaf("ProcessingResultMessage", &<Text>::text(v))?;
+        }
+        Ok(())
+    }
+
+    fn extra(&self) -> &[UnknownElement] {
+        &self.extra
+    }
+
+    fn extra_mut(&mut self) -> Option<&mut Vec<UnknownElement>> {
+        Some(&mut self.extra)
+    }
+}
+
+impl XmlRecord for RegistrationUnit {
+    const FIELD_COUNT: usize = 4;
+
+    fn read_child(
+        &mut self,
+        cur: &mut Cursor<'_>,
+        name: &str,
+        el: &StartTag,
+        start: usize,
+    ) -> Result<Got, XmlError> {
+        match name {
+            "ReferenceNumberRegistrationInfo" => {
+                child(&mut self.registration, cur, name, el, start)
+            }
+            "ProcessingResultStatus" => field::<CodeOf<ProcessingResultStatus>>(
+                &mut self.outcome.status,
+                cur,
+                name,
+                el,
+                start,
+            ),
+            "ProcessingResultCode" => field::<Text>(&mut self.outcome.code, cur, name, el, start),
+            "ProcessingResultMessage" => {
+                field::<Text>(&mut self.outcome.message, cur, name, el, start)
+            }
+            _ => Ok(Got::No),
+        }
+    }
+
+    fn take_raw(&mut self, name: &str, raw: &str) -> bool {
+        match name {
+            "ProcessingResultStatus" => {
+                take::<CodeOf<ProcessingResultStatus>>(&mut self.outcome.status, raw)
+            }
+            "ProcessingResultCode" => take::<Text>(&mut self.outcome.code, raw),
+            "ProcessingResultMessage" => take::<Text>(&mut self.outcome.message, raw),
+            _ => false,
+        }
+    }
+
+    fn write_fields_in<'m, S: Sink<'m>>(
+        &'m self,
+        s: &mut S,
+        range: Range<usize>,
+        flat_lists: bool,
+    ) -> Result<(), XmlError> {
+        let _ = flat_lists;
+        if range.contains(&0) {
+            write_child(&self.registration, "ReferenceNumberRegistrationInfo", s)?;
+        }
+        if range.contains(&1)
+            && let Some(v) = &self.outcome.status
+        {
+            s.leaf(
+                "ProcessingResultStatus",
+                &<CodeOf<ProcessingResultStatus>>::text(v),
+            )?;
+        }
+        if range.contains(&2)
+            && let Some(v) = &self.outcome.code
+        {
+            s.leaf("ProcessingResultCode", &<Text>::text(v))?;
+        }
+        if range.contains(&3)
             && let Some(v) = &self.outcome.message
         {
             s.leaf("ProcessingResultMessage", &<Text>::text(v))?;

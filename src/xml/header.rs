@@ -51,12 +51,12 @@ pub(crate) fn read_header(
                     Some(&n) if !seen(n) => {
                         if let Some(t) = cur.leaf_text()? {
                             match n {
-                                "InsurerNumber" => check::<InsurerPlain>(cur, n, &t, start)?,
-                                "InsuranceCardSymbol" => check::<Symbol>(cur, n, &t, start)?,
+                                "InsurerNumber" => check::<InsurerPlain>(cur, &t, start)?,
+                                "InsuranceCardSymbol" => check::<Symbol>(cur, &t, start)?,
                                 "InsuredPersonIdentificationNumber" => {
-                                    check::<Number>(cur, n, &t, start)?
+                                    check::<Number>(cur, &t, start)?
                                 }
-                                "BranchNumber" => check::<Branch>(cur, n, &t, start)?,
+                                "BranchNumber" => check::<Branch>(cur, &t, start)?,
                                 _ => {}
                             }
                             items.push(HeaderItem::Leaf(n, t.into_owned()));

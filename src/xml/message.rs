@@ -18,13 +18,13 @@ use super::qualification::{
 };
 use super::reader::{Cursor, Tok, is_blank};
 use super::result::{
-    REGISTRATION, RESULT_LIST, UNIT, read_registration, read_result_list, read_unit,
-    write_registration, write_result_content, write_unit,
+    REGISTRATION, REGISTRATION_UNIT, RESULT_LIST, UNIT, read_registration, read_result_list,
+    read_unit, write_registration, write_result_content, write_unit,
 };
 use super::writer::{Sink, extras, to_elements};
 use crate::model::{
     CardKey, ConfirmationResult, MessageHeader, Qualification, QualificationQuery,
-    ReferenceNumberRegistration, UnknownElement,
+    ReferenceNumberRegistration, RegistrationUnit, UnknownElement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -218,6 +218,7 @@ pub(crate) enum BodyItem {
     /// result is built in place, not moved twice).
     Unit(usize),
     Registration(Box<ReferenceNumberRegistration>),
+    RegistrationUnit(Box<RegistrationUnit>),
     Leaf(&'static str, String),
     Unknown(Box<UnknownElement>),
 }
@@ -261,6 +262,8 @@ pub(crate) struct Parts {
     pub units: Vec<ConfirmationResult>,
     pub extra_root: Vec<UnknownElement>,
     pub root_offset: usize,
+    /// What reading tolerated (paths not resolved yet).
+    pub pending: Vec<super::warning::Pending>,
 }
 
 /// Reads the prolog up to the root start tag; errors unless it is `XmlMsg`.
@@ -333,7 +336,7 @@ fn read_body(
             QUERY => BodyItem::Query(Box::new(read_query(cur)?)),
             RESULT_LIST => {
                 let mut rs = Vec::new();
-                let unknown = read_result_list(cur, &mut rs)?;
+                let unknown = read_result_list(cur, &mut rs, start)?;
                 BodyItem::ResultList(rs, unknown)
             }
             RESULT => {
@@ -348,11 +351,14 @@ fn read_body(
                 BodyItem::Unit(i)
             }
             REGISTRATION => BodyItem::Registration(Box::new(read_registration(cur)?)),
+            REGISTRATION_UNIT => {
+                BodyItem::RegistrationUnit(Box::new(super::fields::read_record(cur)?))
+            }
             _ => match BODY_LEAVES.iter().find(|n| **n == name) {
                 Some(&n) => match cur.leaf_text()? {
                     Some(t) => {
                         if n == "ReceptionDateTime" {
-                            super::fields::check::<DateTime>(cur, n, &t, start)?;
+                            super::fields::check::<DateTime>(cur, &t, start)?;
                         }
                         BodyItem::Leaf(n, t.into_owned())
                     }
@@ -395,6 +401,7 @@ pub(crate) fn read_parts(src: Source<'_>, max_depth: usize) -> Result<Parts, Xml
         Ok(())
     })?;
     close_document(&mut cur)?;
+    parts.pending = cur.take_pending();
     Ok(parts)
 }
 
@@ -424,7 +431,15 @@ pub(crate) fn infer(parts: &Parts) -> Option<MessageKind> {
             .iter()
             .any(|i| matches!(i, HeaderItem::Leaf(m, _) if *m == n))
     };
+    // A response field kept as text (its value was odd) still says what the file is.
+    let kept = |n: &str| {
+        parts
+            .header_items
+            .iter()
+            .any(|i| matches!(i, HeaderItem::Unknown(e) if e.name == n && e.children.is_empty()))
+    };
     let response_header = h.process_execution_time.is_some()
+        || kept("ProcessExecutionTime")
         || h.segment_of_result.is_some()
         || h.character_code_identifier.is_some()
         || h.reference_classification.is_some()
@@ -441,10 +456,16 @@ pub(crate) fn infer(parts: &Parts) -> Option<MessageKind> {
         || leaf("PrescriptionIssueSelect")
         || leaf("ReferenceNumber");
 
+    if any(|i| matches!(i, BodyItem::RegistrationUnit(_))) {
+        return Some(MessageKind::ReferenceNumberResponse);
+    }
     if any(|i| matches!(i, BodyItem::Unit(_)))
         || h.number_of_processing_result.is_some()
         || h.number_of_normal_processing.is_some()
         || h.number_of_error.is_some()
+        || kept("NumberOfProcessingResult")
+        || kept("NumberOfNormalProcessing")
+        || kept("NumberOfError")
     {
         return Some(MessageKind::BulkQualificationResponse);
     }
@@ -498,6 +519,8 @@ pub(crate) fn infer(parts: &Parts) -> Option<MessageKind> {
     if queries
         || h.qualification_confirmation_date.is_some()
         || h.medical_institution_code.is_some()
+        || kept("QualificationConfirmationDate")
+        || kept("MedicalInstitutionCode")
         || h.arbitrary_file_identifier.is_some()
     {
         return Some(MessageKind::QualificationRequest);
@@ -532,6 +555,9 @@ fn leftover(item: BodyItem, units: &mut [ConfirmationResult], extra: &mut Vec<Un
             }
         }
         BodyItem::Registration(r) => extra.extend(to_elements(|s| write_registration(&r, s))),
+        BodyItem::RegistrationUnit(u) => extra.extend(to_elements(|s| {
+            super::fields::write_record(&*u, REGISTRATION_UNIT, s)
+        })),
     }
 }
 
@@ -618,6 +644,7 @@ pub(crate) fn assemble(parts: Parts, kind: MessageKind) -> Message {
             for item in body {
                 match item {
                     BodyItem::Registration(r) => registrations.push(*r),
+                    BodyItem::RegistrationUnit(u) if response => tail.units.push(*u),
                     BodyItem::Leaf(n, raw) => {
                         let taken = response && tail.outcome.take_raw(n, &raw);
                         if !taken {
@@ -812,16 +839,23 @@ fn read_unmodelled(src: Source<'_>, max_depth: usize) -> Result<Message, XmlErro
     Ok(Message::Unmodelled(m))
 }
 
-/// Reads a whole message; `hint` (from the file name) decides when the content alone cannot.
+/// Reads a whole message, with what reading tolerated; `hint` (from the file name) decides
+/// when the content alone cannot.
 pub(crate) fn read_message(
     src: Source<'_>,
     max_depth: usize,
     hint: Option<MessageKind>,
-) -> Result<Message, XmlError> {
+) -> Result<(Message, Vec<super::Warning>), XmlError> {
     if hint == Some(MessageKind::Unmodelled) {
-        return read_unmodelled(src, max_depth);
+        return read_unmodelled(src, max_depth).map(|m| (m, Vec::new()));
     }
-    let parts = read_parts(src, max_depth)?;
+    let mut parts = read_parts(src, max_depth)?;
+    let pending = std::mem::take(&mut parts.pending);
+    let warnings = if pending.is_empty() {
+        Vec::new()
+    } else {
+        super::warning::resolve(&src, src.body(), &[], None, 1, pending)
+    };
     let inferred = infer(&parts);
     let kind = match (inferred, hint) {
         (Some(k), Some(h)) if k != h && body_is_bare(&parts) => h,
@@ -837,7 +871,7 @@ pub(crate) fn read_message(
             });
         }
     };
-    Ok(assemble(parts, kind))
+    Ok((assemble(parts, kind), warnings))
 }
 
 /// The 薬剤/健診 request's card fields sit in its header under names of their own
@@ -921,6 +955,9 @@ pub(crate) fn write_message<'m, S: Sink<'m>>(m: &'m Message, s: &mut S) -> Resul
             s.open("MessageBody")?;
             for r in &m.registrations {
                 write_registration(r, s)?;
+            }
+            for u in &m.units {
+                super::fields::write_record(u, REGISTRATION_UNIT, s)?;
             }
             m.outcome.write_fields(s, false)?;
             extras(s, &m.extra_body)?;

@@ -8,7 +8,8 @@
 
 use crate::model::{
     CardKey, ConfirmationResult, DocumentOutcome, DocumentQuery, MessageHeader, ProcessingOutcome,
-    QualificationQuery, ReferenceNumberRegistration, UnknownElement, UploadReceipt,
+    QualificationQuery, ReferenceNumberRegistration, RegistrationUnit, UnknownElement,
+    UploadReceipt,
 };
 use serde::{Deserialize, Serialize};
 
@@ -110,8 +111,13 @@ pub struct ReferenceNumberRequest {
 pub struct ReferenceNumberResponse {
     /// `MessageHeader`.
     pub header: MessageHeader,
-    /// Echo (single) or per-person results (bulk).
+    /// Echo (single) or per-person results (bulk, direct form: the 処理結果 inside each).
     pub registrations: Vec<ReferenceNumberRegistration>,
+    /// Per-person results of a bulk registration in the unit form (`BulkRegistrationUnit`:
+    /// the registration and its own 処理結果). [`ReferenceNumberResponse::outcomes`] reads both
+    /// forms alike.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<RegistrationUnit>,
     /// Body-level 処理結果 (single registration).
     #[serde(flatten)]
     pub outcome: ProcessingOutcome,
@@ -207,4 +213,59 @@ pub struct DocumentResponse {
     /// Unmodelled root children.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_root: Vec<UnknownElement>,
+}
+
+/// One person's registration result, from either form of a 照会番号 registration result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistrationOutcome<'a> {
+    /// The registration it is about (`None`: a unit without its echo).
+    pub registration: Option<&'a ReferenceNumberRegistration>,
+    /// How the terminal processed it (`status` `None`: not given).
+    pub outcome: &'a ProcessingOutcome,
+}
+
+impl RegistrationOutcome<'_> {
+    /// `true` unless the terminal says 処理結果状況 2 (エラー).
+    pub fn is_ok(&self) -> bool {
+        self.outcome.status != Some(crate::codes::ProcessingResultStatus::Error)
+    }
+}
+
+impl ReferenceNumberResponse {
+    /// Every person's result, in document order: the direct form (each
+    /// `ReferenceNumberRegistrationInfo` with its 処理結果 inside; for a single registration
+    /// the body-level 処理結果 when the echo has none), then the unit form
+    /// (`BulkRegistrationUnit`).
+    ///
+    /// ```
+    /// let xml = "<XmlMsg><MessageHeader><ReceptionNumber>R1</ReceptionNumber></MessageHeader>\
+    ///   <MessageBody><BulkRegistrationUnit><ReferenceNumberRegistrationInfo>\
+    ///   <ReferenceNumber>K-1</ReferenceNumber></ReferenceNumberRegistrationInfo>\
+    ///   <ProcessingResultStatus>2</ProcessingResultStatus><ProcessingResultCode>E1</ProcessingResultCode>\
+    ///   </BulkRegistrationUnit></MessageBody></XmlMsg>";
+    /// let doc = onshi::xml::parse(xml.as_bytes()).unwrap();
+    /// let onshi::xml::Message::ReferenceNumberResponse(r) = &doc.message else { panic!() };
+    /// let all = r.outcomes();
+    /// assert_eq!(all.len(), 1);
+    /// assert!(!all[0].is_ok());
+    /// assert_eq!(all[0].outcome.code.as_deref(), Some("E1"));
+    /// ```
+    pub fn outcomes(&self) -> Vec<RegistrationOutcome<'_>> {
+        let single = self.registrations.len() == 1 && self.units.is_empty();
+        self.registrations
+            .iter()
+            .map(|r| RegistrationOutcome {
+                registration: Some(r),
+                outcome: if single && r.outcome.is_empty() {
+                    &self.outcome
+                } else {
+                    &r.outcome
+                },
+            })
+            .chain(self.units.iter().map(|u| RegistrationOutcome {
+                registration: u.registration.as_ref(),
+                outcome: &u.outcome,
+            }))
+            .collect()
+    }
 }

@@ -22,11 +22,16 @@
 //!   `extra` vectors and written back, so a round trip loses nothing;
 //! * insurer numbers may be space- or zero-padded (`"  138057"`, `"00138057"`); identifiers
 //!   are read leniently (check digits are [`validate`]'s job);
-//! * an unknown code value is kept (`Unknown("08")`); a date that is not `yyyyMMdd` (or a
-//!   date-time that is not `yyyyMMddHHmmss`) is an [`XmlError::InvalidValue`] with its
-//!   location and the value redacted;
+//! * an unknown code value is kept (`Unknown("08")`);
+//! * **one odd value never fails the file**: a leaf whose text is not what its field holds (a
+//!   date `99999999`, a date-time with separators, a ratio `1割`, a count with a unit) is kept
+//!   as it came — an unmodelled element of its record, written back unchanged — and a
+//!   [`Warning`] in [`Document::warnings`] says where, what came and what was expected
+//!   ([`validate`] reports it too); a list in its flat form (the item's fields directly in the
+//!   list element) is read, with a warning, and written nested;
 //! * DOCTYPEs, entity declarations, custom entity references and processing instructions
-//!   are refused; input size and nesting depth are limited ([`Limits`]).
+//!   are refused; input size and nesting depth are limited ([`Limits`]); structure and
+//!   encoding errors stay errors ([`XmlError`]).
 //!
 //! Attributes of modelled elements are not kept (the interface uses none); comments are
 //! dropped.
@@ -64,6 +69,7 @@ mod reader;
 mod result;
 mod sniff;
 mod validate;
+mod warning;
 mod writer;
 
 pub use build::IndividualQuery;
@@ -82,6 +88,7 @@ pub use messages::*;
 pub use reader::{HARD_MAX_DEPTH, UNKNOWN_BYTES_PER_ELEMENT, UNKNOWN_ELEMENT_ALLOWANCE};
 pub use sniff::{Sniff, sniff};
 pub use validate::{Finding, Severity, validate};
+pub use warning::{Warning, WarningKind};
 
 use serde::{Deserialize, Serialize};
 
@@ -129,13 +136,18 @@ impl Default for Limits {
     }
 }
 
-/// A parsed file: its encoding and its message.
+/// A parsed file: its encoding, its message, and what reading tolerated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// The file's character encoding.
     pub encoding: Encoding,
     /// The message.
     pub message: Message,
+    /// What reading tolerated instead of refusing the file: values kept as text because they
+    /// are not what their field holds, lists read in their flat form (see [`Warning`]), in
+    /// document order. [`validate`] reports each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), XmlError> {
@@ -189,10 +201,11 @@ fn parse_inner(
         });
     }
     let src = encoding::source(bytes)?;
-    let message = message::read_message(src, limits.max_depth, hint)?;
+    let (message, warnings) = message::read_message(src, limits.max_depth, hint)?;
     Ok(Document {
         encoding: src.encoding(),
         message,
+        warnings,
     })
 }
 

@@ -77,6 +77,8 @@ pub(crate) struct Cursor<'a> {
     last_tag: Option<BytesStart<'a>>,
     /// How many more unmodelled elements (and attributes) may be kept.
     unknown_left: usize,
+    /// What reading tolerated so far (paths resolved after the read).
+    pending: Vec<super::warning::Pending>,
 }
 
 /// Unmodelled elements (and their attributes) a document may hold: a fixed allowance plus
@@ -268,7 +270,35 @@ impl<'a> Cursor<'a> {
             last: offset,
             last_tag: None,
             unknown_left: unknown_budget(src.len()),
+            pending: Vec::new(),
         }
+    }
+
+    /// Notes a warning about the element starting at `start`. Each counts against the
+    /// unmodelled-content budget (its value is kept as an unmodelled element), so a hostile
+    /// file of odd values is refused like one of unknown elements.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn warn(
+        &mut self,
+        kind: super::warning::WarningKind,
+        start: usize,
+        value: Option<&str>,
+        expected: &str,
+    ) -> Result<(), XmlError> {
+        self.spend_unknown(1, start)?;
+        self.pending.push(super::warning::Pending {
+            kind,
+            offset: start,
+            value: value.map(str::to_string),
+            expected: expected.to_string(),
+        });
+        Ok(())
+    }
+
+    /// The warnings noted so far (taken: the cursor's list is emptied).
+    pub(crate) fn take_pending(&mut self) -> Vec<super::warning::Pending> {
+        std::mem::take(&mut self.pending)
     }
 
     /// The name of the element being read (the innermost open one).

@@ -19,13 +19,16 @@ pub(crate) const UNIT: &str = "BulkConfirmUnit";
 pub(crate) const RESULT_LIST: &str = "ResultList";
 /// Element name of a registration.
 pub(crate) const REGISTRATION: &str = "ReferenceNumberRegistrationInfo";
+/// Element name of a registration result in the unit form.
+pub(crate) const REGISTRATION_UNIT: &str = "BulkRegistrationUnit";
 
 /// Reads a `ResultList` just started: its results, and its unmodelled children.
 pub(crate) fn read_result_list(
     cur: &mut Cursor<'_>,
     out: &mut Vec<Qualification>,
+    start: usize,
 ) -> Result<Vec<UnknownElement>, XmlError> {
-    Ok(match list(out, super::qualification::RESULT, cur)? {
+    Ok(match list(out, super::qualification::RESULT, cur, start)? {
         super::fields::Got::Extra(e) => e.children,
         _ => Vec::new(),
     })

@@ -7,7 +7,9 @@
 //!   missing required field (医療機関コード, 保険者番号, 番号, 生年月日 …), a wrong check digit
 //!   (検証番号) in a request, a length over the interface limit (照会番号 and 任意の
 //!   ファイル識別子 ≤ 50), a malformed month, a range whose start is after its end in a request;
-//! * **warnings** — what deserves a look: a code value this library does not know, a check
+//! * **warnings** — what deserves a look: what reading tolerated ([`super::Document::warnings`]:
+//!   a value kept as text because it is not what its field holds, a list in its flat form), a
+//!   code value this library does not know, a check
 //!   digit that fails in a terminal answer (the FAQ case: ignore for My Number card-only
 //!   records), dates out of order, `●` in a name (a character the insurer's system could not
 //!   carry), counts that do not add up.
@@ -17,7 +19,7 @@ use super::{Document, Encoding};
 use crate::codes::*;
 use crate::ids::{IdError, InsurerNumber};
 use crate::model::{
-    ConfirmationResult, MessageHeader, Qualification, QualificationQuery,
+    ConfirmationResult, MedicalTicket, MessageHeader, Qualification, QualificationQuery,
     ReferenceNumberRegistration,
 };
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -266,13 +268,15 @@ impl Checks {
         }
         if let Some(c) = &h.character_code_identifier
             && c.is_known()
-            && *c != self.encoding.character_code()
+            && !c.agrees_with(self.encoding)
         {
             self.warn(
                 &format!("{p}/CharacterCodeIdentifier"),
                 format!(
-                    "文字コード識別 says {} but the file is {}",
+                    "文字コード識別 {} says {} but the file is {} (the identifier is only a hint; the file was read as {})",
+                    c.wire(),
                     c.label(),
+                    self.encoding.xml_name(),
                     self.encoding.xml_name()
                 ),
             );
@@ -483,11 +487,17 @@ impl Checks {
                 "{path}/PublicExpenseResultList/MedicalTicketInfo[{}]",
                 i + 1
             );
-            self.order_dates(
-                &p,
-                ("MedicalTicketValidDate", t.valid_date),
-                ("MedicalTicketExpirationDate", t.expiration_date),
-                Severity::Warning,
+            self.ticket(&p, t);
+        }
+        self.code(
+            path,
+            "LimitApplicationCertificateChanged",
+            &r.limit_certificate_changed,
+        );
+        if r.limit_certificate_changed == Some(LimitInfoChanged::ChangedOrUnknown) {
+            self.warn(
+                &format!("{path}/LimitApplicationCertificateChanged"),
+                "限度額情報変更有無 is 1 (変更あり または 判定不能): do an individual query to see the 限度額 now",
             );
         }
         for (i, pe) in r.public_expenses.iter().enumerate() {
@@ -509,6 +519,77 @@ impl Checks {
             r.reference_number.as_deref().map(String::as_str),
             50,
         );
+    }
+
+    /// A 医療扶助 医療券・調剤券 (OQSCD018–026).
+    fn ticket(&mut self, p: &str, t: &MedicalTicket) {
+        self.order_dates(
+            p,
+            ("MedicalTicketValidDate", t.valid_date),
+            ("MedicalTicketExpirationDate", t.expiration_date),
+            Severity::Warning,
+        );
+        self.code(p, "TicketType", &t.ticket_type);
+        self.code(
+            p,
+            "DesignatedMedicalInstitutionFlag",
+            &t.designated_medical_institution_flag,
+        );
+        self.code(p, "MedicalTreatmentType", &t.medical_treatment_type);
+        self.code(p, "SingleOrCombinedUse", &t.single_or_combined_use);
+        self.code(p, "StatusOfSocialInsurance", &t.status_of_social_insurance);
+        self.code(p, "ConsistencyFlag", &t.consistency_flag);
+        self.code(p, "StatusOfInfecton", &t.status_of_infection);
+        self.code(
+            p,
+            "StatusOfElderlyMedicalCare",
+            &t.status_of_elderly_medical_care,
+        );
+        self.code(
+            p,
+            "StatusOfPrefecturalExpenses",
+            &t.status_of_prefectural_expenses,
+        );
+        if t.designated_medical_institution_flag == Some(DesignatedInstitutionFlag::Differs) {
+            self.warn(
+                &format!("{p}/DesignatedMedicalInstitutionFlag"),
+                "指定医療機関確認 is 1 (不一致): the 医療券's 指定医療機関 is not this clinic",
+            );
+        }
+        if t.consistency_flag == Some(ConsistencyFlag::Inconsistent) {
+            self.warn(
+                &format!("{p}/ConsistencyFlag"),
+                "社会保険状況の整合性 is 1 (不整合あり): the 社会保険 status does not agree with the 医療券",
+            );
+        }
+        let month = t.medical_treatment_month.as_deref().map(str::trim);
+        if let Some(m) = month {
+            let ok = m.len() == 6
+                && m.bytes().all(|b| b.is_ascii_digit())
+                && (1..=12).contains(&m[4..].parse::<u32>().unwrap_or(0));
+            if !ok {
+                self.warn(
+                    &format!("{p}/MedicalTreatmentMonth"),
+                    "MedicalTreatmentMonth is not a month yyyyMM",
+                );
+            } else if let Some(day) = self.today {
+                let this = format!("{:04}{:02}", day.year(), day.month());
+                if m != this {
+                    self.warn(
+                        &format!("{p}/MedicalTreatmentMonth"),
+                        format!("診療年月 {m} is not the month of the file ({this})"),
+                    );
+                }
+            }
+        }
+        if let Some(day) = self.today
+            && (t.valid_date.is_some_and(|v| day < v) || t.expiration_date.is_some_and(|e| day > e))
+        {
+            self.warn(
+                &format!("{p}/MedicalTicketValidDate"),
+                "the date of the file is outside the 医療券's validity",
+            );
+        }
     }
 
     fn result(&mut self, path: &str, u: &ConfirmationResult, in_list: bool) {
@@ -541,13 +622,15 @@ impl Checks {
                 ),
             }
         }
-        self.max_len(
-            path,
-            "ReferenceNumber",
-            "照会番号",
-            u.reference_number.as_deref().map(String::as_str),
-            50,
-        );
+        for (i, n) in u.reference_numbers.iter().enumerate() {
+            self.max_len(
+                path,
+                &format!("ReferenceNumber[{}]", i + 1),
+                "照会番号",
+                Some(n.as_str()),
+                50,
+            );
+        }
         let base = if in_list {
             format!("{path}/ResultList")
         } else {
@@ -630,6 +713,17 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
             .qualification_confirmation_date
             .or(h.process_execution_time.map(|t| t.date())),
     };
+    for w in &doc.warnings {
+        let message = match w.kind {
+            super::WarningKind::InvalidValue => format!(
+                "the value ({}) is not {}: kept as received (as an unmodelled element; the field is left empty)",
+                crate::personal::redact(w.value.as_ref().map_or("", |v| v.expose())),
+                w.expected
+            ),
+            _ => format!("{}: {}", w.kind.label(), w.expected),
+        };
+        c.warn(&w.path, message);
+    }
     let body = "/XmlMsg/MessageBody";
     match &doc.message {
         Message::QualificationRequest(m) => {
@@ -681,6 +775,21 @@ pub fn validate(doc: &Document) -> Vec<Finding> {
                     r,
                     false,
                 );
+            }
+            for (i, u) in m.units.iter().enumerate() {
+                let p = format!("{body}/BulkRegistrationUnit[{}]", i + 1);
+                c.code(&p, "ProcessingResultStatus", &u.outcome.status);
+                if u.outcome.status == Some(ProcessingResultStatus::Error)
+                    && u.outcome.code.is_none()
+                {
+                    c.warn(
+                        &format!("{p}/ProcessingResultCode"),
+                        "処理結果状況 is 2 (エラー) but there is no ProcessingResultCode",
+                    );
+                }
+                if let Some(r) = &u.registration {
+                    c.registration(&format!("{p}/ReferenceNumberRegistrationInfo"), r, false);
+                }
             }
         }
         Message::BulkUploadResponse(m) => {

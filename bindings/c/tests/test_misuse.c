@@ -123,7 +123,7 @@ static void *hammer(void *arg) {
         /* The same record as both sides of a diff, while other threads change it. */
         onshi_date day = {2025, 4, 10};
         onshi_diff *d = NULL;
-        if (onshi_diff_compare(s->err, s->q, s->q, &day, ONSHI_QUERY_KIND_INSURANCE_CARD, &d) != ONSHI_OK) atomic_fetch_add(&s->bad, 1);
+        if (onshi_diff_compare(s->err, s->q, s->q, &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 0, &d) != ONSHI_OK) atomic_fetch_add(&s->bad, 1);
         onshi_diff_free(d);
     }
     return NULL;

@@ -207,11 +207,11 @@ static void test_ids(void) {
 static void test_codes(void) {
     char buf[128];
     size_t n = 0;
-    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY, S("4"), buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY, S("4"), NULL, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "該当資格なし") == 0);
-    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, S(" A1 "), buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, S(" A1 "), NULL, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "医療扶助") == 0);
-    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_SEX, S("9"), buf, sizeof buf, &n), ONSHI_OK);
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_SEX, S("9"), NULL, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "不明なコード") == 0);
     bool known = true;
     CHECK_STATUS(onshi_code_is_known(ONSHI_CODE_TABLE_SEX, S("9"), &known), ONSHI_OK);
@@ -232,9 +232,17 @@ static void test_codes(void) {
     CHECK_STATUS(onshi_code_table_name(ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY, buf, sizeof buf, &n), ONSHI_OK);
     CHECK(strcmp(buf, "OQSCD006") == 0);
     CHECK_STATUS(onshi_code_count(0, &count), ONSHI_INVALID_ARGUMENT);
-    CHECK_STATUS(onshi_code_label(999, S("1"), buf, sizeof buf, &n), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_code_label(999, S("1"), NULL, buf, sizeof buf, &n), ONSHI_INVALID_ARGUMENT);
     const uint8_t bad[] = {0xe3, 0x81};
-    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_SEX, bad, sizeof bad, buf, sizeof buf, &n), ONSHI_INVALID_UTF8);
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_SEX, bad, sizeof bad, NULL, buf, sizeof buf, &n), ONSHI_INVALID_UTF8);
+    /* Labels as of the 資格確認日: 05 was relabelled on 2024-12-02; a day that does not exist
+       is refused. */
+    onshi_date before = {2024, 11, 30}, after = {2026, 10, 5}, never = {2026, 2, 30};
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, S("05"), &before, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "被保険者資格証明書") == 0);
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, S("05"), &after, buf, sizeof buf, &n), ONSHI_OK);
+    CHECK(strcmp(buf, "特別療養費支給対象者") == 0);
+    CHECK_STATUS(onshi_code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, S("05"), &never, buf, sizeof buf, &n), ONSHI_INVALID_VALUE);
 }
 
 static void test_qualification_fields(void) {
@@ -540,7 +548,7 @@ static void test_diff_and_history(void) {
     onshi_datetime now = {2025, 4, 10, 9, 0, 0};
     onshi_error *err = onshi_error_new();
     onshi_diff *d = NULL;
-    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &d), ONSHI_OK);
+    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, 0, &d), ONSHI_OK);
 
     uint32_t verdict = 0;
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
@@ -583,13 +591,13 @@ static void test_diff_and_history(void) {
     CHECK_STATUS(diff_item(d, address, 99999, buf), ONSHI_INVALID_ARGUMENT);
     CHECK_STATUS(onshi_diff_item_get_u32(d, ONSHI_LIST_DIFF_FIELDS, address, ONSHI_FIELD_DIFF_ITEM_MESSAGE, &v), ONSHI_TYPE_MISMATCH);
     CHECK_STATUS(onshi_diff_count(d, 4242, &count), ONSHI_INVALID_ARGUMENT);
-    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &day, 77, &d), ONSHI_INVALID_ARGUMENT);
+    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &day, 77, 0, &d), ONSHI_INVALID_ARGUMENT);
     onshi_date bad_day = {2025, 2, 30};
     onshi_diff *never = NULL;
-    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &bad_day, ONSHI_QUERY_KIND_RECORDS, &never), ONSHI_INVALID_VALUE);
+    CHECK_STATUS(onshi_diff_compare(err, reg, ret, &bad_day, ONSHI_QUERY_KIND_RECORDS, 0, &never), ONSHI_INVALID_VALUE);
     CHECK(never == NULL);
-    CHECK_STATUS(onshi_diff_compare(err, reg, (const onshi_qualification *)err, &day, ONSHI_QUERY_KIND_RECORDS, &never), ONSHI_INVALID_HANDLE);
-    CHECK_STATUS(onshi_diff_compare(err, NULL, ret, &day, ONSHI_QUERY_KIND_RECORDS, &never), ONSHI_NULL_PARAMETER);
+    CHECK_STATUS(onshi_diff_compare(err, reg, (const onshi_qualification *)err, &day, ONSHI_QUERY_KIND_RECORDS, 0, &never), ONSHI_INVALID_HANDLE);
+    CHECK_STATUS(onshi_diff_compare(err, NULL, ret, &day, ONSHI_QUERY_KIND_RECORDS, 0, &never), ONSHI_NULL_PARAMETER);
 
     /* Apply to the history. */
     onshi_history *h = NULL;
@@ -600,8 +608,8 @@ static void test_diff_and_history(void) {
                  ONSHI_HISTORY_STALE_REVIEW);
     onshi_diff *rv = NULL, *older = NULL;
     CHECK_STATUS(onshi_history_review_record(h, ret, S("OQSsiquc01res_0001.xml"), &day,
-                                             ONSHI_QUERY_KIND_MY_NUMBER_CARD, &rv), ONSHI_OK);
-    CHECK_STATUS(onshi_history_review_record(h, ret, S("other"), &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &older),
+                                             ONSHI_QUERY_KIND_MY_NUMBER_CARD, 0, &rv), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review_record(h, ret, S("other"), &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, 0, &older),
                  ONSHI_OK);
     CHECK_STATUS(onshi_diff_get_u32(rv, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
     CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
@@ -636,7 +644,7 @@ static void test_diff_and_history(void) {
                  ONSHI_NULL_PARAMETER);
     const uint8_t bad_utf8[] = {0xe3, 0x81};
     onshi_diff *never_rv = NULL;
-    CHECK_STATUS(onshi_history_review_record(h, ret, bad_utf8, 2, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &never_rv),
+    CHECK_STATUS(onshi_history_review_record(h, ret, bad_utf8, 2, &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, 0, &never_rv),
                  ONSHI_INVALID_UTF8);
     CHECK(never_rv == NULL);
     onshi_diff_free(rv);
@@ -669,7 +677,7 @@ static void test_diff_and_history(void) {
     onshi_history *h3 = NULL;
     CHECK_STATUS(onshi_history_new(NULL, reg, &start, NULL, 0, &now, &h3), ONSHI_OK);
     onshi_diff *d2 = NULL;
-    CHECK_STATUS(onshi_history_review_record(h3, ret2, S("r2"), &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, &d2), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review_record(h3, ret2, S("r2"), &day, ONSHI_QUERY_KIND_MY_NUMBER_CARD, 0, &d2), ONSHI_OK);
     CHECK_STATUS(onshi_diff_get_u32(d2, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
     CHECK(verdict == ONSHI_VERDICT_VERIFY_IDENTITY);
     CHECK_STATUS(onshi_history_apply(h3, d2, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("s"), &now, NULL),
@@ -856,6 +864,30 @@ static void test_documents(void) {
     onshi_document_free(back);
     free(bytes);
     CHECK_STATUS(onshi_document_write(d, 0, NULL, 0, &len), ONSHI_INVALID_ARGUMENT);
+    /* An odd value keeps the answer: kept as received, with a warning that says where. */
+    const char *odd =
+        "<XmlMsg><MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate>"
+        "</MessageHeader><MessageBody><ResultList><ResultOfQualificationConfirmation><Name>見本　花子</Name>\n"
+        "<InsuredCardExpirationDate>99999999</InsuredCardExpirationDate>"
+        "</ResultOfQualificationConfirmation></ResultList></MessageBody></XmlMsg>";
+    onshi_document *od = NULL;
+    CHECK_STATUS(onshi_document_parse(err, S(odd), NULL, &od), ONSHI_OK);
+    CHECK_STATUS(onshi_document_count(od, ONSHI_LIST_DOCUMENT_WARNINGS, &n), ONSHI_OK);
+    CHECK(n == 1);
+    CHECK_STATUS(onshi_document_item_get_u32(od, ONSHI_LIST_DOCUMENT_WARNINGS, 0, ONSHI_FIELD_DOCUMENT_WARNING_KIND, &v), ONSHI_OK);
+    CHECK(v == ONSHI_WARNING_INVALID_VALUE);
+    CHECK_STATUS(onshi_document_item_get_u32(od, ONSHI_LIST_DOCUMENT_WARNINGS, 0, ONSHI_FIELD_DOCUMENT_WARNING_LINE, &v), ONSHI_OK);
+    CHECK(v == 2);
+    char wbuf[256];
+    size_t wn = 0;
+    CHECK_STATUS(onshi_document_item_get_text(od, ONSHI_LIST_DOCUMENT_WARNINGS, 0, ONSHI_FIELD_DOCUMENT_WARNING_PATH, wbuf, sizeof wbuf, &wn), ONSHI_OK);
+    CHECK(strcmp(wbuf, "/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate") == 0);
+    CHECK_STATUS(onshi_document_item_get_text(od, ONSHI_LIST_DOCUMENT_WARNINGS, 0, ONSHI_FIELD_DOCUMENT_WARNING_VALUE, wbuf, sizeof wbuf, &wn), ONSHI_OK);
+    CHECK(strcmp(wbuf, "99999999") == 0);
+    CHECK_STATUS(onshi_document_item_get_text(od, ONSHI_LIST_DOCUMENT_WARNINGS, 1, ONSHI_FIELD_DOCUMENT_WARNING_VALUE, wbuf, sizeof wbuf, &wn), ONSHI_OUT_OF_RANGE);
+    size_t idx = 0;
+    CHECK_STATUS(onshi_document_item_add(od, ONSHI_LIST_DOCUMENT_WARNINGS, &idx), ONSHI_READ_ONLY);
+    onshi_document_free(od);
     /* Bad files: typed statuses with a location; nothing written. */
     onshi_document *none = NULL;
     CHECK_STATUS(onshi_document_parse(err, S("<XmlMsg><MessageHeader>"), NULL, &none), ONSHI_XML_SYNTAX);
@@ -930,11 +962,11 @@ static void test_terminal(const char *root) {
     onshi_date start = {2020, 4, 1};
     CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &now, &h), ONSHI_OK);
     onshi_diff *d = NULL;
-    CHECK_STATUS(onshi_history_review(h, res, SIZE_MAX, S("res-1"), NULL, 0, &d), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review(h, res, SIZE_MAX, S("res-1"), NULL, 0, 0, &d), ONSHI_OK);
     uint32_t verdict = 0;
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &verdict), ONSHI_OK);
     CHECK(verdict == ONSHI_VERDICT_UPDATE_RECOMMENDED);
-    CHECK_STATUS(onshi_history_review(h, res, 0, S("res-1"), NULL, 0, &d), ONSHI_TYPE_MISMATCH);
+    CHECK_STATUS(onshi_history_review(h, res, 0, S("res-1"), NULL, 0, 0, &d), ONSHI_TYPE_MISMATCH);
     CHECK_STATUS(onshi_history_apply(h, d, NULL, ONSHI_START_DATE_FIRST_OF_MONTH, S("staff-1"), &now, NULL), ONSHI_OK);
     onshi_qualification *cur = NULL;
     CHECK_STATUS(onshi_history_current(h, &cur), ONSHI_OK);
@@ -1382,7 +1414,7 @@ static void test_public_expense(const char *root) {
                       "\"insured_branch_number\":\"00\",\"birthdate\":\"1975-06-01\"}";
     onshi_document *res = query_card(c, err, p60, &today);
     onshi_diff *d = NULL;
-    CHECK_STATUS(onshi_history_review(h, res, SIZE_MAX, S("visit-2"), NULL, 0, &d), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review(h, res, SIZE_MAX, S("visit-2"), NULL, 0, 0, &d), ONSHI_OK);
     uint32_t v = 0;
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &v), ONSHI_OK);
     CHECK(v == ONSHI_VERDICT_NEW_QUALIFICATION);
@@ -1456,7 +1488,7 @@ static void test_public_expense(const char *root) {
     const char *p62 = "{\"insurer_number\":\"01130012\",\"insured_card_symbol\":\"60\",\"insured_identification_number\":\"6003\","
                       "\"insured_branch_number\":\"00\",\"birthdate\":\"1959-03-03\"}";
     res = query_card(c, err, p62, &today);
-    CHECK_STATUS(onshi_history_review(hp, res, SIZE_MAX, S("visit-p62"), NULL, 0, &d), ONSHI_OK);
+    CHECK_STATUS(onshi_history_review(hp, res, SIZE_MAX, S("visit-p62"), NULL, 0, 0, &d), ONSHI_OK);
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_VERDICT, &v), ONSHI_OK);
     CHECK(v == ONSHI_VERDICT_UNKNOWN);
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_CAUSE, &v), ONSHI_OK);
@@ -1532,11 +1564,14 @@ static void test_reception(const char *root) {
     CHECK_STATUS(onshi_history_new(err, reg, &start, S("staff-1"), &at, &h), ONSHI_OK);
     onshi_diff *d = NULL;
     CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("OQSsiquc01res_c.xml"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD,
-                                                       ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE, &d),
+                                                       ONSHI_CLINIC_KIND_MEDICAL, ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE,
+                                                       &d),
                  ONSHI_OK);
-    uint32_t shown = 0;
+    uint32_t shown = 0, clinic = 0;
     CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_PRESENTATION, &shown), ONSHI_OK);
     CHECK(shown == ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE);
+    CHECK_STATUS(onshi_diff_get_u32(d, ONSHI_FIELD_DIFF_CLINIC_KIND, &clinic), ONSHI_OK);
+    CHECK(clinic == ONSHI_CLINIC_KIND_MEDICAL);
     size_t count = 0, rule = 0, address_ok = 0;
     CHECK_STATUS(onshi_diff_count(d, ONSHI_LIST_DIFF_FIELDS, &count), ONSHI_OK);
     for (size_t i = 0; i < count; i++) {
@@ -1556,7 +1591,11 @@ static void test_reception(const char *root) {
     CHECK(rule == 1);
     onshi_diff_free(d);
     d = NULL;
-    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 99, &d),
+    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 0, 99, &d),
+                 ONSHI_INVALID_ARGUMENT);
+    CHECK(d == NULL);
+    CHECK_STATUS(onshi_history_review_record_presented(h, ret, S("x"), &day, ONSHI_QUERY_KIND_INSURANCE_CARD, 99,
+                                                       ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE, &d),
                  ONSHI_INVALID_ARGUMENT);
     CHECK(d == NULL);
     onshi_history_free(h);

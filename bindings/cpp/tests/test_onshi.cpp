@@ -83,6 +83,45 @@ static void test_free_functions() {
     auto values = onshi::code_values(ONSHI_CODE_TABLE_QUALIFICATION_VALIDITY);
     CHECK(values.size() == 6 && values.front() == "1" && values.back() == "6");
     expect_error(ONSHI_INVALID_ARGUMENT, [] { onshi::code_values(77); });
+    // Labels are read as of the 資格確認日: 05 was relabelled on 2024-12-02.
+    const onshi_date before{2024, 11, 30}, after{2026, 10, 5};
+    CHECK(onshi::code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, "05", &before) == "被保険者資格証明書");
+    CHECK(onshi::code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, "05", &after) == "特別療養費支給対象者");
+    CHECK(onshi::code_label(ONSHI_CODE_TABLE_INSURED_CARD_CLASSIFICATION, "07") == "自衛官");
+}
+
+/// Issue 11: an odd value keeps the answer, with a warning; the clinic kind and the
+/// 医療扶助 re-check day in a review.
+static void test_fidelity() {
+    const std::string face =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XmlMsg>\n<MessageHeader>"
+        "<QualificationConfirmationDate>20261005</QualificationConfirmationDate>"
+        "<ReferenceClassification>1</ReferenceClassification><SegmentOfResult>1</SegmentOfResult>"
+        "</MessageHeader>\n<MessageBody><QualificationValidity>6</QualificationValidity><ResultList>"
+        "<ResultOfQualificationConfirmation>\n"
+        "<InsuredCardClassification>A1</InsuredCardClassification><InsurerNumber>12130019</InsurerNumber>"
+        "<Name>扶助　静香</Name><InsuredCardExpirationDate>99999999</InsuredCardExpirationDate>\n"
+        "</ResultOfQualificationConfirmation></ResultList></MessageBody></XmlMsg>\n";
+    auto doc = onshi::Document::parse(face);
+    auto w = doc.warnings();
+    CHECK(w.size() == 1);
+    CHECK(w[0].kind == ONSHI_WARNING_INVALID_VALUE);
+    CHECK(w[0].path == "/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate");
+    CHECK(w[0].line == 5);
+    CHECK(w[0].value == std::optional<std::string>("99999999"));
+    CHECK(w[0].expected == "a date yyyyMMdd");
+    CHECK(doc.result_at(0).text(ONSHI_FIELD_NAME) == std::optional<std::string>("扶助　静香"));
+
+    auto reg = onshi::Qualification::from_json(
+        R"({"insured_card_classification":"A1","insurer_number":"12130019","name":"扶助　静香"})");
+    auto h = onshi::History::create(reg, onshi_date{2024, 4, 1}, "受付", onshi_datetime{2026, 10, 5, 9, 0, 0});
+    auto d = h.review(doc, std::nullopt, std::string_view("face-1"), nullptr, 0, ONSHI_CLINIC_KIND_DENTAL);
+    CHECK(d.u32(ONSHI_FIELD_DIFF_CLINIC_KIND) == std::optional<uint32_t>(ONSHI_CLINIC_KIND_DENTAL));
+    CHECK(d.u32(ONSHI_FIELD_DIFF_RECHECK_REASON) == std::optional<uint32_t>(ONSHI_RECHECK_TICKET_NOT_YET_REGISTERED));
+    auto on = d.date(ONSHI_FIELD_DIFF_RECHECK_DATE);
+    CHECK(on && on->year == 2026 && on->month == 10 && on->day == 21);
+    expect_error(ONSHI_INVALID_ARGUMENT,
+                 [&] { h.review(doc, std::nullopt, std::string_view("face-1"), nullptr, 0, 99); });
 }
 
 static void test_record() {
@@ -550,6 +589,13 @@ static void test_reception() {
     auto d = history.review_record(ret, "OQSsiquc01res_cpp.xml", onshi_date{2026, 12, 7}, ONSHI_QUERY_KIND_INSURANCE_CARD,
                                    ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE);
     CHECK(d.u32(ONSHI_FIELD_DIFF_PRESENTATION) == std::optional<uint32_t>(ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE));
+    CHECK(!d.u32(ONSHI_FIELD_DIFF_CLINIC_KIND).has_value());
+    auto dental = history.review_record(ret, "OQSsiquc01res_cpp3.xml", onshi_date{2026, 12, 7},
+                                        ONSHI_QUERY_KIND_INSURANCE_CARD, ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE,
+                                        ONSHI_CLINIC_KIND_DENTAL);
+    CHECK(dental.u32(ONSHI_FIELD_DIFF_PRESENTATION) ==
+          std::optional<uint32_t>(ONSHI_PRESENTATION_QUALIFICATION_CERTIFICATE));
+    CHECK(dental.u32(ONSHI_FIELD_DIFF_CLINIC_KIND) == std::optional<uint32_t>(ONSHI_CLINIC_KIND_DENTAL));
     auto address = d.find(ONSHI_FIELD_ADDRESS);
     CHECK(address.has_value() &&
           d.item_u32(ONSHI_LIST_DIFF_FIELDS, *address, ONSHI_FIELD_DIFF_ITEM_ADVICE) == ONSHI_ADVICE_ADDRESS_NOT_ON_CERTIFICATE);
@@ -608,6 +654,7 @@ int main() {
     try {
         test_free_functions();
         test_record();
+        test_fidelity();
         test_diff_history_matching_card();
         test_reception();
         test_terminal_flow();

@@ -73,6 +73,16 @@ namespace Onshi
         DiffResultCode = 508,
         /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text).</summary>
         DiffResultMessage = 509,
+        /// <summary>The clinic's kind of care the review was made for (enum ClinicKind; absent when not given).</summary>
+        DiffClinicKind = 515,
+        /// <summary>Why the answer should be asked again later (enum RecheckReason; absent when nothing is to re-check): 医療扶助 early in the month, this month's 医療券 not registered yet.</summary>
+        DiffRecheckReason = 511,
+        /// <summary>The first day worth asking again (date).</summary>
+        DiffRecheckDate = 512,
+        /// <summary>The month the re-check is about, yyyyMM (text).</summary>
+        DiffRecheckMonth = 513,
+        /// <summary>What staff should do about the re-check, in Japanese (text).</summary>
+        DiffRecheckMessage = 514,
         /// <summary>What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers are that record's (ONSHI_FIELD_* or ONSHI_FIELD_PUBLIC_EXPENSE_*).</summary>
         DiffRecordKind = 510,
         /// <summary>A compared field: which one (enum Field; text: its id in the record JSON). The number is the record's own ONSHI_FIELD_* (ONSHI_FIELD_PUBLIC_EXPENSE_* in a 公費 diff), so onshi_qualification_get_text (onshi_public_expense_get_text) reads the value.</summary>
@@ -139,6 +149,20 @@ namespace Onshi
         DocumentMessageContents = 429,
         /// <summary>Number of records of the unit, for onshi_document_unit_result_at (integer, read-only).</summary>
         UnitResultCount = 486,
+        /// <summary>What a warning is about (enum WarningKind: ONSHI_WARNING_*; text "invalid_value" …).</summary>
+        DocumentWarningKind = 430,
+        /// <summary>The element path the warning is about (text, /XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate).</summary>
+        DocumentWarningPath = 431,
+        /// <summary>1-based line of the element (integer).</summary>
+        DocumentWarningLine = 432,
+        /// <summary>1-based column of the element, in characters (integer).</summary>
+        DocumentWarningColumn = 433,
+        /// <summary>The value as received, kept in the document as an unmodelled element (text; personal data possibly: show it where it is needed, do not log it; absent for a flat list).</summary>
+        DocumentWarningValue = 434,
+        /// <summary>What was expected (a date yyyyMMdd), or what was done (text).</summary>
+        DocumentWarningExpected = 435,
+        /// <summary>A one-line description without the value, for logs (text).</summary>
+        DocumentWarningMessage = 436,
         /// <summary>Which consent an item of ONSHI_LIST_CONSENTS is: its XML prefix ("PharmacistsInfo" …; text, read-only). The consents' own fields are ONSHI_FIELD_CONSENT_FLAG, _TIME and _AVAILABLE_TIME.</summary>
         ConsentKind = 301,
         /// <summary>同意フラグ (code): 同意フラグ.</summary>
@@ -157,7 +181,7 @@ namespace Onshi
         SpecificDiseaseValidEndDate = 104,
         /// <summary>特定疾病 自己負担限度額 (integer): 自己負担限度額 (yen per month).</summary>
         SpecificDiseaseSelfPay = 105,
-        /// <summary>医療券・調剤券別 (text): 医療券・調剤券別 (TicketType).</summary>
+        /// <summary>医療券・調剤券別 (code): 医療券・調剤券別 (TicketType, OQSCD018: 01 医療券, 02 調剤券).</summary>
         MedicalTicketTicketType = 201,
         /// <summary>有効開始日 (date): 有効開始日 (MedicalTicketValidDate).</summary>
         MedicalTicketValidDate = 202,
@@ -165,11 +189,11 @@ namespace Onshi
         MedicalTicketExpirationDate = 203,
         /// <summary>交付番号 (text): 交付番号 (IssueNumber).</summary>
         MedicalTicketIssueNumber = 204,
-        /// <summary>診療年月 (text): 診療年月 (MedicalTreatmentMonth, yyyyMM).</summary>
+        /// <summary>診療年月 (text): 診療年月 (MedicalTreatmentMonth, yyyyMM; kept as text, checked by validate).</summary>
         MedicalTicketMedicalTreatmentMonth = 205,
         /// <summary>指定医療機関コード (text): 指定医療機関コード.</summary>
         MedicalTicketDesignatedMedicalInstitutionCode = 206,
-        /// <summary>指定医療機関確認フラグ (text): 指定医療機関確認フラグ.</summary>
+        /// <summary>指定医療機関確認フラグ (code): 指定医療機関確認フラグ (OQSCD026: 0 一致, 1 不一致 — the ticket names another 指定医療機関).</summary>
         MedicalTicketDesignatedMedicalInstitutionFlag = 207,
         /// <summary>指定医療機関名称 (text): 指定医療機関名称.</summary>
         MedicalTicketDesignatedMedicalInstitutionName = 208,
@@ -183,25 +207,25 @@ namespace Onshi
         MedicalTicketInjuryName2 = 212,
         /// <summary>傷病名3 (text): 傷病名 1–3 (InjuryName1..3).</summary>
         MedicalTicketInjuryName3 = 213,
-        /// <summary>診療別 (text): 診療別.</summary>
+        /// <summary>診療別 (code): 診療別 (OQSCD019: 01 入院, 02 入院外, 03 歯科, 04 調剤, 05 訪問看護).</summary>
         MedicalTicketMedicalTreatmentType = 214,
-        /// <summary>本人支払額 (text): 本人支払額.</summary>
+        /// <summary>本人支払額 (integer): 本人支払額 (yen; more than 0: collect it at the counter).</summary>
         MedicalTicketSelfPayAmount = 215,
         /// <summary>地区担当員名 (text): 地区担当員名.</summary>
         MedicalTicketDistrictContactName = 216,
         /// <summary>取扱担当者名 (text): 取扱担当者名.</summary>
         MedicalTicketHandlingContactName = 217,
-        /// <summary>単独・併用別 (text): 単独・併用別.</summary>
+        /// <summary>単独・併用別 (code): 単独・併用別 (OQSCD020: 01 単独, 02 併用 — 医療保険 applies too).</summary>
         MedicalTicketSingleOrCombinedUse = 218,
-        /// <summary>社会保険状況 (text): 社会保険状況.</summary>
+        /// <summary>社会保険状況 (code): 社会保険の有無 (OQSCD021: 01 あり, 02 なし).</summary>
         MedicalTicketStatusOfSocialInsurance = 219,
-        /// <summary>社会保険状況の整合性 (text): 社会保険状況の整合性.</summary>
+        /// <summary>社会保険状況の整合性 (code): 社会保険状況の整合性 (OQSCD022: 1 不整合あり).</summary>
         MedicalTicketConsistencyFlag = 220,
-        /// <summary>感染症法37条の2 該当状況 (text): 感染症法37条の2 該当状況 (StatusOfInfecton, sic).</summary>
+        /// <summary>感染症法37条の2 該当状況 (code): 感染症法37条の2 該当状況 (StatusOfInfecton, sic; OQSCD023: 01 あり — 結核の公費 too).</summary>
         MedicalTicketStatusOfInfection = 221,
-        /// <summary>後期高齢 該当状況 (text): 後期高齢 該当状況.</summary>
+        /// <summary>後期高齢 該当状況 (code): 後期高齢 該当状況 (OQSCD024: 01 あり — 後期高齢者医療 too).</summary>
         MedicalTicketStatusOfElderlyMedicalCare = 222,
-        /// <summary>都道府県費 該当状況 (text): 都道府県費 該当状況.</summary>
+        /// <summary>都道府県費 該当状況 (code): 都道府県費 該当状況 (OQSCD025: 01 あり, 02 なし).</summary>
         MedicalTicketStatusOfPrefecturalExpenses = 223,
         /// <summary>備考1 (text): 備考 1–3 (Remarks1..3).</summary>
         MedicalTicketRemarks1 = 224,
@@ -335,7 +359,7 @@ namespace Onshi
         ArbitraryIdentifier = 41,
         /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result.</summary>
         PrescriptionIssueSelect = 42,
-        /// <summary>限度額情報変更有無 (text): LimitApplicationCertificateChanged (meaning not public; kept as text).</summary>
+        /// <summary>限度額情報変更有無 (code): 限度額情報変更有無 (LimitApplicationCertificateChanged, bulk results; OQSCD014: 0 変更なし, 1 変更あり または 判定不能 — do an individual query).</summary>
         LimitCertificateChanged = 43,
         /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
         QueryInsurerNumber = 451,
@@ -397,8 +421,24 @@ namespace Onshi
         UnitProcessingResultMessage = 483,
         /// <summary>資格有効性 (code): 資格有効性.</summary>
         UnitQualificationValidity = 484,
-        /// <summary>照会番号 (text): 照会番号 (bulk units).</summary>
-        UnitReferenceNumber = 485,
+        /// <summary>照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array).</summary>
+        UnitReferenceNumbers = 487,
+        /// <summary>照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key).</summary>
+        RegistrationReferenceNumber = 440,
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号).</summary>
+        RegistrationInsurerNumber = 441,
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none).</summary>
+        RegistrationInsuredCardSymbol = 442,
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号).</summary>
+        RegistrationInsuredIdentificationNumber = 443,
+        /// <summary>枝番 (id): 枝番 (2 digits).</summary>
+        RegistrationInsuredBranchNumber = 444,
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了).</summary>
+        RegistrationProcessingResultStatus = 445,
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information).</summary>
+        RegistrationProcessingResultCode = 446,
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is).</summary>
+        RegistrationProcessingResultMessage = 447,
         /// <summary>Id of the latest version (integer; absent when the history is empty).</summary>
         HistoryCurrentId = 601,
         /// <summary>Number of versions (integer).</summary>
@@ -528,6 +568,40 @@ namespace Onshi
         PmhFlag = 41,
         /// <summary>Where a 公費 record came from (onshi's own values): pmh, paper, medical_assistance.</summary>
         PublicExpenseSource = 42,
+        /// <summary>限度額情報変更有無 (OQSCD014).</summary>
+        LimitInfoChanged = 19,
+        /// <summary>医療券・調剤券別 (OQSCD018).</summary>
+        TicketType = 20,
+        /// <summary>診療別 (OQSCD019).</summary>
+        MedicalTreatmentType = 21,
+        /// <summary>単独・併用別 (OQSCD020).</summary>
+        SingleOrCombinedUse = 22,
+        /// <summary>社会保険の有無 (OQSCD021).</summary>
+        SocialInsuranceStatus = 23,
+        /// <summary>社会保険状況の整合性 (OQSCD022).</summary>
+        ConsistencyFlag = 24,
+        /// <summary>感染症法第37条の2 該当状況 (OQSCD023).</summary>
+        InfectionStatus = 25,
+        /// <summary>後期高齢者医療 該当状況 (OQSCD024).</summary>
+        ElderlyMedicalCareStatus = 26,
+        /// <summary>都道府県費 該当状況 (OQSCD025).</summary>
+        PrefecturalExpensesStatus = 27,
+        /// <summary>指定医療機関確認 (OQSCD026).</summary>
+        DesignatedInstitutionFlag = 28,
+        /// <summary>同一個人有無 (OQSCD027).</summary>
+        SamePerson = 29,
+        /// <summary>情報種別 TKK / YZK (OQSCD029).</summary>
+        InformationKind = 30,
+        /// <summary>同意有効期限切れ理由 (OQSCD031).</summary>
+        ConsentExpiryReason = 31,
+        /// <summary>資格情報変更確認フラグ (OQSCD032).</summary>
+        QualificationChangeFlag = 32,
+        /// <summary>閲覧同意情報種別 (OQSCD036).</summary>
+        ConsentInformationKind = 33,
+        /// <summary>電子処方箋利用区分 (OQSCD038).</summary>
+        EPrescriptionUse = 34,
+        /// <summary>連携システムID of PMH (OQSCD044).</summary>
+        PmhSystem = 35,
     }
 
     /// <summary>A list of a record (onshi_list).</summary>
@@ -547,6 +621,10 @@ namespace Onshi
         DocumentResults = 5,
         /// <summary>The units of a bulk answer, one per person (fields ONSHI_FIELD_UNIT_*).</summary>
         DocumentUnits = 6,
+        /// <summary>What reading the file tolerated instead of refusing it: one warning per value kept as received (a date 99999999, a date-time with separators …) or list read in its flat form, in document order (fields ONSHI_FIELD_DOCUMENT_WARNING_*; read-only).</summary>
+        DocumentWarnings = 15,
+        /// <summary>The per-person results of a 照会番号 registration answer, in either form (ReferenceNumberRegistrationInfo with its 処理結果, or BulkRegistrationUnit), in document order (fields ONSHI_FIELD_REGISTRATION_*; read-only).</summary>
+        DocumentRegistrations = 16,
         /// <summary>Not a list: the record itself (what onshi_field_list reports for a record's own field).</summary>
         None = 0,
         /// <summary>特定疾病療養受療証 (specific_diseases), fields ONSHI_FIELD_SPECIFIC_DISEASE_*.</summary>
@@ -817,6 +895,30 @@ namespace Onshi
         CheckDigitIgnored = 4,
         /// <summary>Several records came back; the matching one was compared.</summary>
         SeveralRecords = 5,
+        /// <summary>医療扶助 early in the month: this month's 医療券 not registered yet; re-check on ONSHI_FIELD_DIFF_RECHECK_DATE.</summary>
+        TicketNotYetRegistered = 6,
+        /// <summary>The 医療券's 指定医療機関 is not this clinic.</summary>
+        DesignatedInstitutionMismatch = 7,
+        /// <summary>The 社会保険 status does not agree with the 医療券.</summary>
+        SocialInsuranceInconsistent = 8,
+        /// <summary>The 医療券's 診療別 does not fit the clinic's kind.</summary>
+        TreatmentTypeMismatch = 9,
+        /// <summary>A 調剤券 came back at a clinic (information).</summary>
+        DispensingTicket = 10,
+        /// <summary>The day confirmed is outside the 医療券's validity.</summary>
+        TicketOutsideValidity = 11,
+        /// <summary>Only 医療券 of other months came back.</summary>
+        TicketOtherMonth = 12,
+        /// <summary>The 医療券 has a 本人支払額 to collect.</summary>
+        SelfPayDue = 13,
+        /// <summary>医療扶助 combined with 医療保険.</summary>
+        CombinedWithInsurance = 14,
+        /// <summary>The 結核 公費 (感染症法第37条の2) is combined.</summary>
+        TuberculosisCombined = 15,
+        /// <summary>後期高齢者医療 is combined.</summary>
+        LateElderlyCombined = 16,
+        /// <summary>限度額情報変更有無 1: do an individual query.</summary>
+        LimitInfoChanged = 17,
         /// <summary>医療費助成の情報が届いていません: ask for the paper 受給者証 (never 失効).</summary>
         NoPmhData = 27,
         /// <summary>The 自治体 marked this 受給者証 record deleted in PMH: confirm before ending the 公費.</summary>
@@ -953,6 +1055,37 @@ namespace Onshi
         NotApplicable = 4,
         /// <summary>Any other value.</summary>
         Unrecognized = 5,
+    }
+
+    /// <summary>The clinic's kind of care, for the 医療券 checks of a review (onshi_clinic_kind).</summary>
+    public enum ClinicKind : uint
+    {
+        /// <summary>医科 with beds: 入院 and 入院外.</summary>
+        Medical = 1,
+        /// <summary>医科 without beds: 入院外 only.</summary>
+        MedicalOutpatient = 2,
+        /// <summary>歯科.</summary>
+        Dental = 3,
+        /// <summary>薬局 (調剤).</summary>
+        Pharmacy = 4,
+        /// <summary>訪問看護.</summary>
+        HomeNursing = 5,
+    }
+
+    /// <summary>Why an answer should be asked again later (onshi_recheck_reason).</summary>
+    public enum RecheckReason : uint
+    {
+        /// <summary>医療扶助 valid, this month's 医療券 not registered yet (the welfare office registers around the 15th–20th).</summary>
+        TicketNotYetRegistered = 1,
+    }
+
+    /// <summary>What a warning of a parsed document is about (onshi_warning_kind).</summary>
+    public enum WarningKind : uint
+    {
+        /// <summary>A value is not what its field holds; it is kept as received (the field stays empty).</summary>
+        InvalidValue = 1,
+        /// <summary>A list was read in its flat form (written nested).</summary>
+        FlatList = 2,
     }
 
     /// <summary>The value type of a field (onshi_value_type).</summary>
@@ -1359,7 +1492,10 @@ namespace Onshi
         internal static extern uint onshi_virtual_card_touched_my_number(VirtualCardHandle v, [MarshalAs(UnmanagedType.I1)] out bool @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_code_label(uint table, byte[] wire, UIntPtr wire_len, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+        internal static extern uint onshi_code_label(uint table, byte[] wire, UIntPtr wire_len, ref OnshiDate day, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_code_note(uint table, byte[] wire, UIntPtr wire_len, ref OnshiDate day, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_code_is_known(uint table, byte[] wire, UIntPtr wire_len, [MarshalAs(UnmanagedType.I1)] out bool out_known);
@@ -1374,7 +1510,7 @@ namespace Onshi
         internal static extern uint onshi_code_table_name(uint table, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_diff_compare(ErrorHandle err, QualificationHandle registered, QualificationHandle returned, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_diff_compare(ErrorHandle err, QualificationHandle registered, QualificationHandle returned, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void onshi_diff_free(IntPtr d);
@@ -1602,16 +1738,16 @@ namespace Onshi
         internal static extern uint onshi_history_at(HistoryHandle h, ref OnshiDate date, out UIntPtr out_index);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_history_review(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review_presented(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint presentation, out DiffHandle @out);
+        internal static extern uint onshi_history_review_presented(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, uint presentation, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review_record(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_history_review_record(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review_record_presented(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint presentation, out DiffHandle @out);
+        internal static extern uint onshi_history_review_record_presented(HistoryHandle h, QualificationHandle returned, byte[] result_id, UIntPtr result_id_len, ref OnshiDate confirmation_date, uint query_kind, uint clinic_kind, uint presentation, out DiffHandle @out);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_history_apply(HistoryHandle h, DiffHandle review, ChoicesHandle choices, uint policy, byte[] actor, UIntPtr actor_len, ref OnshiDateTime at, out UIntPtr out_events);
@@ -2202,7 +2338,7 @@ namespace Onshi
         /// <summary>処方箋発行形態 (code): 処方箋発行形態, when the terminal places it inside the result. Null when absent; setting null clears it.</summary>
         public string PrescriptionIssueSelect { get { return GetText(Onshi.Field.PrescriptionIssueSelect); } set { SetText(Onshi.Field.PrescriptionIssueSelect, value); } }
 
-        /// <summary>限度額情報変更有無 (text): LimitApplicationCertificateChanged (meaning not public; kept as text). Null when absent; setting null clears it.</summary>
+        /// <summary>限度額情報変更有無 (code): 限度額情報変更有無 (LimitApplicationCertificateChanged, bulk results; OQSCD014: 0 変更なし, 1 変更あり または 判定不能 — do an individual query). Null when absent; setting null clears it.</summary>
         public string LimitCertificateChanged { get { return GetText(Onshi.Field.LimitCertificateChanged); } set { SetText(Onshi.Field.LimitCertificateChanged, value); } }
 
     }
@@ -2287,6 +2423,21 @@ namespace Onshi
 
         /// <summary>処理結果メッセージ of a not-confirmed answer, to be shown verbatim (text). Null when absent.</summary>
         public string ResultMessage { get { return GetText(Onshi.Field.DiffResultMessage); } }
+
+        /// <summary>The clinic's kind of care the review was made for (enum ClinicKind; absent when not given). Null when absent.</summary>
+        public Onshi.ClinicKind? ClinicKind { get { uint? v = GetUInt32(Onshi.Field.DiffClinicKind); return v.HasValue ? (Onshi.ClinicKind?)v.Value : null; } }
+
+        /// <summary>Why the answer should be asked again later (enum RecheckReason; absent when nothing is to re-check): 医療扶助 early in the month, this month's 医療券 not registered yet. Null when absent.</summary>
+        public Onshi.RecheckReason? RecheckReason { get { uint? v = GetUInt32(Onshi.Field.DiffRecheckReason); return v.HasValue ? (Onshi.RecheckReason?)v.Value : null; } }
+
+        /// <summary>The first day worth asking again (date). Null when absent.</summary>
+        public DateTime? RecheckDate { get { return GetDate(Onshi.Field.DiffRecheckDate); } }
+
+        /// <summary>The month the re-check is about, yyyyMM (text). Null when absent.</summary>
+        public string RecheckMonth { get { return GetText(Onshi.Field.DiffRecheckMonth); } }
+
+        /// <summary>What staff should do about the re-check, in Japanese (text). Null when absent.</summary>
+        public string RecheckMessage { get { return GetText(Onshi.Field.DiffRecheckMessage); } }
 
         /// <summary>What was compared (enum RecordKind): the qualification or a 公費. The items' field numbers are that record's (ONSHI_FIELD_* or ONSHI_FIELD_PUBLIC_EXPENSE_*). Null when absent.</summary>
         public Onshi.RecordKind? RecordKind { get { uint? v = GetUInt32(Onshi.Field.DiffRecordKind); return v.HasValue ? (Onshi.RecordKind?)v.Value : null; } }
@@ -2602,6 +2753,59 @@ namespace Onshi
 
     }
 
+    public sealed partial class DocumentWarning
+    {
+        /// <summary>What a warning is about (enum WarningKind: ONSHI_WARNING_*; text "invalid_value" …). Null when absent.</summary>
+        public Onshi.WarningKind? Kind { get { uint? v = owner.GetItemUInt32(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningKind); return v.HasValue ? (Onshi.WarningKind?)v.Value : null; } }
+
+        /// <summary>The element path the warning is about (text, /XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate). Null when absent.</summary>
+        public string Path { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningPath); } }
+
+        /// <summary>1-based line of the element (integer). Null when absent.</summary>
+        public uint? Line { get { return owner.GetItemUInt32(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningLine); } }
+
+        /// <summary>1-based column of the element, in characters (integer). Null when absent.</summary>
+        public uint? Column { get { return owner.GetItemUInt32(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningColumn); } }
+
+        /// <summary>The value as received, kept in the document as an unmodelled element (text; personal data possibly: show it where it is needed, do not log it; absent for a flat list). Null when absent.</summary>
+        public string Value { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningValue); } }
+
+        /// <summary>What was expected (a date yyyyMMdd), or what was done (text). Null when absent.</summary>
+        public string Expected { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningExpected); } }
+
+        /// <summary>A one-line description without the value, for logs (text). Null when absent.</summary>
+        public string Message { get { return owner.GetItemText(ListKind.DocumentWarnings, index, Onshi.Field.DocumentWarningMessage); } }
+
+    }
+
+    public sealed partial class DocumentRegistration
+    {
+        /// <summary>照会番号 (text): 照会番号 (≤ 50 characters; the clinic's patient key). Null when absent.</summary>
+        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationReferenceNumber); } }
+
+        /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent.</summary>
+        public string InsurerNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsurerNumber); } }
+
+        /// <summary>被保険者証記号 (id): 被保険者証記号 (absent when the card has none). Null when absent.</summary>
+        public string InsuredCardSymbol { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsuredCardSymbol); } }
+
+        /// <summary>被保険者証番号 (id): 被保険者証番号 (医療扶助: 受給者番号). Null when absent.</summary>
+        public string InsuredIdentificationNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsuredIdentificationNumber); } }
+
+        /// <summary>枝番 (id): 枝番 (2 digits). Null when absent.</summary>
+        public string InsuredBranchNumber { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationInsuredBranchNumber); } }
+
+        /// <summary>処理結果状況 (code): 処理結果状況 (None: not given, read as 正常終了). Null when absent.</summary>
+        public string ProcessingResultStatus { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationProcessingResultStatus); } }
+
+        /// <summary>処理結果コード (text): 処理結果コード (on error, and on success with supplementary information). Null when absent.</summary>
+        public string ProcessingResultCode { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationProcessingResultCode); } }
+
+        /// <summary>処理結果メッセージ (text): 処理結果メッセージ (to be shown to staff as is). Null when absent.</summary>
+        public string ProcessingResultMessage { get { return owner.GetItemText(ListKind.DocumentRegistrations, index, Onshi.Field.RegistrationProcessingResultMessage); } }
+
+    }
+
     public sealed partial class DocumentQuery
     {
         /// <summary>保険者番号 (id): 保険者番号 (space-padded to 8 on the wire; 医療扶助: 公費負担者番号). Null when absent; setting null clears it.</summary>
@@ -2662,8 +2866,8 @@ namespace Onshi
         /// <summary>資格有効性 (code): 資格有効性. Null when absent; setting null clears it.</summary>
         public string QualificationValidity { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitQualificationValidity, value); } }
 
-        /// <summary>照会番号 (text): 照会番号 (bulk units). Null when absent; setting null clears it.</summary>
-        public string ReferenceNumber { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumber, value); } }
+        /// <summary>照会番号 (json): 照会番号 of a bulk unit: one per registered number, in document order (C: JSON array). Null when absent; setting null clears it.</summary>
+        public string ReferenceNumbers { get { return owner.GetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumbers); } set { owner.SetItemText(ListKind.DocumentUnits, index, Onshi.Field.UnitReferenceNumbers, value); } }
 
     }
 

@@ -336,12 +336,21 @@ namespace Onshi
     /// <summary>Code tables: labels and known values.</summary>
     public static class Codes
     {
-        /// <summary>The Japanese label of a code value ("不明なコード" when unknown).</summary>
-        public static string Label(CodeTable table, string wire)
+        /// <summary>
+        /// The Japanese label of a code value ("不明なコード" when unknown), as it read on
+        /// <paramref name="on"/> (the 資格確認日; null: the newest label).
+        /// </summary>
+        public static string Label(CodeTable table, string wire, DateTime? on = null)
         {
             byte[] w = Native.Bytes(wire);
+            if (on.HasValue)
+            {
+                OnshiDate d = Onshi.Values.FromDate(on.Value);
+                return Native.TextOrThrow((byte[] b, UIntPtr c, out UIntPtr n) =>
+                    NativeMethods.onshi_code_label((uint)table, w, Native.Len(w), ref d, b, c, out n));
+            }
             return Native.TextOrThrow((byte[] b, UIntPtr c, out UIntPtr n) =>
-                NativeMethods.onshi_code_label((uint)table, w, Native.Len(w), b, c, out n));
+                NativeMethods.onshi_code_label_nodate((uint)table, w, Native.Len(w), IntPtr.Zero, b, c, out n));
         }
 
         /// <summary>Whether the library knows a code value.</summary>

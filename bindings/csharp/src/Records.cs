@@ -217,14 +217,18 @@ namespace Onshi
 
         internal override uint LastErrorCall(byte[] b, UIntPtr c, out UIntPtr n) { return NativeMethods.onshi_diff_last_error(handle, b, c, out n); }
 
-        /// <summary>Compares a registered record with a returned one on <paramref name="confirmationDate"/> (資格確認日).</summary>
-        public static Diff Compare(Qualification registered, Qualification returned, DateTime confirmationDate, QueryKind kind)
+        /// <summary>
+        /// Compares a registered record with a returned one on <paramref name="confirmationDate"/>
+        /// (資格確認日); <paramref name="clinic"/> is the clinic's kind of care for the 医療券 checks
+        /// (null: not checked).
+        /// </summary>
+        public static Diff Compare(Qualification registered, Qualification returned, DateTime confirmationDate, QueryKind kind, Onshi.ClinicKind? clinic = null)
         {
             OnshiDate d = Values.FromDate(confirmationDate);
             using (ErrorHandle err = Native.NewError())
             {
                 DiffHandle h;
-                uint s = NativeMethods.onshi_diff_compare(err, registered.H, returned.H, ref d, (uint)kind, out h);
+                uint s = NativeMethods.onshi_diff_compare(err, registered.H, returned.H, ref d, (uint)kind, clinic.HasValue ? (uint)clinic.Value : 0, out h);
                 return new Diff(Values.Take(s, h, err));
             }
         }
@@ -617,38 +621,39 @@ namespace Onshi
         /// <summary>
         /// Reviews a returned record against <see cref="Current"/>: the diff staff see, kept with
         /// the record it judged and the revision it was made on, for <see cref="Apply"/>.
-        /// <paramref name="resultId"/> names the result (the res or face file name).
+        /// <paramref name="resultId"/> names the result (the res or face file name);
+        /// <paramref name="clinic"/> is the clinic's kind of care (null: not checked).
         /// </summary>
-        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind)
+        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Onshi.ClinicKind? clinic = null)
         {
             byte[] r = Native.Bytes(resultId);
             OnshiDate d = Values.FromDate(confirmationDate);
             DiffHandle h;
-            uint s = NativeMethods.onshi_history_review_record(H, returned.H, r, Native.Len(r), ref d, (uint)kind, out h);
+            uint s = NativeMethods.onshi_history_review_record(H, returned.H, r, Native.Len(r), ref d, (uint)kind, clinic.HasValue ? (uint)clinic.Value : 0, out h);
             if (s != (uint)Status.Ok && h != null) h.Dispose();
             Check(s);
             return new Diff(h);
         }
 
         /// <summary>
-        /// <see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/> with what the
-        /// patient presented: kept with the confirmation (the version's link, the linked audit
-        /// event) and read by the advice (お知らせ alone, a 資格確認書 holder's 記号・番号 query,
-        /// the 後期高齢 資格確認書 without an address …).
+        /// <c>ReviewRecord</c> with what the patient presented: kept with the confirmation (the
+        /// version's link, the linked audit event) and read by the advice (お知らせ alone, a
+        /// 資格確認書 holder's 記号・番号 query, the 後期高齢 資格確認書 without an address …);
+        /// <paramref name="clinic"/> as for the other overload.
         /// </summary>
-        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Presentation presentation)
+        public Diff ReviewRecord(Qualification returned, string resultId, DateTime confirmationDate, QueryKind kind, Presentation presentation, Onshi.ClinicKind? clinic = null)
         {
             byte[] r = Native.Bytes(resultId);
             OnshiDate d = Values.FromDate(confirmationDate);
             DiffHandle h;
-            uint s = NativeMethods.onshi_history_review_record_presented(H, returned.H, r, Native.Len(r), ref d, (uint)kind, (uint)presentation, out h);
+            uint s = NativeMethods.onshi_history_review_record_presented(H, returned.H, r, Native.Len(r), ref d, (uint)kind, clinic.HasValue ? (uint)clinic.Value : 0, (uint)presentation, out h);
             if (s != (uint)Status.Ok && h != null) h.Dispose();
             Check(s);
             return new Diff(h);
         }
 
         /// <summary>
-        /// Applies a review made by this history (<see cref="ReviewRecord(Qualification, string, DateTime, QueryKind)"/>, <c>Review</c>):
+        /// Applies a review made by this history (<c>ReviewRecord</c>, <c>Review</c>):
         /// links the result, reflects fields, or opens a new version; nothing is compared again.
         /// Returns the number of audit events added (0: already applied).
         /// </summary>

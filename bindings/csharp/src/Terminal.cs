@@ -196,7 +196,10 @@ namespace Onshi
         internal static extern uint onshi_diff_compare_document_nodate(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, IntPtr date, uint kind, out DiffHandle @out);
 
         [DllImport("onshi", EntryPoint = "onshi_history_review", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint onshi_history_review_nodate(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, IntPtr date, uint query_kind, out DiffHandle @out);
+        internal static extern uint onshi_history_review_nodate(HistoryHandle h, DocumentHandle doc, UIntPtr unit, byte[] result_id, UIntPtr result_id_len, IntPtr date, uint query_kind, uint clinic_kind, out DiffHandle @out);
+
+        [DllImport("onshi", EntryPoint = "onshi_code_label", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint onshi_code_label_nodate(uint table, byte[] wire, UIntPtr wire_len, IntPtr day, [Out] byte[] buf, UIntPtr cap, out UIntPtr out_len);
 
         [DllImport("onshi", EntryPoint = "onshi_diff_compare_unit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint onshi_diff_compare_unit_nodate(ErrorHandle err, QualificationHandle registered, DocumentHandle doc, UIntPtr unit, IntPtr date, uint kind, out DiffHandle @out);
@@ -426,6 +429,37 @@ namespace Onshi
             }
         }
 
+        /// <summary>
+        /// What reading the file tolerated instead of refusing it, in document order: a value
+        /// kept as received (its <see cref="DocumentWarning.Value"/>; personal data possibly) or
+        /// a list read in its flat form. Empty for a clean file and a document built in memory.
+        /// </summary>
+        public IList<DocumentWarning> Warnings
+        {
+            get
+            {
+                var items = new List<DocumentWarning>();
+                int n = Count(ListKind.DocumentWarnings);
+                for (int i = 0; i < n; i++) items.Add(new DocumentWarning(this, i));
+                return items;
+            }
+        }
+
+        /// <summary>
+        /// The per-person results of a 照会番号 registration answer, in either form (direct, or
+        /// <c>BulkRegistrationUnit</c>), in document order; empty for other messages.
+        /// </summary>
+        public IList<DocumentRegistration> Registrations
+        {
+            get
+            {
+                var items = new List<DocumentRegistration>();
+                int n = Count(ListKind.DocumentRegistrations);
+                for (int i = 0; i < n; i++) items.Add(new DocumentRegistration(this, i));
+                return items;
+            }
+        }
+
         /// <summary>A copy of record <paramref name="index"/> of a 資格確認結果 (dispose it).</summary>
         public Qualification ResultAt(int index)
         {
@@ -513,6 +547,24 @@ namespace Onshi
         internal DocumentQuery(Document owner, int index) { this.owner = owner; this.index = index; }
     }
 
+    /// <summary>One warning of a parsed document (<see cref="Document.Warnings"/>); read-only.</summary>
+    public sealed partial class DocumentWarning
+    {
+        private readonly Document owner;
+        private readonly int index;
+
+        internal DocumentWarning(Document owner, int index) { this.owner = owner; this.index = index; }
+    }
+
+    /// <summary>One person's result of a 照会番号 registration answer (<see cref="Document.Registrations"/>); read-only.</summary>
+    public sealed partial class DocumentRegistration
+    {
+        private readonly Document owner;
+        private readonly int index;
+
+        internal DocumentRegistration(Document owner, int index) { this.owner = owner; this.index = index; }
+    }
+
     /// <summary>One unit (person) of a bulk answer (<see cref="Document.Units"/>).</summary>
     public sealed partial class DocumentUnit
     {
@@ -532,10 +584,12 @@ namespace Onshi
         /// Reviews the answer of a 資格確認結果 document (or unit <paramref name="unit"/> of a bulk
         /// answer) against <see cref="Current"/>, for <see cref="Apply"/>.
         /// <paramref name="resultId"/> null uses the document's file name; the date and kind come
-        /// from the document unless given.
+        /// from the document unless given. <paramref name="clinic"/> is the clinic's kind of care: a
+        /// 医療扶助 医療券 whose 診療別 does not fit it gets a notice (null: not checked).
         /// </summary>
-        public Diff Review(Document answer, int? unit = null, string resultId = null, DateTime? confirmationDate = null, QueryKind? kind = null)
+        public Diff Review(Document answer, int? unit = null, string resultId = null, DateTime? confirmationDate = null, QueryKind? kind = null, Onshi.ClinicKind? clinic = null)
         {
+            uint ck = clinic.HasValue ? (uint)clinic.Value : 0;
             byte[] r = resultId == null ? null : Native.Bytes(resultId);
             UIntPtr u = unit.HasValue ? Values.Index(unit.Value) : new UIntPtr(UIntPtr.Size == 8 ? ulong.MaxValue : uint.MaxValue);
             uint k = kind.HasValue ? (uint)kind.Value : 0;
@@ -544,11 +598,11 @@ namespace Onshi
             if (confirmationDate.HasValue)
             {
                 OnshiDate d = Values.FromDate(confirmationDate.Value);
-                s = NativeMethods.onshi_history_review(H, answer.H, u, r, Native.Len(r), ref d, k, out h);
+                s = NativeMethods.onshi_history_review(H, answer.H, u, r, Native.Len(r), ref d, k, ck, out h);
             }
             else
             {
-                s = NativeMethods.onshi_history_review_nodate(H, answer.H, u, r, Native.Len(r), IntPtr.Zero, k, out h);
+                s = NativeMethods.onshi_history_review_nodate(H, answer.H, u, r, Native.Len(r), IntPtr.Zero, k, ck, out h);
             }
             if (s != (uint)Status.Ok && h != null) h.Dispose();
             Check(s);

@@ -428,6 +428,7 @@ internal static class OnshiTests
             using (var d = history.ReviewRecord(ret, "OQSsiquc01res_cs.xml", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, Presentation.QualificationCertificate))
             {
                 Check(d.Presentation == Presentation.QualificationCertificate, "presentation kept in the review");
+                Check(d.ClinicKind == null, "no clinic kind given, none kept");
                 DiffFieldItem addr = d.FieldOf(Field.Address);
                 Check(addr != null && addr.Advice == Advice.AddressNotOnCertificate && addr.Action == DiffAction.Ignore, "a 後期高齢 資格確認書 has no address: " + (addr == null ? "none" : addr.Advice.ToString()));
                 bool rule = false;
@@ -439,6 +440,10 @@ internal static class OnshiTests
             using (var face = history.ReviewRecord(ret, "OQSsiquc01res_cs2.xml", new DateTime(2026, 12, 7), QueryKind.MyNumberCard, Presentation.OtherDocument))
             {
                 Check(face.Presentation == Presentation.MyNumberCard, "a face result is a マイナ保険証");
+            }
+            using (var dental = history.ReviewRecord(ret, "OQSsiquc01res_cs3.xml", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, Presentation.QualificationCertificate, ClinicKind.Dental))
+            {
+                Check(dental.Presentation == Presentation.QualificationCertificate && dental.ClinicKind == ClinicKind.Dental, "presentation and clinic kind both kept");
             }
             Throws(Status.InvalidArgument, () => history.ReviewRecord(ret, "x", new DateTime(2026, 12, 7), QueryKind.InsuranceCard, (Presentation)99), "unknown presentation");
         }
@@ -778,6 +783,53 @@ internal static class OnshiTests
         Check(Library.LiveHandleCount == before, "every handle freed: " + Library.LiveHandleCount + " vs " + before);
     }
 
+    /// <summary>Issue 11: odd values kept with warnings, dated labels, the clinic kind and the 医療扶助 re-check.</summary>
+    private static void Fidelity()
+    {
+        Check(Codes.Label(CodeTable.InsuredCardClassification, "05", new DateTime(2024, 11, 30)) == "被保険者資格証明書", "05 before 2024-12-02");
+        Check(Codes.Label(CodeTable.InsuredCardClassification, "05", new DateTime(2026, 10, 5)) == "特別療養費支給対象者", "05 after");
+        Check(Codes.Label(CodeTable.InsuredCardClassification, "07") == "自衛官", "07 newest");
+        string face = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XmlMsg>\n<MessageHeader>"
+            + "<QualificationConfirmationDate>20261005</QualificationConfirmationDate>"
+            + "<ReferenceClassification>1</ReferenceClassification><SegmentOfResult>1</SegmentOfResult>"
+            + "</MessageHeader>\n<MessageBody><QualificationValidity>6</QualificationValidity><ResultList>"
+            + "<ResultOfQualificationConfirmation>\n"
+            + "<InsuredCardClassification>A1</InsuredCardClassification><InsurerNumber>12130019</InsurerNumber>"
+            + "<Name>扶助　静香</Name><InsuredCardExpirationDate>99999999</InsuredCardExpirationDate>\n"
+            + "</ResultOfQualificationConfirmation></ResultList></MessageBody></XmlMsg>\n";
+        using (var doc = Document.Parse(System.Text.Encoding.UTF8.GetBytes(face)))
+        {
+            var w = doc.Warnings;
+            Check(w.Count == 1, "one warning");
+            Check(w[0].Kind == WarningKind.InvalidValue, "kind");
+            Check(w[0].Path == "/XmlMsg/MessageBody/ResultList/ResultOfQualificationConfirmation[1]/InsuredCardExpirationDate", "path " + w[0].Path);
+            Check(w[0].Line == 5, "line");
+            Check(w[0].Value == "99999999", "value as received");
+            Check(w[0].Expected == "a date yyyyMMdd", "expected");
+            Check(!w[0].Message.Contains("99999999"), "the log line hides the value");
+            Check(doc.Registrations.Count == 0, "no registrations in a 資格確認結果");
+            using (var reg = Qualification.FromJson("{\"insured_card_classification\":\"A1\",\"insurer_number\":\"12130019\",\"name\":\"扶助　静香\"}"))
+            using (var history = History.New(reg, new DateTime(2024, 4, 1), "受付", new DateTime(2026, 10, 5, 9, 0, 0)))
+            using (var d = history.Review(doc, null, "face-1", null, null, ClinicKind.Dental))
+            {
+                Check(d.ClinicKind == ClinicKind.Dental, "clinic kind kept");
+                Check(d.RecheckReason == RecheckReason.TicketNotYetRegistered, "re-check reason");
+                Check(d.RecheckDate == new DateTime(2026, 10, 21), "re-check day " + d.RecheckDate);
+                Throws(Status.InvalidArgument, () => history.Review(doc, null, "face-1", null, null, (ClinicKind)99), "unknown clinic kind");
+            }
+        }
+        string units = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult><ReceptionNumber>R-9</ReceptionNumber></MessageHeader><MessageBody>"
+            + "<BulkRegistrationUnit><ReferenceNumberRegistrationInfo><ReferenceNumber>K-1</ReferenceNumber></ReferenceNumberRegistrationInfo>"
+            + "<ProcessingResultStatus>2</ProcessingResultStatus><ProcessingResultCode>E2001</ProcessingResultCode></BulkRegistrationUnit>"
+            + "</MessageBody></XmlMsg>";
+        using (var doc = Document.Parse(System.Text.Encoding.UTF8.GetBytes(units)))
+        {
+            var r = doc.Registrations;
+            Check(r.Count == 1 && r[0].ReferenceNumber == "K-1", "registration unit read");
+            Check(r[0].ProcessingResultStatus == "2" && r[0].ProcessingResultCode == "E2001", "its outcome");
+        }
+    }
+
     // A terminal of 2026: files the terminal encrypted (the emulator "encrypts" with the base64
     // program, the test decodes: never a real scheme), a cipher that throws, files in face/
     // that are not face results, content that is not XML.
@@ -960,6 +1012,7 @@ internal static class OnshiTests
         {
             Version();
             IdsAndCodes();
+            Fidelity();
             Record();
             Misuse();
             Threads();

@@ -6,7 +6,7 @@
 //! Also compiled into `benches/cli_parse.rs`, which measures the whole command path.
 
 use onshi::personal::redact;
-use onshi::xml::{Encoding, FileInfo};
+use onshi::xml::{Encoding, FileInfo, Warning};
 use serde::Serialize;
 use serde_json::ser::{CharEscape, Formatter, PrettyFormatter};
 use std::io::{self, Write};
@@ -22,6 +22,9 @@ pub struct Output<'a, M: Serialize> {
     pub encoding: Option<Encoding>,
     /// The message (or what stands for the file).
     pub message: &'a M,
+    /// What reading tolerated instead of refusing the file (values kept as received, flat
+    /// lists), in document order; empty when nothing was.
+    pub warnings: &'a [Warning],
     /// For a zipped bulk result: the entry the message was read from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<ZipInfo<'a>>,
@@ -57,6 +60,10 @@ pub const PERSONAL: &[&str] = &[
     "handling_contact_name",
 ];
 
+/// The top-level key of the warnings: the `value` of each is the text as received (a
+/// birthdate possibly), masked by `--redact`.
+pub const WARNINGS: &str = "warnings";
+
 /// Keys whose arrays hold unmodelled elements (`{name, attributes, text, children}`).
 pub const UNMODELLED: &[&str] = &["extra", "extra_body", "extra_root", "body", "children"];
 
@@ -88,6 +95,10 @@ enum Ctx {
     Attributes,
     /// One attribute: its value (the second item) is masked.
     Pair,
+    /// The top-level array of warnings.
+    Warnings,
+    /// One warning: its `value` is masked.
+    Warning,
 }
 
 /// An open object or array.
@@ -121,6 +132,7 @@ impl Redacting {
         match parent.ctx {
             Ctx::Mask => Ctx::Mask,
             Ctx::Plain if PERSONAL.contains(&key) => Ctx::Mask,
+            Ctx::Plain if array && key == WARNINGS && self.open.len() == 1 => Ctx::Warnings,
             Ctx::Plain if array && UNMODELLED.contains(&key) => Ctx::Elements,
             Ctx::Plain => Ctx::Plain,
             Ctx::Elements => Ctx::Element,
@@ -133,6 +145,9 @@ impl Redacting {
             Ctx::Attributes => Ctx::Pair,
             Ctx::Pair if parent.index == 1 => Ctx::Mask,
             Ctx::Pair => Ctx::Plain,
+            Ctx::Warnings => Ctx::Warning,
+            Ctx::Warning if key == "value" => Ctx::Mask,
+            Ctx::Warning => Ctx::Plain,
         }
     }
 
@@ -267,8 +282,10 @@ mod tests {
                     "text": "秘\n密",
                     "children": [{"name": "Inner", "attributes": [], "text": "奥"}]
                 }],
-                "number": 3
-            }
+                "number": 3,
+                "warnings": [{"value": "x"}]
+            },
+            "warnings": [{"kind": "invalid_value", "path": "/XmlMsg/A", "value": "19800101x"}]
         });
         let out = redacted(&v);
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -292,6 +309,11 @@ mod tests {
         assert_eq!(e["children"][0]["name"], "Inner");
         assert_eq!(e["children"][0]["text"], "‹1 chars›");
         assert_eq!(m["number"], 3);
+        // The top-level warnings' values are masked, nothing else of them; a `warnings` key
+        // inside the message is no warning list.
+        assert_eq!(back["warnings"][0]["value"], "‹9 chars›");
+        assert_eq!(back["warnings"][0]["path"], "/XmlMsg/A");
+        assert_eq!(m["warnings"][0]["value"], "x");
         // The layout is serde_json's pretty one.
         let plain =
             serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": "c"}]})).unwrap();

@@ -8,18 +8,20 @@ use crate::card_flags::CardFlags;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use onshi::Personal;
-use onshi::codes::{Code, LimitConsentFlag, ProcessingResultStatus, QualificationValidity};
+use onshi::codes::{
+    Code, LimitConsentFlag, MedicalTreatmentFlag, ProcessingResultStatus, QualificationValidity,
+};
 use onshi::ids::{
     BranchNumber, CardNumber, CardSymbol, InsurerNumber, MedicalInstitutionCode, Mode,
 };
 use onshi::model::CardKey;
-use onshi::model::{MessageHeader, QualificationQuery};
+use onshi::model::{MessageHeader, QualificationQuery, ReferenceNumberRegistration};
 use onshi::terminal::{
     Behaviour, BulkOptions, BulkProgress, Client, ClientOptions, CommandLine, Dataset,
     DoctorOptions, Emulator, EmulatorConfig, ExternalCommand, FaceEvent, FaceNames, FileCipher,
     Layout, ProcessedPolicy, TerminalError, now_jst,
 };
-use onshi::xml::{Encoding, Family, Message, QualificationRequest};
+use onshi::xml::{Encoding, Family, Message, QualificationRequest, ReferenceNumberRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -686,7 +688,7 @@ fn encoding_of(m: &Message) -> Option<Encoding> {
     };
     match h.character_code_identifier {
         Some(C::Utf8) => Some(Encoding::Utf8),
-        Some(C::ShiftJis) => Some(Encoding::ShiftJis),
+        Some(C::ShiftJis | C::ShiftJis2) => Some(Encoding::ShiftJis),
         _ => None,
     }
 }
@@ -736,15 +738,54 @@ fn registered_diff(
     serde_json::to_value(&d).unwrap_or(serde_json::Value::Null)
 }
 
+/// Which bulk flow `onshi bulk` runs (`--kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BulkKind {
+    /// 資格確認 一括照会 (`OQSmuquc`) of a day's appointments: `--date` and FILE.
+    Qualification,
+    /// 照会番号 一括登録 (`OQSmuimm`): FILE, `id` being the 照会番号 (birthdate not needed).
+    ReferenceNumber,
+    /// 医療扶助 委託先資格情報 一括取得 (`OQSmutic`) of one month: `--month`.
+    MedicalAssistance,
+    /// 訪問診療等 一括取得 (`OQSmuhvq`) by consent date: `--from`, `--to`.
+    HomeVisit,
+    /// オンライン診療等 一括取得 (`OQSmuonq`) by 受診日: `--from`, `--to`.
+    Online,
+}
+
+impl BulkKind {
+    fn family(self) -> Family {
+        match self {
+            BulkKind::Qualification => Family::BulkQualification,
+            BulkKind::ReferenceNumber => Family::BulkReferenceNumber,
+            BulkKind::MedicalAssistance => Family::BulkMedicalAssistance,
+            BulkKind::HomeVisit => Family::BulkHomeVisit,
+            BulkKind::Online => Family::BulkOnline,
+        }
+    }
+}
+
 /// Arguments of `onshi bulk`.
 #[derive(Args)]
 pub struct BulkArgs {
     /// The shared folder holding req/, res/ and face/.
     #[arg(long)]
     root: PathBuf,
-    /// 資格確認日: the day of the appointments (YYYYMMDD).
+    /// Which bulk family to run.
+    #[arg(long, value_enum, default_value_t = BulkKind::Qualification)]
+    kind: BulkKind,
+    /// 資格確認日: the day of the appointments (YYYYMMDD; `qualification`).
     #[arg(long)]
-    date: String,
+    date: Option<String>,
+    /// 診療年月 (YYYYMM; `medical-assistance`).
+    #[arg(long)]
+    month: Option<String>,
+    /// First day (YYYYMMDD): 同意日 for `home-visit`, 受診日 for `online`.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day (YYYYMMDD), as `--from`.
+    #[arg(long)]
+    to: Option<String>,
     /// 医療機関コード (10 digits).
     #[arg(long)]
     institution: String,
@@ -754,9 +795,10 @@ pub struct BulkArgs {
     /// Print the whole result as JSON on stdout.
     #[arg(long)]
     json: bool,
-    /// The appointments: a JSON array or a CSV file with the header
-    /// `id,insurer,symbol,number,branch,birthdate` (no quoted fields).
-    file: PathBuf,
+    /// The appointments (`qualification`) or registrations (`reference-number`): a JSON array
+    /// or a CSV file with the header `id,insurer,symbol,number,branch,birthdate` (no quoted
+    /// fields; `birthdate` only for `qualification`).
+    file: Option<PathBuf>,
     #[command(flatten)]
     hooks: HookArgs,
 }
@@ -776,7 +818,8 @@ pub struct Appointment {
     /// 枝番.
     #[serde(default)]
     pub branch: Option<String>,
-    /// 生年月日 (YYYYMMDD).
+    /// 生年月日 (YYYYMMDD; needed for a 資格確認 query, not for a 照会番号 registration).
+    #[serde(default)]
     pub birthdate: String,
 }
 
@@ -795,14 +838,12 @@ pub fn read_appointments(text: &str) -> Result<Vec<Appointment>, String> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(id), Some(ins), Some(num), Some(birth)) =
-        (col("id"), col("insurer"), col("number"), col("birthdate"))
-    else {
+    let (Some(id), Some(ins), Some(num)) = (col("id"), col("insurer"), col("number")) else {
         return Err(
-            "CSV header must have id, insurer, number, birthdate (symbol, branch optional)".into(),
+            "CSV header must have id, insurer, number (symbol, branch, birthdate optional)".into(),
         );
     };
-    let (sym, br) = (col("symbol"), col("branch"));
+    let (sym, br, birth) = (col("symbol"), col("branch"), col("birthdate"));
     let mut out = Vec::new();
     for (i, line) in lines.enumerate() {
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
@@ -822,33 +863,37 @@ pub fn read_appointments(text: &str) -> Result<Vec<Appointment>, String> {
             symbol: opt(sym),
             number: get(num),
             branch: opt(br),
-            birthdate: get(birth),
+            birthdate: birth.map(get).unwrap_or_default(),
         });
     }
     Ok(out)
 }
 
-fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
+fn appointment_card(a: &Appointment) -> Result<CardKey, String> {
     let e = |x: onshi::ids::IdError| format!("{}: {x}", a.id);
+    Ok(CardKey {
+        insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
+        insured_card_symbol: a
+            .symbol
+            .as_deref()
+            .map(|s| CardSymbol::parse(s, Mode::Lenient))
+            .transpose()
+            .map_err(e)?,
+        insured_identification_number: Some(
+            CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
+        ),
+        insured_branch_number: a
+            .branch
+            .as_deref()
+            .map(|s| BranchNumber::parse(s, Mode::Lenient))
+            .transpose()
+            .map_err(e)?,
+    })
+}
+
+fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
     Ok(QualificationQuery {
-        card: CardKey {
-            insurer_number: Some(InsurerNumber::parse(&a.insurer, Mode::Lenient).map_err(e)?),
-            insured_card_symbol: a
-                .symbol
-                .as_deref()
-                .map(|s| CardSymbol::parse(s, Mode::Lenient))
-                .transpose()
-                .map_err(e)?,
-            insured_identification_number: Some(
-                CardNumber::parse(&a.number, Mode::Lenient).map_err(e)?,
-            ),
-            insured_branch_number: a
-                .branch
-                .as_deref()
-                .map(|s| BranchNumber::parse(s, Mode::Lenient))
-                .transpose()
-                .map_err(e)?,
-        },
+        card: appointment_card(a)?,
         birthdate: Some(Personal::new(
             ymd(&a.birthdate).map_err(|x| format!("{}: {x}", a.id))?,
         )),
@@ -858,36 +903,124 @@ fn appointment_query(a: &Appointment) -> Result<QualificationQuery, String> {
     })
 }
 
-/// Pre-checks a day's appointments with a bulk 一括照会.
+/// The appointments or registrations of FILE.
+fn bulk_file(file: Option<&PathBuf>, kind: &str) -> Result<Vec<Appointment>, String> {
+    let file = file.ok_or_else(|| format!("--kind {kind} needs FILE"))?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    match read_appointments(&text) {
+        Ok(a) if !a.is_empty() => Ok(a),
+        Ok(_) => Err(format!("{}: no rows in the file", file.display())),
+        Err(e) => Err(format!("{}: {e}", file.display())),
+    }
+}
+
+/// The upload of a bulk flow, from the arguments its kind needs.
+fn bulk_upload(args: &BulkArgs) -> Result<Message, String> {
+    let kind = args
+        .kind
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string());
+    let need = |v: &Option<String>, flag: &str| {
+        v.clone()
+            .ok_or_else(|| format!("--kind {kind} needs {flag}"))
+    };
+    if args.file.is_some()
+        && !matches!(
+            args.kind,
+            BulkKind::Qualification | BulkKind::ReferenceNumber
+        )
+    {
+        return Err(format!("--kind {kind} takes no FILE"));
+    }
+    let one = |q: QualificationQuery| {
+        Message::QualificationRequest(QualificationRequest {
+            queries: vec![q],
+            ..Default::default()
+        })
+    };
+    match args.kind {
+        BulkKind::Qualification => {
+            let date = ymd(&need(&args.date, "--date")?)?;
+            let queries = bulk_file(args.file.as_ref(), &kind)?
+                .iter()
+                .map(appointment_query)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Message::QualificationRequest(QualificationRequest {
+                header: MessageHeader {
+                    qualification_confirmation_date: Some(date),
+                    ..Default::default()
+                },
+                queries,
+                ..Default::default()
+            }))
+        }
+        BulkKind::ReferenceNumber => {
+            let registrations = bulk_file(args.file.as_ref(), &kind)?
+                .iter()
+                .map(|a| {
+                    Ok(ReferenceNumberRegistration {
+                        reference_number: Some(Personal::new(a.id.clone())),
+                        card: appointment_card(a)?,
+                        ..Default::default()
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Message::ReferenceNumberRequest(ReferenceNumberRequest {
+                registrations,
+                ..Default::default()
+            }))
+        }
+        BulkKind::MedicalAssistance => {
+            let month = need(&args.month, "--month")?;
+            NaiveDate::parse_from_str(&format!("{}01", month.trim()), "%Y%m%d")
+                .ok()
+                .filter(|_| month.trim().len() == 6)
+                .ok_or_else(|| format!("{month:?} is not a month YYYYMM"))?;
+            Ok(one(QualificationQuery {
+                medical_treatment_month: Some(month.trim().to_string()),
+                ..Default::default()
+            }))
+        }
+        BulkKind::HomeVisit | BulkKind::Online => {
+            let from = ymd(&need(&args.from, "--from")?)?;
+            let to = ymd(&need(&args.to, "--to")?)?;
+            if from > to {
+                return Err(format!("--from {from} is after --to {to}"));
+            }
+            Ok(one(if args.kind == BulkKind::HomeVisit {
+                QualificationQuery {
+                    consent_date_from: Some(from),
+                    consent_date_to: Some(to),
+                    medical_treatment_flag: Some(MedicalTreatmentFlag::HomeVisit),
+                    ..Default::default()
+                }
+            } else {
+                QualificationQuery {
+                    examination_date_from: Some(from),
+                    examination_date_to: Some(to),
+                    medical_treatment_flag: Some(MedicalTreatmentFlag::Online),
+                    ..Default::default()
+                }
+            }))
+        }
+    }
+}
+
+/// Runs a bulk flow (`--kind`; a day's 資格確認 一括照会 by default) and prints one line per
+/// person, or the whole answer as JSON.
 pub fn bulk(args: BulkArgs) -> ExitCode {
     let usage = |m: String| {
         eprintln!("onshi: {m}");
         ExitCode::from(2)
     };
-    let date = match ymd(&args.date) {
-        Ok(d) => d,
-        Err(e) => return usage(e),
-    };
     let institution = match MedicalInstitutionCode::parse(&args.institution, Mode::Lenient) {
         Ok(c) => c,
         Err(e) => return usage(e.to_string()),
     };
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
-        Err(e) => return usage(format!("{}: {e}", args.file.display())),
+    let upload = match bulk_upload(&args) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
     };
-    let appts = match read_appointments(&text) {
-        Ok(a) if !a.is_empty() => a,
-        Ok(_) => return usage("no appointments in the file".into()),
-        Err(e) => return usage(format!("{}: {e}", args.file.display())),
-    };
-    let mut queries = Vec::new();
-    for a in &appts {
-        match appointment_query(a) {
-            Ok(q) => queries.push(q),
-            Err(e) => return usage(e),
-        }
-    }
     let client = match Client::open(
         Layout::new(&args.root),
         ClientOptions {
@@ -901,19 +1034,10 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let upload = Message::QualificationRequest(QualificationRequest {
-        header: MessageHeader {
-            qualification_confirmation_date: Some(date),
-            ..Default::default()
-        },
-        queries,
-        ..Default::default()
-    });
     let opts = BulkOptions {
         deadline: Duration::from_secs(args.timeout),
         ..BulkOptions::default()
     };
-    let total = appts.len();
     // Drawn on stderr, and only when stderr is a terminal (hidden in a pipe or a log).
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(100),
@@ -924,7 +1048,7 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
     }
     let mut step = |p: BulkProgress| {
         let (f, what) = match p {
-            BulkProgress::Submitted => (0.1, "一括照会を送信しました".to_string()),
+            BulkProgress::Submitted => (0.1, "一括要求を送信しました".to_string()),
             BulkProgress::Accepted { reception_number } => {
                 (0.3, format!("受付番号 {reception_number}"))
             }
@@ -932,13 +1056,13 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
                 (0.3 + 0.1 * polls as f64).min(0.9),
                 format!("処理中（{polls} 回目の確認）"),
             ),
-            BulkProgress::Done { .. } => (1.0, format!("{total} 件の結果を受け取りました")),
+            BulkProgress::Done { .. } => (1.0, "結果を受け取りました".to_string()),
             _ => (0.5, String::new()),
         };
         bar.set_position((f * 100.0) as u64);
         bar.set_message(what);
     };
-    let result = client.bulk(Family::BulkQualification, &upload, &opts, &mut step);
+    let result = client.bulk(args.kind.family(), &upload, &opts, &mut step);
     bar.finish();
     let out = match result {
         Ok(o) => o,
@@ -954,28 +1078,54 @@ pub fn bulk(args: BulkArgs) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    if let Message::BulkQualificationResponse(b) = &out.message {
-        for u in &b.units {
-            let id = u
-                .query_echo
-                .as_ref()
-                .and_then(|q| q.arbitrary_identifier.clone())
-                .unwrap_or_default();
-            let status = if u.outcome.status == Some(ProcessingResultStatus::Error) {
-                format!("エラー {}", u.outcome.message.as_deref().unwrap_or(""))
-            } else {
-                u.qualification_validity
+    match &out.message {
+        Message::BulkQualificationResponse(b) => {
+            for (i, u) in b.units.iter().enumerate() {
+                let id = u
+                    .query_echo
                     .as_ref()
-                    .map(|v| v.label().to_string())
-                    .unwrap_or_default()
-            };
-            let mark = if u.qualification_validity == Some(QualificationValidity::Valid) {
-                "OK  "
-            } else {
-                "確認"
-            };
-            println!("{mark} {id}\t{status}");
+                    .and_then(|q| q.arbitrary_identifier.clone())
+                    .unwrap_or_else(|| format!("#{}", i + 1));
+                let status = if u.outcome.status == Some(ProcessingResultStatus::Error) {
+                    format!("エラー {}", u.outcome.message.as_deref().unwrap_or(""))
+                } else {
+                    u.qualification_validity
+                        .as_ref()
+                        .map(|v| v.label().to_string())
+                        .unwrap_or_default()
+                };
+                let mark = if u.qualification_validity == Some(QualificationValidity::Valid) {
+                    "OK  "
+                } else {
+                    "確認"
+                };
+                let tickets: usize = u.results.iter().map(|r| r.medical_tickets.len()).sum();
+                if args.kind == BulkKind::MedicalAssistance {
+                    println!("{mark} {id}\t{status}\t医療券 {tickets} 件");
+                } else {
+                    println!("{mark} {id}\t{status}");
+                }
+            }
         }
+        Message::ReferenceNumberResponse(r) => {
+            for o in r.outcomes() {
+                let id = o
+                    .registration
+                    .and_then(|g| g.reference_number.as_ref())
+                    .map(|n| n.expose().clone())
+                    .unwrap_or_default();
+                if o.outcome.status == Some(ProcessingResultStatus::Error) {
+                    println!(
+                        "確認 {id}\tエラー {} {}",
+                        o.outcome.code.as_deref().unwrap_or(""),
+                        o.outcome.message.as_deref().unwrap_or("")
+                    );
+                } else {
+                    println!("OK   {id}\t登録済み");
+                }
+            }
+        }
+        _ => {}
     }
     ExitCode::SUCCESS
 }

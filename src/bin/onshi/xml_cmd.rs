@@ -11,7 +11,9 @@
 //!             "is_face": false, "face": null, "kind": "qualification_response",
 //!             "modelled": true, "in_scope": true },
 //!   "encoding": "utf8",
-//!   "message": { "type": "qualification_response", "header": { … }, "body": { … } }
+//!   "message": { "type": "qualification_response", "header": { … }, "body": { … } },
+//!   "warnings": [ { "kind": "invalid_value", "path": "/XmlMsg/MessageBody/…/InsuredCardExpirationDate",
+//!                   "line": 9, "column": 7, "value": "99999999", "expected": "a date yyyyMMdd" } ]
 //! }
 //! ```
 //!
@@ -49,6 +51,12 @@
 //! in place (UTF-8 text borrowed, Shift_JIS decoded token by token), and the JSON is
 //! serialized straight from the parsed document to stdout (see `parse_json.rs`): no
 //! whole-document string or JSON tree, with or without `--redact`.
+//!
+//! * `warnings` lists what reading tolerated instead of refusing the file, in document order:
+//!   a leaf whose value its field does not hold (`kind` `invalid_value`: kept as received
+//!   among the record's unmodelled elements, so a write reproduces it; `value` is the text,
+//!   `expected` what the field holds), a list in its flat form (`flat_list`). Such a file
+//!   exits 0; structure, encoding and hostile input stay errors. `--redact` masks `value`.
 //!
 //! On bad input: exit 1 and `FILE:LINE:COL: message` on stderr. When stdout cannot be
 //! written (a closed pipe, a full disk): exit 1 and `onshi: cannot write to stdout (…)`.
@@ -269,7 +277,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                 bytes: bytes.len(),
             };
             drop(bytes);
-            print_json(&output(file, None, &message), args.redact)
+            print_json(&output(file, None, &message, &[]), args.redact)
         }
         Some(Extension::Zip) => match name.as_ref().filter(|n| n.family.is_bulk()) {
             // A zipped bulk result: the one XML inside, checked as the client checks it.
@@ -279,7 +287,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                     kind: "zip",
                     bytes: bytes.len(),
                 };
-                print_json(&output(file, None, &message), args.redact)
+                print_json(&output(file, None, &message, &[]), args.redact)
             }
         },
         Some(Extension::Err) => match xml::decode_text(&bytes) {
@@ -290,7 +298,7 @@ pub fn parse(args: ParseArgs) -> ExitCode {
                     kind: "error_report",
                     text: &text,
                 };
-                print_json(&output(file, Some(enc), &message), args.redact)
+                print_json(&output(file, Some(enc), &message, &[]), args.redact)
             }
             Err(e) => {
                 report(&args.file, &e);
@@ -309,7 +317,10 @@ pub fn parse(args: ParseArgs) -> ExitCode {
             };
             match doc {
                 // Serialized straight from the parsed message, fields in spec order.
-                Ok(doc) => print_json(&output(file, Some(doc.encoding), &doc.message), args.redact),
+                Ok(doc) => print_json(
+                    &output(file, Some(doc.encoding), &doc.message, &doc.warnings),
+                    args.redact,
+                ),
                 Err(e) => {
                     report(&args.file, &e);
                     ExitCode::from(1)
@@ -350,7 +361,7 @@ fn parse_zipped(
     };
     match doc {
         Ok(doc) => {
-            let mut out = output(file, Some(doc.encoding), &doc.message);
+            let mut out = output(file, Some(doc.encoding), &doc.message, &doc.warnings);
             out.zip = Some(ZipInfo {
                 entry: &entry,
                 bytes: bytes.len(),
@@ -368,12 +379,14 @@ fn output<'a, M: serde::Serialize>(
     file: Option<xml::FileInfo>,
     encoding: Option<Encoding>,
     message: &'a M,
+    warnings: &'a [xml::Warning],
 ) -> Output<'a, M> {
     Output {
         schema_version: 1,
         file,
         encoding,
         message,
+        warnings,
         zip: None,
     }
 }

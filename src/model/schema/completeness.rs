@@ -42,6 +42,7 @@ fn sample(r: &Rec, seed: u32) -> Map<String, Value> {
         let s = seed.wrapping_add(i as u32);
         let v = match f.kind {
             Kind::Leaf(c) => sample_leaf(c, s),
+            Kind::Leaves(c) => json!([sample_leaf(c, s), sample_leaf(c, s + 1)]),
             Kind::Child(rec) => Value::Object(sample(rec, s)),
             Kind::List { rec, .. } => json!([
                 Value::Object(sample(rec, s)),
@@ -74,7 +75,7 @@ fn written_names(r: &'static Rec) -> Vec<String> {
     let mut names = Vec::new();
     for flat in inline_fields(r) {
         match flat.f.kind {
-            Kind::Leaf(_) | Kind::Child(_) => names.push(flat.xml[0].to_string()),
+            Kind::Leaf(_) | Kind::Leaves(_) | Kind::Child(_) => names.push(flat.xml[0].to_string()),
             Kind::List { wrapper, item, .. } => {
                 names.push(wrapper.to_string());
                 names.push(item.to_string());
@@ -164,6 +165,7 @@ fn every_record_round_trips_with_every_field_set() {
     check_record::<model::MessageHeader>(&records::HEADER);
     check_record::<model::ConfirmationResult>(&records::UNIT);
     check_record::<model::ReferenceNumberRegistration>(&records::REGISTRATION);
+    check_record::<model::RegistrationUnit>(&records::REGISTRATION_UNIT);
     check_record::<model::CardKey>(&records::CARD_KEY);
     check_record::<model::PersonIdentity>(&records::PERSON);
     check_record::<model::ProcessingOutcome>(&records::OUTCOME);
@@ -190,6 +192,7 @@ fn every_record_of_the_declaration_is_checked() {
         "MessageHeader",
         "ConfirmationResult",
         "ReferenceNumberRegistration",
+        "RegistrationUnit",
         "CardKey",
         "PersonIdentity",
         "ProcessingOutcome",
@@ -248,7 +251,7 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
         "/bindings/csharp/src/Native.g.cs"
     ))
     .expect("the C# declarations");
-    let tables: [(&'static Rec, Vec<u32>); 8] = [
+    let tables: [(&'static Rec, Vec<u32>); 9] = [
         (
             &records::QUALIFICATION,
             table_ids(ffi_field::QUALIFICATION_FIELDS),
@@ -273,6 +276,10 @@ fn every_declared_c_id_has_an_accessor_row_a_header_macro_and_a_csharp_member() 
         (
             &records::UNIT,
             table_ids(ffi_field::CONFIRMATION_RESULT_FIELDS),
+        ),
+        (
+            &records::REGISTRATION,
+            table_ids(ffi_field::REFERENCE_NUMBER_REGISTRATION_FIELDS),
         ),
         (
             &records::PUBLIC_EXPENSE,

@@ -172,7 +172,7 @@ fn record_rows(r: &'static Rec, prefix: &str) -> Vec<Row> {
                     });
                 }
             }
-            Kind::Child(_) | Kind::List { .. } if flat.id != 0 => {
+            Kind::Child(_) | Kind::List { .. } | Kind::Leaves(_) if flat.id != 0 => {
                 let c_name = format!("{prefix}{}", flat.c_name);
                 let def = block_def(
                     rec_name,

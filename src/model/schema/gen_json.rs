@@ -24,6 +24,7 @@ fn properties(r: &Rec, props: &mut Map<String, Value>, all_of: &mut Vec<Value>) 
     for f in r.fields {
         let mut s = match f.kind {
             Kind::Leaf(c) => leaf_schema(c),
+            Kind::Leaves(c) => json!({"type": "array", "items": leaf_schema(c)}),
             Kind::Child(rec) => reference(rec),
             Kind::List { rec, .. } => json!({"type": "array", "items": reference(rec)}),
             Kind::Slots(_) => json!({"type": "array", "items": {"type": "string"}}),
@@ -46,7 +47,7 @@ fn properties(r: &Rec, props: &mut Map<String, Value>, all_of: &mut Vec<Value>) 
             if !f.doc.is_empty() {
                 o.insert("description".into(), Value::String(f.doc.to_string()));
             }
-            if matches!(f.kind, Kind::Leaf(c) if c.ty.starts_with("Personal<")) {
+            if matches!(f.kind, Kind::Leaf(c) | Kind::Leaves(c) if c.ty.starts_with("Personal<")) {
                 o.insert("x-personal".into(), Value::Bool(true));
             }
             if !f.xml.is_empty() {

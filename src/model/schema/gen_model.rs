@@ -7,6 +7,7 @@ use std::fmt::Write;
 pub(crate) fn rust_type(f: &F) -> String {
     match f.kind {
         Kind::Leaf(c) => format!("Option<{}>", c.ty),
+        Kind::Leaves(c) => format!("Vec<{}>", c.ty),
         Kind::Child(r) => format!("Option<{}>", r.name),
         Kind::List { rec, .. } => format!("Vec<{}>", rec.name),
         Kind::Slots(_) => "Vec<Personal<String>>".into(),
@@ -53,7 +54,7 @@ fn write_struct(out: &mut String, r: &Rec) {
             Kind::Leaf(_) | Kind::Child(_) => {
                 "default, skip_serializing_if = \"Option::is_none\"".to_string()
             }
-            Kind::List { .. } | Kind::Slots(_) => {
+            Kind::List { .. } | Kind::Slots(_) | Kind::Leaves(_) => {
                 "default, skip_serializing_if = \"Vec::is_empty\"".to_string()
             }
             Kind::Embed {
@@ -180,7 +181,7 @@ pub(crate) fn record_fields(r: &'static Rec) -> Vec<FieldEntry> {
                     });
                 }
             }
-            Kind::Slots(_) | Kind::Embed { .. } | Kind::Prefixed { .. } => {}
+            Kind::Slots(_) | Kind::Leaves(_) | Kind::Embed { .. } | Kind::Prefixed { .. } => {}
             Kind::Leaf(_) => {
                 if flat.id != 0 {
                     out.push(FieldEntry {
@@ -239,7 +240,7 @@ pub(crate) fn label(e: &FieldEntry) -> &'static str {
 }
 
 fn is_personal(f: &F) -> bool {
-    matches!(f.kind, Kind::Leaf(c) if c.ty.starts_with("Personal<"))
+    matches!(f.kind, Kind::Leaf(c) | Kind::Leaves(c) if c.ty.starts_with("Personal<"))
 }
 
 pub(crate) fn generate() -> String {

@@ -27,6 +27,19 @@ fn read_arms(out: &mut String, r: &'static Rec) {
                     c.codec
                 );
             }
+            Kind::Leaves(c) => {
+                let names = flat
+                    .xml
+                    .iter()
+                    .map(|x| format!("\"{x}\""))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let _ = writeln!(
+                    out,
+                    "            {names} => leaves::<{}>(&mut self.{p}, cur, name, el, start),",
+                    c.codec
+                );
+            }
             Kind::Child(_) => {
                 let _ = writeln!(
                     out,
@@ -37,7 +50,7 @@ fn read_arms(out: &mut String, r: &'static Rec) {
             Kind::List { wrapper, item, .. } => {
                 let _ = writeln!(
                     out,
-                    "            \"{wrapper}\" => list(&mut self.{p}, \"{item}\", cur),"
+                    "            \"{wrapper}\" => list(&mut self.{p}, \"{item}\", cur, start),"
                 );
                 let _ = writeln!(out, "            \"{item}\" => item(&mut self.{p}, cur),");
             }
@@ -68,6 +81,10 @@ fn write_stmts(out: &mut String, r: &'static Rec) -> usize {
                 );
                 continue;
             }
+            Kind::Leaves(c) => format!(
+                "for v in &self.{p} {{ s.leaf(\"{}\", &<{}>::text(v))?; }}",
+                flat.xml[0], c.codec
+            ),
             Kind::Child(_) => format!("write_child(&self.{p}, \"{}\", s)?;", flat.f.xml[0]),
             Kind::List { wrapper, item, .. } => {
                 format!("write_list(&self.{p}, \"{wrapper}\", \"{item}\", flat_lists, s)?;")
@@ -94,7 +111,7 @@ pub(crate) fn generate() -> String {
          //! Element names, aliases and the order of writing come from the declaration.\n\n\
          use super::codec::*;\n\
          use super::error::XmlError;\n\
-         use super::fields::{Got, XmlRecord, child, field, item, list, slot, take, write_child, write_list, write_slots};\n\
+         use super::fields::{Got, XmlRecord, child, field, item, leaves, list, slot, take, take_leaves, write_child, write_list, write_slots};\n\
          use super::reader::{Cursor, StartTag};\n\
          use super::writer::Sink;\n\
          use crate::codes::*;\n\
@@ -113,6 +130,11 @@ pub(crate) fn generate() -> String {
                 && !repeatable.contains(&item)
             {
                 repeatable.push(item);
+            }
+            if let Kind::Leaves(_) = f.kind
+                && !repeatable.contains(&f.xml[0])
+            {
+                repeatable.push(f.xml[0]);
             }
         }
     }
@@ -139,6 +161,19 @@ pub(crate) fn generate() -> String {
             "    fn take_raw(&mut self, name: &str, raw: &str) -> bool {\n        match name {\n",
         );
         for flat in inline_fields(r) {
+            if let Kind::Leaves(c) = flat.f.kind {
+                let names = flat
+                    .xml
+                    .iter()
+                    .map(|x| format!("\"{x}\""))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let _ = writeln!(
+                    out,
+                    "            {names} => take_leaves::<{}>(&mut self.{}, raw),",
+                    c.codec, flat.path
+                );
+            }
             if let Some(c) = codec_of(&flat.f) {
                 let names = flat
                     .xml

@@ -213,6 +213,9 @@ pub(crate) const fn code(ty: &'static str, codec_name: &'static str) -> Codec {
 pub(crate) enum Kind {
     /// `Option<T>`: one leaf element.
     Leaf(Codec),
+    /// `Vec<T>`: every occurrence of one leaf element, in document order (several
+    /// `ReferenceNumber` of one bulk unit).
+    Leaves(Codec),
     /// `Option<R>`: a child element holding record `R` (kept only when not empty).
     Child(&'static Rec),
     /// `Vec<R>`: items named `item`, inside `wrapper` (written so); items directly in the
@@ -404,6 +407,17 @@ pub(crate) fn leaf(
     label: &'static str,
 ) -> F {
     F::new(id, rust, Kind::Leaf(c), label).xml(xml)
+}
+
+/// A leaf element that may repeat: all its values, in order.
+pub(crate) fn leaves(
+    id: u32,
+    rust: &'static str,
+    c: Codec,
+    xml: &'static [&'static str],
+    label: &'static str,
+) -> F {
+    F::new(id, rust, Kind::Leaves(c), label).xml(xml)
 }
 
 /// A child element holding a record.

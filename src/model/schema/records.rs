@@ -10,7 +10,8 @@
 //!
 //! C id ranges: 1–99 a qualification (and its child records), 101–199 an item of its
 //! 特定疾病 list, 201–299 an item of its 医療券 list, 301–399 an item of its consents,
-//! 401–449 a document, 451–479 a query block, 481–499 a bulk unit, 801–849 a 公費
+//! 401–449 a document (440–447 an item of its 照会番号 registrations), 451–479 a query block,
+//! 481–499 a bulk unit (485 retired: the unit's 照会番号 became the list 487), 801–849 a 公費
 //! (`PublicExpense`, the record of `onshi_public_expense` and the items of a qualification's
 //! 公費 list).
 //!
@@ -358,15 +359,20 @@ pub(crate) static DISEASE: LazyLock<Rec> = LazyLock::new(|| {
 });
 
 /// 医療扶助 医療券・調剤券.
-pub(crate) static TICKET: LazyLock<Rec> =
-    LazyLock::new(|| {
-        rec(
+pub(crate) static TICKET: LazyLock<Rec> = LazyLock::new(|| {
+    rec(
         "MedicalTicket",
-        "One 医療券・調剤券 of 医療扶助 (`PublicExpenseResultList/MedicalTicketInfo`). The code \
-         values of these fields are not public, so they are kept as text.",
+        "One 医療券・調剤券 of 医療扶助 (`PublicExpenseResultList/MedicalTicketInfo`). The codes \
+         are OQSCD018–026 (values not in the tables are kept as received).",
         &[
-            leaf(201, "ticket_type", TEXT, &["TicketType"], "医療券・調剤券別")
-                .doc("医療券・調剤券別 (`TicketType`)."),
+            leaf(
+                201,
+                "ticket_type",
+                code("TicketType", "CodeOf<TicketType>"),
+                &["TicketType"],
+                "医療券・調剤券別",
+            )
+            .doc("医療券・調剤券別 (`TicketType`, OQSCD018: `01` 医療券, `02` 調剤券)."),
             leaf(202, "valid_date", DATE, &["MedicalTicketValidDate"], "有効開始日")
                 .doc("有効開始日 (`MedicalTicketValidDate`)."),
             leaf(
@@ -386,7 +392,7 @@ pub(crate) static TICKET: LazyLock<Rec> =
                 &["MedicalTreatmentMonth"],
                 "診療年月",
             )
-            .doc("診療年月 (`MedicalTreatmentMonth`, `yyyyMM`)."),
+            .doc("診療年月 (`MedicalTreatmentMonth`, `yyyyMM`; kept as text, checked by `validate`)."),
             leaf(
                 206,
                 "designated_medical_institution_code",
@@ -398,11 +404,11 @@ pub(crate) static TICKET: LazyLock<Rec> =
             leaf(
                 207,
                 "designated_medical_institution_flag",
-                TEXT,
+                code("DesignatedInstitutionFlag", "CodeOf<DesignatedInstitutionFlag>"),
                 &["DesignatedMedicalInstitutionFlag"],
                 "指定医療機関確認フラグ",
             )
-            .doc("指定医療機関確認フラグ."),
+            .doc("指定医療機関確認フラグ (OQSCD026: `0` 一致, `1` 不一致 — the ticket names another 指定医療機関)."),
             leaf(
                 208,
                 "designated_medical_institution_name",
@@ -455,13 +461,13 @@ pub(crate) static TICKET: LazyLock<Rec> =
             leaf(
                 214,
                 "medical_treatment_type",
-                TEXT,
+                code("MedicalTreatmentType", "CodeOf<MedicalTreatmentType>"),
                 &["MedicalTreatmentType"],
                 "診療別",
             )
-            .doc("診療別."),
-            leaf(215, "self_pay_amount", TEXT, &["SelfPayAmount"], "本人支払額")
-                .doc("本人支払額."),
+            .doc("診療別 (OQSCD019: `01` 入院, `02` 入院外, `03` 歯科, `04` 調剤, `05` 訪問看護)."),
+            leaf(215, "self_pay_amount", COUNT, &["SelfPayAmount"], "本人支払額")
+                .doc("本人支払額 (yen; more than 0: collect it at the counter)."),
             leaf(
                 216,
                 "district_contact_name",
@@ -481,51 +487,51 @@ pub(crate) static TICKET: LazyLock<Rec> =
             leaf(
                 218,
                 "single_or_combined_use",
-                TEXT,
+                code("SingleOrCombinedUse", "CodeOf<SingleOrCombinedUse>"),
                 &["SingleOrCombinedUse"],
                 "単独・併用別",
             )
-            .doc("単独・併用別."),
+            .doc("単独・併用別 (OQSCD020: `01` 単独, `02` 併用 — 医療保険 applies too)."),
             leaf(
                 219,
                 "status_of_social_insurance",
-                TEXT,
+                code("SocialInsuranceStatus", "CodeOf<SocialInsuranceStatus>"),
                 &["StatusOfSocialInsurance"],
                 "社会保険状況",
             )
-            .doc("社会保険状況."),
+            .doc("社会保険の有無 (OQSCD021: `01` あり, `02` なし)."),
             leaf(
                 220,
                 "consistency_flag",
-                TEXT,
+                code("ConsistencyFlag", "CodeOf<ConsistencyFlag>"),
                 &["ConsistencyFlag"],
                 "社会保険状況の整合性",
             )
-            .doc("社会保険状況の整合性."),
+            .doc("社会保険状況の整合性 (OQSCD022: `1` 不整合あり)."),
             leaf(
                 221,
                 "status_of_infection",
-                TEXT,
+                code("InfectionStatus", "CodeOf<InfectionStatus>"),
                 &["StatusOfInfecton", "StatusOfInfection"],
                 "感染症法37条の2 該当状況",
             )
-            .doc("感染症法37条の2 該当状況 (`StatusOfInfecton`, sic)."),
+            .doc("感染症法37条の2 該当状況 (`StatusOfInfecton`, sic; OQSCD023: `01` あり — 結核の公費 too)."),
             leaf(
                 222,
                 "status_of_elderly_medical_care",
-                TEXT,
+                code("ElderlyMedicalCareStatus", "CodeOf<ElderlyMedicalCareStatus>"),
                 &["StatusOfElderlyMedicalCare"],
                 "後期高齢 該当状況",
             )
-            .doc("後期高齢 該当状況."),
+            .doc("後期高齢 該当状況 (OQSCD024: `01` あり — 後期高齢者医療 too)."),
             leaf(
                 223,
                 "status_of_prefectural_expenses",
-                TEXT,
+                code("PrefecturalExpensesStatus", "CodeOf<PrefecturalExpensesStatus>"),
                 &["StatusOfPrefecturalExpenses"],
                 "都道府県費 該当状況",
             )
-            .doc("都道府県費 該当状況."),
+            .doc("都道府県費 該当状況 (OQSCD025: `01` あり, `02` なし)."),
             slots(
                 "remarks",
                 &[
@@ -554,7 +560,7 @@ pub(crate) static TICKET: LazyLock<Rec> =
         ],
     )
     .ffi("MEDICAL_TICKET_")
-    });
+});
 
 /// One consent trio.
 pub(crate) static CONSENT: LazyLock<Rec> = LazyLock::new(|| {
@@ -1099,11 +1105,11 @@ pub(crate) static QUALIFICATION: LazyLock<Rec> = LazyLock::new(|| {
             leaf(
                 43,
                 "limit_certificate_changed",
-                TEXT,
+                code("LimitInfoChanged", "CodeOf<LimitInfoChanged>"),
                 &["LimitApplicationCertificateChanged"],
                 "限度額情報変更有無",
             )
-            .doc("`LimitApplicationCertificateChanged` (meaning not public; kept as text)."),
+            .doc("限度額情報変更有無 (`LimitApplicationCertificateChanged`, bulk results; OQSCD014: `0` 変更なし, `1` 変更あり または 判定不能 — do an individual query)."),
         ],
     )
     .element("ResultOfQualificationConfirmation")
@@ -1327,14 +1333,14 @@ pub(crate) static UNIT: LazyLock<Rec> = LazyLock::new(|| {
             .doc(
                 "`ResultList/ResultOfQualificationConfirmation`, in document order (normally one).",
             ),
-            leaf(
-                485,
-                "reference_number",
+            leaves(
+                487,
+                "reference_numbers",
                 PTEXT,
                 &["ReferenceNumber"],
                 "照会番号",
             )
-            .doc("照会番号 (bulk units)."),
+            .doc("照会番号 of a bulk unit: one per registered number, in document order (C: JSON array)."),
         ],
     )
     .element("BulkConfirmUnit")
@@ -1348,20 +1354,50 @@ pub(crate) static REGISTRATION: LazyLock<Rec> = LazyLock::new(|| {
         "One `ReferenceNumberRegistrationInfo` (request, or echo + outcome in a response).",
         &[
             leaf(
-                0,
+                440,
                 "reference_number",
                 PTEXT,
                 &["ReferenceNumber"],
                 "照会番号",
             )
             .doc("照会番号 (≤ 50 characters; the clinic's patient key)."),
-            embed("card", &CARD_KEY, true, &[], "被保険者証の記号・番号")
-                .doc("保険者番号・記号・番号・枝番."),
-            embed("outcome", &OUTCOME, true, &[], "処理結果")
-                .doc("処理結果 (bulk download result, per person)."),
+            embed(
+                "card",
+                &CARD_KEY,
+                true,
+                &[441, 442, 443, 444],
+                "被保険者証の記号・番号",
+            )
+            .doc("保険者番号・記号・番号・枝番."),
+            embed("outcome", &OUTCOME, true, &[445, 446, 447], "処理結果")
+                .doc("処理結果 (bulk download result, per person; of the unit in the unit form)."),
         ],
     )
     .element("ReferenceNumberRegistrationInfo")
+    .ffi("REGISTRATION_")
+});
+
+/// `BulkRegistrationUnit`: one person of a 照会番号一括登録 result.
+pub(crate) static REGISTRATION_UNIT: LazyLock<Rec> = LazyLock::new(|| {
+    rec(
+        "RegistrationUnit",
+        "One person of a 照会番号一括登録 result in the unit form (`OQSmuimm02res`: \
+         `BulkRegistrationUnit` holding the registration's echo and its own 処理結果); the direct \
+         form (`ReferenceNumberRegistrationInfo` with the 処理結果 inside) is read too.",
+        &[
+            child(
+                0,
+                "registration",
+                &REGISTRATION,
+                &["ReferenceNumberRegistrationInfo"],
+                "照会番号登録情報",
+            )
+            .doc("The registration it is about (照会番号・保険者番号・記号・番号・枝番)."),
+            embed("outcome", &OUTCOME, true, &[], "処理結果")
+                .doc("処理結果状況・コード・メッセージ of this person."),
+        ],
+    )
+    .element("BulkRegistrationUnit")
 });
 
 /// The body of a bulk upload answer (`OQSmu…01res`).
@@ -1463,6 +1499,7 @@ pub(crate) static ALL: LazyLock<Vec<&'static Rec>> = LazyLock::new(|| {
         &*HEADER,
         &*UNIT,
         &*REGISTRATION,
+        &*REGISTRATION_UNIT,
         &*RECEIPT,
         &*DOCUMENT_QUERY,
         &*DOCUMENT_OUTCOME,

@@ -108,6 +108,10 @@ pub struct EmulatorConfig {
     pub watch: WatchConfig,
     /// Normal, down or silent.
     pub behaviour: Behaviour,
+    /// Answer a 照会番号 一括登録 with one `BulkRegistrationUnit` per person (the registration
+    /// and its 処理結果 side by side, as newer terminals write it) instead of the outcome inside
+    /// each `ReferenceNumberRegistrationInfo`.
+    pub registration_units: bool,
     /// "Encrypted" mode: every answer and face file is passed through the cipher's
     /// [`FileCipher::encrypt`] before it is written (the cipher decides per file name, as
     /// `encrypt.conf` does per prefix), and a request that is not XML through its
@@ -156,6 +160,7 @@ impl EmulatorConfig {
                 rescan_interval: Duration::from_millis(200),
             },
             behaviour: Behaviour::Normal,
+            registration_units: false,
             cipher: None,
             zip_bulk: false,
             err_subfolder: None,
@@ -261,6 +266,7 @@ impl Emulator {
             settings: Settings {
                 encoding: config.encoding,
                 processing_polls: config.processing_polls,
+                registration_units: config.registration_units,
             },
             state: Mutex::new(State::default()),
             behaviour: AtomicU8::new(config.behaviour.to_u8()),
@@ -414,6 +420,7 @@ pub fn push_face_into(config: &EmulatorConfig, person_id: &str) -> Result<String
     let settings = Settings {
         encoding: config.encoding,
         processing_polls: config.processing_polls,
+        registration_units: config.registration_units,
     };
     write_face(
         config,

@@ -5,7 +5,7 @@ use crate::Personal;
 use crate::codes::*;
 use crate::model::{
     ConfirmationResult, DocumentOutcome, ProcessingOutcome, ReferenceNumberRegistration,
-    UploadReceipt,
+    RegistrationUnit, UploadReceipt,
 };
 use crate::model::{
     Consent, Consents, MessageHeader, Qualification, QualificationQuery, UnknownElement,
@@ -57,6 +57,8 @@ pub(crate) struct Settings {
     pub encoding: Encoding,
     /// Bulk 02 answers 処理中 this many times before the results.
     pub processing_polls: u32,
+    /// 照会番号 一括登録 results as `BulkRegistrationUnit`s.
+    pub registration_units: bool,
 }
 
 fn char_code(e: Encoding) -> CharacterCodeIdentifier {
@@ -362,7 +364,7 @@ fn person_unit(r: &mut ConfirmationResult, p: &Person, st: &mut State, now: Naiv
         first.public_expenses = p.pmh_data(*answered).to_vec();
     }
     *answered = answered.saturating_add(1);
-    r.reference_number = reference_of(p, st).map(Personal::new);
+    r.reference_numbers = reference_of(p, st).map(Personal::new).into_iter().collect();
 }
 
 /// Registers a 照会番号; the outcome fields of the returned registration say how it went.
@@ -444,11 +446,25 @@ fn download(
         Message::ReferenceNumberRequest(ReferenceNumberRequest { registrations, .. }) => {
             // No counts in the header here: §8.2 lists none for 照会番号一括登録.
             let regs: Vec<_> = registrations.iter().map(|r| register(ds, st, r)).collect();
+            let (registrations, units) = if set.registration_units {
+                let units = regs
+                    .into_iter()
+                    .map(|mut r| RegistrationUnit {
+                        outcome: std::mem::take(&mut r.outcome),
+                        registration: Some(r),
+                        ..Default::default()
+                    })
+                    .collect();
+                (Vec::new(), units)
+            } else {
+                (regs, Vec::new())
+            };
             Outcome::Answer {
                 file,
                 message: Message::ReferenceNumberResponse(ReferenceNumberResponse {
                     header,
-                    registrations: regs,
+                    registrations,
+                    units,
                     ..Default::default()
                 }),
             }
@@ -755,7 +771,7 @@ pub(crate) fn face_result(
     };
     person_unit(&mut body, p, st, now);
     // Face results carry the 照会番号 inside each qualification, not at body level.
-    body.reference_number = None;
+    body.reference_numbers.clear();
     QualificationResponse {
         header: MessageHeader {
             process_execution_time: Some(now),
@@ -811,6 +827,7 @@ mod tests {
         Settings {
             encoding: Encoding::Utf8,
             processing_polls: 2,
+            registration_units: false,
         }
     }
 
