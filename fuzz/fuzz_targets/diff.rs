@@ -6,7 +6,7 @@ use arbitrary::Arbitrary;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use onshi::codes::*;
-use onshi::diff::{self, DiffContext, QueryKind, Returned};
+use onshi::diff::{self, QueryKind, Returned};
 use onshi::history::*;
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, InsurerNumber, Mode};
 use onshi::model::{CardKey, Field, PersonIdentity};
@@ -144,7 +144,10 @@ fuzz_target!(|input: Input| {
         validity: validity.as_ref(),
         records: &returned,
     };
-    let ctx = DiffContext::new(confirmation, QueryKind::MyNumberCard);
+    // The context a review judges in: a マイナ保険証 query implies the card was presented, so
+    // compare in the same resolved context (a crash of the fuzz smoke, 2026-12-07).
+    let review_ctx = ReviewContext::new("fuzz-1", confirmation, QueryKind::MyNumberCard);
+    let ctx = review_ctx.diff_context();
     let d = diff::compare(&registered, &answer, &ctx);
     let json = d.to_json();
     let back: diff::Diff = serde_json::from_str(&json).expect("a diff's JSON reads back");
@@ -171,7 +174,6 @@ fuzz_target!(|input: Input| {
     } else {
         StartDatePolicy::ConfirmationDate
     };
-    let review_ctx = ReviewContext::new("fuzz-1", confirmation, QueryKind::MyNumberCard);
     let review = h
         .review(answer, &review_ctx)
         .expect("a history with a version reviews");
