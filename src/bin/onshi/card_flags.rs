@@ -4,7 +4,6 @@
 
 use clap::Args;
 use onshi::ids::{BranchNumber, CardNumber, CardSymbol, IdError, InsurerNumber, Mode};
-use onshi::model::CardKey;
 
 /// `--insurer`, `--symbol`, `--number`, `--branch` (no `Debug`: they are card numbers).
 #[derive(Args, Clone)]
@@ -50,17 +49,6 @@ impl CardFlags {
                 .map_err(flag("branch"))?,
         ))
     }
-
-    /// The card key of [`parts`](Self::parts).
-    pub fn card_key(&self, mode: Mode) -> Result<CardKey, String> {
-        let (insurer, symbol, number, branch) = self.parts(mode)?;
-        Ok(CardKey {
-            insurer_number: Some(insurer),
-            insured_card_symbol: symbol,
-            insured_identification_number: Some(number),
-            insured_branch_number: branch,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -77,19 +65,19 @@ mod tests {
     }
 
     #[test]
-    fn a_card_key_is_checked_and_an_error_names_its_flag() {
-        let k = flags("06139992", Some("記号"), "1234", Some("01"))
-            .card_key(Mode::Strict)
+    fn a_card_is_checked_and_an_error_names_its_flag() {
+        let (insurer, symbol, _, branch) = flags("06139992", Some("記号"), "1234", Some("01"))
+            .parts(Mode::Strict)
             .unwrap();
-        assert_eq!(k.insurer_number.unwrap().as_str(), "06139992");
-        assert!(k.insured_card_symbol.is_some() && k.insured_branch_number.is_some());
-        let none = flags("06139992", None, "1234", None)
-            .card_key(Mode::Strict)
+        assert_eq!(insurer.as_str(), "06139992");
+        assert!(symbol.is_some() && branch.is_some());
+        let (_, symbol, _, branch) = flags("06139992", None, "1234", None)
+            .parts(Mode::Strict)
             .unwrap();
-        assert!(none.insured_card_symbol.is_none() && none.insured_branch_number.is_none());
-        let bad = flags("06139999", None, "1234", None).card_key(Mode::Strict);
+        assert!(symbol.is_none() && branch.is_none());
+        let bad = flags("06139999", None, "1234", None).parts(Mode::Strict);
         assert!(bad.unwrap_err().starts_with("--insurer: "));
-        let bad = flags("06139992", None, "1234", Some("1x")).card_key(Mode::Strict);
+        let bad = flags("06139992", None, "1234", Some("1x")).parts(Mode::Strict);
         assert!(bad.unwrap_err().starts_with("--branch: "));
     }
 }

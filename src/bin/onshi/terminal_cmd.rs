@@ -21,7 +21,9 @@ use onshi::terminal::{
     DoctorOptions, Emulator, EmulatorConfig, ExternalCommand, FaceEvent, FaceNames, FileCipher,
     Layout, ProcessedPolicy, TerminalError, now_jst,
 };
-use onshi::xml::{Encoding, Family, Message, QualificationRequest, ReferenceNumberRequest};
+use onshi::xml::{
+    Encoding, Family, IndividualQuery, Message, QualificationRequest, ReferenceNumberRequest,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -503,31 +505,22 @@ impl IndividualFlags {
         } else {
             Mode::Strict
         };
-        let e = |x: onshi::ids::IdError| x.to_string();
-        Ok(QualificationRequest {
-            header: MessageHeader {
-                qualification_confirmation_date: Some(match &self.date {
-                    Some(d) => ymd(d)?,
-                    None => now_jst().date(),
-                }),
-                medical_institution_code: Some(
-                    MedicalInstitutionCode::parse(&self.institution, mode).map_err(e)?,
-                ),
-                arbitrary_file_identifier: self.id.clone(),
-                ..Default::default()
+        let (insurer, symbol, number, branch) = self.card.parts(mode)?;
+        Ok(QualificationRequest::individual(IndividualQuery {
+            institution: MedicalInstitutionCode::parse(&self.institution, mode)
+                .map_err(|e| format!("--institution: {e}"))?,
+            insurer,
+            symbol,
+            number,
+            branch,
+            birthdate: ymd(&self.birthdate)?,
+            date: match &self.date {
+                Some(d) => ymd(d)?,
+                None => now_jst().date(),
             },
-            queries: vec![QualificationQuery {
-                card: self.card.card_key(mode)?,
-                birthdate: Some(Personal::new(ymd(&self.birthdate)?)),
-                limit_consent_flag: Some(if self.limit_consent {
-                    LimitConsentFlag::Agreed
-                } else {
-                    LimitConsentFlag::NotAgreed
-                }),
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
+            file_identifier: self.id.clone(),
+            limit_consent: self.limit_consent,
+        }))
     }
 }
 
